@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/models.proto.
  */
 export const file_plugwire_v1_models: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIpsFCgRVc2VyEgoKAmlkGAEgASgJEhUKCWNyZWF0ZV9hdBgCIAEoA0ICMAISFQoJdXBkYXRlX2F0GAMgASgDQgIwAhIVCglkZWxldGVfYXQYBCABKANCAjACEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIfChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDQgIwAhosCgpQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBGi8KDVRpbWV6b25lRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASL3AQoEVGVhbRIKCgJpZBgBIAEoCRIVCgljcmVhdGVfYXQYAiABKANCAjACEhUKCXVwZGF0ZV9hdBgDIAEoA0ICMAISFQoJZGVsZXRlX2F0GAQgASgDQgIwAhIUCgxkaXNwbGF5X25hbWUYBSABKAkSDAoEbmFtZRgGIAEoCRITCgtkZXNjcmlwdGlvbhgHIAEoCRINCgVlbWFpbBgIIAEoCRIMCgR0eXBlGAkgASgJEhQKDGNvbXBhbnlfbmFtZRgKIAEoCRIXCg9hbGxvd2VkX2RvbWFpbnMYCyABKAkSGQoRYWxsb3dfb3Blbl9pbnZpdGUYDCABKAgifwoKVGVhbU1lbWJlchIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFcm9sZXMYAyABKAkSFQoJZGVsZXRlX2F0GAQgASgDQgIwAhITCgtzY2hlbWVfdXNlchgFIAEoCBIUCgxzY2hlbWVfYWRtaW4YBiABKAgiiQIKB0NoYW5uZWwSCgoCaWQYASABKAkSFQoJY3JlYXRlX2F0GAIgASgDQgIwAhIVCgl1cGRhdGVfYXQYAyABKANCAjACEhUKCWRlbGV0ZV9hdBgEIAEoA0ICMAISDwoHdGVhbV9pZBgFIAEoCRIMCgR0eXBlGAYgASgJEhQKDGRpc3BsYXlfbmFtZRgHIAEoCRIMCgRuYW1lGAggASgJEg4KBmhlYWRlchgJIAEoCRIPCgdwdXJwb3NlGAogASgJEhgKDGxhc3RfcG9zdF9hdBgLIAEoA0ICMAISGwoPdG90YWxfbXNnX2NvdW50GAwgASgDQgIwAhISCgpjcmVhdG9yX2lkGA0gASgJIs8CCg1DaGFubmVsTWVtYmVyEhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIaCg5sYXN0X3ZpZXdlZF9hdBgEIAEoA0ICMAISFQoJbXNnX2NvdW50GAUgASgDQgIwAhIZCg1tZW50aW9uX2NvdW50GAYgASgDQgIwAhJBCgxub3RpZnlfcHJvcHMYByADKAsyKy5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyLk5vdGlmeVByb3BzRW50cnkSGgoObGFzdF91cGRhdGVfYXQYCCABKANCAjACEhMKC3NjaGVtZV91c2VyGAkgASgIEhQKDHNjaGVtZV9hZG1pbhgKIAEoCBoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEirQMKBFBvc3QSCgoCaWQYASABKAkSFQoJY3JlYXRlX2F0GAIgASgDQgIwAhIVCgl1cGRhdGVfYXQYAyABKANCAjACEhMKB2VkaXRfYXQYBCABKANCAjACEhUKCWRlbGV0ZV9hdBgFIAEoA0ICMAISEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhcKC3JlcGx5X2NvdW50GBEgASgDQgIwAhIZCg1sYXN0X3JlcGx5X2F0GBIgASgDQgIwAhIpCghtZXRhZGF0YRgTIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QilAIKCEZpbGVJbmZvEgoKAmlkGAEgASgJEhIKCmNyZWF0b3JfaWQYAiABKAkSDwoHcG9zdF9pZBgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhUKCWNyZWF0ZV9hdBgFIAEoA0ICMAISFQoJdXBkYXRlX2F0GAYgASgDQgIwAhIVCglkZWxldGVfYXQYByABKANCAjACEgwKBG5hbWUYCCABKAkSEQoJZXh0ZW5zaW9uGAkgASgJEhAKBHNpemUYCiABKANCAjACEhEKCW1pbWVfdHlwZRgLIAEoCRINCgV3aWR0aBgMIAEoBRIOCgZoZWlnaHQYDSABKAUSGQoRaGFzX3ByZXZpZXdfaW1hZ2UYDiABKAgi/AEKB0NvbW1hbmQSCgoCaWQYASABKAkSEgoKY3JlYXRvcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3RyaWdnZXIYBCABKAkSFQoNYXV0b19jb21wbGV0ZRgFIAEoCBIaChJhdXRvX2NvbXBsZXRlX2Rlc2MYBiABKAkSGgoSYXV0b19jb21wbGV0ZV9oaW50GAcgASgJEhQKDGRpc3BsYXlfbmFtZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIQCgh1c2VybmFtZRgKIAEoCRIQCghpY29uX3VybBgLIAEoCRIRCglwbHVnaW5faWQYDCABKAkingEKC0NvbW1hbmRBcmdzEg8KB3VzZXJfaWQYASABKAkSEgoKY2hhbm5lbF9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3Jvb3RfaWQYBCABKAkSEQoJcGFyZW50X2lkGAUgASgJEhIKCnRyaWdnZXJfaWQYBiABKAkSDwoHY29tbWFuZBgHIAEoCRIQCghzaXRlX3VybBgIIAEoCSKiAgoPQ29tbWFuZFJlc3BvbnNlEhUKDXJlc3BvbnNlX3R5cGUYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhAKCGljb25fdXJsGAUgASgJEgwKBHR5cGUYBiABKAkSJgoFcHJvcHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWdvdG9fbG9jYXRpb24YCCABKAkSEgoKdHJpZ2dlcl9pZBgJIAEoCRIaChJza2lwX3NsYWNrX3BhcnNpbmcYCiABKAgSNQoPZXh0cmFfcmVzcG9uc2VzGAsgAygLMhwucGx1Z3dpcmUudjEuQ29tbWFuZFJlc3BvbnNlIokBCg1QbHVnaW5Db250ZXh0EhIKCnJlcXVlc3RfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhIKCmlwX2FkZHJlc3MYBCABKAkSFwoPYWNjZXB0X2xhbmd1YWdlGAUgASgJEhIKCnVzZXJfYWdlbnQYBiABKAkiKAoGUGFnaW5nEgwKBHBhZ2UYASABKAUSEAoIcGVyX3BhZ2UYAiABKAUiLgoSUGx1Z2luQ2x1c3RlckV2ZW50EgoKAmlkGAEgASgJEgwKBGRhdGEYAiABKAxiBnByb3RvMw", [file_google_protobuf_struct]);
+  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCJ7CgpUZWFtTWVtYmVyEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIRCglkZWxldGVfYXQYBCABKAMSEwoLc2NoZW1lX3VzZXIYBSABKAgSFAoMc2NoZW1lX2FkbWluGAYgASgIIvUBCgdDaGFubmVsEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEg8KB3RlYW1faWQYBSABKAkSDAoEdHlwZRgGIAEoCRIUCgxkaXNwbGF5X25hbWUYByABKAkSDAoEbmFtZRgIIAEoCRIOCgZoZWFkZXIYCSABKAkSDwoHcHVycG9zZRgKIAEoCRIUCgxsYXN0X3Bvc3RfYXQYCyABKAMSFwoPdG90YWxfbXNnX2NvdW50GAwgASgDEhIKCmNyZWF0b3JfaWQYDSABKAkivwIKDUNoYW5uZWxNZW1iZXISEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXJvbGVzGAMgASgJEhYKDmxhc3Rfdmlld2VkX2F0GAQgASgDEhEKCW1zZ19jb3VudBgFIAEoAxIVCg1tZW50aW9uX2NvdW50GAYgASgDEkEKDG5vdGlmeV9wcm9wcxgHIAMoCzIrLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIuTm90aWZ5UHJvcHNFbnRyeRIWCg5sYXN0X3VwZGF0ZV9hdBgIIAEoAxITCgtzY2hlbWVfdXNlchgJIAEoCBIUCgxzY2hlbWVfYWRtaW4YCiABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIpUDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoQCCghGaWxlSW5mbxIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3Bvc3RfaWQYAyABKAkSEgoKY2hhbm5lbF9pZBgEIAEoCRIRCgljcmVhdGVfYXQYBSABKAMSEQoJdXBkYXRlX2F0GAYgASgDEhEKCWRlbGV0ZV9hdBgHIAEoAxIMCgRuYW1lGAggASgJEhEKCWV4dGVuc2lvbhgJIAEoCRIMCgRzaXplGAogASgDEhEKCW1pbWVfdHlwZRgLIAEoCRINCgV3aWR0aBgMIAEoBRIOCgZoZWlnaHQYDSABKAUSGQoRaGFzX3ByZXZpZXdfaW1hZ2UYDiABKAgi/AEKB0NvbW1hbmQSCgoCaWQYASABKAkSEgoKY3JlYXRvcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3RyaWdnZXIYBCABKAkSFQoNYXV0b19jb21wbGV0ZRgFIAEoCBIaChJhdXRvX2NvbXBsZXRlX2Rlc2MYBiABKAkSGgoSYXV0b19jb21wbGV0ZV9oaW50GAcgASgJEhQKDGRpc3BsYXlfbmFtZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIQCgh1c2VybmFtZRgKIAEoCRIQCghpY29uX3VybBgLIAEoCRIRCglwbHVnaW5faWQYDCABKAkingEKC0NvbW1hbmRBcmdzEg8KB3VzZXJfaWQYASABKAkSEgoKY2hhbm5lbF9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3Jvb3RfaWQYBCABKAkSEQoJcGFyZW50X2lkGAUgASgJEhIKCnRyaWdnZXJfaWQYBiABKAkSDwoHY29tbWFuZBgHIAEoCRIQCghzaXRlX3VybBgIIAEoCSKiAgoPQ29tbWFuZFJlc3BvbnNlEhUKDXJlc3BvbnNlX3R5cGUYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhAKCGljb25fdXJsGAUgASgJEgwKBHR5cGUYBiABKAkSJgoFcHJvcHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWdvdG9fbG9jYXRpb24YCCABKAkSEgoKdHJpZ2dlcl9pZBgJIAEoCRIaChJza2lwX3NsYWNrX3BhcnNpbmcYCiABKAgSNQoPZXh0cmFfcmVzcG9uc2VzGAsgAygLMhwucGx1Z3dpcmUudjEuQ29tbWFuZFJlc3BvbnNlIokBCg1QbHVnaW5Db250ZXh0EhIKCnJlcXVlc3RfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhIKCmlwX2FkZHJlc3MYBCABKAkSFwoPYWNjZXB0X2xhbmd1YWdlGAUgASgJEhIKCnVzZXJfYWdlbnQYBiABKAkiKAoGUGFnaW5nEgwKBHBhZ2UYASABKAUSEAoIcGVyX3BhZ2UYAiABKAUiLgoSUGx1Z2luQ2x1c3RlckV2ZW50EgoKAmlkGAEgASgJEgwKBGRhdGEYAiABKAxiBnByb3RvMw", [file_google_protobuf_struct]);
 
 /**
  * A user account. Secrets (password hash, MFA secret, auth data) never appear here.
@@ -33,21 +33,21 @@ export type User = Message<"plugwire.v1.User"> & {
   /**
    * When the account was created.
    *
-   * @generated from field: int64 create_at = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 create_at = 2;
    */
   createAt: bigint;
 
   /**
    * When the account was last changed.
    *
-   * @generated from field: int64 update_at = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 update_at = 3;
    */
   updateAt: bigint;
 
   /**
    * When the account was deactivated; 0 while active.
    *
-   * @generated from field: int64 delete_at = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 delete_at = 4;
    */
   deleteAt: bigint;
 
@@ -166,7 +166,7 @@ export type User = Message<"plugwire.v1.User"> & {
   /**
    * When the profile picture last changed.
    *
-   * @generated from field: int64 last_picture_update = 21 [jstype = JS_NUMBER];
+   * @generated from field: int64 last_picture_update = 21;
    */
   lastPictureUpdate: bigint;
 };
@@ -194,21 +194,21 @@ export type Team = Message<"plugwire.v1.Team"> & {
   /**
    * When the team was created.
    *
-   * @generated from field: int64 create_at = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 create_at = 2;
    */
   createAt: bigint;
 
   /**
    * When the team was last changed.
    *
-   * @generated from field: int64 update_at = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 update_at = 3;
    */
   updateAt: bigint;
 
   /**
    * When the team was deleted; 0 while it exists.
    *
-   * @generated from field: int64 delete_at = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 delete_at = 4;
    */
   deleteAt: bigint;
 
@@ -306,7 +306,7 @@ export type TeamMember = Message<"plugwire.v1.TeamMember"> & {
   /**
    * When the membership ended; 0 while it lasts.
    *
-   * @generated from field: int64 delete_at = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 delete_at = 4;
    */
   deleteAt: bigint;
 
@@ -349,21 +349,21 @@ export type Channel = Message<"plugwire.v1.Channel"> & {
   /**
    * When the channel was created.
    *
-   * @generated from field: int64 create_at = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 create_at = 2;
    */
   createAt: bigint;
 
   /**
    * When the channel was last changed.
    *
-   * @generated from field: int64 update_at = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 update_at = 3;
    */
   updateAt: bigint;
 
   /**
    * When the channel was archived; 0 while it is active.
    *
-   * @generated from field: int64 delete_at = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 delete_at = 4;
    */
   deleteAt: bigint;
 
@@ -412,14 +412,14 @@ export type Channel = Message<"plugwire.v1.Channel"> & {
   /**
    * When the latest post was made.
    *
-   * @generated from field: int64 last_post_at = 11 [jstype = JS_NUMBER];
+   * @generated from field: int64 last_post_at = 11;
    */
   lastPostAt: bigint;
 
   /**
    * Number of posts ever made in the channel.
    *
-   * @generated from field: int64 total_msg_count = 12 [jstype = JS_NUMBER];
+   * @generated from field: int64 total_msg_count = 12;
    */
   totalMsgCount: bigint;
 
@@ -468,21 +468,21 @@ export type ChannelMember = Message<"plugwire.v1.ChannelMember"> & {
   /**
    * When the member last viewed the channel.
    *
-   * @generated from field: int64 last_viewed_at = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 last_viewed_at = 4;
    */
   lastViewedAt: bigint;
 
   /**
    * Messages the member has seen.
    *
-   * @generated from field: int64 msg_count = 5 [jstype = JS_NUMBER];
+   * @generated from field: int64 msg_count = 5;
    */
   msgCount: bigint;
 
   /**
    * Unread mentions of the member.
    *
-   * @generated from field: int64 mention_count = 6 [jstype = JS_NUMBER];
+   * @generated from field: int64 mention_count = 6;
    */
   mentionCount: bigint;
 
@@ -496,7 +496,7 @@ export type ChannelMember = Message<"plugwire.v1.ChannelMember"> & {
   /**
    * When the membership last changed.
    *
-   * @generated from field: int64 last_update_at = 8 [jstype = JS_NUMBER];
+   * @generated from field: int64 last_update_at = 8;
    */
   lastUpdateAt: bigint;
 
@@ -538,28 +538,28 @@ export type Post = Message<"plugwire.v1.Post"> & {
   /**
    * When the post was created.
    *
-   * @generated from field: int64 create_at = 2 [jstype = JS_NUMBER];
+   * @generated from field: int64 create_at = 2;
    */
   createAt: bigint;
 
   /**
    * When the post was last changed in any way.
    *
-   * @generated from field: int64 update_at = 3 [jstype = JS_NUMBER];
+   * @generated from field: int64 update_at = 3;
    */
   updateAt: bigint;
 
   /**
    * When the message text was last edited.
    *
-   * @generated from field: int64 edit_at = 4 [jstype = JS_NUMBER];
+   * @generated from field: int64 edit_at = 4;
    */
   editAt: bigint;
 
   /**
    * When the post was deleted; 0 while it exists.
    *
-   * @generated from field: int64 delete_at = 5 [jstype = JS_NUMBER];
+   * @generated from field: int64 delete_at = 5;
    */
   deleteAt: bigint;
 
@@ -643,14 +643,14 @@ export type Post = Message<"plugwire.v1.Post"> & {
   /**
    * Number of replies in the thread.
    *
-   * @generated from field: int64 reply_count = 17 [jstype = JS_NUMBER];
+   * @generated from field: int64 reply_count = 17;
    */
   replyCount: bigint;
 
   /**
    * When the last reply was made.
    *
-   * @generated from field: int64 last_reply_at = 18 [jstype = JS_NUMBER];
+   * @generated from field: int64 last_reply_at = 18;
    */
   lastReplyAt: bigint;
 
@@ -706,21 +706,21 @@ export type FileInfo = Message<"plugwire.v1.FileInfo"> & {
   /**
    * When the file was uploaded.
    *
-   * @generated from field: int64 create_at = 5 [jstype = JS_NUMBER];
+   * @generated from field: int64 create_at = 5;
    */
   createAt: bigint;
 
   /**
    * When the metadata last changed.
    *
-   * @generated from field: int64 update_at = 6 [jstype = JS_NUMBER];
+   * @generated from field: int64 update_at = 6;
    */
   updateAt: bigint;
 
   /**
    * When the file was deleted; 0 while it exists.
    *
-   * @generated from field: int64 delete_at = 7 [jstype = JS_NUMBER];
+   * @generated from field: int64 delete_at = 7;
    */
   deleteAt: bigint;
 
@@ -741,7 +741,7 @@ export type FileInfo = Message<"plugwire.v1.FileInfo"> & {
   /**
    * Size in bytes.
    *
-   * @generated from field: int64 size = 10 [jstype = JS_NUMBER];
+   * @generated from field: int64 size = 10;
    */
   size: bigint;
 

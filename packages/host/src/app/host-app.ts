@@ -1,0 +1,330 @@
+// The application layer: each operation that Mattermost surrounds with hooks, done against
+// the Store with the hooks fired where Mattermost fires them. Decision hooks run in order
+// (ascending plugin id), each seeing the previous plugin's result; the first rejection
+// stops the operation. Notification hooks run after the write commits, in the background:
+// they never delay or undo it, and their failures are logged.
+import { create, type JsonObject } from "@bufbuild/protobuf";
+import { PluginAPIError, ValidationError } from "@plugwire/errors";
+import {
+  type Channel,
+  type ChannelMember,
+  type PluginClusterEvent,
+  type PluginContext,
+  PluginContextSchema,
+  type Post,
+  type PostDecision,
+  PostSchema,
+  type TeamMember,
+  type User,
+} from "@plugwire/protocol";
+import { randomUUID } from "node:crypto";
+import type { Logger } from "../log.js";
+import type { Store } from "../store/store.js";
+import type { Actor, App } from "./app.js";
+import type { ClusterBus } from "./cluster-bus.js";
+import { hashPassword } from "./password.js";
+import type { HookRequest, HookTargets, UnaryHookName } from "./plugin-hooks.js";
+
+/** Longest post message, as in Mattermost. */
+export const MAX_POST_MESSAGE_LENGTH = 16383;
+
+/** Error id of a post a plugin rejected; the message carries the plugin's reason. */
+export const POST_REJECTED_ID = "plugin.message_will_be_posted.rejected";
+/** Error id of a post a plugin dismissed: nothing was stored and no reason is shown. */
+export const POST_DISMISSED_ID = "plugin.message_will_be_posted.dismiss_post";
+
+/** Things the application layer tells the outside world about (live connections, mostly). */
+export interface AppEvents {
+  /** A post only `userId` should see, delivered to that user's live connections. */
+  ephemeralPost?(userId: string, post: Post): void;
+}
+
+export interface HostAppOptions {
+  store: Store;
+  hooks: HookTargets;
+  log: Logger;
+  events?: AppEvents;
+  cluster?: ClusterBus;
+  hostId: string;
+}
+
+export class HostApp implements App {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(private readonly options: HostAppOptions) {}
+
+  /** Resolves once every notification hook started so far has finished. */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) {
+      await Promise.all(this.pending);
+    }
+  }
+
+  async createUser(actor: Actor, user: User, password?: string): Promise<User> {
+    const passwordHash = password ? await hashPassword(password) : undefined;
+    const created = await this.options.store.createUser(user, passwordHash);
+    this.notify("UserHasBeenCreated", { context: contextOf(actor), user: created });
+    return created;
+  }
+
+  async deactivateUser(actor: Actor, userId: string): Promise<User> {
+    const user = await this.options.store.deactivateUser(userId);
+    this.notify("UserHasBeenDeactivated", { context: contextOf(actor), user });
+    return user;
+  }
+
+  async createChannel(actor: Actor, channel: Channel): Promise<Channel> {
+    const created = await this.options.store.createChannel(channel);
+    this.notify("ChannelHasBeenCreated", { context: contextOf(actor), channel: created });
+    return created;
+  }
+
+  async addChannelMember(actor: Actor, channelId: string, userId: string): Promise<ChannelMember> {
+    const member = await this.options.store.addChannelMember(channelId, userId);
+    const actorUser = await this.actorUser(actor, userId);
+    this.notify("UserHasJoinedChannel", {
+      context: contextOf(actor),
+      channelMember: member,
+      actor: actorUser,
+    });
+    return member;
+  }
+
+  async removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<void> {
+    const member = await this.options.store.removeChannelMember(channelId, userId);
+    const actorUser = await this.actorUser(actor, userId);
+    this.notify("UserHasLeftChannel", {
+      context: contextOf(actor),
+      channelMember: member,
+      actor: actorUser,
+    });
+  }
+
+  async addTeamMember(actor: Actor, teamId: string, userId: string): Promise<TeamMember> {
+    const member = await this.options.store.addTeamMember(teamId, userId);
+    const actorUser = await this.actorUser(actor, userId);
+    this.notify("UserHasJoinedTeam", { context: contextOf(actor), teamMember: member, actor: actorUser });
+    return member;
+  }
+
+  async removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {
+    const member = await this.options.store.removeTeamMember(teamId, userId);
+    const actorUser = await this.actorUser(actor, userId);
+    this.notify("UserHasLeftTeam", { context: contextOf(actor), teamMember: member, actor: actorUser });
+  }
+
+  async createPost(actor: Actor, post: Post): Promise<Post> {
+    validatePost(post);
+    const channel = await this.options.store.getChannel(post.channelId);
+    if (channel.deleteAt !== 0n) {
+      throw new ValidationError({
+        id: "app.post.create.channel_archived",
+        message: `Channel ${channel.id} is archived; posts can't be added to it.`,
+        params: { field: "channel_id" },
+      });
+    }
+    await this.options.store.getUser(post.userId);
+    const context = contextOf(actor);
+    const decided = await this.decidePost("MessageWillBePosted", post, (current) => ({
+      context,
+      post: current,
+    }));
+    const stored = await this.options.store.createPost(decided);
+    this.notify("MessageHasBeenPosted", { context, post: stored });
+    return stored;
+  }
+
+  async updatePost(actor: Actor, post: Post): Promise<Post> {
+    validatePost(post, { requireAuthor: false });
+    const old = await this.options.store.getPost(post.id);
+    if (old.deleteAt !== 0n) {
+      throw new ValidationError({
+        id: "app.post.update.deleted",
+        message: `Post ${post.id} was deleted and can't be edited.`,
+        params: { field: "id" },
+      });
+    }
+    const proposed = create(PostSchema, {
+      ...old,
+      message: post.message,
+      props: post.props ?? old.props,
+      fileIds: post.fileIds,
+      isPinned: post.isPinned,
+      metadata: post.metadata ?? old.metadata,
+    });
+    const context = contextOf(actor);
+    const decided = await this.decidePost("MessageWillBeUpdated", proposed, (current) => ({
+      context,
+      newPost: current,
+      oldPost: old,
+    }));
+    const stored = await this.options.store.updatePost(decided);
+    this.notify("MessageHasBeenUpdated", { context, newPost: stored, oldPost: old });
+    return stored;
+  }
+
+  async deletePost(actor: Actor, postId: string): Promise<void> {
+    const deleted = await this.options.store.deletePost(postId);
+    this.notify("MessageHasBeenDeleted", { context: contextOf(actor), post: deleted });
+  }
+
+  async sendEphemeralPost(_actor: Actor, userId: string, post: Post): Promise<Post> {
+    if (!userId) {
+      throw new ValidationError({ message: "user_id is required: whom should the post be shown to?", params: { field: "user_id" } });
+    }
+    if (!post.channelId) {
+      throw new ValidationError({ message: "post.channel_id is required for an ephemeral post.", params: { field: "post.channel_id" } });
+    }
+    await this.options.store.getUser(userId);
+    const now = Date.now();
+    const delivered = create(PostSchema, {
+      ...post,
+      id: post.id || randomUUID().replaceAll("-", "").slice(0, 26),
+      createAt: post.createAt || BigInt(now),
+      updateAt: BigInt(now),
+      type: post.type || "system_ephemeral",
+    });
+    this.options.events?.ephemeralPost?.(userId, delivered);
+    return delivered;
+  }
+
+  async savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
+    await this.options.store.savePluginConfig(pluginId, config);
+    const target = this.options.hooks.get(pluginId);
+    if (target?.implements("OnConfigurationChange")) {
+      this.track(
+        target.callHook("OnConfigurationChange", { config }).then(
+          () => undefined,
+          (error: unknown) => this.hookFailed("OnConfigurationChange", pluginId, error, actor),
+        ),
+      );
+    }
+  }
+
+  async publishPluginClusterEvent(
+    _actor: Actor,
+    pluginId: string,
+    event: PluginClusterEvent,
+    targetHostId?: string,
+  ): Promise<void> {
+    this.options.cluster?.publish(this.options.hostId, pluginId, event, targetHostId || undefined);
+  }
+
+  /** Delivers a cluster event from another host to this host's instance of the plugin. */
+  deliverClusterEvent(pluginId: string, event: PluginClusterEvent): void {
+    const target = this.options.hooks.get(pluginId);
+    if (target?.implements("OnPluginClusterEvent")) {
+      this.track(
+        target.callHook("OnPluginClusterEvent", { context: contextOf({}), event }).then(
+          () => undefined,
+          (error: unknown) => this.hookFailed("OnPluginClusterEvent", pluginId, error, {}),
+        ),
+      );
+    }
+  }
+
+  private async decidePost<N extends "MessageWillBePosted" | "MessageWillBeUpdated">(
+    hook: N,
+    post: Post,
+    request: (current: Post) => HookRequest<N>,
+  ): Promise<Post> {
+    let current = post;
+    for (const target of this.options.hooks.implementing(hook)) {
+      let decision: PostDecision | undefined;
+      try {
+        decision = (await target.callHook(hook, request(current))).decision;
+      } catch (error) {
+        // Message hooks fail open: a broken plugin must not stop people from posting.
+        this.hookFailed(hook, target.pluginId, error, {});
+        continue;
+      }
+      const outcome = decision?.outcome;
+      switch (outcome?.case) {
+        case "allow":
+          break;
+        case "modify":
+          // A plugin may rewrite the post but not move it or change its author.
+          current = create(PostSchema, {
+            ...outcome.value,
+            id: current.id,
+            channelId: current.channelId,
+            userId: current.userId,
+            createAt: current.createAt,
+          });
+          break;
+        case "reject":
+          throw new ValidationError({
+            id: POST_REJECTED_ID,
+            message: `Post rejected by plugin. ${outcome.value.reason}`.trim(),
+            where: hook,
+            params: { plugin_id: target.pluginId, reason: outcome.value.reason },
+          });
+        case "dismiss":
+          throw new ValidationError({
+            id: POST_DISMISSED_ID,
+            message: "The post was dismissed by a plugin.",
+            where: hook,
+            params: { plugin_id: target.pluginId },
+          });
+        default:
+          this.options.log.warn(`${hook} answered without a decision; the post continues unchanged`, {
+            pluginId: target.pluginId,
+          });
+      }
+    }
+    return current;
+  }
+
+  /** Fires a notification hook at every plugin implementing it, without waiting. */
+  private notify<N extends UnaryHookName>(hook: N, request: HookRequest<N>): void {
+    for (const target of this.options.hooks.implementing(hook)) {
+      this.track(
+        target.callHook(hook, request).then(
+          () => undefined,
+          (error: unknown) => this.hookFailed(hook, target.pluginId, error, {}),
+        ),
+      );
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work));
+  }
+
+  private hookFailed(hook: string, pluginId: string, error: unknown, _actor: Actor): void {
+    const message = error instanceof Error ? error.message : String(error);
+    this.options.log.warn(`hook ${hook} failed in plugin ${pluginId}: ${message}`, {
+      pluginId,
+      hook,
+      errorId: error instanceof PluginAPIError ? error.id : undefined,
+    });
+  }
+
+  /** The acting user for membership hooks: unset when users act on themselves. */
+  private async actorUser(actor: Actor, subjectUserId: string): Promise<User | undefined> {
+    if (!actor.userId || actor.userId === subjectUserId) {
+      return undefined;
+    }
+    return this.options.store.getUser(actor.userId);
+  }
+}
+
+function contextOf(actor: Actor): PluginContext {
+  return actor.context ?? create(PluginContextSchema, { requestId: randomUUID(), userId: actor.userId ?? "" });
+}
+
+function validatePost(post: Post, { requireAuthor = true } = {}): void {
+  if (requireAuthor && !post.channelId) {
+    throw new ValidationError({ message: "post.channel_id is required.", params: { field: "channel_id" } });
+  }
+  if (requireAuthor && !post.userId) {
+    throw new ValidationError({ message: "post.user_id is required.", params: { field: "user_id" } });
+  }
+  if (post.message.length > MAX_POST_MESSAGE_LENGTH) {
+    throw new ValidationError({
+      message: `post.message is ${post.message.length} characters; the limit is ${MAX_POST_MESSAGE_LENGTH}.`,
+      params: { field: "message" },
+    });
+  }
+}

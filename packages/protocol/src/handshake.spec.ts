@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { formatHandshake, HandshakeError, parseHandshake } from "./handshake.js";
+
+describe("formatHandshake", () => {
+  it("writes go-plugin's five fields with unix and grpc", () => {
+    expect(formatHandshake("/tmp/pw-1/plugin.sock")).toBe("1|1|unix|/tmp/pw-1/plugin.sock|grpc");
+  });
+});
+
+describe("parseHandshake", () => {
+  it("reads what formatHandshake writes, with or without the newline", () => {
+    const expected = {
+      coreVersion: 1,
+      appVersion: 1,
+      network: "unix",
+      address: "/tmp/s.sock",
+      protocol: "grpc",
+    };
+    expect(parseHandshake(formatHandshake("/tmp/s.sock"))).toEqual(expected);
+    expect(parseHandshake(`${formatHandshake("/tmp/s.sock")}\r\n`)).toEqual(expected);
+  });
+
+  it.each([
+    ["", /expected 5 fields/],
+    ["hello world", /expected 5 fields/],
+    ["1|1|unix|/tmp/s.sock", /expected 5 fields/],
+    ["1|1|unix|/tmp/s.sock|grpc|extra", /expected 5 fields/],
+    ["2|1|unix|/tmp/s.sock|grpc", /core protocol version "2"/],
+    ["x|1|unix|/tmp/s.sock|grpc", /core protocol version "x"/],
+    ["1|7|unix|/tmp/s.sock|grpc", /plugin protocol version "7".*speaks 1/],
+    ["1|1|tcp|127.0.0.1:1234|grpc", /network "tcp"/],
+    ["1|1|unix||grpc", /socket address ""/],
+    ["1|1|unix|relative.sock|grpc", /absolute Unix socket path/],
+    ["1|1|unix|/tmp/s.sock|netrpc", /protocol "netrpc"/],
+  ])("refuses %j with a message saying what is wrong", (line, message) => {
+    expect(() => parseHandshake(line)).toThrow(HandshakeError);
+    expect(() => parseHandshake(line)).toThrow(message);
+  });
+
+  it("accepts an application version the host lists", () => {
+    expect(parseHandshake("1|2|unix|/s|grpc", [1, 2]).appVersion).toBe(2);
+  });
+
+  it("keeps the offending line on the error", () => {
+    try {
+      parseHandshake("garbage");
+    } catch (error) {
+      expect((error as HandshakeError).line).toBe("garbage");
+    }
+  });
+});
