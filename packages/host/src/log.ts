@@ -1,17 +1,19 @@
 // The host's structured log: one entry per event, handed to a sink the embedder chooses.
 
+/** Severity of a log entry, lowest first. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export interface LogEntry {
   level: LogLevel;
   msg: string;
-  /** ISO time the event happened (for plugin lines: the time the plugin wrote). */
-  time: string;
+  /** When it happened (for plugin lines: the time the plugin wrote, when it said). */
+  time: Date;
   /** The plugin the entry is about or came from. */
   pluginId?: string;
-  fields?: Record<string, unknown>;
+  fields: Record<string, unknown>;
 }
 
+/** Where the host sends its log entries and its plugins'. */
 export type LogSink = (entry: LogEntry) => void;
 
 const levelRank: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
@@ -30,30 +32,29 @@ export function jsonLineSink(minimum: LogLevel = "info"): LogSink {
   };
 }
 
-/** A small helper so call sites read as log.info("...", { fields }). */
+/** Writes entries to a sink so that call sites read as log.info("…", { fields }). */
 export class Logger {
   constructor(
     private readonly sink: LogSink,
     private readonly pluginId?: string,
   ) {}
 
-  debug(msg: string, fields?: Record<string, unknown>): void {
+  debug(msg: string, fields: Record<string, unknown> = {}): void {
     this.write("debug", msg, fields);
   }
-  info(msg: string, fields?: Record<string, unknown>): void {
+  info(msg: string, fields: Record<string, unknown> = {}): void {
     this.write("info", msg, fields);
   }
-  warn(msg: string, fields?: Record<string, unknown>): void {
+  warn(msg: string, fields: Record<string, unknown> = {}): void {
     this.write("warn", msg, fields);
   }
-  error(msg: string, fields?: Record<string, unknown>): void {
+  error(msg: string, fields: Record<string, unknown> = {}): void {
     this.write("error", msg, fields);
   }
 
-  private write(level: LogLevel, msg: string, fields?: Record<string, unknown>): void {
-    const entry: LogEntry = { level, msg, time: new Date().toISOString() };
+  private write(level: LogLevel, msg: string, fields: Record<string, unknown>): void {
+    const entry: LogEntry = { level, msg, time: new Date(), fields };
     if (this.pluginId !== undefined) entry.pluginId = this.pluginId;
-    if (fields !== undefined) entry.fields = fields;
     this.sink(entry);
   }
 }

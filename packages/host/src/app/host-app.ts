@@ -23,7 +23,8 @@ import type { Store } from "../store/store.js";
 import type { Actor, App } from "./app.js";
 import type { ClusterBus } from "./cluster-bus.js";
 import { hashPassword } from "./password.js";
-import type { HookRequest, HookTargets, UnaryHookName } from "./plugin-hooks.js";
+import type { HookRequest, UnaryHookName } from "../supervisor/hook-client.js";
+import type { HookTargets } from "./plugin-hooks.js";
 
 /** Longest post message, as in Mattermost. */
 export const MAX_POST_MESSAGE_LENGTH = 16383;
@@ -232,7 +233,7 @@ export class HostApp implements App {
     for (const target of this.options.hooks.implementing(hook)) {
       let decision: PostDecision | undefined;
       try {
-        decision = (await target.callHook(hook, request(current))).decision;
+        decision = (await target.callHook(hook, request(current)))?.decision;
       } catch (error) {
         // Message hooks fail open: a broken plugin must not stop people from posting.
         this.hookFailed(hook, target.pluginId, error, {});

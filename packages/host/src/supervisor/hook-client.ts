@@ -1,0 +1,238 @@
+// Typed dispatch of PluginHooks to one plugin process: the hooks its Implemented named, each
+// unary hook under the hook deadline, ServeHTTP as a stream of head and body chunks. Every
+// failure reaches the caller as a @plugwire/errors class that names the plugin and the hook.
+//
+// Deadlines: a unary hook gets `timeoutMs` (the supervisor's default is 30 s, the same value
+// the plugin reads from PLUGWIRE_HOOK_TIMEOUT_MS). ServeHTTP has none, because a response may
+// stream for as long as the client reads; the caller cancels it with its AbortSignal.
+import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import { type Client, Code, ConnectError } from "@connectrpc/connect";
+import { asPluginAPIError, InternalError, PluginAPIError, TimeoutError } from "@plugwire/errors";
+import {
+  ErrorDetailSchema,
+  type HookName,
+  type HTTPRequestHeadSchema,
+  type HTTPResponseHead,
+  isHookName,
+  MAX_CHUNK_BYTES,
+  type PluginHooks,
+  type ServeHTTPRequestSchema,
+  type ServeHTTPResponse,
+} from "@plugwire/protocol";
+
+type HookMethods = (typeof PluginHooks)["method"];
+type HookMethod<N extends HookName> = HookMethods[Uncapitalize<N>];
+
+/** The hooks called with one request and answered with one response: all but ServeHTTP. */
+export type UnaryHookName = {
+  [N in HookName]: HookMethod<N>["methodKind"] extends "unary" ? N : never;
+}[HookName];
+/** What a unary hook is called with, as a message or its init shape. */
+export type HookRequest<N extends UnaryHookName> = MessageInitShape<HookMethod<N>["input"]>;
+/** What a unary hook answers. */
+export type HookResponse<N extends UnaryHookName> = MessageShape<HookMethod<N>["output"]>;
+
+/** The start of an HTTP request for ServeHTTP. */
+export type HTTPRequestHeadInit = MessageInitShape<typeof HTTPRequestHeadSchema>;
+
+/** A plugin's HTTP response: its head, then its body in chunks of at most 64 KiB. */
+export interface HTTPResponse {
+  head: HTTPResponseHead;
+  /** Ends after the plugin's last chunk; leaving the loop early cancels the stream. */
+  body: AsyncIterable<Uint8Array>;
+}
+
+export interface HookCallOptions {
+  /** Cancels the call, e.g. when the request that caused it goes away. */
+  signal?: AbortSignal;
+}
+
+/** Hook dispatch as the app layer sees it, for one plugin. */
+export interface HookDispatcher {
+  readonly pluginId: string;
+  /** Whether the plugin's Implemented named this hook. */
+  implements(name: HookName): boolean;
+  /** Calls a unary hook; answers undefined, without a call, when the plugin does not implement it. */
+  callHook<N extends UnaryHookName>(
+    name: N,
+    request: HookRequest<N>,
+    options?: HookCallOptions,
+  ): Promise<HookResponse<N> | undefined>;
+  /**
+   * Streams an HTTP request to the plugin; answers undefined, without a call, when it does not
+   * implement ServeHTTP. `body` may yield chunks of any size; they travel as ≤64 KiB frames.
+   */
+  serveHTTP(
+    head: HTTPRequestHeadInit,
+    body: AsyncIterable<Uint8Array>,
+    options?: HookCallOptions,
+  ): Promise<HTTPResponse | undefined>;
+}
+
+type UnaryCall = (
+  request: unknown,
+  options: { signal?: AbortSignal; timeoutMs: number },
+) => Promise<unknown>;
+
+/** Dispatches hooks to one running plugin process. */
+export class HookClient implements HookDispatcher {
+  private readonly implemented: ReadonlySet<HookName>;
+
+  constructor(
+    readonly pluginId: string,
+    private readonly client: Client<typeof PluginHooks>,
+    /** What Implemented answered; names this host does not know are ignored. */
+    implemented: readonly string[],
+    private readonly timeoutMs: number,
+  ) {
+    this.implemented = new Set(implemented.filter(isHookName));
+  }
+
+  /** The hooks the plugin implements that this host knows. */
+  implementedHooks(): HookName[] {
+    return [...this.implemented];
+  }
+
+  implements(name: HookName): boolean {
+    return this.implemented.has(name);
+  }
+
+  async callHook<N extends UnaryHookName>(
+    name: N,
+    request: HookRequest<N>,
+    options: HookCallOptions = {},
+  ): Promise<HookResponse<N> | undefined> {
+    if (!this.implements(name)) {
+      return undefined;
+    }
+    const call = this.client[localName(name)] as unknown as UnaryCall;
+    try {
+      return (await call(request, {
+        signal: options.signal,
+        timeoutMs: this.timeoutMs,
+      })) as HookResponse<N>;
+    } catch (reason) {
+      throw this.hookError(name, reason);
+    }
+  }
+
+  async serveHTTP(
+    head: HTTPRequestHeadInit,
+    body: AsyncIterable<Uint8Array>,
+    options: HookCallOptions = {},
+  ): Promise<HTTPResponse | undefined> {
+    if (!this.implements("ServeHTTP")) {
+      return undefined;
+    }
+    const stream = new AbortController();
+    const cancel = () => stream.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", cancel, { once: true });
+    const finish = () => {
+      options.signal?.removeEventListener("abort", cancel);
+      stream.abort();
+    };
+    const frames = this.client
+      .serveHTTP(requestFrames(head, body), { signal: stream.signal })
+      [Symbol.asyncIterator]();
+    let first: IteratorResult<ServeHTTPResponse>;
+    try {
+      first = await frames.next();
+    } catch (reason) {
+      finish();
+      throw this.hookError("ServeHTTP", reason);
+    }
+    if (first.done || first.value.frame.case !== "head") {
+      finish();
+      throw this.protocolError("the first response frame must be the head");
+    }
+    return { head: first.value.frame.value, body: this.responseBody(frames, finish) };
+  }
+
+  private async *responseBody(
+    frames: AsyncIterator<ServeHTTPResponse>,
+    finish: () => void,
+  ): AsyncGenerator<Uint8Array> {
+    try {
+      for (;;) {
+        const next = await frames.next();
+        if (next.done) {
+          return;
+        }
+        const { frame } = next.value;
+        if (frame.case !== "body") {
+          throw this.protocolError("a response frame after the head must be a body chunk");
+        }
+        if (frame.value.data.length > 0) {
+          yield frame.value.data;
+        }
+        if (frame.value.end) {
+          return;
+        }
+      }
+    } catch (reason) {
+      throw reason instanceof PluginAPIError ? reason : this.hookError("ServeHTTP", reason);
+    } finally {
+      finish();
+    }
+  }
+
+  /** The error a failed hook call throws: the class the plugin sent, naming plugin and hook. */
+  private hookError(hook: HookName, reason: unknown): PluginAPIError {
+    const where = `PluginHooks.${hook}`;
+    const params = { pluginId: this.pluginId, hook };
+    // Our own deadline, as opposed to a TimeoutError the plugin's handler sent, has no detail.
+    if (
+      reason instanceof ConnectError &&
+      reason.code === Code.DeadlineExceeded &&
+      reason.findDetails(ErrorDetailSchema).length === 0
+    ) {
+      return new TimeoutError({
+        message: `plugin "${this.pluginId}" did not answer hook ${hook} within ${this.timeoutMs} ms`,
+        where,
+        params: { ...params, timeoutMs: this.timeoutMs },
+        cause: reason,
+      });
+    }
+    const error = asPluginAPIError(reason);
+    const cls = error.constructor as typeof PluginAPIError;
+    return new cls(
+      {
+        id: error.id,
+        message: `plugin "${this.pluginId}" hook ${hook}: ${error.message}`,
+        detailedError: error.detailedError,
+        statusCode: error.statusCode,
+        where: error.where || where,
+        params: { ...error.params, ...params },
+        cause: error,
+      },
+      error.code,
+    );
+  }
+
+  private protocolError(problem: string): InternalError {
+    return new InternalError({
+      message: `plugin "${this.pluginId}" hook ServeHTTP broke the protocol: ${problem}`,
+      where: "PluginHooks.ServeHTTP",
+      params: { pluginId: this.pluginId, hook: "ServeHTTP" },
+    });
+  }
+}
+
+function localName<N extends HookName>(name: N): Uncapitalize<N> {
+  return `${name.charAt(0).toLowerCase()}${name.slice(1)}` as Uncapitalize<N>;
+}
+
+async function* requestFrames(
+  head: HTTPRequestHeadInit,
+  body: AsyncIterable<Uint8Array>,
+): AsyncGenerator<MessageInitShape<typeof ServeHTTPRequestSchema>> {
+  yield { frame: { case: "head", value: head } };
+  for await (const chunk of body) {
+    for (let offset = 0; offset < chunk.length; offset += MAX_CHUNK_BYTES) {
+      yield {
+        frame: { case: "body", value: { data: chunk.subarray(offset, offset + MAX_CHUNK_BYTES) } },
+      };
+    }
+  }
+  yield { frame: { case: "body", value: { end: true } } };
+}

@@ -1,0 +1,328 @@
+// Keeps one plugin running: starts it, checks its health periodically, restarts it with
+// backoff when it crashes (it exits on its own or fails a health check), gives up after too
+// many crashes, and stops it. Its state is observable, and it dispatches hooks to whichever
+// process is current, answering UnavailableError while there is none.
+import { setTimeout as delay } from "node:timers/promises";
+import { UnavailableError } from "@plugwire/errors";
+import type { HookName } from "@plugwire/protocol";
+import type { PluginManifest } from "../manifest/manifest.js";
+import type {
+  HookCallOptions,
+  HookDispatcher,
+  HookRequest,
+  HookResponse,
+  HTTPRequestHeadInit,
+  HTTPResponse,
+  UnaryHookName,
+} from "./hook-client.js";
+import { PluginProcess, type PluginProcessOptions } from "./plugin-process.js";
+import { PluginProcessError } from "./plugin-process-error.js";
+
+/**
+ * - "starting": the first start is in progress;
+ * - "active": the plugin is running and answers hooks;
+ * - "restarting": it crashed and is waiting for, or going through, a restart;
+ * - "failed": it could not start, or crashed too often; `lastError` says why;
+ * - "stopped": not started yet, or stopped.
+ */
+export type PluginState = "starting" | "active" | "restarting" | "failed" | "stopped";
+
+export interface PluginStateChange {
+  pluginId: string;
+  state: PluginState;
+  previous: PluginState;
+  /** The crash behind "restarting", the failure behind "failed". */
+  error?: PluginProcessError;
+}
+
+/** When to restart a crashed plugin. The defaults follow Mattermost's 3 crashes an hour. */
+export interface RestartPolicy {
+  /** Wait before a restart; doubles with each restart in the window. Default 250 ms. */
+  initialBackoffMs?: number;
+  /** Longest wait before a restart. Default 30 s. */
+  maxBackoffMs?: number;
+  /** Restarts allowed within `windowMs`; the next crash marks the plugin failed. Default 3. */
+  maxRestarts?: number;
+  /** Default 1 hour. */
+  windowMs?: number;
+}
+
+export interface SupervisorOptions extends PluginProcessOptions {
+  /** Time between health checks of an active plugin. Default 30 s. */
+  healthCheckIntervalMs?: number;
+  restart?: RestartPolicy;
+}
+
+/** How long a failed health check waits for the process's exit, which explains more. */
+const EXIT_NOTICE_MS = 500;
+
+export class PluginSupervisor implements HookDispatcher {
+  readonly pluginId: string;
+  private currentState: PluginState = "stopped";
+  private error: PluginProcessError | undefined;
+  private readonly listeners = new Set<(change: PluginStateChange) => void>();
+  private current: PluginProcess | undefined;
+  private implemented: ReadonlySet<HookName> = new Set();
+  /** Aborted by stop(): cancels a start, a backoff or a restart in progress. */
+  private lifecycle = new AbortController();
+  /** Set by stop() until the next start(). */
+  private stopping: Promise<void> | undefined;
+  /** The start or restart in progress; it never rejects. */
+  private transition: Promise<void> = Promise.resolve();
+  private healthTimer: NodeJS.Timeout | undefined;
+  /** When each restart in the current window began. */
+  private restarts: number[] = [];
+  private readonly healthCheckIntervalMs: number;
+  private readonly restartPolicy: Required<RestartPolicy>;
+
+  constructor(
+    readonly manifest: PluginManifest,
+    private readonly options: SupervisorOptions,
+  ) {
+    this.pluginId = manifest.id;
+    this.healthCheckIntervalMs = options.healthCheckIntervalMs ?? 30_000;
+    this.restartPolicy = {
+      initialBackoffMs: options.restart?.initialBackoffMs ?? 250,
+      maxBackoffMs: options.restart?.maxBackoffMs ?? 30_000,
+      maxRestarts: options.restart?.maxRestarts ?? 3,
+      windowMs: options.restart?.windowMs ?? 60 * 60_000,
+    };
+  }
+
+  get state(): PluginState {
+    return this.currentState;
+  }
+
+  /** Why the plugin last crashed or failed; cleared by start(). */
+  get lastError(): PluginProcessError | undefined {
+    return this.error;
+  }
+
+  /** The process id of the active plugin. */
+  get pid(): number | undefined {
+    return this.current?.pid;
+  }
+
+  /** Calls `listener` on every change of state until the returned function is called. */
+  onStateChange(listener: (change: PluginStateChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Starts the plugin from "stopped" or "failed" and resolves once it is active. Rejects with
+   * the PluginProcessError that left it "failed"; the first start is not retried, since what
+   * failed it (a bad handshake, an OnActivate error) would fail the next start the same way.
+   */
+  async start(): Promise<void> {
+    const startable = this.currentState === "stopped" || this.currentState === "failed";
+    if (!startable || (this.stopping !== undefined && this.currentState !== "stopped")) {
+      const state = startable ? "stopping" : this.currentState;
+      throw new Error(`plugin "${this.pluginId}" cannot start: it is ${state}`);
+    }
+    this.lifecycle = new AbortController();
+    this.stopping = undefined;
+    const { signal } = this.lifecycle;
+    this.error = undefined;
+    this.restarts = [];
+    this.setState("starting");
+    const launching = this.launch(signal);
+    this.transition = launching.catch(() => undefined);
+    try {
+      await launching;
+    } catch (reason) {
+      if (!signal.aborted) {
+        this.fail(reason as PluginProcessError);
+      }
+      throw reason;
+    }
+  }
+
+  /**
+   * Stops the plugin from any state: cancels a start or restart in progress, or deactivates
+   * and shuts down the running plugin (see PluginProcess.stop). Resolves once it is gone.
+   */
+  stop(): Promise<void> {
+    if (this.currentState === "stopped") {
+      return Promise.resolve();
+    }
+    this.stopping ??= this.shutDown();
+    return this.stopping;
+  }
+
+  private async shutDown(): Promise<void> {
+    this.lifecycle.abort();
+    clearTimeout(this.healthTimer);
+    const plugin = this.current;
+    this.current = undefined;
+    await this.transition;
+    await plugin?.stop();
+    this.setState("stopped");
+  }
+
+  /** Whether the plugin's last activation named this hook; kept while it restarts. */
+  implements(name: HookName): boolean {
+    return this.implemented.has(name);
+  }
+
+  /**
+   * Calls a hook of the active plugin; see HookClient.callHook. Throws UnavailableError for an
+   * implemented hook while the plugin is not active, e.g. restarting.
+   */
+  async callHook<N extends UnaryHookName>(
+    name: N,
+    request: HookRequest<N>,
+    options?: HookCallOptions,
+  ): Promise<HookResponse<N> | undefined> {
+    if (!this.implements(name)) {
+      return undefined;
+    }
+    return this.activeProcess(name).hooks.callHook(name, request, options);
+  }
+
+  /** Streams an HTTP request to the active plugin; see HookClient.serveHTTP and callHook. */
+  async serveHTTP(
+    head: HTTPRequestHeadInit,
+    body: AsyncIterable<Uint8Array>,
+    options?: HookCallOptions,
+  ): Promise<HTTPResponse | undefined> {
+    if (!this.implements("ServeHTTP")) {
+      return undefined;
+    }
+    return this.activeProcess("ServeHTTP").hooks.serveHTTP(head, body, options);
+  }
+
+  private activeProcess(hook: HookName): PluginProcess {
+    if (this.currentState === "active" && this.current !== undefined) {
+      return this.current;
+    }
+    const state = this.stopping === undefined ? this.currentState : "stopping";
+    const why = this.error === undefined ? "" : `: ${this.error.reason}`;
+    throw new UnavailableError({
+      message: `plugin "${this.pluginId}" is not active (${state}${why}); hook ${hook} was not called`,
+      where: `PluginHooks.${hook}`,
+      params: { pluginId: this.pluginId, hook, state: this.currentState },
+    });
+  }
+
+  /** Starts a plugin and makes it current, unless stop() came first. */
+  private async launch(signal: AbortSignal): Promise<void> {
+    const plugin = await PluginProcess.start(this.manifest, this.options, signal);
+    if (signal.aborted) {
+      await plugin.kill();
+      throw new PluginProcessError(this.pluginId, "start", "stopped while starting");
+    }
+    this.activate(plugin);
+  }
+
+  private activate(plugin: PluginProcess): void {
+    this.current = plugin;
+    this.implemented = new Set(plugin.hooks.implementedHooks());
+    this.setState("active");
+    void plugin.exited.then((exit) => {
+      if (this.current === plugin) {
+        const reason = `the process ${exit.description}`;
+        this.crash(
+          plugin,
+          new PluginProcessError(this.pluginId, "run", reason, plugin.lastOutput()),
+        );
+      }
+    });
+    this.scheduleHealthCheck(plugin);
+  }
+
+  private scheduleHealthCheck(plugin: PluginProcess): void {
+    this.healthTimer = setTimeout(async () => {
+      try {
+        await plugin.checkHealth(this.lifecycle.signal);
+      } catch (reason) {
+        // A process that has just died fails its health check too, but its exit says more:
+        // if it ends meanwhile, the exit has been reported as the crash by the time this wakes.
+        await Promise.race([plugin.exited, delay(EXIT_NOTICE_MS, undefined, { ref: false })]);
+        if (this.current === plugin) {
+          this.crash(plugin, reason as PluginProcessError);
+        }
+        return;
+      }
+      if (this.current === plugin) {
+        this.scheduleHealthCheck(plugin);
+      }
+    }, this.healthCheckIntervalMs);
+    this.healthTimer.unref();
+  }
+
+  private crash(crashed: PluginProcess, error: PluginProcessError): void {
+    this.current = undefined;
+    clearTimeout(this.healthTimer);
+    this.transition = this.restart(crashed, error).catch((reason: unknown) => {
+      const message = reason instanceof Error ? reason.message : String(reason);
+      this.fail(new PluginProcessError(this.pluginId, "run", `restart failed: ${message}`));
+    });
+  }
+
+  /**
+   * Restarts until a start succeeds, an activation fails, there were too many crashes, or
+   * stop() is called. Runs synchronously up to the first state change.
+   */
+  private async restart(crashed: PluginProcess, error: PluginProcessError): Promise<void> {
+    const { signal } = this.lifecycle;
+    const { initialBackoffMs, maxBackoffMs, maxRestarts, windowMs } = this.restartPolicy;
+    const killed = crashed.kill();
+    let reason = error;
+    for (;;) {
+      const now = Date.now();
+      this.restarts = this.restarts.filter((startedAt) => now - startedAt < windowMs);
+      if (this.restarts.length >= maxRestarts) {
+        this.fail(
+          new PluginProcessError(
+            this.pluginId,
+            reason.phase,
+            `crashed ${this.restarts.length + 1} times within ${windowMs} ms, giving up; last crash: ${reason.reason}`,
+            reason.lastOutput,
+            { cause: reason },
+          ),
+        );
+        await killed;
+        return;
+      }
+      this.restarts.push(now);
+      this.error = reason;
+      this.setState("restarting");
+      await killed;
+      const backoffMs = Math.min(initialBackoffMs * 2 ** (this.restarts.length - 1), maxBackoffMs);
+      try {
+        await delay(backoffMs, undefined, { signal, ref: false });
+        await this.launch(signal);
+        return;
+      } catch (failure) {
+        if (signal.aborted) {
+          return;
+        }
+        // The plugin's own refusal to activate is final, as on the first start.
+        if ((failure as PluginProcessError).phase === "activate") {
+          this.fail(failure as PluginProcessError);
+          return;
+        }
+        reason = failure as PluginProcessError;
+      }
+    }
+  }
+
+  private fail(error: PluginProcessError): void {
+    this.error = error;
+    this.current = undefined;
+    this.setState("failed");
+  }
+
+  private setState(state: PluginState): void {
+    const previous = this.currentState;
+    if (state === previous) {
+      return;
+    }
+    this.currentState = state;
+    const error = state === "restarting" || state === "failed" ? this.error : undefined;
+    for (const listener of this.listeners) {
+      listener({ pluginId: this.pluginId, state, previous, error });
+    }
+  }
+}
