@@ -1,1 +1,97 @@
-export {};
+// The public surface of @plugwire/sdk. Importing it also polyfills Symbol.metadata and, when a
+// host started the process, keeps stdout for the handshake (see the two side-effect modules).
+import "./symbol-metadata.js";
+import "./serve/stdio-relay.js";
+
+export type { JsonObject, JsonValue } from "@bufbuild/protobuf";
+export {
+  AlreadyExistsError,
+  InternalError,
+  NotFoundError,
+  PermissionDeniedError,
+  PluginAPIError,
+  type PluginAPIErrorInit,
+  TimeoutError,
+  UnauthenticatedError,
+  UnavailableError,
+  ValidationError,
+} from "@plugwire/errors";
+export {
+  type Channel,
+  type ChannelMember,
+  ChannelMemberSchema,
+  ChannelSchema,
+  type Command,
+  type CommandArgs,
+  CommandArgsSchema,
+  type CommandResponse,
+  CommandResponseSchema,
+  CommandSchema,
+  type FileInfo,
+  FileInfoSchema,
+  HookName,
+  isHookName,
+  MAX_CHUNK_BYTES,
+  type Paging,
+  type PluginClusterEvent,
+  PluginClusterEventSchema,
+  type Post,
+  PostSchema,
+  type Team,
+  type TeamMember,
+  TeamMemberSchema,
+  TeamSchema,
+  type User,
+  UserSchema,
+} from "@plugwire/protocol";
+export {
+  type BotInit,
+  type ChannelInit,
+  type ClusterEventOptions,
+  type CommandInit,
+  type FileDownload,
+  type GetUsersOptions,
+  type KVSetOptions,
+  type KVSetWithOptions,
+  type PageOptions,
+  PluginAPIClient,
+  type PostInit,
+  type TeamInit,
+  type UserInit,
+} from "./api/plugin-api-client.js";
+export {
+  type Allow,
+  allow,
+  type Dismiss,
+  dismiss,
+  type LoginDecision,
+  type Modify,
+  modify,
+  type PostDecision,
+  type Reject,
+  reject,
+} from "./hooks/decisions.js";
+export { definePlugin } from "./hooks/define-plugin.js";
+export type { HookContext } from "./hooks/hook-context.js";
+export { hook } from "./hooks/hook-decorator.js";
+export type {
+  Awaitable,
+  CommandResponseInit,
+  HookHandlers,
+  InstallEvent,
+} from "./hooks/hook-handlers.js";
+export {
+  createPluginRoutes,
+  type PluginRoutes,
+  type PluginRoutesOptions,
+} from "./hooks/plugin-routes.js";
+export {
+  type LogEntry,
+  type LogFields,
+  Logger,
+  type LogLevel,
+  type LogSink,
+} from "./logger/logger.js";
+export type { Manifest } from "./plugin/manifest.js";
+export { Plugin, type PluginClass, type PluginInit } from "./plugin/plugin.js";
+export { runPlugin } from "./serve/run-plugin.js";

@@ -1,0 +1,417 @@
+import { create } from "@bufbuild/protobuf";
+import { createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
+import { InternalError, NotFoundError, toConnectError } from "@plugwire/errors";
+import {
+  ChannelMemberSchema,
+  ChannelSchema,
+  FileInfoSchema,
+  MAX_CHUNK_BYTES,
+  PluginAPI,
+  PostSchema,
+  PublishPluginClusterEventRequest_SendType,
+  TeamMemberSchema,
+  TeamSchema,
+  UserSchema,
+} from "@plugwire/protocol";
+import { describe, expect, it } from "vitest";
+import { PluginAPIClient } from "./plugin-api-client.js";
+
+const user = create(UserSchema, { id: "u1", username: "alice" });
+const team = create(TeamSchema, { id: "t1", name: "core" });
+const teamMember = create(TeamMemberSchema, { teamId: "t1", userId: "u1" });
+const channel = create(ChannelSchema, { id: "c1", name: "town-square" });
+const channelMember = create(ChannelMemberSchema, { channelId: "c1", userId: "u1" });
+const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
+const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
+const bytes = new Uint8Array([1, 2, 3]);
+
+type Unary = (request: unknown) => unknown;
+
+/**
+ * A PluginAPI whose unary methods record each request with its authorization header and answer
+ * `answers[method]`; `streaming` overrides the streaming methods.
+ */
+function fakeAPI(
+  answers: Record<string, unknown | Unary> = {},
+  streaming: Partial<ServiceImpl<typeof PluginAPI>> = {},
+) {
+  const calls: { method: string; request: unknown; authorization: string | null }[] = [];
+  const service: Record<string, unknown> = {};
+  for (const method of PluginAPI.methods) {
+    if (method.methodKind === "unary") {
+      service[method.localName] = (request: unknown, context: { requestHeader: Headers }) => {
+        calls.push({
+          method: method.localName,
+          request,
+          authorization: context.requestHeader.get("authorization"),
+        });
+        const answer = answers[method.localName];
+        return typeof answer === "function" ? (answer as Unary)(request) : (answer ?? {});
+      };
+    }
+  }
+  Object.assign(service, streaming);
+  const transport = createRouterTransport((router) =>
+    router.service(PluginAPI, service as Partial<ServiceImpl<typeof PluginAPI>>),
+  );
+  return { api: new PluginAPIClient(transport, "tok"), calls };
+}
+
+// Every unary RPC: the client method, its arguments, the request the host must receive, what
+// the host answers, and what the method must resolve to.
+const unaryCases: [string, unknown[], object, object, unknown][] = [
+  ["getServerVersion", [], {}, { version: "9.5.0" }, "9.5.0"],
+  ["getConfig", [], {}, { config: { ServiceSettings: {} } }, { ServiceSettings: {} }],
+  ["getPluginConfig", [], {}, { config: { ApiKey: "k" } }, { ApiKey: "k" }],
+  ["savePluginConfig", [{ ApiKey: "k2" }], { config: { ApiKey: "k2" } }, {}, undefined],
+  ["getUser", ["u1"], { userId: "u1" }, { user }, user],
+  ["getUserByUsername", ["alice"], { username: "alice" }, { user }, user],
+  ["getUserByEmail", ["a@example.com"], { email: "a@example.com" }, { user }, user],
+  [
+    "getUsers",
+    [{ page: 1, perPage: 10, inTeamId: "t1", activeOnly: true }],
+    { paging: { page: 1, perPage: 10 }, inTeamId: "t1", inChannelId: "", activeOnly: true },
+    { users: [user] },
+    [user],
+  ],
+  ["getUsersByIds", [["u1", "u9"]], { userIds: ["u1", "u9"] }, { users: [user] }, [user]],
+  [
+    "createUser",
+    [{ username: "bob" }, "pw"],
+    { user: { username: "bob" }, password: "pw" },
+    { user },
+    user,
+  ],
+  [
+    "updateUser",
+    [{ id: "u1", nickname: "al" }],
+    { user: { id: "u1", nickname: "al" } },
+    { user },
+    user,
+  ],
+  ["deactivateUser", ["u1"], { userId: "u1" }, {}, undefined],
+  ["getTeam", ["t1"], { teamId: "t1" }, { team }, team],
+  ["getTeamByName", ["core"], { name: "core" }, { team }, team],
+  ["getTeams", [{ page: 2 }], { paging: { page: 2, perPage: 0 } }, { teams: [team] }, [team]],
+  ["createTeam", [{ name: "core" }], { team: { name: "core" } }, { team }, team],
+  [
+    "getTeamMembers",
+    ["t1", { perPage: 5 }],
+    { teamId: "t1", paging: { perPage: 5 } },
+    { members: [teamMember] },
+    [teamMember],
+  ],
+  [
+    "addTeamMember",
+    ["t1", "u1"],
+    { teamId: "t1", userId: "u1" },
+    { member: teamMember },
+    teamMember,
+  ],
+  [
+    "removeTeamMember",
+    ["t1", "u1", "u2"],
+    { teamId: "t1", userId: "u1", requestorId: "u2" },
+    {},
+    undefined,
+  ],
+  ["getChannel", ["c1"], { channelId: "c1" }, { channel }, channel],
+  [
+    "getChannelByName",
+    ["t1", "town-square", true],
+    { teamId: "t1", name: "town-square", includeDeleted: true },
+    { channel },
+    channel,
+  ],
+  ["createChannel", [{ name: "new" }], { channel: { name: "new" } }, { channel }, channel],
+  [
+    "updateChannel",
+    [{ id: "c1", header: "h" }],
+    { channel: { id: "c1", header: "h" } },
+    { channel },
+    channel,
+  ],
+  ["deleteChannel", ["c1"], { channelId: "c1" }, {}, undefined],
+  [
+    "getChannelMembers",
+    ["c1"],
+    { channelId: "c1", paging: { page: 0, perPage: 0 } },
+    { members: [channelMember] },
+    [channelMember],
+  ],
+  [
+    "addChannelMember",
+    ["c1", "u1"],
+    { channelId: "c1", userId: "u1" },
+    { member: channelMember },
+    channelMember,
+  ],
+  ["removeChannelMember", ["c1", "u1"], { channelId: "c1", userId: "u1" }, {}, undefined],
+  ["getDirectChannel", ["u1", "u2"], { userId1: "u1", userId2: "u2" }, { channel }, channel],
+  ["getPost", ["p1"], { postId: "p1" }, { post }, post],
+  [
+    "createPost",
+    [{ channelId: "c1", message: "hi", props: { card: true } }],
+    { post: { channelId: "c1", message: "hi", props: { card: true } } },
+    { post },
+    post,
+  ],
+  [
+    "updatePost",
+    [{ id: "p1", message: "edited" }],
+    { post: { id: "p1", message: "edited" } },
+    { post },
+    post,
+  ],
+  ["deletePost", ["p1"], { postId: "p1" }, {}, undefined],
+  [
+    "getPostsForChannel",
+    ["c1", { page: 0, perPage: 30 }],
+    { channelId: "c1", paging: { perPage: 30 } },
+    { posts: [post] },
+    [post],
+  ],
+  [
+    "sendEphemeralPost",
+    ["u1", { channelId: "c1", message: "only you" }],
+    { userId: "u1", post: { channelId: "c1", message: "only you" } },
+    { post },
+    post,
+  ],
+  ["getFileInfo", ["f1"], { fileId: "f1" }, { fileInfo }, fileInfo],
+  ["kvGet", ["k"], { key: "k" }, { value: bytes }, bytes],
+  [
+    "kvSet",
+    ["k", bytes, { expireInSeconds: 60 }],
+    { key: "k", value: bytes, expireInSeconds: 60n },
+    {},
+    undefined,
+  ],
+  [
+    "kvSetWithOptions",
+    ["k", bytes, { atomic: true, oldValue: bytes }],
+    { key: "k", value: bytes, options: { atomic: true, oldValue: bytes, expireInSeconds: 0n } },
+    { written: true },
+    true,
+  ],
+  ["kvDelete", ["k"], { key: "k" }, {}, undefined],
+  ["kvDeleteAll", [], {}, {}, undefined],
+  ["kvList", [{ perPage: 2 }], { paging: { perPage: 2 } }, { keys: ["a", "b"] }, ["a", "b"]],
+  [
+    "registerCommand",
+    [{ trigger: "hello", autoComplete: true }],
+    { command: { trigger: "hello", autoComplete: true } },
+    {},
+    undefined,
+  ],
+  ["unregisterCommand", ["", "hello"], { teamId: "", trigger: "hello" }, {}, undefined],
+  [
+    "ensureBotUser",
+    [{ username: "bot", displayName: "Bot" }],
+    { username: "bot", displayName: "Bot", description: "" },
+    { userId: "b1" },
+    "b1",
+  ],
+  [
+    "publishPluginClusterEvent",
+    [
+      { id: "flush", data: bytes },
+      { sendType: "reliable", targetId: "h2" },
+    ],
+    {
+      event: { id: "flush", data: bytes },
+      sendType: PublishPluginClusterEventRequest_SendType.RELIABLE,
+      targetId: "h2",
+    },
+    {},
+    undefined,
+  ],
+];
+
+/** The client method of an RPC: lower camel case, with "KV" as "kv". */
+function clientMethodName(rpc: string): string {
+  return rpc.startsWith("KV") ? `kv${rpc.slice(2)}` : rpc[0]?.toLowerCase() + rpc.slice(1);
+}
+
+describe("PluginAPIClient", () => {
+  it("has a method for every PluginAPI RPC, and this spec covers each", () => {
+    const covered = new Set([...unaryCases.map(([name]) => name), "uploadFile", "getFile"]);
+    for (const method of PluginAPI.methods) {
+      const name = clientMethodName(method.name);
+      expect(typeof Reflect.get(PluginAPIClient.prototype, name), name).toBe("function");
+      expect(covered.has(name), name).toBe(true);
+    }
+  });
+
+  it.each(unaryCases)(
+    "%s sends its arguments and returns the model",
+    async (name, args, request, answer, result) => {
+      const rpc = PluginAPI.methods.find((method) => clientMethodName(method.name) === name);
+      const { api, calls } = fakeAPI({ [rpc?.localName ?? name]: answer });
+      const call = Reflect.get(api, name) as (...a: unknown[]) => Promise<unknown>;
+      await expect(call.apply(api, args)).resolves.toEqual(result);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.request).toMatchObject(request);
+      expect(calls[0]?.authorization).toBe("Bearer tok");
+    },
+  );
+
+  it("kvSetWithOptions sends no value to delete, and reports a write that did not happen", async () => {
+    const { api, calls } = fakeAPI({ kVSetWithOptions: { written: false } });
+    await expect(api.kvSetWithOptions("k", undefined, { atomic: true })).resolves.toBe(false);
+    const request = calls[0]?.request as {
+      value?: Uint8Array;
+      options?: { oldValue?: Uint8Array };
+    };
+    expect(request.value).toBeUndefined();
+    expect(request.options?.oldValue).toBeUndefined();
+  });
+
+  it("resolves kvGet to undefined for an absent key", async () => {
+    const { api } = fakeAPI();
+    await expect(api.kvGet("missing")).resolves.toBeUndefined();
+  });
+
+  it("reads and writes JSON values", async () => {
+    let stored: Uint8Array | undefined;
+    const { api } = fakeAPI({
+      kVSet: (request: unknown) => {
+        stored = (request as { value: Uint8Array }).value;
+        return {};
+      },
+      kVGet: () => ({ value: stored }),
+    });
+    await api.kvSetJSON("state", { count: 2, tags: ["a"] });
+    expect(new TextDecoder().decode(stored)).toBe('{"count":2,"tags":["a"]}');
+    await expect(api.kvGetJSON("state")).resolves.toEqual({ count: 2, tags: ["a"] });
+  });
+
+  it("throws the error class the host sent", async () => {
+    const { api } = fakeAPI({
+      getUser: () => {
+        throw toConnectError(
+          new NotFoundError({ id: "app.user.missing", message: "no such user" }),
+        );
+      },
+    });
+    const error = await api.getUser("nobody").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ id: "app.user.missing", message: "no such user" });
+  });
+
+  it("throws InternalError when the host leaves out a result it must send", async () => {
+    const { api } = fakeAPI({ getUser: {} });
+    const error = await api.getUser("u1").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error).toMatchObject({
+      message: "GetUser answered without user",
+      where: "PluginAPI.GetUser",
+    });
+  });
+
+  it("sends no authorization header without a token", async () => {
+    const calls: (string | null)[] = [];
+    const transport = createRouterTransport((router) =>
+      router.service(PluginAPI, {
+        getServerVersion(_request, context) {
+          calls.push(context.requestHeader.get("authorization"));
+          return { version: "1" };
+        },
+      }),
+    );
+    await new PluginAPIClient(transport).getServerVersion();
+    expect(calls).toEqual([null]);
+  });
+});
+
+describe("uploadFile", () => {
+  function uploadAPI() {
+    const frames: { head?: object; size?: number }[] = [];
+    const { api } = fakeAPI(
+      {},
+      {
+        async uploadFile(requests, context) {
+          expect(context.requestHeader.get("authorization")).toBe("Bearer tok");
+          let size = 0;
+          for await (const { frame } of requests) {
+            if (frame.case === "head") {
+              frames.push({ head: { channelId: frame.value.channelId, name: frame.value.name } });
+            } else if (frame.case === "data") {
+              frames.push({ size: frame.value.byteLength });
+              size += frame.value.byteLength;
+            }
+          }
+          return { fileInfo: { id: "f1", size: BigInt(size) } };
+        },
+      },
+    );
+    return { api, frames };
+  }
+
+  it("sends the head, then the bytes in chunks of at most 64 KiB", async () => {
+    const { api, frames } = uploadAPI();
+    const info = await api.uploadFile("c1", "big.bin", new Uint8Array(MAX_CHUNK_BYTES + 1));
+    expect(info.size).toBe(BigInt(MAX_CHUNK_BYTES + 1));
+    expect(frames).toEqual([
+      { head: { channelId: "c1", name: "big.bin" } },
+      { size: MAX_CHUNK_BYTES },
+      { size: 1 },
+    ]);
+  });
+
+  it("accepts an async iterable of chunks of any size", async () => {
+    const { api, frames } = uploadAPI();
+    async function* source() {
+      yield new Uint8Array(10);
+      yield new Uint8Array(0);
+      yield new Uint8Array(MAX_CHUNK_BYTES * 2);
+    }
+    const info = await api.uploadFile("c1", "stream.bin", source());
+    expect(info.size).toBe(BigInt(10 + MAX_CHUNK_BYTES * 2));
+    expect(frames.slice(1)).toEqual([
+      { size: 10 },
+      { size: MAX_CHUNK_BYTES },
+      { size: MAX_CHUNK_BYTES },
+    ]);
+  });
+});
+
+describe("getFile", () => {
+  function downloadAPI(sendInfo = true) {
+    const { api } = fakeAPI(
+      {},
+      {
+        async *getFile(request) {
+          if (sendInfo) {
+            yield { frame: { case: "fileInfo", value: { id: request.fileId, name: "a.txt" } } };
+          }
+          yield { frame: { case: "data", value: new Uint8Array([1, 2]) } };
+          yield { frame: { case: "data", value: new Uint8Array([3]) } };
+        },
+      },
+    );
+    return api;
+  }
+
+  it("joins the streamed chunks into the file's content", async () => {
+    await expect(downloadAPI().getFile("f1")).resolves.toEqual(new Uint8Array([1, 2, 3]));
+  });
+
+  it("streams: metadata first, then the chunks as they come", async () => {
+    const { info, data } = await downloadAPI().getFileStream("f1");
+    expect(info).toMatchObject({ id: "f1", name: "a.txt" });
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of data) {
+      chunks.push(chunk);
+    }
+    expect(chunks).toEqual([new Uint8Array([1, 2]), new Uint8Array([3])]);
+  });
+
+  it("throws InternalError when the metadata does not come first", async () => {
+    const error = await downloadAPI(false)
+      .getFileStream("f1")
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InternalError);
+    expect(error).toMatchObject({ where: "PluginAPI.GetFile" });
+  });
+});

@@ -1,0 +1,457 @@
+// The PluginAPI as a plugin author calls it: one method per RPC, taking plain arguments and
+// returning the model itself rather than a response message. Every failure is thrown as the
+// @plugwire/errors class the host sent.
+import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
+import { type CallOptions, type Client, createClient, type Transport } from "@connectrpc/connect";
+import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
+import {
+  type Channel,
+  type ChannelMember,
+  type ChannelSchema,
+  type CommandSchema,
+  type FileInfo,
+  type GetFileResponse,
+  type Paging,
+  PluginAPI,
+  type Post,
+  type PostSchema,
+  PublishPluginClusterEventRequest_SendType,
+  type Team,
+  type TeamMember,
+  type TeamSchema,
+  type UploadFileRequestSchema,
+  type User,
+  type UserSchema,
+} from "@plugwire/protocol";
+import { bearerHeaders } from "../bearer-token.js";
+import { concatChunks, splitChunks } from "../chunks.js";
+
+/** A new or changed post: any subset of Post's fields. */
+export type PostInit = MessageInitShape<typeof PostSchema>;
+/** A new or changed user. */
+export type UserInit = MessageInitShape<typeof UserSchema>;
+/** A new team. */
+export type TeamInit = MessageInitShape<typeof TeamSchema>;
+/** A new or changed channel. */
+export type ChannelInit = MessageInitShape<typeof ChannelSchema>;
+/** A slash command to register. */
+export type CommandInit = MessageInitShape<typeof CommandSchema>;
+
+/** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
+export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
+
+/** Filters of getUsers. */
+export interface GetUsersOptions extends PageOptions {
+  inTeamId?: string;
+  inChannelId?: string;
+  activeOnly?: boolean;
+  inactiveOnly?: boolean;
+}
+
+/** How kvSet writes. */
+export interface KVSetOptions {
+  /** Seconds until the key expires; 0 or absent keeps it forever. */
+  expireInSeconds?: number;
+}
+
+/** How kvSetWithOptions writes. */
+export interface KVSetWithOptions extends KVSetOptions {
+  /** Write only when the current value equals `oldValue` (absent: only when the key is absent). */
+  atomic?: boolean;
+  /** The value an atomic write expects to replace. */
+  oldValue?: Uint8Array;
+}
+
+/** A bot account for the plugin. */
+export interface BotInit {
+  username: string;
+  displayName?: string;
+  description?: string;
+}
+
+/** A file being downloaded: its metadata first, then its bytes as they arrive. */
+export interface FileDownload {
+  info: FileInfo;
+  /** The content in chunks of at most 64 KiB; read it to the end or break out of the loop. */
+  data: AsyncIterable<Uint8Array>;
+}
+
+/** How publishPluginClusterEvent delivers. */
+export interface ClusterEventOptions {
+  /** "best_effort" (the default) may drop the event; "reliable" retries until delivered. */
+  sendType?: "best_effort" | "reliable";
+  /** Only this cluster host, when set. */
+  targetId?: string;
+}
+
+type UploadFrame = MessageInitShape<typeof UploadFileRequestSchema>;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** The host's PluginAPI, one async method per RPC. Reach it in a plugin as `this.api`. */
+export class PluginAPIClient {
+  readonly #rpc: Client<typeof PluginAPI>;
+  readonly #options: CallOptions;
+
+  /**
+   * @param transport where the PluginAPI is served.
+   * @param token the per-start token, sent as "authorization: Bearer <token>" on every call.
+   */
+  constructor(transport: Transport, token?: string) {
+    this.#rpc = withPluginAPIErrors(createClient(PluginAPI, transport));
+    this.#options = token === undefined ? {} : { headers: bearerHeaders(token) };
+  }
+
+  // Server
+
+  /** The server's version, e.g. "9.5.0". */
+  async getServerVersion(): Promise<string> {
+    return (await this.#rpc.getServerVersion({}, this.#options)).version;
+  }
+
+  /** The server configuration, without secrets. */
+  async getConfig(): Promise<JsonObject> {
+    return (await this.#rpc.getConfig({}, this.#options)).config ?? {};
+  }
+
+  /** This plugin's configuration (also kept current in `this.config`). */
+  async getPluginConfig(): Promise<JsonObject> {
+    return (await this.#rpc.getPluginConfig({}, this.#options)).config ?? {};
+  }
+
+  /** Saves this plugin's configuration; OnConfigurationChange follows. */
+  async savePluginConfig(config: JsonObject): Promise<void> {
+    await this.#rpc.savePluginConfig({ config }, this.#options);
+  }
+
+  // Users
+
+  async getUser(userId: string): Promise<User> {
+    return present((await this.#rpc.getUser({ userId }, this.#options)).user, "GetUser", "user");
+  }
+
+  async getUserByUsername(username: string): Promise<User> {
+    const { user } = await this.#rpc.getUserByUsername({ username }, this.#options);
+    return present(user, "GetUserByUsername", "user");
+  }
+
+  async getUserByEmail(email: string): Promise<User> {
+    const { user } = await this.#rpc.getUserByEmail({ email }, this.#options);
+    return present(user, "GetUserByEmail", "user");
+  }
+
+  /** A page of users ordered by username, optionally only those of a team or channel. */
+  async getUsers(options: GetUsersOptions = {}): Promise<User[]> {
+    const { page, perPage, ...filters } = options;
+    return (await this.#rpc.getUsers({ paging: { page, perPage }, ...filters }, this.#options))
+      .users;
+  }
+
+  /** The users among `userIds` that exist, in the order asked for. */
+  async getUsersByIds(userIds: readonly string[]): Promise<User[]> {
+    return (await this.#rpc.getUsersByIds({ userIds: [...userIds] }, this.#options)).users;
+  }
+
+  /** Creates a user; `password` is empty for bots and external accounts. */
+  async createUser(user: UserInit, password = ""): Promise<User> {
+    const created = await this.#rpc.createUser({ user, password }, this.#options);
+    return present(created.user, "CreateUser", "user");
+  }
+
+  /** Updates the profile of the user `user.id`. */
+  async updateUser(user: UserInit): Promise<User> {
+    const updated = await this.#rpc.updateUser({ user }, this.#options);
+    return present(updated.user, "UpdateUser", "user");
+  }
+
+  async deactivateUser(userId: string): Promise<void> {
+    await this.#rpc.deactivateUser({ userId }, this.#options);
+  }
+
+  // Teams
+
+  async getTeam(teamId: string): Promise<Team> {
+    return present((await this.#rpc.getTeam({ teamId }, this.#options)).team, "GetTeam", "team");
+  }
+
+  async getTeamByName(name: string): Promise<Team> {
+    const { team } = await this.#rpc.getTeamByName({ name }, this.#options);
+    return present(team, "GetTeamByName", "team");
+  }
+
+  async getTeams(paging: PageOptions = {}): Promise<Team[]> {
+    return (await this.#rpc.getTeams({ paging }, this.#options)).teams;
+  }
+
+  async createTeam(team: TeamInit): Promise<Team> {
+    const created = await this.#rpc.createTeam({ team }, this.#options);
+    return present(created.team, "CreateTeam", "team");
+  }
+
+  async getTeamMembers(teamId: string, paging: PageOptions = {}): Promise<TeamMember[]> {
+    return (await this.#rpc.getTeamMembers({ teamId, paging }, this.#options)).members;
+  }
+
+  /** Adds a user to a team; UserHasJoinedTeam follows. */
+  async addTeamMember(teamId: string, userId: string): Promise<TeamMember> {
+    const { member } = await this.#rpc.addTeamMember({ teamId, userId }, this.#options);
+    return present(member, "AddTeamMember", "member");
+  }
+
+  /** Removes a user from a team; `requestorId` is reported as the hook's actor. */
+  async removeTeamMember(teamId: string, userId: string, requestorId = ""): Promise<void> {
+    await this.#rpc.removeTeamMember({ teamId, userId, requestorId }, this.#options);
+  }
+
+  // Channels
+
+  async getChannel(channelId: string): Promise<Channel> {
+    const { channel } = await this.#rpc.getChannel({ channelId }, this.#options);
+    return present(channel, "GetChannel", "channel");
+  }
+
+  async getChannelByName(teamId: string, name: string, includeDeleted = false): Promise<Channel> {
+    const request = { teamId, name, includeDeleted };
+    const { channel } = await this.#rpc.getChannelByName(request, this.#options);
+    return present(channel, "GetChannelByName", "channel");
+  }
+
+  /** Creates a channel; ChannelHasBeenCreated follows. */
+  async createChannel(channel: ChannelInit): Promise<Channel> {
+    const created = await this.#rpc.createChannel({ channel }, this.#options);
+    return present(created.channel, "CreateChannel", "channel");
+  }
+
+  /** Updates name, display name, header or purpose of the channel `channel.id`. */
+  async updateChannel(channel: ChannelInit): Promise<Channel> {
+    const updated = await this.#rpc.updateChannel({ channel }, this.#options);
+    return present(updated.channel, "UpdateChannel", "channel");
+  }
+
+  /** Archives a channel. */
+  async deleteChannel(channelId: string): Promise<void> {
+    await this.#rpc.deleteChannel({ channelId }, this.#options);
+  }
+
+  async getChannelMembers(channelId: string, paging: PageOptions = {}): Promise<ChannelMember[]> {
+    return (await this.#rpc.getChannelMembers({ channelId, paging }, this.#options)).members;
+  }
+
+  /** Adds a user to a channel; UserHasJoinedChannel follows. */
+  async addChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
+    const { member } = await this.#rpc.addChannelMember({ channelId, userId }, this.#options);
+    return present(member, "AddChannelMember", "member");
+  }
+
+  async removeChannelMember(channelId: string, userId: string): Promise<void> {
+    await this.#rpc.removeChannelMember({ channelId, userId }, this.#options);
+  }
+
+  /** The direct channel of two users, created when missing. */
+  async getDirectChannel(userId1: string, userId2: string): Promise<Channel> {
+    const { channel } = await this.#rpc.getDirectChannel({ userId1, userId2 }, this.#options);
+    return present(channel, "GetDirectChannel", "channel");
+  }
+
+  // Posts
+
+  async getPost(postId: string): Promise<Post> {
+    return present((await this.#rpc.getPost({ postId }, this.#options)).post, "GetPost", "post");
+  }
+
+  /** Creates a post through the full pipeline, MessageWillBePosted included. */
+  async createPost(post: PostInit): Promise<Post> {
+    const created = await this.#rpc.createPost({ post }, this.#options);
+    return present(created.post, "CreatePost", "post");
+  }
+
+  /** Updates message, props or file ids of the post `post.id`. */
+  async updatePost(post: PostInit): Promise<Post> {
+    const updated = await this.#rpc.updatePost({ post }, this.#options);
+    return present(updated.post, "UpdatePost", "post");
+  }
+
+  async deletePost(postId: string): Promise<void> {
+    await this.#rpc.deletePost({ postId }, this.#options);
+  }
+
+  /** A page of a channel's posts, newest first. */
+  async getPostsForChannel(channelId: string, paging: PageOptions = {}): Promise<Post[]> {
+    return (await this.#rpc.getPostsForChannel({ channelId, paging }, this.#options)).posts;
+  }
+
+  /** Shows a post to one user only, without storing it; `channelId` and `message` are required. */
+  async sendEphemeralPost(userId: string, post: PostInit): Promise<Post> {
+    const sent = await this.#rpc.sendEphemeralPost({ userId, post }, this.#options);
+    return present(sent.post, "SendEphemeralPost", "post");
+  }
+
+  // Files
+
+  /** Stores a file, sending it in chunks of at most 64 KiB whatever the chunks given. */
+  async uploadFile(
+    channelId: string,
+    name: string,
+    data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ): Promise<FileInfo> {
+    const { fileInfo } = await this.#rpc.uploadFile(
+      uploadFrames(channelId, name, data),
+      this.#options,
+    );
+    return present(fileInfo, "UploadFile", "file_info");
+  }
+
+  /** A file's whole content. */
+  async getFile(fileId: string): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of (await this.getFileStream(fileId)).data) {
+      chunks.push(chunk);
+    }
+    return concatChunks(chunks);
+  }
+
+  /** A file's metadata at once and its content as it arrives, for files too big to buffer. */
+  async getFileStream(fileId: string): Promise<FileDownload> {
+    const frames = this.#rpc.getFile({ fileId }, this.#options)[Symbol.asyncIterator]();
+    const first = await frames.next();
+    if (first.done === true || first.value.frame.case !== "fileInfo") {
+      await frames.return?.();
+      throw new InternalError({
+        message: "GetFile answered without the file's metadata first",
+        where: "PluginAPI.GetFile",
+      });
+    }
+    return { info: first.value.frame.value, data: fileData(frames) };
+  }
+
+  async getFileInfo(fileId: string): Promise<FileInfo> {
+    const { fileInfo } = await this.#rpc.getFileInfo({ fileId }, this.#options);
+    return present(fileInfo, "GetFileInfo", "file_info");
+  }
+
+  // Key-value store
+
+  /** The value of a key of this plugin's store, or undefined when absent or expired. */
+  async kvGet(key: string): Promise<Uint8Array | undefined> {
+    return (await this.#rpc.kVGet({ key }, this.#options)).value;
+  }
+
+  /** Writes a key. */
+  async kvSet(key: string, value: Uint8Array, options: KVSetOptions = {}): Promise<void> {
+    const expireInSeconds = BigInt(options.expireInSeconds ?? 0);
+    await this.#rpc.kVSet({ key, value, expireInSeconds }, this.#options);
+  }
+
+  /**
+   * Writes a key, or deletes it when `value` is undefined; with `atomic`, only when the current
+   * value equals `oldValue`. Resolves to whether the write happened.
+   */
+  async kvSetWithOptions(
+    key: string,
+    value: Uint8Array | undefined,
+    options: KVSetWithOptions = {},
+  ): Promise<boolean> {
+    const { atomic = false, oldValue, expireInSeconds = 0 } = options;
+    const request = {
+      key,
+      value,
+      options: { atomic, oldValue, expireInSeconds: BigInt(expireInSeconds) },
+    };
+    return (await this.#rpc.kVSetWithOptions(request, this.#options)).written;
+  }
+
+  /** The value of a key parsed as UTF-8 JSON; the type parameter is not checked. */
+  async kvGetJSON<T = unknown>(key: string): Promise<T | undefined> {
+    const value = await this.kvGet(key);
+    return value === undefined ? undefined : (JSON.parse(decoder.decode(value)) as T);
+  }
+
+  /** Writes a value as UTF-8 JSON. */
+  async kvSetJSON(key: string, value: unknown, options: KVSetOptions = {}): Promise<void> {
+    await this.kvSet(key, encoder.encode(JSON.stringify(value)), options);
+  }
+
+  /** Deletes a key; deleting an absent key is not an error. */
+  async kvDelete(key: string): Promise<void> {
+    await this.#rpc.kVDelete({ key }, this.#options);
+  }
+
+  /** Deletes every key of this plugin's store. */
+  async kvDeleteAll(): Promise<void> {
+    await this.#rpc.kVDeleteAll({}, this.#options);
+  }
+
+  /** A page of keys in key order; expired keys are left out. */
+  async kvList(paging: PageOptions = {}): Promise<string[]> {
+    return (await this.#rpc.kVList({ paging }, this.#options)).keys;
+  }
+
+  // Commands, bots, cluster
+
+  /** Registers a slash command; ExecuteCommand receives its invocations. */
+  async registerCommand(command: CommandInit): Promise<void> {
+    await this.#rpc.registerCommand({ command }, this.#options);
+  }
+
+  /** Removes a slash command; an empty `teamId` means the command registered for every team. */
+  async unregisterCommand(teamId: string, trigger: string): Promise<void> {
+    await this.#rpc.unregisterCommand({ teamId, trigger }, this.#options);
+  }
+
+  /** Makes sure the plugin's bot account exists; resolves to its user id. */
+  async ensureBotUser(bot: BotInit): Promise<string> {
+    return (await this.#rpc.ensureBotUser(bot, this.#options)).userId;
+  }
+
+  /** Sends an event to this plugin's instances on the other hosts of the cluster. */
+  async publishPluginClusterEvent(
+    event: { id: string; data?: Uint8Array },
+    options: ClusterEventOptions = {},
+  ): Promise<void> {
+    const sendType =
+      options.sendType === "reliable"
+        ? PublishPluginClusterEventRequest_SendType.RELIABLE
+        : PublishPluginClusterEventRequest_SendType.BEST_EFFORT;
+    const request = { event, sendType, targetId: options.targetId ?? "" };
+    await this.#rpc.publishPluginClusterEvent(request, this.#options);
+  }
+}
+
+/** A response field the host must always set; its absence is the host's bug, not the caller's. */
+function present<T>(value: T | undefined, rpc: string, field: string): T {
+  if (value === undefined) {
+    throw new InternalError({
+      message: `${rpc} answered without ${field}`,
+      where: `PluginAPI.${rpc}`,
+    });
+  }
+  return value;
+}
+
+async function* uploadFrames(
+  channelId: string,
+  name: string,
+  data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<UploadFrame> {
+  yield { frame: { case: "head", value: { channelId, name } } };
+  const chunks = data instanceof Uint8Array ? [data] : data;
+  for await (const chunk of chunks) {
+    for (const piece of splitChunks(chunk)) {
+      yield { frame: { case: "data", value: piece } };
+    }
+  }
+}
+
+async function* fileData(frames: AsyncIterator<GetFileResponse>): AsyncGenerator<Uint8Array> {
+  try {
+    for (let next = await frames.next(); next.done !== true; next = await frames.next()) {
+      if (next.value.frame.case === "data") {
+        yield next.value.frame.value;
+      }
+    }
+  } finally {
+    // Breaking out of the caller's loop must end the RPC too.
+    await frames.return?.();
+  }
+}

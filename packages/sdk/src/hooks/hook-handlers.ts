@@ -1,0 +1,100 @@
+// The signature of each hook's handler, by hook name. @hook(name) and definePlugin check the
+// handler against this map, so a handler of the wrong shape does not compile.
+import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
+import type {
+  Channel,
+  ChannelMember,
+  CommandArgs,
+  CommandResponseSchema,
+  HookName,
+  PluginClusterEvent,
+  Post,
+  TeamMember,
+  User,
+} from "@plugwire/protocol";
+import type { LoginDecision, PostDecision } from "./decisions.js";
+import type { HookContext } from "./hook-context.js";
+
+/** A value or a promise of it: every handler may be sync or async. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** What a slash command answers: any subset of CommandResponse's fields. */
+export type CommandResponseInit = MessageInitShape<typeof CommandResponseSchema>;
+
+/** Who installed the plugin. */
+export interface InstallEvent {
+  userId: string;
+}
+
+/**
+ * The handler signature of every hook. Properties (not methods) on purpose: TypeScript then
+ * checks handler parameters strictly instead of bivariantly.
+ */
+export interface HookHandlers {
+  /** The plugin is activated; `this.config` is already fetched. Throw to stay inactive. */
+  OnActivate: (ctx: HookContext) => Awaitable<void>;
+  /** The plugin is deactivated; its process is shut down afterwards. */
+  OnDeactivate: (ctx: HookContext) => Awaitable<void>;
+  /** The configuration changed; `this.config` is already the new one. */
+  OnConfigurationChange: (ctx: HookContext, config: JsonObject) => Awaitable<void>;
+  /** The plugin bundle was installed. */
+  OnInstall: (ctx: HookContext, event: InstallEvent) => Awaitable<void>;
+  /** Decide about a post before it is stored. */
+  MessageWillBePosted: (ctx: HookContext, post: Post) => Awaitable<PostDecision>;
+  /** Decide about a post update before it is stored. */
+  MessageWillBeUpdated: (ctx: HookContext, newPost: Post, oldPost: Post) => Awaitable<PostDecision>;
+  /** A post was stored. */
+  MessageHasBeenPosted: (ctx: HookContext, post: Post) => Awaitable<void>;
+  /** A post was updated. */
+  MessageHasBeenUpdated: (ctx: HookContext, newPost: Post, oldPost: Post) => Awaitable<void>;
+  /** A post was deleted. */
+  MessageHasBeenDeleted: (ctx: HookContext, post: Post) => Awaitable<void>;
+  /** A user was created. */
+  UserHasBeenCreated: (ctx: HookContext, user: User) => Awaitable<void>;
+  /** Decide whether a user may log in. */
+  UserWillLogIn: (ctx: HookContext, user: User) => Awaitable<LoginDecision>;
+  /** A user logged in. */
+  UserHasLoggedIn: (ctx: HookContext, user: User) => Awaitable<void>;
+  /** A user was deactivated. */
+  UserHasBeenDeactivated: (ctx: HookContext, user: User) => Awaitable<void>;
+  /** A channel was created. */
+  ChannelHasBeenCreated: (ctx: HookContext, channel: Channel) => Awaitable<void>;
+  /** A user joined a channel; `actor` added them, undefined when they joined by themselves. */
+  UserHasJoinedChannel: (
+    ctx: HookContext,
+    member: ChannelMember,
+    actor: User | undefined,
+  ) => Awaitable<void>;
+  /** A user left a channel; `actor` removed them, undefined when they left by themselves. */
+  UserHasLeftChannel: (
+    ctx: HookContext,
+    member: ChannelMember,
+    actor: User | undefined,
+  ) => Awaitable<void>;
+  /** A user joined a team; `actor` added them, undefined when they joined by themselves. */
+  UserHasJoinedTeam: (
+    ctx: HookContext,
+    member: TeamMember,
+    actor: User | undefined,
+  ) => Awaitable<void>;
+  /** A user left a team; `actor` removed them, undefined when they left by themselves. */
+  UserHasLeftTeam: (
+    ctx: HookContext,
+    member: TeamMember,
+    actor: User | undefined,
+  ) => Awaitable<void>;
+  /** Run a slash command this plugin registered. */
+  ExecuteCommand: (ctx: HookContext, args: CommandArgs) => Awaitable<CommandResponseInit>;
+  /**
+   * Answer an HTTP request to /plugins/{id}/...; `request.url` is that path and query on
+   * http://localhost. Any fetch-style router (Hono, itty-router) can be the handler.
+   */
+  ServeHTTP: (ctx: HookContext, request: Request) => Awaitable<Response>;
+  /** Answer a request for the plugin's metrics (usually Prometheus text). */
+  ServeMetrics: (ctx: HookContext, request: Request) => Awaitable<Response>;
+  /** Receive an event another instance of this plugin published. */
+  OnPluginClusterEvent: (ctx: HookContext, event: PluginClusterEvent) => Awaitable<void>;
+}
+
+/** Any handler of any hook, as stored before its hook is known statically. */
+export type AnyHookHandler = HookHandlers[HookName];

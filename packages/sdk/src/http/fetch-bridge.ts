@@ -1,0 +1,118 @@
+// ServeHTTP and ServeMetrics speak the Fetch API: the request frames become a Request, and the
+// handler's Response becomes response frames, its body streamed out in chunks of at most 64 KiB.
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type {
+  HTTPHeaderSchema,
+  HTTPRequestHead,
+  ServeHTTPRequest,
+  ServeHTTPResponseSchema,
+} from "@plugwire/protocol";
+import { splitChunks } from "../chunks.js";
+
+type ResponseFrame = MessageInitShape<typeof ServeHTTPResponseSchema>;
+
+/** The origin of every request a handler sees; the host passes only the path below the plugin. */
+const origin = "http://localhost";
+
+const endOfBody: ResponseFrame = { frame: { case: "body", value: { end: true } } };
+
+/**
+ * The Request for a request head; `body` yields the frames after the head. GET and HEAD carry
+ * no body; for other methods the body streams in as the handler reads it.
+ */
+export function toFetchRequest(
+  head: HTTPRequestHead,
+  body: AsyncIterator<ServeHTTPRequest> | undefined,
+  signal: AbortSignal,
+): Request {
+  if (!head.url.startsWith("/")) {
+    throw new ConnectError(
+      `the request URL must be a path starting with "/", got ${JSON.stringify(head.url)}`,
+      Code.InvalidArgument,
+    );
+  }
+  const method = head.method || "GET";
+  const init: RequestInit & { duplex?: "half" } = {
+    method,
+    headers: head.headers.map((header): [string, string] => [header.name, header.value]),
+    signal,
+  };
+  if (body !== undefined && method !== "GET" && method !== "HEAD") {
+    init.body = requestBody(body);
+    // Required by Node's fetch for a streamed request body.
+    init.duplex = "half";
+  }
+  try {
+    return new Request(origin + head.url, init);
+  } catch (reason) {
+    throw new ConnectError(`bad request head: ${String(reason)}`, Code.InvalidArgument);
+  }
+}
+
+function requestBody(frames: AsyncIterator<ServeHTTPRequest>): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        // Loop until one chunk is enqueued: empty chunks must not look like a stalled body.
+        for (;;) {
+          const next = await frames.next();
+          if (next.done === true) {
+            controller.close();
+            return;
+          }
+          const { frame } = next.value;
+          if (frame.case !== "body") {
+            throw new ConnectError("expected a body frame after the head", Code.InvalidArgument);
+          }
+          if (frame.value.data.byteLength > 0) {
+            controller.enqueue(frame.value.data);
+          }
+          if (frame.value.end) {
+            controller.close();
+            return;
+          }
+          if (frame.value.data.byteLength > 0) {
+            return;
+          }
+        }
+      },
+      async cancel() {
+        await frames.return?.();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** The response frames of a Response: the head, the body's chunks, then a final end chunk. */
+export async function* responseFrames(response: Response): AsyncGenerator<ResponseFrame> {
+  yield {
+    frame: {
+      case: "head",
+      value: { status: response.status, headers: headerList(response.headers) },
+    },
+  };
+  if (response.body !== null) {
+    for await (const chunk of response.body) {
+      for (const data of splitChunks(chunk)) {
+        yield { frame: { case: "body", value: { data } } };
+      }
+    }
+  }
+  yield endOfBody;
+}
+
+/** Header fields in order; repeated Set-Cookie fields stay separate. */
+export function headerList(headers: Headers): MessageInitShape<typeof HTTPHeaderSchema>[] {
+  const list: MessageInitShape<typeof HTTPHeaderSchema>[] = [];
+  for (const [name, value] of headers) {
+    list.push({ name, value });
+  }
+  return list;
+}
+
+/** The Response's body in one array, for ServeMetrics, which answers in one message. */
+export async function responseBytes(response: Response): Promise<Uint8Array> {
+  return new Uint8Array(await response.arrayBuffer());
+}

@@ -1,0 +1,111 @@
+// runPlugin: the process around a plugin, after go-plugin's server. It checks that a host
+// started the process, serves the plugin's hooks and go-plugin's services on a Unix socket,
+// prints the handshake as the first line of stdout, and exits on Shutdown or SIGTERM.
+import { writeSync } from "node:fs";
+import * as http2 from "node:http2";
+import { join } from "node:path";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { formatHandshake } from "@plugwire/protocol";
+import { requireBearerToken } from "../bearer-token.js";
+import { createPluginRoutes } from "../hooks/plugin-routes.js";
+import { jsonLineSink } from "../logger/json-line-sink.js";
+import { loadManifest } from "../plugin/manifest.js";
+import type { PluginClass } from "../plugin/plugin.js";
+import { unixSocketTransport } from "./api-transport.js";
+import { goPluginRoutes } from "./go-plugin-services.js";
+import { notStartedByHostMessage, readPluginEnv, startedByHost } from "./plugin-env.js";
+import { processStdio } from "./stdio-relay.js";
+
+/** Longest Unix socket path Linux accepts (sun_path is 108 bytes with the final NUL). */
+const maxSocketPathBytes = 107;
+
+/** How long a shutdown waits for open calls before the process exits anyway. */
+const shutdownGraceMs = 2_000;
+
+/**
+ * Runs a plugin as the host expects: call it once, at the end of the plugin's entry module.
+ * Run by hand (without the host's magic cookie), it explains that on stderr and exits with 1;
+ * a start that fails (bad environment, socket, constructor error) exits with 1 too.
+ */
+export function runPlugin(pluginClass: PluginClass): void {
+  if (!startedByHost(process.env)) {
+    process.stderr.write(notStartedByHostMessage);
+    process.exit(1);
+  }
+  serve(pluginClass).catch((reason: unknown) => {
+    const message = reason instanceof Error ? reason.message : String(reason);
+    process.stderr.write(`plugin failed to start: ${message}\n`);
+    process.exit(1);
+  });
+}
+
+async function serve(pluginClass: PluginClass): Promise<void> {
+  const env = readPluginEnv(process.env);
+  const socketPath = join(env.socketDir, `plugin-${process.pid}.sock`);
+  if (Buffer.byteLength(socketPath) > maxSocketPathBytes) {
+    throw new Error(
+      `the socket path ${socketPath} is longer than ${maxSocketPathBytes} bytes; the host must pass a shorter PLUGIN_UNIX_SOCKET_DIR`,
+    );
+  }
+  const api = unixSocketTransport(env.apiTarget);
+  const { routes } = createPluginRoutes(pluginClass, {
+    api: api.transport,
+    token: env.token,
+    logSink: jsonLineSink(),
+    logLevel: env.logLevel,
+    manifest: loadManifest(process.cwd(), env.pluginId),
+  });
+
+  const sessions = new Set<http2.ServerHttp2Session>();
+  let stopping = false;
+  const stop = () => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    processStdio.close();
+    api.close();
+    server.close(() => process.exit(0));
+    // Graceful: each session finishes its open calls (the Shutdown answer among them) first.
+    for (const session of sessions) {
+      session.close();
+    }
+    setTimeout(() => process.exit(0), shutdownGraceMs).unref();
+  };
+
+  const server = http2.createServer(
+    connectNodeAdapter({
+      grpc: true,
+      connect: false,
+      grpcWeb: false,
+      routes: (router) => {
+        routes(router);
+        goPluginRoutes(router, {
+          interceptors: [requireBearerToken(env.token)],
+          stdio: processStdio,
+          onShutdown: stop,
+        });
+      },
+    }),
+  );
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(socketPath, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+
+  // Before the handshake: once it is out, the host may stop the plugin at any moment.
+  process.on("SIGTERM", stop);
+  // Like go-plugin: Ctrl-C in a terminal reaches the whole process group, and the host, not
+  // each plugin, decides how its plugins stop.
+  process.on("SIGINT", () => {});
+
+  // Straight to file descriptor 1: process.stdout is redirected to stderr (see stdio-relay.ts).
+  writeSync(1, `${formatHandshake(socketPath)}\n`);
+}
