@@ -6,6 +6,9 @@ import { defineConfig } from "vitest/config";
  * unless they start a real plugin process (which runs built JavaScript).
  */
 export const sharedConfig = defineConfig({
+  // Node 20 runs no standard decorators natively, and Vite's default "esnext" target would pass
+  // them through untouched; es2022 makes esbuild lower them (with Symbol.metadata support).
+  esbuild: { target: "es2022" },
   resolve: { conditions: ["@plugwire/source", "import", "default"] },
   ssr: { resolve: { conditions: ["@plugwire/source", "import", "default"] } },
   test: {

@@ -1,13 +1,13 @@
 // Conversion between PluginAPIError and ConnectError: the error travels as a gRPC code plus
 // one plugwire.v1.ErrorDetail in the status details, so nothing is lost on the way.
-import { type JsonObject, create } from "@bufbuild/protobuf";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import { type ErrorDetail, ErrorDetailSchema } from "@plugwire/protocol";
 import {
+  errorClassForCode,
   InternalError,
   type JsonValue,
   PluginAPIError,
-  errorClassForCode,
 } from "./plugin-api-error.js";
 
 /** The ErrorDetail message describing an error. */
@@ -78,12 +78,16 @@ export function asPluginAPIError(reason: unknown): PluginAPIError {
 }
 
 /**
- * Server-side interceptor for unary calls: whatever a handler throws leaves as a ConnectError
- * with an ErrorDetail.
+ * Server-side interceptor: whatever a handler throws leaves as a ConnectError with an
+ * ErrorDetail. A server-streaming handler runs later, while Connect pulls its response
+ * messages and outside this try, so its response stream is wrapped to convert there too.
  */
 export const serverErrorInterceptor: Interceptor = (next) => async (request) => {
   try {
-    return await next(request);
+    const response = await next(request);
+    return response.stream
+      ? { ...response, message: convertStreamErrors(response.message, toConnectError) }
+      : response;
   } catch (reason) {
     throw toConnectError(reason);
   }
@@ -114,7 +118,7 @@ export function withPluginAPIErrors<T extends object>(client: T): T {
           });
         }
         if (isAsyncIterable(result)) {
-          return convertStreamErrors(result);
+          return convertStreamErrors(result, asPluginAPIError);
         }
         return result;
       };
@@ -126,10 +130,13 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
 }
 
-async function* convertStreamErrors<T>(stream: AsyncIterable<T>): AsyncIterable<T> {
+async function* convertStreamErrors<T>(
+  stream: AsyncIterable<T>,
+  convert: (reason: unknown) => Error,
+): AsyncIterable<T> {
   try {
     yield* stream;
   } catch (reason) {
-    throw asPluginAPIError(reason);
+    throw convert(reason);
   }
 }

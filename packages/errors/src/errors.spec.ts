@@ -38,7 +38,9 @@ let client: ReturnType<typeof createClient<typeof PluginAPI>>;
 let sessions: Http2SessionManager;
 
 beforeAll(async () => {
-  server = http2.createServer(connectNodeAdapter({ routes, interceptors: [serverErrorInterceptor] }));
+  server = http2.createServer(
+    connectNodeAdapter({ routes, interceptors: [serverErrorInterceptor] }),
+  );
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -112,7 +114,11 @@ describe("over a real HTTP/2 connection", () => {
 
 describe("ConnectError conversion", () => {
   it("is lossless both ways", () => {
-    const original = new NotFoundError({ id: "a.b", message: "no such user", params: { id: "u1" } });
+    const original = new NotFoundError({
+      id: "a.b",
+      message: "no such user",
+      params: { id: "u1" },
+    });
     const back = fromConnectError(toConnectError(original));
     expect(back).toBeInstanceOf(NotFoundError);
     expect({ ...back, cause: undefined }).toEqual({ ...original, cause: undefined });

@@ -1,4 +1,13 @@
 export {
+  asPluginAPIError,
+  fromConnectError,
+  serverErrorInterceptor,
+  toConnectError,
+  toErrorDetail,
+  withPluginAPIErrors,
+} from "./connect.js";
+export { fromHttpError, type HttpErrorBody, toHttpError } from "./http.js";
+export {
   AlreadyExistsError,
   errorClasses,
   errorClassForCode,
@@ -14,12 +23,3 @@ export {
   UnavailableError,
   ValidationError,
 } from "./plugin-api-error.js";
-export {
-  asPluginAPIError,
-  fromConnectError,
-  serverErrorInterceptor,
-  toConnectError,
-  toErrorDetail,
-  withPluginAPIErrors,
-} from "./connect.js";
-export { fromHttpError, type HttpErrorBody, toHttpError } from "./http.js";

@@ -1,7 +1,13 @@
 import { Code } from "@connectrpc/connect";
 
 /** A JSON value, as error params may hold. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 /** What every Plugwire error carries, after Mattermost's AppError. */
 export interface PluginAPIErrorInit {

@@ -72,5 +72,11 @@ export function parseHandshake(
       trimmed,
     );
   }
-  return { coreVersion: CORE_PROTOCOL_VERSION, appVersion: Number(app), network, address, protocol };
+  return {
+    coreVersion: CORE_PROTOCOL_VERSION,
+    appVersion: Number(app),
+    network,
+    address,
+    protocol,
+  };
 }

@@ -5,6 +5,8 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
+  CommandArgs,
+  CommandResponse,
   PluginClusterEvent,
   PluginContext,
   Post,
@@ -35,6 +37,8 @@ export interface App {
   updatePost(actor: Actor, post: Post): Promise<Post>;
   /** Delete, then MessageHasBeenDeleted. */
   deletePost(actor: Actor, postId: string): Promise<void>;
+  /** Runs a slash command: ExecuteCommand on the plugin that registered its trigger. */
+  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse>;
   /** Delivers a post to one user's live connections without storing it. */
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post>;
   /** Saves a plugin's settings, then OnConfigurationChange to that plugin. */

@@ -9,7 +9,12 @@ export interface ClusterBus {
   /** Joins the bus as hostId; returns a function that leaves it. */
   join(hostId: string, handler: ClusterEventHandler): () => void;
   /** Delivers to every other host, or only to targetHostId when given. */
-  publish(fromHostId: string, pluginId: string, event: PluginClusterEvent, targetHostId?: string): void;
+  publish(
+    fromHostId: string,
+    pluginId: string,
+    event: PluginClusterEvent,
+    targetHostId?: string,
+  ): void;
 }
 
 export class InProcessClusterBus implements ClusterBus {
@@ -20,7 +25,12 @@ export class InProcessClusterBus implements ClusterBus {
     return () => this.hosts.delete(hostId);
   }
 
-  publish(fromHostId: string, pluginId: string, event: PluginClusterEvent, targetHostId?: string): void {
+  publish(
+    fromHostId: string,
+    pluginId: string,
+    event: PluginClusterEvent,
+    targetHostId?: string,
+  ): void {
     for (const [hostId, handler] of this.hosts) {
       if (hostId !== fromHostId && (targetHostId === undefined || targetHostId === hostId)) {
         handler(pluginId, event);

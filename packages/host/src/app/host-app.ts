@@ -3,11 +3,16 @@
 // (ascending plugin id), each seeing the previous plugin's result; the first rejection
 // stops the operation. Notification hooks run after the write commits, in the background:
 // they never delay or undo it, and their failures are logged.
+
+import { randomUUID } from "node:crypto";
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { PluginAPIError, ValidationError } from "@plugwire/errors";
+import { NotFoundError, PluginAPIError, UnavailableError, ValidationError } from "@plugwire/errors";
 import {
   type Channel,
   type ChannelMember,
+  type CommandArgs,
+  type CommandResponse,
+  CommandResponseSchema,
   type PluginClusterEvent,
   type PluginContext,
   PluginContextSchema,
@@ -17,13 +22,13 @@ import {
   type TeamMember,
   type User,
 } from "@plugwire/protocol";
-import { randomUUID } from "node:crypto";
 import type { Logger } from "../log.js";
+import { newId } from "../store/ids.js";
 import type { Store } from "../store/store.js";
+import type { HookRequest, UnaryHookName } from "../supervisor/hook-client.js";
 import type { Actor, App } from "./app.js";
 import type { ClusterBus } from "./cluster-bus.js";
 import { hashPassword } from "./password.js";
-import type { HookRequest, UnaryHookName } from "../supervisor/hook-client.js";
 import type { HookTargets } from "./plugin-hooks.js";
 
 /** Longest post message, as in Mattermost. */
@@ -92,8 +97,9 @@ export class HostApp implements App {
   }
 
   async removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<void> {
-    const member = await this.options.store.removeChannelMember(channelId, userId);
+    // The actor is looked up first, so a bad actor id fails the call before anything changes.
     const actorUser = await this.actorUser(actor, userId);
+    const member = await this.options.store.removeChannelMember(channelId, userId);
     this.notify("UserHasLeftChannel", {
       context: contextOf(actor),
       channelMember: member,
@@ -104,14 +110,23 @@ export class HostApp implements App {
   async addTeamMember(actor: Actor, teamId: string, userId: string): Promise<TeamMember> {
     const member = await this.options.store.addTeamMember(teamId, userId);
     const actorUser = await this.actorUser(actor, userId);
-    this.notify("UserHasJoinedTeam", { context: contextOf(actor), teamMember: member, actor: actorUser });
+    this.notify("UserHasJoinedTeam", {
+      context: contextOf(actor),
+      teamMember: member,
+      actor: actorUser,
+    });
     return member;
   }
 
   async removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {
-    const member = await this.options.store.removeTeamMember(teamId, userId);
+    // The actor is looked up first, so a bad actor id fails the call before anything changes.
     const actorUser = await this.actorUser(actor, userId);
-    this.notify("UserHasLeftTeam", { context: contextOf(actor), teamMember: member, actor: actorUser });
+    const member = await this.options.store.removeTeamMember(teamId, userId);
+    this.notify("UserHasLeftTeam", {
+      context: contextOf(actor),
+      teamMember: member,
+      actor: actorUser,
+    });
   }
 
   async createPost(actor: Actor, post: Post): Promise<Post> {
@@ -169,18 +184,53 @@ export class HostApp implements App {
     this.notify("MessageHasBeenDeleted", { context: contextOf(actor), post: deleted });
   }
 
+  async executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
+    const trigger = /^\/(\S+)/.exec(args.command)?.[1];
+    if (!trigger) {
+      throw new ValidationError({
+        id: "api.command.execute.invalid",
+        message: `"${args.command}" is not a slash command: it must start with "/" and a trigger word.`,
+        params: { field: "command" },
+      });
+    }
+    const command = await this.options.store.findCommand(args.teamId, trigger.toLowerCase());
+    if (!command) {
+      throw new NotFoundError({
+        id: "api.command.execute.not_found",
+        message: `Command with a trigger of "/${trigger}" not found.`,
+        params: { trigger },
+      });
+    }
+    const target = this.options.hooks.get(command.pluginId);
+    if (!target?.implements("ExecuteCommand")) {
+      throw new UnavailableError({
+        id: "api.command.execute.plugin_unavailable",
+        message: `The plugin that handles "/${trigger}" (${command.pluginId}) is not running.`,
+        params: { trigger, plugin_id: command.pluginId },
+      });
+    }
+    const response = await target.callHook("ExecuteCommand", { context: contextOf(actor), args });
+    return response?.response ?? create(CommandResponseSchema, { responseType: "ephemeral" });
+  }
+
   async sendEphemeralPost(_actor: Actor, userId: string, post: Post): Promise<Post> {
     if (!userId) {
-      throw new ValidationError({ message: "user_id is required: whom should the post be shown to?", params: { field: "user_id" } });
+      throw new ValidationError({
+        message: "user_id is required: whom should the post be shown to?",
+        params: { field: "user_id" },
+      });
     }
     if (!post.channelId) {
-      throw new ValidationError({ message: "post.channel_id is required for an ephemeral post.", params: { field: "post.channel_id" } });
+      throw new ValidationError({
+        message: "post.channel_id is required for an ephemeral post.",
+        params: { field: "post.channel_id" },
+      });
     }
     await this.options.store.getUser(userId);
     const now = Date.now();
     const delivered = create(PostSchema, {
       ...post,
-      id: post.id || randomUUID().replaceAll("-", "").slice(0, 26),
+      id: post.id || newId(),
       createAt: post.createAt || BigInt(now),
       updateAt: BigInt(now),
       type: post.type || "system_ephemeral",
@@ -268,9 +318,12 @@ export class HostApp implements App {
             params: { plugin_id: target.pluginId },
           });
         default:
-          this.options.log.warn(`${hook} answered without a decision; the post continues unchanged`, {
-            pluginId: target.pluginId,
-          });
+          this.options.log.warn(
+            `${hook} answered without a decision; the post continues unchanged`,
+            {
+              pluginId: target.pluginId,
+            },
+          );
       }
     }
     return current;
@@ -312,15 +365,24 @@ export class HostApp implements App {
 }
 
 function contextOf(actor: Actor): PluginContext {
-  return actor.context ?? create(PluginContextSchema, { requestId: randomUUID(), userId: actor.userId ?? "" });
+  return (
+    actor.context ??
+    create(PluginContextSchema, { requestId: randomUUID(), userId: actor.userId ?? "" })
+  );
 }
 
 function validatePost(post: Post, { requireAuthor = true } = {}): void {
   if (requireAuthor && !post.channelId) {
-    throw new ValidationError({ message: "post.channel_id is required.", params: { field: "channel_id" } });
+    throw new ValidationError({
+      message: "post.channel_id is required.",
+      params: { field: "channel_id" },
+    });
   }
   if (requireAuthor && !post.userId) {
-    throw new ValidationError({ message: "post.user_id is required.", params: { field: "user_id" } });
+    throw new ValidationError({
+      message: "post.user_id is required.",
+      params: { field: "user_id" },
+    });
   }
   if (post.message.length > MAX_POST_MESSAGE_LENGTH) {
     throw new ValidationError({

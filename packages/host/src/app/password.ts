@@ -19,7 +19,14 @@ function derive(password: string, salt: Buffer, n: number, r: number, p: number)
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, COST, BLOCK_SIZE, PARALLELISM);
-  return ["scrypt", COST, BLOCK_SIZE, PARALLELISM, salt.toString("base64url"), key.toString("base64url")].join("$");
+  return [
+    "scrypt",
+    COST,
+    BLOCK_SIZE,
+    PARALLELISM,
+    salt.toString("base64url"),
+    key.toString("base64url"),
+  ].join("$");
 }
 
 /** Whether a password matches a hash made by hashPassword. */
@@ -29,6 +36,12 @@ export async function verifyPassword(password: string, hash: string): Promise<bo
     return false;
   }
   const expected = Buffer.from(key, "base64url");
-  const actual = await derive(password, Buffer.from(salt, "base64url"), Number(n), Number(r), Number(p));
+  const actual = await derive(
+    password,
+    Buffer.from(salt, "base64url"),
+    Number(n),
+    Number(r),
+    Number(p),
+  );
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }

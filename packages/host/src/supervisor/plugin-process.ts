@@ -18,11 +18,11 @@ import {
   HEALTH_SERVICE_NAME,
   parseHandshake,
 } from "@plugwire/protocol";
+import type { LogLevel, LogSink } from "../log.js";
 import type { PluginManifest } from "../manifest/manifest.js";
 import { pluginEnvironment } from "./environment.js";
 import { HookClient } from "./hook-client.js";
 import { connectToPlugin, type PluginConnection } from "./plugin-connection.js";
-import type { LogLevel, LogSink } from "../log.js";
 import { PluginOutput } from "./plugin-output.js";
 import { type PluginPhase, PluginProcessError } from "./plugin-process-error.js";
 

@@ -6,8 +6,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { PluginManifest } from "../../src/manifest/manifest.js";
 import type { LogEntry } from "../../src/log.js";
+import type { PluginManifest } from "../../src/manifest/manifest.js";
 import type { ServeApi } from "../../src/supervisor/plugin-process.js";
 import type { PluginState, PluginSupervisor } from "../../src/supervisor/supervisor.js";
 

@@ -1,0 +1,90 @@
+// ServeHTTP with Fetch API types: a Request goes to a plugin as a head and ≤64 KiB body frames
+// and its answer comes back as a streaming Response. Whatever reaches a plugin over HTTP passes
+// here, so this is where the host, and only the host, sets Mattermost-User-Id.
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { NotFoundError } from "@plugwire/errors";
+import type { PluginContextSchema } from "@plugwire/protocol";
+import type { HookDispatcher } from "../supervisor/hook-client.js";
+
+/** The header that tells a plugin which user is logged in; only the host may set it. */
+export const USER_ID_HEADER = "mattermost-user-id";
+
+export interface PluginFetchInit {
+  /** Who is asking; context.userId becomes Mattermost-User-Id. */
+  context?: MessageInitShape<typeof PluginContextSchema>;
+  /** Address of the client. */
+  remoteAddr?: string;
+  /** Path prefix stripped from the URL before it reaches the plugin, e.g. "/plugins/com.x.y". */
+  basePath?: string;
+  signal?: AbortSignal;
+}
+
+/** Sends a Fetch Request to a plugin's ServeHTTP and returns its streamed Response. */
+export async function fetchFromPlugin(
+  plugin: HookDispatcher,
+  request: Request,
+  init: PluginFetchInit = {},
+): Promise<Response> {
+  const url = new URL(request.url);
+  let path = url.pathname;
+  if (init.basePath && path.startsWith(init.basePath)) {
+    path = path.slice(init.basePath.length) || "/";
+  }
+  const headers: { name: string; value: string }[] = [];
+  request.headers.forEach((value, name) => {
+    if (name !== USER_ID_HEADER) headers.push({ name, value });
+  });
+  const userId = init.context?.userId;
+  if (userId) headers.push({ name: USER_ID_HEADER, value: userId });
+
+  const response = await plugin.serveHTTP(
+    {
+      method: request.method,
+      url: path + url.search,
+      headers,
+      remoteAddr: init.remoteAddr ?? "",
+      context: init.context,
+    },
+    bodyChunks(request),
+    { signal: init.signal },
+  );
+  if (response === undefined) {
+    throw new NotFoundError({
+      id: "app.plugin.http.not_implemented",
+      message: `Plugin ${plugin.pluginId} does not serve HTTP (it does not implement ServeHTTP).`,
+      params: { plugin_id: plugin.pluginId },
+    });
+  }
+  const responseHeaders = new Headers();
+  for (const { name, value } of response.head.headers) responseHeaders.append(name, value);
+  const status = response.head.status || 200;
+  const hasBody = !(status === 204 || status === 304 || request.method === "HEAD");
+  return new Response(hasBody ? toReadableStream(response.body) : null, {
+    status,
+    headers: responseHeaders,
+  });
+}
+
+async function* bodyChunks(request: Request): AsyncIterable<Uint8Array> {
+  if (request.body === null) return;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
+}
+
+function toReadableStream(chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await iterator.next();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    async cancel() {
+      await iterator.return?.();
+    },
+  });
+}

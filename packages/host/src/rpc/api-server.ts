@@ -1,0 +1,87 @@
+// The PluginAPI server of one plugin: gRPC over HTTP/2 on a Unix socket that only the host's
+// user may open, answering only calls that carry the plugin's token. Every error leaves as a
+// gRPC status with a plugwire.v1.ErrorDetail, so the plugin gets back the class it was.
+
+import { chmod } from "node:fs/promises";
+import * as http2 from "node:http2";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { InternalError, serverErrorInterceptor, ValidationError } from "@plugwire/errors";
+import { PluginAPI } from "@plugwire/protocol";
+import { tokenAuthInterceptor } from "./token-auth-interceptor.js";
+
+/** Largest message the server reads unless told otherwise: gRPC's customary 4 MiB. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export interface PluginApiServerOptions {
+  /** The Unix socket to listen on; Linux limits its path to 107 bytes. */
+  socketPath: string;
+  /** The plugin's per-start token, expected as "authorization: Bearer <token>". */
+  token: string;
+  /** The implementation, usually createPluginApiService(deps); methods left out answer Unimplemented. */
+  service: Partial<ServiceImpl<typeof PluginAPI>>;
+  /** Largest request message, in bytes; DEFAULT_MAX_MESSAGE_BYTES unless set. */
+  maxMessageBytes?: number;
+}
+
+export interface PluginApiServer {
+  /** Stops listening and ends every open connection, calls in flight included. */
+  close(): Promise<void>;
+}
+
+export async function startPluginApiServer(
+  options: PluginApiServerOptions,
+): Promise<PluginApiServer> {
+  if (!options.token) {
+    throw new ValidationError({
+      id: "api.server.empty_token",
+      message: "The PluginAPI server needs a non-empty token; generate one per plugin start.",
+      params: { field: "token" },
+    });
+  }
+  const server = http2.createServer(
+    connectNodeAdapter({
+      routes: (router) => router.service(PluginAPI, options.service),
+      grpc: true,
+      connect: false,
+      grpcWeb: false,
+      readMaxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      // The first interceptor is the outermost: it also converts what the token check throws.
+      interceptors: [serverErrorInterceptor, tokenAuthInterceptor(options.token)],
+    }),
+  );
+  const sessions = new Set<http2.ServerHttp2Session>();
+  server.on("session", (session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        new InternalError({
+          id: "api.server.listen_failed",
+          message: `The PluginAPI server can't listen on ${options.socketPath}: ${error.message}. ${
+            error.code === "EADDRINUSE"
+              ? "Another server uses the socket, or a stale socket file is left there; remove it or choose another path."
+              : "Check that the folder exists, is writable and the path is at most 107 bytes long."
+          }`,
+          cause: error,
+        }),
+      ),
+    );
+    server.listen(options.socketPath, resolve);
+  });
+  // The socket's folder is private to the host already; this keeps the socket so wherever it is.
+  await chmod(options.socketPath, 0o600);
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const session of sessions) {
+          session.destroy();
+        }
+      }),
+  };
+}

@@ -1,0 +1,229 @@
+// The SQLite schema, as an ordered list of migrations. A database records the versions
+// applied to it in schema_migrations; opening it applies the missing ones, each in its own
+// transaction, and refuses a database written by a newer host rather than guess at it.
+// Columns of model tables are named as the proto fields (see row-codec.ts): a new proto
+// field needs a migration adding its column.
+import { InternalError } from "@plugwire/errors";
+import type Database from "better-sqlite3";
+
+export interface Migration {
+  version: number;
+  /** What the migration does, for people reading the schema_migrations table. */
+  description: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: "users, teams, channels, posts, files, KV, plugin settings, commands, bots",
+    sql: `
+      CREATE TABLE users (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "username" TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        "email" TEXT NOT NULL COLLATE NOCASE,
+        "email_verified" INTEGER NOT NULL,
+        "nickname" TEXT NOT NULL,
+        "first_name" TEXT NOT NULL,
+        "last_name" TEXT NOT NULL,
+        "position" TEXT NOT NULL,
+        "roles" TEXT NOT NULL,
+        "locale" TEXT NOT NULL,
+        "props" TEXT NOT NULL,
+        "notify_props" TEXT NOT NULL,
+        "timezone" TEXT NOT NULL,
+        "is_bot" INTEGER NOT NULL,
+        "bot_description" TEXT NOT NULL,
+        "auth_service" TEXT NOT NULL,
+        "mfa_active" INTEGER NOT NULL,
+        "last_picture_update" INTEGER NOT NULL,
+        "password_hash" TEXT
+      );
+      -- Accounts without an address (bots, some external accounts) don't clash with each other.
+      CREATE UNIQUE INDEX users_email ON users ("email") WHERE "email" <> '';
+
+      CREATE TABLE teams (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "name" TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        "description" TEXT NOT NULL,
+        "email" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "company_name" TEXT NOT NULL,
+        "allowed_domains" TEXT NOT NULL,
+        "allow_open_invite" INTEGER NOT NULL
+      );
+
+      CREATE TABLE team_members (
+        "team_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "roles" TEXT NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "scheme_user" INTEGER NOT NULL,
+        "scheme_admin" INTEGER NOT NULL,
+        PRIMARY KEY ("team_id", "user_id")
+      ) WITHOUT ROWID;
+      CREATE INDEX team_members_user ON team_members ("user_id");
+
+      CREATE TABLE channels (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "team_id" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "name" TEXT NOT NULL COLLATE NOCASE,
+        "header" TEXT NOT NULL,
+        "purpose" TEXT NOT NULL,
+        "last_post_at" INTEGER NOT NULL,
+        "total_msg_count" INTEGER NOT NULL,
+        "creator_id" TEXT NOT NULL,
+        UNIQUE ("team_id", "name")
+      );
+
+      CREATE TABLE channel_members (
+        "channel_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "roles" TEXT NOT NULL,
+        "last_viewed_at" INTEGER NOT NULL,
+        "msg_count" INTEGER NOT NULL,
+        "mention_count" INTEGER NOT NULL,
+        "notify_props" TEXT NOT NULL,
+        "last_update_at" INTEGER NOT NULL,
+        "scheme_user" INTEGER NOT NULL,
+        "scheme_admin" INTEGER NOT NULL,
+        PRIMARY KEY ("channel_id", "user_id")
+      ) WITHOUT ROWID;
+      CREATE INDEX channel_members_user ON channel_members ("user_id");
+
+      CREATE TABLE posts (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "edit_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "is_pinned" INTEGER NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "channel_id" TEXT NOT NULL,
+        "root_id" TEXT NOT NULL,
+        "original_id" TEXT NOT NULL,
+        "message" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "props" TEXT,
+        "hashtags" TEXT NOT NULL,
+        "file_ids" TEXT NOT NULL,
+        "pending_post_id" TEXT NOT NULL,
+        "reply_count" INTEGER NOT NULL,
+        "last_reply_at" INTEGER NOT NULL,
+        "metadata" TEXT
+      );
+      CREATE INDEX posts_channel_created ON posts ("channel_id", "create_at");
+      CREATE INDEX posts_root ON posts ("root_id") WHERE "root_id" <> '';
+
+      CREATE TABLE file_infos (
+        "id" TEXT PRIMARY KEY,
+        "creator_id" TEXT NOT NULL,
+        "post_id" TEXT NOT NULL,
+        "channel_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "name" TEXT NOT NULL,
+        "extension" TEXT NOT NULL,
+        "size" INTEGER NOT NULL,
+        "mime_type" TEXT NOT NULL,
+        "width" INTEGER NOT NULL,
+        "height" INTEGER NOT NULL,
+        "has_preview_image" INTEGER NOT NULL
+      );
+
+      CREATE TABLE kv (
+        "plugin_id" TEXT NOT NULL,
+        "key" TEXT NOT NULL,
+        "value" BLOB NOT NULL,
+        -- Milliseconds since the epoch; 0 keeps the key forever.
+        "expire_at" INTEGER NOT NULL,
+        PRIMARY KEY ("plugin_id", "key")
+      ) WITHOUT ROWID;
+
+      CREATE TABLE plugin_configs (
+        "plugin_id" TEXT PRIMARY KEY,
+        "config" TEXT NOT NULL
+      );
+
+      CREATE TABLE commands (
+        "id" TEXT NOT NULL,
+        "creator_id" TEXT NOT NULL,
+        "team_id" TEXT NOT NULL,
+        "trigger" TEXT NOT NULL COLLATE NOCASE,
+        "auto_complete" INTEGER NOT NULL,
+        "auto_complete_desc" TEXT NOT NULL,
+        "auto_complete_hint" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "username" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        "plugin_id" TEXT NOT NULL,
+        PRIMARY KEY ("team_id", "trigger")
+      ) WITHOUT ROWID;
+      CREATE INDEX commands_plugin ON commands ("plugin_id");
+
+      CREATE TABLE bots (
+        "user_id" TEXT PRIMARY KEY,
+        "plugin_id" TEXT NOT NULL
+      );
+      CREATE INDEX bots_plugin ON bots ("plugin_id");
+    `,
+  },
+];
+
+/**
+ * Brings a database to the latest schema of `list` (the host's own migrations unless a test
+ * passes others). Safe to run on every open and from several processes at once: each
+ * migration re-checks, inside its own write transaction, that no one applied it meanwhile.
+ */
+export function migrate(
+  db: Database.Database,
+  where: string,
+  list: readonly Migration[] = migrations,
+): void {
+  const latestSchemaVersion = Math.max(0, ...list.map((migration) => migration.version));
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    "version" INTEGER PRIMARY KEY,
+    "description" TEXT NOT NULL,
+    "applied_at" INTEGER NOT NULL
+  )`);
+  const applied = () =>
+    new Set(
+      db
+        .prepare<[], { version: number | bigint }>(`SELECT "version" FROM schema_migrations`)
+        .all()
+        .map((row) => Number(row.version)),
+    );
+  const newest = Math.max(0, ...applied());
+  if (newest > latestSchemaVersion) {
+    throw new InternalError({
+      id: "store.migrations.newer_schema",
+      message: `The database ${where} has schema version ${newest}, but this host only knows versions up to ${latestSchemaVersion}; upgrade the host, or open a database written by this version.`,
+      params: { version: newest, known: latestSchemaVersion },
+    });
+  }
+  for (const migration of list) {
+    db.transaction(() => {
+      if (applied().has(migration.version)) {
+        return;
+      }
+      db.exec(migration.sql);
+      db.prepare(
+        `INSERT INTO schema_migrations ("version", "description", "applied_at") VALUES (?, ?, ?)`,
+      ).run(migration.version, migration.description, Date.now());
+    }).immediate();
+  }
+}
