@@ -182,6 +182,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX bots_plugin ON bots ("plugin_id");
     `,
   },
+  {
+    version: 2,
+    description: "login sessions and plugins' enabled state",
+    sql: `
+      CREATE TABLE sessions (
+        "id" TEXT PRIMARY KEY,
+        "token_hash" TEXT NOT NULL UNIQUE,
+        "user_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "expires_at" INTEGER NOT NULL,
+        "last_activity_at" INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions ("user_id");
+
+      CREATE TABLE plugin_states (
+        "plugin_id" TEXT PRIMARY KEY,
+        "enabled" INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -914,3 +914,58 @@ describe("SqliteStore on a database file", () => {
     expect((await connections[1]?.kvGet("p", "n"))?.[0]).toBe(successes);
   });
 });
+
+describe("plugin states", () => {
+  it("remember whether each plugin is enabled, across reopening", async () => {
+    const path = join(dir, "states.db");
+    const store = await openAt(path);
+    await store.setPluginEnabled("com.example.a", true);
+    await store.setPluginEnabled("com.example.b", true);
+    await store.setPluginEnabled("com.example.b", false);
+    await store.close();
+    opened.splice(opened.indexOf(store), 1);
+    const reopened = await openAt(path);
+    expect(await reopened.getPluginStates()).toEqual(
+      new Map([
+        ["com.example.a", true],
+        ["com.example.b", false],
+      ]),
+    );
+    await reopened.deletePluginState("com.example.a");
+    expect([...(await reopened.getPluginStates()).keys()]).toEqual(["com.example.b"]);
+  });
+});
+
+describe("sessions", () => {
+  const session = {
+    id: "s1",
+    tokenHash: "hash-1",
+    userId: "u1",
+    createAt: START,
+    expiresAt: START + 60_000,
+    lastActivityAt: START,
+  };
+
+  it("are found by token hash until they expire", async () => {
+    const store = await openAt(join(dir, "sessions.db"));
+    await store.createSession(session);
+    expect(await store.getSessionByTokenHash("hash-1")).toEqual(session);
+    expect(await store.getSessionByTokenHash("other")).toBeUndefined();
+    await store.touchSession("s1", START + 10);
+    expect((await store.getSessionByTokenHash("hash-1"))?.lastActivityAt).toBe(START + 10);
+    time = START + 60_000;
+    expect(await store.getSessionByTokenHash("hash-1")).toBeUndefined();
+  });
+
+  it("end one at a time or all of a user's at once", async () => {
+    const store = await openAt(join(dir, "sessions.db"));
+    await store.createSession(session);
+    await store.createSession({ ...session, id: "s2", tokenHash: "hash-2" });
+    await store.createSession({ ...session, id: "s3", tokenHash: "hash-3", userId: "u2" });
+    await store.deleteSession("s1");
+    expect(await store.getSessionByTokenHash("hash-1")).toBeUndefined();
+    await store.deleteUserSessions("u1");
+    expect(await store.getSessionByTokenHash("hash-2")).toBeUndefined();
+    expect(await store.getSessionByTokenHash("hash-3")).toBeDefined();
+  });
+});

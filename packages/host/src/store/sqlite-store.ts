@@ -33,7 +33,7 @@ import Database from "better-sqlite3";
 import { newId } from "./ids.js";
 import { migrate } from "./migrations.js";
 import { type Row, rowCodec, type SqlValue } from "./row-codec.js";
-import type { KVWriteOptions, PageQuery, Store, UserQuery } from "./store.js";
+import type { KVWriteOptions, PageQuery, Session, Store, UserQuery } from "./store.js";
 
 export interface SqliteStoreOptions {
   /** The database file, created when missing; ":memory:" for a private in-memory database. */
@@ -765,6 +765,76 @@ class SqliteStore implements Store {
       pluginId,
       JSON.stringify(config),
     );
+  }
+
+  // Plugin states.
+
+  async getPluginStates(): Promise<Map<string, boolean>> {
+    const rows = this.all(`SELECT "plugin_id", "enabled" FROM plugin_states`);
+    return new Map(rows.map((row) => [row.plugin_id as string, Number(row.enabled) === 1]));
+  }
+
+  async setPluginEnabled(pluginId: string, enabled: boolean): Promise<void> {
+    this.run(
+      `INSERT INTO plugin_states ("plugin_id", "enabled") VALUES (?, ?)
+       ON CONFLICT ("plugin_id") DO UPDATE SET "enabled" = excluded."enabled"`,
+      pluginId,
+      enabled ? 1 : 0,
+    );
+  }
+
+  async deletePluginState(pluginId: string): Promise<void> {
+    this.run(`DELETE FROM plugin_states WHERE "plugin_id" = ?`, pluginId);
+  }
+
+  // Sessions.
+
+  async createSession(session: Session): Promise<Session> {
+    this.run(
+      `INSERT INTO sessions ("id", "token_hash", "user_id", "create_at", "expires_at", "last_activity_at")
+       VALUES (?, ?, ?, ?, ?, ?)`,
+      session.id,
+      session.tokenHash,
+      session.userId,
+      session.createAt,
+      session.expiresAt,
+      session.lastActivityAt,
+    );
+    return { ...session };
+  }
+
+  async getSessionByTokenHash(tokenHash: string): Promise<Session | undefined> {
+    const row = this.one(`SELECT * FROM sessions WHERE "token_hash" = ?`, tokenHash);
+    if (row === undefined) return undefined;
+    const session: Session = {
+      id: row.id as string,
+      tokenHash: row.token_hash as string,
+      userId: row.user_id as string,
+      createAt: Number(row.create_at),
+      expiresAt: Number(row.expires_at),
+      lastActivityAt: Number(row.last_activity_at),
+    };
+    if (session.expiresAt <= this.now()) {
+      this.run(`DELETE FROM sessions WHERE "id" = ?`, session.id);
+      return undefined;
+    }
+    return session;
+  }
+
+  async touchSession(sessionId: string, lastActivityAt: number): Promise<void> {
+    this.run(
+      `UPDATE sessions SET "last_activity_at" = ? WHERE "id" = ?`,
+      lastActivityAt,
+      sessionId,
+    );
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    this.run(`DELETE FROM sessions WHERE "id" = ?`, sessionId);
+  }
+
+  async deleteUserSessions(userId: string): Promise<void> {
+    this.run(`DELETE FROM sessions WHERE "user_id" = ?`, userId);
   }
 
   // Slash commands.

@@ -38,6 +38,18 @@ export interface KVWriteOptions {
   expireAt?: number;
 }
 
+/** A login session. The token itself is never stored, only its SHA-256 hash. */
+export interface Session {
+  id: string;
+  /** Hex SHA-256 of the session token the client holds. */
+  tokenHash: string;
+  userId: string;
+  /** Times in ms since the epoch. */
+  createAt: number;
+  expiresAt: number;
+  lastActivityAt: number;
+}
+
 export interface Store {
   // Users. Passwords are stored only as hashes and never leave through User.
   createUser(user: User, passwordHash?: string): Promise<User>;
@@ -113,6 +125,20 @@ export interface Store {
   // Plugin settings and state.
   getPluginConfig(pluginId: string): Promise<JsonObject>;
   savePluginConfig(pluginId: string, config: JsonObject): Promise<void>;
+
+  /** Whether each plugin the host has seen is enabled, by plugin id. */
+  getPluginStates(): Promise<Map<string, boolean>>;
+  setPluginEnabled(pluginId: string, enabled: boolean): Promise<void>;
+  /** Forgets a removed plugin's enabled state (its settings and KV stay unless deleted too). */
+  deletePluginState(pluginId: string): Promise<void>;
+
+  // Login sessions.
+  createSession(session: Session): Promise<Session>;
+  /** The session with this token hash, or undefined when missing or expired. */
+  getSessionByTokenHash(tokenHash: string): Promise<Session | undefined>;
+  touchSession(sessionId: string, lastActivityAt: number): Promise<void>;
+  deleteSession(sessionId: string): Promise<void>;
+  deleteUserSessions(userId: string): Promise<void>;
 
   // Slash commands registered by plugins.
   /** Registers or replaces the command (team_id + trigger) for a plugin. AlreadyExistsError when another plugin owns it. */
