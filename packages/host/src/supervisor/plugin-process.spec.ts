@@ -116,21 +116,23 @@ describe("PluginProcess.start", () => {
   it("re-logs what the plugin prints with its id, keeping structured levels and fields", async () => {
     const { logs } = await start("well-behaved");
 
-    expect(logs.entries).toContainEqual({
-      level: "info",
-      msg: "activated",
-      pluginId: "test.well-behaved",
-      fields: { answer: 42 },
-      time: expect.any(Date),
-    });
-    expect(logs.entries).toContainEqual(
-      expect.objectContaining({
+    // Output travels through pipes, so a line may land a moment after the call that caused it.
+    await expect
+      .poll(() => logs.entries.find((entry) => entry.msg === "activated"))
+      .toEqual({
+        level: "info",
+        msg: "activated",
+        pluginId: "test.well-behaved",
+        fields: { answer: 42 },
+        time: expect.any(Date),
+      });
+    await expect
+      .poll(() => logs.entries.find((entry) => entry.msg === "a plain line on stderr"))
+      .toMatchObject({
         level: "warn",
-        msg: "a plain line on stderr",
         pluginId: "test.well-behaved",
         fields: { stream: "stderr" },
-      }),
-    );
+      });
     await expect
       .poll(() => logs.entries.find((entry) => entry.msg === "a plain line on stdout"))
       .toMatchObject({
@@ -230,7 +232,7 @@ describe("PluginProcess.stop", () => {
 
     const began = Date.now();
     await plugin.stop();
-    expect(Date.now() - began).toBeLessThan(2_000);
+    expect(Date.now() - began).toBeLessThan(4_000);
     expect(await plugin.exited).toMatchObject({ signal: "SIGKILL" });
     expect(isRunning(pid)).toBe(false);
     expect(logs.entries).toContainEqual(
