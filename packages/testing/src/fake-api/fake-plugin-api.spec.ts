@@ -1,0 +1,177 @@
+// The fake backend behaves as the host does, because it is the host's code: these cases pin
+// the semantics plugin tests lean on most, through the same API client a plugin uses.
+import { NotFoundError, ValidationError } from "@plugwire/errors";
+import { POST_REJECTED_ID } from "@plugwire/host";
+import { allow, definePlugin, modify, type Post, reject } from "@plugwire/sdk";
+import { afterEach, describe, expect, it } from "vitest";
+import { makeChannel, makeTeam, makeUser } from "../builders.js";
+import { createPluginHarness, type PluginHarness } from "../harness/plugin-harness.js";
+import { createFakePluginAPI, type FakePluginAPI } from "./fake-plugin-api.js";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const text = (value: Uint8Array | undefined) =>
+  value === undefined ? undefined : new TextDecoder().decode(value);
+
+let fake: FakePluginAPI | undefined;
+let harness: PluginHarness | undefined;
+afterEach(async () => {
+  await fake?.close();
+  await harness?.close();
+  fake = harness = undefined;
+});
+
+describe("KV compare-and-set", () => {
+  it("writes only when the current value is the expected one", async () => {
+    fake = await createFakePluginAPI();
+    const api = fake.client();
+    await api.kvSet("counter", bytes("1"));
+    expect(
+      await api.kvSetWithOptions("counter", bytes("2"), { atomic: true, oldValue: bytes("0") }),
+    ).toBe(false);
+    expect(text(await api.kvGet("counter"))).toBe("1");
+    expect(
+      await api.kvSetWithOptions("counter", bytes("2"), { atomic: true, oldValue: bytes("1") }),
+    ).toBe(true);
+    expect(text(await api.kvGet("counter"))).toBe("2");
+  });
+
+  it("without oldValue, writes only when the key is absent", async () => {
+    fake = await createFakePluginAPI();
+    const api = fake.client();
+    expect(await api.kvSetWithOptions("lock", bytes("me"), { atomic: true })).toBe(true);
+    expect(await api.kvSetWithOptions("lock", bytes("you"), { atomic: true })).toBe(false);
+    expect(text(await api.kvGet("lock"))).toBe("me");
+  });
+});
+
+describe("KV expiry under fake time", () => {
+  it("keeps a key until its expiry and drops it from reads and lists after", async () => {
+    fake = await createFakePluginAPI({ startTime: new Date("2026-01-01T00:00:00Z") });
+    const api = fake.client();
+    await api.kvSet("session", bytes("x"), { expireInSeconds: 60 });
+    await api.kvSet("forever", bytes("y"));
+
+    fake.clock.advance(59_999);
+    expect(text(await api.kvGet("session"))).toBe("x");
+
+    fake.clock.advance(1);
+    expect(await api.kvGet("session")).toBeUndefined();
+    expect(await api.kvList()).toEqual(["forever"]);
+  });
+
+  it("treats an expired key as absent for compare-and-set", async () => {
+    fake = await createFakePluginAPI();
+    const api = fake.client();
+    await api.kvSet("lock", bytes("old"), { expireInSeconds: 1 });
+    fake.clock.advance(1_000);
+    expect(await api.kvSetWithOptions("lock", bytes("new"), { atomic: true })).toBe(true);
+  });
+
+  it("stamps rows with the fake time", async () => {
+    const start = new Date("2026-01-01T00:00:00Z");
+    fake = await createFakePluginAPI({ startTime: start });
+    const team = await fake.client().createTeam({ name: "core", displayName: "Core", type: "O" });
+    expect(team.createAt).toBe(BigInt(start.getTime()));
+  });
+});
+
+describe("KV namespacing", () => {
+  it("keeps each plugin's keys apart", async () => {
+    fake = await createFakePluginAPI();
+    const mine = fake.client("com.example.mine");
+    const theirs = fake.client("com.example.theirs");
+    await mine.kvSet("shared-name", bytes("mine"));
+    await theirs.kvSet("shared-name", bytes("theirs"));
+
+    expect(text(await mine.kvGet("shared-name"))).toBe("mine");
+    await theirs.kvDeleteAll();
+    expect(text(await mine.kvGet("shared-name"))).toBe("mine");
+    expect(await theirs.kvList()).toEqual([]);
+  });
+
+  it("seeds fixture keys into the plugin under test's namespace, JSON unless given bytes", async () => {
+    fake = await createFakePluginAPI({
+      pluginId: "com.example.mine",
+      fixtures: { kv: { settings: { theme: "dark" }, raw: bytes("as is") } },
+    });
+    expect(await fake.client().kvGetJSON("settings")).toEqual({ theme: "dark" });
+    expect(text(await fake.client().kvGet("raw"))).toBe("as is");
+    expect(await fake.client("com.example.other").kvGet("settings")).toBeUndefined();
+  });
+});
+
+describe("CreatePost runs the hooks of the active plugin", () => {
+  const author = makeUser({ username: "alice" });
+  const team = makeTeam();
+  const channel = makeChannel({ teamId: team.id });
+  const fixtures = { users: [author], teams: [team], channels: [channel] };
+  const Moderator = definePlugin({
+    MessageWillBePosted(_ctx, post: Post) {
+      if (post.message.includes("spam")) return reject("no spam");
+      if (post.message.includes("shout"))
+        return modify({ ...post, message: post.message.toUpperCase() });
+      return allow();
+    },
+  });
+
+  it("rejects the plugin's own post with the host's error when its MessageWillBePosted rejects", async () => {
+    harness = await createPluginHarness(Moderator, { fixtures });
+    await harness.activate();
+    const post = harness.plugin.api.createPost({
+      channelId: channel.id,
+      userId: author.id,
+      message: "buy spam",
+    });
+    await expect(post).rejects.toBeInstanceOf(ValidationError);
+    await expect(post).rejects.toMatchObject({ id: POST_REJECTED_ID });
+    expect(
+      await harness.api.store.getPostsForChannel(channel.id, { page: 0, perPage: 10 }),
+    ).toEqual([]);
+  });
+
+  it("stores the post as the plugin modified it", async () => {
+    harness = await createPluginHarness(Moderator, { fixtures });
+    await harness.activate();
+    const stored = await harness.plugin.api.createPost({
+      channelId: channel.id,
+      userId: author.id,
+      message: "shout this",
+    });
+    expect(stored.message).toBe("SHOUT THIS");
+  });
+
+  it("fires no hook at a plugin that is not active, as the host would not", async () => {
+    harness = await createPluginHarness(Moderator, { fixtures });
+    const stored = await harness.plugin.api.createPost({
+      channelId: channel.id,
+      userId: author.id,
+      message: "buy spam",
+    });
+    expect(stored.message).toBe("buy spam");
+  });
+});
+
+describe("errors", () => {
+  it("arrive as the class the host threw, with its fields", async () => {
+    fake = await createFakePluginAPI();
+    const lookup = fake.client().getUser("nobody-has-this-id-00000000");
+    await expect(lookup).rejects.toBeInstanceOf(NotFoundError);
+    await expect(lookup).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it("are recorded with the call that failed", async () => {
+    harness = await createPluginHarness(definePlugin({}));
+    await expect(harness.plugin.api.getUserByUsername("ghost")).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    const [call] = harness.api.callsTo("GetUserByUsername");
+    expect(call?.request.username).toBe("ghost");
+    expect(call?.error).toBeInstanceOf(NotFoundError);
+    expect(call?.response).toBeUndefined();
+  });
+
+  it("refuse a request the host refuses, e.g. an empty KV key", async () => {
+    fake = await createFakePluginAPI();
+    await expect(fake.client().kvSet("", bytes("x"))).rejects.toBeInstanceOf(ValidationError);
+  });
+});

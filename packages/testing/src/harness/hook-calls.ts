@@ -1,0 +1,234 @@
+// One typed method per hook, so a test calls a plugin the way the host does and reads the
+// answer the way the plugin wrote it. Each goes through a HookDispatcher, the host's own
+// interface to a plugin: in-process over Connect's in-memory transport, out-of-process over
+// the plugin's socket. Either way every request and response is protobuf-encoded on the way.
+import {
+  create,
+  type DescMessage,
+  type JsonObject,
+  type MessageInitShape,
+} from "@bufbuild/protobuf";
+import type { HookDispatcher, HookRequest, HookResponse, UnaryHookName } from "@plugwire/host";
+import {
+  type ChannelMemberSchema,
+  type CommandResponse,
+  CommandResponseSchema,
+  type HookName,
+  type LoginDecision as LoginDecisionMessage,
+  type PluginClusterEventSchema,
+  type PluginContext,
+  type PostDecision as PostDecisionMessage,
+  type TeamMemberSchema,
+} from "@plugwire/protocol";
+import {
+  allow,
+  type ChannelInit,
+  dismiss,
+  type InstallEvent,
+  type LoginDecision,
+  modify,
+  type PostDecision,
+  type PostInit,
+  reject,
+  type UserInit,
+} from "@plugwire/sdk";
+import type { CommandArgsInit } from "../builders.js";
+import { type HookContextInit, hookContext } from "./hook-context.js";
+import { notImplemented } from "./not-implemented.js";
+import { pluginFetch } from "./plugin-http.js";
+
+type Init<S extends DescMessage> = MessageInitShape<S>;
+
+/**
+ * A hook call whose context may be left out: `(post)` or `(ctx, post)`. Without one, the
+ * context has a fresh request id and every other field "".
+ */
+export interface WithContext<A extends unknown[], R> {
+  (...args: A): Promise<R>;
+  (ctx: HookContextInit, ...args: A): Promise<R>;
+}
+
+/**
+ * The hooks of the plugin under test. Arguments take any subset of a model's fields (build
+ * them with makePost, makeUser, …); results are what the handler returned: a decision as
+ * allow()/modify()/reject()/dismiss() make it, the CommandResponse, the Response. A handler
+ * that throws rejects the call with the error class it threw. Calling a hook the plugin does
+ * not implement throws.
+ */
+export interface HookCalls {
+  OnActivate(): Promise<void>;
+  OnDeactivate(): Promise<void>;
+  OnConfigurationChange(config: JsonObject): Promise<void>;
+  OnInstall: WithContext<[event: InstallEvent], void>;
+  MessageWillBePosted: WithContext<[post: PostInit], PostDecision>;
+  MessageWillBeUpdated: WithContext<[newPost: PostInit, oldPost: PostInit], PostDecision>;
+  MessageHasBeenPosted: WithContext<[post: PostInit], void>;
+  MessageHasBeenUpdated: WithContext<[newPost: PostInit, oldPost: PostInit], void>;
+  MessageHasBeenDeleted: WithContext<[post: PostInit], void>;
+  UserHasBeenCreated: WithContext<[user: UserInit], void>;
+  UserWillLogIn: WithContext<[user: UserInit], LoginDecision>;
+  UserHasLoggedIn: WithContext<[user: UserInit], void>;
+  UserHasBeenDeactivated: WithContext<[user: UserInit], void>;
+  ChannelHasBeenCreated: WithContext<[channel: ChannelInit], void>;
+  /** `actor` is who added the user; pass undefined when they joined by themselves. */
+  UserHasJoinedChannel: WithContext<
+    [member: Init<typeof ChannelMemberSchema>, actor: UserInit | undefined],
+    void
+  >;
+  /** `actor` is who removed the user; pass undefined when they left by themselves. */
+  UserHasLeftChannel: WithContext<
+    [member: Init<typeof ChannelMemberSchema>, actor: UserInit | undefined],
+    void
+  >;
+  /** `actor` is who added the user; pass undefined when they joined by themselves. */
+  UserHasJoinedTeam: WithContext<
+    [member: Init<typeof TeamMemberSchema>, actor: UserInit | undefined],
+    void
+  >;
+  /** `actor` is who removed the user; pass undefined when they left by themselves. */
+  UserHasLeftTeam: WithContext<
+    [member: Init<typeof TeamMemberSchema>, actor: UserInit | undefined],
+    void
+  >;
+  ExecuteCommand: WithContext<[args: CommandArgsInit], CommandResponse>;
+  /** The request goes through the host's ServeHTTP path; `ctx.userId` becomes Mattermost-User-Id. */
+  ServeHTTP: WithContext<[request: Request], Response>;
+  ServeMetrics: WithContext<[request: Request], Response>;
+  OnPluginClusterEvent: WithContext<[event: Init<typeof PluginClusterEventSchema>], void>;
+}
+
+/** The typed hooks of the plugin behind `plugin`. */
+export function hookCalls(plugin: HookDispatcher): HookCalls {
+  async function call<N extends UnaryHookName>(
+    name: N,
+    request: HookRequest<N>,
+  ): Promise<HookResponse<N>> {
+    const response = await plugin.callHook(name, request);
+    if (response === undefined) {
+      throw notImplemented(plugin.pluginId, name);
+    }
+    return response;
+  }
+  const done = () => undefined;
+  return {
+    OnActivate: () => call("OnActivate", {}).then(done),
+    OnDeactivate: () => call("OnDeactivate", {}).then(done),
+    OnConfigurationChange: (config) => call("OnConfigurationChange", { config }).then(done),
+    OnInstall: withContext(1, (context, event: InstallEvent) =>
+      call("OnInstall", { context, userId: event.userId }).then(done),
+    ),
+    MessageWillBePosted: withContext(1, async (context, post) =>
+      postDecision(
+        "MessageWillBePosted",
+        (await call("MessageWillBePosted", { context, post })).decision,
+      ),
+    ),
+    MessageWillBeUpdated: withContext(2, async (context, newPost, oldPost) =>
+      postDecision(
+        "MessageWillBeUpdated",
+        (await call("MessageWillBeUpdated", { context, newPost, oldPost })).decision,
+      ),
+    ),
+    MessageHasBeenPosted: withContext(1, (context, post) =>
+      call("MessageHasBeenPosted", { context, post }).then(done),
+    ),
+    MessageHasBeenUpdated: withContext(2, (context, newPost, oldPost) =>
+      call("MessageHasBeenUpdated", { context, newPost, oldPost }).then(done),
+    ),
+    MessageHasBeenDeleted: withContext(1, (context, post) =>
+      call("MessageHasBeenDeleted", { context, post }).then(done),
+    ),
+    UserHasBeenCreated: withContext(1, (context, user) =>
+      call("UserHasBeenCreated", { context, user }).then(done),
+    ),
+    UserWillLogIn: withContext(1, async (context, user) =>
+      loginDecision((await call("UserWillLogIn", { context, user })).decision),
+    ),
+    UserHasLoggedIn: withContext(1, (context, user) =>
+      call("UserHasLoggedIn", { context, user }).then(done),
+    ),
+    UserHasBeenDeactivated: withContext(1, (context, user) =>
+      call("UserHasBeenDeactivated", { context, user }).then(done),
+    ),
+    ChannelHasBeenCreated: withContext(1, (context, channel) =>
+      call("ChannelHasBeenCreated", { context, channel }).then(done),
+    ),
+    UserHasJoinedChannel: withContext(2, (context, channelMember, actor) =>
+      call("UserHasJoinedChannel", { context, channelMember, actor }).then(done),
+    ),
+    UserHasLeftChannel: withContext(2, (context, channelMember, actor) =>
+      call("UserHasLeftChannel", { context, channelMember, actor }).then(done),
+    ),
+    UserHasJoinedTeam: withContext(2, (context, teamMember, actor) =>
+      call("UserHasJoinedTeam", { context, teamMember, actor }).then(done),
+    ),
+    UserHasLeftTeam: withContext(2, (context, teamMember, actor) =>
+      call("UserHasLeftTeam", { context, teamMember, actor }).then(done),
+    ),
+    ExecuteCommand: withContext(1, async (context, args) => {
+      const { response } = await call("ExecuteCommand", { context, args });
+      return response ?? create(CommandResponseSchema);
+    }),
+    ServeHTTP: withContext(1, (context, request) => pluginFetch(plugin)(request, { context })),
+    ServeMetrics: withContext(1, async (context, request) => {
+      const url = new URL(request.url);
+      const headers: { name: string; value: string }[] = [];
+      request.headers.forEach((value, name) => {
+        headers.push({ name, value });
+      });
+      const { head, body } = await call("ServeMetrics", {
+        head: { method: request.method, url: url.pathname + url.search, headers, context },
+      });
+      const responseHeaders = new Headers();
+      for (const { name, value } of head?.headers ?? []) responseHeaders.append(name, value);
+      return new Response(body.byteLength > 0 ? body : null, {
+        status: head?.status || 200,
+        headers: responseHeaders,
+      });
+    }),
+    OnPluginClusterEvent: withContext(1, (context, event) =>
+      call("OnPluginClusterEvent", { context, event }).then(done),
+    ),
+  };
+}
+
+/** Accepts the hook's `arity` arguments with or without a context in front. */
+function withContext<A extends unknown[], R>(
+  arity: number,
+  handler: (context: PluginContext, ...args: A) => Promise<R>,
+): WithContext<A, R> {
+  return ((...args: unknown[]) => {
+    const given = args.length > arity;
+    const context = hookContext(given ? (args[0] as HookContextInit) : undefined);
+    return handler(context, ...((given ? args.slice(1) : args) as A));
+  }) as WithContext<A, R>;
+}
+
+/** The decision as the plugin's handler returned it. */
+function postDecision(hook: HookName, decision: PostDecisionMessage | undefined): PostDecision {
+  const outcome = decision?.outcome;
+  switch (outcome?.case) {
+    case "allow":
+      return allow();
+    case "modify":
+      return modify(outcome.value);
+    case "reject":
+      return reject(outcome.value.reason);
+    case "dismiss":
+      return dismiss();
+    default:
+      throw new Error(`${hook} answered without a decision`);
+  }
+}
+
+function loginDecision(decision: LoginDecisionMessage | undefined): LoginDecision {
+  const outcome = decision?.outcome;
+  switch (outcome?.case) {
+    case "allow":
+      return allow();
+    case "reject":
+      return reject(outcome.value.reason);
+    default:
+      throw new Error("UserWillLogIn answered without a decision");
+  }
+}

@@ -1,0 +1,2 @@
+// A plugin that dies while loading, before its handshake.
+throw new Error("broken on purpose");
