@@ -1,22 +1,43 @@
 // The embedding API: one Host ties the store, the application layer and one supervisor per
 // plugin together. Server builders create a host, load plugin folders, enable plugins and
 // call the application layer (host.app) from their own operations; hooks fire from there.
+//
+// Plugin management follows Mattermost: whether each plugin is enabled is recorded in the store
+// and restored at start-up (restoreEnabledPlugins); bundles (.tar.gz) are checked completely
+// before they are moved into pluginsDir (see bundle/); OnInstall fires, with the installing user,
+// the first time an installed plugin is activated after its installation, whether that is the
+// admin's enable or, for a replaced plugin that was enabled, the install itself.
 import { randomUUID } from "node:crypto";
-import { readdir } from "node:fs/promises";
-import { join } from "node:path";
-import type { JsonObject } from "@bufbuild/protobuf";
-import { AlreadyExistsError, NotFoundError } from "@plugwire/errors";
-import type { HookName } from "@plugwire/protocol";
+import { mkdir, readdir, realpath, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { create, type JsonObject } from "@bufbuild/protobuf";
+import { Code } from "@connectrpc/connect";
+import {
+  AlreadyExistsError,
+  NotFoundError,
+  PluginAPIError,
+  ValidationError,
+} from "@plugwire/errors";
+import { type HookName, PluginContextSchema } from "@plugwire/protocol";
+import type { Actor } from "./app/app.js";
 import type { ClusterBus } from "./app/cluster-bus.js";
 import type { AppEvents } from "./app/host-app.js";
 import { HostApp } from "./app/host-app.js";
 import type { HookTargets } from "./app/plugin-hooks.js";
+import {
+  type BundleLimits,
+  DEFAULT_MAX_BUNDLE_BYTES,
+  DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
+} from "./bundle/bundle-limits.js";
+import { moveFolder, removeFolder, replaceFolder } from "./bundle/plugin-folders.js";
+import { stageBundle } from "./bundle/stage-bundle.js";
 import { fetchFromPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 import { jsonLineSink, Logger, type LogLevel, type LogSink } from "./log.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import type { PluginManifest } from "./manifest/manifest.js";
 import { startPluginApiServer } from "./rpc/api-server.js";
 import { createPluginApiService } from "./rpc/plugin-api-service.js";
+import { checkPluginSettings, settingsWithDefaults } from "./settings/plugin-settings.js";
 import type { FileStore } from "./store/file-store.js";
 import { LocalFileStore } from "./store/local-file-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
@@ -56,6 +77,15 @@ export interface HostOptions {
   cluster?: ClusterBus;
   /** This host's id in the cluster. Default: random. */
   hostId?: string;
+  /**
+   * Folder of installed bundles, one subfolder per plugin id; created if missing. Without it
+   * installBundle refuses. Load what is in it with loadPluginsFrom(host.pluginsDir).
+   */
+  pluginsDir?: string;
+  /** Largest bundle accepted by installBundle, compressed. Default 50 MiB. */
+  maxBundleBytes?: number;
+  /** Largest bundle accepted once decompressed; stops gzip bombs. Default 512 MiB. */
+  maxBundleUncompressedBytes?: number;
 }
 
 /** What the host knows of one loaded plugin. */
@@ -67,12 +97,37 @@ export interface PluginStatus {
   error?: string;
 }
 
+/** What restoreEnabledPlugins did with one loaded plugin. */
+export interface PluginStartResult {
+  pluginId: string;
+  /** "enabled": now active; "disabled": left stopped; "failed": enabling it failed. */
+  outcome: "enabled" | "disabled" | "failed";
+  /** Why enabling failed. */
+  error?: Error;
+}
+
+export interface RestoreEnabledPluginsOptions {
+  /** Plugins to enable when the store has no record of them yet, e.g. those shipped with a server. */
+  enableByDefault?: Iterable<string>;
+  /** Called with each plugin's result as soon as it is known, e.g. to show progress. */
+  onResult?: (result: PluginStartResult) => void;
+}
+
+export interface InstallBundleOptions {
+  /** Replace an installed plugin with the same id instead of refusing with AlreadyExistsError. */
+  replace?: boolean;
+}
+
 export class Host implements HookTargets {
   readonly app: HostApp;
   readonly serverVersion: string;
   private readonly plugins = new Map<string, PluginSupervisor>();
   private readonly logger: Logger;
   private readonly leaveCluster: (() => void) | undefined;
+  /** Who installed each plugin not activated since; OnInstall tells the plugin on activation. */
+  private readonly installedBy = new Map<string, Actor>();
+  /** The management operation in progress on each plugin; the next one waits for it. */
+  private readonly managing = new Map<string, Promise<unknown>>();
   private closed = false;
 
   private constructor(
@@ -80,6 +135,8 @@ export class Host implements HookTargets {
     readonly files: FileStore,
     private readonly options: HostOptions,
     private readonly log: LogSink,
+    /** Where installBundle puts plugins (absolute, symlinks resolved); see HostOptions. */
+    readonly pluginsDir: string | undefined,
   ) {
     this.serverVersion = options.serverVersion ?? HOST_VERSION;
     this.logger = new Logger(log);
@@ -97,15 +154,21 @@ export class Host implements HookTargets {
     );
   }
 
-  /** Creates a host; with only dataDir, opens (or creates) the SQLite store in it. */
+  /** Creates a host; with only dataDir, opens (or creates) the folder and the SQLite store in it. */
   static async create(options: HostOptions): Promise<Host> {
     if ((!options.store || !options.files) && !options.dataDir) {
       throw new TypeError("createHost needs dataDir, or both store and files");
     }
     const dataDir = options.dataDir ?? "";
+    if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
     const store = options.store ?? (await openSqliteStore({ path: join(dataDir, "plugwire.db") }));
     const files = options.files ?? new LocalFileStore(join(dataDir, "files"));
-    return new Host(store, files, options, options.log ?? jsonLineSink("info"));
+    let pluginsDir: string | undefined;
+    if (options.pluginsDir !== undefined) {
+      await mkdir(options.pluginsDir, { recursive: true });
+      pluginsDir = await realpath(options.pluginsDir);
+    }
+    return new Host(store, files, options, options.log ?? jsonLineSink("info"), pluginsDir);
   }
 
   /**
@@ -157,7 +220,10 @@ export class Host implements HookTargets {
     return manifest;
   }
 
-  /** Loads every subfolder of `dir` that holds a manifest; returns what loaded and what failed. */
+  /**
+   * Loads every subfolder of `dir` as a plugin; returns what loaded and what failed. Hidden
+   * ("."-prefixed) folders are skipped: they hold bundles being installed or removed.
+   */
   async loadPluginsFrom(
     dir: string,
   ): Promise<{ loaded: PluginManifest[]; failed: { dir: string; error: Error }[] }> {
@@ -165,7 +231,7 @@ export class Host implements HookTargets {
     const failed: { dir: string; error: Error }[] = [];
     const entries = await readdir(dir, { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!entry.isDirectory()) continue;
+      if (!entry.isDirectory() || entry.name.startsWith(".")) continue;
       const pluginDir = join(dir, entry.name);
       try {
         loaded.push(await this.loadPlugin(pluginDir));
@@ -176,21 +242,173 @@ export class Host implements HookTargets {
     return { loaded, failed };
   }
 
-  /** Starts a loaded plugin and resolves once OnActivate succeeded; rejects with why it failed. */
+  /**
+   * Records the plugin as enabled, starts it and resolves once OnActivate succeeded (then, right
+   * after an install, once OnInstall was delivered); rejects with why it failed. The record stays,
+   * as in Mattermost: a plugin that fails to start is tried again at the next start-up.
+   * Enabling an active or restarting plugin changes nothing.
+   */
   async enablePlugin(pluginId: string): Promise<void> {
-    await this.supervisor(pluginId).start();
+    await this.exclusive(pluginId, () => this.enable(pluginId));
   }
 
-  /** Calls OnDeactivate, shuts the plugin's process down and removes its commands. */
+  /** Records the plugin as disabled, calls OnDeactivate, shuts its process down, removes its commands. */
   async disablePlugin(pluginId: string): Promise<void> {
-    await this.supervisor(pluginId).stop();
-    await this.store.unregisterPluginCommands(pluginId);
+    await this.exclusive(pluginId, async () => {
+      const supervisor = this.supervisor(pluginId);
+      await this.store.setPluginEnabled(pluginId, false);
+      await this.stop(supervisor);
+    });
   }
 
-  /** Disables (if needed) and forgets a plugin. */
+  /** Stops (if needed) and forgets a plugin; its enabled record and its folder stay. */
   async unloadPlugin(pluginId: string): Promise<void> {
-    await this.disablePlugin(pluginId);
-    this.plugins.delete(pluginId);
+    await this.exclusive(pluginId, async () => {
+      await this.stop(this.supervisor(pluginId));
+      this.plugins.delete(pluginId);
+    });
+  }
+
+  /**
+   * Enables, in parallel, every loaded plugin the store records as enabled, and those named in
+   * `enableByDefault` that it has no record of. Never rejects: each plugin's result says how it
+   * went, in plugin id order.
+   */
+  async restoreEnabledPlugins(
+    options: RestoreEnabledPluginsOptions = {},
+  ): Promise<PluginStartResult[]> {
+    const recorded = await this.store.getPluginStates();
+    const byDefault = new Set(options.enableByDefault);
+    const ids = [...this.plugins.keys()].sort();
+    return Promise.all(
+      ids.map(async (pluginId) => {
+        const result = await this.restoreEnabled(pluginId, recorded.get(pluginId), byDefault);
+        options.onResult?.(result);
+        return result;
+      }),
+    );
+  }
+
+  /**
+   * Installs a plugin bundle (.tar.gz) into pluginsDir, loaded but disabled, and returns its
+   * manifest. The whole archive is checked before anything is written there (see bundle/): the
+   * size caps (413), every entry a plain file or folder inside the plugin folder (400 naming the
+   * entry), the manifest at the archive's root or in its one top-level folder and valid (400),
+   * and the id free (409 AlreadyExistsError, unless `replace`). Replacing a plugin the store
+   * records as enabled enables the new version, as Mattermost does; a failure to start it shows
+   * in its status rather than failing the install. `actor` is who OnInstall will name.
+   */
+  async installBundle(
+    archive: Uint8Array,
+    actor: Actor,
+    options: InstallBundleOptions = {},
+  ): Promise<PluginManifest> {
+    const pluginsDir = this.requirePluginsDir();
+    const staged = await stageBundle(archive, {
+      limits: this.bundleLimits(),
+      serverVersion: this.serverVersion,
+    });
+    try {
+      const { id } = staged.manifest;
+      if (!installableId.test(id)) {
+        throw new ValidationError({
+          id: "app.plugin.install.hidden_id",
+          message: `The plugin id "${id}" starts with "."; installed plugins may not, since their folders would be hidden. Change the manifest's id.`,
+          params: { field: "id", plugin_id: id },
+        });
+      }
+      return await this.exclusive(id, async () => {
+        const target = join(pluginsDir, id);
+        const existing = this.plugins.get(id);
+        if (options.replace) {
+          if (existing && dirname(existing.manifest.dir) !== pluginsDir) {
+            throw new AlreadyExistsError({
+              id: "app.plugin.install.id_not_replaceable",
+              message: `A plugin with id "${id}" is loaded from ${existing.manifest.dir}, which this host did not install and will not overwrite; remove it there first.`,
+              params: { plugin_id: id },
+            });
+          }
+        } else if (existing || (await folderExists(target))) {
+          throw new AlreadyExistsError({
+            id: "app.plugin.install.id_exists",
+            message: `A plugin with id "${id}" is already installed (${existing?.manifest.dir ?? target}); remove it first, or install with replace.`,
+            params: { plugin_id: id },
+          });
+        }
+        const wasEnabled = existing !== undefined && (await this.isRecordedEnabled(id));
+        if (existing) {
+          await this.stop(existing);
+          this.plugins.delete(id);
+        }
+        if (options.replace) await replaceFolder(staged.dir, target);
+        else await moveFolder(staged.dir, target);
+        // A plugin folder dropped into pluginsDir by hand may be named other than its id.
+        if (existing && existing.manifest.dir !== target) await removeFolder(existing.manifest.dir);
+        const manifest = await this.loadPlugin(target);
+        this.installedBy.set(id, actor);
+        if (wasEnabled) {
+          // The plugin's status and the log say why, if it does not start.
+          await this.enable(id).catch(() => undefined);
+        }
+        return manifest;
+      });
+    } finally {
+      await staged.discard();
+    }
+  }
+
+  /**
+   * Removes an installed plugin: disables it, forgets it and its enabled record, and deletes its
+   * folder from pluginsDir. Its settings and KV data stay, as in Mattermost. A plugin loaded from
+   * a folder outside pluginsDir is refused (400): the host deletes only what it installed.
+   */
+  async removePlugin(pluginId: string): Promise<void> {
+    const pluginsDir = this.requirePluginsDir();
+    await this.exclusive(pluginId, async () => {
+      const supervisor = this.plugins.get(pluginId);
+      // A folder that failed to load can be removed too, so a broken install can be cleaned up;
+      // its name must be a plugin id, so no path can be smuggled in.
+      const folder = supervisor?.manifest.dir ?? join(pluginsDir, pluginId);
+      if (
+        supervisor === undefined &&
+        !(installableId.test(pluginId) && (await folderExists(folder)))
+      ) {
+        throw pluginNotFound(pluginId);
+      }
+      if (dirname(folder) !== pluginsDir) {
+        throw new ValidationError({
+          id: "app.plugin.remove.not_installed",
+          message: `Plugin ${pluginId} was loaded from ${folder}, not installed as a bundle, so the host will not delete it; disable it instead, or delete that folder and restart.`,
+          params: { plugin_id: pluginId },
+        });
+      }
+      if (supervisor) {
+        await this.stop(supervisor);
+        this.plugins.delete(pluginId);
+      }
+      this.installedBy.delete(pluginId);
+      await removeFolder(folder);
+      await this.store.deletePluginState(pluginId);
+    });
+  }
+
+  /** The plugin's settings: what was saved over the defaults of its settings_schema. */
+  async getPluginSettings(pluginId: string): Promise<JsonObject> {
+    const { manifest } = this.supervisor(pluginId);
+    return settingsWithDefaults(
+      manifest.settingsSchema,
+      await this.store.getPluginConfig(pluginId),
+    );
+  }
+
+  /**
+   * Checks `config` against the plugin's settings_schema (ValidationError naming the key), fills
+   * in the defaults of the settings it leaves out, saves it and fires OnConfigurationChange.
+   */
+  async savePluginSettings(actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
+    const { manifest } = this.supervisor(pluginId);
+    const checked = checkPluginSettings(pluginId, manifest.settingsSchema, config);
+    await this.app.savePluginConfig(actor, pluginId, checked);
   }
 
   status(pluginId: string): PluginStatus {
@@ -234,17 +452,115 @@ export class Host implements HookTargets {
     await this.store.close();
   }
 
-  private supervisor(pluginId: string): PluginSupervisor {
-    const supervisor = this.plugins.get(pluginId);
-    if (!supervisor) {
-      throw new NotFoundError({
-        id: "app.plugin.not_found",
-        message: `No plugin with id "${pluginId}" is loaded.`,
-        params: { plugin_id: pluginId },
+  private async restoreEnabled(
+    pluginId: string,
+    recorded: boolean | undefined,
+    byDefault: ReadonlySet<string>,
+  ): Promise<PluginStartResult> {
+    if (!(recorded ?? byDefault.has(pluginId))) return { pluginId, outcome: "disabled" };
+    try {
+      await this.enablePlugin(pluginId);
+      return { pluginId, outcome: "enabled" };
+    } catch (error) {
+      return { pluginId, outcome: "failed", error: error as Error };
+    }
+  }
+
+  private async enable(pluginId: string): Promise<void> {
+    const supervisor = this.supervisor(pluginId);
+    await this.store.setPluginEnabled(pluginId, true);
+    if (supervisor.state === "active" || supervisor.state === "restarting") return;
+    await supervisor.start();
+    const installer = this.installedBy.get(pluginId);
+    if (installer !== undefined) {
+      this.installedBy.delete(pluginId);
+      await this.deliverOnInstall(supervisor, installer);
+    }
+  }
+
+  /** Fires OnInstall; like every notification hook, its failure is logged, not thrown. */
+  private async deliverOnInstall(supervisor: PluginSupervisor, installer: Actor): Promise<void> {
+    const context =
+      installer.context ??
+      create(PluginContextSchema, { requestId: randomUUID(), userId: installer.userId ?? "" });
+    try {
+      await supervisor.callHook("OnInstall", { context, userId: installer.userId ?? "" });
+    } catch (error) {
+      this.logger.warn(`hook OnInstall failed in plugin ${supervisor.pluginId}: ${String(error)}`, {
+        pluginId: supervisor.pluginId,
+        hook: "OnInstall",
       });
     }
+  }
+
+  private async stop(supervisor: PluginSupervisor): Promise<void> {
+    await supervisor.stop();
+    await this.store.unregisterPluginCommands(supervisor.pluginId);
+  }
+
+  private async isRecordedEnabled(pluginId: string): Promise<boolean> {
+    return (await this.store.getPluginStates()).get(pluginId) === true;
+  }
+
+  /** Runs `work` once the management operation in progress on the plugin, if any, is done. */
+  private async exclusive<T>(pluginId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.managing.get(pluginId) ?? Promise.resolve();
+    const running = previous.then(work, work);
+    const settled = running.catch(() => undefined);
+    this.managing.set(pluginId, settled);
+    try {
+      return await running;
+    } finally {
+      if (this.managing.get(pluginId) === settled) this.managing.delete(pluginId);
+    }
+  }
+
+  private requirePluginsDir(): string {
+    if (this.pluginsDir === undefined) {
+      throw new PluginAPIError(
+        {
+          id: "app.plugin.install.no_plugins_dir",
+          message:
+            "This host installs no plugin bundles: it was created without pluginsDir. Set HostOptions.pluginsDir (plugwire serve sets <data>/plugins).",
+          statusCode: 501,
+        },
+        Code.Unimplemented,
+      );
+    }
+    return this.pluginsDir;
+  }
+
+  private bundleLimits(): BundleLimits {
+    return {
+      maxBundleBytes: this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES,
+      maxUncompressedBytes:
+        this.options.maxBundleUncompressedBytes ?? DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
+    };
+  }
+
+  private supervisor(pluginId: string): PluginSupervisor {
+    const supervisor = this.plugins.get(pluginId);
+    if (!supervisor) throw pluginNotFound(pluginId);
     return supervisor;
   }
+}
+
+/** A plugin id (Mattermost's rule) that is also a visible folder name: no leading ".". */
+const installableId = /^[a-zA-Z0-9_-][a-zA-Z0-9._-]*$/;
+
+function pluginNotFound(pluginId: string): NotFoundError {
+  return new NotFoundError({
+    id: "app.plugin.not_found",
+    message: `No plugin with id "${pluginId}" is loaded.`,
+    params: { plugin_id: pluginId },
+  });
+}
+
+async function folderExists(path: string): Promise<boolean> {
+  return stat(path).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
 }
 
 /** Creates a host; see HostOptions. */

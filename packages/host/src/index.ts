@@ -9,15 +9,37 @@ export {
 } from "./app/cluster-bus.js";
 export {
   type AppEvents,
+  type Authenticated,
   HostApp,
+  LOGIN_REJECTED_ID,
+  type Login,
   MAX_POST_MESSAGE_LENGTH,
   POST_DISMISSED_ID,
   POST_REJECTED_ID,
 } from "./app/host-app.js";
 export { hashPassword, verifyPassword } from "./app/password.js";
 export type { HookTargets } from "./app/plugin-hooks.js";
+export {
+  DEFAULT_MAX_BUNDLE_BYTES,
+  DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
+} from "./bundle/bundle-limits.js";
+export type {
+  InstallBundleOptions,
+  PluginStartResult,
+  RestoreEnabledPluginsOptions,
+} from "./host.js";
 export { createHost, Host, type HostOptions, type PluginStatus } from "./host.js";
-export { fetchFromPlugin, type PluginFetchInit, USER_ID_HEADER } from "./http/plugin-fetch.js";
+export { fetchFromPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
+export { USER_ID_HEADER } from "./http/plugin-http-headers.js";
+export { type PluginProxyInit, proxyPluginRequest } from "./http/plugin-proxy.js";
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_REST_PORT,
+  MAX_JSON_BODY_BYTES,
+  type RestServer,
+  type RestServerOptions,
+  startRestServer,
+} from "./http/rest/server.js";
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
 export type { PluginManifest, PluginRuntime } from "./manifest/manifest.js";
@@ -35,7 +57,7 @@ export { newId } from "./store/ids.js";
 export { LocalFileStore } from "./store/local-file-store.js";
 export { MemoryFileStore } from "./store/memory-file-store.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
-export type { KVWriteOptions, PageQuery, Store, UserQuery } from "./store/store.js";
+export type { KVWriteOptions, PageQuery, Session, Store, UserQuery } from "./store/store.js";
 export {
   type HookCallOptions,
   HookClient,

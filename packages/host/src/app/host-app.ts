@@ -6,7 +6,13 @@
 
 import { randomUUID } from "node:crypto";
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { NotFoundError, PluginAPIError, UnavailableError, ValidationError } from "@plugwire/errors";
+import {
+  NotFoundError,
+  PluginAPIError,
+  UnauthenticatedError,
+  UnavailableError,
+  ValidationError,
+} from "@plugwire/errors";
 import {
   type Channel,
   type ChannelMember,
@@ -24,12 +30,18 @@ import {
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
 import { newId } from "../store/ids.js";
-import type { Store } from "../store/store.js";
-import type { HookRequest, UnaryHookName } from "../supervisor/hook-client.js";
+import type { Session, Store } from "../store/store.js";
+import type { HookRequest, HookResponse, UnaryHookName } from "../supervisor/hook-client.js";
 import type { Actor, App } from "./app.js";
 import type { ClusterBus } from "./cluster-bus.js";
-import { hashPassword } from "./password.js";
+import { hashPassword, verifyPassword } from "./password.js";
 import type { HookTargets } from "./plugin-hooks.js";
+import {
+  hashSessionToken,
+  newSessionToken,
+  SESSION_ACTIVITY_INTERVAL_MS,
+  SESSION_LENGTH_MS,
+} from "./sessions.js";
 
 /** Longest post message, as in Mattermost. */
 export const MAX_POST_MESSAGE_LENGTH = 16383;
@@ -39,10 +51,41 @@ export const POST_REJECTED_ID = "plugin.message_will_be_posted.rejected";
 /** Error id of a post a plugin dismissed: nothing was stored and no reason is shown. */
 export const POST_DISMISSED_ID = "plugin.message_will_be_posted.dismiss_post";
 
-/** Things the application layer tells the outside world about (live connections, mostly). */
+/** Error id of a login a plugin's UserWillLogIn rejected; the message carries the reason. */
+export const LOGIN_REJECTED_ID = "plugin.user_will_log_in.rejected";
+
+/**
+ * What the application layer tells the outside world about once it happened (live
+ * connections, mostly). Each method is called after the write committed; what it throws is
+ * logged and changes nothing.
+ */
 export interface AppEvents {
   /** A post only `userId` should see, delivered to that user's live connections. */
   ephemeralPost?(userId: string, post: Post): void;
+  postCreated?(post: Post, actor: Actor): void;
+  postUpdated?(post: Post, actor: Actor): void;
+  postDeleted?(post: Post, actor: Actor): void;
+  channelCreated?(channel: Channel, actor: Actor): void;
+  channelMemberAdded?(member: ChannelMember, actor: Actor): void;
+  channelMemberRemoved?(member: ChannelMember, actor: Actor): void;
+  teamMemberAdded?(member: TeamMember, actor: Actor): void;
+  teamMemberRemoved?(member: TeamMember, actor: Actor): void;
+  userDeactivated?(user: User, actor: Actor): void;
+  /** A session ended by logout; its token no longer authenticates. */
+  sessionEnded?(session: Session): void;
+}
+
+/** A successful login: the user, the new session, and the token only the client will hold. */
+export interface Login {
+  user: User;
+  session: Session;
+  token: string;
+}
+
+/** A request's session, once its token checked out. */
+export interface Authenticated {
+  user: User;
+  session: Session;
 }
 
 export interface HostAppOptions {
@@ -56,8 +99,24 @@ export interface HostAppOptions {
 
 export class HostApp implements App {
   private readonly pending = new Set<Promise<void>>();
+  private readonly listeners = new Set<AppEvents>();
+  /** A hash to check passwords of unknown users against, so they take as long as known ones. */
+  private unknownUserHash: Promise<string> | undefined;
 
-  constructor(private readonly options: HostAppOptions) {}
+  constructor(private readonly options: HostAppOptions) {
+    if (options.events) this.listeners.add(options.events);
+  }
+
+  /** Where the application layer logs, for the servers built on it. */
+  get logger(): Logger {
+    return this.options.log;
+  }
+
+  /** Adds a listener of the app's events; returns a function that removes it. */
+  subscribe(events: AppEvents): () => void {
+    this.listeners.add(events);
+    return () => this.listeners.delete(events);
+  }
 
   /** Resolves once every notification hook started so far has finished. */
   async settled(): Promise<void> {
@@ -75,13 +134,100 @@ export class HostApp implements App {
 
   async deactivateUser(actor: Actor, userId: string): Promise<User> {
     const user = await this.options.store.deactivateUser(userId);
+    // A deactivated account must not stay logged in anywhere.
+    await this.options.store.deleteUserSessions(userId);
     this.notify("UserHasBeenDeactivated", { context: contextOf(actor), user });
+    this.emit("userDeactivated", user, actor);
     return user;
   }
 
-  async createChannel(actor: Actor, channel: Channel): Promise<Channel> {
+  /**
+   * Checks a login id (username or e-mail address) and password, asks UserWillLogIn of every
+   * active plugin (in dispatch order; the first rejection refuses the login with its reason),
+   * then opens a session and fires UserHasLoggedIn. Nothing is written for a refused login.
+   */
+  async login(actor: Actor, loginId: string, password: string): Promise<Login> {
+    const user = await this.checkCredentials(loginId, password);
+    const context = contextOf(actor);
+    for (const target of this.options.hooks.implementing("UserWillLogIn")) {
+      let outcome: NonNullable<HookResponse<"UserWillLogIn">["decision"]>["outcome"] | undefined;
+      try {
+        outcome = (await target.callHook("UserWillLogIn", { context, user }))?.decision?.outcome;
+      } catch (error) {
+        // As with message hooks, a broken plugin must not lock everyone out.
+        this.hookFailed("UserWillLogIn", target.pluginId, error, actor);
+        continue;
+      }
+      switch (outcome?.case) {
+        case "allow":
+          break;
+        case "reject":
+          throw new UnauthenticatedError({
+            id: LOGIN_REJECTED_ID,
+            message: `Login rejected by plugin: ${outcome.value.reason}`,
+            where: "UserWillLogIn",
+            params: { plugin_id: target.pluginId, reason: outcome.value.reason },
+          });
+        default:
+          this.options.log.warn("UserWillLogIn answered without a decision; the login continues", {
+            pluginId: target.pluginId,
+          });
+      }
+    }
+    const token = newSessionToken();
+    const now = Date.now();
+    const session = await this.options.store.createSession({
+      id: newId(),
+      tokenHash: hashSessionToken(token),
+      userId: user.id,
+      createAt: now,
+      expiresAt: now + SESSION_LENGTH_MS,
+      lastActivityAt: now,
+    });
+    this.notify("UserHasLoggedIn", { context, user });
+    return { user, session, token };
+  }
+
+  /** Ends a session: its token no longer authenticates and its live connections close. */
+  async logout(session: Session): Promise<void> {
+    await this.options.store.deleteSession(session.id);
+    this.emit("sessionEnded", session);
+  }
+
+  /** The session and active user a token belongs to, or undefined when it opens none. */
+  async authenticate(token: string): Promise<Authenticated | undefined> {
+    const session = await this.options.store.getSessionByTokenHash(hashSessionToken(token));
+    if (session === undefined) return undefined;
+    const user = await this.options.store.getUser(session.userId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
+    if (user === undefined || user.deleteAt !== 0n) return undefined;
+    const now = Date.now();
+    if (now - session.lastActivityAt >= SESSION_ACTIVITY_INTERVAL_MS) {
+      await this.options.store.touchSession(session.id, now);
+      session.lastActivityAt = now;
+    }
+    return { user, session };
+  }
+
+  /**
+   * Creates a channel, then ChannelHasBeenCreated. With addCreator, the creator (creator_id) is
+   * made its first member before the hook fires, without a UserHasJoinedChannel of its own, as
+   * Mattermost does for channels people create (plugins' channels start empty).
+   */
+  async createChannel(
+    actor: Actor,
+    channel: Channel,
+    options: { addCreator?: boolean } = {},
+  ): Promise<Channel> {
+    const addCreator = options.addCreator === true && channel.creatorId !== "";
+    // The creator is checked first, so a bad creator id leaves no channel behind.
+    if (addCreator) await this.options.store.getUser(channel.creatorId);
     const created = await this.options.store.createChannel(channel);
+    if (addCreator) await this.options.store.addChannelMember(created.id, channel.creatorId);
     this.notify("ChannelHasBeenCreated", { context: contextOf(actor), channel: created });
+    this.emit("channelCreated", created, actor);
     return created;
   }
 
@@ -93,6 +239,7 @@ export class HostApp implements App {
       channelMember: member,
       actor: actorUser,
     });
+    this.emit("channelMemberAdded", member, actor);
     return member;
   }
 
@@ -105,6 +252,7 @@ export class HostApp implements App {
       channelMember: member,
       actor: actorUser,
     });
+    this.emit("channelMemberRemoved", member, actor);
   }
 
   async addTeamMember(actor: Actor, teamId: string, userId: string): Promise<TeamMember> {
@@ -115,6 +263,7 @@ export class HostApp implements App {
       teamMember: member,
       actor: actorUser,
     });
+    this.emit("teamMemberAdded", member, actor);
     return member;
   }
 
@@ -127,6 +276,7 @@ export class HostApp implements App {
       teamMember: member,
       actor: actorUser,
     });
+    this.emit("teamMemberRemoved", member, actor);
   }
 
   async createPost(actor: Actor, post: Post): Promise<Post> {
@@ -147,6 +297,7 @@ export class HostApp implements App {
     }));
     const stored = await this.options.store.createPost(decided);
     this.notify("MessageHasBeenPosted", { context, post: stored });
+    this.emit("postCreated", stored, actor);
     return stored;
   }
 
@@ -176,12 +327,14 @@ export class HostApp implements App {
     }));
     const stored = await this.options.store.updatePost(decided);
     this.notify("MessageHasBeenUpdated", { context, newPost: stored, oldPost: old });
+    this.emit("postUpdated", stored, actor);
     return stored;
   }
 
   async deletePost(actor: Actor, postId: string): Promise<void> {
     const deleted = await this.options.store.deletePost(postId);
     this.notify("MessageHasBeenDeleted", { context: contextOf(actor), post: deleted });
+    this.emit("postDeleted", deleted, actor);
   }
 
   async executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
@@ -235,7 +388,7 @@ export class HostApp implements App {
       updateAt: BigInt(now),
       type: post.type || "system_ephemeral",
     });
-    this.options.events?.ephemeralPost?.(userId, delivered);
+    this.emit("ephemeralPost", userId, delivered);
     return delivered;
   }
 
@@ -339,6 +492,58 @@ export class HostApp implements App {
         ),
       );
     }
+  }
+
+  /** Tells every listener; a listener's failure is logged and stops neither the others nor the operation. */
+  private emit<E extends keyof AppEvents>(
+    event: E,
+    ...args: Parameters<NonNullable<AppEvents[E]>>
+  ): void {
+    for (const listener of this.listeners) {
+      try {
+        (listener[event] as ((...a: typeof args) => void) | undefined)?.call(listener, ...args);
+      } catch (error) {
+        this.options.log.warn(`a listener of ${event} failed: ${(error as Error).message}`, {
+          event,
+        });
+      }
+    }
+  }
+
+  /** The active user a login id and password belong to; one error for every mismatch. */
+  private async checkCredentials(loginId: string, password: string): Promise<User> {
+    const user = await this.findLoginUser(loginId.trim());
+    const hash = user && (await this.options.store.getPasswordHash(user.id));
+    this.unknownUserHash ??= hashPassword(newId());
+    const matches = await verifyPassword(password, hash ?? (await this.unknownUserHash));
+    if (user === undefined || hash === undefined || !matches) {
+      throw new UnauthenticatedError({
+        id: "api.user.login.invalid_credentials_email_username",
+        message: "Enter a valid email or username and/or password.",
+        where: "login",
+      });
+    }
+    // Said only to someone who knows the password.
+    if (user.deleteAt !== 0n) {
+      throw new UnauthenticatedError({
+        id: "api.user.login.inactive.app_error",
+        message: "Login failed because your account has been deactivated.",
+        where: "login",
+      });
+    }
+    return user;
+  }
+
+  private async findLoginUser(loginId: string): Promise<User | undefined> {
+    const orMissing = (error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    };
+    if (loginId === "") return undefined;
+    const byUsername = await this.options.store
+      .getUserByUsername(loginId.toLowerCase())
+      .catch(orMissing);
+    return byUsername ?? this.options.store.getUserByEmail(loginId).catch(orMissing);
   }
 
   private track(work: Promise<void>): void {

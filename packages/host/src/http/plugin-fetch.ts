@@ -1,13 +1,14 @@
 // ServeHTTP with Fetch API types: a Request goes to a plugin as a head and ≤64 KiB body frames
-// and its answer comes back as a streaming Response. Whatever reaches a plugin over HTTP passes
-// here, so this is where the host, and only the host, sets Mattermost-User-Id.
+// and its answer comes back as a streaming Response. The headers follow plugin-http-headers.ts,
+// as they do for node:http requests in plugin-proxy.ts.
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import { NotFoundError } from "@plugwire/errors";
 import type { PluginContextSchema } from "@plugwire/protocol";
 import type { HookDispatcher } from "../supervisor/hook-client.js";
-
-/** The header that tells a plugin which user is logged in; only the host may set it. */
-export const USER_ID_HEADER = "mattermost-user-id";
+import {
+  notServingHttpError,
+  requestHeadersForPlugin,
+  responseHeadersFromPlugin,
+} from "./plugin-http-headers.js";
 
 export interface PluginFetchInit {
   /** Who is asking; context.userId becomes Mattermost-User-Id. */
@@ -30,13 +31,7 @@ export async function fetchFromPlugin(
   if (init.basePath && path.startsWith(init.basePath)) {
     path = path.slice(init.basePath.length) || "/";
   }
-  const headers: { name: string; value: string }[] = [];
-  request.headers.forEach((value, name) => {
-    if (name !== USER_ID_HEADER) headers.push({ name, value });
-  });
-  const userId = init.context?.userId;
-  if (userId) headers.push({ name: USER_ID_HEADER, value: userId });
-
+  const headers = requestHeadersForPlugin(request.headers, init.context?.userId);
   const response = await plugin.serveHTTP(
     {
       method: request.method,
@@ -49,14 +44,12 @@ export async function fetchFromPlugin(
     { signal: init.signal },
   );
   if (response === undefined) {
-    throw new NotFoundError({
-      id: "app.plugin.http.not_implemented",
-      message: `Plugin ${plugin.pluginId} does not serve HTTP (it does not implement ServeHTTP).`,
-      params: { plugin_id: plugin.pluginId },
-    });
+    throw notServingHttpError(plugin.pluginId);
   }
   const responseHeaders = new Headers();
-  for (const { name, value } of response.head.headers) responseHeaders.append(name, value);
+  for (const { name, value } of responseHeadersFromPlugin(response.head.headers)) {
+    responseHeaders.append(name, value);
+  }
   const status = response.head.status || 200;
   const hasBody = !(status === 204 || status === 304 || request.method === "HEAD");
   return new Response(hasBody ? toReadableStream(response.body) : null, {

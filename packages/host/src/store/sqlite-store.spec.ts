@@ -291,6 +291,23 @@ describe.each([
       expect((await store.getTeams(page(1, 2))).map((team) => team.name)).toEqual(["gamma"]);
     });
 
+    it("lists only the teams anyone may join, by name, a page at a time", async () => {
+      for (const [name, allowOpenInvite] of [
+        ["gamma", true],
+        ["alpha", true],
+        ["beta", false],
+        ["delta", true],
+      ] as const) {
+        await store.createTeam(create(TeamSchema, { name, type: "O", allowOpenInvite }));
+      }
+      expect((await store.getOpenTeams(page())).map((team) => team.name)).toEqual([
+        "alpha",
+        "delta",
+        "gamma",
+      ]);
+      expect((await store.getOpenTeams(page(2, 1))).map((team) => team.name)).toEqual(["gamma"]);
+    });
+
     it("answers NotFoundError for a missing team", async () => {
       await expect(store.getTeam("t404")).rejects.toMatchObject({ id: "store.team.not_found" });
       await expect(store.getTeamByName("nowhere")).rejects.toMatchObject({

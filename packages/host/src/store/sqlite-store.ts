@@ -289,6 +289,14 @@ class SqliteStore implements Store {
     ).map(teams.fromRow);
   }
 
+  async getOpenTeams(page: PageQuery): Promise<Team[]> {
+    return this.all(
+      `SELECT ${teams.columnList} FROM teams WHERE "allow_open_invite" <> 0
+       ORDER BY "name" LIMIT @limit OFFSET @offset`,
+      limitOffset(page),
+    ).map(teams.fromRow);
+  }
+
   async getTeamMembers(teamId: string, page: PageQuery): Promise<TeamMember[]> {
     return this.all(
       `SELECT ${teamMembers.columnList} FROM team_members

@@ -71,6 +71,8 @@ export interface Store {
   getTeam(teamId: string): Promise<Team>;
   getTeamByName(name: string): Promise<Team>;
   getTeams(page: PageQuery): Promise<Team[]>;
+  /** Teams anyone may join (allow_open_invite), by name: the teams everyone may list. */
+  getOpenTeams(page: PageQuery): Promise<Team[]>;
   getTeamMembers(teamId: string, page: PageQuery): Promise<TeamMember[]>;
   /** The membership, or undefined when the user is not (or no longer) a member. */
   getTeamMember(teamId: string, userId: string): Promise<TeamMember | undefined>;

@@ -1,0 +1,218 @@
+// The command line of `plugwire`: what each flag means, the help text, and the checks that turn
+// a mistyped command into a message saying what to type instead. Nothing here touches the disk.
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { LogLevel } from "../log.js";
+import { closestName } from "../manifest/closest-name.js";
+
+/** What `plugwire serve` runs with, every path absolute. */
+export interface ServeOptions {
+  /** Folders whose subfolders are plugins, enabled on first run. */
+  pluginFolders: string[];
+  dataDir: string;
+  port: number;
+  hostname: string;
+  /** The URL people and plugins use to reach the server; default: the URL listened on. */
+  siteUrl: string | undefined;
+  /** The system admin to create on first start, if any. */
+  admin: AdminCredentials | undefined;
+  /** Create the demo admin, team and channel on first start and print how to try the server. */
+  demo: boolean;
+  logLevel: LogLevel;
+}
+
+export interface AdminCredentials {
+  username: string;
+  password: string;
+  email: string;
+}
+
+/** The command line asked for help, the version, or a server. */
+export type Command =
+  | { kind: "help"; text: string }
+  | { kind: "version" }
+  | { kind: "serve"; options: ServeOptions };
+
+/** A command line that can't be run; the message says how to fix it. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+export const DEFAULT_PORT = 8065;
+
+const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+
+const flags = {
+  plugins: { type: "string", multiple: true },
+  data: { type: "string" },
+  port: { type: "string" },
+  host: { type: "string" },
+  "site-url": { type: "string" },
+  "admin-username": { type: "string" },
+  "admin-password": { type: "string" },
+  "admin-email": { type: "string" },
+  demo: { type: "boolean" },
+  "log-level": { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
+export const usage = `Usage: plugwire serve --data <dir> [--plugins <dir>]... [options]
+
+Runs a Plugwire host: the REST API (a subset of Mattermost's API v4) on one port and every
+plugin as its own process.
+
+Options:
+  --data <dir>             data folder: the SQLite database, uploaded files and bundles
+                           installed over the API (in <dir>/plugins); created if missing
+  --plugins <dir>          folder whose subfolders are plugins (repeatable); each is enabled
+                           on its first run, then stays as an admin leaves it
+  --port <n>               port of the REST API (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <address>         address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --site-url <url>         the server's public URL (default http://<host>:<port>)
+  --admin-username <name>  on first start (no users yet), create this system admin
+  --admin-password <pw>    its password, at least 8 characters; prefer the environment
+                           variable, which other users of the machine can't see in ps
+  --admin-email <email>    its e-mail address (default <name>@localhost)
+  --demo                   create a demo admin (fixed demo credentials, printed) on first
+                           start and a demo team and channel when missing, and print curl
+                           commands that try the Hello plugin
+  --log-level <level>      debug, info, warn or error (default info)
+  -h, --help               print this help
+  -v, --version            print the version
+
+Environment:
+  PLUGWIRE_ADMIN_USERNAME, PLUGWIRE_ADMIN_PASSWORD, PLUGWIRE_ADMIN_EMAIL
+                           the same as the --admin-* flags, which take precedence
+
+Stop the server with Ctrl+C (SIGINT) or SIGTERM: plugins are deactivated and shut down and the
+database is closed. A second signal exits at once.
+
+Example:
+  plugwire serve --plugins ./plugins --data ./data --port 8065
+`;
+
+/** Reads `plugwire <argv>`; `cwd` resolves relative paths. Throws UsageError. */
+export function parseCommand(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): Command {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "help") return { kind: "help", text: usage };
+  if (command === "--help" || command === "-h") return { kind: "help", text: usage };
+  if (command === "--version" || command === "-v") return { kind: "version" };
+  if (command !== "serve") {
+    throw new UsageError(`unknown command "${command}"; the command is \`plugwire serve\``);
+  }
+  const { values } = parse(rest);
+  if (values.help) return { kind: "help", text: usage };
+  if (values.version) return { kind: "version" };
+  return { kind: "serve", options: serveOptions(values, env, cwd) };
+}
+
+type Values = ReturnType<typeof parse>["values"];
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: flags, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError(describeParseError(error as Error & { code?: string }));
+  }
+}
+
+function describeParseError(error: Error & { code?: string }): string {
+  const unknown = /^Unknown option '(-{1,2}[^']+)'/.exec(error.message)?.[1];
+  if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
+    const known = Object.keys(flags).map((name) => `--${name}`);
+    return `unknown option ${unknown}${didYouMean(unknown, known)}`;
+  }
+  const missingValue = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(
+    error.message,
+  )?.[1];
+  if (missingValue !== undefined) return `${missingValue} needs a value`;
+  const positional = /^Unexpected argument '([^']*)'/.exec(error.message)?.[1];
+  if (positional !== undefined) {
+    return `unexpected argument "${positional}"; every value follows its flag, e.g. --data ${positional}`;
+  }
+  return error.message;
+}
+
+function serveOptions(values: Values, env: NodeJS.ProcessEnv, cwd: string): ServeOptions {
+  if (values.data === undefined || values.data === "") {
+    throw new UsageError("--data is required: the folder for the database and uploaded files");
+  }
+  const port = parsePort(values.port);
+  const hostname = values.host ?? "127.0.0.1";
+  const siteUrl = parseSiteUrl(values["site-url"]);
+  const logLevel = values["log-level"] ?? "info";
+  if (!logLevels.includes(logLevel as LogLevel)) {
+    throw new UsageError(`--log-level must be one of ${logLevels.join(", ")} (got "${logLevel}")`);
+  }
+  return {
+    pluginFolders: (values.plugins ?? []).map((folder) => resolve(cwd, folder)),
+    dataDir: resolve(cwd, values.data),
+    port,
+    hostname,
+    siteUrl,
+    admin: adminCredentials(values, env),
+    demo: values.demo ?? false,
+    logLevel: logLevel as LogLevel,
+  };
+}
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new UsageError(`--port must be a number from 0 to 65535 (got "${value}")`);
+  }
+  return port;
+}
+
+function parseSiteUrl(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(
+      `--site-url must be a URL such as https://chat.example.com (got "${value}")`,
+    );
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(`--site-url must start with http:// or https:// (got "${value}")`);
+  }
+  return value.replace(/\/+$/, "");
+}
+
+function adminCredentials(values: Values, env: NodeJS.ProcessEnv): AdminCredentials | undefined {
+  const username = values["admin-username"] ?? env.PLUGWIRE_ADMIN_USERNAME;
+  const password = values["admin-password"] ?? env.PLUGWIRE_ADMIN_PASSWORD;
+  const email = values["admin-email"] ?? env.PLUGWIRE_ADMIN_EMAIL;
+  if (username === undefined && password === undefined && email === undefined) return undefined;
+  if (!username) {
+    throw new UsageError(
+      "--admin-username (or PLUGWIRE_ADMIN_USERNAME) is required with an admin password or e-mail",
+    );
+  }
+  if (!/^[a-z][a-z0-9._-]{2,21}$/.test(username)) {
+    throw new UsageError(
+      `--admin-username must be 3 to 22 lower-case letters, digits, ".", "_" or "-", starting with a letter (got "${username}")`,
+    );
+  }
+  if (!password) {
+    throw new UsageError(
+      "--admin-password (or PLUGWIRE_ADMIN_PASSWORD) is required with --admin-username",
+    );
+  }
+  if (password.length < 8) {
+    throw new UsageError("the admin password must be at least 8 characters long");
+  }
+  return { username, password, email: email || `${username}@localhost` };
+}
+
+function didYouMean(given: string, known: readonly string[]): string {
+  const guess = closestName(given, known);
+  return guess === undefined ? "" : `; did you mean ${guess}?`;
+}

@@ -1,0 +1,235 @@
+// `plugwire serve`: opens the data folder, bootstraps the first admin, loads and starts the
+// plugins, serves the REST API, and on SIGINT or SIGTERM takes it all down in reverse (REST
+// server, then the plugins' OnDeactivate and Shutdown, then the store). What it prints on stdout
+// is the story of the start: where the data is, which plugins were found and how each one
+// started or why it did not, and the URL. The host's log goes to stderr.
+import { mkdir, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { createHost, type Host, type PluginStartResult } from "../host.js";
+import { startRestServer } from "../http/rest/server.js";
+import { HOST_VERSION } from "../version.js";
+import { bootstrapAdmin } from "./bootstrap-admin.js";
+import { DEMO_ADMIN, demoInstructions, ensureDemoWorkspace, HELLO_PLUGIN_ID } from "./demo.js";
+import type { ServeOptions } from "./serve-options.js";
+import { textLogSink } from "./text-log-sink.js";
+
+/** Where `serve` writes: `out` for the start-up story, `err` for the log and failures. */
+export interface Terminal {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+type Signal = "SIGINT" | "SIGTERM";
+
+/** Exit codes of a second, forcing signal: 128 + the signal's number, as shells report them. */
+const forcedExitCode: Record<Signal, number> = { SIGINT: 130, SIGTERM: 143 };
+
+/** Serves until SIGINT or SIGTERM; resolves with the exit code once everything is closed. */
+export async function serve(options: ServeOptions, terminal: Terminal): Promise<number> {
+  const { out } = terminal;
+  const startedAt = Date.now();
+  out(`Plugwire ${HOST_VERSION}`);
+  for (const folder of options.pluginFolders) await requireFolder(folder);
+  await mkdir(options.dataDir, { recursive: true });
+  // Plugins read the configuration when they ask for it, so the site URL can be filled in once
+  // the server listens (with --port 0 the port is known only then).
+  const siteSettings = { SiteURL: options.siteUrl ?? "" };
+  const host = await createHost({
+    dataDir: options.dataDir,
+    pluginsDir: join(options.dataDir, "plugins"),
+    log: textLogSink(options.logLevel, terminal.err),
+    serverConfig: { ServiceSettings: siteSettings },
+  });
+  out(`Data folder: ${options.dataDir}`);
+  out(`  database:           ${join(options.dataDir, "plugwire.db")}`);
+  out(`  installed bundles:  ${host.pluginsDir}`);
+
+  const stop = stopSignal(terminal);
+  let rest: Awaited<ReturnType<typeof startRestServer>> | undefined;
+  let exitCode = 0;
+  try {
+    const adminLines = await bootstrapAdminStory(host, options);
+    for (const line of adminLines) out(line);
+    const shipped = await loadPlugins(host, options, terminal);
+    if (!stop.requested) await startPlugins(host, shipped, terminal);
+    if (!stop.requested) {
+      rest = await startRestServer(host, {
+        port: options.port,
+        hostname: options.hostname,
+        siteUrl: options.siteUrl,
+      });
+      siteSettings.SiteURL ||= rest.url;
+      out("");
+      out(
+        `Plugwire is serving the REST API on ${rest.url} (started in ${Date.now() - startedAt} ms).`,
+      );
+      if (options.demo) await printDemo(host, options, siteSettings.SiteURL, terminal);
+      out("");
+      out("Press Ctrl+C to stop.");
+    }
+    await stop.signalled;
+  } catch (error) {
+    terminal.err(`plugwire: ${describeStartFailure(error, options)}`);
+    exitCode = 1;
+  } finally {
+    stop.shuttingDown();
+    if (rest !== undefined) {
+      await rest.close();
+      out("  REST server closed");
+    }
+    await host.close();
+    out("  plugins deactivated and shut down, store closed");
+    out("Stopped.");
+  }
+  return exitCode;
+}
+
+async function bootstrapAdminStory(host: Host, options: ServeOptions): Promise<string[]> {
+  const credentials = options.admin ?? (options.demo ? DEMO_ADMIN : undefined);
+  const result = await bootstrapAdmin(host, credentials);
+  switch (result.outcome) {
+    case "created":
+      return [
+        `Created the system admin "${result.user.username}" (first start: there were no users).`,
+      ];
+    case "no-credentials":
+      return [
+        "No users yet, and no admin to create: pass --admin-username and --admin-password (or set",
+        "PLUGWIRE_ADMIN_USERNAME and PLUGWIRE_ADMIN_PASSWORD) to create a system admin.",
+      ];
+    case "users-exist":
+      return [];
+  }
+}
+
+/** Loads every plugin folder; returns the ids of plugins shipped in --plugins folders. */
+async function loadPlugins(host: Host, options: ServeOptions, terminal: Terminal) {
+  const { out } = terminal;
+  const shipped: string[] = [];
+  const sources = [
+    ...options.pluginFolders.map((folder) => ({ folder, installed: false })),
+    { folder: host.pluginsDir as string, installed: true },
+  ];
+  out("Plugins:");
+  let found = 0;
+  for (const { folder, installed } of sources) {
+    const { loaded, failed } = await host.loadPluginsFrom(folder);
+    for (const manifest of loaded) {
+      if (!installed) shipped.push(manifest.id);
+      out(`  ${manifest.id} ${manifest.version}  ${manifest.dir}`);
+    }
+    for (const { dir, error } of failed) out(`  ✗ ${dir} was not loaded: ${error.message}`);
+    found += loaded.length + failed.length;
+  }
+  if (found === 0) {
+    out(`  none found in ${sources.map((source) => source.folder).join(", ")}`);
+  }
+  return shipped;
+}
+
+async function startPlugins(host: Host, shipped: string[], terminal: Terminal): Promise<void> {
+  const { out } = terminal;
+  if (host.statuses().length > 0) out("Starting plugins …");
+  const startedAt = Date.now();
+  await host.restoreEnabledPlugins({
+    enableByDefault: shipped,
+    onResult: (result) => out(`  ${describeResult(result, Date.now() - startedAt)}`),
+  });
+}
+
+function describeResult(result: PluginStartResult, elapsedMs: number): string {
+  switch (result.outcome) {
+    case "enabled":
+      return `${result.pluginId}: active (${elapsedMs} ms)`;
+    case "disabled":
+      return `${result.pluginId}: disabled (an admin disabled it; POST /api/v4/plugins/${result.pluginId}/enable enables it)`;
+    case "failed":
+      return `${result.pluginId}: failed to start: ${result.error?.message}`;
+  }
+}
+
+async function printDemo(
+  host: Host,
+  options: ServeOptions,
+  siteUrl: string,
+  terminal: Terminal,
+): Promise<void> {
+  const { out } = terminal;
+  const username = options.admin?.username ?? DEMO_ADMIN.username;
+  const workspace = await ensureDemoWorkspace(host, username);
+  out("");
+  if (workspace === undefined) {
+    out(`Demo: no user "${username}" in this data folder, so no demo team and channel.`);
+    return;
+  }
+  out(
+    `Demo: team "${workspace.team.name}" (${workspace.team.id}), channel "${workspace.channel.name}" (${workspace.channel.id}).`,
+  );
+  if (host.statuses().find((status) => status.id === HELLO_PLUGIN_ID)?.state !== "active") {
+    out(`The Hello plugin (${HELLO_PLUGIN_ID}) is not active, so its commands below won't answer.`);
+  }
+  for (const line of demoInstructions({
+    siteUrl,
+    username,
+    demoPassword: options.admin === undefined ? DEMO_ADMIN.password : undefined,
+    channelId: workspace.channel.id,
+  })) {
+    out(line);
+  }
+}
+
+/**
+ * Resolves `signalled` at the first SIGINT or SIGTERM; a second one exits at once. Until
+ * shuttingDown() the signal only sets `requested`, so start-up stops at its next step.
+ */
+function stopSignal(terminal: Terminal) {
+  let resolveSignalled: () => void = () => undefined;
+  const state = {
+    requested: false,
+    signalled: new Promise<void>((resolve) => {
+      resolveSignalled = resolve;
+    }),
+    shuttingDown: () => {
+      if (!state.requested) {
+        state.requested = true;
+        terminal.out("Shutting down …");
+      }
+    },
+  };
+  const onSignal = (signal: Signal) => {
+    if (state.requested) {
+      terminal.err(`plugwire: ${signal} again: exiting without finishing the shutdown`);
+      process.exit(forcedExitCode[signal]);
+    }
+    state.requested = true;
+    terminal.out("");
+    terminal.out(`${signal} received: shutting down (send it again to exit at once) …`);
+    resolveSignalled();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return state;
+}
+
+async function requireFolder(folder: string): Promise<void> {
+  const isFolder = await stat(folder).then(
+    (stats) => stats.isDirectory(),
+    () => false,
+  );
+  if (!isFolder) {
+    throw new Error(
+      `--plugins ${folder}: no such folder; give a folder whose subfolders are plugins`,
+    );
+  }
+}
+
+function describeStartFailure(error: unknown, options: ServeOptions): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === "EADDRINUSE") {
+    return `port ${options.port} on ${options.hostname} is in use; stop what is using it or pass another --port`;
+  }
+  if (code === "EACCES") {
+    return `no permission to listen on port ${options.port}; use a port above 1023`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,209 @@
+// proxyPluginRequest between a real node:http server and a real plugin process: the plugin sees
+// only the host's word on who is asking, errors come back as v4 error bodies, and bodies of any
+// size stream through both ways, byte for byte, stopping when the client goes away.
+import { createHash } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type IncomingMessage, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { patternBytes, writeRecordingPlugin } from "../test-fixtures/recording-plugin.js";
+import { startTestHost, type TestHost } from "../test-fixtures/test-host.js";
+import { proxyPluginRequest } from "./plugin-proxy.js";
+
+const pluginId = "test.http";
+const MIB = 1024 * 1024;
+
+let t: TestHost;
+let server: Server;
+let baseUrl: string;
+const proxied: Promise<void>[] = [];
+
+beforeAll(async () => {
+  // A long first backoff keeps a crashed plugin "restarting" long enough to be asked.
+  t = await startTestHost({ restart: { initialBackoffMs: 1_500 } });
+  await t.host.loadPlugin(await writeRecordingPlugin(join(t.root, "http"), { id: pluginId }));
+  await t.host.loadPlugin(
+    await writeRecordingPlugin(join(t.root, "quiet"), { id: "test.quiet", serveHttp: false }),
+  );
+  await t.host.loadPlugin(await writeRecordingPlugin(join(t.root, "off"), { id: "test.off" }));
+  await t.host.enablePlugin(pluginId);
+  await t.host.enablePlugin("test.quiet");
+
+  // Stands in for the REST server: x-test-user plays the part of a valid session token.
+  server = createServer((req, res) => {
+    const match = /^\/plugins\/([^/?]+)(.*)$/.exec(req.url ?? "");
+    const userId = req.headers["x-test-user"];
+    proxied.push(
+      proxyPluginRequest(t.host, req, res, {
+        pluginId: match?.[1] ?? "",
+        path: match?.[2] || "/",
+        context: { requestId: "request-1", userId: typeof userId === "string" ? userId : "" },
+        remoteAddr: req.socket.remoteAddress ?? "",
+      }),
+    );
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server?.closeAllConnections();
+  server?.close();
+  await t?.dispose();
+});
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Sends `body` in chunks while reading the response; resolves with the response and its bytes. */
+async function exchange(
+  method: string,
+  path: string,
+  body: Iterable<Uint8Array> = [],
+): Promise<{ response: IncomingMessage; bytes: Buffer }> {
+  const req = request(`${baseUrl}${path}`, { method });
+  const responded = once(req, "response") as Promise<[IncomingMessage]>;
+  for (const chunk of body) {
+    if (!req.write(chunk)) await once(req, "drain");
+  }
+  req.end();
+  const [response] = await responded;
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return { response, bytes: Buffer.concat(chunks) };
+}
+
+function* patternChunks(total: number, chunkSize: number): Generator<Uint8Array> {
+  for (let offset = 0; offset < total; offset += chunkSize) {
+    yield patternBytes(offset, Math.min(chunkSize, total - offset));
+  }
+}
+
+describe("who is asking", () => {
+  it("the plugin sees the authenticated user's id in Mattermost-User-Id, never the client's", async () => {
+    const response = await fetch(`${baseUrl}/plugins/${pluginId}/whoami?x=1`, {
+      headers: { "Mattermost-User-Id": "spoofed-admin", "x-test-user": "alice-id" },
+    });
+    const seen = (await response.json()) as {
+      userId: string;
+      headers: [string, string][];
+      path: string;
+    };
+
+    expect(response.status).toBe(200);
+    expect(seen.userId).toBe("alice-id");
+    expect(seen.path).toBe("/whoami?x=1");
+    expect(seen.headers.filter(([name]) => name === "mattermost-user-id")).toEqual([
+      ["mattermost-user-id", "alice-id"],
+    ]);
+  });
+
+  it("an anonymous request reaches the plugin with no Mattermost-User-Id at all", async () => {
+    const response = await fetch(`${baseUrl}/plugins/${pluginId}/whoami`, {
+      headers: { "mattermost-user-id": "spoofed-admin" },
+    });
+    const seen = (await response.json()) as { headers: [string, string][] };
+    expect(seen.headers.map(([name]) => name)).not.toContain("mattermost-user-id");
+  });
+});
+
+describe("errors, as Mattermost's v4 error body", () => {
+  it.each([
+    ["a plugin that is not loaded", "test.absent", 404, "app.plugin.not_found"],
+    ["a plugin without ServeHTTP", "test.quiet", 404, "app.plugin.http.not_implemented"],
+    ["a loaded plugin that is not active", "test.off", 503, "app.plugin.not_active"],
+  ])("%s: %s answers %i", async (_what, id, status, errorId) => {
+    const response = await fetch(`${baseUrl}/plugins/${id}/whoami`);
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.json()).toMatchObject({
+      id: errorId,
+      message: expect.stringContaining(id),
+      detailed_error: "",
+      request_id: "request-1",
+      status_code: status,
+    });
+  });
+
+  it("503 while the plugin restarts after a crash, and 200 again once it is back", async () => {
+    await fetch(`${baseUrl}/plugins/${pluginId}/crash`);
+    await expect.poll(() => t.host.status(pluginId).state).toBe("restarting");
+
+    const during = await fetch(`${baseUrl}/plugins/${pluginId}/whoami`);
+    expect(during.status).toBe(503);
+    expect(await during.json()).toMatchObject({
+      status_code: 503,
+      message: expect.stringContaining("restarting"),
+    });
+
+    await expect.poll(() => t.host.status(pluginId).state, { timeout: 10_000 }).toBe("active");
+    expect((await fetch(`${baseUrl}/plugins/${pluginId}/whoami`)).status).toBe(200);
+  });
+});
+
+describe("streaming", () => {
+  it("an 8 MiB body goes to the plugin and comes back byte for byte", async () => {
+    const sent = Buffer.concat([...patternChunks(8 * MIB, 100_000)]);
+
+    const { response, bytes } = await exchange("POST", `/plugins/${pluginId}/echo`, [sent]);
+
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("application/octet-stream");
+    expect(bytes.length).toBe(sent.length);
+    expect(sha256(bytes)).toBe(sha256(sent));
+  });
+
+  it("a 12 MiB upload reaches the plugin whole, in order", async () => {
+    const total = 12 * MIB;
+    const { bytes } = await exchange(
+      "PUT",
+      `/plugins/${pluginId}/digest`,
+      patternChunks(total, 300_000),
+    );
+    expect(JSON.parse(bytes.toString())).toEqual({
+      length: total,
+      sha256: sha256(Buffer.concat([...patternChunks(total, MIB)])),
+    });
+  });
+
+  it("a 16 MiB download arrives whole, in order", async () => {
+    const total = 16 * MIB;
+    const { bytes } = await exchange("GET", `/plugins/${pluginId}/pattern?bytes=${total}`);
+    expect(bytes.length).toBe(total);
+    expect(sha256(bytes)).toBe(sha256(patternBytes(0, total)));
+  });
+
+  it("the echo of the first chunk arrives before the rest of the request is sent", async () => {
+    const req = request(`${baseUrl}/plugins/${pluginId}/echo`, { method: "POST" });
+    req.write(patternBytes(0, 64 * 1024));
+    const [response] = (await once(req, "response")) as [IncomingMessage];
+    const [first] = (await once(response, "data")) as [Buffer];
+    expect(first.length).toBeGreaterThan(0);
+    expect(Buffer.compare(first, Buffer.from(patternBytes(0, first.length)))).toBe(0);
+    req.end();
+    response.resume();
+    await once(response, "end");
+  });
+
+  it("a client that goes away mid-download cancels the plugin's stream", async () => {
+    const settledBefore = proxied.length;
+    const req = request(`${baseUrl}/plugins/${pluginId}/pattern?bytes=${1024 * MIB}`);
+    req.end();
+    const [response] = (await once(req, "response")) as [IncomingMessage];
+    let received = 0;
+    for await (const chunk of response) {
+      received += (chunk as Buffer).length;
+      if (received > 2 * MIB) break;
+    }
+    req.destroy();
+
+    await expect.poll(() => t.pluginMessages(pluginId)).toContain("pattern cancelled");
+    const cancelled = t.logs.find((e) => e.msg === "pattern cancelled");
+    expect(cancelled?.fields.sent as number).toBeLessThan(1024 * MIB);
+    await Promise.all(proxied.slice(settledBefore));
+  });
+});

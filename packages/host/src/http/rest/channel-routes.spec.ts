@@ -1,0 +1,284 @@
+// /api/v4/channels over real HTTP, with the recorder plugin as a real process.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+
+let f: RestFixture;
+let alice: { id: string; token: string };
+let bob: { id: string; token: string };
+let outsider: { id: string; token: string };
+let teamId: string;
+let town: { id: string; name: string };
+let secret: { id: string; name: string };
+
+beforeAll(async () => {
+  f = await RestFixture.start();
+  alice = await f.newUser("alice");
+  bob = await f.newUser("bob");
+  outsider = await f.newUser("outsider");
+  const team = await f.call("POST", "/api/v4/teams", {
+    token: alice.token,
+    json: { name: "core", display_name: "Core", type: "O", allow_open_invite: true },
+  });
+  teamId = team.body.id;
+  await f.call("POST", `/api/v4/teams/${teamId}/members`, {
+    token: bob.token,
+    json: { team_id: teamId, user_id: bob.id },
+  });
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+describe("POST /api/v4/channels", () => {
+  it("creates the channel with the creator as its first member, firing ChannelHasBeenCreated", async () => {
+    await f.takeRecords();
+    const { status, body } = await f.call("POST", "/api/v4/channels", {
+      token: alice.token,
+      json: {
+        team_id: teamId,
+        name: "town-square",
+        display_name: "Town Square",
+        type: "O",
+        purpose: "chat",
+      },
+    });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({
+      team_id: teamId,
+      name: "town-square",
+      type: "O",
+      purpose: "chat",
+      creator_id: alice.id,
+      total_msg_count: 0,
+    });
+    town = body;
+    expect(await f.host.store.getChannelMember(town.id, alice.id)).toBeDefined();
+    const records = await f.takeRecords();
+    expect(records.map((r) => r.hook)).toEqual(["ChannelHasBeenCreated"]);
+    expect(records[0]?.args.channel).toMatchObject({ id: town.id, creatorId: alice.id });
+    expect(records[0]?.context.userId).toBe(alice.id);
+
+    const priv = await f.call("POST", "/api/v4/channels", {
+      token: alice.token,
+      json: { team_id: teamId, name: "secret", display_name: "Secret", type: "P" },
+    });
+    expect(priv.status).toBe(201);
+    secret = priv.body;
+  });
+
+  it("is for members of the team only", async () => {
+    const { status } = await f.call("POST", "/api/v4/channels", {
+      token: outsider.token,
+      json: { team_id: teamId, name: "intruders", display_name: "Intruders", type: "O" },
+    });
+    expect(status).toBe(403);
+  });
+
+  it("refuses bad fields, naming them, and creates nothing", async () => {
+    const valid = { team_id: teamId, name: "valid-name", display_name: "Valid", type: "O" };
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...valid, team_id: undefined }, "team_id"],
+      [{ ...valid, name: "Bad Name" }, "name"],
+      [{ ...valid, display_name: " " }, "display_name"],
+      [{ ...valid, type: "D" }, "type"],
+      [{ ...valid, header: ["not", "a", "string"] }, "header"],
+      [{ ...valid, topic: "unknown" }, "topic"],
+    ];
+    for (const [json, field] of cases) {
+      const { status, body } = await f.call("POST", "/api/v4/channels", {
+        token: alice.token,
+        json,
+      });
+      expect({ field, status }).toEqual({ field, status: 400 });
+      expect(body.params).toEqual({ field });
+    }
+    const lookup = await f.call("GET", `/api/v4/teams/${teamId}/channels/name/valid-name`, {
+      token: alice.token,
+    });
+    expect(lookup.status).toBe(404);
+  });
+
+  it("answers 409 for a name taken in the team", async () => {
+    const { status } = await f.call("POST", "/api/v4/channels", {
+      token: bob.token,
+      json: { team_id: teamId, name: "town-square", display_name: "Again", type: "O" },
+    });
+    expect(status).toBe(409);
+  });
+});
+
+describe("GET /api/v4/channels/{channel_id} and /teams/{team_id}/channels/name/{name}", () => {
+  it("show a public channel to the team's members", async () => {
+    for (const path of [
+      `/api/v4/channels/${town.id}`,
+      `/api/v4/teams/${teamId}/channels/name/town-square`,
+    ]) {
+      const { status, body } = await f.call("GET", path, { token: bob.token });
+      expect(status).toBe(200);
+      expect(body).toMatchObject({ id: town.id, name: "town-square" });
+    }
+  });
+
+  it("show a private channel to its members only, and nothing to people outside the team", async () => {
+    expect(
+      (await f.call("GET", `/api/v4/channels/${secret.id}`, { token: bob.token })).status,
+    ).toBe(403);
+    expect(
+      (await f.call("GET", `/api/v4/channels/${secret.id}`, { token: alice.token })).status,
+    ).toBe(200);
+    expect(
+      (await f.call("GET", `/api/v4/channels/${town.id}`, { token: outsider.token })).status,
+    ).toBe(403);
+    expect((await f.call("GET", `/api/v4/channels/${town.id}`)).status).toBe(401);
+  });
+});
+
+describe("POST /api/v4/channels/{channel_id}/members", () => {
+  it("lets a team member join a public channel, firing UserHasJoinedChannel without an actor", async () => {
+    await f.takeRecords();
+    const { status, body } = await f.call("POST", `/api/v4/channels/${town.id}/members`, {
+      token: bob.token,
+      json: { user_id: bob.id },
+    });
+    expect(status).toBe(201);
+    expect(body).toMatchObject({
+      channel_id: town.id,
+      user_id: bob.id,
+      notify_props: { desktop: "default" },
+    });
+    const [joined] = await f.takeRecords("UserHasJoinedChannel");
+    expect(joined?.args.member).toMatchObject({ channelId: town.id, userId: bob.id });
+    expect(joined?.args.actor).toBeUndefined();
+  });
+
+  it("lets members add a team member to a private channel, firing UserHasJoinedChannel with the adder", async () => {
+    expect(
+      (
+        await f.call("POST", `/api/v4/channels/${secret.id}/members`, {
+          token: bob.token,
+          json: { user_id: bob.id },
+        })
+      ).status,
+    ).toBe(403);
+    await f.takeRecords();
+    const { status } = await f.call("POST", `/api/v4/channels/${secret.id}/members`, {
+      token: alice.token,
+      json: { user_id: bob.id },
+    });
+    expect(status).toBe(201);
+    const [joined] = await f.takeRecords("UserHasJoinedChannel");
+    expect(joined?.args.member).toMatchObject({ channelId: secret.id, userId: bob.id });
+    expect(joined?.args.actor).toMatchObject({ id: alice.id });
+  });
+
+  it("refuses people outside the team, and adding by non-members", async () => {
+    const notInTeam = await f.call("POST", `/api/v4/channels/${town.id}/members`, {
+      token: alice.token,
+      json: { user_id: outsider.id },
+    });
+    expect(notInTeam).toMatchObject({ status: 400, body: { params: { field: "user_id" } } });
+    const byOutsider = await f.call("POST", `/api/v4/channels/${town.id}/members`, {
+      token: outsider.token,
+      json: { user_id: outsider.id },
+    });
+    expect(byOutsider.status).toBe(403);
+  });
+
+  it("refuses a malformed body, naming the field", async () => {
+    for (const [json, field] of [
+      [{}, "user_id"],
+      [{ user_id: 1 }, "user_id"],
+      [{ user_id: bob.id, role: "admin" }, "role"],
+    ] as const) {
+      const { status, body } = await f.call("POST", `/api/v4/channels/${town.id}/members`, {
+        token: alice.token,
+        json,
+      });
+      expect(status).toBe(400);
+      expect(body.params).toEqual({ field });
+    }
+  });
+});
+
+describe("DELETE /api/v4/channels/{channel_id}/members/{user_id}", () => {
+  it("lets members remove others, firing UserHasLeftChannel with the remover as the actor", async () => {
+    await f.takeRecords();
+    const { status, body } = await f.call(
+      "DELETE",
+      `/api/v4/channels/${secret.id}/members/${bob.id}`,
+      {
+        token: alice.token,
+      },
+    );
+    expect(status).toBe(200);
+    expect(body).toEqual({ status: "OK" });
+    const [left] = await f.takeRecords("UserHasLeftChannel");
+    expect(left?.args.member).toMatchObject({ channelId: secret.id, userId: bob.id });
+    expect(left?.args.actor).toMatchObject({ id: alice.id });
+  });
+
+  it("lets a user leave, and refuses removals by non-members", async () => {
+    const denied = await f.call("DELETE", `/api/v4/channels/${secret.id}/members/${alice.id}`, {
+      token: bob.token,
+    });
+    expect(denied.status).toBe(403);
+    await f.takeRecords();
+    const left = await f.call("DELETE", `/api/v4/channels/${town.id}/members/${bob.id}`, {
+      token: bob.token,
+    });
+    expect(left.status).toBe(200);
+    const [record] = await f.takeRecords("UserHasLeftChannel");
+    expect(record?.args.actor).toBeUndefined();
+  });
+});
+
+describe("GET /api/v4/channels/{channel_id}/posts", () => {
+  it("pages posts newest first in v4's PostList shape, with the ids on either side", async () => {
+    const ids: string[] = [];
+    for (const message of ["one", "two", "three", "four", "five"]) {
+      const { body } = await f.call("POST", "/api/v4/posts", {
+        token: alice.token,
+        json: { channel_id: town.id, message },
+      });
+      ids.push(body.id);
+    }
+    const [one, two, three, four, five] = ids;
+    const first = await f.call("GET", `/api/v4/channels/${town.id}/posts?page=0&per_page=2`, {
+      token: alice.token,
+    });
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({
+      order: [five, four],
+      posts: {
+        [five as string]: expect.objectContaining({
+          id: five,
+          message: "five",
+          channel_id: town.id,
+        }),
+        [four as string]: expect.objectContaining({ id: four, message: "four" }),
+      },
+      next_post_id: "",
+      prev_post_id: three,
+    });
+    const second = await f.call("GET", `/api/v4/channels/${town.id}/posts?page=1&per_page=2`, {
+      token: alice.token,
+    });
+    expect(second.body).toMatchObject({
+      order: [three, two],
+      next_post_id: four,
+      prev_post_id: one,
+    });
+    const last = await f.call("GET", `/api/v4/channels/${town.id}/posts?page=2&per_page=2`, {
+      token: alice.token,
+    });
+    expect(last.body).toMatchObject({ order: [one], next_post_id: two, prev_post_id: "" });
+    expect(last.body.posts[one as string]).toMatchObject({ props: {}, file_ids: [], edit_at: 0 });
+  });
+
+  it("is for the channel's members only", async () => {
+    const { status } = await f.call("GET", `/api/v4/channels/${town.id}/posts`, {
+      token: bob.token,
+    });
+    expect(status).toBe(403);
+  });
+});

@@ -1,0 +1,140 @@
+// /api/v4/channels: public and private channels of a team, their members and their posts.
+// Team members create channels and become their first member; channel members add others;
+// only members read the posts (system admins may do everything).
+import { type JsonObject } from "@bufbuild/protobuf";
+import { ChannelMemberSchema, ChannelSchema, type Post, PostSchema } from "@plugwire/protocol";
+import { fieldsOf, stringField } from "./body-fields.js";
+import { modelFromJson, modelToJson } from "./model-json.js";
+import { pageOfQuery } from "./paging.js";
+import {
+  isChannelMember,
+  isSystemAdmin,
+  isTeamMember,
+  requireChannelMember,
+  requireChannelVisible,
+  requireTeamMember,
+} from "./permissions.js";
+import type { RestCall, RouteHandler } from "./rest-call.js";
+import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
+import type { Router } from "./router.js";
+
+const SETTABLE = ["team_id", "name", "display_name", "type", "purpose", "header"];
+
+/** Mattermost's channel name rule: 1 to 64 of a-z 0-9 _ -, starting and ending with a letter or digit. */
+const CHANNEL_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;
+
+export function channelRoutes(router: Router<RouteHandler>): void {
+  router
+    .add("POST", "/api/v4/channels", createChannel)
+    .add("GET", "/api/v4/channels/{channel_id}", async (call) => {
+      call.user();
+      const channel = await call.host.store.getChannel(call.param("channel_id"));
+      await requireChannelVisible(call, channel);
+      call.send(200, modelToJson(ChannelSchema, channel));
+    })
+    .add("GET", "/api/v4/teams/{team_id}/channels/name/{channel_name}", async (call) => {
+      call.user();
+      const channel = await call.host.store.getChannelByName(
+        call.param("team_id"),
+        call.param("channel_name"),
+        false,
+      );
+      await requireChannelVisible(call, channel);
+      call.send(200, modelToJson(ChannelSchema, channel));
+    })
+    .add("POST", "/api/v4/channels/{channel_id}/members", addMember)
+    .add("DELETE", "/api/v4/channels/{channel_id}/members/{user_id}", removeMember)
+    .add("GET", "/api/v4/channels/{channel_id}/posts", listPosts);
+}
+
+async function createChannel(call: RestCall): Promise<void> {
+  const user = call.user();
+  const { value: channel } = modelFromJson(ChannelSchema, await call.json(), SETTABLE);
+  if (channel.teamId === "") throw invalidBodyParam("team_id", "it is required.");
+  if (!CHANNEL_NAME.test(channel.name)) {
+    throw invalidBodyParam(
+      "name",
+      "use 1 to 64 of a-z, 0-9, '_' and '-', starting and ending with a letter or digit.",
+    );
+  }
+  if (channel.displayName.trim() === "") throw invalidBodyParam("display_name", "it is required.");
+  if (channel.type !== "O" && channel.type !== "P") {
+    throw invalidBodyParam(
+      "type",
+      `"${channel.type}" is not a channel type; use "O" (public) or "P" (private).`,
+    );
+  }
+  await requireTeamMember(call, channel.teamId);
+  channel.creatorId = user.id;
+  const created = await call.host.app.createChannel(call.actor(), channel, { addCreator: true });
+  call.send(201, modelToJson(ChannelSchema, created));
+}
+
+async function addMember(call: RestCall): Promise<void> {
+  const user = call.user();
+  const channel = await call.host.store.getChannel(call.param("channel_id"));
+  const fields = fieldsOf(await call.json(), ["user_id", "post_root_id"]);
+  const userId = stringField(fields, "user_id", true);
+  const joiningPublic = userId === user.id && channel.type === "O";
+  const allowed = joiningPublic
+    ? await isTeamMember(call, channel.teamId)
+    : await isChannelMember(call, channel.id);
+  if (!allowed) {
+    throw permissionDenied(
+      joiningPublic
+        ? `only members of team ${channel.teamId} may join channel ${channel.id}`
+        : `only members of channel ${channel.id} may add people to it`,
+      "manage_channel_members",
+    );
+  }
+  const joining = await call.host.store.getUser(userId);
+  if (
+    channel.teamId !== "" &&
+    !isSystemAdmin(joining) &&
+    (await call.host.store.getTeamMember(channel.teamId, userId)) === undefined
+  ) {
+    throw invalidBodyParam(
+      "user_id",
+      `user ${userId} is not a member of team ${channel.teamId}; add them to the team first.`,
+    );
+  }
+  const member = await call.host.app.addChannelMember(call.actor(), channel.id, userId);
+  call.send(201, modelToJson(ChannelMemberSchema, member));
+}
+
+async function removeMember(call: RestCall): Promise<void> {
+  const user = call.user();
+  const channelId = call.param("channel_id");
+  const userId = call.param("user_id");
+  if (userId !== user.id) await requireChannelMember(call, channelId);
+  await call.host.app.removeChannelMember(call.actor(), channelId, userId);
+  call.ok();
+}
+
+/** A page of posts, newest first, in v4's PostList shape with the ids on either side of it. */
+async function listPosts(call: RestCall): Promise<void> {
+  const channelId = call.param("channel_id");
+  await requireChannelMember(call, channelId);
+  const { page, perPage } = pageOfQuery(call.url.searchParams);
+  const store = call.host.store;
+  const posts = await store.getPostsForChannel(channelId, { page, perPage });
+  // With one post per page, the page number is an offset: the posts just outside this page.
+  const [older] = await store.getPostsForChannel(channelId, {
+    page: (page + 1) * perPage,
+    perPage: 1,
+  });
+  const [newer] =
+    page > 0
+      ? await store.getPostsForChannel(channelId, { page: page * perPage - 1, perPage: 1 })
+      : [];
+  call.send(200, postList(posts, newer, older));
+}
+
+function postList(posts: Post[], newer: Post | undefined, older: Post | undefined): JsonObject {
+  return {
+    order: posts.map((post) => post.id),
+    posts: Object.fromEntries(posts.map((post) => [post.id, modelToJson(PostSchema, post)])),
+    next_post_id: newer?.id ?? "",
+    prev_post_id: older?.id ?? "",
+  };
+}

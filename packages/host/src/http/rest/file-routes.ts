@@ -1,0 +1,116 @@
+// /api/v4/files: uploads (multipart, as v4 clients send them) and downloads. An upload takes
+// the same path as a plugin's UploadFile, so both are checked and stored alike. Files belong
+// to their channel: only its members upload to it and read from it.
+import { once } from "node:events";
+import { create } from "@bufbuild/protobuf";
+import { NotFoundError } from "@plugwire/errors";
+import {
+  type FileInfo,
+  FileInfoSchema,
+  MAX_CHUNK_BYTES,
+  type UploadFileRequest,
+  UploadFileRequestSchema,
+} from "@plugwire/protocol";
+import { receiveUpload } from "../../rpc/file-transfer.js";
+import { modelToJson } from "./model-json.js";
+import { readMultipartForm } from "./multipart-form.js";
+import { requireChannelMember } from "./permissions.js";
+import type { RestCall, RouteHandler } from "./rest-call.js";
+import { invalidBodyParam } from "./rest-errors.js";
+import type { Router } from "./router.js";
+
+export function fileRoutes(router: Router<RouteHandler>): void {
+  router
+    .add("POST", "/api/v4/files", uploadFiles)
+    .add("GET", "/api/v4/files/{file_id}", downloadFile)
+    .add("GET", "/api/v4/files/{file_id}/info", async (call) => {
+      call.send(200, modelToJson(FileInfoSchema, await readableFile(call)));
+    });
+}
+
+/** Form fields: channel_id (or ?channel_id=), one or more `files`, optional `client_ids`. */
+async function uploadFiles(call: RestCall): Promise<void> {
+  const user = call.user();
+  const form = await readMultipartForm(call.req, call.server.maxBodyBytes);
+  const channelId = call.url.searchParams.get("channel_id") ?? form.get("channel_id");
+  if (typeof channelId !== "string" || channelId === "") {
+    throw invalidBodyParam("channel_id", "name the channel the files are for.");
+  }
+  await requireChannelMember(call, channelId);
+  const files = form.getAll("files");
+  if (files.length === 0) throw invalidBodyParam("files", "attach at least one file.");
+  const uploads: File[] = [];
+  for (const file of files) {
+    if (typeof file === "string") throw invalidBodyParam("files", "each part must be a file.");
+    uploads.push(file);
+  }
+  const infos: FileInfo[] = [];
+  for (const file of uploads) {
+    infos.push(
+      await receiveUpload(uploadFrames(channelId, file), {
+        store: call.host.store,
+        files: call.host.files,
+        maxUploadBytes: call.server.maxBodyBytes,
+        creatorId: user.id,
+      }),
+    );
+  }
+  call.send(201, {
+    file_infos: infos.map((info) => modelToJson(FileInfoSchema, info)),
+    client_ids: form.getAll("client_ids").filter((id) => typeof id === "string"),
+  });
+}
+
+/** A form file as UploadFile's frames: the head, then the bytes in chunks of at most 64 KiB. */
+async function* uploadFrames(channelId: string, file: File): AsyncGenerator<UploadFileRequest> {
+  yield create(UploadFileRequestSchema, {
+    frame: { case: "head", value: { channelId, name: file.name || "file" } },
+  });
+  for await (const chunk of file.stream()) {
+    for (let offset = 0; offset < chunk.byteLength; offset += MAX_CHUNK_BYTES) {
+      yield create(UploadFileRequestSchema, {
+        frame: { case: "data", value: chunk.subarray(offset, offset + MAX_CHUNK_BYTES) },
+      });
+    }
+  }
+}
+
+async function downloadFile(call: RestCall): Promise<void> {
+  const info = await readableFile(call);
+  const chunks = call.host.files.read(info.id, MAX_CHUNK_BYTES)[Symbol.asyncIterator]();
+  // The first chunk is read before the head, so missing content still gets the error body.
+  let next = await chunks.next();
+  const { res } = call;
+  res.writeHead(200, {
+    "content-type": info.mimeType || "application/octet-stream",
+    "content-length": String(info.size),
+    "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(info.name)}`,
+    "x-content-type-options": "nosniff",
+  });
+  try {
+    while (!next.done) {
+      if (!res.write(next.value)) await once(res, "drain");
+      next = await chunks.next();
+    }
+    res.end();
+  } catch (error) {
+    res.destroy(error as Error);
+  } finally {
+    await chunks.return?.();
+  }
+}
+
+/** The file of the URL, when it exists and the logged-in user may read its channel. */
+async function readableFile(call: RestCall): Promise<FileInfo> {
+  call.user();
+  const info = await call.host.store.getFileInfo(call.param("file_id"));
+  if (info.deleteAt !== 0n) {
+    throw new NotFoundError({
+      id: "app.file.get.deleted",
+      message: `File ${info.id} was deleted.`,
+      params: { file_id: info.id },
+    });
+  }
+  await requireChannelMember(call, info.channelId);
+  return info;
+}

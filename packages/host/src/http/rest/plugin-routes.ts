@@ -1,0 +1,157 @@
+// /api/v4/plugins: plugin management, for system admins only. Settings live at
+// /api/v4/plugins/{plugin_id}/config (Plugwire's route: Mattermost keeps them inside the server
+// config, PluginSettings.Plugins[id], which this host does not serve): GET answers the settings
+// over the schema's defaults, PUT replaces them after checking them against settings_schema.
+import type { JsonObject } from "@bufbuild/protobuf";
+import { InternalError } from "@plugwire/errors";
+import type { PluginStatus } from "../../host.js";
+import type { PluginManifest } from "../../manifest/manifest.js";
+import { PluginProcessError } from "../../supervisor/plugin-process-error.js";
+import type { PluginState } from "../../supervisor/supervisor.js";
+import { objectBody } from "./body-fields.js";
+import { readMultipartForm } from "./multipart-form.js";
+import { requireSystemAdmin } from "./permissions.js";
+import type { RestCall, RouteHandler } from "./rest-call.js";
+import { invalidBodyParam, invalidUrlParam } from "./rest-errors.js";
+import type { Router } from "./router.js";
+
+/** Mattermost's PluginState numbers. */
+const V4_STATES: Record<PluginState, number> = {
+  stopped: 0,
+  starting: 1,
+  restarting: 1,
+  active: 2,
+  failed: 3,
+};
+
+export function pluginRoutes(router: Router<RouteHandler>): void {
+  const admin =
+    (handler: RouteHandler): RouteHandler =>
+    async (call) => {
+      requireSystemAdmin(call);
+      await handler(call);
+    };
+  router
+    .add("GET", "/api/v4/plugins", admin(listPlugins))
+    .add(
+      "GET",
+      "/api/v4/plugins/statuses",
+      admin(async (call) => call.send(200, call.host.statuses().map(statusJson))),
+    )
+    .add("POST", "/api/v4/plugins", admin(uploadPlugin))
+    .add(
+      "POST",
+      "/api/v4/plugins/{plugin_id}/enable",
+      admin(async (call) => {
+        const pluginId = pluginIdParam(call);
+        await call.host.enablePlugin(pluginId).catch((error: unknown) => {
+          if (!(error instanceof PluginProcessError)) throw error;
+          // The admin enabling the plugin is the one who needs to know why it did not start.
+          throw new InternalError({
+            id: "app.plugin.activate.app_error",
+            message: `Plugin ${pluginId} failed to start: ${error.message}`,
+            params: { plugin_id: pluginId, phase: error.phase },
+            cause: error,
+          });
+        });
+        call.ok();
+      }),
+    )
+    .add(
+      "POST",
+      "/api/v4/plugins/{plugin_id}/disable",
+      admin(async (call) => {
+        await call.host.disablePlugin(pluginIdParam(call));
+        call.ok();
+      }),
+    )
+    .add(
+      "DELETE",
+      "/api/v4/plugins/{plugin_id}",
+      admin(async (call) => {
+        await call.host.removePlugin(pluginIdParam(call));
+        call.ok();
+      }),
+    )
+    .add(
+      "GET",
+      "/api/v4/plugins/{plugin_id}/config",
+      admin(async (call) => call.send(200, await call.host.getPluginSettings(pluginIdParam(call)))),
+    )
+    .add("PUT", "/api/v4/plugins/{plugin_id}/config", admin(savePluginConfig));
+}
+
+/** Mattermost's plugin id rule: letters, digits, ".", "_" and "-"; never a path. */
+const PLUGIN_ID = /^(?!\.{1,2}$)[a-zA-Z0-9._-]+$/;
+
+function pluginIdParam(call: RestCall): string {
+  const pluginId = call.param("plugin_id");
+  if (!PLUGIN_ID.test(pluginId)) {
+    throw invalidUrlParam("plugin_id", `"${pluginId}" is not a plugin id.`);
+  }
+  return pluginId;
+}
+
+/** v4's PluginsResponse: the manifests of active plugins and of all others. */
+async function listPlugins(call: RestCall): Promise<void> {
+  const statuses = call.host.statuses();
+  const manifests = (active: boolean) =>
+    statuses
+      .filter((status) => (status.state === "active") === active)
+      .map((status) => manifestJson(status.manifest));
+  call.send(200, { active: manifests(true), inactive: manifests(false) });
+}
+
+/** Form fields: `plugin`, the bundle (.tar.gz); `force` "true" replaces an installed plugin. */
+async function uploadPlugin(call: RestCall): Promise<void> {
+  const form = await readMultipartForm(call.req, call.server.maxBodyBytes);
+  const bundle = form.get("plugin");
+  if (bundle === null || typeof bundle === "string") {
+    throw invalidBodyParam(
+      "plugin",
+      "attach the plugin bundle (.tar.gz) as the file field plugin.",
+    );
+  }
+  const manifest = await call.host.installBundle(
+    new Uint8Array(await bundle.arrayBuffer()),
+    call.actor(),
+    { replace: form.get("force") === "true" },
+  );
+  call.send(201, manifestJson(manifest));
+}
+
+async function savePluginConfig(call: RestCall): Promise<void> {
+  const pluginId = pluginIdParam(call);
+  const config = objectBody(await call.json()) as JsonObject;
+  await call.host.savePluginSettings(call.actor(), pluginId, config);
+  call.send(200, await call.host.getPluginSettings(pluginId));
+}
+
+/** The manifest as v4 writes it: the file's fields, none of the host's paths. */
+function manifestJson(manifest: PluginManifest): JsonObject {
+  const json: JsonObject = {
+    id: manifest.id,
+    name: manifest.name,
+    description: manifest.description,
+    version: manifest.version,
+    server: { executable: manifest.server.executableRelative },
+  };
+  if (manifest.minServerVersion) json.min_server_version = manifest.minServerVersion;
+  if (manifest.settingsSchema) json.settings_schema = manifest.settingsSchema;
+  return json;
+}
+
+/** v4's PluginStatus. */
+function statusJson(status: PluginStatus): JsonObject {
+  const json: JsonObject = {
+    plugin_id: status.id,
+    cluster_id: "",
+    plugin_path: status.manifest.dir,
+    state: V4_STATES[status.state],
+    name: status.manifest.name,
+    description: status.manifest.description,
+    version: status.manifest.version,
+  };
+  if (status.error) json.error = status.error;
+  return json;
+}

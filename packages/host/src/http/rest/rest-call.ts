@@ -1,0 +1,107 @@
+// One REST request as handlers see it: the parsed URL and path parameters, the session, the
+// actor the application layer records, the capped JSON body, and the JSON reply.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
+import { create, type JsonValue } from "@bufbuild/protobuf";
+import { type PluginContext, PluginContextSchema, type User } from "@plugwire/protocol";
+import type { Actor } from "../../app/app.js";
+import type { Host } from "../../host.js";
+import type { Session } from "../../store/store.js";
+import type { RequestAuth } from "./authentication.js";
+import { readJsonBody } from "./request-body.js";
+import { sessionRequired } from "./rest-errors.js";
+
+/** Answers one route; what it throws becomes the v4 error body. */
+export type RouteHandler = (call: RestCall) => Promise<void>;
+
+/** What every request of one server shares. */
+export interface RestServerContext {
+  host: Host;
+  /** The public URL, e.g. "https://chat.example.com", for command args and cookies. */
+  siteUrl: string;
+  /** Largest body of any request (uploads, bundles). */
+  maxBodyBytes: number;
+  /** Largest JSON body. */
+  maxJsonBytes: number;
+}
+
+export class RestCall {
+  /** Path parameters of the matched route. */
+  params: Record<string, string> = {};
+
+  constructor(
+    readonly server: RestServerContext,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly url: URL,
+    readonly requestId: string,
+    private readonly auth: RequestAuth,
+  ) {}
+
+  get host(): Host {
+    return this.server.host;
+  }
+
+  /** A path parameter of the route. */
+  param(name: string): string {
+    return this.params[name] ?? "";
+  }
+
+  /** The logged-in user; 401 when the request has no valid session. */
+  user(): User {
+    const user = this.auth.session?.user;
+    if (user === undefined) throw sessionRequired(this.auth.failure);
+    return user;
+  }
+
+  /** The logged-in user's id, or "" without a session. */
+  get userId(): string {
+    return this.auth.session?.user.id ?? "";
+  }
+
+  /** The request's session, if it has a valid one. */
+  get session(): Session | undefined {
+    return this.auth.session?.session;
+  }
+
+  get sessionId(): string {
+    return this.session?.id ?? "";
+  }
+
+  /** The request as hooks see it: who, from where, with which request id. */
+  context(): PluginContext {
+    return create(PluginContextSchema, {
+      requestId: this.requestId,
+      sessionId: this.sessionId,
+      userId: this.userId,
+      ipAddress: this.req.socket.remoteAddress ?? "",
+      acceptLanguage: this.req.headers["accept-language"] ?? "",
+      userAgent: this.req.headers["user-agent"] ?? "",
+    });
+  }
+
+  /** The actor of an application-layer operation made by this request. */
+  actor(): Actor {
+    return { userId: this.userId || undefined, context: this.context() };
+  }
+
+  /** The JSON body, at most maxJsonBytes of it. */
+  json(): Promise<unknown> {
+    return readJsonBody(this.req, this.server.maxJsonBytes);
+  }
+
+  /** Answers with a JSON body. */
+  send(status: number, body: JsonValue, headers: OutgoingHttpHeaders = {}): void {
+    const json = JSON.stringify(body);
+    this.res.writeHead(status, {
+      ...headers,
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(json),
+    });
+    this.res.end(json);
+  }
+
+  /** Mattermost's answer to an action without a result: {"status":"OK"}. */
+  ok(): void {
+    this.send(200, { status: "OK" });
+  }
+}

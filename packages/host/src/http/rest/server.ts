@@ -1,0 +1,258 @@
+// The REST server: Mattermost's API v4 (the subset in the *-routes.ts files), the websocket at
+// /api/v4/websocket and plugins' own HTTP at /plugins/{plugin_id}/..., on node:http. Every
+// failure answers with v4's error body {id, message, detailed_error, request_id, status_code}.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { InternalError, NotFoundError, PluginAPIError, toHttpError } from "@plugwire/errors";
+import { WebSocketServer } from "ws";
+import type { Host } from "../../host.js";
+import { newId } from "../../store/ids.js";
+import { proxyPluginRequest } from "../plugin-proxy.js";
+import { authenticateRequest } from "./authentication.js";
+import { channelRoutes } from "./channel-routes.js";
+import { commandRoutes } from "./command-routes.js";
+import { fileRoutes } from "./file-routes.js";
+import { pluginRoutes } from "./plugin-routes.js";
+import { postRoutes } from "./post-routes.js";
+import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
+import { Router } from "./router.js";
+import { systemRoutes } from "./system-routes.js";
+import { teamRoutes } from "./team-routes.js";
+import { userRoutes } from "./user-routes.js";
+import { WebSocketHub } from "./websocket-hub.js";
+
+/** Mattermost's port. */
+export const DEFAULT_REST_PORT = 8065;
+/** Largest request body unless set: 100 MiB, Mattermost's default file size limit. */
+export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
+/** Largest JSON body: 1 MiB, many times the largest post (16383 characters and its props). */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+
+const WEBSOCKET_PATH = "/api/v4/websocket";
+/** How long close() lets requests in progress finish before it cuts their connections. */
+const CLOSE_GRACE_MS = 5000;
+
+export interface RestServerOptions {
+  /** Default 8065; 0 picks a free port. */
+  port?: number;
+  /** Default "127.0.0.1". */
+  hostname?: string;
+  /** The public URL (command args, Secure cookies over https). Default: the URL listened on. */
+  siteUrl?: string;
+  /** Largest request body (file uploads, plugin bundles); JSON bodies stop at 1 MiB or this. */
+  maxBodyBytes?: number;
+}
+
+export interface RestServer {
+  /** The URL listened on, e.g. "http://127.0.0.1:8065". */
+  url: string;
+  port: number;
+  /** Closes live connections and stops listening; resolves once the server has stopped. */
+  close(): Promise<void>;
+}
+
+/** Starts the REST server for `host`; resolves once it listens. */
+export async function startRestServer(
+  host: Host,
+  options: RestServerOptions = {},
+): Promise<RestServer> {
+  const router = new Router<RouteHandler>();
+  for (const routes of [
+    userRoutes,
+    teamRoutes,
+    channelRoutes,
+    postRoutes,
+    commandRoutes,
+    fileRoutes,
+    systemRoutes,
+    pluginRoutes,
+  ]) {
+    routes(router);
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const context: RestServerContext = {
+    host,
+    siteUrl: options.siteUrl ?? "",
+    maxBodyBytes,
+    maxJsonBytes: Math.min(maxBodyBytes, MAX_JSON_BODY_BYTES),
+  };
+  const hub = new WebSocketHub(host);
+  const unsubscribe = host.app.subscribe(hub);
+  const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+
+  const server = createServer((req, res) => {
+    void serveRequest(context, router, req, res);
+  });
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    void upgrade(context, webSockets, hub, req, socket, head);
+  });
+
+  const hostname = options.hostname ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_REST_PORT, hostname, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
+  context.siteUrl ||= url;
+
+  return {
+    url,
+    port,
+    close: async () => {
+      unsubscribe();
+      await hub.closeAll();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const cut = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+      await hub.settled();
+      await closed;
+      clearTimeout(cut);
+    },
+  };
+}
+
+async function serveRequest(
+  context: RestServerContext,
+  router: Router<RouteHandler>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const requestId = newId();
+  res.setHeader("x-request-id", requestId);
+  try {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname.startsWith("/plugins/")) {
+      await servePluginRequest(context, req, res, url, requestId);
+      return;
+    }
+    const match = router.find(req.method ?? "GET", url.pathname);
+    if (!("handler" in match)) {
+      if (match.allowed.length > 0) res.setHeader("allow", match.allowed.join(", "));
+      throw match.allowed.length > 0 ? methodNotAllowed(req, url) : routeNotFound(url);
+    }
+    const auth = await authenticateRequest(context.host.app, req);
+    const call = new RestCall(context, req, res, url, requestId, auth);
+    call.params = match.params;
+    await match.handler(call);
+  } catch (error) {
+    sendError(context.host, req, res, error, requestId);
+  }
+}
+
+/**
+ * /plugins/{plugin_id}/...: to the plugin's ServeHTTP with the session's user as
+ * Mattermost-User-Id. Requests without a session go through without one, as in Mattermost; a
+ * browser's session cookie counts for reads (the plugin's pages) and, with CSRF proof, writes.
+ */
+async function servePluginRequest(
+  context: RestServerContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  requestId: string,
+): Promise<void> {
+  const [, , pluginId = "", ...rest] = url.pathname.split("/");
+  const auth = await authenticateRequest(context.host.app, req, {
+    cookieWithoutProof: req.method === "GET" || req.method === "HEAD",
+  });
+  const call = new RestCall(context, req, res, url, requestId, auth);
+  await proxyPluginRequest(context.host, req, res, {
+    // Plugin ids are letters, digits, ".", "_" and "-": nothing to decode.
+    pluginId,
+    path: `/${rest.join("/")}${url.search}`,
+    context: call.context(),
+    remoteAddr: req.socket.remoteAddress ?? "",
+  });
+}
+
+async function upgrade(
+  context: RestServerContext,
+  webSockets: WebSocketServer,
+  hub: WebSocketHub,
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): Promise<void> {
+  try {
+    if (new URL(req.url ?? "/", "http://localhost").pathname !== WEBSOCKET_PATH) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+      return;
+    }
+    // A browser opens websockets to any site with that site's cookies: a cookie counts only
+    // when the page comes from this server.
+    const { session } = await authenticateRequest(context.host.app, req, {
+      cookieWithoutProof: sameOrigin(req, context.siteUrl),
+    });
+    webSockets.handleUpgrade(req, socket, head, (ws) => hub.accept(ws, session));
+  } catch (error) {
+    context.host.app.logger.warn(`websocket upgrade failed: ${(error as Error).message}`);
+    socket.destroy();
+  }
+}
+
+function sameOrigin(req: IncomingMessage, siteUrl: string): boolean {
+  const origin = req.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    const { host } = new URL(origin);
+    return host === req.headers.host || host === new URL(siteUrl).host;
+  } catch {
+    return false;
+  }
+}
+
+function sendError(
+  host: Host,
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  requestId: string,
+): void {
+  const apiError =
+    error instanceof PluginAPIError
+      ? error
+      : new InternalError({
+          id: "api.context.internal_error",
+          message: "An internal error occurred; the server log has the details.",
+          cause: error,
+        });
+  if (apiError.statusCode >= 500) {
+    host.app.logger.error(`${req.method} ${req.url} failed: ${String(error)}`, { requestId });
+  }
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const { status, body } = toHttpError(apiError, requestId);
+  const json = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(json),
+    // Whatever is left of an oversize body is not read: the connection can't be reused.
+    ...(status === 413 ? { connection: "close" } : {}),
+  });
+  res.end(json);
+}
+
+function routeNotFound(url: URL): NotFoundError {
+  return new NotFoundError({
+    id: "api.context.404.app_error",
+    message: `Sorry, we could not find the page: ${url.pathname} is not an API route.`,
+    params: { path: url.pathname },
+  });
+}
+
+function methodNotAllowed(req: IncomingMessage, url: URL): PluginAPIError {
+  return new PluginAPIError({
+    id: "api.context.405.app_error",
+    message: `${url.pathname} does not answer ${req.method}.`,
+    statusCode: 405,
+    params: { path: url.pathname, method: req.method ?? "" },
+  });
+}

@@ -1,0 +1,108 @@
+// /api/v4/teams: teams and their members. Anyone logged in may create a team and becomes its
+// first member; everyone may see and join open teams (allow_open_invite); only members add
+// others, and only system admins remove others.
+import { type Team, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
+import { modelFromJson, modelToJson } from "./model-json.js";
+import { pageOfQuery } from "./paging.js";
+import { isSystemAdmin, isTeamMember, requireSelfOrAdmin } from "./permissions.js";
+import type { RestCall, RouteHandler } from "./rest-call.js";
+import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
+import type { Router } from "./router.js";
+
+const SETTABLE = [
+  "name",
+  "display_name",
+  "type",
+  "description",
+  "email",
+  "company_name",
+  "allowed_domains",
+  "allow_open_invite",
+];
+
+/** Mattermost's team name rule: 2 to 64 of a-z 0-9 -, starting and ending with a letter or digit. */
+const TEAM_NAME = /^[a-z0-9][a-z0-9-]{0,62}[a-z0-9]$/;
+
+export function teamRoutes(router: Router<RouteHandler>): void {
+  router
+    .add("POST", "/api/v4/teams", createTeam)
+    .add("GET", "/api/v4/teams", listTeams)
+    .add("GET", "/api/v4/teams/{team_id}", async (call) =>
+      sendTeam(call, await call.host.store.getTeam(call.param("team_id"))),
+    )
+    .add("GET", "/api/v4/teams/name/{name}", async (call) =>
+      sendTeam(call, await call.host.store.getTeamByName(call.param("name"))),
+    )
+    .add("POST", "/api/v4/teams/{team_id}/members", addMember)
+    .add("DELETE", "/api/v4/teams/{team_id}/members/{user_id}", removeMember);
+}
+
+async function createTeam(call: RestCall): Promise<void> {
+  const user = call.user();
+  const { value: team } = modelFromJson(TeamSchema, await call.json(), SETTABLE);
+  if (!TEAM_NAME.test(team.name)) {
+    throw invalidBodyParam(
+      "name",
+      "use 2 to 64 of a-z, 0-9 and '-', starting and ending with a letter or digit.",
+    );
+  }
+  if (team.displayName.trim() === "") throw invalidBodyParam("display_name", "it is required.");
+  if (team.type !== "O" && team.type !== "I") {
+    throw invalidBodyParam(
+      "type",
+      `"${team.type}" is not a team type; use "O" (open) or "I" (invite only).`,
+    );
+  }
+  const created = await call.host.store.createTeam(team);
+  await call.host.app.addTeamMember(call.actor(), created.id, user.id);
+  call.send(201, modelToJson(TeamSchema, created));
+}
+
+async function listTeams(call: RestCall): Promise<void> {
+  const page = pageOfQuery(call.url.searchParams);
+  const teams = isSystemAdmin(call.user())
+    ? await call.host.store.getTeams(page)
+    : await call.host.store.getOpenTeams(page);
+  call.send(
+    200,
+    teams.map((team) => modelToJson(TeamSchema, team)),
+  );
+}
+
+async function sendTeam(call: RestCall, team: Team): Promise<void> {
+  if (!team.allowOpenInvite && !(await isTeamMember(call, team.id))) {
+    throw permissionDenied(`team ${team.id} is invite-only and you are not a member`, "view_team");
+  }
+  call.send(200, modelToJson(TeamSchema, team));
+}
+
+async function addMember(call: RestCall): Promise<void> {
+  const user = call.user();
+  const teamId = call.param("team_id");
+  const { value: body } = modelFromJson(TeamMemberSchema, await call.json(), [
+    "team_id",
+    "user_id",
+  ]);
+  if (body.teamId !== teamId) throw invalidBodyParam("team_id", "it must be the team of the URL.");
+  const userId = body.userId;
+  if (userId === "") throw invalidBodyParam("user_id", "it is required.");
+  const team = await call.host.store.getTeam(teamId);
+  const mayJoin = userId === user.id && team.allowOpenInvite;
+  if (!mayJoin && !(await isTeamMember(call, teamId))) {
+    throw permissionDenied(
+      userId === user.id
+        ? `team ${teamId} is invite-only`
+        : `only members of team ${teamId} may add people to it`,
+      "add_user_to_team",
+    );
+  }
+  const member = await call.host.app.addTeamMember(call.actor(), teamId, userId);
+  call.send(201, modelToJson(TeamMemberSchema, member));
+}
+
+async function removeMember(call: RestCall): Promise<void> {
+  const userId = call.param("user_id");
+  requireSelfOrAdmin(call, userId);
+  await call.host.app.removeTeamMember(call.actor(), call.param("team_id"), userId);
+  call.ok();
+}

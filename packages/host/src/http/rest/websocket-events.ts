@@ -1,0 +1,146 @@
+// The events of GET /api/v4/websocket in Mattermost's envelope, {event, data, broadcast, seq},
+// made from what the application layer reports. Posts travel as the JSON string of the post
+// inside data, as v4 sends them. The broadcast says who receives an event: one user, the
+// members of a channel, or the members of a team.
+import type { JsonObject } from "@bufbuild/protobuf";
+import {
+  type Channel,
+  type ChannelMember,
+  type Post,
+  PostSchema,
+  type TeamMember,
+} from "@plugwire/protocol";
+import type { Actor } from "../../app/app.js";
+import type { Store } from "../../store/store.js";
+import { modelToJson } from "./model-json.js";
+
+export interface Broadcast {
+  omit_users: Record<string, boolean> | null;
+  user_id: string;
+  channel_id: string;
+  team_id: string;
+}
+
+/** An event before the connection gives it its sequence number. */
+export interface WebSocketEvent {
+  event: string;
+  data: JsonObject;
+  broadcast: Broadcast;
+}
+
+export function webSocketEvent(
+  event: string,
+  data: JsonObject,
+  to: Partial<Omit<Broadcast, "omit_users">>,
+): WebSocketEvent {
+  return {
+    event,
+    data,
+    broadcast: {
+      omit_users: null,
+      user_id: to.user_id ?? "",
+      channel_id: to.channel_id ?? "",
+      team_id: to.team_id ?? "",
+    },
+  };
+}
+
+/** `posted`, to the channel's members, with the channel and sender v4 clients show. */
+export async function postedEvent(store: Store, post: Post): Promise<WebSocketEvent> {
+  const channel = await store.getChannel(post.channelId);
+  const sender = await store.getUser(post.userId);
+  return webSocketEvent(
+    "posted",
+    {
+      channel_display_name: channel.displayName,
+      channel_name: channel.name,
+      channel_type: channel.type,
+      post: postString(post),
+      sender_name: `@${sender.username}`,
+      set_online: true,
+      team_id: channel.teamId,
+    },
+    { channel_id: post.channelId },
+  );
+}
+
+export function postEditedEvent(post: Post): WebSocketEvent {
+  return webSocketEvent("post_edited", { post: postString(post) }, { channel_id: post.channelId });
+}
+
+export function postDeletedEvent(post: Post, actor: Actor): WebSocketEvent {
+  return webSocketEvent(
+    "post_deleted",
+    { post: postString(post), delete_by: actor.userId ?? "" },
+    { channel_id: post.channelId },
+  );
+}
+
+/** `ephemeral_message`, to one user only, whatever channel it shows in. */
+export function ephemeralMessageEvent(userId: string, post: Post): WebSocketEvent {
+  return webSocketEvent(
+    "ephemeral_message",
+    { post: postString(post) },
+    { user_id: userId, channel_id: post.channelId },
+  );
+}
+
+/** `channel_created`, to whoever created it. */
+export function channelCreatedEvent(channel: Channel, actor: Actor): WebSocketEvent | undefined {
+  const userId = actor.userId || channel.creatorId;
+  if (!userId) return undefined;
+  return webSocketEvent(
+    "channel_created",
+    { channel_id: channel.id, team_id: channel.teamId },
+    { user_id: userId },
+  );
+}
+
+/** `user_added`, to the channel's members, the new one included. */
+export async function userAddedEvent(store: Store, member: ChannelMember): Promise<WebSocketEvent> {
+  const channel = await store.getChannel(member.channelId);
+  return webSocketEvent(
+    "user_added",
+    { user_id: member.userId, team_id: channel.teamId },
+    { channel_id: member.channelId },
+  );
+}
+
+/** `user_removed`, once to the channel's remaining members and once to the user removed. */
+export function userRemovedEvents(member: ChannelMember, actor: Actor): WebSocketEvent[] {
+  const removerId = actor.userId ?? "";
+  return [
+    webSocketEvent(
+      "user_removed",
+      { user_id: member.userId, remover_id: removerId },
+      { channel_id: member.channelId },
+    ),
+    webSocketEvent(
+      "user_removed",
+      { channel_id: member.channelId, remover_id: removerId },
+      { user_id: member.userId },
+    ),
+  ];
+}
+
+/** `added_to_team`, to the user added. */
+export function addedToTeamEvent(member: TeamMember): WebSocketEvent {
+  return webSocketEvent(
+    "added_to_team",
+    { team_id: member.teamId, user_id: member.userId },
+    { user_id: member.userId },
+  );
+}
+
+/** `leave_team`, to the team's remaining members and to the user who left. */
+export function leaveTeamEvents(member: TeamMember): WebSocketEvent[] {
+  const data = { user_id: member.userId, team_id: member.teamId };
+  return [
+    webSocketEvent("leave_team", data, { team_id: member.teamId }),
+    webSocketEvent("leave_team", data, { user_id: member.userId }),
+  ];
+}
+
+function postString(post: Post): string {
+  return JSON.stringify(modelToJson(PostSchema, post));
+}

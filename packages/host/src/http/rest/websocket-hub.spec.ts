@@ -1,0 +1,235 @@
+// GET /api/v4/websocket with a real ws client: v4's authentication challenge, hello, and the
+// events of posts, ephemeral messages and memberships, each to the people who should get it.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { PASSWORD, RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
+
+let f: RestFixture;
+let alice: { id: string; token: string };
+let bob: { id: string; token: string };
+let teamId: string;
+let channelId: string;
+const clients: WebSocketClient[] = [];
+
+beforeAll(async () => {
+  f = await RestFixture.start();
+  alice = await f.newUser("alice");
+  bob = await f.newUser("bob");
+  const team = await f.call("POST", "/api/v4/teams", {
+    token: alice.token,
+    json: { name: "core", display_name: "Core", type: "O", allow_open_invite: true },
+  });
+  teamId = team.body.id;
+  await f.call("POST", `/api/v4/teams/${teamId}/members`, {
+    token: bob.token,
+    json: { team_id: teamId, user_id: bob.id },
+  });
+  const channel = await f.call("POST", "/api/v4/channels", {
+    token: alice.token,
+    json: { team_id: teamId, name: "town", display_name: "Town Square", type: "O" },
+  });
+  channelId = channel.body.id;
+});
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+async function connect(headers: Record<string, string> = {}): Promise<WebSocketClient> {
+  const client = await WebSocketClient.connect(f.url, headers);
+  clients.push(client);
+  return client;
+}
+
+/** A client authenticated with v4's challenge, past its hello. */
+async function authenticated(token: string): Promise<WebSocketClient> {
+  const client = await connect();
+  client.send({ seq: 1, action: "authentication_challenge", data: { token } });
+  await client.event("hello");
+  return client;
+}
+
+describe("authentication", () => {
+  it("answers the challenge with OK and then hello, in v4's envelope", async () => {
+    const client = await connect();
+    client.send({ seq: 1, action: "authentication_challenge", data: { token: alice.token } });
+    expect(await client.next()).toEqual({ status: "OK", seq_reply: 1 });
+    expect(await client.next()).toEqual({
+      event: "hello",
+      data: { server_version: f.host.serverVersion, connection_id: expect.any(String) },
+      broadcast: { omit_users: null, user_id: alice.id, channel_id: "", team_id: "" },
+      seq: 0,
+    });
+  });
+
+  it("answers a bad token or another action first with FAIL, and sends nothing else", async () => {
+    const client = await connect();
+    client.send({ seq: 1, action: "user_typing", data: {} });
+    expect(await client.next()).toMatchObject({
+      status: "FAIL",
+      seq_reply: 1,
+      error: { id: "api.web_socket_router.not_authenticated.app_error" },
+    });
+    client.send({ seq: 2, action: "authentication_challenge", data: { token: "wrong" } });
+    expect(await client.next()).toMatchObject({ status: "FAIL", seq_reply: 2 });
+    await f.call("POST", "/api/v4/posts", {
+      token: alice.token,
+      json: { channel_id: channelId, message: "unseen" },
+    });
+    client.send({ seq: 3, action: "authentication_challenge", data: { token: alice.token } });
+    expect(await client.next()).toEqual({ status: "OK", seq_reply: 3 });
+    expect(client.eventNames()).toEqual(["hello"]);
+  });
+
+  it("takes the session from the Authorization header at the upgrade", async () => {
+    const client = await connect({ authorization: `Bearer ${alice.token}` });
+    expect(await client.next()).toMatchObject({ event: "hello", broadcast: { user_id: alice.id } });
+  });
+
+  it("takes the session cookie at the upgrade only from this server's pages", async () => {
+    const cookie = `MMAUTHTOKEN=${alice.token}`;
+    const sameSite = await connect({ cookie, origin: f.url });
+    expect(await sameSite.next()).toMatchObject({ event: "hello" });
+    const otherSite = await connect({ cookie, origin: "https://evil.example" });
+    otherSite.send({ seq: 1, action: "user_typing" });
+    expect(await otherSite.next()).toMatchObject({ status: "FAIL", seq_reply: 1 });
+  });
+
+  it("closes the connections of a session that logs out", async () => {
+    const { token } = await f.newUser("logs-out");
+    const client = await authenticated(token);
+    const closed = new Promise<number>((resolve) => client.socket.once("close", resolve));
+    await f.call("POST", "/api/v4/users/logout", { token });
+    expect(await closed).toBe(4001);
+  });
+});
+
+describe("events", () => {
+  it("posted goes to the channel's members, with the post as a JSON string and the channel and sender", async () => {
+    const aliceWs = await authenticated(alice.token);
+    const bobWs = await authenticated(bob.token);
+    const { body: post } = await f.call("POST", "/api/v4/posts", {
+      token: alice.token,
+      json: { channel_id: channelId, message: "hi all" },
+    });
+    const event = await aliceWs.event("posted");
+    expect(event).toMatchObject({
+      data: {
+        channel_display_name: "Town Square",
+        channel_name: "town",
+        channel_type: "O",
+        sender_name: "@alice",
+        team_id: teamId,
+      },
+      broadcast: { omit_users: null, user_id: "", channel_id: channelId, team_id: "" },
+      seq: 1,
+    });
+    expect(JSON.parse(event.data.post)).toEqual(post);
+
+    // Bob is not in the channel; he gets user_added when he joins, then its posts.
+    await f.call("POST", `/api/v4/channels/${channelId}/members`, {
+      token: bob.token,
+      json: { user_id: bob.id },
+    });
+    expect((await bobWs.event("user_added")).data).toEqual({ user_id: bob.id, team_id: teamId });
+    await f.call("POST", "/api/v4/posts", {
+      token: alice.token,
+      json: { channel_id: channelId, message: "welcome" },
+    });
+    expect(JSON.parse((await bobWs.event("posted")).data.post).message).toBe("welcome");
+    expect(bobWs.eventNames()).toEqual(["hello", "user_added", "posted"]);
+  });
+
+  it("ephemeral_message of a command goes to the caller alone", async () => {
+    const aliceWs = await authenticated(alice.token);
+    const bobWs = await authenticated(bob.token);
+    await f.call("POST", "/api/v4/commands/execute", {
+      token: bob.token,
+      json: { channel_id: channelId, command: "/recorder ephemeral only bob sees this" },
+    });
+    const event = await bobWs.event("ephemeral_message");
+    expect(event.broadcast).toEqual({
+      omit_users: null,
+      user_id: bob.id,
+      channel_id: channelId,
+      team_id: "",
+    });
+    expect(JSON.parse(event.data.post)).toMatchObject({
+      channel_id: channelId,
+      message: "only bob sees this",
+      type: "system_ephemeral",
+    });
+    await f.call("POST", "/api/v4/posts", {
+      token: alice.token,
+      json: { channel_id: channelId, message: "marker" },
+    });
+    await aliceWs.event("posted");
+    expect(aliceWs.eventNames()).not.toContain("ephemeral_message");
+  });
+
+  it("post_edited and post_deleted follow an edit and a deletion", async () => {
+    const bobWs = await authenticated(bob.token);
+    const { body: post } = await f.call("POST", "/api/v4/posts", {
+      token: alice.token,
+      json: { channel_id: channelId, message: "draft" },
+    });
+    await f.call("PUT", `/api/v4/posts/${post.id}/patch`, {
+      token: alice.token,
+      json: { message: "final" },
+    });
+    expect(JSON.parse((await bobWs.event("post_edited")).data.post)).toMatchObject({
+      id: post.id,
+      message: "final",
+    });
+    await f.call("DELETE", `/api/v4/posts/${post.id}`, { token: alice.token });
+    const deleted = await bobWs.event("post_deleted");
+    expect(deleted.data.delete_by).toBe(alice.id);
+    expect(JSON.parse(deleted.data.post)).toMatchObject({ id: post.id });
+  });
+
+  it("channel_created goes to the creator, user_removed to the channel and to the user removed", async () => {
+    const aliceWs = await authenticated(alice.token);
+    const bobWs = await authenticated(bob.token);
+    const { body: channel } = await f.call("POST", "/api/v4/channels", {
+      token: alice.token,
+      json: { team_id: teamId, name: "side", display_name: "Side", type: "O" },
+    });
+    expect((await aliceWs.event("channel_created")).data).toEqual({
+      channel_id: channel.id,
+      team_id: teamId,
+    });
+    await f.call("POST", `/api/v4/channels/${channel.id}/members`, {
+      token: bob.token,
+      json: { user_id: bob.id },
+    });
+    await f.call("DELETE", `/api/v4/channels/${channel.id}/members/${bob.id}`, {
+      token: alice.token,
+    });
+    expect(await aliceWs.event("user_removed")).toMatchObject({
+      data: { user_id: bob.id, remover_id: alice.id },
+      broadcast: { channel_id: channel.id },
+    });
+    expect(await bobWs.event("user_removed")).toMatchObject({
+      data: { channel_id: channel.id, remover_id: alice.id },
+      broadcast: { user_id: bob.id },
+    });
+    expect(bobWs.eventNames()).not.toContain("channel_created");
+  });
+
+  it("reach a user who logs in after connecting through the challenge, and numbers each connection's events", async () => {
+    const login = await f.call("POST", "/api/v4/users/login", {
+      json: { login_id: "alice", password: PASSWORD },
+    });
+    const client = await authenticated(login.headers.get("token") ?? "");
+    for (const message of ["a", "b"]) {
+      await f.call("POST", "/api/v4/posts", {
+        token: alice.token,
+        json: { channel_id: channelId, message },
+      });
+    }
+    expect((await client.event("posted")).seq).toBe(1);
+    expect((await client.event("posted")).seq).toBe(2);
+  });
+});

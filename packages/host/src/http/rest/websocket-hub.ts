@@ -1,0 +1,236 @@
+// The live connections of GET /api/v4/websocket. A connection authenticates at the upgrade
+// (header or cookie) or afterwards with v4's authentication_challenge; then it gets `hello`
+// and, from then on, the events meant for its user. Events are delivered one at a time in the
+// order the application layer reported them, so every connection sees them in that order.
+import { once } from "node:events";
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { Channel, ChannelMember, Post, TeamMember, User } from "@plugwire/protocol";
+import { WebSocket } from "ws";
+import type { Actor } from "../../app/app.js";
+import type { AppEvents, Authenticated } from "../../app/host-app.js";
+import type { Host } from "../../host.js";
+import { newId } from "../../store/ids.js";
+import type { Session } from "../../store/store.js";
+import {
+  addedToTeamEvent,
+  channelCreatedEvent,
+  ephemeralMessageEvent,
+  leaveTeamEvents,
+  postDeletedEvent,
+  postEditedEvent,
+  postedEvent,
+  userAddedEvent,
+  userRemovedEvents,
+  type WebSocketEvent,
+  webSocketEvent,
+} from "./websocket-events.js";
+
+/** How long closeAll waits for clients to answer the close frame. */
+const CLOSE_TIMEOUT_MS = 1000;
+
+/** Close code for a connection whose session ended (logout, deactivation). */
+const SESSION_ENDED = 4001;
+
+class Connection {
+  readonly id = newId();
+  private seq = 0;
+
+  constructor(
+    readonly socket: WebSocket,
+    public auth: Authenticated | undefined,
+  ) {}
+
+  send(event: WebSocketEvent): void {
+    if (this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ ...event, seq: this.seq++ }));
+    }
+  }
+
+  reply(seqReply: number, error?: { id: string; message: string }): void {
+    const response: JsonObject = { status: error ? "FAIL" : "OK", seq_reply: seqReply };
+    if (error) response.error = { ...error, detailed_error: "", request_id: "", status_code: 400 };
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(response));
+  }
+}
+
+export class WebSocketHub implements AppEvents {
+  private readonly connections = new Set<Connection>();
+  private delivering: Promise<void> = Promise.resolve();
+
+  constructor(private readonly host: Host) {}
+
+  /** Takes over an upgraded socket; `auth` is set when the upgrade request carried a session. */
+  accept(socket: WebSocket, auth: Authenticated | undefined): void {
+    const connection = new Connection(socket, auth);
+    this.connections.add(connection);
+    socket.on("close", () => this.connections.delete(connection));
+    socket.on("error", () => socket.terminate());
+    socket.on("message", (data, isBinary) => {
+      this.receive(connection, isBinary ? "" : data.toString()).catch((error: unknown) => {
+        this.host.app.logger.warn(`websocket message failed: ${(error as Error).message}`);
+        socket.close(1011, "internal error");
+      });
+    });
+    if (auth) this.hello(connection);
+  }
+
+  /**
+   * Closes every connection, e.g. when the server stops: with a close frame, so clients know to
+   * reconnect, and after a second without the client's answer, at once.
+   */
+  async closeAll(): Promise<void> {
+    const sockets = [...this.connections].map((connection) => connection.socket);
+    const closed = sockets.map((socket) =>
+      socket.readyState === WebSocket.CLOSED ? undefined : once(socket, "close"),
+    );
+    for (const socket of sockets) socket.close(1001, "server stopping");
+    const timer = setTimeout(() => {
+      for (const socket of sockets) socket.terminate();
+    }, CLOSE_TIMEOUT_MS);
+    await Promise.all(closed);
+    clearTimeout(timer);
+  }
+
+  ephemeralPost(userId: string, post: Post): void {
+    this.publish(async () => [ephemeralMessageEvent(userId, post)]);
+  }
+
+  postCreated(post: Post): void {
+    this.publish(async () => [await postedEvent(this.host.store, post)]);
+  }
+
+  postUpdated(post: Post): void {
+    this.publish(async () => [postEditedEvent(post)]);
+  }
+
+  postDeleted(post: Post, actor: Actor): void {
+    this.publish(async () => [postDeletedEvent(post, actor)]);
+  }
+
+  channelCreated(channel: Channel, actor: Actor): void {
+    this.publish(async () => [channelCreatedEvent(channel, actor)].filter((e) => e !== undefined));
+  }
+
+  channelMemberAdded(member: ChannelMember): void {
+    this.publish(async () => [await userAddedEvent(this.host.store, member)]);
+  }
+
+  channelMemberRemoved(member: ChannelMember, actor: Actor): void {
+    this.publish(async () => userRemovedEvents(member, actor));
+  }
+
+  teamMemberAdded(member: TeamMember): void {
+    this.publish(async () => [addedToTeamEvent(member)]);
+  }
+
+  teamMemberRemoved(member: TeamMember): void {
+    this.publish(async () => leaveTeamEvents(member));
+  }
+
+  userDeactivated(user: User): void {
+    this.end((connection) => connection.auth?.user.id === user.id);
+  }
+
+  sessionEnded(session: Session): void {
+    this.end((connection) => connection.auth?.session.id === session.id);
+  }
+
+  /** Resolves once every event reported so far has been delivered. */
+  async settled(): Promise<void> {
+    await this.delivering;
+  }
+
+  private async receive(connection: Connection, text: string): Promise<void> {
+    let request: { seq?: unknown; action?: unknown; data?: { token?: unknown } };
+    try {
+      request = JSON.parse(text);
+    } catch {
+      connection.reply(0, {
+        id: "api.web_socket_router.bad_request.app_error",
+        message: "A websocket request must be a JSON object {seq, action, data}.",
+      });
+      return;
+    }
+    const seq = typeof request?.seq === "number" ? request.seq : 0;
+    if (request?.action !== "authentication_challenge") {
+      connection.reply(seq, {
+        id: connection.auth
+          ? "api.web_socket_router.bad_action.app_error"
+          : "api.web_socket_router.not_authenticated.app_error",
+        message: connection.auth
+          ? `The action ${JSON.stringify(request?.action)} is not supported.`
+          : "Authenticate first: send the action authentication_challenge with data.token.",
+      });
+      return;
+    }
+    if (connection.auth) {
+      connection.reply(seq);
+      return;
+    }
+    const token = request.data?.token;
+    const auth = typeof token === "string" ? await this.host.app.authenticate(token) : undefined;
+    if (auth === undefined) {
+      connection.reply(seq, {
+        id: "api.web_socket_router.bad_token.app_error",
+        message: "The session token is missing, unknown or expired.",
+      });
+      return;
+    }
+    connection.auth = auth;
+    connection.reply(seq);
+    this.hello(connection);
+  }
+
+  private hello(connection: Connection): void {
+    connection.send(
+      webSocketEvent(
+        "hello",
+        { server_version: this.host.serverVersion, connection_id: connection.id },
+        { user_id: connection.auth?.user.id },
+      ),
+    );
+  }
+
+  private end(matches: (connection: Connection) => boolean): void {
+    for (const connection of this.connections) {
+      if (matches(connection)) {
+        connection.auth = undefined;
+        connection.socket.close(SESSION_ENDED, "session ended");
+      }
+    }
+  }
+
+  /** Queues the events `make` builds; a failure to build them is logged and delivers nothing. */
+  private publish(make: () => Promise<WebSocketEvent[]>): void {
+    this.delivering = this.delivering.then(async () => {
+      try {
+        for (const event of await make()) await this.deliver(event);
+      } catch (error) {
+        this.host.app.logger.warn(
+          `a websocket event was not delivered: ${(error as Error).message}`,
+        );
+      }
+    });
+  }
+
+  private async deliver(event: WebSocketEvent): Promise<void> {
+    const { user_id: userId, channel_id: channelId, team_id: teamId } = event.broadcast;
+    const receives = new Map<string, boolean>();
+    for (const connection of this.connections) {
+      const user = connection.auth?.user.id;
+      if (user === undefined || event.broadcast.omit_users?.[user]) continue;
+      let allowed = receives.get(user);
+      if (allowed === undefined) {
+        allowed = userId
+          ? user === userId
+          : channelId
+            ? (await this.host.store.getChannelMember(channelId, user)) !== undefined
+            : teamId
+              ? (await this.host.store.getTeamMember(teamId, user)) !== undefined
+              : true;
+        receives.set(user, allowed);
+      }
+      if (allowed) connection.send(event);
+    }
+  }
+}
