@@ -46,6 +46,7 @@ export interface FixtureOptions {
   maxBodyBytes?: number;
   /** Give the host a pluginsDir (a fresh temporary folder), so bundles can be installed. */
   withPluginsDir?: boolean;
+  webSocketAuthTimeoutMs?: number;
 }
 
 export class RestFixture {
@@ -70,7 +71,11 @@ export class RestFixture {
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);
-    const server = await startRestServer(host, { port: 0, maxBodyBytes: options.maxBodyBytes });
+    const server = await startRestServer(host, {
+      port: 0,
+      maxBodyBytes: options.maxBodyBytes,
+      webSocketAuthTimeoutMs: options.webSocketAuthTimeoutMs,
+    });
     const fixture = new RestFixture(host, server);
     fixture.logs.push(...logs.splice(0));
     fixture.cleanups.push(

@@ -43,6 +43,8 @@ export interface RestServerOptions {
   siteUrl?: string;
   /** Largest request body (file uploads, plugin bundles); JSON bodies stop at 1 MiB or this. */
   maxBodyBytes?: number;
+  /** How long a websocket may stay unauthenticated before it is closed. Default 30 s. */
+  webSocketAuthTimeoutMs?: number;
 }
 
 export interface RestServer {
@@ -78,7 +80,7 @@ export async function startRestServer(
     maxBodyBytes,
     maxJsonBytes: Math.min(maxBodyBytes, MAX_JSON_BODY_BYTES),
   };
-  const hub = new WebSocketHub(host);
+  const hub = new WebSocketHub(host, options.webSocketAuthTimeoutMs);
   const unsubscribe = host.app.subscribe(hub);
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 

@@ -1,5 +1,6 @@
 // GET /api/v4/websocket with a real ws client: v4's authentication challenge, hello, and the
 // events of posts, ephemeral messages and memberships, each to the people who should get it.
+import { once } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD, RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
 import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
@@ -52,6 +53,17 @@ async function authenticated(token: string): Promise<WebSocketClient> {
 }
 
 describe("authentication", () => {
+  it("closes a connection that does not authenticate in time", async () => {
+    const strict = await RestFixture.start({ webSocketAuthTimeoutMs: 200 });
+    try {
+      const client = await WebSocketClient.connect(strict.url);
+      const [code] = (await once(client.socket, "close")) as [number];
+      expect(code).toBe(1008);
+    } finally {
+      await strict.close();
+    }
+  });
+
   it("answers the challenge with OK and then hello, in v4's envelope", async () => {
     const client = await connect();
     client.send({ seq: 1, action: "authentication_challenge", data: { token: alice.token } });

@@ -30,6 +30,10 @@ const CLOSE_TIMEOUT_MS = 1000;
 
 /** Close code for a connection whose session ended (logout, deactivation). */
 const SESSION_ENDED = 4001;
+/** Close code for a connection that did not authenticate in time (policy violation). */
+const AUTHENTICATION_TIMED_OUT = 1008;
+/** How long a connection may stay unauthenticated before it is closed. */
+export const DEFAULT_WEBSOCKET_AUTH_TIMEOUT_MS = 30_000;
 
 class Connection {
   readonly id = newId();
@@ -57,7 +61,10 @@ export class WebSocketHub implements AppEvents {
   private readonly connections = new Set<Connection>();
   private delivering: Promise<void> = Promise.resolve();
 
-  constructor(private readonly host: Host) {}
+  constructor(
+    private readonly host: Host,
+    private readonly authTimeoutMs = DEFAULT_WEBSOCKET_AUTH_TIMEOUT_MS,
+  ) {}
 
   /** Takes over an upgraded socket; `auth` is set when the upgrade request carried a session. */
   accept(socket: WebSocket, auth: Authenticated | undefined): void {
@@ -71,7 +78,15 @@ export class WebSocketHub implements AppEvents {
         socket.close(1011, "internal error");
       });
     });
-    if (auth) this.hello(connection);
+    if (auth) {
+      this.hello(connection);
+      return;
+    }
+    // An idle unauthenticated connection costs a socket and gets nothing: don't keep it forever.
+    const deadline = setTimeout(() => {
+      if (!connection.auth) socket.close(AUTHENTICATION_TIMED_OUT, "authentication timed out");
+    }, this.authTimeoutMs);
+    socket.once("close", () => clearTimeout(deadline));
   }
 
   /**
