@@ -8,7 +8,7 @@ import type { ServiceImpl } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { InternalError, serverErrorInterceptor, ValidationError } from "@plugwire/errors";
 import { PluginAPI } from "@plugwire/protocol";
-import { tokenAuthInterceptor } from "./token-auth-interceptor.js";
+import { tokenAuthInterceptor } from "./token-auth.js";
 
 /** Largest message the server reads unless told otherwise: gRPC's customary 4 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
