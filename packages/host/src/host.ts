@@ -52,6 +52,11 @@ export interface HostOptions {
   dataDir?: string;
   /** The store; default: SQLite at <dataDir>/plugwire.db. */
   store?: Store;
+  /**
+   * The clock (ms since the epoch) of KV expiry and of the default store; Date.now unless set.
+   * Tests pass a fake one; give your own store the same clock.
+   */
+  now?: () => number;
   /** Where file bytes live; default: <dataDir>/files. */
   files?: FileStore;
   /** Where host and plugin log entries go; default: JSON lines on stderr from "info" up. */
@@ -161,7 +166,9 @@ export class Host implements HookTargets {
     }
     const dataDir = options.dataDir ?? "";
     if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-    const store = options.store ?? (await openSqliteStore({ path: join(dataDir, "plugwire.db") }));
+    const store =
+      options.store ??
+      (await openSqliteStore({ path: join(dataDir, "plugwire.db"), now: options.now }));
     const files = options.files ?? new LocalFileStore(join(dataDir, "files"));
     let pluginsDir: string | undefined;
     if (options.pluginsDir !== undefined) {
@@ -196,6 +203,7 @@ export class Host implements HookTargets {
             app: this.app,
             serverVersion: this.serverVersion,
             serverConfig: () => this.options.serverConfig ?? {},
+            now: this.options.now,
           }),
         }),
       log: this.log,
