@@ -98,6 +98,18 @@ describe("startPluginApiServer", () => {
     expect(error.id).toBe("api.auth.invalid_token");
   });
 
+  it("checks the token of every call, also on a connection that presented it before", async () => {
+    await serve({ getServerVersion: () => ({ version: "9.5.0" }) });
+    const client = connectWith();
+    const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    expect(await client.getServerVersion({}, bearer(TOKEN))).toMatchObject({ version: "9.5.0" });
+    expect(await client.getServerVersion({}, bearer(TOKEN))).toMatchObject({ version: "9.5.0" });
+    const wrong = await failureOf(client.getServerVersion({}, bearer("other")));
+    expect(wrong.id).toBe("api.auth.invalid_token");
+    const missing = await failureOf(client.getServerVersion({}));
+    expect(missing.id).toBe("api.auth.missing_token");
+  });
+
   it("refuses streaming calls without the token before the handler runs", async () => {
     let ran = false;
     await serve({

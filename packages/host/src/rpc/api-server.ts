@@ -3,12 +3,12 @@
 // gRPC status with a plugwire.v1.ErrorDetail, so the plugin gets back the class it was.
 
 import { chmod } from "node:fs/promises";
-import * as http2 from "node:http2";
+import type * as http2 from "node:http2";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { InternalError, serverErrorInterceptor, ValidationError } from "@plugwire/errors";
+import { InternalError, toConnectError, ValidationError } from "@plugwire/errors";
 import { PluginAPI } from "@plugwire/protocol";
-import { tokenAuthInterceptor } from "./token-auth.js";
+import { createGrpcServer } from "./grpc/grpc-server.js";
+import { requireToken } from "./token-auth.js";
 
 /** Largest message the server reads unless told otherwise: gRPC's customary 4 MiB. */
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
@@ -39,17 +39,12 @@ export async function startPluginApiServer(
       params: { field: "token" },
     });
   }
-  const server = http2.createServer(
-    connectNodeAdapter({
-      routes: (router) => router.service(PluginAPI, options.service),
-      grpc: true,
-      connect: false,
-      grpcWeb: false,
-      readMaxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      // The first interceptor is the outermost: it also converts what the token check throws.
-      interceptors: [serverErrorInterceptor, tokenAuthInterceptor(options.token)],
-    }),
-  );
+  const server = createGrpcServer({
+    routes: (router) => router.service(PluginAPI, options.service),
+    readMaxBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    authorize: requireToken(options.token),
+    errorFor: toConnectError,
+  });
   const sessions = new Set<http2.ServerHttp2Session>();
   server.on("session", (session) => {
     sessions.add(session);

@@ -37,7 +37,7 @@ import { LocalFileStore } from "../store/local-file-store.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import { type PluginApiServer, startPluginApiServer } from "./api-server.js";
-import { createPluginApiService } from "./plugin-api-service.js";
+import { createPluginApiService, MAX_KV_GET_MANY_KEYS } from "./plugin-api-service.js";
 import { connectPluginApi, type PluginApiConnection } from "./test-fixtures/plugin-api-client.js";
 
 /** An App that does each operation on the store, without hooks, and records who asked. */
@@ -608,6 +608,25 @@ describe("KV store", () => {
     expect((await a.kVList({})).keys).toEqual(["k2"]);
     await a.kVDeleteAll({});
     expect((await a.kVList({})).keys).toEqual([]);
+  });
+
+  it("reads many keys in one call: the values of those that exist, absent and expired ones left out", async () => {
+    await a.kVSet({ key: "k1", value: bytes(1) });
+    await a.kVSet({ key: "k2", value: bytes(2) });
+    await a.kVSet({ key: "brief", value: bytes(3), expireInSeconds: 1n });
+    await b.kVSet({ key: "k3", value: bytes(9) });
+    time += 1_000;
+    const { values } = await a.kVGetMany({ keys: ["k2", "missing", "k1", "brief", "k3", "k1"] });
+    expect(values).toEqual({ k1: bytes(1), k2: bytes(2) });
+    expect((await a.kVGetMany({ keys: [] })).values).toEqual({});
+  });
+
+  it("refuses a KVGetMany with an invalid key, or with more than 1000 keys", async () => {
+    await expectInvalid(a.kVGetMany({ keys: ["k1", ""] }), "key");
+    await expectInvalid(a.kVGetMany({ keys: ["k1", "x".repeat(151)] }), "key");
+    const keys = Array.from({ length: MAX_KV_GET_MANY_KEYS + 1 }, (_, i) => `k${i}`);
+    await expectInvalid(a.kVGetMany({ keys }), "keys");
+    await expect(a.kVGetMany({ keys: keys.slice(1) })).resolves.toBeDefined();
   });
 
   it("keeps plugins apart: one never reads, lists or deletes another's keys", async () => {

@@ -28,6 +28,9 @@ import {
   requiredMessage,
 } from "./request-validation.js";
 
+/** Most keys one KVGetMany may ask for. */
+export const MAX_KV_GET_MANY_KEYS = 1000;
+
 export interface PluginApiServiceDeps {
   /** The calling plugin, as identified by its token. */
   pluginId: string;
@@ -308,6 +311,25 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     }),
 
     kVGet: async (request) => ({ value: await store.kvGet(pluginId, kvKey(request.key)) }),
+    kVGetMany: async (request) => {
+      if (request.keys.length > MAX_KV_GET_MANY_KEYS) {
+        throw new ValidationError({
+          id: "api.request.invalid",
+          message: `KVGetMany asks for ${request.keys.length} keys; ask for at most ${MAX_KV_GET_MANY_KEYS} per call.`,
+          params: { field: "keys" },
+        });
+      }
+      const keys = request.keys.map(kvKey);
+      const found = await Promise.all(keys.map((key) => store.kvGet(pluginId, key)));
+      const values: Record<string, Uint8Array> = {};
+      keys.forEach((key, i) => {
+        const value = found[i];
+        if (value !== undefined) {
+          values[key] = value;
+        }
+      });
+      return { values };
+    },
     kVSet: async (request) => {
       const key = kvKey(request.key);
       const expireAt = expiryOf(request.expireInSeconds, "expire_in_seconds", now());

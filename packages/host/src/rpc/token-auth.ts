@@ -1,19 +1,27 @@
 // Every PluginAPI call must carry the plugin's per-start token as "authorization: Bearer
-// <token>"; that token is how the host knows which plugin calls. The comparison hashes both
-// sides first, so it takes the same time whatever the presented value's length or content.
+// <token>"; that token is how the host knows which plugin calls. The server checks it before
+// the method runs. The first check on an HTTP/2 session hashes both sides, so it takes the same
+// time whatever the presented value's length or content; later calls on that session need only
+// present the same value again, which nobody but the process that opened it can do.
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Interceptor } from "@connectrpc/connect";
+import type { Http2Session, IncomingHttpHeaders } from "node:http2";
 import { UnauthenticatedError } from "@plugwire/errors";
 import { AUTHORIZATION_HEADER, PluginEnv } from "@plugwire/protocol";
 
 const digest = (value: string) => createHash("sha256").update(value).digest();
 
-/** Refuses every call whose authorization header is not exactly "Bearer <token>". */
-export function tokenAuthInterceptor(token: string): Interceptor {
+/** Throws UnauthenticatedError unless the authorization header is exactly "Bearer <token>". */
+export function requireToken(
+  token: string,
+): (header: IncomingHttpHeaders, session: Http2Session) => void {
   const expected = digest(`Bearer ${token}`);
-  return (next) => async (request) => {
-    const presented = request.header.get(AUTHORIZATION_HEADER);
-    if (presented === null) {
+  const verified = new WeakMap<Http2Session, string>();
+  return (header, session) => {
+    const presented = header[AUTHORIZATION_HEADER];
+    if (presented !== undefined && verified.get(session) === presented) {
+      return;
+    }
+    if (presented === undefined) {
       throw new UnauthenticatedError({
         id: "api.auth.missing_token",
         message: `The call has no ${AUTHORIZATION_HEADER} header; send "Bearer " followed by the token in ${PluginEnv.apiToken}.`,
@@ -25,6 +33,6 @@ export function tokenAuthInterceptor(token: string): Interceptor {
         message: `The ${AUTHORIZATION_HEADER} header is not "Bearer " followed by this plugin's token; send the token in ${PluginEnv.apiToken}, which changes at every start.`,
       });
     }
-    return next(request);
+    verified.set(session, presented);
   };
 }

@@ -166,6 +166,12 @@ export class HookClient implements HookDispatcher {
           yield frame.value.data;
         }
         if (frame.value.end) {
+          // Read on to the trailers: a stream the plugin has finished then closes by itself,
+          // whereas cancelling it first resets it, and an HTTP/2 server ends the whole session
+          // after about a thousand resets (the "rapid reset" defence).
+          if ((await frames.next()).done !== true) {
+            throw this.protocolError("no frame may follow the one that ends the body");
+          }
           return;
         }
       }

@@ -2,9 +2,9 @@
 // the plugin named in its handshake, shared by the clients of every service the plugin
 // serves. Every call carries the per-start token.
 import { createConnection } from "node:net";
-import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
-import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { type Client, createClient } from "@connectrpc/connect";
 import { AUTHORIZATION_HEADER, GRPCController, Health, PluginHooks } from "@plugwire/protocol";
+import { createLeanGrpcTransport } from "../rpc/grpc/lean-grpc-transport.js";
 
 export interface PluginConnection {
   readonly hooks: Client<typeof PluginHooks>;
@@ -17,22 +17,15 @@ export interface PluginConnection {
 /** Connects lazily: the session opens on the first call. */
 export function connectToPlugin(socketPath: string, token: string): PluginConnection {
   // The authority is only a name: the session runs over the socket createConnection opens.
-  const sessions = new Http2SessionManager("http://plugin", undefined, {
-    createConnection: () => createConnection(socketPath),
-  });
-  const authorize: Interceptor = (next) => (request) => {
-    request.header.set(AUTHORIZATION_HEADER, `Bearer ${token}`);
-    return next(request);
-  };
-  const transport = createGrpcTransport({
+  const transport = createLeanGrpcTransport({
     baseUrl: "http://plugin",
-    sessionManager: sessions,
-    interceptors: [authorize],
+    createConnection: () => createConnection(socketPath),
+    header: { [AUTHORIZATION_HEADER]: `Bearer ${token}` },
   });
   return {
     hooks: createClient(PluginHooks, transport),
     health: createClient(Health, transport),
     controller: createClient(GRPCController, transport),
-    close: () => sessions.abort(),
+    close: () => transport.close(),
   };
 }

@@ -181,6 +181,13 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["getFileInfo", ["f1"], { fileId: "f1" }, { fileInfo }, fileInfo],
   ["kvGet", ["k"], { key: "k" }, { value: bytes }, bytes],
   [
+    "kvGetMany",
+    [["k", "absent"]],
+    { keys: ["k", "absent"] },
+    { values: { k: bytes } },
+    new Map([["k", bytes]]),
+  ],
+  [
     "kvSet",
     ["k", bytes, { expireInSeconds: 60 }],
     { key: "k", value: bytes, expireInSeconds: 60n },

@@ -337,6 +337,16 @@ export class PluginAPIClient {
     return (await this.#rpc.kVGet({ key }, this.#options)).value;
   }
 
+  /**
+   * The values of several keys in one call, by key; keys that are absent or expired are left
+   * out. Cheaper than kvGet in a loop: one round trip whatever the number of keys (at most
+   * 1000).
+   */
+  async kvGetMany(keys: readonly string[]): Promise<Map<string, Uint8Array>> {
+    const { values } = await this.#rpc.kVGetMany({ keys: [...keys] }, this.#options);
+    return new Map(Object.entries(values));
+  }
+
   /** Writes a key. */
   async kvSet(key: string, value: Uint8Array, options: KVSetOptions = {}): Promise<void> {
     const expireInSeconds = BigInt(options.expireInSeconds ?? 0);

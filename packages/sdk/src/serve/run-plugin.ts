@@ -2,17 +2,17 @@
 // started the process, serves the plugin's hooks and go-plugin's services on a Unix socket,
 // prints the handshake as the first line of stdout, and exits on Shutdown or SIGTERM.
 import { writeSync } from "node:fs";
-import * as http2 from "node:http2";
+import type * as http2 from "node:http2";
 import { join } from "node:path";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { formatHandshake } from "@plugwire/protocol";
-import { requireBearerToken } from "../bearer-token.js";
+import { toConnectError, UnauthenticatedError } from "@plugwire/errors";
+import { AUTHORIZATION_HEADER, formatHandshake } from "@plugwire/protocol";
 import { createPluginRoutes } from "../hooks/plugin-routes.js";
 import { jsonLineSink } from "../logger/json-line-sink.js";
 import { loadManifest } from "../plugin/manifest.js";
 import type { PluginClass } from "../plugin/plugin.js";
 import { unixSocketTransport } from "./api-transport.js";
 import { goPluginRoutes } from "./go-plugin-services.js";
+import { createGrpcServer } from "./grpc/grpc-server.js";
 import { notStartedByHostMessage, readPluginEnv, startedByHost } from "./plugin-env.js";
 import { processStdio } from "./stdio-relay.js";
 
@@ -47,10 +47,11 @@ async function serve(pluginClass: PluginClass): Promise<void> {
       `the socket path ${socketPath} is longer than ${maxSocketPathBytes} bytes; the host must pass a shorter PLUGIN_UNIX_SOCKET_DIR`,
     );
   }
-  const api = unixSocketTransport(env.apiTarget);
+  // The token rides on the transport and is checked by the server for every call, rather
+  // than by an interceptor on each service and a header on each call.
+  const api = unixSocketTransport(env.apiTarget, env.token);
   const { routes } = createPluginRoutes(pluginClass, {
     api: api.transport,
-    token: env.token,
     logSink: jsonLineSink(),
     logLevel: env.logLevel,
     manifest: loadManifest(process.cwd(), env.pluginId),
@@ -73,21 +74,13 @@ async function serve(pluginClass: PluginClass): Promise<void> {
     setTimeout(() => process.exit(0), shutdownGraceMs).unref();
   };
 
-  const server = http2.createServer(
-    connectNodeAdapter({
-      grpc: true,
-      connect: false,
-      grpcWeb: false,
-      routes: (router) => {
-        routes(router);
-        goPluginRoutes(router, {
-          interceptors: [requireBearerToken(env.token)],
-          stdio: processStdio,
-          onShutdown: stop,
-        });
-      },
-    }),
-  );
+  const server = createGrpcServer({
+    routes: (router) => {
+      routes(router);
+      goPluginRoutes(router, { interceptors: [], stdio: processStdio, onShutdown: stop });
+    },
+    authorize: requireHostToken(env.token),
+  });
   server.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
@@ -108,4 +101,23 @@ async function serve(pluginClass: PluginClass): Promise<void> {
 
   // Straight to file descriptor 1: process.stdout is redirected to stderr (see stdio-relay.ts).
   writeSync(1, `${formatHandshake(socketPath)}\n`);
+}
+
+/**
+ * Refuses, with Unauthenticated, every call that lacks the host's token. A plain comparison is
+ * enough: the socket sits in a folder only the host's user can open, so nobody can time it.
+ */
+function requireHostToken(token: string): (header: http2.IncomingHttpHeaders) => void {
+  const expected = `Bearer ${token}`;
+  return (header) => {
+    if (header[AUTHORIZATION_HEADER] !== expected) {
+      const where = (header[":path"] ?? "").slice(1).replace("/", ".");
+      throw toConnectError(
+        new UnauthenticatedError({
+          message: `${where}: this plugin answers only the host that started it, and the call did not carry that host's token`,
+          where,
+        }),
+      );
+    }
+  };
 }

@@ -1,0 +1,75 @@
+// Latency of one call at a time, both directions across the process boundary: a plugin's
+// API call to the host, and the host's hook dispatch to a plugin. Each is timed where the
+// call starts, against a raw node:http2 round trip in the same direction.
+import { join } from "node:path";
+import { create, toBinary } from "@bufbuild/protobuf";
+import { MessageHasBeenPostedRequestSchema } from "@plugwire/protocol";
+import { type BenchHost, benchPluginId } from "../bench-host.js";
+import { startRawH2Process } from "../child.js";
+import { type LatencyPair, type LatencyPlan, latencyPair } from "../measure.js";
+import { RawH2Client, startRawH2Server } from "../raw-h2.js";
+import { latency } from "../stats.js";
+import { latencyRows, type Row } from "../table.js";
+
+const plan: LatencyPlan = { warmup: 1_000, rounds: 10, perRound: 500, capMs: 30_000 };
+
+/** GetServerVersion from the plugin against raw round trips from the plugin to this process. */
+export async function apiCallLatency(bench: BenchHost, dir: string): Promise<Row[]> {
+  const rawSocket = join(dir, "raw-api.sock");
+  const raw = await startRawH2Server(rawSocket);
+  try {
+    const pair = await bench.call<LatencyPair>("/api-latency", { rawSocket, ...plan });
+    return latencyRows(
+      "plugin → host API call (GetServerVersion)",
+      latency(pair.subject),
+      latency(pair.baseline),
+      1.3,
+      2,
+    );
+  } finally {
+    await raw.close();
+  }
+}
+
+/** MessageHasBeenPosted to the plugin against raw round trips to another process. */
+export async function hookDispatchLatency(bench: BenchHost, dir: string): Promise<Row[]> {
+  const rawSocket = join(dir, "raw-hook.sock");
+  const server = await startRawH2Process(rawSocket);
+  const raw = await RawH2Client.connect(rawSocket);
+  try {
+    const plugin = bench.host.get(benchPluginId);
+    if (plugin === undefined) {
+      throw new Error("the bench plugin is not loaded");
+    }
+    const request = {
+      post: {
+        id: "p0000000000000000000000000",
+        channelId: "c0000000000000000000000000",
+        userId: "u0000000000000000000000000",
+        message: "Hello, world!",
+        createAt: BigInt(Date.now()),
+      },
+      context: { requestId: "r0000000000000000000000000", userAgent: "bench" },
+    };
+    // The raw baseline carries as many bytes as the hook's request does.
+    const body = toBinary(
+      MessageHasBeenPostedRequestSchema,
+      create(MessageHasBeenPostedRequestSchema, request),
+    );
+    const pair = await latencyPair(
+      () => plugin.callHook("MessageHasBeenPosted", request),
+      () => raw.roundTrip(body),
+      plan,
+    );
+    return latencyRows(
+      "host → plugin hook dispatch (MessageHasBeenPosted)",
+      latency(pair.subject),
+      latency(pair.baseline),
+      1.3,
+      2,
+    );
+  } finally {
+    raw.close();
+    await server.stop();
+  }
+}

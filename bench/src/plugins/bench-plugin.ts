@@ -1,0 +1,149 @@
+// The plugin every figure runs against: a real plugin process built with the SDK. The host
+// reaches it through hooks; the suite drives its API-call loops through ServeHTTP, so the
+// timing happens where the calls start, inside the plugin process.
+import { allow, definePlugin, type Plugin, runPlugin } from "@plugwire/sdk";
+import { callRate, type LatencyPlan, latencyPair } from "../measure.js";
+import { RawH2Client } from "../raw-h2.js";
+import { nowUs } from "../stats.js";
+
+/** POST /api-latency: tiny API calls against raw round trips to `rawSocket`. */
+export interface ApiLatencyRequest extends LatencyPlan {
+  rawSocket: string;
+}
+
+/** POST /api-rate: API calls per second against raw round trips, `inFlight` at a time. */
+export interface ApiRateRequest {
+  rawSocket: string;
+  inFlight: number;
+  /** Length of each of the rounds; they alternate API, raw, API, raw. */
+  roundMs: number;
+  rounds: number;
+}
+
+/** POST /kv-many: `keys` keys read by one KVGetMany against a loop of KVGet. */
+export interface KvManyRequest {
+  keys: number;
+  rounds: number;
+}
+
+/** What the raw baseline sends: as big as a tiny gRPC request (a 5-byte envelope and a field). */
+const rawRequest = new Uint8Array(16);
+const chunkBytes = 64 * 1024;
+
+async function apiLatency(plugin: Plugin, request: ApiLatencyRequest): Promise<unknown> {
+  const raw = await RawH2Client.connect(request.rawSocket);
+  try {
+    return await latencyPair(
+      () => plugin.api.getServerVersion(),
+      () => raw.roundTrip(rawRequest),
+      request,
+    );
+  } finally {
+    raw.close();
+  }
+}
+
+async function apiRate(plugin: Plugin, request: ApiRateRequest): Promise<unknown> {
+  const raw = await RawH2Client.connect(request.rawSocket);
+  const subject: number[] = [];
+  const baseline: number[] = [];
+  try {
+    // Warm both paths up before the first timed round.
+    await callRate(() => plugin.api.getServerVersion(), request.inFlight, 200);
+    await callRate(() => raw.roundTrip(rawRequest), request.inFlight, 200);
+    for (let round = 0; round < request.rounds; round++) {
+      subject.push(
+        await callRate(() => plugin.api.getServerVersion(), request.inFlight, request.roundMs),
+      );
+      baseline.push(
+        await callRate(() => raw.roundTrip(rawRequest), request.inFlight, request.roundMs),
+      );
+    }
+    return { subject, baseline };
+  } finally {
+    raw.close();
+  }
+}
+
+/** Per-key microseconds of KVGetMany and of a KVGet loop over the same keys, each round. */
+async function kvMany(plugin: Plugin, request: KvManyRequest): Promise<unknown> {
+  const keys = Array.from({ length: request.keys }, (_, i) => `bench-key-${i}`);
+  const value = new Uint8Array(64);
+  for (const key of keys) {
+    await plugin.api.kvSet(key, value);
+  }
+  const many: number[] = [];
+  const loop: number[] = [];
+  for (let round = 0; round < request.rounds; round++) {
+    let start = nowUs();
+    const values = await plugin.api.kvGetMany(keys);
+    many.push((nowUs() - start) / keys.length);
+    if (values.size !== keys.length) {
+      throw new Error(`KVGetMany found ${values.size} of ${keys.length} keys`);
+    }
+    start = nowUs();
+    for (const key of keys) {
+      await plugin.api.kvGet(key);
+    }
+    loop.push((nowUs() - start) / keys.length);
+  }
+  await plugin.api.kvDeleteAll();
+  return { subject: many, baseline: loop };
+}
+
+async function bodyBytes(request: Request): Promise<number> {
+  let bytes = 0;
+  if (request.body !== null) {
+    for await (const chunk of request.body) {
+      bytes += chunk.byteLength;
+    }
+  }
+  return bytes;
+}
+
+function download(bytes: number): Response {
+  let left = bytes;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (left <= 0) {
+        controller.close();
+        return;
+      }
+      const size = Math.min(chunkBytes, left);
+      left -= size;
+      controller.enqueue(new Uint8Array(size));
+    },
+  });
+  return new Response(body, { headers: { "content-type": "application/octet-stream" } });
+}
+
+runPlugin(
+  definePlugin({
+    MessageWillBePosted() {
+      return allow();
+    },
+    MessageHasBeenPosted() {},
+    async ServeHTTP(_ctx, request) {
+      const url = new URL(request.url);
+      switch (`${request.method} ${url.pathname}`) {
+        case "GET /json":
+          return Response.json({ message: "Hello from Plugwire!", ok: true });
+        case "POST /upload":
+          return Response.json({ bytes: await bodyBytes(request) });
+        case "GET /download":
+          return download(Number(url.searchParams.get("bytes")));
+        case "POST /api-latency":
+          return Response.json(await apiLatency(this, (await request.json()) as ApiLatencyRequest));
+        case "POST /kv-many":
+          return Response.json(await kvMany(this, (await request.json()) as KvManyRequest));
+        case "POST /api-rate":
+          return Response.json(await apiRate(this, (await request.json()) as ApiRateRequest));
+        default:
+          return Response.json(
+            { error: `no route ${request.method} ${url.pathname}` },
+            { status: 404 },
+          );
+      }
+    },
+  }),
+);

@@ -1,0 +1,145 @@
+// The one HTTP/2 session of a client: opened on first use, shared by unary calls (which take
+// their streams directly) and by Connect's streaming calls (through the session-manager
+// interface Connect's HTTP client asks for), replaced once it closes or the server sends
+// GOAWAY. While no call is in flight it does not keep the process alive.
+import * as http2 from "node:http2";
+import type { Duplex } from "node:stream";
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { NodeHttpClientOptions } from "@connectrpc/connect-node";
+import { nodeError } from "./h2-errors.js";
+import { connectionWindowBytes, sessionSettings } from "./session-settings.js";
+
+/** What Connect's HTTP/2 client asks of a session manager (the type is not exported). */
+type ConnectSessionManager = ReturnType<
+  NonNullable<Extract<NodeHttpClientOptions, { httpVersion: "2" }>["sessionProvider"]>
+>;
+
+export class ClientSession implements ConnectSessionManager {
+  private session: http2.ClientHttp2Session | undefined;
+  private opening: Promise<http2.ClientHttp2Session> | undefined;
+  private closed = false;
+  /** Open streams of the current session; the session is referenced while there are any. */
+  private streams = 0;
+
+  /**
+   * @param authority the origin, e.g. "http://localhost"; it fills :authority only.
+   * @param createConnection opens the socket, e.g. to a Unix socket path.
+   */
+  constructor(
+    readonly authority: string,
+    private readonly createConnection: () => Duplex,
+  ) {}
+
+  /** A new stream on the open session; undefined while there is none. */
+  tryOpen(
+    headers: http2.OutgoingHttpHeaders,
+    options?: http2.ClientSessionRequestOptions,
+  ): http2.ClientHttp2Stream | undefined {
+    const session = this.session;
+    if (session === undefined || session.closed || session.destroyed) {
+      return undefined;
+    }
+    try {
+      return this.track(session, session.request(headers, options));
+    } catch (reason) {
+      // A GOAWAY not yet seen as an event: the session takes no new streams.
+      if (!session.closed && !session.destroyed) {
+        throw nodeError(reason);
+      }
+      this.forget(session);
+      return undefined;
+    }
+  }
+
+  /** A new stream, on a new session if need be. */
+  async open(
+    headers: http2.OutgoingHttpHeaders,
+    options?: http2.ClientSessionRequestOptions,
+  ): Promise<http2.ClientHttp2Stream> {
+    const stream = this.tryOpen(headers, options);
+    if (stream !== undefined) {
+      return stream;
+    }
+    const session = await this.connect();
+    return this.track(session, session.request(headers, options));
+  }
+
+  /** A new stream, as Connect's HTTP/2 client asks for one. */
+  async request(
+    method: string,
+    path: string,
+    headers: http2.OutgoingHttpHeaders,
+    options: Omit<http2.ClientSessionRequestOptions, "signal">,
+  ): Promise<http2.ClientHttp2Stream> {
+    return this.open({ ...headers, ":method": method, ":path": path }, options);
+  }
+
+  /** Part of Connect's interface, for keep-alive pings, which a local socket does without. */
+  notifyResponseByteRead(): void {}
+
+  /** Closes the session, failing the calls in flight. */
+  close(): void {
+    this.closed = true;
+    this.session?.destroy(undefined, http2.constants.NGHTTP2_CANCEL);
+    this.session = undefined;
+  }
+
+  private track(
+    session: http2.ClientHttp2Session,
+    stream: http2.ClientHttp2Stream,
+  ): http2.ClientHttp2Stream {
+    if (session === this.session && this.streams++ === 0) {
+      session.ref();
+    }
+    stream.once("close", this.released);
+    return stream;
+  }
+
+  /** Listens for the close of every stream (`this` is the stream). */
+  private readonly released = (() => {
+    const owner = this;
+    return function released(this: http2.ClientHttp2Stream): void {
+      if (this.session === owner.session && --owner.streams === 0) {
+        owner.session?.unref();
+      }
+    };
+  })();
+
+  private forget(session: http2.ClientHttp2Session): void {
+    if (this.session === session) {
+      this.session = undefined;
+      this.streams = 0;
+    }
+  }
+
+  private connect(): Promise<http2.ClientHttp2Session> {
+    if (this.closed) {
+      return Promise.reject(new ConnectError("the connection is closed", Code.Canceled));
+    }
+    this.opening ??= new Promise<http2.ClientHttp2Session>((resolve, reject) => {
+      const session = http2.connect(this.authority, {
+        createConnection: this.createConnection,
+        settings: sessionSettings,
+      });
+      session.once("connect", () => {
+        this.opening = undefined;
+        session.setLocalWindowSize(connectionWindowBytes);
+        session.unref();
+        this.session = session;
+        this.streams = 0;
+        resolve(session);
+      });
+      session.on("error", (error) => {
+        this.forget(session);
+        if (this.opening !== undefined) {
+          this.opening = undefined;
+          reject(nodeError(error));
+        }
+      });
+      // After GOAWAY the session finishes its streams, but new ones need a new session.
+      session.once("goaway", () => this.forget(session));
+      session.once("close", () => this.forget(session));
+    });
+    return this.opening;
+  }
+}

@@ -1,0 +1,357 @@
+// A gRPC Transport for Connect's clients that makes unary calls the short way: the request
+// goes out as one frame, and the answer is read whole and decoded once, without interceptors,
+// async iterables or Headers objects on the way. Streaming calls go to Connect's own gRPC
+// transport. Both use one HTTP/2 session (client-session.ts) and read a call's options as
+// Connect does: a timeout of 0 or less means none, an abort rejects with Canceled. Neither
+// compresses: the other end is on the same machine.
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
+import * as http2 from "node:http2";
+import type { Duplex } from "node:stream";
+import type {
+  DescMessage,
+  DescMethodUnary,
+  MessageInitShape,
+  MessageShape,
+} from "@bufbuild/protobuf";
+import {
+  Code,
+  ConnectError,
+  type Interceptor,
+  type Transport,
+  type UnaryResponse,
+} from "@connectrpc/connect";
+import { getAbortSignalReason, validateReadWriteMaxBytes } from "@connectrpc/connect/protocol";
+import {
+  createTransport,
+  validateResponseWithCompression,
+  validateTrailer,
+} from "@connectrpc/connect/protocol-grpc";
+import { createNodeHttpClient } from "@connectrpc/connect-node";
+import { ClientSession } from "./client-session.js";
+import { nodeError, resetError } from "./h2-errors.js";
+import { decodeMessage, encodeMessage } from "./message-codec.js";
+import { frameMessage, singleMessage } from "./message-frame.js";
+import { webHeaders } from "./node-headers.js";
+
+export interface LeanGrpcTransportOptions {
+  /** The server's origin, e.g. "http://localhost"; it fills the :authority header only. */
+  baseUrl: string;
+  /** Opens a connection to the server, e.g. to a Unix socket. */
+  createConnection: () => Duplex;
+  /** Headers every call carries, before those of the call, e.g. the bearer token. */
+  header?: Readonly<Record<string, string>>;
+  /** Largest response message read, in bytes; 4 GiB unless set, as with Connect. */
+  readMaxBytes?: number;
+}
+
+const contentType = "application/grpc+proto";
+
+/** What a call's `headers` option may be (the DOM's HeadersInit). */
+type HeaderInit = ConstructorParameters<typeof Headers>[0];
+
+/** Response headers: Node gives the status as a number. */
+type ResponseHeaders = http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader;
+
+/** A Transport, and the way to close its connections. */
+export interface LeanGrpcTransport extends Transport {
+  /** Closes the session, failing the calls in flight. */
+  close(): void;
+}
+
+/** A Transport whose unary calls skip Connect's pipeline; see the top of this file. */
+export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): LeanGrpcTransport {
+  const { baseUrl, createConnection } = options;
+  const session = new ClientSession(baseUrl, createConnection);
+  const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
+  const fixedHeader: OutgoingHttpHeaders = { "content-type": contentType, te: "trailers" };
+  addHeaders(fixedHeader, options.header ?? {});
+  const addFixedHeader: Interceptor = (next) => (request) => {
+    for (const [name, value] of Object.entries(options.header ?? {})) {
+      request.header.set(name, value);
+    }
+    return next(request);
+  };
+  const streaming = createTransport({
+    httpClient: createNodeHttpClient({ httpVersion: "2", sessionProvider: () => session }),
+    baseUrl,
+    useBinaryFormat: true,
+    interceptors: options.header === undefined ? [] : [addFixedHeader],
+    acceptCompression: [],
+    sendCompression: null,
+    ...validateReadWriteMaxBytes(readMaxBytes, undefined, undefined),
+  });
+  const paths = new WeakMap<object, string>();
+  const pathOf = (method: DescMethodUnary) => {
+    let path = paths.get(method);
+    if (path === undefined) {
+      path = `/${method.parent.typeName}/${method.name}`;
+      paths.set(method, path);
+    }
+    return path;
+  };
+
+  async function unary<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    header: HeaderInit | undefined,
+    input: MessageInitShape<I>,
+  ): Promise<UnaryResponse<I, O>> {
+    if (signal?.aborted) {
+      throw ConnectError.from(getAbortSignalReason(signal), Code.Canceled);
+    }
+    const frame = frameMessage(encodeMessage(method.input, input));
+    const headers: OutgoingHttpHeaders = { ...fixedHeader };
+    if (header !== undefined) {
+      addHeaders(headers, header);
+    }
+    const deadline = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : undefined;
+    if (deadline !== undefined) {
+      headers["grpc-timeout"] = `${deadline}m`;
+    }
+    headers[":method"] = "POST";
+    headers[":path"] = pathOf(method);
+    const call = new UnaryCall(method, readMaxBytes, signal, deadline);
+    try {
+      call.start(session.tryOpen(headers) ?? (await session.open(headers)), frame);
+    } catch (reason) {
+      call.fail(nodeError(reason));
+    }
+    return call.result;
+  }
+
+  return {
+    unary,
+    stream: (method, signal, timeoutMs, header, input, contextValues) =>
+      streaming.stream(method, signal, timeoutMs, header, input, contextValues),
+    close: () => session.close(),
+  };
+}
+
+/** A stream carrying a unary call: its listeners, shared by all calls, find the call here. */
+interface CallStream extends http2.ClientHttp2Stream {
+  [callKey]?: UnaryCall<DescMessage, DescMessage>;
+}
+const callKey = Symbol("unary call");
+
+function onResponse(this: CallStream, headers: ResponseHeaders): void {
+  this[callKey]?.receiveHeader(headers);
+}
+function onData(this: CallStream, chunk: Buffer): void {
+  this[callKey]?.receiveData(chunk);
+}
+function onTrailers(this: CallStream, trailers: IncomingHttpHeaders): void {
+  this[callKey]?.receiveTrailer(trailers);
+}
+function onError(this: CallStream, error: Error): void {
+  this[callKey]?.fail(nodeError(error));
+}
+// Trailers come before the end of the body: a call that has them is answered, and need not
+// wait for the stream to close. Without them, the close tells how the stream ended.
+function onEnd(this: CallStream): void {
+  this[callKey]?.finish(http2.constants.NGHTTP2_NO_ERROR, true);
+}
+function onClose(this: CallStream): void {
+  this[callKey]?.finish(this.rstCode, false);
+}
+
+/** One unary call in flight: settles once, on the answer, a failure, the deadline or an abort. */
+class UnaryCall<I extends DescMessage, O extends DescMessage> {
+  readonly result: Promise<UnaryResponse<I, O>>;
+  private resolve!: (response: UnaryResponse<I, O>) => void;
+  private reject!: (error: ConnectError) => void;
+  private settled = false;
+  private stream: http2.ClientHttp2Stream | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private onAbort: (() => void) | undefined;
+  private responseHeader: ResponseHeaders | undefined;
+  private trailer: IncomingHttpHeaders | undefined;
+  private readonly chunks: Buffer[] = [];
+
+  constructor(
+    private readonly method: DescMethodUnary<I, O>,
+    private readonly readMaxBytes: number,
+    private readonly signal: AbortSignal | undefined,
+    deadline: number | undefined,
+  ) {
+    this.result = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    if (deadline !== undefined) {
+      this.timer = setTimeout(
+        () => this.fail(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+        deadline,
+      );
+    }
+    if (signal !== undefined) {
+      this.onAbort = () =>
+        this.fail(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
+      signal.addEventListener("abort", this.onAbort);
+    }
+  }
+
+  start(stream: CallStream, frame: Uint8Array): void {
+    if (this.settled) {
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      return;
+    }
+    this.stream = stream;
+    stream[callKey] = this as unknown as UnaryCall<DescMessage, DescMessage>;
+    stream.on("response", onResponse);
+    stream.on("data", onData);
+    stream.on("trailers", onTrailers);
+    stream.on("error", onError);
+    stream.on("end", onEnd);
+    stream.on("close", onClose);
+    stream.end(frame);
+  }
+
+  receiveHeader(headers: ResponseHeaders): void {
+    this.responseHeader = headers;
+  }
+
+  receiveData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  receiveTrailer(trailers: IncomingHttpHeaders): void {
+    this.trailer = trailers;
+  }
+
+  fail(error: ConnectError): void {
+    if (this.settled) {
+      return;
+    }
+    this.settle();
+    if (this.stream !== undefined && !this.stream.closed) {
+      this.stream.close(
+        error.code === Code.Canceled
+          ? http2.constants.NGHTTP2_CANCEL
+          : http2.constants.NGHTTP2_INTERNAL_ERROR,
+      );
+    }
+    this.reject(error);
+  }
+
+  private settle(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (this.onAbort !== undefined) {
+      this.signal?.removeEventListener("abort", this.onAbort);
+    }
+  }
+
+  /** Settles on the answer, once the body has ended with trailers or the stream has closed. */
+  finish(rstCode: number, bodyEnded: boolean): void {
+    if (this.settled || (bodyEnded && this.trailer === undefined)) {
+      return;
+    }
+    const header = this.responseHeader;
+    if (header === undefined) {
+      this.fail(
+        resetError(rstCode) ??
+          new ConnectError("the stream closed before a response arrived", Code.Unavailable),
+      );
+      return;
+    }
+    let message: MessageShape<O>;
+    try {
+      message = this.readAnswer(header);
+    } catch (reason) {
+      this.fail(reason instanceof ConnectError ? reason : ConnectError.from(reason));
+      return;
+    }
+    this.settle();
+    this.resolve(new UnaryResult(this.method, message, header, this.trailer ?? {}));
+  }
+
+  /** The answer of a successful call; otherwise throws the error Connect's transport would. */
+  private readAnswer(header: ResponseHeaders): MessageShape<O> {
+    const trailer = this.trailer;
+    const ok =
+      header[":status"] === 200 &&
+      header["content-type"] === contentType &&
+      header["grpc-encoding"] === undefined &&
+      header["grpc-status"] === undefined &&
+      trailer?.["grpc-status"] === "0";
+    if (ok) {
+      const bytes = singleMessage(this.chunks, this.readMaxBytes, "output");
+      if (bytes === undefined) {
+        throw new ConnectError(
+          "protocol error: missing output message for unary method",
+          Code.Unimplemented,
+        );
+      }
+      return decodeMessage(this.method.output, bytes);
+    }
+    // Anything unusual, errors included, takes Connect's own checks in Connect's order.
+    const headers = webHeaders(header);
+    const trailers = webHeaders(trailer ?? {});
+    const { headerError } = validateResponseWithCompression([], Number(header[":status"]), headers);
+    const bytes = singleMessage(this.chunks, this.readMaxBytes, "output");
+    const message = bytes === undefined ? undefined : decodeMessage(this.method.output, bytes);
+    validateTrailer(trailers, headers);
+    if (message === undefined) {
+      throw (
+        headerError ??
+        new ConnectError(
+          "protocol error: missing output message for unary method",
+          trailers.has("grpc-status") ? Code.Unimplemented : Code.Unknown,
+        )
+      );
+    }
+    if (headerError !== undefined) {
+      throw new ConnectError(
+        "protocol error: received output message for unary method with error status",
+        Code.Unknown,
+      );
+    }
+    return message;
+  }
+}
+
+/** A successful unary response; its headers become Headers objects only when read. */
+class UnaryResult<I extends DescMessage, O extends DescMessage> implements UnaryResponse<I, O> {
+  readonly stream = false;
+  readonly service;
+  private headerObject: Headers | undefined;
+  private trailerObject: Headers | undefined;
+
+  constructor(
+    readonly method: DescMethodUnary<I, O>,
+    readonly message: MessageShape<O>,
+    private readonly rawHeader: IncomingHttpHeaders,
+    private readonly rawTrailer: IncomingHttpHeaders,
+  ) {
+    this.service = method.parent;
+  }
+
+  get header(): Headers {
+    this.headerObject ??= webHeaders(this.rawHeader);
+    return this.headerObject;
+  }
+
+  get trailer(): Headers {
+    this.trailerObject ??= webHeaders(this.rawTrailer);
+    return this.trailerObject;
+  }
+}
+
+/** Adds a call's own headers, lower-cased as HTTP/2 requires. */
+function addHeaders(target: OutgoingHttpHeaders, header: NonNullable<HeaderInit>): void {
+  const add = (value: string, name: string) => {
+    target[name.toLowerCase()] = value;
+  };
+  if (header instanceof Headers) {
+    header.forEach(add);
+  } else if (Array.isArray(header)) {
+    for (const [name, value] of header) {
+      add(value, name);
+    }
+  } else {
+    for (const [name, value] of Object.entries(header as Record<string, string>)) {
+      add(value, name);
+    }
+  }
+}

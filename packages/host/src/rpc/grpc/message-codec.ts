@@ -1,0 +1,57 @@
+// Protobuf encoding of the messages a unary call carries, with the errors Connect raises for
+// messages that do not encode or decode. An empty init object (most hook answers) encodes to
+// no bytes without going through protobuf's reflection.
+import {
+  create,
+  type DescMessage,
+  fromBinary,
+  isMessage,
+  type MessageInitShape,
+  type MessageShape,
+  toBinary,
+} from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
+
+const noBytes = new Uint8Array(0);
+
+/** The binary form of a message, or of the init shape of one. */
+export function encodeMessage<D extends DescMessage>(
+  desc: D,
+  message: MessageShape<D> | MessageInitShape<D>,
+): Uint8Array {
+  try {
+    if (isMessage(message, desc)) {
+      return toBinary(desc, message);
+    }
+    // An init object without fields sets nothing, and a message with nothing set is empty.
+    if (isEmptyInit(message)) {
+      return noBytes;
+    }
+    return toBinary(desc, create(desc, message));
+  } catch (reason) {
+    const text = reason instanceof Error ? reason.message : String(reason);
+    throw new ConnectError(`serialize binary: ${text}`, Code.Internal);
+  }
+}
+
+/** The message `bytes` encode. */
+export function decodeMessage<D extends DescMessage>(desc: D, bytes: Uint8Array): MessageShape<D> {
+  try {
+    return fromBinary(desc, bytes);
+  } catch (reason) {
+    const text = reason instanceof Error ? reason.message : String(reason);
+    throw new ConnectError(`parse binary: ${text}`, Code.Internal);
+  }
+}
+
+function isEmptyInit(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) {
+    return false;
+  }
+  for (const key in value) {
+    if ((value as Record<string, unknown>)[key] !== undefined) {
+      return false;
+    }
+  }
+  return true;
+}

@@ -1,0 +1,389 @@
+// The lean gRPC client and server behave as Connect's own: every scenario runs with each
+// client (Connect's gRPC transport, the lean one) against each server (Connect's adapter, the
+// lean one), and all four pairs must see the same outcome, errors and their details included.
+import { mkdtempSync, rmSync } from "node:fs";
+import * as http2 from "node:http2";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { create } from "@bufbuild/protobuf";
+import {
+  Code,
+  ConnectError,
+  type ConnectRouter,
+  createClient,
+  type Transport,
+} from "@connectrpc/connect";
+import {
+  connectNodeAdapter,
+  createGrpcTransport,
+  Http2SessionManager,
+} from "@connectrpc/connect-node";
+import { ErrorDetailSchema, FileInfoSchema, PluginAPI, PluginHooks } from "@plugwire/protocol";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGrpcServer } from "./grpc-server.js";
+import { createLeanGrpcTransport, type LeanGrpcTransport } from "./lean-grpc-transport.js";
+
+/** What each server's methods saw, by server. */
+const seen = { connect: [] as string[], lean: [] as string[] };
+
+function routes(server: keyof typeof seen) {
+  const notFound = new ConnectError("no user u9", Code.NotFound, undefined, [
+    { desc: ErrorDetailSchema, value: { id: "store.user.not_found", statusCode: 404 } },
+  ]);
+  return (router: ConnectRouter) => {
+    router.service(PluginAPI, {
+      getServerVersion(_request, context) {
+        context.responseHeader.set("x-echoed", context.requestHeader.get("x-echo") ?? "");
+        context.responseTrailer.set("x-trailer", "t");
+        return { version: `9.5.0 ${context.requestHeader.get("authorization") ?? ""}` };
+      },
+      getUser(request) {
+        if (request.userId === "u9") {
+          throw notFound;
+        }
+        return { user: { id: request.userId, username: "alice" } };
+      },
+      getTeam() {
+        throw new Error("a bug in the method");
+      },
+      async getChannel(_request, context) {
+        // Waits for the end of the call: the server's deadline, or the client giving up.
+        const reason = await new Promise((resolve) =>
+          context.signal.addEventListener("abort", () => resolve(context.signal.reason)),
+        );
+        seen[server].push("getChannel aborted");
+        throw reason;
+      },
+      kVGet(request) {
+        return { value: new TextEncoder().encode(request.key) };
+      },
+      getPost(_request, context) {
+        // The signal aborts once the call is complete, as Connect's does.
+        context.signal.addEventListener("abort", () =>
+          seen[server].push("getPost: signal aborted"),
+        );
+        return {};
+      },
+      async *getFile(request) {
+        for (let i = 0; i < 3; i++) {
+          yield { frame: { case: "data", value: new Uint8Array([i]) } };
+        }
+        if (request.fileId === "broken") {
+          throw new ConnectError("broken file", Code.DataLoss);
+        }
+      },
+      async uploadFile(requests) {
+        let frames = 0;
+        for await (const _frame of requests) {
+          frames++;
+        }
+        return { fileInfo: create(FileInfoSchema, { name: `${frames} frames` }) };
+      },
+    });
+    router.service(PluginHooks, {
+      async *serveHTTP(requests) {
+        for await (const request of requests) {
+          yield {
+            frame: {
+              case: "body",
+              value: { data: new Uint8Array([request.frame.case === "head" ? 1 : 2]) },
+            },
+          };
+        }
+      },
+    });
+  };
+}
+
+let dir: string;
+const servers: http2.Http2Server[] = [];
+const transports: LeanGrpcTransport[] = [];
+const sessions: Http2SessionManager[] = [];
+const pairs: { name: string; transport: Transport }[] = [];
+
+async function listen(server: http2.Http2Server, socketPath: string): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  return socketPath;
+}
+
+beforeAll(async () => {
+  // Short on purpose: a Unix socket path may have at most 107 bytes.
+  dir = mkdtempSync(join(tmpdir(), "pw-"));
+  const readMaxBytes = 1024;
+  const sockets = {
+    connect: await listen(
+      http2.createServer(
+        connectNodeAdapter({
+          routes: routes("connect"),
+          grpc: true,
+          connect: false,
+          grpcWeb: false,
+          readMaxBytes,
+        }),
+      ),
+      join(dir, "connect.sock"),
+    ),
+    lean: await listen(
+      createGrpcServer({ routes: routes("lean"), readMaxBytes }),
+      join(dir, "lean.sock"),
+    ),
+  };
+  for (const [server, socketPath] of Object.entries(sockets)) {
+    const sessionManager = new Http2SessionManager("http://localhost", undefined, {
+      createConnection: () => connect(socketPath),
+    });
+    sessions.push(sessionManager);
+    pairs.push({
+      name: `Connect's client, ${server} server`,
+      transport: createGrpcTransport({ baseUrl: "http://localhost", sessionManager }),
+    });
+    const lean = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(socketPath),
+      header: { authorization: "Bearer fixed" },
+    });
+    transports.push(lean);
+    pairs.push({ name: `lean client, ${server} server`, transport: lean });
+  }
+});
+
+afterAll(async () => {
+  for (const transport of transports) transport.close();
+  for (const session of sessions) session.abort();
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A call's outcome as data: its value, or its error's code, message and plugwire detail. */
+async function outcome(call: Promise<unknown>): Promise<unknown> {
+  try {
+    return { value: await call };
+  } catch (reason) {
+    const error = ConnectError.from(reason);
+    const [detail] = error.findDetails(ErrorDetailSchema);
+    return { code: Code[error.code], message: error.rawMessage, detail: detail?.id };
+  }
+}
+
+/** The outcome of `scenario` for each client–server pair; all must be equal. */
+async function sameEverywhere(
+  scenario: (transport: Transport) => Promise<unknown>,
+): Promise<unknown> {
+  const outcomes = await Promise.all(pairs.map(({ transport }) => outcome(scenario(transport))));
+  const [first] = outcomes;
+  outcomes.forEach((each, i) => expect(each, pairs[i]?.name).toEqual(first));
+  return first;
+}
+
+const api = (transport: Transport) => createClient(PluginAPI, transport);
+
+describe("a unary call on the lean path", () => {
+  it("answers as Connect does", async () => {
+    expect(await sameEverywhere((t) => api(t).getUser({ userId: "u1" }))).toMatchObject({
+      value: { user: { id: "u1", username: "alice" } },
+    });
+  });
+
+  it("sends the transport's fixed headers and the call's own, and returns response headers and trailers", async () => {
+    for (const { transport, name } of pairs) {
+      const headers: Record<string, string> = {};
+      const { version } = await api(transport).getServerVersion(
+        {},
+        {
+          headers: { "X-Echo": "hi" },
+          onHeader: (header) => {
+            headers.echoed = header.get("x-echoed") ?? "";
+          },
+          onTrailer: (trailer) => {
+            headers.trailer = trailer.get("x-trailer") ?? "";
+          },
+        },
+      );
+      expect(headers, name).toEqual({ echoed: "hi", trailer: "t" });
+      expect(version, name).toBe(name.startsWith("lean") ? "9.5.0 Bearer fixed" : "9.5.0 ");
+    }
+  });
+
+  it("carries an error's code, message and details", async () => {
+    expect(await sameEverywhere((t) => api(t).getUser({ userId: "u9" }))).toEqual({
+      code: "NotFound",
+      message: "no user u9",
+      detail: "store.user.not_found",
+    });
+  });
+
+  it("turns any other error into Internal, without its message", async () => {
+    expect(await sameEverywhere((t) => api(t).getTeam({}))).toEqual({
+      code: "Internal",
+      message: "internal error",
+      detail: undefined,
+    });
+  });
+
+  it("refuses a request larger than readMaxBytes with ResourceExhausted", async () => {
+    const key = "k".repeat(2000);
+    expect(await sameEverywhere((t) => api(t).kVGet({ key }))).toMatchObject({
+      code: "ResourceExhausted",
+    });
+    expect(await sameEverywhere((t) => api(t).kVGet({ key: "small" }))).toMatchObject({
+      value: { value: new TextEncoder().encode("small") },
+    });
+  });
+
+  it("fails with DeadlineExceeded past the timeout, and aborts the method's signal", async () => {
+    expect(await sameEverywhere((t) => api(t).getChannel({}, { timeoutMs: 100 }))).toEqual({
+      code: "DeadlineExceeded",
+      message: "the operation timed out",
+      detail: undefined,
+    });
+    for (const server of ["connect", "lean"] as const) {
+      await expect.poll(() => seen[server]).toEqual(["getChannel aborted", "getChannel aborted"]);
+    }
+  });
+
+  it("fails with Canceled when the call's signal aborts", async () => {
+    expect(
+      await sameEverywhere((t) => api(t).getChannel({}, { signal: AbortSignal.timeout(50) })),
+    ).toMatchObject({ code: "Canceled" });
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(
+      await sameEverywhere((t) => api(t).getUser({}, { signal: aborted.signal })),
+    ).toMatchObject({ code: "Canceled" });
+  });
+
+  it("aborts the method's signal once the call is complete", async () => {
+    await sameEverywhere((t) => api(t).getPost({}));
+    for (const server of ["connect", "lean"] as const) {
+      await expect
+        .poll(() => seen[server].filter((line) => line.startsWith("getPost")))
+        .toEqual(["getPost: signal aborted", "getPost: signal aborted"]);
+    }
+  });
+
+  it("answers a method no route serves with Unimplemented", async () => {
+    const outcomeOf = await sameEverywhere((t) => createClient(PluginHooks, t).implemented({}));
+    expect(outcomeOf).toMatchObject({ code: "Unimplemented" });
+  });
+
+  it("fails with Unavailable when nothing listens on the socket", async () => {
+    const transport = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(join(dir, "nobody.sock")),
+    });
+    try {
+      expect(await outcome(api(transport).getUser({}))).toMatchObject({ code: "Unavailable" });
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+describe("streaming calls", () => {
+  const collect = async <T>(stream: AsyncIterable<T>) => {
+    const items: T[] = [];
+    for await (const item of stream) items.push(item);
+    return items.length;
+  };
+
+  it("stream from the server, errors included", async () => {
+    expect(await sameEverywhere((t) => collect(api(t).getFile({ fileId: "f" })))).toEqual({
+      value: 3,
+    });
+    expect(await sameEverywhere((t) => collect(api(t).getFile({ fileId: "broken" })))).toEqual({
+      code: "DataLoss",
+      message: "broken file",
+      detail: undefined,
+    });
+  });
+
+  it("stream to the server", async () => {
+    async function* frames() {
+      yield { frame: { case: "head" as const, value: { name: "a" } } };
+      yield { frame: { case: "data" as const, value: new Uint8Array(10) } };
+    }
+    expect(
+      await sameEverywhere(async (t) => (await api(t).uploadFile(frames())).fileInfo?.name),
+    ).toEqual({ value: "2 frames" });
+  });
+
+  it("stream both ways", async () => {
+    async function* frames() {
+      yield { frame: { case: "head" as const, value: { method: "GET", url: "/" } } };
+      yield { frame: { case: "body" as const, value: { end: true } } };
+    }
+    expect(
+      await sameEverywhere((t) => collect(createClient(PluginHooks, t).serveHTTP(frames()))),
+    ).toEqual({ value: 2 });
+  });
+});
+
+describe("createGrpcServer's options", () => {
+  let socketPath: string;
+  let transport: LeanGrpcTransport;
+  let ran = 0;
+
+  beforeAll(async () => {
+    const server = createGrpcServer({
+      routes: (router) =>
+        router.service(PluginAPI, {
+          getUser() {
+            ran++;
+            throw new TypeError("raw failure");
+          },
+          async *getFile() {
+            ran++;
+            yield {};
+            throw new TypeError("stream failure");
+          },
+        }),
+      authorize: (header) => {
+        if (header.authorization !== "Bearer right") {
+          throw new ConnectError("wrong token", Code.Unauthenticated);
+        }
+      },
+      errorFor: (reason) =>
+        reason instanceof ConnectError
+          ? reason
+          : new ConnectError(`shaped: ${(reason as Error).message}`, Code.FailedPrecondition),
+    });
+    socketPath = await listen(server, join(dir, "options.sock"));
+    transport = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(socketPath),
+    });
+    transports.push(transport);
+  });
+
+  it("refuses, before any method runs, a call authorize throws for", async () => {
+    const wrong = { headers: { authorization: "Bearer wrong" } };
+    expect(await outcome(api(transport).getUser({}, wrong))).toMatchObject({
+      code: "Unauthenticated",
+      message: "wrong token",
+    });
+    expect(await outcome(drain(api(transport).getFile({}, wrong)))).toMatchObject({
+      code: "Unauthenticated",
+    });
+    expect(ran).toBe(0);
+  });
+
+  it("shapes what a method throws with errorFor, in unary and streaming calls alike", async () => {
+    const right = { headers: { authorization: "Bearer right" } };
+    expect(await outcome(api(transport).getUser({}, right))).toMatchObject({
+      code: "FailedPrecondition",
+      message: "shaped: raw failure",
+    });
+    expect(await outcome(drain(api(transport).getFile({}, right)))).toMatchObject({
+      code: "FailedPrecondition",
+      message: "shaped: stream failure",
+    });
+  });
+
+  async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+    for await (const _item of stream) {
+      // Only the error matters.
+    }
+  }
+});

@@ -1,0 +1,93 @@
+// gRPC's length-prefixed message: a flags byte (bit 0 set when compressed), the length as four
+// big-endian bytes, then the message. A unary call carries exactly one in each direction, and
+// neither end of a Plugwire connection compresses.
+import { Code, ConnectError } from "@connectrpc/connect";
+
+const prefixBytes = 5;
+const compressedFlag = 0b1;
+
+/** `message` as one uncompressed length-prefixed frame. */
+export function frameMessage(message: Uint8Array): Uint8Array {
+  const length = message.byteLength;
+  // A Buffer, which Node's streams write without wrapping it first.
+  const frame = Buffer.allocUnsafe(prefixBytes + length);
+  frame[0] = 0;
+  frame[1] = length >>> 24;
+  frame[2] = (length >>> 16) & 0xff;
+  frame[3] = (length >>> 8) & 0xff;
+  frame[4] = length & 0xff;
+  frame.set(message, prefixBytes);
+  return frame;
+}
+
+/**
+ * The one message in a unary call's body, given as the chunks that arrived; undefined for an
+ * empty body. `kind` names the message in errors, as "input" (a request) or "output".
+ */
+export function singleMessage(
+  chunks: readonly Uint8Array[],
+  readMaxBytes: number,
+  kind: "input" | "output",
+): Uint8Array | undefined {
+  const body = chunks.length === 1 ? (chunks[0] as Uint8Array) : concat(chunks);
+  if (body.byteLength === 0) {
+    return undefined;
+  }
+  if (body.byteLength < prefixBytes) {
+    throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
+  }
+  const flags = body[0] as number;
+  const length =
+    (((body[1] as number) << 24) |
+      ((body[2] as number) << 16) |
+      ((body[3] as number) << 8) |
+      (body[4] as number)) >>>
+    0;
+  if (length > readMaxBytes) {
+    throw new ConnectError(
+      `message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`,
+      Code.ResourceExhausted,
+    );
+  }
+  const end = prefixBytes + length;
+  if (body.byteLength < end) {
+    throw new ConnectError(
+      `protocol error: promised ${length} bytes, received ${body.byteLength - prefixBytes}`,
+      Code.InvalidArgument,
+    );
+  }
+  if (body.byteLength > end) {
+    throw new ConnectError(
+      `protocol error: received extra ${kind} message for unary method`,
+      Code.Unimplemented,
+    );
+  }
+  if ((flags & compressedFlag) !== 0) {
+    throw new ConnectError(
+      "received compressed envelope, but do not know how to decompress",
+      Code.Internal,
+    );
+  }
+  // A plain Uint8Array view, not a Buffer: decoded bytes fields are views of it, and must be
+  // Uint8Arrays as Connect's are.
+  return new Uint8Array(body.buffer, body.byteOffset + prefixBytes, length);
+}
+
+/** How many bytes a body may reach before its message must exceed `readMaxBytes`. */
+export function maxBodyBytes(readMaxBytes: number): number {
+  return readMaxBytes + prefixBytes;
+}
+
+function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const chunk of chunks) {
+    total += chunk.byteLength;
+  }
+  const body = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
