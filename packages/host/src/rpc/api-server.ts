@@ -7,7 +7,7 @@ import type * as http2 from "node:http2";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { InternalError, toConnectError, ValidationError } from "@plugwire/errors";
 import { PluginAPI } from "@plugwire/protocol";
-import { createGrpcServer } from "./grpc/grpc-server.js";
+import { createGrpcServer } from "@plugwire/protocol/grpc";
 import { requireToken } from "./token-auth.js";
 
 /** Largest message the server reads unless told otherwise: gRPC's customary 4 MiB. */

@@ -4,7 +4,7 @@
 import { createConnection } from "node:net";
 import { type Client, createClient } from "@connectrpc/connect";
 import { AUTHORIZATION_HEADER, GRPCController, Health, PluginHooks } from "@plugwire/protocol";
-import { createLeanGrpcTransport } from "../rpc/grpc/lean-grpc-transport.js";
+import { createLeanGrpcTransport } from "@plugwire/protocol/grpc";
 
 export interface PluginConnection {
   readonly hooks: Client<typeof PluginHooks>;

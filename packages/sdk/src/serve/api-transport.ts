@@ -4,8 +4,8 @@
 import { connect } from "node:net";
 import type { Transport } from "@connectrpc/connect";
 import { PluginEnv } from "@plugwire/protocol";
+import { createLeanGrpcTransport } from "@plugwire/protocol/grpc";
 import { bearerHeaders } from "../bearer-token.js";
-import { createLeanGrpcTransport } from "./grpc/lean-grpc-transport.js";
 
 /** A gRPC transport to a "unix:<path>" target, and a way to close its connection. */
 export interface UnixTransport {

@@ -6,13 +6,13 @@ import type * as http2 from "node:http2";
 import { join } from "node:path";
 import { toConnectError, UnauthenticatedError } from "@plugwire/errors";
 import { AUTHORIZATION_HEADER, formatHandshake } from "@plugwire/protocol";
+import { createGrpcServer } from "@plugwire/protocol/grpc";
 import { createPluginRoutes } from "../hooks/plugin-routes.js";
 import { jsonLineSink } from "../logger/json-line-sink.js";
 import { loadManifest } from "../plugin/manifest.js";
 import type { PluginClass } from "../plugin/plugin.js";
 import { unixSocketTransport } from "./api-transport.js";
 import { goPluginRoutes } from "./go-plugin-services.js";
-import { createGrpcServer } from "./grpc/grpc-server.js";
 import { notStartedByHostMessage, readPluginEnv, startedByHost } from "./plugin-env.js";
 import { processStdio } from "./stdio-relay.js";
 

@@ -19,8 +19,8 @@ import {
   createGrpcTransport,
   Http2SessionManager,
 } from "@connectrpc/connect-node";
-import { ErrorDetailSchema, FileInfoSchema, PluginAPI, PluginHooks } from "@plugwire/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ErrorDetailSchema, FileInfoSchema, PluginAPI, PluginHooks } from "../index.js";
 import { createGrpcServer } from "./grpc-server.js";
 import { createLeanGrpcTransport, type LeanGrpcTransport } from "./lean-grpc-transport.js";
 
