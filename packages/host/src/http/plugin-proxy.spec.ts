@@ -65,15 +65,18 @@ async function exchange(
   body: Iterable<Uint8Array> = [],
 ): Promise<{ response: IncomingMessage; bytes: Buffer }> {
   const req = request(`${baseUrl}${path}`, { method });
-  const responded = once(req, "response") as Promise<[IncomingMessage]>;
+  // Reads the response while the request is still being sent, as HTTP clients do.
+  const received = (async () => {
+    const [response] = (await once(req, "response")) as [IncomingMessage];
+    const chunks: Buffer[] = [];
+    for await (const chunk of response) chunks.push(chunk as Buffer);
+    return { response, bytes: Buffer.concat(chunks) };
+  })();
   for (const chunk of body) {
     if (!req.write(chunk)) await once(req, "drain");
   }
   req.end();
-  const [response] = await responded;
-  const chunks: Buffer[] = [];
-  for await (const chunk of response) chunks.push(chunk as Buffer);
-  return { response, bytes: Buffer.concat(chunks) };
+  return received;
 }
 
 function* patternChunks(total: number, chunkSize: number): Generator<Uint8Array> {
@@ -187,6 +190,35 @@ describe("streaming", () => {
     req.end();
     response.resume();
     await once(response, "end");
+  });
+
+  it("a client that stops reading holds up only its own request", async () => {
+    // The plugin echoes what it reads, and this client reads nothing back: once every buffer
+    // on the way is full, its request stops moving, and nothing else may stop with it.
+    const stalled = request(`${baseUrl}/plugins/${pluginId}/echo`, { method: "POST" });
+    stalled.on("error", () => {});
+    // With no listener, node:http would read the response and drop it.
+    stalled.on("response", (response: IncomingMessage) => response.pause());
+    let written = 0;
+    for (const chunk of patternChunks(64 * MIB, MIB)) {
+      written += chunk.length;
+      if (!stalled.write(chunk)) {
+        const drained = once(stalled, "drain").then(() => true);
+        const stuck = new Promise<boolean>((resolve) => setTimeout(resolve, 500, false));
+        if (!(await Promise.race([drained, stuck]))) break;
+      }
+    }
+    expect(written).toBeLessThan(64 * MIB);
+
+    const { bytes } = await exchange(
+      "PUT",
+      `/plugins/${pluginId}/digest`,
+      patternChunks(4 * MIB, 300_000),
+    );
+    expect(JSON.parse(bytes.toString())).toMatchObject({ length: 4 * MIB });
+    const whoami = await fetch(`${baseUrl}/plugins/${pluginId}/whoami`);
+    expect(whoami.status).toBe(200);
+    stalled.destroy();
   });
 
   it("a client that goes away mid-download cancels the plugin's stream", async () => {

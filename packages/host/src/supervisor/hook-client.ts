@@ -127,9 +127,10 @@ export class HookClient implements HookDispatcher {
     const stream = new AbortController();
     const cancel = () => stream.abort(options.signal?.reason);
     options.signal?.addEventListener("abort", cancel, { once: true });
-    const finish = () => {
+    // Cancels the stream unless it ended by itself; aborting costs an error object per call.
+    const finish = (ended = false) => {
       options.signal?.removeEventListener("abort", cancel);
-      stream.abort();
+      if (!ended) stream.abort();
     };
     const frames = this.client
       .serveHTTP(requestFrames(head, body), { signal: stream.signal })
@@ -150,12 +151,14 @@ export class HookClient implements HookDispatcher {
 
   private async *responseBody(
     frames: AsyncIterator<ServeHTTPResponse>,
-    finish: () => void,
+    finish: (ended: boolean) => void,
   ): AsyncGenerator<Uint8Array> {
+    let ended = false;
     try {
       for (;;) {
         const next = await frames.next();
         if (next.done) {
+          ended = true;
           return;
         }
         const { frame } = next.value;
@@ -172,13 +175,14 @@ export class HookClient implements HookDispatcher {
           if ((await frames.next()).done !== true) {
             throw this.protocolError("no frame may follow the one that ends the body");
           }
+          ended = true;
           return;
         }
       }
     } catch (reason) {
       throw reason instanceof PluginAPIError ? reason : this.hookError("ServeHTTP", reason);
     } finally {
-      finish();
+      finish(ended);
     }
   }
 

@@ -1,20 +1,13 @@
-// The one HTTP/2 session of a client: opened on first use, shared by unary calls (which take
-// their streams directly) and by Connect's streaming calls (through the session-manager
-// interface Connect's HTTP client asks for), replaced once it closes or the server sends
-// GOAWAY. While no call is in flight it does not keep the process alive.
+// The one HTTP/2 session of a client: opened on first use, shared by all its calls, replaced
+// once it closes or the server sends GOAWAY. While no call is in flight it does not keep the
+// process alive.
 import * as http2 from "node:http2";
 import type { Duplex } from "node:stream";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { NodeHttpClientOptions } from "@connectrpc/connect-node";
 import { nodeError } from "./h2-errors.js";
 import { connectionWindowBytes, sessionSettings } from "./session-settings.js";
 
-/** What Connect's HTTP/2 client asks of a session manager (the type is not exported). */
-type ConnectSessionManager = ReturnType<
-  NonNullable<Extract<NodeHttpClientOptions, { httpVersion: "2" }>["sessionProvider"]>
->;
-
-export class ClientSession implements ConnectSessionManager {
+export class ClientSession {
   private session: http2.ClientHttp2Session | undefined;
   private opening: Promise<http2.ClientHttp2Session> | undefined;
   private closed = false;
@@ -63,19 +56,6 @@ export class ClientSession implements ConnectSessionManager {
     const session = await this.connect();
     return this.track(session, session.request(headers, options));
   }
-
-  /** A new stream, as Connect's HTTP/2 client asks for one. */
-  async request(
-    method: string,
-    path: string,
-    headers: http2.OutgoingHttpHeaders,
-    options: Omit<http2.ClientSessionRequestOptions, "signal">,
-  ): Promise<http2.ClientHttp2Stream> {
-    return this.open({ ...headers, ":method": method, ":path": path }, options);
-  }
-
-  /** Part of Connect's interface, for keep-alive pings, which a local socket does without. */
-  notifyResponseByteRead(): void {}
 
   /** Closes the session, failing the calls in flight. */
   close(): void {

@@ -1,36 +1,31 @@
-// A gRPC server on node:http2 for Connect service implementations. A unary call is answered
-// on its HTTP/2 stream directly: the request read whole, decoded once, the method called with
-// a HandlerContext whose parts are built only when the method reads them, the answer written
-// as headers, one frame and trailers. Streaming calls, and anything else, go to Connect's own
+// A gRPC server on node:http2 for Connect service implementations. Calls are answered on their
+// HTTP/2 streams directly, with a HandlerContext whose parts are built only when the method
+// reads them: a unary call's request read whole and decoded once, its answer written as
+// headers, one frame and trailers; a streaming call's frames read and written as they come
+// (stream-exchange.ts). What the short path does not cover (streaming methods with
+// interceptors, methods registered with router.rpc, other content types) goes to Connect's own
 // handlers (universal-stream.ts). Either way, `authorize` sees every call before its method
 // runs, and `errorFor` shapes every error a method throws.
 import * as http2 from "node:http2";
-import type {
-  DescMessage,
-  DescMethod,
-  DescMethodUnary,
-  DescService,
-  MessageInitShape,
-} from "@bufbuild/protobuf";
+import type { DescMessage, DescMethod, DescService, MessageInitShape } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
   type ConnectRouter,
-  type ContextValues,
   createConnectRouter,
-  createContextValues,
   createServiceImplSpec,
   type HandlerContext,
   type Interceptor,
   type MethodImplSpec,
 } from "@connectrpc/connect";
 import { invokeUnaryImplementation, type UniversalHandler } from "@connectrpc/connect/protocol";
-import { parseTimeout, setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { resetError } from "./h2-errors.js";
+import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { frameMessage, maxBodyBytes, singleMessage } from "./message-frame.js";
-import { addWebHeaders, webHeaders } from "./node-headers.js";
-import { sessionSettings } from "./session-settings.js";
+import { contentType, respondWithError, responseHeader, statusTrailer } from "./server-answers.js";
+import { serverConnectionWindowBytes, sessionSettings } from "./session-settings.js";
+import { type StreamingSpec, serveStreamingCall } from "./stream-exchange.js";
 import { serveUniversal } from "./universal-stream.js";
 
 export interface GrpcServerOptions {
@@ -55,7 +50,11 @@ interface UnaryRoute {
   interceptors: Interceptor[];
 }
 
-const contentType = "application/grpc+proto";
+/** The short paths: unary methods, and streaming methods registered without interceptors. */
+interface Routes {
+  unary: Map<string, UnaryRoute>;
+  streaming: Map<string, StreamingSpec>;
+}
 
 /** Connect's treatment of a thrown value that is not a ConnectError. */
 function connectErrorFor(reason: unknown): ConnectError {
@@ -69,13 +68,15 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2Server 
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
   const errorFor = options.errorFor ?? connectErrorFor;
   const router = createConnectRouter({ grpc: true, connect: false, grpcWeb: false, readMaxBytes });
-  const unaryRoutes = new Map<string, UnaryRoute>();
-  options.routes(recordingRouter(router, unaryRoutes, errorFor));
+  const routes: Routes = { unary: new Map(), streaming: new Map() };
+  options.routes(recordingRouter(router, routes, errorFor));
   const universalRoutes = new Map<string, UniversalHandler>(
     router.handlers.map((handler) => [handler.requestPath, handler]),
   );
-  // Stream windows only: see session-settings.ts for why the connection window stays.
   const server = http2.createServer({ settings: sessionSettings });
+  server.on("session", (session) => {
+    session.once("connect", () => session.setLocalWindowSize(serverConnectionWindowBytes));
+  });
   server.on("stream", (stream, header) => {
     // Errors end the stream's call; its "close" says how. This keeps them off the server.
     stream.on("error", () => {});
@@ -91,9 +92,12 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2Server 
       return;
     }
     const path = header[":path"] ?? "";
-    const route = unaryRoutes.get(path);
-    if (route !== undefined && isGrpcProto(header)) {
-      new UnaryExchange(stream, header, route, readMaxBytes, errorFor).start();
+    const unary = routes.unary.get(path);
+    const streaming = unary === undefined ? routes.streaming.get(path) : undefined;
+    if (unary !== undefined && isGrpcProto(header)) {
+      new UnaryExchange(stream, header, unary, readMaxBytes, errorFor).start();
+    } else if (streaming !== undefined && isGrpcProto(header)) {
+      serveStreamingCall(stream, header, streaming, readMaxBytes, errorFor);
     } else {
       void serveUniversal(stream, header, universalRoutes.get(path.split("?")[0] ?? ""));
     }
@@ -101,10 +105,10 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2Server 
   return server;
 }
 
-/** A router that registers with Connect's and also keeps the unary methods for the lean path. */
+/** A router that registers with Connect's and also keeps the methods for the short paths. */
 function recordingRouter(
   router: ConnectRouter,
-  unaryRoutes: Map<string, UnaryRoute>,
+  routes: Routes,
   errorFor: (reason: unknown) => ConnectError,
 ): ConnectRouter {
   const recorder: ConnectRouter = {
@@ -114,11 +118,12 @@ function recordingRouter(
       const wrapped: Record<string, unknown> = {};
       for (const method of Object.values(spec.methods)) {
         wrapped[method.method.localName] = shapeErrors(method, errorFor);
+        const path = pathOf(service, method.method);
+        const interceptors = options?.interceptors ?? [];
         if (method.kind === "unary") {
-          unaryRoutes.set(pathOf(service, method.method), {
-            spec: method,
-            interceptors: options?.interceptors ?? [],
-          });
+          routes.unary.set(path, { spec: method, interceptors });
+        } else if (interceptors.length === 0) {
+          routes.streaming.set(path, method);
         }
       }
       router.service(service, wrapped as typeof implementation, options);
@@ -277,11 +282,8 @@ class UnaryExchange {
     if (stream.closed || stream.destroyed) {
       return;
     }
-    const header: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": contentType };
-    context?.copyResponseHeader(header);
-    const trailer: http2.OutgoingHttpHeaders = { "grpc-status": "0" };
-    context?.copyResponseTrailer(trailer);
-    stream.respond(header, { waitForTrailers: true });
+    const trailer = statusTrailer(context, undefined);
+    stream.respond(responseHeader(context), { waitForTrailers: true });
     stream.once("wantTrailers", () => stream.sendTrailers(trailer));
     stream.end(frameMessage(message));
   }
@@ -296,152 +298,10 @@ class UnaryExchange {
   }
 }
 
-/** The call's deadline from its grpc-timeout header; a malformed one fails the call. */
-function timeoutOf(header: http2.IncomingHttpHeaders): number | undefined {
-  const value = header["grpc-timeout"];
-  if (value === undefined) {
-    return undefined;
-  }
-  const timeout = parseTimeout(typeof value === "string" ? value : null, Number.MAX_SAFE_INTEGER);
-  if (timeout.error !== undefined) {
-    throw timeout.error;
-  }
-  return timeout.timeoutMs;
-}
-
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === "object" &&
     value !== null &&
     typeof (value as { then?: unknown }).then === "function"
   );
-}
-
-/** Answers a call with an error alone: gRPC's "trailers-only" response. */
-function respondWithError(
-  stream: http2.ServerHttp2Stream,
-  error: ConnectError,
-  context?: LeanHandlerContext,
-): void {
-  if (stream.closed || stream.destroyed || stream.headersSent) {
-    return;
-  }
-  const header: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": contentType };
-  context?.copyResponseHeader(header);
-  addWebHeaders(header, setTrailerStatus(new Headers(), error));
-  stream.respond(header, { endStream: true });
-}
-
-/**
- * Why a call's signal aborts once the call is over, as Connect's aborts then too; made on first
- * use, since a ConnectError loads the Fetch API, which a plugin may not need while it starts.
- */
-let callComplete: ConnectError | undefined;
-/** Stands for callComplete until a signal needs the error itself. */
-const completed = Symbol("completed");
-
-/**
- * Connect's HandlerContext for one unary call. The signal, the header objects and the context
- * values are made when the method first reads them; most methods read none of them.
- */
-class LeanHandlerContext implements HandlerContext {
-  readonly requestMethod = "POST";
-  readonly protocolName = "grpc";
-  readonly service: DescService;
-  readonly timeoutMs: () => number | undefined;
-  private controller: AbortController | undefined;
-  private abortReason: unknown;
-  private timer: NodeJS.Timeout | undefined;
-  private requestHeaderObject: Headers | undefined;
-  private responseHeaderObject: Headers | undefined;
-  private responseTrailerObject: Headers | undefined;
-  private valuesObject: ContextValues | undefined;
-
-  constructor(
-    readonly method: DescMethodUnary,
-    private readonly rawHeader: http2.IncomingHttpHeaders,
-    timeoutMs: number | undefined,
-  ) {
-    this.service = method.parent;
-    if (timeoutMs === undefined) {
-      this.timeoutMs = () => undefined;
-    } else {
-      const deadline = Date.now() + timeoutMs;
-      this.timeoutMs = () => deadline - Date.now();
-      this.timer = setTimeout(
-        () => this.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
-        timeoutMs,
-      );
-    }
-  }
-
-  get signal(): AbortSignal {
-    if (this.controller === undefined) {
-      this.controller = new AbortController();
-      if (this.abortReason !== undefined) {
-        this.controller.abort(this.reasonOf(this.abortReason));
-      }
-    }
-    return this.controller.signal;
-  }
-
-  get url(): string {
-    return `http://${this.rawHeader[":authority"] ?? "localhost"}${this.rawHeader[":path"] ?? ""}`;
-  }
-
-  get requestHeader(): Headers {
-    this.requestHeaderObject ??= webHeaders(this.rawHeader);
-    return this.requestHeaderObject;
-  }
-
-  get responseHeader(): Headers {
-    this.responseHeaderObject ??= new Headers();
-    return this.responseHeaderObject;
-  }
-
-  get responseTrailer(): Headers {
-    this.responseTrailerObject ??= new Headers();
-    return this.responseTrailerObject;
-  }
-
-  get values(): ContextValues {
-    this.valuesObject ??= createContextValues();
-    return this.valuesObject;
-  }
-
-  /** Whether the method may still be running: neither complete nor aborted. */
-  get running(): boolean {
-    return this.abortReason === undefined;
-  }
-
-  /** Ends the call: its signal aborts, now if the method has it, or when it is first read. */
-  complete(): void {
-    this.abort(completed);
-  }
-
-  /** Aborts the signal (the first reason wins) and stops the deadline. */
-  abort(reason: unknown): void {
-    clearTimeout(this.timer);
-    if (this.abortReason !== undefined) {
-      return;
-    }
-    this.abortReason = reason;
-    this.controller?.abort(this.reasonOf(reason));
-  }
-
-  private reasonOf(reason: unknown): unknown {
-    if (reason !== completed) {
-      return reason;
-    }
-    callComplete ??= new ConnectError("the call is complete", Code.Canceled);
-    return callComplete;
-  }
-
-  copyResponseHeader(target: http2.OutgoingHttpHeaders): void {
-    addWebHeaders(target, this.responseHeaderObject);
-  }
-
-  copyResponseTrailer(target: http2.OutgoingHttpHeaders): void {
-    addWebHeaders(target, this.responseTrailerObject);
-  }
 }

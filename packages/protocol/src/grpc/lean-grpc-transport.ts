@@ -1,14 +1,16 @@
-// A gRPC Transport for Connect's clients that makes unary calls the short way: the request
-// goes out as one frame, and the answer is read whole and decoded once, without interceptors,
-// async iterables or Headers objects on the way. Streaming calls go to Connect's own gRPC
-// transport. Both use one HTTP/2 session (client-session.ts) and read a call's options as
-// Connect does: a timeout of 0 or less means none, an abort rejects with Canceled. Neither
-// compresses: the other end is on the same machine.
+// A gRPC Transport for Connect's clients that makes calls the short way, without interceptors,
+// Connect's chains of async iterables, or Headers objects on the way: a unary request goes out
+// as one frame and its answer is read whole and decoded once; a streaming call (stream-call.ts)
+// writes and reads frames as they come. All calls share one HTTP/2 session (client-session.ts)
+// and read a call's options as Connect does: a timeout of 0 or less means none, an abort
+// rejects with Canceled. Nothing is compressed: the other end is on the same machine.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
 import * as http2 from "node:http2";
 import type { Duplex } from "node:stream";
 import type {
   DescMessage,
+  DescMethod,
+  DescMethodStreaming,
   DescMethodUnary,
   MessageInitShape,
   MessageShape,
@@ -16,22 +18,21 @@ import type {
 import {
   Code,
   ConnectError,
-  type Interceptor,
+  type StreamResponse,
   type Transport,
   type UnaryResponse,
 } from "@connectrpc/connect";
-import { getAbortSignalReason, validateReadWriteMaxBytes } from "@connectrpc/connect/protocol";
+import { getAbortSignalReason } from "@connectrpc/connect/protocol";
 import {
-  createTransport,
   validateResponseWithCompression,
   validateTrailer,
 } from "@connectrpc/connect/protocol-grpc";
-import { createNodeHttpClient } from "@connectrpc/connect-node";
 import { ClientSession } from "./client-session.js";
 import { nodeError, resetError } from "./h2-errors.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { frameMessage, singleMessage } from "./message-frame.js";
 import { webHeaders } from "./node-headers.js";
+import { StreamCall } from "./stream-call.js";
 
 export interface LeanGrpcTransportOptions {
   /** The server's origin, e.g. "http://localhost"; it fills the :authority header only. */
@@ -65,23 +66,8 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
   const fixedHeader: OutgoingHttpHeaders = { "content-type": contentType, te: "trailers" };
   addHeaders(fixedHeader, options.header ?? {});
-  const addFixedHeader: Interceptor = (next) => (request) => {
-    for (const [name, value] of Object.entries(options.header ?? {})) {
-      request.header.set(name, value);
-    }
-    return next(request);
-  };
-  const streaming = createTransport({
-    httpClient: createNodeHttpClient({ httpVersion: "2", sessionProvider: () => session }),
-    baseUrl,
-    useBinaryFormat: true,
-    interceptors: options.header === undefined ? [] : [addFixedHeader],
-    acceptCompression: [],
-    sendCompression: null,
-    ...validateReadWriteMaxBytes(readMaxBytes, undefined, undefined),
-  });
   const paths = new WeakMap<object, string>();
-  const pathOf = (method: DescMethodUnary) => {
+  const pathOf = (method: DescMethod) => {
     let path = paths.get(method);
     if (path === undefined) {
       path = `/${method.parent.typeName}/${method.name}`;
@@ -101,16 +87,8 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
       throw ConnectError.from(getAbortSignalReason(signal), Code.Canceled);
     }
     const frame = frameMessage(encodeMessage(method.input, input));
-    const headers: OutgoingHttpHeaders = { ...fixedHeader };
-    if (header !== undefined) {
-      addHeaders(headers, header);
-    }
-    const deadline = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : undefined;
-    if (deadline !== undefined) {
-      headers["grpc-timeout"] = `${deadline}m`;
-    }
-    headers[":method"] = "POST";
-    headers[":path"] = pathOf(method);
+    const deadline = deadlineOf(timeoutMs);
+    const headers = requestHeader(method, header, deadline);
     const call = new UnaryCall(method, readMaxBytes, signal, deadline);
     try {
       call.start(session.tryOpen(headers) ?? (await session.open(headers)), frame);
@@ -120,12 +98,51 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
     return call.result;
   }
 
-  return {
-    unary,
-    stream: (method, signal, timeoutMs, header, input, contextValues) =>
-      streaming.stream(method, signal, timeoutMs, header, input, contextValues),
-    close: () => session.close(),
-  };
+  async function stream<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodStreaming<I, O>,
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    header: HeaderInit | undefined,
+    input: AsyncIterable<MessageInitShape<I>>,
+  ): Promise<StreamResponse<I, O>> {
+    if (signal?.aborted) {
+      throw ConnectError.from(getAbortSignalReason(signal), Code.Canceled);
+    }
+    const deadline = deadlineOf(timeoutMs);
+    const headers = requestHeader(method, header, deadline);
+    const call = new StreamCall(method, readMaxBytes, signal, deadline);
+    try {
+      call.start(session.tryOpen(headers) ?? (await session.open(headers)), input);
+    } catch (reason) {
+      call.fail(nodeError(reason));
+    }
+    return call.response;
+  }
+
+  /** A call's request headers: the fixed ones, the call's own, its deadline and its path. */
+  function requestHeader(
+    method: DescMethod,
+    header: HeaderInit | undefined,
+    deadline: number | undefined,
+  ): OutgoingHttpHeaders {
+    const headers: OutgoingHttpHeaders = { ...fixedHeader };
+    if (header !== undefined) {
+      addHeaders(headers, header);
+    }
+    if (deadline !== undefined) {
+      headers["grpc-timeout"] = `${deadline}m`;
+    }
+    headers[":method"] = "POST";
+    headers[":path"] = pathOf(method);
+    return headers;
+  }
+
+  return { unary, stream, close: () => session.close() };
+}
+
+/** A call's timeout as Connect reads it: 0 or less means none. */
+function deadlineOf(timeoutMs: number | undefined): number | undefined {
+  return timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : undefined;
 }
 
 /** A stream carrying a unary call: its listeners, shared by all calls, find the call here. */
@@ -343,8 +360,10 @@ function addHeaders(target: OutgoingHttpHeaders, header: NonNullable<HeaderInit>
   const add = (value: string, name: string) => {
     target[name.toLowerCase()] = value;
   };
-  if (header instanceof Headers) {
-    header.forEach(add);
+  // Not `instanceof Headers`: reading that global makes Node load its Fetch API (~20 ms and
+  // ~3.5 MiB in a starting plugin), and a Headers object is the only init with forEach.
+  if (typeof (header as Headers).forEach === "function" && !Array.isArray(header)) {
+    (header as Headers).forEach(add);
   } else if (Array.isArray(header)) {
     for (const [name, value] of header) {
       add(value, name);

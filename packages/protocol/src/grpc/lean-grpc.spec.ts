@@ -84,12 +84,13 @@ function routes(server: keyof typeof seen) {
     router.service(PluginHooks, {
       async *serveHTTP(requests) {
         for await (const request of requests) {
-          yield {
-            frame: {
-              case: "body",
-              value: { data: new Uint8Array([request.frame.case === "head" ? 1 : 2]) },
-            },
-          };
+          const { frame } = request;
+          // Echoes body data; answers other frames with a byte saying which they were.
+          const data =
+            frame.case === "body" && frame.value.data.length > 0
+              ? frame.value.data
+              : new Uint8Array([frame.case === "head" ? 1 : 2]);
+          yield { frame: { case: "body", value: { data } } };
         }
       },
     });
@@ -317,6 +318,34 @@ describe("streaming calls", () => {
     expect(
       await sameEverywhere((t) => collect(createClient(PluginHooks, t).serveHTTP(frames()))),
     ).toEqual({ value: 2 });
+  });
+});
+
+describe("a connection busy both ways", () => {
+  it("echoes 16 MiB while the client is still sending, without the connection stalling", async () => {
+    // Each end writes while the other does: with more in flight than the socket holds, both
+    // would wait in a write for the other to read (see session-settings.ts).
+    const socketPath = await listen(
+      createGrpcServer({ routes: routes("lean") }),
+      join(dir, "echo.sock"),
+    );
+    const transport = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(socketPath),
+    });
+    transports.push(transport);
+    const chunk = new Uint8Array(64 * 1024).fill(7);
+    async function* frames() {
+      yield { frame: { case: "head" as const, value: { method: "POST", url: "/echo" } } };
+      for (let i = 0; i < 256; i++) {
+        yield { frame: { case: "body" as const, value: { data: chunk } } };
+      }
+    }
+    let bytes = 0;
+    for await (const answer of createClient(PluginHooks, transport).serveHTTP(frames())) {
+      if (answer.frame.case === "body") bytes += answer.frame.value.data.length;
+    }
+    expect(bytes).toBe(1 + 256 * 64 * 1024);
   });
 });
 

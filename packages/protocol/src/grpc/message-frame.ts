@@ -3,7 +3,8 @@
 // neither end of a Plugwire connection compresses.
 import { Code, ConnectError } from "@connectrpc/connect";
 
-const prefixBytes = 5;
+/** The flags byte and the length. */
+export const prefixBytes = 5;
 const compressedFlag = 0b1;
 
 /** `message` as one uncompressed length-prefixed frame. */
@@ -36,19 +37,7 @@ export function singleMessage(
   if (body.byteLength < prefixBytes) {
     throw new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument);
   }
-  const flags = body[0] as number;
-  const length =
-    (((body[1] as number) << 24) |
-      ((body[2] as number) << 16) |
-      ((body[3] as number) << 8) |
-      (body[4] as number)) >>>
-    0;
-  if (length > readMaxBytes) {
-    throw new ConnectError(
-      `message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`,
-      Code.ResourceExhausted,
-    );
-  }
+  const length = readFrameHeader(body, 0, readMaxBytes);
   const end = prefixBytes + length;
   if (body.byteLength < end) {
     throw new ConnectError(
@@ -62,15 +51,36 @@ export function singleMessage(
       Code.Unimplemented,
     );
   }
+  // A plain Uint8Array view, not a Buffer: decoded bytes fields are views of it, and must be
+  // Uint8Arrays as Connect's are.
+  return new Uint8Array(body.buffer, body.byteOffset + prefixBytes, length);
+}
+
+/**
+ * The length of the message whose frame starts at `offset` (its prefix must be there), checked
+ * against `readMaxBytes`; a compressed message fails, since nothing here decompresses.
+ */
+export function readFrameHeader(body: Uint8Array, offset: number, readMaxBytes: number): number {
+  const flags = body[offset] as number;
+  const length =
+    (((body[offset + 1] as number) << 24) |
+      ((body[offset + 2] as number) << 16) |
+      ((body[offset + 3] as number) << 8) |
+      (body[offset + 4] as number)) >>>
+    0;
+  if (length > readMaxBytes) {
+    throw new ConnectError(
+      `message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`,
+      Code.ResourceExhausted,
+    );
+  }
   if ((flags & compressedFlag) !== 0) {
     throw new ConnectError(
       "received compressed envelope, but do not know how to decompress",
       Code.Internal,
     );
   }
-  // A plain Uint8Array view, not a Buffer: decoded bytes fields are views of it, and must be
-  // Uint8Arrays as Connect's are.
-  return new Uint8Array(body.buffer, body.byteOffset + prefixBytes, length);
+  return length;
 }
 
 /** How many bytes a body may reach before its message must exceed `readMaxBytes`. */

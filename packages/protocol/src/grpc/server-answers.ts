@@ -1,0 +1,45 @@
+// What the lean server writes on a call's HTTP/2 stream besides messages: the response head,
+// the status in trailers, and the "trailers-only" answer of a call that fails before its head.
+import type * as http2 from "node:http2";
+import type { ConnectError } from "@connectrpc/connect";
+import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import type { LeanHandlerContext } from "./handler-context.js";
+import { addWebHeaders } from "./node-headers.js";
+
+export const contentType = "application/grpc+proto";
+
+/** The response head: status, content type and the headers the method set. */
+export function responseHeader(context: LeanHandlerContext | undefined): http2.OutgoingHttpHeaders {
+  const header: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": contentType };
+  context?.copyResponseHeader(header);
+  return header;
+}
+
+/** The trailers of a call that ends with `error`, or with OK when it is undefined. */
+export function statusTrailer(
+  context: LeanHandlerContext | undefined,
+  error: ConnectError | undefined,
+): http2.OutgoingHttpHeaders {
+  const trailer: http2.OutgoingHttpHeaders = {};
+  context?.copyResponseTrailer(trailer);
+  if (error === undefined) {
+    trailer["grpc-status"] = "0";
+  } else {
+    addWebHeaders(trailer, setTrailerStatus(new Headers(), error));
+  }
+  return trailer;
+}
+
+/** Answers a call with an error alone: gRPC's "trailers-only" response. */
+export function respondWithError(
+  stream: http2.ServerHttp2Stream,
+  error: ConnectError,
+  context?: LeanHandlerContext,
+): void {
+  if (stream.closed || stream.destroyed || stream.headersSent) {
+    return;
+  }
+  const header = responseHeader(context);
+  addWebHeaders(header, setTrailerStatus(new Headers(), error));
+  stream.respond(header, { endStream: true });
+}

@@ -1,0 +1,253 @@
+// One streaming call of the lean client: the request messages are written as frames as the
+// caller's iterable yields them, each waiting for the stream to drain; the call's response
+// resolves with the response head, and its messages are read as they arrive (message-reader.ts),
+// ending with the status from the trailers. Anything unusual in the head or the trailers goes
+// through Connect's own checks, so errors read exactly as Connect's.
+import * as http2 from "node:http2";
+import type {
+  DescMessage,
+  DescMethodStreaming,
+  MessageInitShape,
+  MessageShape,
+} from "@bufbuild/protobuf";
+import { Code, ConnectError, type StreamResponse } from "@connectrpc/connect";
+import { getAbortSignalReason } from "@connectrpc/connect/protocol";
+import {
+  validateResponseWithCompression,
+  validateTrailer,
+} from "@connectrpc/connect/protocol-grpc";
+import { nodeError, resetError } from "./h2-errors.js";
+import { decodeMessage, encodeMessage } from "./message-codec.js";
+import { frameMessage } from "./message-frame.js";
+import { MessageReader } from "./message-reader.js";
+import { webHeaders } from "./node-headers.js";
+import { drained } from "./stream-exchange.js";
+
+const contentType = "application/grpc+proto";
+
+/** Response headers: Node gives the status as a number. */
+type ResponseHeaders = http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader;
+
+/** A streaming call in flight; `response` settles on the response head or the call's failure. */
+export class StreamCall<I extends DescMessage, O extends DescMessage> {
+  readonly response: Promise<StreamResponse<I, O>>;
+  private resolve!: (response: StreamResponse<I, O>) => void;
+  private reject!: (error: ConnectError) => void;
+  private readonly reader: MessageReader<MessageShape<O>>;
+  /** Set once the call is over: answered to the end, failed or cancelled. */
+  private settled = false;
+  private stream: http2.ClientHttp2Stream | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private onAbort: (() => void) | undefined;
+  private header: ResponseHeaders | undefined;
+  /** Whether the head carried the status, so that no trailers follow (gRPC's trailers-only). */
+  private statusInHeader = false;
+  private rawTrailer: http2.IncomingHttpHeaders | undefined;
+
+  constructor(
+    private readonly method: DescMethodStreaming<I, O>,
+    readMaxBytes: number,
+    private readonly signal: AbortSignal | undefined,
+    deadline: number | undefined,
+  ) {
+    this.response = new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.reader = new MessageReader(
+      (bytes) => decodeMessage(method.output, bytes),
+      readMaxBytes,
+      { pause: () => this.stream?.pause(), resume: () => this.stream?.resume() },
+      () => this.cancel(),
+    );
+    if (deadline !== undefined) {
+      this.timer = setTimeout(
+        () => this.fail(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+        deadline,
+      );
+    }
+    if (signal !== undefined) {
+      this.onAbort = () =>
+        this.fail(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
+      signal.addEventListener("abort", this.onAbort);
+    }
+  }
+
+  /** The trailers, once the response has ended; empty before. */
+  get trailer(): http2.IncomingHttpHeaders {
+    return this.rawTrailer ?? {};
+  }
+
+  start(stream: http2.ClientHttp2Stream, input: AsyncIterable<MessageInitShape<I>>): void {
+    if (this.settled) {
+      stream.close(http2.constants.NGHTTP2_CANCEL);
+      return;
+    }
+    this.stream = stream;
+    stream.on("response", (header: ResponseHeaders) => this.receiveHeader(header));
+    stream.on("data", (chunk: Buffer) => this.reader.push(chunk));
+    stream.on("trailers", (trailer: http2.IncomingHttpHeaders) => {
+      this.rawTrailer = trailer;
+    });
+    stream.on("error", (error: Error) => this.fail(nodeError(error)));
+    stream.on("end", () => this.end());
+    stream.on("close", () => {
+      // After a complete answer this is the usual end of the stream, with nothing to report.
+      if (!this.settled) {
+        this.fail(
+          resetError(stream.rstCode) ??
+            new ConnectError("the stream closed before the response ended", Code.Unavailable),
+        );
+      }
+    });
+    void this.send(stream, input);
+  }
+
+  /** Ends the call with `error`: the response rejects if it has not resolved, reads throw. */
+  fail(error: ConnectError): void {
+    if (this.settled) {
+      return;
+    }
+    this.settle();
+    const { stream } = this;
+    if (stream !== undefined && !stream.closed) {
+      stream.close(
+        error.code === Code.Canceled
+          ? http2.constants.NGHTTP2_CANCEL
+          : http2.constants.NGHTTP2_INTERNAL_ERROR,
+      );
+    }
+    this.reject(error);
+    this.reader.fail(error);
+  }
+
+  /** The caller stopped reading before the end. */
+  private cancel(): void {
+    if (this.settled) {
+      return;
+    }
+    this.settle();
+    if (this.stream !== undefined && !this.stream.closed) {
+      this.stream.close(http2.constants.NGHTTP2_CANCEL);
+    }
+  }
+
+  private settle(): void {
+    this.settled = true;
+    clearTimeout(this.timer);
+    if (this.onAbort !== undefined) {
+      this.signal?.removeEventListener("abort", this.onAbort);
+    }
+  }
+
+  private receiveHeader(header: ResponseHeaders): void {
+    this.header = header;
+    const plain =
+      header[":status"] === 200 &&
+      header["content-type"] === contentType &&
+      header["grpc-encoding"] === undefined &&
+      header["grpc-status"] === undefined;
+    if (!plain) {
+      try {
+        const checked = validateResponseWithCompression(
+          [],
+          Number(header[":status"]),
+          webHeaders(header),
+        );
+        if (checked.headerError !== undefined) {
+          throw checked.headerError;
+        }
+        this.statusInHeader = checked.foundStatus;
+      } catch (reason) {
+        this.fail(ConnectError.from(reason));
+        return;
+      }
+    }
+    this.resolve(new StreamResult(this.method, this, header, this.reader));
+  }
+
+  /** The response body ended: the call is over, with the status its trailers give. */
+  private end(): void {
+    if (this.settled) {
+      return;
+    }
+    const { header, rawTrailer } = this;
+    if (header === undefined) {
+      this.fail(new ConnectError("the stream closed before a response arrived", Code.Unavailable));
+      return;
+    }
+    if (!this.statusInHeader && rawTrailer?.["grpc-status"] !== "0") {
+      try {
+        validateTrailer(webHeaders(rawTrailer ?? {}), webHeaders(header));
+      } catch (reason) {
+        this.fail(ConnectError.from(reason));
+        return;
+      }
+    }
+    this.settle();
+    this.reader.end();
+  }
+
+  /** Writes the request messages, then ends the request; stops when the call is over. */
+  private async send(
+    stream: http2.ClientHttp2Stream,
+    input: AsyncIterable<MessageInitShape<I>>,
+  ): Promise<void> {
+    const messages = input[Symbol.asyncIterator]();
+    let finished = false;
+    try {
+      for (;;) {
+        const next = await messages.next();
+        if (next.done === true) {
+          finished = true;
+          break;
+        }
+        if (this.settled || stream.closed || stream.destroyed) {
+          break;
+        }
+        if (!stream.write(frameMessage(encodeMessage(this.method.input, next.value)))) {
+          await drained(stream);
+        }
+      }
+      if (!stream.closed && !stream.destroyed) {
+        stream.end();
+      }
+    } catch (reason) {
+      // A stream that closed while writing has said why through its own events.
+      if (!stream.closed && !stream.destroyed) {
+        this.fail(ConnectError.from(reason));
+      }
+      finished = true;
+    } finally {
+      if (!finished) {
+        await messages.return?.();
+      }
+    }
+  }
+}
+
+/** A streaming call's response; its header objects are made when read. */
+class StreamResult<I extends DescMessage, O extends DescMessage> implements StreamResponse<I, O> {
+  readonly stream = true;
+  readonly service;
+  private headerObject: Headers | undefined;
+
+  constructor(
+    readonly method: DescMethodStreaming<I, O>,
+    private readonly call: StreamCall<I, O>,
+    private readonly rawHeader: http2.IncomingHttpHeaders,
+    readonly message: AsyncIterable<MessageShape<O>>,
+  ) {
+    this.service = method.parent;
+  }
+
+  get header(): Headers {
+    this.headerObject ??= webHeaders(this.rawHeader);
+    return this.headerObject;
+  }
+
+  /** Read after the messages: the trailers the response ended with. */
+  get trailer(): Headers {
+    return webHeaders(this.call.trailer);
+  }
+}
