@@ -6,11 +6,35 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHost, type Host, type LogEntry, MemoryFileStore } from "@plugwire/host";
+import { buildSync } from "esbuild";
 
 export const benchPluginId = "com.plugwire.bench";
 
 /** The bench plugin's entry, built next to this file. */
 const pluginEntry = fileURLToPath(new URL("./plugins/bench-plugin.js", import.meta.url));
+
+let pluginBundle: Uint8Array | undefined;
+
+/**
+ * The bench plugin in one file, bundled with the options of the plugin build in the README
+ * ("Build a plugin", apps/hello-plugin's `bundle` script), so the figures measure a plugin as
+ * its authors ship it.
+ */
+function bundledPlugin(): Uint8Array {
+  pluginBundle ??= buildSync({
+    entryPoints: [pluginEntry],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "esm",
+    banner: {
+      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+    },
+    write: false,
+    logLevel: "warning",
+  }).outputFiles[0].contents;
+  return pluginBundle;
+}
 
 export class BenchHost {
   private constructor(
@@ -110,8 +134,8 @@ async function writePluginFolder(dir: string): Promise<void> {
     id: benchPluginId,
     name: "Bench",
     version: "0.1.0",
-    server: { executable: "main.js", runtime: "node" },
+    server: { executable: "plugin.mjs", runtime: "node" },
   };
   await writeFile(join(dir, "plugin.json"), JSON.stringify(manifest, null, 2));
-  await writeFile(join(dir, "main.js"), `import ${JSON.stringify(pluginEntry)};\n`);
+  await writeFile(join(dir, "plugin.mjs"), bundledPlugin());
 }

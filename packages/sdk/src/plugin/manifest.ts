@@ -4,7 +4,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { JsonObject } from "@bufbuild/protobuf";
-import { parse as parseYaml } from "yaml";
 
 /** The fields of plugin.json / plugin.yaml a plugin usually wants, plus the file as written. */
 export interface Manifest {
@@ -25,10 +24,11 @@ const manifestFileNames = ["plugin.json", "plugin.yaml", "plugin.yml"] as const;
 
 /**
  * Reads the manifest from `dir` (the plugin folder, which the host makes the process's working
- * directory). Never throws: without a readable manifest, `id` is `fallbackId` and the rest is
- * empty.
+ * directory). A missing or malformed file is no error: `id` is then `fallbackId` and the rest is
+ * empty. Rejects only when the YAML parser cannot be loaded (a plugin bundled without a
+ * `require` for the parser's CommonJS code), which must not pass for an empty manifest.
  */
-export function loadManifest(dir: string, fallbackId = ""): Manifest {
+export async function loadManifest(dir: string, fallbackId = ""): Promise<Manifest> {
   for (const name of manifestFileNames) {
     let text: string;
     try {
@@ -38,13 +38,23 @@ export function loadManifest(dir: string, fallbackId = ""): Manifest {
     }
     // Editors on Windows save a byte order mark, which JSON.parse refuses.
     text = text.replace(/^\uFEFF/, "");
+    const parse = name.endsWith(".json") ? JSON.parse : await yamlParser();
     try {
-      return manifestFrom(name.endsWith(".json") ? JSON.parse(text) : parseYaml(text), fallbackId);
+      return manifestFrom(parse(text), fallbackId);
     } catch {
       return manifestFrom({}, fallbackId);
     }
   }
   return manifestFrom({}, fallbackId);
+}
+
+/**
+ * Loaded only for a YAML manifest: most are JSON, and the yaml package is a large module graph
+ * that every plugin start would otherwise pay for.
+ */
+async function yamlParser(): Promise<(text: string) => unknown> {
+  const { parse } = await import("yaml");
+  return (text) => parse(text);
 }
 
 /** A Manifest from a parsed manifest file, taking whatever fields have the right type. */

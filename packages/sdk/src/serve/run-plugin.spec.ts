@@ -85,11 +85,15 @@ interface StartedPlugin {
   exited: Promise<number | null>;
 }
 
-function startPlugin(env: NodeJS.ProcessEnv): StartedPlugin {
+/**
+ * Starts the fixture with stdin /dev/null, whose immediate end a plugin must not take for its
+ * host's, or with stdin a pipe, as a host starts it.
+ */
+function startPlugin(env: NodeJS.ProcessEnv, stdin: "ignore" | "pipe" = "ignore"): StartedPlugin {
   const child = spawn(process.execPath, [join(fixtures, "echo-plugin.mjs")], {
     cwd: fixtures,
     env,
-    stdio: ["ignore", "pipe", "pipe"],
+    stdio: [stdin, "pipe", "pipe"],
   });
   let stdout = "";
   let stderr = "";
@@ -262,6 +266,17 @@ describe("runPlugin", () => {
     const plugin = startPlugin(hostEnv(mkdtempSync(join(dir, "p"))));
     await plugin.firstLine;
     plugin.child.kill("SIGTERM");
+    expect(await plugin.exited).toBe(0);
+  });
+
+  it("exits with 0 when its stdin, a pipe from the host, ends: the host is gone", async () => {
+    const plugin = startPlugin(hostEnv(mkdtempSync(join(dir, "p"))), "pipe");
+    await plugin.firstLine;
+    // The host never writes to it: whatever arrives is dropped, and the plugin stays up.
+    plugin.child.stdin?.write("ignored\n");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(plugin.child.exitCode).toBeNull();
+    plugin.child.stdin?.end();
     expect(await plugin.exited).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 // runPlugin: the process around a plugin, after go-plugin's server. It checks that a host
 // started the process, serves the plugin's hooks and go-plugin's services on a Unix socket,
-// prints the handshake as the first line of stdout, and exits on Shutdown or SIGTERM.
+// prints the handshake as the first line of stdout, and exits on Shutdown, on SIGTERM, or when
+// the host is gone.
 import { writeSync } from "node:fs";
 import type * as http2 from "node:http2";
 import { join } from "node:path";
@@ -13,6 +14,7 @@ import { loadManifest } from "../plugin/manifest.js";
 import type { PluginClass } from "../plugin/plugin.js";
 import { unixSocketTransport } from "./api-transport.js";
 import { goPluginRoutes } from "./go-plugin-services.js";
+import { onHostGone } from "./host-lifeline.js";
 import { notStartedByHostMessage, readPluginEnv, startedByHost } from "./plugin-env.js";
 import { processStdio } from "./stdio-relay.js";
 
@@ -54,7 +56,7 @@ async function serve(pluginClass: PluginClass): Promise<void> {
     api: api.transport,
     logSink: jsonLineSink(),
     logLevel: env.logLevel,
-    manifest: loadManifest(process.cwd(), env.pluginId),
+    manifest: await loadManifest(process.cwd(), env.pluginId),
   });
 
   const sessions = new Set<http2.ServerHttp2Session>();
@@ -98,6 +100,7 @@ async function serve(pluginClass: PluginClass): Promise<void> {
   // Like go-plugin: Ctrl-C in a terminal reaches the whole process group, and the host, not
   // each plugin, decides how its plugins stop.
   process.on("SIGINT", () => {});
+  onHostGone(stop);
 
   // Straight to file descriptor 1: process.stdout is redirected to stderr (see stdio-relay.ts).
   writeSync(1, `${formatHandshake(socketPath)}\n`);
