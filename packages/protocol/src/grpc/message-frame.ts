@@ -1,6 +1,7 @@
 // gRPC's length-prefixed message: a flags byte (bit 0 set when compressed), the length as four
 // big-endian bytes, then the message. A unary call carries exactly one in each direction, and
 // neither end of a Plugwire connection compresses.
+import type { Writable } from "node:stream";
 import { Code, ConnectError } from "@connectrpc/connect";
 
 /** The flags byte and the length. */
@@ -19,6 +20,28 @@ export function frameMessage(message: Uint8Array): Uint8Array {
   frame[4] = length & 0xff;
   frame.set(message, prefixBytes);
   return frame;
+}
+
+/** Messages from this size on are written beside their prefix rather than copied behind it. */
+const copyBelowBytes = 16 * 1024;
+
+/**
+ * Writes `message` as one frame on `stream`; answers what `stream.write` answers (false once
+ * the stream's buffer is full). A large message (a body or file chunk) is not copied: its
+ * prefix and it go out in one vectored write.
+ */
+export function writeFrame(stream: Writable, message: Uint8Array): boolean {
+  if (message.byteLength < copyBelowBytes) {
+    return stream.write(frameMessage(message));
+  }
+  const prefix = Buffer.allocUnsafe(prefixBytes);
+  prefix[0] = 0;
+  prefix.writeUInt32BE(message.byteLength, 1);
+  stream.cork();
+  stream.write(prefix);
+  const more = stream.write(message);
+  stream.uncork();
+  return more;
 }
 
 /**

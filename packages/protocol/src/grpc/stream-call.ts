@@ -18,7 +18,7 @@ import {
 } from "@connectrpc/connect/protocol-grpc";
 import { nodeError, resetError } from "./h2-errors.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
-import { frameMessage } from "./message-frame.js";
+import { writeFrame } from "./message-frame.js";
 import { MessageReader } from "./message-reader.js";
 import { webHeaders } from "./node-headers.js";
 import { drained } from "./stream-exchange.js";
@@ -205,7 +205,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
         if (this.settled || stream.closed || stream.destroyed) {
           break;
         }
-        if (!stream.write(frameMessage(encodeMessage(this.method.input, next.value)))) {
+        if (!writeFrame(stream, encodeMessage(this.method.input, next.value))) {
           await drained(stream);
         }
       }

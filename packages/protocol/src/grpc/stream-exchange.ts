@@ -8,7 +8,7 @@ import { Code, ConnectError, type MethodImplSpec } from "@connectrpc/connect";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
-import { frameMessage } from "./message-frame.js";
+import { writeFrame } from "./message-frame.js";
 import { MessageReader } from "./message-reader.js";
 import { respondWithError, responseHeader, statusTrailer } from "./server-answers.js";
 
@@ -126,7 +126,7 @@ class StreamExchange {
       throw resetError(stream.rstCode) ?? new ConnectError("the stream closed", Code.Canceled);
     }
     this.sendHead();
-    return stream.write(frameMessage(message));
+    return writeFrame(stream, message);
   }
 
   private sendHead(): void {
