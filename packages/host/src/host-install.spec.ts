@@ -203,7 +203,8 @@ describe("installBundle accepts", () => {
     expect(manifest.dir).toBe(join(t.pluginsDir, pluginId));
     expect(await readdir(t.pluginsDir)).toEqual([pluginId]);
     expect(t.host.status(pluginId).state).toBe("stopped");
-    expect((await t.host.store.getPluginStates()).get(pluginId)).toBeUndefined();
+    // Recorded as disabled (with its installer, for OnInstall), so a restart keeps it so.
+    expect((await t.host.store.getPluginStates()).get(pluginId)).toBe(false);
   });
 
   it("a manifest in the archive's one top-level folder, as Mattermost bundles are packed", async () => {
@@ -253,6 +254,29 @@ describe("the life of an installed plugin", () => {
     expect(messages.indexOf("OnActivate")).toBeLessThan(messages.indexOf("OnInstall"));
 
     await t.host.disablePlugin(pluginId);
+    await t.host.enablePlugin(pluginId);
+    await expect
+      .poll(() => t.pluginMessages(pluginId).filter((m) => m === "OnActivate"))
+      .toHaveLength(2);
+    expect(t.pluginMessages(pluginId).filter((m) => m === "OnInstall")).toHaveLength(1);
+  });
+
+  it("OnInstall still comes after a restart between the install and the first enable", async () => {
+    const { archive } = await recordingBundle();
+    await t.host.installBundle(archive, installer);
+
+    const host = await t.restart();
+    await host.loadPluginsFrom(t.pluginsDir);
+    await host.enablePlugin(pluginId);
+
+    await expect.poll(() => t.pluginMessages(pluginId)).toContain("OnInstall");
+    const onInstall = t.logs.find((e) => e.pluginId === pluginId && e.msg === "OnInstall");
+    expect(onInstall?.fields).toMatchObject({ userId: installer.userId });
+    expect(Object.fromEntries(await host.store.getPluginStates())).toEqual({ [pluginId]: true });
+
+    await host.disablePlugin(pluginId);
+    await t.restart();
+    await t.host.loadPluginsFrom(t.pluginsDir);
     await t.host.enablePlugin(pluginId);
     await expect
       .poll(() => t.pluginMessages(pluginId).filter((m) => m === "OnActivate"))

@@ -129,7 +129,11 @@ export class Host implements HookTargets {
   private readonly plugins = new Map<string, PluginSupervisor>();
   private readonly logger: Logger;
   private readonly leaveCluster: (() => void) | undefined;
-  /** Who installed each plugin not activated since; OnInstall tells the plugin on activation. */
+  /**
+   * The installing request of each plugin installed by this process and not activated since:
+   * OnInstall then carries its whole context. The store keeps who installed it, so that
+   * OnInstall still comes after a restart, with the user alone.
+   */
   private readonly installedBy = new Map<string, Actor>();
   /** The management operation in progress on each plugin; the next one waits for it. */
   private readonly managing = new Map<string, Promise<unknown>>();
@@ -353,6 +357,7 @@ export class Host implements HookTargets {
         // A plugin folder dropped into pluginsDir by hand may be named other than its id.
         if (existing && existing.manifest.dir !== target) await removeFolder(existing.manifest.dir);
         const manifest = await this.loadPlugin(target);
+        await this.store.setPluginInstaller(id, actor.userId ?? "");
         this.installedBy.set(id, actor);
         if (wasEnabled) {
           // The plugin's status and the log say why, if it does not start.
@@ -479,10 +484,11 @@ export class Host implements HookTargets {
     await this.store.setPluginEnabled(pluginId, true);
     if (supervisor.state === "active" || supervisor.state === "restarting") return;
     await supervisor.start();
+    const installerId = await this.store.takePluginInstaller(pluginId);
     const installer = this.installedBy.get(pluginId);
-    if (installer !== undefined) {
-      this.installedBy.delete(pluginId);
-      await this.deliverOnInstall(supervisor, installer);
+    this.installedBy.delete(pluginId);
+    if (installerId !== undefined) {
+      await this.deliverOnInstall(supervisor, installer ?? { userId: installerId });
     }
   }
 

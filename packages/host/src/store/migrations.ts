@@ -202,6 +202,13 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "who installed a plugin not yet told through OnInstall",
+    sql: `
+      ALTER TABLE plugin_states ADD COLUMN "installed_by" TEXT;
+    `,
+  },
 ];
 
 /**

@@ -951,6 +951,24 @@ describe("plugin states", () => {
     await reopened.deletePluginState("com.example.a");
     expect([...(await reopened.getPluginStates()).keys()]).toEqual(["com.example.b"]);
   });
+
+  it("keep a plugin's installer until it is taken, once, leaving the enabled state alone", async () => {
+    const store = await openAt(join(dir, "installer.db"));
+    await store.setPluginInstaller("com.example.new", "u1");
+    await store.setPluginEnabled("com.example.old", true);
+    await store.setPluginInstaller("com.example.old", "");
+
+    expect(await store.getPluginStates()).toEqual(
+      new Map([
+        ["com.example.new", false],
+        ["com.example.old", true],
+      ]),
+    );
+    expect(await store.takePluginInstaller("com.example.new")).toBe("u1");
+    expect(await store.takePluginInstaller("com.example.new")).toBeUndefined();
+    expect(await store.takePluginInstaller("com.example.old")).toBe("");
+    expect(await store.takePluginInstaller("com.example.none")).toBeUndefined();
+  });
 });
 
 describe("sessions", () => {

@@ -795,6 +795,30 @@ class SqliteStore implements Store {
     this.run(`DELETE FROM plugin_states WHERE "plugin_id" = ?`, pluginId);
   }
 
+  async setPluginInstaller(pluginId: string, userId: string): Promise<void> {
+    this.run(
+      `INSERT INTO plugin_states ("plugin_id", "enabled", "installed_by") VALUES (?, 0, ?)
+       ON CONFLICT ("plugin_id") DO UPDATE SET "installed_by" = excluded."installed_by"`,
+      pluginId,
+      userId,
+    );
+  }
+
+  async takePluginInstaller(pluginId: string): Promise<string | undefined> {
+    return this.write(() => {
+      const row = this.one(
+        `SELECT "installed_by" FROM plugin_states WHERE "plugin_id" = ?`,
+        pluginId,
+      );
+      const installer = row?.installed_by;
+      if (typeof installer !== "string") {
+        return undefined;
+      }
+      this.run(`UPDATE plugin_states SET "installed_by" = NULL WHERE "plugin_id" = ?`, pluginId);
+      return installer;
+    });
+  }
+
   // Sessions.
 
   async createSession(session: Session): Promise<Session> {

@@ -133,6 +133,13 @@ export interface Store {
   setPluginEnabled(pluginId: string, enabled: boolean): Promise<void>;
   /** Forgets a removed plugin's enabled state (its settings and KV stay unless deleted too). */
   deletePluginState(pluginId: string): Promise<void>;
+  /**
+   * Records who installed a plugin ("" for the system), for its OnInstall on first activation;
+   * a plugin without a state yet is recorded as disabled.
+   */
+  setPluginInstaller(pluginId: string, userId: string): Promise<void>;
+  /** Who installed the plugin, if OnInstall is still owed, and forgets it: it is told once. */
+  takePluginInstaller(pluginId: string): Promise<string | undefined>;
 
   // Login sessions.
   createSession(session: Session): Promise<Session>;
