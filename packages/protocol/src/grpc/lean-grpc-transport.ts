@@ -27,6 +27,7 @@ import {
   validateResponseWithCompression,
   validateTrailer,
 } from "@connectrpc/connect/protocol-grpc";
+import { CallLimits } from "./call-limits.js";
 import { ClientSession } from "./client-session.js";
 import { nodeError, resetError } from "./h2-errors.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
@@ -179,8 +180,7 @@ class UnaryCall<I extends DescMessage, O extends DescMessage> {
   private reject!: (error: ConnectError) => void;
   private settled = false;
   private stream: http2.ClientHttp2Stream | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private onAbort: (() => void) | undefined;
+  private readonly limits: CallLimits;
   private responseHeader: ResponseHeaders | undefined;
   private trailer: IncomingHttpHeaders | undefined;
   private readonly chunks: Buffer[] = [];
@@ -188,24 +188,14 @@ class UnaryCall<I extends DescMessage, O extends DescMessage> {
   constructor(
     private readonly method: DescMethodUnary<I, O>,
     private readonly readMaxBytes: number,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
     deadline: number | undefined,
   ) {
     this.result = new Promise((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    if (deadline !== undefined) {
-      this.timer = setTimeout(
-        () => this.fail(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
-        deadline,
-      );
-    }
-    if (signal !== undefined) {
-      this.onAbort = () =>
-        this.fail(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
-      signal.addEventListener("abort", this.onAbort);
-    }
+    this.limits = new CallLimits(signal, deadline, (error) => this.fail(error));
   }
 
   start(stream: CallStream, frame: Uint8Array): void {
@@ -253,10 +243,7 @@ class UnaryCall<I extends DescMessage, O extends DescMessage> {
 
   private settle(): void {
     this.settled = true;
-    clearTimeout(this.timer);
-    if (this.onAbort !== undefined) {
-      this.signal?.removeEventListener("abort", this.onAbort);
-    }
+    this.limits.release();
   }
 
   /** Settles on the answer, once the body has ended with trailers or the stream has closed. */

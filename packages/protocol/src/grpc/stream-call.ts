@@ -11,11 +11,11 @@ import type {
   MessageShape,
 } from "@bufbuild/protobuf";
 import { Code, ConnectError, type StreamResponse } from "@connectrpc/connect";
-import { getAbortSignalReason } from "@connectrpc/connect/protocol";
 import {
   validateResponseWithCompression,
   validateTrailer,
 } from "@connectrpc/connect/protocol-grpc";
+import { CallLimits } from "./call-limits.js";
 import { nodeError, resetError } from "./h2-errors.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { writeFrame } from "./message-frame.js";
@@ -37,8 +37,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
   /** Set once the call is over: answered to the end, failed or cancelled. */
   private settled = false;
   private stream: http2.ClientHttp2Stream | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private onAbort: (() => void) | undefined;
+  private readonly limits: CallLimits;
   private header: ResponseHeaders | undefined;
   /** Whether the head carried the status, so that no trailers follow (gRPC's trailers-only). */
   private statusInHeader = false;
@@ -47,7 +46,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
   constructor(
     private readonly method: DescMethodStreaming<I, O>,
     readMaxBytes: number,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
     deadline: number | undefined,
   ) {
     this.response = new Promise((resolve, reject) => {
@@ -60,17 +59,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
       { pause: () => this.stream?.pause(), resume: () => this.stream?.resume() },
       () => this.cancel(),
     );
-    if (deadline !== undefined) {
-      this.timer = setTimeout(
-        () => this.fail(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
-        deadline,
-      );
-    }
-    if (signal !== undefined) {
-      this.onAbort = () =>
-        this.fail(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
-      signal.addEventListener("abort", this.onAbort);
-    }
+    this.limits = new CallLimits(signal, deadline, (error) => this.fail(error));
   }
 
   /** The trailers, once the response has ended; empty before. */
@@ -134,10 +123,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
 
   private settle(): void {
     this.settled = true;
-    clearTimeout(this.timer);
-    if (this.onAbort !== undefined) {
-      this.signal?.removeEventListener("abort", this.onAbort);
-    }
+    this.limits.release();
   }
 
   private receiveHeader(header: ResponseHeaders): void {

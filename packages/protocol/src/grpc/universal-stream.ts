@@ -5,6 +5,7 @@ import * as http2 from "node:http2";
 import type { UniversalHandler, UniversalServerRequest } from "@connectrpc/connect/protocol";
 import { resetError } from "./h2-errors.js";
 import { addWebHeaders, webHeaders } from "./node-headers.js";
+import { drained } from "./stream-exchange.js";
 
 /** Runs `handler` for the stream; a stream no handler serves gets 404. */
 export async function serveUniversal(
@@ -68,20 +69,4 @@ function nodeHeaders(headers: Headers | undefined): http2.OutgoingHttpHeaders {
   const result: http2.OutgoingHttpHeaders = {};
   addWebHeaders(result, headers);
   return result;
-}
-
-/** Resolves once the stream wants more data; rejects if it closes first. */
-function drained(stream: http2.ServerHttp2Stream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onDrain = () => {
-      stream.off("close", onClose);
-      resolve();
-    };
-    const onClose = () => {
-      stream.off("drain", onDrain);
-      reject(resetError(stream.rstCode) ?? new Error("the stream closed while writing"));
-    };
-    stream.once("drain", onDrain);
-    stream.once("close", onClose);
-  });
 }

@@ -1,0 +1,35 @@
+// What ends a client call before its answer: its deadline passing, or its caller's signal
+// aborting. Either fails the call with Connect's error for it.
+import { Code, ConnectError } from "@connectrpc/connect";
+import { getAbortSignalReason } from "@connectrpc/connect/protocol";
+
+export class CallLimits {
+  private readonly timer: NodeJS.Timeout | undefined;
+  private readonly onAbort: (() => void) | undefined;
+
+  /** @param deadline milliseconds from now; undefined for none */
+  constructor(
+    private readonly signal: AbortSignal | undefined,
+    deadline: number | undefined,
+    fail: (error: ConnectError) => void,
+  ) {
+    if (deadline !== undefined) {
+      this.timer = setTimeout(
+        () => fail(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
+        deadline,
+      );
+    }
+    if (signal !== undefined) {
+      this.onAbort = () => fail(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
+      signal.addEventListener("abort", this.onAbort);
+    }
+  }
+
+  /** Stops watching: the call is over. */
+  release(): void {
+    clearTimeout(this.timer);
+    if (this.onAbort !== undefined) {
+      this.signal?.removeEventListener("abort", this.onAbort);
+    }
+  }
+}
