@@ -16,26 +16,31 @@ export interface HookContext {
   readonly signal: AbortSignal;
 }
 
-/** The HookContext of a call, from the request's PluginContext (absent for lifecycle hooks). */
-export function hookContext(context: PluginContext | undefined, signal: AbortSignal): HookContext {
-  if (context === undefined) {
-    return {
-      requestId: "",
-      sessionId: "",
-      userId: "",
-      ipAddress: "",
-      acceptLanguage: "",
-      userAgent: "",
-      signal,
-    };
-  }
+/** Where a call's signal comes from: the server's context of the call. */
+export interface CallSignalSource {
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The HookContext of a call, from the request's PluginContext (absent for lifecycle hooks).
+ * `signal` is read from `call` only when the handler first reads it: most handlers never do,
+ * and making a signal, then aborting it when the call ends, costs more than the rest of the
+ * handler's call.
+ */
+export function hookContext(
+  context: PluginContext | undefined,
+  call: CallSignalSource,
+): HookContext {
   return {
-    requestId: context.requestId,
-    sessionId: context.sessionId,
-    userId: context.userId,
-    ipAddress: context.ipAddress,
-    acceptLanguage: context.acceptLanguage,
-    userAgent: context.userAgent,
-    signal,
+    requestId: context?.requestId ?? "",
+    sessionId: context?.sessionId ?? "",
+    userId: context?.userId ?? "",
+    ipAddress: context?.ipAddress ?? "",
+    acceptLanguage: context?.acceptLanguage ?? "",
+    userAgent: context?.userAgent ?? "",
+    // An own, enumerable property as before, so the context still spreads and compares whole.
+    get signal() {
+      return call.signal;
+    },
   };
 }

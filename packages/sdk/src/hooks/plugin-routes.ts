@@ -116,7 +116,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   OnActivate: (plugin, handler) => async (_request, context) => {
     try {
       plugin.config = await plugin.api.getPluginConfig();
-      await handler.call(plugin, hookContext(undefined, context.signal));
+      await handler.call(plugin, hookContext(undefined, context));
     } catch (reason) {
       throw hookFailure("OnActivate", reason);
     }
@@ -125,7 +125,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
 
   OnDeactivate: (plugin, handler) => async (_request, context) => {
     try {
-      await handler.call(plugin, hookContext(undefined, context.signal));
+      await handler.call(plugin, hookContext(undefined, context));
     } catch (reason) {
       throw hookFailure("OnDeactivate", reason);
     }
@@ -136,7 +136,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
     const config = request.config ?? {};
     plugin.config = config;
     try {
-      await handler.call(plugin, hookContext(undefined, context.signal), config);
+      await handler.call(plugin, hookContext(undefined, context), config);
     } catch (reason) {
       throw hookFailure("OnConfigurationChange", reason);
     }
@@ -145,7 +145,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
 
   OnInstall: (plugin, handler) => async (request, context) => {
     try {
-      const ctx = hookContext(request.context, context.signal);
+      const ctx = hookContext(request.context, context);
       await handler.call(plugin, ctx, { userId: request.userId });
     } catch (reason) {
       throw hookFailure("OnInstall", reason);
@@ -156,11 +156,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   MessageWillBePosted: (plugin, handler) => async (request, context) => {
     const post = required(request.post, "MessageWillBePosted", "post");
     try {
-      const decision = await handler.call(
-        plugin,
-        hookContext(request.context, context.signal),
-        post,
-      );
+      const decision = await handler.call(plugin, hookContext(request.context, context), post);
       return { decision: postDecisionMessage(decision) };
     } catch (reason) {
       throw hookFailure("MessageWillBePosted", reason);
@@ -171,7 +167,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
     const newPost = required(request.newPost, "MessageWillBeUpdated", "new_post");
     const oldPost = required(request.oldPost, "MessageWillBeUpdated", "old_post");
     try {
-      const ctx = hookContext(request.context, context.signal);
+      const ctx = hookContext(request.context, context);
       const decision = await handler.call(plugin, ctx, newPost, oldPost);
       return { decision: postDecisionMessage(decision) };
     } catch (reason) {
@@ -182,7 +178,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   MessageHasBeenPosted: (plugin, handler) => async (request, context) => {
     const post = required(request.post, "MessageHasBeenPosted", "post");
     try {
-      await handler.call(plugin, hookContext(request.context, context.signal), post);
+      await handler.call(plugin, hookContext(request.context, context), post);
     } catch (reason) {
       throw hookFailure("MessageHasBeenPosted", reason);
     }
@@ -193,7 +189,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
     const newPost = required(request.newPost, "MessageHasBeenUpdated", "new_post");
     const oldPost = required(request.oldPost, "MessageHasBeenUpdated", "old_post");
     try {
-      await handler.call(plugin, hookContext(request.context, context.signal), newPost, oldPost);
+      await handler.call(plugin, hookContext(request.context, context), newPost, oldPost);
     } catch (reason) {
       throw hookFailure("MessageHasBeenUpdated", reason);
     }
@@ -203,7 +199,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   MessageHasBeenDeleted: (plugin, handler) => async (request, context) => {
     const post = required(request.post, "MessageHasBeenDeleted", "post");
     try {
-      await handler.call(plugin, hookContext(request.context, context.signal), post);
+      await handler.call(plugin, hookContext(request.context, context), post);
     } catch (reason) {
       throw hookFailure("MessageHasBeenDeleted", reason);
     }
@@ -213,7 +209,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   UserHasBeenCreated: (plugin, handler) => async (request, context) => {
     const user = required(request.user, "UserHasBeenCreated", "user");
     try {
-      await handler.call(plugin, hookContext(request.context, context.signal), user);
+      await handler.call(plugin, hookContext(request.context, context), user);
     } catch (reason) {
       throw hookFailure("UserHasBeenCreated", reason);
     }
@@ -223,11 +219,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   UserWillLogIn: (plugin, handler) => async (request, context) => {
     const user = required(request.user, "UserWillLogIn", "user");
     try {
-      const decision = await handler.call(
-        plugin,
-        hookContext(request.context, context.signal),
-        user,
-      );
+      const decision = await handler.call(plugin, hookContext(request.context, context), user);
       return { decision: loginDecisionMessage(decision) };
     } catch (reason) {
       throw hookFailure("UserWillLogIn", reason);
@@ -237,7 +229,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   UserHasLoggedIn: (plugin, handler) => async (request, context) => {
     const user = required(request.user, "UserHasLoggedIn", "user");
     try {
-      await handler.call(plugin, hookContext(request.context, context.signal), user);
+      await handler.call(plugin, hookContext(request.context, context), user);
     } catch (reason) {
       throw hookFailure("UserHasLoggedIn", reason);
     }
@@ -247,7 +239,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   UserHasBeenDeactivated: (plugin, handler) => async (request, context) => {
     const user = required(request.user, "UserHasBeenDeactivated", "user");
     try {
-      await handler.call(plugin, hookContext(request.context, context.signal), user);
+      await handler.call(plugin, hookContext(request.context, context), user);
     } catch (reason) {
       throw hookFailure("UserHasBeenDeactivated", reason);
     }
@@ -257,7 +249,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   ChannelHasBeenCreated: (plugin, handler) => async (request, context) => {
     const channel = required(request.channel, "ChannelHasBeenCreated", "channel");
     try {
-      await handler.call(plugin, hookContext(request.context, context.signal), channel);
+      await handler.call(plugin, hookContext(request.context, context), channel);
     } catch (reason) {
       throw hookFailure("ChannelHasBeenCreated", reason);
     }
@@ -267,7 +259,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   UserHasJoinedChannel: (plugin, handler) => async (request, context) => {
     const member = required(request.channelMember, "UserHasJoinedChannel", "channel_member");
     try {
-      const ctx = hookContext(request.context, context.signal);
+      const ctx = hookContext(request.context, context);
       await handler.call(plugin, ctx, member, request.actor);
     } catch (reason) {
       throw hookFailure("UserHasJoinedChannel", reason);
@@ -278,7 +270,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   UserHasLeftChannel: (plugin, handler) => async (request, context) => {
     const member = required(request.channelMember, "UserHasLeftChannel", "channel_member");
     try {
-      const ctx = hookContext(request.context, context.signal);
+      const ctx = hookContext(request.context, context);
       await handler.call(plugin, ctx, member, request.actor);
     } catch (reason) {
       throw hookFailure("UserHasLeftChannel", reason);
@@ -289,7 +281,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   UserHasJoinedTeam: (plugin, handler) => async (request, context) => {
     const member = required(request.teamMember, "UserHasJoinedTeam", "team_member");
     try {
-      const ctx = hookContext(request.context, context.signal);
+      const ctx = hookContext(request.context, context);
       await handler.call(plugin, ctx, member, request.actor);
     } catch (reason) {
       throw hookFailure("UserHasJoinedTeam", reason);
@@ -300,7 +292,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   UserHasLeftTeam: (plugin, handler) => async (request, context) => {
     const member = required(request.teamMember, "UserHasLeftTeam", "team_member");
     try {
-      const ctx = hookContext(request.context, context.signal);
+      const ctx = hookContext(request.context, context);
       await handler.call(plugin, ctx, member, request.actor);
     } catch (reason) {
       throw hookFailure("UserHasLeftTeam", reason);
@@ -311,11 +303,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   ExecuteCommand: (plugin, handler) => async (request, context) => {
     const args = required(request.args, "ExecuteCommand", "args");
     try {
-      const response = await handler.call(
-        plugin,
-        hookContext(request.context, context.signal),
-        args,
-      );
+      const response = await handler.call(plugin, hookContext(request.context, context), args);
       return { response };
     } catch (reason) {
       throw hookFailure("ExecuteCommand", reason);
@@ -333,7 +321,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
       const request = toFetchRequest(head, frames, context.signal);
       let response: Response;
       try {
-        const ctx = hookContext(head.context, context.signal);
+        const ctx = hookContext(head.context, context);
         response = fetchResponse(await handler.call(plugin, ctx, request));
       } catch (reason) {
         throw hookFailure("ServeHTTP", reason);
@@ -349,7 +337,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
     const head = required(request.head, "ServeMetrics", "head");
     const fetchRequest = toFetchRequest(head, undefined, context.signal);
     try {
-      const ctx = hookContext(head.context, context.signal);
+      const ctx = hookContext(head.context, context);
       const response = fetchResponse(await handler.call(plugin, ctx, fetchRequest));
       return {
         head: { status: response.status, headers: headerList(response.headers) },
@@ -363,7 +351,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
   OnPluginClusterEvent: (plugin, handler) => async (request, context) => {
     const event = required(request.event, "OnPluginClusterEvent", "event");
     try {
-      await handler.call(plugin, hookContext(request.context, context.signal), event);
+      await handler.call(plugin, hookContext(request.context, context), event);
     } catch (reason) {
       throw hookFailure("OnPluginClusterEvent", reason);
     }
