@@ -34,6 +34,10 @@ let callComplete: ConnectError | undefined;
 /** Stands for callComplete until a signal needs the error itself. */
 const completed = Symbol("completed");
 
+function deadlineExceeded(): ConnectError {
+  return new ConnectError("the operation timed out", Code.DeadlineExceeded);
+}
+
 /**
  * Connect's HandlerContext for one call; its signal aborts on the deadline, when the stream
  * closes early, and once the call is complete.
@@ -45,6 +49,8 @@ export class LeanHandlerContext implements HandlerContext {
   readonly timeoutMs: () => number | undefined;
   private controller: AbortController | undefined;
   private abortReason: unknown;
+  /** When the call's time is up (Date.now() milliseconds), if the client set a deadline. */
+  private readonly deadline: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private requestHeaderObject: Headers | undefined;
   private responseHeaderObject: Headers | undefined;
@@ -61,19 +67,20 @@ export class LeanHandlerContext implements HandlerContext {
       this.timeoutMs = () => undefined;
     } else {
       const deadline = Date.now() + timeoutMs;
+      this.deadline = deadline;
       this.timeoutMs = () => deadline - Date.now();
-      this.timer = setTimeout(
-        () => this.abort(new ConnectError("the operation timed out", Code.DeadlineExceeded)),
-        timeoutMs,
-      );
     }
   }
 
   get signal(): AbortSignal {
     if (this.controller === undefined) {
       this.controller = new AbortController();
+      this.checkDeadline();
       if (this.abortReason !== undefined) {
         this.controller.abort(this.reasonOf(this.abortReason));
+      } else if (this.deadline !== undefined) {
+        // The deadline's timer exists only once someone holds the signal it aborts.
+        this.timer = setTimeout(() => this.abort(deadlineExceeded()), this.deadline - Date.now());
       }
     }
     return this.controller.signal;
@@ -110,7 +117,20 @@ export class LeanHandlerContext implements HandlerContext {
 
   /** Ends the call: its signal aborts, now if the method has it, or when it is first read. */
   complete(): void {
+    // A call that ran past its deadline says so, though no timer watched it.
+    this.checkDeadline();
     this.abort(completed);
+  }
+
+  /** Takes the deadline as the abort reason once it has passed. */
+  private checkDeadline(): void {
+    if (
+      this.abortReason === undefined &&
+      this.deadline !== undefined &&
+      Date.now() >= this.deadline
+    ) {
+      this.abort(deadlineExceeded());
+    }
   }
 
   /** Aborts the signal (the first reason wins) and stops the deadline. */
