@@ -1,6 +1,6 @@
 // Test support for the REST server's specs: a host with the recorder plugin (this folder) as a
 // real process, the REST server on a free port, a fetch helper that speaks JSON with a bearer
-// token, users made and logged in over HTTP, and what the plugin recorded.
+// token, users logged in and teams and channels made over HTTP, and what the plugin recorded.
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -42,6 +42,29 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
+/** A user logged in over HTTP: its id and session token. */
+export interface RestUser {
+  id: string;
+  token: string;
+}
+
+/** A team as the v4 API answers it, in the fields the specs read. */
+export interface RestTeam {
+  id: string;
+  name: string;
+  display_name: string;
+  type: string;
+}
+
+/** A channel as the v4 API answers it, in the fields the specs read. */
+export interface RestChannel {
+  id: string;
+  team_id: string;
+  name: string;
+  display_name: string;
+  type: string;
+}
+
 export interface FixtureOptions {
   maxBodyBytes?: number;
   /** Give the host a pluginsDir (a fresh temporary folder), so bundles can be installed. */
@@ -54,6 +77,7 @@ export class RestFixture {
   adminId = "";
   adminToken = "";
   private readonly cleanups: (() => Promise<unknown>)[] = [];
+  private teamCount = 0;
 
   private constructor(
     readonly host: Host,
@@ -127,10 +151,7 @@ export class RestFixture {
   }
 
   /** Creates an account through the application layer and logs it in over HTTP. */
-  async newUser(
-    username: string,
-    options: { admin?: boolean } = {},
-  ): Promise<{ id: string; token: string }> {
+  async newUser(username: string, options: { admin?: boolean } = {}): Promise<RestUser> {
     await this.host.app.createUser(
       {},
       create(UserSchema, {
@@ -140,11 +161,75 @@ export class RestFixture {
       }),
       PASSWORD,
     );
-    const response = await this.request("POST", "/api/v4/users/login", {
+    const login = await this.setupCall(200, "POST", "/api/v4/users/login", {
       json: { login_id: username, password: PASSWORD },
     });
-    const user = (await response.json()) as { id: string };
-    return { id: user.id, token: response.headers.get("token") ?? "" };
+    return { id: login.body.id, token: login.headers.get("token") ?? "" };
+  }
+
+  /** An open team created by `owner`, who adds `members`. */
+  async newTeam(owner: RestUser, members: RestUser[] = []): Promise<RestTeam> {
+    this.teamCount += 1;
+    const { body: team } = await this.setupCall(201, "POST", "/api/v4/teams", {
+      token: owner.token,
+      json: {
+        name: `team-${this.teamCount}`,
+        display_name: `Team ${this.teamCount}`,
+        type: "O",
+        allow_open_invite: true,
+      },
+    });
+    for (const member of members) {
+      await this.setupCall(201, "POST", `/api/v4/teams/${team.id}/members`, {
+        token: owner.token,
+        json: { team_id: team.id, user_id: member.id },
+      });
+    }
+    return team;
+  }
+
+  /** A public channel of `team` created by `owner` (a team member), who adds `members`. */
+  async newChannel(
+    team: RestTeam,
+    owner: RestUser,
+    channel: { name: string; displayName: string },
+    members: RestUser[] = [],
+  ): Promise<RestChannel> {
+    const { body: created } = await this.setupCall(201, "POST", "/api/v4/channels", {
+      token: owner.token,
+      json: {
+        team_id: team.id,
+        name: channel.name,
+        display_name: channel.displayName,
+        type: "O",
+      },
+    });
+    for (const member of members) {
+      await this.setupCall(201, "POST", `/api/v4/channels/${created.id}/members`, {
+        token: owner.token,
+        json: { user_id: member.id },
+      });
+    }
+    return created;
+  }
+
+  /**
+   * A call a spec's setup depends on: one that does not answer `status` throws, naming the call,
+   * so a broken route fails the setup instead of a later test.
+   */
+  private async setupCall(
+    status: number,
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): ReturnType<RestFixture["call"]> {
+    const answer = await this.call(method, path, options);
+    if (answer.status !== status) {
+      throw new Error(
+        `setup: ${method} ${path} answered ${answer.status}, not ${status}: ${JSON.stringify(answer.body)}`,
+      );
+    }
+    return answer;
   }
 
   /**

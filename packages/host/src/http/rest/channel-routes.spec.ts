@@ -1,11 +1,11 @@
 // /api/v4/channels over real HTTP, with the recorder plugin as a real process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
 
 let f: RestFixture;
-let alice: { id: string; token: string };
-let bob: { id: string; token: string };
-let outsider: { id: string; token: string };
+let alice: RestUser;
+let bob: RestUser;
+let outsider: RestUser;
 let teamId: string;
 let town: { id: string; name: string };
 let secret: { id: string; name: string };
@@ -15,15 +15,7 @@ beforeAll(async () => {
   alice = await f.newUser("alice");
   bob = await f.newUser("bob");
   outsider = await f.newUser("outsider");
-  const team = await f.call("POST", "/api/v4/teams", {
-    token: alice.token,
-    json: { name: "core", display_name: "Core", type: "O", allow_open_invite: true },
-  });
-  teamId = team.body.id;
-  await f.call("POST", `/api/v4/teams/${teamId}/members`, {
-    token: bob.token,
-    json: { team_id: teamId, user_id: bob.id },
-  });
+  teamId = (await f.newTeam(alice, [bob])).id;
 });
 afterAll(async () => {
   await f?.close();

@@ -1,10 +1,10 @@
 // POST /api/v4/commands/execute over real HTTP, with the recorder plugin's /recorder command.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
 
 let f: RestFixture;
-let alice: { id: string; token: string };
-let outsider: { id: string; token: string };
+let alice: RestUser;
+let outsider: RestUser;
 let teamId: string;
 let channelId: string;
 
@@ -12,16 +12,9 @@ beforeAll(async () => {
   f = await RestFixture.start();
   alice = await f.newUser("alice");
   outsider = await f.newUser("outsider");
-  const team = await f.call("POST", "/api/v4/teams", {
-    token: alice.token,
-    json: { name: "core", display_name: "Core", type: "O" },
-  });
-  teamId = team.body.id;
-  const channel = await f.call("POST", "/api/v4/channels", {
-    token: alice.token,
-    json: { team_id: teamId, name: "town", display_name: "Town", type: "O" },
-  });
-  channelId = channel.body.id;
+  const team = await f.newTeam(alice);
+  teamId = team.id;
+  channelId = (await f.newChannel(team, alice, { name: "town", displayName: "Town" })).id;
 });
 afterAll(async () => {
   await f?.close();

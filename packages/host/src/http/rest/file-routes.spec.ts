@@ -1,27 +1,20 @@
 // /api/v4/files over real HTTP: multipart uploads, metadata and downloads, for channel members.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
 
 const MAX_BODY_BYTES = 256 * 1024;
 
 let f: RestFixture;
-let alice: { id: string; token: string };
-let outsider: { id: string; token: string };
+let alice: RestUser;
+let outsider: RestUser;
 let channelId: string;
 
 beforeAll(async () => {
   f = await RestFixture.start({ maxBodyBytes: MAX_BODY_BYTES });
   alice = await f.newUser("alice");
   outsider = await f.newUser("outsider");
-  const team = await f.call("POST", "/api/v4/teams", {
-    token: alice.token,
-    json: { name: "core", display_name: "Core", type: "O" },
-  });
-  const channel = await f.call("POST", "/api/v4/channels", {
-    token: alice.token,
-    json: { team_id: team.body.id, name: "town", display_name: "Town", type: "O" },
-  });
-  channelId = channel.body.id;
+  const team = await f.newTeam(alice);
+  channelId = (await f.newChannel(team, alice, { name: "town", displayName: "Town" })).id;
 });
 afterAll(async () => {
   await f?.close();

@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   RECORDER_ID,
   RestFixture,
+  type RestUser,
   recorderBundle,
 } from "../../../test-fixtures/rest/rest-fixture.js";
 
 let f: RestFixture;
-let alice: { id: string; token: string };
+let alice: RestUser;
 
 beforeAll(async () => {
   f = await RestFixture.start({ withPluginsDir: true });

@@ -1,11 +1,11 @@
 // /api/v4/posts over real HTTP, with the recorder plugin as a real process deciding on posts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
 
 let f: RestFixture;
-let alice: { id: string; token: string };
-let bob: { id: string; token: string };
-let outsider: { id: string; token: string };
+let alice: RestUser;
+let bob: RestUser;
+let outsider: RestUser;
 let channelId: string;
 
 beforeAll(async () => {
@@ -13,24 +13,8 @@ beforeAll(async () => {
   alice = await f.newUser("alice");
   bob = await f.newUser("bob");
   outsider = await f.newUser("outsider");
-  const team = await f.call("POST", "/api/v4/teams", {
-    token: alice.token,
-    json: { name: "core", display_name: "Core", type: "O", allow_open_invite: true },
-  });
-  const teamId = team.body.id;
-  await f.call("POST", `/api/v4/teams/${teamId}/members`, {
-    token: bob.token,
-    json: { team_id: teamId, user_id: bob.id },
-  });
-  const channel = await f.call("POST", "/api/v4/channels", {
-    token: alice.token,
-    json: { team_id: teamId, name: "town", display_name: "Town", type: "O" },
-  });
-  channelId = channel.body.id;
-  await f.call("POST", `/api/v4/channels/${channelId}/members`, {
-    token: bob.token,
-    json: { user_id: bob.id },
-  });
+  const team = await f.newTeam(alice, [bob]);
+  channelId = (await f.newChannel(team, alice, { name: "town", displayName: "Town" }, [bob])).id;
 });
 afterAll(async () => {
   await f?.close();

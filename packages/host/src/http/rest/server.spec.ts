@@ -1,12 +1,16 @@
 // The REST server as a whole: the v4 error body for unknown routes, body limits, plugins' HTTP
 // at /plugins/{plugin_id}/... with the logged-in user as Mattermost-User-Id, and shutdown.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RECORDER_ID, RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import {
+  RECORDER_ID,
+  RestFixture,
+  type RestUser,
+} from "../../../test-fixtures/rest/rest-fixture.js";
 import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
 import { MAX_JSON_BODY_BYTES, startRestServer } from "./server.js";
 
 let f: RestFixture;
-let alice: { id: string; token: string };
+let alice: RestUser;
 
 beforeAll(async () => {
   f = await RestFixture.start();

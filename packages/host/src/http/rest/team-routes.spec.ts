@@ -1,10 +1,10 @@
 // /api/v4/teams over real HTTP, with the recorder plugin as a real process.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
 
 let f: RestFixture;
-let alice: { id: string; token: string };
-let bob: { id: string; token: string };
+let alice: RestUser;
+let bob: RestUser;
 let open: { id: string; name: string };
 let closed: { id: string; name: string };
 

@@ -2,12 +2,12 @@
 // events of posts, ephemeral messages and memberships, each to the people who should get it.
 import { once } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD, RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import { PASSWORD, RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
 import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
 
 let f: RestFixture;
-let alice: { id: string; token: string };
-let bob: { id: string; token: string };
+let alice: RestUser;
+let bob: RestUser;
 let teamId: string;
 let channelId: string;
 const clients: WebSocketClient[] = [];
@@ -16,20 +16,10 @@ beforeAll(async () => {
   f = await RestFixture.start();
   alice = await f.newUser("alice");
   bob = await f.newUser("bob");
-  const team = await f.call("POST", "/api/v4/teams", {
-    token: alice.token,
-    json: { name: "core", display_name: "Core", type: "O", allow_open_invite: true },
-  });
-  teamId = team.body.id;
-  await f.call("POST", `/api/v4/teams/${teamId}/members`, {
-    token: bob.token,
-    json: { team_id: teamId, user_id: bob.id },
-  });
-  const channel = await f.call("POST", "/api/v4/channels", {
-    token: alice.token,
-    json: { team_id: teamId, name: "town", display_name: "Town Square", type: "O" },
-  });
-  channelId = channel.body.id;
+  // Bob is in the team but not in the channel: the specs below see him join it.
+  const team = await f.newTeam(alice, [bob]);
+  teamId = team.id;
+  channelId = (await f.newChannel(team, alice, { name: "town", displayName: "Town Square" })).id;
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((client) => client.close()));
