@@ -7,6 +7,13 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { nodeError } from "./h2-errors.js";
 import { connectionWindowBytes, sessionSettings } from "./session-settings.js";
 
+const sessionKey = Symbol("session");
+
+/** A stream, with the session it was opened on. */
+interface TrackedStream extends http2.ClientHttp2Stream {
+  [sessionKey]?: http2.ClientHttp2Session;
+}
+
 export class ClientSession {
   private session: http2.ClientHttp2Session | undefined;
   private opening: Promise<http2.ClientHttp2Session> | undefined;
@@ -71,16 +78,21 @@ export class ClientSession {
     if (session === this.session && this.streams++ === 0) {
       session.ref();
     }
+    (stream as TrackedStream)[sessionKey] = session;
     stream.once("close", this.released);
     return stream;
   }
 
-  /** Listens for the close of every stream (`this` is the stream). */
+  /**
+   * Listens for the close of every stream (`this` is the stream). The session is the one the
+   * stream was opened on: Node has cleared `stream.session` by the time "close" fires.
+   */
   private readonly released = (() => {
     const owner = this;
-    return function released(this: http2.ClientHttp2Stream): void {
-      if (this.session === owner.session && --owner.streams === 0) {
-        owner.session?.unref();
+    return function released(this: TrackedStream): void {
+      const session = this[sessionKey];
+      if (session !== undefined && session === owner.session && --owner.streams === 0) {
+        session.unref();
       }
     };
   })();
@@ -103,6 +115,12 @@ export class ClientSession {
       });
       session.once("connect", () => {
         this.opening = undefined;
+        if (this.closed) {
+          // close() came while connecting: the session must not outlive it.
+          session.destroy(undefined, http2.constants.NGHTTP2_CANCEL);
+          reject(new ConnectError("the connection is closed", Code.Canceled));
+          return;
+        }
         session.setLocalWindowSize(connectionWindowBytes);
         session.unref();
         this.session = session;

@@ -23,7 +23,8 @@ import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { frameMessage, maxBodyBytes, singleMessage } from "./message-frame.js";
-import { contentType, respondWithError, responseHeader, statusTrailer } from "./server-answers.js";
+import { grpcContentType } from "./node-headers.js";
+import { respondWithError, responseHeader, statusTrailer } from "./server-answers.js";
 import { serverConnectionWindowBytes, sessionSettings } from "./session-settings.js";
 import { type StreamingSpec, serveStreamingCall } from "./stream-exchange.js";
 import { serveUniversal } from "./universal-stream.js";
@@ -175,7 +176,7 @@ function isGrpcProto(header: http2.IncomingHttpHeaders): boolean {
   const encoding = header["grpc-encoding"];
   return (
     header[":method"] === "POST" &&
-    (type === contentType || type === "application/grpc") &&
+    (type === grpcContentType || type === "application/grpc") &&
     (encoding === undefined || encoding === "identity")
   );
 }

@@ -3,7 +3,28 @@
 import { constants } from "node:http2";
 import { Code, ConnectError } from "@connectrpc/connect";
 
-/** The error of a stream the other end reset, or undefined for NO_ERROR and STREAM_CLOSED. */
+/** HTTP/2's error codes by number, for messages. */
+const h2CodeNames = [
+  "NO_ERROR",
+  "PROTOCOL_ERROR",
+  "INTERNAL_ERROR",
+  "FLOW_CONTROL_ERROR",
+  "SETTINGS_TIMEOUT",
+  "STREAM_CLOSED",
+  "FRAME_SIZE_ERROR",
+  "REFUSED_STREAM",
+  "CANCEL",
+  "COMPRESSION_ERROR",
+  "CONNECT_ERROR",
+  "ENHANCE_YOUR_CALM",
+  "INADEQUATE_SECURITY",
+  "HTTP_1_1_REQUIRED",
+];
+
+/**
+ * The error of a stream the other end reset, worded as Connect words it; undefined for
+ * NO_ERROR, for STREAM_CLOSED (which gRPC does not map) and for codes HTTP/2 does not define.
+ */
 export function resetError(rstCode: number): ConnectError | undefined {
   switch (rstCode) {
     case constants.NGHTTP2_NO_ERROR:
@@ -19,12 +40,15 @@ export function resetError(rstCode: number): ConnectError | undefined {
     case constants.NGHTTP2_HTTP_1_1_REQUIRED:
       return resetWith(rstCode, Code.PermissionDenied);
     default:
-      return resetWith(rstCode, Code.Internal);
+      return rstCode < h2CodeNames.length ? resetWith(rstCode, Code.Internal) : undefined;
   }
 }
 
 function resetWith(rstCode: number, code: Code): ConnectError {
-  return new ConnectError(`http/2 stream closed with error code 0x${rstCode.toString(16)}`, code);
+  return new ConnectError(
+    `http/2 stream closed with error code ${h2CodeNames[rstCode]} (0x${rstCode.toString(16)})`,
+    code,
+  );
 }
 
 /** Errors meaning the other end could not be reached, or went away. */

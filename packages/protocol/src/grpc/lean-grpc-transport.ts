@@ -32,7 +32,7 @@ import { ClientSession } from "./client-session.js";
 import { nodeError, resetError } from "./h2-errors.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { frameMessage, singleMessage } from "./message-frame.js";
-import { webHeaders } from "./node-headers.js";
+import { grpcContentType, type ResponseHeaders, webHeaders } from "./node-headers.js";
 import { StreamCall } from "./stream-call.js";
 
 export interface LeanGrpcTransportOptions {
@@ -46,13 +46,8 @@ export interface LeanGrpcTransportOptions {
   readMaxBytes?: number;
 }
 
-const contentType = "application/grpc+proto";
-
 /** What a call's `headers` option may be (the DOM's HeadersInit). */
 type HeaderInit = ConstructorParameters<typeof Headers>[0];
-
-/** Response headers: Node gives the status as a number. */
-type ResponseHeaders = http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader;
 
 /** A Transport, and the way to close its connections. */
 export interface LeanGrpcTransport extends Transport {
@@ -60,12 +55,12 @@ export interface LeanGrpcTransport extends Transport {
   close(): void;
 }
 
-/** A Transport whose unary calls skip Connect's pipeline; see the top of this file. */
+/** A Transport whose calls skip Connect's pipeline; see the top of this file. */
 export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): LeanGrpcTransport {
   const { baseUrl, createConnection } = options;
   const session = new ClientSession(baseUrl, createConnection);
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
-  const fixedHeader: OutgoingHttpHeaders = { "content-type": contentType, te: "trailers" };
+  const fixedHeader: OutgoingHttpHeaders = { "content-type": grpcContentType, te: "trailers" };
   addHeaders(fixedHeader, options.header ?? {});
   const paths = new WeakMap<object, string>();
   const pathOf = (method: DescMethod) => {
@@ -289,7 +284,7 @@ class UnaryCall<I extends DescMessage, O extends DescMessage> {
     const trailer = this.trailer;
     const ok =
       header[":status"] === 200 &&
-      header["content-type"] === contentType &&
+      header["content-type"] === grpcContentType &&
       header["grpc-encoding"] === undefined &&
       header["grpc-status"] === undefined &&
       trailer?.["grpc-status"] === "0";

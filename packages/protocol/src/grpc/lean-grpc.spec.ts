@@ -38,8 +38,10 @@ function routes(server: keyof typeof seen) {
         context.responseTrailer.set("x-trailer", "t");
         return { version: `9.5.0 ${context.requestHeader.get("authorization") ?? ""}` };
       },
-      getUser(request) {
+      getUser(request, context) {
         if (request.userId === "u9") {
+          // Trailers set before failing travel with the error.
+          context.responseTrailer.set("x-retry", "5");
           throw notFound;
         }
         return { user: { id: request.userId, username: "alice" } };
@@ -65,7 +67,22 @@ function routes(server: keyof typeof seen) {
         );
         return {};
       },
-      async *getFile(request) {
+      async *getFile(request, context) {
+        if (request.fileId === "missing") {
+          context.responseTrailer.set("x-retry", "5");
+          throw notFound;
+        }
+        if (request.fileId === "many") {
+          // Stops once the call is over; says how far it got.
+          let sent = 0;
+          while (sent < 50 && !context.signal.aborted) {
+            yield { frame: { case: "data", value: new Uint8Array(100) } };
+            sent++;
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          seen[server].push(`getFile many: sent ${sent < 50 ? "some" : "all"}`);
+          return;
+        }
         for (let i = 0; i < 3; i++) {
           yield { frame: { case: "data", value: new Uint8Array([i]) } };
         }
@@ -73,9 +90,14 @@ function routes(server: keyof typeof seen) {
           throw new ConnectError("broken file", Code.DataLoss);
         }
       },
-      async uploadFile(requests) {
+      async uploadFile(requests, context) {
         let frames = 0;
-        for await (const _frame of requests) {
+        for await (const frame of requests) {
+          if (frame.frame.case === "head" && frame.frame.value.name === "stall") {
+            // Reads no more: the client waits for the window until its deadline.
+            await new Promise((resolve) => context.signal.addEventListener("abort", resolve));
+            return {};
+          }
           frames++;
         }
         return { fileInfo: create(FileInfoSchema, { name: `${frames} frames` }) };
@@ -164,7 +186,8 @@ async function outcome(call: Promise<unknown>): Promise<unknown> {
   } catch (reason) {
     const error = ConnectError.from(reason);
     const [detail] = error.findDetails(ErrorDetailSchema);
-    return { code: Code[error.code], message: error.rawMessage, detail: detail?.id };
+    const retry = error.metadata.get("x-retry") ?? undefined;
+    return { code: Code[error.code], message: error.rawMessage, detail: detail?.id, retry };
   }
 }
 
@@ -207,11 +230,12 @@ describe("a unary call on the lean path", () => {
     }
   });
 
-  it("carries an error's code, message and details", async () => {
+  it("carries an error's code, message, details and the trailers set before it", async () => {
     expect(await sameEverywhere((t) => api(t).getUser({ userId: "u9" }))).toEqual({
       code: "NotFound",
       message: "no user u9",
       detail: "store.user.not_found",
+      retry: "5",
     });
   });
 
@@ -269,6 +293,19 @@ describe("a unary call on the lean path", () => {
     expect(outcomeOf).toMatchObject({ code: "Unimplemented" });
   });
 
+  it("closed while connecting, fails the call and keeps no session", async () => {
+    const transport = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(join(dir, "lean.sock")),
+    });
+    const call = outcome(api(transport).getUser({ userId: "u1" }));
+    transport.close();
+    expect(await call).toMatchObject({ code: "Canceled" });
+    expect(await outcome(api(transport).getUser({ userId: "u1" }))).toMatchObject({
+      code: "Canceled",
+    });
+  });
+
   it("fails with Unavailable when nothing listens on the socket", async () => {
     const transport = createLeanGrpcTransport({
       baseUrl: "http://localhost",
@@ -298,6 +335,51 @@ describe("streaming calls", () => {
       message: "broken file",
       detail: undefined,
     });
+    expect(await sameEverywhere((t) => collect(api(t).getFile({ fileId: "missing" })))).toEqual({
+      code: "NotFound",
+      message: "no user u9",
+      detail: "store.user.not_found",
+      retry: "5",
+    });
+  });
+
+  it("ends the call when an answer is too large to read, so the server stops too", async () => {
+    for (const server of ["connect", "lean"] as const) {
+      const transport = createLeanGrpcTransport({
+        baseUrl: "http://localhost",
+        createConnection: () => connect(join(dir, `${server}.sock`)),
+        readMaxBytes: 10,
+      });
+      transports.push(transport);
+      expect(await outcome(collect(api(transport).getFile({ fileId: "many" })))).toMatchObject({
+        code: "ResourceExhausted",
+      });
+      await expect
+        .poll(() => seen[server].filter((line) => line.startsWith("getFile many")))
+        .toEqual(["getFile many: sent some"]);
+    }
+  });
+
+  it("tells the caller's input to stop when the call ends first", async () => {
+    for (const { transport, name } of pairs) {
+      let stopped = false;
+      async function* frames() {
+        try {
+          yield { frame: { case: "head" as const, value: { name: "stall" } } };
+          // More than the windows hold: the last writes wait until the deadline ends the call.
+          for (let i = 0; i < 64; i++) {
+            yield { frame: { case: "data" as const, value: new Uint8Array(64 * 1024) } };
+          }
+        } finally {
+          stopped = true;
+        }
+      }
+      expect(
+        await outcome(api(transport).uploadFile(frames(), { timeoutMs: 300 })),
+        name,
+      ).toMatchObject({ code: "DeadlineExceeded" });
+      await expect.poll(() => stopped).toBe(true);
+    }
   });
 
   it("stream to the server", async () => {

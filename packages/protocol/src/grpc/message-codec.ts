@@ -1,4 +1,4 @@
-// Protobuf encoding of the messages a unary call carries, with the errors Connect raises for
+// Protobuf encoding of the messages calls carry, with the errors Connect raises for
 // messages that do not encode or decode. An empty init object (most hook answers) encodes to
 // no bytes without going through protobuf's reflection.
 import {

@@ -21,7 +21,7 @@ const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
 function reader(readMaxBytes = 1024 * 1024) {
   const source = new Source();
   let returned = 0;
-  const messages = new MessageReader(text, readMaxBytes, source, () => returned++);
+  const messages = new MessageReader(text, readMaxBytes, source, { onReturn: () => returned++ });
   return { messages, source, returned: () => returned };
 }
 
@@ -122,6 +122,46 @@ describe("MessageReader", () => {
     expect(source.paused).toBe(false);
     messages.push(chunk);
     expect(await messages.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("answers a read still waiting when it stops early, and every read waiting in turn", async () => {
+    const { messages } = reader();
+    const first = messages.next();
+    const second = messages.next();
+    messages.push(Buffer.from(frameMessage(Buffer.from("a"))));
+    expect(await first).toEqual({ done: false, value: "a" });
+    await messages.return();
+    expect(await second).toEqual({ done: true, value: undefined });
+  });
+
+  it("pauses its source for a flood of empty frames too", () => {
+    const { messages, source } = reader();
+    const empty = Buffer.from(frameMessage(new Uint8Array(0)));
+    for (let i = 0; i < 20_000 && !source.paused; i++) messages.push(empty);
+    expect(source.paused).toBe(true);
+  });
+
+  it("tells its owner when the body is malformed, or a message does not decode", async () => {
+    const errors: unknown[] = [];
+    const oversized = new MessageReader(text, 10, new Source(), {
+      onError: (error) => errors.push(error),
+    });
+    oversized.push(Buffer.from(frameMessage(Buffer.alloc(11))));
+    const undecodable = new MessageReader(
+      () => {
+        throw new Error("bad bytes");
+      },
+      1024,
+      new Source(),
+      { onError: (error) => errors.push(error) },
+    );
+    undecodable.push(Buffer.from(frameMessage(Buffer.from("x"))));
+    await expect(undecodable.next()).rejects.toThrow("bad bytes");
+    expect(await undecodable.next()).toEqual({ done: true, value: undefined });
+    expect(errors.map((error) => (error as Error).message)).toEqual([
+      "[resource_exhausted] message size 11 is larger than configured readMaxBytes 10",
+      "bad bytes",
+    ]);
   });
 
   it("stops early without telling its owner once the body has ended", async () => {

@@ -19,6 +19,14 @@ type Waiter<T> = {
 
 const done: IteratorResult<never> = { done: true, value: undefined };
 
+/**
+ * What a waiting frame counts against the window: its bytes, its prefix, and about what the
+ * view object costs, so that a flood of empty frames pauses the source too.
+ */
+function frameCost(length: number): number {
+  return length + prefixBytes + 64;
+}
+
 export class MessageReader<T> implements AsyncIterableIterator<T> {
   /** Whole frames' messages, not yet read. */
   private readonly frames: Uint8Array[] = [];
@@ -31,17 +39,20 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
   private paused = false;
   /** Set once no frame will follow: undefined for a clean end, else the error to throw. */
   private ending: { error: unknown } | undefined;
-  private waiter: Waiter<T> | undefined;
+  /** Reads waiting for a frame, in the order they were made. */
+  private readonly waiters: Waiter<T>[] = [];
 
   /**
    * @param decode turns a message's bytes into the message; what it throws is thrown to the reader
-   * @param onReturn called when the reader stops before the end (`return()` or `break`)
+   * @param owner `onReturn` is called when the reader stops before the end (`return()` or
+   *   `break`), `onError` when the body turns out malformed (a frame over readMaxBytes, a
+   *   compressed or undecodable message), so that the owner can end the call too
    */
   constructor(
     private readonly decode: (bytes: Uint8Array) => T,
     private readonly readMaxBytes: number,
     private readonly source: FlowSource,
-    private readonly onReturn: () => void = () => {},
+    private readonly owner: { onReturn?: () => void; onError?: (error: unknown) => void } = {},
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -56,7 +67,7 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
     try {
       this.cut(chunk);
     } catch (reason) {
-      this.fail(reason);
+      this.malformed(reason);
       return;
     }
     if (this.queuedBytes >= streamWindowBytes && !this.paused) {
@@ -81,7 +92,7 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
 
   /**
    * Ends the reader with `error`, thrown to its next read; frames not yet read are dropped.
-   * A later end or failure changes nothing.
+   * Replaces a clean end only while frames of it are still unread; after that, changes nothing.
    */
   fail(error: unknown): void {
     if (this.ending !== undefined && this.frames.length === 0) {
@@ -94,15 +105,12 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (this.waiter !== undefined) {
-      return Promise.reject(new Error("a MessageReader takes one read at a time"));
-    }
-    const result = this.take();
+    const result = this.waiters.length === 0 ? this.take() : undefined;
     if (result !== undefined) {
       return result;
     }
     return new Promise((resolve, reject) => {
-      this.waiter = { resolve, reject };
+      this.waiters.push({ resolve, reject });
     });
   }
 
@@ -110,23 +118,31 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
     const stoppedEarly = this.ending === undefined;
     this.frames.length = 0;
     this.queuedBytes = 0;
-    this.ending ??= { error: undefined };
+    this.ending = { error: undefined };
     // What arrives from now on is dropped as it comes, so the sender can finish.
     if (this.paused) {
       this.paused = false;
       this.source.resume();
     }
+    // Reads still waiting see the end.
+    this.wake();
     if (stoppedEarly) {
-      this.onReturn();
+      this.owner.onReturn?.();
     }
     return Promise.resolve(done);
+  }
+
+  /** Fails the reader for what the body holds, and tells the owner. */
+  private malformed(reason: unknown): void {
+    this.fail(reason);
+    this.owner.onError?.(reason);
   }
 
   /** The next result, if one is ready. */
   private take(): Promise<IteratorResult<T>> | undefined {
     const frame = this.frames.shift();
     if (frame !== undefined) {
-      this.queuedBytes -= frame.byteLength;
+      this.queuedBytes -= frameCost(frame.byteLength);
       if (this.paused && this.queuedBytes < streamWindowBytes) {
         this.paused = false;
         this.source.resume();
@@ -134,6 +150,11 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
       try {
         return Promise.resolve({ done: false, value: this.decode(frame) });
       } catch (reason) {
+        // Thrown to this read; later reads see the end, and the owner's call ends with it.
+        this.frames.length = 0;
+        this.queuedBytes = 0;
+        this.ending = { error: undefined };
+        this.owner.onError?.(reason);
         return Promise.reject(reason);
       }
     }
@@ -150,13 +171,12 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
   }
 
   private wake(): void {
-    const waiter = this.waiter;
-    if (waiter === undefined) {
-      return;
-    }
-    const result = this.take();
-    if (result !== undefined) {
-      this.waiter = undefined;
+    while (this.waiters.length > 0) {
+      const result = this.take();
+      if (result === undefined) {
+        return;
+      }
+      const waiter = this.waiters.shift() as Waiter<T>;
       result.then(waiter.resolve, waiter.reject);
     }
   }
@@ -187,7 +207,7 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
       this.frames.push(
         new Uint8Array(buffer.buffer, buffer.byteOffset + offset + prefixBytes, length),
       );
-      this.queuedBytes += length;
+      this.queuedBytes += frameCost(length);
       offset = end;
     }
     if (offset < buffer.byteLength) {

@@ -1,6 +1,16 @@
 // Between Node's HTTP/2 header objects and the Fetch API's Headers, which Connect's interfaces
 // use. Only slow paths convert: errors, Connect's handlers, and headers a caller asks for.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
+import type {
+  IncomingHttpHeaders,
+  IncomingHttpStatusHeader,
+  OutgoingHttpHeaders,
+} from "node:http2";
+
+/** The content type of every call: gRPC with protobuf messages. */
+export const grpcContentType = "application/grpc+proto";
+
+/** Response headers as Node gives them: the status as a number. */
+export type ResponseHeaders = IncomingHttpHeaders & IncomingHttpStatusHeader;
 
 /** HTTP/2 headers as a Headers object, pseudo-headers left out. */
 export function webHeaders(headers: IncomingHttpHeaders): Headers {

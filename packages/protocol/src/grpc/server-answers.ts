@@ -4,13 +4,11 @@ import type * as http2 from "node:http2";
 import type { ConnectError } from "@connectrpc/connect";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import type { LeanHandlerContext } from "./handler-context.js";
-import { addWebHeaders } from "./node-headers.js";
-
-export const contentType = "application/grpc+proto";
+import { addWebHeaders, grpcContentType } from "./node-headers.js";
 
 /** The response head: status, content type and the headers the method set. */
 export function responseHeader(context: LeanHandlerContext | undefined): http2.OutgoingHttpHeaders {
-  const header: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": contentType };
+  const header: http2.OutgoingHttpHeaders = { ":status": 200, "content-type": grpcContentType };
   context?.copyResponseHeader(header);
   return header;
 }
@@ -40,6 +38,8 @@ export function respondWithError(
     return;
   }
   const header = responseHeader(context);
+  // Trailers-only: the trailers the method set travel in the one header block, with the status.
+  context?.copyResponseTrailer(header);
   addWebHeaders(header, setTrailerStatus(new Headers(), error));
   stream.respond(header, { endStream: true });
 }

@@ -16,17 +16,12 @@ import {
   validateTrailer,
 } from "@connectrpc/connect/protocol-grpc";
 import { CallLimits } from "./call-limits.js";
+import { drained } from "./drained.js";
 import { nodeError, resetError } from "./h2-errors.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { writeFrame } from "./message-frame.js";
 import { MessageReader } from "./message-reader.js";
-import { webHeaders } from "./node-headers.js";
-import { drained } from "./stream-exchange.js";
-
-const contentType = "application/grpc+proto";
-
-/** Response headers: Node gives the status as a number. */
-type ResponseHeaders = http2.IncomingHttpHeaders & http2.IncomingHttpStatusHeader;
+import { grpcContentType, type ResponseHeaders, webHeaders } from "./node-headers.js";
 
 /** A streaming call in flight; `response` settles on the response head or the call's failure. */
 export class StreamCall<I extends DescMessage, O extends DescMessage> {
@@ -42,6 +37,8 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
   /** Whether the head carried the status, so that no trailers follow (gRPC's trailers-only). */
   private statusInHeader = false;
   private rawTrailer: http2.IncomingHttpHeaders | undefined;
+  /** Ends the request side and stops the caller's input; set once sending has begun. */
+  private stopSending: (() => void) | undefined;
 
   constructor(
     private readonly method: DescMethodStreaming<I, O>,
@@ -57,7 +54,11 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
       (bytes) => decodeMessage(method.output, bytes),
       readMaxBytes,
       { pause: () => this.stream?.pause(), resume: () => this.stream?.resume() },
-      () => this.cancel(),
+      {
+        onReturn: () => this.cancel(),
+        // A malformed answer ends the call, as Connect's client does: the server stops too.
+        onError: (error) => this.fail(ConnectError.from(error)),
+      },
     );
     this.limits = new CallLimits(signal, deadline, (error) => this.fail(error));
   }
@@ -108,6 +109,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
     }
     this.reject(error);
     this.reader.fail(error);
+    this.stopSending?.();
   }
 
   /** The caller stopped reading before the end. */
@@ -119,6 +121,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
     if (this.stream !== undefined && !this.stream.closed) {
       this.stream.close(http2.constants.NGHTTP2_CANCEL);
     }
+    this.stopSending?.();
   }
 
   private settle(): void {
@@ -130,7 +133,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
     this.header = header;
     const plain =
       header[":status"] === 200 &&
-      header["content-type"] === contentType &&
+      header["content-type"] === grpcContentType &&
       header["grpc-encoding"] === undefined &&
       header["grpc-status"] === undefined;
     if (!plain) {
@@ -172,6 +175,9 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
     }
     this.settle();
     this.reader.end();
+    // The answer is complete, so the request is too: a caller's input that has more to give,
+    // or waits, is told to stop, and the request side ends (no reset: the stream just closes).
+    this.stopSending?.();
   }
 
   /** Writes the request messages, then ends the request; stops when the call is over. */
@@ -180,12 +186,32 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
     input: AsyncIterable<MessageInitShape<I>>,
   ): Promise<void> {
     const messages = input[Symbol.asyncIterator]();
-    let finished = false;
+    const endRequest = () => {
+      if (!stream.closed && !stream.destroyed && !stream.writableEnded) {
+        stream.end();
+      }
+    };
+    // Whether the input has ended by itself, or failed: then it must not be told to stop.
+    let inputDone = false;
+    this.stopSending = () => {
+      endRequest();
+      if (!inputDone) {
+        inputDone = true;
+        // Queued behind a read in progress, if any; an error in it is the input's own.
+        messages.return?.().catch(() => {});
+      }
+    };
     try {
       for (;;) {
-        const next = await messages.next();
+        let next: IteratorResult<MessageInitShape<I>>;
+        try {
+          next = await messages.next();
+        } catch (reason) {
+          inputDone = true;
+          throw reason;
+        }
         if (next.done === true) {
-          finished = true;
+          inputDone = true;
           break;
         }
         if (this.settled || stream.closed || stream.destroyed) {
@@ -195,18 +221,16 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
           await drained(stream);
         }
       }
-      if (!stream.closed && !stream.destroyed) {
-        stream.end();
-      }
+      endRequest();
     } catch (reason) {
       // A stream that closed while writing has said why through its own events.
       if (!stream.closed && !stream.destroyed) {
         this.fail(ConnectError.from(reason));
       }
-      finished = true;
     } finally {
-      if (!finished) {
-        await messages.return?.();
+      if (!inputDone) {
+        inputDone = true;
+        await messages.return?.()?.catch(() => {});
       }
     }
   }

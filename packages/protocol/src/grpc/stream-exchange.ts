@@ -5,6 +5,7 @@
 import type * as http2 from "node:http2";
 import type { DescMessage, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type MethodImplSpec } from "@connectrpc/connect";
+import { drained } from "./drained.js";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
 import { decodeMessage, encodeMessage } from "./message-codec.js";
@@ -155,20 +156,4 @@ class StreamExchange {
     }
     context.complete();
   }
-}
-
-/** Resolves once the stream wants more data; rejects if it closes first. */
-export function drained(stream: http2.Http2Stream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onDrain = () => {
-      stream.off("close", onClose);
-      resolve();
-    };
-    const onClose = () => {
-      stream.off("drain", onDrain);
-      reject(resetError(stream.rstCode) ?? new ConnectError("the stream closed", Code.Canceled));
-    };
-    stream.once("drain", onDrain);
-    stream.once("close", onClose);
-  });
 }

@@ -3,9 +3,9 @@
 // stream's own flow control, its trailers read only once the body has ended.
 import * as http2 from "node:http2";
 import type { UniversalHandler, UniversalServerRequest } from "@connectrpc/connect/protocol";
+import { drained } from "./drained.js";
 import { resetError } from "./h2-errors.js";
 import { addWebHeaders, webHeaders } from "./node-headers.js";
-import { drained } from "./stream-exchange.js";
 
 /** Runs `handler` for the stream; a stream no handler serves gets 404. */
 export async function serveUniversal(
