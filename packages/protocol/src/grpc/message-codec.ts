@@ -1,16 +1,15 @@
-// Protobuf encoding of the messages calls carry, with the errors Connect raises for
-// messages that do not encode or decode. An empty init object (most hook answers) encodes to
-// no bytes without going through protobuf's reflection.
+// Protobuf encoding of the messages calls carry (fast-codec.ts: protobuf-es's format, without
+// its per-call reflection), with the errors Connect raises for messages that do not encode or
+// decode. An empty init object (most hook answers) encodes to no bytes without any of it.
 import {
   create,
   type DescMessage,
-  fromBinary,
   isMessage,
   type MessageInitShape,
   type MessageShape,
-  toBinary,
 } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { fastDecode, fastEncode } from "./fast-codec.js";
 
 const noBytes = new Uint8Array(0);
 
@@ -21,13 +20,13 @@ export function encodeMessage<D extends DescMessage>(
 ): Uint8Array {
   try {
     if (isMessage(message, desc)) {
-      return toBinary(desc, message);
+      return fastEncode(desc, message);
     }
     // An init object without fields sets nothing, and a message with nothing set is empty.
     if (isEmptyInit(message)) {
       return noBytes;
     }
-    return toBinary(desc, create(desc, message));
+    return fastEncode(desc, create(desc, message));
   } catch (reason) {
     const text = reason instanceof Error ? reason.message : String(reason);
     throw new ConnectError(`serialize binary: ${text}`, Code.Internal);
@@ -37,7 +36,7 @@ export function encodeMessage<D extends DescMessage>(
 /** The message `bytes` encode. */
 export function decodeMessage<D extends DescMessage>(desc: D, bytes: Uint8Array): MessageShape<D> {
   try {
-    return fromBinary(desc, bytes);
+    return fastDecode(desc, bytes);
   } catch (reason) {
     const text = reason instanceof Error ? reason.message : String(reason);
     throw new ConnectError(`parse binary: ${text}`, Code.Internal);

@@ -1,0 +1,912 @@
+// Protobuf encoding and decoding specialised per message type. protobuf-es's toBinary and
+// fromBinary walk a message through its reflection API field by field on every call; here each
+// message type is turned once, on first use, into a list of per-field closures, and messages
+// are encoded in two passes (sizes, then bytes into one buffer) and decoded straight into
+// protobuf-es message objects. The output is byte for byte what toBinary writes, and decoding
+// gives what fromBinary gives (fast-codec.spec.ts checks both over every message of the
+// protocol).
+//
+// Only the common shapes take this path: scalars, enums, nested messages and repeated fields
+// with proto3's implicit presence. Anything else falls back to protobuf-es, as narrowly as it
+// can: a field of another kind that is set (a google.protobuf.Struct, a map, a proto3
+// `optional`) is encoded by toBinary on a message holding that field alone, and decoded by
+// fromBinary from that field's bytes alone; a message with unknown fields, a field seen twice
+// where protobuf-es would merge, or anything that does not parse as expected is handed whole
+// to protobuf-es, which then also gives the error for malformed input.
+import {
+  create,
+  type DescField,
+  type DescMessage,
+  fromBinary,
+  type MessageShape,
+  ScalarType,
+  toBinary,
+} from "@bufbuild/protobuf";
+
+const IMPLICIT = 2;
+
+const enum Wire {
+  Varint = 0,
+  Bit64 = 1,
+  LengthDelimited = 2,
+  Bit32 = 5,
+}
+
+/** Thrown inside a decode when protobuf-es must take the message instead. */
+const fallback = new Error("fall back to protobuf-es");
+
+type AnyMessage = Record<string, unknown> & { $typeName: string; $unknown?: unknown[] };
+
+/** Encoding state: sizes of nested messages from pass one, read in the same order by pass two. */
+interface Sizes {
+  list: number[];
+  next: number;
+}
+
+interface FieldCodec {
+  readonly number: number;
+  /** Bytes the field takes in `message` (0 when it is not written); records nested sizes. */
+  size(message: AnyMessage, sizes: Sizes): number;
+  /** Writes the field of `message` at `pos`; answers the position after it. */
+  write(message: AnyMessage, out: Buffer, pos: number, sizes: Sizes): number;
+  /** Reads one occurrence with wire type `wire` at `pos` into `target`; answers the end. */
+  read(bytes: Buffer, pos: number, end: number, wire: number, target: AnyMessage): number;
+}
+
+interface MessageCodec {
+  readonly desc: DescMessage;
+  /** By field number; undefined for numbers this type does not have. */
+  readonly byNumber: (FieldCodec | undefined)[];
+  readonly fields: FieldCodec[];
+}
+
+const codecs = new WeakMap<DescMessage, MessageCodec>();
+
+function codecOf(desc: DescMessage): MessageCodec {
+  let codec = codecs.get(desc);
+  if (codec === undefined) {
+    const fields: FieldCodec[] = [];
+    const byNumber: (FieldCodec | undefined)[] = [];
+    codec = { desc, fields, byNumber };
+    // Registered before its fields are built, so that recursive types find it.
+    codecs.set(desc, codec);
+    for (const field of [...desc.fields].sort((a, b) => a.number - b.number)) {
+      const fieldCodec = fieldCodecOf(desc, field);
+      fields.push(fieldCodec);
+      byNumber[field.number] = fieldCodec;
+    }
+  }
+  return codec;
+}
+
+/** `message` in the protobuf binary format, as protobuf-es's toBinary writes it. */
+export function fastEncode<D extends DescMessage>(desc: D, message: MessageShape<D>): Uint8Array {
+  const msg = message as unknown as AnyMessage;
+  if (msg.$unknown !== undefined && msg.$unknown.length > 0) {
+    return toBinary(desc, message);
+  }
+  const codec = codecOf(desc);
+  const sizes: Sizes = { list: [], next: 0 };
+  let total: number;
+  try {
+    // Pass one also checks every value, so that pass two cannot fail half-way.
+    total = messageSize(codec, msg, sizes);
+  } catch {
+    // A value of the wrong type or out of range: protobuf-es says which, in its words.
+    return toBinary(desc, message);
+  }
+  const out = Buffer.allocUnsafe(total);
+  writeMessage(codec, msg, out, 0, sizes);
+  return out;
+}
+
+/** The message `bytes` encode, as protobuf-es's fromBinary reads it. */
+export function fastDecode<D extends DescMessage>(desc: D, bytes: Uint8Array): MessageShape<D> {
+  const buffer = Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  try {
+    return readMessage(codecOf(desc), buffer, 0, buffer.length) as unknown as MessageShape<D>;
+  } catch {
+    // Unusual input, or malformed: protobuf-es decides, and words any error.
+    return fromBinary(desc, bytes);
+  }
+}
+
+function messageSize(codec: MessageCodec, message: AnyMessage, sizes: Sizes): number {
+  if (message.$unknown !== undefined && message.$unknown.length > 0) {
+    // Written by protobuf-es, whose bytes are kept for pass two.
+    const bytes = toBinary(codec.desc, message as never);
+    rawBytes.set(message, bytes);
+    return bytes.length;
+  }
+  let size = 0;
+  for (const field of codec.fields) {
+    size += field.size(message, sizes);
+  }
+  return size;
+}
+
+/** Encodings made by protobuf-es in pass one, for pass two. */
+const rawBytes = new WeakMap<object, Uint8Array>();
+
+function writeMessage(
+  codec: MessageCodec,
+  message: AnyMessage,
+  out: Buffer,
+  pos: number,
+  sizes: Sizes,
+): number {
+  const raw = message.$unknown !== undefined ? rawBytes.get(message) : undefined;
+  if (raw !== undefined) {
+    out.set(raw, pos);
+    return pos + raw.length;
+  }
+  for (const field of codec.fields) {
+    pos = field.write(message, out, pos, sizes);
+  }
+  return pos;
+}
+
+function readMessage(codec: MessageCodec, bytes: Buffer, pos: number, end: number): AnyMessage {
+  const target = create(codec.desc) as unknown as AnyMessage;
+  /** Bytes of fields left to protobuf-es, as [start, end) ranges of `bytes`. */
+  let deferred: number[] | undefined;
+  while (pos < end) {
+    const start = pos;
+    let tag = bytes[pos++] as number;
+    if (tag >= 0x80) {
+      [tag, pos] = readVarint32(bytes, start);
+    }
+    const number = tag >>> 3;
+    const wire = tag & 7;
+    const field = codec.byNumber[number];
+    if (field === undefined) {
+      // An unknown field: protobuf-es keeps it in $unknown.
+      throw fallback;
+    }
+    if (field === deferredField) {
+      pos = skipField(bytes, pos, end, wire);
+      deferred ??= [];
+      deferred.push(start, pos);
+      continue;
+    }
+    pos = field.read(bytes, pos, end, wire, target);
+  }
+  if (pos !== end) {
+    throw fallback;
+  }
+  if (deferred !== undefined) {
+    mergeDeferred(codec.desc, target, bytes, deferred);
+  }
+  return target;
+}
+
+/** Decodes the deferred fields' bytes with protobuf-es and takes those fields from the result. */
+function mergeDeferred(desc: DescMessage, target: AnyMessage, bytes: Buffer, ranges: number[]) {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < ranges.length; i += 2) {
+    parts.push(bytes.subarray(ranges[i], ranges[i + 1]));
+  }
+  const decoded = fromBinary(desc, plain(Buffer.concat(parts))) as unknown as AnyMessage;
+  for (const field of desc.fields) {
+    if (!isFast(field)) {
+      const key = field.oneof?.localName ?? field.localName;
+      if (Object.hasOwn(decoded, key)) {
+        target[key] = decoded[key];
+      }
+    }
+  }
+}
+
+/** A plain Uint8Array view of `bytes`: protobuf-es's bytes fields are views of its input. */
+function plain(bytes: Buffer): Uint8Array {
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** Stands for the fields left to protobuf-es in `byNumber`. */
+const deferredField: FieldCodec = {
+  number: 0,
+  size: () => 0,
+  write: (_m, _o, pos) => pos,
+  read: () => {
+    throw fallback;
+  },
+};
+
+/** Whether a field takes the specialised path: implicit presence, and not a map. */
+function isFast(field: DescField): boolean {
+  if (field.oneof !== undefined) {
+    return field.oneof.fields.every(
+      (member) => member.fieldKind !== "map" && !isWellKnownValue(member),
+    );
+  }
+  switch (field.fieldKind) {
+    case "scalar":
+    case "enum":
+      return field.presence === IMPLICIT;
+    case "message":
+      return !field.delimitedEncoding && !isWellKnownValue(field);
+    case "list":
+      return field.listKind !== "message" || (!field.delimitedEncoding && !isWellKnownValue(field));
+    case "map":
+      return false;
+  }
+}
+
+/** Message types protobuf-es represents as something other than a message (Struct as JSON). */
+function isWellKnownValue(field: DescField): boolean {
+  const message = field.message;
+  return message !== undefined && message.typeName.startsWith("google.protobuf.");
+}
+
+function fieldCodecOf(parent: DescMessage, field: DescField): FieldCodec {
+  if (!isFast(field)) {
+    return slowField(parent, field);
+  }
+  if (field.oneof !== undefined) {
+    return oneofMember(field);
+  }
+  switch (field.fieldKind) {
+    case "scalar":
+    case "enum":
+      return singularScalar(field, field.fieldKind === "enum" ? ScalarType.INT32 : field.scalar);
+    case "message":
+      return singularMessage(field, field.message);
+    case "list":
+      return field.listKind === "message"
+        ? repeatedMessage(field, field.message)
+        : repeatedScalar(field, field.listKind === "enum" ? ScalarType.INT32 : field.scalar);
+    default:
+      return slowField(parent, field);
+  }
+}
+
+/**
+ * A field protobuf-es writes: its bytes are those of a message holding this field alone. On
+ * reading, readMessage defers it to protobuf-es.
+ */
+function slowField(parent: DescMessage, field: DescField): FieldCodec {
+  const key = field.oneof?.localName ?? field.localName;
+  const cache = new WeakMap<object, Uint8Array>();
+  return {
+    number: field.number,
+    size(message) {
+      const value = message[key];
+      if (value === undefined) {
+        return 0;
+      }
+      const alone = create(parent) as unknown as AnyMessage;
+      alone[key] = value;
+      const bytes = toBinary(parent, alone as never);
+      cache.set(message, bytes);
+      return bytes.length;
+    },
+    write(message, out, pos) {
+      // Set by size() in the same encode (kept, not taken: a message may occur twice).
+      const bytes = message[key] === undefined ? undefined : cache.get(message);
+      if (bytes === undefined) {
+        return pos;
+      }
+      out.set(bytes, pos);
+      return pos + bytes.length;
+    },
+    read: deferredField.read,
+  };
+}
+
+function singularScalar(field: DescField, type: ScalarType): FieldCodec {
+  const key = field.localName;
+  const wire = wireOf(type);
+  const tag = (field.number << 3) | wire;
+  const tagSize = varint32Size(tag);
+  return {
+    number: field.number,
+    size(message) {
+      const value = message[key];
+      return isZero(type, value) ? 0 : tagSize + scalarSize(type, value);
+    },
+    write(message, out, pos) {
+      const value = message[key];
+      if (isZero(type, value)) {
+        return pos;
+      }
+      return writeScalar(type, value, out, writeVarint32(tag, out, pos));
+    },
+    read(bytes, pos, end, wireType, target) {
+      if (wireType !== wire) {
+        throw fallback;
+      }
+      const [value, next] = readScalar(type, bytes, pos, end);
+      target[key] = value;
+      return next;
+    },
+  };
+}
+
+function singularMessage(field: DescField, desc: DescMessage): FieldCodec {
+  const key = field.localName;
+  const tag = (field.number << 3) | Wire.LengthDelimited;
+  const tagSize = varint32Size(tag);
+  return {
+    number: field.number,
+    size(message, sizes) {
+      const value = message[key] as AnyMessage | undefined;
+      return value === undefined ? 0 : tagSize + nestedSize(desc, value, sizes);
+    },
+    write(message, out, pos, sizes) {
+      const value = message[key] as AnyMessage | undefined;
+      if (value === undefined) {
+        return pos;
+      }
+      return writeNested(desc, value, out, writeVarint32(tag, out, pos), sizes);
+    },
+    read(bytes, pos, end, wireType, target) {
+      if (wireType !== Wire.LengthDelimited || target[key] !== undefined) {
+        // A second occurrence is merged into the first by protobuf-es.
+        throw fallback;
+      }
+      const [value, next] = readNested(desc, bytes, pos, end);
+      target[key] = value;
+      return next;
+    },
+  };
+}
+
+function repeatedMessage(field: DescField, desc: DescMessage): FieldCodec {
+  const key = field.localName;
+  const tag = (field.number << 3) | Wire.LengthDelimited;
+  const tagSize = varint32Size(tag);
+  return {
+    number: field.number,
+    size(message, sizes) {
+      let size = 0;
+      for (const item of message[key] as AnyMessage[]) {
+        size += tagSize + nestedSize(desc, item, sizes);
+      }
+      return size;
+    },
+    write(message, out, pos, sizes) {
+      for (const item of message[key] as AnyMessage[]) {
+        pos = writeNested(desc, item, out, writeVarint32(tag, out, pos), sizes);
+      }
+      return pos;
+    },
+    read(bytes, pos, end, wireType, target) {
+      if (wireType !== Wire.LengthDelimited) {
+        throw fallback;
+      }
+      const [value, next] = readNested(desc, bytes, pos, end);
+      (target[key] as unknown[]).push(value);
+      return next;
+    },
+  };
+}
+
+function repeatedScalar(field: DescField, type: ScalarType): FieldCodec {
+  const key = field.localName;
+  const wire = wireOf(type);
+  const packed = field.fieldKind === "list" && field.packed && wire !== Wire.LengthDelimited;
+  const tag = (field.number << 3) | (packed ? Wire.LengthDelimited : wire);
+  const tagSize = varint32Size(tag);
+  return {
+    number: field.number,
+    size(message, sizes) {
+      const list = message[key] as unknown[];
+      if (list.length === 0) {
+        return 0;
+      }
+      let size = 0;
+      for (const item of list) {
+        size += scalarSize(type, item);
+      }
+      if (!packed) {
+        return size + tagSize * list.length;
+      }
+      sizes.list.push(size);
+      return tagSize + varint32Size(size) + size;
+    },
+    write(message, out, pos, sizes) {
+      const list = message[key] as unknown[];
+      if (list.length === 0) {
+        return pos;
+      }
+      if (packed) {
+        pos = writeVarint32(tag, out, pos);
+        pos = writeVarint32(sizes.list[sizes.next++] as number, out, pos);
+        for (const item of list) {
+          pos = writeScalar(type, item, out, pos);
+        }
+        return pos;
+      }
+      for (const item of list) {
+        pos = writeScalar(type, item, out, writeVarint32(tag, out, pos));
+      }
+      return pos;
+    },
+    read(bytes, pos, end, wireType, target) {
+      const list = target[key] as unknown[];
+      if (wireType === wire) {
+        const [value, next] = readScalar(type, bytes, pos, end);
+        list.push(value);
+        return next;
+      }
+      if (wireType !== Wire.LengthDelimited) {
+        throw fallback;
+      }
+      // Packed, whether or not the field is declared so: both forms are read.
+      const [length, start] = readVarint32(bytes, pos);
+      const stop = start + length;
+      if (stop > end) {
+        throw fallback;
+      }
+      let at = start;
+      while (at < stop) {
+        const [value, next] = readScalar(type, bytes, at, stop);
+        list.push(value);
+        at = next;
+      }
+      if (at !== stop) {
+        throw fallback;
+      }
+      return stop;
+    },
+  };
+}
+
+/** A member of a oneof: written when the oneof's case is this field, whatever its value. */
+function oneofMember(field: DescField): FieldCodec {
+  const oneofKey = (field.oneof as NonNullable<DescField["oneof"]>).localName;
+  const name = field.localName;
+  const isMessage = field.fieldKind === "message";
+  const type = field.fieldKind === "enum" ? ScalarType.INT32 : (field.scalar ?? ScalarType.INT32);
+  const wire = isMessage ? Wire.LengthDelimited : wireOf(type);
+  const tag = (field.number << 3) | wire;
+  const tagSize = varint32Size(tag);
+  const valueOf = (message: AnyMessage) => {
+    const oneof = message[oneofKey] as { case: string | undefined; value?: unknown };
+    return oneof.case === name ? { value: oneof.value } : undefined;
+  };
+  return {
+    number: field.number,
+    size(message, sizes) {
+      const set = valueOf(message);
+      if (set === undefined) {
+        return 0;
+      }
+      return (
+        tagSize +
+        (isMessage
+          ? nestedSize(field.message as DescMessage, set.value as AnyMessage, sizes)
+          : scalarSize(type, set.value))
+      );
+    },
+    write(message, out, pos, sizes) {
+      const set = valueOf(message);
+      if (set === undefined) {
+        return pos;
+      }
+      pos = writeVarint32(tag, out, pos);
+      return isMessage
+        ? writeNested(field.message as DescMessage, set.value as AnyMessage, out, pos, sizes)
+        : writeScalar(type, set.value, out, pos);
+    },
+    read(bytes, pos, end, wireType, target) {
+      if (wireType !== wire) {
+        throw fallback;
+      }
+      if (isMessage && (target[oneofKey] as { case: unknown }).case === name) {
+        // A second occurrence is merged into the first by protobuf-es.
+        throw fallback;
+      }
+      const [value, next] = isMessage
+        ? readNested(field.message as DescMessage, bytes, pos, end)
+        : readScalar(type, bytes, pos, end);
+      target[oneofKey] = { case: name, value };
+      return next;
+    },
+  };
+}
+
+function nestedSize(desc: DescMessage, value: AnyMessage, sizes: Sizes): number {
+  const slot = sizes.list.length;
+  sizes.list.push(0);
+  const size = messageSize(codecOf(desc), value, sizes);
+  sizes.list[slot] = size;
+  return varint32Size(size) + size;
+}
+
+function writeNested(
+  desc: DescMessage,
+  value: AnyMessage,
+  out: Buffer,
+  pos: number,
+  sizes: Sizes,
+): number {
+  const size = sizes.list[sizes.next++] as number;
+  return writeMessage(codecOf(desc), value, out, writeVarint32(size, out, pos), sizes);
+}
+
+function readNested(
+  desc: DescMessage,
+  bytes: Buffer,
+  pos: number,
+  end: number,
+): [AnyMessage, number] {
+  const [length, start] = readVarint32(bytes, pos);
+  const stop = start + length;
+  if (stop > end) {
+    throw fallback;
+  }
+  let value: AnyMessage;
+  try {
+    value = readMessage(codecOf(desc), bytes, start, stop);
+  } catch {
+    // This message alone goes to protobuf-es; the enclosing one stays on the fast path.
+    value = fromBinary(desc, plain(bytes.subarray(start, stop))) as unknown as AnyMessage;
+  }
+  return [value, stop];
+}
+
+function skipField(bytes: Buffer, pos: number, end: number, wire: number): number {
+  switch (wire) {
+    case Wire.Varint:
+      while ((bytes[pos++] as number) >= 0x80) {
+        if (pos >= end) throw fallback;
+      }
+      return pos;
+    case Wire.Bit64:
+      return pos + 8;
+    case Wire.Bit32:
+      return pos + 4;
+    case Wire.LengthDelimited: {
+      const [length, start] = readVarint32(bytes, pos);
+      return start + length;
+    }
+    default:
+      throw fallback;
+  }
+}
+
+// Scalars.
+
+function wireOf(type: ScalarType): Wire {
+  switch (type) {
+    case ScalarType.STRING:
+    case ScalarType.BYTES:
+      return Wire.LengthDelimited;
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return Wire.Bit64;
+    case ScalarType.FLOAT:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return Wire.Bit32;
+    default:
+      return Wire.Varint;
+  }
+}
+
+/** proto3's implicit presence: a zero value is not written. */
+function isZero(type: ScalarType, value: unknown): boolean {
+  switch (type) {
+    case ScalarType.STRING:
+      return value === "";
+    case ScalarType.BYTES:
+      return (value as Uint8Array).length === 0;
+    case ScalarType.BOOL:
+      return value === false;
+    default:
+      // Numbers and bigints alike; -0 counts as zero, as in protobuf-es.
+      return value == 0;
+  }
+}
+
+/** The bytes a scalar takes; throws for a value protobuf-es would refuse to encode. */
+function scalarSize(type: ScalarType, value: unknown): number {
+  checkScalar(type, value);
+  switch (type) {
+    case ScalarType.STRING: {
+      const length = utf8Length(value as string);
+      return varint32Size(length) + length;
+    }
+    case ScalarType.BYTES: {
+      const length = (value as Uint8Array).length;
+      return varint32Size(length) + length;
+    }
+    case ScalarType.BOOL:
+      return 1;
+    case ScalarType.DOUBLE:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return 8;
+    case ScalarType.FLOAT:
+    case ScalarType.FIXED32:
+    case ScalarType.SFIXED32:
+      return 4;
+    case ScalarType.INT32:
+      return (value as number) < 0 ? 10 : varint32Size(value as number);
+    case ScalarType.UINT32:
+      return varint32Size((value as number) >>> 0);
+    case ScalarType.SINT32:
+      return varint32Size(zigzag32(value as number));
+    case ScalarType.INT64:
+    case ScalarType.UINT64:
+      return varint64Size(BigInt.asUintN(64, BigInt(value as bigint)));
+    case ScalarType.SINT64:
+      return varint64Size(zigzag64(BigInt(value as bigint)));
+    default:
+      throw fallback;
+  }
+}
+
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** protobuf-es's checks before it writes a scalar. */
+function checkScalar(type: ScalarType, value: unknown): void {
+  let ok: boolean;
+  switch (type) {
+    case ScalarType.STRING:
+      ok = typeof value === "string";
+      break;
+    case ScalarType.BYTES:
+      ok = value instanceof Uint8Array;
+      break;
+    case ScalarType.BOOL:
+      ok = typeof value === "boolean";
+      break;
+    case ScalarType.DOUBLE:
+      ok = typeof value === "number";
+      break;
+    case ScalarType.FLOAT:
+      ok =
+        typeof value === "number" &&
+        (!Number.isFinite(value) || (value <= FLOAT32_MAX && value >= -FLOAT32_MAX));
+      break;
+    case ScalarType.INT32:
+    case ScalarType.SINT32:
+    case ScalarType.SFIXED32:
+      ok =
+        Number.isInteger(value) &&
+        (value as number) >= -0x80000000 &&
+        (value as number) <= 0x7fffffff;
+      break;
+    case ScalarType.UINT32:
+    case ScalarType.FIXED32:
+      ok = Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 0xffffffff;
+      break;
+    case ScalarType.INT64:
+    case ScalarType.SINT64:
+    case ScalarType.SFIXED64:
+      ok = typeof value === "bigint" && BigInt.asIntN(64, value) === value;
+      break;
+    case ScalarType.UINT64:
+    case ScalarType.FIXED64:
+      ok = typeof value === "bigint" && BigInt.asUintN(64, value) === value;
+      break;
+    default:
+      ok = false;
+  }
+  if (!ok) {
+    throw fallback;
+  }
+}
+
+function writeScalar(type: ScalarType, value: unknown, out: Buffer, pos: number): number {
+  switch (type) {
+    case ScalarType.STRING: {
+      const text = value as string;
+      const length = utf8Length(text);
+      pos = writeVarint32(length, out, pos);
+      if (length === text.length) {
+        for (let i = 0; i < length; i++) out[pos + i] = text.charCodeAt(i);
+      } else {
+        out.write(text, pos, length, "utf8");
+      }
+      return pos + length;
+    }
+    case ScalarType.BYTES: {
+      const bytes = value as Uint8Array;
+      pos = writeVarint32(bytes.length, out, pos);
+      out.set(bytes, pos);
+      return pos + bytes.length;
+    }
+    case ScalarType.BOOL:
+      out[pos] = value ? 1 : 0;
+      return pos + 1;
+    case ScalarType.DOUBLE:
+      return out.writeDoubleLE(value as number, pos);
+    case ScalarType.FLOAT:
+      return out.writeFloatLE(value as number, pos);
+    case ScalarType.FIXED32:
+      return out.writeUInt32LE((value as number) >>> 0, pos);
+    case ScalarType.SFIXED32:
+      return out.writeInt32LE(value as number, pos);
+    case ScalarType.FIXED64:
+      return out.writeBigUInt64LE(BigInt.asUintN(64, BigInt(value as bigint)), pos);
+    case ScalarType.SFIXED64:
+      return out.writeBigInt64LE(BigInt.asIntN(64, BigInt(value as bigint)), pos);
+    case ScalarType.INT32:
+      return (value as number) < 0
+        ? writeVarint64(BigInt.asUintN(64, BigInt(value as number)), out, pos)
+        : writeVarint32(value as number, out, pos);
+    case ScalarType.UINT32:
+      return writeVarint32((value as number) >>> 0, out, pos);
+    case ScalarType.SINT32:
+      return writeVarint32(zigzag32(value as number), out, pos);
+    case ScalarType.INT64:
+    case ScalarType.UINT64:
+      return writeVarint64(BigInt.asUintN(64, BigInt(value as bigint)), out, pos);
+    case ScalarType.SINT64:
+      return writeVarint64(zigzag64(BigInt(value as bigint)), out, pos);
+    default:
+      throw fallback;
+  }
+}
+
+function readScalar(type: ScalarType, bytes: Buffer, pos: number, end: number): [unknown, number] {
+  switch (type) {
+    case ScalarType.STRING: {
+      const [length, start] = readVarint32(bytes, pos);
+      const stop = start + length;
+      if (stop > end) throw fallback;
+      return [bytes.toString("utf8", start, stop), stop];
+    }
+    case ScalarType.BYTES: {
+      const [length, start] = readVarint32(bytes, pos);
+      const stop = start + length;
+      if (stop > end) throw fallback;
+      // A plain Uint8Array view, as protobuf-es gives.
+      return [new Uint8Array(bytes.buffer, bytes.byteOffset + start, length), stop];
+    }
+    case ScalarType.BOOL: {
+      const [value, next] = readVarint64(bytes, pos, end);
+      return [value !== 0n, next];
+    }
+    case ScalarType.DOUBLE:
+      if (pos + 8 > end) throw fallback;
+      return [bytes.readDoubleLE(pos), pos + 8];
+    case ScalarType.FLOAT:
+      if (pos + 4 > end) throw fallback;
+      return [bytes.readFloatLE(pos), pos + 4];
+    case ScalarType.FIXED32:
+      if (pos + 4 > end) throw fallback;
+      return [bytes.readUInt32LE(pos), pos + 4];
+    case ScalarType.SFIXED32:
+      if (pos + 4 > end) throw fallback;
+      return [bytes.readInt32LE(pos), pos + 4];
+    case ScalarType.FIXED64:
+      if (pos + 8 > end) throw fallback;
+      return [bytes.readBigUInt64LE(pos), pos + 8];
+    case ScalarType.SFIXED64:
+      if (pos + 8 > end) throw fallback;
+      return [bytes.readBigInt64LE(pos), pos + 8];
+    case ScalarType.INT32: {
+      const [value, next] = readVarint64(bytes, pos, end);
+      return [Number(BigInt.asIntN(32, value)), next];
+    }
+    case ScalarType.UINT32: {
+      const [value, next] = readVarint64(bytes, pos, end);
+      return [Number(BigInt.asUintN(32, value)), next];
+    }
+    case ScalarType.SINT32: {
+      const [value, next] = readVarint64(bytes, pos, end);
+      const n = Number(BigInt.asUintN(32, value));
+      return [(n >>> 1) ^ -(n & 1), next];
+    }
+    case ScalarType.INT64: {
+      const [value, next] = readVarint64(bytes, pos, end);
+      return [BigInt.asIntN(64, value), next];
+    }
+    case ScalarType.UINT64:
+      return readVarint64(bytes, pos, end);
+    case ScalarType.SINT64: {
+      const [value, next] = readVarint64(bytes, pos, end);
+      return [(value >> 1n) ^ -(value & 1n), next];
+    }
+    default:
+      throw fallback;
+  }
+}
+
+// Varints, UTF-8.
+
+function varint32Size(value: number): number {
+  if (value < 0x80) return 1;
+  if (value < 0x4000) return 2;
+  if (value < 0x200000) return 3;
+  if (value < 0x10000000) return 4;
+  return 5;
+}
+
+function varint64Size(value: bigint): number {
+  let size = 1;
+  while (value >= 0x80n) {
+    value >>= 7n;
+    size++;
+  }
+  return size;
+}
+
+/** Writes an unsigned 32-bit varint. */
+function writeVarint32(value: number, out: Buffer, pos: number): number {
+  while (value >= 0x80) {
+    out[pos++] = (value & 0x7f) | 0x80;
+    value >>>= 7;
+  }
+  out[pos++] = value;
+  return pos;
+}
+
+/** Writes an unsigned 64-bit varint. */
+function writeVarint64(value: bigint, out: Buffer, pos: number): number {
+  if (value < 0x100000000n) {
+    // Fits 32 bits, but may need 5 bytes: writeVarint32 takes unsigned values up to 2^32-1.
+    let small = Number(value);
+    while (small >= 0x80) {
+      out[pos++] = (small % 0x80) | 0x80;
+      small = Math.floor(small / 0x80);
+    }
+    out[pos++] = small;
+    return pos;
+  }
+  while (value >= 0x80n) {
+    out[pos++] = Number(value & 0x7fn) | 0x80;
+    value >>= 7n;
+  }
+  out[pos++] = Number(value);
+  return pos;
+}
+
+/** Reads a varint of at most 32 bits (tags and lengths); answers [value, next position]. */
+function readVarint32(bytes: Buffer, pos: number): [number, number] {
+  let value = 0;
+  for (let shift = 0; shift < 35; shift += 7) {
+    const byte = bytes[pos++];
+    if (byte === undefined) throw fallback;
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) {
+      if (value > 0xffffffff) throw fallback;
+      return [value, pos];
+    }
+  }
+  throw fallback;
+}
+
+/** Reads a varint of up to 64 bits as an unsigned bigint. */
+function readVarint64(bytes: Buffer, pos: number, end: number): [bigint, number] {
+  const first = bytes[pos];
+  if (first !== undefined && first < 0x80 && pos < end) {
+    return [BigInt(first), pos + 1];
+  }
+  let value = 0n;
+  for (let shift = 0n; shift < 70n; shift += 7n) {
+    if (pos >= end) throw fallback;
+    const byte = bytes[pos++] as number;
+    value |= BigInt(byte & 0x7f) << shift;
+    if (byte < 0x80) {
+      return [BigInt.asUintN(64, value), pos];
+    }
+  }
+  throw fallback;
+}
+
+function zigzag32(value: number): number {
+  return ((value << 1) ^ (value >> 31)) >>> 0;
+}
+
+function zigzag64(value: bigint): bigint {
+  return BigInt.asUintN(64, (value << 1n) ^ (BigInt.asIntN(64, value) >> 63n));
+}
+
+/** The UTF-8 length of `text`; equal to its length when it is ASCII. */
+function utf8Length(text: string): number {
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    if (text.charCodeAt(i) >= 0x80) {
+      return Buffer.byteLength(text, "utf8");
+    }
+  }
+  return length;
+}
