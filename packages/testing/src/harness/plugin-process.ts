@@ -64,6 +64,29 @@ export interface PluginProcessHarness {
 const running = new Set<PluginProcessHarness>();
 
 /**
+ * Resolves once what the plugin wrote before its last answer has been read. A plugin writes its
+ * log lines (synchronously, to a pipe) before it answers a hook on its socket, so both are ready
+ * when the answer is; but the answer can be handled first, in the same turn of the event loop.
+ * One turn more, and the lines are in `logs`.
+ */
+function outputRead(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The hook calls, each resolving only once the plugin's output up to its answer is read. */
+function afterOutput(hooks: HookCalls): HookCalls {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, call] of Object.entries(hooks)) {
+    wrapped[name] = async (...args: unknown[]) => {
+      const result = await (call as (...args: unknown[]) => Promise<unknown>)(...args);
+      await outputRead();
+      return result;
+    };
+  }
+  return wrapped as unknown as HookCalls;
+}
+
+/**
  * Starts the built plugin in `pluginDir` (the folder holding plugin.json) and resolves once
  * OnActivate succeeded. Rejects with the host's error when the manifest is invalid (build the
  * plugin first: the executable must exist) or the process fails to start or activate; that
@@ -109,12 +132,15 @@ export async function startPluginProcess(
     get pid() {
       return supervisor.pid;
     },
-    hooks: hookCalls(supervisor),
+    hooks: afterOutput(hookCalls(supervisor)),
     api,
     clock: api.clock,
     logs,
     http: pluginFetch(supervisor),
-    configure: (config) => api.configure(config),
+    configure: async (config) => {
+      await api.configure(config);
+      await outputRead();
+    },
     stop,
     [Symbol.asyncDispose]: stop,
   };
@@ -125,6 +151,7 @@ export async function startPluginProcess(
     await stop();
     throw error;
   }
+  await outputRead();
   return harness;
 }
 
