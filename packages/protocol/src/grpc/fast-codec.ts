@@ -45,6 +45,8 @@ interface Sizes {
 
 interface FieldCodec {
   readonly number: number;
+  /** Left to protobuf-es: readMessage collects its bytes for mergeDeferred. */
+  readonly deferred?: boolean;
   /** Bytes the field takes in `message` (0 when it is not written); records nested sizes. */
   size(message: AnyMessage, sizes: Sizes): number;
   /** Writes the field of `message` at `pos`; answers the position after it. */
@@ -165,7 +167,7 @@ function readMessage(codec: MessageCodec, bytes: Buffer, pos: number, end: numbe
       // An unknown field: protobuf-es keeps it in $unknown.
       throw fallback;
     }
-    if (field === deferredField) {
+    if (field.deferred === true) {
       pos = skipField(bytes, pos, end, wire);
       deferred ??= [];
       deferred.push(start, pos);
@@ -203,16 +205,6 @@ function mergeDeferred(desc: DescMessage, target: AnyMessage, bytes: Buffer, ran
 function plain(bytes: Buffer): Uint8Array {
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
-
-/** Stands for the fields left to protobuf-es in `byNumber`. */
-const deferredField: FieldCodec = {
-  number: 0,
-  size: () => 0,
-  write: (_m, _o, pos) => pos,
-  read: () => {
-    throw fallback;
-  },
-};
 
 /** Whether a field takes the specialised path: implicit presence, and not a map. */
 function isFast(field: DescField): boolean {
@@ -264,7 +256,7 @@ function fieldCodecOf(parent: DescMessage, field: DescField): FieldCodec {
 
 /**
  * A field protobuf-es writes: its bytes are those of a message holding this field alone. On
- * reading, readMessage defers it to protobuf-es.
+ * reading, readMessage collects its bytes and mergeDeferred has protobuf-es decode them.
  */
 function slowField(parent: DescMessage, field: DescField): FieldCodec {
   const key = field.oneof?.localName ?? field.localName;
@@ -291,7 +283,10 @@ function slowField(parent: DescMessage, field: DescField): FieldCodec {
       out.set(bytes, pos);
       return pos + bytes.length;
     },
-    read: deferredField.read,
+    deferred: true,
+    read: () => {
+      throw fallback;
+    },
   };
 }
 
