@@ -19,6 +19,7 @@ import {
   type DescMessage,
   fromBinary,
   type MessageShape,
+  mergeFromBinary,
   ScalarType,
   toBinary,
 } from "@bufbuild/protobuf";
@@ -184,21 +185,22 @@ function readMessage(codec: MessageCodec, bytes: Buffer, pos: number, end: numbe
   return target;
 }
 
-/** Decodes the deferred fields' bytes with protobuf-es and takes those fields from the result. */
+/**
+ * Has protobuf-es decode the deferred fields' bytes into `target`, whose deferred fields are
+ * still zero, so merging them is setting them.
+ */
 function mergeDeferred(desc: DescMessage, target: AnyMessage, bytes: Buffer, ranges: number[]) {
-  const parts: Buffer[] = [];
-  for (let i = 0; i < ranges.length; i += 2) {
-    parts.push(bytes.subarray(ranges[i], ranges[i + 1]));
-  }
-  const decoded = fromBinary(desc, plain(Buffer.concat(parts))) as unknown as AnyMessage;
-  for (const field of desc.fields) {
-    if (!isFast(field)) {
-      const key = field.oneof?.localName ?? field.localName;
-      if (Object.hasOwn(decoded, key)) {
-        target[key] = decoded[key];
-      }
+  let deferred: Buffer;
+  if (ranges.length === 2) {
+    deferred = bytes.subarray(ranges[0], ranges[1]);
+  } else {
+    const parts: Buffer[] = [];
+    for (let i = 0; i < ranges.length; i += 2) {
+      parts.push(bytes.subarray(ranges[i], ranges[i + 1]));
     }
+    deferred = Buffer.concat(parts);
   }
+  mergeFromBinary(desc, target as never, plain(deferred));
 }
 
 /** A plain Uint8Array view of `bytes`: protobuf-es's bytes fields are views of its input. */
