@@ -318,7 +318,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
         throw new ConnectError("ServeHTTP: the first frame must be the head", Code.InvalidArgument);
       }
       const head = first.value.frame.value;
-      const request = toFetchRequest(head, frames, context.signal);
+      const request = toFetchRequest(head, frames, context);
       let response: Response;
       try {
         const ctx = hookContext(head.context, context);
@@ -335,7 +335,7 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
 
   ServeMetrics: (plugin, handler) => async (request, context) => {
     const head = required(request.head, "ServeMetrics", "head");
-    const fetchRequest = toFetchRequest(head, undefined, context.signal);
+    const fetchRequest = toFetchRequest(head, undefined, context);
     try {
       const ctx = hookContext(head.context, context);
       const response = fetchResponse(await handler.call(plugin, ctx, fetchRequest));

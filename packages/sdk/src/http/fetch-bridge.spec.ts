@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { responseFrames, toFetchRequest } from "./fetch-bridge.js";
 
-const signal = new AbortController().signal;
+const call = { signal: new AbortController().signal };
 
 function head(init: MessageInitShape<typeof HTTPRequestHeadSchema>) {
   return create(HTTPRequestHeadSchema, init);
@@ -32,7 +32,7 @@ describe("toFetchRequest", () => {
     const request = toFetchRequest(
       head({ method: "PUT", url: "/items/1?x=y", headers: [{ name: "x-a", value: "1" }] }),
       bodyFrames({ data: "ab" }, {}, { data: "c", end: true }, { data: "ignored" }),
-      signal,
+      call,
     );
     expect(request.method).toBe("PUT");
     expect(request.url).toBe("http://localhost/items/1?x=y");
@@ -41,11 +41,7 @@ describe("toFetchRequest", () => {
   });
 
   it("gives GET and HEAD no body, and defaults the method to GET", async () => {
-    const request = toFetchRequest(
-      head({ url: "/" }),
-      bodyFrames({ data: "x", end: true }),
-      signal,
-    );
+    const request = toFetchRequest(head({ url: "/" }), bodyFrames({ data: "x", end: true }), call);
     expect(request.method).toBe("GET");
     expect(request.body).toBeNull();
   });
@@ -54,17 +50,17 @@ describe("toFetchRequest", () => {
     const request = toFetchRequest(
       head({ method: "GET", url: "//evil.example/x" }),
       undefined,
-      signal,
+      call,
     );
     expect(new URL(request.url).host).toBe("localhost");
   });
 
   it("refuses a URL that is not a path, and headers fetch refuses", () => {
-    const notAPath = () => toFetchRequest(head({ url: "http://evil.example/" }), undefined, signal);
+    const notAPath = () => toFetchRequest(head({ url: "http://evil.example/" }), undefined, call);
     expect(notAPath).toThrow(ConnectError);
     expect(notAPath).toThrow(/must be a path starting with "\/"/);
     const badHeader = () =>
-      toFetchRequest(head({ url: "/", headers: [{ name: "a b", value: "x" }] }), undefined, signal);
+      toFetchRequest(head({ url: "/", headers: [{ name: "a b", value: "x" }] }), undefined, call);
     expect(badHeader).toThrow(/bad request head/);
     try {
       badHeader();
@@ -73,10 +69,19 @@ describe("toFetchRequest", () => {
     }
   });
 
-  it("passes the call's signal on to the Request", () => {
+  it("gives the Request the call's own signal, asked for only when the handler reads it", () => {
     const controller = new AbortController();
-    const request = toFetchRequest(head({ url: "/" }), undefined, controller.signal);
+    let reads = 0;
+    const lazyCall = {
+      get signal() {
+        reads++;
+        return controller.signal;
+      },
+    };
+    const request = toFetchRequest(head({ url: "/" }), undefined, lazyCall);
+    expect(reads).toBe(0);
     controller.abort();
+    expect(request.signal).toBe(controller.signal);
     expect(request.signal.aborted).toBe(true);
   });
 });

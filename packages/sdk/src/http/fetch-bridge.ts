@@ -9,6 +9,7 @@ import type {
   ServeHTTPResponseSchema,
 } from "@plugwire/protocol";
 import { splitChunks } from "../chunks.js";
+import type { CallSignalSource } from "../hooks/hook-context.js";
 
 type ResponseFrame = MessageInitShape<typeof ServeHTTPResponseSchema>;
 
@@ -19,12 +20,13 @@ const endOfBody: ResponseFrame = { frame: { case: "body", value: { end: true } }
 
 /**
  * The Request for a request head; `body` yields the frames after the head. GET and HEAD carry
- * no body; for other methods the body streams in as the handler reads it.
+ * no body; for other methods the body streams in as the handler reads it. `request.signal` is
+ * the call's signal, read from `call` when the handler first reads it.
  */
 export function toFetchRequest(
   head: HTTPRequestHead,
   body: AsyncIterator<ServeHTTPRequest> | undefined,
-  signal: AbortSignal,
+  call: CallSignalSource,
 ): Request {
   if (!head.url.startsWith("/")) {
     throw new ConnectError(
@@ -36,18 +38,23 @@ export function toFetchRequest(
   const init: RequestInit & { duplex?: "half" } = {
     method,
     headers: head.headers.map((header): [string, string] => [header.name, header.value]),
-    signal,
   };
   if (body !== undefined && method !== "GET" && method !== "HEAD") {
     init.body = requestBody(body);
     // Required by Node's fetch for a streamed request body.
     init.duplex = "half";
   }
+  let request: Request;
   try {
-    return new Request(origin + head.url, init);
+    request = new Request(origin + head.url, init);
   } catch (reason) {
     throw new ConnectError(`bad request head: ${String(reason)}`, Code.InvalidArgument);
   }
+  // The call's own signal, rather than one the Request would make to follow it: following
+  // costs a listener, an extra signal and an abort per request, and the handler's
+  // `request.signal` is documented to be `ctx.signal`.
+  Object.defineProperty(request, "signal", { get: () => call.signal, enumerable: true });
+  return request;
 }
 
 function requestBody(frames: AsyncIterator<ServeHTTPRequest>): ReadableStream<Uint8Array> {
