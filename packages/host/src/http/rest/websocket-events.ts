@@ -144,3 +144,16 @@ export function leaveTeamEvents(member: TeamMember): WebSocketEvent[] {
 function postString(post: Post): string {
   return JSON.stringify(modelToJson(PostSchema, post));
 }
+
+/** `typing`, to the channel's members but the one typing (Mattermost's user_typing action). */
+export function typingEvent(channelId: string, userId: string, parentId: string): WebSocketEvent {
+  const event = webSocketEvent(
+    "typing",
+    { parent_id: parentId, user_id: userId },
+    {
+      channel_id: channelId,
+    },
+  );
+  event.broadcast.omit_users = { [userId]: true };
+  return event;
+}

@@ -2,12 +2,18 @@
 // events of posts, ephemeral messages and memberships, each to the people who should get it.
 import { once } from "node:events";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD, RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
+import {
+  PASSWORD,
+  RestFixture,
+  type RestTeam,
+  type RestUser,
+} from "../../../test-fixtures/rest/rest-fixture.js";
 import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
 
 let f: RestFixture;
 let alice: RestUser;
 let bob: RestUser;
+let team: RestTeam;
 let teamId: string;
 let channelId: string;
 const clients: WebSocketClient[] = [];
@@ -17,7 +23,7 @@ beforeAll(async () => {
   alice = await f.newUser("alice");
   bob = await f.newUser("bob");
   // Bob is in the team but not in the channel: the specs below see him join it.
-  const team = await f.newTeam(alice, [bob]);
+  team = await f.newTeam(alice, [bob]);
   teamId = team.id;
   channelId = (await f.newChannel(team, alice, { name: "town", displayName: "Town Square" })).id;
 });
@@ -233,5 +239,40 @@ describe("events", () => {
     }
     expect((await client.event("posted")).seq).toBe(1);
     expect((await client.event("posted")).seq).toBe(2);
+  });
+});
+
+describe("actions", () => {
+  it("user_typing tells the channel's other members, and is refused outside the channel", async () => {
+    const carol = await f.newUser("carol");
+    const room = await f.newChannel(team, alice, { name: "typing", displayName: "Typing" }, [bob]);
+    const aliceWs = await authenticated(alice.token);
+    const bobWs = await authenticated(bob.token);
+    const carolWs = await authenticated(carol.token);
+
+    aliceWs.send({ seq: 2, action: "user_typing", data: { channel_id: room.id, parent_id: "p1" } });
+    expect(await aliceWs.next((m) => m.seq_reply === 2)).toEqual({ status: "OK", seq_reply: 2 });
+    expect(await bobWs.event("typing")).toMatchObject({
+      data: { parent_id: "p1", user_id: alice.id },
+      broadcast: { omit_users: { [alice.id]: true }, channel_id: room.id },
+    });
+
+    carolWs.send({ seq: 2, action: "user_typing", data: { channel_id: room.id } });
+    expect(await carolWs.next((m) => m.seq_reply === 2)).toMatchObject({
+      status: "FAIL",
+      error: { id: "api.context.permissions.app_error" },
+    });
+    carolWs.send({ seq: 3, action: "user_typing", data: {} });
+    expect(await carolWs.next((m) => m.seq_reply === 3)).toMatchObject({
+      status: "FAIL",
+      error: { id: "api.websocket_handler.invalid_param.app_error" },
+    });
+    // Bob typing reaches Alice; events go out in order, so had Alice been told of her own
+    // typing, it would have come first. Carol, outside the channel, hears nothing.
+    bobWs.send({ seq: 2, action: "user_typing", data: { channel_id: room.id } });
+    expect((await aliceWs.event("typing")).data).toEqual({ parent_id: "", user_id: bob.id });
+    expect(aliceWs.eventNames()).toEqual(["hello", "typing"]);
+    expect(bobWs.eventNames()).toEqual(["hello", "typing"]);
+    expect(carolWs.eventNames()).toEqual(["hello"]);
   });
 });

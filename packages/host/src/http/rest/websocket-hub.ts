@@ -19,6 +19,7 @@ import {
   postDeletedEvent,
   postEditedEvent,
   postedEvent,
+  typingEvent,
   userAddedEvent,
   userRemovedEvents,
   type WebSocketEvent,
@@ -156,7 +157,11 @@ export class WebSocketHub implements AppEvents {
   }
 
   private async receive(connection: Connection, text: string): Promise<void> {
-    let request: { seq?: unknown; action?: unknown; data?: { token?: unknown } };
+    let request: {
+      seq?: unknown;
+      action?: unknown;
+      data?: { token?: unknown; channel_id?: unknown; parent_id?: unknown };
+    };
     try {
       request = JSON.parse(text);
     } catch {
@@ -167,6 +172,10 @@ export class WebSocketHub implements AppEvents {
       return;
     }
     const seq = typeof request?.seq === "number" ? request.seq : 0;
+    if (request?.action === "user_typing" && connection.auth) {
+      await this.userTyping(connection, seq, request.data);
+      return;
+    }
     if (request?.action !== "authentication_challenge") {
       connection.reply(seq, {
         id: connection.auth
@@ -194,6 +203,36 @@ export class WebSocketHub implements AppEvents {
     connection.auth = auth;
     connection.reply(seq);
     this.hello(connection);
+  }
+
+  /**
+   * user_typing {channel_id, parent_id?}: tells the channel's other members, as Mattermost does;
+   * refused for a channel the user is not a member of.
+   */
+  private async userTyping(
+    connection: Connection,
+    seq: number,
+    data: { channel_id?: unknown; parent_id?: unknown } | undefined,
+  ): Promise<void> {
+    const userId = (connection.auth as Authenticated).user.id;
+    const channelId = data?.channel_id;
+    const parentId = typeof data?.parent_id === "string" ? data.parent_id : "";
+    if (typeof channelId !== "string" || channelId === "") {
+      connection.reply(seq, {
+        id: "api.websocket_handler.invalid_param.app_error",
+        message: "user_typing needs data.channel_id, the channel being typed in.",
+      });
+      return;
+    }
+    if ((await this.host.store.getChannelMember(channelId, userId)) === undefined) {
+      connection.reply(seq, {
+        id: "api.context.permissions.app_error",
+        message: `You are not a member of channel ${channelId}.`,
+      });
+      return;
+    }
+    connection.reply(seq);
+    this.publish(async () => [typingEvent(channelId, userId, parentId)]);
   }
 
   private hello(connection: Connection): void {
