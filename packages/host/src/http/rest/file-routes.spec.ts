@@ -126,6 +126,51 @@ describe("POST /api/v4/files", () => {
     });
   });
 
+  it("takes one file as the body with ?filename=, as v4 also accepts, for members only", async () => {
+    const content = new Uint8Array(100 * 1024).map((_, i) => i % 253);
+    const raw = (token: string, query: string, body: Uint8Array = content) =>
+      f.call("POST", `/api/v4/files?${query}`, {
+        token,
+        body,
+        headers: { "content-type": "application/octet-stream" },
+      });
+
+    const { status, body } = await raw(
+      alice.token,
+      `channel_id=${channelId}&filename=photo.png&client_id=c9`,
+    );
+    expect(status).toBe(201);
+    expect(body.client_ids).toEqual(["c9"]);
+    expect(body.file_infos).toEqual([
+      expect.objectContaining({
+        channel_id: channelId,
+        user_id: alice.id,
+        name: "photo.png",
+        mime_type: "image/png",
+        size: content.length,
+      }),
+    ]);
+    const download = await f.request("GET", `/api/v4/files/${body.file_infos[0].id}`, {
+      token: alice.token,
+    });
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(content);
+
+    expect(await raw(alice.token, "filename=a.txt")).toMatchObject({
+      status: 400,
+      body: { params: { field: "channel_id" } },
+    });
+    expect(await raw(outsider.token, `channel_id=${channelId}&filename=a.txt`)).toMatchObject({
+      status: 403,
+    });
+    expect(
+      await raw(
+        alice.token,
+        `channel_id=${channelId}&filename=huge.bin`,
+        new Uint8Array(MAX_BODY_BYTES + 1),
+      ),
+    ).toMatchObject({ status: 413, body: { params: { field: "body" } } });
+  });
+
   it("refuses a body over the limit with 413, storing nothing", async () => {
     const before = await f.host.store.getChannel(channelId);
     const { status, body } = await upload(

@@ -1,6 +1,6 @@
-// /api/v4/files: uploads (multipart, as v4 clients send them) and downloads. An upload takes
-// the same path as a plugin's UploadFile, so both are checked and stored alike. Files belong
-// to their channel: only its members upload to it and read from it.
+// /api/v4/files: uploads (multipart, as v4 clients send them, or one file as the body) and
+// downloads. An upload takes the same path as a plugin's UploadFile, so both are checked and
+// stored alike. Files belong to their channel: only its members upload to it and read from it.
 import { once } from "node:events";
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
@@ -15,8 +15,9 @@ import { receiveUpload } from "../../rpc/file-transfer.js";
 import { modelToJson } from "./model-json.js";
 import { readMultipartForm } from "./multipart-form.js";
 import { requireChannelMember } from "./permissions.js";
+import { cappedBody } from "./request-body.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
-import { invalidBodyParam } from "./rest-errors.js";
+import { invalidBodyParam, invalidUrlParam } from "./rest-errors.js";
 import type { Router } from "./router.js";
 
 export function fileRoutes(router: Router<RouteHandler>): void {
@@ -28,8 +29,16 @@ export function fileRoutes(router: Router<RouteHandler>): void {
     });
 }
 
-/** Form fields: channel_id (or ?channel_id=), one or more `files`, optional `client_ids`. */
+/**
+ * Form fields: channel_id (or ?channel_id=), one or more `files`, optional `client_ids`. A body
+ * that is not a form, with ?filename=, is one file as it is (v4's other way to upload).
+ */
 async function uploadFiles(call: RestCall): Promise<void> {
+  const type = call.req.headers["content-type"] ?? "";
+  if (!type.toLowerCase().startsWith("multipart/") && call.url.searchParams.has("filename")) {
+    await uploadRawFile(call);
+    return;
+  }
   const user = call.user();
   const form = await readMultipartForm(call.req, call.server.maxBodyBytes);
   const channelId = call.url.searchParams.get("channel_id") ?? form.get("channel_id");
@@ -47,7 +56,7 @@ async function uploadFiles(call: RestCall): Promise<void> {
   const infos: FileInfo[] = [];
   for (const file of uploads) {
     infos.push(
-      await receiveUpload(uploadFrames(channelId, file), {
+      await receiveUpload(uploadFrames(channelId, file.name, file.stream()), {
         store: call.host.store,
         files: call.host.files,
         maxUploadBytes: call.server.maxBodyBytes,
@@ -61,12 +70,39 @@ async function uploadFiles(call: RestCall): Promise<void> {
   });
 }
 
-/** A form file as UploadFile's frames: the head, then the bytes in chunks of at most 64 KiB. */
-async function* uploadFrames(channelId: string, file: File): AsyncGenerator<UploadFileRequest> {
-  yield create(UploadFileRequestSchema, {
-    frame: { case: "head", value: { channelId, name: file.name || "file" } },
+/** ?channel_id=&filename=[&client_id=] with the file as the body, streamed to the store. */
+async function uploadRawFile(call: RestCall): Promise<void> {
+  const user = call.user();
+  const channelId = call.url.searchParams.get("channel_id") ?? "";
+  const name = call.url.searchParams.get("filename") ?? "";
+  if (channelId === "") throw invalidUrlParam("channel_id", "name the channel the file is for.");
+  if (name === "") throw invalidUrlParam("filename", "name the file.");
+  await requireChannelMember(call, channelId);
+  const maxBytes = call.server.maxBodyBytes;
+  const info = await receiveUpload(uploadFrames(channelId, name, cappedBody(call.req, maxBytes)), {
+    store: call.host.store,
+    files: call.host.files,
+    // The cap on the body says it first, with 413, as for forms.
+    maxUploadBytes: maxBytes + 1,
+    creatorId: user.id,
   });
-  for await (const chunk of file.stream()) {
+  const clientId = call.url.searchParams.get("client_id");
+  call.send(201, {
+    file_infos: [modelToJson(FileInfoSchema, info)],
+    client_ids: clientId ? [clientId] : [],
+  });
+}
+
+/** A file as UploadFile's frames: the head, then the bytes in chunks of at most 64 KiB. */
+async function* uploadFrames(
+  channelId: string,
+  name: string,
+  content: AsyncIterable<Uint8Array>,
+): AsyncGenerator<UploadFileRequest> {
+  yield create(UploadFileRequestSchema, {
+    frame: { case: "head", value: { channelId, name: name || "file" } },
+  });
+  for await (const chunk of content) {
     for (let offset = 0; offset < chunk.byteLength; offset += MAX_CHUNK_BYTES) {
       yield create(UploadFileRequestSchema, {
         frame: { case: "data", value: chunk.subarray(offset, offset + MAX_CHUNK_BYTES) },
