@@ -29,7 +29,13 @@ export interface App {
   createChannel(actor: Actor, channel: Channel): Promise<Channel>;
   addChannelMember(actor: Actor, channelId: string, userId: string): Promise<ChannelMember>;
   removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<void>;
-  addTeamMember(actor: Actor, teamId: string, userId: string): Promise<TeamMember>;
+  /** `admin`: a new member is the team's admin, as the team's creator is. */
+  addTeamMember(
+    actor: Actor,
+    teamId: string,
+    userId: string,
+    options?: { admin?: boolean },
+  ): Promise<TeamMember>;
   removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void>;
   /** MessageWillBePosted through every active plugin, store, then MessageHasBeenPosted. */
   createPost(actor: Actor, post: Post): Promise<Post>;

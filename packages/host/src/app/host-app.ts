@@ -255,8 +255,13 @@ export class HostApp implements App {
     this.emit("channelMemberRemoved", member, actor);
   }
 
-  async addTeamMember(actor: Actor, teamId: string, userId: string): Promise<TeamMember> {
-    const member = await this.options.store.addTeamMember(teamId, userId);
+  async addTeamMember(
+    actor: Actor,
+    teamId: string,
+    userId: string,
+    options: { admin?: boolean } = {},
+  ): Promise<TeamMember> {
+    const member = await this.options.store.addTeamMember(teamId, userId, options);
     const actorUser = await this.actorUser(actor, userId);
     this.notify("UserHasJoinedTeam", {
       context: contextOf(actor),

@@ -311,7 +311,11 @@ class SqliteStore implements Store {
     return member?.deleteAt === 0n ? member : undefined;
   }
 
-  async addTeamMember(teamId: string, userId: string): Promise<TeamMember> {
+  async addTeamMember(
+    teamId: string,
+    userId: string,
+    options: { admin?: boolean } = {},
+  ): Promise<TeamMember> {
     return this.write(() => {
       this.teamById(teamId);
       this.userById(userId);
@@ -322,7 +326,12 @@ class SqliteStore implements Store {
       // A returning member gets their old roles back, as in Mattermost.
       const member =
         existing === undefined
-          ? create(TeamMemberSchema, { teamId, userId, schemeUser: true })
+          ? create(TeamMemberSchema, {
+              teamId,
+              userId,
+              schemeUser: true,
+              schemeAdmin: options.admin === true,
+            })
           : create(TeamMemberSchema, { ...existing, deleteAt: 0n });
       this.run(
         `INSERT OR REPLACE INTO team_members ${teamMembers.insertClause}`,

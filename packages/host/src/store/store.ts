@@ -77,7 +77,11 @@ export interface Store {
   /** The membership, or undefined when the user is not (or no longer) a member. */
   getTeamMember(teamId: string, userId: string): Promise<TeamMember | undefined>;
   /** Adds (or re-adds) a member; idempotent for an existing member. */
-  addTeamMember(teamId: string, userId: string): Promise<TeamMember>;
+  /**
+   * Adds the user to the team (a returning member gets their old roles back); `admin` makes a
+   * new member the team's admin (scheme_admin), as a team's creator is.
+   */
+  addTeamMember(teamId: string, userId: string, options?: { admin?: boolean }): Promise<TeamMember>;
   /** Ends a membership; returns the ended membership. NotFoundError when not a member. */
   removeTeamMember(teamId: string, userId: string): Promise<TeamMember>;
 

@@ -1,6 +1,7 @@
-// Who may do what, in Mattermost's default scheme reduced to two roles: a system admin
-// ("system_admin" in user.roles) may do everything; everyone else acts on themselves and within
-// the teams and channels they belong to.
+// Who may do what, in Mattermost's default scheme reduced to three roles: a system admin
+// ("system_admin" in user.roles) may do everything; a team admin (the team's creator, its
+// member record's scheme_admin) may also remove people from the team; everyone else acts on
+// themselves and within the teams and channels they belong to.
 import type { Channel, User } from "@plugwire/protocol";
 import type { RestCall } from "./rest-call.js";
 import { permissionDenied } from "./rest-errors.js";
@@ -31,6 +32,15 @@ export async function isTeamMember(call: RestCall, teamId: string): Promise<bool
   const user = call.user();
   return (
     isSystemAdmin(user) || (await call.host.store.getTeamMember(teamId, user.id)) !== undefined
+  );
+}
+
+/** Whether the logged-in user is an admin of the team, or a system admin. */
+export async function isTeamAdmin(call: RestCall, teamId: string): Promise<boolean> {
+  const user = call.user();
+  return (
+    isSystemAdmin(user) ||
+    (await call.host.store.getTeamMember(teamId, user.id))?.schemeAdmin === true
   );
 }
 

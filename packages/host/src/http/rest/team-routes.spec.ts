@@ -33,7 +33,11 @@ describe("POST /api/v4/teams", () => {
       delete_at: 0,
     });
     open = body;
-    expect(await f.host.store.getTeamMember(open.id, alice.id)).toBeDefined();
+    // The creator is the team's admin.
+    expect(await f.host.store.getTeamMember(open.id, alice.id)).toMatchObject({
+      schemeUser: true,
+      schemeAdmin: true,
+    });
     const [joined] = await f.takeRecords("UserHasJoinedTeam");
     expect(joined?.args.member).toMatchObject({ teamId: open.id, userId: alice.id });
     expect(joined?.args.actor).toBeUndefined();
@@ -199,18 +203,35 @@ describe("DELETE /api/v4/teams/{team_id}/members/{user_id}", () => {
     expect(left?.args.actor).toBeUndefined();
   });
 
-  it("lets only system admins remove others, reported as the actor", async () => {
-    const denied = await f.call("DELETE", `/api/v4/teams/${open.id}/members/${bob.id}`, {
-      token: alice.token,
+  it("lets the team's admins and system admins remove others, reported as the actor", async () => {
+    const carol = await f.newUser("carol");
+    const join = (user: RestUser) =>
+      f.call("POST", `/api/v4/teams/${open.id}/members`, {
+        token: user.token,
+        json: { team_id: open.id, user_id: user.id },
+      });
+    await join(carol);
+    expect(await f.host.store.getTeamMember(open.id, carol.id)).toMatchObject({
+      schemeAdmin: false,
     });
-    expect(denied.status).toBe(403);
+    const remove = (by: string) =>
+      f.call("DELETE", `/api/v4/teams/${open.id}/members/${bob.id}`, { token: by });
+
+    const denied = await remove(carol.token);
+    expect(denied).toMatchObject({
+      status: 403,
+      body: { message: expect.stringContaining("only admins of team") },
+    });
     await f.takeRecords();
-    const removed = await f.call("DELETE", `/api/v4/teams/${open.id}/members/${bob.id}`, {
-      token: f.adminToken,
-    });
-    expect(removed.status).toBe(200);
-    const [left] = await f.takeRecords("UserHasLeftTeam");
-    expect(left?.args.actor).toMatchObject({ id: f.adminId });
+    expect((await remove(alice.token)).status).toBe(200);
+    const [byTeamAdmin] = await f.takeRecords("UserHasLeftTeam");
+    expect(byTeamAdmin?.args.actor).toMatchObject({ id: alice.id });
+
+    await join(bob);
+    await f.takeRecords();
+    expect((await remove(f.adminToken)).status).toBe(200);
+    const [bySystemAdmin] = await f.takeRecords("UserHasLeftTeam");
+    expect(bySystemAdmin?.args.actor).toMatchObject({ id: f.adminId });
   });
 
   it("answers 404 for someone who is not a member", async () => {

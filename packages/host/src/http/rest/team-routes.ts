@@ -4,7 +4,7 @@
 import { type Team, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
-import { isSystemAdmin, isTeamMember, requireSelfOrAdmin } from "./permissions.js";
+import { isSystemAdmin, isTeamAdmin, isTeamMember } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -54,7 +54,8 @@ async function createTeam(call: RestCall): Promise<void> {
     );
   }
   const created = await call.host.store.createTeam(team);
-  await call.host.app.addTeamMember(call.actor(), created.id, user.id);
+  // The creator runs the team, as in Mattermost.
+  await call.host.app.addTeamMember(call.actor(), created.id, user.id, { admin: true });
   call.send(201, modelToJson(TeamSchema, created));
 }
 
@@ -100,9 +101,16 @@ async function addMember(call: RestCall): Promise<void> {
   call.send(201, modelToJson(TeamMemberSchema, member));
 }
 
+/** Leaving a team, or removing someone from it: a team admin's or a system admin's right. */
 async function removeMember(call: RestCall): Promise<void> {
   const userId = call.param("user_id");
-  requireSelfOrAdmin(call, userId);
-  await call.host.app.removeTeamMember(call.actor(), call.param("team_id"), userId);
+  const teamId = call.param("team_id");
+  if (userId !== call.user().id && !(await isTeamAdmin(call, teamId))) {
+    throw permissionDenied(
+      `only admins of team ${teamId} may remove other people from it`,
+      "remove_user_from_team",
+    );
+  }
+  await call.host.app.removeTeamMember(call.actor(), teamId, userId);
   call.ok();
 }
