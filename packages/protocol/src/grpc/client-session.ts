@@ -30,17 +30,22 @@ export class ClientSession {
     private readonly createConnection: () => Duplex,
   ) {}
 
-  /** A new stream on the open session; undefined while there is none. */
+  /**
+   * A new stream on the open session; undefined while there is none. A stream opened with
+   * `held: false` does not keep the process alive by being open: its owner says when it
+   * matters with hold() and release() (the call channel, open for long, holds while calls wait).
+   */
   tryOpen(
     headers: http2.OutgoingHttpHeaders,
     options?: http2.ClientSessionRequestOptions,
+    held = true,
   ): http2.ClientHttp2Stream | undefined {
     const session = this.session;
     if (session === undefined || session.closed || session.destroyed) {
       return undefined;
     }
     try {
-      return this.track(session, session.request(headers, options));
+      return this.track(session, session.request(headers, options), held);
     } catch (reason) {
       // A GOAWAY not yet seen as an event: the session takes no new streams.
       if (!session.closed && !session.destroyed) {
@@ -55,13 +60,30 @@ export class ClientSession {
   async open(
     headers: http2.OutgoingHttpHeaders,
     options?: http2.ClientSessionRequestOptions,
+    held = true,
   ): Promise<http2.ClientHttp2Stream> {
-    const stream = this.tryOpen(headers, options);
+    const stream = this.tryOpen(headers, options, held);
     if (stream !== undefined) {
       return stream;
     }
     const session = await this.connect();
-    return this.track(session, session.request(headers, options));
+    return this.track(session, session.request(headers, options), held);
+  }
+
+  /** Keeps the process alive for `stream`'s sake until release(stream), if its session is current. */
+  hold(stream: http2.ClientHttp2Stream): void {
+    const session = (stream as TrackedStream)[sessionKey];
+    if (session !== undefined && session === this.session && this.streams++ === 0) {
+      session.ref();
+    }
+  }
+
+  /** Ends one hold(stream). */
+  release(stream: http2.ClientHttp2Stream): void {
+    const session = (stream as TrackedStream)[sessionKey];
+    if (session !== undefined && session === this.session && --this.streams === 0) {
+      session.unref();
+    }
   }
 
   /** Closes the session, failing the calls in flight. */
@@ -74,12 +96,13 @@ export class ClientSession {
   private track(
     session: http2.ClientHttp2Session,
     stream: http2.ClientHttp2Stream,
+    held: boolean,
   ): http2.ClientHttp2Stream {
-    if (session === this.session && this.streams++ === 0) {
-      session.ref();
-    }
     (stream as TrackedStream)[sessionKey] = session;
-    stream.once("close", this.released);
+    if (held) {
+      this.hold(stream);
+      stream.once("close", this.released);
+    }
     return stream;
   }
 

@@ -4,10 +4,11 @@
 // headers, one frame and trailers; a streaming call's frames read and written as they come
 // (stream-exchange.ts). What the short path does not cover (streaming methods with
 // interceptors, methods registered with router.rpc, other content types) goes to Connect's own
-// handlers (universal-stream.ts). Either way, `authorize` sees every call before its method
-// runs, and `errorFor` shapes every error a method throws.
+// handlers (universal-stream.ts). Unary calls may also come many to one stream, on the call
+// channel (channel-server.ts). Either way, `authorize` sees every call before its method runs,
+// and `errorFor` shapes every error a method throws.
 import * as http2 from "node:http2";
-import type { DescMessage, DescMethod, DescService, MessageInitShape } from "@bufbuild/protobuf";
+import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -15,18 +16,19 @@ import {
   createConnectRouter,
   createServiceImplSpec,
   type HandlerContext,
-  type Interceptor,
   type MethodImplSpec,
 } from "@connectrpc/connect";
-import { invokeUnaryImplementation, type UniversalHandler } from "@connectrpc/connect/protocol";
+import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import { type ChannelServerOptions, channelPath, serveChannel } from "./channel-server.js";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
-import { decodeMessage, encodeMessage } from "./message-codec.js";
+import { decodeMessage } from "./message-codec.js";
 import { frameMessage, maxBodyBytes, singleMessage } from "./message-frame.js";
 import { grpcContentType } from "./node-headers.js";
 import { respondWithError, responseHeader, statusTrailer } from "./server-answers.js";
 import { serverConnectionWindowBytes, sessionSettings } from "./session-settings.js";
 import { type StreamingSpec, serveStreamingCall } from "./stream-exchange.js";
+import { invokeUnary, type UnaryRoute } from "./unary-invoke.js";
 import { serveUniversal } from "./universal-stream.js";
 
 export interface GrpcServerOptions {
@@ -41,14 +43,6 @@ export interface GrpcServerOptions {
   errorFor?: (reason: unknown) => ConnectError;
   /** Largest request message, in bytes; 4 GiB unless set, as with Connect. */
   readMaxBytes?: number;
-}
-
-type UnarySpec = Extract<MethodImplSpec, { kind: "unary" }>;
-
-interface UnaryRoute {
-  spec: UnarySpec;
-  /** Interceptors registered with the service; when there are any, Connect runs the call. */
-  interceptors: Interceptor[];
 }
 
 /** The short paths: unary methods, and streaming methods registered without interceptors. */
@@ -74,6 +68,12 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2Server 
   const universalRoutes = new Map<string, UniversalHandler>(
     router.handlers.map((handler) => [handler.requestPath, handler]),
   );
+  const channelOptions: ChannelServerOptions = {
+    routes: routes.unary,
+    readMaxBytes,
+    errorFor,
+    authorize: options.authorize,
+  };
   const server = http2.createServer({ settings: sessionSettings });
   server.on("session", (session) => {
     session.once("connect", () => session.setLocalWindowSize(serverConnectionWindowBytes));
@@ -93,6 +93,10 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2Server 
       return;
     }
     const path = header[":path"] ?? "";
+    if (path === channelPath && isGrpcProto(header)) {
+      serveChannel(stream, header, session, channelOptions);
+      return;
+    }
     const unary = routes.unary.get(path);
     const streaming = unary === undefined ? routes.streaming.get(path) : undefined;
     if (unary !== undefined && isGrpcProto(header)) {
@@ -225,13 +229,13 @@ class UnaryExchange {
     }
   }
 
-  /** Runs the method; synchronously up to its first await, as a method that never awaits. */
+  /** Decodes the request and runs the method. */
   private call(): void {
     if (this.answered) {
       return;
     }
-    const { spec, interceptors } = this.route;
-    let output: unknown;
+    const { spec } = this.route;
+    let request: unknown;
     try {
       const bytes = singleMessage(this.chunks, this.readMaxBytes, "input");
       if (bytes === undefined) {
@@ -240,41 +244,15 @@ class UnaryExchange {
           Code.Unimplemented,
         );
       }
-      const request = decodeMessage(spec.method.input, bytes);
+      request = decodeMessage(spec.method.input, bytes);
       this.context = new LeanHandlerContext(spec.method, this.header, timeoutOf(this.header));
-      output =
-        interceptors.length === 0
-          ? spec.impl(request, this.context)
-          : invokeUnaryImplementation(spec, this.context, request, interceptors);
     } catch (reason) {
-      this.settle(undefined, reason);
+      this.fail(this.errorFor(reason));
       return;
     }
-    if (isPromiseLike(output)) {
-      output.then(
-        (value) => this.settle(value, undefined),
-        (reason: unknown) => this.settle(undefined, reason ?? new Error("rejected")),
-      );
-    } else {
-      this.settle(output, undefined);
-    }
-  }
-
-  /** Answers with the method's output, or with the error it failed with. */
-  private settle(output: unknown, failure: unknown): void {
-    const context = this.context;
-    if (failure === undefined) {
-      try {
-        this.answer(
-          encodeMessage(this.route.spec.method.output, output as MessageInitShape<DescMessage>),
-        );
-      } catch (reason) {
-        this.fail(this.errorFor(reason));
-      }
-    } else {
-      this.fail(this.errorFor(failure));
-    }
-    context?.complete();
+    invokeUnary(this.route, request, this.context, this.errorFor, (answer, error) =>
+      answer !== undefined ? this.answer(answer) : this.fail(error as ConnectError),
+    );
   }
 
   private answer(message: Uint8Array): void {
@@ -297,12 +275,4 @@ class UnaryExchange {
     this.chunks.length = 0;
     respondWithError(this.stream, error, this.context);
   }
-}
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === "object" &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }

@@ -1,7 +1,8 @@
 // A gRPC Transport for Connect's clients that makes calls the short way, without interceptors,
-// Connect's chains of async iterables, or Headers objects on the way: a unary request goes out
-// as one frame and its answer is read whole and decoded once; a streaming call (stream-call.ts)
-// writes and reads frames as they come. All calls share one HTTP/2 session (client-session.ts)
+// Connect's chains of async iterables, or Headers objects on the way: a small unary call goes
+// as one frame each way on the call channel (channel-client.ts), any other unary request as one
+// frame on a stream of its own, its answer read whole and decoded once; a streaming call
+// (stream-call.ts) writes and reads frames as they come. All calls share one HTTP/2 session (client-session.ts)
 // and read a call's options as Connect does: a timeout of 0 or less means none, an abort
 // rejects with Canceled. Nothing is compressed: the other end is on the same machine.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
@@ -23,17 +24,16 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { getAbortSignalReason } from "@connectrpc/connect/protocol";
-import {
-  validateResponseWithCompression,
-  validateTrailer,
-} from "@connectrpc/connect/protocol-grpc";
 import { CallLimits } from "./call-limits.js";
+import { ChannelClient, channelHeader } from "./channel-client.js";
+import { channelRequestMaxBytes } from "./channel-server.js";
 import { ClientSession } from "./client-session.js";
 import { nodeError, resetError } from "./h2-errors.js";
-import { decodeMessage, encodeMessage } from "./message-codec.js";
+import { encodeMessage } from "./message-codec.js";
 import { frameMessage, singleMessage } from "./message-frame.js";
-import { grpcContentType, type ResponseHeaders, webHeaders } from "./node-headers.js";
+import { grpcContentType, type ResponseHeaders } from "./node-headers.js";
 import { StreamCall } from "./stream-call.js";
+import { UnaryResult, unaryAnswer } from "./unary-answer.js";
 
 export interface LeanGrpcTransportOptions {
   /** The server's origin, e.g. "http://localhost"; it fills the :authority header only. */
@@ -44,6 +44,12 @@ export interface LeanGrpcTransportOptions {
   header?: Readonly<Record<string, string>>;
   /** Largest response message read, in bytes; 4 GiB unless set, as with Connect. */
   readMaxBytes?: number;
+  /**
+   * Whether unary calls with requests up to 64 KiB go on the call channel (channel.proto), one
+   * frame each way on one long-lived stream, when the server offers it; true unless set.
+   * Without it, or when the server refuses the channel, each call has a stream of its own.
+   */
+  channel?: boolean;
 }
 
 /** What a call's `headers` option may be (the DOM's HeadersInit). */
@@ -62,6 +68,10 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
   const fixedHeader: OutgoingHttpHeaders = { "content-type": grpcContentType, te: "trailers" };
   addHeaders(fixedHeader, options.header ?? {});
+  const channel =
+    options.channel === false
+      ? undefined
+      : new ChannelClient(session, channelHeader(fixedHeader), readMaxBytes);
   const paths = new WeakMap<object, string>();
   const pathOf = (method: DescMethod) => {
     let path = paths.get(method);
@@ -84,13 +94,38 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
     if (signal?.aborted) {
       return Promise.reject(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
     }
-    let frame: Uint8Array;
+    let message: Uint8Array;
     try {
-      frame = frameMessage(encodeMessage(method.input, input));
+      message = encodeMessage(method.input, input);
     } catch (reason) {
       return Promise.reject(reason);
     }
     const deadline = deadlineOf(timeoutMs);
+    if (channel !== undefined && !channel.refused && message.byteLength <= channelRequestMaxBytes) {
+      let callHeader: OutgoingHttpHeaders | undefined;
+      if (header !== undefined) {
+        callHeader = {};
+        addHeaders(callHeader, header);
+      }
+      return channel.unary(method, pathOf(method), message, signal, deadline, callHeader, (left) =>
+        perCall(method, signal, left, header, message),
+      );
+    }
+    return perCall(method, signal, deadline, header, message);
+  }
+
+  /** A unary call on a stream of its own. */
+  function perCall<I extends DescMessage, O extends DescMessage>(
+    method: DescMethodUnary<I, O>,
+    signal: AbortSignal | undefined,
+    deadline: number | undefined,
+    header: HeaderInit | undefined,
+    message: Uint8Array,
+  ): Promise<UnaryResponse<I, O>> {
+    if (signal?.aborted) {
+      return Promise.reject(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
+    }
+    const frame = frameMessage(message);
     const headers = requestHeader(method, header, deadline);
     const call = new UnaryCall(method, readMaxBytes, signal, deadline);
     const start = (stream: http2.ClientHttp2Stream) => call.start(stream, frame);
@@ -270,84 +305,15 @@ class UnaryCall<I extends DescMessage, O extends DescMessage> {
     }
     let message: MessageShape<O>;
     try {
-      message = this.readAnswer(header);
+      message = unaryAnswer(this.method, header, this.trailer, () =>
+        singleMessage(this.chunks, this.readMaxBytes, "output"),
+      );
     } catch (reason) {
       this.fail(reason instanceof ConnectError ? reason : ConnectError.from(reason));
       return;
     }
     this.settle();
     this.resolve(new UnaryResult(this.method, message, header, this.trailer ?? {}));
-  }
-
-  /** The answer of a successful call; otherwise throws the error Connect's transport would. */
-  private readAnswer(header: ResponseHeaders): MessageShape<O> {
-    const trailer = this.trailer;
-    const ok =
-      header[":status"] === 200 &&
-      header["content-type"] === grpcContentType &&
-      header["grpc-encoding"] === undefined &&
-      header["grpc-status"] === undefined &&
-      trailer?.["grpc-status"] === "0";
-    if (ok) {
-      const bytes = singleMessage(this.chunks, this.readMaxBytes, "output");
-      if (bytes === undefined) {
-        throw new ConnectError(
-          "protocol error: missing output message for unary method",
-          Code.Unimplemented,
-        );
-      }
-      return decodeMessage(this.method.output, bytes);
-    }
-    // Anything unusual, errors included, takes Connect's own checks in Connect's order.
-    const headers = webHeaders(header);
-    const trailers = webHeaders(trailer ?? {});
-    const { headerError } = validateResponseWithCompression([], Number(header[":status"]), headers);
-    const bytes = singleMessage(this.chunks, this.readMaxBytes, "output");
-    const message = bytes === undefined ? undefined : decodeMessage(this.method.output, bytes);
-    validateTrailer(trailers, headers);
-    if (message === undefined) {
-      throw (
-        headerError ??
-        new ConnectError(
-          "protocol error: missing output message for unary method",
-          trailers.has("grpc-status") ? Code.Unimplemented : Code.Unknown,
-        )
-      );
-    }
-    if (headerError !== undefined) {
-      throw new ConnectError(
-        "protocol error: received output message for unary method with error status",
-        Code.Unknown,
-      );
-    }
-    return message;
-  }
-}
-
-/** A successful unary response; its headers become Headers objects only when read. */
-class UnaryResult<I extends DescMessage, O extends DescMessage> implements UnaryResponse<I, O> {
-  readonly stream = false;
-  readonly service;
-  private headerObject: Headers | undefined;
-  private trailerObject: Headers | undefined;
-
-  constructor(
-    readonly method: DescMethodUnary<I, O>,
-    readonly message: MessageShape<O>,
-    private readonly rawHeader: IncomingHttpHeaders,
-    private readonly rawTrailer: IncomingHttpHeaders,
-  ) {
-    this.service = method.parent;
-  }
-
-  get header(): Headers {
-    this.headerObject ??= webHeaders(this.rawHeader);
-    return this.headerObject;
-  }
-
-  get trailer(): Headers {
-    this.trailerObject ??= webHeaders(this.rawTrailer);
-    return this.trailerObject;
   }
 }
 

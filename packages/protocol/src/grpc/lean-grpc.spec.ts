@@ -1,6 +1,7 @@
 // The lean gRPC client and server behave as Connect's own: every scenario runs with each
-// client (Connect's gRPC transport, the lean one) against each server (Connect's adapter, the
-// lean one), and all four pairs must see the same outcome, errors and their details included.
+// client (Connect's gRPC transport, the lean one with and without the call channel) against
+// each server (Connect's adapter, the lean one), and all six pairs must see the same outcome,
+// errors and their details included.
 import { mkdtempSync, rmSync } from "node:fs";
 import * as http2 from "node:http2";
 import { connect } from "node:net";
@@ -162,13 +163,21 @@ beforeAll(async () => {
       name: `Connect's client, ${server} server`,
       transport: createGrpcTransport({ baseUrl: "http://localhost", sessionManager }),
     });
-    const lean = createLeanGrpcTransport({
-      baseUrl: "http://localhost",
-      createConnection: () => connect(socketPath),
-      header: { authorization: "Bearer fixed" },
-    });
-    transports.push(lean);
-    pairs.push({ name: `lean client, ${server} server`, transport: lean });
+    // The lean client as the host and the SDK use it (small unary calls on the call channel,
+    // which Connect's server refuses), and with every call on a stream of its own.
+    for (const channel of [true, false]) {
+      const lean = createLeanGrpcTransport({
+        baseUrl: "http://localhost",
+        createConnection: () => connect(socketPath),
+        header: { authorization: "Bearer fixed" },
+        channel,
+      });
+      transports.push(lean);
+      pairs.push({
+        name: `lean client${channel ? "" : " (per call)"}, ${server} server`,
+        transport: lean,
+      });
+    }
   }
 });
 
@@ -202,6 +211,9 @@ async function sameEverywhere(
 }
 
 const api = (transport: Transport) => createClient(PluginAPI, transport);
+
+/** `line` once for each client that calls each server. */
+const perServer = (line: string) => Array.from({ length: pairs.length / 2 }, () => line);
 
 describe("a unary call on the lean path", () => {
   it("answers as Connect does", async () => {
@@ -264,7 +276,7 @@ describe("a unary call on the lean path", () => {
       detail: undefined,
     });
     for (const server of ["connect", "lean"] as const) {
-      await expect.poll(() => seen[server]).toEqual(["getChannel aborted", "getChannel aborted"]);
+      await expect.poll(() => seen[server]).toEqual(perServer("getChannel aborted"));
     }
   });
 
@@ -284,7 +296,7 @@ describe("a unary call on the lean path", () => {
     for (const server of ["connect", "lean"] as const) {
       await expect
         .poll(() => seen[server].filter((line) => line.startsWith("getPost")))
-        .toEqual(["getPost: signal aborted", "getPost: signal aborted"]);
+        .toEqual(perServer("getPost: signal aborted"));
     }
   });
 
@@ -497,4 +509,116 @@ describe("createGrpcServer's options", () => {
       // Only the error matters.
     }
   }
+});
+
+describe("the call channel", () => {
+  let socketPath: string;
+  let streams = 0;
+  const sessionsOf: http2.ServerHttp2Session[] = [];
+  let release: () => void = () => {};
+
+  beforeAll(async () => {
+    const server = createGrpcServer({
+      routes: (router) =>
+        router.service(PluginAPI, {
+          getUser: (request) => ({ user: { id: request.userId } }),
+          kVGet: (request) => ({ value: new TextEncoder().encode(String(request.key.length)) }),
+          // Answers when the test says so.
+          getTeam: () =>
+            new Promise((resolve) => {
+              release = () => resolve({});
+            }),
+        }),
+    });
+    server.on("stream", () => streams++);
+    server.on("session", (session) => sessionsOf.push(session));
+    socketPath = await listen(server, join(dir, "channel.sock"));
+  });
+
+  function transport(channel: boolean): LeanGrpcTransport {
+    const made = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(socketPath),
+      channel,
+    });
+    transports.push(made);
+    return made;
+  }
+
+  it("carries many calls, made at once, on one stream", async () => {
+    const before = streams;
+    const users = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => api(transport(true)).getUser({ userId: `u${i}` })),
+    );
+    // 40 transports: one channel each.
+    expect(users.map(({ user }) => user?.id)).toEqual(
+      Array.from({ length: 40 }, (_, i) => `u${i}`),
+    );
+    expect(streams - before).toBe(40);
+    const one = transport(true);
+    const again = streams;
+    await Promise.all(Array.from({ length: 40 }, () => api(one).getUser({ userId: "x" })));
+    await api(one).getUser({ userId: "y" });
+    expect(streams - again).toBe(1);
+    const perCall = transport(false);
+    const perCallBefore = streams;
+    await Promise.all(Array.from({ length: 40 }, () => api(perCall).getUser({ userId: "x" })));
+    expect(streams - perCallBefore).toBe(40);
+  });
+
+  it("sends a request over 64 KiB on a stream of its own", async () => {
+    const client = api(transport(true));
+    await client.getUser({ userId: "open the channel" });
+    const before = streams;
+    const { value } = await client.kVGet({ key: "k".repeat(70 * 1024) });
+    expect(new TextDecoder().decode(value)).toBe(String(70 * 1024));
+    await client.kVGet({ key: "small" });
+    expect(streams - before).toBe(1);
+  });
+
+  it("fails the calls waiting when the connection goes, and opens a new channel for the next", async () => {
+    const client = api(transport(true));
+    await client.getUser({ userId: "open" });
+    const waiting = outcome(client.getTeam({}));
+    await expect.poll(() => sessionsOf.length).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const session of sessionsOf) session.destroy();
+    const failed = (await waiting) as { code: string };
+    expect(["Unavailable", "Aborted", "Internal", "Canceled"]).toContain(failed.code);
+    expect((await client.getUser({ userId: "after" })).user?.id).toBe("after");
+  });
+
+  it("keeps the process alive while a call waits, and not while the channel idles", async () => {
+    const client = api(transport(true));
+    await client.getUser({ userId: "open" });
+    const pipes = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === "PipeWrap").length;
+    const idle = pipes();
+    const waiting = client.getTeam({});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(pipes()).toBe(idle + 1);
+    release();
+    await waiting;
+    expect(pipes()).toBe(idle);
+  });
+
+  it("ends only the channel, not the server, when a frame is malformed", async () => {
+    const session = http2.connect("http://localhost", {
+      createConnection: () => connect(socketPath),
+    });
+    const stream = session.request({
+      ":method": "POST",
+      ":path": "/plugwire.v1.CallChannelService/Open",
+      "content-type": "application/grpc+proto",
+    });
+    const closed = new Promise<number>((resolve) =>
+      stream.on("close", () => resolve(stream.rstCode)),
+    );
+    stream.on("error", () => {});
+    // A compressed frame: nothing on a plugin connection compresses.
+    stream.write(Buffer.from([1, 0, 0, 0, 1, 0]));
+    expect(await closed).toBe(http2.constants.NGHTTP2_PROTOCOL_ERROR);
+    session.destroy();
+    expect((await api(transport(true)).getUser({ userId: "still" })).user?.id).toBe("still");
+  });
 });

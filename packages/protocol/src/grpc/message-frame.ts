@@ -91,12 +91,7 @@ export function readFrameHeader(body: Uint8Array, offset: number, readMaxBytes: 
       ((body[offset + 3] as number) << 8) |
       (body[offset + 4] as number)) >>>
     0;
-  if (length > readMaxBytes) {
-    throw new ConnectError(
-      `message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`,
-      Code.ResourceExhausted,
-    );
-  }
+  checkMessageSize(length, readMaxBytes);
   if ((flags & compressedFlag) !== 0) {
     throw new ConnectError(
       "received compressed envelope, but do not know how to decompress",
@@ -104,6 +99,16 @@ export function readFrameHeader(body: Uint8Array, offset: number, readMaxBytes: 
     );
   }
   return length;
+}
+
+/** Throws Connect's error for a message of `length` bytes over `readMaxBytes`. */
+export function checkMessageSize(length: number, readMaxBytes: number): void {
+  if (length > readMaxBytes) {
+    throw new ConnectError(
+      `message size ${length} is larger than configured readMaxBytes ${readMaxBytes}`,
+      Code.ResourceExhausted,
+    );
+  }
 }
 
 /** How many bytes a body may reach before its message must exceed `readMaxBytes`. */
