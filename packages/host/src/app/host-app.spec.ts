@@ -42,6 +42,7 @@ function plugin(pluginId: string, hook: HookName, answer: () => unknown): HookDi
     implements: (name) => name === hook,
     callHook: async () => answer() as never,
     serveHTTP: async () => undefined,
+    serveHTTPOnce: async () => undefined,
   };
 }
 

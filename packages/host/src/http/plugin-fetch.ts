@@ -1,5 +1,5 @@
 // ServeHTTP with Fetch API types: a Request goes to a plugin as a head and ≤64 KiB body frames
-// and its answer comes back as a streaming Response. The headers follow plugin-http-headers.ts,
+// (whole in one call when it has no body) and its answer comes back as a streaming Response. The headers follow plugin-http-headers.ts,
 // as they do for node:http requests in plugin-proxy.ts.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { PluginContextSchema } from "@plugwire/protocol";
@@ -31,18 +31,18 @@ export async function fetchFromPlugin(
   if (init.basePath && path.startsWith(init.basePath)) {
     path = path.slice(init.basePath.length) || "/";
   }
-  const headers = requestHeadersForPlugin(request.headers, init.context?.userId);
-  const response = await plugin.serveHTTP(
-    {
-      method: request.method,
-      url: path + url.search,
-      headers,
-      remoteAddr: init.remoteAddr ?? "",
-      context: init.context,
-    },
-    bodyChunks(request),
-    { signal: init.signal },
-  );
+  const head = {
+    method: request.method,
+    url: path + url.search,
+    headers: requestHeadersForPlugin(request.headers, init.context?.userId),
+    remoteAddr: init.remoteAddr ?? "",
+    context: init.context,
+  };
+  // Without a body the request goes whole, in one call; a body streams.
+  const response =
+    request.body === null
+      ? await plugin.serveHTTPOnce(head, new Uint8Array(0), { signal: init.signal })
+      : await plugin.serveHTTP(head, bodyChunks(request), { signal: init.signal });
   if (response === undefined) {
     throw notServingHttpError(plugin.pluginId);
   }

@@ -160,6 +160,18 @@ describe("streaming", () => {
     expect(sha256(bytes)).toBe(sha256(sent));
   });
 
+  it("a small body of known length (sent whole, in one call) comes back byte for byte", async () => {
+    for (const size of [0, 1, 1000, 64 * 1024]) {
+      const sent = patternBytes(7, size);
+      const response = await fetch(`${baseUrl}/plugins/${pluginId}/echo`, {
+        method: "POST",
+        body: sent,
+      });
+      expect(response.status).toBe(200);
+      expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(sent));
+    }
+  });
+
   it("a 12 MiB upload reaches the plugin whole, in order", async () => {
     const total = 12 * MIB;
     const { bytes } = await exchange(

@@ -1,7 +1,9 @@
-// /plugins/{plugin_id}/... over node:http: the client's request streams to the plugin's
-// ServeHTTP in ≤64 KiB frames and the plugin's response streams back, each chunk waiting for
-// the socket to drain, so no body is ever held whole. A client that goes away cancels the
-// plugin's stream; a plugin that fails before its head answers with the v4 error body.
+// /plugins/{plugin_id}/... over node:http: a request without a body, or with one of at most
+// 64 KiB and known length, goes to the plugin whole in one call (serveHTTPOnce); any other
+// streams to the plugin's ServeHTTP in ≤64 KiB frames. The plugin's response streams back,
+// each chunk waiting for the socket to drain, so no large body is ever held whole. A client
+// that goes away cancels the plugin's call; a plugin that fails before its head answers with
+// the v4 error body.
 import { once } from "node:events";
 import {
   type IncomingMessage,
@@ -16,8 +18,9 @@ import {
   PluginAPIError,
   toHttpError,
   UnavailableError,
+  ValidationError,
 } from "@plugwire/errors";
-import type { PluginContextSchema } from "@plugwire/protocol";
+import { MAX_CHUNK_BYTES, type PluginContextSchema } from "@plugwire/protocol";
 import type { Host } from "../host.js";
 import type { HTTPResponse } from "../supervisor/hook-client.js";
 import {
@@ -91,18 +94,22 @@ async function callServeHTTP(
       params: { plugin_id: init.pluginId, state },
     });
   }
+  const head = {
+    method: req.method ?? "GET",
+    url: init.path.startsWith("/") ? init.path : `/${init.path}`,
+    headers: requestHeadersForPlugin(headerPairs(req.rawHeaders), init.context.userId),
+    remoteAddr: init.remoteAddr,
+    context: init.context,
+  };
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  const response = await plugin.serveHTTP(
-    {
-      method: req.method ?? "GET",
-      url: init.path.startsWith("/") ? init.path : `/${init.path}`,
-      headers: requestHeadersForPlugin(headerPairs(req.rawHeaders), init.context.userId),
-      remoteAddr: init.remoteAddr,
-      context: init.context,
-    },
-    hasBody ? req : noBody(),
-    { signal },
-  );
+  // A request with no body or a small one of known length goes whole, in one call; others
+  // stream, so that no body is ever held whole.
+  const length = Number(req.headers["content-length"] ?? Number.NaN);
+  const response = !hasBody
+    ? await plugin.serveHTTPOnce(head, noBytes, { signal })
+    : req.headers["transfer-encoding"] === undefined && length <= MAX_CHUNK_BYTES
+      ? await plugin.serveHTTPOnce(head, await wholeBody(req, length, signal), { signal })
+      : await plugin.serveHTTP(head, req, { signal });
   if (response === undefined) throw notServingHttpError(init.pluginId);
   return response;
 }
@@ -175,4 +182,30 @@ function* headerPairs(rawHeaders: readonly string[]): Generator<[string, string]
   }
 }
 
-async function* noBody(): AsyncGenerator<Uint8Array> {}
+const noBytes = new Uint8Array(0);
+
+/** The body of a request that announced `length` bytes (at most 64 KiB). */
+async function wholeBody(
+  req: IncomingMessage,
+  length: number,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
+  if (length === 0) {
+    return noBytes;
+  }
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of req.iterator({ destroyOnReturn: false })) {
+    chunks.push(chunk as Buffer);
+    bytes += (chunk as Buffer).byteLength;
+    signal.throwIfAborted();
+  }
+  if (bytes !== length) {
+    throw new ValidationError({
+      id: "api.plugin.http.body_length",
+      message: `The request body has ${bytes} bytes where its Content-Length says ${length}.`,
+      params: { contentLength: length, bytes },
+    });
+  }
+  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, bytes);
+}

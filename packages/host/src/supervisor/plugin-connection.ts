@@ -3,11 +3,19 @@
 // serves. Every call carries the per-start token.
 import { createConnection } from "node:net";
 import { type Client, createClient } from "@connectrpc/connect";
-import { AUTHORIZATION_HEADER, GRPCController, Health, PluginHooks } from "@plugwire/protocol";
+import {
+  AUTHORIZATION_HEADER,
+  GRPCController,
+  Health,
+  PluginHooks,
+  PluginHTTP,
+} from "@plugwire/protocol";
 import { createLeanGrpcTransport } from "@plugwire/protocol/grpc";
 
 export interface PluginConnection {
   readonly hooks: Client<typeof PluginHooks>;
+  /** ServeHTTP for requests that arrive whole; plugins without it answer Unimplemented. */
+  readonly http: Client<typeof PluginHTTP>;
   readonly health: Client<typeof Health>;
   readonly controller: Client<typeof GRPCController>;
   /** Closes the session and every open stream. */
@@ -24,6 +32,7 @@ export function connectToPlugin(socketPath: string, token: string): PluginConnec
   });
   return {
     hooks: createClient(PluginHooks, transport),
+    http: createClient(PluginHTTP, transport),
     health: createClient(Health, transport),
     controller: createClient(GRPCController, transport),
     close: () => transport.close(),

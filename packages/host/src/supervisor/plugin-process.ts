@@ -283,7 +283,13 @@ export class PluginProcess {
         reason,
       );
     }
-    this.hookClient = new HookClient(pluginId, this.connection.hooks, implemented, hookTimeoutMs);
+    this.hookClient = new HookClient(
+      pluginId,
+      this.connection.hooks,
+      implemented,
+      hookTimeoutMs,
+      this.connection.http,
+    );
     if (this.hookClient.implements("OnActivate")) {
       try {
         await this.connection.hooks.onActivate({}, { timeoutMs: hookTimeoutMs, signal });

@@ -192,6 +192,18 @@ export class PluginSupervisor implements HookDispatcher {
     return this.activeProcess("ServeHTTP").hooks.serveHTTP(head, body, options);
   }
 
+  /** Sends a request whose body is whole to the active plugin; see HookClient.serveHTTPOnce. */
+  async serveHTTPOnce(
+    head: HTTPRequestHeadInit,
+    body: Uint8Array,
+    options?: HookCallOptions,
+  ): Promise<HTTPResponse | undefined> {
+    if (!this.implements("ServeHTTP")) {
+      return undefined;
+    }
+    return this.activeProcess("ServeHTTP").hooks.serveHTTPOnce(head, body, options);
+  }
+
   private activeProcess(hook: HookName): PluginProcess {
     if (this.currentState === "active" && this.current !== undefined) {
       return this.current;

@@ -10,10 +10,16 @@ import {
   type ServiceImpl,
   type Transport,
 } from "@connectrpc/connect";
-import { type HookName, ImplementedResponseSchema, PluginHooks } from "@plugwire/protocol";
+import {
+  type HookName,
+  ImplementedResponseSchema,
+  PluginHooks,
+  PluginHTTP,
+} from "@plugwire/protocol";
 import { PluginAPIClient } from "../api/plugin-api-client.js";
 import { requireBearerToken } from "../bearer-token.js";
 import { headerList, responseBytes, responseFrames, toFetchRequest } from "../http/fetch-bridge.js";
+import { fetchResponse, pluginHttpService } from "../http/serve-once.js";
 import { jsonLineSink } from "../logger/json-line-sink.js";
 import { Logger, type LogLevel, type LogSink } from "../logger/logger.js";
 import type { Manifest } from "../plugin/manifest.js";
@@ -85,6 +91,9 @@ export function createPluginRoutes<P extends Plugin>(
       service[method.localName] = (adapters[name] as Adapter<HookName>)(plugin, handler);
     }
   }
+  // ServeHTTP's handler also answers requests that arrive whole (http/serve-once.ts).
+  const serveHttp = handlers.get("ServeHTTP") as HookHandlers["ServeHTTP"] | undefined;
+  const httpService = serveHttp === undefined ? undefined : pluginHttpService(plugin, serveHttp);
   const implementedResponse = create(ImplementedResponseSchema, { hooks: implemented });
   service.implemented = () => implementedResponse;
   const interceptors = options.token === undefined ? [] : [requireBearerToken(options.token)];
@@ -95,6 +104,9 @@ export function createPluginRoutes<P extends Plugin>(
       router.service(PluginHooks, service as Partial<ServiceImpl<typeof PluginHooks>>, {
         interceptors,
       });
+      if (httpService !== undefined) {
+        router.service(PluginHTTP, httpService, { interceptors });
+      }
     },
   };
 }
@@ -363,16 +375,6 @@ const adapters: { readonly [N in HookName]: Adapter<N> } = {
 function required<T>(value: T | undefined, hook: HookName, field: string): T {
   if (value === undefined) {
     throw new ConnectError(`${hook}: the request has no ${field}`, Code.InvalidArgument);
-  }
-  return value;
-}
-
-/** The handler's result when it is a Response (plain JavaScript may return anything). */
-function fetchResponse(value: unknown): Response {
-  if (!(value instanceof Response)) {
-    throw new TypeError(
-      `the handler must return a Response, not ${value === null ? "null" : typeof value}`,
-    );
   }
   return value;
 }

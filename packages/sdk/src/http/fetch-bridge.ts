@@ -19,13 +19,14 @@ const origin = "http://localhost";
 const endOfBody: ResponseFrame = { frame: { case: "body", value: { end: true } } };
 
 /**
- * The Request for a request head; `body` yields the frames after the head. GET and HEAD carry
- * no body; for other methods the body streams in as the handler reads it. `request.signal` is
- * the call's signal, read from `call` when the handler first reads it.
+ * The Request for a request head; `body` yields the frames after the head, or is the whole
+ * body. GET and HEAD carry no body; for other methods a streamed body comes in as the handler
+ * reads it. `request.signal` is the call's signal, read from `call` when the handler first
+ * reads it.
  */
 export function toFetchRequest(
   head: HTTPRequestHead,
-  body: AsyncIterator<ServeHTTPRequest> | undefined,
+  body: AsyncIterator<ServeHTTPRequest> | Uint8Array | undefined,
   call: CallSignalSource,
 ): Request {
   if (!head.url.startsWith("/")) {
@@ -39,7 +40,12 @@ export function toFetchRequest(
     method,
     headers: head.headers.map((header): [string, string] => [header.name, header.value]),
   };
-  if (body !== undefined && method !== "GET" && method !== "HEAD") {
+  if (body instanceof Uint8Array) {
+    // A whole body (ServeHTTPOnce): no stream to make.
+    if (body.byteLength > 0 && method !== "GET" && method !== "HEAD") {
+      init.body = body;
+    }
+  } else if (body !== undefined && method !== "GET" && method !== "HEAD") {
     init.body = requestBody(body);
     // Required by Node's fetch for a streamed request body.
     init.duplex = "half";

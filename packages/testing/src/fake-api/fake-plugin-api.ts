@@ -216,6 +216,7 @@ export class FakePluginAPI {
           throw error;
         }),
       serveHTTP: (head, body, options) => dispatcher.serveHTTP(head, body, options),
+      serveHTTPOnce: (head, body, options) => dispatcher.serveHTTPOnce(head, body, options),
     };
   }
 }

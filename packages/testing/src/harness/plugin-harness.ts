@@ -5,7 +5,7 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
 import { HookClient } from "@plugwire/host";
-import { PluginHooks } from "@plugwire/protocol";
+import { PluginHooks, PluginHTTP } from "@plugwire/protocol";
 import {
   createPluginRoutes,
   type LogLevel,
@@ -92,10 +92,17 @@ export async function createPluginHarness<P extends Plugin>(
     manifest: { ...options.manifest, id: pluginId },
     config: options.config,
   });
-  const client = createClient(PluginHooks, createRouterTransport(routes));
+  const transport = createRouterTransport(routes);
+  const client = createClient(PluginHooks, transport);
   // The host learns what the plugin implements by asking, so the harness does too.
   const { hooks: implemented } = await client.implemented({});
-  const dispatcher = new HookClient(pluginId, client, implemented, options.hookTimeoutMs ?? 30_000);
+  const dispatcher = new HookClient(
+    pluginId,
+    client,
+    implemented,
+    options.hookTimeoutMs ?? 30_000,
+    createClient(PluginHTTP, transport),
+  );
   let active = false;
   api.dispatchHooksTo(pluginTargets(dispatcher, () => active));
   const hooks = hookCalls(dispatcher);
