@@ -28,19 +28,31 @@ export interface HeaderField {
 /**
  * The request headers a plugin sees: the client's, without hop-by-hop headers and without any
  * Mattermost-User-Id it sent, plus Mattermost-User-Id = `userId` when someone is logged in.
+ * `headers` is a list of pairs, or node:http's rawHeaders (names and values alternating).
  */
 export function requestHeadersForPlugin(
-  headers: Iterable<readonly [string, string]>,
+  headers: Iterable<readonly [string, string]> | readonly string[],
   userId: string | undefined,
 ): HeaderField[] {
-  const fields = endToEnd(headers).filter(({ name }) => name !== USER_ID_HEADER);
-  if (userId) fields.push({ name: USER_ID_HEADER, value: userId });
-  return fields;
+  const fields = new EndToEndFields(USER_ID_HEADER);
+  if (Array.isArray(headers) && typeof headers[0] === "string") {
+    const raw = headers as readonly string[];
+    for (let i = 0; i + 1 < raw.length; i += 2) fields.add(raw[i] as string, raw[i + 1] as string);
+  } else {
+    for (const [name, value] of headers as Iterable<readonly [string, string]>) {
+      fields.add(name, value);
+    }
+  }
+  const result = fields.result();
+  if (userId) result.push({ name: USER_ID_HEADER, value: userId });
+  return result;
 }
 
 /** The response headers a client sees: the plugin's, without hop-by-hop headers. */
-export function responseHeadersFromPlugin(headers: Iterable<HeaderField>): HeaderField[] {
-  return endToEnd([...headers].map(({ name, value }) => [name, value] as const));
+export function responseHeadersFromPlugin(headers: readonly HeaderField[]): HeaderField[] {
+  const fields = new EndToEndFields();
+  for (const { name, value } of headers) fields.add(name, value);
+  return fields.result();
 }
 
 /** What a request to a plugin that does not implement ServeHTTP fails with. */
@@ -52,14 +64,32 @@ export function notServingHttpError(pluginId: string): NotFoundError {
   });
 }
 
-/** Lower-cased fields in order, minus hop-by-hop ones and those the Connection header names. */
-function endToEnd(headers: Iterable<readonly [string, string]>): HeaderField[] {
-  const fields = [...headers].map(([name, value]) => ({ name: name.toLowerCase(), value }));
-  const connectionScoped = new Set(
-    fields
-      .filter(({ name }) => name === "connection")
-      .flatMap(({ value }) => value.split(","))
-      .map((token) => token.trim().toLowerCase()),
-  );
-  return fields.filter(({ name }) => !hopByHopHeaders.has(name) && !connectionScoped.has(name));
+/**
+ * Collects lower-cased fields in order, minus hop-by-hop ones, those the Connection header
+ * names, and `drop`. One pass and no Set per message: this runs for every request a plugin
+ * serves.
+ */
+class EndToEndFields {
+  private readonly fields: HeaderField[] = [];
+  private connectionScoped: string[] | undefined;
+
+  constructor(private readonly drop?: string) {}
+
+  add(name: string, value: string): void {
+    const lower = name.toLowerCase();
+    if (lower === "connection") {
+      this.connectionScoped ??= [];
+      for (const token of value.split(",")) this.connectionScoped.push(token.trim().toLowerCase());
+    }
+    if (lower !== this.drop && !hopByHopHeaders.has(lower)) {
+      this.fields.push({ name: lower, value });
+    }
+  }
+
+  result(): HeaderField[] {
+    const scoped = this.connectionScoped;
+    return scoped === undefined
+      ? this.fields
+      : this.fields.filter(({ name }) => !scoped.includes(name));
+  }
 }

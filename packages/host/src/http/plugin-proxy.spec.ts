@@ -3,7 +3,7 @@
 // size stream through both ways, byte for byte, stopping when the client goes away.
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type IncomingMessage, request, type Server } from "node:http";
+import { Agent, createServer, type IncomingMessage, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -168,8 +168,52 @@ describe("streaming", () => {
         body: sent,
       });
       expect(response.status).toBe(200);
+      // Answered whole: with its length, as a server answering itself would, not chunked.
+      expect(response.headers.get("content-length")).toBe(String(size));
+      expect(response.headers.get("transfer-encoding")).toBeNull();
       expect(sha256(new Uint8Array(await response.arrayBuffer()))).toBe(sha256(sent));
     }
+  });
+
+  it("a whole answer keeps the plugin's own Content-Length, once, and HEAD gets no body", async () => {
+    const { response, bytes } = await exchange("GET", `/plugins/${pluginId}/sized`);
+    expect(response.rawHeaders.filter((name) => name.toLowerCase() === "content-length")).toEqual([
+      "content-length",
+    ]);
+    expect(response.headers["content-length"]).toBe("5");
+    expect(bytes.toString()).toBe("hello");
+
+    const head = await exchange("HEAD", `/plugins/${pluginId}/whoami`);
+    expect(head.response.statusCode).toBe(200);
+    expect(head.bytes.length).toBe(0);
+  });
+
+  it("a client that goes away cancels a request sent whole, and its connection's next one is served", async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      // One keep-alive connection: its first request is answered, the second waits in the
+      // plugin until the client goes away.
+      const first = await new Promise<IncomingMessage>((resolve, reject) =>
+        request(`${baseUrl}/plugins/${pluginId}/whoami`, { agent }, resolve)
+          .on("error", reject)
+          .end(),
+      );
+      first.resume();
+      await once(first, "end");
+      const hanging = request(`${baseUrl}/plugins/${pluginId}/hang`, { agent });
+      hanging.on("error", () => {});
+      hanging.end();
+      await expect.poll(() => t.pluginMessages(pluginId)).toContain("hang started");
+      hanging.destroy();
+
+      await expect.poll(() => t.pluginMessages(pluginId)).toContain("hang cancelled");
+      const cancelled = t.logs.find((e) => e.msg === "hang cancelled");
+      expect(cancelled?.fields.same).toBe(true);
+    } finally {
+      agent.destroy();
+    }
+    // The host carries on serving.
+    expect((await fetch(`${baseUrl}/plugins/${pluginId}/whoami`)).status).toBe(200);
   });
 
   it("a 12 MiB upload reaches the plugin whole, in order", async () => {

@@ -11,6 +11,7 @@ import {
   validateHeaderName,
   validateHeaderValue,
 } from "node:http";
+import type { Socket } from "node:net";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import {
   InternalError,
@@ -52,24 +53,39 @@ export async function proxyPluginRequest(
   res: ServerResponse,
   init: PluginProxyInit,
 ): Promise<void> {
-  const clientGone = new AbortController();
-  const onClose = () => {
-    if (!res.writableFinished) clientGone.abort(new Error("the client closed the connection"));
-  };
-  res.once("close", onClose);
+  const clientGone = connectionClosed(req.socket);
   try {
-    const response = await callServeHTTP(host, req, init, clientGone.signal);
-    await sendResponse(req, res, response, clientGone.signal);
+    const response = await callServeHTTP(host, req, init, clientGone);
+    await sendResponse(req, res, response, clientGone);
   } catch (error) {
-    if (clientGone.signal.aborted) return;
+    if (clientGone.aborted) return;
     if (res.headersSent) {
       res.destroy(error instanceof Error ? error : new Error(String(error)));
       return;
     }
     sendError(res, error, init.context.requestId ?? "");
-  } finally {
-    res.off("close", onClose);
   }
+}
+
+const closeSignals = new WeakMap<Socket, AbortSignal>();
+
+/**
+ * A signal that aborts when the client's connection closes. Requests on one connection are
+ * answered one after another, so the one it cancels is the one in flight. It is made once per
+ * connection rather than per request: making an AbortSignal costs more than the rest of what
+ * the host does to forward a small request.
+ */
+function connectionClosed(socket: Socket): AbortSignal {
+  let signal = closeSignals.get(socket);
+  if (signal === undefined) {
+    const controller = new AbortController();
+    const abort = () => controller.abort(new Error("the client closed the connection"));
+    if (socket.destroyed) abort();
+    else socket.once("close", abort);
+    signal = controller.signal;
+    closeSignals.set(socket, signal);
+  }
+  return signal;
 }
 
 async function callServeHTTP(
@@ -97,7 +113,7 @@ async function callServeHTTP(
   const head = {
     method: req.method ?? "GET",
     url: init.path.startsWith("/") ? init.path : `/${init.path}`,
-    headers: requestHeadersForPlugin(headerPairs(req.rawHeaders), init.context.userId),
+    headers: requestHeadersForPlugin(req.rawHeaders, init.context.userId),
     remoteAddr: init.remoteAddr,
     context: init.context,
   };
@@ -120,15 +136,16 @@ async function sendResponse(
   response: HTTPResponse,
   signal: AbortSignal,
 ): Promise<void> {
+  const status = response.head.status || 200;
+  const bodyless = status === 204 || status === 304 || req.method === "HEAD";
+  const { whole } = response;
+  if (whole !== undefined) {
+    sendWhole(res, status, checkedHeaders(response, req), bodyless ? undefined : whole);
+    return;
+  }
   const body = response.body[Symbol.asyncIterator]();
   try {
-    const status = response.head.status || 200;
-    const headers = checkedHeaders(response, req);
-    res.writeHead(
-      status,
-      headers.flatMap(({ name, value }) => [name, value]),
-    );
-    const bodyless = status === 204 || status === 304 || req.method === "HEAD";
+    res.writeHead(status, flatHeaders(checkedHeaders(response, req)));
     while (!bodyless) {
       const next = await body.next();
       if (next.done) break;
@@ -139,6 +156,43 @@ async function sendResponse(
     // Ends the plugin's stream when the loop did not read it to the end.
     await body.return?.();
   }
+}
+
+/**
+ * Sends a response whose body is at hand whole, in one write as a node:http server answering
+ * itself would: with its length rather than chunked (unless the plugin gave one), and a small
+ * body as a latin1 string, one byte per character, which node:http joins to the head.
+ */
+function sendWhole(
+  res: ServerResponse,
+  status: number,
+  headers: HeaderField[],
+  body: Uint8Array | undefined,
+): void {
+  const flat = flatHeaders(headers);
+  if (body !== undefined && !headers.some(({ name }) => name === "content-length")) {
+    flat.push("content-length", String(body.byteLength));
+  }
+  res.writeHead(status, flat);
+  if (body === undefined || body.byteLength === 0) {
+    res.end();
+  } else if (body.byteLength <= smallBodyBytes) {
+    res.end(
+      Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString("latin1"),
+      "latin1",
+    );
+  } else {
+    res.end(body);
+  }
+}
+
+/** Bodies up to this size are sent as a string joined to the head. */
+const smallBodyBytes = 16 * 1024;
+
+function flatHeaders(headers: HeaderField[]): string[] {
+  const flat: string[] = [];
+  for (const { name, value } of headers) flat.push(name, value);
+  return flat;
 }
 
 /** The plugin's response headers, refused as a whole before anything is sent if one is invalid. */
@@ -174,12 +228,6 @@ function sendError(res: ServerResponse, error: unknown, requestId: string): void
     "content-length": Buffer.byteLength(json),
   });
   res.end(json);
-}
-
-function* headerPairs(rawHeaders: readonly string[]): Generator<[string, string]> {
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    yield [rawHeaders[i] as string, rawHeaders[i + 1] as string];
-  }
 }
 
 const noBytes = new Uint8Array(0);

@@ -42,6 +42,11 @@ export interface HTTPResponse {
   head: HTTPResponseHead;
   /** Ends after the plugin's last chunk; leaving the loop early cancels the stream. */
   body: AsyncIterable<Uint8Array>;
+  /**
+   * The whole body, when it came in one piece (a ServeHTTPOnce answer without a rest): what
+   * `body` yields, there to send without a loop or chunked encoding.
+   */
+  whole?: Uint8Array;
 }
 
 export interface HookCallOptions {
@@ -196,7 +201,10 @@ export class HookClient implements HookDispatcher {
     if (answer.head === undefined) {
       throw this.protocolError("the ServeHTTPOnce answer has no head");
     }
-    return { head: answer.head, body: this.onceBody(http, answer, options.signal) };
+    const chunks = this.onceBody(http, answer, options.signal);
+    return answer.restId === 0
+      ? { head: answer.head, body: chunks, whole: answer.body }
+      : { head: answer.head, body: chunks };
   }
 
   /** The body of a ServeHTTPOnce answer: its part, then the rest when there is one. */

@@ -123,6 +123,14 @@ async function serveHTTP(plugin, ctx, request) {
         }),
       );
     }
+    case "/sized":
+      return new Response("hello", { headers: { "content-length": "5" } });
+    case "/hang":
+      // Answers only once the host cancels the request.
+      plugin.logger.info("hang started");
+      await new Promise((resolve) => request.signal.addEventListener("abort", resolve));
+      plugin.logger.info("hang cancelled", { same: request.signal === ctx.signal });
+      return new Response("too late");
     case "/crash":
       setTimeout(() => process.exit(1), 20);
       return new Response("crashing");

@@ -19,8 +19,8 @@ import { channelPath } from "./channel-server.js";
 import type { ClientSession } from "./client-session.js";
 import { FrameSplitter } from "./frame-splitter.js";
 import { nodeError, resetError } from "./h2-errors.js";
-import { decodeMessage, encodeMessage } from "./message-codec.js";
-import { checkMessageSize, frameMessage } from "./message-frame.js";
+import { decodeMessage, encodeFrame } from "./message-codec.js";
+import { checkMessageSize } from "./message-frame.js";
 import { grpcContentType, type ResponseHeaders } from "./node-headers.js";
 import { UnaryResult, unaryAnswer } from "./unary-answer.js";
 
@@ -73,15 +73,13 @@ export class ChannelClient {
     const call = new ChannelCall(this, id, method, signal, deadline, perCall, this.readMaxBytes);
     this.calls.set(id, call as unknown as ChannelCall<DescMessage, DescMessage>);
     this.write(
-      frameMessage(
-        encodeMessage(OpenRequestSchema, {
-          callId: id,
-          path,
-          message,
-          timeoutMs: deadline ?? 0,
-          headers: callHeader === undefined ? [] : metadataList(callHeader),
-        }),
-      ),
+      encodeFrame(OpenRequestSchema, {
+        callId: id,
+        path,
+        message,
+        timeoutMs: deadline ?? 0,
+        headers: callHeader === undefined ? undefined : metadataList(callHeader),
+      }),
     );
     this.holdWhileWaiting();
     return call.result;
@@ -90,7 +88,7 @@ export class ChannelClient {
   /** Forgets call `id`, and tells the callee to stop it. */
   cancel(id: number): void {
     if (this.calls.delete(id)) {
-      this.write(frameMessage(encodeMessage(OpenRequestSchema, { callId: id, cancel: true })));
+      this.write(encodeFrame(OpenRequestSchema, { callId: id, cancel: true }));
       this.holdWhileWaiting();
     }
   }

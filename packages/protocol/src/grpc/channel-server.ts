@@ -17,8 +17,8 @@ import { addMetadata, metadataList } from "./channel-metadata.js";
 import { FrameSplitter } from "./frame-splitter.js";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext } from "./handler-context.js";
-import { decodeMessage, encodeMessage } from "./message-codec.js";
-import { checkMessageSize, frameMessage } from "./message-frame.js";
+import { decodeMessage, encodeFrame } from "./message-codec.js";
+import { checkMessageSize } from "./message-frame.js";
 import { grpcContentType } from "./node-headers.js";
 import { statusTrailer } from "./server-answers.js";
 import { invokeUnary, type UnaryRoute } from "./unary-invoke.js";
@@ -182,6 +182,6 @@ class ChannelServer {
     if (stream.closed || stream.destroyed) {
       return;
     }
-    stream.write(frameMessage(encodeMessage(OpenResponseSchema, answer)));
+    stream.write(encodeFrame(OpenResponseSchema, answer));
   }
 }

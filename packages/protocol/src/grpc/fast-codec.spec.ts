@@ -20,21 +20,25 @@ import {
   file_plugin_grpc_controller,
   file_plugin_grpc_stdio,
   file_plugwire_v1_api,
+  file_plugwire_v1_channel,
   file_plugwire_v1_error,
   file_plugwire_v1_hooks,
   file_plugwire_v1_models,
   GetPostsForChannelResponseSchema,
+  HTTPHeaderSchema,
   HTTPResponseHeadSchema,
   PostSchema,
+  ServeHTTPOnceResponseSchema,
   ServeHTTPRequestSchema,
 } from "../index.js";
-import { fastDecode, fastEncode } from "./fast-codec.js";
+import { fastDecode, fastEncode, fastEncodeInit } from "./fast-codec.js";
 
 const files: DescFile[] = [
   file_plugwire_v1_models,
   file_plugwire_v1_api,
   file_plugwire_v1_hooks,
   file_plugwire_v1_error,
+  file_plugwire_v1_channel,
   file_grpc_health_v1_health,
   file_plugin_grpc_controller,
   file_plugin_grpc_stdio,
@@ -105,38 +109,46 @@ function enumValue(field: DescField, r: Random): number {
   return r.chance(0.2) ? 0 : r.pick(values);
 }
 
-/** A random init shape for `desc`; nested messages until `depth` runs out. */
-function randomInit(desc: DescMessage, r: Random, depth: number): Record<string, unknown> {
+/**
+ * A random init shape for `desc`; nested messages until `depth` runs out, as messages or, with
+ * `plain`, as init shapes themselves.
+ */
+function randomInit(
+  desc: DescMessage,
+  r: Random,
+  depth: number,
+  plain = false,
+): Record<string, unknown> {
   const init: Record<string, unknown> = {};
   for (const oneof of desc.oneofs) {
     if (r.chance(0.3)) continue;
     const field = r.pick(oneof.fields);
-    const value = fieldValue(field, r, depth);
+    const value = fieldValue(field, r, depth, plain);
     if (value !== undefined) init[oneof.localName] = { case: field.localName, value };
   }
   for (const field of desc.fields) {
     if (field.oneof !== undefined || r.chance(0.25)) continue;
-    const value = fieldValue(field, r, depth);
+    const value = fieldValue(field, r, depth, plain);
     if (value !== undefined) init[field.localName] = value;
   }
   return init;
 }
 
-function fieldValue(field: DescField, r: Random, depth: number): unknown {
+function fieldValue(field: DescField, r: Random, depth: number, plain: boolean): unknown {
   switch (field.fieldKind) {
     case "scalar":
       return scalarValue(field.scalar, r);
     case "enum":
       return enumValue(field, r);
     case "message":
-      return messageValue(field.message, r, depth);
+      return messageValue(field.message, r, depth, plain);
     case "list": {
       const items = Array.from({ length: r.int(4) }, () =>
         field.listKind === "scalar"
           ? scalarValue(field.scalar, r)
           : field.listKind === "enum"
             ? enumValue(field, r)
-            : messageValue(field.message, r, depth),
+            : messageValue(field.message, r, depth, plain),
       );
       return items.filter((item) => item !== undefined);
     }
@@ -145,7 +157,7 @@ function fieldValue(field: DescField, r: Random, depth: number): unknown {
       for (let i = r.int(3); i > 0; i--) {
         const value =
           field.mapKind === "message"
-            ? messageValue(field.message, r, depth)
+            ? messageValue(field.message, r, depth, plain)
             : field.mapKind === "enum"
               ? enumValue(field, r)
               : scalarValue(field.scalar, r);
@@ -156,13 +168,14 @@ function fieldValue(field: DescField, r: Random, depth: number): unknown {
   }
 }
 
-function messageValue(desc: DescMessage, r: Random, depth: number): unknown {
+function messageValue(desc: DescMessage, r: Random, depth: number, plain: boolean): unknown {
   if (depth <= 0) return undefined;
   if (desc.typeName === "google.protobuf.Struct") {
     return { a: 1, b: "two", c: [true, null], d: { e: "f" } };
   }
   if (desc.typeName.startsWith("google.protobuf.")) return undefined;
-  return create(desc, randomInit(desc, r, depth - 1));
+  const init = randomInit(desc, r, depth - 1, plain);
+  return plain ? init : create(desc, init);
 }
 
 describe("fastEncode and fastDecode", () => {
@@ -183,6 +196,62 @@ describe("fastEncode and fastDecode", () => {
         expect(fastDecode(desc, expected), desc.typeName).toEqual(fromBinary(desc, expected));
       }
     }
+  });
+
+  it("give every decoded message lists and oneofs of its own", () => {
+    const bytes = toBinary(
+      ServeHTTPRequestSchema,
+      create(ServeHTTPRequestSchema, { frame: { case: "head", value: { method: "GET" } } }),
+    );
+    const first = fastDecode(HTTPResponseHeadSchema, new Uint8Array(0));
+    const second = fastDecode(HTTPResponseHeadSchema, new Uint8Array(0));
+    first.headers.push(create(HTTPHeaderSchema, { name: "a" }));
+    expect(second.headers).toEqual([]);
+    const a = fastDecode(ServeHTTPRequestSchema, bytes);
+    const b = fastDecode(ServeHTTPRequestSchema, new Uint8Array(0));
+    expect(a.frame.case).toBe("head");
+    expect(b.frame).toEqual({ case: undefined });
+    expect(Object.keys(a)).toEqual(Object.keys(fromBinary(ServeHTTPRequestSchema, bytes)));
+  });
+
+  it("encode init objects as create then toBinary would, for every message type", () => {
+    const r = random(20261126);
+    for (const desc of messages) {
+      for (let round = 0; round < 20; round++) {
+        const init = randomInit(desc, r, 3, true);
+        const expected = toBinary(desc, create(desc, init));
+        const written = fastEncodeInit(desc, init);
+        expect(written.equals(Buffer.from(expected)), desc.typeName).toBe(true);
+      }
+    }
+  });
+
+  it("take init values create converts or skips: bytes as number arrays, null fields", () => {
+    const init = {
+      head: { status: 201, headers: [{ name: "a", value: "b" }, { name: "c" }] },
+      body: [1, 2, 3] as unknown as Uint8Array,
+      restId: null as unknown as number,
+    };
+    const expected = toBinary(
+      ServeHTTPOnceResponseSchema,
+      create(ServeHTTPOnceResponseSchema, init),
+    );
+    expect(fastEncodeInit(ServeHTTPOnceResponseSchema, init).equals(Buffer.from(expected))).toBe(
+      true,
+    );
+  });
+
+  it("leave `reserve` bytes free before the message", () => {
+    const head = create(HTTPResponseHeadSchema, { status: 200 });
+    const written = fastEncode(HTTPResponseHeadSchema, head, 5);
+    expect(written.subarray(5).equals(Buffer.from(toBinary(HTTPResponseHeadSchema, head)))).toBe(
+      true,
+    );
+    expect(
+      fastEncodeInit(HTTPResponseHeadSchema, { status: 200 }, 5)
+        .subarray(5)
+        .equals(Buffer.from(toBinary(HTTPResponseHeadSchema, head))),
+    ).toBe(true);
   });
 
   it("read unknown fields, unpacked repeated scalars and repeated message fields as protobuf-es", () => {

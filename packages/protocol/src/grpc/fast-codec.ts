@@ -18,6 +18,7 @@ import {
   type DescField,
   type DescMessage,
   fromBinary,
+  type MessageInitShape,
   type MessageShape,
   mergeFromBinary,
   ScalarType,
@@ -61,6 +62,10 @@ interface MessageCodec {
   /** By field number; undefined for numbers this type does not have. */
   readonly byNumber: (FieldCodec | undefined)[];
   readonly fields: FieldCodec[];
+  /** Makes the zero message decoding starts from; set on first use. */
+  zero?: () => AnyMessage;
+  /** Whether init objects encode as they are (see fastEncodeInit); set on first use. */
+  initSafe?: boolean;
 }
 
 const codecs = new WeakMap<DescMessage, MessageCodec>();
@@ -82,11 +87,18 @@ function codecOf(desc: DescMessage): MessageCodec {
   return codec;
 }
 
-/** `message` in the protobuf binary format, as protobuf-es's toBinary writes it. */
-export function fastEncode<D extends DescMessage>(desc: D, message: MessageShape<D>): Uint8Array {
+/**
+ * `message` in the protobuf binary format, as protobuf-es's toBinary writes it, after `reserve`
+ * bytes left for the caller (a frame's prefix), so that the message need not be copied again.
+ */
+export function fastEncode<D extends DescMessage>(
+  desc: D,
+  message: MessageShape<D>,
+  reserve = 0,
+): Buffer {
   const msg = message as unknown as AnyMessage;
   if (msg.$unknown !== undefined && msg.$unknown.length > 0) {
-    return toBinary(desc, message);
+    return reserved(toBinary(desc, message), reserve);
   }
   const codec = codecOf(desc);
   const sizes: Sizes = { list: [], next: 0 };
@@ -96,10 +108,74 @@ export function fastEncode<D extends DescMessage>(desc: D, message: MessageShape
     total = messageSize(codec, msg, sizes);
   } catch {
     // A value of the wrong type or out of range: protobuf-es says which, in its words.
-    return toBinary(desc, message);
+    return reserved(toBinary(desc, message), reserve);
   }
-  const out = Buffer.allocUnsafe(total);
-  writeMessage(codec, msg, out, 0, sizes);
+  const out = Buffer.allocUnsafe(reserve + total);
+  writeMessage(codec, msg, out, reserve, sizes);
+  return out;
+}
+
+/**
+ * As fastEncode, for an init object (MessageInitShape) rather than a message: what
+ * `fastEncode(desc, create(desc, init))` answers. Messages made only of fields that take the
+ * specialised path read the same as their init objects, with absent fields as zero, so those
+ * are encoded as they are, without making the message first; anything else, or a value the
+ * size pass refuses, goes through create.
+ */
+export function fastEncodeInit<D extends DescMessage>(
+  desc: D,
+  init: MessageInitShape<D>,
+  reserve = 0,
+): Buffer {
+  const codec = codecOf(desc);
+  if (isInitSafe(codec, new Set())) {
+    const msg = init as unknown as AnyMessage;
+    const sizes: Sizes = { list: [], next: 0 };
+    let total: number | undefined;
+    try {
+      total = messageSize(codec, msg, sizes);
+    } catch {
+      // protobuf-es converts or refuses the value; create and toBinary decide.
+    }
+    if (total !== undefined) {
+      const out = Buffer.allocUnsafe(reserve + total);
+      writeMessage(codec, msg, out, reserve, sizes);
+      return out;
+    }
+  }
+  return fastEncode(desc, create(desc, init), reserve);
+}
+
+/**
+ * Whether every field of the message, and of the messages in it, takes the specialised path:
+ * then an init object's fields are read as a message's would be.
+ */
+function isInitSafe(codec: MessageCodec, visiting: Set<MessageCodec>): boolean {
+  if (codec.initSafe !== undefined) {
+    return codec.initSafe;
+  }
+  if (visiting.has(codec)) {
+    // A recursive type: decided by its other fields.
+    return true;
+  }
+  visiting.add(codec);
+  let safe = true;
+  for (const field of codec.desc.fields) {
+    const nested = field.message;
+    if (!isFast(field) || (nested !== undefined && !isInitSafe(codecOf(nested), visiting))) {
+      safe = false;
+      break;
+    }
+  }
+  visiting.delete(codec);
+  codec.initSafe = safe;
+  return safe;
+}
+
+/** `bytes` after `reserve` bytes of room. */
+function reserved(bytes: Uint8Array, reserve: number): Buffer {
+  const out = Buffer.allocUnsafe(reserve + bytes.byteLength);
+  out.set(bytes, reserve);
   return out;
 }
 
@@ -130,6 +206,8 @@ function messageSize(codec: MessageCodec, message: AnyMessage, sizes: Sizes): nu
   return size;
 }
 
+const noItems: readonly unknown[] = [];
+
 /** Encodings made by protobuf-es in pass one, for pass two. */
 const rawBytes = new WeakMap<object, Uint8Array>();
 
@@ -152,7 +230,8 @@ function writeMessage(
 }
 
 function readMessage(codec: MessageCodec, bytes: Buffer, pos: number, end: number): AnyMessage {
-  const target = create(codec.desc) as unknown as AnyMessage;
+  codec.zero ??= zeroFactory(codec.desc);
+  const target = codec.zero();
   /** Bytes of fields left to protobuf-es, as [start, end) ranges of `bytes`. */
   let deferred: number[] | undefined;
   while (pos < end) {
@@ -183,6 +262,41 @@ function readMessage(codec: MessageCodec, bytes: Buffer, pos: number, end: numbe
     mergeDeferred(codec.desc, target, bytes, deferred);
   }
   return target;
+}
+
+/**
+ * What makes the zero message of a type: protobuf-es's create(desc) answers, made faster by
+ * copying a template of its immutable values and making only its mutable ones (lists, maps,
+ * oneofs, bytes) anew. A type whose fields have explicit presence or defaults keeps them on
+ * a prototype in protobuf-es; create still makes those.
+ */
+function zeroFactory(desc: DescMessage): () => AnyMessage {
+  const sample = create(desc) as unknown as AnyMessage;
+  if (Object.getPrototypeOf(sample) !== Object.prototype) {
+    return () => create(desc) as unknown as AnyMessage;
+  }
+  const template: Record<string, unknown> = {};
+  const fresh: [string, () => unknown][] = [];
+  for (const [key, value] of Object.entries(sample)) {
+    // Keys keep create's order: the mutable ones hold their place in the template.
+    template[key] = typeof value === "object" ? undefined : value;
+    if (Array.isArray(value)) {
+      fresh.push([key, () => []]);
+    } else if (value instanceof Uint8Array) {
+      fresh.push([key, () => new Uint8Array(0)]);
+    } else if (typeof value === "object" && value !== null && "case" in value) {
+      fresh.push([key, () => ({ case: undefined })]);
+    } else if (typeof value === "object" && value !== null) {
+      fresh.push([key, () => ({})]);
+    }
+  }
+  return () => {
+    const message = { ...template } as AnyMessage;
+    for (const [key, make] of fresh) {
+      message[key] = make();
+    }
+    return message;
+  };
 }
 
 /**
@@ -301,11 +415,11 @@ function singularScalar(field: DescField, type: ScalarType): FieldCodec {
     number: field.number,
     size(message) {
       const value = message[key];
-      return isZero(type, value) ? 0 : tagSize + scalarSize(type, value);
+      return value == null || isZero(type, value) ? 0 : tagSize + scalarSize(type, value);
     },
     write(message, out, pos) {
       const value = message[key];
-      if (isZero(type, value)) {
+      if (value == null || isZero(type, value)) {
         return pos;
       }
       return writeScalar(type, value, out, writeVarint32(tag, out, pos));
@@ -329,11 +443,11 @@ function singularMessage(field: DescField, desc: DescMessage): FieldCodec {
     number: field.number,
     size(message, sizes) {
       const value = message[key] as AnyMessage | undefined;
-      return value === undefined ? 0 : tagSize + nestedSize(desc, value, sizes);
+      return value == null ? 0 : tagSize + nestedSize(desc, value, sizes);
     },
     write(message, out, pos, sizes) {
       const value = message[key] as AnyMessage | undefined;
-      if (value === undefined) {
+      if (value == null) {
         return pos;
       }
       return writeNested(desc, value, out, writeVarint32(tag, out, pos), sizes);
@@ -358,13 +472,13 @@ function repeatedMessage(field: DescField, desc: DescMessage): FieldCodec {
     number: field.number,
     size(message, sizes) {
       let size = 0;
-      for (const item of message[key] as AnyMessage[]) {
+      for (const item of (message[key] ?? noItems) as AnyMessage[]) {
         size += tagSize + nestedSize(desc, item, sizes);
       }
       return size;
     },
     write(message, out, pos, sizes) {
-      for (const item of message[key] as AnyMessage[]) {
+      for (const item of (message[key] ?? noItems) as AnyMessage[]) {
         pos = writeNested(desc, item, out, writeVarint32(tag, out, pos), sizes);
       }
       return pos;
@@ -389,8 +503,8 @@ function repeatedScalar(field: DescField, type: ScalarType): FieldCodec {
   return {
     number: field.number,
     size(message, sizes) {
-      const list = message[key] as unknown[];
-      if (list.length === 0) {
+      const list = message[key] as unknown[] | undefined;
+      if (list == null || list.length === 0) {
         return 0;
       }
       let size = 0;
@@ -404,8 +518,8 @@ function repeatedScalar(field: DescField, type: ScalarType): FieldCodec {
       return tagSize + varint32Size(size) + size;
     },
     write(message, out, pos, sizes) {
-      const list = message[key] as unknown[];
-      if (list.length === 0) {
+      const list = message[key] as unknown[] | undefined;
+      if (list == null || list.length === 0) {
         return pos;
       }
       if (packed) {
@@ -461,8 +575,8 @@ function oneofMember(field: DescField): FieldCodec {
   const tag = (field.number << 3) | wire;
   const tagSize = varint32Size(tag);
   const valueOf = (message: AnyMessage) => {
-    const oneof = message[oneofKey] as { case: string | undefined; value?: unknown };
-    return oneof.case === name ? { value: oneof.value } : undefined;
+    const oneof = message[oneofKey] as { case: string | undefined; value?: unknown } | undefined;
+    return oneof != null && oneof.case === name ? { value: oneof.value } : undefined;
   };
   return {
     number: field.number,
@@ -758,6 +872,8 @@ function readScalar(type: ScalarType, bytes: Buffer, pos: number, end: number): 
       return [new Uint8Array(bytes.buffer, bytes.byteOffset + start, length), stop];
     }
     case ScalarType.BOOL: {
+      const small = readShortVarint(bytes, pos, end);
+      if (small >= 0) return [small !== 0, shortVarintEnd];
       const [value, next] = readVarint64(bytes, pos, end);
       return [value !== 0n, next];
     }
@@ -780,16 +896,25 @@ function readScalar(type: ScalarType, bytes: Buffer, pos: number, end: number): 
       if (pos + 8 > end) throw fallback;
       return [bytes.readBigInt64LE(pos), pos + 8];
     case ScalarType.INT32: {
+      const small = readShortVarint(bytes, pos, end);
+      if (small >= 0) return [small | 0, shortVarintEnd];
       const [value, next] = readVarint64(bytes, pos, end);
       return [Number(BigInt.asIntN(32, value)), next];
     }
     case ScalarType.UINT32: {
+      const small = readShortVarint(bytes, pos, end);
+      if (small >= 0) return [small, shortVarintEnd];
       const [value, next] = readVarint64(bytes, pos, end);
       return [Number(BigInt.asUintN(32, value)), next];
     }
     case ScalarType.SINT32: {
-      const [value, next] = readVarint64(bytes, pos, end);
-      const n = Number(BigInt.asUintN(32, value));
+      let n = readShortVarint(bytes, pos, end);
+      let next = shortVarintEnd;
+      if (n < 0) {
+        const [value, after] = readVarint64(bytes, pos, end);
+        n = Number(BigInt.asUintN(32, value));
+        next = after;
+      }
       return [(n >>> 1) ^ -(n & 1), next];
     }
     case ScalarType.INT64: {
@@ -869,6 +994,28 @@ function readVarint32(bytes: Buffer, pos: number): [number, number] {
     }
   }
   throw fallback;
+}
+
+/** Where the varint readShortVarint read ends; valid right after a call that found one. */
+let shortVarintEnd = 0;
+
+/**
+ * Reads a varint of at most five bytes whose value fits 32 bits, without bigints: -1 when the
+ * varint at `pos` is longer (a negative int32 takes ten bytes) or runs past `end`, for
+ * readVarint64 to read instead. The end goes to shortVarintEnd, sparing an array per read.
+ */
+function readShortVarint(bytes: Buffer, pos: number, end: number): number {
+  let value = 0;
+  for (let shift = 0; shift < 35 && pos < end; shift += 7) {
+    const byte = bytes[pos++] as number;
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) {
+      if (value > 0xffffffff) return -1;
+      shortVarintEnd = pos;
+      return value;
+    }
+  }
+  return -1;
 }
 
 /** Reads a varint of up to 64 bits as an unsigned bigint. */

@@ -53,11 +53,6 @@ export class FrameSplitter {
     }
   }
 
-  /** Whether part of a frame is waiting for the rest. */
-  get midFrame(): boolean {
-    return this.partialBytes > 0;
-  }
-
   /** The whole size of the partial frame, once its prefix has arrived. */
   private frameBytes(): number | undefined {
     if (this.partialBytes < prefixBytes) {

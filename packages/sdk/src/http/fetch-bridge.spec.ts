@@ -84,6 +84,23 @@ describe("toFetchRequest", () => {
     expect(request.signal).toBe(controller.signal);
     expect(request.signal.aborted).toBe(true);
   });
+
+  it("makes a real Request: instanceof, clone and new Request(request) work", async () => {
+    const controller = new AbortController();
+    const request = toFetchRequest(
+      head({ method: "POST", url: "/x?y=1", headers: [{ name: "a", value: "b" }] }),
+      new TextEncoder().encode("body"),
+      { signal: controller.signal },
+    );
+    expect(request).toBeInstanceOf(Request);
+    const copy = request.clone();
+    const rebuilt = new Request(request);
+    expect(copy.url).toBe("http://localhost/x?y=1");
+    expect(rebuilt.headers.get("a")).toBe("b");
+    expect(await copy.text()).toBe("body");
+    // new Request(request) takes the body over, as the Fetch standard says.
+    expect(await rebuilt.text()).toBe("body");
+  });
 });
 
 describe("responseFrames", () => {

@@ -50,17 +50,40 @@ export function toFetchRequest(
     // Required by Node's fetch for a streamed request body.
     init.duplex = "half";
   }
-  let request: Request;
   try {
-    request = new Request(origin + head.url, init);
+    pluginRequestClass ??= definePluginRequest();
+    return new pluginRequestClass(origin + head.url, init, call);
   } catch (reason) {
     throw new ConnectError(`bad request head: ${String(reason)}`, Code.InvalidArgument);
   }
-  // The call's own signal, rather than one the Request would make to follow it: following
-  // costs a listener, an extra signal and an abort per request, and the handler's
-  // `request.signal` is documented to be `ctx.signal`.
-  Object.defineProperty(request, "signal", { get: () => call.signal, enumerable: true });
-  return request;
+}
+
+type PluginRequestClass = new (url: string, init: RequestInit, call: CallSignalSource) => Request;
+
+/** Made on first use: the Fetch API loads when first touched, and a plugin may never serve HTTP. */
+let pluginRequestClass: PluginRequestClass | undefined;
+
+/**
+ * A Request whose signal is the call's own (the handler's `request.signal` is documented to be
+ * `ctx.signal`) rather than one the Request makes to follow it, which would cost a listener,
+ * an extra signal and an abort per request. A getter on a subclass, not a property defined on
+ * each request, which would reshape every one.
+ */
+function definePluginRequest(): PluginRequestClass {
+  return class PluginRequest extends Request {
+    readonly #call: CallSignalSource;
+
+    constructor(url: string, init: RequestInit, call: CallSignalSource) {
+      super(url, init);
+      this.#call = call;
+    }
+
+    // @ts-expect-error: the DOM types declare `signal` a property; Request defines it as a
+    // getter on its prototype, which this one overrides.
+    override get signal(): AbortSignal {
+      return this.#call.signal;
+    }
+  };
 }
 
 function requestBody(frames: AsyncIterator<ServeHTTPRequest>): ReadableStream<Uint8Array> {
