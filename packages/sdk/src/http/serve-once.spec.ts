@@ -3,10 +3,11 @@
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { fromConnectError, NotFoundError } from "@plugwire/errors";
 import { MAX_CHUNK_BYTES, PluginAPI, PluginHTTP } from "@plugwire/protocol";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { definePlugin } from "../hooks/define-plugin.js";
 import type { HookHandlers } from "../hooks/hook-handlers.js";
 import { createPluginRoutes } from "../hooks/plugin-routes.js";
+import { restWaitMs } from "./serve-once.js";
 
 function serve(handlers: Partial<HookHandlers>) {
   const served = createPluginRoutes(definePlugin(handlers), {
@@ -134,6 +135,48 @@ describe("PluginHTTP", () => {
     ).rejects.toMatchObject({ code: Code.Canceled });
     await expect.poll(() => cancelled).toBe(true);
     expect(signal?.aborted).toBe(true);
+  });
+
+  it("drops the rest when the host does not ask for it within restWaitMs", async () => {
+    // Only the timers: the streams and the in-memory transport run on promises, which must
+    // stay real. Faked before the call, since the wait starts when ServeHTTPOnce answers.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let cancelled = false;
+      let requestSignal: AbortSignal | undefined;
+      let contextSignal: AbortSignal | undefined;
+      const http = serve({
+        ServeHTTP(ctx, request) {
+          requestSignal = request.signal;
+          contextSignal = ctx.signal;
+          return new Response(
+            slowBody(MAX_CHUNK_BYTES * 3, MAX_CHUNK_BYTES, () => {
+              cancelled = true;
+            }),
+          );
+        },
+      });
+      const answer = await http.serveHTTPOnce({ head: { method: "GET", url: "/unread" } });
+      expect(answer.restId).not.toBe(0);
+
+      await vi.advanceTimersByTimeAsync(restWaitMs - 1);
+      expect(cancelled).toBe(false);
+      expect(requestSignal?.aborted).toBe(false);
+
+      await vi.advanceTimersByTimeAsync(1);
+      expect(cancelled).toBe(true);
+      for (const signal of [requestSignal, contextSignal]) {
+        expect(signal?.aborted).toBe(true);
+        expect(signal?.reason).toBeInstanceOf(ConnectError);
+        expect(signal?.reason).toMatchObject({ code: Code.DeadlineExceeded });
+        expect(String(signal?.reason?.message)).toContain(`${restWaitMs} ms`);
+      }
+      await expect(drain(http.serveHTTPRest({ restId: answer.restId }))).rejects.toMatchObject({
+        code: Code.NotFound,
+      });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("answers a handler's error as ServeHTTP does, naming the hook", async () => {
