@@ -5,8 +5,8 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { BenchHost } from "./bench-host.js";
 import { apiCallRate } from "./figures/api-rate.js";
+import { kvGetManyCost, usersByIdsCost } from "./figures/batch-calls.js";
 import { createPostCost } from "./figures/create-post.js";
-import { kvGetManyCost } from "./figures/kv-many.js";
 import { processCosts } from "./figures/process-costs.js";
 import { apiCallLatency, hookDispatchLatency } from "./figures/rpc-latency.js";
 import { serveHttpRate, serveHttpTransfer } from "./figures/serve-http.js";
@@ -21,6 +21,7 @@ const figures: Record<string, Figure> = {
   transfer: serveHttpTransfer,
   "serve-http": serveHttpRate,
   "kv-many": kvGetManyCost,
+  "users-by-ids": usersByIdsCost,
   "create-post": createPostCost,
   "process-costs": processCosts,
 };

@@ -26,6 +26,12 @@ export interface KvManyRequest {
   rounds: number;
 }
 
+/** POST /users-by-ids: the users read by one GetUsersByIds against a loop of GetUser. */
+export interface UsersByIdsRequest {
+  userIds: string[];
+  rounds: number;
+}
+
 /** What the raw baseline sends: as big as a tiny gRPC request (a 5-byte envelope and a field). */
 const rawRequest = new Uint8Array(16);
 const chunkBytes = 64 * 1024;
@@ -91,6 +97,27 @@ async function kvMany(plugin: Plugin, request: KvManyRequest): Promise<unknown> 
   return { subject: many, baseline: loop };
 }
 
+/** Per-user microseconds of GetUsersByIds and of a GetUser loop over the same ids, each round. */
+async function usersByIds(plugin: Plugin, request: UsersByIdsRequest): Promise<unknown> {
+  const { userIds } = request;
+  const batch: number[] = [];
+  const loop: number[] = [];
+  for (let round = 0; round < request.rounds; round++) {
+    let start = nowUs();
+    const users = await plugin.api.getUsersByIds(userIds);
+    batch.push((nowUs() - start) / userIds.length);
+    if (users.length !== userIds.length) {
+      throw new Error(`GetUsersByIds found ${users.length} of ${userIds.length} users`);
+    }
+    start = nowUs();
+    for (const id of userIds) {
+      await plugin.api.getUser(id);
+    }
+    loop.push((nowUs() - start) / userIds.length);
+  }
+  return { subject: batch, baseline: loop };
+}
+
 async function bodyBytes(request: Request): Promise<number> {
   let bytes = 0;
   if (request.body !== null) {
@@ -136,6 +163,8 @@ runPlugin(
           return Response.json(await apiLatency(this, (await request.json()) as ApiLatencyRequest));
         case "POST /kv-many":
           return Response.json(await kvMany(this, (await request.json()) as KvManyRequest));
+        case "POST /users-by-ids":
+          return Response.json(await usersByIds(this, (await request.json()) as UsersByIdsRequest));
         case "POST /api-rate":
           return Response.json(await apiRate(this, (await request.json()) as ApiRateRequest));
         default:

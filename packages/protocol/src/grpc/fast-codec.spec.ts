@@ -30,6 +30,7 @@ import {
   PostSchema,
   ServeHTTPOnceResponseSchema,
   ServeHTTPRequestSchema,
+  UserSchema,
 } from "../index.js";
 import { fastDecode, fastEncode, fastEncodeInit } from "./fast-codec.js";
 
@@ -212,6 +213,41 @@ describe("fastEncode and fastDecode", () => {
     expect(a.frame.case).toBe("head");
     expect(b.frame).toEqual({ case: undefined });
     expect(Object.keys(a)).toEqual(Object.keys(fromBinary(ServeHTTPRequestSchema, bytes)));
+  });
+
+  it("write maps in protobuf-es's key order, and read entries as it does", () => {
+    // Integer-like keys come first in a JS object, in numeric order; the rest as added.
+    const user = create(UserSchema, {
+      id: "u1",
+      props: { b: "1", "10": "x", a: "", "2": "y" },
+      notifyProps: { email: "true" },
+    });
+    expect(sameBytes(UserSchema, user)).toBe(true);
+    const bytes = toBinary(UserSchema, user);
+    expect(fastDecode(UserSchema, bytes)).toEqual(fromBinary(UserSchema, bytes));
+
+    // An entry without its value, one without its key, and a key given twice.
+    const odd = new BinaryWriter()
+      .tag(14, WireType.LengthDelimited)
+      .fork()
+      .tag(1, WireType.LengthDelimited)
+      .string("novalue")
+      .join()
+      .tag(14, WireType.LengthDelimited)
+      .fork()
+      .tag(2, WireType.LengthDelimited)
+      .string("nokey")
+      .join()
+      .tag(14, WireType.LengthDelimited)
+      .fork()
+      .tag(1, WireType.LengthDelimited)
+      .string("novalue")
+      .tag(2, WireType.LengthDelimited)
+      .string("later")
+      .join()
+      .finish();
+    expect(fastDecode(UserSchema, odd)).toEqual(fromBinary(UserSchema, odd));
+    expect(fastDecode(UserSchema, odd).props).toEqual({ novalue: "later", "": "nokey" });
   });
 
   it("encode init objects as create then toBinary would, for every message type", () => {

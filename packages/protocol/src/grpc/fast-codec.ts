@@ -7,9 +7,10 @@
 // protocol).
 //
 // Only the common shapes take this path: scalars, enums, nested messages and repeated fields
-// with proto3's implicit presence. Anything else falls back to protobuf-es, as narrowly as it
-// can: a field of another kind that is set (a google.protobuf.Struct, a map, a proto3
-// `optional`) is encoded by toBinary on a message holding that field alone, and decoded by
+// with proto3's implicit presence, and maps from strings to scalars or enums. Anything else
+// falls back to protobuf-es, as narrowly as it can: a field of another kind that is set (a
+// google.protobuf.Struct, a map of messages, a proto3 `optional`) is encoded by toBinary on a
+// message holding that field alone, and decoded by
 // fromBinary from that field's bytes alone; a message with unknown fields, a field seen twice
 // where protobuf-es would merge, or anything that does not parse as expected is handed whole
 // to protobuf-es, which then also gives the error for malformed input.
@@ -338,7 +339,34 @@ function isFast(field: DescField): boolean {
     case "list":
       return field.listKind !== "message" || (!field.delimitedEncoding && !isWellKnownValue(field));
     case "map":
-      return false;
+      return fastMapValue(field) !== undefined;
+  }
+}
+
+/**
+ * The value type of a map the specialised path takes: string keys, and values of a scalar type
+ * that reads back as a number, string, boolean or bytes (not 64-bit integers, which depend on
+ * the field's JS type), or of an enum. Other maps are left to protobuf-es.
+ */
+function fastMapValue(field: DescField): ScalarType | undefined {
+  if (field.fieldKind !== "map" || field.mapKey !== ScalarType.STRING) {
+    return undefined;
+  }
+  if (field.mapKind === "enum") {
+    return ScalarType.INT32;
+  }
+  if (field.mapKind !== "scalar") {
+    return undefined;
+  }
+  switch (field.scalar) {
+    case ScalarType.INT64:
+    case ScalarType.UINT64:
+    case ScalarType.SINT64:
+    case ScalarType.FIXED64:
+    case ScalarType.SFIXED64:
+      return undefined;
+    default:
+      return field.scalar;
   }
 }
 
@@ -365,6 +393,10 @@ function fieldCodecOf(parent: DescMessage, field: DescField): FieldCodec {
       return field.listKind === "message"
         ? repeatedMessage(field, field.message)
         : repeatedScalar(field, field.listKind === "enum" ? ScalarType.INT32 : field.scalar);
+    case "map": {
+      const valueType = fastMapValue(field);
+      return valueType === undefined ? slowField(parent, field) : stringKeyMap(field, valueType);
+    }
     default:
       return slowField(parent, field);
   }
@@ -563,6 +595,99 @@ function repeatedScalar(field: DescField, type: ScalarType): FieldCodec {
       return stop;
     },
   };
+}
+
+/**
+ * A map with string keys and scalar values, as protobuf-es writes it: one entry message per
+ * key, in the object's key order, with the key (field 1) and the value (field 2) always
+ * written, zero or not. Reading sets each key in turn, a later entry for a key replacing an
+ * earlier one, and a missing key or value reads as zero.
+ */
+function stringKeyMap(field: DescField, valueType: ScalarType): FieldCodec {
+  const key = field.localName;
+  const tag = (field.number << 3) | Wire.LengthDelimited;
+  const tagSize = varint32Size(tag);
+  const keyTag = (1 << 3) | Wire.LengthDelimited;
+  const valueWire = wireOf(valueType);
+  const valueTag = (2 << 3) | valueWire;
+  const zero = () => scalarZero(valueType);
+  return {
+    number: field.number,
+    size(message, sizes) {
+      const map = message[key] as Record<string, unknown> | undefined;
+      if (map == null) {
+        return 0;
+      }
+      let size = 0;
+      for (const name of Object.keys(map)) {
+        const entry =
+          1 + scalarSize(ScalarType.STRING, name) + 1 + scalarSize(valueType, map[name]);
+        sizes.list.push(entry);
+        size += tagSize + varint32Size(entry) + entry;
+      }
+      return size;
+    },
+    write(message, out, pos, sizes) {
+      const map = message[key] as Record<string, unknown> | undefined;
+      if (map == null) {
+        return pos;
+      }
+      for (const name of Object.keys(map)) {
+        pos = writeVarint32(tag, out, pos);
+        pos = writeVarint32(sizes.list[sizes.next++] as number, out, pos);
+        out[pos++] = keyTag;
+        pos = writeScalar(ScalarType.STRING, name, out, pos);
+        out[pos++] = valueTag;
+        pos = writeScalar(valueType, map[name], out, pos);
+      }
+      return pos;
+    },
+    read(bytes, pos, end, wireType, target) {
+      if (wireType !== Wire.LengthDelimited) {
+        throw fallback;
+      }
+      const [length, start] = readVarint32(bytes, pos);
+      const stop = start + length;
+      if (stop > end) {
+        throw fallback;
+      }
+      let name = "";
+      let value: unknown;
+      let at = start;
+      while (at < stop) {
+        const entryTag = bytes[at++] as number;
+        if (entryTag === keyTag) {
+          let next: number;
+          [name, next] = readScalar(ScalarType.STRING, bytes, at, stop) as [string, number];
+          at = next;
+        } else if (entryTag === valueTag) {
+          [value, at] = readScalar(valueType, bytes, at, stop);
+        } else {
+          // Another field in the entry, or a tag of more than one byte: protobuf-es decides.
+          throw fallback;
+        }
+      }
+      if (at !== stop) {
+        throw fallback;
+      }
+      (target[key] as Record<string, unknown>)[name] = value === undefined ? zero() : value;
+      return stop;
+    },
+  };
+}
+
+/** The zero value of a scalar type that reads back as a number, string, boolean or bytes. */
+function scalarZero(type: ScalarType): unknown {
+  switch (type) {
+    case ScalarType.STRING:
+      return "";
+    case ScalarType.BYTES:
+      return new Uint8Array(0);
+    case ScalarType.BOOL:
+      return false;
+    default:
+      return 0;
+  }
 }
 
 /** A member of a oneof: written when the oneof's case is this field, whatever its value. */
