@@ -37,7 +37,8 @@ export async function startRawH2Process(socketPath: string): Promise<{ stop(): P
   };
 }
 
-async function firstLine(child: ChildProcess): Promise<string | undefined> {
+/** The first line a child prints on stdout; undefined if it closes stdout first. */
+export async function firstLine(child: ChildProcess): Promise<string | undefined> {
   if (child.stdout === null) {
     return undefined;
   }

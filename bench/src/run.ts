@@ -10,6 +10,7 @@ import { createPostCost } from "./figures/create-post.js";
 import { processCosts } from "./figures/process-costs.js";
 import { apiCallLatency, hookDispatchLatency } from "./figures/rpc-latency.js";
 import { serveHttpRate, serveHttpTransfer } from "./figures/serve-http.js";
+import { serveHttpFloor } from "./figures/serve-http-floor.js";
 import { formatTable, missingRow, type Row } from "./table.js";
 
 type Figure = (bench: BenchHost, dir: string) => Promise<Row[]>;
@@ -20,6 +21,7 @@ const figures: Record<string, Figure> = {
   "api-rate": apiCallRate,
   transfer: serveHttpTransfer,
   "serve-http": serveHttpRate,
+  "serve-http-floor": serveHttpFloor,
   "kv-many": kvGetManyCost,
   "users-by-ids": usersByIdsCost,
   "create-post": createPostCost,
