@@ -12,14 +12,10 @@ import * as net from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BenchHost } from "../bench-host.js";
-import { firstLine, runLoad } from "../child.js";
+import { firstLine } from "../child.js";
 import { startDirectServer } from "../http-servers.js";
-import { median } from "../stats.js";
 import { type Row, times } from "../table.js";
-
-const concurrency = 16;
-const roundMs = 2_000;
-const rounds = 3;
+import { alternatingRates } from "./serve-http.js";
 
 export async function serveHttpFloor(_bench: BenchHost, dir: string): Promise<Row[]> {
   const direct = await startDirectServer();
@@ -28,20 +24,10 @@ export async function serveHttpFloor(_bench: BenchHost, dir: string): Promise<Ro
     for (const mode of ["bare", "fetch"] as const) {
       const floor = await startFloor(join(dir, `floor-${mode}.sock`), mode);
       try {
-        const load = (url: string, durationMs: number) =>
-          runLoad({ kind: "rate", url, concurrency, durationMs });
-        const floorUrl = `${floor.origin}/json`;
-        const directUrl = `${direct.origin}/json`;
-        await load(floorUrl, 500);
-        await load(directUrl, 500);
-        const subject: number[] = [];
-        const baseline: number[] = [];
-        for (let round = 0; round < rounds; round++) {
-          subject.push((await load(floorUrl, roundMs)).value);
-          baseline.push((await load(directUrl, roundMs)).value);
-        }
-        const rate = median(subject);
-        const base = median(baseline);
+        const { subject: rate, baseline: base } = await alternatingRates(
+          `${floor.origin}/json`,
+          `${direct.origin}/json`,
+        );
         rows.push({
           figure:
             mode === "bare"

@@ -10,6 +10,7 @@ import { median } from "../stats.js";
 import { boundRow, type Row, rateRow } from "../table.js";
 
 const GiB = 1024 * 1024 * 1024;
+/** Connections the load generator keeps busy for the request rates. */
 const concurrency = 16;
 const roundMs = 2_000;
 const rounds = 3;
@@ -18,23 +19,15 @@ export async function serveHttpRate(bench: BenchHost): Promise<Row[]> {
   const rest = await startRestServer(bench.host, { port: 0 });
   const direct = await startDirectServer();
   try {
-    const load = (url: string, durationMs: number) =>
-      runLoad({ kind: "rate", url, concurrency, durationMs });
-    const pluginUrl = `${rest.url}/plugins/${benchPluginId}/json`;
-    const directUrl = `${direct.origin}/json`;
-    await load(pluginUrl, 500);
-    await load(directUrl, 500);
-    const subject: number[] = [];
-    const baseline: number[] = [];
-    for (let round = 0; round < rounds; round++) {
-      subject.push((await load(pluginUrl, roundMs)).value);
-      baseline.push((await load(directUrl, roundMs)).value);
-    }
+    const rates = await alternatingRates(
+      `${rest.url}/plugins/${benchPluginId}/json`,
+      `${direct.origin}/json`,
+    );
     return [
       rateRow(
         `ServeHTTP small JSON via the REST proxy, requests/s (${concurrency} connections)`,
-        median(subject),
-        median(baseline),
+        rates.subject,
+        rates.baseline,
         "req/s",
         0.7,
       ),
@@ -43,6 +36,27 @@ export async function serveHttpRate(bench: BenchHost): Promise<Row[]> {
     await rest.close();
     await direct.close();
   }
+}
+
+/**
+ * Requests per second of GET `subjectUrl` and of GET `baselineUrl` from the load generator,
+ * each warmed up, then in rounds taking turns; the medians of the rounds.
+ */
+export async function alternatingRates(
+  subjectUrl: string,
+  baselineUrl: string,
+): Promise<{ subject: number; baseline: number }> {
+  const load = (url: string, durationMs: number) =>
+    runLoad({ kind: "rate", url, concurrency, durationMs });
+  await load(subjectUrl, 500);
+  await load(baselineUrl, 500);
+  const subject: number[] = [];
+  const baseline: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    subject.push((await load(subjectUrl, roundMs)).value);
+    baseline.push((await load(baselineUrl, roundMs)).value);
+  }
+  return { subject: median(subject), baseline: median(baseline) };
 }
 
 /**

@@ -71,51 +71,60 @@ async function apiRate(plugin: Plugin, request: ApiRateRequest): Promise<unknown
   }
 }
 
-/** Per-key microseconds of KVGetMany and of a KVGet loop over the same keys, each round. */
+/**
+ * Per-item microseconds, each round, of reading `items` with one batch call against a loop of
+ * single calls; `batch` answers how many items it found, which must be all of them.
+ */
+async function batchAgainstLoop<T>(
+  items: readonly T[],
+  rounds: number,
+  batch: () => Promise<number>,
+  single: (item: T) => Promise<unknown>,
+): Promise<{ subject: number[]; baseline: number[] }> {
+  const subject: number[] = [];
+  const baseline: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let start = nowUs();
+    const found = await batch();
+    subject.push((nowUs() - start) / items.length);
+    if (found !== items.length) {
+      throw new Error(`the batch call found ${found} of ${items.length} items`);
+    }
+    start = nowUs();
+    for (const item of items) {
+      await single(item);
+    }
+    baseline.push((nowUs() - start) / items.length);
+  }
+  return { subject, baseline };
+}
+
+/** Per-key microseconds of KVGetMany and of a KVGet loop over the same keys. */
 async function kvMany(plugin: Plugin, request: KvManyRequest): Promise<unknown> {
   const keys = Array.from({ length: request.keys }, (_, i) => `bench-key-${i}`);
   const value = new Uint8Array(64);
   for (const key of keys) {
     await plugin.api.kvSet(key, value);
   }
-  const many: number[] = [];
-  const loop: number[] = [];
-  for (let round = 0; round < request.rounds; round++) {
-    let start = nowUs();
-    const values = await plugin.api.kvGetMany(keys);
-    many.push((nowUs() - start) / keys.length);
-    if (values.size !== keys.length) {
-      throw new Error(`KVGetMany found ${values.size} of ${keys.length} keys`);
-    }
-    start = nowUs();
-    for (const key of keys) {
-      await plugin.api.kvGet(key);
-    }
-    loop.push((nowUs() - start) / keys.length);
-  }
+  const costs = await batchAgainstLoop(
+    keys,
+    request.rounds,
+    async () => (await plugin.api.kvGetMany(keys)).size,
+    (key) => plugin.api.kvGet(key),
+  );
   await plugin.api.kvDeleteAll();
-  return { subject: many, baseline: loop };
+  return costs;
 }
 
-/** Per-user microseconds of GetUsersByIds and of a GetUser loop over the same ids, each round. */
-async function usersByIds(plugin: Plugin, request: UsersByIdsRequest): Promise<unknown> {
+/** Per-user microseconds of GetUsersByIds and of a GetUser loop over the same ids. */
+function usersByIds(plugin: Plugin, request: UsersByIdsRequest): Promise<unknown> {
   const { userIds } = request;
-  const batch: number[] = [];
-  const loop: number[] = [];
-  for (let round = 0; round < request.rounds; round++) {
-    let start = nowUs();
-    const users = await plugin.api.getUsersByIds(userIds);
-    batch.push((nowUs() - start) / userIds.length);
-    if (users.length !== userIds.length) {
-      throw new Error(`GetUsersByIds found ${users.length} of ${userIds.length} users`);
-    }
-    start = nowUs();
-    for (const id of userIds) {
-      await plugin.api.getUser(id);
-    }
-    loop.push((nowUs() - start) / userIds.length);
-  }
-  return { subject: batch, baseline: loop };
+  return batchAgainstLoop(
+    userIds,
+    request.rounds,
+    async () => (await plugin.api.getUsersByIds(userIds)).length,
+    (id) => plugin.api.getUser(id),
+  );
 }
 
 async function bodyBytes(request: Request): Promise<number> {

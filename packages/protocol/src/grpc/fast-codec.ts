@@ -101,19 +101,8 @@ export function fastEncode<D extends DescMessage>(
   if (msg.$unknown !== undefined && msg.$unknown.length > 0) {
     return reserved(toBinary(desc, message), reserve);
   }
-  const codec = codecOf(desc);
-  const sizes: Sizes = { list: [], next: 0 };
-  let total: number;
-  try {
-    // Pass one also checks every value, so that pass two cannot fail half-way.
-    total = messageSize(codec, msg, sizes);
-  } catch {
-    // A value of the wrong type or out of range: protobuf-es says which, in its words.
-    return reserved(toBinary(desc, message), reserve);
-  }
-  const out = Buffer.allocUnsafe(reserve + total);
-  writeMessage(codec, msg, out, reserve, sizes);
-  return out;
+  // A value of the wrong type or out of range: protobuf-es says which, in its words.
+  return encodeAfter(codecOf(desc), msg, reserve) ?? reserved(toBinary(desc, message), reserve);
 }
 
 /**
@@ -129,22 +118,32 @@ export function fastEncodeInit<D extends DescMessage>(
   reserve = 0,
 ): Buffer {
   const codec = codecOf(desc);
-  if (isInitSafe(codec, new Set())) {
-    const msg = init as unknown as AnyMessage;
-    const sizes: Sizes = { list: [], next: 0 };
-    let total: number | undefined;
-    try {
-      total = messageSize(codec, msg, sizes);
-    } catch {
-      // protobuf-es converts or refuses the value; create and toBinary decide.
-    }
-    if (total !== undefined) {
-      const out = Buffer.allocUnsafe(reserve + total);
-      writeMessage(codec, msg, out, reserve, sizes);
-      return out;
-    }
+  const out = isInitSafe(codec, new Set())
+    ? encodeAfter(codec, init as unknown as AnyMessage, reserve)
+    : undefined;
+  // Otherwise protobuf-es converts or refuses the values: create and toBinary decide.
+  return out ?? fastEncode(desc, create(desc, init), reserve);
+}
+
+/**
+ * The two passes: sizes, which also checks every value so that the writing cannot fail
+ * half-way, then the bytes after `reserve` free ones. Undefined when a value fails the check.
+ */
+function encodeAfter(
+  codec: MessageCodec,
+  message: AnyMessage,
+  reserve: number,
+): Buffer | undefined {
+  const sizes: Sizes = { list: [], next: 0 };
+  let total: number;
+  try {
+    total = messageSize(codec, message, sizes);
+  } catch {
+    return undefined;
   }
-  return fastEncode(desc, create(desc, init), reserve);
+  const out = Buffer.allocUnsafe(reserve + total);
+  writeMessage(codec, message, out, reserve, sizes);
+  return out;
 }
 
 /**
@@ -578,11 +577,7 @@ function repeatedScalar(field: DescField, type: ScalarType): FieldCodec {
         throw fallback;
       }
       // Packed, whether or not the field is declared so: both forms are read.
-      const [length, start] = readVarint32(bytes, pos);
-      const stop = start + length;
-      if (stop > end) {
-        throw fallback;
-      }
+      const [start, stop] = delimited(bytes, pos, end);
       let at = start;
       while (at < stop) {
         const [value, next] = readScalar(type, bytes, at, stop);
@@ -646,11 +641,7 @@ function stringKeyMap(field: DescField, valueType: ScalarType): FieldCodec {
       if (wireType !== Wire.LengthDelimited) {
         throw fallback;
       }
-      const [length, start] = readVarint32(bytes, pos);
-      const stop = start + length;
-      if (stop > end) {
-        throw fallback;
-      }
+      const [start, stop] = delimited(bytes, pos, end);
       let name = "";
       let value: unknown;
       let at = start;
@@ -769,11 +760,7 @@ function readNested(
   pos: number,
   end: number,
 ): [AnyMessage, number] {
-  const [length, start] = readVarint32(bytes, pos);
-  const stop = start + length;
-  if (stop > end) {
-    throw fallback;
-  }
+  const [start, stop] = delimited(bytes, pos, end);
   let value: AnyMessage;
   try {
     value = readMessage(codecOf(desc), bytes, start, stop);
@@ -984,17 +971,13 @@ function writeScalar(type: ScalarType, value: unknown, out: Buffer, pos: number)
 function readScalar(type: ScalarType, bytes: Buffer, pos: number, end: number): [unknown, number] {
   switch (type) {
     case ScalarType.STRING: {
-      const [length, start] = readVarint32(bytes, pos);
-      const stop = start + length;
-      if (stop > end) throw fallback;
+      const [start, stop] = delimited(bytes, pos, end);
       return [bytes.toString("utf8", start, stop), stop];
     }
     case ScalarType.BYTES: {
-      const [length, start] = readVarint32(bytes, pos);
-      const stop = start + length;
-      if (stop > end) throw fallback;
+      const [start, stop] = delimited(bytes, pos, end);
       // A plain Uint8Array view, as protobuf-es gives.
-      return [new Uint8Array(bytes.buffer, bytes.byteOffset + start, length), stop];
+      return [new Uint8Array(bytes.buffer, bytes.byteOffset + start, stop - start), stop];
     }
     case ScalarType.BOOL: {
       const small = readShortVarint(bytes, pos, end);
@@ -1104,6 +1087,16 @@ function writeVarint64(value: bigint, out: Buffer, pos: number): number {
   }
   out[pos++] = Number(value);
   return pos;
+}
+
+/** The [start, end) of the length-delimited bytes at `pos`, which must end by `end`. */
+function delimited(bytes: Buffer, pos: number, end: number): [number, number] {
+  const [length, start] = readVarint32(bytes, pos);
+  const stop = start + length;
+  if (stop > end) {
+    throw fallback;
+  }
+  return [start, stop];
 }
 
 /** Reads a varint of at most 32 bits (tags and lengths); answers [value, next position]. */
