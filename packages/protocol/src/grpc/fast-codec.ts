@@ -102,7 +102,7 @@ export function fastEncode<D extends DescMessage>(
     return reserved(toBinary(desc, message), reserve);
   }
   // A value of the wrong type or out of range: protobuf-es says which, in its words.
-  return encodeAfter(codecOf(desc), msg, reserve) ?? reserved(toBinary(desc, message), reserve);
+  return twoPasses(codecOf(desc), msg, reserve) ?? reserved(toBinary(desc, message), reserve);
 }
 
 /**
@@ -119,21 +119,18 @@ export function fastEncodeInit<D extends DescMessage>(
 ): Buffer {
   const codec = codecOf(desc);
   const out = isInitSafe(codec, new Set())
-    ? encodeAfter(codec, init as unknown as AnyMessage, reserve)
+    ? twoPasses(codec, init as unknown as AnyMessage, reserve)
     : undefined;
   // Otherwise protobuf-es converts or refuses the values: create and toBinary decide.
   return out ?? fastEncode(desc, create(desc, init), reserve);
 }
 
 /**
- * The two passes: sizes, which also checks every value so that the writing cannot fail
- * half-way, then the bytes after `reserve` free ones. Undefined when a value fails the check.
+ * The two passes of an encoding: sizes, which also checks every value so that the writing
+ * cannot fail half-way, then the bytes after `reserve` free ones. Undefined when a value fails
+ * the check.
  */
-function encodeAfter(
-  codec: MessageCodec,
-  message: AnyMessage,
-  reserve: number,
-): Buffer | undefined {
+function twoPasses(codec: MessageCodec, message: AnyMessage, reserve: number): Buffer | undefined {
   const sizes: Sizes = { list: [], next: 0 };
   let total: number;
   try {
