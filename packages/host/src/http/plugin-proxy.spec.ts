@@ -188,6 +188,24 @@ describe("streaming", () => {
     expect(head.bytes.length).toBe(0);
   });
 
+  it("a whole answer whose Content-Length is wrong goes out with its real length, and a warning", async () => {
+    for (const length of ["999", "2"]) {
+      const { response, bytes } = await exchange(
+        "GET",
+        `/plugins/${pluginId}/sized?length=${length}`,
+      );
+      expect(response.headers["content-length"]).toBe("5");
+      expect(bytes.toString()).toBe("hello");
+    }
+    const warned = t.logs.filter((entry) => entry.msg.includes("with Content-Length"));
+    expect(warned.map((entry) => entry.msg)).toEqual([
+      `plugin ${pluginId} answered GET /plugins/${pluginId}/sized?length=999 with Content-Length 999 for a body of 5 bytes; sent 5`,
+      `plugin ${pluginId} answered GET /plugins/${pluginId}/sized?length=2 with Content-Length 2 for a body of 5 bytes; sent 5`,
+    ]);
+    // The connection is still good for the next request.
+    expect((await fetch(`${baseUrl}/plugins/${pluginId}/whoami`)).status).toBe(200);
+  });
+
   it("a client that goes away cancels a request sent whole, and its connection's next one is served", async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     try {

@@ -56,7 +56,7 @@ export async function proxyPluginRequest(
   const clientGone = connectionClosed(req.socket);
   try {
     const response = await callServeHTTP(host, req, init, clientGone);
-    await sendResponse(req, res, response, clientGone);
+    await sendResponse(host, req, res, response, clientGone, init.pluginId);
   } catch (error) {
     if (clientGone.aborted) return;
     if (res.headersSent) {
@@ -131,16 +131,27 @@ async function callServeHTTP(
 }
 
 async function sendResponse(
+  host: Host,
   req: IncomingMessage,
   res: ServerResponse,
   response: HTTPResponse,
   signal: AbortSignal,
+  pluginId: string,
 ): Promise<void> {
   const status = response.head.status || 200;
   const bodyless = status === 204 || status === 304 || req.method === "HEAD";
   const { whole } = response;
   if (whole !== undefined) {
-    sendWhole(res, status, checkedHeaders(response, req), bodyless ? undefined : whole);
+    let headers = checkedHeaders(response, req);
+    if (!bodyless) {
+      headers = withLength(headers, whole.byteLength, (given) =>
+        host.app.logger.warn(
+          `plugin ${pluginId} answered ${req.method} ${req.url} with Content-Length ${given} for a body of ${whole.byteLength} bytes; sent ${whole.byteLength}`,
+          { pluginId },
+        ),
+      );
+    }
+    sendWhole(res, status, headers, bodyless ? undefined : whole);
     return;
   }
   const body = response.body[Symbol.asyncIterator]();
@@ -159,9 +170,33 @@ async function sendResponse(
 }
 
 /**
+ * `headers` with Content-Length saying `length`: the body is at hand whole, so its length is
+ * known, and a plugin's wrong one would leave the client waiting for bytes that never come
+ * (or cut the body short). `wrong` hears of a plugin's value that did not match.
+ */
+function withLength(
+  headers: HeaderField[],
+  length: number,
+  wrong: (given: string) => void,
+): HeaderField[] {
+  const value = String(length);
+  const given = headers.filter(({ name }) => name === "content-length");
+  if (given.length === 1 && given[0]?.value.trim() === value) {
+    return headers;
+  }
+  if (given.length > 0) {
+    wrong(given.map((field) => field.value).join(", "));
+  }
+  return [
+    ...headers.filter(({ name }) => name !== "content-length"),
+    { name: "content-length", value },
+  ];
+}
+
+/**
  * Sends a response whose body is at hand whole, in one write as a node:http server answering
- * itself would: with its length rather than chunked (unless the plugin gave one), and a small
- * body as a latin1 string, one byte per character, which node:http joins to the head.
+ * itself would, not chunked (its headers say its length), a small body as a latin1 string, one
+ * byte per character, which node:http joins to the head.
  */
 function sendWhole(
   res: ServerResponse,
@@ -169,11 +204,7 @@ function sendWhole(
   headers: HeaderField[],
   body: Uint8Array | undefined,
 ): void {
-  const flat = flatHeaders(headers);
-  if (body !== undefined && !headers.some(({ name }) => name === "content-length")) {
-    flat.push("content-length", String(body.byteLength));
-  }
-  res.writeHead(status, flat);
+  res.writeHead(status, flatHeaders(headers));
   if (body === undefined || body.byteLength === 0) {
     res.end();
   } else if (body.byteLength <= smallBodyBytes) {

@@ -124,7 +124,7 @@ async function serveHTTP(plugin, ctx, request) {
       );
     }
     case "/sized":
-      return new Response("hello", { headers: { "content-length": "5" } });
+      return new Response("hello", { headers: { "content-length": url.searchParams.get("length") ?? "5" } });
     case "/hang":
       // Answers only once the host cancels the request.
       plugin.logger.info("hang started");
