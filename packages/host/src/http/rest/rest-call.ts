@@ -7,6 +7,7 @@ import type { Actor } from "../../app/app.js";
 import type { Host } from "../../host.js";
 import type { Session } from "../../store/store.js";
 import type { RequestAuth } from "./authentication.js";
+import type { Presence } from "./presence.js";
 import { readJsonBody } from "./request-body.js";
 import { sessionRequired } from "./rest-errors.js";
 
@@ -22,6 +23,8 @@ export interface RestServerContext {
   maxBodyBytes: number;
   /** Largest JSON body. */
   maxJsonBytes: number;
+  /** Who is online, from the websockets. */
+  presence: Presence;
 }
 
 export class RestCall {

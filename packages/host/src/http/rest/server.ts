@@ -16,6 +16,7 @@ import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postRoutes } from "./post-routes.js";
+import { Presence } from "./presence.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
 import { Router } from "./router.js";
 import { systemRoutes } from "./system-routes.js";
@@ -79,8 +80,9 @@ export async function startRestServer(
     siteUrl: options.siteUrl ?? "",
     maxBodyBytes,
     maxJsonBytes: Math.min(maxBodyBytes, MAX_JSON_BODY_BYTES),
+    presence: new Presence(),
   };
-  const hub = new WebSocketHub(host, options.webSocketAuthTimeoutMs);
+  const hub = new WebSocketHub(host, context.presence, options.webSocketAuthTimeoutMs);
   const unsubscribe = host.app.subscribe(hub);
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 

@@ -4,6 +4,7 @@ import { create } from "@bufbuild/protobuf";
 import { UserSchema } from "@plugwire/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD, RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
+import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
 
 let f: RestFixture;
 beforeAll(async () => {
@@ -331,3 +332,61 @@ describe("DELETE /api/v4/users/{user_id}", () => {
 function userInit(username: string) {
   return create(UserSchema, { username, email: `${username}@example.com`, roles: "system_user" });
 }
+
+describe("user statuses", () => {
+  it("GET /users/{id}/status and POST /users/status/ids say online while a websocket is open", async () => {
+    const frank = await f.newUser("status-frank");
+    const grace = await f.newUser("status-grace");
+    const auth = { headers: { authorization: `Bearer ${grace.token}` } };
+
+    let answer = await f.call("GET", `/api/v4/users/${frank.id}/status`, auth);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual({
+      user_id: frank.id,
+      status: "offline",
+      manual: false,
+      last_activity_at: 0,
+    });
+
+    const socket = await WebSocketClient.connect(f.url, {
+      authorization: `Bearer ${frank.token}`,
+    });
+    try {
+      await socket.event("hello");
+      answer = await f.call("GET", `/api/v4/users/${frank.id}/status`, auth);
+      expect(answer.body).toMatchObject({ status: "online", last_activity_at: expect.any(Number) });
+      expect(answer.body.last_activity_at).toBeGreaterThan(0);
+
+      answer = await f.call("POST", "/api/v4/users/status/ids", {
+        ...auth,
+        json: [frank.id, grace.id, "nosuchuser00000000000000000"],
+      });
+      expect(answer.status).toBe(200);
+      expect(
+        answer.body.map((s: { user_id: string; status: string }) => [s.user_id, s.status]),
+      ).toEqual([
+        [frank.id, "online"],
+        [grace.id, "offline"],
+      ]);
+    } finally {
+      await socket.close();
+    }
+    await expect
+      .poll(async () => (await f.call("GET", `/api/v4/users/${frank.id}/status`, auth)).body.status)
+      .toBe("offline");
+    // Me, too.
+    expect((await f.call("GET", "/api/v4/users/me/status", auth)).body.user_id).toBe(grace.id);
+  });
+
+  it("refuses a body that is not a list of ids, an unknown user, and a request without a session", async () => {
+    const henry = await f.newUser("status-henry");
+    const auth = { headers: { authorization: `Bearer ${henry.token}` } };
+    const bad = await f.call("POST", "/api/v4/users/status/ids", { ...auth, json: { ids: [] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain("a JSON array of user ids");
+    expect(
+      (await f.call("GET", "/api/v4/users/nosuchuser00000000000000000/status", auth)).status,
+    ).toBe(404);
+    expect((await f.call("GET", `/api/v4/users/${henry.id}/status`)).status).toBe(401);
+  });
+});

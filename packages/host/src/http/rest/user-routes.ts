@@ -42,7 +42,30 @@ export function userRoutes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/users/me", async (call) => sendUser(call, call.user().id))
     .add("GET", "/api/v4/users/{user_id}", async (call) => sendUser(call, userIdParam(call)))
     .add("GET", "/api/v4/users/username/{username}", getUserByUsername)
-    .add("DELETE", "/api/v4/users/{user_id}", deactivateUser);
+    .add("DELETE", "/api/v4/users/{user_id}", deactivateUser)
+    .add("GET", "/api/v4/users/{user_id}/status", getUserStatus)
+    .add("POST", "/api/v4/users/status/ids", getUserStatusesByIds);
+}
+
+/** The user's status: "online" while they have a websocket open here (presence.ts). */
+async function getUserStatus(call: RestCall): Promise<void> {
+  call.user();
+  const user = await call.host.store.getUser(userIdParam(call));
+  call.send(200, { ...call.server.presence.status(user.id) });
+}
+
+/** The statuses of the users whose ids the body lists; ids of no user are left out. */
+async function getUserStatusesByIds(call: RestCall): Promise<void> {
+  call.user();
+  const ids = await call.json();
+  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string" || id === "")) {
+    throw invalidBodyParam("body", "expected a JSON array of user ids.");
+  }
+  const users = await call.host.store.getUsersByIds(ids as string[]);
+  call.send(
+    200,
+    users.map((user) => ({ ...call.server.presence.status(user.id) })),
+  );
 }
 
 async function createUser(call: RestCall): Promise<void> {

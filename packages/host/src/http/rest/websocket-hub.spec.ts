@@ -275,4 +275,51 @@ describe("actions", () => {
     expect(bobWs.eventNames()).toEqual(["hello", "typing"]);
     expect(carolWs.eventNames()).toEqual(["hello"]);
   });
+
+  it("get_statuses and get_statuses_by_ids answer who has a websocket open, until the last one closes", async () => {
+    const dave = await f.newUser("dave");
+    const erin = await f.newUser("erin");
+    const daveWs = await authenticated(dave.token);
+    const daveAgain = await connect({ authorization: `Bearer ${dave.token}` });
+    await daveAgain.event("hello");
+    const erinWs = await authenticated(erin.token);
+
+    erinWs.send({ seq: 2, action: "get_statuses" });
+    const all = await erinWs.next((m) => m.seq_reply === 2);
+    expect(all).toMatchObject({ status: "OK", data: { [dave.id]: "online", [erin.id]: "online" } });
+
+    erinWs.send({ seq: 3, action: "get_statuses_by_ids", data: { user_ids: [dave.id, alice.id] } });
+    expect(await erinWs.next((m) => m.seq_reply === 3)).toEqual({
+      status: "OK",
+      seq_reply: 3,
+      data: { [dave.id]: "online", [alice.id]: "offline" },
+    });
+
+    // One of Dave's two connections closes: still online; then the other: offline.
+    await daveWs.close();
+    const statusOf = async (seq: number, userId: string) => {
+      erinWs.send({ seq, action: "get_statuses_by_ids", data: { user_ids: [userId] } });
+      return ((await erinWs.next((m) => m.seq_reply === seq)).data as Record<string, string>)[
+        userId
+      ];
+    };
+    expect(await statusOf(4, dave.id)).toBe("online");
+    await daveAgain.close();
+    let seq = 5;
+    await expect.poll(() => statusOf(seq++, dave.id)).toBe("offline");
+
+    erinWs.send({ seq: 100, action: "get_statuses_by_ids", data: { user_ids: "nope" } });
+    expect(await erinWs.next((m) => m.seq_reply === 100)).toMatchObject({
+      status: "FAIL",
+      error: { id: "api.websocket_handler.invalid_param.app_error" },
+    });
+
+    // Before authenticating, no one's status is told.
+    const anonymous = await connect();
+    anonymous.send({ seq: 1, action: "get_statuses" });
+    expect(await anonymous.next()).toMatchObject({
+      status: "FAIL",
+      error: { id: "api.web_socket_router.not_authenticated.app_error" },
+    });
+  });
 });

@@ -11,6 +11,7 @@ import type { AppEvents, Authenticated } from "../../app/host-app.js";
 import type { Host } from "../../host.js";
 import { newId } from "../../store/ids.js";
 import type { Session } from "../../store/store.js";
+import type { Presence } from "./presence.js";
 import {
   addedToTeamEvent,
   channelCreatedEvent,
@@ -39,11 +40,12 @@ export const DEFAULT_WEBSOCKET_AUTH_TIMEOUT_MS = 30_000;
 class Connection {
   readonly id = newId();
   private seq = 0;
+  /** Who the connection speaks for, once authenticated (WebSocketHub.signIn). */
+  auth: Authenticated | undefined;
+  /** The user this connection counts as online in Presence, while it does. */
+  online: string | undefined;
 
-  constructor(
-    readonly socket: WebSocket,
-    public auth: Authenticated | undefined,
-  ) {}
+  constructor(readonly socket: WebSocket) {}
 
   send(event: WebSocketEvent): void {
     if (this.socket.readyState === WebSocket.OPEN) {
@@ -51,8 +53,10 @@ class Connection {
     }
   }
 
-  reply(seqReply: number, error?: { id: string; message: string }): void {
+  /** Answers request `seqReply`: OK, with `data` when the action has an answer, or FAIL. */
+  reply(seqReply: number, error?: { id: string; message: string }, data?: JsonObject): void {
     const response: JsonObject = { status: error ? "FAIL" : "OK", seq_reply: seqReply };
+    if (data) response.data = data;
     if (error) response.error = { ...error, detailed_error: "", request_id: "", status_code: 400 };
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(response));
   }
@@ -64,14 +68,18 @@ export class WebSocketHub implements AppEvents {
 
   constructor(
     private readonly host: Host,
+    private readonly presence: Presence,
     private readonly authTimeoutMs = DEFAULT_WEBSOCKET_AUTH_TIMEOUT_MS,
   ) {}
 
   /** Takes over an upgraded socket; `auth` is set when the upgrade request carried a session. */
   accept(socket: WebSocket, auth: Authenticated | undefined): void {
-    const connection = new Connection(socket, auth);
+    const connection = new Connection(socket);
     this.connections.add(connection);
-    socket.on("close", () => this.connections.delete(connection));
+    socket.on("close", () => {
+      this.connections.delete(connection);
+      this.signOut(connection);
+    });
     socket.on("error", () => socket.terminate());
     socket.on("message", (data, isBinary) => {
       this.receive(connection, isBinary ? "" : data.toString()).catch((error: unknown) => {
@@ -80,6 +88,7 @@ export class WebSocketHub implements AppEvents {
       });
     });
     if (auth) {
+      this.signIn(connection, auth);
       this.hello(connection);
       return;
     }
@@ -160,7 +169,7 @@ export class WebSocketHub implements AppEvents {
     let request: {
       seq?: unknown;
       action?: unknown;
-      data?: { token?: unknown; channel_id?: unknown; parent_id?: unknown };
+      data?: { token?: unknown; channel_id?: unknown; parent_id?: unknown; user_ids?: unknown };
     };
     try {
       request = JSON.parse(text);
@@ -172,9 +181,19 @@ export class WebSocketHub implements AppEvents {
       return;
     }
     const seq = typeof request?.seq === "number" ? request.seq : 0;
-    if (request?.action === "user_typing" && connection.auth) {
-      await this.userTyping(connection, seq, request.data);
-      return;
+    if (connection.auth) {
+      this.presence.active(connection.auth.user.id);
+      switch (request?.action) {
+        case "user_typing":
+          await this.userTyping(connection, seq, request.data);
+          return;
+        case "get_statuses":
+          connection.reply(seq, undefined, this.statuses(this.presence.online()));
+          return;
+        case "get_statuses_by_ids":
+          this.statusesByIds(connection, seq, request.data);
+          return;
+      }
     }
     if (request?.action !== "authentication_challenge") {
       connection.reply(seq, {
@@ -200,9 +219,52 @@ export class WebSocketHub implements AppEvents {
       });
       return;
     }
-    connection.auth = auth;
+    this.signIn(connection, auth);
     connection.reply(seq);
     this.hello(connection);
+  }
+
+  private signIn(connection: Connection, auth: Authenticated): void {
+    connection.auth = auth;
+    connection.online = auth.user.id;
+    this.presence.connected(auth.user.id);
+  }
+
+  /** The connection no longer speaks for its user: closed, or its session ended. */
+  private signOut(connection: Connection): void {
+    connection.auth = undefined;
+    if (connection.online !== undefined) {
+      this.presence.disconnected(connection.online);
+      connection.online = undefined;
+    }
+  }
+
+  /** v4's answer to get_statuses and get_statuses_by_ids: each user id to its status. */
+  private statuses(userIds: readonly string[]): JsonObject {
+    const data: JsonObject = {};
+    for (const userId of userIds) data[userId] = this.presence.status(userId).status;
+    return data;
+  }
+
+  /** get_statuses_by_ids {user_ids}: the status of each, "offline" for anyone not connected. */
+  private statusesByIds(
+    connection: Connection,
+    seq: number,
+    data: { user_ids?: unknown } | undefined,
+  ): void {
+    const userIds = data?.user_ids;
+    if (
+      !Array.isArray(userIds) ||
+      userIds.length === 0 ||
+      userIds.some((id) => typeof id !== "string" || id === "")
+    ) {
+      connection.reply(seq, {
+        id: "api.websocket_handler.invalid_param.app_error",
+        message: "get_statuses_by_ids needs data.user_ids, a list of user ids.",
+      });
+      return;
+    }
+    connection.reply(seq, undefined, this.statuses(userIds as string[]));
   }
 
   /**
@@ -248,7 +310,7 @@ export class WebSocketHub implements AppEvents {
   private end(matches: (connection: Connection) => boolean): void {
     for (const connection of this.connections) {
       if (matches(connection)) {
-        connection.auth = undefined;
+        this.signOut(connection);
         connection.socket.close(SESSION_ENDED, "session ended");
       }
     }
