@@ -279,6 +279,25 @@ describe.each([
       });
     });
 
+    it("updates a team's descriptive fields, keeping its id, name, type and creation time", async () => {
+      const team = await newTeam("updated");
+      const changed = filledMessage(TeamSchema);
+      const updated = await store.updateTeam({ ...changed, id: team.id });
+      expectEqualMessages(TeamSchema, updated, {
+        ...changed,
+        id: team.id,
+        name: "updated",
+        type: "O",
+        createAt: team.createAt,
+        updateAt: updated.updateAt,
+        deleteAt: team.deleteAt,
+      });
+      expectEqualMessages(TeamSchema, await store.getTeam(team.id), updated);
+      await expect(
+        store.updateTeam(create(TeamSchema, { id: "nosuchteam", name: "x" })),
+      ).rejects.toMatchObject({ name: "NotFoundError" });
+    });
+
     it("lists teams by name, a page at a time", async () => {
       for (const name of ["gamma", "alpha", "beta"]) {
         await newTeam(name);

@@ -270,6 +270,23 @@ class SqliteStore implements Store {
     });
   }
 
+  async updateTeam(team: Team): Promise<Team> {
+    return this.write(() => {
+      const old = this.teamById(team.id);
+      const updated = create(TeamSchema, {
+        ...team,
+        id: old.id,
+        name: old.name,
+        type: old.type,
+        createAt: old.createAt,
+        updateAt: this.now(),
+        deleteAt: old.deleteAt,
+      });
+      this.run(`UPDATE teams SET ${teams.assignments} WHERE "id" = @id`, teams.toRow(updated));
+      return updated;
+    });
+  }
+
   async getTeam(teamId: string): Promise<Team> {
     return this.teamById(teamId);
   }

@@ -68,6 +68,11 @@ export interface Store {
 
   // Teams.
   createTeam(team: Team): Promise<Team>;
+  /**
+   * Replaces the team's descriptive fields (display name, description, e-mail, company name,
+   * allowed domains, open invite) with `team`'s; its id, name, type and times are the store's.
+   */
+  updateTeam(team: Team): Promise<Team>;
   getTeam(teamId: string): Promise<Team>;
   getTeamByName(name: string): Promise<Team>;
   getTeams(page: PageQuery): Promise<Team[]>;

@@ -241,3 +241,71 @@ describe("DELETE /api/v4/teams/{team_id}/members/{user_id}", () => {
     expect(status).toBe(404);
   });
 });
+
+describe("PUT /api/v4/teams/{team_id}/patch", () => {
+  it("lets the team's admin change the fields given, keeping the rest, its name and its type", async () => {
+    const carol = await f.newUser("patch-carol");
+    const dave = await f.newUser("patch-dave");
+    const team = await f.newTeam(carol, [dave]);
+    const before = await f.host.store.getTeam(team.id);
+
+    const { status, body } = await f.call("PUT", `/api/v4/teams/${team.id}/patch`, {
+      token: carol.token,
+      json: {
+        display_name: "Renamed",
+        description: "Where patches happen",
+        allow_open_invite: false,
+        name: "not-taken",
+      },
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      id: team.id,
+      name: before.name,
+      type: "O",
+      display_name: "Renamed",
+      description: "Where patches happen",
+      allow_open_invite: false,
+      company_name: "",
+    });
+    const stored = await f.host.store.getTeam(team.id);
+    expect(stored.displayName).toBe("Renamed");
+    expect(stored.createAt).toBe(before.createAt);
+    expect(stored.updateAt).toBeGreaterThanOrEqual(before.updateAt);
+
+    // A member who is not an admin may not; the team stays as it was.
+    const refused = await f.call("PUT", `/api/v4/teams/${team.id}/patch`, {
+      token: dave.token,
+      json: { display_name: "Mine now" },
+    });
+    expect(refused.status).toBe(403);
+    expect((await f.host.store.getTeam(team.id)).displayName).toBe("Renamed");
+  });
+
+  it("lets a system admin change any team, and refuses an empty display name and unknown teams", async () => {
+    const owner = await f.newUser("patch-owner");
+    const admin = await f.newUser("patch-admin", { admin: true });
+    const team = await f.newTeam(owner);
+    const patched = await f.call("PUT", `/api/v4/teams/${team.id}/patch`, {
+      token: admin.token,
+      json: { company_name: "Plugwire" },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({
+      company_name: "Plugwire",
+      display_name: team.display_name,
+    });
+
+    const empty = await f.call("PUT", `/api/v4/teams/${team.id}/patch`, {
+      token: owner.token,
+      json: { display_name: "  " },
+    });
+    expect(empty.status).toBe(400);
+    expect(empty.body.message).toContain("display_name");
+    const missing = await f.call("PUT", "/api/v4/teams/nosuchteam000000000000000000/patch", {
+      token: admin.token,
+      json: { display_name: "X" },
+    });
+    expect(missing.status).toBe(404);
+  });
+});

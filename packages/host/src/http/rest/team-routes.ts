@@ -1,6 +1,7 @@
 // /api/v4/teams: teams and their members. Anyone logged in may create a team and becomes its
-// first member; everyone may see and join open teams (allow_open_invite); only members add
-// others, and only system admins remove others.
+// first member and admin; everyone may see and join open teams (allow_open_invite); only
+// members add others; team admins and system admins change the team and remove others.
+import { create } from "@bufbuild/protobuf";
 import { type Team, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
@@ -33,6 +34,7 @@ export function teamRoutes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/teams/name/{name}", async (call) =>
       sendTeam(call, await call.host.store.getTeamByName(call.param("name"))),
     )
+    .add("PUT", "/api/v4/teams/{team_id}/patch", patchTeam)
     .add("POST", "/api/v4/teams/{team_id}/members", addMember)
     .add("DELETE", "/api/v4/teams/{team_id}/members/{user_id}", removeMember);
 }
@@ -57,6 +59,43 @@ async function createTeam(call: RestCall): Promise<void> {
   // The creator runs the team, as in Mattermost.
   await call.host.app.addTeamMember(call.actor(), created.id, user.id, { admin: true });
   call.send(201, modelToJson(TeamSchema, created));
+}
+
+/** What a team's patch may change; its name and type stay as created. */
+const PATCHABLE = [
+  "display_name",
+  "description",
+  "email",
+  "company_name",
+  "allowed_domains",
+  "allow_open_invite",
+];
+
+/** Changes the fields the body gives: a team admin's or a system admin's right. */
+async function patchTeam(call: RestCall): Promise<void> {
+  const teamId = call.param("team_id");
+  const old = await call.host.store.getTeam(teamId);
+  if (!(await isTeamAdmin(call, teamId))) {
+    throw permissionDenied(`only admins of team ${teamId} may change it`, "manage_team");
+  }
+  const { value: change, given } = modelFromJson(TeamSchema, await call.json(), PATCHABLE);
+  if (given.has("display_name") && change.displayName.trim() === "") {
+    throw invalidBodyParam("display_name", "it can't be empty.");
+  }
+  const pick = <K extends keyof Team>(field: string, key: K): Team[K] =>
+    given.has(field) ? change[key] : old[key];
+  const updated = await call.host.store.updateTeam(
+    create(TeamSchema, {
+      ...old,
+      displayName: pick("display_name", "displayName"),
+      description: pick("description", "description"),
+      email: pick("email", "email"),
+      companyName: pick("company_name", "companyName"),
+      allowedDomains: pick("allowed_domains", "allowedDomains"),
+      allowOpenInvite: pick("allow_open_invite", "allowOpenInvite"),
+    }),
+  );
+  call.send(200, modelToJson(TeamSchema, updated));
 }
 
 async function listTeams(call: RestCall): Promise<void> {
