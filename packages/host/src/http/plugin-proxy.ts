@@ -35,7 +35,10 @@ export interface PluginProxyInit {
   pluginId: string;
   /** Path and query below /plugins/{plugin_id}, starting with "/". */
   path: string;
-  /** Who is asking; context.userId becomes Mattermost-User-Id. */
+  /**
+   * Who is asking; context.userId becomes Mattermost-User-Id, and context.requestId the
+   * response's X-Request-Id (unless the plugin sets its own).
+   */
   context: MessageInitShape<typeof PluginContextSchema>;
   /** Address of the client. */
   remoteAddr: string;
@@ -56,7 +59,7 @@ export async function proxyPluginRequest(
   const clientGone = connectionClosed(req.socket);
   try {
     const response = await callServeHTTP(host, req, init, clientGone);
-    await sendResponse(host, req, res, response, clientGone, init.pluginId);
+    await sendResponse(host, req, res, response, clientGone, init);
   } catch (error) {
     if (clientGone.aborted) return;
     if (res.headersSent) {
@@ -136,13 +139,13 @@ async function sendResponse(
   res: ServerResponse,
   response: HTTPResponse,
   signal: AbortSignal,
-  pluginId: string,
+  { pluginId, context }: PluginProxyInit,
 ): Promise<void> {
   const status = response.head.status || 200;
   const bodyless = status === 204 || status === 304 || req.method === "HEAD";
   const { whole } = response;
   if (whole !== undefined) {
-    let headers = checkedHeaders(response, req);
+    let headers = withRequestId(checkedHeaders(response, req), context.requestId);
     if (!bodyless) {
       headers = withLength(headers, whole.byteLength, (given) =>
         host.app.logger.warn(
@@ -156,7 +159,10 @@ async function sendResponse(
   }
   const body = response.body[Symbol.asyncIterator]();
   try {
-    res.writeHead(status, flatHeaders(checkedHeaders(response, req)));
+    res.writeHead(
+      status,
+      flatHeaders(withRequestId(checkedHeaders(response, req), context.requestId)),
+    );
     while (!bodyless) {
       const next = await body.next();
       if (next.done) break;
@@ -167,6 +173,14 @@ async function sendResponse(
     // Ends the plugin's stream when the loop did not read it to the end.
     await body.return?.();
   }
+}
+
+/** `headers` led by X-Request-Id = `requestId`, unless the plugin set one. */
+function withRequestId(headers: HeaderField[], requestId: string | undefined): HeaderField[] {
+  if (!requestId || headers.some(({ name }) => name === "x-request-id")) {
+    return headers;
+  }
+  return [{ name: "x-request-id", value: requestId }, ...headers];
 }
 
 /**
@@ -255,6 +269,7 @@ function sendError(res: ServerResponse, error: unknown, requestId: string): void
   const { status, body } = toHttpError(apiError, requestId);
   const json = JSON.stringify(body);
   res.writeHead(status, {
+    ...(requestId ? { "x-request-id": requestId } : {}),
     "content-type": "application/json",
     "content-length": Buffer.byteLength(json),
   });

@@ -1,7 +1,7 @@
 // One REST request as handlers see it: the parsed URL and path parameters, the session, the
 // actor the application layer records, the capped JSON body, and the JSON reply.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { create, type JsonValue } from "@bufbuild/protobuf";
+import { create, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
 import { type PluginContext, PluginContextSchema, type User } from "@plugwire/protocol";
 import type { Actor } from "../../app/app.js";
 import type { Host } from "../../host.js";
@@ -72,14 +72,19 @@ export class RestCall {
 
   /** The request as hooks see it: who, from where, with which request id. */
   context(): PluginContext {
-    return create(PluginContextSchema, {
+    return create(PluginContextSchema, this.contextInit());
+  }
+
+  /** context() as an init object, for a call that encodes it right away. */
+  contextInit(): MessageInitShape<typeof PluginContextSchema> {
+    return {
       requestId: this.requestId,
       sessionId: this.sessionId,
       userId: this.userId,
       ipAddress: this.req.socket.remoteAddress ?? "",
       acceptLanguage: this.req.headers["accept-language"] ?? "",
       userAgent: this.req.headers["user-agent"] ?? "",
-    });
+    };
   }
 
   /** The actor of an application-layer operation made by this request. */

@@ -76,12 +76,14 @@ describe("JSON bodies", () => {
 
 describe("/plugins/{plugin_id}/...", () => {
   it("reaches the plugin's ServeHTTP with the session's user as Mattermost-User-Id, never the client's", async () => {
-    const { status, body } = await f.call("POST", `/plugins/${RECORDER_ID}/api/echo?x=1`, {
+    const { status, body, headers } = await f.call("POST", `/plugins/${RECORDER_ID}/api/echo?x=1`, {
       token: alice.token,
       body: "payload",
       headers: { "Mattermost-User-Id": "spoofed-admin" },
     });
     expect(status).toBe(200);
+    // Like every v4 answer, with the request's id.
+    expect(headers.get("x-request-id")).toMatch(/^[a-z0-9]{26}$/);
     expect(body).toEqual({
       user_id: alice.id,
       context_user_id: alice.id,
@@ -112,9 +114,11 @@ describe("/plugins/{plugin_id}/...", () => {
   });
 
   it("answers 404 with the v4 error body for a plugin that is not installed", async () => {
-    const { status, body } = await f.call("GET", "/plugins/com.example.absent/x");
+    const { status, body, headers } = await f.call("GET", "/plugins/com.example.absent/x");
     expect(status).toBe(404);
     expect(body).toMatchObject({ id: "app.plugin.not_found", status_code: 404 });
+    expect(body.request_id).toMatch(/^[a-z0-9]{26}$/);
+    expect(headers.get("x-request-id")).toBe(body.request_id);
   });
 });
 
