@@ -333,6 +333,28 @@ function userInit(username: string) {
   return create(UserSchema, { username, email: `${username}@example.com`, roles: "system_user" });
 }
 
+describe("POST /api/v4/users/ids", () => {
+  it("answers the users of the ids given, in v4 JSON, leaving out ids of no one", async () => {
+    const ivy = await f.newUser("ids-ivy");
+    const jack = await f.newUser("ids-jack");
+    const { status, body } = await f.call("POST", "/api/v4/users/ids", {
+      token: ivy.token,
+      json: [jack.id, "nosuchuser00000000000000000", ivy.id, jack.id],
+    });
+    expect(status).toBe(200);
+    expect(body.map((user: { username: string }) => user.username)).toEqual([
+      "ids-jack",
+      "ids-ivy",
+    ]);
+    expect(body[0]).toMatchObject({ id: jack.id, email: "ids-jack@example.com", delete_at: 0 });
+    expect(body[0]).not.toHaveProperty("password");
+
+    const bad = await f.call("POST", "/api/v4/users/ids", { token: ivy.token, json: [1, 2] });
+    expect(bad.status).toBe(400);
+    expect((await f.call("POST", "/api/v4/users/ids", { json: [ivy.id] })).status).toBe(401);
+  });
+});
+
 describe("user statuses", () => {
   it("GET /users/{id}/status and POST /users/status/ids say online while a websocket is open", async () => {
     const frank = await f.newUser("status-frank");

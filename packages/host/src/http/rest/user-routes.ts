@@ -43,8 +43,19 @@ export function userRoutes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/users/{user_id}", async (call) => sendUser(call, userIdParam(call)))
     .add("GET", "/api/v4/users/username/{username}", getUserByUsername)
     .add("DELETE", "/api/v4/users/{user_id}", deactivateUser)
+    .add("POST", "/api/v4/users/ids", getUsersByIds)
     .add("GET", "/api/v4/users/{user_id}/status", getUserStatus)
     .add("POST", "/api/v4/users/status/ids", getUserStatusesByIds);
+}
+
+/** The users whose ids the body lists, as clients fetch the profiles they show. */
+async function getUsersByIds(call: RestCall): Promise<void> {
+  call.user();
+  const users = await call.host.store.getUsersByIds(userIdsBody(await call.json()));
+  call.send(
+    200,
+    users.map((user) => modelToJson(UserSchema, user)),
+  );
 }
 
 /** The user's status: "online" while they have a websocket open here (presence.ts). */
@@ -57,11 +68,7 @@ async function getUserStatus(call: RestCall): Promise<void> {
 /** The statuses of the users whose ids the body lists; ids of no user are left out. */
 async function getUserStatusesByIds(call: RestCall): Promise<void> {
   call.user();
-  const ids = await call.json();
-  if (!Array.isArray(ids) || ids.some((id) => typeof id !== "string" || id === "")) {
-    throw invalidBodyParam("body", "expected a JSON array of user ids.");
-  }
-  const users = await call.host.store.getUsersByIds(ids as string[]);
+  const users = await call.host.store.getUsersByIds(userIdsBody(await call.json()));
   call.send(
     200,
     users.map((user) => ({ ...call.server.presence.status(user.id) })),
@@ -154,6 +161,14 @@ async function deactivateUser(call: RestCall): Promise<void> {
 }
 
 /** {user_id}, where "me" stands for the logged-in user, as in v4. */
+/** A body that lists user ids: a JSON array of non-empty strings; 400 otherwise. */
+function userIdsBody(body: unknown): string[] {
+  if (!Array.isArray(body) || body.some((id) => typeof id !== "string" || id === "")) {
+    throw invalidBodyParam("body", "expected a JSON array of user ids.");
+  }
+  return body as string[];
+}
+
 function userIdParam(call: RestCall): string {
   const userId = call.param("user_id");
   return userId === "me" ? call.user().id : userId;
