@@ -25,6 +25,7 @@ import {
   type Post,
   type PostDecision,
   PostSchema,
+  type Team,
   type TeamMember,
   type User,
 } from "@plugwire/protocol";
@@ -70,6 +71,7 @@ export interface AppEvents {
   channelMemberRemoved?(member: ChannelMember, actor: Actor): void;
   teamMemberAdded?(member: TeamMember, actor: Actor): void;
   teamMemberRemoved?(member: TeamMember, actor: Actor): void;
+  teamUpdated?(team: Team, actor: Actor): void;
   userDeactivated?(user: User, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
@@ -270,6 +272,13 @@ export class HostApp implements App {
     });
     this.emit("teamMemberAdded", member, actor);
     return member;
+  }
+
+  /** Saves the team's descriptive fields (store.updateTeam), and tells the team's members. */
+  async updateTeam(actor: Actor, team: Team): Promise<Team> {
+    const updated = await this.options.store.updateTeam(team);
+    this.emit("teamUpdated", updated, actor);
+    return updated;
   }
 
   async removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {

@@ -84,7 +84,8 @@ async function patchTeam(call: RestCall): Promise<void> {
   }
   const pick = <K extends keyof Team>(field: string, key: K): Team[K] =>
     given.has(field) ? change[key] : old[key];
-  const updated = await call.host.store.updateTeam(
+  const updated = await call.host.app.updateTeam(
+    call.actor(),
     create(TeamSchema, {
       ...old,
       displayName: pick("display_name", "displayName"),

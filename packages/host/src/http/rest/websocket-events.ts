@@ -8,7 +8,9 @@ import {
   type ChannelMember,
   type Post,
   PostSchema,
+  type Team,
   type TeamMember,
+  TeamSchema,
 } from "@plugwire/protocol";
 import type { Actor } from "../../app/app.js";
 import type { Store } from "../../store/store.js";
@@ -129,6 +131,19 @@ export function addedToTeamEvent(member: TeamMember): WebSocketEvent {
     "added_to_team",
     { team_id: member.teamId, user_id: member.userId },
     { user_id: member.userId },
+  );
+}
+
+/**
+ * `update_team`, to the team's members, with the team as a JSON string as v4 sends it.
+ * (Mattermost tells everyone; here only members, who are the ones who can see an invite-only
+ * team.)
+ */
+export function updateTeamEvent(team: Team): WebSocketEvent {
+  return webSocketEvent(
+    "update_team",
+    { team: JSON.stringify(modelToJson(TeamSchema, team)) },
+    { team_id: team.id },
   );
 }
 

@@ -242,6 +242,33 @@ describe("events", () => {
   });
 });
 
+describe("update_team", () => {
+  it("follows a team's patch, to the team's members only, with the team as a JSON string", async () => {
+    const outsider = await f.newUser("outsider");
+    const bobWs = await authenticated(bob.token);
+    const outsiderWs = await authenticated(outsider.token);
+    const { status } = await f.call("PUT", `/api/v4/teams/${teamId}/patch`, {
+      token: alice.token,
+      json: { description: "Announced" },
+    });
+    expect(status).toBe(200);
+    const event = await bobWs.event("update_team");
+    expect(event.broadcast).toMatchObject({ team_id: teamId });
+    expect(JSON.parse(event.data.team as string)).toMatchObject({
+      id: teamId,
+      description: "Announced",
+    });
+    // Events go out in order: once the outsider hears of joining the team, update_team would
+    // have come first, had it been sent to them.
+    await f.call("POST", `/api/v4/teams/${teamId}/members`, {
+      token: alice.token,
+      json: { team_id: teamId, user_id: outsider.id },
+    });
+    await outsiderWs.event("added_to_team");
+    expect(outsiderWs.eventNames()).toEqual(["hello", "added_to_team"]);
+  });
+});
+
 describe("actions", () => {
   it("user_typing tells the channel's other members, and is refused outside the channel", async () => {
     const carol = await f.newUser("carol");

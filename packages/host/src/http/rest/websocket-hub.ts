@@ -4,7 +4,7 @@
 // order the application layer reported them, so every connection sees them in that order.
 import { once } from "node:events";
 import type { JsonObject } from "@bufbuild/protobuf";
-import type { Channel, ChannelMember, Post, TeamMember, User } from "@plugwire/protocol";
+import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
 import { WebSocket } from "ws";
 import type { Actor } from "../../app/app.js";
 import type { AppEvents, Authenticated } from "../../app/host-app.js";
@@ -21,6 +21,7 @@ import {
   postEditedEvent,
   postedEvent,
   typingEvent,
+  updateTeamEvent,
   userAddedEvent,
   userRemovedEvents,
   type WebSocketEvent,
@@ -150,6 +151,10 @@ export class WebSocketHub implements AppEvents {
 
   teamMemberRemoved(member: TeamMember): void {
     this.publish(async () => leaveTeamEvents(member));
+  }
+
+  teamUpdated(team: Team): void {
+    this.publish(async () => [updateTeamEvent(team)]);
   }
 
   userDeactivated(user: User): void {
