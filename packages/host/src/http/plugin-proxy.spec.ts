@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { Agent, createServer, type IncomingMessage, request, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { patternBytes, writeRecordingPlugin } from "../test-fixtures/recording-plugin.js";
@@ -204,6 +204,33 @@ describe("streaming", () => {
     ]);
     // The connection is still good for the next request.
     expect((await fetch(`${baseUrl}/plugins/${pluginId}/whoami`)).status).toBe(200);
+  });
+
+  it("pipelined requests on one connection are all answered, in order, without a listener warning", async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning.name);
+    process.on("warning", onWarning);
+    const socket = connect((server.address() as AddressInfo).port, "127.0.0.1");
+    try {
+      await once(socket, "connect");
+      const count = 12;
+      let received = "";
+      socket.on("data", (chunk: Buffer) => {
+        received += chunk.toString("latin1");
+      });
+      let requests = "";
+      for (let i = 0; i < count; i++) {
+        requests += `GET /plugins/${pluginId}/whoami?n=${i} HTTP/1.1\r\nHost: x\r\n\r\n`;
+      }
+      socket.write(requests);
+      await expect.poll(() => received.match(/HTTP\/1\.1 200/g)?.length ?? 0).toBe(count);
+      const paths = [...received.matchAll(/"path":"\/whoami\?n=(\d+)"/g)].map((m) => Number(m[1]));
+      expect(paths).toEqual([...Array(count).keys()]);
+      expect(warnings).not.toContain("MaxListenersExceededWarning");
+    } finally {
+      process.off("warning", onWarning);
+      socket.destroy();
+    }
   });
 
   it("a client that goes away cancels a request sent whole, and its connection's next one is served", async () => {

@@ -4,7 +4,7 @@
 // each chunk waiting for the socket to drain, so no large body is ever held whole. A client
 // that goes away cancels the plugin's call; a plugin that fails before its head answers with
 // the v4 error body.
-import { once } from "node:events";
+import { once, setMaxListeners } from "node:events";
 import {
   type IncomingMessage,
   type ServerResponse,
@@ -82,6 +82,8 @@ function connectionClosed(socket: Socket): AbortSignal {
   let signal = closeSignals.get(socket);
   if (signal === undefined) {
     const controller = new AbortController();
+    // Pipelined requests each listen while in flight: as many as the client sends, not a leak.
+    setMaxListeners(0, controller.signal);
     const abort = () => controller.abort(new Error("the client closed the connection"));
     if (socket.destroyed) abort();
     else socket.once("close", abort);
