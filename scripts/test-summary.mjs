@@ -2,7 +2,9 @@
 // one closing line, "tests: N passed, M failed", for readers of the whole CI run.
 import { readFileSync } from "node:fs";
 
-const log = readFileSync(process.argv[2], "utf8").replace(/\x1b\[[0-9;]*m/g, "");
+// Colour codes: ESC [ … m.
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+const log = readFileSync(process.argv[2], "utf8").replace(ANSI_COLOUR, "");
 let passed = 0;
 let failed = 0;
 let skipped = 0;

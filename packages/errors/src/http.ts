@@ -1,5 +1,5 @@
 // The Mattermost API v4 error body: {id, message, detailed_error, request_id, status_code}.
-import { errorClassForStatus, type JsonValue, PluginAPIError } from "./plugin-api-error.js";
+import { errorClassForStatus, type JsonValue, type PluginAPIError } from "./plugin-api-error.js";
 
 /** The JSON error body of Mattermost's REST API v4. */
 export interface HttpErrorBody {

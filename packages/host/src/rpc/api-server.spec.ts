@@ -179,6 +179,7 @@ describe("startPluginApiServer", () => {
       getUser: () => {
         throw new Error("handler bug");
       },
+      // biome-ignore lint/correctness/useYield: the stream fails before its first message, as the spec needs
       async *getFile() {
         throw new TypeError("stream bug");
       },

@@ -556,6 +556,8 @@ describe.each([
         channelId: channel.id,
         rootId: "",
       });
+      const file = await store.saveFileInfo(create(FileInfoSchema, { channelId: channel.id }));
+      post.fileIds = [file.id];
       expectEqualMessages(PostSchema, await store.createPost(post), post);
       expectEqualMessages(PostSchema, await store.getPost(post.id), post);
     });
@@ -615,6 +617,24 @@ describe.each([
         );
       expect(await listed(60, 0)).toEqual(["m4", "m2", "m1", "m0"]);
       expect(await listed(2, 1)).toEqual(["m1", "m0"]);
+    });
+
+    it("links a new post's files to it in the post's own transaction", async () => {
+      const file = await store.saveFileInfo(
+        create(FileInfoSchema, { name: "a.txt", channelId: channel.id, creatorId: author.id }),
+      );
+      const post = await newPost(channel, author, { fileIds: [file.id, file.id] });
+      expect((await store.getFileInfo(file.id)).postId).toBe(post.id);
+      // An attached file can't be attached again, and the failed post leaves nothing behind.
+      const before = await store.getPostsForChannel(channel.id, page(60, 0));
+      await expect(newPost(channel, author, { fileIds: [file.id] })).rejects.toMatchObject({
+        name: "ValidationError",
+        id: "store.post.file_not_attachable",
+      });
+      await expect(newPost(channel, author, { fileIds: ["missing"] })).rejects.toMatchObject({
+        id: "store.post.file_not_attachable",
+      });
+      expect(await store.getPostsForChannel(channel.id, page(60, 0))).toHaveLength(before.length);
     });
 
     it("updates message, props, file ids, pinning and metadata, counting only a new message as an edit", async () => {
@@ -884,9 +904,14 @@ describe("SqliteStore on a database file", () => {
     );
     await first.addTeamMember(team.id, user.id);
     const member = await first.addChannelMember(channel.id, user.id);
-    const post = await first.createPost(
-      create(PostSchema, { ...filledMessage(PostSchema), channelId: channel.id, rootId: "" }),
-    );
+    const filled = create(PostSchema, {
+      ...filledMessage(PostSchema),
+      channelId: channel.id,
+      rootId: "",
+    });
+    const attached = await first.saveFileInfo(create(FileInfoSchema, { channelId: channel.id }));
+    filled.fileIds = [attached.id];
+    const post = await first.createPost(filled);
     const info = await first.saveFileInfo(filledMessage(FileInfoSchema));
     await first.kvSet("p", "k", bytes(1, 2, 3), { expireAt: START + 60_000 });
     await first.savePluginConfig("p", { on: true });

@@ -585,6 +585,7 @@ class SqliteStore implements Store {
         updateAt: post.updateAt || post.createAt || now,
       });
       this.run(`INSERT INTO posts ${posts.insertClause}`, posts.toRow(stored));
+      this.attachFiles(stored);
       this.run(
         `UPDATE channels SET "last_post_at" = MAX("last_post_at", @at),
            "total_msg_count" = "total_msg_count" + 1 WHERE "id" = @channelId`,
@@ -599,6 +600,24 @@ class SqliteStore implements Store {
       }
       return stored;
     });
+  }
+
+  /** Links the post's files to it, in the post's transaction: each must exist unattached. */
+  private attachFiles(post: Post): void {
+    for (const fileId of new Set(post.fileIds)) {
+      const { changes } = this.run(
+        `UPDATE file_infos SET "post_id" = @postId, "update_at" = @at
+         WHERE "id" = @fileId AND "post_id" = ''`,
+        { postId: post.id, at: post.createAt, fileId },
+      );
+      if (changes !== 1) {
+        throw new ValidationError({
+          id: "store.post.file_not_attachable",
+          message: `post.file_ids: file ${fileId} does not exist or is attached to another post.`,
+          params: { field: "file_ids", file_id: fileId },
+        });
+      }
+    }
   }
 
   async getPost(postId: string): Promise<Post> {

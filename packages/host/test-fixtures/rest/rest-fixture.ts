@@ -30,6 +30,7 @@ export interface Recorded {
     userAgent: string;
   };
   /** The hook's arguments, as the plugin wrote them to JSON. */
+  // biome-ignore lint/suspicious/noExplicitAny: specs read whatever shape the hook has and assert on it
   args: any;
 }
 
@@ -140,6 +141,7 @@ export class RestFixture {
     method: string,
     path: string,
     options: RequestOptions = {},
+    // biome-ignore lint/suspicious/noExplicitAny: specs assert on the parsed body's shape themselves
   ): Promise<{ status: number; body: any; headers: Headers }> {
     const response = await this.request(method, path, options);
     const text = await response.text();

@@ -4,6 +4,7 @@ import { once } from "node:events";
 import { WebSocket } from "ws";
 
 /** A message as parsed (any: the tests check it). */
+// biome-ignore lint/suspicious/noExplicitAny: specs assert on each event's shape themselves
 export type Message = Record<string, any>;
 
 export class WebSocketClient {

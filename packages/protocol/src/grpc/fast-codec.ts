@@ -28,12 +28,14 @@ import {
 
 const IMPLICIT = 2;
 
-const enum Wire {
-  Varint = 0,
-  Bit64 = 1,
-  LengthDelimited = 2,
-  Bit32 = 5,
-}
+/** Protobuf wire types. */
+const Wire = {
+  Varint: 0,
+  Bit64: 1,
+  LengthDelimited: 2,
+  Bit32: 5,
+} as const;
+type Wire = (typeof Wire)[keyof typeof Wire];
 
 /** Thrown inside a decode when protobuf-es must take the message instead. */
 const fallback = new Error("fall back to protobuf-es");
@@ -369,7 +371,7 @@ function fastMapValue(field: DescField): ScalarType | undefined {
 /** Message types protobuf-es represents as something other than a message (Struct as JSON). */
 function isWellKnownValue(field: DescField): boolean {
   const message = field.message;
-  return message !== undefined && message.typeName.startsWith("google.protobuf.");
+  return message?.typeName.startsWith("google.protobuf.") === true;
 }
 
 function fieldCodecOf(parent: DescMessage, field: DescField): FieldCodec {
@@ -687,14 +689,14 @@ function oneofMember(field: DescField): FieldCodec {
   const wire = isMessage ? Wire.LengthDelimited : wireOf(type);
   const tag = (field.number << 3) | wire;
   const tagSize = varint32Size(tag);
-  const valueOf = (message: AnyMessage) => {
+  const caseValueOf = (message: AnyMessage) => {
     const oneof = message[oneofKey] as { case: string | undefined; value?: unknown } | undefined;
     return oneof != null && oneof.case === name ? { value: oneof.value } : undefined;
   };
   return {
     number: field.number,
     size(message, sizes) {
-      const set = valueOf(message);
+      const set = caseValueOf(message);
       if (set === undefined) {
         return 0;
       }
@@ -706,7 +708,7 @@ function oneofMember(field: DescField): FieldCodec {
       );
     },
     write(message, out, pos, sizes) {
-      const set = valueOf(message);
+      const set = caseValueOf(message);
       if (set === undefined) {
         return pos;
       }
@@ -819,7 +821,7 @@ function isZero(type: ScalarType, value: unknown): boolean {
       return value === false;
     default:
       // Numbers and bigints alike; -0 counts as zero, as in protobuf-es.
-      return value == 0;
+      return value === 0 || value === 0n;
   }
 }
 

@@ -206,7 +206,9 @@ async function sameEverywhere(
 ): Promise<unknown> {
   const outcomes = await Promise.all(pairs.map(({ transport }) => outcome(scenario(transport))));
   const [first] = outcomes;
-  outcomes.forEach((each, i) => expect(each, pairs[i]?.name).toEqual(first));
+  for (const [i, each] of outcomes.entries()) {
+    expect(each, pairs[i]?.name).toEqual(first);
+  }
   return first;
 }
 

@@ -1,7 +1,7 @@
 // /api/v4/channels: public and private channels of a team, their members and their posts.
 // Team members create channels and become their first member; channel members add others;
 // only members read the posts (system admins may do everything).
-import { type JsonObject } from "@bufbuild/protobuf";
+import type { JsonObject } from "@bufbuild/protobuf";
 import { ChannelMemberSchema, ChannelSchema, type Post, PostSchema } from "@plugwire/protocol";
 import { fieldsOf, stringField } from "./body-fields.js";
 import { modelFromJson, modelToJson } from "./model-json.js";

@@ -4,7 +4,7 @@
 // attached by listing their ids.
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
-import { type FileInfo, type Post, PostSchema } from "@plugwire/protocol";
+import { type Post, PostSchema } from "@plugwire/protocol";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { isSystemAdmin, requireChannelMember } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
@@ -51,12 +51,9 @@ async function createPost(call: RestCall): Promise<void> {
     );
   }
   await requireChannelMember(call, post.channelId);
-  const files = await attachableFiles(call, post);
+  await checkAttachableFiles(call, post);
   post.userId = user.id;
   const created = await call.host.app.createPost(call.actor(), post);
-  for (const file of files) {
-    await call.host.store.saveFileInfo({ ...file, postId: created.id });
-  }
   call.send(201, modelToJson(PostSchema, created));
 }
 
@@ -109,11 +106,10 @@ async function authoredPost(call: RestCall): Promise<Post> {
 }
 
 /** The files a new post lists: each uploaded by its author to its channel and not yet attached. */
-async function attachableFiles(call: RestCall, post: Post): Promise<FileInfo[]> {
+async function checkAttachableFiles(call: RestCall, post: Post): Promise<void> {
   if (post.fileIds.length > MAX_FILES_PER_POST) {
     throw invalidBodyParam("file_ids", `a post may have at most ${MAX_FILES_PER_POST} files.`);
   }
-  const files: FileInfo[] = [];
   for (const fileId of new Set(post.fileIds)) {
     const file = await call.host.store.getFileInfo(fileId).catch((error: unknown) => {
       if (error instanceof NotFoundError)
@@ -126,7 +122,5 @@ async function attachableFiles(call: RestCall, post: Post): Promise<FileInfo[]> 
         `file ${fileId} is not one you uploaded to this channel and have not attached yet.`,
       );
     }
-    files.push(file);
   }
-  return files;
 }
