@@ -1,6 +1,8 @@
-// The public surface of @plugwire/sdk. Importing it also polyfills Symbol.metadata and, when a
-// host started the process, keeps stdout for the handshake (see the two side-effect modules).
+// The public surface of @plugwire/sdk. Importing it also polyfills Symbol.metadata, makes the
+// light Fetch objects the global Request and Response and, when a host started the process,
+// keeps stdout for the handshake (see the three side-effect modules).
 import "./symbol-metadata.js";
+import "./http/fetch-globals.js";
 import "./serve/stdio-relay.js";
 
 export type { JsonObject, JsonValue } from "@bufbuild/protobuf";

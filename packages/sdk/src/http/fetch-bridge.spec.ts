@@ -6,6 +6,7 @@ import {
   ServeHTTPRequestSchema,
 } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
+import "./fetch-globals.js";
 import { responseFrames, toFetchRequest } from "./fetch-bridge.js";
 
 const call = { signal: new AbortController().signal };

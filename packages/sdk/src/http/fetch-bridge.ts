@@ -5,11 +5,12 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type {
   HTTPHeaderSchema,
   HTTPRequestHead,
-  ServeHTTPRequest,
   ServeHTTPResponseSchema,
 } from "@plugwire/protocol";
 import { splitChunks } from "../chunks.js";
 import type { CallSignalSource } from "../hooks/hook-context.js";
+import { LightRequest, type RequestBodySource } from "./light-request.js";
+import { keptAnswer, keptHeaders } from "./light-response.js";
 
 type ResponseFrame = MessageInitShape<typeof ServeHTTPResponseSchema>;
 
@@ -22,11 +23,11 @@ const endOfBody: ResponseFrame = { frame: { case: "body", value: { end: true } }
  * The Request for a request head; `body` yields the frames after the head, or is the whole
  * body. GET and HEAD carry no body; for other methods a streamed body comes in as the handler
  * reads it. `request.signal` is the call's signal, read from `call` when the handler first
- * reads it.
+ * reads it. The Request is a LightRequest: the runtime's is made only if the handler needs it.
  */
 export function toFetchRequest(
   head: HTTPRequestHead,
-  body: AsyncIterator<ServeHTTPRequest> | Uint8Array | undefined,
+  body: RequestBodySource,
   call: CallSignalSource,
 ): Request {
   if (!head.url.startsWith("/")) {
@@ -35,101 +36,104 @@ export function toFetchRequest(
       Code.InvalidArgument,
     );
   }
-  const method = head.method || "GET";
-  const init: RequestInit & { duplex?: "half" } = {
-    method,
-    headers: head.headers.map((header): [string, string] => [header.name, header.value]),
-  };
-  if (body instanceof Uint8Array) {
-    // A whole body (ServeHTTPOnce): no stream to make.
-    if (body.byteLength > 0 && method !== "GET" && method !== "HEAD") {
-      init.body = body;
+  const method = normalizedMethod(head.method);
+  for (const { name, value } of head.headers) {
+    if (!token.test(name) || !fieldValue.test(value)) {
+      throw new ConnectError(
+        `bad request head: header ${JSON.stringify(name)} is not a valid HTTP header field`,
+        Code.InvalidArgument,
+      );
     }
-  } else if (body !== undefined && method !== "GET" && method !== "HEAD") {
-    init.body = requestBody(body);
-    // Required by Node's fetch for a streamed request body.
-    init.duplex = "half";
   }
+  let url: string;
   try {
-    pluginRequestClass ??= definePluginRequest();
-    return new pluginRequestClass(origin + head.url, init, call);
+    url =
+      plainPath.test(head.url) && !dotSegment.test(head.url)
+        ? origin + head.url
+        : new URL(head.url, origin).href;
   } catch (reason) {
     throw new ConnectError(`bad request head: ${String(reason)}`, Code.InvalidArgument);
   }
+  const hasBody = method !== "GET" && method !== "HEAD";
+  const bytes = body instanceof Uint8Array && body.byteLength === 0 ? undefined : body;
+  return new LightRequest(
+    url,
+    method,
+    head.headers,
+    hasBody ? bytes : undefined,
+    call,
+  ) as unknown as Request;
 }
 
-type PluginRequestClass = new (url: string, init: RequestInit, call: CallSignalSource) => Request;
+/** A path the URL parser leaves as it is, so the Request's URL is origin + path. */
+const plainPath = /^\/[\w\-.~!$&'()*+,;=:@/?]*$/;
+/** "." and ".." segments, which the URL parser resolves. */
+const dotSegment = /\/\.{1,2}(?:[/?]|$)/;
 
-/** Made on first use: the Fetch API loads when first touched, and a plugin may never serve HTTP. */
-let pluginRequestClass: PluginRequestClass | undefined;
+/** The method as the runtime's Request gives it: the standard ones upper case, others as sent. */
+function normalizedMethod(method: string): string {
+  if (method === "") return "GET";
+  const upper = method.toUpperCase();
+  if (normalizedMethods.has(upper)) return upper;
+  if (!token.test(method) || forbiddenMethods.has(upper)) {
+    throw new ConnectError(
+      `bad request head: "${method}" is not an HTTP method a Request can have`,
+      Code.InvalidArgument,
+    );
+  }
+  return method;
+}
+
+/** The methods the Fetch standard upper-cases (PATCH is not among them). */
+const normalizedMethods = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+const forbiddenMethods = new Set(["CONNECT", "TRACE", "TRACK"]);
+/** A field value the Headers class accepts: no NUL, CR or LF. */
+const fieldValue = /^[^\0\r\n]*$/;
+const token = /^[!#$%&'*+\-.^_`|~\w]+$/;
+
+/** A response's status, headers and, when it is known whole, its body. */
+export interface ResponseParts {
+  status: number;
+  headers: MessageInitShape<typeof HTTPHeaderSchema>[];
+  /** The whole body, when the Response kept it (a LightResponse made from a string or bytes). */
+  body?: Uint8Array;
+}
 
 /**
- * A Request whose signal is the call's own (the handler's `request.signal` is documented to be
- * `ctx.signal`) rather than one the Request makes to follow it, which would cost a listener,
- * an extra signal and an abort per request. A getter on a subclass, not a property defined on
- * each request, which would reshape every one.
+ * The status, headers and, for a Response that kept its body, the body's bytes: the common
+ * answer is sent without a web stream ever being made.
  */
-function definePluginRequest(): PluginRequestClass {
-  return class PluginRequest extends Request {
-    readonly #call: CallSignalSource;
-
-    constructor(url: string, init: RequestInit, call: CallSignalSource) {
-      super(url, init);
-      this.#call = call;
-    }
-
-    // @ts-expect-error: the DOM types declare `signal` a property; Request defines it as a
-    // getter on its prototype, which this one overrides.
-    override get signal(): AbortSignal {
-      return this.#call.signal;
-    }
+export function responseParts(response: Response): ResponseParts {
+  const kept = keptAnswer(response);
+  if (kept === undefined) {
+    return { status: response.status, headers: headerList(response.headers) };
+  }
+  const { body } = kept;
+  let headers: MessageInitShape<typeof HTTPHeaderSchema>[];
+  if (kept.headers === undefined) {
+    headers =
+      kept.contentType === undefined ? [] : [{ name: "content-type", value: kept.contentType }];
+  } else {
+    headers = headerList(keptHeaders(kept));
+  }
+  return {
+    status: kept.status,
+    headers,
+    body: typeof body === "string" ? encoder.encode(body) : (body ?? new Uint8Array(0)),
   };
 }
 
-function requestBody(frames: AsyncIterator<ServeHTTPRequest>): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        // Loop until one chunk is enqueued: empty chunks must not look like a stalled body.
-        for (;;) {
-          const next = await frames.next();
-          if (next.done === true) {
-            controller.close();
-            return;
-          }
-          const { frame } = next.value;
-          if (frame.case !== "body") {
-            throw new ConnectError("expected a body frame after the head", Code.InvalidArgument);
-          }
-          if (frame.value.data.byteLength > 0) {
-            controller.enqueue(frame.value.data);
-          }
-          if (frame.value.end) {
-            controller.close();
-            return;
-          }
-          if (frame.value.data.byteLength > 0) {
-            return;
-          }
-        }
-      },
-      async cancel() {
-        await frames.return?.();
-      },
-    },
-    { highWaterMark: 0 },
-  );
-}
+const encoder = new TextEncoder();
 
 /** The response frames of a Response: the head, the body's chunks, then a final end chunk. */
 export async function* responseFrames(response: Response): AsyncGenerator<ResponseFrame> {
-  yield {
-    frame: {
-      case: "head",
-      value: { status: response.status, headers: headerList(response.headers) },
-    },
-  };
-  if (response.body !== null) {
+  const { status, headers, body } = responseParts(response);
+  yield { frame: { case: "head", value: { status, headers } } };
+  if (body !== undefined) {
+    for (const data of splitChunks(body)) {
+      yield { frame: { case: "body", value: { data } } };
+    }
+  } else if (response.body !== null) {
     for await (const chunk of response.body) {
       for (const data of splitChunks(chunk)) {
         yield { frame: { case: "body", value: { data } } };
@@ -150,5 +154,5 @@ export function headerList(headers: Headers): MessageInitShape<typeof HTTPHeader
 
 /** The Response's body in one array, for ServeMetrics, which answers in one message. */
 export async function responseBytes(response: Response): Promise<Uint8Array> {
-  return new Uint8Array(await response.arrayBuffer());
+  return responseParts(response).body ?? new Uint8Array(await response.arrayBuffer());
 }

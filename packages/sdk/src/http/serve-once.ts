@@ -14,7 +14,8 @@ import { hookContext } from "../hooks/hook-context.js";
 import { hookFailure } from "../hooks/hook-failure.js";
 import type { HookHandlers } from "../hooks/hook-handlers.js";
 import type { Plugin } from "../plugin/plugin.js";
-import { headerList, toFetchRequest } from "./fetch-bridge.js";
+import { responseParts, toFetchRequest } from "./fetch-bridge.js";
+import { isResponse } from "./light-response.js";
 
 /** How long the rest of a body waits for the host's ServeHTTPRest. */
 export const restWaitMs = 30_000;
@@ -118,7 +119,14 @@ export function pluginHttpService(
           fetchRequest,
         );
         const response = fetchResponse(result);
-        const responseHead = { status: response.status, headers: headerList(response.headers) };
+        const { status, headers, body } = responseParts(response);
+        const responseHead = { status, headers };
+        if (body !== undefined && body.byteLength <= MAX_CHUNK_BYTES) {
+          // Kept whole by a LightResponse: no stream to read.
+          exchange.answered = true;
+          exchange.complete();
+          return { head: responseHead, body };
+        }
         if (response.body === null) {
           exchange.answered = true;
           exchange.complete();
@@ -202,7 +210,7 @@ function* parts(data: Uint8Array): Generator<{ data: Uint8Array }> {
 
 /** The handler's result when it is a Response (plain JavaScript may return anything). */
 export function fetchResponse(value: unknown): Response {
-  if (!(value instanceof Response)) {
+  if (!isResponse(value)) {
     throw new TypeError(
       `the handler must return a Response, not ${value === null ? "null" : typeof value}`,
     );
