@@ -1,0 +1,189 @@
+// docs/parity.md maps every method and hook of Mattermost's plugin API to Plugwire. This spec
+// keeps it true while the protocol changes: every RPC of PluginAPI, PluginHooks and PluginHTTP
+// is listed there, rows marked served name RPCs that exist, and the summary's counts are the
+// counts of the rows.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { PluginAPI, PluginHooks, PluginHTTP } from "./index.js";
+
+const parityDoc = readFileSync(new URL("../../../docs/parity.md", import.meta.url), "utf8");
+
+const statuses = ["served", "served differently", "not served", "out of scope"] as const;
+type Status = (typeof statuses)[number];
+
+/** The `##` sections whose tables list Mattermost's methods and hooks, and who serves each. */
+const mattermostSections = { Methods: PluginAPI, Hooks: PluginHooks } as const;
+type MattermostSection = keyof typeof mattermostSections;
+const ownSection = "Plugwire's own RPCs";
+const services = { PluginAPI, PluginHooks, PluginHTTP } as const;
+
+interface Row {
+  section: string;
+  line: number;
+  cells: string[];
+}
+
+/** The body rows of every Markdown table, each with the `##` section it is in. */
+function tableRows(doc: string): Row[] {
+  const lines = doc.split("\n");
+  const rows: Row[] = [];
+  let section = "";
+  lines.forEach((text, index) => {
+    const heading = /^## (.+)$/.exec(text);
+    if (heading) {
+      section = heading[1].trim();
+      return;
+    }
+    const isSeparator = (s: string | undefined) => s !== undefined && /^\|[\s|:-]+\|$/.test(s);
+    if (!text.startsWith("|") || isSeparator(text) || isSeparator(lines[index + 1])) return;
+    const cells = text
+      .trim()
+      .replace(/^\||\|$/g, "")
+      .split("|")
+      .map((c) => c.trim());
+    rows.push({ section, line: index + 1, cells });
+  });
+  return rows;
+}
+
+/** The names in backticks in a cell that look like RPC names (`GetUser`, not `in_team_id`). */
+function rpcNames(cell: string): string[] {
+  return [...cell.matchAll(/`([A-Z][A-Za-z]*)`/g)].map((m) => m[1]);
+}
+
+function methodNames(service: { methods: readonly { name: string }[] }): string[] {
+  return service.methods.map((m) => m.name);
+}
+
+type Counts = Record<Status, number> & { total: number };
+
+/** Everything wrong with a parity document, as sentences; empty when it is right. */
+function parityProblems(doc: string): string[] {
+  const problems: string[] = [];
+  const rows = tableRows(doc);
+  const named = new Set<string>();
+  const counted: Record<MattermostSection, Counts> = {
+    Methods: { served: 0, "served differently": 0, "not served": 0, "out of scope": 0, total: 0 },
+    Hooks: { served: 0, "served differently": 0, "not served": 0, "out of scope": 0, total: 0 },
+  };
+
+  for (const section of Object.keys(mattermostSections) as MattermostSection[]) {
+    const service = mattermostSections[section];
+    const rpcs = new Set(methodNames(service));
+    const seen = new Set<string>();
+    for (const { line, cells } of rows.filter((r) => r.section === section)) {
+      if (cells.length !== 4) {
+        problems.push(`line ${line}: ${cells.length} columns, not 4`);
+        continue;
+      }
+      const [mattermost, plugwire, status] = cells;
+      const name = /`([A-Za-z]+)/.exec(mattermost)?.[1];
+      if (name === undefined) {
+        problems.push(`line ${line}: no Mattermost name in backticks`);
+        continue;
+      }
+      if (seen.has(name)) problems.push(`line ${line}: ${name} is listed twice under ${section}`);
+      seen.add(name);
+      if (!(statuses as readonly string[]).includes(status)) {
+        problems.push(`line ${line}: ${name} has status "${status}", not one of ${statuses}`);
+        continue;
+      }
+      counted[section][status as Status] += 1;
+      counted[section].total += 1;
+      const ours = rpcNames(plugwire);
+      for (const rpc of ours) {
+        if (rpcs.has(rpc)) named.add(`${service.typeName}.${rpc}`);
+        else problems.push(`line ${line}: ${name} names ${rpc}, which ${service.name} lacks`);
+      }
+      if (status === "served" && ours.length === 0) {
+        problems.push(`line ${line}: ${name} is marked served but names no ${service.name} RPC`);
+      }
+    }
+  }
+
+  for (const { line, cells } of rows.filter((r) => r.section === ownSection)) {
+    const [rpc] = rpcNames(cells[0] ?? "");
+    const [serviceName] = rpcNames(cells[1] ?? "");
+    const service = services[serviceName as keyof typeof services];
+    if (rpc === undefined || service === undefined) {
+      problems.push(`line ${line}: a row of "${ownSection}" names no RPC and service`);
+    } else if (!methodNames(service).includes(rpc)) {
+      problems.push(`line ${line}: ${serviceName} has no RPC ${rpc}`);
+    } else {
+      named.add(`${service.typeName}.${rpc}`);
+    }
+  }
+
+  for (const service of Object.values(services)) {
+    for (const rpc of methodNames(service)) {
+      if (!named.has(`${service.typeName}.${rpc}`)) {
+        problems.push(`${service.name}.${rpc} is not named in the parity document`);
+      }
+    }
+  }
+
+  const summary = rows.filter((r) => r.section === "Summary");
+  for (const section of Object.keys(mattermostSections) as MattermostSection[]) {
+    const row = summary.find((r) => r.cells[0] === section);
+    const expected = counted[section];
+    const columns = [...statuses, "total"] as const;
+    if (row === undefined) {
+      problems.push(`the summary has no "${section}" row`);
+    } else {
+      columns.forEach((column, i) => {
+        const stated = Number(row.cells[i + 1]);
+        if (stated !== expected[column]) {
+          problems.push(
+            `the summary says ${section} ${column}: ${row.cells[i + 1]}; the rows say ${expected[column]}`,
+          );
+        }
+      });
+    }
+  }
+  const { Methods: m, Hooks: h } = counted;
+  const sentences = [
+    `Mattermost methods served: **${m.served} / ${m.total}** (${m.served + m["served differently"]} / ${m.total} counting the ${m["served differently"]} served differently).`,
+    `Hooks served: **${h.served} / ${h.total}**.`,
+  ];
+  for (const sentence of sentences) {
+    if (!doc.includes(sentence)) problems.push(`the summary does not say: ${sentence}`);
+  }
+  return problems;
+}
+
+describe("docs/parity.md", () => {
+  it("names every RPC, marks every row, and counts what the rows say", () => {
+    expect(parityProblems(parityDoc)).toEqual([]);
+  });
+
+  it("lists Mattermost's 236 methods and 42 hooks, each once", () => {
+    const rows = tableRows(parityDoc);
+    expect(rows.filter((r) => r.section === "Methods")).toHaveLength(236);
+    expect(rows.filter((r) => r.section === "Hooks")).toHaveLength(42);
+  });
+
+  it("fails when an RPC is not listed", () => {
+    const withoutKVGetMany = parityDoc.replace(/^\| `KVGetMany` .*\n/m, "");
+    expect(withoutKVGetMany).not.toBe(parityDoc);
+    expect(parityProblems(withoutKVGetMany)).toContain(
+      "PluginAPI.KVGetMany is not named in the parity document",
+    );
+  });
+
+  it("fails when a row marked served names an RPC that does not exist", () => {
+    const renamed = parityDoc.replace("| `GetUser` | served |", "| `FetchUser` | served |");
+    expect(renamed).not.toBe(parityDoc);
+    expect(parityProblems(renamed).join("\n")).toMatch(/GetUser names FetchUser, which .* lacks/);
+  });
+
+  it("fails when the summary's counts differ from the rows", () => {
+    const oneMore = parityDoc.replace(
+      "| `GetTeamStats(teamID)` | — | not served |",
+      "| `GetTeamStats(teamID)` | `GetTeam` | served |",
+    );
+    expect(oneMore).not.toBe(parityDoc);
+    const problems = parityProblems(oneMore);
+    expect(problems).toContain("the summary says Methods served: 47; the rows say 48");
+    expect(problems).toContain("the summary says Methods not served: 142; the rows say 141");
+  });
+});
