@@ -20,7 +20,17 @@ const services = { PluginAPI, PluginHooks, PluginHTTP } as const;
 interface Row {
   section: string;
   line: number;
+  /** The cells of its table's header row. */
+  header: string[];
   cells: string[];
+}
+
+function splitCells(text: string): string[] {
+  return text
+    .trim()
+    .replace(/^\||\|$/g, "")
+    .split("|")
+    .map((c) => c.trim());
 }
 
 /** The body rows of every Markdown table, each with the `##` section it is in. */
@@ -28,20 +38,20 @@ function tableRows(doc: string): Row[] {
   const lines = doc.split("\n");
   const rows: Row[] = [];
   let section = "";
+  let header: string[] = [];
+  const isSeparator = (s: string | undefined) => s !== undefined && /^\|[\s|:-]+\|$/.test(s);
   lines.forEach((text, index) => {
     const heading = /^## (.+)$/.exec(text);
     if (heading) {
       section = heading[1].trim();
       return;
     }
-    const isSeparator = (s: string | undefined) => s !== undefined && /^\|[\s|:-]+\|$/.test(s);
-    if (!text.startsWith("|") || isSeparator(text) || isSeparator(lines[index + 1])) return;
-    const cells = text
-      .trim()
-      .replace(/^\||\|$/g, "")
-      .split("|")
-      .map((c) => c.trim());
-    rows.push({ section, line: index + 1, cells });
+    if (!text.startsWith("|") || isSeparator(text)) return;
+    if (isSeparator(lines[index + 1])) {
+      header = splitCells(text);
+      return;
+    }
+    rows.push({ section, line: index + 1, header, cells: splitCells(text) });
   });
   return rows;
 }
@@ -62,6 +72,10 @@ function parityProblems(doc: string): string[] {
   const problems: string[] = [];
   const rows = tableRows(doc);
   const named = new Set<string>();
+  const byIssue: Record<MattermostSection, Map<string, number>> = {
+    Methods: new Map(),
+    Hooks: new Map(),
+  };
   const counted: Record<MattermostSection, Counts> = {
     Methods: { served: 0, "served differently": 0, "not served": 0, "out of scope": 0, total: 0 },
     Hooks: { served: 0, "served differently": 0, "not served": 0, "out of scope": 0, total: 0 },
@@ -76,7 +90,7 @@ function parityProblems(doc: string): string[] {
         problems.push(`line ${line}: ${cells.length} columns, not 4`);
         continue;
       }
-      const [mattermost, plugwire, status] = cells;
+      const [mattermost, plugwire, status, note] = cells;
       const name = /`([A-Za-z]+)/.exec(mattermost)?.[1];
       if (name === undefined) {
         problems.push(`line ${line}: no Mattermost name in backticks`);
@@ -90,6 +104,17 @@ function parityProblems(doc: string): string[] {
       }
       counted[section][status as Status] += 1;
       counted[section].total += 1;
+      if (status === "not served") {
+        const issues = new Set([...note.matchAll(/#\d+/g)].map((m) => m[0]));
+        const issue = note.includes("No issue") ? "no issue" : [...issues][0];
+        if (issue === undefined || (issue !== "no issue" && issues.size > 1)) {
+          problems.push(
+            `line ${line}: ${name} is not served; its note must name one issue or say "No issue"`,
+          );
+        } else {
+          byIssue[section].set(issue, (byIssue[section].get(issue) ?? 0) + 1);
+        }
+      }
       const ours = rpcNames(plugwire);
       for (const rpc of ours) {
         if (rpcs.has(rpc)) named.add(`${service.typeName}.${rpc}`);
@@ -140,6 +165,23 @@ function parityProblems(doc: string): string[] {
       });
     }
   }
+  for (const section of Object.keys(mattermostSections) as MattermostSection[]) {
+    const label = `${section} not served`;
+    const row = summary.find((r) => r.cells[0] === label);
+    if (row === undefined) {
+      problems.push(`the summary has no "${label}" row`);
+      continue;
+    }
+    const stated = new Map(row.header.slice(1).map((issue, i) => [issue, row.cells[i + 1]]));
+    for (const issue of new Set([...stated.keys(), ...byIssue[section].keys()])) {
+      const rowsSay = byIssue[section].get(issue) ?? 0;
+      if (Number(stated.get(issue) ?? 0) !== rowsSay) {
+        problems.push(
+          `the summary says ${label} ${issue}: ${stated.get(issue) ?? "(no column)"}; the rows say ${rowsSay}`,
+        );
+      }
+    }
+  }
   const { Methods: m, Hooks: h } = counted;
   const sentences = [
     `Mattermost methods served: **${m.served} / ${m.total}** (${m.served + m["served differently"]} / ${m.total} counting the ${m["served differently"]} served differently).`,
@@ -185,5 +227,17 @@ describe("docs/parity.md", () => {
     const problems = parityProblems(oneMore);
     expect(problems).toContain("the summary says Methods served: 47; the rows say 48");
     expect(problems).toContain("the summary says Methods not served: 142; the rows say 141");
+    expect(problems).toContain("the summary says Methods not served #14: 57; the rows say 56");
+  });
+
+  it("fails when a row not served names no issue and does not say there is none", () => {
+    const silent = parityDoc.replace(
+      "| Moves a user to another sign-in service. No issue:",
+      "| Moves a user to another sign-in service:",
+    );
+    expect(silent).not.toBe(parityDoc);
+    expect(parityProblems(silent).join("\n")).toMatch(
+      /UpdateUserAuth is not served; its note must name one issue/,
+    );
   });
 });
