@@ -10,6 +10,7 @@ import {
 } from "@plugwire/protocol";
 import type { ChannelStore } from "../channel-store.js";
 import { newId } from "../ids.js";
+import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField } from "../store-errors.js";
@@ -59,13 +60,7 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
           throw idTaken("channel", channel.id);
         }
         assertChannelNameFree(db, channel.teamId, channel.name);
-        const now = db.now();
-        const stored = create(ChannelSchema, {
-          ...channel,
-          id: channel.id || newId(),
-          createAt: channel.createAt || now,
-          updateAt: channel.updateAt || channel.createAt || now,
-        });
+        const stored = newRecord(ChannelSchema, channel, db.now());
         db.run(`INSERT INTO channels ${channels.insertClause}`, channels.toRow(stored));
         return stored;
       });

@@ -3,7 +3,7 @@
 import { create } from "@bufbuild/protobuf";
 import { ValidationError } from "@plugwire/errors";
 import { type FileInfo, FileInfoSchema, type Post, PostSchema } from "@plugwire/protocol";
-import { newId } from "../ids.js";
+import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import type { PostStore } from "../post-store.js";
 import { rowCodec } from "../row-codec.js";
@@ -36,13 +36,7 @@ export function sqlitePostStore(db: SqliteDatabase): PostStore {
         if (post.id && db.one(`SELECT 1 FROM posts WHERE "id" = ?`, post.id)) {
           throw idTaken("post", post.id);
         }
-        const now = db.now();
-        const stored = create(PostSchema, {
-          ...post,
-          id: post.id || newId(),
-          createAt: post.createAt || now,
-          updateAt: post.updateAt || post.createAt || now,
-        });
+        const stored = newRecord(PostSchema, post, db.now());
         db.run(`INSERT INTO posts ${posts.insertClause}`, posts.toRow(stored));
         attachFiles(db, stored);
         db.run(
@@ -118,13 +112,7 @@ export function sqlitePostStore(db: SqliteDatabase): PostStore {
     },
 
     async saveFileInfo(info: FileInfo): Promise<FileInfo> {
-      const now = db.now();
-      const stored = create(FileInfoSchema, {
-        ...info,
-        id: info.id || newId(),
-        createAt: info.createAt || now,
-        updateAt: info.updateAt || info.createAt || now,
-      });
+      const stored = newRecord(FileInfoSchema, info, db.now());
       db.run(
         `INSERT OR REPLACE INTO file_infos ${fileInfos.insertClause}`,
         fileInfos.toRow(stored),

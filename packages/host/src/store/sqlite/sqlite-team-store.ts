@@ -3,7 +3,7 @@
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError, NotFoundError } from "@plugwire/errors";
 import { type Team, type TeamMember, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
-import { newId } from "../ids.js";
+import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField } from "../store-errors.js";
@@ -29,13 +29,7 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
             params: { field: "name", name: team.name },
           });
         }
-        const now = db.now();
-        const stored = create(TeamSchema, {
-          ...team,
-          id: team.id || newId(),
-          createAt: team.createAt || now,
-          updateAt: team.updateAt || team.createAt || now,
-        });
+        const stored = newRecord(TeamSchema, team, db.now());
         db.run(`INSERT INTO teams ${teams.insertClause}`, teams.toRow(stored));
         return stored;
       });

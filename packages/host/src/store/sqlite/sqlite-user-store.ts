@@ -2,7 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError } from "@plugwire/errors";
 import { type User, UserSchema } from "@plugwire/protocol";
-import { newId } from "../ids.js";
+import { newRecord } from "../new-record.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField, userNotFound } from "../store-errors.js";
 import type { UserQuery, UserStore } from "../user-store.js";
@@ -18,13 +18,7 @@ export function sqliteUserStore(db: SqliteDatabase): UserStore {
         assertUserIdFree(db, user.id);
         assertUsernameFree(db, user.username);
         assertEmailFree(db, user.email);
-        const now = db.now();
-        const stored = create(UserSchema, {
-          ...user,
-          id: user.id || newId(),
-          createAt: user.createAt || now,
-          updateAt: user.updateAt || user.createAt || now,
-        });
+        const stored = newRecord(UserSchema, user, db.now());
         db.run(`INSERT INTO users ${users.insertClause}`, users.toRow(stored));
         if (passwordHash !== undefined) {
           db.run(`UPDATE users SET "password_hash" = ? WHERE "id" = ?`, passwordHash, stored.id);
