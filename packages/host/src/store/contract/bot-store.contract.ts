@@ -1,4 +1,5 @@
-// The contract of BotStore: bots. Runs against any Store (see ../README.md).
+// The contract of BotStore: bots owned by plugins.
+// It uses only the Store interface; ../README.md says how to run it.
 import { NotFoundError } from "@plugwire/errors";
 import { describe, expect } from "vitest";
 import { newUser, type OpenStore, storeTest } from "./store-test.js";

@@ -1,4 +1,5 @@
-// The contract of ChannelStore: channels, channel members and direct channels. Runs against any Store; see ../README.md.
+// The contract of ChannelStore: channels, channel members and direct channels.
+// It uses only the Store interface; ../README.md says how to run it.
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
 import { ChannelMemberSchema, ChannelSchema } from "@plugwire/protocol";

@@ -1,4 +1,5 @@
-// The contract of CommandStore: slash commands. Runs against any Store; see ../README.md.
+// The contract of CommandStore: slash commands.
+// It uses only the Store interface; ../README.md says how to run it.
 import { create } from "@bufbuild/protobuf";
 import { CommandSchema } from "@plugwire/protocol";
 import { describe, expect } from "vitest";

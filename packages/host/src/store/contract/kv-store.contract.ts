@@ -1,4 +1,5 @@
-// The contract of KVStore: the plugins' KV store. Runs against any Store (see ../README.md).
+// The contract of KVStore: the plugins' KV store.
+// It uses only the Store interface; ../README.md says how to run it.
 import { describe, expect } from "vitest";
 import { bytes, type OpenStore, page, START, storeTest } from "./store-test.js";
 

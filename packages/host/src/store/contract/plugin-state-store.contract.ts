@@ -1,4 +1,5 @@
-// The contract of PluginStateStore: plugin settings, enabled states and installers. Runs against any Store (see ../README.md).
+// The contract of PluginStateStore: plugin settings, enabled states, installers.
+// It uses only the Store interface; ../README.md says how to run it.
 import { describe, expect } from "vitest";
 import { type OpenStore, storeTest } from "./store-test.js";
 

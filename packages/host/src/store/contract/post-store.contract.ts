@@ -1,4 +1,5 @@
-// The contract of PostStore: posts and file metadata. Runs against any Store; see ../README.md.
+// The contract of PostStore: posts and file metadata.
+// It uses only the Store interface; ../README.md says how to run it.
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError, NotFoundError } from "@plugwire/errors";
 import { type Channel, FileInfoSchema, PostSchema, type User } from "@plugwire/protocol";
@@ -17,18 +18,17 @@ import {
 } from "./store-test.js";
 
 export function postStoreContract(open: OpenStore): void {
-  const it = storeTest(open);
+  // A post's channel and author, made only for the tests that ask for them.
+  const it = storeTest(open).extend<{ channel: Channel; author: User }>({
+    channel: async ({ store }, use) => {
+      await use(await newChannel(store, await newTeam(store, "core"), "general"));
+    },
+    author: async ({ store }, use) => {
+      await use(await newUser(store, "author"));
+    },
+  });
 
   describe("posts", () => {
-    const it = storeTest(open).extend<{ channel: Channel; author: User }>({
-      channel: async ({ store }, use) => {
-        await use(await newChannel(store, await newTeam(store, "core"), "general"));
-      },
-      author: async ({ store }, use) => {
-        await use(await newUser(store, "author"));
-      },
-    });
-
     it("stores every field of a post, props and metadata exactly as given", async ({
       store,
       channel,

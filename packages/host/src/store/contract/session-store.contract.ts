@@ -1,4 +1,5 @@
-// The contract of SessionStore: login sessions. Runs against any Store (see ../README.md).
+// The contract of SessionStore: login sessions.
+// It uses only the Store interface; ../README.md says how to run it.
 import { describe, expect } from "vitest";
 import type { Session } from "../session-store.js";
 import { type OpenStore, START, storeTest } from "./store-test.js";

@@ -1,4 +1,5 @@
-// The contract of TeamStore: teams and team members. Runs against any Store; see ../README.md.
+// The contract of TeamStore: teams and team members.
+// It uses only the Store interface; ../README.md says how to run it.
 import { create } from "@bufbuild/protobuf";
 import { TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
 import { describe, expect } from "vitest";

@@ -1,4 +1,5 @@
-// The contract of UserStore: users (and their password hashes). Runs against any Store; see ../README.md.
+// The contract of UserStore: users and their password hashes.
+// It uses only the Store interface; ../README.md says how to run it.
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError, ValidationError } from "@plugwire/errors";
 import { UserSchema } from "@plugwire/protocol";
