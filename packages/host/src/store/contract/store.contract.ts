@@ -1,0 +1,27 @@
+// The whole Store contract: every role's suite. An implementation passes by running this
+// (see ../README.md); each suite opens a new, empty store per test.
+import { botStoreContract } from "./bot-store.contract.js";
+import { channelStoreContract } from "./channel-store.contract.js";
+import { commandStoreContract } from "./command-store.contract.js";
+import { kvStoreContract } from "./kv-store.contract.js";
+import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
+import { postStoreContract } from "./post-store.contract.js";
+import { sessionStoreContract } from "./session-store.contract.js";
+import type { OpenStore } from "./store-test.js";
+import { teamStoreContract } from "./team-store.contract.js";
+import { userStoreContract } from "./user-store.contract.js";
+
+export type { OpenStore } from "./store-test.js";
+
+/** Declares every contract suite, each test on a store from `open`. */
+export function storeContract(open: OpenStore): void {
+  userStoreContract(open);
+  sessionStoreContract(open);
+  teamStoreContract(open);
+  channelStoreContract(open);
+  postStoreContract(open);
+  kvStoreContract(open);
+  pluginStateStoreContract(open);
+  commandStoreContract(open);
+  botStoreContract(open);
+}

@@ -1,0 +1,41 @@
+// The errors a Store throws, built in one place so that every implementation gives the same
+// ids, messages and params (the contract suites check them).
+import { AlreadyExistsError, NotFoundError, ValidationError } from "@plugwire/errors";
+import type { PageQuery } from "./page-query.js";
+
+export function requireField(value: string, field: string, message: string): void {
+  if (!value) {
+    throw new ValidationError({ id: "store.field.required", message, params: { field } });
+  }
+}
+
+/** Refuses a negative page or page size, which no store can answer sensibly. */
+export function requirePage(page: PageQuery): void {
+  if (page.page < 0 || page.perPage < 0) {
+    throw new ValidationError({
+      id: "store.paging.negative",
+      message: `page ${page.page} / per_page ${page.perPage} is negative; pages count from 0.`,
+      params: { field: page.page < 0 ? "page" : "per_page" },
+    });
+  }
+}
+
+export function notFound(
+  kind: string,
+  message: string,
+  params: Record<string, string>,
+): NotFoundError {
+  return new NotFoundError({ id: `store.${kind}.not_found`, message, params });
+}
+
+export function userNotFound(userId: string): NotFoundError {
+  return notFound("user", `No user has id "${userId}".`, { user_id: userId });
+}
+
+export function idTaken(kind: string, id: string): AlreadyExistsError {
+  return new AlreadyExistsError({
+    id: `store.${kind}.id_exists`,
+    message: `A ${kind} with id "${id}" exists already; leave id empty to get a new one.`,
+    params: { field: "id", id },
+  });
+}
