@@ -1,5 +1,6 @@
-// The public surface of @plugwire/sdk. Importing it also polyfills Symbol.metadata and, when a
-// host started the process, keeps stdout for the handshake (see the two side-effect modules).
+// The public surface of @plugwire/sdk, for plugin authors: every export is a semver promise.
+// Importing it also polyfills Symbol.metadata and, when a host started the process, keeps
+// stdout for the handshake (see the two side-effect modules).
 import "./symbol-metadata.js";
 import "./serve/stdio-relay.js";
 
@@ -30,7 +31,6 @@ export {
   type FileInfo,
   FileInfoSchema,
   HookName,
-  isHookName,
   MAX_CHUNK_BYTES,
   type Paging,
   type PluginClusterEvent,
