@@ -1,17 +1,16 @@
+// The public surface of @plugwire/errors: the error classes and their conversions to and from
+// gRPC (Connect) and Mattermost's REST error body.
 export {
   asPluginAPIError,
   fromConnectError,
   serverErrorInterceptor,
   toConnectError,
-  toErrorDetail,
   withPluginAPIErrors,
 } from "./connect.js";
 export { fromHttpError, type HttpErrorBody, toHttpError } from "./http.js";
 export {
   AlreadyExistsError,
   errorClasses,
-  errorClassForCode,
-  errorClassForStatus,
   InternalError,
   type JsonValue,
   NotFoundError,

@@ -1,6 +1,7 @@
-// The public surface of @plugwire/sdk. Importing it also polyfills Symbol.metadata, makes the
-// light Fetch objects the global Request and Response and, when a host started the process,
-// keeps stdout for the handshake (see the three side-effect modules).
+// The public surface of @plugwire/sdk, for plugin authors: every export is a semver promise.
+// Importing it also polyfills Symbol.metadata, makes the light Fetch objects the global Request
+// and Response and, when a host started the process, keeps stdout for the handshake (see the
+// three side-effect modules).
 import "./symbol-metadata.js";
 import "./http/fetch-globals.js";
 import "./serve/stdio-relay.js";
@@ -32,7 +33,6 @@ export {
   type FileInfo,
   FileInfoSchema,
   HookName,
-  isHookName,
   MAX_CHUNK_BYTES,
   type Paging,
   type PluginClusterEvent,

@@ -1,7 +1,7 @@
 // Models with believable defaults, so a test names only the fields it is about. Every builder
 // returns the protocol's own message, usable as a fixture and as a hook argument alike.
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { newId } from "@plugwire/host";
+import { newId } from "@plugwire/host/internal";
 import {
   type Channel,
   ChannelSchema,

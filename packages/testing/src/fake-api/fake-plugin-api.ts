@@ -6,18 +6,15 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { createRouterTransport, type ServiceImpl, type Transport } from "@connectrpc/connect";
 import { asPluginAPIError, type PluginAPIError, serverErrorInterceptor } from "@plugwire/errors";
+import { HOST_VERSION, MemoryFileStore, openSqliteStore, type Store } from "@plugwire/host";
 import {
   createPluginApiService,
   DEFAULT_MAX_MESSAGE_BYTES,
-  HOST_VERSION,
   type HookDispatcher,
   type HookTargets,
   HostApp,
   Logger,
-  MemoryFileStore,
-  openSqliteStore,
-  type Store,
-} from "@plugwire/host";
+} from "@plugwire/host/internal";
 import { type HookName, PluginAPI } from "@plugwire/protocol";
 import { PluginAPIClient } from "@plugwire/sdk";
 import type { CapturedLog } from "../captured-log.js";

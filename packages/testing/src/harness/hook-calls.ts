@@ -8,7 +8,12 @@ import {
   type JsonObject,
   type MessageInitShape,
 } from "@bufbuild/protobuf";
-import type { HookDispatcher, HookRequest, HookResponse, UnaryHookName } from "@plugwire/host";
+import type {
+  HookDispatcher,
+  HookRequest,
+  HookResponse,
+  UnaryHookName,
+} from "@plugwire/host/internal";
 import {
   type ChannelMemberSchema,
   type CommandResponse,

@@ -4,7 +4,7 @@
 // process and no socket, yet every request and response is protobuf-encoded as on the wire.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { createClient, createRouterTransport } from "@connectrpc/connect";
-import { HookClient } from "@plugwire/host";
+import { HookClient } from "@plugwire/host/internal";
 import { PluginHooks, PluginHTTP } from "@plugwire/protocol";
 import {
   createPluginRoutes,

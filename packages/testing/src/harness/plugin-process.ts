@@ -4,14 +4,8 @@
 // Every started plugin is tracked, so stopAll() can end whatever a failed test left running.
 import { resolve } from "node:path";
 import type { JsonObject } from "@bufbuild/protobuf";
-import {
-  HOST_VERSION,
-  type LogLevel,
-  loadManifest,
-  type PluginManifest,
-  PluginSupervisor,
-  startPluginApiServer,
-} from "@plugwire/host";
+import { HOST_VERSION, type LogLevel, loadManifest, type PluginManifest } from "@plugwire/host";
+import { PluginSupervisor, startPluginApiServer } from "@plugwire/host/internal";
 import type { CapturedLog } from "../captured-log.js";
 import {
   createFakePluginAPI,
