@@ -12,3 +12,14 @@ export * from "./gen/plugwire/v1/hooks_pb.js";
 export * from "./gen/plugwire/v1/models_pb.js";
 export * from "./handshake.js";
 export * from "./hook-names.js";
+export {
+  formatJsonLine,
+  jsonLineSink,
+  type LogEntry,
+  type LogFields,
+  Logger,
+  type LogLevel,
+  type LogSink,
+  levelEnabled,
+  parseLogLevel,
+} from "./log.js";
