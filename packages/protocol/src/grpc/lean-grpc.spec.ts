@@ -682,6 +682,33 @@ describe("the call channel", () => {
     expect(pipes()).toBe(idle);
   });
 
+  it("agrees on its version when it opens, and is refused when none is spoken", async () => {
+    const session = http2.connect("http://localhost", {
+      createConnection: () => connect(socketPath),
+    });
+    const open = (offer: string | undefined) =>
+      new Promise<http2.IncomingHttpHeaders>((resolve) => {
+        const stream = session.request({
+          ":method": "POST",
+          ":path": "/plugwire.v1.CallChannelService/Open",
+          "content-type": "application/grpc+proto",
+          ...(offer === undefined ? {} : { "plugwire-channel-version": offer }),
+        });
+        stream.on("response", (header) => {
+          resolve(header);
+          stream.close();
+        });
+        stream.on("error", () => {});
+      });
+    // Without the header, as peers before it: version 1.
+    expect((await open(undefined))["plugwire-channel-version"]).toBe("1");
+    expect((await open("2, 1"))["plugwire-channel-version"]).toBe("1");
+    const refused = await open("2");
+    expect(refused["grpc-status"]).toBe(String(Code.Unimplemented));
+    expect(refused["plugwire-channel-version"]).toBeUndefined();
+    session.destroy();
+  });
+
   it("ends only the channel, not the server, when a frame is malformed", async () => {
     const session = http2.connect("http://localhost", {
       createConnection: () => connect(socketPath),
