@@ -242,6 +242,23 @@ async function sameEverywhere(
 
 const api = (transport: Transport) => createClient(PluginAPI, transport);
 
+const channelPath = "/plugwire.v1.CallChannelService/Open";
+
+/** A gRPC request made by hand on a session of its own, for what our clients never send. */
+function rawRequest(socketPath: string, path: string, header: http2.OutgoingHttpHeaders = {}) {
+  const session = http2.connect("http://localhost", {
+    createConnection: () => connect(socketPath),
+  });
+  const stream = session.request({
+    ":method": "POST",
+    ":path": path,
+    "content-type": "application/grpc+proto",
+    ...header,
+  });
+  stream.on("error", () => {});
+  return { session, stream };
+}
+
 /** `line` once for each client that calls each server. */
 const perServer = (line: string) => Array.from({ length: pairs.length / 2 }, () => line);
 
@@ -311,15 +328,13 @@ describe("a unary call on the lean path", () => {
   it("refuses a malformed grpc-timeout with InvalidArgument", async () => {
     const statuses = await Promise.all(
       Object.values(sockets).map(async (socketPath) => {
-        const session = http2.connect("http://localhost", {
-          createConnection: () => connect(socketPath),
-        });
-        const stream = session.request({
-          ":method": "POST",
-          ":path": "/plugwire.v1.PluginAPI/GetServerVersion",
-          "content-type": "application/grpc+proto",
-          "grpc-timeout": "1 second",
-        });
+        const { session, stream } = rawRequest(
+          socketPath,
+          "/plugwire.v1.PluginAPI/GetServerVersion",
+          {
+            "grpc-timeout": "1 second",
+          },
+        );
         const fields: http2.IncomingHttpHeaders = {};
         stream.on("response", (header) => Object.assign(fields, header));
         stream.on("trailers", (trailer) => Object.assign(fields, trailer));
@@ -683,22 +698,17 @@ describe("the call channel", () => {
   });
 
   it("agrees on its version when it opens, and is refused when none is spoken", async () => {
-    const session = http2.connect("http://localhost", {
-      createConnection: () => connect(socketPath),
-    });
     const open = (offer: string | undefined) =>
       new Promise<http2.IncomingHttpHeaders>((resolve) => {
-        const stream = session.request({
-          ":method": "POST",
-          ":path": "/plugwire.v1.CallChannelService/Open",
-          "content-type": "application/grpc+proto",
-          ...(offer === undefined ? {} : { "plugwire-channel-version": offer }),
-        });
+        const { session, stream } = rawRequest(
+          socketPath,
+          channelPath,
+          offer === undefined ? {} : { "plugwire-channel-version": offer },
+        );
         stream.on("response", (header) => {
           resolve(header);
-          stream.close();
+          session.destroy();
         });
-        stream.on("error", () => {});
       });
     // Without the header, as peers before it: version 1.
     expect((await open(undefined))["plugwire-channel-version"]).toBe("1");
@@ -706,22 +716,13 @@ describe("the call channel", () => {
     const refused = await open("2");
     expect(refused["grpc-status"]).toBe(String(Code.Unimplemented));
     expect(refused["plugwire-channel-version"]).toBeUndefined();
-    session.destroy();
   });
 
   it("ends only the channel, not the server, when a frame is malformed", async () => {
-    const session = http2.connect("http://localhost", {
-      createConnection: () => connect(socketPath),
-    });
-    const stream = session.request({
-      ":method": "POST",
-      ":path": "/plugwire.v1.CallChannelService/Open",
-      "content-type": "application/grpc+proto",
-    });
+    const { session, stream } = rawRequest(socketPath, channelPath);
     const closed = new Promise<number>((resolve) =>
       stream.on("close", () => resolve(stream.rstCode)),
     );
-    stream.on("error", () => {});
     // A compressed frame: nothing on a plugin connection compresses.
     stream.write(Buffer.from([1, 0, 0, 0, 1, 0]));
     expect(await closed).toBe(http2.constants.NGHTTP2_PROTOCOL_ERROR);
