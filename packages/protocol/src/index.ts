@@ -14,6 +14,7 @@ export * from "./handshake.js";
 export * from "./hook-names.js";
 export {
   formatJsonLine,
+  formatLogValue,
   jsonLineSink,
   type LogEntry,
   type LogFields,

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   formatJsonLine,
+  formatLogValue,
   jsonLineSink,
   type LogEntry,
   Logger,
@@ -175,5 +176,19 @@ describe("jsonLineSink", () => {
       fields: {},
     });
     expect(Number.isNaN(Date.parse(JSON.parse(line).time))).toBe(false);
+  });
+});
+
+describe("formatLogValue", () => {
+  it("writes one value as the JSON line would, and anything else as its String()", () => {
+    expect(formatLogValue(12n)).toBe('"12"');
+    expect(JSON.parse(formatLogValue(new Error("e")))).toMatchObject({
+      name: "Error",
+      message: "e",
+    });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    expect(formatLogValue(circular)).toBe("[object Object]");
+    expect(formatLogValue(() => 1)).toBe("() => 1");
   });
 });

@@ -136,6 +136,18 @@ export function formatJsonLine(entry: LogEntry): string {
   }
 }
 
+/**
+ * One field's value as formatJsonLine writes it (Errors and bigints included), for sinks that
+ * write fields one by one; a value that cannot be written at all gives its String().
+ */
+export function formatLogValue(value: unknown): string {
+  try {
+    return JSON.stringify(value, writable) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 function validTime(time: Date): string {
   return Number.isNaN(time.getTime()) ? new Date().toISOString() : time.toISOString();
 }
