@@ -30,6 +30,9 @@ function bundledPlugin(): Uint8Array {
     banner: {
       js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
     },
+    // The codec switch (PLUGWIRE_CODEC, protocol's message-codec.ts) is read at start; a
+    // plugin process does not inherit the host's environment, so the bundle gets this one's.
+    define: { "process.env.PLUGWIRE_CODEC": JSON.stringify(process.env.PLUGWIRE_CODEC ?? "") },
     write: false,
     logLevel: "warning",
   }).outputFiles[0].contents;

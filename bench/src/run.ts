@@ -68,7 +68,7 @@ try {
 const cpu = cpus();
 process.stdout.write(
   [
-    `Plugwire benchmarks — Node ${process.version}, ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), ${process.platform}`,
+    `Plugwire benchmarks — Node ${process.version}, ${cpu.length} cores (${cpu[0]?.model.trim() ?? "unknown CPU"}), ${process.platform}, codec: ${process.env.PLUGWIRE_CODEC === "protobuf-es" ? "protobuf-es" : "fast-codec"}`,
     "",
     formatTable(rows),
     "",

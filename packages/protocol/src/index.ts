@@ -24,3 +24,15 @@ export * from "./gen/plugwire/v1/hooks_pb.js";
 export * from "./gen/plugwire/v1/models_pb.js";
 export { formatHandshake, type Handshake, HandshakeError, parseHandshake } from "./handshake.js";
 export { type HookMethodName, HookName, isHookName } from "./hook-names.js";
+export {
+  formatJsonLine,
+  formatLogValue,
+  jsonLineSink,
+  type LogEntry,
+  type LogFields,
+  Logger,
+  type LogLevel,
+  type LogSink,
+  levelEnabled,
+  parseLogLevel,
+} from "./log.js";

@@ -1,5 +1,6 @@
 // The host's log as a person at a terminal reads it: one line per entry, time, level, the plugin
 // it is about, the message, then its fields as key=value.
+import { formatLogValue } from "@plugwire/protocol";
 import { type LogEntry, type LogLevel, type LogSink, levelEnabled } from "../log.js";
 
 /** A sink writing entries of at least `minimum` level as text lines to `write`. */
@@ -15,6 +16,6 @@ export function formatEntry(entry: LogEntry): string {
   const plugin = entry.pluginId === undefined ? "" : `[${entry.pluginId}] `;
   const fields = Object.entries(entry.fields)
     .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+    .map(([key, value]) => `${key}=${typeof value === "string" ? value : formatLogValue(value)}`);
   return [`${time} ${level} ${plugin}${entry.msg}`, ...fields].join(" ");
 }

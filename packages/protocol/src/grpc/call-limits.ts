@@ -1,7 +1,6 @@
 // What ends a client call before its answer: its deadline passing, or its caller's signal
 // aborting. Either fails the call with Connect's error for it.
 import { Code, ConnectError } from "@connectrpc/connect";
-import { getAbortSignalReason } from "@connectrpc/connect/protocol";
 
 export class CallLimits {
   private readonly timer: NodeJS.Timeout | undefined;
@@ -20,7 +19,7 @@ export class CallLimits {
       );
     }
     if (signal !== undefined) {
-      this.onAbort = () => fail(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
+      this.onAbort = () => fail(abortError(signal));
       signal.addEventListener("abort", this.onAbort);
     }
   }
@@ -32,4 +31,15 @@ export class CallLimits {
       this.signal?.removeEventListener("abort", this.onAbort);
     }
   }
+}
+
+/** The error a call fails with when its caller's signal aborts: the signal's reason, as Connect's. */
+export function abortError(signal: AbortSignal): ConnectError {
+  return ConnectError.from(signal.reason ?? abortedWithoutReason(), Code.Canceled);
+}
+
+function abortedWithoutReason(): Error {
+  const error = new Error("This operation was aborted");
+  error.name = "AbortError";
+  return error;
 }

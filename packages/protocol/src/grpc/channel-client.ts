@@ -16,6 +16,7 @@ import {
 import { CallLimits } from "./call-limits.js";
 import { addMetadata, metadataList } from "./channel-metadata.js";
 import { channelPath } from "./channel-server.js";
+import { acceptsChannelVersion, channelVersion, channelVersionHeader } from "./channel-version.js";
 import type { ClientSession } from "./client-session.js";
 import { FrameSplitter } from "./frame-splitter.js";
 import { nodeError, resetError } from "./h2-errors.js";
@@ -140,7 +141,8 @@ export class ChannelClient {
       const accepted =
         header[":status"] === 200 &&
         header["content-type"] === grpcContentType &&
-        header["grpc-status"] === undefined;
+        header["grpc-status"] === undefined &&
+        acceptsChannelVersion(header[channelVersionHeader]);
       if (!accepted) {
         this.refuse(stream);
       }
@@ -339,7 +341,12 @@ class ChannelCall<I extends DescMessage, O extends DescMessage> {
   }
 }
 
-/** The channel's request headers, from a transport's fixed ones. */
+/** The channel's request headers, from a transport's fixed ones, and the versions it speaks. */
 export function channelHeader(fixed: OutgoingHttpHeaders): OutgoingHttpHeaders {
-  return { ...fixed, ":method": "POST", ":path": channelPath };
+  return {
+    ...fixed,
+    ":method": "POST",
+    ":path": channelPath,
+    [channelVersionHeader]: String(channelVersion),
+  };
 }

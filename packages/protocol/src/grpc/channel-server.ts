@@ -14,13 +14,14 @@ import {
   OpenResponseSchema,
 } from "../gen/plugwire/v1/channel_pb.js";
 import { addMetadata, metadataList } from "./channel-metadata.js";
+import { agreedChannelVersion, channelVersion, channelVersionHeader } from "./channel-version.js";
 import { FrameSplitter } from "./frame-splitter.js";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext } from "./handler-context.js";
 import { decodeMessage, encodeFrame } from "./message-codec.js";
 import { checkMessageSize } from "./message-frame.js";
 import { grpcContentType } from "./node-headers.js";
-import { statusTrailer } from "./server-answers.js";
+import { respondWithError, statusTrailer } from "./server-answers.js";
 import { invokeUnary, type UnaryRoute } from "./unary-invoke.js";
 
 /** The channel's method, as a per-call :path. */
@@ -52,7 +53,20 @@ export function serveChannel(
   session: http2.Http2Session,
   options: ChannelServerOptions,
 ): void {
-  new ChannelServer(stream, header, session, options).start();
+  const offered = header[channelVersionHeader];
+  const version = agreedChannelVersion(offered);
+  if (version === undefined) {
+    // The caller then makes its calls per call, as with a server that has no channel.
+    respondWithError(
+      stream,
+      new ConnectError(
+        `call channel version ${String(offered)} is not spoken here; this server speaks ${channelVersion}`,
+        Code.Unimplemented,
+      ),
+    );
+    return;
+  }
+  new ChannelServer(stream, header, session, options).start(version);
 }
 
 class ChannelServer {
@@ -76,9 +90,12 @@ class ChannelServer {
     );
   }
 
-  start(): void {
+  start(version: number): void {
     const { stream } = this;
-    stream.respond({ ":status": 200, "content-type": grpcContentType }, { waitForTrailers: true });
+    stream.respond(
+      { ":status": 200, "content-type": grpcContentType, [channelVersionHeader]: String(version) },
+      { waitForTrailers: true },
+    );
     stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
     stream.on("data", (chunk: Buffer) => {
       try {

@@ -18,7 +18,6 @@ import {
   type HandlerContext,
   type MethodImplSpec,
 } from "@connectrpc/connect";
-import type { UniversalHandler } from "@connectrpc/connect/protocol";
 import { type ChannelServerOptions, channelPath, serveChannel } from "./channel-server.js";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
@@ -29,7 +28,7 @@ import { respondWithError, responseHeader, statusTrailer } from "./server-answer
 import { serverConnectionWindowBytes, sessionSettings } from "./session-settings.js";
 import { type StreamingSpec, serveStreamingCall } from "./stream-exchange.js";
 import { invokeUnary, type UnaryRoute } from "./unary-invoke.js";
-import { serveUniversal } from "./universal-stream.js";
+import { serveUniversal, type UniversalHandler } from "./universal-stream.js";
 
 export interface GrpcServerOptions {
   /** Registers the services, as for Connect's adapters. */

@@ -10,20 +10,35 @@ import {
   createContextValues,
   type HandlerContext,
 } from "@connectrpc/connect";
-import { parseTimeout } from "@connectrpc/connect/protocol-grpc";
 import { addWebHeaders, webHeaders } from "./node-headers.js";
 
-/** The call's deadline from its grpc-timeout header; a malformed one fails the call. */
+/** Milliseconds per unit of a grpc-timeout value: hours down to nanoseconds. */
+const timeoutUnits: Record<string, number> = {
+  H: 3_600_000,
+  M: 60_000,
+  S: 1000,
+  m: 1,
+  u: 0.001,
+  n: 0.000_001,
+};
+
+/**
+ * The call's deadline in milliseconds from its grpc-timeout header (at most 8 digits and a
+ * unit, gRPC's format); a malformed one fails the call.
+ */
 export function timeoutOf(header: http2.IncomingHttpHeaders): number | undefined {
   const value = header["grpc-timeout"];
-  if (value === undefined) {
+  if (typeof value !== "string") {
     return undefined;
   }
-  const timeout = parseTimeout(typeof value === "string" ? value : null, Number.MAX_SAFE_INTEGER);
-  if (timeout.error !== undefined) {
-    throw timeout.error;
+  const parts = /^(\d{1,8})([HMSmun])$/.exec(value);
+  if (parts === null) {
+    throw new ConnectError(
+      `protocol error: invalid grpc timeout value: ${value}`,
+      Code.InvalidArgument,
+    );
   }
-  return timeout.timeoutMs;
+  return Number(parts[1]) * (timeoutUnits[parts[2] as string] as number);
 }
 
 /**

@@ -23,8 +23,7 @@ import {
   type Transport,
   type UnaryResponse,
 } from "@connectrpc/connect";
-import { getAbortSignalReason } from "@connectrpc/connect/protocol";
-import { CallLimits } from "./call-limits.js";
+import { abortError, CallLimits } from "./call-limits.js";
 import { ChannelClient, channelHeader } from "./channel-client.js";
 import { channelRequestMaxBytes } from "./channel-server.js";
 import { ClientSession } from "./client-session.js";
@@ -92,7 +91,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
     input: MessageInitShape<I>,
   ): Promise<UnaryResponse<I, O>> {
     if (signal?.aborted) {
-      return Promise.reject(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
+      return Promise.reject(abortError(signal));
     }
     let message: Uint8Array;
     try {
@@ -123,7 +122,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
     message: Uint8Array,
   ): Promise<UnaryResponse<I, O>> {
     if (signal?.aborted) {
-      return Promise.reject(ConnectError.from(getAbortSignalReason(signal), Code.Canceled));
+      return Promise.reject(abortError(signal));
     }
     const frame = frameMessage(message);
     const headers = requestHeader(method, header, deadline);
@@ -151,7 +150,7 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
     input: AsyncIterable<MessageInitShape<I>>,
   ): Promise<StreamResponse<I, O>> {
     if (signal?.aborted) {
-      throw ConnectError.from(getAbortSignalReason(signal), Code.Canceled);
+      throw abortError(signal);
     }
     const deadline = deadlineOf(timeoutMs);
     const headers = requestHeader(method, header, deadline);

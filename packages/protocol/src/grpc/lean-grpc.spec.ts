@@ -21,7 +21,7 @@ import {
   Http2SessionManager,
 } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ErrorDetailSchema, FileInfoSchema, PluginAPI, PluginHooks } from "../index.js";
+import { ErrorDetailSchema, FileInfoSchema, PluginAPI, PluginHooks, PluginHTTP } from "../index.js";
 import { createGrpcServer } from "./grpc-server.js";
 import { createLeanGrpcTransport, type LeanGrpcTransport } from "./lean-grpc-transport.js";
 
@@ -104,6 +104,32 @@ function routes(server: keyof typeof seen) {
         return { fileInfo: create(FileInfoSchema, { name: `${frames} frames` }) };
       },
     });
+    router.service(
+      PluginHTTP,
+      {
+        serveHTTPOnce(request, context) {
+          const seenBy = context.requestHeader.get("x-interceptor") ?? "";
+          return {
+            head: { status: 200, headers: [{ name: "seen", value: seenBy }] },
+            body: request.body,
+          };
+        },
+      },
+      {
+        interceptors: [
+          (next) => async (request) => {
+            request.header.set("x-interceptor", "outer");
+            const response = await next(request);
+            response.header.set("x-outer", "1");
+            return response;
+          },
+          (next) => async (request) => {
+            request.header.set("x-interceptor", `${request.header.get("x-interceptor")} inner`);
+            return next(request);
+          },
+        ],
+      },
+    );
     router.service(PluginHooks, {
       async *serveHTTP(requests) {
         for await (const request of requests) {
@@ -121,6 +147,8 @@ function routes(server: keyof typeof seen) {
 }
 
 let dir: string;
+/** Each server's socket, by server. */
+let sockets: Record<keyof typeof seen, string>;
 const servers: http2.Http2Server[] = [];
 const transports: LeanGrpcTransport[] = [];
 const sessions: Http2SessionManager[] = [];
@@ -136,7 +164,7 @@ beforeAll(async () => {
   // Short on purpose: a Unix socket path may have at most 107 bytes.
   dir = mkdtempSync(join(tmpdir(), "pw-"));
   const readMaxBytes = 1024;
-  const sockets = {
+  sockets = {
     connect: await listen(
       http2.createServer(
         connectNodeAdapter({
@@ -214,6 +242,23 @@ async function sameEverywhere(
 
 const api = (transport: Transport) => createClient(PluginAPI, transport);
 
+const channelPath = "/plugwire.v1.CallChannelService/Open";
+
+/** A gRPC request made by hand on a session of its own, for what our clients never send. */
+function rawRequest(socketPath: string, path: string, header: http2.OutgoingHttpHeaders = {}) {
+  const session = http2.connect("http://localhost", {
+    createConnection: () => connect(socketPath),
+  });
+  const stream = session.request({
+    ":method": "POST",
+    ":path": path,
+    "content-type": "application/grpc+proto",
+    ...header,
+  });
+  stream.on("error", () => {});
+  return { session, stream };
+}
+
 /** `line` once for each client that calls each server. */
 const perServer = (line: string) => Array.from({ length: pairs.length / 2 }, () => line);
 
@@ -259,6 +304,54 @@ describe("a unary call on the lean path", () => {
       message: "internal error",
       detail: undefined,
     });
+  });
+
+  it("runs the interceptors registered with a service, outermost first", async () => {
+    expect(
+      await sameEverywhere(async (t) => {
+        let outer: string | null = null;
+        const answer = await createClient(PluginHTTP, t).serveHTTPOnce(
+          { body: new Uint8Array([7]) },
+          { onHeader: (header) => (outer = header.get("x-outer")) },
+        );
+        return { headers: answer.head?.headers, body: answer.body, outer };
+      }),
+    ).toMatchObject({
+      value: {
+        headers: [{ name: "seen", value: "outer inner" }],
+        body: new Uint8Array([7]),
+        outer: "1",
+      },
+    });
+  });
+
+  it("refuses a malformed grpc-timeout with InvalidArgument", async () => {
+    const statuses = await Promise.all(
+      Object.values(sockets).map(async (socketPath) => {
+        const { session, stream } = rawRequest(
+          socketPath,
+          "/plugwire.v1.PluginAPI/GetServerVersion",
+          {
+            "grpc-timeout": "1 second",
+          },
+        );
+        const fields: http2.IncomingHttpHeaders = {};
+        stream.on("response", (header) => Object.assign(fields, header));
+        stream.on("trailers", (trailer) => Object.assign(fields, trailer));
+        stream.end(Buffer.alloc(5));
+        stream.resume();
+        await new Promise((resolve) => stream.on("close", resolve));
+        session.close();
+        return { status: fields["grpc-status"], message: fields["grpc-message"] };
+      }),
+    );
+    expect(statuses).toEqual([
+      {
+        status: String(Code.InvalidArgument),
+        message: encodeURIComponent("protocol error: invalid grpc timeout value: 1 second"),
+      },
+      statuses[0],
+    ]);
   });
 
   it("refuses a request larger than readMaxBytes with ResourceExhausted", async () => {
@@ -604,19 +697,32 @@ describe("the call channel", () => {
     expect(pipes()).toBe(idle);
   });
 
+  it("agrees on its version when it opens, and is refused when none is spoken", async () => {
+    const open = (offer: string | undefined) =>
+      new Promise<http2.IncomingHttpHeaders>((resolve) => {
+        const { session, stream } = rawRequest(
+          socketPath,
+          channelPath,
+          offer === undefined ? {} : { "plugwire-channel-version": offer },
+        );
+        stream.on("response", (header) => {
+          resolve(header);
+          session.destroy();
+        });
+      });
+    // Without the header, as peers before it: version 1.
+    expect((await open(undefined))["plugwire-channel-version"]).toBe("1");
+    expect((await open("2, 1"))["plugwire-channel-version"]).toBe("1");
+    const refused = await open("2");
+    expect(refused["grpc-status"]).toBe(String(Code.Unimplemented));
+    expect(refused["plugwire-channel-version"]).toBeUndefined();
+  });
+
   it("ends only the channel, not the server, when a frame is malformed", async () => {
-    const session = http2.connect("http://localhost", {
-      createConnection: () => connect(socketPath),
-    });
-    const stream = session.request({
-      ":method": "POST",
-      ":path": "/plugwire.v1.CallChannelService/Open",
-      "content-type": "application/grpc+proto",
-    });
+    const { session, stream } = rawRequest(socketPath, channelPath);
     const closed = new Promise<number>((resolve) =>
       stream.on("close", () => resolve(stream.rstCode)),
     );
-    stream.on("error", () => {});
     // A compressed frame: nothing on a plugin connection compresses.
     stream.write(Buffer.from([1, 0, 0, 0, 1, 0]));
     expect(await closed).toBe(http2.constants.NGHTTP2_PROTOCOL_ERROR);

@@ -2,16 +2,27 @@
 // its per-call reflection), with the errors Connect raises for messages that do not encode or
 // decode. An empty init object (most hook answers) encodes to no bytes without any of it.
 import {
+  create,
   type DescMessage,
+  fromBinary,
   isMessage,
   type MessageInitShape,
   type MessageShape,
+  toBinary,
 } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { fastDecode, fastEncode, fastEncodeInit } from "./fast-codec.js";
 import { prefixBytes } from "./message-frame.js";
 
 const noBytes = new Uint8Array(0);
+
+/**
+ * A bench switch, read once at start: PLUGWIRE_CODEC=protobuf-es makes every message go
+ * through protobuf-es's toBinary and fromBinary instead of fast-codec.ts, so that `npm run
+ * bench` can measure what the hand-written codec pays (BENCHMARKS.md). Not meant for use
+ * otherwise: the output is the same bytes either way.
+ */
+const protobufEsOnly = process.env.PLUGWIRE_CODEC === "protobuf-es";
 
 /** The binary form of a message, or of the init shape of one. */
 export function encodeMessage<D extends DescMessage>(
@@ -45,6 +56,9 @@ function encodeAfter<D extends DescMessage>(
   reserve: number,
 ): Buffer {
   try {
+    if (protobufEsOnly) {
+      return protobufEsEncode(desc, message, reserve);
+    }
     return isMessage(message, desc)
       ? fastEncode(desc, message, reserve)
       : fastEncodeInit(desc, message as MessageInitShape<D>, reserve);
@@ -57,11 +71,29 @@ function encodeAfter<D extends DescMessage>(
 /** The message `bytes` encode. */
 export function decodeMessage<D extends DescMessage>(desc: D, bytes: Uint8Array): MessageShape<D> {
   try {
-    return fastDecode(desc, bytes);
+    return protobufEsOnly ? fromBinary(desc, bytes) : fastDecode(desc, bytes);
   } catch (reason) {
     const text = reason instanceof Error ? reason.message : String(reason);
     throw new ConnectError(`parse binary: ${text}`, Code.Internal);
   }
+}
+
+/** toBinary's bytes, behind `reserve` bytes left free. */
+function protobufEsEncode<D extends DescMessage>(
+  desc: D,
+  message: MessageShape<D> | MessageInitShape<D>,
+  reserve: number,
+): Buffer {
+  const bytes = toBinary(
+    desc,
+    isMessage(message, desc) ? message : create(desc, message as MessageInitShape<D>),
+  );
+  if (reserve === 0) {
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  const out = Buffer.allocUnsafe(reserve + bytes.byteLength);
+  out.set(bytes, reserve);
+  return out;
 }
 
 function isEmptyInit(value: unknown): boolean {

@@ -2,7 +2,7 @@
 // the status in trailers, and the "trailers-only" answer of a call that fails before its head.
 import type * as http2 from "node:http2";
 import type { ConnectError } from "@connectrpc/connect";
-import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
+import { statusFields } from "./grpc-status.js";
 import type { LeanHandlerContext } from "./handler-context.js";
 import { addWebHeaders, grpcContentType } from "./node-headers.js";
 
@@ -23,7 +23,7 @@ export function statusTrailer(
   if (error === undefined) {
     trailer["grpc-status"] = "0";
   } else {
-    addWebHeaders(trailer, setTrailerStatus(new Headers(), error));
+    addWebHeaders(trailer, statusFields(error));
   }
   return trailer;
 }
@@ -40,6 +40,6 @@ export function respondWithError(
   const header = responseHeader(context);
   // Trailers-only: the trailers the method set travel in the one header block, with the status.
   context?.copyResponseTrailer(header);
-  addWebHeaders(header, setTrailerStatus(new Headers(), error));
+  addWebHeaders(header, statusFields(error));
   stream.respond(header, { endStream: true });
 }

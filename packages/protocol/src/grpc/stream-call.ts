@@ -2,7 +2,7 @@
 // caller's iterable yields them, each waiting for the stream to drain; the call's response
 // resolves with the response head, and its messages are read as they arrive (message-reader.ts),
 // ending with the status from the trailers. Anything unusual in the head or the trailers goes
-// through Connect's own checks, so errors read exactly as Connect's.
+// through the checks Connect's clients make (response-checks.ts), so errors read as Connect's.
 import * as http2 from "node:http2";
 import type {
   DescMessage,
@@ -11,10 +11,6 @@ import type {
   MessageShape,
 } from "@bufbuild/protobuf";
 import { Code, ConnectError, type StreamResponse } from "@connectrpc/connect";
-import {
-  validateResponseWithCompression,
-  validateTrailer,
-} from "@connectrpc/connect/protocol-grpc";
 import { CallLimits } from "./call-limits.js";
 import { drained } from "./drained.js";
 import { nodeError, resetError } from "./h2-errors.js";
@@ -22,6 +18,7 @@ import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { writeFrame } from "./message-frame.js";
 import { MessageReader } from "./message-reader.js";
 import { grpcContentType, type ResponseHeaders, webHeaders } from "./node-headers.js";
+import { checkResponseHead, checkTrailer } from "./response-checks.js";
 
 /** A streaming call in flight; `response` settles on the response head or the call's failure. */
 export class StreamCall<I extends DescMessage, O extends DescMessage> {
@@ -138,15 +135,11 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
       header["grpc-status"] === undefined;
     if (!plain) {
       try {
-        const checked = validateResponseWithCompression(
-          [],
-          Number(header[":status"]),
-          webHeaders(header),
-        );
-        if (checked.headerError !== undefined) {
-          throw checked.headerError;
+        const checked = checkResponseHead(Number(header[":status"]), webHeaders(header));
+        if (checked.headError !== undefined) {
+          throw checked.headError;
         }
-        this.statusInHeader = checked.foundStatus;
+        this.statusInHeader = checked.statusInHead;
       } catch (reason) {
         this.fail(ConnectError.from(reason));
         return;
@@ -167,7 +160,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
     }
     if (!this.statusInHeader && rawTrailer?.["grpc-status"] !== "0") {
       try {
-        validateTrailer(webHeaders(rawTrailer ?? {}), webHeaders(header));
+        checkTrailer(webHeaders(rawTrailer ?? {}), webHeaders(header));
       } catch (reason) {
         this.fail(ConnectError.from(reason));
         return;

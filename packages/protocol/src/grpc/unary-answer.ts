@@ -1,15 +1,13 @@
 // Reading a unary call's answer, the same way whether it came on a stream of its own
 // (lean-grpc-transport.ts) or on the call channel (channel-client.ts): the common case checked
-// in a few comparisons, anything else through Connect's own checks, so errors read as Connect's.
+// in a few comparisons, anything else through the checks Connect's clients make (response-checks.ts), so errors read
+// as Connect's.
 import type { IncomingHttpHeaders } from "node:http2";
 import type { DescMessage, DescMethodUnary, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type UnaryResponse } from "@connectrpc/connect";
-import {
-  validateResponseWithCompression,
-  validateTrailer,
-} from "@connectrpc/connect/protocol-grpc";
 import { decodeMessage } from "./message-codec.js";
 import { grpcContentType, type ResponseHeaders, webHeaders } from "./node-headers.js";
+import { checkResponseHead, checkTrailer } from "./response-checks.js";
 
 /**
  * The answer of a successful unary call; otherwise throws the error Connect's transport would.
@@ -37,23 +35,23 @@ export function unaryAnswer<O extends DescMessage>(
     }
     return decodeMessage(method.output, bytes);
   }
-  // Anything unusual, errors included, takes Connect's own checks in Connect's order.
+  // Anything unusual, errors included, takes the full checks in Connect's order.
   const headers = webHeaders(header);
   const trailers = webHeaders(trailer ?? {});
-  const { headerError } = validateResponseWithCompression([], Number(header[":status"]), headers);
+  const { headError } = checkResponseHead(Number(header[":status"]), headers);
   const bytes = body();
   const message = bytes === undefined ? undefined : decodeMessage(method.output, bytes);
-  validateTrailer(trailers, headers);
+  checkTrailer(trailers, headers);
   if (message === undefined) {
     throw (
-      headerError ??
+      headError ??
       new ConnectError(
         "protocol error: missing output message for unary method",
         trailers.has("grpc-status") ? Code.Unimplemented : Code.Unknown,
       )
     );
   }
-  if (headerError !== undefined) {
+  if (headError !== undefined) {
     throw new ConnectError(
       "protocol error: received output message for unary method with error status",
       Code.Unknown,

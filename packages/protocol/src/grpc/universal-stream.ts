@@ -2,10 +2,14 @@
 // body become a UniversalServerRequest, and the handler's response is written back with the
 // stream's own flow control, its trailers read only once the body has ended.
 import * as http2 from "node:http2";
-import type { UniversalHandler, UniversalServerRequest } from "@connectrpc/connect/protocol";
+import type { ConnectRouter } from "@connectrpc/connect";
 import { drained } from "./drained.js";
 import { resetError } from "./h2-errors.js";
 import { addWebHeaders, webHeaders } from "./node-headers.js";
+
+/** One of the handlers a ConnectRouter makes for its methods: a request in, a response out. */
+export type UniversalHandler = ConnectRouter["handlers"][number];
+type UniversalServerRequest = Parameters<UniversalHandler>[0];
 
 /** Runs `handler` for the stream; a stream no handler serves gets 404. */
 export async function serveUniversal(

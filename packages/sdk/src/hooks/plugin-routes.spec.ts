@@ -328,6 +328,13 @@ describe("notification hooks", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toBe("MessageHasBeenPosted: the request has no post");
   });
+
+  it("names a missing field as the proto does", async () => {
+    const { client } = serve(definePlugin({ UserHasJoinedTeam() {} }));
+    const error = await failure(client.userHasJoinedTeam({ actor }, { headers: bearer }));
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe("UserHasJoinedTeam: the request has no team_member");
+  });
 });
 
 describe("ExecuteCommand", () => {

@@ -1,0 +1,203 @@
+// How each hook's RPC calls its handler. Most hooks differ only in which request fields the
+// handler gets and what its result becomes, so each is one row of `unaryHooks`; the generic
+// adapter does the rest the same way for all (the HookContext, required fields, the handler's
+// failure naming the hook). ServeHTTP and ServeMetrics carry HTTP and are written out below.
+import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError, type MethodImpl } from "@connectrpc/connect";
+import { type HookName, type PluginContext, PluginHooks } from "@plugwire/protocol";
+import { headerList, responseBytes, responseFrames, toFetchRequest } from "../http/fetch-bridge.js";
+import { fetchResponse } from "../http/serve-once.js";
+import type { Plugin } from "../plugin/plugin.js";
+import { loginDecisionMessage, postDecisionMessage } from "./decisions.js";
+import { type HookContext, hookContext } from "./hook-context.js";
+import { hookFailure } from "./hook-failure.js";
+import type { Awaitable, HookHandlers } from "./hook-handlers.js";
+
+type HookMethods = (typeof PluginHooks)["method"];
+type MethodOf<N extends HookName> = HookMethods[Uncapitalize<N>];
+type RequestOf<N extends HookName> = MessageShape<MethodOf<N>["input"]>;
+type ResponseInitOf<N extends HookName> = MessageInitShape<MethodOf<N>["output"]>;
+/** The handler's arguments after its HookContext. */
+type ArgsOf<N extends HookName> = HookHandlers[N] extends (
+  ctx: HookContext,
+  ...args: infer A
+) => unknown
+  ? A
+  : never;
+type ResultOf<N extends HookName> = Awaited<ReturnType<HookHandlers[N]>>;
+
+/** Turns a handler into the RPC implementation of its hook. */
+export type Adapter<N extends HookName> = (
+  plugin: Plugin,
+  handler: HookHandlers[N],
+) => MethodImpl<MethodOf<N>>;
+
+/** How one hook's request becomes its handler's arguments, and its result the response. */
+interface HookRow<N extends HookName> {
+  /** The handler's arguments after its context; `need` marks the fields the host must set. */
+  args: (request: RequestOf<N>) => ArgsOf<N>;
+  /** Runs before the handler, as part of the hook (what it throws fails the hook). */
+  before?: (plugin: Plugin, request: RequestOf<N>) => Awaitable<void>;
+  /** The response for the handler's result; a response without fields when absent. */
+  answer?: (result: ResultOf<N>) => ResponseInitOf<N>;
+}
+
+type RowHookName = Exclude<HookName, "ServeHTTP" | "ServeMetrics">;
+
+const unaryHooks: { readonly [N in RowHookName]: HookRow<N> } = {
+  OnActivate: {
+    args: () => [],
+    before: async (plugin) => {
+      plugin.config = await plugin.api.getPluginConfig();
+    },
+  },
+  OnDeactivate: { args: () => [] },
+  OnConfigurationChange: {
+    args: (r) => [r.config ?? {}],
+    before: (plugin, r) => {
+      plugin.config = r.config ?? {};
+    },
+  },
+  OnInstall: { args: (r) => [{ userId: r.userId }] },
+  MessageWillBePosted: {
+    args: (r) => [need(r, "post")],
+    answer: (decision) => ({ decision: postDecisionMessage(decision) }),
+  },
+  MessageWillBeUpdated: {
+    args: (r) => [need(r, "newPost"), need(r, "oldPost")],
+    answer: (decision) => ({ decision: postDecisionMessage(decision) }),
+  },
+  MessageHasBeenPosted: { args: (r) => [need(r, "post")] },
+  MessageHasBeenUpdated: { args: (r) => [need(r, "newPost"), need(r, "oldPost")] },
+  MessageHasBeenDeleted: { args: (r) => [need(r, "post")] },
+  UserHasBeenCreated: { args: (r) => [need(r, "user")] },
+  UserWillLogIn: {
+    args: (r) => [need(r, "user")],
+    answer: (decision) => ({ decision: loginDecisionMessage(decision) }),
+  },
+  UserHasLoggedIn: { args: (r) => [need(r, "user")] },
+  UserHasBeenDeactivated: { args: (r) => [need(r, "user")] },
+  ChannelHasBeenCreated: { args: (r) => [need(r, "channel")] },
+  UserHasJoinedChannel: { args: (r) => [need(r, "channelMember"), r.actor] },
+  UserHasLeftChannel: { args: (r) => [need(r, "channelMember"), r.actor] },
+  UserHasJoinedTeam: { args: (r) => [need(r, "teamMember"), r.actor] },
+  UserHasLeftTeam: { args: (r) => [need(r, "teamMember"), r.actor] },
+  ExecuteCommand: {
+    args: (r) => [need(r, "args")],
+    answer: (response) => ({ response }),
+  },
+  OnPluginClusterEvent: { args: (r) => [need(r, "event")] },
+};
+
+/** Thrown by `need`; the adapter names the hook and the field's proto name. */
+class MissingField {
+  constructor(readonly localName: string) {}
+}
+
+/** A request field the host must always set; its absence fails the call as InvalidArgument. */
+function need<R, K extends keyof R & string>(request: R, field: K): Exclude<R[K], undefined> {
+  const value = request[field];
+  if (value === undefined) {
+    throw new MissingField(field);
+  }
+  return value as Exclude<R[K], undefined>;
+}
+
+function missingField(hook: HookName, protoName: string): ConnectError {
+  return new ConnectError(`${hook}: the request has no ${protoName}`, Code.InvalidArgument);
+}
+
+/** Every response without fields; never mutated, so one object serves all calls. */
+const acknowledged = {};
+
+/** The RPC implementation of a hook described by a row of `unaryHooks`. */
+function rowAdapter<N extends RowHookName>(name: N, row: HookRow<N>): Adapter<N> {
+  const input = PluginHooks.method[uncapitalize(name)].input;
+  const { args, before, answer } = row;
+  return (plugin, handler) => {
+    // The row's types tie its args and answer to this handler; the union of all handlers does not.
+    const call = handler as unknown as (
+      ctx: HookContext,
+      ...args: ArgsOf<N>
+    ) => Awaitable<ResultOf<N>>;
+    const impl = async (request: RequestOf<N>, context: { signal: AbortSignal }) => {
+      let handlerArgs: ArgsOf<N>;
+      try {
+        handlerArgs = args(request);
+      } catch (reason) {
+        if (reason instanceof MissingField) {
+          throw missingField(name, input.field[reason.localName]?.name ?? reason.localName);
+        }
+        throw reason;
+      }
+      const ctx = hookContext((request as { context?: PluginContext }).context, context);
+      try {
+        if (before !== undefined) {
+          await before(plugin, request);
+        }
+        const result = await call.call(plugin, ctx, ...handlerArgs);
+        return answer === undefined ? acknowledged : answer(result);
+      } catch (reason) {
+        throw hookFailure(name, reason);
+      }
+    };
+    return impl as unknown as MethodImpl<MethodOf<N>>;
+  };
+}
+
+function uncapitalize<N extends HookName>(name: N): Uncapitalize<N> {
+  return (name.charAt(0).toLowerCase() + name.slice(1)) as Uncapitalize<N>;
+}
+
+const serveHttp: Adapter<"ServeHTTP"> = (plugin, handler) =>
+  async function* (requests, context) {
+    const frames = requests[Symbol.asyncIterator]();
+    const first = await frames.next();
+    if (first.done === true || first.value.frame.case !== "head") {
+      throw new ConnectError("ServeHTTP: the first frame must be the head", Code.InvalidArgument);
+    }
+    const head = first.value.frame.value;
+    const request = toFetchRequest(head, frames, context);
+    let response: Response;
+    try {
+      const ctx = hookContext(head.context, context);
+      response = fetchResponse(await handler.call(plugin, ctx, request));
+    } catch (reason) {
+      throw hookFailure("ServeHTTP", reason);
+    }
+    try {
+      yield* responseFrames(response);
+    } catch (reason) {
+      throw hookFailure("ServeHTTP", reason);
+    }
+  };
+
+const serveMetrics: Adapter<"ServeMetrics"> = (plugin, handler) => async (request, context) => {
+  if (request.head === undefined) {
+    throw missingField("ServeMetrics", "head");
+  }
+  const { head } = request;
+  const fetchRequest = toFetchRequest(head, undefined, context);
+  try {
+    const ctx = hookContext(head.context, context);
+    const response = fetchResponse(await handler.call(plugin, ctx, fetchRequest));
+    return {
+      head: { status: response.status, headers: headerList(response.headers) },
+      body: await responseBytes(response),
+    };
+  } catch (reason) {
+    throw hookFailure("ServeMetrics", reason);
+  }
+};
+
+/** The adapter of every hook, by name. */
+export const hookAdapters: { readonly [N in HookName]: Adapter<N> } = {
+  ...(Object.fromEntries(
+    Object.entries(unaryHooks).map(([name, row]) => [
+      name,
+      rowAdapter(name as RowHookName, row as HookRow<RowHookName>),
+    ]),
+  ) as { [N in RowHookName]: Adapter<N> }),
+  ServeHTTP: serveHttp,
+  ServeMetrics: serveMetrics,
+};
