@@ -19,9 +19,8 @@ import {
   ValidationError,
 } from "@plugwire/errors";
 import { type HookName, PluginContextSchema } from "@plugwire/protocol";
-import type { Actor } from "./app/app.js";
+import type { Actor, AppEvents } from "./app/app.js";
 import type { ClusterBus } from "./app/cluster-bus.js";
-import type { AppEvents } from "./app/host-app.js";
 import { HostApp } from "./app/host-app.js";
 import type { HookTargets } from "./app/plugin-hooks.js";
 import {
@@ -31,7 +30,6 @@ import {
 } from "./bundle/bundle-limits.js";
 import { moveFolder, removeFolder, replaceFolder } from "./bundle/plugin-folders.js";
 import { stageBundle } from "./bundle/stage-bundle.js";
-import { fetchFromPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 import { jsonLineSink, Logger, type LogLevel, type LogSink } from "./log.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import type { PluginManifest } from "./manifest/manifest.js";
@@ -93,11 +91,23 @@ export interface HostOptions {
   maxBundleUncompressedBytes?: number;
 }
 
+/**
+ * Where a loaded plugin is in its life: "stopped", "starting", "active", "restarting" (after a
+ * crash, within the restart policy) or "failed".
+ */
+export type PluginLifecycle = PluginState;
+
+/**
+ * Why a plugin process failed (which plugin, which phase, what it printed last): what
+ * enablePlugin rejects with when the plugin does not start.
+ */
+export { PluginProcessError } from "./supervisor/plugin-process-error.js";
+
 /** What the host knows of one loaded plugin. */
 export interface PluginStatus {
   id: string;
   manifest: PluginManifest;
-  state: PluginState;
+  state: PluginLifecycle;
   /** Why it crashed or failed, when it did. */
   error?: string;
 }
@@ -152,6 +162,7 @@ export class Host implements HookTargets {
     const hostId = options.hostId ?? randomUUID();
     this.app = new HostApp({
       store,
+      files,
       hooks: this,
       log: this.logger,
       events: options.events,
@@ -202,8 +213,6 @@ export class Host implements HookTargets {
           token,
           service: createPluginApiService({
             pluginId,
-            store: this.store,
-            files: this.files,
             app: this.app,
             serverVersion: this.serverVersion,
             serverConfig: () => this.options.serverConfig ?? {},
@@ -445,14 +454,9 @@ export class Host implements HookTargets {
     return this.plugins.get(pluginId);
   }
 
-  /**
-   * Sends an HTTP request to a plugin's ServeHTTP. Any Mattermost-User-Id header in the request
-   * is dropped; init.context.userId, when given, is sent as that header instead. Throws
-   * NotFoundError when the plugin is not loaded or does not serve HTTP, UnavailableError while
-   * it is restarting.
-   */
-  async fetchPlugin(pluginId: string, request: Request, init?: PluginFetchInit): Promise<Response> {
-    return fetchFromPlugin(this.supervisor(pluginId), request, init);
+  /** The loaded plugin with this id, to call its hooks and ServeHTTP; NotFoundError when none is. */
+  plugin(pluginId: string): HookDispatcher {
+    return this.supervisor(pluginId);
   }
 
   /** Stops every plugin, waits for notification hooks in flight, and closes the store. */

@@ -2,29 +2,20 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
 import {
   AlreadyExistsError,
   NotFoundError,
-  PluginAPIError,
   UnauthenticatedError,
   ValidationError,
 } from "@plugwire/errors";
 import {
   type Channel,
-  type ChannelMember,
   ChannelSchema,
-  type CommandArgs,
-  type CommandResponse,
-  CommandResponseSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
-  type PluginClusterEvent,
-  type Post,
-  PostSchema,
   type Team,
-  type TeamMember,
   TeamSchema,
   type UploadFileRequest,
   type User,
@@ -32,85 +23,46 @@ import {
 } from "@plugwire/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Actor, App } from "../app/app.js";
-import { newId } from "../store/ids.js";
+import { HostApp } from "../app/host-app.js";
+import { verifyPassword } from "../app/password.js";
+import { Logger } from "../log.js";
 import { LocalFileStore } from "../store/local-file-store.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { Store } from "../store/store.js";
+import { failureOf } from "../test-fixtures/failure-of.js";
 import { type PluginApiServer, startPluginApiServer } from "./api-server.js";
 import { createPluginApiService, MAX_KV_GET_MANY_KEYS } from "./plugin-api-service.js";
 import { connectPluginApi, type PluginApiConnection } from "./test-fixtures/plugin-api-client.js";
 
-/** An App that does each operation on the store, without hooks, and records who asked. */
-class RecordingApp implements App {
-  readonly calls: { operation: keyof App; actor: Actor; args: unknown[] }[] = [];
+/** One call of an App operation that takes an actor, as the PluginAPI service made it. */
+interface AppCall {
+  operation: keyof App;
+  actor: Actor;
+  args: unknown[];
+}
 
-  constructor(private readonly store: Store) {}
-
-  private record(operation: keyof App, actor: Actor, ...args: unknown[]): void {
-    this.calls.push({ operation, actor, args });
-  }
-
-  async createUser(actor: Actor, user: User, password?: string): Promise<User> {
-    this.record("createUser", actor, user, password);
-    return this.store.createUser(user, password === undefined ? undefined : `hashed:${password}`);
-  }
-  async deactivateUser(actor: Actor, userId: string): Promise<User> {
-    this.record("deactivateUser", actor, userId);
-    return this.store.deactivateUser(userId);
-  }
-  async createChannel(actor: Actor, channel: Channel): Promise<Channel> {
-    this.record("createChannel", actor, channel);
-    return this.store.createChannel(channel);
-  }
-  async addChannelMember(actor: Actor, channelId: string, userId: string): Promise<ChannelMember> {
-    this.record("addChannelMember", actor, channelId, userId);
-    return this.store.addChannelMember(channelId, userId);
-  }
-  async removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<void> {
-    this.record("removeChannelMember", actor, channelId, userId);
-    await this.store.removeChannelMember(channelId, userId);
-  }
-  async addTeamMember(actor: Actor, teamId: string, userId: string): Promise<TeamMember> {
-    this.record("addTeamMember", actor, teamId, userId);
-    return this.store.addTeamMember(teamId, userId);
-  }
-  async removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {
-    this.record("removeTeamMember", actor, teamId, userId);
-    await this.store.removeTeamMember(teamId, userId);
-  }
-  async createPost(actor: Actor, post: Post): Promise<Post> {
-    this.record("createPost", actor, post);
-    return this.store.createPost(post);
-  }
-  async updatePost(actor: Actor, post: Post): Promise<Post> {
-    this.record("updatePost", actor, post);
-    const old = await this.store.getPost(post.id);
-    return this.store.updatePost(create(PostSchema, { ...old, message: post.message }));
-  }
-  async deletePost(actor: Actor, postId: string): Promise<void> {
-    this.record("deletePost", actor, postId);
-    await this.store.deletePost(postId);
-  }
-  async executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
-    this.record("executeCommand", actor, args);
-    return create(CommandResponseSchema, {});
-  }
-  async sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
-    this.record("sendEphemeralPost", actor, userId, post);
-    return create(PostSchema, { ...post, id: newId(), type: "system_ephemeral" });
-  }
-  async savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
-    this.record("savePluginConfig", actor, pluginId, config);
-    await this.store.savePluginConfig(pluginId, config);
-  }
-  async publishPluginClusterEvent(
-    actor: Actor,
-    pluginId: string,
-    event: PluginClusterEvent,
-    targetHostId?: string,
-  ): Promise<void> {
-    this.record("publishPluginClusterEvent", actor, pluginId, event, targetHostId);
-  }
+/**
+ * The real application layer (no plugins to fire hooks at), recording each operation that
+ * takes an actor: the PluginAPI must reach the store through it, as the plugin.
+ */
+function recordingApp(inner: HostApp, calls: AppCall[]): App {
+  return new Proxy(inner, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        const [first] = args;
+        if (typeof first === "object" && first !== null && !("$typeName" in first)) {
+          calls.push({
+            operation: property as keyof App,
+            actor: first as Actor,
+            args: args.slice(1),
+          });
+        }
+        return value.apply(target, args);
+      };
+    },
+  });
 }
 
 const START = 1_700_000_000_000;
@@ -122,7 +74,8 @@ const SERVER_CONFIG = { ServiceSettings: { SiteURL: "https://chat.example.com" }
 let dir: string;
 let time: number;
 let store: Store;
-let app: RecordingApp;
+let calls: AppCall[];
+let app: App;
 let servers: PluginApiServer[];
 let connections: PluginApiConnection[];
 let a: Client<typeof PluginAPI>;
@@ -147,8 +100,6 @@ async function startServer(pluginId: string, token: string): Promise<Client<type
       token,
       service: createPluginApiService({
         pluginId,
-        store,
-        files: new LocalFileStore(join(dir, "files")),
         app,
         serverVersion: "9.5.0",
         serverConfig: () => SERVER_CONFIG,
@@ -167,7 +118,17 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), "pw-"));
   time = START;
   store = await openSqliteStore({ path: join(dir, "plugwire.db"), now: () => time });
-  app = new RecordingApp(store);
+  calls = [];
+  app = recordingApp(
+    new HostApp({
+      store,
+      files: new LocalFileStore(join(dir, "files")),
+      hooks: { implementing: () => [], get: () => undefined },
+      log: new Logger(() => undefined),
+      hostId: "h1",
+    }),
+    calls,
+  );
   servers = [];
   connections = [];
   a = await startServer(PLUGIN_A, "token-a");
@@ -183,16 +144,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function failureOf(call: Promise<unknown>): Promise<PluginAPIError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PluginAPIError);
-    return error as PluginAPIError;
-  }
-  throw new Error("the call did not fail");
-}
-
 async function expectInvalid(call: Promise<unknown>, field: string): Promise<void> {
   const error = await failureOf(call);
   expect(error).toBeInstanceOf(ValidationError);
@@ -206,7 +157,7 @@ const newChannel = (team: Team, name: string) =>
   store.createChannel(create(ChannelSchema, { teamId: team.id, name, type: "O" }));
 
 function callsOf(operation: keyof App) {
-  return app.calls.filter((call) => call.operation === operation);
+  return calls.filter((call) => call.operation === operation);
 }
 
 describe("configuration", () => {
@@ -240,7 +191,9 @@ describe("users", () => {
     const [call] = callsOf("createUser");
     expect(call?.actor).toEqual({ pluginId: PLUGIN_A });
     expect(call?.args[1]).toBe("correct horse");
-    expect(await store.getPasswordHash(user?.id ?? "")).toBe("hashed:correct horse");
+    expect(
+      await verifyPassword("correct horse", (await store.getPasswordHash(user?.id ?? "")) ?? ""),
+    ).toBe(true);
 
     const responses = [
       user,
@@ -729,8 +682,10 @@ describe("EnsureBotUser", () => {
       botDescription: "Helps",
     });
     expect(await store.getPasswordHash(userId)).toBeUndefined();
-    expect(callsOf("createUser")).toHaveLength(1);
-    expect(callsOf("createUser")[0]?.actor).toEqual({ pluginId: PLUGIN_A });
+    expect(callsOf("ensureBotUser")[0]).toMatchObject({
+      actor: { pluginId: PLUGIN_A },
+      args: [PLUGIN_A, { username: "helper" }],
+    });
     expect(await store.getBotUserId(PLUGIN_A, "helper")).toBe(userId);
 
     const again = await a.ensureBotUser({
@@ -739,7 +694,9 @@ describe("EnsureBotUser", () => {
       description: "Helps",
     });
     expect(again.userId).toBe(userId);
-    expect(callsOf("createUser")).toHaveLength(1);
+    expect((await store.getUsers({ page: 0, perPage: 10 })).map((user) => user.username)).toEqual([
+      "helper",
+    ]);
     expect((await store.getUser(userId)).firstName).toBe("Helper 2");
   });
 
