@@ -15,6 +15,7 @@ import {
   ChannelSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
+  type Post,
   type Team,
   TeamSchema,
   type UploadFileRequest,
@@ -29,6 +30,7 @@ import { Logger } from "../log.js";
 import { LocalFileStore } from "../store/local-file-store.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { Store } from "../store/store.js";
+import type { HookDispatcher } from "../supervisor/hook-client.js";
 import { failureOf } from "../test-fixtures/failure-of.js";
 import { type PluginApiServer, startPluginApiServer } from "./api-server.js";
 import { createPluginApiService, MAX_KV_GET_MANY_KEYS } from "./plugin-api-service.js";
@@ -75,6 +77,9 @@ let dir: string;
 let time: number;
 let store: Store;
 let calls: AppCall[];
+let hostApp: HostApp;
+/** Stand-in plugins the app fires hooks at; none unless a test adds one. */
+let plugins: HookDispatcher[];
 let app: App;
 let servers: PluginApiServer[];
 let connections: PluginApiConnection[];
@@ -119,16 +124,18 @@ beforeEach(async () => {
   time = START;
   store = await openSqliteStore({ path: join(dir, "plugwire.db"), now: () => time });
   calls = [];
-  app = recordingApp(
-    new HostApp({
-      store,
-      files: new LocalFileStore(join(dir, "files")),
-      hooks: { implementing: () => [], get: () => undefined },
-      log: new Logger(() => undefined),
-      hostId: "h1",
-    }),
-    calls,
-  );
+  plugins = [];
+  hostApp = new HostApp({
+    store,
+    files: new LocalFileStore(join(dir, "files")),
+    hooks: {
+      implementing: (hook) => plugins.filter((plugin) => plugin.implements(hook)),
+      get: (pluginId) => plugins.find((plugin) => plugin.pluginId === pluginId),
+    },
+    log: new Logger(() => undefined),
+    hostId: "h1",
+  });
+  app = recordingApp(hostApp, calls);
   servers = [];
   connections = [];
   a = await startServer(PLUGIN_A, "token-a");
@@ -540,6 +547,49 @@ describe("files", () => {
     );
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.id).toBe("store.file_info.not_found");
+  });
+
+  it("links a post's files in the post's write, after the hooks saw the post with its file ids", async () => {
+    const seen: [string, string[]][] = [];
+    plugins.push({
+      pluginId: "com.example.observer",
+      implements: (hook) => hook === "MessageWillBePosted" || hook === "MessageHasBeenPosted",
+      callHook: async (hook, request) => {
+        seen.push([hook, [...((request as { post: Post }).post.fileIds ?? [])]]);
+        return { decision: { outcome: { case: "allow", value: {} } } } as never;
+      },
+      serveHTTP: async () => undefined,
+      serveHTTPOnce: async () => undefined,
+    });
+    const author = await newUser("author");
+    // Plugins are trusted with any file of the channel, whoever uploaded it.
+    const { fileInfo } = await a.uploadFile(frames(head("a.txt"), ...chunked(Buffer.from("a"))));
+    const fileId = fileInfo?.id ?? "";
+    const { post } = await a.createPost({
+      post: { channelId: channel.id, userId: author.id, message: "see", fileIds: [fileId] },
+    });
+    expect((await store.getFileInfo(fileId)).postId).toBe(post?.id);
+    await hostApp.settled();
+    expect(seen).toEqual([
+      ["MessageWillBePosted", [fileId]],
+      ["MessageHasBeenPosted", [fileId]],
+    ]);
+
+    const other = await newChannel(await newTeam("other"), "elsewhere");
+    const again = await failureOf(
+      a.createPost({ post: { channelId: channel.id, userId: author.id, fileIds: [fileId] } }),
+    );
+    expect(again).toMatchObject({ id: "app.post.create.file_not_attachable" });
+    const { fileInfo: elsewhere } = await a.uploadFile(
+      frames(head("b.txt", other.id), ...chunked(Buffer.from("b"))),
+    );
+    const moved = await failureOf(
+      a.createPost({
+        post: { channelId: channel.id, userId: author.id, fileIds: [elsewhere?.id ?? ""] },
+      }),
+    );
+    expect(moved).toMatchObject({ id: "app.post.create.file_not_attachable" });
+    expect(seen).toHaveLength(2);
   });
 
   async function storedFiles(): Promise<string[]> {
