@@ -240,7 +240,7 @@ export class RestFixture {
    */
   async takeRecords(hook?: string, pluginId = RECORDER_ID): Promise<Recorded[]> {
     await this.host.app.settled();
-    const store = this.host.store;
+    const store = this.host.app;
     const keys: string[] = [];
     for (let page = 0; ; page += 1) {
       const batch = await store.kvList(pluginId, { page, perPage: 200 });
