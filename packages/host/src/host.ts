@@ -22,6 +22,7 @@ import { type HookName, PluginContextSchema } from "@plugwire/protocol";
 import type { Actor, AppEvents } from "./app/app.js";
 import type { ClusterBus } from "./app/cluster-bus.js";
 import { HostApp } from "./app/host-app.js";
+import { KeyedQueue } from "./app/keyed-queue.js";
 import type { HookTargets } from "./app/plugin-hooks.js";
 import {
   type BundleLimits,
@@ -146,7 +147,7 @@ export class Host implements HookTargets {
    */
   private readonly installedBy = new Map<string, Actor>();
   /** The management operation in progress on each plugin; the next one waits for it. */
-  private readonly managing = new Map<string, Promise<unknown>>();
+  private readonly managing = new KeyedQueue();
   private closed = false;
 
   private constructor(
@@ -521,16 +522,8 @@ export class Host implements HookTargets {
   }
 
   /** Runs `work` once the management operation in progress on the plugin, if any, is done. */
-  private async exclusive<T>(pluginId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.managing.get(pluginId) ?? Promise.resolve();
-    const running = previous.then(work, work);
-    const settled = running.catch(() => undefined);
-    this.managing.set(pluginId, settled);
-    try {
-      return await running;
-    } finally {
-      if (this.managing.get(pluginId) === settled) this.managing.delete(pluginId);
-    }
+  private exclusive<T>(pluginId: string, work: () => Promise<T>): Promise<T> {
+    return this.managing.run(pluginId, work);
   }
 
   private requirePluginsDir(): string {

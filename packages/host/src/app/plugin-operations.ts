@@ -19,6 +19,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
+import { KeyedQueue } from "./keyed-queue.js";
 import { orMissing } from "./session-operations.js";
 import type { Users } from "./user-operations.js";
 
@@ -58,7 +59,7 @@ export class Plugins implements PluginOperations {
    * EnsureBotUser calls of each plugin run one at a time, so two concurrent calls for one
    * username can't both see it free and have the second fail on creating it.
    */
-  private readonly ensuring = new Map<string, Promise<unknown>>();
+  private readonly ensuring = new KeyedQueue();
 
   constructor(
     private readonly core: AppCore,
@@ -125,15 +126,7 @@ export class Plugins implements PluginOperations {
   }
 
   async ensureBotUser(actor: Actor, pluginId: string, bot: BotRequest): Promise<string> {
-    const previous = this.ensuring.get(pluginId) ?? Promise.resolve();
-    const ensured = previous.then(() => this.ensureBot(actor, pluginId, bot));
-    const settled = ensured.catch(() => undefined);
-    this.ensuring.set(pluginId, settled);
-    try {
-      return await ensured;
-    } finally {
-      if (this.ensuring.get(pluginId) === settled) this.ensuring.delete(pluginId);
-    }
+    return this.ensuring.run(pluginId, () => this.ensureBot(actor, pluginId, bot));
   }
 
   async publishPluginClusterEvent(

@@ -152,8 +152,8 @@ export class RestFixture {
     };
   }
 
-  /** Creates an account through the application layer and logs it in over HTTP. */
-  async newUser(username: string, options: { admin?: boolean } = {}): Promise<RestUser> {
+  /** Creates an account (password PASSWORD) through the application layer, not logged in. */
+  async newAccount(username: string, options: { admin?: boolean } = {}): Promise<void> {
     await this.host.app.createUser(
       {},
       create(UserSchema, {
@@ -163,6 +163,11 @@ export class RestFixture {
       }),
       PASSWORD,
     );
+  }
+
+  /** Creates an account through the application layer and logs it in over HTTP. */
+  async newUser(username: string, options: { admin?: boolean } = {}): Promise<RestUser> {
+    await this.newAccount(username, options);
     const login = await this.setupCall(200, "POST", "/api/v4/users/login", {
       json: { login_id: username, password: PASSWORD },
     });

@@ -197,12 +197,14 @@ describe("POST /api/v4/files", () => {
 });
 
 describe("attaching files to a post", () => {
+  /** Uploads one small file to the channel as `user`; its id. */
+  async function uploadOne(user: RestUser, name: string): Promise<string> {
+    const { body } = await upload(user.token, form([[name, name]], { channel_id: channelId }));
+    return body.file_infos[0].id;
+  }
+
   it("lists the files on the post and records the post on each file, once", async () => {
-    const { body: uploaded } = await upload(
-      alice.token,
-      form([["pic.png", "png"]], { channel_id: channelId }),
-    );
-    const fileId = uploaded.file_infos[0].id;
+    const fileId = await uploadOne(alice, "pic.png");
     const { status, body: post } = await f.call("POST", "/api/v4/posts", {
       token: alice.token,
       json: { channel_id: channelId, message: "see attached", file_ids: [fileId] },
@@ -219,11 +221,7 @@ describe("attaching files to a post", () => {
   });
 
   it("links the files in the post's write, after the hooks saw the post with its file ids", async () => {
-    const { body: uploaded } = await upload(
-      alice.token,
-      form([["a.txt", "a"]], { channel_id: channelId }),
-    );
-    const fileId = uploaded.file_infos[0].id;
+    const fileId = await uploadOne(alice, "a.txt");
     await f.takeRecords();
     const { status, body: post } = await f.call("POST", "/api/v4/posts", {
       token: alice.token,
@@ -239,11 +237,7 @@ describe("attaching files to a post", () => {
   });
 
   it("refuses another member's file, before any hook, and leaves it unattached", async () => {
-    const { body: uploaded } = await upload(
-      alice.token,
-      form([["b.txt", "b"]], { channel_id: channelId }),
-    );
-    const fileId = uploaded.file_infos[0].id;
+    const fileId = await uploadOne(alice, "b.txt");
     await f.takeRecords();
     const taken = await f.call("POST", "/api/v4/posts", {
       token: bob.token,
