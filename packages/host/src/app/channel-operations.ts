@@ -1,11 +1,16 @@
 // Channels and their members. Creating fires ChannelHasBeenCreated; joining and leaving fire
 // UserHasJoinedChannel and UserHasLeftChannel.
 import type { Channel, ChannelMember } from "@plugwire/protocol";
-import type { PageQuery } from "../store/store.js";
+import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
 
-export interface ChannelOperations {
+/** Reads answer as the store does; writes fire the hooks and tell the members. */
+export interface ChannelOperations
+  extends Pick<
+    Store,
+    "getChannel" | "getChannelByName" | "getChannelMembers" | "getChannelMember"
+  > {
   /**
    * Creates a channel, then ChannelHasBeenCreated. With addCreator, the creator (creator_id) is
    * made its first member before the hook fires, without a UserHasJoinedChannel of its own, as
@@ -19,18 +24,15 @@ export interface ChannelOperations {
   updateChannel(actor: Actor, channel: Channel): Promise<Channel>;
   /** Archives the channel (sets delete_at). */
   deleteChannel(actor: Actor, channelId: string): Promise<Channel>;
-  getChannel(channelId: string): Promise<Channel>;
-  getChannelByName(teamId: string, name: string, includeDeleted: boolean): Promise<Channel>;
-  getChannelMembers(channelId: string, page: PageQuery): Promise<ChannelMember[]>;
-  /** The membership, or undefined when the user is not a member. */
-  getChannelMember(channelId: string, userId: string): Promise<ChannelMember | undefined>;
   /** The direct ("D") channel of two users, created with both as members when missing. */
   getDirectChannel(userId1: string, userId2: string): Promise<Channel>;
   addChannelMember(actor: Actor, channelId: string, userId: string): Promise<ChannelMember>;
   removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<void>;
 }
 
-export class Channels implements ChannelOperations {
+type ChannelWrites = "createChannel" | "addChannelMember" | "removeChannelMember";
+
+export class Channels implements Pick<ChannelOperations, ChannelWrites> {
   constructor(private readonly core: AppCore) {}
 
   async createChannel(
@@ -47,34 +49,6 @@ export class Channels implements ChannelOperations {
     this.core.notify("ChannelHasBeenCreated", { context: contextOf(actor), channel: created });
     this.core.emit("channelCreated", created, actor);
     return created;
-  }
-
-  updateChannel(_actor: Actor, channel: Channel): Promise<Channel> {
-    return this.core.store.updateChannel(channel);
-  }
-
-  deleteChannel(_actor: Actor, channelId: string): Promise<Channel> {
-    return this.core.store.deleteChannel(channelId);
-  }
-
-  getChannel(channelId: string): Promise<Channel> {
-    return this.core.store.getChannel(channelId);
-  }
-
-  getChannelByName(teamId: string, name: string, includeDeleted: boolean): Promise<Channel> {
-    return this.core.store.getChannelByName(teamId, name, includeDeleted);
-  }
-
-  getChannelMembers(channelId: string, page: PageQuery): Promise<ChannelMember[]> {
-    return this.core.store.getChannelMembers(channelId, page);
-  }
-
-  getChannelMember(channelId: string, userId: string): Promise<ChannelMember | undefined> {
-    return this.core.store.getChannelMember(channelId, userId);
-  }
-
-  getDirectChannel(userId1: string, userId2: string): Promise<Channel> {
-    return this.core.store.getOrCreateDirectChannel(userId1, userId2);
   }
 
   async addChannelMember(actor: Actor, channelId: string, userId: string): Promise<ChannelMember> {

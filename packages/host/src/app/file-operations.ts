@@ -4,6 +4,7 @@
 import { create } from "@bufbuild/protobuf";
 import { ValidationError } from "@plugwire/errors";
 import { type FileInfo, FileInfoSchema } from "@plugwire/protocol";
+import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { AppCore } from "./app-core.js";
 import { newId } from "./ids.js";
@@ -23,19 +24,18 @@ export interface FileUpload {
   maxBytes: number;
 }
 
-export interface FileOperations {
+export interface FileOperations extends Pick<Store, "getFileInfo"> {
   /** Stores an upload: the bytes to the FileStore, then the metadata. The channel must exist. */
   uploadFile(
     actor: Actor,
     upload: FileUpload,
     content: AsyncIterable<Uint8Array>,
   ): Promise<FileInfo>;
-  getFileInfo(fileId: string): Promise<FileInfo>;
   /** The file's bytes, in chunks of at most chunkBytes. */
   readFile(fileId: string, chunkBytes: number): AsyncIterable<Uint8Array>;
 }
 
-export class Files implements FileOperations {
+export class Files implements Omit<FileOperations, "getFileInfo"> {
   constructor(private readonly core: AppCore) {}
 
   async uploadFile(
@@ -65,10 +65,6 @@ export class Files implements FileOperations {
       await this.core.files.remove(fileId);
       throw error;
     }
-  }
-
-  getFileInfo(fileId: string): Promise<FileInfo> {
-    return this.core.store.getFileInfo(fileId);
   }
 
   readFile(fileId: string, chunkBytes: number): AsyncIterable<Uint8Array> {

@@ -1,6 +1,7 @@
-// The application layer as the host runs it: one object with every operation of App, each
-// done by the area that owns it (users, sessions, teams, channels, posts, files, KV, plugins,
-// permissions) over the shared AppCore.
+// The application layer as the host runs it: one object with every operation of App. Each
+// operation that does more than one store call (hooks, events, checks, several writes) is done
+// by the area that owns it (users, sessions, teams, channels, posts, files, plugins,
+// permissions) over the shared AppCore; reads, and writes nothing surrounds, go to the store.
 import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
@@ -16,14 +17,13 @@ import type {
   User,
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
-import type { KVWriteOptions, PageQuery, Session, UserQuery } from "../store/store.js";
+import type { KVWriteOptions, PageQuery, Session, Store, UserQuery } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { App } from "./app.js";
 import { AppCore, type HostAppOptions } from "./app-core.js";
 import type { AppEvents } from "./app-events.js";
 import { Channels } from "./channel-operations.js";
 import { Files, type FileUpload } from "./file-operations.js";
-import { KV } from "./kv-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { Posts } from "./post-operations.js";
@@ -42,25 +42,26 @@ export { type Authenticated, LOGIN_REJECTED_ID, type Login } from "./session-ope
 
 export class HostApp implements App {
   private readonly core: AppCore;
+  /** Where reads and the writes nothing surrounds (KV, settings) go as they are. */
+  private readonly store: Store;
   private readonly users: Users;
   private readonly sessions: Sessions;
   private readonly teams: Teams;
   private readonly channels: Channels;
   private readonly posts: Posts;
   private readonly fileOps: Files;
-  private readonly kv: KV;
   private readonly plugins: Plugins;
   private readonly permissions: Permissions;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
+    this.store = options.store;
     this.users = new Users(this.core);
     this.sessions = new Sessions(this.core);
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
     this.posts = new Posts(this.core);
     this.fileOps = new Files(this.core);
-    this.kv = new KV(this.core);
     this.plugins = new Plugins(this.core, this.users);
     this.permissions = new Permissions(options.store);
   }
@@ -96,19 +97,19 @@ export class HostApp implements App {
     return this.users.deactivateUser(actor, userId);
   }
   getUser(userId: string): Promise<User> {
-    return this.users.getUser(userId);
+    return this.store.getUser(userId);
   }
   getUserByUsername(username: string): Promise<User> {
-    return this.users.getUserByUsername(username);
+    return this.store.getUserByUsername(username);
   }
   getUserByEmail(email: string): Promise<User> {
-    return this.users.getUserByEmail(email);
+    return this.store.getUserByEmail(email);
   }
   getUsers(query: UserQuery): Promise<User[]> {
-    return this.users.getUsers(query);
+    return this.store.getUsers(query);
   }
   getUsersByIds(userIds: readonly string[]): Promise<User[]> {
-    return this.users.getUsersByIds(userIds);
+    return this.store.getUsersByIds(userIds);
   }
 
   // Sessions.
@@ -123,29 +124,29 @@ export class HostApp implements App {
   }
 
   // Teams.
-  createTeam(actor: Actor, team: Team): Promise<Team> {
-    return this.teams.createTeam(actor, team);
+  createTeam(_actor: Actor, team: Team): Promise<Team> {
+    return this.store.createTeam(team);
   }
   updateTeam(actor: Actor, team: Team): Promise<Team> {
     return this.teams.updateTeam(actor, team);
   }
   getTeam(teamId: string): Promise<Team> {
-    return this.teams.getTeam(teamId);
+    return this.store.getTeam(teamId);
   }
   getTeamByName(name: string): Promise<Team> {
-    return this.teams.getTeamByName(name);
+    return this.store.getTeamByName(name);
   }
   getTeams(page: PageQuery): Promise<Team[]> {
-    return this.teams.getTeams(page);
+    return this.store.getTeams(page);
   }
   getOpenTeams(page: PageQuery): Promise<Team[]> {
-    return this.teams.getOpenTeams(page);
+    return this.store.getOpenTeams(page);
   }
   getTeamMembers(teamId: string, page: PageQuery): Promise<TeamMember[]> {
-    return this.teams.getTeamMembers(teamId, page);
+    return this.store.getTeamMembers(teamId, page);
   }
   getTeamMember(teamId: string, userId: string): Promise<TeamMember | undefined> {
-    return this.teams.getTeamMember(teamId, userId);
+    return this.store.getTeamMember(teamId, userId);
   }
   addTeamMember(
     actor: Actor,
@@ -167,26 +168,26 @@ export class HostApp implements App {
   ): Promise<Channel> {
     return this.channels.createChannel(actor, channel, options);
   }
-  updateChannel(actor: Actor, channel: Channel): Promise<Channel> {
-    return this.channels.updateChannel(actor, channel);
+  updateChannel(_actor: Actor, channel: Channel): Promise<Channel> {
+    return this.store.updateChannel(channel);
   }
-  deleteChannel(actor: Actor, channelId: string): Promise<Channel> {
-    return this.channels.deleteChannel(actor, channelId);
+  deleteChannel(_actor: Actor, channelId: string): Promise<Channel> {
+    return this.store.deleteChannel(channelId);
   }
   getChannel(channelId: string): Promise<Channel> {
-    return this.channels.getChannel(channelId);
+    return this.store.getChannel(channelId);
   }
   getChannelByName(teamId: string, name: string, includeDeleted: boolean): Promise<Channel> {
-    return this.channels.getChannelByName(teamId, name, includeDeleted);
+    return this.store.getChannelByName(teamId, name, includeDeleted);
   }
   getChannelMembers(channelId: string, page: PageQuery): Promise<ChannelMember[]> {
-    return this.channels.getChannelMembers(channelId, page);
+    return this.store.getChannelMembers(channelId, page);
   }
   getChannelMember(channelId: string, userId: string): Promise<ChannelMember | undefined> {
-    return this.channels.getChannelMember(channelId, userId);
+    return this.store.getChannelMember(channelId, userId);
   }
   getDirectChannel(userId1: string, userId2: string): Promise<Channel> {
-    return this.channels.getDirectChannel(userId1, userId2);
+    return this.store.getOrCreateDirectChannel(userId1, userId2);
   }
   addChannelMember(actor: Actor, channelId: string, userId: string): Promise<ChannelMember> {
     return this.channels.addChannelMember(actor, channelId, userId);
@@ -206,10 +207,10 @@ export class HostApp implements App {
     return this.posts.deletePost(actor, postId);
   }
   getPost(postId: string): Promise<Post> {
-    return this.posts.getPost(postId);
+    return this.store.getPost(postId);
   }
   getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]> {
-    return this.posts.getPostsForChannel(channelId, page);
+    return this.store.getPostsForChannel(channelId, page);
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
     return this.posts.sendEphemeralPost(actor, userId, post);
@@ -224,7 +225,7 @@ export class HostApp implements App {
     return this.fileOps.uploadFile(actor, upload, content);
   }
   getFileInfo(fileId: string): Promise<FileInfo> {
-    return this.fileOps.getFileInfo(fileId);
+    return this.store.getFileInfo(fileId);
   }
   readFile(fileId: string, chunkBytes: number): AsyncIterable<Uint8Array> {
     return this.fileOps.readFile(fileId, chunkBytes);
@@ -232,7 +233,7 @@ export class HostApp implements App {
 
   // KV.
   kvGet(pluginId: string, key: string): Promise<Uint8Array | undefined> {
-    return this.kv.kvGet(pluginId, key);
+    return this.store.kvGet(pluginId, key);
   }
   kvSet(
     pluginId: string,
@@ -240,21 +241,21 @@ export class HostApp implements App {
     value: Uint8Array | undefined,
     options?: KVWriteOptions,
   ): Promise<boolean> {
-    return this.kv.kvSet(pluginId, key, value, options);
+    return this.store.kvSet(pluginId, key, value, options);
   }
   kvDelete(pluginId: string, key: string): Promise<void> {
-    return this.kv.kvDelete(pluginId, key);
+    return this.store.kvDelete(pluginId, key);
   }
   kvDeleteAll(pluginId: string): Promise<void> {
-    return this.kv.kvDeleteAll(pluginId);
+    return this.store.kvDeleteAll(pluginId);
   }
   kvList(pluginId: string, page: PageQuery): Promise<string[]> {
-    return this.kv.kvList(pluginId, page);
+    return this.store.kvList(pluginId, page);
   }
 
   // Plugins: settings, commands, bots, cluster events.
   getPluginConfig(pluginId: string): Promise<JsonObject> {
-    return this.plugins.getPluginConfig(pluginId);
+    return this.store.getPluginConfig(pluginId);
   }
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
     return this.plugins.savePluginConfig(actor, pluginId, config);

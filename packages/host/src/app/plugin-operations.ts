@@ -17,6 +17,7 @@ import {
   type User,
   UserSchema,
 } from "@plugwire/protocol";
+import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
 import { KeyedQueue } from "./keyed-queue.js";
@@ -30,8 +31,7 @@ export interface BotRequest {
   description: string;
 }
 
-export interface PluginOperations {
-  getPluginConfig(pluginId: string): Promise<JsonObject>;
+export interface PluginOperations extends Pick<Store, "getPluginConfig"> {
   /** Saves a plugin's settings, then OnConfigurationChange to that plugin. */
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void>;
   /** Registers or replaces the command (team_id + trigger); AlreadyExistsError when another plugin owns it. */
@@ -54,7 +54,7 @@ export interface PluginOperations {
   ): Promise<void>;
 }
 
-export class Plugins implements PluginOperations {
+export class Plugins implements Omit<PluginOperations, "getPluginConfig"> {
   /**
    * EnsureBotUser calls of each plugin run one at a time, so two concurrent calls for one
    * username can't both see it free and have the second fail on creating it.
@@ -65,10 +65,6 @@ export class Plugins implements PluginOperations {
     private readonly core: AppCore,
     private readonly users: Users,
   ) {}
-
-  getPluginConfig(pluginId: string): Promise<JsonObject> {
-    return this.core.store.getPluginConfig(pluginId);
-  }
 
   async savePluginConfig(_actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
     await this.core.store.savePluginConfig(pluginId, config);

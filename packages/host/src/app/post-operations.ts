@@ -5,7 +5,7 @@
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError, ValidationError } from "@plugwire/errors";
 import { type Post, type PostDecision, PostSchema } from "@plugwire/protocol";
-import type { PageQuery } from "../store/store.js";
+import type { Store } from "../store/store.js";
 import type { HookRequest } from "../supervisor/hook-client.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
@@ -23,7 +23,8 @@ export const POST_DISMISSED_ID = "plugin.message_will_be_posted.dismiss_post";
 /** Error id of a post listing a file it may not have (see Posts.checkAttachableFiles). */
 export const FILE_NOT_ATTACHABLE_ID = "app.post.create.file_not_attachable";
 
-export interface PostOperations {
+/** Reads answer as the store does. */
+export interface PostOperations extends Pick<Store, "getPost" | "getPostsForChannel"> {
   /**
    * MessageWillBePosted through every active plugin, then the post and its file links in one
    * transaction, then MessageHasBeenPosted. Each file must exist in the post's channel,
@@ -34,14 +35,11 @@ export interface PostOperations {
   updatePost(actor: Actor, post: Post): Promise<Post>;
   /** Delete, then MessageHasBeenDeleted. */
   deletePost(actor: Actor, postId: string): Promise<void>;
-  getPost(postId: string): Promise<Post>;
-  /** Non-deleted posts of a channel, newest first. */
-  getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]>;
   /** Delivers a post to one user's live connections without storing it. */
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post>;
 }
 
-export class Posts implements PostOperations {
+export class Posts implements Omit<PostOperations, "getPost" | "getPostsForChannel"> {
   constructor(private readonly core: AppCore) {}
 
   async createPost(actor: Actor, post: Post): Promise<Post> {
@@ -102,14 +100,6 @@ export class Posts implements PostOperations {
     const deleted = await this.core.store.deletePost(postId);
     this.core.notify("MessageHasBeenDeleted", { context: contextOf(actor), post: deleted });
     this.core.emit("postDeleted", deleted, actor);
-  }
-
-  getPost(postId: string): Promise<Post> {
-    return this.core.store.getPost(postId);
-  }
-
-  getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]> {
-    return this.core.store.getPostsForChannel(channelId, page);
   }
 
   async sendEphemeralPost(_actor: Actor, userId: string, post: Post): Promise<Post> {

@@ -1,22 +1,19 @@
 // Teams and their members. Joining and leaving fire UserHasJoinedTeam and UserHasLeftTeam;
 // changes are told to the team's members.
 import type { Team, TeamMember } from "@plugwire/protocol";
-import type { PageQuery } from "../store/store.js";
+import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
 
-export interface TeamOperations {
+/** Reads answer as the store does; writes fire the hooks and tell the members. */
+export interface TeamOperations
+  extends Pick<
+    Store,
+    "getTeam" | "getTeamByName" | "getTeams" | "getOpenTeams" | "getTeamMembers" | "getTeamMember"
+  > {
   createTeam(actor: Actor, team: Team): Promise<Team>;
   /** Saves the team's descriptive fields (Store.updateTeam), and tells the team's members. */
   updateTeam(actor: Actor, team: Team): Promise<Team>;
-  getTeam(teamId: string): Promise<Team>;
-  getTeamByName(name: string): Promise<Team>;
-  getTeams(page: PageQuery): Promise<Team[]>;
-  /** Teams anyone may join (allow_open_invite): the teams everyone may list. */
-  getOpenTeams(page: PageQuery): Promise<Team[]>;
-  getTeamMembers(teamId: string, page: PageQuery): Promise<TeamMember[]>;
-  /** The membership, or undefined when the user is not (or no longer) a member. */
-  getTeamMember(teamId: string, userId: string): Promise<TeamMember | undefined>;
   /** `admin`: a new member is the team's admin, as the team's creator is. */
   addTeamMember(
     actor: Actor,
@@ -27,41 +24,15 @@ export interface TeamOperations {
   removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void>;
 }
 
-export class Teams implements TeamOperations {
-  constructor(private readonly core: AppCore) {}
+type TeamWrites = "updateTeam" | "addTeamMember" | "removeTeamMember";
 
-  createTeam(_actor: Actor, team: Team): Promise<Team> {
-    return this.core.store.createTeam(team);
-  }
+export class Teams implements Pick<TeamOperations, TeamWrites> {
+  constructor(private readonly core: AppCore) {}
 
   async updateTeam(actor: Actor, team: Team): Promise<Team> {
     const updated = await this.core.store.updateTeam(team);
     this.core.emit("teamUpdated", updated, actor);
     return updated;
-  }
-
-  getTeam(teamId: string): Promise<Team> {
-    return this.core.store.getTeam(teamId);
-  }
-
-  getTeamByName(name: string): Promise<Team> {
-    return this.core.store.getTeamByName(name);
-  }
-
-  getTeams(page: PageQuery): Promise<Team[]> {
-    return this.core.store.getTeams(page);
-  }
-
-  getOpenTeams(page: PageQuery): Promise<Team[]> {
-    return this.core.store.getOpenTeams(page);
-  }
-
-  getTeamMembers(teamId: string, page: PageQuery): Promise<TeamMember[]> {
-    return this.core.store.getTeamMembers(teamId, page);
-  }
-
-  getTeamMember(teamId: string, userId: string): Promise<TeamMember | undefined> {
-    return this.core.store.getTeamMember(teamId, userId);
   }
 
   async addTeamMember(

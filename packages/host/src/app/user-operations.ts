@@ -1,27 +1,26 @@
 // Accounts: creating, changing and deactivating users (with the hooks Mattermost fires), and
 // reading them.
 import type { User } from "@plugwire/protocol";
-import type { UserQuery } from "../store/store.js";
+import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
 import { hashPassword } from "./password.js";
 
-export interface UserOperations {
+/** Reads answer as the store does; writes fire the hooks. */
+export interface UserOperations
+  extends Pick<
+    Store,
+    "getUser" | "getUserByUsername" | "getUserByEmail" | "getUsers" | "getUsersByIds"
+  > {
   /** Creates the user (password hashed), then UserHasBeenCreated. */
   createUser(actor: Actor, user: User, password?: string): Promise<User>;
   /** Replaces the user's profile fields. */
   updateUser(actor: Actor, user: User): Promise<User>;
   /** Deactivates the user, ends their sessions, then UserHasBeenDeactivated. */
   deactivateUser(actor: Actor, userId: string): Promise<User>;
-  getUser(userId: string): Promise<User>;
-  getUserByUsername(username: string): Promise<User>;
-  getUserByEmail(email: string): Promise<User>;
-  getUsers(query: UserQuery): Promise<User[]>;
-  /** Users that exist among the ids, in the order asked for; unknown ids are skipped. */
-  getUsersByIds(userIds: readonly string[]): Promise<User[]>;
 }
 
-export class Users implements UserOperations {
+export class Users implements Pick<UserOperations, "createUser" | "updateUser" | "deactivateUser"> {
   constructor(private readonly core: AppCore) {}
 
   async createUser(actor: Actor, user: User, password?: string): Promise<User> {
@@ -42,25 +41,5 @@ export class Users implements UserOperations {
     this.core.notify("UserHasBeenDeactivated", { context: contextOf(actor), user });
     this.core.emit("userDeactivated", user, actor);
     return user;
-  }
-
-  getUser(userId: string): Promise<User> {
-    return this.core.store.getUser(userId);
-  }
-
-  getUserByUsername(username: string): Promise<User> {
-    return this.core.store.getUserByUsername(username);
-  }
-
-  getUserByEmail(email: string): Promise<User> {
-    return this.core.store.getUserByEmail(email);
-  }
-
-  getUsers(query: UserQuery): Promise<User[]> {
-    return this.core.store.getUsers(query);
-  }
-
-  getUsersByIds(userIds: readonly string[]): Promise<User[]> {
-    return this.core.store.getUsersByIds(userIds);
   }
 }
