@@ -19,10 +19,10 @@ import {
   ValidationError,
 } from "@plugwire/errors";
 import { type HookName, PluginContextSchema } from "@plugwire/protocol";
-import type { Actor } from "./app/app.js";
+import type { Actor, AppEvents } from "./app/app.js";
 import type { ClusterBus } from "./app/cluster-bus.js";
-import type { AppEvents } from "./app/host-app.js";
 import { HostApp } from "./app/host-app.js";
+import { KeyedQueue } from "./app/keyed-queue.js";
 import type { HookTargets } from "./app/plugin-hooks.js";
 import {
   type BundleLimits,
@@ -31,7 +31,6 @@ import {
 } from "./bundle/bundle-limits.js";
 import { moveFolder, removeFolder, replaceFolder } from "./bundle/plugin-folders.js";
 import { stageBundle } from "./bundle/stage-bundle.js";
-import { fetchFromPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 import { jsonLineSink, Logger, type LogLevel, type LogSink } from "./log.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import type { PluginManifest } from "./manifest/manifest.js";
@@ -93,11 +92,23 @@ export interface HostOptions {
   maxBundleUncompressedBytes?: number;
 }
 
+/**
+ * Where a loaded plugin is in its life: "stopped", "starting", "active", "restarting" (after a
+ * crash, within the restart policy) or "failed".
+ */
+export type PluginLifecycle = PluginState;
+
+/**
+ * Why a plugin process failed (which plugin, which phase, what it printed last): what
+ * enablePlugin rejects with when the plugin does not start.
+ */
+export { PluginProcessError } from "./supervisor/plugin-process-error.js";
+
 /** What the host knows of one loaded plugin. */
 export interface PluginStatus {
   id: string;
   manifest: PluginManifest;
-  state: PluginState;
+  state: PluginLifecycle;
   /** Why it crashed or failed, when it did. */
   error?: string;
 }
@@ -136,7 +147,7 @@ export class Host implements HookTargets {
    */
   private readonly installedBy = new Map<string, Actor>();
   /** The management operation in progress on each plugin; the next one waits for it. */
-  private readonly managing = new Map<string, Promise<unknown>>();
+  private readonly managing = new KeyedQueue();
   private closed = false;
 
   private constructor(
@@ -152,6 +163,7 @@ export class Host implements HookTargets {
     const hostId = options.hostId ?? randomUUID();
     this.app = new HostApp({
       store,
+      files,
       hooks: this,
       log: this.logger,
       events: options.events,
@@ -202,8 +214,6 @@ export class Host implements HookTargets {
           token,
           service: createPluginApiService({
             pluginId,
-            store: this.store,
-            files: this.files,
             app: this.app,
             serverVersion: this.serverVersion,
             serverConfig: () => this.options.serverConfig ?? {},
@@ -445,14 +455,9 @@ export class Host implements HookTargets {
     return this.plugins.get(pluginId);
   }
 
-  /**
-   * Sends an HTTP request to a plugin's ServeHTTP. Any Mattermost-User-Id header in the request
-   * is dropped; init.context.userId, when given, is sent as that header instead. Throws
-   * NotFoundError when the plugin is not loaded or does not serve HTTP, UnavailableError while
-   * it is restarting.
-   */
-  async fetchPlugin(pluginId: string, request: Request, init?: PluginFetchInit): Promise<Response> {
-    return fetchFromPlugin(this.supervisor(pluginId), request, init);
+  /** The loaded plugin with this id, to call its hooks and ServeHTTP; NotFoundError when none is. */
+  plugin(pluginId: string): HookDispatcher {
+    return this.supervisor(pluginId);
   }
 
   /** Stops every plugin, waits for notification hooks in flight, and closes the store. */
@@ -517,16 +522,8 @@ export class Host implements HookTargets {
   }
 
   /** Runs `work` once the management operation in progress on the plugin, if any, is done. */
-  private async exclusive<T>(pluginId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.managing.get(pluginId) ?? Promise.resolve();
-    const running = previous.then(work, work);
-    const settled = running.catch(() => undefined);
-    this.managing.set(pluginId, settled);
-    try {
-      return await running;
-    } finally {
-      if (this.managing.get(pluginId) === settled) this.managing.delete(pluginId);
-    }
+  private exclusive<T>(pluginId: string, work: () => Promise<T>): Promise<T> {
+    return this.managing.run(pluginId, work);
   }
 
   private requirePluginsDir(): string {

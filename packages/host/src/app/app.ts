@@ -1,59 +1,37 @@
-// The operations of the host's application layer that fire hooks. The PluginAPI service and
-// the REST server both call these, so a post made by a plugin takes the same path as one
-// made by a person. Reads that fire no hook go to the Store directly.
-import type { JsonObject } from "@bufbuild/protobuf";
-import type {
-  Channel,
-  ChannelMember,
-  CommandArgs,
-  CommandResponse,
-  PluginClusterEvent,
-  PluginContext,
-  Post,
-  TeamMember,
-  User,
-} from "@plugwire/protocol";
+// The host's application layer: the one way in for every change of state. The REST server and
+// the PluginAPI service both call it (a post made by a plugin takes the same path as one made by
+// a person), and neither touches the store: permissions, hooks, events and transactions are
+// decided here. Each area of it is an interface of its own, in the file that implements it.
+import type { ChannelOperations } from "./channel-operations.js";
+import type { FileOperations } from "./file-operations.js";
+import type { KVOperations } from "./kv-operations.js";
+import type { PermissionOperations } from "./permissions.js";
+import type { PluginOperations } from "./plugin-operations.js";
+import type { PostOperations } from "./post-operations.js";
+import type { SessionOperations } from "./session-operations.js";
+import type { TeamOperations } from "./team-operations.js";
+import type { UserOperations } from "./user-operations.js";
 
-/** Who asked for an operation: the request context plus, for plugins, the plugin's id. */
-export interface Actor {
-  context?: PluginContext;
-  /** The user acting; empty when a plugin or the system acts. */
-  userId?: string;
-  /** Set when the operation comes from a plugin's API call. */
-  pluginId?: string;
-}
+export type { KVWriteOptions, PageQuery, Session, UserQuery } from "../store/store.js";
+export type { Actor } from "./actor.js";
+export type { AppEvents } from "./app-events.js";
+export type { ChannelOperations } from "./channel-operations.js";
+export type { FileOperations, FileUpload } from "./file-operations.js";
+export type { KVOperations } from "./kv-operations.js";
+export type { Permission, PermissionOperations, Subject } from "./permissions.js";
+export type { BotRequest, PluginOperations } from "./plugin-operations.js";
+export type { PostOperations } from "./post-operations.js";
+export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
+export type { TeamOperations } from "./team-operations.js";
+export type { UserOperations } from "./user-operations.js";
 
-export interface App {
-  createUser(actor: Actor, user: User, password?: string): Promise<User>;
-  deactivateUser(actor: Actor, userId: string): Promise<User>;
-  createChannel(actor: Actor, channel: Channel): Promise<Channel>;
-  addChannelMember(actor: Actor, channelId: string, userId: string): Promise<ChannelMember>;
-  removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<void>;
-  /** `admin`: a new member is the team's admin, as the team's creator is. */
-  addTeamMember(
-    actor: Actor,
-    teamId: string,
-    userId: string,
-    options?: { admin?: boolean },
-  ): Promise<TeamMember>;
-  removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void>;
-  /** MessageWillBePosted through every active plugin, store, then MessageHasBeenPosted. */
-  createPost(actor: Actor, post: Post): Promise<Post>;
-  /** MessageWillBeUpdated, store, then MessageHasBeenUpdated. */
-  updatePost(actor: Actor, post: Post): Promise<Post>;
-  /** Delete, then MessageHasBeenDeleted. */
-  deletePost(actor: Actor, postId: string): Promise<void>;
-  /** Runs a slash command: ExecuteCommand on the plugin that registered its trigger. */
-  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse>;
-  /** Delivers a post to one user's live connections without storing it. */
-  sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post>;
-  /** Saves a plugin's settings, then OnConfigurationChange to that plugin. */
-  savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void>;
-  /** Sends a cluster event to the plugin's instances on other hosts. */
-  publishPluginClusterEvent(
-    actor: Actor,
-    pluginId: string,
-    event: PluginClusterEvent,
-    targetHostId?: string,
-  ): Promise<void>;
-}
+export interface App
+  extends UserOperations,
+    SessionOperations,
+    TeamOperations,
+    ChannelOperations,
+    PostOperations,
+    FileOperations,
+    KVOperations,
+    PluginOperations,
+    PermissionOperations {}

@@ -5,6 +5,7 @@ import type { HookName } from "@plugwire/protocol";
 import { ChannelSchema, PostSchema, TeamSchema, UserSchema } from "@plugwire/protocol";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type LogEntry, Logger } from "../log.js";
+import { MemoryFileStore } from "../store/memory-file-store.js";
 import { openSqliteStore } from "../store/sqlite-store.js";
 import type { Store } from "../store/store.js";
 import type { HookDispatcher } from "../supervisor/hook-client.js";
@@ -22,6 +23,7 @@ beforeEach(async () => {
   plugins = [];
   app = new HostApp({
     store,
+    files: new MemoryFileStore(),
     hooks: {
       implementing: (hook: HookName) => plugins.filter((p) => p.implements(hook)),
       get: (id: string) => plugins.find((p) => p.pluginId === id),

@@ -3,6 +3,9 @@
 import type { HookName } from "@plugwire/protocol";
 import type { HookDispatcher } from "../supervisor/hook-client.js";
 
+/** How the app and the servers above it reach a plugin: its hooks and its ServeHTTP. */
+export type { HookDispatcher, HTTPResponse } from "../supervisor/hook-client.js";
+
 export interface HookTargets {
   /** Active plugins that implement the hook, in dispatch order: ascending plugin id. */
   implementing(hook: HookName): readonly HookDispatcher[];

@@ -16,7 +16,7 @@ export async function bootstrapAdmin(
   host: Host,
   credentials: AdminCredentials | undefined,
 ): Promise<AdminBootstrap> {
-  const anyone = await host.store.getUsers({ page: 0, perPage: 1 });
+  const anyone = await host.app.getUsers({ page: 0, perPage: 1 });
   if (anyone.length > 0) return { outcome: "users-exist" };
   if (credentials === undefined) return { outcome: "no-credentials" };
   const user = await host.app.createUser(

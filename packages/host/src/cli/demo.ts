@@ -33,12 +33,13 @@ export async function ensureDemoWorkspace(
   host: Host,
   adminUsername: string,
 ): Promise<DemoWorkspace | undefined> {
-  const admin = await host.store.getUserByUsername(adminUsername).catch(ifNotFound(undefined));
+  const admin = await host.app.getUserByUsername(adminUsername).catch(ifNotFound(undefined));
   if (admin === undefined) return undefined;
   const actor = { userId: admin.id };
-  let team = await host.store.getTeamByName(DEMO_TEAM_NAME).catch(ifNotFound(undefined));
+  let team = await host.app.getTeamByName(DEMO_TEAM_NAME).catch(ifNotFound(undefined));
   if (team === undefined) {
-    team = await host.store.createTeam(
+    team = await host.app.createTeam(
+      actor,
       create(TeamSchema, {
         name: DEMO_TEAM_NAME,
         displayName: "Demo",
@@ -48,7 +49,7 @@ export async function ensureDemoWorkspace(
     );
     await host.app.addTeamMember(actor, team.id, admin.id);
   }
-  let channel = await host.store
+  let channel = await host.app
     .getChannelByName(team.id, DEMO_CHANNEL_NAME, false)
     .catch(ifNotFound(undefined));
   if (channel === undefined) {

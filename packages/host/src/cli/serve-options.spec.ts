@@ -1,7 +1,8 @@
 // parseCommand: the command line and environment of `plugwire`, read into ServeOptions or
 // refused with a UsageError that says what to type instead.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PORT, parseCommand, UsageError } from "./serve-options.js";
+import { DEFAULT_REST_PORT } from "../http/rest/server.js";
+import { parseCommand, UsageError } from "./serve-options.js";
 
 const cwd = "/srv/chat";
 
@@ -44,7 +45,7 @@ describe("parseCommand", () => {
 
   it("defaults to port 8065 on 127.0.0.1, the site URL being the URL listened on", () => {
     expect(serveOptions(["--data", "d"])).toMatchObject({
-      port: DEFAULT_PORT,
+      port: DEFAULT_REST_PORT,
       hostname: "127.0.0.1",
       siteUrl: undefined,
       pluginFolders: [],

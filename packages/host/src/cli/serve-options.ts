@@ -2,6 +2,7 @@
 // a mistyped command into a message saying what to type instead. Nothing here touches the disk.
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_REST_HOSTNAME, DEFAULT_REST_PORT } from "../http/rest/server.js";
 import type { LogLevel } from "../log.js";
 import { closestName } from "../manifest/closest-name.js";
 
@@ -38,8 +39,6 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
-export const DEFAULT_PORT = 8065;
-
 const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 const flags = {
@@ -67,8 +66,8 @@ Options:
                            installed over the API (in <dir>/plugins); created if missing
   --plugins <dir>          folder whose subfolders are plugins (repeatable); each is enabled
                            on its first run, then stays as an admin leaves it
-  --port <n>               port of the REST API (default ${DEFAULT_PORT}; 0 picks a free one)
-  --host <address>         address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --port <n>               port of the REST API (default ${DEFAULT_REST_PORT}; 0 picks a free one)
+  --host <address>         address to listen on (default ${DEFAULT_REST_HOSTNAME}; 0.0.0.0 for every interface)
   --site-url <url>         the server's public URL (default http://<host>:<port>)
   --admin-username <name>  on first start (no users yet), create this system admin
   --admin-password <pw>    its password, at least 8 characters; prefer the environment
@@ -89,7 +88,7 @@ Stop the server with Ctrl+C (SIGINT) or SIGTERM: plugins are deactivated and shu
 database is closed. A second signal exits at once.
 
 Example:
-  plugwire serve --plugins ./plugins --data ./data --port 8065
+  plugwire serve --plugins ./plugins --data ./data --port ${DEFAULT_REST_PORT}
 `;
 
 /** Reads `plugwire <argv>`; `cwd` resolves relative paths. Throws UsageError. */
@@ -143,7 +142,7 @@ function serveOptions(values: Values, env: NodeJS.ProcessEnv, cwd: string): Serv
     throw new UsageError("--data is required: the folder for the database and uploaded files");
   }
   const port = parsePort(values.port);
-  const hostname = values.host ?? "127.0.0.1";
+  const hostname = values.host ?? DEFAULT_REST_HOSTNAME;
   const siteUrl = parseSiteUrl(values["site-url"]);
   const logLevel = values["log-level"] ?? "info";
   if (!logLevels.includes(logLevel as LogLevel)) {
@@ -162,7 +161,7 @@ function serveOptions(values: Values, env: NodeJS.ProcessEnv, cwd: string): Serv
 }
 
 function parsePort(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_PORT;
+  if (value === undefined) return DEFAULT_REST_PORT;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) {
     throw new UsageError(`--port must be a number from 0 to 65535 (got "${value}")`);

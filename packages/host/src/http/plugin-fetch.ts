@@ -3,7 +3,8 @@
 // as they do for node:http requests in plugin-proxy.ts.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { PluginContextSchema } from "@plugwire/protocol";
-import type { HookDispatcher } from "../supervisor/hook-client.js";
+import type { HookDispatcher } from "../app/plugin-hooks.js";
+import type { Host } from "../host.js";
 import {
   notServingHttpError,
   requestHeadersForPlugin,
@@ -20,7 +21,25 @@ export interface PluginFetchInit {
   signal?: AbortSignal;
 }
 
-/** Sends a Fetch Request to a plugin's ServeHTTP and returns its streamed Response. */
+/**
+ * Sends an HTTP request to the host's plugin `pluginId` (see fetchFromPlugin). Throws
+ * NotFoundError when the plugin is not loaded or does not serve HTTP, UnavailableError while it
+ * is restarting.
+ */
+export function fetchPlugin(
+  host: Host,
+  pluginId: string,
+  request: Request,
+  init?: PluginFetchInit,
+): Promise<Response> {
+  return fetchFromPlugin(host.plugin(pluginId), request, init);
+}
+
+/**
+ * Sends a Fetch Request to a plugin's ServeHTTP and returns its streamed Response. Any
+ * Mattermost-User-Id header in the request is dropped; init.context.userId, when given, is sent
+ * as that header instead.
+ */
 export async function fetchFromPlugin(
   plugin: HookDispatcher,
   request: Request,

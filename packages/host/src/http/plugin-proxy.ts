@@ -22,8 +22,8 @@ import {
   ValidationError,
 } from "@plugwire/errors";
 import { MAX_CHUNK_BYTES, type PluginContextSchema } from "@plugwire/protocol";
+import type { HTTPResponse } from "../app/plugin-hooks.js";
 import type { Host } from "../host.js";
-import type { HTTPResponse } from "../supervisor/hook-client.js";
 import {
   type HeaderField,
   notServingHttpError,

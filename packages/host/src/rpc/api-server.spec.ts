@@ -14,6 +14,7 @@ import {
 } from "@plugwire/errors";
 import { FileInfoSchema, type PluginAPI } from "@plugwire/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { failureOf } from "../test-fixtures/failure-of.js";
 import { type PluginApiServer, startPluginApiServer } from "./api-server.js";
 import { connectPluginApi, type PluginApiConnection } from "./test-fixtures/plugin-api-client.js";
 
@@ -52,16 +53,6 @@ function connectWith(authorization?: string) {
 }
 
 const authorized = () => connectWith(`Bearer ${TOKEN}`);
-
-async function failureOf(call: Promise<unknown>): Promise<PluginAPIError> {
-  try {
-    await call;
-  } catch (error) {
-    expect(error).toBeInstanceOf(PluginAPIError);
-    return error as PluginAPIError;
-  }
-  throw new Error("the call did not fail");
-}
 
 async function drain<T>(stream: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];

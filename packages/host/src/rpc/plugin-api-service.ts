@@ -1,23 +1,19 @@
-// The PluginAPI as one plugin sees it. Reads go to the Store; writes that Mattermost
-// surrounds with hooks go through the App with the plugin as the actor, so a plugin's post
-// takes the same path as a person's; writes without hooks go to the Store. Everything the
-// plugin keeps (KV keys, commands, bots, settings) is namespaced by deps.pluginId, which the
-// server knows from the plugin's token, never from the request.
+// The PluginAPI as one plugin sees it. Every call goes to the App with the plugin as the actor,
+// so a plugin's post takes the same path as a person's (hooks, file links, events); this file
+// only checks the request's shape. Everything the plugin keeps (KV keys, commands, bots,
+// settings) is namespaced by deps.pluginId, which the server knows from the plugin's token,
+// never from the request.
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { AlreadyExistsError, NotFoundError, ValidationError } from "@plugwire/errors";
+import { ValidationError } from "@plugwire/errors";
 import {
   ChannelSchema,
-  type EnsureBotUserRequest,
   type PluginAPI,
   PostSchema,
   TeamSchema,
-  type User,
   UserSchema,
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
-import type { FileStore } from "../store/file-store.js";
-import type { Store } from "../store/store.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
 import {
   commandTrigger,
@@ -34,8 +30,6 @@ export const MAX_KV_GET_MANY_KEYS = 1000;
 export interface PluginApiServiceDeps {
   /** The calling plugin, as identified by its token. */
   pluginId: string;
-  store: Store;
-  files: FileStore;
   app: App;
   /** The host's version, e.g. "9.5.0". */
   serverVersion: string;
@@ -49,73 +43,30 @@ export interface PluginApiServiceDeps {
 
 /** The PluginAPI implementation for one plugin. */
 export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<typeof PluginAPI> {
-  const { pluginId, store, files, app } = deps;
+  const { pluginId, app } = deps;
   const actor: Actor = { pluginId };
   const now = deps.now ?? Date.now;
   const maxUploadBytes = deps.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
   // The bot this plugin ensured last: the uploader recorded for its files.
   let botUserId = "";
-  // EnsureBotUser calls run one at a time, so two concurrent calls for one username can't
-  // both see it free and have the second fail on creating it.
-  let ensuring: Promise<unknown> = Promise.resolve();
-
-  async function ensureBotUser(request: EnsureBotUserRequest): Promise<string> {
-    const username = required(request.username, "username");
-    const ownedId = await store.getBotUserId(pluginId, username);
-    if (ownedId !== undefined) {
-      const bot = await store.getUser(ownedId);
-      // As Mattermost's EnsureBot does, the existing bot takes the display name and description asked for.
-      if (bot.firstName !== request.displayName || bot.botDescription !== request.description) {
-        await store.updateUser(
-          create(UserSchema, {
-            ...bot,
-            firstName: request.displayName,
-            botDescription: request.description,
-          }),
-        );
-      }
-      return ownedId;
-    }
-    const holder = await store.getUserByUsername(username).catch((error: unknown) => {
-      if (error instanceof NotFoundError) {
-        return undefined;
-      }
-      throw error;
-    });
-    if (holder !== undefined) {
-      throw usernameTaken(username, holder);
-    }
-    const bot = await app.createUser(
-      actor,
-      create(UserSchema, {
-        username,
-        firstName: request.displayName,
-        botDescription: request.description,
-        isBot: true,
-        roles: "system_user",
-      }),
-    );
-    await store.setBotOwner(bot.id, pluginId);
-    return bot.id;
-  }
 
   return {
     getServerVersion: () => ({ version: deps.serverVersion }),
     getConfig: () => ({ config: deps.serverConfig() }),
-    getPluginConfig: async () => ({ config: await store.getPluginConfig(pluginId) }),
+    getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),
     savePluginConfig: async (request) => {
       await app.savePluginConfig(actor, pluginId, request.config ?? {});
       return {};
     },
 
     getUser: async (request) => ({
-      user: await store.getUser(required(request.userId, "user_id")),
+      user: await app.getUser(required(request.userId, "user_id")),
     }),
     getUserByUsername: async (request) => ({
-      user: await store.getUserByUsername(required(request.username, "username")),
+      user: await app.getUserByUsername(required(request.username, "username")),
     }),
     getUserByEmail: async (request) => ({
-      user: await store.getUserByEmail(required(request.email, "email")),
+      user: await app.getUserByEmail(required(request.email, "email")),
     }),
     getUsers: async (request) => {
       if (request.activeOnly && request.inactiveOnly) {
@@ -124,7 +75,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
           "active_only and inactive_only exclude each other; set one.",
         );
       }
-      const users = await store.getUsers({
+      const users = await app.getUsers({
         ...pageOf(request.paging),
         inTeamId: request.inTeamId || undefined,
         inChannelId: request.inChannelId || undefined,
@@ -132,7 +83,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       });
       return { users };
     },
-    getUsersByIds: async (request) => ({ users: await store.getUsersByIds(request.userIds) }),
+    getUsersByIds: async (request) => ({ users: await app.getUsersByIds(request.userIds) }),
     createUser: async (request) => {
       const user = requiredMessage(request.user, "user");
       const created = await app.createUser(
@@ -145,7 +96,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     updateUser: async (request) => {
       const user = requiredMessage(request.user, "user");
       required(user.id, "user.id");
-      return { user: await store.updateUser(user) };
+      return { user: await app.updateUser(actor, user) };
     },
     deactivateUser: async (request) => {
       await app.deactivateUser(actor, required(request.userId, "user_id"));
@@ -153,22 +104,23 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     },
 
     getTeam: async (request) => ({
-      team: await store.getTeam(required(request.teamId, "team_id")),
+      team: await app.getTeam(required(request.teamId, "team_id")),
     }),
     getTeamByName: async (request) => ({
-      team: await store.getTeamByName(required(request.name, "name")),
+      team: await app.getTeamByName(required(request.name, "name")),
     }),
-    getTeams: async (request) => ({ teams: await store.getTeams(pageOf(request.paging)) }),
+    getTeams: async (request) => ({ teams: await app.getTeams(pageOf(request.paging)) }),
     createTeam: async (request) => {
       const team = requiredMessage(request.team, "team");
       return {
-        team: await store.createTeam(
+        team: await app.createTeam(
+          actor,
           create(TeamSchema, { ...team, id: "", createAt: 0n, updateAt: 0n }),
         ),
       };
     },
     getTeamMembers: async (request) => ({
-      members: await store.getTeamMembers(
+      members: await app.getTeamMembers(
         required(request.teamId, "team_id"),
         pageOf(request.paging),
       ),
@@ -191,10 +143,10 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     },
 
     getChannel: async (request) => ({
-      channel: await store.getChannel(required(request.channelId, "channel_id")),
+      channel: await app.getChannel(required(request.channelId, "channel_id")),
     }),
     getChannelByName: async (request) => ({
-      channel: await store.getChannelByName(
+      channel: await app.getChannelByName(
         required(request.teamId, "team_id"),
         required(request.name, "name"),
         request.includeDeleted,
@@ -218,14 +170,14 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     updateChannel: async (request) => {
       const channel = requiredMessage(request.channel, "channel");
       required(channel.id, "channel.id");
-      return { channel: await store.updateChannel(channel) };
+      return { channel: await app.updateChannel(actor, channel) };
     },
     deleteChannel: async (request) => {
-      await store.deleteChannel(required(request.channelId, "channel_id"));
+      await app.deleteChannel(actor, required(request.channelId, "channel_id"));
       return {};
     },
     getChannelMembers: async (request) => ({
-      members: await store.getChannelMembers(
+      members: await app.getChannelMembers(
         required(request.channelId, "channel_id"),
         pageOf(request.paging),
       ),
@@ -246,14 +198,14 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       return {};
     },
     getDirectChannel: async (request) => ({
-      channel: await store.getOrCreateDirectChannel(
+      channel: await app.getDirectChannel(
         required(request.userId1, "user_id_1"),
         required(request.userId2, "user_id_2"),
       ),
     }),
 
     getPost: async (request) => ({
-      post: await store.getPost(required(request.postId, "post_id")),
+      post: await app.getPost(required(request.postId, "post_id")),
     }),
     createPost: async (request) => {
       const post = requiredMessage(request.post, "post");
@@ -285,7 +237,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       return {};
     },
     getPostsForChannel: async (request) => ({
-      posts: await store.getPostsForChannel(
+      posts: await app.getPostsForChannel(
         required(request.channelId, "channel_id"),
         pageOf(request.paging),
       ),
@@ -299,18 +251,18 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
 
     uploadFile: async (requests) => ({
       fileInfo: await receiveUpload(requests, {
-        store,
-        files,
+        app,
+        actor,
         maxUploadBytes,
         creatorId: botUserId,
       }),
     }),
-    getFile: (request) => sendFile(required(request.fileId, "file_id"), store, files),
+    getFile: (request) => sendFile(required(request.fileId, "file_id"), app),
     getFileInfo: async (request) => ({
-      fileInfo: await store.getFileInfo(required(request.fileId, "file_id")),
+      fileInfo: await app.getFileInfo(required(request.fileId, "file_id")),
     }),
 
-    kVGet: async (request) => ({ value: await store.kvGet(pluginId, kvKey(request.key)) }),
+    kVGet: async (request) => ({ value: await app.kvGet(pluginId, kvKey(request.key)) }),
     kVGetMany: async (request) => {
       if (request.keys.length > MAX_KV_GET_MANY_KEYS) {
         throw new ValidationError({
@@ -320,7 +272,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
         });
       }
       const keys = request.keys.map(kvKey);
-      const found = await Promise.all(keys.map((key) => store.kvGet(pluginId, key)));
+      const found = await Promise.all(keys.map((key) => app.kvGet(pluginId, key)));
       const values: Record<string, Uint8Array> = {};
       keys.forEach((key, i) => {
         const value = found[i];
@@ -333,14 +285,14 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     kVSet: async (request) => {
       const key = kvKey(request.key);
       const expireAt = expiryOf(request.expireInSeconds, "expire_in_seconds", now());
-      await store.kvSet(pluginId, key, request.value, { expireAt });
+      await app.kvSet(pluginId, key, request.value, { expireAt });
       return {};
     },
     kVSetWithOptions: async (request) => {
       const key = kvKey(request.key);
       const options = request.options;
       const expireAt = expiryOf(options?.expireInSeconds ?? 0n, "options.expire_in_seconds", now());
-      const written = await store.kvSet(pluginId, key, request.value, {
+      const written = await app.kvSet(pluginId, key, request.value, {
         atomic: options?.atomic ?? false,
         oldValue: options?.oldValue,
         expireAt,
@@ -348,30 +300,37 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       return { written };
     },
     kVDelete: async (request) => {
-      await store.kvDelete(pluginId, kvKey(request.key));
+      await app.kvDelete(pluginId, kvKey(request.key));
       return {};
     },
     kVDeleteAll: async () => {
-      await store.kvDeleteAll(pluginId);
+      await app.kvDeleteAll(pluginId);
       return {};
     },
-    kVList: async (request) => ({ keys: await store.kvList(pluginId, pageOf(request.paging)) }),
+    kVList: async (request) => ({ keys: await app.kvList(pluginId, pageOf(request.paging)) }),
 
     registerCommand: async (request) => {
       const command = requiredMessage(request.command, "command");
       commandTrigger(command.trigger);
-      await store.registerCommand(pluginId, command);
+      await app.registerCommand(actor, pluginId, command);
       return {};
     },
     unregisterCommand: async (request) => {
-      await store.unregisterCommand(pluginId, request.teamId, required(request.trigger, "trigger"));
+      await app.unregisterCommand(
+        actor,
+        pluginId,
+        request.teamId,
+        required(request.trigger, "trigger"),
+      );
       return {};
     },
 
     ensureBotUser: async (request) => {
-      const ensured = ensuring.then(() => ensureBotUser(request));
-      ensuring = ensured.catch(() => undefined);
-      botUserId = await ensured;
+      botUserId = await app.ensureBotUser(actor, pluginId, {
+        username: required(request.username, "username"),
+        displayName: request.displayName,
+        description: request.description,
+      });
       return { userId: botUserId };
     },
 
@@ -382,15 +341,6 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       return {};
     },
   };
-}
-
-function usernameTaken(username: string, holder: User): AlreadyExistsError {
-  const whose = holder.isBot ? "a bot this plugin does not own" : "a person's account";
-  return new AlreadyExistsError({
-    id: "api.ensure_bot_user.username_taken",
-    message: `The username "${username}" belongs to ${whose}; choose another bot username.`,
-    params: { field: "username", username },
-  });
 }
 
 function requestConflict(field: string, message: string): ValidationError {

@@ -3,12 +3,9 @@
 // field, so a plugin author sees which argument to fix.
 import { ValidationError } from "@plugwire/errors";
 import type { Paging } from "@plugwire/protocol";
-import type { PageQuery } from "../store/store.js";
+import type { PageQuery } from "../app/app.js";
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from "../app/paging.js";
 
-/** Page size when a request leaves per_page at 0, as in Mattermost. */
-export const DEFAULT_PER_PAGE = 60;
-/** Largest page size; larger requests are capped to it. */
-export const MAX_PER_PAGE = 200;
 /** Longest KV key, in characters, as in Mattermost. */
 export const MAX_KV_KEY_LENGTH = 150;
 

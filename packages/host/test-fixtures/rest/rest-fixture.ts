@@ -152,8 +152,8 @@ export class RestFixture {
     };
   }
 
-  /** Creates an account through the application layer and logs it in over HTTP. */
-  async newUser(username: string, options: { admin?: boolean } = {}): Promise<RestUser> {
+  /** Creates an account (password PASSWORD) through the application layer, not logged in. */
+  async newAccount(username: string, options: { admin?: boolean } = {}): Promise<void> {
     await this.host.app.createUser(
       {},
       create(UserSchema, {
@@ -163,6 +163,11 @@ export class RestFixture {
       }),
       PASSWORD,
     );
+  }
+
+  /** Creates an account through the application layer and logs it in over HTTP. */
+  async newUser(username: string, options: { admin?: boolean } = {}): Promise<RestUser> {
+    await this.newAccount(username, options);
     const login = await this.setupCall(200, "POST", "/api/v4/users/login", {
       json: { login_id: username, password: PASSWORD },
     });
@@ -240,7 +245,7 @@ export class RestFixture {
    */
   async takeRecords(hook?: string, pluginId = RECORDER_ID): Promise<Recorded[]> {
     await this.host.app.settled();
-    const store = this.host.store;
+    const store = this.host.app;
     const keys: string[] = [];
     for (let page = 0; ; page += 1) {
       const batch = await store.kvList(pluginId, { page, perPage: 200 });

@@ -99,6 +99,7 @@ export class FakePluginAPI {
     const observed = (dispatcher: HookDispatcher) => this.#observe(dispatcher);
     this.app = new HostApp({
       store,
+      files: this.files,
       // Resolved on every call, so the plugin can be attached after the app exists.
       hooks: {
         implementing: (hook) => this.#targets.implementing(hook).map(observed),
@@ -191,8 +192,6 @@ export class FakePluginAPI {
   #service(pluginId: string): ServiceImpl<typeof PluginAPI> {
     return createPluginApiService({
       pluginId,
-      store: this.store,
-      files: this.files,
       app: this.app,
       serverVersion: this.serverVersion,
       serverConfig: () => this.#serverConfig,

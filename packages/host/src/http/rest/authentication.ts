@@ -3,7 +3,7 @@
 // requests other sites make it send, so a cookie counts only with proof that the page itself
 // asked: X-Requested-With: XMLHttpRequest or X-CSRF-Token, as Mattermost requires.
 import type { IncomingMessage } from "node:http";
-import type { Authenticated, HostApp } from "../../app/host-app.js";
+import type { Authenticated, SessionOperations } from "../../app/app.js";
 import { csrfTokenOf } from "../../app/sessions.js";
 import { parseCookies, SESSION_COOKIE } from "./cookies.js";
 
@@ -19,7 +19,7 @@ export interface AuthenticateOptions {
 }
 
 export async function authenticateRequest(
-  app: HostApp,
+  app: SessionOperations,
   req: IncomingMessage,
   options: AuthenticateOptions = {},
 ): Promise<RequestAuth> {

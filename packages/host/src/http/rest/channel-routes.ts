@@ -7,9 +7,8 @@ import { fieldsOf, stringField } from "./body-fields.js";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
 import {
-  isChannelMember,
-  isSystemAdmin,
-  isTeamMember,
+  hasChannelPermission,
+  hasTeamPermission,
   requireChannelMember,
   requireChannelVisible,
   requireTeamMember,
@@ -28,13 +27,13 @@ export function channelRoutes(router: Router<RouteHandler>): void {
     .add("POST", "/api/v4/channels", createChannel)
     .add("GET", "/api/v4/channels/{channel_id}", async (call) => {
       call.user();
-      const channel = await call.host.store.getChannel(call.param("channel_id"));
+      const channel = await call.app.getChannel(call.param("channel_id"));
       await requireChannelVisible(call, channel);
       call.send(200, modelToJson(ChannelSchema, channel));
     })
     .add("GET", "/api/v4/teams/{team_id}/channels/name/{channel_name}", async (call) => {
       call.user();
-      const channel = await call.host.store.getChannelByName(
+      const channel = await call.app.getChannelByName(
         call.param("team_id"),
         call.param("channel_name"),
         false,
@@ -66,19 +65,23 @@ async function createChannel(call: RestCall): Promise<void> {
   }
   await requireTeamMember(call, channel.teamId);
   channel.creatorId = user.id;
-  const created = await call.host.app.createChannel(call.actor(), channel, { addCreator: true });
+  const created = await call.app.createChannel(call.actor(), channel, { addCreator: true });
   call.send(201, modelToJson(ChannelSchema, created));
 }
 
 async function addMember(call: RestCall): Promise<void> {
   const user = call.user();
-  const channel = await call.host.store.getChannel(call.param("channel_id"));
+  const channel = await call.app.getChannel(call.param("channel_id"));
   const fields = fieldsOf(await call.json(), ["user_id", "post_root_id"]);
   const userId = stringField(fields, "user_id", true);
   const joiningPublic = userId === user.id && channel.type === "O";
   const allowed = joiningPublic
-    ? await isTeamMember(call, channel.teamId)
-    : await isChannelMember(call, channel.id);
+    ? await hasTeamPermission(call, channel.teamId, "join_public_channels")
+    : await hasChannelPermission(
+        call,
+        channel.id,
+        channel.type === "O" ? "manage_public_channel_members" : "manage_private_channel_members",
+      );
   if (!allowed) {
     throw permissionDenied(
       joiningPublic
@@ -87,18 +90,17 @@ async function addMember(call: RestCall): Promise<void> {
       "manage_channel_members",
     );
   }
-  const joining = await call.host.store.getUser(userId);
+  const joining = await call.app.getUser(userId);
   if (
     channel.teamId !== "" &&
-    !isSystemAdmin(joining) &&
-    (await call.host.store.getTeamMember(channel.teamId, userId)) === undefined
+    !(await call.app.hasPermissionToTeam(joining, channel.teamId, "view_team"))
   ) {
     throw invalidBodyParam(
       "user_id",
       `user ${userId} is not a member of team ${channel.teamId}; add them to the team first.`,
     );
   }
-  const member = await call.host.app.addChannelMember(call.actor(), channel.id, userId);
+  const member = await call.app.addChannelMember(call.actor(), channel.id, userId);
   call.send(201, modelToJson(ChannelMemberSchema, member));
 }
 
@@ -107,7 +109,7 @@ async function removeMember(call: RestCall): Promise<void> {
   const channelId = call.param("channel_id");
   const userId = call.param("user_id");
   if (userId !== user.id) await requireChannelMember(call, channelId);
-  await call.host.app.removeChannelMember(call.actor(), channelId, userId);
+  await call.app.removeChannelMember(call.actor(), channelId, userId);
   call.ok();
 }
 
@@ -116,16 +118,16 @@ async function listPosts(call: RestCall): Promise<void> {
   const channelId = call.param("channel_id");
   await requireChannelMember(call, channelId);
   const { page, perPage } = pageOfQuery(call.url.searchParams);
-  const store = call.host.store;
-  const posts = await store.getPostsForChannel(channelId, { page, perPage });
+  const { app } = call;
+  const posts = await app.getPostsForChannel(channelId, { page, perPage });
   // With one post per page, the page number is an offset: the posts just outside this page.
-  const [older] = await store.getPostsForChannel(channelId, {
+  const [older] = await app.getPostsForChannel(channelId, {
     page: (page + 1) * perPage,
     perPage: 1,
   });
   const [newer] =
     page > 0
-      ? await store.getPostsForChannel(channelId, { page: page * perPage - 1, perPage: 1 })
+      ? await app.getPostsForChannel(channelId, { page: page * perPage - 1, perPage: 1 })
       : [];
   call.send(200, postList(posts, newer, older));
 }

@@ -31,7 +31,7 @@ async function executeCommand(call: RestCall): Promise<void> {
   const channelId = stringField(fields, "channel_id", true);
   const command = stringField(fields, "command", true);
   await requireChannelMember(call, channelId);
-  const channel = await call.host.store.getChannel(channelId);
+  const channel = await call.app.getChannel(channelId);
   const args = create(CommandArgsSchema, {
     userId: user.id,
     channelId,
@@ -41,7 +41,7 @@ async function executeCommand(call: RestCall): Promise<void> {
     command,
     siteUrl: call.server.siteUrl,
   });
-  const response = await call.host.app.executeCommand(call.actor(), args);
+  const response = await call.app.executeCommand(call.actor(), args);
   for (const part of [response, ...response.extraResponses]) {
     await deliver(call, part, channelId, args.rootId);
   }
@@ -58,7 +58,7 @@ async function deliver(
   if (response.responseType === "in_channel") {
     // A plugin may answer into another channel, but only one the caller may post in.
     if (channelId !== commandChannelId) await requireChannelMember(call, channelId);
-    await call.host.app.createPost(
+    await call.app.createPost(
       call.actor(),
       create(PostSchema, {
         channelId,
@@ -70,7 +70,7 @@ async function deliver(
       }),
     );
   } else if (response.text !== "") {
-    await call.host.app.sendEphemeralPost(
+    await call.app.sendEphemeralPost(
       call.actor(),
       call.userId,
       create(PostSchema, {

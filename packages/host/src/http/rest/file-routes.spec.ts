@@ -6,15 +6,17 @@ const MAX_BODY_BYTES = 256 * 1024;
 
 let f: RestFixture;
 let alice: RestUser;
+let bob: RestUser;
 let outsider: RestUser;
 let channelId: string;
 
 beforeAll(async () => {
   f = await RestFixture.start({ maxBodyBytes: MAX_BODY_BYTES });
   alice = await f.newUser("alice");
+  bob = await f.newUser("bob");
   outsider = await f.newUser("outsider");
-  const team = await f.newTeam(alice);
-  channelId = (await f.newChannel(team, alice, { name: "town", displayName: "Town" })).id;
+  const team = await f.newTeam(alice, [bob]);
+  channelId = (await f.newChannel(team, alice, { name: "town", displayName: "Town" }, [bob])).id;
 });
 afterAll(async () => {
   await f?.close();
@@ -195,12 +197,14 @@ describe("POST /api/v4/files", () => {
 });
 
 describe("attaching files to a post", () => {
+  /** Uploads one small file to the channel as `user`; its id. */
+  async function uploadOne(user: RestUser, name: string): Promise<string> {
+    const { body } = await upload(user.token, form([[name, name]], { channel_id: channelId }));
+    return body.file_infos[0].id;
+  }
+
   it("lists the files on the post and records the post on each file, once", async () => {
-    const { body: uploaded } = await upload(
-      alice.token,
-      form([["pic.png", "png"]], { channel_id: channelId }),
-    );
-    const fileId = uploaded.file_infos[0].id;
+    const fileId = await uploadOne(alice, "pic.png");
     const { status, body: post } = await f.call("POST", "/api/v4/posts", {
       token: alice.token,
       json: { channel_id: channelId, message: "see attached", file_ids: [fileId] },
@@ -214,5 +218,33 @@ describe("attaching files to a post", () => {
       json: { channel_id: channelId, message: "again", file_ids: [fileId] },
     });
     expect(again).toMatchObject({ status: 400, body: { params: { field: "file_ids" } } });
+  });
+
+  it("links the files in the post's write, after the hooks saw the post with its file ids", async () => {
+    const fileId = await uploadOne(alice, "a.txt");
+    await f.takeRecords();
+    const { status, body: post } = await f.call("POST", "/api/v4/posts", {
+      token: alice.token,
+      json: { channel_id: channelId, message: "linked", file_ids: [fileId] },
+    });
+    expect(status).toBe(201);
+    expect((await f.host.store.getFileInfo(fileId)).postId).toBe(post.id);
+    const records = await f.takeRecords();
+    expect(records.map((r) => [r.hook, r.args.post.fileIds])).toEqual([
+      ["MessageWillBePosted", [fileId]],
+      ["MessageHasBeenPosted", [fileId]],
+    ]);
+  });
+
+  it("refuses another member's file, before any hook, and leaves it unattached", async () => {
+    const fileId = await uploadOne(alice, "b.txt");
+    await f.takeRecords();
+    const taken = await f.call("POST", "/api/v4/posts", {
+      token: bob.token,
+      json: { channel_id: channelId, message: "mine now", file_ids: [fileId] },
+    });
+    expect(taken).toMatchObject({ status: 400, body: { params: { field: "file_ids" } } });
+    expect(await f.takeRecords()).toEqual([]);
+    expect((await f.host.store.getFileInfo(fileId)).postId).toBe("");
   });
 });

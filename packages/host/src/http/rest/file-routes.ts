@@ -1,17 +1,10 @@
 // /api/v4/files: uploads (multipart, as v4 clients send them, or one file as the body) and
-// downloads. An upload takes the same path as a plugin's UploadFile, so both are checked and
-// stored alike. Files belong to their channel: only its members upload to it and read from it.
+// downloads. An upload goes to the app's uploadFile, as a plugin's UploadFile does, so both are
+// checked and stored alike. Files belong to their channel: only its members upload to it and
+// read from it.
 import { once } from "node:events";
-import { create } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
-import {
-  type FileInfo,
-  FileInfoSchema,
-  MAX_CHUNK_BYTES,
-  type UploadFileRequest,
-  UploadFileRequestSchema,
-} from "@plugwire/protocol";
-import { receiveUpload } from "../../rpc/file-transfer.js";
+import { type FileInfo, FileInfoSchema, MAX_CHUNK_BYTES } from "@plugwire/protocol";
 import { modelToJson } from "./model-json.js";
 import { readMultipartForm } from "./multipart-form.js";
 import { requireChannelMember } from "./permissions.js";
@@ -56,12 +49,16 @@ async function uploadFiles(call: RestCall): Promise<void> {
   const infos: FileInfo[] = [];
   for (const file of uploads) {
     infos.push(
-      await receiveUpload(uploadFrames(channelId, file.name, file.stream()), {
-        store: call.host.store,
-        files: call.host.files,
-        maxUploadBytes: call.server.maxBodyBytes,
-        creatorId: user.id,
-      }),
+      await call.app.uploadFile(
+        call.actor(),
+        {
+          channelId,
+          name: file.name || "file",
+          creatorId: user.id,
+          maxBytes: call.server.maxBodyBytes,
+        },
+        file.stream(),
+      ),
     );
   }
   call.send(201, {
@@ -79,13 +76,12 @@ async function uploadRawFile(call: RestCall): Promise<void> {
   if (name === "") throw invalidUrlParam("filename", "name the file.");
   await requireChannelMember(call, channelId);
   const maxBytes = call.server.maxBodyBytes;
-  const info = await receiveUpload(uploadFrames(channelId, name, cappedBody(call.req, maxBytes)), {
-    store: call.host.store,
-    files: call.host.files,
+  const info = await call.app.uploadFile(
+    call.actor(),
     // The cap on the body says it first, with 413, as for forms.
-    maxUploadBytes: maxBytes + 1,
-    creatorId: user.id,
-  });
+    { channelId, name, creatorId: user.id, maxBytes: maxBytes + 1 },
+    cappedBody(call.req, maxBytes),
+  );
   const clientId = call.url.searchParams.get("client_id");
   call.send(201, {
     file_infos: [modelToJson(FileInfoSchema, info)],
@@ -93,27 +89,9 @@ async function uploadRawFile(call: RestCall): Promise<void> {
   });
 }
 
-/** A file as UploadFile's frames: the head, then the bytes in chunks of at most 64 KiB. */
-async function* uploadFrames(
-  channelId: string,
-  name: string,
-  content: AsyncIterable<Uint8Array>,
-): AsyncGenerator<UploadFileRequest> {
-  yield create(UploadFileRequestSchema, {
-    frame: { case: "head", value: { channelId, name: name || "file" } },
-  });
-  for await (const chunk of content) {
-    for (let offset = 0; offset < chunk.byteLength; offset += MAX_CHUNK_BYTES) {
-      yield create(UploadFileRequestSchema, {
-        frame: { case: "data", value: chunk.subarray(offset, offset + MAX_CHUNK_BYTES) },
-      });
-    }
-  }
-}
-
 async function downloadFile(call: RestCall): Promise<void> {
   const info = await readableFile(call);
-  const chunks = call.host.files.read(info.id, MAX_CHUNK_BYTES)[Symbol.asyncIterator]();
+  const chunks = call.app.readFile(info.id, MAX_CHUNK_BYTES)[Symbol.asyncIterator]();
   // The first chunk is read before the head, so missing content still gets the error body.
   let next = await chunks.next();
   const { res } = call;
@@ -139,7 +117,7 @@ async function downloadFile(call: RestCall): Promise<void> {
 /** The file of the URL, when it exists and the logged-in user may read its channel. */
 async function readableFile(call: RestCall): Promise<FileInfo> {
   call.user();
-  const info = await call.host.store.getFileInfo(call.param("file_id"));
+  const info = await call.app.getFileInfo(call.param("file_id"));
   if (info.deleteAt !== 0n) {
     throw new NotFoundError({
       id: "app.file.get.deleted",

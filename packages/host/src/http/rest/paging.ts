@@ -1,7 +1,7 @@
 // ?page and ?per_page as v4 reads them: pages count from 0, per_page defaults to 60 and is
 // silently capped at 200.
-import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from "../../rpc/request-validation.js";
-import type { PageQuery } from "../../store/store.js";
+import type { PageQuery } from "../../app/app.js";
+import { DEFAULT_PER_PAGE, MAX_PER_PAGE } from "../../app/paging.js";
 import { invalidUrlParam } from "./rest-errors.js";
 
 export function pageOfQuery(query: URLSearchParams): PageQuery {

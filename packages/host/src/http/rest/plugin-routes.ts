@@ -4,10 +4,8 @@
 // over the schema's defaults, PUT replaces them after checking them against settings_schema.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { InternalError } from "@plugwire/errors";
-import type { PluginStatus } from "../../host.js";
+import { type PluginLifecycle, PluginProcessError, type PluginStatus } from "../../host.js";
 import type { PluginManifest } from "../../manifest/manifest.js";
-import { PluginProcessError } from "../../supervisor/plugin-process-error.js";
-import type { PluginState } from "../../supervisor/supervisor.js";
 import { objectBody } from "./body-fields.js";
 import { readMultipartForm } from "./multipart-form.js";
 import { requireSystemAdmin } from "./permissions.js";
@@ -16,7 +14,7 @@ import { invalidBodyParam, invalidUrlParam } from "./rest-errors.js";
 import type { Router } from "./router.js";
 
 /** Mattermost's PluginState numbers. */
-const V4_STATES: Record<PluginState, number> = {
+const V4_STATES: Record<PluginLifecycle, number> = {
   stopped: 0,
   starting: 1,
   restarting: 1,

@@ -1,12 +1,13 @@
 // /api/v4/posts: posts go through the application layer, so MessageWillBePosted and its
 // siblings decide and hear about every post made here. Channel members post and read; authors
 // (and system admins) edit and delete. Files uploaded to the channel by the author are
-// attached by listing their ids.
+// attached by listing their ids (the app checks them and links them in the post's transaction).
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
 import { type Post, PostSchema } from "@plugwire/protocol";
+import type { Permission } from "../../app/app.js";
 import { modelFromJson, modelToJson } from "./model-json.js";
-import { isSystemAdmin, requireChannelMember } from "./permissions.js";
+import { requireChannelMember } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -21,8 +22,6 @@ const CREATABLE = [
   "type",
 ];
 const PATCHABLE = ["message", "is_pinned", "props"];
-/** Mattermost's limit of files on one post. */
-const MAX_FILES_PER_POST = 10;
 
 export function postRoutes(router: Router<RouteHandler>): void {
   router
@@ -34,8 +33,8 @@ export function postRoutes(router: Router<RouteHandler>): void {
     .add("PUT", "/api/v4/posts/{post_id}", (call) => changePost(call, "replace"))
     .add("PUT", "/api/v4/posts/{post_id}/patch", (call) => changePost(call, "patch"))
     .add("DELETE", "/api/v4/posts/{post_id}", async (call) => {
-      const post = await authoredPost(call);
-      await call.host.app.deletePost(call.actor(), post.id);
+      const post = await authoredPost(call, "delete_others_posts");
+      await call.app.deletePost(call.actor(), post.id);
       call.ok();
     });
 }
@@ -51,9 +50,8 @@ async function createPost(call: RestCall): Promise<void> {
     );
   }
   await requireChannelMember(call, post.channelId);
-  await checkAttachableFiles(call, post);
   post.userId = user.id;
-  const created = await call.host.app.createPost(call.actor(), post);
+  const created = await call.app.createPost(call.actor(), post);
   call.send(201, modelToJson(PostSchema, created));
 }
 
@@ -62,14 +60,14 @@ async function createPost(call: RestCall): Promise<void> {
  * fields given. Either way the body's other model fields are ignored, as v4 does.
  */
 async function changePost(call: RestCall, mode: "replace" | "patch"): Promise<void> {
-  const old = await authoredPost(call);
+  const old = await authoredPost(call, "edit_others_posts");
   const settable = mode === "replace" ? ["id", ...PATCHABLE] : PATCHABLE;
   const { value: change, given } = modelFromJson(PostSchema, await call.json(), settable);
   if (mode === "replace" && change.id !== old.id) {
     throw invalidBodyParam("id", "it must be the post of the URL.");
   }
   const keep = (field: string) => mode === "patch" && !given.has(field);
-  const updated = await call.host.app.updatePost(
+  const updated = await call.app.updatePost(
     call.actor(),
     create(PostSchema, {
       ...old,
@@ -83,7 +81,7 @@ async function changePost(call: RestCall, mode: "replace" | "patch"): Promise<vo
 
 /** The post of the URL, when the logged-in user may read it; deleted posts are gone (404). */
 async function readablePost(call: RestCall): Promise<Post> {
-  const post = await call.host.store.getPost(call.param("post_id"));
+  const post = await call.app.getPost(call.param("post_id"));
   if (post.deleteAt !== 0n) {
     throw new NotFoundError({
       id: "app.post.get.deleted",
@@ -95,32 +93,15 @@ async function readablePost(call: RestCall): Promise<Post> {
   return post;
 }
 
-/** The post of the URL, when the logged-in user wrote it or is a system admin. */
-async function authoredPost(call: RestCall): Promise<Post> {
+/** The post of the URL, when the logged-in user wrote it or may change others' posts. */
+async function authoredPost(
+  call: RestCall,
+  othersPermission: Extract<Permission, "edit_others_posts" | "delete_others_posts">,
+): Promise<Post> {
   const post = await readablePost(call);
   const user = call.user();
-  if (post.userId !== user.id && !isSystemAdmin(user)) {
-    throw permissionDenied("you can change only your own posts", "edit_others_posts");
+  if (post.userId !== user.id && !call.app.hasPermissionTo(user, othersPermission)) {
+    throw permissionDenied("you can change only your own posts", othersPermission);
   }
   return post;
-}
-
-/** The files a new post lists: each uploaded by its author to its channel and not yet attached. */
-async function checkAttachableFiles(call: RestCall, post: Post): Promise<void> {
-  if (post.fileIds.length > MAX_FILES_PER_POST) {
-    throw invalidBodyParam("file_ids", `a post may have at most ${MAX_FILES_PER_POST} files.`);
-  }
-  for (const fileId of new Set(post.fileIds)) {
-    const file = await call.host.store.getFileInfo(fileId).catch((error: unknown) => {
-      if (error instanceof NotFoundError)
-        throw invalidBodyParam("file_ids", `no file has id ${fileId}.`);
-      throw error;
-    });
-    if (file.creatorId !== call.userId || file.channelId !== post.channelId || file.postId !== "") {
-      throw invalidBodyParam(
-        "file_ids",
-        `file ${fileId} is not one you uploaded to this channel and have not attached yet.`,
-      );
-    }
-  }
 }

@@ -3,9 +3,8 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { create, type JsonValue, type MessageInitShape } from "@bufbuild/protobuf";
 import { type PluginContext, PluginContextSchema, type User } from "@plugwire/protocol";
-import type { Actor } from "../../app/app.js";
+import type { Actor, App, Session } from "../../app/app.js";
 import type { Host } from "../../host.js";
-import type { Session } from "../../store/store.js";
 import type { RequestAuth } from "./authentication.js";
 import type { Presence } from "./presence.js";
 import { readJsonBody } from "./request-body.js";
@@ -42,6 +41,11 @@ export class RestCall {
 
   get host(): Host {
     return this.server.host;
+  }
+
+  /** The application layer: every read and change a route makes goes through it. */
+  get app(): App {
+    return this.server.host.app;
   }
 
   /** A path parameter of the route. */

@@ -7,8 +7,9 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { InternalError, NotFoundError, PluginAPIError, toHttpError } from "@plugwire/errors";
 import { WebSocketServer } from "ws";
+import { DEFAULT_MAX_UPLOAD_BYTES } from "../../app/file-operations.js";
+import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
-import { newId } from "../../store/ids.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
 import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
@@ -26,8 +27,10 @@ import { WebSocketHub } from "./websocket-hub.js";
 
 /** Mattermost's port. */
 export const DEFAULT_REST_PORT = 8065;
-/** Largest request body unless set: 100 MiB, Mattermost's default file size limit. */
-export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
+/** The address listened on unless set: this machine only. */
+export const DEFAULT_REST_HOSTNAME = "127.0.0.1";
+/** Largest request body unless set: the largest upload, Mattermost's default file size limit. */
+export const DEFAULT_MAX_BODY_BYTES = DEFAULT_MAX_UPLOAD_BYTES;
 /** Largest JSON body: 1 MiB, many times the largest post (16383 characters and its props). */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 
@@ -36,9 +39,9 @@ const WEBSOCKET_PATH = "/api/v4/websocket";
 const CLOSE_GRACE_MS = 5000;
 
 export interface RestServerOptions {
-  /** Default 8065; 0 picks a free port. */
+  /** Default DEFAULT_REST_PORT (8065); 0 picks a free port. */
   port?: number;
-  /** Default "127.0.0.1". */
+  /** Default DEFAULT_REST_HOSTNAME. */
   hostname?: string;
   /** The public URL (command args, Secure cookies over https). Default: the URL listened on. */
   siteUrl?: string;
@@ -93,7 +96,7 @@ export async function startRestServer(
     void upgrade(context, webSockets, hub, req, socket, head);
   });
 
-  const hostname = options.hostname ?? "127.0.0.1";
+  const hostname = options.hostname ?? DEFAULT_REST_HOSTNAME;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? DEFAULT_REST_PORT, hostname, () => {

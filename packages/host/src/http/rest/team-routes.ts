@@ -5,7 +5,7 @@ import { create } from "@bufbuild/protobuf";
 import { type Team, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
-import { isSystemAdmin, isTeamAdmin, isTeamMember } from "./permissions.js";
+import { hasTeamPermission } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -29,10 +29,10 @@ export function teamRoutes(router: Router<RouteHandler>): void {
     .add("POST", "/api/v4/teams", createTeam)
     .add("GET", "/api/v4/teams", listTeams)
     .add("GET", "/api/v4/teams/{team_id}", async (call) =>
-      sendTeam(call, await call.host.store.getTeam(call.param("team_id"))),
+      sendTeam(call, await call.app.getTeam(call.param("team_id"))),
     )
     .add("GET", "/api/v4/teams/name/{name}", async (call) =>
-      sendTeam(call, await call.host.store.getTeamByName(call.param("name"))),
+      sendTeam(call, await call.app.getTeamByName(call.param("name"))),
     )
     .add("PUT", "/api/v4/teams/{team_id}/patch", patchTeam)
     .add("POST", "/api/v4/teams/{team_id}/members", addMember)
@@ -55,9 +55,9 @@ async function createTeam(call: RestCall): Promise<void> {
       `"${team.type}" is not a team type; use "O" (open) or "I" (invite only).`,
     );
   }
-  const created = await call.host.store.createTeam(team);
+  const created = await call.app.createTeam(call.actor(), team);
   // The creator runs the team, as in Mattermost.
-  await call.host.app.addTeamMember(call.actor(), created.id, user.id, { admin: true });
+  await call.app.addTeamMember(call.actor(), created.id, user.id, { admin: true });
   call.send(201, modelToJson(TeamSchema, created));
 }
 
@@ -74,8 +74,8 @@ const PATCHABLE = [
 /** Changes the fields the body gives: a team admin's or a system admin's right. */
 async function patchTeam(call: RestCall): Promise<void> {
   const teamId = call.param("team_id");
-  const old = await call.host.store.getTeam(teamId);
-  if (!(await isTeamAdmin(call, teamId))) {
+  const old = await call.app.getTeam(teamId);
+  if (!(await hasTeamPermission(call, teamId, "manage_team"))) {
     throw permissionDenied(`only admins of team ${teamId} may change it`, "manage_team");
   }
   const { value: change, given } = modelFromJson(TeamSchema, await call.json(), PATCHABLE);
@@ -84,7 +84,7 @@ async function patchTeam(call: RestCall): Promise<void> {
   }
   const pick = <K extends keyof Team>(field: string, key: K): Team[K] =>
     given.has(field) ? change[key] : old[key];
-  const updated = await call.host.app.updateTeam(
+  const updated = await call.app.updateTeam(
     call.actor(),
     create(TeamSchema, {
       ...old,
@@ -101,9 +101,10 @@ async function patchTeam(call: RestCall): Promise<void> {
 
 async function listTeams(call: RestCall): Promise<void> {
   const page = pageOfQuery(call.url.searchParams);
-  const teams = isSystemAdmin(call.user())
-    ? await call.host.store.getTeams(page)
-    : await call.host.store.getOpenTeams(page);
+  // Everyone sees the open teams; only whoever may manage the system sees all of them.
+  const teams = call.app.hasPermissionTo(call.user(), "manage_system")
+    ? await call.app.getTeams(page)
+    : await call.app.getOpenTeams(page);
   call.send(
     200,
     teams.map((team) => modelToJson(TeamSchema, team)),
@@ -111,7 +112,7 @@ async function listTeams(call: RestCall): Promise<void> {
 }
 
 async function sendTeam(call: RestCall, team: Team): Promise<void> {
-  if (!team.allowOpenInvite && !(await isTeamMember(call, team.id))) {
+  if (!team.allowOpenInvite && !(await hasTeamPermission(call, team.id, "view_team"))) {
     throw permissionDenied(`team ${team.id} is invite-only and you are not a member`, "view_team");
   }
   call.send(200, modelToJson(TeamSchema, team));
@@ -127,9 +128,9 @@ async function addMember(call: RestCall): Promise<void> {
   if (body.teamId !== teamId) throw invalidBodyParam("team_id", "it must be the team of the URL.");
   const userId = body.userId;
   if (userId === "") throw invalidBodyParam("user_id", "it is required.");
-  const team = await call.host.store.getTeam(teamId);
+  const team = await call.app.getTeam(teamId);
   const mayJoin = userId === user.id && team.allowOpenInvite;
-  if (!mayJoin && !(await isTeamMember(call, teamId))) {
+  if (!mayJoin && !(await hasTeamPermission(call, teamId, "add_user_to_team"))) {
     throw permissionDenied(
       userId === user.id
         ? `team ${teamId} is invite-only`
@@ -137,7 +138,7 @@ async function addMember(call: RestCall): Promise<void> {
       "add_user_to_team",
     );
   }
-  const member = await call.host.app.addTeamMember(call.actor(), teamId, userId);
+  const member = await call.app.addTeamMember(call.actor(), teamId, userId);
   call.send(201, modelToJson(TeamMemberSchema, member));
 }
 
@@ -145,12 +146,15 @@ async function addMember(call: RestCall): Promise<void> {
 async function removeMember(call: RestCall): Promise<void> {
   const userId = call.param("user_id");
   const teamId = call.param("team_id");
-  if (userId !== call.user().id && !(await isTeamAdmin(call, teamId))) {
+  if (
+    userId !== call.user().id &&
+    !(await hasTeamPermission(call, teamId, "remove_user_from_team"))
+  ) {
     throw permissionDenied(
       `only admins of team ${teamId} may remove other people from it`,
       "remove_user_from_team",
     );
   }
-  await call.host.app.removeTeamMember(call.actor(), teamId, userId);
+  await call.app.removeTeamMember(call.actor(), teamId, userId);
   call.ok();
 }

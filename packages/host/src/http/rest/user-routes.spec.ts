@@ -1,7 +1,5 @@
 // /api/v4/users over real HTTP, with the recorder plugin as a real process: accounts, login
 // with its hooks, sessions as bearer token and cookie, logout and deactivation.
-import { create } from "@bufbuild/protobuf";
-import { UserSchema } from "@plugwire/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD, RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
 import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
@@ -16,7 +14,7 @@ afterAll(async () => {
 
 describe("POST /api/v4/users/login", () => {
   it("answers the user, a Token header and Mattermost's session cookies, after UserWillLogIn and UserHasLoggedIn", async () => {
-    await f.host.app.createUser({}, userInit("carol"), PASSWORD);
+    await f.newAccount("carol");
     await f.takeRecords();
     const { status, body, headers } = await f.call("POST", "/api/v4/users/login", {
       json: { login_id: "carol", password: PASSWORD },
@@ -74,7 +72,7 @@ describe("POST /api/v4/users/login", () => {
   });
 
   it("is refused with the plugin's reason when UserWillLogIn rejects, opening no session", async () => {
-    await f.host.app.createUser({}, userInit("blocked-bob"), PASSWORD);
+    await f.newAccount("blocked-bob");
     await f.takeRecords();
     const { status, body, headers } = await f.call("POST", "/api/v4/users/login", {
       json: { login_id: "blocked-bob", password: PASSWORD },
@@ -328,10 +326,6 @@ describe("DELETE /api/v4/users/{user_id}", () => {
     expect((await f.call("GET", "/api/v4/users/me", { token: mia.token })).status).toBe(401);
   });
 });
-
-function userInit(username: string) {
-  return create(UserSchema, { username, email: `${username}@example.com`, roles: "system_user" });
-}
 
 describe("POST /api/v4/users/ids", () => {
   it("answers the users of the ids given, in v4 JSON, leaving out ids of no one", async () => {

@@ -51,7 +51,7 @@ export function userRoutes(router: Router<RouteHandler>): void {
 /** The users whose ids the body lists, as clients fetch the profiles they show. */
 async function getUsersByIds(call: RestCall): Promise<void> {
   call.user();
-  const users = await call.host.store.getUsersByIds(userIdsBody(await call.json()));
+  const users = await call.app.getUsersByIds(userIdsBody(await call.json()));
   call.send(
     200,
     users.map((user) => modelToJson(UserSchema, user)),
@@ -61,14 +61,14 @@ async function getUsersByIds(call: RestCall): Promise<void> {
 /** The user's status: "online" while they have a websocket open here (presence.ts). */
 async function getUserStatus(call: RestCall): Promise<void> {
   call.user();
-  const user = await call.host.store.getUser(userIdParam(call));
+  const user = await call.app.getUser(userIdParam(call));
   call.send(200, { ...call.server.presence.status(user.id) });
 }
 
 /** The statuses of the users whose ids the body lists; ids of no user are left out. */
 async function getUserStatusesByIds(call: RestCall): Promise<void> {
   call.user();
-  const users = await call.host.store.getUsersByIds(userIdsBody(await call.json()));
+  const users = await call.app.getUsersByIds(userIdsBody(await call.json()));
   call.send(
     200,
     users.map((user) => ({ ...call.server.presence.status(user.id) })),
@@ -102,7 +102,7 @@ async function createUser(call: RestCall): Promise<void> {
     }
   }
   roles.add("system_user");
-  const created = await call.host.app.createUser(
+  const created = await call.app.createUser(
     call.actor(),
     create(UserSchema, { ...user, roles: [...roles].sort().join(" ") }),
     secret,
@@ -120,7 +120,7 @@ async function login(call: RestCall): Promise<void> {
   ]);
   const loginId = stringField(fields, "login_id", true);
   const password = stringField(fields, "password", true);
-  const { user, token } = await call.host.app.login(call.actor(), loginId, password);
+  const { user, token } = await call.app.login(call.actor(), loginId, password);
   call.send(200, modelToJson(UserSchema, user), {
     token,
     "set-cookie": sessionCookies({
@@ -134,7 +134,7 @@ async function login(call: RestCall): Promise<void> {
 }
 
 async function logout(call: RestCall): Promise<void> {
-  if (call.session) await call.host.app.logout(call.session);
+  if (call.session) await call.app.logout(call.session);
   call.send(
     200,
     { status: "OK" },
@@ -144,19 +144,19 @@ async function logout(call: RestCall): Promise<void> {
 
 async function sendUser(call: RestCall, userId: string): Promise<void> {
   call.user();
-  call.send(200, modelToJson(UserSchema, await call.host.store.getUser(userId)));
+  call.send(200, modelToJson(UserSchema, await call.app.getUser(userId)));
 }
 
 async function getUserByUsername(call: RestCall): Promise<void> {
   call.user();
-  const user = await call.host.store.getUserByUsername(call.param("username").toLowerCase());
+  const user = await call.app.getUserByUsername(call.param("username").toLowerCase());
   call.send(200, modelToJson(UserSchema, user));
 }
 
 async function deactivateUser(call: RestCall): Promise<void> {
   const userId = userIdParam(call);
   requireSelfOrAdmin(call, userId);
-  await call.host.app.deactivateUser(call.actor(), userId);
+  await call.app.deactivateUser(call.actor(), userId);
   call.ok();
 }
 

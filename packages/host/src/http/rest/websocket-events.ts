@@ -12,8 +12,7 @@ import {
   type TeamMember,
   TeamSchema,
 } from "@plugwire/protocol";
-import type { Actor } from "../../app/app.js";
-import type { Store } from "../../store/store.js";
+import type { Actor, ChannelOperations, UserOperations } from "../../app/app.js";
 import { modelToJson } from "./model-json.js";
 
 export interface Broadcast {
@@ -48,9 +47,12 @@ export function webSocketEvent(
 }
 
 /** `posted`, to the channel's members, with the channel and sender v4 clients show. */
-export async function postedEvent(store: Store, post: Post): Promise<WebSocketEvent> {
-  const channel = await store.getChannel(post.channelId);
-  const sender = await store.getUser(post.userId);
+export async function postedEvent(
+  app: ChannelOperations & UserOperations,
+  post: Post,
+): Promise<WebSocketEvent> {
+  const channel = await app.getChannel(post.channelId);
+  const sender = await app.getUser(post.userId);
   return webSocketEvent(
     "posted",
     {
@@ -99,8 +101,11 @@ export function channelCreatedEvent(channel: Channel, actor: Actor): WebSocketEv
 }
 
 /** `user_added`, to the channel's members, the new one included. */
-export async function userAddedEvent(store: Store, member: ChannelMember): Promise<WebSocketEvent> {
-  const channel = await store.getChannel(member.channelId);
+export async function userAddedEvent(
+  app: ChannelOperations,
+  member: ChannelMember,
+): Promise<WebSocketEvent> {
+  const channel = await app.getChannel(member.channelId);
   return webSocketEvent(
     "user_added",
     { user_id: member.userId, team_id: channel.teamId },

@@ -6,11 +6,9 @@ import { once } from "node:events";
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
 import { WebSocket } from "ws";
-import type { Actor } from "../../app/app.js";
-import type { AppEvents, Authenticated } from "../../app/host-app.js";
+import type { Actor, AppEvents, Authenticated, Session } from "../../app/app.js";
+import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
-import { newId } from "../../store/ids.js";
-import type { Session } from "../../store/store.js";
 import type { Presence } from "./presence.js";
 import {
   addedToTeamEvent,
@@ -122,7 +120,7 @@ export class WebSocketHub implements AppEvents {
   }
 
   postCreated(post: Post): void {
-    this.publish(async () => [await postedEvent(this.host.store, post)]);
+    this.publish(async () => [await postedEvent(this.host.app, post)]);
   }
 
   postUpdated(post: Post): void {
@@ -138,7 +136,7 @@ export class WebSocketHub implements AppEvents {
   }
 
   channelMemberAdded(member: ChannelMember): void {
-    this.publish(async () => [await userAddedEvent(this.host.store, member)]);
+    this.publish(async () => [await userAddedEvent(this.host.app, member)]);
   }
 
   channelMemberRemoved(member: ChannelMember, actor: Actor): void {
@@ -291,7 +289,7 @@ export class WebSocketHub implements AppEvents {
       });
       return;
     }
-    if ((await this.host.store.getChannelMember(channelId, userId)) === undefined) {
+    if ((await this.host.app.getChannelMember(channelId, userId)) === undefined) {
       connection.reply(seq, {
         id: "api.context.permissions.app_error",
         message: `You are not a member of channel ${channelId}.`,
@@ -345,9 +343,9 @@ export class WebSocketHub implements AppEvents {
         allowed = userId
           ? user === userId
           : channelId
-            ? (await this.host.store.getChannelMember(channelId, user)) !== undefined
+            ? (await this.host.app.getChannelMember(channelId, user)) !== undefined
             : teamId
-              ? (await this.host.store.getTeamMember(teamId, user)) !== undefined
+              ? (await this.host.app.getTeamMember(teamId, user)) !== undefined
               : true;
         receives.set(user, allowed);
       }

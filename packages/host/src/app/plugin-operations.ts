@@ -1,0 +1,195 @@
+// What plugins own on the host besides KV data: their settings, slash commands, bot accounts
+// and cluster events. Each is namespaced by plugin id, which callers take from the plugin's
+// token, never from a request.
+import { create, type JsonObject } from "@bufbuild/protobuf";
+import {
+  AlreadyExistsError,
+  NotFoundError,
+  UnavailableError,
+  ValidationError,
+} from "@plugwire/errors";
+import {
+  type Command,
+  type CommandArgs,
+  type CommandResponse,
+  CommandResponseSchema,
+  type PluginClusterEvent,
+  type User,
+  UserSchema,
+} from "@plugwire/protocol";
+import type { Store } from "../store/store.js";
+import type { Actor } from "./actor.js";
+import { type AppCore, contextOf } from "./app-core.js";
+import { KeyedQueue } from "./keyed-queue.js";
+import { orMissing } from "./session-operations.js";
+import type { Users } from "./user-operations.js";
+
+/** A bot account as a plugin asks for it. */
+export interface BotRequest {
+  username: string;
+  displayName: string;
+  description: string;
+}
+
+export interface PluginOperations extends Pick<Store, "getPluginConfig"> {
+  /** Saves a plugin's settings, then OnConfigurationChange to that plugin. */
+  savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void>;
+  /** Registers or replaces the command (team_id + trigger); AlreadyExistsError when another plugin owns it. */
+  registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void>;
+  unregisterCommand(actor: Actor, pluginId: string, teamId: string, trigger: string): Promise<void>;
+  /** Runs a slash command: ExecuteCommand on the plugin that registered its trigger. */
+  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse>;
+  /**
+   * The user id of the plugin's bot with this username, created when missing; an existing bot
+   * takes the display name and description asked for, as Mattermost's EnsureBot does.
+   * AlreadyExistsError when a person or another plugin's bot has the username.
+   */
+  ensureBotUser(actor: Actor, pluginId: string, bot: BotRequest): Promise<string>;
+  /** Sends a cluster event to the plugin's instances on other hosts. */
+  publishPluginClusterEvent(
+    actor: Actor,
+    pluginId: string,
+    event: PluginClusterEvent,
+    targetHostId?: string,
+  ): Promise<void>;
+}
+
+export class Plugins implements Omit<PluginOperations, "getPluginConfig"> {
+  /**
+   * EnsureBotUser calls of each plugin run one at a time, so two concurrent calls for one
+   * username can't both see it free and have the second fail on creating it.
+   */
+  private readonly ensuring = new KeyedQueue();
+
+  constructor(
+    private readonly core: AppCore,
+    private readonly users: Users,
+  ) {}
+
+  async savePluginConfig(_actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
+    await this.core.store.savePluginConfig(pluginId, config);
+    const target = this.core.hooks.get(pluginId);
+    if (target?.implements("OnConfigurationChange")) {
+      this.core.track(
+        target.callHook("OnConfigurationChange", { config }).then(
+          () => undefined,
+          (error: unknown) => this.core.hookFailed("OnConfigurationChange", pluginId, error),
+        ),
+      );
+    }
+  }
+
+  registerCommand(_actor: Actor, pluginId: string, command: Command): Promise<void> {
+    return this.core.store.registerCommand(pluginId, command);
+  }
+
+  unregisterCommand(
+    _actor: Actor,
+    pluginId: string,
+    teamId: string,
+    trigger: string,
+  ): Promise<void> {
+    return this.core.store.unregisterCommand(pluginId, teamId, trigger);
+  }
+
+  async executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
+    const trigger = /^\/(\S+)/.exec(args.command)?.[1];
+    if (!trigger) {
+      throw new ValidationError({
+        id: "api.command.execute.invalid",
+        message: `"${args.command}" is not a slash command: it must start with "/" and a trigger word.`,
+        params: { field: "command" },
+      });
+    }
+    const command = await this.core.store.findCommand(args.teamId, trigger.toLowerCase());
+    if (!command) {
+      throw new NotFoundError({
+        id: "api.command.execute.not_found",
+        message: `Command with a trigger of "/${trigger}" not found.`,
+        params: { trigger },
+      });
+    }
+    const target = this.core.hooks.get(command.pluginId);
+    if (!target?.implements("ExecuteCommand")) {
+      throw new UnavailableError({
+        id: "api.command.execute.plugin_unavailable",
+        message: `The plugin that handles "/${trigger}" (${command.pluginId}) is not running.`,
+        params: { trigger, plugin_id: command.pluginId },
+      });
+    }
+    const response = await target.callHook("ExecuteCommand", { context: contextOf(actor), args });
+    return response?.response ?? create(CommandResponseSchema, { responseType: "ephemeral" });
+  }
+
+  async ensureBotUser(actor: Actor, pluginId: string, bot: BotRequest): Promise<string> {
+    return this.ensuring.run(pluginId, () => this.ensureBot(actor, pluginId, bot));
+  }
+
+  async publishPluginClusterEvent(
+    _actor: Actor,
+    pluginId: string,
+    event: PluginClusterEvent,
+    targetHostId?: string,
+  ): Promise<void> {
+    const { cluster, hostId } = this.core.options;
+    cluster?.publish(hostId, pluginId, event, targetHostId || undefined);
+  }
+
+  /** Delivers a cluster event from another host to this host's instance of the plugin. */
+  deliverClusterEvent(pluginId: string, event: PluginClusterEvent): void {
+    const target = this.core.hooks.get(pluginId);
+    if (target?.implements("OnPluginClusterEvent")) {
+      this.core.track(
+        target.callHook("OnPluginClusterEvent", { context: contextOf({}), event }).then(
+          () => undefined,
+          (error: unknown) => this.core.hookFailed("OnPluginClusterEvent", pluginId, error),
+        ),
+      );
+    }
+  }
+
+  private async ensureBot(actor: Actor, pluginId: string, request: BotRequest): Promise<string> {
+    const { store } = this.core;
+    const { username } = request;
+    const ownedId = await store.getBotUserId(pluginId, username);
+    if (ownedId !== undefined) {
+      const bot = await store.getUser(ownedId);
+      if (bot.firstName !== request.displayName || bot.botDescription !== request.description) {
+        await this.users.updateUser(
+          actor,
+          create(UserSchema, {
+            ...bot,
+            firstName: request.displayName,
+            botDescription: request.description,
+          }),
+        );
+      }
+      return ownedId;
+    }
+    const holder = await store.getUserByUsername(username).catch(orMissing);
+    if (holder !== undefined) {
+      throw usernameTaken(username, holder);
+    }
+    const bot = await this.users.createUser(
+      actor,
+      create(UserSchema, {
+        username,
+        firstName: request.displayName,
+        botDescription: request.description,
+        isBot: true,
+        roles: "system_user",
+      }),
+    );
+    await store.setBotOwner(bot.id, pluginId);
+    return bot.id;
+  }
+}
+
+function usernameTaken(username: string, holder: User): AlreadyExistsError {
+  const whose = holder.isBot ? "a bot this plugin does not own" : "a person's account";
+  return new AlreadyExistsError({
+    id: "api.ensure_bot_user.username_taken",
+    message: `The username "${username}" belongs to ${whose}; choose another bot username.`,
+    params: { field: "username", username },
+  });
+}

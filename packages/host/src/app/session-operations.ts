@@ -1,0 +1,153 @@
+// Logging in and out, and the sessions that requests authenticate with. A login checks the
+// password, asks UserWillLogIn of every active plugin (in dispatch order; the first rejection
+// refuses it with its reason), then opens a session and fires UserHasLoggedIn.
+import { NotFoundError, UnauthenticatedError } from "@plugwire/errors";
+import type { User } from "@plugwire/protocol";
+import type { Session } from "../store/store.js";
+import type { HookResponse } from "../supervisor/hook-client.js";
+import type { Actor } from "./actor.js";
+import { type AppCore, contextOf } from "./app-core.js";
+import { newId } from "./ids.js";
+import { hashPassword, verifyPassword } from "./password.js";
+import {
+  hashSessionToken,
+  newSessionToken,
+  SESSION_ACTIVITY_INTERVAL_MS,
+  SESSION_LENGTH_MS,
+} from "./sessions.js";
+
+/** Error id of a login a plugin's UserWillLogIn rejected; the message carries the reason. */
+export const LOGIN_REJECTED_ID = "plugin.user_will_log_in.rejected";
+
+/** A successful login: the user, the new session, and the token only the client will hold. */
+export interface Login {
+  user: User;
+  session: Session;
+  token: string;
+}
+
+/** A request's session, once its token checked out. */
+export interface Authenticated {
+  user: User;
+  session: Session;
+}
+
+export interface SessionOperations {
+  /**
+   * Checks a login id (username or e-mail address) and password, asks UserWillLogIn, then opens
+   * a session and fires UserHasLoggedIn. Nothing is written for a refused login.
+   */
+  login(actor: Actor, loginId: string, password: string): Promise<Login>;
+  /** Ends a session: its token no longer authenticates and its live connections close. */
+  logout(session: Session): Promise<void>;
+  /**
+   * The session and active user a token belongs to, or undefined when it opens none; records
+   * the session's activity when the last record is stale.
+   */
+  authenticate(token: string): Promise<Authenticated | undefined>;
+}
+
+export class Sessions implements SessionOperations {
+  /** A hash to check passwords of unknown users against, so they take as long as known ones. */
+  private unknownUserHash: Promise<string> | undefined;
+
+  constructor(private readonly core: AppCore) {}
+
+  async login(actor: Actor, loginId: string, password: string): Promise<Login> {
+    const user = await this.checkCredentials(loginId, password);
+    const context = contextOf(actor);
+    for (const target of this.core.hooks.implementing("UserWillLogIn")) {
+      let outcome: NonNullable<HookResponse<"UserWillLogIn">["decision"]>["outcome"] | undefined;
+      try {
+        outcome = (await target.callHook("UserWillLogIn", { context, user }))?.decision?.outcome;
+      } catch (error) {
+        // As with message hooks, a broken plugin must not lock everyone out.
+        this.core.hookFailed("UserWillLogIn", target.pluginId, error);
+        continue;
+      }
+      switch (outcome?.case) {
+        case "allow":
+          break;
+        case "reject":
+          throw new UnauthenticatedError({
+            id: LOGIN_REJECTED_ID,
+            message: `Login rejected by plugin: ${outcome.value.reason}`,
+            where: "UserWillLogIn",
+            params: { plugin_id: target.pluginId, reason: outcome.value.reason },
+          });
+        default:
+          this.core.log.warn("UserWillLogIn answered without a decision; the login continues", {
+            pluginId: target.pluginId,
+          });
+      }
+    }
+    const token = newSessionToken();
+    const now = Date.now();
+    const session = await this.core.store.createSession({
+      id: newId(),
+      tokenHash: hashSessionToken(token),
+      userId: user.id,
+      createAt: now,
+      expiresAt: now + SESSION_LENGTH_MS,
+      lastActivityAt: now,
+    });
+    this.core.notify("UserHasLoggedIn", { context, user });
+    return { user, session, token };
+  }
+
+  async logout(session: Session): Promise<void> {
+    await this.core.store.deleteSession(session.id);
+    this.core.emit("sessionEnded", session);
+  }
+
+  async authenticate(token: string): Promise<Authenticated | undefined> {
+    const session = await this.core.store.getSessionByTokenHash(hashSessionToken(token));
+    if (session === undefined) return undefined;
+    const user = await this.core.store.getUser(session.userId).catch(orMissing);
+    if (user === undefined || user.deleteAt !== 0n) return undefined;
+    const now = Date.now();
+    if (now - session.lastActivityAt >= SESSION_ACTIVITY_INTERVAL_MS) {
+      await this.core.store.touchSession(session.id, now);
+      session.lastActivityAt = now;
+    }
+    return { user, session };
+  }
+
+  /** The active user a login id and password belong to; one error for every mismatch. */
+  private async checkCredentials(loginId: string, password: string): Promise<User> {
+    const user = await this.findLoginUser(loginId.trim());
+    const hash = user && (await this.core.store.getPasswordHash(user.id));
+    this.unknownUserHash ??= hashPassword(newId());
+    const matches = await verifyPassword(password, hash ?? (await this.unknownUserHash));
+    if (user === undefined || hash === undefined || !matches) {
+      throw new UnauthenticatedError({
+        id: "api.user.login.invalid_credentials_email_username",
+        message: "Enter a valid email or username and/or password.",
+        where: "login",
+      });
+    }
+    // Said only to someone who knows the password.
+    if (user.deleteAt !== 0n) {
+      throw new UnauthenticatedError({
+        id: "api.user.login.inactive.app_error",
+        message: "Login failed because your account has been deactivated.",
+        where: "login",
+      });
+    }
+    return user;
+  }
+
+  private async findLoginUser(loginId: string): Promise<User | undefined> {
+    if (loginId === "") return undefined;
+    const byUsername = await this.core.store
+      .getUserByUsername(loginId.toLowerCase())
+      .catch(orMissing);
+    return byUsername ?? this.core.store.getUserByEmail(loginId).catch(orMissing);
+  }
+}
+
+/** undefined for a NotFoundError; anything else is thrown on. */
+export function orMissing(error: unknown): undefined {
+  if (error instanceof NotFoundError) return undefined;
+  throw error;
+}
