@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHost, type Host, type LogEntry, MemoryFileStore } from "@plugwire/host";
+import { createHost, fetchPlugin, type Host, type LogEntry, MemoryFileStore } from "@plugwire/host";
 import { buildSync } from "esbuild";
 
 export const benchPluginId = "com.plugwire.bench";
@@ -70,7 +70,7 @@ export class BenchHost {
   /** Sends a request to the plugin's ServeHTTP, as the REST proxy would. */
   fetch(path: string, init?: RequestInit): Promise<Response> {
     const base = `/plugins/${benchPluginId}`;
-    return this.host.fetchPlugin(benchPluginId, new Request(`http://bench${base}${path}`, init), {
+    return fetchPlugin(this.host, benchPluginId, new Request(`http://bench${base}${path}`, init), {
       basePath: base,
     });
   }

@@ -60,7 +60,7 @@ export async function alternatingRates(
 }
 
 /**
- * 1 GiB each way through host.fetchPlugin, the body made and read in this process in 64 KiB
+ * 1 GiB each way through fetchPlugin(host, …), the body made and read in this process in 64 KiB
  * chunks: ServeHTTP's own throughput, without an HTTP server in front of it. Each direction
  * runs three times; the table has the median rate and the largest RSS growth.
  */

@@ -3,7 +3,25 @@
 // the errors, statuses and log entries it produces. Every export here is a semver promise; what
 // this repository's own packages need beyond it is on "@plugwire/host/internal".
 
-export type { Actor, App } from "./app/app.js";
+export type {
+  Actor,
+  App,
+  Authenticated,
+  BotRequest,
+  ChannelOperations,
+  FileOperations,
+  FileUpload,
+  KVOperations,
+  Login,
+  Permission,
+  PermissionOperations,
+  PluginOperations,
+  PostOperations,
+  SessionOperations,
+  Subject,
+  TeamOperations,
+  UserOperations,
+} from "./app/app.js";
 export {
   type ClusterBus,
   type ClusterEventHandler,
@@ -11,13 +29,12 @@ export {
 } from "./app/cluster-bus.js";
 export {
   type AppEvents,
-  type Authenticated,
   LOGIN_REJECTED_ID,
-  type Login,
   MAX_POST_MESSAGE_LENGTH,
   POST_DISMISSED_ID,
   POST_REJECTED_ID,
 } from "./app/host-app.js";
+export { FILE_NOT_ATTACHABLE_ID, MAX_FILES_PER_POST } from "./app/post-operations.js";
 export {
   DEFAULT_MAX_BUNDLE_BYTES,
   DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
@@ -27,13 +44,15 @@ export {
   Host,
   type HostOptions,
   type InstallBundleOptions,
+  type PluginLifecycle,
   type PluginStartResult,
   type PluginStatus,
   type RestoreEnabledPluginsOptions,
 } from "./host.js";
-export type { PluginFetchInit } from "./http/plugin-fetch.js";
+export { fetchPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 export {
   DEFAULT_MAX_BODY_BYTES,
+  DEFAULT_REST_HOSTNAME,
   DEFAULT_REST_PORT,
   type RestServer,
   type RestServerOptions,
@@ -47,7 +66,22 @@ export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";
 export { MemoryFileStore } from "./store/memory-file-store.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
-export type { KVWriteOptions, PageQuery, Session, Store, UserQuery } from "./store/store.js";
+export type {
+  BotStore,
+  ChannelStore,
+  CommandStore,
+  KVStore,
+  KVWriteOptions,
+  PageQuery,
+  PluginStateStore,
+  PostStore,
+  Session,
+  SessionStore,
+  Store,
+  TeamStore,
+  UserQuery,
+  UserStore,
+} from "./store/store.js";
 export { type PluginPhase, PluginProcessError } from "./supervisor/plugin-process-error.js";
 export type { PluginState, RestartPolicy } from "./supervisor/supervisor.js";
 export { HOST_VERSION } from "./version.js";
