@@ -6,7 +6,7 @@ import { writeSync } from "node:fs";
 import type * as http2 from "node:http2";
 import { join } from "node:path";
 import { toConnectError, UnauthenticatedError } from "@plugwire/errors";
-import { AUTHORIZATION_HEADER, formatHandshake } from "@plugwire/protocol";
+import { AUTHORIZATION_HEADER, formatHandshake, GRPCController, Health } from "@plugwire/protocol";
 import { createGrpcServer } from "@plugwire/protocol/grpc";
 import { createPluginRoutes } from "../hooks/plugin-routes.js";
 import { jsonLineSink } from "../logger/json-line-sink.js";
@@ -118,13 +118,23 @@ async function serve(pluginClass: PluginClass): Promise<void> {
 }
 
 /**
- * Refuses, with Unauthenticated, every call that lacks the host's token. A plain comparison is
- * enough: the socket sits in a folder only the host's user can open, so nobody can time it.
+ * The calls answered without the token, as a stock go-plugin host makes them: they reveal
+ * nothing, and a host that started the process may stop it anyway.
+ */
+const openPaths: ReadonlySet<string> = new Set([
+  `/${Health.typeName}/${Health.method.check.name}`,
+  `/${GRPCController.typeName}/${GRPCController.method.shutdown.name}`,
+]);
+
+/**
+ * Refuses, with Unauthenticated, every call that lacks the host's token, but for openPaths. A
+ * plain comparison is enough: the socket sits in a folder only the host's user can open, so
+ * nobody can time it.
  */
 function requireHostToken(token: string): (header: http2.IncomingHttpHeaders) => void {
   const expected = `Bearer ${token}`;
   return (header) => {
-    if (header[AUTHORIZATION_HEADER] !== expected) {
+    if (header[AUTHORIZATION_HEADER] !== expected && !openPaths.has(header[":path"] ?? "")) {
       const where = (header[":path"] ?? "").slice(1).replace("/", ".");
       throw toConnectError(
         new UnauthenticatedError({
