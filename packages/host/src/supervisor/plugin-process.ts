@@ -22,6 +22,7 @@ import type { LogLevel, LogSink } from "../log.js";
 import type { PluginManifest } from "../manifest/manifest.js";
 import { pluginEnvironment } from "./environment.js";
 import { HookClient } from "./hook-client.js";
+import type { OutputLimits } from "./output-budget.js";
 import { connectToPlugin, type PluginConnection } from "./plugin-connection.js";
 import { PluginOutput } from "./plugin-output.js";
 import { type PluginPhase, PluginProcessError } from "./plugin-process-error.js";
@@ -52,6 +53,8 @@ export interface PluginProcessOptions {
   healthCheckTimeoutMs?: number;
   /** How long the plugin has to exit after Shutdown before it is killed. Default 5 s. */
   stopGracePeriodMs?: number;
+  /** How much of the plugin's output is logged; see OutputLimits for the defaults. */
+  output?: OutputLimits;
 }
 
 /** How a plugin process ended. */
@@ -62,7 +65,7 @@ export interface PluginExit {
   description: string;
 }
 
-type Settings = Required<Omit<PluginProcessOptions, "serveApi" | "log">>;
+type Settings = Required<Omit<PluginProcessOptions, "serveApi" | "log" | "output">>;
 
 /** Unix socket paths are limited to 104 bytes on macOS; this leaves room for the socket's name. */
 const MAX_SOCKET_DIR_BYTES = 80;
@@ -258,7 +261,7 @@ export class PluginProcess {
     });
     this.child = child;
     this.exit = watchExit(child);
-    const output = new PluginOutput(pluginId, child, this.options.log);
+    const output = new PluginOutput(pluginId, child, this.options.log, this.options.output);
     this.output = output;
 
     this.phase = "handshake";
