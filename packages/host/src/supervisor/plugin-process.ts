@@ -25,7 +25,9 @@ import { HookClient } from "./hook-client.js";
 import type { OutputLimits } from "./output-budget.js";
 import { connectToPlugin, type PluginConnection } from "./plugin-connection.js";
 import { PluginOutput } from "./plugin-output.js";
+import type { PluginPidRegistry } from "./plugin-pid-registry.js";
 import { type PluginPhase, PluginProcessError } from "./plugin-process-error.js";
+import { spawnCommand } from "./spawn-command.js";
 
 /** The plugin's PluginAPI server, as serveApi started it. */
 export interface PluginApiServer {
@@ -55,6 +57,13 @@ export interface PluginProcessOptions {
   stopGracePeriodMs?: number;
   /** How much of the plugin's output is logged; see OutputLimits for the defaults. */
   output?: OutputLimits;
+  /**
+   * Whether the kernel kills the plugin when the host dies (see spawn-command.ts). Default: on
+   * Linux when setpriv is on PATH.
+   */
+  killWithHost?: boolean;
+  /** Where the running plugin processes are recorded, for the next host start to end. */
+  pidRegistry?: PluginPidRegistry;
 }
 
 /** How a plugin process ended. */
@@ -65,7 +74,9 @@ export interface PluginExit {
   description: string;
 }
 
-type Settings = Required<Omit<PluginProcessOptions, "serveApi" | "log" | "output">>;
+type Settings = Required<
+  Omit<PluginProcessOptions, "serveApi" | "log" | "output" | "killWithHost" | "pidRegistry">
+>;
 
 /** Unix socket paths are limited to 104 bytes on macOS; this leaves room for the socket's name. */
 const MAX_SOCKET_DIR_BYTES = 80;
@@ -84,6 +95,8 @@ export class PluginProcess {
   private connection: PluginConnection | undefined;
   private hookClient: HookClient | undefined;
   private released: Promise<void> | undefined;
+  /** Settles once the process is no longer in the pid registry. */
+  private unregistered: Promise<void> = Promise.resolve();
 
   /**
    * Starts a plugin and resolves once it is active. Fails with a PluginProcessError, after
@@ -223,6 +236,7 @@ export class PluginProcess {
       child.kill("SIGKILL");
     }
     await this.exit;
+    await this.unregistered;
     await this.api?.close();
     if (this.socketDir !== undefined) {
       await rm(this.socketDir, { recursive: true, force: true });
@@ -243,9 +257,7 @@ export class PluginProcess {
     this.api = await this.options.serveApi({ socketPath: apiSocketPath, token, pluginId });
     signal?.throwIfAborted();
 
-    const { executable, runtime } = manifest.server;
-    const [command, args] =
-      runtime === "node" ? [process.execPath, [executable]] : [executable, []];
+    const { command, args } = spawnCommand(manifest, { killWithHost: this.options.killWithHost });
     const child = spawn(command, args, {
       cwd: manifest.dir,
       env: pluginEnvironment({
@@ -261,6 +273,23 @@ export class PluginProcess {
     });
     this.child = child;
     this.exit = watchExit(child);
+    const registry = this.options.pidRegistry;
+    if (registry !== undefined && child.pid !== undefined) {
+      const pid = child.pid;
+      const recorded = registry.record(pid, pluginId).catch((reason: unknown) => {
+        this.options.log({
+          level: "warn",
+          msg: `could not record the plugin's pid ${pid} in ${registry.dir}: ${(reason as Error).message}`,
+          pluginId,
+          fields: { phase: "start" },
+          time: new Date(),
+        });
+      });
+      this.unregistered = this.exit
+        .then(() => recorded)
+        .then(() => registry.forget(pid))
+        .catch(() => undefined);
+    }
     const output = new PluginOutput(pluginId, child, this.options.log, this.options.output);
     this.output = output;
 
