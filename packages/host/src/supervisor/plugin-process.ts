@@ -6,7 +6,7 @@
 // supervisor's business: a PluginProcess is started once and stopped once.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -27,7 +27,7 @@ import { connectToPlugin, type PluginConnection } from "./plugin-connection.js";
 import { PluginOutput } from "./plugin-output.js";
 import type { PluginPidRegistry } from "./plugin-pid-registry.js";
 import { type PluginPhase, PluginProcessError } from "./plugin-process-error.js";
-import { spawnCommand } from "./spawn-command.js";
+import { type PluginSandbox, spawnCommand } from "./spawn-command.js";
 
 /** The plugin's PluginAPI server, as serveApi started it. */
 export interface PluginApiServer {
@@ -64,6 +64,11 @@ export interface PluginProcessOptions {
   killWithHost?: boolean;
   /** Where the running plugin processes are recorded, for the next host start to end. */
   pidRegistry?: PluginPidRegistry;
+  /**
+   * What confines the plugin (see spawn-command.ts): Node's permission model, its writable
+   * data folder (created 0700, and given to the plugin's user), the user it runs as.
+   */
+  sandbox?: PluginSandbox;
 }
 
 /** How a plugin process ended. */
@@ -75,7 +80,10 @@ export interface PluginExit {
 }
 
 type Settings = Required<
-  Omit<PluginProcessOptions, "serveApi" | "log" | "output" | "killWithHost" | "pidRegistry">
+  Omit<
+    PluginProcessOptions,
+    "serveApi" | "log" | "output" | "killWithHost" | "pidRegistry" | "sandbox"
+  >
 >;
 
 /** Unix socket paths are limited to 104 bytes on macOS; this leaves room for the socket's name. */
@@ -257,7 +265,21 @@ export class PluginProcess {
     this.api = await this.options.serveApi({ socketPath: apiSocketPath, token, pluginId });
     signal?.throwIfAborted();
 
-    const { command, args } = spawnCommand(manifest, { killWithHost: this.options.killWithHost });
+    const { sandbox = {}, killWithHost } = this.options;
+    const { user, writableDir } = sandbox;
+    if (writableDir !== undefined) {
+      await mkdir(writableDir, { recursive: true, mode: 0o700 });
+    }
+    if (user !== undefined) {
+      // The plugin's user creates its socket in the folder and connects to the API's socket;
+      // the folder stays closed to everyone else.
+      for (const path of [this.socketDir, apiSocketPath, writableDir]) {
+        if (path !== undefined) {
+          await chown(path, user.uid, user.gid);
+        }
+      }
+    }
+    const { command, args } = spawnCommand(manifest, { killWithHost, sandbox });
     const child = spawn(command, args, {
       cwd: manifest.dir,
       env: pluginEnvironment({
@@ -267,6 +289,7 @@ export class PluginProcess {
         token,
         logLevel: settings.logLevel,
         hookTimeoutMs: settings.hookTimeoutMs,
+        dataDir: writableDir,
       }),
       // stdin stays open and unused: it reaches end-of-file when the host dies.
       stdio: ["pipe", "pipe", "pipe"],
