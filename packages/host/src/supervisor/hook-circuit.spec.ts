@@ -2,15 +2,24 @@ import { describe, expect, it } from "vitest";
 import { HookCircuit } from "./hook-circuit.js";
 
 describe("HookCircuit", () => {
-  it("opens on a timeout, counts skipped calls, and closes", () => {
+  it("opens for the hook that timed out, counts its skipped calls, and closes", () => {
     const circuit = new HookCircuit();
-    expect(circuit.open).toBeUndefined();
+    expect(circuit.open.size).toBe(0);
     expect(circuit.timedOut("MessageWillBePosted")).toBe(false);
-    circuit.skip();
-    circuit.skip();
-    expect(circuit.open).toEqual({ hook: "MessageWillBePosted", skipped: 2 });
-    circuit.close();
-    expect(circuit.open).toBeUndefined();
+    circuit.skip("MessageWillBePosted");
+    circuit.skip("MessageWillBePosted");
+    expect(circuit.isOpen("MessageWillBePosted")).toBe(true);
+    expect(circuit.isOpen("MessageHasBeenPosted")).toBe(false);
+    expect(circuit.close(circuit.generation)).toEqual(new Map([["MessageWillBePosted", 2]]));
+    expect(circuit.open.size).toBe(0);
+  });
+
+  it("stays open when a hook timed out after the health check began", () => {
+    const circuit = new HookCircuit();
+    const generation = circuit.generation;
+    circuit.timedOut("MessageWillBePosted");
+    expect(circuit.close(generation).size).toBe(0);
+    expect(circuit.isOpen("MessageWillBePosted")).toBe(true);
   });
 
   it("asks for a restart at the maximum of timeouts within the window, not over longer", () => {

@@ -2,12 +2,12 @@
 // backoff when it crashes (it exits on its own, fails a health check, or its hooks keep timing
 // out), gives up after too many crashes, and stops it. Its state is observable, and it
 // dispatches hooks to whichever process is current, answering UnavailableError while there is
-// none or while its hook circuit is open (see hook-circuit.ts).
+// none or while the hook's circuit is open (see hook-circuit.ts).
 import { setTimeout as delay } from "node:timers/promises";
 import { UnavailableError } from "@plugwire/errors";
 import type { HookName } from "@plugwire/protocol";
 import type { PluginManifest } from "../manifest/manifest.js";
-import { HookCircuit, type HookCircuitPolicy, type OpenCircuit } from "./hook-circuit.js";
+import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
 import {
   type HookCallOptions,
   type HookDispatcher,
@@ -175,16 +175,15 @@ export class PluginSupervisor implements HookDispatcher {
     return this.implemented.has(name);
   }
 
-  /** Why the plugin's hooks are being skipped, while they are. */
-  get hookCircuit(): OpenCircuit | undefined {
-    const open = this.circuit.open;
-    return open === undefined ? undefined : { ...open };
+  /** The hooks being skipped after they timed out, each with the calls skipped so far. */
+  get skippedHooks(): Record<string, number> {
+    return Object.fromEntries(this.circuit.open);
   }
 
   /**
    * Calls a hook of the active plugin; see HookClient.callHook. Throws UnavailableError for an
-   * implemented hook while the plugin is not active, e.g. restarting, or while its hook circuit
-   * is open: a hook of it timed out and it has not answered a health check since.
+   * implemented hook while the plugin is not active, e.g. restarting, or while the hook's
+   * circuit is open: it timed out and the plugin has not answered a health check since.
    */
   async callHook<N extends UnaryHookName>(
     name: N,
@@ -195,13 +194,12 @@ export class PluginSupervisor implements HookDispatcher {
       return undefined;
     }
     const plugin = this.activeProcess(name);
-    const open = this.circuit.open;
-    if (open !== undefined) {
-      this.circuit.skip();
+    if (this.circuit.isOpen(name)) {
+      this.circuit.skip(name);
       throw new UnavailableError({
-        message: `plugin "${this.pluginId}" is not answering hooks (${open.hook} timed out) and has not answered a health check since; hook ${name} was skipped`,
+        message: `plugin "${this.pluginId}" did not answer hook ${name} in time and has not answered a health check since; the call was skipped`,
         where: `PluginHooks.${name}`,
-        params: { pluginId: this.pluginId, hook: name, timedOutHook: open.hook },
+        params: { pluginId: this.pluginId, hook: name },
       });
     }
     try {
@@ -283,7 +281,7 @@ export class PluginSupervisor implements HookDispatcher {
    * again; restarts the plugin once it timed out too often.
    */
   private hookTimedOut(plugin: PluginProcess, hook: UnaryHookName): void {
-    const wasOpen = this.circuit.open !== undefined;
+    const wasOpen = this.circuit.open.size > 0;
     const { maxTimeouts, windowMs, probeDelayMs } = this.circuit.policy;
     if (this.circuit.timedOut(hook)) {
       this.crash(
@@ -297,15 +295,12 @@ export class PluginSupervisor implements HookDispatcher {
       );
       return;
     }
-    if (wasOpen) {
-      return;
-    }
     this.log(
       "warn",
-      `hook ${hook} timed out: the plugin's hooks are skipped until it answers a health check`,
+      `hook ${hook} timed out: calls to it are skipped until the plugin answers a health check`,
       { hook },
     );
-    if (!this.checkingHealth) {
+    if (!wasOpen && !this.checkingHealth) {
       clearTimeout(this.healthTimer);
       this.scheduleHealthCheck(plugin, probeDelayMs);
     }
@@ -314,8 +309,8 @@ export class PluginSupervisor implements HookDispatcher {
   private scheduleHealthCheck(plugin: PluginProcess, delayMs = this.healthCheckIntervalMs): void {
     this.healthTimer = setTimeout(async () => {
       this.checkingHealth = true;
-      // Only a check that began after the circuit opened shows that the plugin answers again.
-      const probing = this.circuit.open;
+      // Only a check that began after the last timeout shows that the plugin answers again.
+      const generation = this.circuit.generation;
       try {
         await plugin.checkHealth(this.lifecycle.signal);
       } catch (reason) {
@@ -332,18 +327,17 @@ export class PluginSupervisor implements HookDispatcher {
       if (this.current !== plugin) {
         return;
       }
-      if (probing !== undefined && this.circuit.open === probing) {
-        this.circuit.close();
+      const closed = this.circuit.close(generation);
+      if (closed.size > 0) {
+        const skipped = [...closed].map(([hook, calls]) => `${calls} calls to ${hook}`).join(", ");
         this.log(
           "info",
-          `the plugin answers its health check again: its hooks are called again (${probing.skipped} skipped since ${probing.hook} timed out)`,
-          { hook: probing.hook, skipped: probing.skipped },
+          `the plugin answers its health check again: its hooks are called again (skipped: ${skipped})`,
+          { skipped: Object.fromEntries(closed) },
         );
       }
-      this.scheduleHealthCheck(
-        plugin,
-        this.circuit.open ? this.circuit.policy.probeDelayMs : undefined,
-      );
+      const probeAgain = this.circuit.open.size > 0;
+      this.scheduleHealthCheck(plugin, probeAgain ? this.circuit.policy.probeDelayMs : undefined);
     }, delayMs);
     this.healthTimer.unref();
   }

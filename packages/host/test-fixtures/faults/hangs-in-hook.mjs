@@ -1,5 +1,5 @@
-// Never answers MessageWillBePosted for a message "hang"; allows any other at once. Its event
-// loop stays free, so it keeps answering health checks.
+// Never answers MessageWillBePosted for a message "hang"; allows any other at once, and answers
+// MessageHasBeenPosted. Its event loop stays free, so it keeps answering health checks.
 import { servePlugin } from "../supervisor/fixture-plugin.mjs";
 
 await servePlugin({
@@ -9,6 +9,9 @@ await servePlugin({
         return new Promise(() => {});
       }
       return { decision: { outcome: { case: "allow", value: {} } } };
+    },
+    messageHasBeenPosted() {
+      return {};
     },
   },
 });
