@@ -29,6 +29,11 @@ export const PluginEnv = {
   logLevel: "PLUGWIRE_LOG_LEVEL",
   /** The host's deadline for one hook call, in milliseconds. */
   hookTimeoutMs: "PLUGWIRE_HOOK_TIMEOUT_MS",
+  /**
+   * The plugin's own folder for files it keeps (0700), when the host provides one: under
+   * isolation, the only place it may write.
+   */
+  dataDir: "PLUGWIRE_PLUGIN_DATA_DIR",
 } as const;
 
 /** The gRPC health service name a plugin reports as SERVING once it is ready. */

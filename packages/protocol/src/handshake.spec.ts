@@ -24,7 +24,7 @@ describe("parseHandshake", () => {
     ["", /expected 5 fields/],
     ["hello world", /expected 5 fields/],
     ["1|1|unix|/tmp/s.sock", /expected 5 fields/],
-    ["1|1|unix|/tmp/s.sock|grpc|extra", /expected 5 fields/],
+    ["1|1|unix|/tmp/s.sock|grpc||", /expected 5 fields.*got 7/],
     ["2|1|unix|/tmp/s.sock|grpc", /core protocol version "2"/],
     ["x|1|unix|/tmp/s.sock|grpc", /core protocol version "x"/],
     ["1|7|unix|/tmp/s.sock|grpc", /plugin protocol version "7".*speaks 1/],
@@ -35,6 +35,18 @@ describe("parseHandshake", () => {
   ])("refuses %j with a message saying what is wrong", (line, message) => {
     expect(() => parseHandshake(line)).toThrow(HandshakeError);
     expect(() => parseHandshake(line)).toThrow(message);
+  });
+
+  it("accepts go-plugin's sixth field when it is empty (no AutoMTLS)", () => {
+    expect(parseHandshake("1|1|unix|/tmp/s.sock|grpc|\n")).toEqual(
+      parseHandshake("1|1|unix|/tmp/s.sock|grpc"),
+    );
+  });
+
+  it("refuses a sixth field carrying a certificate, saying AutoMTLS is not supported", () => {
+    const line = "1|1|unix|/tmp/s.sock|grpc|MIIBszCCAVmgAwIBAgIRAJ";
+    expect(() => parseHandshake(line)).toThrow(HandshakeError);
+    expect(() => parseHandshake(line)).toThrow(/TLS certificate.*AutoMTLS.*does not support/);
   });
 
   it("accepts an application version the host lists", () => {

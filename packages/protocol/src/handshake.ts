@@ -1,6 +1,8 @@
 // The handshake line a plugin prints as the first line of its stdout, go-plugin style:
 //   CORE-PROTOCOL-VERSION | APP-PROTOCOL-VERSION | NETWORK-TYPE | NETWORK-ADDR | PROTOCOL
-// Plugwire always uses "unix" and "grpc".
+// optionally followed by go-plugin's sixth field, the server's certificate for AutoMTLS, which
+// go-plugin servers always print (empty without AutoMTLS). Plugwire always uses "unix" and
+// "grpc", and does not do AutoMTLS: the socket's private folder is what keeps others out.
 import { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION } from "./constants.js";
 
 /** What a well-formed handshake line says. */
@@ -38,13 +40,20 @@ export function parseHandshake(
 ): Handshake {
   const trimmed = line.replace(/\r?\n$/, "");
   const parts = trimmed.split("|");
-  if (parts.length !== 5) {
+  if (parts.length !== 5 && parts.length !== 6) {
     throw new HandshakeError(
-      `malformed handshake: expected 5 fields "core|app|unix|<socket path>|grpc", got ${parts.length}`,
+      `malformed handshake: expected 5 fields "core|app|unix|<socket path>|grpc" (or go-plugin's 6, the last one empty), got ${parts.length}`,
       trimmed,
     );
   }
-  const [core, app, network, address, protocol] = parts as [string, string, string, string, string];
+  const [core, app, network, address, protocol, certificate = ""] = parts as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string?,
+  ];
   if (!/^\d+$/.test(core) || Number(core) !== CORE_PROTOCOL_VERSION) {
     throw new HandshakeError(
       `incompatible core protocol version "${core}": this host speaks ${CORE_PROTOCOL_VERSION}`,
@@ -69,6 +78,12 @@ export function parseHandshake(
   if (protocol !== "grpc") {
     throw new HandshakeError(
       `unsupported protocol "${protocol}": only "grpc" is accepted (net/rpc plugins are not supported)`,
+      trimmed,
+    );
+  }
+  if (certificate !== "") {
+    throw new HandshakeError(
+      "the plugin offers a TLS certificate in the sixth field (go-plugin's AutoMTLS), which this host does not support: a go-plugin server prints one only when PLUGIN_CLIENT_CERT is set, which Plugwire never sets, so remove it from how the plugin is started; the socket's private folder is the protection",
       trimmed,
     );
   }

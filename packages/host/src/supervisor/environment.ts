@@ -18,6 +18,8 @@ export interface PluginEnvironmentInit {
   /** Lowest level the plugin's logger writes. */
   logLevel: LogLevel;
   hookTimeoutMs: number;
+  /** The plugin's writable data folder, when the host provides one. */
+  dataDir?: string;
 }
 
 /** The complete environment of one plugin start; `hostEnv` is read only for INHERITED_VARIABLES. */
@@ -40,5 +42,8 @@ export function pluginEnvironment(
   env[PluginEnv.apiToken] = init.token;
   env[PluginEnv.logLevel] = init.logLevel;
   env[PluginEnv.hookTimeoutMs] = String(init.hookTimeoutMs);
+  if (init.dataDir !== undefined) {
+    env[PluginEnv.dataDir] = init.dataDir;
+  }
   return env;
 }

@@ -92,6 +92,14 @@ type UnaryCall = (
   options: { signal?: AbortSignal; timeoutMs: number },
 ) => Promise<unknown>;
 
+/** The TimeoutErrors of the host's own deadline, as opposed to ones a plugin's handler sent. */
+const deadlineErrors = new WeakSet<PluginAPIError>();
+
+/** Whether a hook call failed because the plugin did not answer within the hook deadline. */
+export function isHookDeadline(error: unknown): boolean {
+  return error instanceof PluginAPIError && deadlineErrors.has(error);
+}
+
 /** Dispatches hooks to one running plugin process. */
 export class HookClient implements HookDispatcher {
   private readonly implemented: ReadonlySet<HookName>;
@@ -289,12 +297,14 @@ export class HookClient implements HookDispatcher {
       reason.code === Code.DeadlineExceeded &&
       reason.findDetails(ErrorDetailSchema).length === 0
     ) {
-      return new TimeoutError({
+      const timeout = new TimeoutError({
         message: `plugin "${this.pluginId}" did not answer hook ${hook} within ${this.timeoutMs} ms`,
         where,
         params: { ...params, timeoutMs: this.timeoutMs },
         cause: reason,
       });
+      deadlineErrors.add(timeout);
+      return timeout;
     }
     const error = asPluginAPIError(reason);
     const cls = error.constructor as typeof PluginAPIError;

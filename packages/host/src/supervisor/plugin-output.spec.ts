@@ -1,18 +1,13 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../log.js";
-import { PluginOutput } from "./plugin-output.js";
+import { PluginOutput, type PluginOutputOptions } from "./plugin-output.js";
 
-function output(keepLines?: number) {
+function output(options?: PluginOutputOptions) {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const logged: LogEntry[] = [];
-  const plugin = new PluginOutput(
-    "p",
-    { stdout, stderr },
-    (entry) => logged.push(entry),
-    keepLines,
-  );
+  const plugin = new PluginOutput("p", { stdout, stderr }, (entry) => logged.push(entry), options);
   return { stdout, stderr, logged, plugin };
 }
 
@@ -31,7 +26,7 @@ describe("PluginOutput", () => {
   });
 
   it("keeps the last lines of both streams for error messages", async () => {
-    const { stdout, stderr, plugin } = output(2);
+    const { stdout, stderr, plugin } = output({ keepLines: 2 });
     stdout.write("handshake\n");
     stderr.write("one\ntwo\n");
     stdout.write("three\n");
@@ -48,13 +43,55 @@ describe("PluginOutput", () => {
     expect(logged.map((entry) => entry.msg)).toEqual(["last words"]);
   });
 
-  it("cuts endless output without newlines into lines and shortens what it keeps", async () => {
+  it("cuts a long line, saying how much it cut, and shortens what it keeps", async () => {
     const { stderr, logged, plugin } = output();
-    stderr.write("x".repeat(40_000));
+    stderr.write("x".repeat(30_000));
+    stderr.write(`${"y".repeat(10_000)}\nnext\n`);
     await settled();
 
-    expect(logged.map((entry) => entry.msg.length)).toEqual([16_384, 16_384]);
+    expect(logged.map((entry) => entry.msg)).toEqual([
+      `${"x".repeat(16_384)}… [23616 more bytes cut]`,
+      "next",
+    ]);
     expect(plugin.lastLines()[0]).toBe(`stderr: ${"x".repeat(500)}…`);
+  });
+
+  it("drops lines beyond the budget and reports how many once per interval", async () => {
+    const { stdout, stderr, logged } = output({
+      linesPerInterval: 3,
+      bytesPerInterval: 1_000,
+      intervalMs: 100,
+    });
+    stdout.write("handshake\n");
+    stderr.write("1\n2\n3\n4\n5\n");
+    stdout.write(`${"z".repeat(900)}\n`);
+    await settled();
+    expect(logged.map((entry) => entry.msg)).toEqual(["1", "2", "3"]);
+
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(logged[3]).toMatchObject({
+      level: "warn",
+      pluginId: "p",
+      msg: "dropped 3 lines (902 bytes) of the plugin's output: it printed more than 3 lines or 1000 bytes per 100 ms",
+      fields: { droppedLines: 3, droppedBytes: 902 },
+    });
+    // A new interval, a new budget.
+    stderr.write("6\n");
+    await settled();
+    expect(logged.map((entry) => entry.msg).slice(4)).toEqual(["6"]);
+  });
+
+  it("stops reading for the rest of the interval once its read budget is spent", async () => {
+    const { stdout, stderr, logged } = output({ readBytesPerInterval: 10, intervalMs: 200 });
+    stdout.write("handshake\n");
+    stderr.write("one\n");
+    stderr.write("two\n");
+    stderr.write("three\n");
+    await settled();
+    expect(logged.map((entry) => entry.msg)).toEqual(["one"]);
+
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    expect(logged.map((entry) => entry.msg)).toEqual(["one", "two", "three"]);
   });
 
   it("decodes a character split between chunks", async () => {

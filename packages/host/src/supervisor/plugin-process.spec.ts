@@ -160,10 +160,16 @@ describe("PluginProcess.start", () => {
     expect(plugin.hooks.implements("MessageWillBePosted")).toBe(true);
   });
 
+  it("starts a plugin printing go-plugin's six fields, the certificate field empty", async () => {
+    const { plugin } = await start("six-field-handshake");
+    await plugin.checkHealth();
+  });
+
   it.each([
     ["malformed-handshake", /malformed handshake: expected 5 fields/, "stdout: hello world"],
     ["wrong-core-version", /incompatible core protocol version "2"/, "stdout: 2|1|unix"],
     ["netrpc", /unsupported protocol "netrpc"/, "|netrpc"],
+    ["automtls-handshake", /TLS certificate .*AutoMTLS.*does not support/, "|grpc|MIIB"],
     ["exits-early", /exited with code 3 before printing its handshake/, "stderr: fatal: missing"],
     ["silent", /no handshake line on stdout within 1000 ms/, "stderr: pid"],
   ])(

@@ -6,7 +6,7 @@
 // supervisor's business: a PluginProcess is started once and stopped once.
 import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -22,9 +22,12 @@ import type { LogLevel, LogSink } from "../log.js";
 import type { PluginManifest } from "../manifest/manifest.js";
 import { pluginEnvironment } from "./environment.js";
 import { HookClient } from "./hook-client.js";
+import type { OutputLimits } from "./output-budget.js";
 import { connectToPlugin, type PluginConnection } from "./plugin-connection.js";
 import { PluginOutput } from "./plugin-output.js";
+import type { PluginPidRegistry } from "./plugin-pid-registry.js";
 import { type PluginPhase, PluginProcessError } from "./plugin-process-error.js";
+import { type PluginSandbox, spawnCommand } from "./spawn-command.js";
 
 /** The plugin's PluginAPI server, as serveApi started it. */
 export interface PluginApiServer {
@@ -52,6 +55,20 @@ export interface PluginProcessOptions {
   healthCheckTimeoutMs?: number;
   /** How long the plugin has to exit after Shutdown before it is killed. Default 5 s. */
   stopGracePeriodMs?: number;
+  /** How much of the plugin's output is logged; see OutputLimits for the defaults. */
+  output?: OutputLimits;
+  /**
+   * Whether the kernel kills the plugin when the host dies (see spawn-command.ts). Default: on
+   * Linux when setpriv is on PATH.
+   */
+  killWithHost?: boolean;
+  /** Where the running plugin processes are recorded, for the next host start to end. */
+  pidRegistry?: PluginPidRegistry;
+  /**
+   * What confines the plugin (see spawn-command.ts): Node's permission model, its writable
+   * data folder (created 0700, and given to the plugin's user), the user it runs as.
+   */
+  sandbox?: PluginSandbox;
 }
 
 /** How a plugin process ended. */
@@ -62,7 +79,12 @@ export interface PluginExit {
   description: string;
 }
 
-type Settings = Required<Omit<PluginProcessOptions, "serveApi" | "log">>;
+type Settings = Required<
+  Omit<
+    PluginProcessOptions,
+    "serveApi" | "log" | "output" | "killWithHost" | "pidRegistry" | "sandbox"
+  >
+>;
 
 /** Unix socket paths are limited to 104 bytes on macOS; this leaves room for the socket's name. */
 const MAX_SOCKET_DIR_BYTES = 80;
@@ -81,6 +103,8 @@ export class PluginProcess {
   private connection: PluginConnection | undefined;
   private hookClient: HookClient | undefined;
   private released: Promise<void> | undefined;
+  /** Settles once the process is no longer in the pid registry. */
+  private unregistered: Promise<void> = Promise.resolve();
 
   /**
    * Starts a plugin and resolves once it is active. Fails with a PluginProcessError, after
@@ -220,6 +244,7 @@ export class PluginProcess {
       child.kill("SIGKILL");
     }
     await this.exit;
+    await this.unregistered;
     await this.api?.close();
     if (this.socketDir !== undefined) {
       await rm(this.socketDir, { recursive: true, force: true });
@@ -240,9 +265,21 @@ export class PluginProcess {
     this.api = await this.options.serveApi({ socketPath: apiSocketPath, token, pluginId });
     signal?.throwIfAborted();
 
-    const { executable, runtime } = manifest.server;
-    const [command, args] =
-      runtime === "node" ? [process.execPath, [executable]] : [executable, []];
+    const { sandbox = {}, killWithHost } = this.options;
+    const { user, writableDir } = sandbox;
+    if (writableDir !== undefined) {
+      await mkdir(writableDir, { recursive: true, mode: 0o700 });
+    }
+    if (user !== undefined) {
+      // The plugin's user creates its socket in the folder and connects to the API's socket;
+      // the folder stays closed to everyone else.
+      for (const path of [this.socketDir, apiSocketPath, writableDir]) {
+        if (path !== undefined) {
+          await chown(path, user.uid, user.gid);
+        }
+      }
+    }
+    const { command, args } = spawnCommand(manifest, { killWithHost, sandbox });
     const child = spawn(command, args, {
       cwd: manifest.dir,
       env: pluginEnvironment({
@@ -252,13 +289,31 @@ export class PluginProcess {
         token,
         logLevel: settings.logLevel,
         hookTimeoutMs: settings.hookTimeoutMs,
+        dataDir: writableDir,
       }),
       // stdin stays open and unused: it reaches end-of-file when the host dies.
       stdio: ["pipe", "pipe", "pipe"],
     });
     this.child = child;
     this.exit = watchExit(child);
-    const output = new PluginOutput(pluginId, child, this.options.log);
+    const registry = this.options.pidRegistry;
+    if (registry !== undefined && child.pid !== undefined) {
+      const pid = child.pid;
+      const recorded = registry.record(pid, pluginId).catch((reason: unknown) => {
+        this.options.log({
+          level: "warn",
+          msg: `could not record the plugin's pid ${pid} in ${registry.dir}: ${(reason as Error).message}`,
+          pluginId,
+          fields: { phase: "start" },
+          time: new Date(),
+        });
+      });
+      this.unregistered = this.exit
+        .then(() => recorded)
+        .then(() => registry.forget(pid))
+        .catch(() => undefined);
+    }
+    const output = new PluginOutput(pluginId, child, this.options.log, this.options.output);
     this.output = output;
 
     this.phase = "handshake";

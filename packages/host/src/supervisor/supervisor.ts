@@ -1,19 +1,22 @@
 // Keeps one plugin running: starts it, checks its health periodically, restarts it with
-// backoff when it crashes (it exits on its own or fails a health check), gives up after too
-// many crashes, and stops it. Its state is observable, and it dispatches hooks to whichever
-// process is current, answering UnavailableError while there is none.
+// backoff when it crashes (it exits on its own, fails a health check, or its hooks keep timing
+// out), gives up after too many crashes, and stops it. Its state is observable, and it
+// dispatches hooks to whichever process is current, answering UnavailableError while there is
+// none or while the hook's circuit is open (see hook-circuit.ts).
 import { setTimeout as delay } from "node:timers/promises";
 import { UnavailableError } from "@plugwire/errors";
 import type { HookName } from "@plugwire/protocol";
 import type { PluginManifest } from "../manifest/manifest.js";
-import type {
-  HookCallOptions,
-  HookDispatcher,
-  HookRequest,
-  HookResponse,
-  HTTPRequestHeadInit,
-  HTTPResponse,
-  UnaryHookName,
+import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
+import {
+  type HookCallOptions,
+  type HookDispatcher,
+  type HookRequest,
+  type HookResponse,
+  type HTTPRequestHeadInit,
+  type HTTPResponse,
+  isHookDeadline,
+  type UnaryHookName,
 } from "./hook-client.js";
 import { PluginProcess, type PluginProcessOptions } from "./plugin-process.js";
 import { PluginProcessError } from "./plugin-process-error.js";
@@ -51,6 +54,8 @@ export interface SupervisorOptions extends PluginProcessOptions {
   /** Time between health checks of an active plugin. Default 30 s. */
   healthCheckIntervalMs?: number;
   restart?: RestartPolicy;
+  /** When a plugin whose hooks time out is skipped, and restarted. */
+  hookCircuit?: HookCircuitPolicy;
 }
 
 /** How long a failed health check waits for the process's exit, which explains more. */
@@ -70,6 +75,10 @@ export class PluginSupervisor implements HookDispatcher {
   /** The start or restart in progress; it never rejects. */
   private transition: Promise<void> = Promise.resolve();
   private healthTimer: NodeJS.Timeout | undefined;
+  /** Whether a health check of the current process is running. */
+  private checkingHealth = false;
+  /** The hook circuit of the current process. */
+  private circuit: HookCircuit;
   /** When each restart in the current window began. */
   private restarts: number[] = [];
   private readonly healthCheckIntervalMs: number;
@@ -87,6 +96,7 @@ export class PluginSupervisor implements HookDispatcher {
       maxRestarts: options.restart?.maxRestarts ?? 3,
       windowMs: options.restart?.windowMs ?? 60 * 60_000,
     };
+    this.circuit = new HookCircuit(options.hookCircuit);
   }
 
   get state(): PluginState {
@@ -165,9 +175,15 @@ export class PluginSupervisor implements HookDispatcher {
     return this.implemented.has(name);
   }
 
+  /** The hooks being skipped after they timed out, each with the calls skipped so far. */
+  get skippedHooks(): Record<string, number> {
+    return Object.fromEntries(this.circuit.open);
+  }
+
   /**
    * Calls a hook of the active plugin; see HookClient.callHook. Throws UnavailableError for an
-   * implemented hook while the plugin is not active, e.g. restarting.
+   * implemented hook while the plugin is not active, e.g. restarting, or while the hook's
+   * circuit is open: it timed out and the plugin has not answered a health check since.
    */
   async callHook<N extends UnaryHookName>(
     name: N,
@@ -177,7 +193,23 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements(name)) {
       return undefined;
     }
-    return this.activeProcess(name).hooks.callHook(name, request, options);
+    const plugin = this.activeProcess(name);
+    if (this.circuit.isOpen(name)) {
+      this.circuit.skip(name);
+      throw new UnavailableError({
+        message: `plugin "${this.pluginId}" did not answer hook ${name} in time and has not answered a health check since; the call was skipped`,
+        where: `PluginHooks.${name}`,
+        params: { pluginId: this.pluginId, hook: name },
+      });
+    }
+    try {
+      return await plugin.hooks.callHook(name, request, options);
+    } catch (reason) {
+      if (isHookDeadline(reason) && this.current === plugin) {
+        this.hookTimedOut(plugin, name);
+      }
+      throw reason;
+    }
   }
 
   /** Streams an HTTP request to the active plugin; see HookClient.serveHTTP and callHook. */
@@ -229,6 +261,7 @@ export class PluginSupervisor implements HookDispatcher {
 
   private activate(plugin: PluginProcess): void {
     this.current = plugin;
+    this.circuit = new HookCircuit(this.options.hookCircuit);
     this.implemented = new Set(plugin.hooks.implementedHooks());
     this.setState("active");
     void plugin.exited.then((exit) => {
@@ -243,8 +276,41 @@ export class PluginSupervisor implements HookDispatcher {
     this.scheduleHealthCheck(plugin);
   }
 
-  private scheduleHealthCheck(plugin: PluginProcess): void {
+  /**
+   * Opens the circuit on the first timeout, and checks the plugin's health soon, to close it
+   * again; restarts the plugin once it timed out too often.
+   */
+  private hookTimedOut(plugin: PluginProcess, hook: UnaryHookName): void {
+    const wasOpen = this.circuit.open.size > 0;
+    const { maxTimeouts, windowMs, probeDelayMs } = this.circuit.policy;
+    if (this.circuit.timedOut(hook)) {
+      this.crash(
+        plugin,
+        new PluginProcessError(
+          this.pluginId,
+          "run",
+          `hooks timed out ${maxTimeouts} times within ${windowMs} ms (last: ${hook})`,
+          plugin.lastOutput(),
+        ),
+      );
+      return;
+    }
+    this.log(
+      "warn",
+      `hook ${hook} timed out: calls to it are skipped until the plugin answers a health check`,
+      { hook },
+    );
+    if (!wasOpen && !this.checkingHealth) {
+      clearTimeout(this.healthTimer);
+      this.scheduleHealthCheck(plugin, probeDelayMs);
+    }
+  }
+
+  private scheduleHealthCheck(plugin: PluginProcess, delayMs = this.healthCheckIntervalMs): void {
     this.healthTimer = setTimeout(async () => {
+      this.checkingHealth = true;
+      // Only a check that began after the last timeout shows that the plugin answers again.
+      const generation = this.circuit.generation;
       try {
         await plugin.checkHealth(this.lifecycle.signal);
       } catch (reason) {
@@ -255,12 +321,29 @@ export class PluginSupervisor implements HookDispatcher {
           this.crash(plugin, reason as PluginProcessError);
         }
         return;
+      } finally {
+        this.checkingHealth = false;
       }
-      if (this.current === plugin) {
-        this.scheduleHealthCheck(plugin);
+      if (this.current !== plugin) {
+        return;
       }
-    }, this.healthCheckIntervalMs);
+      const closed = this.circuit.close(generation);
+      if (closed.size > 0) {
+        const skipped = [...closed].map(([hook, calls]) => `${calls} calls to ${hook}`).join(", ");
+        this.log(
+          "info",
+          `the plugin answers its health check again: its hooks are called again (skipped: ${skipped})`,
+          { skipped: Object.fromEntries(closed) },
+        );
+      }
+      const probeAgain = this.circuit.open.size > 0;
+      this.scheduleHealthCheck(plugin, probeAgain ? this.circuit.policy.probeDelayMs : undefined);
+    }, delayMs);
     this.healthTimer.unref();
+  }
+
+  private log(level: "info" | "warn", msg: string, fields: Record<string, unknown>): void {
+    this.options.log({ level, msg, pluginId: this.pluginId, fields, time: new Date() });
   }
 
   private crash(crashed: PluginProcess, error: PluginProcessError): void {

@@ -31,13 +31,15 @@ export function log(level, msg, fields = {}) {
  * - hooks: handlers by generated method name (e.g. onActivate); Implemented names them all;
  * - unlisted: handlers that are served but that Implemented does not name;
  * - isServing: what the health check reports;
- * - exitOnShutdown: whether GRPCController/Shutdown ends the process.
+ * - exitOnShutdown: whether GRPCController/Shutdown ends the process;
+ * - handshake: the line printed for the socket path, formatHandshake's by default.
  */
 export async function servePlugin({
   hooks = {},
   unlisted = {},
   isServing = () => true,
   exitOnShutdown = true,
+  handshake = formatHandshake,
 } = {}) {
   if (process.env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
     process.stderr.write("This is a Plugwire plugin: only a Plugwire host can start it.\n");
@@ -76,5 +78,5 @@ export async function servePlugin({
   const socketPath = join(process.env[PluginEnv.unixSocketDir], "plugin.sock");
   await new Promise((resolve) => server.listen(socketPath, resolve));
   log("debug", "started", { pid: process.pid });
-  process.stdout.write(`${formatHandshake(socketPath)}\n`);
+  process.stdout.write(`${handshake(socketPath)}\n`);
 }

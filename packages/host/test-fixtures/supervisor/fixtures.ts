@@ -1,6 +1,7 @@
 // Test support for the supervisor specs: manifests for the fixture plugins in this folder, a
 // stand-in PluginAPI server that records what each start gave it, a log collector, and the
 // cleanup that leaves no process or folder behind.
+import { readFileSync } from "node:fs";
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -94,13 +95,22 @@ export function fixturePid(lastOutput: readonly string[]): number {
   throw new Error(`no pid in the output:\n${lastOutput.join("\n")}`);
 }
 
-/** Whether a process with this id is running. */
+/**
+ * Whether a process with this id is running. A zombie is not: an orphan killed after its
+ * parent died waits as one until init reaps it, which a container's init may never do.
+ */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    // No /proc (not Linux), or gone meanwhile.
+    return process.platform !== "linux";
   }
 }
 

@@ -164,9 +164,21 @@ describe("a plugin process started by a host", () => {
     expect(unknown.code).toBe(Code.NotFound);
   });
 
-  it("refuses every call without the token", async () => {
-    const health = await connectionError(createClient(Health, transport).check({ service: "" }));
-    expect(health.code).toBe(Code.Unauthenticated);
+  it("answers Health/Check without the token, as a stock go-plugin host asks", async () => {
+    const { status } = await createClient(Health, transport).check({ service: "" });
+    expect(status).toBe(CheckResponse_ServingStatus.SERVING);
+  });
+
+  it("refuses every other call without the token", async () => {
+    const stdio = createClient(GRPCStdio, transport).streamStdio({});
+    const stdioError = await connectionError(
+      (async () => {
+        for await (const _ of stdio) {
+          // Nothing arrives.
+        }
+      })(),
+    );
+    expect(stdioError.code).toBe(Code.Unauthenticated);
     const hooks = createClient(PluginHooks, transport);
     const implemented = await connectionError(
       hooks.implemented({}, { headers: { authorization: "Bearer x" } }),
@@ -262,6 +274,18 @@ describe("a plugin process started by a host", () => {
 });
 
 describe("runPlugin", () => {
+  it("exits with 0 on a Shutdown without the token, as a stock go-plugin host sends it", async () => {
+    const plugin = startPlugin(hostEnv(mkdtempSync(join(dir, "p"))));
+    const { address } = parseHandshake(await plugin.firstLine);
+    const { transport, close } = unixSocketTransport(`unix:${address}`);
+    try {
+      await createClient(GRPCController, transport).shutdown({});
+      expect(await plugin.exited).toBe(0);
+    } finally {
+      close();
+    }
+  });
+
   it("exits with 0 on SIGTERM", async () => {
     const plugin = startPlugin(hostEnv(mkdtempSync(join(dir, "p"))));
     await plugin.firstLine;

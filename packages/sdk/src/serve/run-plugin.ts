@@ -6,7 +6,7 @@ import { writeSync } from "node:fs";
 import type * as http2 from "node:http2";
 import { join } from "node:path";
 import { toConnectError, UnauthenticatedError } from "@plugwire/errors";
-import { AUTHORIZATION_HEADER, formatHandshake } from "@plugwire/protocol";
+import { AUTHORIZATION_HEADER, formatHandshake, GRPCController, Health } from "@plugwire/protocol";
 import { createGrpcServer } from "@plugwire/protocol/grpc";
 import { createPluginRoutes } from "../hooks/plugin-routes.js";
 import { jsonLineSink } from "../logger/json-line-sink.js";
@@ -15,14 +15,20 @@ import type { PluginClass } from "../plugin/plugin.js";
 import { unixSocketTransport } from "./api-transport.js";
 import { goPluginRoutes } from "./go-plugin-services.js";
 import { onHostGone } from "./host-lifeline.js";
+import { InFlightCalls } from "./in-flight-calls.js";
 import { notStartedByHostMessage, readPluginEnv, startedByHost } from "./plugin-env.js";
 import { processStdio } from "./stdio-relay.js";
 
 /** Longest Unix socket path Linux accepts (sun_path is 108 bytes with the final NUL). */
 const maxSocketPathBytes = 107;
 
-/** How long a shutdown waits for open calls before the process exits anyway. */
+/** How long a shutdown waits for calls in flight before the process exits anyway. */
 const shutdownGraceMs = 2_000;
+/**
+ * Once the last call has returned, how long its answer has to leave before the process exits:
+ * the host's connections (and the call channel on them) stay open, so their close cannot say.
+ */
+const answerFlushMs = 20;
 
 /**
  * Runs a plugin as the host expects: call it once, at the end of the plugin's entry module.
@@ -60,26 +66,31 @@ async function serve(pluginClass: PluginClass): Promise<void> {
   });
 
   const sessions = new Set<http2.ServerHttp2Session>();
+  const calls = new InFlightCalls();
   let stopping = false;
   const stop = () => {
     if (stopping) {
       return;
     }
     stopping = true;
+    const exit = () => process.exit(0);
     processStdio.close();
     api.close();
-    server.close(() => process.exit(0));
-    // Graceful: each session finishes its open calls (the Shutdown answer among them) first.
+    server.close(exit);
+    // Graceful: no new calls; the calls in flight finish (within the grace period) and are
+    // answered, then the process exits without waiting for the host to hang up.
     for (const session of sessions) {
       session.close();
     }
-    setTimeout(() => process.exit(0), shutdownGraceMs).unref();
+    void calls.whenIdle().then(() => setTimeout(exit, answerFlushMs));
+    setTimeout(exit, shutdownGraceMs).unref();
   };
 
   const server = createGrpcServer({
     routes: (router) => {
-      routes(router);
-      goPluginRoutes(router, { interceptors: [], stdio: processStdio, onShutdown: stop });
+      const counted = calls.router(router);
+      routes(counted);
+      goPluginRoutes(counted, { interceptors: [], stdio: processStdio, onShutdown: stop });
     },
     authorize: requireHostToken(env.token),
   });
@@ -107,13 +118,23 @@ async function serve(pluginClass: PluginClass): Promise<void> {
 }
 
 /**
- * Refuses, with Unauthenticated, every call that lacks the host's token. A plain comparison is
- * enough: the socket sits in a folder only the host's user can open, so nobody can time it.
+ * The calls answered without the token, as a stock go-plugin host makes them: they reveal
+ * nothing, and a host that started the process may stop it anyway.
+ */
+const openPaths: ReadonlySet<string> = new Set([
+  `/${Health.typeName}/${Health.method.check.name}`,
+  `/${GRPCController.typeName}/${GRPCController.method.shutdown.name}`,
+]);
+
+/**
+ * Refuses, with Unauthenticated, every call that lacks the host's token, but for openPaths. A
+ * plain comparison is enough: the socket sits in a folder only the host's user can open, so
+ * nobody can time it.
  */
 function requireHostToken(token: string): (header: http2.IncomingHttpHeaders) => void {
   const expected = `Bearer ${token}`;
   return (header) => {
-    if (header[AUTHORIZATION_HEADER] !== expected) {
+    if (header[AUTHORIZATION_HEADER] !== expected && !openPaths.has(header[":path"] ?? "")) {
       const where = (header[":path"] ?? "").slice(1).replace("/", ".");
       throw toConnectError(
         new UnauthenticatedError({

@@ -1,0 +1,75 @@
+import { existsSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { PluginManifest } from "../manifest/manifest.js";
+import { spawnCommand } from "./spawn-command.js";
+
+const manifest = (runtime: "node" | "executable") =>
+  ({
+    dir: "/plugins/p",
+    server: { executable: "/plugins/p/plugin.mjs", runtime },
+  }) as PluginManifest;
+
+const hasSetpriv =
+  process.platform === "linux" &&
+  (process.env.PATH ?? "").split(":").some((dir) => existsSync(`${dir}/setpriv`));
+
+describe("spawnCommand", () => {
+  it("runs a Node plugin under this node and any other as its executable", () => {
+    expect(spawnCommand(manifest("node"), { killWithHost: false })).toEqual({
+      command: process.execPath,
+      args: ["/plugins/p/plugin.mjs"],
+    });
+    expect(spawnCommand(manifest("executable"), { killWithHost: false })).toEqual({
+      command: "/plugins/p/plugin.mjs",
+      args: [],
+    });
+  });
+
+  it.skipIf(!hasSetpriv)("goes through setpriv --pdeathsig KILL where it can", () => {
+    const { command, args } = spawnCommand(manifest("node"));
+    expect(command).toMatch(/\/setpriv$/);
+    expect(args).toEqual(["--pdeathsig", "KILL", "--", process.execPath, "/plugins/p/plugin.mjs"]);
+    expect(() => spawnCommand(manifest("executable"))).toThrow(
+      /^the process could not be spawned: ENOENT/,
+    );
+  });
+
+  it("puts a Node plugin under the permission model: its folder, its data folder, what is allowed", () => {
+    const { args } = spawnCommand(manifest("node"), {
+      killWithHost: false,
+      sandbox: {
+        nodePermissions: true,
+        readablePaths: ["/shared"],
+        writableDir: "/data/plugins/p",
+        allow: { workerThreads: true },
+      },
+    });
+    expect(args).toEqual([
+      expect.stringMatching(/^--(experimental-)?permission$/),
+      "--disable-warning=ExperimentalWarning",
+      "--allow-fs-read=/plugins/p",
+      "--allow-fs-read=/plugins/p/plugin.mjs",
+      "--allow-fs-read=/shared",
+      "--allow-fs-write=/data/plugins/p",
+      "--allow-worker",
+      "/plugins/p/plugin.mjs",
+    ]);
+  });
+
+  it.skipIf(!hasSetpriv)("runs a plugin as its own user through setpriv", () => {
+    const { args } = spawnCommand(manifest("node"), {
+      sandbox: { user: { uid: 70_000, gid: 70_001 } },
+    });
+    expect(args).toEqual([
+      "--reuid=70000",
+      "--regid=70001",
+      "--clear-groups",
+      "--inh-caps=-all",
+      "--pdeathsig",
+      "KILL",
+      "--",
+      process.execPath,
+      "/plugins/p/plugin.mjs",
+    ]);
+  });
+});
