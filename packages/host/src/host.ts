@@ -42,6 +42,7 @@ import { LocalFileStore } from "./store/local-file-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
 import type { Store } from "./store/store.js";
 import type { HookDispatcher } from "./supervisor/hook-client.js";
+import type { PluginPidRegistry } from "./supervisor/plugin-pid-registry.js";
 import type { PluginProcessError } from "./supervisor/plugin-process-error.js";
 import { type PluginState, PluginSupervisor, type RestartPolicy } from "./supervisor/supervisor.js";
 import { HOST_VERSION } from "./version.js";
@@ -70,6 +71,8 @@ export interface HostOptions {
   startTimeoutMs?: number;
   /** Deadline of each hook call. Default 30 s. */
   hookTimeoutMs?: number;
+  /** Where plugin pids are recorded, so a later start can end what a killed host left running. */
+  pidRegistry?: PluginPidRegistry;
   /** Time between health checks. Default 30 s. */
   healthCheckIntervalMs?: number;
   /** How long a plugin has to exit after Shutdown. Default 5 s. */
@@ -224,6 +227,7 @@ export class Host implements HookTargets {
       logLevel: this.options.pluginLogLevel,
       startTimeoutMs: this.options.startTimeoutMs,
       hookTimeoutMs: this.options.hookTimeoutMs,
+      pidRegistry: this.options.pidRegistry,
       healthCheckIntervalMs: this.options.healthCheckIntervalMs,
       stopGracePeriodMs: this.options.stopGracePeriodMs,
       restart: this.options.restart,

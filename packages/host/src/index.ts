@@ -82,6 +82,7 @@ export type {
   UserQuery,
   UserStore,
 } from "./store/store.js";
+export { type PluginPidRecord, PluginPidRegistry } from "./supervisor/plugin-pid-registry.js";
 export { type PluginPhase, PluginProcessError } from "./supervisor/plugin-process-error.js";
 export type { PluginState, RestartPolicy } from "./supervisor/supervisor.js";
 export { HOST_VERSION } from "./version.js";

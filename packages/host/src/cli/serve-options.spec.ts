@@ -2,6 +2,7 @@
 // refused with a UsageError that says what to type instead.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REST_PORT } from "../http/rest/server.js";
+import { DEFAULT_HOOK_TIMEOUT_MS } from "../supervisor/plugin-process.js";
 import { parseCommand, UsageError } from "./serve-options.js";
 
 const cwd = "/srv/chat";
@@ -30,6 +31,8 @@ describe("parseCommand", () => {
         "https://chat.example.com/",
         "--log-level",
         "debug",
+        "--hook-timeout",
+        "2500",
       ]),
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
@@ -40,6 +43,7 @@ describe("parseCommand", () => {
       admin: undefined,
       demo: false,
       logLevel: "debug",
+      hookTimeoutMs: 2500,
     });
   });
 
@@ -49,6 +53,7 @@ describe("parseCommand", () => {
       hostname: "127.0.0.1",
       siteUrl: undefined,
       pluginFolders: [],
+      hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
     });
   });
 
@@ -82,6 +87,8 @@ describe("parseCommand", () => {
     [["--data", "d", "--log-level", "loud"], "--log-level must be one of debug, info, warn, error"],
     [["--data", "d", "--port", "70000"], "--port must be a number from 0 to 65535"],
     [["--data"], "--data needs a value"],
+    [["--data", "d", "--hook-timeout", "0"], "--hook-timeout must be a number of milliseconds"],
+    [["--data", "d", "--hook-timeout", "5s"], "--hook-timeout must be a number of milliseconds"],
   ])("refuses %j: %s", (args, message) => {
     expect(() => serveOptions(args)).toThrow(UsageError);
     expect(() => serveOptions(args)).toThrow(message);

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_REST_HOSTNAME, DEFAULT_REST_PORT } from "../http/rest/server.js";
 import type { LogLevel } from "../log.js";
 import { closestName } from "../manifest/closest-name.js";
+import { DEFAULT_HOOK_TIMEOUT_MS } from "../supervisor/plugin-process.js";
 
 /** What `plugwire serve` runs with, every path absolute. */
 export interface ServeOptions {
@@ -20,6 +21,8 @@ export interface ServeOptions {
   /** Create the demo admin, team and channel on first start and print how to try the server. */
   demo: boolean;
   logLevel: LogLevel;
+  /** Deadline of each hook call, in ms. */
+  hookTimeoutMs: number;
 }
 
 export interface AdminCredentials {
@@ -52,6 +55,7 @@ const flags = {
   "admin-email": { type: "string" },
   demo: { type: "boolean" },
   "log-level": { type: "string" },
+  "hook-timeout": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -77,6 +81,8 @@ Options:
                            start and a demo team and channel when missing, and print curl
                            commands that try the Hello plugin
   --log-level <level>      debug, info, warn or error (default info)
+  --hook-timeout <ms>      deadline of each hook call (default ${DEFAULT_HOOK_TIMEOUT_MS}); a plugin whose
+                           hook misses it is skipped until it answers a health check again
   -h, --help               print this help
   -v, --version            print the version
 
@@ -157,7 +163,19 @@ function serveOptions(values: Values, env: NodeJS.ProcessEnv, cwd: string): Serv
     admin: adminCredentials(values, env),
     demo: values.demo ?? false,
     logLevel: logLevel as LogLevel,
+    hookTimeoutMs: parseHookTimeout(values["hook-timeout"]),
   };
+}
+
+function parseHookTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_HOOK_TIMEOUT_MS;
+  const ms = Number(value);
+  if (!/^\d+$/.test(value) || ms < 1 || ms > 3_600_000) {
+    throw new UsageError(
+      `--hook-timeout must be a number of milliseconds from 1 to 3600000 (got "${value}")`,
+    );
+  }
+  return ms;
 }
 
 function parsePort(value: string | undefined): number {

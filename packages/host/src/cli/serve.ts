@@ -7,6 +7,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createHost, type Host, type PluginStartResult } from "../host.js";
 import { startRestServer } from "../http/rest/server.js";
+import { PluginPidRegistry } from "../supervisor/plugin-pid-registry.js";
 import { HOST_VERSION } from "../version.js";
 import { bootstrapAdmin } from "./bootstrap-admin.js";
 import { DEMO_ADMIN, demoInstructions, ensureDemoWorkspace, HELLO_PLUGIN_ID } from "./demo.js";
@@ -34,8 +35,15 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
   // Plugins read the configuration when they ask for it, so the site URL can be filled in once
   // the server listens (with --port 0 the port is known only then).
   const siteSettings = { SiteURL: options.siteUrl ?? "" };
+  // A host killed with SIGKILL can't stop its plugins: end what the last run left running.
+  const pidRegistry = new PluginPidRegistry(join(options.dataDir, "plugin-pids"));
+  for (const { pid, pluginId } of await pidRegistry.endLeftovers()) {
+    out(`Ended plugin ${pluginId} (pid ${pid}), left running by an earlier run of this server`);
+  }
   const host = await createHost({
     dataDir: options.dataDir,
+    pidRegistry,
+    hookTimeoutMs: options.hookTimeoutMs,
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
     serverConfig: { ServiceSettings: siteSettings },

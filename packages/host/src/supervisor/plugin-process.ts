@@ -88,6 +88,9 @@ type Settings = Required<
 
 /** Unix socket paths are limited to 104 bytes on macOS; this leaves room for the socket's name. */
 const MAX_SOCKET_DIR_BYTES = 80;
+
+/** Deadline of a hook call unless the host says otherwise. */
+export const DEFAULT_HOOK_TIMEOUT_MS = 30_000;
 /** Once the process exited, how long to wait for the rest of its output before reporting. */
 const OUTPUT_DRAIN_MS = 200;
 
@@ -141,7 +144,7 @@ export class PluginProcess {
     this.settings = {
       logLevel: options.logLevel ?? "info",
       startTimeoutMs: options.startTimeoutMs ?? 10_000,
-      hookTimeoutMs: options.hookTimeoutMs ?? 30_000,
+      hookTimeoutMs: options.hookTimeoutMs ?? DEFAULT_HOOK_TIMEOUT_MS,
       healthCheckTimeoutMs: options.healthCheckTimeoutMs ?? 5_000,
       stopGracePeriodMs: options.stopGracePeriodMs ?? 5_000,
     };
