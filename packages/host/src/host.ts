@@ -19,7 +19,7 @@ import {
   ValidationError,
 } from "@plugwire/errors";
 import { type HookName, PluginContextSchema } from "@plugwire/protocol";
-import type { Actor, AppEvents } from "./app/app.js";
+import type { Actor, App, AppEvents } from "./app/app.js";
 import type { ClusterBus } from "./app/cluster-bus.js";
 import { HostApp } from "./app/host-app.js";
 import { KeyedQueue } from "./app/keyed-queue.js";
@@ -138,7 +138,8 @@ export interface InstallBundleOptions {
 }
 
 export class Host implements HookTargets {
-  readonly app: HostApp;
+  /** The application layer: drive the server through it, so hooks and events fire. */
+  readonly app: App;
   readonly serverVersion: string;
   private readonly plugins = new Map<string, PluginSupervisor>();
   private readonly logger: Logger;
@@ -164,7 +165,7 @@ export class Host implements HookTargets {
     this.serverVersion = options.serverVersion ?? HOST_VERSION;
     this.logger = new Logger(log);
     const hostId = options.hostId ?? randomUUID();
-    this.app = new HostApp({
+    const app = new HostApp({
       store,
       files,
       hooks: this,
@@ -173,8 +174,9 @@ export class Host implements HookTargets {
       cluster: options.cluster,
       hostId,
     });
+    this.app = app;
     this.leaveCluster = options.cluster?.join(hostId, (pluginId, event) =>
-      this.app.deliverClusterEvent(pluginId, event),
+      app.deliverClusterEvent(pluginId, event),
     );
   }
 

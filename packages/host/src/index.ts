@@ -34,6 +34,13 @@ export {
   POST_DISMISSED_ID,
   POST_REJECTED_ID,
 } from "./app/host-app.js";
+export {
+  CHANNEL_USER_PERMISSIONS,
+  SYSTEM_PERMISSIONS,
+  TEAM_ADMIN_PERMISSIONS,
+  TEAM_USER_PERMISSIONS,
+} from "./app/permissions.js";
+export type { HookDispatcher, HookTargets } from "./app/plugin-hooks.js";
 export { FILE_NOT_ATTACHABLE_ID, MAX_FILES_PER_POST } from "./app/post-operations.js";
 export {
   DEFAULT_MAX_BUNDLE_BYTES,
@@ -58,13 +65,14 @@ export {
   type RestServerOptions,
   startRestServer,
 } from "./http/rest/server.js";
-export { jsonLineSink, type LogEntry, type LogLevel, type LogSink } from "./log.js";
+export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
 export type { PluginManifest, PluginRuntime } from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
 export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";
 export { MemoryFileStore } from "./store/memory-file-store.js";
+export type { SqliteDatabaseOptions } from "./store/sqlite/sqlite-database.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
 export type {
   BotStore,
@@ -82,6 +90,14 @@ export type {
   UserQuery,
   UserStore,
 } from "./store/store.js";
+export type {
+  HookCallOptions,
+  HookRequest,
+  HookResponse,
+  HTTPRequestHeadInit,
+  HTTPResponse,
+  UnaryHookName,
+} from "./supervisor/hook-client.js";
 export { type PluginPidRecord, PluginPidRegistry } from "./supervisor/plugin-pid-registry.js";
 export { type PluginPhase, PluginProcessError } from "./supervisor/plugin-process-error.js";
 export type { PluginState, RestartPolicy } from "./supervisor/supervisor.js";

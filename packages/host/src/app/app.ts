@@ -2,6 +2,8 @@
 // the PluginAPI service both call it (a post made by a plugin takes the same path as one made by
 // a person), and neither touches the store: permissions, hooks, events and transactions are
 // decided here. Each area of it is an interface of its own, in the file that implements it.
+import type { Logger } from "../log.js";
+import type { AppEvents } from "./app-events.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { KVOperations } from "./kv-operations.js";
@@ -34,4 +36,11 @@ export interface App
     FileOperations,
     KVOperations,
     PluginOperations,
-    PermissionOperations {}
+    PermissionOperations {
+  /** Where the application layer logs, for the servers built on it. */
+  readonly logger: Logger;
+  /** Adds a listener of the app's events; returns a function that removes it. */
+  subscribe(events: AppEvents): () => void;
+  /** Resolves once every notification hook started so far has finished. */
+  settled(): Promise<void>;
+}
