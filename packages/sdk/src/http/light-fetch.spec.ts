@@ -3,8 +3,12 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { HTTPRequestHeadSchema, ServeHTTPRequestSchema } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
 import { responseFrames, responseParts, toFetchRequest } from "./fetch-bridge.js";
-import { isMaterialized, NativeRequest } from "./light-request.js";
-import { keptAnswer, NativeResponse } from "./light-response.js";
+import { isMaterialized } from "./light-request.js";
+import { keptAnswer } from "./light-response.js";
+import { nativeRequestClass, nativeResponseClass } from "./native-fetch.js";
+
+const NativeRequest = nativeRequestClass();
+const NativeResponse = nativeResponseClass();
 
 const call = { signal: new AbortController().signal };
 const encoder = new TextEncoder();

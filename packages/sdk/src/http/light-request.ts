@@ -8,9 +8,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import type { HTTPHeader, ServeHTTPRequest } from "@plugwire/protocol";
 import type { CallSignalSource } from "../hooks/hook-context.js";
 import { delegateMembers } from "./delegate-members.js";
-
-/** The Request of the runtime, captured before any replacement. */
-export const NativeRequest: typeof Request = globalThis.Request;
+import { defineLazyGlobal, nativeRequestClass } from "./native-fetch.js";
 
 /** Where the bytes of a request body come from: whole, or the call's frames still to come. */
 export type RequestBodySource = Uint8Array | AsyncIterator<ServeHTTPRequest> | undefined;
@@ -34,19 +32,35 @@ interface LightRequestFields {
   [partsOf]: Parts;
 }
 
+let pluginRequest: typeof Request | undefined;
+
 /**
  * The global Request of a plugin process once installed: the runtime's, except that a light
- * request given as the input is first made real, so `new Request(request, init)` works.
+ * request given as the input is first made real, so `new Request(request, init)` works. Made,
+ * and LightRequest linked to the runtime's Request, the first time either is needed.
  */
-export class PluginRequest extends NativeRequest {
-  /** Once installed as the global Request, every runtime Request is a Request too. */
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof NativeRequest;
-  }
+export function pluginRequestClass(): typeof Request {
+  if (pluginRequest === undefined) {
+    const native = nativeRequestClass();
+    class PluginRequest extends native {
+      /** Once installed as the global Request, every runtime Request is a Request too. */
+      static override [Symbol.hasInstance](value: unknown): boolean {
+        return value instanceof native;
+      }
 
-  constructor(input: ConstructorParameters<typeof Request>[0], init?: RequestInit) {
-    super(input instanceof LightRequest ? nativeRequest(input) : input, init);
+      constructor(input: ConstructorParameters<typeof Request>[0], init?: RequestInit) {
+        super(input instanceof LightRequest ? nativeRequest(input) : input, init);
+      }
+    }
+    delegateMembers(
+      LightRequest.prototype,
+      native.prototype,
+      (self) => nativeRequest(self as LightRequest),
+      PluginRequest.prototype,
+    );
+    pluginRequest = PluginRequest;
   }
+  return pluginRequest;
 }
 
 /**
@@ -61,6 +75,7 @@ export class LightRequest {
     body: RequestBodySource,
     call: CallSignalSource,
   ) {
+    if (pluginRequest === undefined) pluginRequestClass();
     (this as unknown as LightRequestFields)[partsOf] = {
       url,
       method,
@@ -117,16 +132,9 @@ export class LightRequest {
   }
 }
 
-delegateMembers(
-  LightRequest.prototype,
-  NativeRequest.prototype,
-  (self) => nativeRequest(self as LightRequest),
-  PluginRequest.prototype,
-);
-
-/** Makes PluginRequest the global Request of this process. */
+/** Makes PluginRequest the global Request of this process, made when first read. */
 export function installPluginRequest(): void {
-  globalThis.Request = PluginRequest;
+  defineLazyGlobal("Request", pluginRequestClass);
 }
 
 /** Whether the runtime's Request has been made for a light request (for specs and the bench). */
@@ -193,7 +201,7 @@ function nativeRequest(request: LightRequest): Request {
       // Required by Node's fetch for a streamed request body.
       init.duplex = "half";
     }
-    const native = new NativeRequest(state.url, init);
+    const native = new (nativeRequestClass())(state.url, init);
     if (state.used) {
       // Read here already: the real one is read too, so that it answers as read.
       void native.arrayBuffer().catch(() => {});

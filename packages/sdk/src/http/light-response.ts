@@ -4,12 +4,10 @@
 // keeps [status, headers, body] for those bodies and makes the real one only when a member it
 // does not keep is touched (body, text(), clone(), …), so the writer sends the kept body
 // without a stream ever being made. Any other body (a stream, a Blob, form data) makes the real
-// Response at once. runPlugin installs it as the global Response of a plugin process.
+// Response at once. Importing the SDK installs it as the global Response (fetch-globals.ts).
 
 import { delegateMembers } from "./delegate-members.js";
-
-/** The Response of the runtime, captured before any replacement. */
-export const NativeResponse: typeof Response = globalThis.Response;
+import { defineLazyGlobal, nativeResponseClass } from "./native-fetch.js";
 
 type ResponseBody = ConstructorParameters<typeof Response>[0];
 
@@ -50,7 +48,7 @@ export class LightResponse {
     const answer = keepable(body, init, contentType);
     if (answer === undefined) {
       // Validation, defaults and stream bodies exactly as the runtime does them.
-      self[nativeOf] = new NativeResponse(body, init);
+      self[nativeOf] = new (nativeResponseClass())(body, init);
     } else {
       self[kept] = answer;
     }
@@ -58,7 +56,7 @@ export class LightResponse {
 
   /** Once installed as the global Response, the runtime's responses (fetch's) are Responses too. */
   static [Symbol.hasInstance](value: unknown): boolean {
-    return value instanceof NativeResponse;
+    return value instanceof nativeResponseClass();
   }
 
   static json(data: unknown, init?: ResponseInit): Response {
@@ -80,7 +78,7 @@ export class LightResponse {
   }
 
   static error(): Response {
-    return NativeResponse.error();
+    return nativeResponseClass().error();
   }
 
   get status(): number {
@@ -96,16 +94,37 @@ export class LightResponse {
     return status >= 200 && status <= 299;
   }
 
+  /** What util.inspect (and so a test runner's messages) shows, without making the real one. */
+  [Symbol.for("nodejs.util.inspect.custom")](): object {
+    const answer = keptOf(this);
+    return answer === undefined
+      ? { response: nativeResponse(this) }
+      : { status: answer.status, headers: keptHeaders(answer), body: answer.body };
+  }
+
   get headers(): Headers {
     const answer = keptOf(this);
     return answer === undefined ? nativeResponse(this).headers : keptHeaders(answer);
   }
 }
 
-delegateMembers(LightResponse.prototype, NativeResponse.prototype, (self) =>
-  nativeResponse(self as LightResponse),
-);
-Object.setPrototypeOf(LightResponse, NativeResponse);
+let linked = false;
+
+/**
+ * LightResponse, linked to the runtime's Response (its prototype and statics, every member it
+ * does not keep) the first time it is asked for, which loads the runtime's Fetch classes.
+ */
+export function lightResponseClass(): typeof LightResponse {
+  if (!linked) {
+    const native = nativeResponseClass();
+    delegateMembers(LightResponse.prototype, native.prototype, (self) =>
+      nativeResponse(self as LightResponse),
+    );
+    Object.setPrototypeOf(LightResponse, native);
+    linked = true;
+  }
+  return LightResponse;
+}
 
 /** The kept answer's headers as a Headers object, made now if they were not yet. */
 export function keptHeaders(answer: KeptAnswer): Headers {
@@ -128,12 +147,12 @@ export function keptAnswer(response: Response): KeptAnswer | undefined {
 
 /** Whether a value is a Response (the runtime's or a LightResponse). */
 export function isResponse(value: unknown): value is Response {
-  return value instanceof NativeResponse;
+  return value instanceof nativeResponseClass();
 }
 
-/** Makes LightResponse the global Response of this process. */
+/** Makes LightResponse the global Response of this process, linked when first read. */
 export function installLightResponse(): void {
-  globalThis.Response = LightResponse as unknown as typeof Response;
+  defineLazyGlobal("Response", lightResponseClass);
 }
 
 function keptOf(response: object): KeptAnswer | undefined {
@@ -146,7 +165,7 @@ function nativeResponse(response: LightResponse): Response {
   let native = self[nativeOf];
   if (native === undefined) {
     const answer = self[kept] as KeptAnswer;
-    native = new NativeResponse(answer.body, {
+    native = new (nativeResponseClass())(answer.body, {
       status: answer.status,
       statusText: answer.statusText,
       headers: keptHeaders(answer),
