@@ -6,14 +6,20 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { createRouterTransport, type ServiceImpl, type Transport } from "@connectrpc/connect";
 import { asPluginAPIError, type PluginAPIError, serverErrorInterceptor } from "@plugwire/errors";
-import { HOST_VERSION, MemoryFileStore, openSqliteStore, type Store } from "@plugwire/host";
+import {
+  type App,
+  HOST_VERSION,
+  type HookDispatcher,
+  type HookTargets,
+  Logger,
+  MemoryFileStore,
+  openSqliteStore,
+  type Store,
+} from "@plugwire/host";
 import {
   createPluginApiService,
   DEFAULT_MAX_MESSAGE_BYTES,
-  type HookDispatcher,
-  type HookTargets,
   HostApp,
-  Logger,
 } from "@plugwire/host/internal";
 import { type HookName, PluginAPI } from "@plugwire/protocol";
 import { PluginAPIClient } from "@plugwire/sdk";
@@ -70,7 +76,7 @@ export class FakePluginAPI {
   readonly pluginId: string;
   readonly serverVersion: string;
   /** The host's own application layer; the operations a person would do (post, join) go here. */
-  readonly app: HostApp;
+  readonly app: App;
   /** Uploaded file bytes. */
   readonly files = new MemoryFileStore();
   /** What the host logged, e.g. that a plugin's hook failed or answered without a decision. */

@@ -8,12 +8,7 @@ import {
   type JsonObject,
   type MessageInitShape,
 } from "@bufbuild/protobuf";
-import type {
-  HookDispatcher,
-  HookRequest,
-  HookResponse,
-  UnaryHookName,
-} from "@plugwire/host/internal";
+import type { HookDispatcher, HookRequest, HookResponse, UnaryHookName } from "@plugwire/host";
 import {
   type ChannelMemberSchema,
   type CommandResponse,

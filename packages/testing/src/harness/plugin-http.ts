@@ -1,7 +1,8 @@
 // HTTP to a plugin's ServeHTTP as a test writes it: a path or a Fetch Request in, a Fetch
 // Response out. It goes through the host's own fetchFromPlugin, so the plugin sees what a
 // real host would send (Mattermost-User-Id set only from the logged-in user, and so on).
-import { fetchFromPlugin, type HookDispatcher } from "@plugwire/host/internal";
+import type { HookDispatcher } from "@plugwire/host";
+import { fetchFromPlugin } from "@plugwire/host/internal";
 import { type HookContextInit, hookContext } from "./hook-context.js";
 import { notImplemented } from "./not-implemented.js";
 
