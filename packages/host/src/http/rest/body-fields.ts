@@ -1,6 +1,7 @@
 // Reading the small JSON bodies that are not models (login, membership, command execution):
-// the body must be an object, every field has one type, and a field the endpoint does not
-// know is refused rather than ignored, so a misspelt field can't silently change the meaning.
+// the body must be an object and every field has one type. A field the endpoint does not know
+// is ignored, as Mattermost ignores it: clients send fields of newer servers (Client4's login
+// sends deviceId), and refusing them breaks those clients.
 import { invalidBodyParam } from "./rest-errors.js";
 
 export type JsonFields = Record<string, unknown>;
@@ -13,13 +14,18 @@ export function objectBody(body: unknown): JsonFields {
   return body as JsonFields;
 }
 
-/** The body as an object of the allowed fields only; 400 naming the first other field. */
-export function fieldsOf(body: unknown, allowed: readonly string[]): JsonFields {
+/**
+ * The body as an object, of which the route reads the `known` fields; each other field is
+ * handed to `ignored` (to be logged) and otherwise left alone.
+ */
+export function fieldsOf(
+  body: unknown,
+  known: readonly string[],
+  ignored: (name: string) => void = () => {},
+): JsonFields {
   const fields = objectBody(body);
   for (const name of Object.keys(fields)) {
-    if (!allowed.includes(name)) {
-      throw invalidBodyParam(name, `unknown field; expected ${allowed.join(", ")}.`);
-    }
+    if (!known.includes(name)) ignored(name);
   }
   return fields;
 }

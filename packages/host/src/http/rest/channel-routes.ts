@@ -48,7 +48,12 @@ export function channelRoutes(router: Router<RouteHandler>): void {
 
 async function createChannel(call: RestCall): Promise<void> {
   const user = call.user();
-  const { value: channel } = modelFromJson(ChannelSchema, await call.json(), SETTABLE);
+  const { value: channel } = modelFromJson(
+    ChannelSchema,
+    await call.json(),
+    SETTABLE,
+    call.ignoreField,
+  );
   if (channel.teamId === "") throw invalidBodyParam("team_id", "it is required.");
   if (!CHANNEL_NAME.test(channel.name)) {
     throw invalidBodyParam(
@@ -72,7 +77,7 @@ async function createChannel(call: RestCall): Promise<void> {
 async function addMember(call: RestCall): Promise<void> {
   const user = call.user();
   const channel = await call.app.getChannel(call.param("channel_id"));
-  const fields = fieldsOf(await call.json(), ["user_id", "post_root_id"]);
+  const fields = fieldsOf(await call.json(), ["user_id", "post_root_id"], call.ignoreField);
   const userId = stringField(fields, "user_id", true);
   const joiningPublic = userId === user.id && channel.type === "O";
   const allowed = joiningPublic

@@ -21,13 +21,11 @@ export function commandRoutes(router: Router<RouteHandler>): void {
 
 async function executeCommand(call: RestCall): Promise<void> {
   const user = call.user();
-  const fields = fieldsOf(await call.json(), [
-    "channel_id",
-    "command",
-    "team_id",
-    "root_id",
-    "parent_id",
-  ]);
+  const fields = fieldsOf(
+    await call.json(),
+    ["channel_id", "command", "team_id", "root_id", "parent_id"],
+    call.ignoreField,
+  );
   const channelId = stringField(fields, "channel_id", true);
   const command = stringField(fields, "command", true);
   await requireChannelMember(call, channelId);

@@ -79,9 +79,21 @@ describe("modelFromJson", () => {
     expect(given.size).toBe(0);
   });
 
-  it("refuses unknown fields and wrong types, naming the field", () => {
+  it("ignores fields the model does not have, as Mattermost does, and names them to the caller", () => {
+    const ignored: string[] = [];
+    const { value, given } = modelFromJson(
+      PostSchema,
+      { message: "hi", mesage: "typo", deviceId: "d" },
+      ["message"],
+      (name) => ignored.push(name),
+    );
+    expect(value.message).toBe("hi");
+    expect([...given]).toEqual(["message"]);
+    expect(ignored).toEqual(["mesage", "deviceId"]);
+  });
+
+  it("refuses wrong types, naming the field", () => {
     const cases: [unknown, string][] = [
-      [{ mesage: "typo" }, "mesage"],
       [{ message: 1 }, "message"],
       [{ is_pinned: "true" }, "is_pinned"],
       [{ props: [] }, "props"],

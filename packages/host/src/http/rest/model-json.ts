@@ -127,12 +127,14 @@ export interface ModelInput<Desc extends DescMessage> {
 /**
  * Reads a model from a v4 JSON body. Only `settable` fields (v4 names) are taken; other fields
  * of the model, which the server assigns, and v4 fields Plugwire does not keep are ignored;
- * anything else is refused, as is a value of the wrong type (null counts as absent).
+ * a field the model does not have is ignored too, as Mattermost ignores it, and handed to
+ * `ignored` (to be logged). A value of the wrong type is refused (null counts as absent).
  */
 export function modelFromJson<Desc extends DescMessage>(
   schema: Desc,
   body: unknown,
   settable: readonly string[],
+  ignored: (name: string) => void = () => {},
 ): ModelInput<Desc> {
   const fields = objectBody(body);
   const fieldsByName = new Map(schema.fields.map((field) => [v4Name(schema, field), field]));
@@ -141,8 +143,8 @@ export function modelFromJson<Desc extends DescMessage>(
   for (const [name, value] of Object.entries(fields)) {
     const field = fieldsByName.get(name);
     if (field === undefined) {
-      if (V4_ONLY_FIELDS[schema.typeName]?.includes(name)) continue;
-      throw invalidBodyParam(name, `${schema.name} has no such field.`);
+      if (!V4_ONLY_FIELDS[schema.typeName]?.includes(name)) ignored(name);
+      continue;
     }
     if (!settable.includes(name) || value === null) continue;
     init[field.localName] = fieldFromJson(field, name, value);

@@ -92,7 +92,6 @@ describe("POST /api/v4/posts", () => {
       [{ message: "x", props: "flat" }, "props"],
       [{ message: "x", file_ids: [1] }, "file_ids"],
       [{ message: "x", type: "system_join_channel" }, "type"],
-      [{ message: "x", mesage: "typo" }, "mesage"],
       [{ message: "x".repeat(16384) }, "message"],
       [{ message: "x", file_ids: ["nosuchfile"] }, "file_ids"],
     ];

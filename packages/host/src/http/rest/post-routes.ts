@@ -41,7 +41,7 @@ export function postRoutes(router: Router<RouteHandler>): void {
 
 async function createPost(call: RestCall): Promise<void> {
   const user = call.user();
-  const { value: post } = modelFromJson(PostSchema, await call.json(), CREATABLE);
+  const { value: post } = modelFromJson(PostSchema, await call.json(), CREATABLE, call.ignoreField);
   if (post.channelId === "") throw invalidBodyParam("channel_id", "it is required.");
   if (post.type.startsWith("system_")) {
     throw invalidBodyParam(
@@ -62,7 +62,12 @@ async function createPost(call: RestCall): Promise<void> {
 async function changePost(call: RestCall, mode: "replace" | "patch"): Promise<void> {
   const old = await authoredPost(call, "edit_others_posts");
   const settable = mode === "replace" ? ["id", ...PATCHABLE] : PATCHABLE;
-  const { value: change, given } = modelFromJson(PostSchema, await call.json(), settable);
+  const { value: change, given } = modelFromJson(
+    PostSchema,
+    await call.json(),
+    settable,
+    call.ignoreField,
+  );
   if (mode === "replace" && change.id !== old.id) {
     throw invalidBodyParam("id", "it must be the post of the URL.");
   }

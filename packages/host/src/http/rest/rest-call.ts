@@ -101,6 +101,17 @@ export class RestCall {
     return readJsonBody(this.req, this.server.maxJsonBytes);
   }
 
+  /**
+   * Notes a JSON field of the body that this route does not know: ignored, as Mattermost
+   * ignores them (clients send fields of newer servers), and logged at debug level.
+   */
+  readonly ignoreField = (name: string): void => {
+    this.app.logger.debug(`${this.req.method} ${this.url.pathname}: ignored unknown JSON field`, {
+      field: name,
+      requestId: this.requestId,
+    });
+  };
+
   /** Answers with a JSON body. */
   send(status: number, body: JsonValue, headers: OutgoingHttpHeaders = {}): void {
     const json = JSON.stringify(body);

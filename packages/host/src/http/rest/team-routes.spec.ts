@@ -61,7 +61,6 @@ describe("POST /api/v4/teams", () => {
         { name: "fine-name", display_name: "X", type: "O", allow_open_invite: "yes" },
         "allow_open_invite",
       ],
-      [{ name: "fine-name", display_name: "X", type: "O", colour: "red" }, "colour"],
     ];
     for (const [json, field] of cases) {
       const { status, body } = await f.call("POST", "/api/v4/teams", { token: alice.token, json });

@@ -41,7 +41,7 @@ export function teamRoutes(router: Router<RouteHandler>): void {
 
 async function createTeam(call: RestCall): Promise<void> {
   const user = call.user();
-  const { value: team } = modelFromJson(TeamSchema, await call.json(), SETTABLE);
+  const { value: team } = modelFromJson(TeamSchema, await call.json(), SETTABLE, call.ignoreField);
   if (!TEAM_NAME.test(team.name)) {
     throw invalidBodyParam(
       "name",
@@ -78,7 +78,12 @@ async function patchTeam(call: RestCall): Promise<void> {
   if (!(await hasTeamPermission(call, teamId, "manage_team"))) {
     throw permissionDenied(`only admins of team ${teamId} may change it`, "manage_team");
   }
-  const { value: change, given } = modelFromJson(TeamSchema, await call.json(), PATCHABLE);
+  const { value: change, given } = modelFromJson(
+    TeamSchema,
+    await call.json(),
+    PATCHABLE,
+    call.ignoreField,
+  );
   if (given.has("display_name") && change.displayName.trim() === "") {
     throw invalidBodyParam("display_name", "it can't be empty.");
   }
@@ -121,10 +126,12 @@ async function sendTeam(call: RestCall, team: Team): Promise<void> {
 async function addMember(call: RestCall): Promise<void> {
   const user = call.user();
   const teamId = call.param("team_id");
-  const { value: body } = modelFromJson(TeamMemberSchema, await call.json(), [
-    "team_id",
-    "user_id",
-  ]);
+  const { value: body } = modelFromJson(
+    TeamMemberSchema,
+    await call.json(),
+    ["team_id", "user_id"],
+    call.ignoreField,
+  );
   if (body.teamId !== teamId) throw invalidBodyParam("team_id", "it must be the team of the URL.");
   const userId = body.userId;
   if (userId === "") throw invalidBodyParam("user_id", "it is required.");

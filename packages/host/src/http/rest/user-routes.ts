@@ -85,7 +85,7 @@ async function createUser(call: RestCall): Promise<void> {
       `it must have ${MIN_PASSWORD} to ${MAX_PASSWORD} characters.`,
     );
   }
-  const { value: user } = modelFromJson(UserSchema, fields, SETTABLE);
+  const { value: user } = modelFromJson(UserSchema, fields, SETTABLE, call.ignoreField);
   user.username = user.username.toLowerCase();
   if (!USERNAME.test(user.username)) {
     throw invalidBodyParam(
@@ -111,13 +111,11 @@ async function createUser(call: RestCall): Promise<void> {
 }
 
 async function login(call: RestCall): Promise<void> {
-  const fields = fieldsOf(await call.json(), [
-    "login_id",
-    "password",
-    "token",
-    "device_id",
-    "ldap_only",
-  ]);
+  const fields = fieldsOf(
+    await call.json(),
+    ["login_id", "password", "token", "device_id", "ldap_only"],
+    call.ignoreField,
+  );
   const loginId = stringField(fields, "login_id", true);
   const password = stringField(fields, "password", true);
   const { user, token } = await call.app.login(call.actor(), loginId, password);
