@@ -1,36 +1,15 @@
 import "./fetch-globals.js";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { HTTPRequestHeadSchema, ServeHTTPRequestSchema } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
-import { responseFrames, responseParts, toFetchRequest } from "./fetch-bridge.js";
+import { responseFrames, responseParts } from "./fetch-bridge.js";
 import { isMaterialized } from "./light-request.js";
 import { keptAnswer } from "./light-response.js";
 import { nativeRequestClass, nativeResponseClass } from "./native-fetch.js";
+import { frames, request } from "./test-fixtures/plugin-requests.js";
 
 const NativeRequest = nativeRequestClass();
 const NativeResponse = nativeResponseClass();
 
-const call = { signal: new AbortController().signal };
 const encoder = new TextEncoder();
-
-function request(
-  init: MessageInitShape<typeof HTTPRequestHeadSchema>,
-  body?: Uint8Array | AsyncIterator<ReturnType<typeof bodyFrame>>,
-): Request {
-  return toFetchRequest(create(HTTPRequestHeadSchema, init), body, call);
-}
-
-function bodyFrame(data: string, end = false) {
-  return create(ServeHTTPRequestSchema, {
-    frame: { case: "body", value: { data: encoder.encode(data), end } },
-  });
-}
-
-async function* frames(...parts: string[]) {
-  for (const [i, part] of parts.entries()) {
-    yield bodyFrame(part, i === parts.length - 1);
-  }
-}
 
 describe("the Request a handler receives", () => {
   it("answers method, URL, headers and a whole body without making the runtime's Request", async () => {

@@ -2,36 +2,15 @@
 // itty-router, each on the three paths a request can take (nothing made real, the runtime's
 // Request made for a member the light one does not hold, a streamed body each way).
 import "./fetch-globals.js";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { HTTPRequestHeadSchema, ServeHTTPRequestSchema } from "@plugwire/protocol";
 import { Hono } from "hono";
 import { AutoRouter } from "itty-router";
 import { describe, expect, it } from "vitest";
-import { responseFrames, responseParts, toFetchRequest } from "./fetch-bridge.js";
+import { responseFrames, responseParts } from "./fetch-bridge.js";
 import { isMaterialized } from "./light-request.js";
+import { frames, request } from "./test-fixtures/plugin-requests.js";
 
-const call = { signal: new AbortController().signal };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-function request(
-  init: MessageInitShape<typeof HTTPRequestHeadSchema>,
-  body?: Uint8Array | AsyncIterator<ReturnType<typeof bodyFrame>>,
-): Request {
-  return toFetchRequest(create(HTTPRequestHeadSchema, init), body, call);
-}
-
-function bodyFrame(data: string, end = false) {
-  return create(ServeHTTPRequestSchema, {
-    frame: { case: "body", value: { data: encoder.encode(data), end } },
-  });
-}
-
-async function* frames(...parts: string[]) {
-  for (const [i, part] of parts.entries()) {
-    yield bodyFrame(part, i === parts.length - 1);
-  }
-}
 
 /** What the SDK sends for a response: status, headers and the body, whole or streamed. */
 async function sent(response: Response) {
