@@ -271,4 +271,14 @@ describe("GET /api/v4/channels/{channel_id}/posts", () => {
     });
     expect(status).toBe(403);
   });
+
+  it("answers 404 for a channel that does not exist, to system admins too", async () => {
+    for (const token of [alice.token, f.adminToken]) {
+      const { status, body } = await f.call("GET", "/api/v4/channels/nosuchchannel/posts", {
+        token,
+      });
+      expect(status).toBe(404);
+      expect(body).toMatchObject({ status_code: 404 });
+    }
+  });
 });

@@ -120,7 +120,8 @@ async function removeMember(call: RestCall): Promise<void> {
 
 /** A page of posts, newest first, in v4's PostList shape with the ids on either side of it. */
 async function listPosts(call: RestCall): Promise<void> {
-  const channelId = call.param("channel_id");
+  // An unknown channel is a 404 for everyone, system admins included, not an empty page.
+  const { id: channelId } = await call.app.getChannel(call.param("channel_id"));
   await requireChannelMember(call, channelId);
   const { page, perPage } = pageOfQuery(call.url.searchParams);
   const { app } = call;

@@ -46,6 +46,18 @@ describe("routing", () => {
     expect(wrongMethod.headers.get("allow")).toBe("GET");
   });
 
+  it("answers a URL over node's header limit 431 with the v4 error body", async () => {
+    const response = await fetch(`${f.url}/api/v4/users/${"x".repeat(60_000)}`);
+    expect(response.status).toBe(431);
+    expect(response.headers.get("content-type")).toBe("application/json");
+    expect(await response.json()).toMatchObject({
+      id: "api.context.request_headers_too_large.app_error",
+      status_code: 431,
+    });
+    // The server is still up.
+    expect((await f.call("GET", "/api/v4/system/ping")).status).toBe(200);
+  });
+
   it("answers a malformed percent-encoding in the path 400", async () => {
     const { status, body } = await f.call("GET", "/api/v4/users/%E0%A4%A", { token: alice.token });
     expect(status).toBe(400);

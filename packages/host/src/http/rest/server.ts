@@ -95,6 +95,7 @@ export async function startRestServer(
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(context, webSockets, hub, req, socket, head);
   });
+  server.on("clientError", answerUnparsable);
 
   const hostname = options.hostname ?? DEFAULT_REST_HOSTNAME;
   await new Promise<void>((resolve, reject) => {
@@ -265,4 +266,32 @@ function methodNotAllowed(req: IncomingMessage, url: URL): PluginAPIError {
     statusCode: 405,
     params: { path: url.pathname, method: req.method ?? "" },
   });
+}
+
+/**
+ * A request node:http could not parse (headers over its limit, a malformed request line) gets
+ * the REST API's JSON error body, as every other error does, rather than node's bare status.
+ */
+function answerUnparsable(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    id: tooLarge
+      ? "api.context.request_headers_too_large.app_error"
+      : "api.context.bad_request.app_error",
+    message: tooLarge
+      ? "The request's URL and headers are larger than the server accepts; send a shorter URL or fewer headers."
+      : `The request could not be read as HTTP: ${error.message}`,
+    detailed_error: "",
+    request_id: "",
+    status_code: status,
+  });
+  const reason = tooLarge ? "Request Header Fields Too Large" : "Bad Request";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
