@@ -1,0 +1,287 @@
+// The PostgreSQL schema, as an ordered list of migrations: store/migrations.ts translated, the
+// same versions describing the same change. A database records the versions applied to it in
+// schema_migrations; opening it applies the missing ones, each in its own transaction, and
+// refuses a database written by a newer host rather than guess at it. Every host sharing the
+// database runs this at start, so it holds a session-level advisory lock for the whole run:
+// a second host starting at the same moment waits, then finds nothing left to do.
+//
+// Types, as row-codec.ts reads them: int64 fields are BIGINT (read back as bigint), int32
+// fields INTEGER, bool fields SMALLINT 0/1, strings TEXT, maps, lists and Structs JSON text.
+// SQLite compares text byte by byte, and so do these tables: columns that are ordered or keyed
+// are COLLATE "C" whatever the database's locale, and SQLite's COLLATE NOCASE columns (names,
+// triggers, e-mail addresses) use plugwire_nocase, a case-insensitive ICU collation.
+import { InternalError } from "@plugwire/errors";
+import type pg from "pg";
+import type { Migration } from "../migrations.js";
+
+export type { Migration } from "../migrations.js";
+
+export const postgresMigrations: readonly Migration[] = [
+  {
+    version: 1,
+    description: "users, teams, channels, posts, files, KV, plugin settings, commands, bots",
+    sql: `
+      CREATE COLLATION IF NOT EXISTS plugwire_nocase
+        (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+
+      CREATE TABLE users (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "username" TEXT COLLATE plugwire_nocase NOT NULL UNIQUE,
+        "email" TEXT COLLATE plugwire_nocase NOT NULL,
+        "email_verified" SMALLINT NOT NULL,
+        "nickname" TEXT NOT NULL,
+        "first_name" TEXT NOT NULL,
+        "last_name" TEXT NOT NULL,
+        "position" TEXT NOT NULL,
+        "roles" TEXT NOT NULL,
+        "locale" TEXT NOT NULL,
+        "props" TEXT NOT NULL,
+        "notify_props" TEXT NOT NULL,
+        "timezone" TEXT NOT NULL,
+        "is_bot" SMALLINT NOT NULL,
+        "bot_description" TEXT NOT NULL,
+        "auth_service" TEXT NOT NULL,
+        "mfa_active" SMALLINT NOT NULL,
+        "last_picture_update" BIGINT NOT NULL,
+        "password_hash" TEXT
+      );
+      -- Accounts without an address (bots, some external accounts) don't clash with each other.
+      CREATE UNIQUE INDEX users_email ON users ("email") WHERE "email" <> '';
+
+      CREATE TABLE teams (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "name" TEXT COLLATE plugwire_nocase NOT NULL UNIQUE,
+        "description" TEXT NOT NULL,
+        "email" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "company_name" TEXT NOT NULL,
+        "allowed_domains" TEXT NOT NULL,
+        "allow_open_invite" SMALLINT NOT NULL
+      );
+
+      CREATE TABLE team_members (
+        "team_id" TEXT COLLATE "C" NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "roles" TEXT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "scheme_user" SMALLINT NOT NULL,
+        "scheme_admin" SMALLINT NOT NULL,
+        PRIMARY KEY ("team_id", "user_id")
+      );
+      CREATE INDEX team_members_user ON team_members ("user_id");
+
+      CREATE TABLE channels (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "team_id" TEXT COLLATE "C" NOT NULL,
+        "type" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "name" TEXT COLLATE plugwire_nocase NOT NULL,
+        "header" TEXT NOT NULL,
+        "purpose" TEXT NOT NULL,
+        "last_post_at" BIGINT NOT NULL,
+        "total_msg_count" BIGINT NOT NULL,
+        "creator_id" TEXT COLLATE "C" NOT NULL,
+        UNIQUE ("team_id", "name")
+      );
+
+      CREATE TABLE channel_members (
+        "channel_id" TEXT COLLATE "C" NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "roles" TEXT NOT NULL,
+        "last_viewed_at" BIGINT NOT NULL,
+        "msg_count" BIGINT NOT NULL,
+        "mention_count" BIGINT NOT NULL,
+        "notify_props" TEXT NOT NULL,
+        "last_update_at" BIGINT NOT NULL,
+        "scheme_user" SMALLINT NOT NULL,
+        "scheme_admin" SMALLINT NOT NULL,
+        PRIMARY KEY ("channel_id", "user_id")
+      );
+      CREATE INDEX channel_members_user ON channel_members ("user_id");
+
+      CREATE TABLE posts (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "edit_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "is_pinned" SMALLINT NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "channel_id" TEXT COLLATE "C" NOT NULL,
+        "root_id" TEXT COLLATE "C" NOT NULL,
+        "original_id" TEXT COLLATE "C" NOT NULL,
+        "message" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "props" TEXT,
+        "hashtags" TEXT NOT NULL,
+        "file_ids" TEXT NOT NULL,
+        "pending_post_id" TEXT NOT NULL,
+        "reply_count" BIGINT NOT NULL,
+        "last_reply_at" BIGINT NOT NULL,
+        "metadata" TEXT
+      );
+      CREATE INDEX posts_channel_created ON posts ("channel_id", "create_at");
+      CREATE INDEX posts_root ON posts ("root_id") WHERE "root_id" <> '';
+
+      CREATE TABLE file_infos (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "creator_id" TEXT COLLATE "C" NOT NULL,
+        "post_id" TEXT COLLATE "C" NOT NULL,
+        "channel_id" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "name" TEXT NOT NULL,
+        "extension" TEXT NOT NULL,
+        "size" BIGINT NOT NULL,
+        "mime_type" TEXT NOT NULL,
+        "width" INTEGER NOT NULL,
+        "height" INTEGER NOT NULL,
+        "has_preview_image" SMALLINT NOT NULL
+      );
+
+      CREATE TABLE kv (
+        "plugin_id" TEXT COLLATE "C" NOT NULL,
+        "key" TEXT COLLATE "C" NOT NULL,
+        "value" BYTEA NOT NULL,
+        -- Milliseconds since the epoch; 0 keeps the key forever.
+        "expire_at" BIGINT NOT NULL,
+        PRIMARY KEY ("plugin_id", "key")
+      );
+
+      CREATE TABLE plugin_configs (
+        "plugin_id" TEXT COLLATE "C" PRIMARY KEY,
+        "config" TEXT NOT NULL
+      );
+
+      CREATE TABLE commands (
+        "id" TEXT NOT NULL,
+        "creator_id" TEXT NOT NULL,
+        "team_id" TEXT COLLATE "C" NOT NULL,
+        "trigger" TEXT COLLATE plugwire_nocase NOT NULL,
+        "auto_complete" SMALLINT NOT NULL,
+        "auto_complete_desc" TEXT NOT NULL,
+        "auto_complete_hint" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "username" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        "plugin_id" TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY ("team_id", "trigger")
+      );
+      CREATE INDEX commands_plugin ON commands ("plugin_id");
+
+      CREATE TABLE bots (
+        "user_id" TEXT COLLATE "C" PRIMARY KEY,
+        "plugin_id" TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX bots_plugin ON bots ("plugin_id");
+    `,
+  },
+  {
+    version: 2,
+    description: "login sessions and plugins' enabled state",
+    sql: `
+      CREATE TABLE sessions (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "token_hash" TEXT COLLATE "C" NOT NULL UNIQUE,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "expires_at" BIGINT NOT NULL,
+        "last_activity_at" BIGINT NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions ("user_id");
+
+      CREATE TABLE plugin_states (
+        "plugin_id" TEXT COLLATE "C" PRIMARY KEY,
+        "enabled" SMALLINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 3,
+    description: "who installed a plugin not yet told through OnInstall",
+    sql: `
+      ALTER TABLE plugin_states ADD COLUMN "installed_by" TEXT;
+    `,
+  },
+];
+
+/** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */
+const MIGRATION_LOCK = 0x706c7777; // "plww"
+
+/**
+ * Brings the database (its current schema, as the connection's search_path names it) to the
+ * latest version of `list`, holding the migration lock so that hosts starting together take
+ * turns. Refuses a database with a version newer than `list` knows.
+ */
+export async function migratePostgres(
+  client: pg.ClientBase,
+  where: string,
+  list: readonly Migration[] = postgresMigrations,
+): Promise<void> {
+  const latestSchemaVersion = Math.max(0, ...list.map((migration) => migration.version));
+  await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+  try {
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      "version" INTEGER PRIMARY KEY,
+      "description" TEXT NOT NULL,
+      "applied_at" BIGINT NOT NULL
+    )`);
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT "version" FROM schema_migrations`,
+    );
+    const applied = new Set(rows.map((row) => Number(row.version)));
+    const newest = Math.max(0, ...applied);
+    if (newest > latestSchemaVersion) {
+      throw new InternalError({
+        id: "store.migrations.newer_schema",
+        message: `The database ${where} has schema version ${newest}, but this host only knows versions up to ${latestSchemaVersion}; upgrade the host, or open a database written by this version.`,
+        params: { version: newest, known: latestSchemaVersion },
+      });
+    }
+    for (const migration of list) {
+      if (applied.has(migration.version)) continue;
+      await client.query("BEGIN");
+      try {
+        await client.query(migration.sql);
+        await client.query(
+          `INSERT INTO schema_migrations ("version", "description", "applied_at") VALUES ($1, $2, $3)`,
+          [migration.version, migration.description, Date.now()],
+        );
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw new InternalError({
+          id: "store.migrations.failed",
+          message: `Migration ${migration.version} (${migration.description}) failed on the database ${where}: ${(error as Error).message}`,
+          params: { version: migration.version },
+          cause: error,
+        });
+      }
+    }
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(a database URL that is not a valid URL)";
+  }
+}

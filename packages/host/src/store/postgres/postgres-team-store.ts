@@ -1,0 +1,179 @@
+// TeamStore on PostgreSQL: the teams and team_members tables. An ended membership stays as a
+// row with delete_at set, so that a returning member gets their old roles back.
+import { create } from "@bufbuild/protobuf";
+import { AlreadyExistsError, NotFoundError } from "@plugwire/errors";
+import { type Team, type TeamMember, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
+import { newRecord } from "../new-record.js";
+import type { PageQuery } from "../page-query.js";
+import { rowCodec } from "../row-codec.js";
+import { idTaken, notFound, requireField } from "../store-errors.js";
+import type { TeamStore } from "../team-store.js";
+import {
+  limitOffset,
+  type PostgresDatabase,
+  type PostgresQueries,
+  replaceOnConflict,
+} from "./postgres-database.js";
+import { userById } from "./postgres-user-store.js";
+
+const teams = rowCodec(TeamSchema);
+const teamMembers = rowCodec(TeamMemberSchema);
+
+export function postgresTeamStore(db: PostgresDatabase): TeamStore {
+  return {
+    async createTeam(team: Team): Promise<Team> {
+      requireField(team.name, "name", "team.name is required; choose the team's URL name.");
+      return db.write(async (tx) => {
+        if (team.id && (await tx.one(`SELECT 1 FROM teams WHERE "id" = ?`, team.id))) {
+          throw idTaken("team", team.id);
+        }
+        if (await tx.one(`SELECT 1 FROM teams WHERE "name" = ?`, team.name)) {
+          throw new AlreadyExistsError({
+            id: "store.team.name_exists",
+            message: `A team named "${team.name}" exists already; choose another name.`,
+            params: { field: "name", name: team.name },
+          });
+        }
+        const stored = newRecord(TeamSchema, team, tx.now());
+        await tx.run(`INSERT INTO teams ${teams.insertClause}`, teams.toRow(stored));
+        return stored;
+      });
+    },
+
+    async updateTeam(team: Team): Promise<Team> {
+      return db.write(async (tx) => {
+        const old = await teamById(tx, team.id);
+        const updated = create(TeamSchema, {
+          ...team,
+          id: old.id,
+          name: old.name,
+          type: old.type,
+          createAt: old.createAt,
+          updateAt: tx.now(),
+          deleteAt: old.deleteAt,
+        });
+        await tx.run(`UPDATE teams SET ${teams.assignments} WHERE "id" = @id`, teams.toRow(updated));
+        return updated;
+      });
+    },
+
+    async getTeam(teamId: string): Promise<Team> {
+      return teamById(db, teamId);
+    },
+
+    async getTeamByName(name: string): Promise<Team> {
+      const row = await db.one(`SELECT ${teams.columnList} FROM teams WHERE "name" = ?`, name);
+      if (row === undefined) {
+        throw notFound("team", `No team is named "${name}".`, { name });
+      }
+      return teams.fromRow(row);
+    },
+
+    async getTeams(page: PageQuery): Promise<Team[]> {
+      const rows = await db.all(
+        `SELECT ${teams.columnList} FROM teams ORDER BY "name" LIMIT @limit OFFSET @offset`,
+        limitOffset(page),
+      );
+      return rows.map(teams.fromRow);
+    },
+
+    async getOpenTeams(page: PageQuery): Promise<Team[]> {
+      const rows = await db.all(
+        `SELECT ${teams.columnList} FROM teams WHERE "allow_open_invite" <> 0
+         ORDER BY "name" LIMIT @limit OFFSET @offset`,
+        limitOffset(page),
+      );
+      return rows.map(teams.fromRow);
+    },
+
+    async getTeamMembers(teamId: string, page: PageQuery): Promise<TeamMember[]> {
+      const rows = await db.all(
+        `SELECT ${teamMembers.columnList} FROM team_members
+         WHERE "team_id" = @teamId AND "delete_at" = 0
+         ORDER BY "user_id" LIMIT @limit OFFSET @offset`,
+        { teamId, ...limitOffset(page) },
+      );
+      return rows.map(teamMembers.fromRow);
+    },
+
+    async getTeamMember(teamId: string, userId: string): Promise<TeamMember | undefined> {
+      const member = await teamMemberRow(db, teamId, userId);
+      return member?.deleteAt === 0n ? member : undefined;
+    },
+
+    async addTeamMember(
+      teamId: string,
+      userId: string,
+      options: { admin?: boolean } = {},
+    ): Promise<TeamMember> {
+      return db.write(async (tx) => {
+        await teamById(tx, teamId);
+        await userById(tx, userId);
+        const existing = await teamMemberRow(tx, teamId, userId);
+        if (existing?.deleteAt === 0n) {
+          return existing;
+        }
+        // A returning member gets their old roles back, as in Mattermost.
+        const member =
+          existing === undefined
+            ? create(TeamMemberSchema, {
+                teamId,
+                userId,
+                schemeUser: true,
+                schemeAdmin: options.admin === true,
+              })
+            : create(TeamMemberSchema, { ...existing, deleteAt: 0n });
+        await tx.run(
+          `INSERT INTO team_members ${teamMembers.insertClause}
+           ${replaceOnConflict(["team_id", "user_id"], teamMembers.columns)}`,
+          teamMembers.toRow(member),
+        );
+        return member;
+      });
+    },
+
+    async removeTeamMember(teamId: string, userId: string): Promise<TeamMember> {
+      return db.write(async (tx) => {
+        const member = await teamMemberRow(tx, teamId, userId);
+        if (member === undefined || member.deleteAt !== 0n) {
+          throw new NotFoundError({
+            id: "store.team_member.not_found",
+            message: `User ${userId} is not a member of team ${teamId}.`,
+            params: { team_id: teamId, user_id: userId },
+          });
+        }
+        const ended = create(TeamMemberSchema, { ...member, deleteAt: tx.now() });
+        await tx.run(
+          `UPDATE team_members SET "delete_at" = ? WHERE "team_id" = ? AND "user_id" = ?`,
+          ended.deleteAt,
+          teamId,
+          userId,
+        );
+        return ended;
+      });
+    },
+  };
+}
+
+/** The team with this id; NotFoundError when missing. Channels check their team with it. */
+export async function teamById(db: PostgresQueries, teamId: string): Promise<Team> {
+  const row = await db.one(`SELECT ${teams.columnList} FROM teams WHERE "id" = ?`, teamId);
+  if (row === undefined) {
+    throw notFound("team", `No team has id "${teamId}".`, { team_id: teamId });
+  }
+  return teams.fromRow(row);
+}
+
+/** The membership row, ended or not. */
+async function teamMemberRow(
+  db: PostgresQueries,
+  teamId: string,
+  userId: string,
+): Promise<TeamMember | undefined> {
+  const row = await db.one(
+    `SELECT ${teamMembers.columnList} FROM team_members WHERE "team_id" = ? AND "user_id" = ?`,
+    teamId,
+    userId,
+  );
+  return row === undefined ? undefined : teamMembers.fromRow(row);
+}

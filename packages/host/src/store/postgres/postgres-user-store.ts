@@ -1,0 +1,210 @@
+// UserStore on PostgreSQL: the users table, password hashes included (a column no User carries).
+import { create } from "@bufbuild/protobuf";
+import { AlreadyExistsError } from "@plugwire/errors";
+import { type User, UserSchema } from "@plugwire/protocol";
+import { newRecord } from "../new-record.js";
+import { rowCodec } from "../row-codec.js";
+import { idTaken, notFound, requireField, userNotFound } from "../store-errors.js";
+import type { UserQuery, UserStore } from "../user-store.js";
+import { limitOffset, type PostgresDatabase, type PostgresQueries } from "./postgres-database.js";
+
+const users = rowCodec(UserSchema);
+
+export function postgresUserStore(db: PostgresDatabase): UserStore {
+  return {
+    async createUser(user: User, passwordHash?: string): Promise<User> {
+      requireField(user.username, "username", "user.username is required; choose a login name.");
+      return db.write(async (tx) => {
+        await assertUserIdFree(tx, user.id);
+        await assertUsernameFree(tx, user.username);
+        await assertEmailFree(tx, user.email);
+        const stored = newRecord(UserSchema, user, tx.now());
+        await tx.run(`INSERT INTO users ${users.insertClause}`, users.toRow(stored));
+        if (passwordHash !== undefined) {
+          await tx.run(
+            `UPDATE users SET "password_hash" = ? WHERE "id" = ?`,
+            passwordHash,
+            stored.id,
+          );
+        }
+        return stored;
+      });
+    },
+
+    async getUser(userId: string): Promise<User> {
+      return userById(db, userId);
+    },
+
+    async getUserByUsername(username: string): Promise<User> {
+      const row = await db.one(
+        `SELECT ${users.columnList} FROM users WHERE "username" = ?`,
+        username,
+      );
+      if (row === undefined) {
+        throw notFound("user", `No user has the username "${username}".`, { username });
+      }
+      return users.fromRow(row);
+    },
+
+    async getUserByEmail(email: string): Promise<User> {
+      const row =
+        email === ""
+          ? undefined
+          : await db.one(`SELECT ${users.columnList} FROM users WHERE "email" = ?`, email);
+      if (row === undefined) {
+        throw notFound("user", `No user has the e-mail address "${email}".`, { email });
+      }
+      return users.fromRow(row);
+    },
+
+    async getUsers(query: UserQuery): Promise<User[]> {
+      const joins: string[] = [];
+      const conditions: string[] = [];
+      if (query.inTeamId) {
+        joins.push(
+          `JOIN team_members tm ON tm."user_id" = u."id" AND tm."team_id" = @teamId AND tm."delete_at" = 0`,
+        );
+      }
+      if (query.inChannelId) {
+        joins.push(
+          `JOIN channel_members cm ON cm."user_id" = u."id" AND cm."channel_id" = @channelId`,
+        );
+      }
+      if (query.active !== undefined) {
+        conditions.push(query.active ? `u."delete_at" = 0` : `u."delete_at" <> 0`);
+      }
+      const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+      const rows = await db.all(
+        `SELECT ${users.columnListOf("u")} FROM users u ${joins.join(" ")} ${where}
+         ORDER BY u."username" LIMIT @limit OFFSET @offset`,
+        {
+          teamId: query.inTeamId ?? "",
+          channelId: query.inChannelId ?? "",
+          ...limitOffset(query),
+        },
+      );
+      return rows.map(users.fromRow);
+    },
+
+    async getUsersByIds(userIds: readonly string[]): Promise<User[]> {
+      const rows = await db.all(
+        `SELECT ${users.columnList} FROM users WHERE "id" = ANY(?::text[])`,
+        [...userIds],
+      );
+      const found = new Map(rows.map((row) => [row.id as string, users.fromRow(row)]));
+      return [...new Set(userIds)].flatMap((id) => found.get(id) ?? []);
+    },
+
+    async updateUser(user: User): Promise<User> {
+      requireField(user.username, "username", "user.username can't be emptied.");
+      return db.write(async (tx) => {
+        const old = await userById(tx, user.id);
+        await assertUsernameFree(tx, user.username, old.id);
+        await assertEmailFree(tx, user.email, old.id);
+        // As Mattermost's user store does: what identifies or secures the account, its roles
+        // and its state are not profile fields and stay; a changed address is unverified.
+        const updated = create(UserSchema, {
+          ...user,
+          id: old.id,
+          createAt: old.createAt,
+          updateAt: tx.now(),
+          deleteAt: old.deleteAt,
+          roles: old.roles,
+          isBot: old.isBot,
+          authService: old.authService,
+          mfaActive: old.mfaActive,
+          lastPictureUpdate: old.lastPictureUpdate,
+          emailVerified: user.email === old.email ? old.emailVerified : false,
+        });
+        await tx.run(`UPDATE users SET ${users.assignments} WHERE "id" = @id`, users.toRow(updated));
+        return updated;
+      });
+    },
+
+    async deactivateUser(userId: string): Promise<User> {
+      return db.write(async (tx) => {
+        const user = await userById(tx, userId);
+        if (user.deleteAt !== 0n) {
+          return user;
+        }
+        const now = tx.now();
+        await tx.run(
+          `UPDATE users SET "delete_at" = ?, "update_at" = ? WHERE "id" = ?`,
+          now,
+          now,
+          userId,
+        );
+        return create(UserSchema, { ...user, deleteAt: now, updateAt: now });
+      });
+    },
+
+    async getPasswordHash(userId: string): Promise<string | undefined> {
+      const row = await db.one(`SELECT "password_hash" FROM users WHERE "id" = ?`, userId);
+      if (row === undefined) {
+        throw userNotFound(userId);
+      }
+      return (row.password_hash as string | null) ?? undefined;
+    },
+
+    async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+      const changes = await db.run(
+        `UPDATE users SET "password_hash" = ? WHERE "id" = ?`,
+        passwordHash,
+        userId,
+      );
+      if (changes === 0) {
+        throw userNotFound(userId);
+      }
+    },
+  };
+}
+
+/** The user with this id; NotFoundError when missing. Other aggregates check users with it. */
+export async function userById(db: PostgresQueries, userId: string): Promise<User> {
+  const row = await db.one(`SELECT ${users.columnList} FROM users WHERE "id" = ?`, userId);
+  if (row === undefined) {
+    throw userNotFound(userId);
+  }
+  return users.fromRow(row);
+}
+
+// Unique checks, made inside the write transaction so that their answer still holds.
+
+async function assertUserIdFree(tx: PostgresQueries, userId: string): Promise<void> {
+  if (userId && (await tx.one(`SELECT 1 FROM users WHERE "id" = ?`, userId))) {
+    throw idTaken("user", userId);
+  }
+}
+
+async function assertUsernameFree(
+  tx: PostgresQueries,
+  username: string,
+  exceptUserId = "",
+): Promise<void> {
+  if (
+    await tx.one(`SELECT 1 FROM users WHERE "username" = ? AND "id" <> ?`, username, exceptUserId)
+  ) {
+    throw new AlreadyExistsError({
+      id: "store.user.username_exists",
+      message: `The username "${username}" is taken; choose another.`,
+      params: { field: "username", username },
+    });
+  }
+}
+
+async function assertEmailFree(
+  tx: PostgresQueries,
+  email: string,
+  exceptUserId = "",
+): Promise<void> {
+  if (
+    email &&
+    (await tx.one(`SELECT 1 FROM users WHERE "email" = ? AND "id" <> ?`, email, exceptUserId))
+  ) {
+    throw new AlreadyExistsError({
+      id: "store.user.email_exists",
+      message: `An account with the e-mail address "${email}" exists already; use another address.`,
+      params: { field: "email", email },
+    });
+  }
+}
