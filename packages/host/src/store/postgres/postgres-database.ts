@@ -4,10 +4,12 @@
 // ones (row-codec.ts writes its INSERT and UPDATE clauses that way); both become `$n` here.
 //
 // A statement outside `write` runs alone on any pooled connection (autocommit). `write` runs a
-// check and the writes that depend on it as one SERIALIZABLE transaction on one connection,
-// retried when PostgreSQL reports a serialization failure or a deadlock, so that a check such
-// as "the username is free" still holds when the write commits, on every host sharing the
-// database.
+// check and the writes that depend on it as one transaction on one connection, retried when
+// PostgreSQL reports a serialization failure or a deadlock. SERIALIZABLE by default, so that a
+// check such as "the username is free" still holds when the write commits, on every host
+// sharing the database; READ COMMITTED where every write is safe on its own (counters bumped
+// in place, a row claimed by an UPDATE whose WHERE re-checks it), so that writers to one hot
+// row (a busy channel's post count) wait for each other instead of failing and retrying.
 import { AlreadyExistsError, InternalError, ValidationError } from "@plugwire/errors";
 import pg from "pg";
 import type { PageQuery } from "../page-query.js";
@@ -80,6 +82,8 @@ export async function openPostgresDatabase(
 const MAX_ATTEMPTS = 20;
 const RETRYABLE = new Set(["40001", "40P01"]);
 
+export type Isolation = "serializable" | "read committed";
+
 export class PostgresDatabase implements PostgresQueries {
   constructor(
     private readonly pool: pg.Pool,
@@ -103,15 +107,18 @@ export class PostgresDatabase implements PostgresQueries {
   }
 
   /**
-   * Runs work in one SERIALIZABLE transaction on one connection, running it again (from the
-   * start, so it must only touch the database) when it lost to a concurrent transaction.
+   * Runs work in one transaction on one connection, running it again (from the start, so it
+   * must only touch the database) when it lost to a concurrent transaction.
    */
-  async write<T>(work: (tx: PostgresQueries) => Promise<T>): Promise<T> {
+  async write<T>(
+    work: (tx: PostgresQueries) => Promise<T>,
+    isolation: Isolation = "serializable",
+  ): Promise<T> {
     const client = await this.pool.connect();
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          await client.query("BEGIN ISOLATION LEVEL SERIALIZABLE");
+          await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
           const result = await work(transactionQueries(client, this.clock));
           await client.query("COMMIT");
           return result;

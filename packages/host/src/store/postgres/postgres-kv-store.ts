@@ -71,7 +71,9 @@ export function postgresKVStore(db: PostgresDatabase): KVStore {
       if (options.oldValue === undefined) {
         if (value === undefined) {
           // Deleting a key that must be absent leaves nothing to do but say whether it was.
-          return (await db.one(`SELECT 1 FROM kv WHERE ${where} AND ${LIVE}`, params)) === undefined;
+          return (
+            (await db.one(`SELECT 1 FROM kv WHERE ${where} AND ${LIVE}`, params)) === undefined
+          );
         }
         // An expired key counts as absent, so the write may replace it.
         return (

@@ -22,6 +22,9 @@ const fileInfos = rowCodec(FileInfoSchema);
 export function postgresPostStore(db: PostgresDatabase): PostStore {
   return {
     async createPost(post: Post): Promise<Post> {
+      // READ COMMITTED: the counters are bumped in place and each file is claimed by an UPDATE
+      // that re-checks it is unattached, so concurrent posts to one channel queue on its row
+      // rather than fail and retry; a clash on the post id is caught by the primary key.
       return db.write(async (tx) => {
         await channelById(tx, post.channelId);
         if (post.rootId) {
@@ -57,7 +60,7 @@ export function postgresPostStore(db: PostgresDatabase): PostStore {
           );
         }
         return stored;
-      });
+      }, "read committed");
     },
 
     async getPost(postId: string): Promise<Post> {
@@ -79,7 +82,10 @@ export function postgresPostStore(db: PostgresDatabase): PostStore {
           // As in Mattermost, only a changed message counts as an edit (pinning does not).
           editAt: post.message === old.message ? old.editAt : now,
         });
-        await tx.run(`UPDATE posts SET ${posts.assignments} WHERE "id" = @id`, posts.toRow(updated));
+        await tx.run(
+          `UPDATE posts SET ${posts.assignments} WHERE "id" = @id`,
+          posts.toRow(updated),
+        );
         return updated;
       });
     },

@@ -52,7 +52,10 @@ export function postgresTeamStore(db: PostgresDatabase): TeamStore {
           updateAt: tx.now(),
           deleteAt: old.deleteAt,
         });
-        await tx.run(`UPDATE teams SET ${teams.assignments} WHERE "id" = @id`, teams.toRow(updated));
+        await tx.run(
+          `UPDATE teams SET ${teams.assignments} WHERE "id" = @id`,
+          teams.toRow(updated),
+        );
         return updated;
       });
     },

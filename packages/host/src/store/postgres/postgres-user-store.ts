@@ -116,7 +116,10 @@ export function postgresUserStore(db: PostgresDatabase): UserStore {
           lastPictureUpdate: old.lastPictureUpdate,
           emailVerified: user.email === old.email ? old.emailVerified : false,
         });
-        await tx.run(`UPDATE users SET ${users.assignments} WHERE "id" = @id`, users.toRow(updated));
+        await tx.run(
+          `UPDATE users SET ${users.assignments} WHERE "id" = @id`,
+          users.toRow(updated),
+        );
         return updated;
       });
     },
