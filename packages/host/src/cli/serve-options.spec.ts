@@ -57,6 +57,23 @@ describe("parseCommand", () => {
     });
   });
 
+  it("takes a PostgreSQL URL from --database or PLUGWIRE_DATABASE_URL, flag first, SQLite when neither", () => {
+    const url = "postgres://plugwire@db.internal:5432/plugwire";
+    expect(serveOptions(["--data", "d", "--database", url]).databaseUrl).toBe(url);
+    expect(serveOptions(["--data", "d"], { PLUGWIRE_DATABASE_URL: url }).databaseUrl).toBe(url);
+    expect(
+      serveOptions(["--data", "d", "--database", url], {
+        PLUGWIRE_DATABASE_URL: "postgresql://other@localhost/other",
+      }).databaseUrl,
+    ).toBe(url);
+    expect(serveOptions(["--data", "d"]).databaseUrl).toBeUndefined();
+    expect(() => serveOptions(["--data", "d", "--database", "mysql://x@y/z"])).toThrow(
+      new UsageError(
+        "--database (or PLUGWIRE_DATABASE_URL) must be a PostgreSQL URL such as postgres://plugwire@localhost:5432/plugwire",
+      ),
+    );
+  });
+
   it("takes the admin from the environment, flags first, e-mail defaulting to <name>@localhost", () => {
     const env = { PLUGWIRE_ADMIN_USERNAME: "envadmin", PLUGWIRE_ADMIN_PASSWORD: "env-password" };
     expect(serveOptions(["--data", "d"], env).admin).toEqual({

@@ -12,6 +12,8 @@ export interface ServeOptions {
   /** Folders whose subfolders are plugins, enabled on first run. */
   pluginFolders: string[];
   dataDir: string;
+  /** A PostgreSQL URL (--database or PLUGWIRE_DATABASE_URL); SQLite in dataDir when absent. */
+  databaseUrl: string | undefined;
   port: number;
   hostname: string;
   /** The URL people and plugins use to reach the server; default: the URL listened on. */
@@ -47,6 +49,7 @@ const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 const flags = {
   plugins: { type: "string", multiple: true },
   data: { type: "string" },
+  database: { type: "string" },
   port: { type: "string" },
   host: { type: "string" },
   "site-url": { type: "string" },
@@ -68,6 +71,9 @@ plugin as its own process.
 Options:
   --data <dir>             data folder: the SQLite database, uploaded files and bundles
                            installed over the API (in <dir>/plugins); created if missing
+  --database <url>         keep the data in PostgreSQL (postgres://user@host:port/db) instead
+                           of SQLite in the data folder; prefer PLUGWIRE_DATABASE_URL, which
+                           keeps a password out of ps
   --plugins <dir>          folder whose subfolders are plugins (repeatable); each is enabled
                            on its first run, then stays as an admin leaves it
   --port <n>               port of the REST API (default ${DEFAULT_REST_PORT}; 0 picks a free one)
@@ -89,6 +95,7 @@ Options:
 Environment:
   PLUGWIRE_ADMIN_USERNAME, PLUGWIRE_ADMIN_PASSWORD, PLUGWIRE_ADMIN_EMAIL
                            the same as the --admin-* flags, which take precedence
+  PLUGWIRE_DATABASE_URL    the same as --database, which takes precedence
 
 Stop the server with Ctrl+C (SIGINT) or SIGTERM: plugins are deactivated and shut down and the
 database is closed. A second signal exits at once.
@@ -157,6 +164,7 @@ function serveOptions(values: Values, env: NodeJS.ProcessEnv, cwd: string): Serv
   return {
     pluginFolders: (values.plugins ?? []).map((folder) => resolve(cwd, folder)),
     dataDir: resolve(cwd, values.data),
+    databaseUrl: parseDatabaseUrl(values.database ?? env.PLUGWIRE_DATABASE_URL),
     port,
     hostname,
     siteUrl,
@@ -165,6 +173,16 @@ function serveOptions(values: Values, env: NodeJS.ProcessEnv, cwd: string): Serv
     logLevel: logLevel as LogLevel,
     hookTimeoutMs: parseHookTimeout(values["hook-timeout"]),
   };
+}
+
+function parseDatabaseUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value === "") return undefined;
+  if (!/^postgres(ql)?:\/\//.test(value)) {
+    throw new UsageError(
+      "--database (or PLUGWIRE_DATABASE_URL) must be a PostgreSQL URL such as postgres://plugwire@localhost:5432/plugwire",
+    );
+  }
+  return value;
 }
 
 function parseHookTimeout(value: string | undefined): number {

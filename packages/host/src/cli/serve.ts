@@ -7,6 +7,8 @@ import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createHost, type Host, type PluginStartResult } from "../host.js";
 import { startRestServer } from "../http/rest/server.js";
+import { redactUrl } from "../store/postgres/postgres-database.js";
+import { openPostgresStore } from "../store/postgres-store.js";
 import { PluginPidRegistry } from "../supervisor/plugin-pid-registry.js";
 import { HOST_VERSION } from "../version.js";
 import { bootstrapAdmin } from "./bootstrap-admin.js";
@@ -40,8 +42,11 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
   for (const { pid, pluginId } of await pidRegistry.endLeftovers()) {
     out(`Ended plugin ${pluginId} (pid ${pid}), left running by an earlier run of this server`);
   }
+  const { databaseUrl } = options;
+  const store = databaseUrl ? await openPostgresStore({ url: databaseUrl }) : undefined;
   const host = await createHost({
     dataDir: options.dataDir,
+    ...(store && { store }),
     pidRegistry,
     hookTimeoutMs: options.hookTimeoutMs,
     pluginsDir: join(options.dataDir, "plugins"),
@@ -49,7 +54,9 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     serverConfig: { ServiceSettings: siteSettings },
   });
   out(`Data folder: ${options.dataDir}`);
-  out(`  database:           ${join(options.dataDir, "plugwire.db")}`);
+  out(
+    `  database:           ${databaseUrl ? redactUrl(databaseUrl) : join(options.dataDir, "plugwire.db")}`,
+  );
   out(`  installed bundles:  ${host.pluginsDir}`);
 
   const stop = stopSignal(terminal);

@@ -274,14 +274,3 @@ export async function migratePostgres(
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
   }
 }
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(a database URL that is not a valid URL)";
-  }
-}
