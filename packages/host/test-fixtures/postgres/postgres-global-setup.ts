@@ -1,8 +1,9 @@
 // Vitest globalSetup: one throwaway PostgreSQL server for the whole run, shared by the spec
 // files through `inject("postgres")` (see postgres-test-database.ts), stopped at the end.
 // PLUGWIRE_TEST_DATABASE_URL points the run at an existing database instead. When no server
-// can be started the run says so loudly; with CI=true it fails, since a store half tested is
-// not a green build. Outside CI the PostgreSQL specs are skipped, under that same banner.
+// can be started the run says so loudly; with CI=true (or PLUGWIRE_TEST_REQUIRE_POSTGRES=1, as
+// .ci/run sets) it fails, since a store half tested is not a green build. Otherwise the
+// PostgreSQL specs are skipped, under that same banner.
 import type { TestProject } from "vitest/node";
 import { startThrowawayPostgres } from "./postgres-server.js";
 
@@ -14,6 +15,10 @@ declare module "vitest" {
     postgres: PostgresUnderTest;
   }
 }
+
+const required = ["CI", "PLUGWIRE_TEST_REQUIRE_POSTGRES"].some((name) =>
+  ["true", "1"].includes(process.env[name] ?? ""),
+);
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | void> {
   const given = process.env.PLUGWIRE_TEST_DATABASE_URL;
@@ -32,14 +37,14 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       "!".repeat(78),
       "!! PostgreSQL could not be started, so the PostgreSQL store specs can't run:",
       `!! ${reason}`,
-      process.env.CI === "true" || process.env.CI === "1"
+      required
         ? "!! CI is set: failing the run (the store must pass its contract on PostgreSQL)."
         : "!! Outside CI they are SKIPPED; CI=true makes this a failure.",
       "!".repeat(78),
       "",
     ].join("\n");
     console.error(banner);
-    if (process.env.CI === "true" || process.env.CI === "1") {
+    if (required) {
       throw new Error(`PostgreSQL could not be started for the store specs: ${reason}`);
     }
     project.provide("postgres", { unavailable: reason });
