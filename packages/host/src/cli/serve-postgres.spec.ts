@@ -17,7 +17,8 @@ import {
 const mainJs = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const server = postgresUnderTest();
 const serverUrl = "url" in server ? server.url : "";
-const unavailable = "unavailable" in server ? ` (SKIPPED: ${server.unavailable})` : "";
+const unavailable =
+  "unavailable" in server ? ` (SKIPPED: ${server.unavailable.split("\n")[0]})` : "";
 
 interface Run {
   child: ChildProcess;

@@ -7,7 +7,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { createHost, type Host, type PluginStartResult } from "../host.js";
 import { startRestServer } from "../http/rest/server.js";
-import { redactUrl } from "../store/postgres/postgres-database.js";
+import { redactUrl } from "../store/postgres/database-url.js";
 import { openPostgresStore } from "../store/postgres-store.js";
 import { PluginPidRegistry } from "../supervisor/plugin-pid-registry.js";
 import { HOST_VERSION } from "../version.js";

@@ -25,7 +25,8 @@ import type { Store } from "./store.js";
 
 const server = postgresUnderTest();
 const serverUrl = "url" in server ? server.url : "";
-const unavailable = "unavailable" in server ? ` (SKIPPED: ${server.unavailable})` : "";
+const unavailable =
+  "unavailable" in server ? ` (SKIPPED: ${server.unavailable.split("\n")[0]})` : "";
 
 describe.skipIf(serverUrl === "")(`PostgresStore${unavailable}`, () => {
   let schemas: TestSchemas;

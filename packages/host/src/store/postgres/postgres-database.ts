@@ -15,6 +15,7 @@ import pg from "pg";
 import type { PageQuery } from "../page-query.js";
 import type { Row } from "../row-codec.js";
 import { requirePage } from "../store-errors.js";
+import { redactUrl } from "./database-url.js";
 import { migratePostgres } from "./postgres-migrations.js";
 
 export interface PostgresDatabaseOptions {
@@ -151,17 +152,6 @@ function transactionQueries(client: pg.PoolClient, clock: () => number): Postgre
     all: async (sql, ...params) => (await query(client, sql, params)).rows,
     run: async (sql, ...params) => (await query(client, sql, params)).rowCount ?? 0,
   };
-}
-
-/** The URL without its password, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== "") parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(a database URL that is not a valid URL)";
-  }
 }
 
 /** LIMIT and OFFSET of a page, for a statement's named parameters. */

@@ -1,0 +1,30 @@
+// Every role of the Store on one PostgresDatabase, so that a write spanning aggregates is one
+// transaction; openPostgresStore (../postgres-store.ts) loads this with the database code.
+import type { Store } from "../store.js";
+import { postgresBotStore } from "./postgres-bot-store.js";
+import { postgresChannelStore } from "./postgres-channel-store.js";
+import { postgresCommandStore } from "./postgres-command-store.js";
+import type { PostgresDatabase } from "./postgres-database.js";
+import { postgresKVStore } from "./postgres-kv-store.js";
+import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
+import { postgresPostStore } from "./postgres-post-store.js";
+import { postgresSessionStore } from "./postgres-session-store.js";
+import { postgresTeamStore } from "./postgres-team-store.js";
+import { postgresUserStore } from "./postgres-user-store.js";
+
+export function postgresStore(db: PostgresDatabase): Store {
+  return {
+    ...postgresUserStore(db),
+    ...postgresSessionStore(db),
+    ...postgresTeamStore(db),
+    ...postgresChannelStore(db),
+    ...postgresPostStore(db),
+    ...postgresKVStore(db),
+    ...postgresPluginStateStore(db),
+    ...postgresCommandStore(db),
+    ...postgresBotStore(db),
+    async close() {
+      await db.close();
+    },
+  };
+}
