@@ -11,6 +11,7 @@ import { processCosts } from "./figures/process-costs.js";
 import { apiCallLatency, hookDispatchLatency } from "./figures/rpc-latency.js";
 import { serveHttpRate, serveHttpTransfer } from "./figures/serve-http.js";
 import { serveHttpFloor } from "./figures/serve-http-floor.js";
+import { storeCreatePostCost } from "./figures/store-create-post.js";
 import { formatTable, missingRow, type Row } from "./table.js";
 
 type Figure = (bench: BenchHost, dir: string) => Promise<Row[]>;
@@ -25,6 +26,7 @@ const figures: Record<string, Figure> = {
   "kv-many": kvGetManyCost,
   "users-by-ids": usersByIdsCost,
   "create-post": createPostCost,
+  "store-create-post": storeCreatePostCost,
   "process-costs": processCosts,
 };
 

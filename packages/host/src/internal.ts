@@ -15,6 +15,10 @@ export {
 export { createPluginApiService, type PluginApiServiceDeps } from "./rpc/plugin-api-service.js";
 export { newId } from "./store/ids.js";
 export {
+  startThrowawayPostgres,
+  type ThrowawayPostgres,
+} from "./store/postgres/throwaway-postgres.js";
+export {
   type HookCallOptions,
   HookClient,
   type HookDispatcher,

@@ -5,7 +5,7 @@
 // .ci/run sets) it fails, since a store half tested is not a green build. Otherwise the
 // PostgreSQL specs are skipped, under that same banner.
 import type { TestProject } from "vitest/node";
-import { startThrowawayPostgres } from "./postgres-server.js";
+import { startThrowawayPostgres } from "../../src/store/postgres/throwaway-postgres.js";
 
 /** What the PostgreSQL specs get: a server URL, or why there is none. */
 export type PostgresUnderTest = { url: string } | { unavailable: string };

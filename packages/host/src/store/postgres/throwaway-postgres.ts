@@ -1,7 +1,9 @@
-// A throwaway PostgreSQL server for the test run: initdb into a temporary folder, pg_ctl start
-// listening only on a unix socket in that folder (no port to clash with), durability off for
-// speed, and on stop the server and the folder gone. PostgreSQL refuses to run as root, so
-// under root the server runs as the `postgres` system user (Debian's package creates it).
+// A throwaway PostgreSQL server, for the PostgreSQL specs (their vitest globalSetup) and the
+// benchmarks (through @plugwire/host/internal), never for data that matters: initdb into a
+// temporary folder, pg_ctl start listening only on a unix socket in that folder (no port to
+// clash with), durability off for speed, and on stop the server and the folder gone.
+// PostgreSQL refuses to run as root, so under root the server runs as the `postgres` system
+// user (Debian's package creates it).
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { chown, mkdtemp, readFile, rm } from "node:fs/promises";
