@@ -6,6 +6,7 @@
 import type { PostgresDatabaseOptions } from "./postgres/postgres-database.js";
 import type { Store } from "./store.js";
 
+/** The options of openPostgresStore: the database URL, and optionally a clock and pool size. */
 export type PostgresStoreOptions = PostgresDatabaseOptions;
 
 /** Connects to a PostgreSQL database (migrating it when needed) as a Store. */

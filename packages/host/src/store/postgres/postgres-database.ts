@@ -18,6 +18,7 @@ import { requirePage } from "../store-errors.js";
 import { redactUrl } from "./database-url.js";
 import { migratePostgres } from "./postgres-migrations.js";
 
+/** Where and how openPostgresStore connects. */
 export interface PostgresDatabaseOptions {
   /** postgres://user[:password]@host[:port]/database, as libpq and `pg` read it. */
   url: string;
