@@ -182,7 +182,7 @@ async function query(on: Queryable, sql: string, params: unknown[]): Promise<pg.
     ? compiled.names.map((name) => namedValue(params[0] as Record<string, unknown>, name, sql))
     : params;
   try {
-    return await on.query<Row>({ text: compiled.text, values });
+    return await on.query<Row>({ name: compiled.name, text: compiled.text, values });
   } catch (error) {
     throw translateError(error);
   }
@@ -208,6 +208,11 @@ function namedValue(params: Record<string, unknown>, name: string, sql: string):
 }
 
 interface Compiled {
+  /**
+   * The name it is prepared under on each connection, so that PostgreSQL parses and plans a
+   * statement once per connection rather than at every call.
+   */
+  name: string;
   text: string;
   /** The named parameter of each $n, in order. */
   names: string[];
@@ -232,7 +237,7 @@ function compile(sql: string, named: boolean): Compiled {
       if (index < 0) index = names.push(name) - 1;
       return `$${index + 1}`;
     });
-    result = { text, names };
+    result = { name: `plugwire_${compiled.size}`, text, names };
     compiled.set(key, result);
   }
   return result;

@@ -19,7 +19,11 @@ export function postgresSessionStore(db: PostgresDatabase): SessionStore {
     },
 
     async getSessionByTokenHash(tokenHash: string): Promise<Session | undefined> {
-      const row = await db.one(`SELECT * FROM sessions WHERE "token_hash" = ?`, tokenHash);
+      const row = await db.one(
+        `SELECT "id", "token_hash", "user_id", "create_at", "expires_at", "last_activity_at"
+         FROM sessions WHERE "token_hash" = ?`,
+        tokenHash,
+      );
       if (row === undefined) return undefined;
       const session: Session = {
         id: row.id as string,
