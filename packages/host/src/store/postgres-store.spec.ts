@@ -159,6 +159,13 @@ describe.skipIf(serverUrl === "")(`PostgresStore${unavailable}`, () => {
     });
   });
 
+  it("refuses text PostgreSQL can't hold (NUL) as a ValidationError", async () => {
+    const store = await openAt(await schemas.freshUrl());
+    await expect(
+      store.createUser(create(UserSchema, { username: "nul", nickname: "a\u0000b" })),
+    ).rejects.toMatchObject({ name: "ValidationError", id: "store.postgres.invalid_text" });
+  });
+
   it("says which database it can't reach, without its password", async () => {
     const error = await openPostgresStore({
       url: "postgresql://someone:secret@127.0.0.1:1/nowhere",
