@@ -72,7 +72,6 @@ export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error
 export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";
 export { MemoryFileStore } from "./store/memory-file-store.js";
-export type { PostgresDatabaseOptions } from "./store/postgres/postgres-database.js";
 export { openPostgresStore, type PostgresStoreOptions } from "./store/postgres-store.js";
 export type { SqliteDatabaseOptions } from "./store/sqlite/sqlite-database.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";

@@ -13,20 +13,11 @@
 import { AlreadyExistsError, InternalError, ValidationError } from "@plugwire/errors";
 import pg from "pg";
 import type { PageQuery } from "../page-query.js";
+import type { PostgresStoreOptions } from "../postgres-store.js";
 import type { Row } from "../row-codec.js";
 import { requirePage } from "../store-errors.js";
 import { redactUrl } from "./database-url.js";
 import { migratePostgres } from "./postgres-migrations.js";
-
-/** Where and how openPostgresStore connects. */
-export interface PostgresDatabaseOptions {
-  /** postgres://user[:password]@host[:port]/database, as libpq and `pg` read it. */
-  url: string;
-  /** The clock, in ms since the epoch. Injectable so tests drive timestamps and KV expiry. */
-  now?: () => number;
-  /** The pool's largest number of connections (default 10). */
-  maxConnections?: number;
-}
 
 /** What a statement runs on: the pool (autocommit) or one transaction's connection. */
 export interface PostgresQueries {
@@ -49,7 +40,7 @@ const types = {
 
 /** Opens a pool on the database and brings it to the latest schema (see postgres-migrations.ts). */
 export async function openPostgresDatabase(
-  options: PostgresDatabaseOptions,
+  options: PostgresStoreOptions,
 ): Promise<PostgresDatabase> {
   const where = redactUrl(options.url);
   const pool = new pg.Pool({
