@@ -39,7 +39,11 @@ export class ClientSocket {
   readonly client: WebSocketClient;
   private waiters: { match: (event: WebSocketEvent) => boolean; resolve: () => void }[] = [];
 
-  private constructor(client: WebSocketClient) {
+  private constructor(
+    client: WebSocketClient,
+    /** While offline, the client's reconnect attempts go to a closed port, as when a network is down. */
+    private readonly network: { offline: boolean },
+  ) {
     this.client = client;
     client.addMessageListener((message) => {
       const event = message as unknown as WebSocketEvent;
@@ -54,13 +58,16 @@ export class ClientSocket {
 
   /** Connects to `url` (the REST server's http URL) as the session `token`; resolves on `hello`. */
   static async connect(url: string, token: string): Promise<ClientSocket> {
+    const network = { offline: false };
     const client = new WebSocketClient({
       newWebSocketFn: (socketUrl: string) =>
-        new WebSocket(socketUrl) as unknown as globalThis.WebSocket,
+        new WebSocket(
+          network.offline ? "ws://127.0.0.1:9/" : socketUrl,
+        ) as unknown as globalThis.WebSocket,
       minWebSocketRetryTime: 50,
       reconnectJitterRange: 10,
     });
-    const socket = new ClientSocket(client);
+    const socket = new ClientSocket(client, network);
     const hello = socket.next("hello");
     client.initialize(`${url.replace(/^http/, "ws")}/api/v4/websocket`, token);
     await hello;
@@ -91,6 +98,30 @@ export class ClientSocket {
     const found = this.events.slice(from).find(match);
     if (!found) throw new Error(`"${name}" was matched but not kept`);
     return found;
+  }
+
+  /** The connection id the server gave in its last `hello`, which the client resumes with. */
+  get connectionId(): string {
+    return (this.client as unknown as { connectionId: string }).connectionId;
+  }
+
+  /**
+   * Drops the connection as a network failure would; the client keeps retrying (and failing)
+   * until resume(). Resolves once the socket is closed.
+   */
+  async drop(): Promise<void> {
+    this.network.offline = true;
+    const conn = (this.client as unknown as { conn: WebSocket | null }).conn;
+    if (!conn) return;
+    await new Promise<void>((resolve) => {
+      conn.once("close", () => resolve());
+      conn.terminate();
+    });
+  }
+
+  /** Lets the client's next retry reach the server again, resuming its connection. */
+  resume(): void {
+    this.network.offline = false;
   }
 
   close(): void {
