@@ -70,7 +70,9 @@ export function sqlitePostListStore(db: SqliteDatabase): PostListStore {
         { channelId, postId, ...limitOffset(page) },
       );
       const ordered = side === "before" ? found : found.reverse();
-      const threadIds = ordered.flatMap((post) => (post.rootId ? [post.id, post.rootId] : [post.id]));
+      const threadIds = ordered.flatMap((post) =>
+        post.rootId ? [post.id, post.rootId] : [post.id],
+      );
       return postList(ordered, threadsOf(channelId, threadIds, skipFetchThreads));
     },
 
