@@ -117,7 +117,7 @@ export function sqlitePostListStore(db: SqliteDatabase): PostListStore {
       const hasNext = perPage > 0 && thread.length > perPage;
       const list = postList([post, ...thread.slice(0, hasNext ? perPage : undefined)], []);
       list.order = [...new Set(list.order)];
-      if (perPage > 0) list.hasNext = hasNext;
+      list.hasNext = hasNext;
       return list;
     },
 
