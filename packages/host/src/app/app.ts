@@ -15,7 +15,13 @@ import type { SessionOperations } from "./session-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
-export type { KVWriteOptions, PageQuery, Session, UserQuery } from "../store/store.js";
+export type {
+  KVWriteOptions,
+  PageQuery,
+  Session,
+  ThreadQuery,
+  UserQuery,
+} from "../store/store.js";
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
 export type { ChannelOperations } from "./channel-operations.js";

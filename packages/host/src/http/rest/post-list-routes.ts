@@ -6,7 +6,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
 import { type Post, type PostList, PostSchema, SearchParameterSchema } from "@plugwire/protocol";
-import type { ThreadQuery } from "../../store/store.js";
+import type { ThreadQuery } from "../../app/app.js";
 import { booleanField, fieldsOf, type JsonFields, stringField, typeName } from "./body-fields.js";
 import { modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
