@@ -10,6 +10,7 @@ import {
   PostSchema,
   type SearchParameter,
   type SearchParams,
+  SearchParamsSchema,
 } from "@plugwire/protocol";
 import type { PostSearchQuery, Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
@@ -37,7 +38,10 @@ export interface PostListOperations
   getPostsByIds(postIds: readonly string[]): Promise<Post[]>;
   /** Pins or unpins a post: an edit through MessageWillBeUpdated, told as post_edited. */
   setPostPinned(actor: Actor, postId: string, pinned: boolean): Promise<Post>;
-  /** Posts of a team (every channel of it) matching any of the searches, newest first. */
+  /**
+   * Posts of a team (every channel of it unless a search says otherwise) matching any of the
+   * searches, newest first; channels by name and users by username, as Mattermost's.
+   */
   searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]>;
   /** A page of the posts a user's search string finds in the team's channels they are in. */
   searchPostsForUser(teamId: string, userId: string, search: SearchParameter): Promise<PostList>;
@@ -102,7 +106,14 @@ export class PostLists
     for (const params of paramsList) {
       // As in Mattermost, searching for everything is not a search.
       if (params.terms === "*") continue;
-      const query = this.searchQuery(teamId, params, { page: 0, perPage: MAX_SEARCH_RESULTS });
+      const resolved = create(SearchParamsSchema, {
+        ...params,
+        inChannels: await this.channelIds(teamId, params.inChannels),
+        excludedChannels: await this.channelIds(teamId, params.excludedChannels),
+        fromUsers: await this.userIds(params.fromUsers),
+        excludedUsers: await this.userIds(params.excludedUsers),
+      });
+      const query = this.searchQuery(teamId, resolved, { page: 0, perPage: MAX_SEARCH_RESULTS });
       for (const post of await this.core.store.searchPosts(query)) found.set(post.id, post);
     }
     return [...found.values()].sort(newestFirst);

@@ -121,6 +121,11 @@ describe("search", () => {
       { terms: "all" },
     ]);
     expect(merged.map((post: { id: string }) => post.id)).toEqual([open, secret.id]);
+    const { result: named } = await plugin.searchPostsInTeam(team.id, [
+      { terms: "kumquats", inChannels: ["hidden"] },
+      { terms: "kumquats", fromUsers: ["bob"] },
+    ]);
+    expect(named.map((post: { id: string }) => post.id)).toEqual([secret.id]);
 
     const { result: bobs } = await plugin.searchPostsInTeamForUser(team.id, bob.id, {
       terms: "kumquats",

@@ -214,7 +214,9 @@ export const migrations: readonly Migration[] = [
     description: "post search (FTS5 over posts.message), pinned posts, posts changed since a time",
     sql: `
       -- External content: the index holds only the tokens; the triggers keep it in step with
-      -- every write to posts, whatever statement makes it.
+      -- every write to posts, whatever statement makes it. It is keyed by posts' implicit
+      -- rowid, which a VACUUM may renumber: after one, run INSERT INTO posts_fts (posts_fts)
+      -- VALUES ('rebuild'). The host itself never vacuums.
       CREATE VIRTUAL TABLE posts_fts USING fts5(
         "message", content = 'posts', content_rowid = 'rowid', tokenize = 'porter unicode61'
       );

@@ -41,7 +41,7 @@ export type ChannelInit = MessageInitShape<typeof ChannelSchema>;
 /** A slash command to register. */
 export type CommandInit = MessageInitShape<typeof CommandSchema>;
 
-/** One search of searchPostsInTeam: any subset of SearchParams' fields (channels and users by id). */
+/** One search of searchPostsInTeam: SearchParams' fields (channels and users by name). */
 export type SearchParamsInit = MessageInitShape<typeof SearchParamsSchema>;
 /** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
 export type SearchParameterInit = MessageInitShape<typeof SearchParameterSchema>;

@@ -741,28 +741,28 @@ export type SearchParams = Message<"plugwire.v1.SearchParams"> & {
   excludedTerms: string;
 
   /**
-   * Channels to search in: names, or ids when the plugin API searches.
+   * Channels to search in, by name.
    *
    * @generated from field: repeated string in_channels = 3;
    */
   inChannels: string[];
 
   /**
-   * Channels to leave out: names, or ids when the plugin API searches.
+   * Channels to leave out, by name.
    *
    * @generated from field: repeated string excluded_channels = 4;
    */
   excludedChannels: string[];
 
   /**
-   * Authors to search: usernames, or ids when the plugin API searches.
+   * Authors to search, by username.
    *
    * @generated from field: repeated string from_users = 5;
    */
   fromUsers: string[];
 
   /**
-   * Authors to leave out: usernames, or ids when the plugin API searches.
+   * Authors to leave out, by username.
    *
    * @generated from field: repeated string excluded_users = 6;
    */
@@ -811,7 +811,7 @@ export type SearchParams = Message<"plugwire.v1.SearchParams"> & {
   timeZoneOffset: number;
 
   /**
-   * Whether every channel of the team is searched, not only the user's.
+   * Whether every channel of the team is searched, not only the searching user's (SearchPostsInTeam always searches them all).
    *
    * @generated from field: bool search_without_user_id = 13;
    */
