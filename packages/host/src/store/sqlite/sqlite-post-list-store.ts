@@ -208,7 +208,7 @@ function sortNewestFirst(list: Post[]): Post[] {
  * FTS5 string (so no character of it is FTS5 syntax), joined by AND or OR. Words with no letter
  * or digit are dropped, as Mattermost drops them. "" when nothing is left.
  */
-export function ftsExpression(terms: string, join: "AND" | "OR"): string {
+function ftsExpression(terms: string, join: "AND" | "OR"): string {
   const parts: string[] = [];
   for (const [, phrase, word] of terms.matchAll(/"([^"]*)"|(\S+)/g)) {
     const text = phrase ?? word ?? "";
