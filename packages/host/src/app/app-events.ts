@@ -11,6 +11,10 @@ import type { Actor } from "./actor.js";
 export interface AppEvents {
   /** A post only `userId` should see, delivered to that user's live connections. */
   ephemeralPost?(userId: string, post: Post): void;
+  /** An ephemeral post changed, shown again to `userId` only. */
+  ephemeralPostUpdated?(userId: string, post: Post): void;
+  /** An ephemeral post taken back from `userId`. */
+  ephemeralPostDeleted?(userId: string, post: Post): void;
   postCreated?(post: Post, actor: Actor): void;
   postUpdated?(post: Post, actor: Actor): void;
   postDeleted?(post: Post, actor: Actor): void;

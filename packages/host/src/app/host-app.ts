@@ -12,12 +12,22 @@ import type {
   FileInfo,
   PluginClusterEvent,
   Post,
+  PostList,
+  SearchParameter,
+  SearchParams,
   Team,
   TeamMember,
   User,
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
-import type { KVWriteOptions, PageQuery, Session, Store, UserQuery } from "../store/store.js";
+import type {
+  KVWriteOptions,
+  PageQuery,
+  Session,
+  Store,
+  ThreadQuery,
+  UserQuery,
+} from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { App } from "./app.js";
 import { AppCore, type HostAppOptions } from "./app-core.js";
@@ -26,6 +36,7 @@ import { Channels } from "./channel-operations.js";
 import { Files, type FileUpload } from "./file-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
+import { PostLists } from "./post-list-operations.js";
 import { Posts } from "./post-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
 import { Teams } from "./team-operations.js";
@@ -49,6 +60,7 @@ export class HostApp implements App {
   private readonly teams: Teams;
   private readonly channels: Channels;
   private readonly posts: Posts;
+  private readonly postLists: PostLists;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
   private readonly permissions: Permissions;
@@ -61,6 +73,7 @@ export class HostApp implements App {
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
     this.posts = new Posts(this.core);
+    this.postLists = new PostLists(this.core, this.posts);
     this.fileOps = new Files(this.core);
     this.plugins = new Plugins(this.core, this.users);
     this.permissions = new Permissions(options.store);
@@ -214,6 +227,50 @@ export class HostApp implements App {
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
     return this.posts.sendEphemeralPost(actor, userId, post);
+  }
+
+  // Lists of posts, pinning, search, ephemeral changes.
+  getPostsPage(channelId: string, page: PageQuery, skipFetchThreads?: boolean): Promise<PostList> {
+    return this.store.getPostsPage(channelId, page, skipFetchThreads);
+  }
+  getPostsSince(channelId: string, time: bigint): Promise<PostList> {
+    return this.store.getPostsSince(channelId, time);
+  }
+  getPostsAround(
+    channelId: string,
+    postId: string,
+    side: "before" | "after",
+    page: PageQuery,
+    skipFetchThreads?: boolean,
+  ): Promise<PostList> {
+    return this.store.getPostsAround(channelId, postId, side, page, skipFetchThreads);
+  }
+  getPostIdAroundTime(channelId: string, time: bigint, side: "before" | "after"): Promise<string> {
+    return this.store.getPostIdAroundTime(channelId, time, side);
+  }
+  getPostThread(postId: string, query?: ThreadQuery): Promise<PostList> {
+    return this.store.getPostThread(postId, query);
+  }
+  getPinnedPosts(channelId: string): Promise<PostList> {
+    return this.store.getPinnedPosts(channelId);
+  }
+  getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
+    return this.postLists.getPostsByIds(postIds);
+  }
+  setPostPinned(actor: Actor, postId: string, pinned: boolean): Promise<Post> {
+    return this.postLists.setPostPinned(actor, postId, pinned);
+  }
+  searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]> {
+    return this.postLists.searchPostsInTeam(teamId, paramsList);
+  }
+  searchPostsForUser(teamId: string, userId: string, search: SearchParameter): Promise<PostList> {
+    return this.postLists.searchPostsForUser(teamId, userId, search);
+  }
+  updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
+    return this.postLists.updateEphemeralPost(actor, userId, post);
+  }
+  deleteEphemeralPost(actor: Actor, userId: string, postId: string): Promise<void> {
+    return this.postLists.deleteEphemeralPost(actor, userId, postId);
   }
 
   // Files.

@@ -7,6 +7,7 @@ import {
   FileInfoSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
+  PostListSchema,
   PostSchema,
   PublishPluginClusterEventRequest_SendType,
   TeamMemberSchema,
@@ -22,6 +23,7 @@ const teamMember = create(TeamMemberSchema, { teamId: "t1", userId: "u1" });
 const channel = create(ChannelSchema, { id: "c1", name: "town-square" });
 const channelMember = create(ChannelMemberSchema, { channelId: "c1", userId: "u1" });
 const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
+const postList = create(PostListSchema, { order: ["p1"], posts: { p1: post } });
 const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
 
@@ -177,6 +179,46 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { userId: "u1", post: { channelId: "c1", message: "only you" } },
     { post },
     post,
+  ],
+  [
+    "updateEphemeralPost",
+    ["u1", { id: "p1", channelId: "c1", message: "now" }],
+    { userId: "u1", post: { id: "p1", channelId: "c1", message: "now" } },
+    { post },
+    post,
+  ],
+  ["deleteEphemeralPost", ["u1", "p1"], { userId: "u1", postId: "p1" }, {}, undefined],
+  ["getPostThread", ["p1"], { postId: "p1" }, { postList }, postList],
+  ["getPostsSince", ["c1", 5], { channelId: "c1", time: 5n }, { postList }, postList],
+  [
+    "getPostsAfter",
+    ["c1", "p0", { perPage: 2 }],
+    { channelId: "c1", postId: "p0", paging: { perPage: 2 } },
+    { postList },
+    postList,
+  ],
+  [
+    "getPostsBefore",
+    ["c1", "p2", { page: 1 }],
+    { channelId: "c1", postId: "p2", paging: { page: 1 } },
+    { postList },
+    postList,
+  ],
+  ["getPostsByIds", [["p1"]], { postIds: ["p1"] }, { posts: [post] }, [post]],
+  ["getPinnedPosts", ["c1"], { channelId: "c1" }, { postList }, postList],
+  [
+    "searchPostsInTeam",
+    ["t1", [{ terms: "hi", orTerms: true }]],
+    { teamId: "t1", paramsList: [{ terms: "hi", orTerms: true }] },
+    { posts: [post] },
+    [post],
+  ],
+  [
+    "searchPostsInTeamForUser",
+    ["t1", "u1", { terms: "hi", page: 1 }],
+    { teamId: "t1", userId: "u1", searchParams: { terms: "hi", page: 1 } },
+    { results: { postList } },
+    expect.objectContaining({ postList }),
   ],
   ["getFileInfo", ["f1"], { fileId: "f1" }, { fileInfo }, fileInfo],
   ["kvGet", ["k"], { key: "k" }, { value: bytes }, bytes],

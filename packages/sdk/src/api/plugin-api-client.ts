@@ -14,8 +14,12 @@ import {
   type Paging,
   PluginAPI,
   type Post,
+  type PostList,
   type PostSchema,
+  type PostSearchResults,
   PublishPluginClusterEventRequest_SendType,
+  type SearchParameterSchema,
+  type SearchParamsSchema,
   type Team,
   type TeamMember,
   type TeamSchema,
@@ -36,6 +40,11 @@ export type TeamInit = MessageInitShape<typeof TeamSchema>;
 export type ChannelInit = MessageInitShape<typeof ChannelSchema>;
 /** A slash command to register. */
 export type CommandInit = MessageInitShape<typeof CommandSchema>;
+
+/** One search of searchPostsInTeam: SearchParams' fields (channels and users by name). */
+export type SearchParamsInit = MessageInitShape<typeof SearchParamsSchema>;
+/** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
+export type SearchParameterInit = MessageInitShape<typeof SearchParameterSchema>;
 
 /** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
 export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
@@ -285,6 +294,83 @@ export class PluginAPIClient {
   async sendEphemeralPost(userId: string, post: PostInit): Promise<Post> {
     const sent = await this.#rpc.sendEphemeralPost({ userId, post }, this.#options);
     return present(sent.post, "SendEphemeralPost", "post");
+  }
+
+  /** Shows a user a changed ephemeral post (`id` and `channelId` say which). */
+  async updateEphemeralPost(userId: string, post: PostInit): Promise<Post> {
+    const sent = await this.#rpc.updateEphemeralPost({ userId, post }, this.#options);
+    return present(sent.post, "UpdateEphemeralPost", "post");
+  }
+
+  /** Takes an ephemeral post back from the user it was shown to. */
+  async deleteEphemeralPost(userId: string, postId: string): Promise<void> {
+    await this.#rpc.deleteEphemeralPost({ userId, postId }, this.#options);
+  }
+
+  /** A post (first in `order`) with its whole thread. */
+  async getPostThread(postId: string): Promise<PostList> {
+    const { postList } = await this.#rpc.getPostThread({ postId }, this.#options);
+    return present(postList, "GetPostThread", "post_list");
+  }
+
+  /** A channel's posts created, edited or deleted after `time` (ms since the epoch). */
+  async getPostsSince(channelId: string, time: number | bigint): Promise<PostList> {
+    const request = { channelId, time: BigInt(time) };
+    const { postList } = await this.#rpc.getPostsSince(request, this.#options);
+    return present(postList, "GetPostsSince", "post_list");
+  }
+
+  /** A page of a channel's posts newer than a post, newest first. */
+  async getPostsAfter(
+    channelId: string,
+    postId: string,
+    paging: PageOptions = {},
+  ): Promise<PostList> {
+    const request = { channelId, postId, paging };
+    const { postList } = await this.#rpc.getPostsAfter(request, this.#options);
+    return present(postList, "GetPostsAfter", "post_list");
+  }
+
+  /** A page of a channel's posts older than a post, newest first. */
+  async getPostsBefore(
+    channelId: string,
+    postId: string,
+    paging: PageOptions = {},
+  ): Promise<PostList> {
+    const request = { channelId, postId, paging };
+    const { postList } = await this.#rpc.getPostsBefore(request, this.#options);
+    return present(postList, "GetPostsBefore", "post_list");
+  }
+
+  /** The posts of these ids (1 to 1000) that exist, newest first. */
+  async getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
+    return (await this.#rpc.getPostsByIds({ postIds: [...postIds] }, this.#options)).posts;
+  }
+
+  /** A channel's pinned posts, newest first. */
+  async getPinnedPosts(channelId: string): Promise<PostList> {
+    const { postList } = await this.#rpc.getPinnedPosts({ channelId }, this.#options);
+    return present(postList, "GetPinnedPosts", "post_list");
+  }
+
+  /** Posts of every channel of a team matching any of the searches, newest first. */
+  async searchPostsInTeam(
+    teamId: string,
+    paramsList: readonly SearchParamsInit[],
+  ): Promise<Post[]> {
+    const request = { teamId, paramsList: [...paramsList] };
+    return (await this.#rpc.searchPostsInTeam(request, this.#options)).posts;
+  }
+
+  /** A page of what a user's search finds in the team's channels the user is a member of. */
+  async searchPostsInTeamForUser(
+    teamId: string,
+    userId: string,
+    searchParams: SearchParameterInit,
+  ): Promise<PostSearchResults> {
+    const request = { teamId, userId, searchParams };
+    const { results } = await this.#rpc.searchPostsInTeamForUser(request, this.#options);
+    return present(results, "SearchPostsInTeamForUser", "results");
   }
 
   // Files

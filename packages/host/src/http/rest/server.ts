@@ -16,6 +16,7 @@ import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
+import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
 import { Presence } from "./presence.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
@@ -70,6 +71,7 @@ export async function startRestServer(
     teamRoutes,
     channelRoutes,
     postRoutes,
+    postListRoutes,
     commandRoutes,
     fileRoutes,
     systemRoutes,

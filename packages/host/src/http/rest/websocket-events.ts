@@ -46,19 +46,24 @@ export function webSocketEvent(
   };
 }
 
-/** `posted`, to the channel's members, with the channel and sender v4 clients show. */
+/**
+ * `posted`, to the channel's members, with the channel and sender v4 clients show and, when
+ * anyone is mentioned, `mentions`: the JSON string of their ids.
+ */
 export async function postedEvent(
   app: ChannelOperations & UserOperations,
   post: Post,
 ): Promise<WebSocketEvent> {
   const channel = await app.getChannel(post.channelId);
   const sender = await app.getUser(post.userId);
+  const mentions = await mentionedUserIds(app, channel, post);
   return webSocketEvent(
     "posted",
     {
       channel_display_name: channel.displayName,
       channel_name: channel.name,
       channel_type: channel.type,
+      ...(mentions.length > 0 ? { mentions: JSON.stringify(mentions) } : {}),
       post: postString(post),
       sender_name: `@${sender.username}`,
       set_online: true,
@@ -68,6 +73,39 @@ export async function postedEvent(
   );
 }
 
+/**
+ * Whom a post mentions, as Mattermost counts it: in a direct channel the other user; elsewhere
+ * the members named by @username, or every member for @channel and @all; never the sender.
+ */
+async function mentionedUserIds(
+  app: ChannelOperations & UserOperations,
+  channel: Channel,
+  post: Post,
+): Promise<string[]> {
+  if (channel.type === "D") {
+    return channel.name.split("__").filter((id) => id !== post.userId && id !== "");
+  }
+  const names = new Set(
+    [...post.message.matchAll(/(?:^|[^\w@])@([a-z0-9][a-z0-9._-]*)/gi)].map(([, name = ""]) =>
+      name.toLowerCase().replace(/[._-]+$/, ""),
+    ),
+  );
+  const mentioned = new Set<string>();
+  if (names.has("channel") || names.has("all")) {
+    for (let page = 0; ; page++) {
+      const members = await app.getChannelMembers(channel.id, { page, perPage: 200 });
+      for (const member of members) mentioned.add(member.userId);
+      if (members.length < 200) break;
+    }
+  }
+  for (const name of names) {
+    const user = await app.getUserByUsername(name).catch(() => undefined);
+    if (user && (await app.getChannelMember(channel.id, user.id))) mentioned.add(user.id);
+  }
+  mentioned.delete(post.userId);
+  return [...mentioned];
+}
+
 export function postEditedEvent(post: Post): WebSocketEvent {
   return webSocketEvent("post_edited", { post: postString(post) }, { channel_id: post.channelId });
 }
@@ -75,9 +113,23 @@ export function postEditedEvent(post: Post): WebSocketEvent {
 export function postDeletedEvent(post: Post, actor: Actor): WebSocketEvent {
   return webSocketEvent(
     "post_deleted",
-    { post: postString(post), delete_by: actor.userId ?? "" },
+    { post: postString(post), ...(actor.userId ? { delete_by: actor.userId } : {}) },
     { channel_id: post.channelId },
   );
+}
+
+/** An ephemeral post changed: `post_edited`, to its one user (Mattermost's UpdateEphemeralPost). */
+export function ephemeralPostEditedEvent(userId: string, post: Post): WebSocketEvent {
+  return webSocketEvent(
+    "post_edited",
+    { post: postString(post) },
+    { user_id: userId, channel_id: post.channelId },
+  );
+}
+
+/** An ephemeral post taken back: `post_deleted`, to its one user. */
+export function ephemeralPostDeletedEvent(userId: string, post: Post): WebSocketEvent {
+  return webSocketEvent("post_deleted", { post: postString(post) }, { user_id: userId });
 }
 
 /** `ephemeral_message`, to one user only, whatever channel it shows in. */

@@ -14,6 +14,8 @@ import {
   addedToTeamEvent,
   channelCreatedEvent,
   ephemeralMessageEvent,
+  ephemeralPostDeletedEvent,
+  ephemeralPostEditedEvent,
   leaveTeamEvents,
   postDeletedEvent,
   postEditedEvent,
@@ -117,6 +119,14 @@ export class WebSocketHub implements AppEvents {
 
   ephemeralPost(userId: string, post: Post): void {
     this.publish(async () => [ephemeralMessageEvent(userId, post)]);
+  }
+
+  ephemeralPostUpdated(userId: string, post: Post): void {
+    this.publish(async () => [ephemeralPostEditedEvent(userId, post)]);
+  }
+
+  ephemeralPostDeleted(userId: string, post: Post): void {
+    this.publish(async () => [ephemeralPostDeletedEvent(userId, post)]);
   }
 
   postCreated(post: Post): void {

@@ -5,6 +5,7 @@ import { channelStoreContract } from "./channel-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
+import { postListStoreContract } from "./post-list-store.contract.js";
 import { postStoreContract } from "./post-store.contract.js";
 import { sessionStoreContract } from "./session-store.contract.js";
 import type { OpenStore } from "./store-test.js";
@@ -20,6 +21,7 @@ export function storeContract(open: OpenStore): void {
   teamStoreContract(open);
   channelStoreContract(open);
   postStoreContract(open);
+  postListStoreContract(open);
   kvStoreContract(open);
   pluginStateStoreContract(open);
   commandStoreContract(open);
