@@ -45,6 +45,7 @@ export {
   TeamSchema,
   type User,
   UserSchema,
+  type WebSocketRequest,
 } from "@plugwire/protocol";
 export {
   type BotInit,
@@ -60,6 +61,7 @@ export {
   type PostInit,
   type TeamInit,
   type UserInit,
+  type WebSocketBroadcastInit,
 } from "./api/plugin-api-client.js";
 export {
   type Allow,

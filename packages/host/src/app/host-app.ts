@@ -27,6 +27,11 @@ import { Files, type FileUpload } from "./file-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { Posts } from "./post-operations.js";
+import {
+  Realtime,
+  type WebSocketBroadcast,
+  type WebSocketRequest,
+} from "./realtime-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
@@ -51,6 +56,7 @@ export class HostApp implements App {
   private readonly posts: Posts;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
+  private readonly realtime: Realtime;
   private readonly permissions: Permissions;
 
   constructor(options: HostAppOptions) {
@@ -63,6 +69,7 @@ export class HostApp implements App {
     this.posts = new Posts(this.core);
     this.fileOps = new Files(this.core);
     this.plugins = new Plugins(this.core, this.users);
+    this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
   }
 
@@ -284,6 +291,34 @@ export class HostApp implements App {
     targetHostId?: string,
   ): Promise<void> {
     return this.plugins.publishPluginClusterEvent(actor, pluginId, event, targetHostId);
+  }
+
+  // Realtime: websocket events plugins publish, and connections plugins hear of.
+  publishWebSocketEvent(
+    actor: Actor,
+    pluginId: string,
+    event: string,
+    payload: JsonObject,
+    broadcast: Partial<WebSocketBroadcast>,
+  ): Promise<void> {
+    return this.realtime.publishWebSocketEvent(actor, pluginId, event, payload, broadcast);
+  }
+  publishUserTyping(
+    actor: Actor,
+    userId: string,
+    channelId: string,
+    parentId: string,
+  ): Promise<void> {
+    return this.realtime.publishUserTyping(actor, userId, channelId, parentId);
+  }
+  webSocketConnected(connectionId: string, userId: string): void {
+    this.realtime.webSocketConnected(connectionId, userId);
+  }
+  webSocketDisconnected(connectionId: string, userId: string): void {
+    this.realtime.webSocketDisconnected(connectionId, userId);
+  }
+  webSocketMessagePosted(connectionId: string, userId: string, request: WebSocketRequest): boolean {
+    return this.realtime.webSocketMessagePosted(connectionId, userId, request);
   }
 
   // Permissions.

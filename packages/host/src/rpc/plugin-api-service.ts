@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { realtimeMethods } from "./plugin-api-realtime.js";
 import {
   commandTrigger,
   expiryOf,
@@ -340,6 +341,8 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       await app.publishPluginClusterEvent(actor, pluginId, event, request.targetId || undefined);
       return {};
     },
+
+    ...realtimeMethods(app, pluginId, actor),
   };
 }
 
