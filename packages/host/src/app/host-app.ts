@@ -278,6 +278,9 @@ export class HostApp implements App {
   ): Promise<void> {
     return this.plugins.unregisterCommand(actor, pluginId, teamId, trigger);
   }
+  listCommands(teamId: string): Promise<Command[]> {
+    return this.store.listCommands(teamId);
+  }
   executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
     return this.plugins.executeCommand(actor, args);
   }
