@@ -27,11 +27,7 @@ import { Files, type FileUpload } from "./file-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { Posts } from "./post-operations.js";
-import {
-  Realtime,
-  type WebSocketBroadcast,
-  type WebSocketRequest,
-} from "./realtime-operations.js";
+import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";

@@ -5,7 +5,10 @@ import type { PluginAPI } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { required } from "./request-validation.js";
 
-type RealtimeMethods = Pick<ServiceImpl<typeof PluginAPI>, "publishWebSocketEvent" | "publishUserTyping">;
+type RealtimeMethods = Pick<
+  ServiceImpl<typeof PluginAPI>,
+  "publishWebSocketEvent" | "publishUserTyping"
+>;
 
 export function realtimeMethods(app: App, pluginId: string, actor: Actor): RealtimeMethods {
   return {

@@ -161,7 +161,7 @@ export class WebSocketHub implements AppEvents {
     this.links.add(link);
     socket.on("close", () => {
       this.links.delete(link);
-      if (link.connection) this.detach(link.connection);
+      if (link.connection) this.detach(link.connection, socket);
     });
     socket.on("error", () => socket.terminate());
     socket.on("message", (data, isBinary) => {
@@ -378,10 +378,12 @@ export class WebSocketHub implements AppEvents {
   }
 
   /** The socket of `connection` closed: it stays resumable for a while unless it was ended. */
-  private detach(connection: Connection): void {
-    connection.socket = undefined;
+  private detach(connection: Connection, socket: WebSocket): void {
     this.presence.disconnected(connection.userId);
     this.host.app.webSocketDisconnected(connection.id, connection.userId);
+    // A client that came back before this socket's close was seen already has it on another.
+    if (connection.socket !== socket) return;
+    connection.socket = undefined;
     if (!this.connections.has(connection)) return;
     connection.expiry = setTimeout(() => this.connections.delete(connection), RESUME_WINDOW_MS);
     connection.expiry.unref();
@@ -436,7 +438,10 @@ export class WebSocketHub implements AppEvents {
     const channelId = data.channel_id;
     const parentId = typeof data.parent_id === "string" ? data.parent_id : "";
     if (typeof channelId !== "string" || channelId === "") {
-      link.reply(seq, invalidParam("user_typing needs data.channel_id, the channel being typed in."));
+      link.reply(
+        seq,
+        invalidParam("user_typing needs data.channel_id, the channel being typed in."),
+      );
       return;
     }
     if ((await this.host.app.getChannelMember(channelId, userId)) === undefined) {
