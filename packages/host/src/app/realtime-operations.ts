@@ -178,7 +178,7 @@ function checkJson(value: JsonValue, path: string): void {
       });
     }
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => checkJson(item, `${path}[${index}]`));
+    for (const [index, item] of value.entries()) checkJson(item, `${path}[${index}]`);
   } else if (value !== null && typeof value === "object") {
     for (const [key, item] of Object.entries(value)) checkJson(item, `${path}.${key}`);
   }
