@@ -17,10 +17,14 @@ export type {
   PermissionOperations,
   PluginOperations,
   PostOperations,
+  PublishedWebSocketEvent,
+  RealtimeOperations,
   SessionOperations,
   Subject,
   TeamOperations,
   UserOperations,
+  WebSocketBroadcast,
+  WebSocketRequest,
 } from "./app/app.js";
 export {
   type ClusterBus,

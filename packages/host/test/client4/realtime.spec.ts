@@ -185,15 +185,19 @@ describe("reliable websocket", () => {
     expect(socket.events.filter((e) => e.event === "typing")).toEqual([]);
   });
 
-  it("a connection id of another user, or an unknown one, starts a new connection", async () => {
+  it("a connection id of another user, or a sequence number that is not one, starts a new connection", async () => {
     const aliceWs = await connect(alice);
     const aliceConnection = aliceWs.connectionId;
     aliceWs.goOffline();
-    const intruder = new WebSocketProbe(f.url, bob.token, aliceConnection, 1);
+    const intruder = new WebSocketProbe(f.url, bob.token, aliceConnection, "1");
     const hello = await intruder.hello();
     expect(hello.data.connection_id).not.toBe(aliceConnection);
     expect(hello.broadcast.user_id).toBe(bob.id);
     intruder.close();
+    // A sequence number that is not one is a fresh start too, and leaves hers alone.
+    const garbled = new WebSocketProbe(f.url, alice.token, aliceConnection, "abc");
+    expect((await garbled.hello()).data.connection_id).not.toBe(aliceConnection);
+    garbled.close();
     // Alice can still come back to hers.
     await aliceWs.online();
     await postSeen(aliceWs, bob, "still yours");
@@ -325,7 +329,7 @@ class WebSocketProbe {
   private readonly socket: WebSocket;
   private readonly first: Promise<WebSocketEvent>;
 
-  constructor(url: string, token: string, connectionId: string, sequence: number) {
+  constructor(url: string, token: string, connectionId: string, sequence: string) {
     const query = `connection_id=${connectionId}&sequence_number=${sequence}`;
     this.socket = new WebSocket(`${url.replace(/^http/, "ws")}/api/v4/websocket?${query}`, {
       headers: { authorization: `Bearer ${token}` },

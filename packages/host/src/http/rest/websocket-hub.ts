@@ -288,7 +288,9 @@ export class WebSocketHub implements AppEvents {
     const seq = typeof request?.seq === "number" ? request.seq : 0;
     const action = typeof request?.action === "string" ? request.action : "";
     const data = isObject(request?.data) ? request.data : {};
-    const connection = link.connection;
+    // A connection whose session ended speaks for no one while its socket closes.
+    const connection =
+      link.connection && this.connections.has(link.connection) ? link.connection : undefined;
     if (connection) {
       this.presence.active(connection.userId);
       switch (action) {
