@@ -18,10 +18,14 @@ export type {
   PluginOperations,
   PostListOperations,
   PostOperations,
+  PublishedWebSocketEvent,
+  RealtimeOperations,
   SessionOperations,
   Subject,
   TeamOperations,
   UserOperations,
+  WebSocketBroadcast,
+  WebSocketRequest,
 } from "./app/app.js";
 export {
   type ClusterBus,

@@ -49,6 +49,7 @@ export {
   TeamSchema,
   type User,
   UserSchema,
+  type WebSocketRequest,
 } from "@plugwire/protocol";
 export {
   type BotInit,
@@ -66,6 +67,7 @@ export {
   type SearchParamsInit,
   type TeamInit,
   type UserInit,
+  type WebSocketBroadcastInit,
 } from "./api/plugin-api-client.js";
 export {
   type Allow,

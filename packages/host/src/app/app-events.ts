@@ -3,6 +3,7 @@
 import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
 import type { Session } from "../store/store.js";
 import type { Actor } from "./actor.js";
+import type { PublishedWebSocketEvent } from "./realtime-operations.js";
 
 /**
  * Each method is called after the write committed; what it throws is logged and changes
@@ -25,6 +26,10 @@ export interface AppEvents {
   teamMemberRemoved?(member: TeamMember, actor: Actor): void;
   teamUpdated?(team: Team, actor: Actor): void;
   userDeactivated?(user: User, actor: Actor): void;
+  /** A plugin published a websocket event (custom_<plugin id>_<event>). */
+  webSocketEventPublished?(event: PublishedWebSocketEvent): void;
+  /** `userId` is typing in a channel (in the thread of `parentId` when set). */
+  userTyping?(channelId: string, userId: string, parentId: string): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
 }

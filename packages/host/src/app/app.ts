@@ -11,6 +11,7 @@ import type { PermissionOperations } from "./permissions.js";
 import type { PluginOperations } from "./plugin-operations.js";
 import type { PostListOperations } from "./post-list-operations.js";
 import type { PostOperations } from "./post-operations.js";
+import type { RealtimeOperations } from "./realtime-operations.js";
 import type { SessionOperations } from "./session-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
@@ -31,6 +32,12 @@ export type { Permission, PermissionOperations, Subject } from "./permissions.js
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
 export type { PostListOperations } from "./post-list-operations.js";
 export type { PostOperations } from "./post-operations.js";
+export type {
+  PublishedWebSocketEvent,
+  RealtimeOperations,
+  WebSocketBroadcast,
+  WebSocketRequest,
+} from "./realtime-operations.js";
 export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
@@ -45,6 +52,7 @@ export interface App
     FileOperations,
     KVOperations,
     PluginOperations,
+    RealtimeOperations,
     PermissionOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;

@@ -38,6 +38,7 @@ import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
 import { Posts } from "./post-operations.js";
+import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
@@ -63,6 +64,7 @@ export class HostApp implements App {
   private readonly postLists: PostLists;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
+  private readonly realtime: Realtime;
   private readonly permissions: Permissions;
 
   constructor(options: HostAppOptions) {
@@ -76,6 +78,7 @@ export class HostApp implements App {
     this.postLists = new PostLists(this.core, this.posts);
     this.fileOps = new Files(this.core);
     this.plugins = new Plugins(this.core, this.users);
+    this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
   }
 
@@ -328,6 +331,9 @@ export class HostApp implements App {
   ): Promise<void> {
     return this.plugins.unregisterCommand(actor, pluginId, teamId, trigger);
   }
+  listCommands(teamId: string): Promise<Command[]> {
+    return this.store.listCommands(teamId);
+  }
   executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
     return this.plugins.executeCommand(actor, args);
   }
@@ -341,6 +347,34 @@ export class HostApp implements App {
     targetHostId?: string,
   ): Promise<void> {
     return this.plugins.publishPluginClusterEvent(actor, pluginId, event, targetHostId);
+  }
+
+  // Realtime: websocket events plugins publish, and connections plugins hear of.
+  publishWebSocketEvent(
+    actor: Actor,
+    pluginId: string,
+    event: string,
+    payload: JsonObject,
+    broadcast: Partial<WebSocketBroadcast>,
+  ): Promise<void> {
+    return this.realtime.publishWebSocketEvent(actor, pluginId, event, payload, broadcast);
+  }
+  publishUserTyping(
+    actor: Actor,
+    userId: string,
+    channelId: string,
+    parentId: string,
+  ): Promise<void> {
+    return this.realtime.publishUserTyping(actor, userId, channelId, parentId);
+  }
+  webSocketConnected(connectionId: string, userId: string): void {
+    this.realtime.webSocketConnected(connectionId, userId);
+  }
+  webSocketDisconnected(connectionId: string, userId: string): void {
+    this.realtime.webSocketDisconnected(connectionId, userId);
+  }
+  webSocketMessagePosted(connectionId: string, userId: string, request: WebSocketRequest): boolean {
+    return this.realtime.webSocketMessagePosted(connectionId, userId, request);
   }
 
   // Permissions.

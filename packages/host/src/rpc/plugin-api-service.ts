@@ -16,6 +16,7 @@ import {
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
+import { realtimeMethods } from "./plugin-api-realtime.js";
 import {
   commandTrigger,
   expiryOf,
@@ -342,6 +343,8 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       await app.publishPluginClusterEvent(actor, pluginId, event, request.targetId || undefined);
       return {};
     },
+
+    ...realtimeMethods(app, pluginId, actor),
   };
 }
 

@@ -275,6 +275,24 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     {},
     undefined,
   ],
+  [
+    "publishWebSocketEvent",
+    ["refresh", { at: new Date(0), n: 1 }, { channelId: "c1", omitUsers: { u1: true } }],
+    {
+      event: "refresh",
+      payload: { at: "1970-01-01T00:00:00.000Z", n: 1 },
+      broadcast: { channelId: "c1", omitUsers: { u1: true } },
+    },
+    {},
+    undefined,
+  ],
+  [
+    "publishUserTyping",
+    ["u1", "c1"],
+    { userId: "u1", channelId: "c1", parentId: "" },
+    {},
+    undefined,
+  ],
 ];
 
 /** The client method of an RPC: lower camel case, with "KV" as "kv". */
@@ -304,6 +322,15 @@ describe("PluginAPIClient", () => {
       expect(calls[0]?.authorization).toBe("Bearer tok");
     },
   );
+
+  it("publishWebSocketEvent refuses a payload JSON can't carry without calling the host", async () => {
+    const { api, calls } = fakeAPI({});
+    await expect(api.publishWebSocketEvent("e", { big: 1n })).rejects.toMatchObject({
+      name: "ValidationError",
+      params: { field: "payload.big" },
+    });
+    expect(calls).toHaveLength(0);
+  });
 
   it("kvSetWithOptions sends no value to delete, and reports a write that did not happen", async () => {
     const { api, calls } = fakeAPI({ kVSetWithOptions: { written: false } });

@@ -29,6 +29,7 @@ import {
 } from "@plugwire/protocol";
 import { bearerHeaders } from "../bearer-token.js";
 import { concatChunks, splitChunks } from "../chunks.js";
+import { jsonObject } from "./json-payload.js";
 
 /** A new or changed post: any subset of Post's fields. */
 export type PostInit = MessageInitShape<typeof PostSchema>;
@@ -91,6 +92,20 @@ export interface ClusterEventOptions {
   sendType?: "best_effort" | "reliable";
   /** Only this cluster host, when set. */
   targetId?: string;
+}
+
+/**
+ * Who receives a websocket event (Mattermost's WebsocketBroadcast): `connectionId`, else
+ * `userId`, else the members of `channelId`, else of `teamId`, else everyone; never the
+ * `omitUsers` (except with userId) nor the connection `omitConnectionId`.
+ */
+export interface WebSocketBroadcastInit {
+  omitUsers?: Record<string, boolean>;
+  userId?: string;
+  channelId?: string;
+  teamId?: string;
+  connectionId?: string;
+  omitConnectionId?: string;
 }
 
 type UploadFrame = MessageInitShape<typeof UploadFileRequestSchema>;
@@ -511,6 +526,26 @@ export class PluginAPIClient {
         : PublishPluginClusterEventRequest_SendType.BEST_EFFORT;
     const request = { event, sendType, targetId: options.targetId ?? "" };
     await this.#rpc.publishPluginClusterEvent(request, this.#options);
+  }
+
+  // Realtime
+
+  /**
+   * Sends `custom_<plugin id>_<event>` with `payload` to the websocket clients `broadcast`
+   * names. A payload holding a value JSON can't carry throws ValidationError, and nothing is sent.
+   */
+  async publishWebSocketEvent(
+    event: string,
+    payload: Record<string, unknown>,
+    broadcast: WebSocketBroadcastInit = {},
+  ): Promise<void> {
+    const request = { event, payload: jsonObject(payload, "payload"), broadcast };
+    await this.#rpc.publishWebSocketEvent(request, this.#options);
+  }
+
+  /** Tells the channel's other members that `userId` is typing (in thread `parentId`). */
+  async publishUserTyping(userId: string, channelId: string, parentId = ""): Promise<void> {
+    await this.#rpc.publishUserTyping({ userId, channelId, parentId }, this.#options);
   }
 }
 

@@ -24,7 +24,7 @@ import { Router } from "./router.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
 import { userRoutes } from "./user-routes.js";
-import { WebSocketHub } from "./websocket-hub.js";
+import { resumeRequest, WebSocketHub } from "./websocket-hub.js";
 
 /** Mattermost's port. */
 export const DEFAULT_REST_PORT = 8065;
@@ -193,7 +193,8 @@ async function upgrade(
   head: Buffer,
 ): Promise<void> {
   try {
-    if (new URL(req.url ?? "/", "http://localhost").pathname !== WEBSOCKET_PATH) {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== WEBSOCKET_PATH) {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
@@ -202,7 +203,9 @@ async function upgrade(
     const { session } = await authenticateRequest(context.host.app, req, {
       cookieWithoutProof: sameOrigin(req, context.siteUrl),
     });
-    webSockets.handleUpgrade(req, socket, head, (ws) => hub.accept(ws, session));
+    webSockets.handleUpgrade(req, socket, head, (ws) =>
+      hub.accept(ws, session, resumeRequest(url.searchParams)),
+    );
   } catch (error) {
     context.host.app.logger.warn(`websocket upgrade failed: ${(error as Error).message}`);
     socket.destroy();

@@ -15,11 +15,14 @@ import {
 import type { Actor, ChannelOperations, UserOperations } from "../../app/app.js";
 import { modelToJson } from "./model-json.js";
 
+/** Mattermost's WebsocketBroadcast; websocket-hub.ts applies its rules. */
 export interface Broadcast {
   omit_users: Record<string, boolean> | null;
   user_id: string;
   channel_id: string;
   team_id: string;
+  connection_id: string;
+  omit_connection_id: string;
 }
 
 /** An event before the connection gives it its sequence number. */
@@ -32,16 +35,18 @@ export interface WebSocketEvent {
 export function webSocketEvent(
   event: string,
   data: JsonObject,
-  to: Partial<Omit<Broadcast, "omit_users">>,
+  to: Partial<Broadcast>,
 ): WebSocketEvent {
   return {
     event,
     data,
     broadcast: {
-      omit_users: null,
+      omit_users: to.omit_users ?? null,
       user_id: to.user_id ?? "",
       channel_id: to.channel_id ?? "",
       team_id: to.team_id ?? "",
+      connection_id: to.connection_id ?? "",
+      omit_connection_id: to.omit_connection_id ?? "",
     },
   };
 }
@@ -219,13 +224,9 @@ function postString(post: Post): string {
 
 /** `typing`, to the channel's members but the one typing (Mattermost's user_typing action). */
 export function typingEvent(channelId: string, userId: string, parentId: string): WebSocketEvent {
-  const event = webSocketEvent(
+  return webSocketEvent(
     "typing",
     { parent_id: parentId, user_id: userId },
-    {
-      channel_id: channelId,
-    },
+    { channel_id: channelId, omit_users: { [userId]: true } },
   );
-  event.broadcast.omit_users = { [userId]: true };
-  return event;
 }
