@@ -30,8 +30,10 @@ export class Users implements Pick<UserOperations, "createUser" | "updateUser" |
     return created;
   }
 
-  async updateUser(_actor: Actor, user: User): Promise<User> {
-    return this.core.store.updateUser(user);
+  async updateUser(actor: Actor, user: User): Promise<User> {
+    const updated = await this.core.store.updateUser(user);
+    this.core.emit("userUpdated", updated, actor);
+    return updated;
   }
 
   async deactivateUser(actor: Actor, userId: string): Promise<User> {

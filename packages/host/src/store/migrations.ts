@@ -209,6 +209,20 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE plugin_states ADD COLUMN "installed_by" TEXT;
     `,
   },
+  {
+    version: 5,
+    description: "profile pictures and team icons",
+    sql: `
+      CREATE TABLE profile_images (
+        "user_id" TEXT PRIMARY KEY,
+        "image" BLOB NOT NULL
+      );
+      CREATE TABLE team_icons (
+        "team_id" TEXT PRIMARY KEY,
+        "image" BLOB NOT NULL
+      );
+    `,
+  },
 ];
 
 /**
