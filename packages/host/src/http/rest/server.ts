@@ -15,6 +15,7 @@ import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
+import { membershipRoutes } from "./membership-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postRoutes } from "./post-routes.js";
 import { Presence } from "./presence.js";
@@ -22,6 +23,7 @@ import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call
 import { Router } from "./router.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
+import { userDirectoryRoutes } from "./user-directory-routes.js";
 import { userRoutes } from "./user-routes.js";
 import { WebSocketHub } from "./websocket-hub.js";
 
@@ -69,6 +71,8 @@ export async function startRestServer(
     userRoutes,
     teamRoutes,
     channelRoutes,
+    userDirectoryRoutes,
+    membershipRoutes,
     postRoutes,
     commandRoutes,
     fileRoutes,

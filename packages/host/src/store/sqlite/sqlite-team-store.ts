@@ -241,7 +241,12 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
         const team = teamById(db, teamId);
         if (team.deleteAt !== 0n) return team;
         const now = db.now();
-        db.run(`UPDATE teams SET "delete_at" = ?, "update_at" = ? WHERE "id" = ?`, now, now, teamId);
+        db.run(
+          `UPDATE teams SET "delete_at" = ?, "update_at" = ? WHERE "id" = ?`,
+          now,
+          now,
+          teamId,
+        );
         return create(TeamSchema, { ...team, deleteAt: now, updateAt: now });
       });
     },
@@ -255,7 +260,11 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
     async setTeamIcon(teamId: string, image: Uint8Array): Promise<void> {
       db.write(() => {
         teamById(db, teamId);
-        db.run(`INSERT OR REPLACE INTO team_icons ("team_id", "image") VALUES (?, ?)`, teamId, image);
+        db.run(
+          `INSERT OR REPLACE INTO team_icons ("team_id", "image") VALUES (?, ?)`,
+          teamId,
+          image,
+        );
       });
     },
   };
