@@ -49,6 +49,7 @@ export {
 export {
   type BotInit,
   type ChannelInit,
+  type ChannelPatchInit,
   type ClusterEventOptions,
   type CommandInit,
   type FileDownload,
@@ -60,6 +61,7 @@ export {
   type PostInit,
   type TeamInit,
   type UserInit,
+  type UserSearch,
 } from "./api/plugin-api-client.js";
 export {
   type Allow,

@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiPeople } from "./plugin-api-people.js";
 import {
   commandTrigger,
   expiryOf,
@@ -51,6 +52,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
   let botUserId = "";
 
   return {
+    ...pluginApiPeople(app, pluginId),
     getServerVersion: () => ({ version: deps.serverVersion }),
     getConfig: () => ({ config: deps.serverConfig() }),
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSocket, newClient4 } from "../../test-fixtures/rest/mattermost-client.js";
 import {
   PASSWORD,
-  RestFixture,
   type RestChannel,
+  RestFixture,
   type RestTeam,
   type RestUser,
 } from "../../test-fixtures/rest/rest-fixture.js";
@@ -152,7 +152,10 @@ describe("people", () => {
     expect((await updated).data.user).toMatchObject({ id: dave.id, nickname: "Dee" });
     socket.close();
     const admin = await f.newUser("root", { admin: true });
-    const patched = await newClient4(f.url, admin.token).patchUser({ id: dave.id, position: "cook" });
+    const patched = await newClient4(f.url, admin.token).patchUser({
+      id: dave.id,
+      position: "cook",
+    });
     expect(patched).toMatchObject({ position: "cook", nickname: "Dee" });
   });
 
@@ -270,7 +273,10 @@ describe("bad input", () => {
       expect((await f.call("GET", path, { token: alice.token })).status, path).toBe(403);
     }
     // Dave is not in the team: its members, stats and channels are closed to him.
-    for (const path of [`/api/v4/teams/${team.id}/members`, `/api/v4/channels/${town.id}/members`]) {
+    for (const path of [
+      `/api/v4/teams/${team.id}/members`,
+      `/api/v4/channels/${town.id}/members`,
+    ]) {
       expect((await f.call("GET", path, { token: dave.token })).status, path).toBe(403);
     }
     const view = await f.call("POST", `/api/v4/channels/members/${bob.id}/view`, {
