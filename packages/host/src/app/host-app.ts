@@ -259,7 +259,9 @@ export class HostApp implements App {
     return this.people.setProfileImage(actor, userId, image);
   }
   setUserActive(actor: Actor, userId: string, active: boolean): Promise<User> {
-    return this.people.setUserActive(actor, userId, active);
+    return active
+      ? this.people.reactivateUser(actor, userId)
+      : this.users.deactivateUser(actor, userId);
   }
   changePassword(
     actor: Actor,

@@ -60,7 +60,7 @@ export interface PeopleOperations
   getDefaultProfileImage(userId: string): Promise<Uint8Array>;
   /** Sets the user's picture (PNG or JPEG); then user_updated. */
   setProfileImage(actor: Actor, userId: string, image: Uint8Array): Promise<User>;
-  /** Activates or deactivates the account (deactivating as deactivateUser does). */
+  /** Activates the account, or deactivates it as deactivateUser does (hook included). */
   setUserActive(actor: Actor, userId: string, active: boolean): Promise<User>;
   /**
    * Sets a new password. `currentPassword` is checked when given; callers acting for others
@@ -98,7 +98,7 @@ export interface PeopleOperations
   getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories>;
 }
 
-type PeopleWrites = Exclude<keyof PeopleOperations, keyof Store>;
+type PeopleWrites = Exclude<keyof PeopleOperations, keyof Store | "setUserActive">;
 
 /** Mattermost's password length limits (its minimum by default, bcrypt's maximum). */
 export const MIN_PASSWORD = 8;
@@ -131,14 +131,8 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
     return user;
   }
 
-  async setUserActive(actor: Actor, userId: string, active: boolean): Promise<User> {
-    if (!active) {
-      const user = await this.core.store.deactivateUser(userId);
-      await this.core.store.deleteUserSessions(userId);
-      this.core.emit("userDeactivated", user, actor);
-      this.core.emit("userUpdated", user, actor);
-      return user;
-    }
+  /** Clears the account's delete_at; then user_updated. */
+  async reactivateUser(actor: Actor, userId: string): Promise<User> {
     const user = await this.core.store.reactivateUser(userId);
     this.core.emit("userUpdated", user, actor);
     return user;

@@ -16,7 +16,7 @@ export interface UserOperations
   createUser(actor: Actor, user: User, password?: string): Promise<User>;
   /** Replaces the user's profile fields. */
   updateUser(actor: Actor, user: User): Promise<User>;
-  /** Deactivates the user, ends their sessions, then UserHasBeenDeactivated. */
+  /** Deactivates the user, ends their sessions, then UserHasBeenDeactivated and user_updated. */
   deactivateUser(actor: Actor, userId: string): Promise<User>;
 }
 
@@ -42,6 +42,7 @@ export class Users implements Pick<UserOperations, "createUser" | "updateUser" |
     await this.core.store.deleteUserSessions(userId);
     this.core.notify("UserHasBeenDeactivated", { context: contextOf(actor), user });
     this.core.emit("userDeactivated", user, actor);
+    this.core.emit("userUpdated", user, actor);
     return user;
   }
 }
