@@ -247,6 +247,29 @@ describe("teams and channels", () => {
   });
 });
 
+describe("events of changes made through the application layer", () => {
+  it("tells channel_member_updated, channel_deleted and delete_team as Mattermost does", async () => {
+    const socket = await ClientSocket.connect(f.url, alice.token);
+    const memberUpdated = socket.next("channel_member_updated");
+    await f.host.app.updateChannelMemberNotifyProps({}, town.id, alice.id, { push: "none" });
+    const member = JSON.parse((await memberUpdated).data.channelMember as string);
+    expect(member).toMatchObject({ channel_id: town.id, user_id: alice.id });
+    expect(member.notify_props.push).toBe("none");
+
+    const old = await f.newChannel(team, alice, { name: "old", displayName: "Old" });
+    const deleted = socket.next("channel_deleted");
+    await f.host.app.deleteChannel({}, old.id);
+    expect((await deleted).data).toMatchObject({ channel_id: old.id });
+    expect((await deleted).broadcast.team_id).toBe(team.id);
+
+    const spare = await f.newTeam(alice);
+    const teamDeleted = socket.next("delete_team");
+    await f.host.app.deleteTeam({}, spare.id);
+    expect(JSON.parse((await teamDeleted).data.team as string)).toMatchObject({ id: spare.id });
+    socket.close();
+  });
+});
+
 describe("bad input", () => {
   it("answers 404 for unknown teams, channels and users", async () => {
     const unknown = "x".repeat(26);
