@@ -54,6 +54,7 @@ export {
 export {
   type BotInit,
   type ChannelInit,
+  type ChannelPatchInit,
   type ClusterEventOptions,
   type CommandInit,
   type FileDownload,
@@ -68,6 +69,7 @@ export {
   type TeamInit,
   type UserInit,
   type WebSocketBroadcastInit,
+  type UserSearch,
 } from "./api/plugin-api-client.js";
 export {
   type Allow,

@@ -30,6 +30,15 @@ export interface AppEvents {
   webSocketEventPublished?(event: PublishedWebSocketEvent): void;
   /** `userId` is typing in a channel (in the thread of `parentId` when set). */
   userTyping?(channelId: string, userId: string, parentId: string): void;
+  // Users, teams and channels changed (people-operations.ts and the areas' writes).
+  userUpdated?(user: User, actor: Actor): void;
+  teamDeleted?(team: Team, actor: Actor): void;
+  channelUpdated?(channel: Channel, actor: Actor): void;
+  channelDeleted?(channel: Channel, actor: Actor): void;
+  /** A new direct or group channel, told to each of its members. */
+  directChannelCreated?(channel: Channel, actor: Actor): void;
+  channelsViewed?(userId: string, channelIds: readonly string[], actor: Actor): void;
+  channelMemberUpdated?(member: ChannelMember, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
 }

@@ -7,6 +7,7 @@ import type { AppEvents } from "./app-events.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { KVOperations } from "./kv-operations.js";
+import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
 import type { PluginOperations } from "./plugin-operations.js";
 import type { PostListOperations } from "./post-list-operations.js";
@@ -28,6 +29,7 @@ export type { AppEvents } from "./app-events.js";
 export type { ChannelOperations } from "./channel-operations.js";
 export type { FileOperations, FileUpload } from "./file-operations.js";
 export type { KVOperations } from "./kv-operations.js";
+export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
 export type { PostListOperations } from "./post-list-operations.js";
@@ -47,6 +49,7 @@ export interface App
     SessionOperations,
     TeamOperations,
     ChannelOperations,
+    PeopleOperations,
     PostOperations,
     PostListOperations,
     FileOperations,

@@ -6,6 +6,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
+  ChannelStats,
   Command,
   CommandArgs,
   CommandResponse,
@@ -17,6 +18,8 @@ import type {
   SearchParams,
   Team,
   TeamMember,
+  TeamStats,
+  TeamUnread,
   User,
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
@@ -34,6 +37,7 @@ import { AppCore, type HostAppOptions } from "./app-core.js";
 import type { AppEvents } from "./app-events.js";
 import { Channels } from "./channel-operations.js";
 import { Files, type FileUpload } from "./file-operations.js";
+import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
@@ -60,6 +64,7 @@ export class HostApp implements App {
   private readonly sessions: Sessions;
   private readonly teams: Teams;
   private readonly channels: Channels;
+  private readonly people: People;
   private readonly posts: Posts;
   private readonly postLists: PostLists;
   private readonly fileOps: Files;
@@ -74,6 +79,7 @@ export class HostApp implements App {
     this.sessions = new Sessions(this.core);
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
+    this.people = new People(this.core);
     this.posts = new Posts(this.core);
     this.postLists = new PostLists(this.core, this.posts);
     this.fileOps = new Files(this.core);
@@ -184,11 +190,11 @@ export class HostApp implements App {
   ): Promise<Channel> {
     return this.channels.createChannel(actor, channel, options);
   }
-  updateChannel(_actor: Actor, channel: Channel): Promise<Channel> {
-    return this.store.updateChannel(channel);
+  updateChannel(actor: Actor, channel: Channel): Promise<Channel> {
+    return this.people.updateChannel(actor, channel);
   }
-  deleteChannel(_actor: Actor, channelId: string): Promise<Channel> {
-    return this.store.deleteChannel(channelId);
+  deleteChannel(actor: Actor, channelId: string): Promise<Channel> {
+    return this.people.deleteChannel(actor, channelId);
   }
   getChannel(channelId: string): Promise<Channel> {
     return this.store.getChannel(channelId);
@@ -210,6 +216,109 @@ export class HostApp implements App {
   }
   removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<void> {
     return this.channels.removeChannelMember(actor, channelId, userId);
+  }
+
+  // People: memberships, counts, searches, pictures, sidebars (people-operations.ts).
+  searchUsers(term: string, query: UserQuery): Promise<User[]> {
+    return this.store.searchUsers(term, query);
+  }
+  getUsersByUsernames(usernames: readonly string[]): Promise<User[]> {
+    return this.store.getUsersByUsernames(usernames);
+  }
+  getTeamsForUser(userId: string): Promise<Team[]> {
+    return this.store.getTeamsForUser(userId);
+  }
+  getTeamMembersForUser(userId: string): Promise<TeamMember[]> {
+    return this.store.getTeamMembersForUser(userId);
+  }
+  getTeamsUnreadForUser(userId: string, excludeTeamId?: string): Promise<TeamUnread[]> {
+    return this.store.getTeamsUnreadForUser(userId, excludeTeamId);
+  }
+  getTeamStats(teamId: string): Promise<TeamStats> {
+    return this.store.getTeamStats(teamId);
+  }
+  searchTeams(term: string): Promise<Team[]> {
+    return this.store.searchTeams(term);
+  }
+  getTeamIcon(teamId: string): Promise<Uint8Array | undefined> {
+    return this.store.getTeamIcon(teamId);
+  }
+  getChannelsForTeamForUser(
+    teamId: string,
+    userId: string,
+    includeDeleted: boolean,
+  ): Promise<Channel[]> {
+    return this.store.getChannelsForTeamForUser(teamId, userId, includeDeleted);
+  }
+  getChannelMembersForUser(teamId: string, userId: string): Promise<ChannelMember[]> {
+    return this.store.getChannelMembersForUser(teamId, userId);
+  }
+  getChannelMembersByIds(channelId: string, userIds: readonly string[]): Promise<ChannelMember[]> {
+    return this.store.getChannelMembersByIds(channelId, userIds);
+  }
+  getPublicChannelsForTeam(teamId: string, page: PageQuery): Promise<Channel[]> {
+    return this.store.getPublicChannelsForTeam(teamId, page);
+  }
+  searchChannels(teamId: string, term: string): Promise<Channel[]> {
+    return this.store.searchChannels(teamId, term);
+  }
+  getChannelStats(channelId: string): Promise<ChannelStats> {
+    return this.store.getChannelStats(channelId);
+  }
+  getProfileImage(userId: string): Promise<{ image: Uint8Array; isDefault: boolean }> {
+    return this.people.getProfileImage(userId);
+  }
+  getDefaultProfileImage(userId: string): Promise<Uint8Array> {
+    return this.people.getDefaultProfileImage(userId);
+  }
+  setProfileImage(actor: Actor, userId: string, image: Uint8Array): Promise<User> {
+    return this.people.setProfileImage(actor, userId, image);
+  }
+  setUserActive(actor: Actor, userId: string, active: boolean): Promise<User> {
+    return active
+      ? this.people.reactivateUser(actor, userId)
+      : this.users.deactivateUser(actor, userId);
+  }
+  changePassword(
+    actor: Actor,
+    userId: string,
+    currentPassword: string | undefined,
+    newPassword: string,
+  ): Promise<void> {
+    return this.people.changePassword(actor, userId, currentPassword, newPassword);
+  }
+  deleteTeam(actor: Actor, teamId: string): Promise<Team> {
+    return this.people.deleteTeam(actor, teamId);
+  }
+  setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void> {
+    return this.people.setTeamIcon(actor, teamId, image);
+  }
+  createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
+    return this.people.createDirectChannel(actor, userId1, userId2);
+  }
+  createGroupChannel(actor: Actor, userIds: readonly string[]): Promise<Channel> {
+    return this.people.createGroupChannel(actor, userIds);
+  }
+  viewChannels(
+    actor: Actor,
+    userId: string,
+    channelIds: readonly string[],
+  ): Promise<Record<string, bigint>> {
+    return this.people.viewChannels(actor, userId, channelIds);
+  }
+  patchChannel(actor: Actor, channelId: string, patch: ChannelPatch): Promise<Channel> {
+    return this.people.patchChannel(actor, channelId, patch);
+  }
+  updateChannelMemberNotifyProps(
+    actor: Actor,
+    channelId: string,
+    userId: string,
+    props: Record<string, string>,
+  ): Promise<ChannelMember> {
+    return this.people.updateChannelMemberNotifyProps(actor, channelId, userId, props);
+  }
+  getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
+    return this.people.getChannelSidebarCategories(userId, teamId);
   }
 
   // Posts.

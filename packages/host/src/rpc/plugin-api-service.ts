@@ -17,6 +17,7 @@ import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
+import { pluginApiPeople } from "./plugin-api-people.js";
 import {
   commandTrigger,
   expiryOf,
@@ -53,6 +54,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
   let botUserId = "";
 
   return {
+    ...pluginApiPeople(app, pluginId),
     getServerVersion: () => ({ version: deps.serverVersion }),
     getConfig: () => ({ config: deps.serverConfig() }),
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),

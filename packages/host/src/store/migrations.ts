@@ -210,6 +210,20 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    description: "profile pictures and team icons",
+    sql: `
+      CREATE TABLE profile_images (
+        "user_id" TEXT PRIMARY KEY,
+        "image" BLOB NOT NULL
+      );
+      CREATE TABLE team_icons (
+        "team_id" TEXT PRIMARY KEY,
+        "image" BLOB NOT NULL
+      );
+    `,
+  },
+  {
     version: 6,
     description: "post search (FTS5 over posts.message), pinned posts, posts changed since a time",
     sql: `

@@ -15,6 +15,7 @@ import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
+import { membershipRoutes } from "./membership-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
@@ -23,6 +24,7 @@ import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call
 import { Router } from "./router.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
+import { userDirectoryRoutes } from "./user-directory-routes.js";
 import { userRoutes } from "./user-routes.js";
 import { resumeRequest, WebSocketHub } from "./websocket-hub.js";
 
@@ -70,6 +72,8 @@ export async function startRestServer(
     userRoutes,
     teamRoutes,
     channelRoutes,
+    userDirectoryRoutes,
+    membershipRoutes,
     postRoutes,
     postListRoutes,
     commandRoutes,

@@ -22,6 +22,15 @@ import type {
 } from "../../app/app.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
+import {
+  channelDeletedEvent,
+  channelMemberUpdatedEvent,
+  channelUpdatedEvent,
+  channelViewedEvents,
+  deleteTeamEvent,
+  directAddedEvent,
+  userUpdatedEvent,
+} from "./people-events.js";
 import type { Presence } from "./presence.js";
 import {
   addedToTeamEvent,
@@ -273,6 +282,29 @@ export class WebSocketHub implements AppEvents {
 
   userDeactivated(user: User): void {
     this.end((connection) => connection.userId === user.id);
+  }
+
+  // Users, teams and channels changing (people-events.ts).
+  userUpdated(user: User): void {
+    this.publish(async () => [userUpdatedEvent(user)]);
+  }
+  teamDeleted(team: Team): void {
+    this.publish(async () => [deleteTeamEvent(team)]);
+  }
+  channelUpdated(channel: Channel): void {
+    this.publish(async () => [channelUpdatedEvent(channel)]);
+  }
+  channelDeleted(channel: Channel): void {
+    this.publish(async () => [channelDeletedEvent(channel)]);
+  }
+  directChannelCreated(channel: Channel, actor: Actor): void {
+    this.publish(async () => [await directAddedEvent(this.host.app, channel, actor)]);
+  }
+  channelsViewed(userId: string, channelIds: readonly string[]): void {
+    this.publish(async () => channelViewedEvents(userId, channelIds));
+  }
+  channelMemberUpdated(member: ChannelMember): void {
+    this.publish(async () => [channelMemberUpdatedEvent(member)]);
   }
 
   sessionEnded(session: Session): void {

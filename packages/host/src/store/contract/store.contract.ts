@@ -4,6 +4,7 @@ import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
+import { peopleContract } from "./people.contract.js";
 import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
 import { postListStoreContract } from "./post-list-store.contract.js";
 import { postStoreContract } from "./post-store.contract.js";
@@ -20,6 +21,7 @@ export function storeContract(open: OpenStore): void {
   sessionStoreContract(open);
   teamStoreContract(open);
   channelStoreContract(open);
+  peopleContract(open);
   postStoreContract(open);
   postListStoreContract(open);
   kvStoreContract(open);

@@ -8,7 +8,7 @@ import type { PageQuery } from "../page-query.js";
 import type { PostStore } from "../post-store.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound } from "../store-errors.js";
-import { channelById } from "./sqlite-channel-store.js";
+import { channelById, countPostForMembers } from "./sqlite-channel-store.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
 
 const posts = rowCodec(PostSchema);
@@ -44,6 +44,7 @@ export function sqlitePostStore(db: SqliteDatabase): PostStore {
              "total_msg_count" = "total_msg_count" + 1 WHERE "id" = @channelId`,
           { at: stored.createAt, channelId: stored.channelId },
         );
+        countPostForMembers(db, stored);
         if (stored.rootId) {
           // As Mattermost counts them: every post of the thread carries its reply count; the
           // root also its last reply time, and a changed update_at so "since" reads bring it.
