@@ -225,9 +225,20 @@ describe("docs/parity.md", () => {
     );
     expect(oneMore).not.toBe(parityDoc);
     const problems = parityProblems(oneMore);
-    expect(problems).toContain("the summary says Methods served: 47; the rows say 48");
-    expect(problems).toContain("the summary says Methods not served: 142; the rows say 141");
-    expect(problems).toContain("the summary says Methods not served #14: 57; the rows say 56");
+    // The counts as the summary states them now, so the spec holds as rows change.
+    const [, served, , notServed] = (
+      /\| Methods \| (\d+) \| (\d+) \| (\d+) \|/.exec(parityDoc) ?? []
+    ).map(Number);
+    const [, notServed14] = (/\| Methods not served \| (\d+) \|/.exec(parityDoc) ?? []).map(Number);
+    expect(problems).toContain(
+      `the summary says Methods served: ${served}; the rows say ${(served ?? 0) + 1}`,
+    );
+    expect(problems).toContain(
+      `the summary says Methods not served: ${notServed}; the rows say ${(notServed ?? 0) - 1}`,
+    );
+    expect(problems).toContain(
+      `the summary says Methods not served #14: ${notServed14}; the rows say ${(notServed14 ?? 0) - 1}`,
+    );
   });
 
   it("fails when a row not served names no issue and does not say there is none", () => {

@@ -3,6 +3,7 @@
 import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
 import type { Session } from "../store/store.js";
 import type { Actor } from "./actor.js";
+import type { PublishedWebSocketEvent } from "./realtime-operations.js";
 
 /**
  * Each method is called after the write committed; what it throws is logged and changes
@@ -11,6 +12,10 @@ import type { Actor } from "./actor.js";
 export interface AppEvents {
   /** A post only `userId` should see, delivered to that user's live connections. */
   ephemeralPost?(userId: string, post: Post): void;
+  /** An ephemeral post changed, shown again to `userId` only. */
+  ephemeralPostUpdated?(userId: string, post: Post): void;
+  /** An ephemeral post taken back from `userId`. */
+  ephemeralPostDeleted?(userId: string, post: Post): void;
   postCreated?(post: Post, actor: Actor): void;
   postUpdated?(post: Post, actor: Actor): void;
   postDeleted?(post: Post, actor: Actor): void;
@@ -21,6 +26,19 @@ export interface AppEvents {
   teamMemberRemoved?(member: TeamMember, actor: Actor): void;
   teamUpdated?(team: Team, actor: Actor): void;
   userDeactivated?(user: User, actor: Actor): void;
+  /** A plugin published a websocket event (custom_<plugin id>_<event>). */
+  webSocketEventPublished?(event: PublishedWebSocketEvent): void;
+  /** `userId` is typing in a channel (in the thread of `parentId` when set). */
+  userTyping?(channelId: string, userId: string, parentId: string): void;
+  // Users, teams and channels changed (people-operations.ts and the areas' writes).
+  userUpdated?(user: User, actor: Actor): void;
+  teamDeleted?(team: Team, actor: Actor): void;
+  channelUpdated?(channel: Channel, actor: Actor): void;
+  channelDeleted?(channel: Channel, actor: Actor): void;
+  /** A new direct or group channel, told to each of its members. */
+  directChannelCreated?(channel: Channel, actor: Actor): void;
+  channelsViewed?(userId: string, channelIds: readonly string[], actor: Actor): void;
+  channelMemberUpdated?(member: ChannelMember, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
 }

@@ -7,22 +7,39 @@ import type { AppEvents } from "./app-events.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { KVOperations } from "./kv-operations.js";
+import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
 import type { PluginOperations } from "./plugin-operations.js";
+import type { PostListOperations } from "./post-list-operations.js";
 import type { PostOperations } from "./post-operations.js";
+import type { RealtimeOperations } from "./realtime-operations.js";
 import type { SessionOperations } from "./session-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
-export type { KVWriteOptions, PageQuery, Session, UserQuery } from "../store/store.js";
+export type {
+  KVWriteOptions,
+  PageQuery,
+  Session,
+  ThreadQuery,
+  UserQuery,
+} from "../store/store.js";
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
 export type { ChannelOperations } from "./channel-operations.js";
 export type { FileOperations, FileUpload } from "./file-operations.js";
 export type { KVOperations } from "./kv-operations.js";
+export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
+export type { PostListOperations } from "./post-list-operations.js";
 export type { PostOperations } from "./post-operations.js";
+export type {
+  PublishedWebSocketEvent,
+  RealtimeOperations,
+  WebSocketBroadcast,
+  WebSocketRequest,
+} from "./realtime-operations.js";
 export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
@@ -32,10 +49,13 @@ export interface App
     SessionOperations,
     TeamOperations,
     ChannelOperations,
+    PeopleOperations,
     PostOperations,
+    PostListOperations,
     FileOperations,
     KVOperations,
     PluginOperations,
+    RealtimeOperations,
     PermissionOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;

@@ -6,27 +6,43 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
+  ChannelStats,
   Command,
   CommandArgs,
   CommandResponse,
   FileInfo,
   PluginClusterEvent,
   Post,
+  PostList,
+  SearchParameter,
+  SearchParams,
   Team,
   TeamMember,
+  TeamStats,
+  TeamUnread,
   User,
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
-import type { KVWriteOptions, PageQuery, Session, Store, UserQuery } from "../store/store.js";
+import type {
+  KVWriteOptions,
+  PageQuery,
+  Session,
+  Store,
+  ThreadQuery,
+  UserQuery,
+} from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { App } from "./app.js";
 import { AppCore, type HostAppOptions } from "./app-core.js";
 import type { AppEvents } from "./app-events.js";
 import { Channels } from "./channel-operations.js";
 import { Files, type FileUpload } from "./file-operations.js";
+import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
+import { PostLists } from "./post-list-operations.js";
 import { Posts } from "./post-operations.js";
+import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
@@ -48,9 +64,12 @@ export class HostApp implements App {
   private readonly sessions: Sessions;
   private readonly teams: Teams;
   private readonly channels: Channels;
+  private readonly people: People;
   private readonly posts: Posts;
+  private readonly postLists: PostLists;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
+  private readonly realtime: Realtime;
   private readonly permissions: Permissions;
 
   constructor(options: HostAppOptions) {
@@ -60,9 +79,12 @@ export class HostApp implements App {
     this.sessions = new Sessions(this.core);
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
+    this.people = new People(this.core);
     this.posts = new Posts(this.core);
+    this.postLists = new PostLists(this.core, this.posts);
     this.fileOps = new Files(this.core);
     this.plugins = new Plugins(this.core, this.users);
+    this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
   }
 
@@ -168,11 +190,11 @@ export class HostApp implements App {
   ): Promise<Channel> {
     return this.channels.createChannel(actor, channel, options);
   }
-  updateChannel(_actor: Actor, channel: Channel): Promise<Channel> {
-    return this.store.updateChannel(channel);
+  updateChannel(actor: Actor, channel: Channel): Promise<Channel> {
+    return this.people.updateChannel(actor, channel);
   }
-  deleteChannel(_actor: Actor, channelId: string): Promise<Channel> {
-    return this.store.deleteChannel(channelId);
+  deleteChannel(actor: Actor, channelId: string): Promise<Channel> {
+    return this.people.deleteChannel(actor, channelId);
   }
   getChannel(channelId: string): Promise<Channel> {
     return this.store.getChannel(channelId);
@@ -196,6 +218,109 @@ export class HostApp implements App {
     return this.channels.removeChannelMember(actor, channelId, userId);
   }
 
+  // People: memberships, counts, searches, pictures, sidebars (people-operations.ts).
+  searchUsers(term: string, query: UserQuery): Promise<User[]> {
+    return this.store.searchUsers(term, query);
+  }
+  getUsersByUsernames(usernames: readonly string[]): Promise<User[]> {
+    return this.store.getUsersByUsernames(usernames);
+  }
+  getTeamsForUser(userId: string): Promise<Team[]> {
+    return this.store.getTeamsForUser(userId);
+  }
+  getTeamMembersForUser(userId: string): Promise<TeamMember[]> {
+    return this.store.getTeamMembersForUser(userId);
+  }
+  getTeamsUnreadForUser(userId: string, excludeTeamId?: string): Promise<TeamUnread[]> {
+    return this.store.getTeamsUnreadForUser(userId, excludeTeamId);
+  }
+  getTeamStats(teamId: string): Promise<TeamStats> {
+    return this.store.getTeamStats(teamId);
+  }
+  searchTeams(term: string): Promise<Team[]> {
+    return this.store.searchTeams(term);
+  }
+  getTeamIcon(teamId: string): Promise<Uint8Array | undefined> {
+    return this.store.getTeamIcon(teamId);
+  }
+  getChannelsForTeamForUser(
+    teamId: string,
+    userId: string,
+    includeDeleted: boolean,
+  ): Promise<Channel[]> {
+    return this.store.getChannelsForTeamForUser(teamId, userId, includeDeleted);
+  }
+  getChannelMembersForUser(teamId: string, userId: string): Promise<ChannelMember[]> {
+    return this.store.getChannelMembersForUser(teamId, userId);
+  }
+  getChannelMembersByIds(channelId: string, userIds: readonly string[]): Promise<ChannelMember[]> {
+    return this.store.getChannelMembersByIds(channelId, userIds);
+  }
+  getPublicChannelsForTeam(teamId: string, page: PageQuery): Promise<Channel[]> {
+    return this.store.getPublicChannelsForTeam(teamId, page);
+  }
+  searchChannels(teamId: string, term: string): Promise<Channel[]> {
+    return this.store.searchChannels(teamId, term);
+  }
+  getChannelStats(channelId: string): Promise<ChannelStats> {
+    return this.store.getChannelStats(channelId);
+  }
+  getProfileImage(userId: string): Promise<{ image: Uint8Array; isDefault: boolean }> {
+    return this.people.getProfileImage(userId);
+  }
+  getDefaultProfileImage(userId: string): Promise<Uint8Array> {
+    return this.people.getDefaultProfileImage(userId);
+  }
+  setProfileImage(actor: Actor, userId: string, image: Uint8Array): Promise<User> {
+    return this.people.setProfileImage(actor, userId, image);
+  }
+  setUserActive(actor: Actor, userId: string, active: boolean): Promise<User> {
+    return active
+      ? this.people.reactivateUser(actor, userId)
+      : this.users.deactivateUser(actor, userId);
+  }
+  changePassword(
+    actor: Actor,
+    userId: string,
+    currentPassword: string | undefined,
+    newPassword: string,
+  ): Promise<void> {
+    return this.people.changePassword(actor, userId, currentPassword, newPassword);
+  }
+  deleteTeam(actor: Actor, teamId: string): Promise<Team> {
+    return this.people.deleteTeam(actor, teamId);
+  }
+  setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void> {
+    return this.people.setTeamIcon(actor, teamId, image);
+  }
+  createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
+    return this.people.createDirectChannel(actor, userId1, userId2);
+  }
+  createGroupChannel(actor: Actor, userIds: readonly string[]): Promise<Channel> {
+    return this.people.createGroupChannel(actor, userIds);
+  }
+  viewChannels(
+    actor: Actor,
+    userId: string,
+    channelIds: readonly string[],
+  ): Promise<Record<string, bigint>> {
+    return this.people.viewChannels(actor, userId, channelIds);
+  }
+  patchChannel(actor: Actor, channelId: string, patch: ChannelPatch): Promise<Channel> {
+    return this.people.patchChannel(actor, channelId, patch);
+  }
+  updateChannelMemberNotifyProps(
+    actor: Actor,
+    channelId: string,
+    userId: string,
+    props: Record<string, string>,
+  ): Promise<ChannelMember> {
+    return this.people.updateChannelMemberNotifyProps(actor, channelId, userId, props);
+  }
+  getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
+    return this.people.getChannelSidebarCategories(userId, teamId);
+  }
+
   // Posts.
   createPost(actor: Actor, post: Post): Promise<Post> {
     return this.posts.createPost(actor, post);
@@ -214,6 +339,50 @@ export class HostApp implements App {
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
     return this.posts.sendEphemeralPost(actor, userId, post);
+  }
+
+  // Lists of posts, pinning, search, ephemeral changes.
+  getPostsPage(channelId: string, page: PageQuery, skipFetchThreads?: boolean): Promise<PostList> {
+    return this.store.getPostsPage(channelId, page, skipFetchThreads);
+  }
+  getPostsSince(channelId: string, time: bigint): Promise<PostList> {
+    return this.store.getPostsSince(channelId, time);
+  }
+  getPostsAround(
+    channelId: string,
+    postId: string,
+    side: "before" | "after",
+    page: PageQuery,
+    skipFetchThreads?: boolean,
+  ): Promise<PostList> {
+    return this.store.getPostsAround(channelId, postId, side, page, skipFetchThreads);
+  }
+  getPostIdAroundTime(channelId: string, time: bigint, side: "before" | "after"): Promise<string> {
+    return this.store.getPostIdAroundTime(channelId, time, side);
+  }
+  getPostThread(postId: string, query?: ThreadQuery): Promise<PostList> {
+    return this.store.getPostThread(postId, query);
+  }
+  getPinnedPosts(channelId: string): Promise<PostList> {
+    return this.store.getPinnedPosts(channelId);
+  }
+  getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
+    return this.postLists.getPostsByIds(postIds);
+  }
+  setPostPinned(actor: Actor, postId: string, pinned: boolean): Promise<Post> {
+    return this.postLists.setPostPinned(actor, postId, pinned);
+  }
+  searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]> {
+    return this.postLists.searchPostsInTeam(teamId, paramsList);
+  }
+  searchPostsForUser(teamId: string, userId: string, search: SearchParameter): Promise<PostList> {
+    return this.postLists.searchPostsForUser(teamId, userId, search);
+  }
+  updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
+    return this.postLists.updateEphemeralPost(actor, userId, post);
+  }
+  deleteEphemeralPost(actor: Actor, userId: string, postId: string): Promise<void> {
+    return this.postLists.deleteEphemeralPost(actor, userId, postId);
   }
 
   // Files.
@@ -271,6 +440,9 @@ export class HostApp implements App {
   ): Promise<void> {
     return this.plugins.unregisterCommand(actor, pluginId, teamId, trigger);
   }
+  listCommands(teamId: string): Promise<Command[]> {
+    return this.store.listCommands(teamId);
+  }
   executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
     return this.plugins.executeCommand(actor, args);
   }
@@ -284,6 +456,34 @@ export class HostApp implements App {
     targetHostId?: string,
   ): Promise<void> {
     return this.plugins.publishPluginClusterEvent(actor, pluginId, event, targetHostId);
+  }
+
+  // Realtime: websocket events plugins publish, and connections plugins hear of.
+  publishWebSocketEvent(
+    actor: Actor,
+    pluginId: string,
+    event: string,
+    payload: JsonObject,
+    broadcast: Partial<WebSocketBroadcast>,
+  ): Promise<void> {
+    return this.realtime.publishWebSocketEvent(actor, pluginId, event, payload, broadcast);
+  }
+  publishUserTyping(
+    actor: Actor,
+    userId: string,
+    channelId: string,
+    parentId: string,
+  ): Promise<void> {
+    return this.realtime.publishUserTyping(actor, userId, channelId, parentId);
+  }
+  webSocketConnected(connectionId: string, userId: string): void {
+    this.realtime.webSocketConnected(connectionId, userId);
+  }
+  webSocketDisconnected(connectionId: string, userId: string): void {
+    this.realtime.webSocketDisconnected(connectionId, userId);
+  }
+  webSocketMessagePosted(connectionId: string, userId: string, request: WebSocketRequest): boolean {
+    return this.realtime.webSocketMessagePosted(connectionId, userId, request);
   }
 
   // Permissions.

@@ -31,7 +31,7 @@ export interface BotRequest {
   description: string;
 }
 
-export interface PluginOperations extends Pick<Store, "getPluginConfig"> {
+export interface PluginOperations extends Pick<Store, "getPluginConfig" | "listCommands"> {
   /** Saves a plugin's settings, then OnConfigurationChange to that plugin. */
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void>;
   /** Registers or replaces the command (team_id + trigger); AlreadyExistsError when another plugin owns it. */
@@ -54,7 +54,7 @@ export interface PluginOperations extends Pick<Store, "getPluginConfig"> {
   ): Promise<void>;
 }
 
-export class Plugins implements Omit<PluginOperations, "getPluginConfig"> {
+export class Plugins implements Omit<PluginOperations, "getPluginConfig" | "listCommands"> {
   /**
    * EnsureBotUser calls of each plugin run one at a time, so two concurrent calls for one
    * username can't both see it free and have the second fail on creating it.

@@ -16,7 +16,7 @@ export interface UserOperations
   createUser(actor: Actor, user: User, password?: string): Promise<User>;
   /** Replaces the user's profile fields. */
   updateUser(actor: Actor, user: User): Promise<User>;
-  /** Deactivates the user, ends their sessions, then UserHasBeenDeactivated. */
+  /** Deactivates the user, ends their sessions, then UserHasBeenDeactivated and user_updated. */
   deactivateUser(actor: Actor, userId: string): Promise<User>;
 }
 
@@ -30,8 +30,10 @@ export class Users implements Pick<UserOperations, "createUser" | "updateUser" |
     return created;
   }
 
-  async updateUser(_actor: Actor, user: User): Promise<User> {
-    return this.core.store.updateUser(user);
+  async updateUser(actor: Actor, user: User): Promise<User> {
+    const updated = await this.core.store.updateUser(user);
+    this.core.emit("userUpdated", updated, actor);
+    return updated;
   }
 
   async deactivateUser(actor: Actor, userId: string): Promise<User> {
@@ -40,6 +42,7 @@ export class Users implements Pick<UserOperations, "createUser" | "updateUser" |
     await this.core.store.deleteUserSessions(userId);
     this.core.notify("UserHasBeenDeactivated", { context: contextOf(actor), user });
     this.core.emit("userDeactivated", user, actor);
+    this.core.emit("userUpdated", user, actor);
     return user;
   }
 }

@@ -15,6 +15,9 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiPosts } from "./plugin-api-posts.js";
+import { realtimeMethods } from "./plugin-api-realtime.js";
+import { pluginApiPeople } from "./plugin-api-people.js";
 import {
   commandTrigger,
   expiryOf,
@@ -51,6 +54,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
   let botUserId = "";
 
   return {
+    ...pluginApiPeople(app, pluginId),
     getServerVersion: () => ({ version: deps.serverVersion }),
     getConfig: () => ({ config: deps.serverConfig() }),
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),
@@ -248,6 +252,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       required(post.channelId, "post.channel_id");
       return { post: await app.sendEphemeralPost(actor, userId, post) };
     },
+    ...pluginApiPosts(app, actor),
 
     uploadFile: async (requests) => ({
       fileInfo: await receiveUpload(requests, {
@@ -340,6 +345,8 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       await app.publishPluginClusterEvent(actor, pluginId, event, request.targetId || undefined);
       return {};
     },
+
+    ...realtimeMethods(app, pluginId, actor),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Channel, ChannelMember } from "@plugwire/protocol";
+import type { Channel, ChannelMember, ChannelStats } from "@plugwire/protocol";
 import type { PageQuery } from "./page-query.js";
 
 /** Channels, their members, and the direct channels of two users. */
@@ -15,4 +15,36 @@ export interface ChannelStore {
   removeChannelMember(channelId: string, userId: string): Promise<ChannelMember>;
   /** The direct ("D") channel of two users, created with both as members when missing. */
   getOrCreateDirectChannel(userId1: string, userId2: string): Promise<Channel>;
+  /**
+   * The group ("G") channel of 3 to 8 users, created with them as members when missing; named
+   * as Mattermost names it (the SHA-1 of the sorted ids), shown as their usernames.
+   */
+  getOrCreateGroupChannel(userIds: readonly string[]): Promise<Channel>;
+  /** The user's channels of the team and their direct and group channels, by display name. */
+  getChannelsForTeamForUser(
+    teamId: string,
+    userId: string,
+    includeDeleted: boolean,
+  ): Promise<Channel[]>;
+  /** The user's memberships of those channels. */
+  getChannelMembersForUser(teamId: string, userId: string): Promise<ChannelMember[]>;
+  /** The memberships of these users; users not members are skipped. */
+  getChannelMembersByIds(channelId: string, userIds: readonly string[]): Promise<ChannelMember[]>;
+  /** The team's active public channels, by display name. */
+  getPublicChannelsForTeam(teamId: string, page: PageQuery): Promise<Channel[]>;
+  /** The team's active public channels whose name or display name contains the term. */
+  searchChannels(teamId: string, term: string): Promise<Channel[]>;
+  getChannelStats(channelId: string): Promise<ChannelStats>;
+  /**
+   * Marks the channels read for the member, as Mattermost does: last_viewed_at becomes the
+   * channel's last_post_at, msg_count its total_msg_count, mention_count 0. Answers the times
+   * set, by channel id; channels the user is not a member of are skipped.
+   */
+  viewChannels(userId: string, channelIds: readonly string[]): Promise<Record<string, bigint>>;
+  /** Replaces the given keys of the member's notify_props. NotFoundError when not a member. */
+  updateChannelMemberNotifyProps(
+    channelId: string,
+    userId: string,
+    props: Record<string, string>,
+  ): Promise<ChannelMember>;
 }

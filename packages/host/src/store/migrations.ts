@@ -209,6 +209,46 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE plugin_states ADD COLUMN "installed_by" TEXT;
     `,
   },
+  {
+    version: 5,
+    description: "profile pictures and team icons",
+    sql: `
+      CREATE TABLE profile_images (
+        "user_id" TEXT PRIMARY KEY,
+        "image" BLOB NOT NULL
+      );
+      CREATE TABLE team_icons (
+        "team_id" TEXT PRIMARY KEY,
+        "image" BLOB NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    description: "post search (FTS5 over posts.message), pinned posts, posts changed since a time",
+    sql: `
+      -- External content: the index holds only the tokens; the triggers keep it in step with
+      -- every write to posts, whatever statement makes it. It is keyed by posts' implicit
+      -- rowid, which a VACUUM may renumber: after one, run INSERT INTO posts_fts (posts_fts)
+      -- VALUES ('rebuild'). The host itself never vacuums.
+      CREATE VIRTUAL TABLE posts_fts USING fts5(
+        "message", content = 'posts', content_rowid = 'rowid', tokenize = 'porter unicode61'
+      );
+      INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');
+      CREATE TRIGGER posts_fts_insert AFTER INSERT ON posts BEGIN
+        INSERT INTO posts_fts (rowid, "message") VALUES (new.rowid, new."message");
+      END;
+      CREATE TRIGGER posts_fts_delete AFTER DELETE ON posts BEGIN
+        INSERT INTO posts_fts (posts_fts, rowid, "message") VALUES ('delete', old.rowid, old."message");
+      END;
+      CREATE TRIGGER posts_fts_update AFTER UPDATE OF "message" ON posts BEGIN
+        INSERT INTO posts_fts (posts_fts, rowid, "message") VALUES ('delete', old.rowid, old."message");
+        INSERT INTO posts_fts (rowid, "message") VALUES (new.rowid, new."message");
+      END;
+      CREATE INDEX posts_channel_updated ON posts ("channel_id", "update_at");
+      CREATE INDEX posts_pinned ON posts ("channel_id") WHERE "is_pinned" = 1;
+    `,
+  },
 ];
 
 /**

@@ -8,6 +8,7 @@ import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
+import { sqlitePostListStore } from "./sqlite/sqlite-post-list-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
@@ -25,6 +26,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
     ...sqlitePostStore(db),
+    ...sqlitePostListStore(db),
     ...sqliteKVStore(db),
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),

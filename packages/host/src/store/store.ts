@@ -10,6 +10,7 @@ import type { ChannelStore } from "./channel-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
+import type { PostListStore } from "./post-list-store.js";
 import type { PostStore } from "./post-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { TeamStore } from "./team-store.js";
@@ -21,6 +22,7 @@ export type { CommandStore } from "./command-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { PageQuery } from "./page-query.js";
 export type { PluginStateStore } from "./plugin-state-store.js";
+export type { PostListStore, PostSearchQuery, ThreadQuery } from "./post-list-store.js";
 export type { PostStore } from "./post-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { TeamStore } from "./team-store.js";
@@ -32,6 +34,7 @@ export interface Store
     TeamStore,
     ChannelStore,
     PostStore,
+    PostListStore,
     KVStore,
     PluginStateStore,
     CommandStore,

@@ -1,4 +1,4 @@
-import type { Team, TeamMember } from "@plugwire/protocol";
+import type { Team, TeamMember, TeamStats, TeamUnread } from "@plugwire/protocol";
 import type { PageQuery } from "./page-query.js";
 
 /** Teams and their members. */
@@ -25,4 +25,19 @@ export interface TeamStore {
   addTeamMember(teamId: string, userId: string, options?: { admin?: boolean }): Promise<TeamMember>;
   /** Ends a membership; returns the ended membership. NotFoundError when not a member. */
   removeTeamMember(teamId: string, userId: string): Promise<TeamMember>;
+  /** The teams (not deleted) the user is an active member of, by display name. */
+  getTeamsForUser(userId: string): Promise<Team[]>;
+  /** The user's active memberships, of teams not deleted. */
+  getTeamMembersForUser(userId: string): Promise<TeamMember[]>;
+  /** Per team of the user's (but `excludeTeamId`): unread messages and mentions of its channels. */
+  getTeamsUnreadForUser(userId: string, excludeTeamId?: string): Promise<TeamUnread[]>;
+  /** Member counts; active ones are those whose account is not deactivated. */
+  getTeamStats(teamId: string): Promise<TeamStats>;
+  /** Teams whose name or display name contains the term (case-insensitive), by display name. */
+  searchTeams(term: string): Promise<Team[]>;
+  /** Sets delete_at (Mattermost's soft delete); returns the updated team. */
+  deleteTeam(teamId: string): Promise<Team>;
+  /** The team's icon bytes; undefined when none is set. */
+  getTeamIcon(teamId: string): Promise<Uint8Array | undefined>;
+  setTeamIcon(teamId: string, image: Uint8Array): Promise<void>;
 }

@@ -5,6 +5,12 @@ import type { PageQuery } from "./page-query.js";
 export interface UserQuery extends PageQuery {
   inTeamId?: string;
   inChannelId?: string;
+  /** Only users who are not (active) members of this team. */
+  notInTeamId?: string;
+  /** Only users who are not members of this channel. */
+  notInChannelId?: string;
+  /** "" by username; "create_at" newest first; "last_activity_at" latest update first. */
+  sort?: "" | "create_at" | "last_activity_at";
   /** true: only active users; false: only deactivated users; undefined: both. */
   active?: boolean;
 }
@@ -22,6 +28,16 @@ export interface UserStore {
   updateUser(user: User): Promise<User>;
   /** Sets delete_at (deactivates); returns the updated user. */
   deactivateUser(userId: string): Promise<User>;
+  /** Users whose username, names, nickname or e-mail start with the term (case-insensitive). */
+  searchUsers(term: string, query: UserQuery): Promise<User[]>;
+  /** Users with these usernames; unknown names are skipped. */
+  getUsersByUsernames(usernames: readonly string[]): Promise<User[]>;
+  /** Clears delete_at (reactivates); returns the updated user. */
+  reactivateUser(userId: string): Promise<User>;
+  /** The picture the user (or a plugin) set, PNG or JPEG bytes; undefined when none is set. */
+  getProfileImage(userId: string): Promise<Uint8Array | undefined>;
+  /** Keeps the picture and sets last_picture_update; returns the updated user. */
+  setProfileImage(userId: string, image: Uint8Array): Promise<User>;
   getPasswordHash(userId: string): Promise<string | undefined>;
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
 }

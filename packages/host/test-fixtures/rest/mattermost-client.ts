@@ -29,18 +29,32 @@ export interface WebSocketEvent {
     channel_id: string;
     team_id: string;
     omit_users: Record<string, boolean> | null;
+    connection_id: string;
+    omit_connection_id: string;
   };
   seq: number;
 }
 
-/** Client4's websocket client, connected, with every event it received kept in order. */
+/**
+ * Client4's websocket client, connected, with every event it received kept in order. It
+ * sends the session at the upgrade too (as a browser sends its cookie), and can be taken
+ * offline and back: Client4 then reconnects by itself with its connection id and sequence.
+ */
 export class ClientSocket {
   readonly events: WebSocketEvent[] = [];
   readonly client: WebSocketClient;
+  /** The URL of each socket Client4 opened, in order. */
+  readonly socketUrls: string[] = [];
+  /** How many times Client4 reported that it missed events and must reload. */
+  missedReloads = 0;
+  private offline = false;
   private waiters: { match: (event: WebSocketEvent) => boolean; resolve: () => void }[] = [];
 
   private constructor(client: WebSocketClient) {
     this.client = client;
+    client.addMissedMessageListener(() => {
+      this.missedReloads += 1;
+    });
     client.addMessageListener((message) => {
       const event = message as unknown as WebSocketEvent;
       this.events.push(event);
@@ -54,13 +68,20 @@ export class ClientSocket {
 
   /** Connects to `url` (the REST server's http URL) as the session `token`; resolves on `hello`. */
   static async connect(url: string, token: string): Promise<ClientSocket> {
+    let socket: ClientSocket | undefined;
     const client = new WebSocketClient({
-      newWebSocketFn: (socketUrl: string) =>
-        new WebSocket(socketUrl) as unknown as globalThis.WebSocket,
+      newWebSocketFn: (socketUrl: string) => {
+        socket?.socketUrls.push(socketUrl);
+        // Offline, every attempt fails at once (a path that is not the websocket's).
+        const target = socket?.offline ? socketUrl.replace("/websocket", "/offline") : socketUrl;
+        return new WebSocket(target, {
+          headers: { authorization: `Bearer ${token}` },
+        }) as unknown as globalThis.WebSocket;
+      },
       minWebSocketRetryTime: 50,
       reconnectJitterRange: 10,
     });
-    const socket = new ClientSocket(client);
+    socket = new ClientSocket(client);
     const hello = socket.next("hello");
     client.initialize(`${url.replace(/^http/, "ws")}/api/v4/websocket`, token);
     await hello;
@@ -93,7 +114,45 @@ export class ClientSocket {
     return found;
   }
 
+  /** The connection id the last hello gave. */
+  get connectionId(): string {
+    return (this.client as unknown as { connectionId: string }).connectionId;
+  }
+
+  /** Drops the socket and keeps Client4 from reconnecting until `online()`. */
+  goOffline(): void {
+    this.offline = true;
+    this.conn()?.terminate();
+  }
+
+  /** Lets Client4 reconnect; resolves once its new socket is open and authenticated. */
+  async online(): Promise<void> {
+    const opened = this.socketUrls.length;
+    this.offline = false;
+    for (let waited = 0; waited < 5_000; waited += 20) {
+      const conn = this.conn();
+      if (this.socketUrls.length > opened && conn?.readyState === WebSocket.OPEN) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error("Client4 did not reconnect within 5 s");
+  }
+
+  /** Sends an action and resolves with the server's answer to it. */
+  request(
+    action: string,
+    data: unknown,
+  ): Promise<{ status: string; seq_reply: number } & Record<string, unknown>> {
+    return new Promise((resolve) => {
+      this.client.sendMessage(action, data, resolve as (message: unknown) => void);
+    });
+  }
+
   close(): void {
     this.client.close();
+  }
+
+  /** Client4 keeps its socket private. */
+  private conn(): WebSocket | null {
+    return (this.client as unknown as { conn: WebSocket | null }).conn;
   }
 }

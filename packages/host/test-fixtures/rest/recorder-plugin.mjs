@@ -7,11 +7,15 @@
 // /recorder in_channel|ephemeral <text> answers with <text> that way (the trigger is the last
 // part of the plugin id, so bundles of this plugin under other ids don't clash); ServeHTTP
 // echoes the request with the Mattermost-User-Id it got.
+// Websocket hooks are recorded under "ws-record:<n>" (connections come and go in every spec);
+// the websocket actions custom_<plugin id>_publish {event, payload, broadcast} and
+// custom_<plugin id>_typing {channel_id, parent_id} make it call PublishWebSocketEvent and
+// PublishUserTyping, recording what the call threw.
 import { allow, definePlugin, dismiss, modify, reject, runPlugin } from "@plugwire/sdk";
 
 let recorded = 0;
 
-async function record(plugin, hook, ctx, args = {}) {
+async function record(plugin, hook, ctx, args = {}, prefix = "record:") {
   const { requestId, sessionId, userId, ipAddress, userAgent } = ctx;
   const entry = { hook, context: { requestId, sessionId, userId, ipAddress, userAgent }, args };
   const json = JSON.stringify(entry, (_key, value) =>
@@ -19,7 +23,7 @@ async function record(plugin, hook, ctx, args = {}) {
   );
   recorded += 1;
   await plugin.api.kvSet(
-    `record:${String(recorded).padStart(6, "0")}`,
+    `${prefix}${String(recorded).padStart(6, "0")}`,
     new TextEncoder().encode(json),
   );
 }
@@ -102,6 +106,30 @@ runPlugin(
         responseType: mode === "in_channel" ? "in_channel" : "ephemeral",
         text: words.join(" "),
       };
+    },
+
+    async OnWebSocketConnect(ctx, webConnId, userId) {
+      await record(this, "OnWebSocketConnect", ctx, { webConnId, userId }, "ws-record:");
+    },
+    async OnWebSocketDisconnect(ctx, webConnId, userId) {
+      await record(this, "OnWebSocketDisconnect", ctx, { webConnId, userId }, "ws-record:");
+    },
+    async WebSocketMessageHasBeenPosted(ctx, webConnId, userId, request) {
+      const { action, data = {} } = request;
+      let error;
+      try {
+        if (action.endsWith("_publish")) {
+          // data.unencodable sends a payload JSON can't carry.
+          const payload = data.unencodable ? { count: 1n } : (data.payload ?? {});
+          await this.api.publishWebSocketEvent(data.event, payload, data.broadcast);
+        } else if (action.endsWith("_typing")) {
+          await this.api.publishUserTyping(userId, data.channel_id ?? "", data.parent_id);
+        }
+      } catch (reason) {
+        error = { name: reason.name, message: reason.message, params: reason.params };
+      }
+      const args = { webConnId, userId, request, error };
+      await record(this, "WebSocketMessageHasBeenPosted", ctx, args, "ws-record:");
     },
 
     async ServeHTTP(ctx, request) {

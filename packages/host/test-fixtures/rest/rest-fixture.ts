@@ -241,15 +241,20 @@ export class RestFixture {
 
   /**
    * Waits for the hooks in flight, then returns (and forgets) what the recorder recorded since
-   * the last call, in order; only the calls of `hook` when given.
+   * the last call, in order; only the calls of `hook` when given. The websocket hooks are
+   * kept apart, under the prefix "ws-record:".
    */
-  async takeRecords(hook?: string, pluginId = RECORDER_ID): Promise<Recorded[]> {
+  async takeRecords(
+    hook?: string,
+    pluginId = RECORDER_ID,
+    prefix = "record:",
+  ): Promise<Recorded[]> {
     await this.host.app.settled();
     const store = this.host.app;
     const keys: string[] = [];
     for (let page = 0; ; page += 1) {
       const batch = await store.kvList(pluginId, { page, perPage: 200 });
-      keys.push(...batch.filter((key) => key.startsWith("record:")));
+      keys.push(...batch.filter((key) => key.startsWith(prefix)));
       if (batch.length < 200) break;
     }
     const records: Recorded[] = [];

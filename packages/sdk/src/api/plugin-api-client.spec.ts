@@ -7,6 +7,7 @@ import {
   FileInfoSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
+  PostListSchema,
   PostSchema,
   PublishPluginClusterEventRequest_SendType,
   TeamMemberSchema,
@@ -22,6 +23,7 @@ const teamMember = create(TeamMemberSchema, { teamId: "t1", userId: "u1" });
 const channel = create(ChannelSchema, { id: "c1", name: "town-square" });
 const channelMember = create(ChannelMemberSchema, { channelId: "c1", userId: "u1" });
 const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
+const postList = create(PostListSchema, { order: ["p1"], posts: { p1: post } });
 const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
 
@@ -178,6 +180,46 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { post },
     post,
   ],
+  [
+    "updateEphemeralPost",
+    ["u1", { id: "p1", channelId: "c1", message: "now" }],
+    { userId: "u1", post: { id: "p1", channelId: "c1", message: "now" } },
+    { post },
+    post,
+  ],
+  ["deleteEphemeralPost", ["u1", "p1"], { userId: "u1", postId: "p1" }, {}, undefined],
+  ["getPostThread", ["p1"], { postId: "p1" }, { postList }, postList],
+  ["getPostsSince", ["c1", 5], { channelId: "c1", time: 5n }, { postList }, postList],
+  [
+    "getPostsAfter",
+    ["c1", "p0", { perPage: 2 }],
+    { channelId: "c1", postId: "p0", paging: { perPage: 2 } },
+    { postList },
+    postList,
+  ],
+  [
+    "getPostsBefore",
+    ["c1", "p2", { page: 1 }],
+    { channelId: "c1", postId: "p2", paging: { page: 1 } },
+    { postList },
+    postList,
+  ],
+  ["getPostsByIds", [["p1"]], { postIds: ["p1"] }, { posts: [post] }, [post]],
+  ["getPinnedPosts", ["c1"], { channelId: "c1" }, { postList }, postList],
+  [
+    "searchPostsInTeam",
+    ["t1", [{ terms: "hi", orTerms: true }]],
+    { teamId: "t1", paramsList: [{ terms: "hi", orTerms: true }] },
+    { posts: [post] },
+    [post],
+  ],
+  [
+    "searchPostsInTeamForUser",
+    ["t1", "u1", { terms: "hi", page: 1 }],
+    { teamId: "t1", userId: "u1", searchParams: { terms: "hi", page: 1 } },
+    { results: { postList } },
+    expect.objectContaining({ postList }),
+  ],
   ["getFileInfo", ["f1"], { fileId: "f1" }, { fileInfo }, fileInfo],
   ["kvGet", ["k"], { key: "k" }, { value: bytes }, bytes],
   [
@@ -233,6 +275,24 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     {},
     undefined,
   ],
+  [
+    "publishWebSocketEvent",
+    ["refresh", { at: new Date(0), n: 1 }, { channelId: "c1", omitUsers: { u1: true } }],
+    {
+      event: "refresh",
+      payload: { at: "1970-01-01T00:00:00.000Z", n: 1 },
+      broadcast: { channelId: "c1", omitUsers: { u1: true } },
+    },
+    {},
+    undefined,
+  ],
+  [
+    "publishUserTyping",
+    ["u1", "c1"],
+    { userId: "u1", channelId: "c1", parentId: "" },
+    {},
+    undefined,
+  ],
 ];
 
 /** The client method of an RPC: lower camel case, with "KV" as "kv". */
@@ -262,6 +322,15 @@ describe("PluginAPIClient", () => {
       expect(calls[0]?.authorization).toBe("Bearer tok");
     },
   );
+
+  it("publishWebSocketEvent refuses a payload JSON can't carry without calling the host", async () => {
+    const { api, calls } = fakeAPI({});
+    await expect(api.publishWebSocketEvent("e", { big: 1n })).rejects.toMatchObject({
+      name: "ValidationError",
+      params: { field: "payload.big" },
+    });
+    expect(calls).toHaveLength(0);
+  });
 
   it("kvSetWithOptions sends no value to delete, and reports a write that did not happen", async () => {
     const { api, calls } = fakeAPI({ kVSetWithOptions: { written: false } });

@@ -7,24 +7,35 @@ import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
   type Channel,
   type ChannelMember,
+  type ChannelPatchSchema,
   type ChannelSchema,
+  type ChannelStats,
   type CommandSchema,
   type FileInfo,
   type GetFileResponse,
   type Paging,
   PluginAPI,
   type Post,
+  type PostList,
   type PostSchema,
+  type PostSearchResults,
   PublishPluginClusterEventRequest_SendType,
+  type SearchParameterSchema,
+  type SearchParamsSchema,
+  type SearchUsersRequestSchema,
+  type SidebarCategory,
   type Team,
   type TeamMember,
   type TeamSchema,
+  type TeamStats,
+  type TeamUnread,
   type UploadFileRequestSchema,
   type User,
   type UserSchema,
 } from "@plugwire/protocol";
 import { bearerHeaders } from "../bearer-token.js";
 import { concatChunks, splitChunks } from "../chunks.js";
+import { jsonObject } from "./json-payload.js";
 
 /** A new or changed post: any subset of Post's fields. */
 export type PostInit = MessageInitShape<typeof PostSchema>;
@@ -36,6 +47,15 @@ export type TeamInit = MessageInitShape<typeof TeamSchema>;
 export type ChannelInit = MessageInitShape<typeof ChannelSchema>;
 /** A slash command to register. */
 export type CommandInit = MessageInitShape<typeof CommandSchema>;
+
+/** One search of searchPostsInTeam: SearchParams' fields (channels and users by name). */
+export type SearchParamsInit = MessageInitShape<typeof SearchParamsSchema>;
+/** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
+export type SearchParameterInit = MessageInitShape<typeof SearchParameterSchema>;
+/** What PatchChannel changes: the fields given. */
+export type ChannelPatchInit = MessageInitShape<typeof ChannelPatchSchema>;
+/** searchUsers' query, as Mattermost's UserSearch: term, team and channel filters, limit. */
+export type UserSearch = MessageInitShape<typeof SearchUsersRequestSchema>;
 
 /** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
 export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
@@ -82,6 +102,20 @@ export interface ClusterEventOptions {
   sendType?: "best_effort" | "reliable";
   /** Only this cluster host, when set. */
   targetId?: string;
+}
+
+/**
+ * Who receives a websocket event (Mattermost's WebsocketBroadcast): `connectionId`, else
+ * `userId`, else the members of `channelId`, else of `teamId`, else everyone; never the
+ * `omitUsers` (except with userId) nor the connection `omitConnectionId`.
+ */
+export interface WebSocketBroadcastInit {
+  omitUsers?: Record<string, boolean>;
+  userId?: string;
+  channelId?: string;
+  teamId?: string;
+  connectionId?: string;
+  omitConnectionId?: string;
 }
 
 type UploadFrame = MessageInitShape<typeof UploadFileRequestSchema>;
@@ -169,6 +203,49 @@ export class PluginAPIClient {
     await this.#rpc.deactivateUser({ userId }, this.#options);
   }
 
+  /** Users with these usernames; unknown names are skipped. */
+  async getUsersByUsernames(usernames: readonly string[]): Promise<User[]> {
+    return (await this.#rpc.getUsersByUsernames({ usernames: [...usernames] }, this.#options))
+      .users;
+  }
+
+  /** Users whose username, names, nickname or e-mail start with `search.term`. */
+  async searchUsers(search: UserSearch): Promise<User[]> {
+    return (await this.#rpc.searchUsers(search, this.#options)).users;
+  }
+
+  /** A page of a channel's members; `sortBy` "username" (the default) or "status". */
+  async getUsersInChannel(
+    channelId: string,
+    sortBy = "username",
+    paging: PageOptions = {},
+  ): Promise<User[]> {
+    return (await this.#rpc.getUsersInChannel({ channelId, sortBy, paging }, this.#options)).users;
+  }
+
+  async getUsersInTeam(teamId: string, paging: PageOptions = {}): Promise<User[]> {
+    return (await this.#rpc.getUsersInTeam({ teamId, paging }, this.#options)).users;
+  }
+
+  /** The user's picture: the one set, or the generated default PNG. */
+  async getProfileImage(userId: string): Promise<Uint8Array> {
+    return (await this.#rpc.getProfileImage({ userId }, this.#options)).image;
+  }
+
+  /** Sets the user's picture (PNG or JPEG bytes). */
+  async setProfileImage(userId: string, data: Uint8Array): Promise<void> {
+    await this.#rpc.setProfileImage({ userId, data }, this.#options);
+  }
+
+  /** Deactivates the user, as Mattermost's DeleteUser does. */
+  async deleteUser(userId: string): Promise<void> {
+    await this.#rpc.deleteUser({ userId }, this.#options);
+  }
+
+  async updateUserActive(userId: string, active: boolean): Promise<void> {
+    await this.#rpc.updateUserActive({ userId, active }, this.#options);
+  }
+
   // Teams
 
   async getTeam(teamId: string): Promise<Team> {
@@ -202,6 +279,64 @@ export class PluginAPIClient {
   /** Removes a user from a team; `requestorId` is reported as the hook's actor. */
   async removeTeamMember(teamId: string, userId: string, requestorId = ""): Promise<void> {
     await this.#rpc.removeTeamMember({ teamId, userId, requestorId }, this.#options);
+  }
+
+  /** The user's membership of the team; NotFoundError when not a member. */
+  async getTeamMember(teamId: string, userId: string): Promise<TeamMember> {
+    const { member } = await this.#rpc.getTeamMember({ teamId, userId }, this.#options);
+    return present(member, "GetTeamMember", "member");
+  }
+
+  async getTeamMembersForUser(userId: string, paging: PageOptions = {}): Promise<TeamMember[]> {
+    return (await this.#rpc.getTeamMembersForUser({ userId, paging }, this.#options)).members;
+  }
+
+  async getTeamsForUser(userId: string): Promise<Team[]> {
+    return (await this.#rpc.getTeamsForUser({ userId }, this.#options)).teams;
+  }
+
+  /** Unread messages and mentions per team of the user. */
+  async getTeamsUnreadForUser(userId: string): Promise<TeamUnread[]> {
+    return (await this.#rpc.getTeamsUnreadForUser({ userId }, this.#options)).teamUnreads;
+  }
+
+  async getTeamStats(teamId: string): Promise<TeamStats> {
+    const { stats } = await this.#rpc.getTeamStats({ teamId }, this.#options);
+    return present(stats, "GetTeamStats", "stats");
+  }
+
+  async searchTeams(term: string): Promise<Team[]> {
+    return (await this.#rpc.searchTeams({ term }, this.#options)).teams;
+  }
+
+  /** Saves the descriptive fields of the team `team.id`. */
+  async updateTeam(team: TeamInit): Promise<Team> {
+    const updated = await this.#rpc.updateTeam({ team }, this.#options);
+    return present(updated.team, "UpdateTeam", "team");
+  }
+
+  /** Soft-deletes the team (delete_at is set), as Mattermost's DeleteTeam does. */
+  async deleteTeam(teamId: string): Promise<void> {
+    await this.#rpc.deleteTeam({ teamId }, this.#options);
+  }
+
+  /** Adds the users to the team; `requestorId` is reported as the hooks' actor. */
+  async createTeamMembers(
+    teamId: string,
+    userIds: readonly string[],
+    requestorId = "",
+  ): Promise<TeamMember[]> {
+    const request = { teamId, userIds: [...userIds], requestorId };
+    return (await this.#rpc.createTeamMembers(request, this.#options)).members;
+  }
+
+  /** The team's icon; NotFoundError when it has none. */
+  async getTeamIcon(teamId: string): Promise<Uint8Array> {
+    return (await this.#rpc.getTeamIcon({ teamId }, this.#options)).image;
+  }
+
+  async setTeamIcon(teamId: string, data: Uint8Array): Promise<void> {
+    await this.#rpc.setTeamIcon({ teamId, data }, this.#options);
   }
 
   // Channels
@@ -254,6 +389,106 @@ export class PluginAPIClient {
     return present(channel, "GetDirectChannel", "channel");
   }
 
+  /** The user's membership of the channel; NotFoundError when not a member. */
+  async getChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
+    const { member } = await this.#rpc.getChannelMember({ channelId, userId }, this.#options);
+    return present(member, "GetChannelMember", "member");
+  }
+
+  /** The user's memberships of the team's channels and of their direct and group channels. */
+  async getChannelMembersForUser(
+    teamId: string,
+    userId: string,
+    paging: PageOptions = {},
+  ): Promise<ChannelMember[]> {
+    const request = { teamId, userId, paging };
+    return (await this.#rpc.getChannelMembersForUser(request, this.#options)).members;
+  }
+
+  async getChannelMembersByIds(
+    channelId: string,
+    userIds: readonly string[],
+  ): Promise<ChannelMember[]> {
+    const request = { channelId, userIds: [...userIds] };
+    return (await this.#rpc.getChannelMembersByIds(request, this.#options)).members;
+  }
+
+  /** The user's channels of the team, with their direct and group channels. */
+  async getChannelsForTeamForUser(
+    teamId: string,
+    userId: string,
+    includeDeleted = false,
+  ): Promise<Channel[]> {
+    const request = { teamId, userId, includeDeleted };
+    return (await this.#rpc.getChannelsForTeamForUser(request, this.#options)).channels;
+  }
+
+  async getPublicChannelsForTeam(teamId: string, paging: PageOptions = {}): Promise<Channel[]> {
+    return (await this.#rpc.getPublicChannelsForTeam({ teamId, paging }, this.#options)).channels;
+  }
+
+  async getChannelByNameForTeamName(
+    teamName: string,
+    channelName: string,
+    includeDeleted = false,
+  ): Promise<Channel> {
+    const request = { teamName, channelName, includeDeleted };
+    const { channel } = await this.#rpc.getChannelByNameForTeamName(request, this.#options);
+    return present(channel, "GetChannelByNameForTeamName", "channel");
+  }
+
+  /** The group channel of 3 to 8 users, created when missing. */
+  async getGroupChannel(userIds: readonly string[]): Promise<Channel> {
+    const { channel } = await this.#rpc.getGroupChannel({ userIds: [...userIds] }, this.#options);
+    return present(channel, "GetGroupChannel", "channel");
+  }
+
+  /** Adds the user to the channel; `asUserId` is reported as the hook's actor. */
+  async addUserToChannel(channelId: string, userId: string, asUserId = ""): Promise<ChannelMember> {
+    const request = { channelId, userId, asUserId };
+    const { member } = await this.#rpc.addUserToChannel(request, this.#options);
+    return present(member, "AddUserToChannel", "member");
+  }
+
+  /** The team's public channels whose name or display name contains `term`. */
+  async searchChannels(teamId: string, term: string): Promise<Channel[]> {
+    return (await this.#rpc.searchChannels({ teamId, term }, this.#options)).channels;
+  }
+
+  async getChannelStats(channelId: string): Promise<ChannelStats> {
+    const { stats } = await this.#rpc.getChannelStats({ channelId }, this.#options);
+    return present(stats, "GetChannelStats", "stats");
+  }
+
+  /** Changes the fields the patch gives (display name, name, header, purpose). */
+  async patchChannel(channelId: string, patch: ChannelPatchInit): Promise<Channel> {
+    const { channel } = await this.#rpc.patchChannel({ channelId, patch }, this.#options);
+    return present(channel, "PatchChannel", "channel");
+  }
+
+  /** Replaces the given notification settings of the user's membership of the channel. */
+  async updateChannelMemberNotifications(
+    channelId: string,
+    userId: string,
+    notifications: Record<string, string>,
+  ): Promise<ChannelMember> {
+    const request = { channelId, userId, notifications };
+    const { member } = await this.#rpc.updateChannelMemberNotifications(request, this.#options);
+    return present(member, "UpdateChannelMemberNotifications", "member");
+  }
+
+  /** The user's sidebar categories in the team (Mattermost's default three) and their order. */
+  async getChannelSidebarCategories(
+    userId: string,
+    teamId: string,
+  ): Promise<{ categories: SidebarCategory[]; order: string[] }> {
+    const { categories, order } = await this.#rpc.getChannelSidebarCategories(
+      { userId, teamId },
+      this.#options,
+    );
+    return { categories, order };
+  }
+
   // Posts
 
   async getPost(postId: string): Promise<Post> {
@@ -285,6 +520,83 @@ export class PluginAPIClient {
   async sendEphemeralPost(userId: string, post: PostInit): Promise<Post> {
     const sent = await this.#rpc.sendEphemeralPost({ userId, post }, this.#options);
     return present(sent.post, "SendEphemeralPost", "post");
+  }
+
+  /** Shows a user a changed ephemeral post (`id` and `channelId` say which). */
+  async updateEphemeralPost(userId: string, post: PostInit): Promise<Post> {
+    const sent = await this.#rpc.updateEphemeralPost({ userId, post }, this.#options);
+    return present(sent.post, "UpdateEphemeralPost", "post");
+  }
+
+  /** Takes an ephemeral post back from the user it was shown to. */
+  async deleteEphemeralPost(userId: string, postId: string): Promise<void> {
+    await this.#rpc.deleteEphemeralPost({ userId, postId }, this.#options);
+  }
+
+  /** A post (first in `order`) with its whole thread. */
+  async getPostThread(postId: string): Promise<PostList> {
+    const { postList } = await this.#rpc.getPostThread({ postId }, this.#options);
+    return present(postList, "GetPostThread", "post_list");
+  }
+
+  /** A channel's posts created, edited or deleted after `time` (ms since the epoch). */
+  async getPostsSince(channelId: string, time: number | bigint): Promise<PostList> {
+    const request = { channelId, time: BigInt(time) };
+    const { postList } = await this.#rpc.getPostsSince(request, this.#options);
+    return present(postList, "GetPostsSince", "post_list");
+  }
+
+  /** A page of a channel's posts newer than a post, newest first. */
+  async getPostsAfter(
+    channelId: string,
+    postId: string,
+    paging: PageOptions = {},
+  ): Promise<PostList> {
+    const request = { channelId, postId, paging };
+    const { postList } = await this.#rpc.getPostsAfter(request, this.#options);
+    return present(postList, "GetPostsAfter", "post_list");
+  }
+
+  /** A page of a channel's posts older than a post, newest first. */
+  async getPostsBefore(
+    channelId: string,
+    postId: string,
+    paging: PageOptions = {},
+  ): Promise<PostList> {
+    const request = { channelId, postId, paging };
+    const { postList } = await this.#rpc.getPostsBefore(request, this.#options);
+    return present(postList, "GetPostsBefore", "post_list");
+  }
+
+  /** The posts of these ids (1 to 1000) that exist, newest first. */
+  async getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
+    return (await this.#rpc.getPostsByIds({ postIds: [...postIds] }, this.#options)).posts;
+  }
+
+  /** A channel's pinned posts, newest first. */
+  async getPinnedPosts(channelId: string): Promise<PostList> {
+    const { postList } = await this.#rpc.getPinnedPosts({ channelId }, this.#options);
+    return present(postList, "GetPinnedPosts", "post_list");
+  }
+
+  /** Posts of every channel of a team matching any of the searches, newest first. */
+  async searchPostsInTeam(
+    teamId: string,
+    paramsList: readonly SearchParamsInit[],
+  ): Promise<Post[]> {
+    const request = { teamId, paramsList: [...paramsList] };
+    return (await this.#rpc.searchPostsInTeam(request, this.#options)).posts;
+  }
+
+  /** A page of what a user's search finds in the team's channels the user is a member of. */
+  async searchPostsInTeamForUser(
+    teamId: string,
+    userId: string,
+    searchParams: SearchParameterInit,
+  ): Promise<PostSearchResults> {
+    const request = { teamId, userId, searchParams };
+    const { results } = await this.#rpc.searchPostsInTeamForUser(request, this.#options);
+    return present(results, "SearchPostsInTeamForUser", "results");
   }
 
   // Files
@@ -425,6 +737,26 @@ export class PluginAPIClient {
         : PublishPluginClusterEventRequest_SendType.BEST_EFFORT;
     const request = { event, sendType, targetId: options.targetId ?? "" };
     await this.#rpc.publishPluginClusterEvent(request, this.#options);
+  }
+
+  // Realtime
+
+  /**
+   * Sends `custom_<plugin id>_<event>` with `payload` to the websocket clients `broadcast`
+   * names. A payload holding a value JSON can't carry throws ValidationError, and nothing is sent.
+   */
+  async publishWebSocketEvent(
+    event: string,
+    payload: Record<string, unknown>,
+    broadcast: WebSocketBroadcastInit = {},
+  ): Promise<void> {
+    const request = { event, payload: jsonObject(payload, "payload"), broadcast };
+    await this.#rpc.publishWebSocketEvent(request, this.#options);
+  }
+
+  /** Tells the channel's other members that `userId` is typing (in thread `parentId`). */
+  async publishUserTyping(userId: string, channelId: string, parentId = ""): Promise<void> {
+    await this.#rpc.publishUserTyping({ userId, channelId, parentId }, this.#options);
   }
 }
 

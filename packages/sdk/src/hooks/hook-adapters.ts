@@ -87,6 +87,11 @@ const unaryHooks: { readonly [N in RowHookName]: HookRow<N> } = {
     answer: (response) => ({ response }),
   },
   OnPluginClusterEvent: { args: (r) => [need(r, "event")] },
+  OnWebSocketConnect: { args: (r) => [r.webConnId, r.userId] },
+  OnWebSocketDisconnect: { args: (r) => [r.webConnId, r.userId] },
+  WebSocketMessageHasBeenPosted: {
+    args: (r) => [r.webConnId, r.userId, need(r, "request")],
+  },
 };
 
 /** Thrown by `need`; the adapter names the hook and the field's proto name. */

@@ -11,6 +11,7 @@ import type {
   Post,
   TeamMember,
   User,
+  WebSocketRequest,
 } from "@plugwire/protocol";
 import type { LoginDecision, PostDecision } from "./decisions.js";
 import type { HookContext } from "./hook-context.js";
@@ -94,6 +95,17 @@ export interface HookHandlers {
   ServeMetrics: (ctx: HookContext, request: Request) => Awaitable<Response>;
   /** Receive an event another instance of this plugin published. */
   OnPluginClusterEvent: (ctx: HookContext, event: PluginClusterEvent) => Awaitable<void>;
+  /** A websocket connection of `userId` opened (or came back), as `webConnId`. */
+  OnWebSocketConnect: (ctx: HookContext, webConnId: string, userId: string) => Awaitable<void>;
+  /** The websocket connection `webConnId` of `userId` closed. */
+  OnWebSocketDisconnect: (ctx: HookContext, webConnId: string, userId: string) => Awaitable<void>;
+  /** A client sent this plugin the websocket action custom_<plugin id>_<name>. */
+  WebSocketMessageHasBeenPosted: (
+    ctx: HookContext,
+    webConnId: string,
+    userId: string,
+    request: WebSocketRequest,
+  ) => Awaitable<void>;
 }
 
 /** Any handler of any hook, as stored before its hook is known statically. */

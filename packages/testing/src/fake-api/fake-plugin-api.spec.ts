@@ -2,7 +2,7 @@
 // the semantics plugin tests lean on most, through the same API client a plugin uses.
 import { NotFoundError, ValidationError } from "@plugwire/errors";
 import { POST_REJECTED_ID } from "@plugwire/host";
-import { allow, definePlugin, modify, type Post, reject } from "@plugwire/sdk";
+import { allow, definePlugin, modify, PluginAPIClient, type Post, reject } from "@plugwire/sdk";
 import { afterEach, describe, expect, it } from "vitest";
 import { makeChannel, makeTeam, makeUser } from "../builders.js";
 import { createPluginHarness, type PluginHarness } from "../harness/plugin-harness.js";
@@ -173,5 +173,22 @@ describe("errors", () => {
   it("refuse a request the host refuses, e.g. an empty KV key", async () => {
     fake = await createFakePluginAPI();
     await expect(fake.client().kvSet("", bytes("x"))).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe("websocket events", () => {
+  it("records what a plugin publishes, and refuses what JSON can't carry", async () => {
+    fake = await createFakePluginAPI();
+    const api = new PluginAPIClient(fake.transport());
+    await api.publishWebSocketEvent("refresh", { n: 1 }, { userId: "u1" });
+    expect(fake.callsTo("PublishWebSocketEvent")[0]?.request).toMatchObject({
+      event: "refresh",
+      payload: { n: 1 },
+      broadcast: { userId: "u1" },
+    });
+    await expect(api.publishWebSocketEvent("", {})).rejects.toBeInstanceOf(ValidationError);
+    await expect(api.publishUserTyping("nobody", "nochannel")).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 });

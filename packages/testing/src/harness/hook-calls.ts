@@ -19,6 +19,7 @@ import {
   type PluginContext,
   type PostDecision as PostDecisionMessage,
   type TeamMemberSchema,
+  type WebSocketRequestSchema,
 } from "@plugwire/protocol";
 import {
   allow,
@@ -95,6 +96,12 @@ export interface HookCalls {
   ServeHTTP: WithContext<[request: Request], Response>;
   ServeMetrics: WithContext<[request: Request], Response>;
   OnPluginClusterEvent: WithContext<[event: Init<typeof PluginClusterEventSchema>], void>;
+  OnWebSocketConnect: WithContext<[webConnId: string, userId: string], void>;
+  OnWebSocketDisconnect: WithContext<[webConnId: string, userId: string], void>;
+  WebSocketMessageHasBeenPosted: WithContext<
+    [webConnId: string, userId: string, request: Init<typeof WebSocketRequestSchema>],
+    void
+  >;
 }
 
 /** The typed hooks of the plugin behind `plugin`. */
@@ -188,6 +195,16 @@ export function hookCalls(plugin: HookDispatcher): HookCalls {
     }),
     OnPluginClusterEvent: withContext(1, (context, event) =>
       call("OnPluginClusterEvent", { context, event }).then(done),
+    ),
+    // Mattermost's websocket hooks carry no request context; the one given is not sent.
+    OnWebSocketConnect: withContext(2, (_context, webConnId, userId) =>
+      call("OnWebSocketConnect", { webConnId, userId }).then(done),
+    ),
+    OnWebSocketDisconnect: withContext(2, (_context, webConnId, userId) =>
+      call("OnWebSocketDisconnect", { webConnId, userId }).then(done),
+    ),
+    WebSocketMessageHasBeenPosted: withContext(3, (_context, webConnId, userId, request) =>
+      call("WebSocketMessageHasBeenPosted", { webConnId, userId, request }).then(done),
     ),
   };
 }

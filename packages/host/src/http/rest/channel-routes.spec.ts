@@ -226,6 +226,8 @@ describe("GET /api/v4/channels/{channel_id}/posts", () => {
   it("pages posts newest first in v4's PostList shape, with the ids on either side", async () => {
     const ids: string[] = [];
     for (const message of ["one", "two", "three", "four", "five"]) {
+      // A later millisecond each: the cursors are the posts created just before and after.
+      await new Promise((resolve) => setTimeout(resolve, 3));
       const { body } = await f.call("POST", "/api/v4/posts", {
         token: alice.token,
         json: { channel_id: town.id, message },
@@ -249,6 +251,7 @@ describe("GET /api/v4/channels/{channel_id}/posts", () => {
       },
       next_post_id: "",
       prev_post_id: three,
+      first_inaccessible_post_time: 0,
     });
     const second = await f.call("GET", `/api/v4/channels/${town.id}/posts?page=1&per_page=2`, {
       token: alice.token,

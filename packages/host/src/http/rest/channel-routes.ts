@@ -1,11 +1,10 @@
-// /api/v4/channels: public and private channels of a team, their members and their posts.
+// /api/v4/channels: public and private channels of a team and their members (their posts are
+// served by post-list-routes.ts).
 // Team members create channels and become their first member; channel members add others;
 // only members read the posts (system admins may do everything).
-import type { JsonObject } from "@bufbuild/protobuf";
-import { ChannelMemberSchema, ChannelSchema, type Post, PostSchema } from "@plugwire/protocol";
+import { ChannelMemberSchema, ChannelSchema } from "@plugwire/protocol";
 import { fieldsOf, stringField } from "./body-fields.js";
 import { modelFromJson, modelToJson } from "./model-json.js";
-import { pageOfQuery } from "./paging.js";
 import {
   hasChannelPermission,
   hasTeamPermission,
@@ -42,8 +41,7 @@ export function channelRoutes(router: Router<RouteHandler>): void {
       call.send(200, modelToJson(ChannelSchema, channel));
     })
     .add("POST", "/api/v4/channels/{channel_id}/members", addMember)
-    .add("DELETE", "/api/v4/channels/{channel_id}/members/{user_id}", removeMember)
-    .add("GET", "/api/v4/channels/{channel_id}/posts", listPosts);
+    .add("DELETE", "/api/v4/channels/{channel_id}/members/{user_id}", removeMember);
 }
 
 async function createChannel(call: RestCall): Promise<void> {
@@ -116,33 +114,4 @@ async function removeMember(call: RestCall): Promise<void> {
   if (userId !== user.id) await requireChannelMember(call, channelId);
   await call.app.removeChannelMember(call.actor(), channelId, userId);
   call.ok();
-}
-
-/** A page of posts, newest first, in v4's PostList shape with the ids on either side of it. */
-async function listPosts(call: RestCall): Promise<void> {
-  // An unknown channel is a 404 for everyone, system admins included, not an empty page.
-  const { id: channelId } = await call.app.getChannel(call.param("channel_id"));
-  await requireChannelMember(call, channelId);
-  const { page, perPage } = pageOfQuery(call.url.searchParams);
-  const { app } = call;
-  const posts = await app.getPostsForChannel(channelId, { page, perPage });
-  // With one post per page, the page number is an offset: the posts just outside this page.
-  const [older] = await app.getPostsForChannel(channelId, {
-    page: (page + 1) * perPage,
-    perPage: 1,
-  });
-  const [newer] =
-    page > 0
-      ? await app.getPostsForChannel(channelId, { page: page * perPage - 1, perPage: 1 })
-      : [];
-  call.send(200, postList(posts, newer, older));
-}
-
-function postList(posts: Post[], newer: Post | undefined, older: Post | undefined): JsonObject {
-  return {
-    order: posts.map((post) => post.id),
-    posts: Object.fromEntries(posts.map((post) => [post.id, modelToJson(PostSchema, post)])),
-    next_post_id: newer?.id ?? "",
-    prev_post_id: older?.id ?? "",
-  };
 }

@@ -2,8 +2,11 @@
 // its answer is delivered as Mattermost delivers it: an in_channel response is posted as the
 // caller (through MessageWillBePosted like any post), an ephemeral one is shown to the caller
 // alone on their live connections. Extra responses are delivered the same way, in order.
-import { create } from "@bufbuild/protobuf";
+// The lists and autocomplete a client shows come from the registered commands: Plugwire's
+// commands are its plugins' (it has no built-in or webhook commands).
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import {
+  type Command,
   CommandArgsSchema,
   type CommandResponse,
   CommandResponseSchema,
@@ -11,12 +14,104 @@ import {
 } from "@plugwire/protocol";
 import { fieldsOf, stringField } from "./body-fields.js";
 import { modelToJson } from "./model-json.js";
-import { requireChannelMember } from "./permissions.js";
+import { pageOfQuery } from "./paging.js";
+import { requireChannelMember, requireTeamMember } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
+import { invalidUrlParam } from "./rest-errors.js";
 import type { Router } from "./router.js";
 
 export function commandRoutes(router: Router<RouteHandler>): void {
-  router.add("POST", "/api/v4/commands/execute", executeCommand);
+  router
+    .add("POST", "/api/v4/commands/execute", executeCommand)
+    .add("GET", "/api/v4/commands", listCommands)
+    .add("GET", "/api/v4/teams/{team_id}/commands/autocomplete", autocompleteCommands)
+    .add(
+      "GET",
+      "/api/v4/teams/{team_id}/commands/autocomplete_suggestions",
+      autocompleteSuggestions,
+    );
+}
+
+/**
+ * GET /commands?team_id=: the commands a team member can run. With custom_only=true, only the
+ * team's own (webhook) commands, which Plugwire has none of.
+ */
+async function listCommands(call: RestCall): Promise<void> {
+  const teamId = call.url.searchParams.get("team_id") ?? "";
+  if (teamId === "") throw invalidUrlParam("team_id", "it is required.");
+  await requireTeamMember(call, teamId);
+  if (call.url.searchParams.get("custom_only") === "true") {
+    call.send(200, []);
+    return;
+  }
+  const commands = await call.app.listCommands(teamId);
+  call.send(
+    200,
+    commands.map((command) => commandJson(command)),
+  );
+}
+
+/** The commands offered in a team's autocomplete. */
+async function autocompleteCommands(call: RestCall): Promise<void> {
+  const teamId = call.param("team_id");
+  await requireTeamMember(call, teamId);
+  pageOfQuery(call.url.searchParams);
+  const commands = await call.app.listCommands(teamId);
+  call.send(
+    200,
+    commands.filter((command) => command.autoComplete).map((command) => commandJson(command)),
+  );
+}
+
+/**
+ * What to offer for what the user typed (?user_input=/tri): each autocompleted command whose
+ * trigger starts with it, as Mattermost's AutocompleteSuggestion.
+ */
+async function autocompleteSuggestions(call: RestCall): Promise<void> {
+  const teamId = call.param("team_id");
+  const userInput = call.url.searchParams.get("user_input") ?? "";
+  if (userInput === "") throw invalidUrlParam("user_input", "it is required, e.g. /echo.");
+  await requireTeamMember(call, teamId);
+  const typed = userInput.replace(/^\//, "").toLowerCase();
+  const suggestions: JsonObject[] = [];
+  // Once a space follows the trigger, the arguments are the plugin's: there is nothing to offer.
+  if (!typed.includes(" ")) {
+    for (const command of await call.app.listCommands(teamId)) {
+      if (!command.autoComplete || !command.trigger.startsWith(typed)) continue;
+      suggestions.push({
+        Complete: command.trigger,
+        Suggestion: command.trigger,
+        Hint: command.autoCompleteHint,
+        Description: command.autoCompleteDesc,
+        IconData: "",
+      });
+    }
+  }
+  call.send(200, suggestions);
+}
+
+/** A command as v4's model.Command, with the fields only webhook commands fill left empty. */
+function commandJson(command: Command): JsonObject {
+  return {
+    id: command.id,
+    token: "",
+    create_at: 0,
+    update_at: 0,
+    delete_at: 0,
+    creator_id: command.creatorId,
+    team_id: command.teamId,
+    trigger: command.trigger,
+    method: "",
+    username: command.username,
+    icon_url: command.iconUrl,
+    auto_complete: command.autoComplete,
+    auto_complete_desc: command.autoCompleteDesc,
+    auto_complete_hint: command.autoCompleteHint,
+    display_name: command.displayName,
+    description: command.description,
+    url: "",
+    plugin_id: command.pluginId,
+  };
 }
 
 async function executeCommand(call: RestCall): Promise<void> {

@@ -22,6 +22,14 @@ export class Router<H> {
     return this;
   }
 
+  /** Every route added, in order: its method and template, for documentation and its checks. */
+  list(): { method: string; template: string }[] {
+    return this.routes.map((route) => ({
+      method: route.method,
+      template: `/${route.segments.join("/")}`,
+    }));
+  }
+
   /**
    * The route for a request: a match, or the methods the path has (405 when some, 404 when
    * none). Throws a 400 for a path segment that is not valid percent-encoding.

@@ -15,15 +15,18 @@ import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
+import { membershipRoutes } from "./membership-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
+import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
 import { Presence } from "./presence.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
 import { Router } from "./router.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
+import { userDirectoryRoutes } from "./user-directory-routes.js";
 import { userRoutes } from "./user-routes.js";
-import { WebSocketHub } from "./websocket-hub.js";
+import { resumeRequest, WebSocketHub } from "./websocket-hub.js";
 
 /** Mattermost's port. */
 export const DEFAULT_REST_PORT = 8065;
@@ -69,7 +72,10 @@ export async function startRestServer(
     userRoutes,
     teamRoutes,
     channelRoutes,
+    userDirectoryRoutes,
+    membershipRoutes,
     postRoutes,
+    postListRoutes,
     commandRoutes,
     fileRoutes,
     systemRoutes,
@@ -191,7 +197,8 @@ async function upgrade(
   head: Buffer,
 ): Promise<void> {
   try {
-    if (new URL(req.url ?? "/", "http://localhost").pathname !== WEBSOCKET_PATH) {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    if (url.pathname !== WEBSOCKET_PATH) {
       socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
@@ -200,7 +207,9 @@ async function upgrade(
     const { session } = await authenticateRequest(context.host.app, req, {
       cookieWithoutProof: sameOrigin(req, context.siteUrl),
     });
-    webSockets.handleUpgrade(req, socket, head, (ws) => hub.accept(ws, session));
+    webSockets.handleUpgrade(req, socket, head, (ws) =>
+      hub.accept(ws, session, resumeRequest(url.searchParams)),
+    );
   } catch (error) {
     context.host.app.logger.warn(`websocket upgrade failed: ${(error as Error).message}`);
     socket.destroy();

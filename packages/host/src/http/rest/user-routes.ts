@@ -27,8 +27,8 @@ const SETTABLE = [
 ];
 
 /** Mattermost's username rule: 3 to 22 of a-z 0-9 . _ -, starting with a letter. */
-const USERNAME = /^[a-z][a-z0-9._-]{2,21}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const USERNAME = /^[a-z][a-z0-9._-]{2,21}$/;
+export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const ROLES = new Set(["system_user", "system_admin"]);
 /** Mattermost's password length limits (its minimum by default, bcrypt's maximum). */
 const MIN_PASSWORD = 8;

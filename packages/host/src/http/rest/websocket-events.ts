@@ -15,11 +15,14 @@ import {
 import type { Actor, ChannelOperations, UserOperations } from "../../app/app.js";
 import { modelToJson } from "./model-json.js";
 
+/** Mattermost's WebsocketBroadcast; websocket-hub.ts applies its rules. */
 export interface Broadcast {
   omit_users: Record<string, boolean> | null;
   user_id: string;
   channel_id: string;
   team_id: string;
+  connection_id: string;
+  omit_connection_id: string;
 }
 
 /** An event before the connection gives it its sequence number. */
@@ -32,33 +35,40 @@ export interface WebSocketEvent {
 export function webSocketEvent(
   event: string,
   data: JsonObject,
-  to: Partial<Omit<Broadcast, "omit_users">>,
+  to: Partial<Broadcast>,
 ): WebSocketEvent {
   return {
     event,
     data,
     broadcast: {
-      omit_users: null,
+      omit_users: to.omit_users ?? null,
       user_id: to.user_id ?? "",
       channel_id: to.channel_id ?? "",
       team_id: to.team_id ?? "",
+      connection_id: to.connection_id ?? "",
+      omit_connection_id: to.omit_connection_id ?? "",
     },
   };
 }
 
-/** `posted`, to the channel's members, with the channel and sender v4 clients show. */
+/**
+ * `posted`, to the channel's members, with the channel and sender v4 clients show and, when
+ * anyone is mentioned, `mentions`: the JSON string of their ids.
+ */
 export async function postedEvent(
   app: ChannelOperations & UserOperations,
   post: Post,
 ): Promise<WebSocketEvent> {
   const channel = await app.getChannel(post.channelId);
   const sender = await app.getUser(post.userId);
+  const mentions = await mentionedUserIds(app, channel, post);
   return webSocketEvent(
     "posted",
     {
       channel_display_name: channel.displayName,
       channel_name: channel.name,
       channel_type: channel.type,
+      ...(mentions.length > 0 ? { mentions: JSON.stringify(mentions) } : {}),
       post: postString(post),
       sender_name: `@${sender.username}`,
       set_online: true,
@@ -68,6 +78,39 @@ export async function postedEvent(
   );
 }
 
+/**
+ * Whom a post mentions, as Mattermost counts it: in a direct channel the other user; elsewhere
+ * the members named by @username, or every member for @channel and @all; never the sender.
+ */
+async function mentionedUserIds(
+  app: ChannelOperations & UserOperations,
+  channel: Channel,
+  post: Post,
+): Promise<string[]> {
+  if (channel.type === "D") {
+    return channel.name.split("__").filter((id) => id !== post.userId && id !== "");
+  }
+  const names = new Set(
+    [...post.message.matchAll(/(?:^|[^\w@])@([a-z0-9][a-z0-9._-]*)/gi)].map(([, name = ""]) =>
+      name.toLowerCase().replace(/[._-]+$/, ""),
+    ),
+  );
+  const mentioned = new Set<string>();
+  if (names.has("channel") || names.has("all")) {
+    for (let page = 0; ; page++) {
+      const members = await app.getChannelMembers(channel.id, { page, perPage: 200 });
+      for (const member of members) mentioned.add(member.userId);
+      if (members.length < 200) break;
+    }
+  }
+  for (const name of names) {
+    const user = await app.getUserByUsername(name).catch(() => undefined);
+    if (user && (await app.getChannelMember(channel.id, user.id))) mentioned.add(user.id);
+  }
+  mentioned.delete(post.userId);
+  return [...mentioned];
+}
+
 export function postEditedEvent(post: Post): WebSocketEvent {
   return webSocketEvent("post_edited", { post: postString(post) }, { channel_id: post.channelId });
 }
@@ -75,9 +118,23 @@ export function postEditedEvent(post: Post): WebSocketEvent {
 export function postDeletedEvent(post: Post, actor: Actor): WebSocketEvent {
   return webSocketEvent(
     "post_deleted",
-    { post: postString(post), delete_by: actor.userId ?? "" },
+    { post: postString(post), ...(actor.userId ? { delete_by: actor.userId } : {}) },
     { channel_id: post.channelId },
   );
+}
+
+/** An ephemeral post changed: `post_edited`, to its one user (Mattermost's UpdateEphemeralPost). */
+export function ephemeralPostEditedEvent(userId: string, post: Post): WebSocketEvent {
+  return webSocketEvent(
+    "post_edited",
+    { post: postString(post) },
+    { user_id: userId, channel_id: post.channelId },
+  );
+}
+
+/** An ephemeral post taken back: `post_deleted`, to its one user. */
+export function ephemeralPostDeletedEvent(userId: string, post: Post): WebSocketEvent {
+  return webSocketEvent("post_deleted", { post: postString(post) }, { user_id: userId });
 }
 
 /** `ephemeral_message`, to one user only, whatever channel it shows in. */
@@ -167,13 +224,9 @@ function postString(post: Post): string {
 
 /** `typing`, to the channel's members but the one typing (Mattermost's user_typing action). */
 export function typingEvent(channelId: string, userId: string, parentId: string): WebSocketEvent {
-  const event = webSocketEvent(
+  return webSocketEvent(
     "typing",
     { parent_id: parentId, user_id: userId },
-    {
-      channel_id: channelId,
-    },
+    { channel_id: channelId, omit_users: { [userId]: true } },
   );
-  event.broadcast.omit_users = { [userId]: true };
-  return event;
 }

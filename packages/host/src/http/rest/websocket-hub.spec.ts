@@ -66,8 +66,19 @@ describe("authentication", () => {
     expect(await client.next()).toEqual({ status: "OK", seq_reply: 1 });
     expect(await client.next()).toEqual({
       event: "hello",
-      data: { server_version: f.host.serverVersion, connection_id: expect.any(String) },
-      broadcast: { omit_users: null, user_id: alice.id, channel_id: "", team_id: "" },
+      data: {
+        server_version: f.host.serverVersion,
+        connection_id: expect.stringMatching(/^[a-z0-9]{26}$/),
+        server_hostname: expect.any(String),
+      },
+      broadcast: {
+        omit_users: null,
+        user_id: alice.id,
+        channel_id: "",
+        team_id: "",
+        connection_id: "",
+        omit_connection_id: "",
+      },
       seq: 0,
     });
   });
@@ -131,7 +142,14 @@ describe("events", () => {
         sender_name: "@alice",
         team_id: teamId,
       },
-      broadcast: { omit_users: null, user_id: "", channel_id: channelId, team_id: "" },
+      broadcast: {
+        omit_users: null,
+        user_id: "",
+        channel_id: channelId,
+        team_id: "",
+        connection_id: "",
+        omit_connection_id: "",
+      },
       seq: 1,
     });
     expect(JSON.parse(event.data.post)).toEqual(post);
@@ -163,6 +181,8 @@ describe("events", () => {
       user_id: bob.id,
       channel_id: channelId,
       team_id: "",
+      connection_id: "",
+      omit_connection_id: "",
     });
     expect(JSON.parse(event.data.post)).toMatchObject({
       channel_id: channelId,
@@ -287,7 +307,7 @@ describe("actions", () => {
     carolWs.send({ seq: 2, action: "user_typing", data: { channel_id: room.id } });
     expect(await carolWs.next((m) => m.seq_reply === 2)).toMatchObject({
       status: "FAIL",
-      error: { id: "api.context.permissions.app_error" },
+      error: { id: "api.websocket_handler.invalid_param.app_error" },
     });
     carolWs.send({ seq: 3, action: "user_typing", data: {} });
     expect(await carolWs.next((m) => m.seq_reply === 3)).toMatchObject({

@@ -1,19 +1,43 @@
-// The live connections of GET /api/v4/websocket. A connection authenticates at the upgrade
-// (header or cookie) or afterwards with v4's authentication_challenge; then it gets `hello`
-// and, from then on, the events meant for its user. Events are delivered one at a time in the
+// The live connections of GET /api/v4/websocket, as Mattermost's web hub keeps them. A
+// connection authenticates at the upgrade (header or cookie) or afterwards with v4's
+// authentication_challenge; then it gets `hello` and, from then on, the events meant for its
+// user, each numbered `seq` from 0 per connection. Events are delivered one at a time in the
 // order the application layer reported them, so every connection sees them in that order.
+//
+// Reliable websocket: a connection outlives its socket for RESUME_WINDOW_MS, still numbering and
+// keeping the events meant for it (the last REPLAY_BUFFER_SIZE of them). A client that comes back
+// with ?connection_id=&sequence_number= (the next seq it expects) gets what it missed; when
+// that is no longer kept, it gets a new connection id and a fresh hello, so it reloads.
 import { once } from "node:events";
+import { hostname } from "node:os";
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
 import { WebSocket } from "ws";
-import type { Actor, AppEvents, Authenticated, Session } from "../../app/app.js";
+import type {
+  Actor,
+  AppEvents,
+  Authenticated,
+  PublishedWebSocketEvent,
+  Session,
+} from "../../app/app.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
+import {
+  channelDeletedEvent,
+  channelMemberUpdatedEvent,
+  channelUpdatedEvent,
+  channelViewedEvents,
+  deleteTeamEvent,
+  directAddedEvent,
+  userUpdatedEvent,
+} from "./people-events.js";
 import type { Presence } from "./presence.js";
 import {
   addedToTeamEvent,
   channelCreatedEvent,
   ephemeralMessageEvent,
+  ephemeralPostDeletedEvent,
+  ephemeralPostEditedEvent,
   leaveTeamEvents,
   postDeletedEvent,
   postEditedEvent,
@@ -35,33 +59,101 @@ const SESSION_ENDED = 4001;
 const AUTHENTICATION_TIMED_OUT = 1008;
 /** How long a connection may stay unauthenticated before it is closed. */
 export const DEFAULT_WEBSOCKET_AUTH_TIMEOUT_MS = 30_000;
+/** Events kept per connection for a client that reconnects (Mattermost's dead queue). */
+export const REPLAY_BUFFER_SIZE = 128;
+/** How long a connection whose socket closed can be resumed (Mattermost reaps after 5 min). */
+export const RESUME_WINDOW_MS = 5 * 60_000;
 
-class Connection {
-  readonly id = newId();
-  private seq = 0;
-  /** Who the connection speaks for, once authenticated (WebSocketHub.signIn). */
-  auth: Authenticated | undefined;
-  /** The user this connection counts as online in Presence, while it does. */
-  online: string | undefined;
+/** What a reconnecting client asks for: its connection and the next seq it expects. */
+export interface ResumeRequest {
+  connectionId: string;
+  sequence: number;
+}
 
-  constructor(readonly socket: WebSocket) {}
+/** ?connection_id=&sequence_number= of an upgrade request, when both are there and valid. */
+export function resumeRequest(query: URLSearchParams): ResumeRequest | undefined {
+  const connectionId = query.get("connection_id") ?? "";
+  const sequence = Number(query.get("sequence_number") ?? "");
+  if (connectionId === "" || !Number.isSafeInteger(sequence) || sequence < 0) return undefined;
+  return { connectionId, sequence };
+}
 
-  send(event: WebSocketEvent): void {
-    if (this.socket.readyState === WebSocket.OPEN) {
-      this.socket.send(JSON.stringify({ ...event, seq: this.seq++ }));
-    }
-  }
+/** One socket, from the upgrade until it closes; `connection` once it authenticated. */
+class Link {
+  connection: Connection | undefined;
+  /** Messages are handled one at a time, in the order they came. */
+  inbox: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly resume: ResumeRequest | undefined,
+  ) {}
 
   /** Answers request `seqReply`: OK, with `data` when the action has an answer, or FAIL. */
-  reply(seqReply: number, error?: { id: string; message: string }, data?: JsonObject): void {
+  reply(
+    seqReply: number,
+    error?: { id: string; message: string; status?: number },
+    data?: JsonObject,
+  ): void {
     const response: JsonObject = { status: error ? "FAIL" : "OK", seq_reply: seqReply };
     if (data) response.data = data;
-    if (error) response.error = { ...error, detailed_error: "", request_id: "", status_code: 400 };
+    if (error) {
+      const { status = 400, ...rest } = error;
+      response.error = { ...rest, detailed_error: "", request_id: "", status_code: status };
+    }
     if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(response));
   }
 }
 
+/** A user's connection: it numbers the events meant for it and keeps the last ones. */
+class Connection {
+  id = newId();
+  /** The seq the next event gets. */
+  private seq = 0;
+  /** The last events sent (or meant to be sent while the socket was gone), oldest first. */
+  private sent: { seq: number; text: string }[] = [];
+  /** Drops the connection once it can no longer be resumed. */
+  expiry: NodeJS.Timeout | undefined;
+
+  constructor(
+    public auth: Authenticated,
+    public socket: WebSocket | undefined,
+  ) {}
+
+  get userId(): string {
+    return this.auth.user.id;
+  }
+
+  send(event: WebSocketEvent): void {
+    const text = JSON.stringify({ ...event, seq: this.seq });
+    this.sent.push({ seq: this.seq, text });
+    if (this.sent.length > REPLAY_BUFFER_SIZE) this.sent.shift();
+    this.seq += 1;
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(text);
+  }
+
+  /**
+   * A client came back expecting `sequence` next: sends what it missed and answers true, or,
+   * when that is no longer kept, starts over as a new connection and answers false.
+   */
+  resume(sequence: number): boolean {
+    if (sequence === this.seq) return true;
+    const from = this.sent.findIndex((entry) => entry.seq === sequence);
+    if (from === -1) {
+      this.id = newId();
+      this.seq = 0;
+      this.sent = [];
+      return false;
+    }
+    for (const { text } of this.sent.slice(from)) this.socket?.send(text);
+    return true;
+  }
+}
+
 export class WebSocketHub implements AppEvents {
+  /** Every open socket, authenticated or not. */
+  private readonly links = new Set<Link>();
+  /** Authenticated connections, with or without a socket now. */
   private readonly connections = new Set<Connection>();
   private delivering: Promise<void> = Promise.resolve();
 
@@ -71,29 +163,33 @@ export class WebSocketHub implements AppEvents {
     private readonly authTimeoutMs = DEFAULT_WEBSOCKET_AUTH_TIMEOUT_MS,
   ) {}
 
-  /** Takes over an upgraded socket; `auth` is set when the upgrade request carried a session. */
-  accept(socket: WebSocket, auth: Authenticated | undefined): void {
-    const connection = new Connection(socket);
-    this.connections.add(connection);
+  /**
+   * Takes over an upgraded socket; `auth` is set when the upgrade request carried a session,
+   * `resume` when the client asks to resume a connection.
+   */
+  accept(socket: WebSocket, auth: Authenticated | undefined, resume?: ResumeRequest): void {
+    const link = new Link(socket, resume);
+    this.links.add(link);
     socket.on("close", () => {
-      this.connections.delete(connection);
-      this.signOut(connection);
+      this.links.delete(link);
+      if (link.connection) this.detach(link.connection, socket);
     });
     socket.on("error", () => socket.terminate());
     socket.on("message", (data, isBinary) => {
-      this.receive(connection, isBinary ? "" : data.toString()).catch((error: unknown) => {
-        this.host.app.logger.warn(`websocket message failed: ${(error as Error).message}`);
-        socket.close(1011, "internal error");
-      });
+      link.inbox = link.inbox
+        .then(() => this.receive(link, isBinary ? "" : data.toString()))
+        .catch((error: unknown) => {
+          this.host.app.logger.warn(`websocket message failed: ${(error as Error).message}`);
+          socket.close(1011, "internal error");
+        });
     });
     if (auth) {
-      this.signIn(connection, auth);
-      this.hello(connection);
+      this.attach(link, auth);
       return;
     }
     // An idle unauthenticated connection costs a socket and gets nothing: don't keep it forever.
     const deadline = setTimeout(() => {
-      if (!connection.auth) socket.close(AUTHENTICATION_TIMED_OUT, "authentication timed out");
+      if (!link.connection) socket.close(AUTHENTICATION_TIMED_OUT, "authentication timed out");
     }, this.authTimeoutMs);
     socket.once("close", () => clearTimeout(deadline));
   }
@@ -103,7 +199,9 @@ export class WebSocketHub implements AppEvents {
    * reconnect, and after a second without the client's answer, at once.
    */
   async closeAll(): Promise<void> {
-    const sockets = [...this.connections].map((connection) => connection.socket);
+    for (const connection of this.connections) clearTimeout(connection.expiry);
+    this.connections.clear();
+    const sockets = [...this.links].map((link) => link.socket);
     const closed = sockets.map((socket) =>
       socket.readyState === WebSocket.CLOSED ? undefined : once(socket, "close"),
     );
@@ -117,6 +215,14 @@ export class WebSocketHub implements AppEvents {
 
   ephemeralPost(userId: string, post: Post): void {
     this.publish(async () => [ephemeralMessageEvent(userId, post)]);
+  }
+
+  ephemeralPostUpdated(userId: string, post: Post): void {
+    this.publish(async () => [ephemeralPostEditedEvent(userId, post)]);
+  }
+
+  ephemeralPostDeleted(userId: string, post: Post): void {
+    this.publish(async () => [ephemeralPostDeletedEvent(userId, post)]);
   }
 
   postCreated(post: Post): void {
@@ -155,12 +261,54 @@ export class WebSocketHub implements AppEvents {
     this.publish(async () => [updateTeamEvent(team)]);
   }
 
+  webSocketEventPublished(published: PublishedWebSocketEvent): void {
+    const { broadcast } = published;
+    const omitUsers = Object.keys(broadcast.omitUsers).length > 0 ? broadcast.omitUsers : null;
+    this.publish(async () => [
+      webSocketEvent(published.event, published.data, {
+        omit_users: omitUsers,
+        user_id: broadcast.userId,
+        channel_id: broadcast.channelId,
+        team_id: broadcast.teamId,
+        connection_id: broadcast.connectionId,
+        omit_connection_id: broadcast.omitConnectionId,
+      }),
+    ]);
+  }
+
+  userTyping(channelId: string, userId: string, parentId: string): void {
+    this.publish(async () => [typingEvent(channelId, userId, parentId)]);
+  }
+
   userDeactivated(user: User): void {
-    this.end((connection) => connection.auth?.user.id === user.id);
+    this.end((connection) => connection.userId === user.id);
+  }
+
+  // Users, teams and channels changing (people-events.ts).
+  userUpdated(user: User): void {
+    this.publish(async () => [userUpdatedEvent(user)]);
+  }
+  teamDeleted(team: Team): void {
+    this.publish(async () => [deleteTeamEvent(team)]);
+  }
+  channelUpdated(channel: Channel): void {
+    this.publish(async () => [channelUpdatedEvent(channel)]);
+  }
+  channelDeleted(channel: Channel): void {
+    this.publish(async () => [channelDeletedEvent(channel)]);
+  }
+  directChannelCreated(channel: Channel, actor: Actor): void {
+    this.publish(async () => [await directAddedEvent(this.host.app, channel, actor)]);
+  }
+  channelsViewed(userId: string, channelIds: readonly string[]): void {
+    this.publish(async () => channelViewedEvents(userId, channelIds));
+  }
+  channelMemberUpdated(member: ChannelMember): void {
+    this.publish(async () => [channelMemberUpdatedEvent(member)]);
   }
 
   sessionEnded(session: Session): void {
-    this.end((connection) => connection.auth?.session.id === session.id);
+    this.end((connection) => connection.auth.session.id === session.id);
   }
 
   /** Resolves once every event reported so far has been delivered. */
@@ -168,78 +316,135 @@ export class WebSocketHub implements AppEvents {
     await this.delivering;
   }
 
-  private async receive(connection: Connection, text: string): Promise<void> {
-    let request: {
-      seq?: unknown;
-      action?: unknown;
-      data?: { token?: unknown; channel_id?: unknown; parent_id?: unknown; user_ids?: unknown };
-    };
+  private async receive(link: Link, text: string): Promise<void> {
+    let request: { seq?: unknown; action?: unknown; data?: unknown };
     try {
       request = JSON.parse(text);
     } catch {
-      connection.reply(0, {
+      link.reply(0, {
         id: "api.web_socket_router.bad_request.app_error",
         message: "A websocket request must be a JSON object {seq, action, data}.",
       });
       return;
     }
     const seq = typeof request?.seq === "number" ? request.seq : 0;
-    if (connection.auth) {
-      this.presence.active(connection.auth.user.id);
-      switch (request?.action) {
+    const action = typeof request?.action === "string" ? request.action : "";
+    const data = isObject(request?.data) ? request.data : {};
+    // A connection whose session ended speaks for no one while its socket closes.
+    const connection =
+      link.connection && this.connections.has(link.connection) ? link.connection : undefined;
+    if (connection) {
+      this.presence.active(connection.userId);
+      switch (action) {
+        case "authentication_challenge":
+          link.reply(seq);
+          return;
+        case "ping":
+          link.reply(seq, undefined, {
+            text: "pong",
+            version: this.host.serverVersion,
+            server_time: Date.now(),
+            node_id: "",
+          });
+          return;
         case "user_typing":
-          await this.userTyping(connection, seq, request.data);
+          await this.typingAction(link, connection, seq, data);
           return;
         case "get_statuses":
-          connection.reply(seq, undefined, this.statuses(this.presence.online()));
+          link.reply(seq, undefined, this.statuses(this.presence.online()));
           return;
         case "get_statuses_by_ids":
-          this.statusesByIds(connection, seq, request.data);
+          this.statusesByIds(link, seq, data);
           return;
       }
-    }
-    if (request?.action !== "authentication_challenge") {
-      connection.reply(seq, {
-        id: connection.auth
-          ? "api.web_socket_router.bad_action.app_error"
-          : "api.web_socket_router.not_authenticated.app_error",
-        message: connection.auth
-          ? `The action ${JSON.stringify(request?.action)} is not supported.`
-          : "Authenticate first: send the action authentication_challenge with data.token.",
+      // Actions named custom_<plugin id>_... go to that plugin, and get no answer (Mattermost).
+      if (
+        action.startsWith("custom_") &&
+        this.host.app.webSocketMessagePosted(connection.id, connection.userId, {
+          seq,
+          action,
+          data,
+          sessionId: connection.auth.session.id,
+        })
+      ) {
+        return;
+      }
+      link.reply(seq, {
+        id: "api.web_socket_router.bad_action.app_error",
+        message: `The action ${JSON.stringify(request?.action)} is not supported.`,
+        status: 501,
       });
       return;
     }
-    if (connection.auth) {
-      connection.reply(seq);
+    if (action !== "authentication_challenge") {
+      link.reply(seq, {
+        id: "api.web_socket_router.not_authenticated.app_error",
+        message: "Authenticate first: send the action authentication_challenge with data.token.",
+        status: 401,
+      });
       return;
     }
-    const token = request.data?.token;
+    const token = data.token;
     const auth = typeof token === "string" ? await this.host.app.authenticate(token) : undefined;
     if (auth === undefined) {
-      connection.reply(seq, {
+      link.reply(seq, {
         id: "api.web_socket_router.bad_token.app_error",
         message: "The session token is missing, unknown or expired.",
       });
       return;
     }
-    this.signIn(connection, auth);
-    connection.reply(seq);
-    this.hello(connection);
+    link.reply(seq);
+    this.attach(link, auth);
   }
 
-  private signIn(connection: Connection, auth: Authenticated): void {
-    connection.auth = auth;
-    connection.online = auth.user.id;
-    this.presence.connected(auth.user.id);
-  }
-
-  /** The connection no longer speaks for its user: closed, or its session ended. */
-  private signOut(connection: Connection): void {
-    connection.auth = undefined;
-    if (connection.online !== undefined) {
-      this.presence.disconnected(connection.online);
-      connection.online = undefined;
+  /**
+   * The socket speaks for `auth` from now on: as the connection it asks to resume when that
+   * is still kept for this user (sending what it missed), else as a new one that gets hello.
+   */
+  private attach(link: Link, auth: Authenticated): void {
+    const userId = auth.user.id;
+    const kept = link.resume && this.inactive(userId, link.resume.connectionId);
+    let connection: Connection;
+    if (kept && link.resume) {
+      connection = kept;
+      clearTimeout(connection.expiry);
+      connection.auth = auth;
+      connection.socket = link.socket;
+      if (!connection.resume(link.resume.sequence)) this.hello(connection);
+    } else {
+      connection = new Connection(auth, link.socket);
+      this.connections.add(connection);
+      this.hello(connection);
     }
+    link.connection = connection;
+    this.presence.connected(userId);
+    this.host.app.webSocketConnected(connection.id, userId);
+  }
+
+  /** The socket of `connection` closed: it stays resumable for a while unless it was ended. */
+  private detach(connection: Connection, socket: WebSocket): void {
+    this.presence.disconnected(connection.userId);
+    this.host.app.webSocketDisconnected(connection.id, connection.userId);
+    // A client that came back before this socket's close was seen already has it on another.
+    if (connection.socket !== socket) return;
+    connection.socket = undefined;
+    if (!this.connections.has(connection)) return;
+    connection.expiry = setTimeout(() => this.connections.delete(connection), RESUME_WINDOW_MS);
+    connection.expiry.unref();
+  }
+
+  /** The connection `connectionId` of `userId`, if it is kept without a socket. */
+  private inactive(userId: string, connectionId: string): Connection | undefined {
+    for (const connection of this.connections) {
+      if (
+        connection.id === connectionId &&
+        connection.userId === userId &&
+        connection.socket === undefined
+      ) {
+        return connection;
+      }
+    }
+    return undefined;
   }
 
   /** v4's answer to get_statuses and get_statuses_by_ids: each user id to its status. */
@@ -250,71 +455,68 @@ export class WebSocketHub implements AppEvents {
   }
 
   /** get_statuses_by_ids {user_ids}: the status of each, "offline" for anyone not connected. */
-  private statusesByIds(
-    connection: Connection,
-    seq: number,
-    data: { user_ids?: unknown } | undefined,
-  ): void {
-    const userIds = data?.user_ids;
+  private statusesByIds(link: Link, seq: number, data: JsonObject): void {
+    const userIds = data.user_ids;
     if (
       !Array.isArray(userIds) ||
       userIds.length === 0 ||
       userIds.some((id) => typeof id !== "string" || id === "")
     ) {
-      connection.reply(seq, {
-        id: "api.websocket_handler.invalid_param.app_error",
-        message: "get_statuses_by_ids needs data.user_ids, a list of user ids.",
-      });
+      link.reply(seq, invalidParam("get_statuses_by_ids needs data.user_ids, a list of user ids."));
       return;
     }
-    connection.reply(seq, undefined, this.statuses(userIds as string[]));
+    link.reply(seq, undefined, this.statuses(userIds as string[]));
   }
 
   /**
    * user_typing {channel_id, parent_id?}: tells the channel's other members, as Mattermost does;
-   * refused for a channel the user is not a member of.
+   * refused (invalid channel_id, as Mattermost answers) for a channel the user can't post in.
    */
-  private async userTyping(
+  private async typingAction(
+    link: Link,
     connection: Connection,
     seq: number,
-    data: { channel_id?: unknown; parent_id?: unknown } | undefined,
+    data: JsonObject,
   ): Promise<void> {
-    const userId = (connection.auth as Authenticated).user.id;
-    const channelId = data?.channel_id;
-    const parentId = typeof data?.parent_id === "string" ? data.parent_id : "";
+    const { userId } = connection;
+    const channelId = data.channel_id;
+    const parentId = typeof data.parent_id === "string" ? data.parent_id : "";
     if (typeof channelId !== "string" || channelId === "") {
-      connection.reply(seq, {
-        id: "api.websocket_handler.invalid_param.app_error",
-        message: "user_typing needs data.channel_id, the channel being typed in.",
-      });
+      link.reply(
+        seq,
+        invalidParam("user_typing needs data.channel_id, the channel being typed in."),
+      );
       return;
     }
     if ((await this.host.app.getChannelMember(channelId, userId)) === undefined) {
-      connection.reply(seq, {
-        id: "api.context.permissions.app_error",
-        message: `You are not a member of channel ${channelId}.`,
-      });
+      link.reply(seq, invalidParam(`user_typing: you are not a member of channel ${channelId}.`));
       return;
     }
-    connection.reply(seq);
-    this.publish(async () => [typingEvent(channelId, userId, parentId)]);
+    await this.host.app.publishUserTyping({ userId }, userId, channelId, parentId);
+    link.reply(seq);
   }
 
   private hello(connection: Connection): void {
     connection.send(
       webSocketEvent(
         "hello",
-        { server_version: this.host.serverVersion, connection_id: connection.id },
-        { user_id: connection.auth?.user.id },
+        {
+          server_version: this.host.serverVersion,
+          connection_id: connection.id,
+          server_hostname: hostname(),
+        },
+        { user_id: connection.userId },
       ),
     );
   }
 
+  /** Ends the connections that match: closed now, and not resumable. */
   private end(matches: (connection: Connection) => boolean): void {
     for (const connection of this.connections) {
       if (matches(connection)) {
-        this.signOut(connection);
-        connection.socket.close(SESSION_ENDED, "session ended");
+        this.connections.delete(connection);
+        clearTimeout(connection.expiry);
+        connection.socket?.close(SESSION_ENDED, "session ended");
       }
     }
   }
@@ -332,24 +534,44 @@ export class WebSocketHub implements AppEvents {
     });
   }
 
+  /** Sends `event` to the connections its broadcast names, by Mattermost's rules. */
   private async deliver(event: WebSocketEvent): Promise<void> {
-    const { user_id: userId, channel_id: channelId, team_id: teamId } = event.broadcast;
+    const broadcast = event.broadcast;
     const receives = new Map<string, boolean>();
     for (const connection of this.connections) {
-      const user = connection.auth?.user.id;
-      if (user === undefined || event.broadcast.omit_users?.[user]) continue;
+      if (broadcast.connection_id) {
+        if (connection.id === broadcast.connection_id) connection.send(event);
+        continue;
+      }
+      if (connection.id === broadcast.omit_connection_id) continue;
+      const user = connection.userId;
       let allowed = receives.get(user);
       if (allowed === undefined) {
-        allowed = userId
-          ? user === userId
-          : channelId
-            ? (await this.host.app.getChannelMember(channelId, user)) !== undefined
-            : teamId
-              ? (await this.host.app.getTeamMember(teamId, user)) !== undefined
-              : true;
+        allowed = await this.receives(user, broadcast);
         receives.set(user, allowed);
       }
       if (allowed) connection.send(event);
     }
   }
+
+  /** Whether `user` is among those `broadcast` names (its connection rules aside). */
+  private async receives(user: string, broadcast: WebSocketEvent["broadcast"]): Promise<boolean> {
+    if (broadcast.user_id) return user === broadcast.user_id;
+    if (broadcast.omit_users?.[user]) return false;
+    if (broadcast.channel_id) {
+      return (await this.host.app.getChannelMember(broadcast.channel_id, user)) !== undefined;
+    }
+    if (broadcast.team_id) {
+      return (await this.host.app.getTeamMember(broadcast.team_id, user)) !== undefined;
+    }
+    return true;
+  }
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function invalidParam(message: string): { id: string; message: string } {
+  return { id: "api.websocket_handler.invalid_param.app_error", message };
 }

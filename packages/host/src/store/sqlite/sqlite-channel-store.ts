@@ -7,7 +7,11 @@ import {
   type ChannelMember,
   ChannelMemberSchema,
   ChannelSchema,
+  type ChannelStats,
+  ChannelStatsSchema,
+  type Post,
 } from "@plugwire/protocol";
+import { directChannelName, groupChannelName } from "../channel-names.js";
 import type { ChannelStore } from "../channel-store.js";
 import { newId } from "../ids.js";
 import { newRecord } from "../new-record.js";
@@ -165,13 +169,7 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
     async removeChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
       return db.write(() => {
         const member = channelMemberRow(db, channelId, userId);
-        if (member === undefined) {
-          throw new NotFoundError({
-            id: "store.channel_member.not_found",
-            message: `User ${userId} is not a member of channel ${channelId}.`,
-            params: { channel_id: channelId, user_id: userId },
-          });
-        }
+        if (member === undefined) throw memberNotFound(channelId, userId);
         db.run(
           `DELETE FROM channel_members WHERE "channel_id" = ? AND "user_id" = ?`,
           channelId,
@@ -185,8 +183,7 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
       return db.write(() => {
         userById(db, userId1);
         userById(db, userId2);
-        // Mattermost's name for a direct channel: both ids, sorted, joined by "__".
-        const name = [userId1, userId2].sort().join("__");
+        const name = directChannelName(userId1, userId2);
         const existing = db.one(
           `SELECT ${channels.columnList} FROM channels WHERE "team_id" = '' AND "name" = ?`,
           name,
@@ -209,7 +206,207 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
         return channel;
       });
     },
+
+    async getOrCreateGroupChannel(userIds: readonly string[]): Promise<Channel> {
+      const ids = [...new Set(userIds)].sort();
+      if (ids.length < GROUP_MIN_USERS || ids.length > GROUP_MAX_USERS) {
+        throw new ValidationError({
+          id: "store.channel.group_size",
+          message: `A group channel has ${GROUP_MIN_USERS} to ${GROUP_MAX_USERS} users; ${ids.length} were given.`,
+          params: { field: "user_ids" },
+        });
+      }
+      return db.write(() => {
+        const members = ids.map((id) => userById(db, id));
+        const name = groupChannelName(ids);
+        const existing = db.one(
+          `SELECT ${channels.columnList} FROM channels WHERE "team_id" = '' AND "name" = ?`,
+          name,
+        );
+        if (existing !== undefined) return channels.fromRow(existing);
+        const now = db.now();
+        const channel = create(ChannelSchema, {
+          id: newId(),
+          createAt: now,
+          updateAt: now,
+          type: "G",
+          name,
+          displayName: members
+            .map((user) => user.username)
+            .sort()
+            .join(", "),
+        });
+        db.run(`INSERT INTO channels ${channels.insertClause}`, channels.toRow(channel));
+        for (const id of ids) insertChannelMember(db, channel.id, id, now);
+        return channel;
+      });
+    },
+
+    async getChannelsForTeamForUser(
+      teamId: string,
+      userId: string,
+      includeDeleted: boolean,
+    ): Promise<Channel[]> {
+      return db
+        .all(
+          `SELECT ${channels.columnListOf("c")} FROM channels c
+           JOIN channel_members cm ON cm."channel_id" = c."id" AND cm."user_id" = @userId
+           WHERE c."team_id" IN (@teamId, '') ${includeDeleted ? "" : `AND c."delete_at" = 0`}
+           ORDER BY c."display_name", c."name"`,
+          { teamId, userId },
+        )
+        .map(channels.fromRow);
+    },
+
+    async getChannelMembersForUser(teamId: string, userId: string): Promise<ChannelMember[]> {
+      return db
+        .all(
+          `SELECT ${channelMembers.columnListOf("cm")} FROM channel_members cm
+           JOIN channels c ON c."id" = cm."channel_id" AND c."team_id" IN (@teamId, '')
+             AND c."delete_at" = 0
+           WHERE cm."user_id" = @userId ORDER BY cm."channel_id"`,
+          { teamId, userId },
+        )
+        .map(channelMembers.fromRow);
+    },
+
+    async getChannelMembersByIds(
+      channelId: string,
+      userIds: readonly string[],
+    ): Promise<ChannelMember[]> {
+      channelById(db, channelId);
+      return db
+        .all(
+          `SELECT ${channelMembers.columnList} FROM channel_members WHERE "channel_id" = ?
+           AND "user_id" IN (SELECT value FROM json_each(?)) ORDER BY "user_id"`,
+          channelId,
+          JSON.stringify(userIds),
+        )
+        .map(channelMembers.fromRow);
+    },
+
+    async getPublicChannelsForTeam(teamId: string, page: PageQuery): Promise<Channel[]> {
+      return db
+        .all(
+          `SELECT ${channels.columnList} FROM channels
+           WHERE "team_id" = @teamId AND "type" = 'O' AND "delete_at" = 0
+           ORDER BY "display_name", "name" LIMIT @limit OFFSET @offset`,
+          { teamId, ...limitOffset(page) },
+        )
+        .map(channels.fromRow);
+    },
+
+    async searchChannels(teamId: string, term: string): Promise<Channel[]> {
+      const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+      return db
+        .all(
+          `SELECT ${channels.columnList} FROM channels
+           WHERE "team_id" = @teamId AND "type" = 'O' AND "delete_at" = 0
+           AND (LOWER("name") LIKE @pattern ESCAPE '\\' OR LOWER("display_name") LIKE @pattern ESCAPE '\\')
+           ORDER BY "display_name", "name" LIMIT 100`,
+          { teamId, pattern },
+        )
+        .map(channels.fromRow);
+    },
+
+    async getChannelStats(channelId: string): Promise<ChannelStats> {
+      channelById(db, channelId);
+      const count = (sql: string) => BigInt((db.one(sql, channelId)?.n as number) ?? 0);
+      return create(ChannelStatsSchema, {
+        channelId,
+        // As Mattermost counts them: members whose account is active.
+        memberCount: count(
+          `SELECT COUNT(*) AS n FROM channel_members cm JOIN users u ON u."id" = cm."user_id"
+           WHERE cm."channel_id" = ? AND u."delete_at" = 0`,
+        ),
+        pinnedpostCount: count(
+          `SELECT COUNT(*) AS n FROM posts WHERE "channel_id" = ? AND "is_pinned" <> 0 AND "delete_at" = 0`,
+        ),
+        filesCount: count(
+          `SELECT COUNT(*) AS n FROM file_infos WHERE "channel_id" = ? AND "delete_at" = 0 AND "post_id" <> ''`,
+        ),
+      });
+    },
+
+    async viewChannels(
+      userId: string,
+      channelIds: readonly string[],
+    ): Promise<Record<string, bigint>> {
+      return db.write(() => {
+        const now = db.now();
+        const times: Record<string, bigint> = {};
+        for (const channelId of new Set(channelIds)) {
+          const row = db.one(
+            `UPDATE channel_members SET
+               "last_viewed_at" = MAX("last_viewed_at", (SELECT "last_post_at" FROM channels WHERE "id" = @channelId)),
+               "msg_count" = (SELECT "total_msg_count" FROM channels WHERE "id" = @channelId),
+               "mention_count" = 0, "last_update_at" = @now
+             WHERE "channel_id" = @channelId AND "user_id" = @userId RETURNING "last_viewed_at"`,
+            { channelId, userId, now },
+          );
+          if (row !== undefined) times[channelId] = BigInt(row.last_viewed_at as number);
+        }
+        return times;
+      });
+    },
+
+    async updateChannelMemberNotifyProps(
+      channelId: string,
+      userId: string,
+      props: Record<string, string>,
+    ): Promise<ChannelMember> {
+      return db.write(() => {
+        const member = channelMemberRow(db, channelId, userId);
+        if (member === undefined) throw memberNotFound(channelId, userId);
+        const updated = create(ChannelMemberSchema, {
+          ...member,
+          notifyProps: { ...member.notifyProps, ...props },
+          lastUpdateAt: db.now(),
+        });
+        db.run(
+          `UPDATE channel_members SET ${channelMembers.assignments}
+           WHERE "channel_id" = @channel_id AND "user_id" = @user_id`,
+          channelMembers.toRow(updated),
+        );
+        return updated;
+      });
+    },
   };
+}
+
+const GROUP_MIN_USERS = 3;
+const GROUP_MAX_USERS = 8;
+
+function memberNotFound(channelId: string, userId: string): NotFoundError {
+  return new NotFoundError({
+    id: "store.channel_member.not_found",
+    message: `User ${userId} is not a member of channel ${channelId}.`,
+    params: { channel_id: channelId, user_id: userId },
+  });
+}
+
+/**
+ * The unread counts a new post changes, in its transaction: the poster has read the channel up
+ * to it; a member it mentions by @username, or the other member of a direct channel, has one
+ * more unread mention.
+ */
+export function countPostForMembers(db: SqliteDatabase, post: Post): void {
+  db.run(
+    `UPDATE channel_members SET "last_viewed_at" = MAX("last_viewed_at", @at),
+       "msg_count" = (SELECT "total_msg_count" FROM channels WHERE "id" = @channelId)
+     WHERE "channel_id" = @channelId AND "user_id" = @userId`,
+    { at: post.createAt, channelId: post.channelId, userId: post.userId },
+  );
+  const usernames = [...post.message.matchAll(/@([a-z0-9][a-z0-9._-]*)/gi)].map((match) =>
+    (match[1] ?? "").replace(/[.]+$/, "").toLowerCase(),
+  );
+  db.run(
+    `UPDATE channel_members SET "mention_count" = "mention_count" + 1
+     WHERE "channel_id" = @channelId AND "user_id" <> @userId AND ("user_id" IN
+       (SELECT "id" FROM users WHERE "username" IN (SELECT value FROM json_each(@usernames)))
+       OR (SELECT "type" FROM channels WHERE "id" = @channelId) = 'D')`,
+    { channelId: post.channelId, userId: post.userId, usernames: JSON.stringify(usernames) },
+  );
 }
 
 /** The channel with this id; NotFoundError when missing. Posts check their channel with it. */

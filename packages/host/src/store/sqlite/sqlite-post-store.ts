@@ -8,7 +8,7 @@ import type { PageQuery } from "../page-query.js";
 import type { PostStore } from "../post-store.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound } from "../store-errors.js";
-import { channelById } from "./sqlite-channel-store.js";
+import { channelById, countPostForMembers } from "./sqlite-channel-store.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
 
 const posts = rowCodec(PostSchema);
@@ -44,12 +44,20 @@ export function sqlitePostStore(db: SqliteDatabase): PostStore {
              "total_msg_count" = "total_msg_count" + 1 WHERE "id" = @channelId`,
           { at: stored.createAt, channelId: stored.channelId },
         );
+        countPostForMembers(db, stored);
         if (stored.rootId) {
+          // As Mattermost counts them: every post of the thread carries its reply count; the
+          // root also its last reply time, and a changed update_at so "since" reads bring it.
           db.run(
-            `UPDATE posts SET "reply_count" = "reply_count" + 1,
-               "last_reply_at" = MAX("last_reply_at", @at) WHERE "id" = @rootId`,
-            { at: stored.createAt, rootId: stored.rootId },
+            `UPDATE posts SET "reply_count" = "reply_count" + 1, "last_reply_at" = CASE
+               WHEN "id" = @rootId THEN MAX("last_reply_at", @at) ELSE "last_reply_at" END,
+               "update_at" = CASE WHEN "id" = @rootId THEN MAX("update_at", @at) ELSE "update_at" END
+             WHERE ("id" = @rootId OR "root_id" = @rootId) AND "id" <> @id`,
+            { at: stored.createAt, rootId: stored.rootId, id: stored.id },
           );
+          const root = db.one(`SELECT "reply_count" FROM posts WHERE "id" = ?`, stored.rootId);
+          stored.replyCount = BigInt(root?.reply_count as bigint);
+          db.run(`UPDATE posts SET "reply_count" = ? WHERE "id" = ?`, stored.replyCount, stored.id);
         }
         return stored;
       });
@@ -93,8 +101,9 @@ export function sqlitePostStore(db: SqliteDatabase): PostStore {
         );
         if (post.rootId) {
           db.run(
-            `UPDATE posts SET "reply_count" = MAX("reply_count" - 1, 0) WHERE "id" = ?`,
-            post.rootId,
+            `UPDATE posts SET "reply_count" = MAX("reply_count" - 1, 0)
+             WHERE "id" = @rootId OR ("root_id" = @rootId AND "delete_at" = 0)`,
+            { rootId: post.rootId },
           );
         }
         return create(PostSchema, { ...post, deleteAt: now, updateAt: now });

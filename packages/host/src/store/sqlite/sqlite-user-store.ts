@@ -51,31 +51,24 @@ export function sqliteUserStore(db: SqliteDatabase): UserStore {
     },
 
     async getUsers(query: UserQuery): Promise<User[]> {
-      const joins: string[] = [];
-      const conditions: string[] = [];
-      if (query.inTeamId) {
-        joins.push(
-          `JOIN team_members tm ON tm."user_id" = u."id" AND tm."team_id" = @teamId AND tm."delete_at" = 0`,
-        );
-      }
-      if (query.inChannelId) {
-        joins.push(
-          `JOIN channel_members cm ON cm."user_id" = u."id" AND cm."channel_id" = @channelId`,
-        );
-      }
-      if (query.active !== undefined) {
-        conditions.push(query.active ? `u."delete_at" = 0` : `u."delete_at" <> 0`);
-      }
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+      return selectUsers(db, query, "", { ...limitOffset(query) });
+    },
+
+    async searchUsers(term: string, query: UserQuery): Promise<User[]> {
+      // A LIKE prefix of the term, its wildcards escaped.
+      const prefix = `${term.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+      const match = ["username", "first_name", "last_name", "nickname", "email"]
+        .map((column) => `LOWER(u."${column}") LIKE @prefix ESCAPE '\\'`)
+        .join(" OR ");
+      return selectUsers(db, query, `(${match})`, { prefix, ...limitOffset(query) });
+    },
+
+    async getUsersByUsernames(usernames: readonly string[]): Promise<User[]> {
       return db
         .all(
-          `SELECT ${users.columnListOf("u")} FROM users u ${joins.join(" ")} ${where}
-           ORDER BY u."username" LIMIT @limit OFFSET @offset`,
-          {
-            teamId: query.inTeamId ?? "",
-            channelId: query.inChannelId ?? "",
-            ...limitOffset(query),
-          },
+          `SELECT ${users.columnList} FROM users
+           WHERE "username" IN (SELECT value FROM json_each(?)) ORDER BY "username"`,
+          JSON.stringify(usernames),
         )
         .map(users.fromRow);
     },
@@ -135,6 +128,41 @@ export function sqliteUserStore(db: SqliteDatabase): UserStore {
       });
     },
 
+    async reactivateUser(userId: string): Promise<User> {
+      return db.write(() => {
+        const user = userById(db, userId);
+        if (user.deleteAt === 0n) return user;
+        const now = db.now();
+        db.run(`UPDATE users SET "delete_at" = 0, "update_at" = ? WHERE "id" = ?`, now, userId);
+        return create(UserSchema, { ...user, deleteAt: 0n, updateAt: now });
+      });
+    },
+
+    async getProfileImage(userId: string): Promise<Uint8Array | undefined> {
+      userById(db, userId);
+      const row = db.one(`SELECT "image" FROM profile_images WHERE "user_id" = ?`, userId);
+      return row === undefined ? undefined : new Uint8Array(row.image as Buffer);
+    },
+
+    async setProfileImage(userId: string, image: Uint8Array): Promise<User> {
+      return db.write(() => {
+        const user = userById(db, userId);
+        const now = db.now();
+        db.run(
+          `INSERT OR REPLACE INTO profile_images ("user_id", "image") VALUES (?, ?)`,
+          userId,
+          image,
+        );
+        db.run(
+          `UPDATE users SET "last_picture_update" = ?, "update_at" = ? WHERE "id" = ?`,
+          now,
+          now,
+          userId,
+        );
+        return create(UserSchema, { ...user, lastPictureUpdate: now, updateAt: now });
+      });
+    },
+
     async getPasswordHash(userId: string): Promise<string | undefined> {
       const row = db.one(`SELECT "password_hash" FROM users WHERE "id" = ?`, userId);
       if (row === undefined) {
@@ -163,6 +191,57 @@ export function userById(db: SqliteDatabase, userId: string): User {
     throw userNotFound(userId);
   }
   return users.fromRow(row);
+}
+
+const USER_ORDER = {
+  "": `u."username"`,
+  create_at: `u."create_at" DESC, u."username"`,
+  last_activity_at: `u."update_at" DESC, u."username"`,
+} as const;
+
+/** The users matching the query's filters and `condition`, in the query's order. */
+function selectUsers(
+  db: SqliteDatabase,
+  query: UserQuery,
+  condition: string,
+  params: Record<string, unknown>,
+): User[] {
+  const joins: string[] = [];
+  const conditions = condition ? [condition] : [];
+  if (query.inTeamId) {
+    joins.push(
+      `JOIN team_members tm ON tm."user_id" = u."id" AND tm."team_id" = @teamId AND tm."delete_at" = 0`,
+    );
+  }
+  if (query.inChannelId) {
+    joins.push(`JOIN channel_members cm ON cm."user_id" = u."id" AND cm."channel_id" = @channelId`);
+  }
+  if (query.notInTeamId) {
+    conditions.push(`u."id" NOT IN (SELECT "user_id" FROM team_members
+      WHERE "team_id" = @notInTeamId AND "delete_at" = 0)`);
+  }
+  if (query.notInChannelId) {
+    conditions.push(
+      `u."id" NOT IN (SELECT "user_id" FROM channel_members WHERE "channel_id" = @notInChannelId)`,
+    );
+  }
+  if (query.active !== undefined) {
+    conditions.push(query.active ? `u."delete_at" = 0` : `u."delete_at" <> 0`);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+  return db
+    .all(
+      `SELECT ${users.columnListOf("u")} FROM users u ${joins.join(" ")} ${where}
+       ORDER BY ${USER_ORDER[query.sort ?? ""]} LIMIT @limit OFFSET @offset`,
+      {
+        teamId: query.inTeamId ?? "",
+        channelId: query.inChannelId ?? "",
+        notInTeamId: query.notInTeamId ?? "",
+        notInChannelId: query.notInChannelId ?? "",
+        ...params,
+      },
+    )
+    .map(users.fromRow);
 }
 
 // Unique checks, made inside the write transaction so that their answer still holds.

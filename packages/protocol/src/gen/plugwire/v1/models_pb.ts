@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/models.proto.
  */
 export const file_plugwire_v1_models: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCJ7CgpUZWFtTWVtYmVyEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIRCglkZWxldGVfYXQYBCABKAMSEwoLc2NoZW1lX3VzZXIYBSABKAgSFAoMc2NoZW1lX2FkbWluGAYgASgIIvUBCgdDaGFubmVsEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEg8KB3RlYW1faWQYBSABKAkSDAoEdHlwZRgGIAEoCRIUCgxkaXNwbGF5X25hbWUYByABKAkSDAoEbmFtZRgIIAEoCRIOCgZoZWFkZXIYCSABKAkSDwoHcHVycG9zZRgKIAEoCRIUCgxsYXN0X3Bvc3RfYXQYCyABKAMSFwoPdG90YWxfbXNnX2NvdW50GAwgASgDEhIKCmNyZWF0b3JfaWQYDSABKAkivwIKDUNoYW5uZWxNZW1iZXISEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXJvbGVzGAMgASgJEhYKDmxhc3Rfdmlld2VkX2F0GAQgASgDEhEKCW1zZ19jb3VudBgFIAEoAxIVCg1tZW50aW9uX2NvdW50GAYgASgDEkEKDG5vdGlmeV9wcm9wcxgHIAMoCzIrLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIuTm90aWZ5UHJvcHNFbnRyeRIWCg5sYXN0X3VwZGF0ZV9hdBgIIAEoAxITCgtzY2hlbWVfdXNlchgJIAEoCBIUCgxzY2hlbWVfYWRtaW4YCiABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIpUDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoQCCghGaWxlSW5mbxIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3Bvc3RfaWQYAyABKAkSEgoKY2hhbm5lbF9pZBgEIAEoCRIRCgljcmVhdGVfYXQYBSABKAMSEQoJdXBkYXRlX2F0GAYgASgDEhEKCWRlbGV0ZV9hdBgHIAEoAxIMCgRuYW1lGAggASgJEhEKCWV4dGVuc2lvbhgJIAEoCRIMCgRzaXplGAogASgDEhEKCW1pbWVfdHlwZRgLIAEoCRINCgV3aWR0aBgMIAEoBRIOCgZoZWlnaHQYDSABKAUSGQoRaGFzX3ByZXZpZXdfaW1hZ2UYDiABKAgi/AEKB0NvbW1hbmQSCgoCaWQYASABKAkSEgoKY3JlYXRvcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3RyaWdnZXIYBCABKAkSFQoNYXV0b19jb21wbGV0ZRgFIAEoCBIaChJhdXRvX2NvbXBsZXRlX2Rlc2MYBiABKAkSGgoSYXV0b19jb21wbGV0ZV9oaW50GAcgASgJEhQKDGRpc3BsYXlfbmFtZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIQCgh1c2VybmFtZRgKIAEoCRIQCghpY29uX3VybBgLIAEoCRIRCglwbHVnaW5faWQYDCABKAkingEKC0NvbW1hbmRBcmdzEg8KB3VzZXJfaWQYASABKAkSEgoKY2hhbm5lbF9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3Jvb3RfaWQYBCABKAkSEQoJcGFyZW50X2lkGAUgASgJEhIKCnRyaWdnZXJfaWQYBiABKAkSDwoHY29tbWFuZBgHIAEoCRIQCghzaXRlX3VybBgIIAEoCSKiAgoPQ29tbWFuZFJlc3BvbnNlEhUKDXJlc3BvbnNlX3R5cGUYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhAKCGljb25fdXJsGAUgASgJEgwKBHR5cGUYBiABKAkSJgoFcHJvcHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWdvdG9fbG9jYXRpb24YCCABKAkSEgoKdHJpZ2dlcl9pZBgJIAEoCRIaChJza2lwX3NsYWNrX3BhcnNpbmcYCiABKAgSNQoPZXh0cmFfcmVzcG9uc2VzGAsgAygLMhwucGx1Z3dpcmUudjEuQ29tbWFuZFJlc3BvbnNlIokBCg1QbHVnaW5Db250ZXh0EhIKCnJlcXVlc3RfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhIKCmlwX2FkZHJlc3MYBCABKAkSFwoPYWNjZXB0X2xhbmd1YWdlGAUgASgJEhIKCnVzZXJfYWdlbnQYBiABKAkiKAoGUGFnaW5nEgwKBHBhZ2UYASABKAUSEAoIcGVyX3BhZ2UYAiABKAUiLgoSUGx1Z2luQ2x1c3RlckV2ZW50EgoKAmlkGAEgASgJEgwKBGRhdGEYAiABKAxiBnByb3RvMw", [file_google_protobuf_struct]);
+  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCJ7CgpUZWFtTWVtYmVyEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIRCglkZWxldGVfYXQYBCABKAMSEwoLc2NoZW1lX3VzZXIYBSABKAgSFAoMc2NoZW1lX2FkbWluGAYgASgIIvUBCgdDaGFubmVsEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEg8KB3RlYW1faWQYBSABKAkSDAoEdHlwZRgGIAEoCRIUCgxkaXNwbGF5X25hbWUYByABKAkSDAoEbmFtZRgIIAEoCRIOCgZoZWFkZXIYCSABKAkSDwoHcHVycG9zZRgKIAEoCRIUCgxsYXN0X3Bvc3RfYXQYCyABKAMSFwoPdG90YWxfbXNnX2NvdW50GAwgASgDEhIKCmNyZWF0b3JfaWQYDSABKAkivwIKDUNoYW5uZWxNZW1iZXISEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXJvbGVzGAMgASgJEhYKDmxhc3Rfdmlld2VkX2F0GAQgASgDEhEKCW1zZ19jb3VudBgFIAEoAxIVCg1tZW50aW9uX2NvdW50GAYgASgDEkEKDG5vdGlmeV9wcm9wcxgHIAMoCzIrLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIuTm90aWZ5UHJvcHNFbnRyeRIWCg5sYXN0X3VwZGF0ZV9hdBgIIAEoAxITCgtzY2hlbWVfdXNlchgJIAEoCBIUCgxzY2hlbWVfYWRtaW4YCiABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIpUDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0ItsBCghQb3N0TGlzdBINCgVvcmRlchgBIAMoCRIvCgVwb3N0cxgCIAMoCzIgLnBsdWd3aXJlLnYxLlBvc3RMaXN0LlBvc3RzRW50cnkSFAoMbmV4dF9wb3N0X2lkGAMgASgJEhQKDHByZXZfcG9zdF9pZBgEIAEoCRIVCghoYXNfbmV4dBgFIAEoCEgAiAEBGj8KClBvc3RzRW50cnkSCwoDa2V5GAEgASgJEiAKBXZhbHVlGAIgASgLMhEucGx1Z3dpcmUudjEuUG9zdDoCOAFCCwoJX2hhc19uZXh0IrkCCgxTZWFyY2hQYXJhbXMSDQoFdGVybXMYASABKAkSFgoOZXhjbHVkZWRfdGVybXMYAiABKAkSEwoLaW5fY2hhbm5lbHMYAyADKAkSGQoRZXhjbHVkZWRfY2hhbm5lbHMYBCADKAkSEgoKZnJvbV91c2VycxgFIAMoCRIWCg5leGNsdWRlZF91c2VycxgGIAMoCRISCgphZnRlcl9kYXRlGAcgASgJEhMKC2JlZm9yZV9kYXRlGAggASgJEg8KB29uX2RhdGUYCSABKAkSEAoIb3JfdGVybXMYCiABKAgSIAoYaW5jbHVkZV9kZWxldGVkX2NoYW5uZWxzGAsgASgIEhgKEHRpbWVfem9uZV9vZmZzZXQYDCABKAUSHgoWc2VhcmNoX3dpdGhvdXRfdXNlcl9pZBgNIAEoCCKSAQoPU2VhcmNoUGFyYW1ldGVyEg0KBXRlcm1zGAEgASgJEhQKDGlzX29yX3NlYXJjaBgCIAEoCBIYChB0aW1lX3pvbmVfb2Zmc2V0GAMgASgFEgwKBHBhZ2UYBCABKAUSEAoIcGVyX3BhZ2UYBSABKAUSIAoYaW5jbHVkZV9kZWxldGVkX2NoYW5uZWxzGAYgASgIIj0KEVBvc3RTZWFyY2hSZXN1bHRzEigKCXBvc3RfbGlzdBgBIAEoCzIVLnBsdWd3aXJlLnYxLlBvc3RMaXN0IoQCCghGaWxlSW5mbxIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3Bvc3RfaWQYAyABKAkSEgoKY2hhbm5lbF9pZBgEIAEoCRIRCgljcmVhdGVfYXQYBSABKAMSEQoJdXBkYXRlX2F0GAYgASgDEhEKCWRlbGV0ZV9hdBgHIAEoAxIMCgRuYW1lGAggASgJEhEKCWV4dGVuc2lvbhgJIAEoCRIMCgRzaXplGAogASgDEhEKCW1pbWVfdHlwZRgLIAEoCRINCgV3aWR0aBgMIAEoBRIOCgZoZWlnaHQYDSABKAUSGQoRaGFzX3ByZXZpZXdfaW1hZ2UYDiABKAgi/AEKB0NvbW1hbmQSCgoCaWQYASABKAkSEgoKY3JlYXRvcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3RyaWdnZXIYBCABKAkSFQoNYXV0b19jb21wbGV0ZRgFIAEoCBIaChJhdXRvX2NvbXBsZXRlX2Rlc2MYBiABKAkSGgoSYXV0b19jb21wbGV0ZV9oaW50GAcgASgJEhQKDGRpc3BsYXlfbmFtZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIQCgh1c2VybmFtZRgKIAEoCRIQCghpY29uX3VybBgLIAEoCRIRCglwbHVnaW5faWQYDCABKAkingEKC0NvbW1hbmRBcmdzEg8KB3VzZXJfaWQYASABKAkSEgoKY2hhbm5lbF9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3Jvb3RfaWQYBCABKAkSEQoJcGFyZW50X2lkGAUgASgJEhIKCnRyaWdnZXJfaWQYBiABKAkSDwoHY29tbWFuZBgHIAEoCRIQCghzaXRlX3VybBgIIAEoCSKiAgoPQ29tbWFuZFJlc3BvbnNlEhUKDXJlc3BvbnNlX3R5cGUYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhAKCGljb25fdXJsGAUgASgJEgwKBHR5cGUYBiABKAkSJgoFcHJvcHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWdvdG9fbG9jYXRpb24YCCABKAkSEgoKdHJpZ2dlcl9pZBgJIAEoCRIaChJza2lwX3NsYWNrX3BhcnNpbmcYCiABKAgSNQoPZXh0cmFfcmVzcG9uc2VzGAsgAygLMhwucGx1Z3dpcmUudjEuQ29tbWFuZFJlc3BvbnNlIokBCg1QbHVnaW5Db250ZXh0EhIKCnJlcXVlc3RfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhIKCmlwX2FkZHJlc3MYBCABKAkSFwoPYWNjZXB0X2xhbmd1YWdlGAUgASgJEhIKCnVzZXJfYWdlbnQYBiABKAkiKAoGUGFnaW5nEgwKBHBhZ2UYASABKAUSEAoIcGVyX3BhZ2UYAiABKAUiLgoSUGx1Z2luQ2x1c3RlckV2ZW50EgoKAmlkGAEgASgJEgwKBGRhdGEYAiABKAxiBnByb3RvMw", [file_google_protobuf_struct]);
 
 /**
  * A user account. Secrets (password hash, MFA secret, auth data) never appear here.
@@ -670,6 +670,239 @@ export const PostSchema: GenMessage<Post> = /*@__PURE__*/
   messageDesc(file_plugwire_v1_models, 5);
 
 /**
+ * Posts as Mattermost lists them: the ids in display order (newest first) and every post the
+ * list carries by id, which may include posts not in the order (the roots and replies of the
+ * threads the ordered posts belong to).
+ *
+ * @generated from message plugwire.v1.PostList
+ */
+export type PostList = Message<"plugwire.v1.PostList"> & {
+  /**
+   * Ids of the listed posts, in order.
+   *
+   * @generated from field: repeated string order = 1;
+   */
+  order: string[];
+
+  /**
+   * The posts by id: those of order and the thread posts that come with them.
+   *
+   * @generated from field: map<string, plugwire.v1.Post> posts = 2;
+   */
+  posts: { [key: string]: Post };
+
+  /**
+   * The next (newer) post after the list, for paging; empty when none or not computed.
+   *
+   * @generated from field: string next_post_id = 3;
+   */
+  nextPostId: string;
+
+  /**
+   * The previous (older) post before the list, for paging; empty when none or not computed.
+   *
+   * @generated from field: string prev_post_id = 4;
+   */
+  prevPostId: string;
+
+  /**
+   * Whether a paged thread has more posts; unset where Mattermost leaves it unset.
+   *
+   * @generated from field: optional bool has_next = 5;
+   */
+  hasNext?: boolean | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.PostList.
+ * Use `create(PostListSchema)` to create a new message.
+ */
+export const PostListSchema: GenMessage<PostList> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 6);
+
+/**
+ * One search of posts, as Mattermost's SearchParams (what a search string parses into).
+ *
+ * @generated from message plugwire.v1.SearchParams
+ */
+export type SearchParams = Message<"plugwire.v1.SearchParams"> & {
+  /**
+   * Words or "quoted phrases" that must match (any of them when or_terms); a trailing * matches a prefix.
+   *
+   * @generated from field: string terms = 1;
+   */
+  terms: string;
+
+  /**
+   * Words or phrases that must not match.
+   *
+   * @generated from field: string excluded_terms = 2;
+   */
+  excludedTerms: string;
+
+  /**
+   * Channels to search in, by name.
+   *
+   * @generated from field: repeated string in_channels = 3;
+   */
+  inChannels: string[];
+
+  /**
+   * Channels to leave out, by name.
+   *
+   * @generated from field: repeated string excluded_channels = 4;
+   */
+  excludedChannels: string[];
+
+  /**
+   * Authors to search, by username.
+   *
+   * @generated from field: repeated string from_users = 5;
+   */
+  fromUsers: string[];
+
+  /**
+   * Authors to leave out, by username.
+   *
+   * @generated from field: repeated string excluded_users = 6;
+   */
+  excludedUsers: string[];
+
+  /**
+   * Posts after this day (YYYY-MM-DD, in time_zone_offset), that day excluded.
+   *
+   * @generated from field: string after_date = 7;
+   */
+  afterDate: string;
+
+  /**
+   * Posts before this day (YYYY-MM-DD), that day excluded.
+   *
+   * @generated from field: string before_date = 8;
+   */
+  beforeDate: string;
+
+  /**
+   * Posts of this day (YYYY-MM-DD).
+   *
+   * @generated from field: string on_date = 9;
+   */
+  onDate: string;
+
+  /**
+   * Whether any term suffices rather than all.
+   *
+   * @generated from field: bool or_terms = 10;
+   */
+  orTerms: boolean;
+
+  /**
+   * Whether archived channels are searched too.
+   *
+   * @generated from field: bool include_deleted_channels = 11;
+   */
+  includeDeletedChannels: boolean;
+
+  /**
+   * The searcher's offset from UTC, in seconds, for the dates.
+   *
+   * @generated from field: int32 time_zone_offset = 12;
+   */
+  timeZoneOffset: number;
+
+  /**
+   * Whether every channel of the team is searched, not only the searching user's (SearchPostsInTeam always searches them all).
+   *
+   * @generated from field: bool search_without_user_id = 13;
+   */
+  searchWithoutUserId: boolean;
+};
+
+/**
+ * Describes the message plugwire.v1.SearchParams.
+ * Use `create(SearchParamsSchema)` to create a new message.
+ */
+export const SearchParamsSchema: GenMessage<SearchParams> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 7);
+
+/**
+ * A user's search as the search box sends it, as Mattermost's SearchParameter.
+ *
+ * @generated from message plugwire.v1.SearchParameter
+ */
+export type SearchParameter = Message<"plugwire.v1.SearchParameter"> & {
+  /**
+   * The search string: words, "phrases", -excluded, from:, in:, on:, before:, after:.
+   *
+   * @generated from field: string terms = 1;
+   */
+  terms: string;
+
+  /**
+   * Whether any word suffices rather than all.
+   *
+   * @generated from field: bool is_or_search = 2;
+   */
+  isOrSearch: boolean;
+
+  /**
+   * The searcher's offset from UTC, in seconds.
+   *
+   * @generated from field: int32 time_zone_offset = 3;
+   */
+  timeZoneOffset: number;
+
+  /**
+   * Zero-based page of results.
+   *
+   * @generated from field: int32 page = 4;
+   */
+  page: number;
+
+  /**
+   * Results per page; 60 when 0.
+   *
+   * @generated from field: int32 per_page = 5;
+   */
+  perPage: number;
+
+  /**
+   * Whether archived channels are searched too.
+   *
+   * @generated from field: bool include_deleted_channels = 6;
+   */
+  includeDeletedChannels: boolean;
+};
+
+/**
+ * Describes the message plugwire.v1.SearchParameter.
+ * Use `create(SearchParameterSchema)` to create a new message.
+ */
+export const SearchParameterSchema: GenMessage<SearchParameter> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 8);
+
+/**
+ * The answer to a search, as Mattermost's PostSearchResults.
+ *
+ * @generated from message plugwire.v1.PostSearchResults
+ */
+export type PostSearchResults = Message<"plugwire.v1.PostSearchResults"> & {
+  /**
+   * The matching posts, newest first.
+   *
+   * @generated from field: plugwire.v1.PostList post_list = 1;
+   */
+  postList?: PostList | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.PostSearchResults.
+ * Use `create(PostSearchResultsSchema)` to create a new message.
+ */
+export const PostSearchResultsSchema: GenMessage<PostSearchResults> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 9);
+
+/**
  * Metadata of an uploaded file.
  *
  * @generated from message plugwire.v1.FileInfo
@@ -779,7 +1012,7 @@ export type FileInfo = Message<"plugwire.v1.FileInfo"> & {
  * Use `create(FileInfoSchema)` to create a new message.
  */
 export const FileInfoSchema: GenMessage<FileInfo> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 6);
+  messageDesc(file_plugwire_v1_models, 10);
 
 /**
  * A slash command.
@@ -877,7 +1110,7 @@ export type Command = Message<"plugwire.v1.Command"> & {
  * Use `create(CommandSchema)` to create a new message.
  */
 export const CommandSchema: GenMessage<Command> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 7);
+  messageDesc(file_plugwire_v1_models, 11);
 
 /**
  * The arguments of one slash command invocation.
@@ -947,7 +1180,7 @@ export type CommandArgs = Message<"plugwire.v1.CommandArgs"> & {
  * Use `create(CommandArgsSchema)` to create a new message.
  */
 export const CommandArgsSchema: GenMessage<CommandArgs> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 8);
+  messageDesc(file_plugwire_v1_models, 12);
 
 /**
  * What a slash command answers.
@@ -1038,7 +1271,7 @@ export type CommandResponse = Message<"plugwire.v1.CommandResponse"> & {
  * Use `create(CommandResponseSchema)` to create a new message.
  */
 export const CommandResponseSchema: GenMessage<CommandResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 9);
+  messageDesc(file_plugwire_v1_models, 13);
 
 /**
  * Who and what caused a hook call or request.
@@ -1094,7 +1327,7 @@ export type PluginContext = Message<"plugwire.v1.PluginContext"> & {
  * Use `create(PluginContextSchema)` to create a new message.
  */
 export const PluginContextSchema: GenMessage<PluginContext> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 10);
+  messageDesc(file_plugwire_v1_models, 14);
 
 /**
  * Which page of a list to return.
@@ -1122,7 +1355,7 @@ export type Paging = Message<"plugwire.v1.Paging"> & {
  * Use `create(PagingSchema)` to create a new message.
  */
 export const PagingSchema: GenMessage<Paging> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 11);
+  messageDesc(file_plugwire_v1_models, 15);
 
 /**
  * An event sent between instances of the same plugin on different hosts of a cluster.
@@ -1150,5 +1383,5 @@ export type PluginClusterEvent = Message<"plugwire.v1.PluginClusterEvent"> & {
  * Use `create(PluginClusterEventSchema)` to create a new message.
  */
 export const PluginClusterEventSchema: GenMessage<PluginClusterEvent> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 12);
+  messageDesc(file_plugwire_v1_models, 16);
 

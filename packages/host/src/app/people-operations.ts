@@ -1,0 +1,317 @@
+// What a client session and plugins read of users, teams and channels beyond the basics
+// (memberships, unread counts, statistics, searches, pictures, sidebar categories), and the
+// changes that go with them: pictures, activation, passwords, direct and group channels,
+// marking channels read, patching channels and notification settings. Changes tell the
+// listeners (the websocket) as Mattermost's app layer publishes them.
+import { create } from "@bufbuild/protobuf";
+import { NotFoundError, ValidationError } from "@plugwire/errors";
+import {
+  type Channel,
+  type ChannelMember,
+  ChannelSchema,
+  type SidebarCategory,
+  SidebarCategorySchema,
+  type Team,
+  type User,
+} from "@plugwire/protocol";
+import { directChannelName, groupChannelName } from "../store/channel-names.js";
+import type { Store } from "../store/store.js";
+import type { Actor } from "./actor.js";
+import type { AppCore } from "./app-core.js";
+import { defaultProfileImage } from "./default-profile-image.js";
+import { hashPassword, verifyPassword } from "./password.js";
+
+/** The fields of a channel a patch may change; undefined ones stay. */
+export interface ChannelPatch {
+  displayName?: string;
+  name?: string;
+  header?: string;
+  purpose?: string;
+}
+
+/** A user's sidebar of a team, as Mattermost's OrderedSidebarCategories. */
+export interface SidebarCategories {
+  categories: SidebarCategory[];
+  order: string[];
+}
+
+/** Reads answer as the store does; writes tell the listeners. */
+export interface PeopleOperations
+  extends Pick<
+    Store,
+    | "searchUsers"
+    | "getUsersByUsernames"
+    | "getTeamsForUser"
+    | "getTeamMembersForUser"
+    | "getTeamsUnreadForUser"
+    | "getTeamStats"
+    | "searchTeams"
+    | "getTeamIcon"
+    | "getChannelsForTeamForUser"
+    | "getChannelMembersForUser"
+    | "getChannelMembersByIds"
+    | "getPublicChannelsForTeam"
+    | "searchChannels"
+    | "getChannelStats"
+  > {
+  /** The picture the user set, or else their generated default (`isDefault`). */
+  getProfileImage(userId: string): Promise<{ image: Uint8Array; isDefault: boolean }>;
+  /** The generated default picture: the username's initial on the user's colour, as PNG. */
+  getDefaultProfileImage(userId: string): Promise<Uint8Array>;
+  /** Sets the user's picture (PNG or JPEG); then user_updated. */
+  setProfileImage(actor: Actor, userId: string, image: Uint8Array): Promise<User>;
+  /** Activates the account, or deactivates it as deactivateUser does (hook included). */
+  setUserActive(actor: Actor, userId: string, active: boolean): Promise<User>;
+  /**
+   * Sets a new password. `currentPassword` is checked when given; callers acting for others
+   * (admins) pass undefined.
+   */
+  changePassword(
+    actor: Actor,
+    userId: string,
+    currentPassword: string | undefined,
+    newPassword: string,
+  ): Promise<void>;
+  /** Soft-deletes the team (sets delete_at); then delete_team. */
+  deleteTeam(actor: Actor, teamId: string): Promise<Team>;
+  setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void>;
+  /** The direct channel of two users; direct_added to both when it is new. */
+  createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel>;
+  /** The group channel of 3 to 8 users; group_added to each when it is new. */
+  createGroupChannel(actor: Actor, userIds: readonly string[]): Promise<Channel>;
+  /** Marks the channels read for the user; answers the times set; then channel_viewed. */
+  viewChannels(
+    actor: Actor,
+    userId: string,
+    channelIds: readonly string[],
+  ): Promise<Record<string, bigint>>;
+  /** Changes the fields the patch gives; then channel_updated. */
+  patchChannel(actor: Actor, channelId: string, patch: ChannelPatch): Promise<Channel>;
+  /** Replaces the given notification settings of the membership; then channel_member_updated. */
+  updateChannelMemberNotifyProps(
+    actor: Actor,
+    channelId: string,
+    userId: string,
+    props: Record<string, string>,
+  ): Promise<ChannelMember>;
+  /** The default categories Mattermost creates: favorites, channels, direct messages. */
+  getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories>;
+}
+
+type PeopleWrites = Exclude<keyof PeopleOperations, keyof Store | "setUserActive">;
+
+/** Mattermost's password length limits (its minimum by default, bcrypt's maximum). */
+export const MIN_PASSWORD = 8;
+export const MAX_PASSWORD = 72;
+
+export class People implements Pick<PeopleOperations, PeopleWrites> {
+  constructor(private readonly core: AppCore) {}
+
+  async getProfileImage(userId: string): Promise<{ image: Uint8Array; isDefault: boolean }> {
+    const image = await this.core.store.getProfileImage(userId);
+    if (image !== undefined) return { image, isDefault: false };
+    return { image: await this.getDefaultProfileImage(userId), isDefault: true };
+  }
+
+  async getDefaultProfileImage(userId: string): Promise<Uint8Array> {
+    const user = await this.core.store.getUser(userId);
+    return defaultProfileImage(user.id, user.username);
+  }
+
+  async setProfileImage(actor: Actor, userId: string, image: Uint8Array): Promise<User> {
+    if (!isImage(image)) {
+      throw new ValidationError({
+        id: "api.user.upload_profile_user.decode.app_error",
+        message: "The profile image is not a PNG or JPEG image.",
+        params: { field: "data" },
+      });
+    }
+    const user = await this.core.store.setProfileImage(userId, image);
+    this.core.emit("userUpdated", user, actor);
+    return user;
+  }
+
+  /** Clears the account's delete_at; then user_updated. */
+  async reactivateUser(actor: Actor, userId: string): Promise<User> {
+    const user = await this.core.store.reactivateUser(userId);
+    this.core.emit("userUpdated", user, actor);
+    return user;
+  }
+
+  async changePassword(
+    _actor: Actor,
+    userId: string,
+    currentPassword: string | undefined,
+    newPassword: string,
+  ): Promise<void> {
+    if (newPassword.length < MIN_PASSWORD || newPassword.length > MAX_PASSWORD) {
+      throw new ValidationError({
+        id: "model.user.is_valid.pwd.app_error",
+        message: `new_password must have ${MIN_PASSWORD} to ${MAX_PASSWORD} characters.`,
+        params: { field: "new_password" },
+      });
+    }
+    if (currentPassword !== undefined) {
+      const hash = await this.core.store.getPasswordHash(userId);
+      if (hash === undefined || !(await verifyPassword(currentPassword, hash))) {
+        // As Mattermost: a wrong current password is a 400 naming the field.
+        throw new ValidationError({
+          id: "api.user.update_password.incorrect.app_error",
+          message: "current_password is incorrect.",
+          params: { field: "current_password" },
+        });
+      }
+    }
+    await this.core.store.setPasswordHash(userId, await hashPassword(newPassword));
+  }
+
+  async deleteTeam(actor: Actor, teamId: string): Promise<Team> {
+    const team = await this.core.store.deleteTeam(teamId);
+    this.core.emit("teamDeleted", team, actor);
+    return team;
+  }
+
+  async setTeamIcon(_actor: Actor, teamId: string, image: Uint8Array): Promise<void> {
+    if (!isImage(image)) {
+      throw new ValidationError({
+        id: "api.team.set_team_icon.decode.app_error",
+        message: "The team icon is not a PNG or JPEG image.",
+        params: { field: "data" },
+      });
+    }
+    await this.core.store.setTeamIcon(teamId, image);
+  }
+
+  async createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
+    return this.getOrCreate(actor, directChannelName(userId1, userId2), () =>
+      this.core.store.getOrCreateDirectChannel(userId1, userId2),
+    );
+  }
+
+  async createGroupChannel(actor: Actor, userIds: readonly string[]): Promise<Channel> {
+    return this.getOrCreate(actor, groupChannelName(userIds), () =>
+      this.core.store.getOrCreateGroupChannel(userIds),
+    );
+  }
+
+  async viewChannels(
+    actor: Actor,
+    userId: string,
+    channelIds: readonly string[],
+  ): Promise<Record<string, bigint>> {
+    const times = await this.core.store.viewChannels(userId, channelIds);
+    this.core.emit("channelsViewed", userId, Object.keys(times), actor);
+    return times;
+  }
+
+  async patchChannel(actor: Actor, channelId: string, patch: ChannelPatch): Promise<Channel> {
+    const old = await this.core.store.getChannel(channelId);
+    if (old.type === "D" || old.type === "G") {
+      if (patch.name !== undefined || patch.displayName !== undefined) {
+        throw new ValidationError({
+          id: "api.channel.patch_update_channel.update_direct_or_group_messages_not_allowed.app_error",
+          message: "The name and display name of direct and group channels can't be changed.",
+          params: { field: patch.name !== undefined ? "name" : "display_name" },
+        });
+      }
+    }
+    return this.updateChannel(
+      actor,
+      create(ChannelSchema, {
+        ...old,
+        displayName: patch.displayName ?? old.displayName,
+        name: patch.name ?? old.name,
+        header: patch.header ?? old.header,
+        purpose: patch.purpose ?? old.purpose,
+      }),
+    );
+  }
+
+  /** Saves the channel's descriptive fields; then channel_updated. */
+  async updateChannel(actor: Actor, channel: Channel): Promise<Channel> {
+    const updated = await this.core.store.updateChannel(channel);
+    this.core.emit("channelUpdated", updated, actor);
+    return updated;
+  }
+
+  /** Archives the channel; then channel_deleted. */
+  async deleteChannel(actor: Actor, channelId: string): Promise<Channel> {
+    const channel = await this.core.store.deleteChannel(channelId);
+    this.core.emit("channelDeleted", channel, actor);
+    return channel;
+  }
+
+  async updateChannelMemberNotifyProps(
+    actor: Actor,
+    channelId: string,
+    userId: string,
+    props: Record<string, string>,
+  ): Promise<ChannelMember> {
+    const member = await this.core.store.updateChannelMemberNotifyProps(channelId, userId, props);
+    this.core.emit("channelMemberUpdated", member, actor);
+    return member;
+  }
+
+  async getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
+    const { store } = this.core;
+    if ((await store.getTeamMember(teamId, userId)) === undefined) {
+      await store.getTeam(teamId);
+      throw new NotFoundError({
+        id: "app.channel.sidebar_categories.app_error",
+        message: `User ${userId} is not a member of team ${teamId}, so has no sidebar there.`,
+        params: { team_id: teamId, user_id: userId },
+      });
+    }
+    const channels = await store.getChannelsForTeamForUser(teamId, userId, false);
+    const ids = (direct: boolean) =>
+      channels
+        .filter((channel) => (channel.type === "D" || channel.type === "G") === direct)
+        .map((channel) => channel.id);
+    const category = (
+      type: string,
+      displayName: string,
+      sortOrder: bigint,
+      sorting: string,
+      channelIds: string[],
+    ) =>
+      create(SidebarCategorySchema, {
+        id: `${type}_${userId}_${teamId}`,
+        userId,
+        teamId,
+        type,
+        displayName,
+        sortOrder,
+        sorting,
+        channelIds,
+      });
+    const categories = [
+      category("favorites", "Favorites", 0n, "", []),
+      category("channels", "Channels", 10n, "", ids(false)),
+      category("direct_messages", "Direct Messages", 20n, "recent", ids(true)),
+    ];
+    return { categories, order: categories.map((c) => c.id) };
+  }
+
+  /** Gets or creates a direct or group channel, and tells its members when it is new. */
+  private async getOrCreate(
+    actor: Actor,
+    name: string,
+    getOrCreate: () => Promise<Channel>,
+  ): Promise<Channel> {
+    const existed = await this.core.store.getChannelByName("", name, true).then(
+      () => true,
+      () => false,
+    );
+    const channel = await getOrCreate();
+    if (!existed) this.core.emit("directChannelCreated", channel, actor);
+    return channel;
+  }
+}
+
+/** Whether the bytes start as a PNG or JPEG file does. */
+function isImage(image: Uint8Array): boolean {
+  const png = [0x89, 0x50, 0x4e, 0x47];
+  const jpeg = [0xff, 0xd8, 0xff];
+  const startsWith = (magic: number[]) => magic.every((byte, i) => image[i] === byte);
+  return startsWith(png) || startsWith(jpeg);
+}
