@@ -214,6 +214,29 @@ export function postListStoreContract(open: OpenStore): void {
       expect(await ids({ terms: "apples" })).toEqual([pears, apples]);
     });
 
+    it("reads quotes, backslashes and query operators in the terms as text", async ({
+      store,
+      clock,
+      channel,
+      author,
+    }) => {
+      const [quote, slash, operators] = await postEach(store, clock, channel, author, [
+        "don't panic",
+        "see C:\\temp\\logs",
+        "cats & dogs | !birds",
+      ]);
+      const ids = async (terms: string) =>
+        (await store.searchPosts(search({ teamId: channel.teamId, terms }))).map((post) => post.id);
+      expect(await ids("don't")).toEqual([quote]);
+      expect(await ids("'panic")).toEqual([quote]);
+      expect(await ids("temp\\logs")).toEqual([slash]);
+      expect(await ids("logs\\")).toEqual([slash]);
+      expect(await ids("cats&")).toEqual([operators]);
+      expect(await ids("!birds")).toEqual([operators]);
+      expect(await ids('"dogs | !birds"')).toEqual([operators]);
+      expect(await ids("dogs:*")).toEqual([operators]);
+    });
+
     it("searches the member's channels of the team, by author and time", async ({
       store,
       clock,

@@ -7,7 +7,11 @@ import {
   type ChannelMember,
   ChannelMemberSchema,
   ChannelSchema,
+  type ChannelStats,
+  ChannelStatsSchema,
+  type Post,
 } from "@plugwire/protocol";
+import { directChannelName, groupChannelName } from "../channel-names.js";
 import type { ChannelStore } from "../channel-store.js";
 import { newId } from "../ids.js";
 import { newRecord } from "../new-record.js";
@@ -165,11 +169,7 @@ export function postgresChannelStore(db: PostgresDatabase): ChannelStore {
       return db.write(async (tx) => {
         const member = await channelMemberRow(tx, channelId, userId);
         if (member === undefined) {
-          throw new NotFoundError({
-            id: "store.channel_member.not_found",
-            message: `User ${userId} is not a member of channel ${channelId}.`,
-            params: { channel_id: channelId, user_id: userId },
-          });
+          throw memberNotFound(channelId, userId);
         }
         await tx.run(
           `DELETE FROM channel_members WHERE "channel_id" = ? AND "user_id" = ?`,
@@ -184,8 +184,7 @@ export function postgresChannelStore(db: PostgresDatabase): ChannelStore {
       return db.write(async (tx) => {
         await userById(tx, userId1);
         await userById(tx, userId2);
-        // Mattermost's name for a direct channel: both ids, sorted, joined by "__".
-        const name = [userId1, userId2].sort().join("__");
+        const name = directChannelName(userId1, userId2);
         const existing = await tx.one(
           `SELECT ${channels.columnList} FROM channels WHERE "team_id" = '' AND "name" = ?`,
           name,
@@ -208,7 +207,217 @@ export function postgresChannelStore(db: PostgresDatabase): ChannelStore {
         return channel;
       });
     },
+
+    async getOrCreateGroupChannel(userIds: readonly string[]): Promise<Channel> {
+      const ids = [...new Set(userIds)].sort();
+      if (ids.length < GROUP_MIN_USERS || ids.length > GROUP_MAX_USERS) {
+        throw new ValidationError({
+          id: "store.channel.group_size",
+          message: `A group channel has ${GROUP_MIN_USERS} to ${GROUP_MAX_USERS} users; ${ids.length} were given.`,
+          params: { field: "user_ids" },
+        });
+      }
+      return db.write(async (tx) => {
+        const members = [];
+        for (const id of ids) members.push(await userById(tx, id));
+        const name = groupChannelName(ids);
+        const existing = await tx.one(
+          `SELECT ${channels.columnList} FROM channels WHERE "team_id" = '' AND "name" = ?`,
+          name,
+        );
+        if (existing !== undefined) {
+          return channels.fromRow(existing);
+        }
+        const now = tx.now();
+        const channel = create(ChannelSchema, {
+          id: newId(),
+          createAt: now,
+          updateAt: now,
+          type: "G",
+          name,
+          displayName: members
+            .map((user) => user.username)
+            .sort()
+            .join(", "),
+        });
+        await tx.run(`INSERT INTO channels ${channels.insertClause}`, channels.toRow(channel));
+        for (const id of ids) {
+          await insertChannelMember(tx, channel.id, id, now);
+        }
+        return channel;
+      });
+    },
+
+    async getChannelsForTeamForUser(
+      teamId: string,
+      userId: string,
+      includeDeleted: boolean,
+    ): Promise<Channel[]> {
+      const rows = await db.all(
+        `SELECT ${channels.columnListOf("c")} FROM channels c
+         JOIN channel_members cm ON cm."channel_id" = c."id" AND cm."user_id" = @userId
+         WHERE c."team_id" IN (@teamId, '') ${includeDeleted ? "" : `AND c."delete_at" = 0`}
+         ORDER BY c."display_name" COLLATE "C", c."name"`,
+        { teamId, userId },
+      );
+      return rows.map(channels.fromRow);
+    },
+
+    async getChannelMembersForUser(teamId: string, userId: string): Promise<ChannelMember[]> {
+      const rows = await db.all(
+        `SELECT ${channelMembers.columnListOf("cm")} FROM channel_members cm
+         JOIN channels c ON c."id" = cm."channel_id" AND c."team_id" IN (@teamId, '')
+           AND c."delete_at" = 0
+         WHERE cm."user_id" = @userId ORDER BY cm."channel_id"`,
+        { teamId, userId },
+      );
+      return rows.map(channelMembers.fromRow);
+    },
+
+    async getChannelMembersByIds(
+      channelId: string,
+      userIds: readonly string[],
+    ): Promise<ChannelMember[]> {
+      await channelById(db, channelId);
+      const rows = await db.all(
+        `SELECT ${channelMembers.columnList} FROM channel_members WHERE "channel_id" = ?
+         AND "user_id" = ANY(?::text[]) ORDER BY "user_id"`,
+        channelId,
+        [...userIds],
+      );
+      return rows.map(channelMembers.fromRow);
+    },
+
+    async getPublicChannelsForTeam(teamId: string, page: PageQuery): Promise<Channel[]> {
+      const rows = await db.all(
+        `SELECT ${channels.columnList} FROM channels
+         WHERE "team_id" = @teamId AND "type" = 'O' AND "delete_at" = 0
+         ORDER BY "display_name" COLLATE "C", "name" LIMIT @limit OFFSET @offset`,
+        { teamId, ...limitOffset(page) },
+      );
+      return rows.map(channels.fromRow);
+    },
+
+    async searchChannels(teamId: string, term: string): Promise<Channel[]> {
+      // LIKE can't read the case-insensitive collation of "name": it reads a "C" copy.
+      const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+      const rows = await db.all(
+        `SELECT ${channels.columnList} FROM channels
+         WHERE "team_id" = @teamId AND "type" = 'O' AND "delete_at" = 0
+         AND (LOWER("name" COLLATE "C") LIKE @pattern ESCAPE '\\'
+           OR LOWER("display_name" COLLATE "C") LIKE @pattern ESCAPE '\\')
+         ORDER BY "display_name" COLLATE "C", "name" LIMIT 100`,
+        { teamId, pattern },
+      );
+      return rows.map(channels.fromRow);
+    },
+
+    async getChannelStats(channelId: string): Promise<ChannelStats> {
+      await channelById(db, channelId);
+      const count = async (sql: string) =>
+        BigInt(((await db.one(sql, channelId))?.n as bigint | undefined) ?? 0n);
+      return create(ChannelStatsSchema, {
+        channelId,
+        // As Mattermost counts them: members whose account is active.
+        memberCount: await count(
+          `SELECT COUNT(*) AS n FROM channel_members cm JOIN users u ON u."id" = cm."user_id"
+           WHERE cm."channel_id" = ? AND u."delete_at" = 0`,
+        ),
+        pinnedpostCount: await count(
+          `SELECT COUNT(*) AS n FROM posts WHERE "channel_id" = ? AND "is_pinned" <> 0 AND "delete_at" = 0`,
+        ),
+        filesCount: await count(
+          `SELECT COUNT(*) AS n FROM file_infos WHERE "channel_id" = ? AND "delete_at" = 0 AND "post_id" <> ''`,
+        ),
+      });
+    },
+
+    async viewChannels(
+      userId: string,
+      channelIds: readonly string[],
+    ): Promise<Record<string, bigint>> {
+      // READ COMMITTED: each membership is set from its channel's counters in one UPDATE.
+      return db.write(async (tx) => {
+        const now = tx.now();
+        const times: Record<string, bigint> = {};
+        for (const channelId of new Set(channelIds)) {
+          const row = await tx.one(
+            `UPDATE channel_members cm SET
+               "last_viewed_at" = GREATEST(cm."last_viewed_at", c."last_post_at"),
+               "msg_count" = c."total_msg_count", "mention_count" = 0, "last_update_at" = @now
+             FROM channels c
+             WHERE c."id" = @channelId AND cm."channel_id" = @channelId AND cm."user_id" = @userId
+             RETURNING cm."last_viewed_at"`,
+            { channelId, userId, now },
+          );
+          if (row !== undefined) {
+            times[channelId] = BigInt(row.last_viewed_at as bigint);
+          }
+        }
+        return times;
+      }, "read committed");
+    },
+
+    async updateChannelMemberNotifyProps(
+      channelId: string,
+      userId: string,
+      props: Record<string, string>,
+    ): Promise<ChannelMember> {
+      return db.write(async (tx) => {
+        const member = await channelMemberRow(tx, channelId, userId);
+        if (member === undefined) {
+          throw memberNotFound(channelId, userId);
+        }
+        const updated = create(ChannelMemberSchema, {
+          ...member,
+          notifyProps: { ...member.notifyProps, ...props },
+          lastUpdateAt: tx.now(),
+        });
+        await tx.run(
+          `UPDATE channel_members SET ${channelMembers.assignments}
+           WHERE "channel_id" = @channel_id AND "user_id" = @user_id`,
+          channelMembers.toRow(updated),
+        );
+        return updated;
+      });
+    },
   };
+}
+
+const GROUP_MIN_USERS = 3;
+const GROUP_MAX_USERS = 8;
+
+function memberNotFound(channelId: string, userId: string): NotFoundError {
+  return new NotFoundError({
+    id: "store.channel_member.not_found",
+    message: `User ${userId} is not a member of channel ${channelId}.`,
+    params: { channel_id: channelId, user_id: userId },
+  });
+}
+
+/**
+ * The unread counts a new post changes, in its transaction: the poster has read the channel up
+ * to it; a member it mentions by @username, or the other member of a direct channel, has one
+ * more unread mention. Each is one UPDATE bumping the counts in place, safe in READ COMMITTED.
+ */
+export async function countPostForMembers(tx: PostgresQueries, post: Post): Promise<void> {
+  await tx.run(
+    `UPDATE channel_members cm SET "last_viewed_at" = GREATEST(cm."last_viewed_at", @at),
+       "msg_count" = c."total_msg_count"
+     FROM channels c
+     WHERE c."id" = @channelId AND cm."channel_id" = @channelId AND cm."user_id" = @userId`,
+    { at: post.createAt, channelId: post.channelId, userId: post.userId },
+  );
+  const usernames = [...post.message.matchAll(/@([a-z0-9][a-z0-9._-]*)/gi)].map((match) =>
+    (match[1] ?? "").replace(/[.]+$/, "").toLowerCase(),
+  );
+  await tx.run(
+    `UPDATE channel_members SET "mention_count" = "mention_count" + 1
+     WHERE "channel_id" = @channelId AND "user_id" <> @userId AND ("user_id" IN
+       (SELECT "id" FROM users WHERE "username" = ANY(@usernames::text[]))
+       OR (SELECT "type" FROM channels WHERE "id" = @channelId) = 'D')`,
+    { channelId: post.channelId, userId: post.userId, usernames },
+  );
 }
 
 /** The channel with this id; NotFoundError when missing. Posts check their channel with it. */

@@ -215,6 +215,40 @@ export const postgresMigrations: readonly Migration[] = [
       ALTER TABLE plugin_states ADD COLUMN "installed_by" TEXT;
     `,
   },
+  {
+    version: 5,
+    description: "profile pictures and team icons",
+    sql: `
+      CREATE TABLE profile_images (
+        "user_id" TEXT COLLATE "C" PRIMARY KEY,
+        "image" BYTEA NOT NULL
+      );
+      CREATE TABLE team_icons (
+        "team_id" TEXT COLLATE "C" PRIMARY KEY,
+        "image" BYTEA NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    description: "post search (FTS5 over posts.message), pinned posts, posts changed since a time",
+    sql: `
+      -- SQLite's FTS5 index with the porter tokenizer, as PostgreSQL full-text search: English
+      -- stems (so "apple" finds "apples") and, unlike PostgreSQL's 'english', no stop words,
+      -- so that every word of a phrase counts as FTS5 counts it. The column follows every write
+      -- to "message"; postgres-post-list-store.ts searches it.
+      CREATE TEXT SEARCH DICTIONARY plugwire_english_stem (TEMPLATE = snowball, LANGUAGE = english);
+      CREATE TEXT SEARCH CONFIGURATION plugwire_search (COPY = simple);
+      ALTER TEXT SEARCH CONFIGURATION plugwire_search
+        ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
+        WITH plugwire_english_stem;
+      ALTER TABLE posts ADD COLUMN "message_search" tsvector
+        GENERATED ALWAYS AS (to_tsvector('plugwire_search', "message")) STORED;
+      CREATE INDEX posts_message_search ON posts USING GIN ("message_search");
+      CREATE INDEX posts_channel_updated ON posts ("channel_id", "update_at");
+      CREATE INDEX posts_pinned ON posts ("channel_id") WHERE "is_pinned" = 1;
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

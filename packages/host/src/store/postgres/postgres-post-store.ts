@@ -8,7 +8,7 @@ import type { PageQuery } from "../page-query.js";
 import type { PostStore } from "../post-store.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound } from "../store-errors.js";
-import { channelById } from "./postgres-channel-store.js";
+import { channelById, countPostForMembers } from "./postgres-channel-store.js";
 import {
   limitOffset,
   type PostgresDatabase,
@@ -22,7 +22,8 @@ const fileInfos = rowCodec(FileInfoSchema);
 export function postgresPostStore(db: PostgresDatabase): PostStore {
   return {
     async createPost(post: Post): Promise<Post> {
-      // READ COMMITTED: the counters are bumped in place and each file is claimed by an UPDATE
+      // READ COMMITTED: the counters (the channel's, its members' unread counts, the thread's
+      // reply counts) are bumped in place and each file is claimed by an UPDATE
       // that re-checks it is unattached, so concurrent posts to one channel queue on its row
       // rather than fail and retry; a clash on the post id is caught by the primary key.
       return db.write(async (tx) => {
@@ -52,11 +53,26 @@ export function postgresPostStore(db: PostgresDatabase): PostStore {
              "total_msg_count" = "total_msg_count" + 1 WHERE "id" = @channelId`,
           { at: stored.createAt, channelId: stored.channelId },
         );
+        await countPostForMembers(tx, stored);
         if (stored.rootId) {
+          // As Mattermost counts them: every post of the thread carries its reply count; the
+          // root also its last reply time, and a changed update_at so "since" reads bring it.
           await tx.run(
-            `UPDATE posts SET "reply_count" = "reply_count" + 1,
-               "last_reply_at" = GREATEST("last_reply_at", @at) WHERE "id" = @rootId`,
-            { at: stored.createAt, rootId: stored.rootId },
+            `UPDATE posts SET "reply_count" = "reply_count" + 1, "last_reply_at" = CASE
+               WHEN "id" = @rootId THEN GREATEST("last_reply_at", @at) ELSE "last_reply_at" END,
+               "update_at" = CASE WHEN "id" = @rootId THEN GREATEST("update_at", @at) ELSE "update_at" END
+             WHERE ("id" = @rootId OR "root_id" = @rootId) AND "id" <> @id`,
+            { at: stored.createAt, rootId: stored.rootId, id: stored.id },
+          );
+          const root = await tx.one(
+            `SELECT "reply_count" FROM posts WHERE "id" = ?`,
+            stored.rootId,
+          );
+          stored.replyCount = BigInt(root?.reply_count as bigint);
+          await tx.run(
+            `UPDATE posts SET "reply_count" = ? WHERE "id" = ?`,
+            stored.replyCount,
+            stored.id,
           );
         }
         return stored;
@@ -104,8 +120,9 @@ export function postgresPostStore(db: PostgresDatabase): PostStore {
         );
         if (post.rootId) {
           await tx.run(
-            `UPDATE posts SET "reply_count" = GREATEST("reply_count" - 1, 0) WHERE "id" = ?`,
-            post.rootId,
+            `UPDATE posts SET "reply_count" = GREATEST("reply_count" - 1, 0)
+             WHERE "id" = @rootId OR ("root_id" = @rootId AND "delete_at" = 0)`,
+            { rootId: post.rootId },
           );
         }
         return create(PostSchema, { ...post, deleteAt: now, updateAt: now });

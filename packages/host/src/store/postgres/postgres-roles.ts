@@ -7,6 +7,7 @@ import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
+import { postgresPostListStore } from "./postgres-post-list-store.js";
 import { postgresPostStore } from "./postgres-post-store.js";
 import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
@@ -19,6 +20,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresTeamStore(db),
     ...postgresChannelStore(db),
     ...postgresPostStore(db),
+    ...postgresPostListStore(db),
     ...postgresKVStore(db),
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),

@@ -2,7 +2,16 @@
 // row with delete_at set, so that a returning member gets their old roles back.
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError, NotFoundError } from "@plugwire/errors";
-import { type Team, type TeamMember, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
+import {
+  type Team,
+  type TeamMember,
+  TeamMemberSchema,
+  TeamSchema,
+  type TeamStats,
+  TeamStatsSchema,
+  type TeamUnread,
+  TeamUnreadSchema,
+} from "@plugwire/protocol";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
@@ -153,6 +162,116 @@ export function postgresTeamStore(db: PostgresDatabase): TeamStore {
           userId,
         );
         return ended;
+      });
+    },
+
+    async getTeamsForUser(userId: string): Promise<Team[]> {
+      const rows = await db.all(
+        `SELECT ${teams.columnListOf("t")} FROM teams t
+         JOIN team_members tm ON tm."team_id" = t."id" AND tm."user_id" = ? AND tm."delete_at" = 0
+         WHERE t."delete_at" = 0 ORDER BY t."display_name" COLLATE "C", t."name"`,
+        userId,
+      );
+      return rows.map(teams.fromRow);
+    },
+
+    async getTeamMembersForUser(userId: string): Promise<TeamMember[]> {
+      const rows = await db.all(
+        `SELECT ${teamMembers.columnListOf("tm")} FROM team_members tm
+         JOIN teams t ON t."id" = tm."team_id" AND t."delete_at" = 0
+         WHERE tm."user_id" = ? AND tm."delete_at" = 0 ORDER BY tm."team_id"`,
+        userId,
+      );
+      return rows.map(teamMembers.fromRow);
+    },
+
+    async getTeamsUnreadForUser(userId: string, excludeTeamId = ""): Promise<TeamUnread[]> {
+      const rows = await db.all(
+        `SELECT tm."team_id" AS team_id,
+           COALESCE(SUM(c."total_msg_count" - cm."msg_count"), 0)::bigint AS msg_count,
+           COALESCE(SUM(cm."mention_count"), 0)::bigint AS mention_count
+         FROM team_members tm
+         JOIN teams t ON t."id" = tm."team_id" AND t."delete_at" = 0
+         LEFT JOIN channels c ON c."team_id" = tm."team_id" AND c."delete_at" = 0
+         LEFT JOIN channel_members cm ON cm."channel_id" = c."id" AND cm."user_id" = tm."user_id"
+         WHERE tm."user_id" = ? AND tm."delete_at" = 0 AND tm."team_id" <> ?
+         GROUP BY tm."team_id" ORDER BY tm."team_id"`,
+        userId,
+        excludeTeamId,
+      );
+      return rows.map((row) => {
+        const msgCount = BigInt(row.msg_count as bigint);
+        const mentionCount = BigInt(row.mention_count as bigint);
+        return create(TeamUnreadSchema, {
+          teamId: row.team_id as string,
+          msgCount,
+          mentionCount,
+          msgCountRoot: msgCount,
+          mentionCountRoot: mentionCount,
+        });
+      });
+    },
+
+    async getTeamStats(teamId: string): Promise<TeamStats> {
+      await teamById(db, teamId);
+      const row = await db.one(
+        `SELECT COUNT(*) AS total, COUNT(*) FILTER (WHERE u."delete_at" = 0) AS active
+         FROM team_members tm JOIN users u ON u."id" = tm."user_id"
+         WHERE tm."team_id" = ? AND tm."delete_at" = 0`,
+        teamId,
+      );
+      return create(TeamStatsSchema, {
+        teamId,
+        totalMemberCount: BigInt((row?.total as bigint) ?? 0n),
+        activeMemberCount: BigInt((row?.active as bigint) ?? 0n),
+      });
+    },
+
+    async searchTeams(term: string): Promise<Team[]> {
+      // LIKE can't read the case-insensitive collation of "name": it reads a "C" copy.
+      const pattern = `%${term.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+      const rows = await db.all(
+        `SELECT ${teams.columnList} FROM teams WHERE "delete_at" = 0
+         AND (LOWER("name" COLLATE "C") LIKE @pattern ESCAPE '\\'
+           OR LOWER("display_name" COLLATE "C") LIKE @pattern ESCAPE '\\')
+         ORDER BY "display_name" COLLATE "C", "name"`,
+        { pattern },
+      );
+      return rows.map(teams.fromRow);
+    },
+
+    async deleteTeam(teamId: string): Promise<Team> {
+      return db.write(async (tx) => {
+        const team = await teamById(tx, teamId);
+        if (team.deleteAt !== 0n) {
+          return team;
+        }
+        const now = tx.now();
+        await tx.run(
+          `UPDATE teams SET "delete_at" = ?, "update_at" = ? WHERE "id" = ?`,
+          now,
+          now,
+          teamId,
+        );
+        return create(TeamSchema, { ...team, deleteAt: now, updateAt: now });
+      });
+    },
+
+    async getTeamIcon(teamId: string): Promise<Uint8Array | undefined> {
+      await teamById(db, teamId);
+      const row = await db.one(`SELECT "image" FROM team_icons WHERE "team_id" = ?`, teamId);
+      return row === undefined ? undefined : new Uint8Array(row.image as Buffer);
+    },
+
+    async setTeamIcon(teamId: string, image: Uint8Array): Promise<void> {
+      await db.write(async (tx) => {
+        await teamById(tx, teamId);
+        await tx.run(
+          `INSERT INTO team_icons ("team_id", "image") VALUES (?, ?)
+           ON CONFLICT ("team_id") DO UPDATE SET "image" = excluded."image"`,
+          teamId,
+          image,
+        );
       });
     },
   };

@@ -58,30 +58,23 @@ export function postgresUserStore(db: PostgresDatabase): UserStore {
     },
 
     async getUsers(query: UserQuery): Promise<User[]> {
-      const joins: string[] = [];
-      const conditions: string[] = [];
-      if (query.inTeamId) {
-        joins.push(
-          `JOIN team_members tm ON tm."user_id" = u."id" AND tm."team_id" = @teamId AND tm."delete_at" = 0`,
-        );
-      }
-      if (query.inChannelId) {
-        joins.push(
-          `JOIN channel_members cm ON cm."user_id" = u."id" AND cm."channel_id" = @channelId`,
-        );
-      }
-      if (query.active !== undefined) {
-        conditions.push(query.active ? `u."delete_at" = 0` : `u."delete_at" <> 0`);
-      }
-      const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+      return selectUsers(db, query, "", { ...limitOffset(query) });
+    },
+
+    async searchUsers(term: string, query: UserQuery): Promise<User[]> {
+      // A LIKE prefix of the term, its wildcards escaped; LOWER on a "C" copy folds ASCII only,
+      // as SQLite's LOWER does (and LIKE can't read the case-insensitive collation).
+      const prefix = `${term.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+      const match = ["username", "first_name", "last_name", "nickname", "email"]
+        .map((column) => `LOWER(u."${column}" COLLATE "C") LIKE @prefix ESCAPE '\\'`)
+        .join(" OR ");
+      return selectUsers(db, query, `(${match})`, { prefix, ...limitOffset(query) });
+    },
+
+    async getUsersByUsernames(usernames: readonly string[]): Promise<User[]> {
       const rows = await db.all(
-        `SELECT ${users.columnListOf("u")} FROM users u ${joins.join(" ")} ${where}
-         ORDER BY u."username" LIMIT @limit OFFSET @offset`,
-        {
-          teamId: query.inTeamId ?? "",
-          channelId: query.inChannelId ?? "",
-          ...limitOffset(query),
-        },
+        `SELECT ${users.columnList} FROM users WHERE "username" = ANY(?::text[]) ORDER BY "username"`,
+        [...usernames],
       );
       return rows.map(users.fromRow);
     },
@@ -141,6 +134,48 @@ export function postgresUserStore(db: PostgresDatabase): UserStore {
       });
     },
 
+    async reactivateUser(userId: string): Promise<User> {
+      return db.write(async (tx) => {
+        const user = await userById(tx, userId);
+        if (user.deleteAt === 0n) {
+          return user;
+        }
+        const now = tx.now();
+        await tx.run(
+          `UPDATE users SET "delete_at" = 0, "update_at" = ? WHERE "id" = ?`,
+          now,
+          userId,
+        );
+        return create(UserSchema, { ...user, deleteAt: 0n, updateAt: now });
+      });
+    },
+
+    async getProfileImage(userId: string): Promise<Uint8Array | undefined> {
+      await userById(db, userId);
+      const row = await db.one(`SELECT "image" FROM profile_images WHERE "user_id" = ?`, userId);
+      return row === undefined ? undefined : new Uint8Array(row.image as Buffer);
+    },
+
+    async setProfileImage(userId: string, image: Uint8Array): Promise<User> {
+      return db.write(async (tx) => {
+        const user = await userById(tx, userId);
+        const now = tx.now();
+        await tx.run(
+          `INSERT INTO profile_images ("user_id", "image") VALUES (?, ?)
+           ON CONFLICT ("user_id") DO UPDATE SET "image" = excluded."image"`,
+          userId,
+          image,
+        );
+        await tx.run(
+          `UPDATE users SET "last_picture_update" = ?, "update_at" = ? WHERE "id" = ?`,
+          now,
+          now,
+          userId,
+        );
+        return create(UserSchema, { ...user, lastPictureUpdate: now, updateAt: now });
+      });
+    },
+
     async getPasswordHash(userId: string): Promise<string | undefined> {
       const row = await db.one(`SELECT "password_hash" FROM users WHERE "id" = ?`, userId);
       if (row === undefined) {
@@ -169,6 +204,56 @@ export async function userById(db: PostgresQueries, userId: string): Promise<Use
     throw userNotFound(userId);
   }
   return users.fromRow(row);
+}
+
+const USER_ORDER = {
+  "": `u."username"`,
+  create_at: `u."create_at" DESC, u."username"`,
+  last_activity_at: `u."update_at" DESC, u."username"`,
+} as const;
+
+/** The users matching the query's filters and `condition`, in the query's order. */
+async function selectUsers(
+  db: PostgresQueries,
+  query: UserQuery,
+  condition: string,
+  params: Record<string, unknown>,
+): Promise<User[]> {
+  const joins: string[] = [];
+  const conditions = condition ? [condition] : [];
+  if (query.inTeamId) {
+    joins.push(
+      `JOIN team_members tm ON tm."user_id" = u."id" AND tm."team_id" = @teamId AND tm."delete_at" = 0`,
+    );
+  }
+  if (query.inChannelId) {
+    joins.push(`JOIN channel_members cm ON cm."user_id" = u."id" AND cm."channel_id" = @channelId`);
+  }
+  if (query.notInTeamId) {
+    conditions.push(`u."id" NOT IN (SELECT "user_id" FROM team_members
+      WHERE "team_id" = @notInTeamId AND "delete_at" = 0)`);
+  }
+  if (query.notInChannelId) {
+    conditions.push(
+      `u."id" NOT IN (SELECT "user_id" FROM channel_members WHERE "channel_id" = @notInChannelId)`,
+    );
+  }
+  if (query.active !== undefined) {
+    conditions.push(query.active ? `u."delete_at" = 0` : `u."delete_at" <> 0`);
+  }
+  const where = conditions.length > 0 ? `WHERE ${conditions.join(" AND ")}` : "";
+  const rows = await db.all(
+    `SELECT ${users.columnListOf("u")} FROM users u ${joins.join(" ")} ${where}
+     ORDER BY ${USER_ORDER[query.sort ?? ""]} LIMIT @limit OFFSET @offset`,
+    {
+      teamId: query.inTeamId ?? "",
+      channelId: query.inChannelId ?? "",
+      notInTeamId: query.notInTeamId ?? "",
+      notInChannelId: query.notInChannelId ?? "",
+      ...params,
+    },
+  );
+  return rows.map(users.fromRow);
 }
 
 // Unique checks, made inside the write transaction so that their answer still holds.

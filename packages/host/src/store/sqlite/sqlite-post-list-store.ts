@@ -2,10 +2,10 @@
 // and search through the posts_fts index (FTS5, kept in step with posts by triggers; see
 // migration 6). Lists of ids travel as one JSON parameter read with json_each, so each query
 // is one prepared statement whatever the number of ids.
-import { create } from "@bufbuild/protobuf";
-import { type Post, type PostList, PostListSchema, PostSchema } from "@plugwire/protocol";
+import { type Post, PostSchema } from "@plugwire/protocol";
 import type { PageQuery } from "../page-query.js";
 import type { PostListStore, PostSearchQuery, ThreadQuery } from "../post-list-store.js";
+import { postList, searchTerms, sortNewestFirst } from "../post-lists.js";
 import { rowCodec } from "../row-codec.js";
 import { notFound } from "../store-errors.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
@@ -190,32 +190,16 @@ export function sqlitePostListStore(db: SqliteDatabase): PostListStore {
   };
 }
 
-/** A PostList: `ordered` in order, and every post (thread posts too) by id. */
-function postList(ordered: Post[], threads: Post[]): PostList {
-  const byId: Record<string, Post> = {};
-  for (const post of [...threads, ...ordered]) byId[post.id] = post;
-  return create(PostListSchema, { order: ordered.map((post) => post.id), posts: byId });
-}
-
-function sortNewestFirst(list: Post[]): Post[] {
-  return [...list].sort((a, b) =>
-    a.createAt === b.createAt ? b.id.localeCompare(a.id) : a.createAt > b.createAt ? -1 : 1,
-  );
-}
-
 /**
- * An FTS5 query for search terms: each word, "quoted phrase" or prefix* word becomes a quoted
- * FTS5 string (so no character of it is FTS5 syntax), joined by AND or OR. Words with no letter
- * or digit are dropped, as Mattermost drops them. "" when nothing is left.
+ * An FTS5 query for search terms: each word, "quoted phrase" or prefix* word (searchTerms)
+ * becomes a quoted FTS5 string (so no character of it is FTS5 syntax), joined by AND or OR.
+ * "" when nothing is left.
  */
 function ftsExpression(terms: string, join: "AND" | "OR"): string {
-  const parts: string[] = [];
-  for (const [, phrase, word] of terms.matchAll(/"([^"]*)"|(\S+)/g)) {
-    const text = phrase ?? word ?? "";
-    if (!/[\p{L}\p{N}]/u.test(text)) continue;
-    const prefix = phrase === undefined && text.endsWith("*");
-    const quoted = `"${text.replace(/\*+$/, "").replaceAll('"', '""')}"`;
-    parts.push(prefix ? `${quoted} *` : quoted);
-  }
-  return parts.join(` ${join} `);
+  return searchTerms(terms)
+    .map(({ text, prefix }) => {
+      const quoted = `"${text.replaceAll('"', '""')}"`;
+      return prefix ? `${quoted} *` : quoted;
+    })
+    .join(` ${join} `);
 }
