@@ -219,9 +219,11 @@ describe("docs/parity.md", () => {
   });
 
   it("fails when the summary's counts differ from the rows", () => {
+    // Any method row still not served for #14, now claimed as served.
+    const row = /^\| `\w+[^|\n]*\| — \| not served \| [^\n]*#14[^\n]*$/m.exec(parityDoc)?.[0] ?? "";
     const oneMore = parityDoc.replace(
-      "| `GetTeamStats(teamID)` | — | not served |",
-      "| `GetTeamStats(teamID)` | `GetTeam` | served |",
+      row,
+      row.replace("| — | not served |", "| `GetTeam` | served |"),
     );
     expect(oneMore).not.toBe(parityDoc);
     const problems = parityProblems(oneMore);

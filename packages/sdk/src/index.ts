@@ -68,8 +68,8 @@ export {
   type SearchParamsInit,
   type TeamInit,
   type UserInit,
-  type WebSocketBroadcastInit,
   type UserSearch,
+  type WebSocketBroadcastInit,
 } from "./api/plugin-api-client.js";
 export {
   type Allow,
