@@ -131,6 +131,44 @@ describe.skipIf(serverUrl === "")(`PostgresStore${unavailable}`, () => {
     expect((await first.getChannel(channel.id)).totalMsgCount).toBe(30n);
   });
 
+  it("counts every reply and mention of many clients replying to one thread at once", async () => {
+    const url = await schemas.freshUrl();
+    const clients = await Promise.all(Array.from({ length: 6 }, () => openAt(url)));
+    const first = clients[0] as Store;
+    const poster = await first.createUser(create(UserSchema, { username: "poster" }));
+    const reader = await first.createUser(create(UserSchema, { username: "reader" }));
+    const team = await first.createTeam(create(TeamSchema, { name: "team", type: "O" }));
+    const channel = await first.createChannel(
+      create(ChannelSchema, { teamId: team.id, name: "town", type: "O" }),
+    );
+    await first.addChannelMember(channel.id, poster.id);
+    await first.addChannelMember(channel.id, reader.id);
+    const root = await first.createPost(
+      create(PostSchema, { channelId: channel.id, userId: poster.id, message: "root" }),
+    );
+    await Promise.all(
+      clients.flatMap((store) =>
+        Array.from({ length: 5 }, () =>
+          store.createPost(
+            create(PostSchema, {
+              channelId: channel.id,
+              userId: poster.id,
+              rootId: root.id,
+              message: "@reader look",
+            }),
+          ),
+        ),
+      ),
+    );
+    const thread = await first.getPostThread(root.id);
+    expect(thread.order).toHaveLength(31);
+    expect(new Set(Object.values(thread.posts).map((post) => post.replyCount))).toEqual(
+      new Set([30n]),
+    );
+    expect((await first.getChannelMember(channel.id, reader.id))?.mentionCount).toBe(30n);
+    expect((await first.getChannelMember(channel.id, poster.id))?.msgCount).toBe(31n);
+  });
+
   it("migrates a new database once when several hosts start on it together", async () => {
     const url = await schemas.freshUrl();
     await Promise.all(Array.from({ length: 4 }, () => openAt(url)));
