@@ -214,16 +214,17 @@ export function postListStoreContract(open: OpenStore): void {
       expect(await ids({ terms: "apples" })).toEqual([pears, apples]);
     });
 
-    it("reads quotes, backslashes and query operators in the terms as text", async ({
+    it("reads quotes, backslashes and operators as text; finds words of addresses", async ({
       store,
       clock,
       channel,
       author,
     }) => {
-      const [quote, slash, operators] = await postEach(store, clock, channel, author, [
+      const [quote, slash, operators, mail] = await postEach(store, clock, channel, author, [
         "don't panic",
         "see C:\\temp\\logs",
         "cats & dogs | !birds",
+        "mail ann@example.com or https://example.org/docs",
       ]);
       const ids = async (terms: string) =>
         (await store.searchPosts(search({ teamId: channel.teamId, terms }))).map((post) => post.id);
@@ -235,6 +236,9 @@ export function postListStoreContract(open: OpenStore): void {
       expect(await ids("!birds")).toEqual([operators]);
       expect(await ids('"dogs | !birds"')).toEqual([operators]);
       expect(await ids("dogs:*")).toEqual([operators]);
+      expect(await ids("example")).toEqual([mail]);
+      expect(await ids("docs")).toEqual([mail]);
+      expect(await ids("ann@example.com")).toEqual([mail]);
     });
 
     it("searches the member's channels of the team, by author and time", async ({

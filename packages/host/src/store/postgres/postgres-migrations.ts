@@ -235,15 +235,17 @@ export const postgresMigrations: readonly Migration[] = [
     sql: `
       -- SQLite's FTS5 index with the porter tokenizer, as PostgreSQL full-text search: English
       -- stems (so "apple" finds "apples") and, unlike PostgreSQL's 'english', no stop words,
-      -- so that every word of a phrase counts as FTS5 counts it. The column follows every write
-      -- to "message"; postgres-post-list-store.ts searches it.
+      -- so that every word of a phrase counts as FTS5 counts it. ASCII punctuation becomes a
+      -- space first, so that the words of an e-mail address, URL or path are words, as FTS5
+      -- splits them (PostgreSQL's parser would keep each whole). The column follows every
+      -- write to "message"; postgres-post-list-store.ts searches it the same way.
       CREATE TEXT SEARCH DICTIONARY plugwire_english_stem (TEMPLATE = snowball, LANGUAGE = english);
       CREATE TEXT SEARCH CONFIGURATION plugwire_search (COPY = simple);
       ALTER TEXT SEARCH CONFIGURATION plugwire_search
         ALTER MAPPING FOR asciiword, asciihword, hword_asciipart, word, hword, hword_part
         WITH plugwire_english_stem;
-      ALTER TABLE posts ADD COLUMN "message_search" tsvector
-        GENERATED ALWAYS AS (to_tsvector('plugwire_search', "message")) STORED;
+      ALTER TABLE posts ADD COLUMN "message_search" tsvector GENERATED ALWAYS AS
+        (to_tsvector('plugwire_search', regexp_replace("message", '[!-/:-@[-\`{-~]', ' ', 'g'))) STORED;
       CREATE INDEX posts_message_search ON posts USING GIN ("message_search");
       CREATE INDEX posts_channel_updated ON posts ("channel_id", "update_at");
       CREATE INDEX posts_pinned ON posts ("channel_id") WHERE "is_pinned" = 1;

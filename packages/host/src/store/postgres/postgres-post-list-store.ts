@@ -183,15 +183,20 @@ export function postgresPostListStore(db: PostgresDatabase): PostListStore {
   };
 }
 
+/** ASCII punctuation, which becomes a space before indexing or searching (see migration 6). */
+const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/g;
+
 /**
  * A to_tsquery query for search terms: each word, "quoted phrase" or prefix* word (searchTerms)
- * becomes a quoted operand (so no character of it is query syntax; the words of a phrase must
- * follow each other), `:*` after a prefix, joined by & or |. "" when nothing is left.
+ * becomes a quoted operand, `:*` after a prefix, joined by & or |; the words of an operand must
+ * follow each other. Its punctuation becomes spaces as the message's did, which leaves no
+ * character (quote, backslash, operator) that to_tsquery would read as syntax. "" when nothing
+ * is left.
  */
 function tsQuery(terms: string, join: "&" | "|"): string {
   return searchTerms(terms)
     .map(({ text, prefix }) => {
-      const quoted = `'${text.replace(/['\\]/g, "\\$&")}'`;
+      const quoted = `'${text.replace(ASCII_PUNCTUATION, " ")}'`;
       return prefix ? `${quoted}:*` : quoted;
     })
     .join(` ${join} `);
