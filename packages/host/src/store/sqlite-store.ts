@@ -9,7 +9,10 @@ import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
+import { sqlitePreferenceStore } from "./sqlite/sqlite-preference-store.js";
+import { sqliteReactionStore } from "./sqlite/sqlite-reaction-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
+import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
 import { sqliteUserStore } from "./sqlite/sqlite-user-store.js";
 import type { Store } from "./store.js";
@@ -25,6 +28,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
     ...sqlitePostStore(db),
+    ...sqliteReactionStore(db),
+    ...sqlitePreferenceStore(db),
+    ...sqliteStatusStore(db),
     ...sqliteKVStore(db),
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),

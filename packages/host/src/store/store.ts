@@ -11,7 +11,10 @@ import type { CommandStore } from "./command-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 import type { PostStore } from "./post-store.js";
+import type { PreferenceStore } from "./preference-store.js";
+import type { ReactionStore } from "./reaction-store.js";
 import type { SessionStore } from "./session-store.js";
+import type { StatusStore } from "./status-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UserStore } from "./user-store.js";
 
@@ -22,7 +25,10 @@ export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { PageQuery } from "./page-query.js";
 export type { PluginStateStore } from "./plugin-state-store.js";
 export type { PostStore } from "./post-store.js";
+export type { PreferenceStore } from "./preference-store.js";
+export type { ReactionStore } from "./reaction-store.js";
 export type { Session, SessionStore } from "./session-store.js";
+export type { StatusStore } from "./status-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UserQuery, UserStore } from "./user-store.js";
 
@@ -32,6 +38,9 @@ export interface Store
     TeamStore,
     ChannelStore,
     PostStore,
+    ReactionStore,
+    PreferenceStore,
+    StatusStore,
     KVStore,
     PluginStateStore,
     CommandStore,
