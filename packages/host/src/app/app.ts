@@ -10,7 +10,10 @@ import type { KVOperations } from "./kv-operations.js";
 import type { PermissionOperations } from "./permissions.js";
 import type { PluginOperations } from "./plugin-operations.js";
 import type { PostOperations } from "./post-operations.js";
+import type { PreferenceOperations } from "./preference-operations.js";
+import type { ReactionOperations } from "./reaction-operations.js";
 import type { SessionOperations } from "./session-operations.js";
+import type { StatusOperations } from "./status-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
@@ -23,7 +26,10 @@ export type { KVOperations } from "./kv-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
 export type { PostOperations } from "./post-operations.js";
+export type { PreferenceOperations } from "./preference-operations.js";
+export type { ReactionOperations } from "./reaction-operations.js";
 export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
+export type { StatusOperations } from "./status-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
 
@@ -33,6 +39,9 @@ export interface App
     TeamOperations,
     ChannelOperations,
     PostOperations,
+    ReactionOperations,
+    PreferenceOperations,
+    StatusOperations,
     FileOperations,
     KVOperations,
     PluginOperations,

@@ -9,9 +9,13 @@ import type {
   Command,
   CommandArgs,
   CommandResponse,
+  CustomStatus,
   FileInfo,
   PluginClusterEvent,
   Post,
+  Preference,
+  Reaction,
+  Status,
   Team,
   TeamMember,
   User,
@@ -27,7 +31,10 @@ import { Files, type FileUpload } from "./file-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { Posts } from "./post-operations.js";
+import { Preferences } from "./preference-operations.js";
+import { Reactions } from "./reaction-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
+import { Statuses } from "./status-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
@@ -49,6 +56,9 @@ export class HostApp implements App {
   private readonly teams: Teams;
   private readonly channels: Channels;
   private readonly posts: Posts;
+  private readonly reactions: Reactions;
+  private readonly preferences: Preferences;
+  private readonly statuses: Statuses;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
   private readonly permissions: Permissions;
@@ -61,6 +71,9 @@ export class HostApp implements App {
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
     this.posts = new Posts(this.core);
+    this.reactions = new Reactions(this.core);
+    this.preferences = new Preferences(this.core);
+    this.statuses = new Statuses(this.core, this.users, options.userStatusAwayTimeoutMs);
     this.fileOps = new Files(this.core);
     this.plugins = new Plugins(this.core, this.users);
     this.permissions = new Permissions(options.store);
@@ -214,6 +227,73 @@ export class HostApp implements App {
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
     return this.posts.sendEphemeralPost(actor, userId, post);
+  }
+
+  // Reactions, preferences, statuses.
+  addReaction(actor: Actor, reaction: Reaction): Promise<Reaction> {
+    return this.reactions.addReaction(actor, reaction);
+  }
+  removeReaction(actor: Actor, reaction: Reaction): Promise<void> {
+    return this.reactions.removeReaction(actor, reaction);
+  }
+  getReactions(postId: string): Promise<Reaction[]> {
+    return this.reactions.getReactions(postId);
+  }
+  getReactionsForPosts(postIds: readonly string[]): Promise<Record<string, Reaction[]>> {
+    return this.reactions.getReactionsForPosts(postIds);
+  }
+  getPreferencesForUser(userId: string): Promise<Preference[]> {
+    return this.preferences.getPreferencesForUser(userId);
+  }
+  getPreferencesByCategory(userId: string, category: string): Promise<Preference[]> {
+    return this.preferences.getPreferencesByCategory(userId, category);
+  }
+  getPreferenceForUser(userId: string, category: string, name: string): Promise<Preference> {
+    return this.preferences.getPreferenceForUser(userId, category, name);
+  }
+  updatePreferences(actor: Actor, userId: string, preferences: Preference[]): Promise<void> {
+    return this.preferences.updatePreferences(actor, userId, preferences);
+  }
+  deletePreferences(actor: Actor, userId: string, preferences: Preference[]): Promise<void> {
+    return this.preferences.deletePreferences(actor, userId, preferences);
+  }
+  getUserStatus(userId: string): Promise<Status> {
+    return this.statuses.getUserStatus(userId);
+  }
+  getUserStatusesByIds(userIds: readonly string[]): Promise<Status[]> {
+    return this.statuses.getUserStatusesByIds(userIds);
+  }
+  updateUserStatus(
+    actor: Actor,
+    userId: string,
+    status: string,
+    dndEndTime?: bigint,
+  ): Promise<Status> {
+    return this.statuses.updateUserStatus(actor, userId, status, dndEndTime);
+  }
+  setUserStatusTimedDND(actor: Actor, userId: string, endTime: bigint): Promise<Status> {
+    return this.statuses.setUserStatusTimedDND(actor, userId, endTime);
+  }
+  updateUserCustomStatus(actor: Actor, userId: string, customStatus: CustomStatus): Promise<void> {
+    return this.statuses.updateUserCustomStatus(actor, userId, customStatus);
+  }
+  removeUserCustomStatus(actor: Actor, userId: string): Promise<void> {
+    return this.statuses.removeUserCustomStatus(actor, userId);
+  }
+  userConnected(userId: string): Promise<void> {
+    return this.statuses.userConnected(userId);
+  }
+  userDisconnected(userId: string): Promise<void> {
+    return this.statuses.userDisconnected(userId);
+  }
+  userActive(userId: string): Promise<void> {
+    return this.statuses.userActive(userId);
+  }
+  connectedUserIds(): string[] {
+    return this.statuses.connectedUserIds();
+  }
+  checkStatuses(): Promise<void> {
+    return this.statuses.checkStatuses();
   }
 
   // Files.

@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiSocial } from "./plugin-api-social.js";
 import {
   commandTrigger,
   expiryOf,
@@ -248,6 +249,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       required(post.channelId, "post.channel_id");
       return { post: await app.sendEphemeralPost(actor, userId, post) };
     },
+    ...pluginApiSocial(app, actor),
 
     uploadFile: async (requests) => ({
       fileInfo: await receiveUpload(requests, {
