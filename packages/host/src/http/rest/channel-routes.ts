@@ -2,7 +2,7 @@
 // Team members create channels and become their first member; channel members add others;
 // only members read the posts (system admins may do everything).
 import type { JsonObject } from "@bufbuild/protobuf";
-import { ChannelMemberSchema, ChannelSchema, type Post, PostSchema } from "@plugwire/protocol";
+import { ChannelMemberSchema, ChannelSchema, type Post } from "@plugwire/protocol";
 import { fieldsOf, stringField } from "./body-fields.js";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
@@ -13,6 +13,7 @@ import {
   requireChannelVisible,
   requireTeamMember,
 } from "./permissions.js";
+import { postsToJson } from "./post-metadata.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -135,13 +136,18 @@ async function listPosts(call: RestCall): Promise<void> {
     page > 0
       ? await app.getPostsForChannel(channelId, { page: page * perPage - 1, perPage: 1 })
       : [];
-  call.send(200, postList(posts, newer, older));
+  call.send(200, postList(posts, await postsToJson(app, posts), newer, older));
 }
 
-function postList(posts: Post[], newer: Post | undefined, older: Post | undefined): JsonObject {
+function postList(
+  posts: Post[],
+  json: JsonObject[],
+  newer: Post | undefined,
+  older: Post | undefined,
+): JsonObject {
   return {
     order: posts.map((post) => post.id),
-    posts: Object.fromEntries(posts.map((post) => [post.id, modelToJson(PostSchema, post)])),
+    posts: Object.fromEntries(posts.map((post, i) => [post.id, json[i] as JsonObject])),
     next_post_id: newer?.id ?? "",
     prev_post_id: older?.id ?? "",
   };

@@ -4,7 +4,17 @@
 // order the application layer reported them, so every connection sees them in that order.
 import { once } from "node:events";
 import type { JsonObject } from "@bufbuild/protobuf";
-import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
+import type {
+  Channel,
+  ChannelMember,
+  Post,
+  Preference,
+  Reaction,
+  Status,
+  Team,
+  TeamMember,
+  User,
+} from "@plugwire/protocol";
 import { WebSocket } from "ws";
 import type { Actor, AppEvents, Authenticated, Session } from "../../app/app.js";
 import { newId } from "../../app/ids.js";
@@ -18,6 +28,9 @@ import {
   postDeletedEvent,
   postEditedEvent,
   postedEvent,
+  preferencesEvent,
+  reactionEvent,
+  statusChangeEvent,
   typingEvent,
   updateTeamEvent,
   userAddedEvent,
@@ -131,6 +144,26 @@ export class WebSocketHub implements AppEvents {
     this.publish(async () => [postDeletedEvent(post, actor)]);
   }
 
+  reactionAdded(reaction: Reaction): void {
+    this.publish(async () => [reactionEvent("reaction_added", reaction)]);
+  }
+
+  reactionRemoved(reaction: Reaction): void {
+    this.publish(async () => [reactionEvent("reaction_removed", reaction)]);
+  }
+
+  preferencesChanged(userId: string, preferences: Preference[]): void {
+    this.publish(async () => [preferencesEvent("preferences_changed", userId, preferences)]);
+  }
+
+  preferencesDeleted(userId: string, preferences: Preference[]): void {
+    this.publish(async () => [preferencesEvent("preferences_deleted", userId, preferences)]);
+  }
+
+  statusChanged(status: Status): void {
+    this.publish(async () => [statusChangeEvent(status)]);
+  }
+
   channelCreated(channel: Channel, actor: Actor): void {
     this.publish(async () => [channelCreatedEvent(channel, actor)].filter((e) => e !== undefined));
   }
@@ -191,10 +224,10 @@ export class WebSocketHub implements AppEvents {
           await this.userTyping(connection, seq, request.data);
           return;
         case "get_statuses":
-          connection.reply(seq, undefined, this.statuses(this.presence.online()));
+          connection.reply(seq, undefined, await this.presence.statuses(this.presence.online()));
           return;
         case "get_statuses_by_ids":
-          this.statusesByIds(connection, seq, request.data);
+          await this.statusesByIds(connection, seq, request.data);
           return;
       }
     }
@@ -242,19 +275,12 @@ export class WebSocketHub implements AppEvents {
     }
   }
 
-  /** v4's answer to get_statuses and get_statuses_by_ids: each user id to its status. */
-  private statuses(userIds: readonly string[]): JsonObject {
-    const data: JsonObject = {};
-    for (const userId of userIds) data[userId] = this.presence.status(userId).status;
-    return data;
-  }
-
   /** get_statuses_by_ids {user_ids}: the status of each, "offline" for anyone not connected. */
-  private statusesByIds(
+  private async statusesByIds(
     connection: Connection,
     seq: number,
     data: { user_ids?: unknown } | undefined,
-  ): void {
+  ): Promise<void> {
     const userIds = data?.user_ids;
     if (
       !Array.isArray(userIds) ||
@@ -267,7 +293,7 @@ export class WebSocketHub implements AppEvents {
       });
       return;
     }
-    connection.reply(seq, undefined, this.statuses(userIds as string[]));
+    connection.reply(seq, undefined, await this.presence.statuses(userIds as string[]));
   }
 
   /**
