@@ -229,8 +229,14 @@ export class Statuses implements StatusOperations {
   private setOnline(userId: string, manual: boolean): Promise<void> {
     return this.queue.run(userId, async () => {
       const old = await this.current(userId);
-      if (old?.manual && !manual) return;
       const now = BigInt(this.core.now());
+      if (old?.manual && !manual) {
+        // The status stays, but the activity counts (Mattermost's UpdateLastActivityAtIfNeeded).
+        if (now - old.lastActivityAt > BigInt(STATUS_MIN_UPDATE_MS)) {
+          await this.save(create(StatusSchema, { ...old, lastActivityAt: now }), false);
+        }
+        return;
+      }
       const status = create(StatusSchema, {
         ...(old ?? { userId }),
         status: STATUS_ONLINE,

@@ -87,6 +87,9 @@ const unaryHooks: { readonly [N in RowHookName]: HookRow<N> } = {
     answer: (response) => ({ response }),
   },
   OnPluginClusterEvent: { args: (r) => [need(r, "event")] },
+  ReactionHasBeenAdded: { args: (r) => [need(r, "reaction")] },
+  ReactionHasBeenRemoved: { args: (r) => [need(r, "reaction")] },
+  PreferencesHaveChanged: { args: (r) => [r.preferences] },
 };
 
 /** Thrown by `need`; the adapter names the hook and the field's proto name. */

@@ -9,6 +9,8 @@ import type {
   HookName,
   PluginClusterEvent,
   Post,
+  Preference,
+  Reaction,
   TeamMember,
   User,
 } from "@plugwire/protocol";
@@ -94,6 +96,12 @@ export interface HookHandlers {
   ServeMetrics: (ctx: HookContext, request: Request) => Awaitable<Response>;
   /** Receive an event another instance of this plugin published. */
   OnPluginClusterEvent: (ctx: HookContext, event: PluginClusterEvent) => Awaitable<void>;
+  /** A reaction was added to a post. */
+  ReactionHasBeenAdded: (ctx: HookContext, reaction: Reaction) => Awaitable<void>;
+  /** A reaction was removed from a post. */
+  ReactionHasBeenRemoved: (ctx: HookContext, reaction: Reaction) => Awaitable<void>;
+  /** A user's preferences were saved. */
+  PreferencesHaveChanged: (ctx: HookContext, preferences: Preference[]) => Awaitable<void>;
 }
 
 /** Any handler of any hook, as stored before its hook is known statically. */

@@ -18,6 +18,8 @@ import {
   type PluginClusterEventSchema,
   type PluginContext,
   type PostDecision as PostDecisionMessage,
+  type PreferenceSchema,
+  type ReactionSchema,
   type TeamMemberSchema,
 } from "@plugwire/protocol";
 import {
@@ -95,6 +97,9 @@ export interface HookCalls {
   ServeHTTP: WithContext<[request: Request], Response>;
   ServeMetrics: WithContext<[request: Request], Response>;
   OnPluginClusterEvent: WithContext<[event: Init<typeof PluginClusterEventSchema>], void>;
+  ReactionHasBeenAdded: WithContext<[reaction: Init<typeof ReactionSchema>], void>;
+  ReactionHasBeenRemoved: WithContext<[reaction: Init<typeof ReactionSchema>], void>;
+  PreferencesHaveChanged: WithContext<[preferences: Init<typeof PreferenceSchema>[]], void>;
 }
 
 /** The typed hooks of the plugin behind `plugin`. */
@@ -188,6 +193,15 @@ export function hookCalls(plugin: HookDispatcher): HookCalls {
     }),
     OnPluginClusterEvent: withContext(1, (context, event) =>
       call("OnPluginClusterEvent", { context, event }).then(done),
+    ),
+    ReactionHasBeenAdded: withContext(1, (context, reaction) =>
+      call("ReactionHasBeenAdded", { context, reaction }).then(done),
+    ),
+    ReactionHasBeenRemoved: withContext(1, (context, reaction) =>
+      call("ReactionHasBeenRemoved", { context, reaction }).then(done),
+    ),
+    PreferencesHaveChanged: withContext(1, (context, preferences) =>
+      call("PreferencesHaveChanged", { context, preferences }).then(done),
     ),
   };
 }
