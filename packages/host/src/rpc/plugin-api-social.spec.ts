@@ -9,21 +9,20 @@ import {
   RestFixture,
   type RestUser,
 } from "../../test-fixtures/rest/rest-fixture.js";
-import {
-  callPluginApi,
-  SOCIAL_ID,
-  socialPluginDir,
-} from "../../test-fixtures/social/social-plugin.js";
+import { pluginApi, SOCIAL_ID, socialPluginDir } from "../../test-fixtures/social/social-plugin.js";
 
 let f: RestFixture;
 let ann: RestUser;
 let bob: RestUser;
 let channel: RestChannel;
+/** The Plugin API of the social plugin, each call made in its process. */
+let api: ReturnType<typeof pluginApi>;
 
 beforeAll(async () => {
   f = await RestFixture.start();
   await f.host.loadPlugin(socialPluginDir);
   await f.host.enablePlugin(SOCIAL_ID);
+  api = pluginApi(f);
   ann = await f.newUser("ann");
   bob = await f.newUser("bob");
   const team = await f.newTeam(ann, [bob]);
@@ -43,15 +42,15 @@ describe("reactions", () => {
     try {
       const added = socket.next("reaction_added");
       const reaction = { userId: bob.id, postId: post.id, emojiName: "wave" };
-      const { result } = await callPluginApi(f, "addReaction", reaction);
+      const { result } = await api.addReaction(reaction);
       expect(result).toMatchObject({ ...reaction, channelId: channel.id });
       expect(JSON.parse((await added).data.reaction)).toMatchObject({ emoji_name: "wave" });
-      expect((await callPluginApi(f, "getReactions", post.id)).result).toMatchObject([reaction]);
+      expect((await api.getReactions(post.id)).result).toMatchObject([reaction]);
 
       const removed = socket.next("reaction_removed");
-      expect(await callPluginApi(f, "removeReaction", reaction)).toEqual({ result: null });
+      expect(await api.removeReaction(reaction)).toEqual({ result: null });
       await removed;
-      expect((await callPluginApi(f, "getReactions", post.id)).result).toEqual([]);
+      expect((await api.getReactions(post.id)).result).toEqual([]);
     } finally {
       socket.close();
     }
@@ -60,13 +59,13 @@ describe("reactions", () => {
   });
 
   it("refuses a reaction to an unknown post and a malformed emoji name", async () => {
-    const unknown = await callPluginApi(f, "addReaction", {
+    const unknown = await api.addReaction({
       userId: bob.id,
       postId: "p".repeat(26),
       emojiName: "wave",
     });
     expect(unknown.error?.name).toBe("NotFoundError");
-    const malformed = await callPluginApi(f, "addReaction", {
+    const malformed = await api.addReaction({
       userId: bob.id,
       postId: "p".repeat(26),
       emojiName: "not an emoji",
@@ -84,25 +83,17 @@ describe("preferences", () => {
     try {
       const preference = { userId: ann.id, category: "display_settings", name: "x", value: "1" };
       const changed = socket.next("preferences_changed");
-      await callPluginApi(f, "updatePreferencesForUser", ann.id, [preference]);
+      await api.updatePreferencesForUser(ann.id, [preference]);
       expect(JSON.parse((await changed).data.preferences)).toEqual([
         { user_id: ann.id, category: "display_settings", name: "x", value: "1" },
       ]);
       expect(
-        (await callPluginApi(f, "getPreferenceForUser", ann.id, "display_settings", "x")).result,
+        (await api.getPreferenceForUser(ann.id, "display_settings", "x")).result,
       ).toMatchObject(preference);
-      expect((await callPluginApi(f, "getPreferencesForUser", ann.id)).result).toMatchObject([
-        preference,
-      ]);
-      await callPluginApi(f, "deletePreferencesForUser", ann.id, [preference]);
-      expect((await callPluginApi(f, "getPreferencesForUser", ann.id)).result).toEqual([]);
-      const missing = await callPluginApi(
-        f,
-        "getPreferenceForUser",
-        ann.id,
-        "display_settings",
-        "x",
-      );
+      expect((await api.getPreferencesForUser(ann.id)).result).toMatchObject([preference]);
+      await api.deletePreferencesForUser(ann.id, [preference]);
+      expect((await api.getPreferencesForUser(ann.id)).result).toEqual([]);
+      const missing = await api.getPreferenceForUser(ann.id, "display_settings", "x");
       expect(missing.error?.name).toBe("NotFoundError");
     } finally {
       socket.close();
@@ -112,7 +103,7 @@ describe("preferences", () => {
   });
 
   it("refuses a preference of another user than the one named", async () => {
-    const { error } = await callPluginApi(f, "updatePreferencesForUser", ann.id, [
+    const { error } = await api.updatePreferencesForUser(ann.id, [
       { userId: bob.id, category: "c", name: "n", value: "v" },
     ]);
     expect(error).toMatchObject({
@@ -127,17 +118,17 @@ describe("statuses", () => {
     const socket = await ClientSocket.connect(f.url, bob.token);
     try {
       const change = socket.next("status_change", (e) => e.data.status === "away");
-      expect((await callPluginApi(f, "updateUserStatus", bob.id, "away")).result).toMatchObject({
+      expect((await api.updateUserStatus(bob.id, "away")).result).toMatchObject({
         userId: bob.id,
         status: "away",
         manual: true,
       });
       await change;
-      expect((await callPluginApi(f, "getUserStatus", bob.id)).result.status).toBe("away");
-      const both = (await callPluginApi(f, "getUserStatusesByIds", [bob.id, ann.id])).result;
+      expect((await api.getUserStatus(bob.id)).result.status).toBe("away");
+      const both = (await api.getUserStatusesByIds([bob.id, ann.id])).result;
       expect(both.map((s: { status: string }) => s.status)).toEqual(["away", "offline"]);
       const end = Math.floor(Date.now() / 1000) + 3600;
-      const dnd = (await callPluginApi(f, "setUserStatusTimedDND", bob.id, end)).result;
+      const dnd = (await api.setUserStatusTimedDND(bob.id, end)).result;
       expect(dnd).toMatchObject({
         status: "dnd",
         prevStatus: "away",
@@ -146,20 +137,20 @@ describe("statuses", () => {
     } finally {
       socket.close();
     }
-    const bad = await callPluginApi(f, "updateUserStatus", bob.id, "busy");
+    const bad = await api.updateUserStatus(bob.id, "busy");
     expect(bad.error).toMatchObject({ name: "ValidationError", params: { field: "status" } });
-    const unknown = await callPluginApi(f, "getUserStatus", "u".repeat(26));
+    const unknown = await api.getUserStatus("u".repeat(26));
     expect(unknown.error?.name).toBe("NotFoundError");
   });
 
   it("UpdateUserCustomStatus and RemoveUserCustomStatus", async () => {
-    await callPluginApi(f, "updateUserCustomStatus", ann.id, { emoji: "palm_tree", text: "Away" });
+    await api.updateUserCustomStatus(ann.id, { emoji: "palm_tree", text: "Away" });
     const { body: user } = await f.call("GET", `/api/v4/users/${ann.id}`, { token: ann.token });
     expect(JSON.parse(user.props.customStatus)).toMatchObject({ emoji: "palm_tree", text: "Away" });
-    await callPluginApi(f, "removeUserCustomStatus", ann.id);
+    await api.removeUserCustomStatus(ann.id);
     const { body: after } = await f.call("GET", `/api/v4/users/${ann.id}`, { token: ann.token });
     expect(after.props.customStatus).toBe("");
-    const empty = await callPluginApi(f, "updateUserCustomStatus", ann.id, {});
+    const empty = await api.updateUserCustomStatus(ann.id, {});
     expect(empty.error).toMatchObject({ params: { field: "custom_status" } });
   });
 });

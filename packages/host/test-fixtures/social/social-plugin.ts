@@ -14,8 +14,20 @@ export interface PluginCallResult {
   error?: { name: string; id: string; message: string; params: Record<string, unknown> };
 }
 
-/** Calls `this.api.<method>(...args)` in the plugin process, as a request of `token`'s user. */
-export async function callPluginApi(
+/** The plugin's API as specs call it: `api.addReaction(reaction)` runs in the plugin process. */
+export type PluginApiCalls = Record<string, (...args: unknown[]) => Promise<PluginCallResult>>;
+
+export function pluginApi(f: RestFixture): PluginApiCalls {
+  return new Proxy({} as PluginApiCalls, {
+    get:
+      (_target, method) =>
+      (...args: unknown[]) =>
+        callPluginApi(f, String(method), ...args),
+  });
+}
+
+/** Calls `this.api.<method>(...args)` in the plugin process, as a request of the admin. */
+async function callPluginApi(
   f: RestFixture,
   method: string,
   ...args: unknown[]

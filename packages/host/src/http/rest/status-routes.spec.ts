@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSocket, newClient4 } from "../../../test-fixtures/rest/mattermost-client.js";
 import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
 
+/** Client4's type of a custom status duration (an enum of Mattermost's duration names). */
+type Duration = Parameters<ReturnType<typeof newClient4>["updateCustomStatus"]>[0]["duration"];
+
 let f: RestFixture;
 let ann: RestUser;
 let bob: RestUser;
@@ -74,13 +77,13 @@ describe("statuses through Client4", () => {
     await client.updateCustomStatus({
       emoji: "calendar",
       text: "In a meeting",
-      duration: "one_hour",
+      duration: "one_hour" as Duration,
     });
     const me = await client.getMe();
     expect(JSON.parse(me.props.customStatus)).toMatchObject({
       emoji: "calendar",
       text: "In a meeting",
-      duration: "one_hour",
+      duration: "one_hour" as Duration,
     });
     await client.unsetCustomStatus();
     expect((await client.getMe()).props.customStatus).toBe("");
