@@ -225,9 +225,9 @@ describe("docs/parity.md", () => {
     );
     expect(oneMore).not.toBe(parityDoc);
     const problems = parityProblems(oneMore);
-    expect(problems).toContain("the summary says Methods served: 47; the rows say 48");
-    expect(problems).toContain("the summary says Methods not served: 142; the rows say 141");
-    expect(problems).toContain("the summary says Methods not served #14: 57; the rows say 56");
+    expect(problems).toContain("the summary says Methods served: 60; the rows say 61");
+    expect(problems).toContain("the summary says Methods not served: 129; the rows say 128");
+    expect(problems).toContain("the summary says Methods not served #14: 44; the rows say 43");
   });
 
   it("fails when a row not served names no issue and does not say there is none", () => {
