@@ -65,8 +65,8 @@ async function deleteReaction(call: RestCall): Promise<void> {
 /** The reactions of each post of the body's id list: {post_id: [reactions]}, [] for none. */
 async function getBulkReactions(call: RestCall): Promise<void> {
   const body = await call.json();
-  if (!Array.isArray(body) || body.some((id) => typeof id !== "string")) {
-    throw invalidBodyParam("post_ids", "expected a JSON array of post ids.");
+  if (!Array.isArray(body) || body.some((id) => typeof id !== "string" || !isValidId(id))) {
+    throw invalidBodyParam("post_ids", "expected a JSON array of 26-character post ids.");
   }
   const postIds = [...new Set(body as string[])].sort();
   for (const postId of postIds) await postInChannelOf(call, postId, "read_channel");
