@@ -86,7 +86,11 @@ async function getBulkReactions(call: RestCall): Promise<void> {
  * The live post `postId`, when the logged-in user is a member of its channel; 404 for an
  * unknown or deleted post, 403 (naming `permission`) for someone else's channel.
  */
-async function postInChannelOf(call: RestCall, postId: string, permission: string): Promise<Post> {
+async function postInChannelOf(
+  call: RestCall,
+  postId: string,
+  permission: "read_channel" | "add_reaction" | "remove_reaction",
+): Promise<Post> {
   call.user();
   if (!isValidId(postId)) throw invalidUrlParam("post_id", "a 26-character id is required.");
   const post = await call.app.getPost(postId);
@@ -97,7 +101,8 @@ async function postInChannelOf(call: RestCall, postId: string, permission: strin
       params: { post_id: post.id },
     });
   }
-  // Reacting is open to whoever may post in the channel: its members.
+  // Mattermost's add_reaction and remove_reaction are channel member permissions; the
+  // permission model here has create_post for the same members, so that decides.
   const allowed = await hasChannelPermission(
     call,
     post.channelId,
