@@ -289,6 +289,9 @@ export class HostApp implements App {
   userActive(userId: string): Promise<void> {
     return this.statuses.userActive(userId);
   }
+  userActiveStatus(userId: string, active: boolean, manual: boolean): Promise<void> {
+    return this.statuses.userActiveStatus(userId, active, manual);
+  }
   connectedUserIds(): string[] {
     return this.statuses.connectedUserIds();
   }

@@ -86,6 +86,18 @@ describe("presence", () => {
     expect(changes.map(([, status]) => status)).toEqual(["online", "away", "online"]);
   });
 
+  it("makes an inactive client's user away only once idle, unless by hand", async () => {
+    await app.userConnected(userId);
+    await app.userActiveStatus(userId, false, false);
+    expect((await app.getUserStatus(userId)).status).toBe("online");
+    time += AWAY_MS;
+    await app.userActiveStatus(userId, false, false);
+    expect(await app.getUserStatus(userId)).toMatchObject({ status: "away", manual: false });
+    await app.userActiveStatus(userId, true, false);
+    await app.userActiveStatus(userId, false, true);
+    expect(await app.getUserStatus(userId)).toMatchObject({ status: "away", manual: true });
+  });
+
   it("keeps a manual status through connections and inactivity", async () => {
     await app.updateUserStatus({ userId }, userId, "away");
     await app.userConnected(userId);

@@ -64,6 +64,11 @@ export interface StatusOperations {
   userDisconnected(userId: string): Promise<void>;
   /** The user did something on a live connection. */
   userActive(userId: string): Promise<void>;
+  /**
+   * A client says whether its user is active (Mattermost's user_update_active_status): online
+   * when active, away when not (by hand when `manual`, else only once idle for the timeout).
+   */
+  userActiveStatus(userId: string, active: boolean, manual: boolean): Promise<void>;
   /** The users with a live connection to this host. */
   connectedUserIds(): string[];
   /** Makes idle connected users away and ends timed do-not-disturbs that are over. */
@@ -210,6 +215,10 @@ export class Statuses implements StatusOperations {
 
   async userActive(userId: string): Promise<void> {
     await this.setOnline(userId, false);
+  }
+
+  userActiveStatus(userId: string, active: boolean, manual: boolean): Promise<void> {
+    return active ? this.setOnline(userId, manual) : this.setAwayIfNeeded(userId, manual);
   }
 
   connectedUserIds(): string[] {

@@ -39,6 +39,11 @@ export class Presence {
     this.forward(this.app.userActive(userId));
   }
 
+  /** The client's user_update_active_status: whether its user is active, and if by hand. */
+  activeStatus(userId: string, active: boolean, manual: boolean): Promise<void> {
+    return this.app.userActiveStatus(userId, active, manual);
+  }
+
   /** The users with a websocket open here. */
   online(): string[] {
     return this.app.connectedUserIds();

@@ -72,6 +72,24 @@ describe("statuses through Client4", () => {
     ).toBe(ann.id);
   });
 
+  it("follows the websocket's user_update_active_status", async () => {
+    const socket = await ClientSocket.connect(f.url, bob.token);
+    try {
+      const away = socket.next("status_change", (e) => e.data.status === "away");
+      socket.client.userUpdateActiveStatus(false, true);
+      await away;
+      expect(await newClient4(f.url, ann.token).getStatus(bob.id)).toMatchObject({
+        status: "away",
+        manual: true,
+      });
+      const online = socket.next("status_change", (e) => e.data.status === "online");
+      socket.client.userUpdateActiveStatus(true, true);
+      await online;
+    } finally {
+      socket.close();
+    }
+  });
+
   it("sets and clears a custom status in the user's props", async () => {
     const client = newClient4(f.url, bob.token);
     await client.updateCustomStatus({

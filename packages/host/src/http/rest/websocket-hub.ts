@@ -205,7 +205,14 @@ export class WebSocketHub implements AppEvents {
     let request: {
       seq?: unknown;
       action?: unknown;
-      data?: { token?: unknown; channel_id?: unknown; parent_id?: unknown; user_ids?: unknown };
+      data?: {
+        token?: unknown;
+        channel_id?: unknown;
+        parent_id?: unknown;
+        user_ids?: unknown;
+        user_is_active?: unknown;
+        manual?: unknown;
+      };
     };
     try {
       request = JSON.parse(text);
@@ -218,7 +225,10 @@ export class WebSocketHub implements AppEvents {
     }
     const seq = typeof request?.seq === "number" ? request.seq : 0;
     if (connection.auth) {
-      this.presence.active(connection.auth.user.id);
+      // Saying the user is inactive is not activity.
+      if (request?.action !== "user_update_active_status") {
+        this.presence.active(connection.auth.user.id);
+      }
       switch (request?.action) {
         case "user_typing":
           await this.userTyping(connection, seq, request.data);
@@ -228,6 +238,9 @@ export class WebSocketHub implements AppEvents {
           return;
         case "get_statuses_by_ids":
           await this.statusesByIds(connection, seq, request.data);
+          return;
+        case "user_update_active_status":
+          await this.updateActiveStatus(connection, seq, request.data);
           return;
       }
     }
@@ -294,6 +307,24 @@ export class WebSocketHub implements AppEvents {
       return;
     }
     connection.reply(seq, undefined, await this.presence.statuses(userIds as string[]));
+  }
+
+  /** user_update_active_status {user_is_active, manual?}: online, or away, as Mattermost. */
+  private async updateActiveStatus(
+    connection: Connection,
+    seq: number,
+    data: { user_is_active?: unknown; manual?: unknown } | undefined,
+  ): Promise<void> {
+    if (typeof data?.user_is_active !== "boolean") {
+      connection.reply(seq, {
+        id: "api.websocket_handler.invalid_param.app_error",
+        message: "user_update_active_status needs data.user_is_active, true or false.",
+      });
+      return;
+    }
+    const userId = (connection.auth as Authenticated).user.id;
+    await this.presence.activeStatus(userId, data.user_is_active, data.manual === true);
+    connection.reply(seq);
   }
 
   /**
