@@ -57,6 +57,8 @@ export interface HostOptions {
    * Tests pass a fake one; give your own store the same clock.
    */
   now?: () => number;
+  /** How long a connected user may be idle before their status is away. Default 5 minutes. */
+  userStatusAwayTimeoutMs?: number;
   /** Where file bytes live; default: <dataDir>/files. */
   files?: FileStore;
   /** Where host and plugin log entries go; default: JSON lines on stderr from "info" up. */
@@ -173,6 +175,8 @@ export class Host implements HookTargets {
       events: options.events,
       cluster: options.cluster,
       hostId,
+      now: options.now,
+      userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
     });
     this.app = app;
     this.leaveCluster = options.cluster?.join(hostId, (pluginId, event) =>

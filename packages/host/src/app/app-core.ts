@@ -24,6 +24,10 @@ export interface HostAppOptions {
   events?: AppEvents;
   cluster?: ClusterBus;
   hostId: string;
+  /** The clock (ms since the epoch) of statuses; Date.now unless set. */
+  now?: () => number;
+  /** How long a connected user may be idle before they are away; 5 minutes unless set. */
+  userStatusAwayTimeoutMs?: number;
 }
 
 export class AppCore {
@@ -31,6 +35,7 @@ export class AppCore {
   readonly files: FileStore;
   readonly hooks: HookTargets;
   readonly log: Logger;
+  readonly now: () => number;
   private readonly pending = new Set<Promise<void>>();
   private readonly listeners = new Set<AppEvents>();
 
@@ -39,6 +44,7 @@ export class AppCore {
     this.files = options.files;
     this.hooks = options.hooks;
     this.log = options.log;
+    this.now = options.now ?? Date.now;
     if (options.events) this.listeners.add(options.events);
   }
 

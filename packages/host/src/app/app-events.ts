@@ -1,6 +1,16 @@
 // What the application layer tells the outside world about once it happened (live
 // connections, mostly).
-import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
+import type {
+  Channel,
+  ChannelMember,
+  Post,
+  Preference,
+  Reaction,
+  Status,
+  Team,
+  TeamMember,
+  User,
+} from "@plugwire/protocol";
 import type { Session } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { PublishedWebSocketEvent } from "./realtime-operations.js";
@@ -19,6 +29,13 @@ export interface AppEvents {
   postCreated?(post: Post, actor: Actor): void;
   postUpdated?(post: Post, actor: Actor): void;
   postDeleted?(post: Post, actor: Actor): void;
+  reactionAdded?(reaction: Reaction, actor: Actor): void;
+  reactionRemoved?(reaction: Reaction, actor: Actor): void;
+  /** Preferences of `userId` saved (to that user's connections only). */
+  preferencesChanged?(userId: string, preferences: Preference[], actor: Actor): void;
+  preferencesDeleted?(userId: string, preferences: Preference[], actor: Actor): void;
+  /** A user's status changed (told to everyone, as Mattermost does). */
+  statusChanged?(status: Status): void;
   channelCreated?(channel: Channel, actor: Actor): void;
   channelMemberAdded?(member: ChannelMember, actor: Actor): void;
   channelMemberRemoved?(member: ChannelMember, actor: Actor): void;

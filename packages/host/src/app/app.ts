@@ -12,8 +12,11 @@ import type { PermissionOperations } from "./permissions.js";
 import type { PluginOperations } from "./plugin-operations.js";
 import type { PostListOperations } from "./post-list-operations.js";
 import type { PostOperations } from "./post-operations.js";
+import type { PreferenceOperations } from "./preference-operations.js";
+import type { ReactionOperations } from "./reaction-operations.js";
 import type { RealtimeOperations } from "./realtime-operations.js";
 import type { SessionOperations } from "./session-operations.js";
+import type { StatusOperations } from "./status-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
@@ -34,6 +37,8 @@ export type { Permission, PermissionOperations, Subject } from "./permissions.js
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
 export type { PostListOperations } from "./post-list-operations.js";
 export type { PostOperations } from "./post-operations.js";
+export type { PreferenceOperations } from "./preference-operations.js";
+export type { ReactionOperations } from "./reaction-operations.js";
 export type {
   PublishedWebSocketEvent,
   RealtimeOperations,
@@ -41,6 +46,7 @@ export type {
   WebSocketRequest,
 } from "./realtime-operations.js";
 export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
+export type { StatusOperations } from "./status-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
 
@@ -52,6 +58,9 @@ export interface App
     PeopleOperations,
     PostOperations,
     PostListOperations,
+    ReactionOperations,
+    PreferenceOperations,
+    StatusOperations,
     FileOperations,
     KVOperations,
     PluginOperations,

@@ -10,12 +10,16 @@ import type {
   Command,
   CommandArgs,
   CommandResponse,
+  CustomStatus,
   FileInfo,
   PluginClusterEvent,
   Post,
   PostList,
+  Preference,
+  Reaction,
   SearchParameter,
   SearchParams,
+  Status,
   Team,
   TeamMember,
   TeamStats,
@@ -42,8 +46,11 @@ import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
 import { Posts } from "./post-operations.js";
+import { Preferences } from "./preference-operations.js";
+import { Reactions } from "./reaction-operations.js";
 import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
+import { Statuses } from "./status-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
@@ -67,6 +74,9 @@ export class HostApp implements App {
   private readonly people: People;
   private readonly posts: Posts;
   private readonly postLists: PostLists;
+  private readonly reactions: Reactions;
+  private readonly preferences: Preferences;
+  private readonly statuses: Statuses;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
   private readonly realtime: Realtime;
@@ -82,6 +92,9 @@ export class HostApp implements App {
     this.people = new People(this.core);
     this.posts = new Posts(this.core);
     this.postLists = new PostLists(this.core, this.posts);
+    this.reactions = new Reactions(this.core);
+    this.preferences = new Preferences(this.core);
+    this.statuses = new Statuses(this.core, this.users, options.userStatusAwayTimeoutMs);
     this.fileOps = new Files(this.core);
     this.plugins = new Plugins(this.core, this.users);
     this.realtime = new Realtime(this.core);
@@ -383,6 +396,76 @@ export class HostApp implements App {
   }
   deleteEphemeralPost(actor: Actor, userId: string, postId: string): Promise<void> {
     return this.postLists.deleteEphemeralPost(actor, userId, postId);
+  }
+
+  // Reactions, preferences, statuses.
+  addReaction(actor: Actor, reaction: Reaction): Promise<Reaction> {
+    return this.reactions.addReaction(actor, reaction);
+  }
+  removeReaction(actor: Actor, reaction: Reaction): Promise<void> {
+    return this.reactions.removeReaction(actor, reaction);
+  }
+  getReactions(postId: string): Promise<Reaction[]> {
+    return this.reactions.getReactions(postId);
+  }
+  getReactionsForPosts(postIds: readonly string[]): Promise<Record<string, Reaction[]>> {
+    return this.reactions.getReactionsForPosts(postIds);
+  }
+  getPreferencesForUser(userId: string): Promise<Preference[]> {
+    return this.preferences.getPreferencesForUser(userId);
+  }
+  getPreferencesByCategory(userId: string, category: string): Promise<Preference[]> {
+    return this.preferences.getPreferencesByCategory(userId, category);
+  }
+  getPreferenceForUser(userId: string, category: string, name: string): Promise<Preference> {
+    return this.preferences.getPreferenceForUser(userId, category, name);
+  }
+  updatePreferences(actor: Actor, userId: string, preferences: Preference[]): Promise<void> {
+    return this.preferences.updatePreferences(actor, userId, preferences);
+  }
+  deletePreferences(actor: Actor, userId: string, preferences: Preference[]): Promise<void> {
+    return this.preferences.deletePreferences(actor, userId, preferences);
+  }
+  getUserStatus(userId: string): Promise<Status> {
+    return this.statuses.getUserStatus(userId);
+  }
+  getUserStatusesByIds(userIds: readonly string[]): Promise<Status[]> {
+    return this.statuses.getUserStatusesByIds(userIds);
+  }
+  updateUserStatus(
+    actor: Actor,
+    userId: string,
+    status: string,
+    dndEndTime?: bigint,
+  ): Promise<Status> {
+    return this.statuses.updateUserStatus(actor, userId, status, dndEndTime);
+  }
+  setUserStatusTimedDND(actor: Actor, userId: string, endTime: bigint): Promise<Status> {
+    return this.statuses.setUserStatusTimedDND(actor, userId, endTime);
+  }
+  updateUserCustomStatus(actor: Actor, userId: string, customStatus: CustomStatus): Promise<void> {
+    return this.statuses.updateUserCustomStatus(actor, userId, customStatus);
+  }
+  removeUserCustomStatus(actor: Actor, userId: string): Promise<void> {
+    return this.statuses.removeUserCustomStatus(actor, userId);
+  }
+  userConnected(userId: string): Promise<void> {
+    return this.statuses.userConnected(userId);
+  }
+  userDisconnected(userId: string): Promise<void> {
+    return this.statuses.userDisconnected(userId);
+  }
+  userActive(userId: string): Promise<void> {
+    return this.statuses.userActive(userId);
+  }
+  userActiveStatus(userId: string, active: boolean, manual: boolean): Promise<void> {
+    return this.statuses.userActiveStatus(userId, active, manual);
+  }
+  connectedUserIds(): string[] {
+    return this.statuses.connectedUserIds();
+  }
+  checkStatuses(): Promise<void> {
+    return this.statuses.checkStatuses();
   }
 
   // Files.

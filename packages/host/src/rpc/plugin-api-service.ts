@@ -18,6 +18,7 @@ import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transf
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
+import { pluginApiSocial } from "./plugin-api-social.js";
 import {
   commandTrigger,
   expiryOf,
@@ -253,6 +254,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       return { post: await app.sendEphemeralPost(actor, userId, post) };
     },
     ...pluginApiPosts(app, actor),
+    ...pluginApiSocial(app, actor),
 
     uploadFile: async (requests) => ({
       fileInfo: await receiveUpload(requests, {

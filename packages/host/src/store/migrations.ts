@@ -210,6 +210,43 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 4,
+    description: "reactions, preferences, statuses, and posts' has_reactions",
+    sql: `
+      ALTER TABLE posts ADD COLUMN "has_reactions" INTEGER NOT NULL DEFAULT 0;
+
+      CREATE TABLE reactions (
+        "user_id" TEXT NOT NULL,
+        "post_id" TEXT NOT NULL,
+        "emoji_name" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "remote_id" TEXT NOT NULL,
+        "channel_id" TEXT NOT NULL,
+        PRIMARY KEY ("post_id", "user_id", "emoji_name")
+      ) WITHOUT ROWID;
+
+      CREATE TABLE preferences (
+        "user_id" TEXT NOT NULL,
+        "category" TEXT NOT NULL,
+        "name" TEXT NOT NULL,
+        "value" TEXT NOT NULL,
+        PRIMARY KEY ("user_id", "category", "name")
+      ) WITHOUT ROWID;
+
+      CREATE TABLE statuses (
+        "user_id" TEXT PRIMARY KEY,
+        "status" TEXT NOT NULL,
+        "manual" INTEGER NOT NULL,
+        "last_activity_at" INTEGER NOT NULL,
+        "active_channel" TEXT NOT NULL,
+        "dnd_end_time" INTEGER NOT NULL,
+        "prev_status" TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 5,
     description: "profile pictures and team icons",
     sql: `

@@ -10,7 +10,10 @@ import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
 import { sqlitePostListStore } from "./sqlite/sqlite-post-list-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
+import { sqlitePreferenceStore } from "./sqlite/sqlite-preference-store.js";
+import { sqliteReactionStore } from "./sqlite/sqlite-reaction-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
+import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
 import { sqliteUserStore } from "./sqlite/sqlite-user-store.js";
 import type { Store } from "./store.js";
@@ -27,6 +30,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteChannelStore(db),
     ...sqlitePostStore(db),
     ...sqlitePostListStore(db),
+    ...sqliteReactionStore(db),
+    ...sqlitePreferenceStore(db),
+    ...sqliteStatusStore(db),
     ...sqliteKVStore(db),
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),

@@ -12,7 +12,10 @@ import type { KVStore } from "./kv-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 import type { PostListStore } from "./post-list-store.js";
 import type { PostStore } from "./post-store.js";
+import type { PreferenceStore } from "./preference-store.js";
+import type { ReactionStore } from "./reaction-store.js";
 import type { SessionStore } from "./session-store.js";
+import type { StatusStore } from "./status-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UserStore } from "./user-store.js";
 
@@ -24,7 +27,10 @@ export type { PageQuery } from "./page-query.js";
 export type { PluginStateStore } from "./plugin-state-store.js";
 export type { PostListStore, PostSearchQuery, ThreadQuery } from "./post-list-store.js";
 export type { PostStore } from "./post-store.js";
+export type { PreferenceStore } from "./preference-store.js";
+export type { ReactionStore } from "./reaction-store.js";
 export type { Session, SessionStore } from "./session-store.js";
+export type { StatusStore } from "./status-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UserQuery, UserStore } from "./user-store.js";
 
@@ -35,6 +41,9 @@ export interface Store
     ChannelStore,
     PostStore,
     PostListStore,
+    ReactionStore,
+    PreferenceStore,
+    StatusStore,
     KVStore,
     PluginStateStore,
     CommandStore,

@@ -9,7 +9,10 @@ import {
   PluginAPI,
   PostListSchema,
   PostSchema,
+  PreferenceSchema,
   PublishPluginClusterEventRequest_SendType,
+  ReactionSchema,
+  StatusSchema,
   TeamMemberSchema,
   TeamSchema,
   UserSchema,
@@ -26,6 +29,9 @@ const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
 const postList = create(PostListSchema, { order: ["p1"], posts: { p1: post } });
 const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
+const reaction = create(ReactionSchema, { userId: "u1", postId: "p1", emojiName: "smile" });
+const preference = create(PreferenceSchema, { userId: "u1", category: "c", name: "n", value: "v" });
+const status = create(StatusSchema, { userId: "u1", status: "dnd", manual: true });
 
 type Unary = (request: unknown) => unknown;
 
@@ -220,6 +226,61 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { results: { postList } },
     expect.objectContaining({ postList }),
   ],
+  [
+    "addReaction",
+    [{ userId: "u1", postId: "p1", emojiName: "smile" }],
+    { reaction: { userId: "u1", postId: "p1", emojiName: "smile" } },
+    { reaction },
+    reaction,
+  ],
+  [
+    "removeReaction",
+    [{ userId: "u1", postId: "p1", emojiName: "smile" }],
+    { reaction: { emojiName: "smile" } },
+    {},
+    undefined,
+  ],
+  ["getReactions", ["p1"], { postId: "p1" }, { reactions: [reaction] }, [reaction]],
+  ["getPreferencesForUser", ["u1"], { userId: "u1" }, { preferences: [preference] }, [preference]],
+  [
+    "getPreferenceForUser",
+    ["u1", "c", "n"],
+    { userId: "u1", category: "c", name: "n" },
+    { preference },
+    preference,
+  ],
+  [
+    "updatePreferencesForUser",
+    ["u1", [{ userId: "u1", category: "c", name: "n", value: "v" }]],
+    { userId: "u1", preferences: [{ category: "c", name: "n", value: "v" }] },
+    {},
+    undefined,
+  ],
+  [
+    "deletePreferencesForUser",
+    ["u1", [{ userId: "u1", category: "c", name: "n" }]],
+    { userId: "u1", preferences: [{ category: "c", name: "n" }] },
+    {},
+    undefined,
+  ],
+  ["getUserStatus", ["u1"], { userId: "u1" }, { status }, status],
+  ["getUserStatusesByIds", [["u1"]], { userIds: ["u1"] }, { statuses: [status] }, [status]],
+  ["updateUserStatus", ["u1", "dnd"], { userId: "u1", status: "dnd" }, { status }, status],
+  [
+    "setUserStatusTimedDND",
+    ["u1", 1_700_000_000],
+    { userId: "u1", endTime: 1_700_000_000n },
+    { status },
+    status,
+  ],
+  [
+    "updateUserCustomStatus",
+    ["u1", { emoji: "calendar", text: "In a meeting" }],
+    { userId: "u1", customStatus: { emoji: "calendar", text: "In a meeting" } },
+    {},
+    undefined,
+  ],
+  ["removeUserCustomStatus", ["u1"], { userId: "u1" }, {}, undefined],
   ["getFileInfo", ["f1"], { fileId: "f1" }, { fileInfo }, fileInfo],
   ["kvGet", ["k"], { key: "k" }, { value: bytes }, bytes],
   [

@@ -11,6 +11,7 @@ import {
   type ChannelSchema,
   type ChannelStats,
   type CommandSchema,
+  type CustomStatusSchema,
   type FileInfo,
   type GetFileResponse,
   type Paging,
@@ -19,11 +20,16 @@ import {
   type PostList,
   type PostSchema,
   type PostSearchResults,
+  type Preference,
+  type PreferenceSchema,
   PublishPluginClusterEventRequest_SendType,
+  type Reaction,
+  type ReactionSchema,
   type SearchParameterSchema,
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
   type SidebarCategory,
+  type Status,
   type Team,
   type TeamMember,
   type TeamSchema,
@@ -47,6 +53,12 @@ export type TeamInit = MessageInitShape<typeof TeamSchema>;
 export type ChannelInit = MessageInitShape<typeof ChannelSchema>;
 /** A slash command to register. */
 export type CommandInit = MessageInitShape<typeof CommandSchema>;
+/** A reaction to add or remove: userId, postId and emojiName. */
+export type ReactionInit = MessageInitShape<typeof ReactionSchema>;
+/** A preference to save or delete: userId, category, name (and value). */
+export type PreferenceInit = MessageInitShape<typeof PreferenceSchema>;
+/** A custom status: emoji or text, optionally duration and expiresAt (RFC 3339). */
+export type CustomStatusInit = MessageInitShape<typeof CustomStatusSchema>;
 
 /** One search of searchPostsInTeam: SearchParams' fields (channels and users by name). */
 export type SearchParamsInit = MessageInitShape<typeof SearchParamsSchema>;
@@ -597,6 +609,77 @@ export class PluginAPIClient {
     const request = { teamId, userId, searchParams };
     const { results } = await this.#rpc.searchPostsInTeamForUser(request, this.#options);
     return present(results, "SearchPostsInTeamForUser", "results");
+  }
+
+  // Reactions, preferences, statuses
+
+  /** Adds `reaction.userId`'s reaction to a post; ReactionHasBeenAdded follows. */
+  async addReaction(reaction: ReactionInit): Promise<Reaction> {
+    const added = await this.#rpc.addReaction({ reaction }, this.#options);
+    return present(added.reaction, "AddReaction", "reaction");
+  }
+
+  /** Removes a user's reaction (userId, postId, emojiName); ReactionHasBeenRemoved follows. */
+  async removeReaction(reaction: ReactionInit): Promise<void> {
+    await this.#rpc.removeReaction({ reaction }, this.#options);
+  }
+
+  /** The reactions to a post, oldest first. */
+  async getReactions(postId: string): Promise<Reaction[]> {
+    return (await this.#rpc.getReactions({ postId }, this.#options)).reactions;
+  }
+
+  async getPreferencesForUser(userId: string): Promise<Preference[]> {
+    return (await this.#rpc.getPreferencesForUser({ userId }, this.#options)).preferences;
+  }
+
+  /** One preference; NotFoundError when it is not set. */
+  async getPreferenceForUser(userId: string, category: string, name: string): Promise<Preference> {
+    const found = await this.#rpc.getPreferenceForUser({ userId, category, name }, this.#options);
+    return present(found.preference, "GetPreferenceForUser", "preference");
+  }
+
+  /** Saves preferences, each of which must name `userId`; PreferencesHaveChanged follows. */
+  async updatePreferencesForUser(userId: string, preferences: PreferenceInit[]): Promise<void> {
+    await this.#rpc.updatePreferencesForUser({ userId, preferences }, this.#options);
+  }
+
+  async deletePreferencesForUser(userId: string, preferences: PreferenceInit[]): Promise<void> {
+    await this.#rpc.deletePreferencesForUser({ userId, preferences }, this.#options);
+  }
+
+  /** "online", "away", "dnd" or "offline" and when the user was last active. */
+  async getUserStatus(userId: string): Promise<Status> {
+    const found = await this.#rpc.getUserStatus({ userId }, this.#options);
+    return present(found.status, "GetUserStatus", "status");
+  }
+
+  async getUserStatusesByIds(userIds: readonly string[]): Promise<Status[]> {
+    return (await this.#rpc.getUserStatusesByIds({ userIds: [...userIds] }, this.#options))
+      .statuses;
+  }
+
+  /** Sets the status by hand: "online", "away", "dnd" or "offline". */
+  async updateUserStatus(userId: string, status: string): Promise<Status> {
+    const updated = await this.#rpc.updateUserStatus({ userId, status }, this.#options);
+    return present(updated.status, "UpdateUserStatus", "status");
+  }
+
+  /** Do-not-disturb until `endTime`, in seconds since the epoch (Mattermost's unit here). */
+  async setUserStatusTimedDND(userId: string, endTime: number): Promise<Status> {
+    const updated = await this.#rpc.setUserStatusTimedDND(
+      { userId, endTime: BigInt(endTime) },
+      this.#options,
+    );
+    return present(updated.status, "SetUserStatusTimedDND", "status");
+  }
+
+  async updateUserCustomStatus(userId: string, customStatus: CustomStatusInit): Promise<void> {
+    await this.#rpc.updateUserCustomStatus({ userId, customStatus }, this.#options);
+  }
+
+  async removeUserCustomStatus(userId: string): Promise<void> {
+    await this.#rpc.removeUserCustomStatus({ userId }, this.#options);
   }
 
   // Files

@@ -92,6 +92,9 @@ const unaryHooks: { readonly [N in RowHookName]: HookRow<N> } = {
   WebSocketMessageHasBeenPosted: {
     args: (r) => [r.webConnId, r.userId, need(r, "request")],
   },
+  ReactionHasBeenAdded: { args: (r) => [need(r, "reaction")] },
+  ReactionHasBeenRemoved: { args: (r) => [need(r, "reaction")] },
+  PreferencesHaveChanged: { args: (r) => [r.preferences] },
 };
 
 /** Thrown by `need`; the adapter names the hook and the field's proto name. */

@@ -9,6 +9,8 @@ import type {
   HookName,
   PluginClusterEvent,
   Post,
+  Preference,
+  Reaction,
   TeamMember,
   User,
   WebSocketRequest,
@@ -106,6 +108,12 @@ export interface HookHandlers {
     userId: string,
     request: WebSocketRequest,
   ) => Awaitable<void>;
+  /** A reaction was added to a post. */
+  ReactionHasBeenAdded: (ctx: HookContext, reaction: Reaction) => Awaitable<void>;
+  /** A reaction was removed from a post. */
+  ReactionHasBeenRemoved: (ctx: HookContext, reaction: Reaction) => Awaitable<void>;
+  /** A user's preferences were saved. */
+  PreferencesHaveChanged: (ctx: HookContext, preferences: Preference[]) => Awaitable<void>;
 }
 
 /** Any handler of any hook, as stored before its hook is known statically. */

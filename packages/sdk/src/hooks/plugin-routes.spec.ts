@@ -287,6 +287,8 @@ describe("notification hooks", () => {
   const teamMember = create(TeamMemberSchema, { teamId: "t1", userId: "u1" });
   const channel = { id: "c1", name: "town-square" };
   const event = { id: "cache.flush", data: new Uint8Array([1, 2]) };
+  const reaction = { userId: "u1", postId: "p1", emojiName: "smile" };
+  const preferences = [{ userId: "u1", category: "display_settings", name: "x", value: "1" }];
 
   // Each hook, the request to send, and the arguments its handler must receive after ctx.
   const cases: {
@@ -304,6 +306,9 @@ describe("notification hooks", () => {
     UserHasJoinedTeam: [{ teamMember, actor }, [teamMember, actor]],
     UserHasLeftTeam: [{ teamMember }, [teamMember, undefined]],
     OnPluginClusterEvent: [{ event }, [expect.objectContaining(event)]],
+    ReactionHasBeenAdded: [{ reaction }, [expect.objectContaining(reaction)]],
+    ReactionHasBeenRemoved: [{ reaction }, [expect.objectContaining(reaction)]],
+    PreferencesHaveChanged: [{ preferences }, [[expect.objectContaining(preferences[0])]]],
   };
 
   it.each(Object.entries(cases))(

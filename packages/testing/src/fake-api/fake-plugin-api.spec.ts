@@ -151,6 +151,41 @@ describe("CreatePost runs the hooks of the active plugin", () => {
   });
 });
 
+describe("reactions, preferences and statuses", () => {
+  it("come along with the host's service, hooks included", async () => {
+    const author = makeUser({ username: "alice" });
+    const team = makeTeam();
+    const channel = makeChannel({ teamId: team.id });
+    const seen: string[] = [];
+    const Watcher = definePlugin({
+      ReactionHasBeenAdded(_ctx, reaction) {
+        seen.push(`reacted ${reaction.emojiName}`);
+      },
+      PreferencesHaveChanged(_ctx, preferences) {
+        seen.push(`preferences ${preferences.map((p) => p.name).join()}`);
+      },
+    });
+    harness = await createPluginHarness(Watcher, {
+      fixtures: { users: [author], teams: [team], channels: [channel] },
+    });
+    await harness.activate();
+    const { api } = harness.plugin;
+    const post = await api.createPost({ channelId: channel.id, userId: author.id, message: "hi" });
+    await api.addReaction({ userId: author.id, postId: post.id, emojiName: "smile" });
+    expect((await api.getReactions(post.id)).map((r) => r.emojiName)).toEqual(["smile"]);
+    await api.updatePreferencesForUser(author.id, [
+      { userId: author.id, category: "display_settings", name: "use_military_time", value: "true" },
+    ]);
+    expect(
+      (await api.getPreferenceForUser(author.id, "display_settings", "use_military_time")).value,
+    ).toBe("true");
+    expect((await api.updateUserStatus(author.id, "dnd")).status).toBe("dnd");
+    expect((await api.getUserStatus(author.id)).manual).toBe(true);
+    await harness.api.app.settled();
+    expect(seen).toEqual(["reacted smile", "preferences use_military_time"]);
+  });
+});
+
 describe("errors", () => {
   it("arrive as the class the host threw, with its fields", async () => {
     fake = await createFakePluginAPI();

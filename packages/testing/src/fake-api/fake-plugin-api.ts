@@ -106,6 +106,7 @@ export class FakePluginAPI {
     this.app = new HostApp({
       store,
       files: this.files,
+      now: () => clock.now(),
       // Resolved on every call, so the plugin can be attached after the app exists.
       hooks: {
         implementing: (hook) => this.#targets.implementing(hook).map(observed),

@@ -18,6 +18,8 @@ import {
   type PluginClusterEventSchema,
   type PluginContext,
   type PostDecision as PostDecisionMessage,
+  type PreferenceSchema,
+  type ReactionSchema,
   type TeamMemberSchema,
   type WebSocketRequestSchema,
 } from "@plugwire/protocol";
@@ -102,6 +104,9 @@ export interface HookCalls {
     [webConnId: string, userId: string, request: Init<typeof WebSocketRequestSchema>],
     void
   >;
+  ReactionHasBeenAdded: WithContext<[reaction: Init<typeof ReactionSchema>], void>;
+  ReactionHasBeenRemoved: WithContext<[reaction: Init<typeof ReactionSchema>], void>;
+  PreferencesHaveChanged: WithContext<[preferences: Init<typeof PreferenceSchema>[]], void>;
 }
 
 /** The typed hooks of the plugin behind `plugin`. */
@@ -205,6 +210,15 @@ export function hookCalls(plugin: HookDispatcher): HookCalls {
     ),
     WebSocketMessageHasBeenPosted: withContext(3, (_context, webConnId, userId, request) =>
       call("WebSocketMessageHasBeenPosted", { webConnId, userId, request }).then(done),
+    ),
+    ReactionHasBeenAdded: withContext(1, (context, reaction) =>
+      call("ReactionHasBeenAdded", { context, reaction }).then(done),
+    ),
+    ReactionHasBeenRemoved: withContext(1, (context, reaction) =>
+      call("ReactionHasBeenRemoved", { context, reaction }).then(done),
+    ),
+    PreferencesHaveChanged: withContext(1, (context, preferences) =>
+      call("PreferencesHaveChanged", { context, preferences }).then(done),
     ),
   };
 }

@@ -59,7 +59,6 @@ const V4_ONLY_FIELDS: Record<string, readonly string[]> = {
   "plugwire.v1.Post": [
     "message_source",
     "filenames",
-    "has_reactions",
     "remote_id",
     "participants",
     "is_following",

@@ -5,12 +5,12 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
-import { type Post, type PostList, PostSchema, SearchParameterSchema } from "@plugwire/protocol";
-import type { ThreadQuery } from "../../app/app.js";
+import { type Post, type PostList, SearchParameterSchema } from "@plugwire/protocol";
+import type { App, ThreadQuery } from "../../app/app.js";
 import { booleanField, fieldsOf, type JsonFields, stringField, typeName } from "./body-fields.js";
-import { modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
 import { hasChannelPermission, requireChannelMember, requireTeamMember } from "./permissions.js";
+import { postsToJson } from "./post-metadata.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, invalidUrlParam } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -33,7 +33,7 @@ export function postListRoutes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/channels/{channel_id}/posts", channelPosts)
     .add("GET", "/api/v4/channels/{channel_id}/pinned", async (call) => {
       const channelId = await readableChannel(call);
-      call.send(200, postListJson(await call.app.getPinnedPosts(channelId)));
+      call.send(200, await postListJson(call.app, await call.app.getPinnedPosts(channelId)));
     })
     .add("GET", "/api/v4/posts/{post_id}/thread", postThread)
     .add("POST", "/api/v4/posts/ids", postsByIds)
@@ -88,7 +88,7 @@ async function channelPosts(call: RestCall): Promise<void> {
     next ?? (newest ? await app.getPostIdAroundTime(channelId, newest.createAt, "after") : "");
   list.prevPostId =
     prev ?? (oldest ? await app.getPostIdAroundTime(channelId, oldest.createAt, "before") : "");
-  call.send(200, postListJson(list));
+  call.send(200, await postListJson(call.app, list));
 }
 
 /** GET /posts/{id}/thread: the post first, then its thread, paged when perPage is given. */
@@ -120,7 +120,7 @@ async function postThread(call: RestCall): Promise<void> {
   const list = await call.app.getPostThread(postId, thread);
   const post = list.posts[postId] as Post;
   await requireChannelMember(call, post.channelId);
-  call.send(200, postListJson(list));
+  call.send(200, await postListJson(call.app, list));
 }
 
 /** POST /posts/ids: the posts of the ids the user may read; 404 when none exists. */
@@ -132,16 +132,16 @@ async function postsByIds(call: RestCall): Promise<void> {
   }
   const found = await call.app.getPostsByIds(body as string[]);
   const readable = new Map<string, boolean>();
-  const answer: JsonObject[] = [];
+  const answer: Post[] = [];
   for (const post of found) {
     let allowed = readable.get(post.channelId);
     if (allowed === undefined) {
       allowed = await hasChannelPermission(call, post.channelId, "read_channel");
       readable.set(post.channelId, allowed);
     }
-    if (allowed) answer.push(modelToJson(PostSchema, post));
+    if (allowed) answer.push(post);
   }
-  call.send(200, answer);
+  call.send(200, await postsToJson(call.app, answer));
 }
 
 /** POST /posts/{id}/pin and /unpin: channel members may pin any post of it, as in v4. */
@@ -182,20 +182,20 @@ async function searchPosts(call: RestCall): Promise<void> {
   );
   call.send(
     200,
-    { ...postListJson(list), matches: null },
+    { ...(await postListJson(call.app, list)), matches: null },
     {
       "Cache-Control": "no-cache, no-store, must-revalidate",
     },
   );
 }
 
-/** A PostList as v4 writes it; has_next only where Mattermost sets it. */
-export function postListJson(list: PostList): JsonObject {
+/** A PostList as v4 writes it, each post with its metadata; has_next only where Mattermost sets it. */
+export async function postListJson(app: App, list: PostList): Promise<JsonObject> {
+  const ids = Object.keys(list.posts);
+  const json = await postsToJson(app, Object.values(list.posts));
   return {
     order: list.order,
-    posts: Object.fromEntries(
-      Object.entries(list.posts).map(([id, post]) => [id, modelToJson(PostSchema, post)]),
-    ),
+    posts: Object.fromEntries(ids.map((id, i) => [id, json[i] as JsonObject])),
     next_post_id: list.nextPostId,
     prev_post_id: list.prevPostId,
     ...(list.hasNext === undefined ? {} : { has_next: list.hasNext }),

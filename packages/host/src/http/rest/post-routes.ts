@@ -6,8 +6,9 @@ import { create } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
 import { type Post, PostSchema } from "@plugwire/protocol";
 import type { Permission } from "../../app/app.js";
-import { modelFromJson, modelToJson } from "./model-json.js";
+import { modelFromJson } from "./model-json.js";
 import { requireChannelMember } from "./permissions.js";
+import { postToJson } from "./post-metadata.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -28,7 +29,7 @@ export function postRoutes(router: Router<RouteHandler>): void {
     .add("POST", "/api/v4/posts", createPost)
     .add("GET", "/api/v4/posts/{post_id}", async (call) => {
       const post = await readablePost(call);
-      call.send(200, modelToJson(PostSchema, post));
+      call.send(200, await postToJson(call.app, post));
     })
     .add("PUT", "/api/v4/posts/{post_id}", (call) => changePost(call, "replace"))
     .add("PUT", "/api/v4/posts/{post_id}/patch", (call) => changePost(call, "patch"))
@@ -52,7 +53,7 @@ async function createPost(call: RestCall): Promise<void> {
   await requireChannelMember(call, post.channelId);
   post.userId = user.id;
   const created = await call.app.createPost(call.actor(), post);
-  call.send(201, modelToJson(PostSchema, created));
+  call.send(201, await postToJson(call.app, created));
 }
 
 /**
@@ -81,7 +82,7 @@ async function changePost(call: RestCall, mode: "replace" | "patch"): Promise<vo
       isPinned: keep("is_pinned") ? old.isPinned : change.isPinned,
     }),
   );
-  call.send(200, modelToJson(PostSchema, updated));
+  call.send(200, await postToJson(call.app, updated));
 }
 
 /** The post of the URL, when the logged-in user may read it; deleted posts are gone (404). */

@@ -1,55 +1,66 @@
-// Who is online: a user with at least one authenticated websocket is "online", anyone else
-// "offline", as Mattermost's automatic status is without away and do-not-disturb. Statuses
-// live in this server's memory only: a second host sharing the database sees its own
-// connections.
+// What the websockets tell the app about presence: a user's connections opening and closing
+// and their activity on them. The app keeps the statuses (app/status-operations.ts); this
+// forwards what the hub sees, answers the websocket's status actions from the app, and
+// periodically asks the app to make idle users away and end timed do-not-disturbs.
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { App } from "../../app/app.js";
 
-/** A user's status as v4 sends it (GET /api/v4/users/{user_id}/status and friends). */
-export interface UserStatus {
-  user_id: string;
-  status: "online" | "offline";
-  /** Whether the user set it by hand; never, here. */
-  manual: boolean;
-  /** When the user was last seen on a websocket (Unix milliseconds); 0 if never. */
-  last_activity_at: number;
-}
+/** How often idle users are checked for away, and timed do-not-disturbs for their end. */
+export const STATUS_CHECK_INTERVAL_MS = 30_000;
 
 export class Presence {
-  /** Authenticated websockets per user, while there are any. */
-  private readonly connections = new Map<string, number>();
-  private readonly lastActivity = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly app: App) {}
+
+  /** Starts the periodic status check; stop() ends it. */
+  start(intervalMs = STATUS_CHECK_INTERVAL_MS): void {
+    this.timer ??= setInterval(() => this.forward(this.app.checkStatuses()), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
 
   /** A websocket of `userId` authenticated. */
   connected(userId: string): void {
-    this.connections.set(userId, (this.connections.get(userId) ?? 0) + 1);
-    this.active(userId);
+    this.forward(this.app.userConnected(userId));
   }
 
   /** A websocket of `userId` that had authenticated ended. */
   disconnected(userId: string): void {
-    const left = (this.connections.get(userId) ?? 0) - 1;
-    if (left > 0) this.connections.set(userId, left);
-    else this.connections.delete(userId);
-    this.active(userId);
+    this.forward(this.app.userDisconnected(userId));
   }
 
   /** `userId` did something on a websocket. */
   active(userId: string): void {
-    this.lastActivity.set(userId, this.now());
+    this.forward(this.app.userActive(userId));
   }
 
-  status(userId: string): UserStatus {
-    return {
-      user_id: userId,
-      status: this.connections.has(userId) ? "online" : "offline",
-      manual: false,
-      last_activity_at: this.lastActivity.get(userId) ?? 0,
-    };
+  /** The client's user_update_active_status: whether its user is active, and if by hand. */
+  activeStatus(userId: string, active: boolean, manual: boolean): Promise<void> {
+    return this.app.userActiveStatus(userId, active, manual);
   }
 
-  /** The users online now. */
+  /** The users with a websocket open here. */
   online(): string[] {
-    return [...this.connections.keys()];
+    return this.app.connectedUserIds();
+  }
+
+  /** v4's answer to get_statuses and get_statuses_by_ids: each user id to its status. */
+  async statuses(userIds: readonly string[]): Promise<JsonObject> {
+    const data: JsonObject = {};
+    for (const status of await this.app.getUserStatusesByIds(userIds)) {
+      data[status.userId] = status.status;
+    }
+    return data;
+  }
+
+  private forward(work: Promise<void>): void {
+    work.catch((error: unknown) =>
+      this.app.logger.warn(`a status change failed: ${(error as Error).message}`),
+    );
   }
 }

@@ -19,9 +19,12 @@ import { membershipRoutes } from "./membership-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
+import { preferenceRoutes } from "./preference-routes.js";
 import { Presence } from "./presence.js";
+import { reactionRoutes } from "./reaction-routes.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
 import { Router } from "./router.js";
+import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
 import { userDirectoryRoutes } from "./user-directory-routes.js";
@@ -52,6 +55,8 @@ export interface RestServerOptions {
   maxBodyBytes?: number;
   /** How long a websocket may stay unauthenticated before it is closed. Default 30 s. */
   webSocketAuthTimeoutMs?: number;
+  /** How often idle users are made away and timed do-not-disturbs ended. Default 30 s. */
+  statusCheckIntervalMs?: number;
 }
 
 export interface RestServer {
@@ -76,6 +81,9 @@ export async function startRestServer(
     membershipRoutes,
     postRoutes,
     postListRoutes,
+    reactionRoutes,
+    preferenceRoutes,
+    statusRoutes,
     commandRoutes,
     fileRoutes,
     systemRoutes,
@@ -89,8 +97,9 @@ export async function startRestServer(
     siteUrl: options.siteUrl ?? "",
     maxBodyBytes,
     maxJsonBytes: Math.min(maxBodyBytes, MAX_JSON_BODY_BYTES),
-    presence: new Presence(),
+    presence: new Presence(host.app),
   };
+  context.presence.start(options.statusCheckIntervalMs);
   const hub = new WebSocketHub(host, context.presence, options.webSocketAuthTimeoutMs);
   const unsubscribe = host.app.subscribe(hub);
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -119,6 +128,7 @@ export async function startRestServer(
     url,
     port,
     close: async () => {
+      context.presence.stop();
       unsubscribe();
       await hub.closeAll();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

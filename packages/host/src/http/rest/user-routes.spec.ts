@@ -2,7 +2,6 @@
 // with its hooks, sessions as bearer token and cookie, logout and deactivation.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PASSWORD, RestFixture } from "../../../test-fixtures/rest/rest-fixture.js";
-import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
 
 let f: RestFixture;
 beforeAll(async () => {
@@ -359,63 +358,5 @@ describe("POST /api/v4/users/ids", () => {
     const bad = await f.call("POST", "/api/v4/users/ids", { token: ivy.token, json: [1, 2] });
     expect(bad.status).toBe(400);
     expect((await f.call("POST", "/api/v4/users/ids", { json: [ivy.id] })).status).toBe(401);
-  });
-});
-
-describe("user statuses", () => {
-  it("GET /users/{id}/status and POST /users/status/ids say online while a websocket is open", async () => {
-    const frank = await f.newUser("status-frank");
-    const grace = await f.newUser("status-grace");
-    const auth = { headers: { authorization: `Bearer ${grace.token}` } };
-
-    let answer = await f.call("GET", `/api/v4/users/${frank.id}/status`, auth);
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({
-      user_id: frank.id,
-      status: "offline",
-      manual: false,
-      last_activity_at: 0,
-    });
-
-    const socket = await WebSocketClient.connect(f.url, {
-      authorization: `Bearer ${frank.token}`,
-    });
-    try {
-      await socket.event("hello");
-      answer = await f.call("GET", `/api/v4/users/${frank.id}/status`, auth);
-      expect(answer.body).toMatchObject({ status: "online", last_activity_at: expect.any(Number) });
-      expect(answer.body.last_activity_at).toBeGreaterThan(0);
-
-      answer = await f.call("POST", "/api/v4/users/status/ids", {
-        ...auth,
-        json: [frank.id, grace.id, "nosuchuser00000000000000000"],
-      });
-      expect(answer.status).toBe(200);
-      expect(
-        answer.body.map((s: { user_id: string; status: string }) => [s.user_id, s.status]),
-      ).toEqual([
-        [frank.id, "online"],
-        [grace.id, "offline"],
-      ]);
-    } finally {
-      await socket.close();
-    }
-    await expect
-      .poll(async () => (await f.call("GET", `/api/v4/users/${frank.id}/status`, auth)).body.status)
-      .toBe("offline");
-    // Me, too.
-    expect((await f.call("GET", "/api/v4/users/me/status", auth)).body.user_id).toBe(grace.id);
-  });
-
-  it("refuses a body that is not a list of ids, an unknown user, and a request without a session", async () => {
-    const henry = await f.newUser("status-henry");
-    const auth = { headers: { authorization: `Bearer ${henry.token}` } };
-    const bad = await f.call("POST", "/api/v4/users/status/ids", { ...auth, json: { ids: [] } });
-    expect(bad.status).toBe(400);
-    expect(bad.body.message).toContain("a JSON array of user ids");
-    expect(
-      (await f.call("GET", "/api/v4/users/nosuchuser00000000000000000/status", auth)).status,
-    ).toBe(404);
-    expect((await f.call("GET", `/api/v4/users/${henry.id}/status`)).status).toBe(401);
   });
 });

@@ -43,9 +43,7 @@ export function userRoutes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/users/{user_id}", async (call) => sendUser(call, userIdParam(call)))
     .add("GET", "/api/v4/users/username/{username}", getUserByUsername)
     .add("DELETE", "/api/v4/users/{user_id}", deactivateUser)
-    .add("POST", "/api/v4/users/ids", getUsersByIds)
-    .add("GET", "/api/v4/users/{user_id}/status", getUserStatus)
-    .add("POST", "/api/v4/users/status/ids", getUserStatusesByIds);
+    .add("POST", "/api/v4/users/ids", getUsersByIds);
 }
 
 /** The users whose ids the body lists, as clients fetch the profiles they show. */
@@ -55,23 +53,6 @@ async function getUsersByIds(call: RestCall): Promise<void> {
   call.send(
     200,
     users.map((user) => modelToJson(UserSchema, user)),
-  );
-}
-
-/** The user's status: "online" while they have a websocket open here (presence.ts). */
-async function getUserStatus(call: RestCall): Promise<void> {
-  call.user();
-  const user = await call.app.getUser(userIdParam(call));
-  call.send(200, { ...call.server.presence.status(user.id) });
-}
-
-/** The statuses of the users whose ids the body lists; ids of no user are left out. */
-async function getUserStatusesByIds(call: RestCall): Promise<void> {
-  call.user();
-  const users = await call.app.getUsersByIds(userIdsBody(await call.json()));
-  call.send(
-    200,
-    users.map((user) => ({ ...call.server.presence.status(user.id) })),
   );
 }
 

@@ -8,6 +8,11 @@ import {
   type ChannelMember,
   type Post,
   PostSchema,
+  type Preference,
+  PreferenceSchema,
+  type Reaction,
+  ReactionSchema,
+  type Status,
   type Team,
   type TeamMember,
   TeamSchema,
@@ -135,6 +140,40 @@ export function ephemeralPostEditedEvent(userId: string, post: Post): WebSocketE
 /** An ephemeral post taken back: `post_deleted`, to its one user. */
 export function ephemeralPostDeletedEvent(userId: string, post: Post): WebSocketEvent {
   return webSocketEvent("post_deleted", { post: postString(post) }, { user_id: userId });
+}
+
+/** `reaction_added` or `reaction_removed`, to the post's channel, the reaction as a JSON string. */
+export function reactionEvent(
+  event: "reaction_added" | "reaction_removed",
+  reaction: Reaction,
+): WebSocketEvent {
+  return webSocketEvent(
+    event,
+    { reaction: JSON.stringify(modelToJson(ReactionSchema, reaction)) },
+    { channel_id: reaction.channelId },
+  );
+}
+
+/** `preferences_changed` or `preferences_deleted`, to the user, the list as a JSON string. */
+export function preferencesEvent(
+  event: "preferences_changed" | "preferences_deleted",
+  userId: string,
+  preferences: Preference[],
+): WebSocketEvent {
+  const list = preferences.map((preference) => modelToJson(PreferenceSchema, preference));
+  return webSocketEvent(event, { preferences: JSON.stringify(list) }, { user_id: userId });
+}
+
+/**
+ * `status_change`, to the user whose status it is, as Mattermost's BroadcastStatus sends it;
+ * others ask with get_statuses_by_ids.
+ */
+export function statusChangeEvent(status: Status): WebSocketEvent {
+  return webSocketEvent(
+    "status_change",
+    { status: status.status, user_id: status.userId },
+    { user_id: status.userId },
+  );
 }
 
 /** `ephemeral_message`, to one user only, whatever channel it shows in. */

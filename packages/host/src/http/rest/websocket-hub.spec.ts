@@ -40,6 +40,14 @@ async function connect(headers: Record<string, string> = {}): Promise<WebSocketC
   return client;
 }
 
+/**
+ * The events a client received, but status_change: a user's own connection tells them they are
+ * online (as Mattermost does), at a moment that depends on their earlier connections closing.
+ */
+function eventsBut(client: WebSocketClient): string[] {
+  return client.eventNames().filter((name) => name !== "status_change");
+}
+
 /** A client authenticated with v4's challenge, past its hello. */
 async function authenticated(token: string): Promise<WebSocketClient> {
   const client = await connect();
@@ -99,7 +107,7 @@ describe("authentication", () => {
     });
     client.send({ seq: 3, action: "authentication_challenge", data: { token: alice.token } });
     expect(await client.next()).toEqual({ status: "OK", seq_reply: 3 });
-    expect(client.eventNames()).toEqual(["hello"]);
+    expect(eventsBut(client)).toEqual(["hello"]);
   });
 
   it("takes the session from the Authorization header at the upgrade", async () => {
@@ -150,7 +158,7 @@ describe("events", () => {
         connection_id: "",
         omit_connection_id: "",
       },
-      seq: 1,
+      seq: expect.any(Number),
     });
     expect(JSON.parse(event.data.post)).toEqual(post);
 
@@ -165,7 +173,7 @@ describe("events", () => {
       json: { channel_id: channelId, message: "welcome" },
     });
     expect(JSON.parse((await bobWs.event("posted")).data.post).message).toBe("welcome");
-    expect(bobWs.eventNames()).toEqual(["hello", "user_added", "posted"]);
+    expect(eventsBut(bobWs)).toEqual(["hello", "user_added", "posted"]);
   });
 
   it("ephemeral_message of a command goes to the caller alone", async () => {
@@ -257,8 +265,9 @@ describe("events", () => {
         json: { channel_id: channelId, message },
       });
     }
-    expect((await client.event("posted")).seq).toBe(1);
-    expect((await client.event("posted")).seq).toBe(2);
+    const first = await client.event("posted");
+    expect(first.seq).toBeGreaterThan(0);
+    expect((await client.event("posted")).seq).toBe(first.seq + 1);
   });
 });
 
@@ -285,7 +294,7 @@ describe("update_team", () => {
       json: { team_id: teamId, user_id: outsider.id },
     });
     await outsiderWs.event("added_to_team");
-    expect(outsiderWs.eventNames()).toEqual(["hello", "added_to_team"]);
+    expect(eventsBut(outsiderWs)).toEqual(["hello", "added_to_team"]);
   });
 });
 
@@ -318,9 +327,9 @@ describe("actions", () => {
     // typing, it would have come first. Carol, outside the channel, hears nothing.
     bobWs.send({ seq: 2, action: "user_typing", data: { channel_id: room.id } });
     expect((await aliceWs.event("typing")).data).toEqual({ parent_id: "", user_id: bob.id });
-    expect(aliceWs.eventNames()).toEqual(["hello", "typing"]);
-    expect(bobWs.eventNames()).toEqual(["hello", "typing"]);
-    expect(carolWs.eventNames()).toEqual(["hello"]);
+    expect(eventsBut(aliceWs)).toEqual(["hello", "typing"]);
+    expect(eventsBut(bobWs)).toEqual(["hello", "typing"]);
+    expect(eventsBut(carolWs)).toEqual(["hello"]);
   });
 
   it("get_statuses and get_statuses_by_ids answer who has a websocket open, until the last one closes", async () => {

@@ -11,7 +11,17 @@
 import { once } from "node:events";
 import { hostname } from "node:os";
 import type { JsonObject } from "@bufbuild/protobuf";
-import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
+import type {
+  Channel,
+  ChannelMember,
+  Post,
+  Preference,
+  Reaction,
+  Status,
+  Team,
+  TeamMember,
+  User,
+} from "@plugwire/protocol";
 import { WebSocket } from "ws";
 import type {
   Actor,
@@ -42,6 +52,9 @@ import {
   postDeletedEvent,
   postEditedEvent,
   postedEvent,
+  preferencesEvent,
+  reactionEvent,
+  statusChangeEvent,
   typingEvent,
   updateTeamEvent,
   userAddedEvent,
@@ -237,6 +250,26 @@ export class WebSocketHub implements AppEvents {
     this.publish(async () => [postDeletedEvent(post, actor)]);
   }
 
+  reactionAdded(reaction: Reaction): void {
+    this.publish(async () => [reactionEvent("reaction_added", reaction)]);
+  }
+
+  reactionRemoved(reaction: Reaction): void {
+    this.publish(async () => [reactionEvent("reaction_removed", reaction)]);
+  }
+
+  preferencesChanged(userId: string, preferences: Preference[]): void {
+    this.publish(async () => [preferencesEvent("preferences_changed", userId, preferences)]);
+  }
+
+  preferencesDeleted(userId: string, preferences: Preference[]): void {
+    this.publish(async () => [preferencesEvent("preferences_deleted", userId, preferences)]);
+  }
+
+  statusChanged(status: Status): void {
+    this.publish(async () => [statusChangeEvent(status)]);
+  }
+
   channelCreated(channel: Channel, actor: Actor): void {
     this.publish(async () => [channelCreatedEvent(channel, actor)].filter((e) => e !== undefined));
   }
@@ -334,7 +367,8 @@ export class WebSocketHub implements AppEvents {
     const connection =
       link.connection && this.connections.has(link.connection) ? link.connection : undefined;
     if (connection) {
-      this.presence.active(connection.userId);
+      // Saying the user is inactive is not activity.
+      if (action !== "user_update_active_status") this.presence.active(connection.userId);
       switch (action) {
         case "authentication_challenge":
           link.reply(seq);
@@ -351,10 +385,13 @@ export class WebSocketHub implements AppEvents {
           await this.typingAction(link, connection, seq, data);
           return;
         case "get_statuses":
-          link.reply(seq, undefined, this.statuses(this.presence.online()));
+          link.reply(seq, undefined, await this.presence.statuses(this.presence.online()));
           return;
         case "get_statuses_by_ids":
-          this.statusesByIds(link, seq, data);
+          await this.statusesByIds(link, seq, data);
+          return;
+        case "user_update_active_status":
+          await this.updateActiveStatus(link, connection.userId, seq, data);
           return;
       }
       // Actions named custom_<plugin id>_... go to that plugin, and get no answer (Mattermost).
@@ -447,15 +484,8 @@ export class WebSocketHub implements AppEvents {
     return undefined;
   }
 
-  /** v4's answer to get_statuses and get_statuses_by_ids: each user id to its status. */
-  private statuses(userIds: readonly string[]): JsonObject {
-    const data: JsonObject = {};
-    for (const userId of userIds) data[userId] = this.presence.status(userId).status;
-    return data;
-  }
-
   /** get_statuses_by_ids {user_ids}: the status of each, "offline" for anyone not connected. */
-  private statusesByIds(link: Link, seq: number, data: JsonObject): void {
+  private async statusesByIds(link: Link, seq: number, data: JsonObject): Promise<void> {
     const userIds = data.user_ids;
     if (
       !Array.isArray(userIds) ||
@@ -465,7 +495,25 @@ export class WebSocketHub implements AppEvents {
       link.reply(seq, invalidParam("get_statuses_by_ids needs data.user_ids, a list of user ids."));
       return;
     }
-    link.reply(seq, undefined, this.statuses(userIds as string[]));
+    link.reply(seq, undefined, await this.presence.statuses(userIds as string[]));
+  }
+
+  /** user_update_active_status {user_is_active, manual?}: online, or away, as Mattermost. */
+  private async updateActiveStatus(
+    link: Link,
+    userId: string,
+    seq: number,
+    data: JsonObject,
+  ): Promise<void> {
+    if (typeof data.user_is_active !== "boolean") {
+      link.reply(
+        seq,
+        invalidParam("user_update_active_status needs data.user_is_active, true or false."),
+      );
+      return;
+    }
+    await this.presence.activeStatus(userId, data.user_is_active, data.manual === true);
+    link.reply(seq);
   }
 
   /**

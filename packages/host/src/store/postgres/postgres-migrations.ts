@@ -216,6 +216,43 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 4,
+    description: "reactions, preferences, statuses, and posts' has_reactions",
+    sql: `
+      ALTER TABLE posts ADD COLUMN "has_reactions" SMALLINT NOT NULL DEFAULT 0;
+
+      CREATE TABLE reactions (
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "post_id" TEXT COLLATE "C" NOT NULL,
+        "emoji_name" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "remote_id" TEXT NOT NULL,
+        "channel_id" TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY ("post_id", "user_id", "emoji_name")
+      );
+
+      CREATE TABLE preferences (
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "category" TEXT COLLATE "C" NOT NULL,
+        "name" TEXT COLLATE "C" NOT NULL,
+        "value" TEXT NOT NULL,
+        PRIMARY KEY ("user_id", "category", "name")
+      );
+
+      CREATE TABLE statuses (
+        "user_id" TEXT COLLATE "C" PRIMARY KEY,
+        "status" TEXT NOT NULL,
+        "manual" SMALLINT NOT NULL,
+        "last_activity_at" BIGINT NOT NULL,
+        "active_channel" TEXT NOT NULL,
+        "dnd_end_time" BIGINT NOT NULL,
+        "prev_status" TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 5,
     description: "profile pictures and team icons",
     sql: `

@@ -9,7 +9,10 @@ import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
 import { postgresPostListStore } from "./postgres-post-list-store.js";
 import { postgresPostStore } from "./postgres-post-store.js";
+import { postgresPreferenceStore } from "./postgres-preference-store.js";
+import { postgresReactionStore } from "./postgres-reaction-store.js";
 import { postgresSessionStore } from "./postgres-session-store.js";
+import { postgresStatusStore } from "./postgres-status-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
 import { postgresUserStore } from "./postgres-user-store.js";
 
@@ -21,6 +24,9 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresChannelStore(db),
     ...postgresPostStore(db),
     ...postgresPostListStore(db),
+    ...postgresReactionStore(db),
+    ...postgresPreferenceStore(db),
+    ...postgresStatusStore(db),
     ...postgresKVStore(db),
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),

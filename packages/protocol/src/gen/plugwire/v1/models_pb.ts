@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/models.proto.
  */
 export const file_plugwire_v1_models: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCJ7CgpUZWFtTWVtYmVyEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIRCglkZWxldGVfYXQYBCABKAMSEwoLc2NoZW1lX3VzZXIYBSABKAgSFAoMc2NoZW1lX2FkbWluGAYgASgIIvUBCgdDaGFubmVsEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEg8KB3RlYW1faWQYBSABKAkSDAoEdHlwZRgGIAEoCRIUCgxkaXNwbGF5X25hbWUYByABKAkSDAoEbmFtZRgIIAEoCRIOCgZoZWFkZXIYCSABKAkSDwoHcHVycG9zZRgKIAEoCRIUCgxsYXN0X3Bvc3RfYXQYCyABKAMSFwoPdG90YWxfbXNnX2NvdW50GAwgASgDEhIKCmNyZWF0b3JfaWQYDSABKAkivwIKDUNoYW5uZWxNZW1iZXISEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXJvbGVzGAMgASgJEhYKDmxhc3Rfdmlld2VkX2F0GAQgASgDEhEKCW1zZ19jb3VudBgFIAEoAxIVCg1tZW50aW9uX2NvdW50GAYgASgDEkEKDG5vdGlmeV9wcm9wcxgHIAMoCzIrLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIuTm90aWZ5UHJvcHNFbnRyeRIWCg5sYXN0X3VwZGF0ZV9hdBgIIAEoAxITCgtzY2hlbWVfdXNlchgJIAEoCBIUCgxzY2hlbWVfYWRtaW4YCiABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIpUDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0ItsBCghQb3N0TGlzdBINCgVvcmRlchgBIAMoCRIvCgVwb3N0cxgCIAMoCzIgLnBsdWd3aXJlLnYxLlBvc3RMaXN0LlBvc3RzRW50cnkSFAoMbmV4dF9wb3N0X2lkGAMgASgJEhQKDHByZXZfcG9zdF9pZBgEIAEoCRIVCghoYXNfbmV4dBgFIAEoCEgAiAEBGj8KClBvc3RzRW50cnkSCwoDa2V5GAEgASgJEiAKBXZhbHVlGAIgASgLMhEucGx1Z3dpcmUudjEuUG9zdDoCOAFCCwoJX2hhc19uZXh0IrkCCgxTZWFyY2hQYXJhbXMSDQoFdGVybXMYASABKAkSFgoOZXhjbHVkZWRfdGVybXMYAiABKAkSEwoLaW5fY2hhbm5lbHMYAyADKAkSGQoRZXhjbHVkZWRfY2hhbm5lbHMYBCADKAkSEgoKZnJvbV91c2VycxgFIAMoCRIWCg5leGNsdWRlZF91c2VycxgGIAMoCRISCgphZnRlcl9kYXRlGAcgASgJEhMKC2JlZm9yZV9kYXRlGAggASgJEg8KB29uX2RhdGUYCSABKAkSEAoIb3JfdGVybXMYCiABKAgSIAoYaW5jbHVkZV9kZWxldGVkX2NoYW5uZWxzGAsgASgIEhgKEHRpbWVfem9uZV9vZmZzZXQYDCABKAUSHgoWc2VhcmNoX3dpdGhvdXRfdXNlcl9pZBgNIAEoCCKSAQoPU2VhcmNoUGFyYW1ldGVyEg0KBXRlcm1zGAEgASgJEhQKDGlzX29yX3NlYXJjaBgCIAEoCBIYChB0aW1lX3pvbmVfb2Zmc2V0GAMgASgFEgwKBHBhZ2UYBCABKAUSEAoIcGVyX3BhZ2UYBSABKAUSIAoYaW5jbHVkZV9kZWxldGVkX2NoYW5uZWxzGAYgASgIIj0KEVBvc3RTZWFyY2hSZXN1bHRzEigKCXBvc3RfbGlzdBgBIAEoCzIVLnBsdWd3aXJlLnYxLlBvc3RMaXN0IoQCCghGaWxlSW5mbxIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3Bvc3RfaWQYAyABKAkSEgoKY2hhbm5lbF9pZBgEIAEoCRIRCgljcmVhdGVfYXQYBSABKAMSEQoJdXBkYXRlX2F0GAYgASgDEhEKCWRlbGV0ZV9hdBgHIAEoAxIMCgRuYW1lGAggASgJEhEKCWV4dGVuc2lvbhgJIAEoCRIMCgRzaXplGAogASgDEhEKCW1pbWVfdHlwZRgLIAEoCRINCgV3aWR0aBgMIAEoBRIOCgZoZWlnaHQYDSABKAUSGQoRaGFzX3ByZXZpZXdfaW1hZ2UYDiABKAgi/AEKB0NvbW1hbmQSCgoCaWQYASABKAkSEgoKY3JlYXRvcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3RyaWdnZXIYBCABKAkSFQoNYXV0b19jb21wbGV0ZRgFIAEoCBIaChJhdXRvX2NvbXBsZXRlX2Rlc2MYBiABKAkSGgoSYXV0b19jb21wbGV0ZV9oaW50GAcgASgJEhQKDGRpc3BsYXlfbmFtZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIQCgh1c2VybmFtZRgKIAEoCRIQCghpY29uX3VybBgLIAEoCRIRCglwbHVnaW5faWQYDCABKAkingEKC0NvbW1hbmRBcmdzEg8KB3VzZXJfaWQYASABKAkSEgoKY2hhbm5lbF9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3Jvb3RfaWQYBCABKAkSEQoJcGFyZW50X2lkGAUgASgJEhIKCnRyaWdnZXJfaWQYBiABKAkSDwoHY29tbWFuZBgHIAEoCRIQCghzaXRlX3VybBgIIAEoCSKiAgoPQ29tbWFuZFJlc3BvbnNlEhUKDXJlc3BvbnNlX3R5cGUYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhAKCGljb25fdXJsGAUgASgJEgwKBHR5cGUYBiABKAkSJgoFcHJvcHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWdvdG9fbG9jYXRpb24YCCABKAkSEgoKdHJpZ2dlcl9pZBgJIAEoCRIaChJza2lwX3NsYWNrX3BhcnNpbmcYCiABKAgSNQoPZXh0cmFfcmVzcG9uc2VzGAsgAygLMhwucGx1Z3dpcmUudjEuQ29tbWFuZFJlc3BvbnNlIokBCg1QbHVnaW5Db250ZXh0EhIKCnJlcXVlc3RfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhIKCmlwX2FkZHJlc3MYBCABKAkSFwoPYWNjZXB0X2xhbmd1YWdlGAUgASgJEhIKCnVzZXJfYWdlbnQYBiABKAkiKAoGUGFnaW5nEgwKBHBhZ2UYASABKAUSEAoIcGVyX3BhZ2UYAiABKAUiLgoSUGx1Z2luQ2x1c3RlckV2ZW50EgoKAmlkGAEgASgJEgwKBGRhdGEYAiABKAxiBnByb3RvMw", [file_google_protobuf_struct]);
+  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCJ7CgpUZWFtTWVtYmVyEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIRCglkZWxldGVfYXQYBCABKAMSEwoLc2NoZW1lX3VzZXIYBSABKAgSFAoMc2NoZW1lX2FkbWluGAYgASgIIvUBCgdDaGFubmVsEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEg8KB3RlYW1faWQYBSABKAkSDAoEdHlwZRgGIAEoCRIUCgxkaXNwbGF5X25hbWUYByABKAkSDAoEbmFtZRgIIAEoCRIOCgZoZWFkZXIYCSABKAkSDwoHcHVycG9zZRgKIAEoCRIUCgxsYXN0X3Bvc3RfYXQYCyABKAMSFwoPdG90YWxfbXNnX2NvdW50GAwgASgDEhIKCmNyZWF0b3JfaWQYDSABKAkivwIKDUNoYW5uZWxNZW1iZXISEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXJvbGVzGAMgASgJEhYKDmxhc3Rfdmlld2VkX2F0GAQgASgDEhEKCW1zZ19jb3VudBgFIAEoAxIVCg1tZW50aW9uX2NvdW50GAYgASgDEkEKDG5vdGlmeV9wcm9wcxgHIAMoCzIrLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIuTm90aWZ5UHJvcHNFbnRyeRIWCg5sYXN0X3VwZGF0ZV9hdBgIIAEoAxITCgtzY2hlbWVfdXNlchgJIAEoCBIUCgxzY2hlbWVfYWRtaW4YCiABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIqwDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWhhc19yZWFjdGlvbnMYFCABKAgioAEKCFJlYWN0aW9uEg8KB3VzZXJfaWQYASABKAkSDwoHcG9zdF9pZBgCIAEoCRISCgplbW9qaV9uYW1lGAMgASgJEhEKCWNyZWF0ZV9hdBgEIAEoAxIRCgl1cGRhdGVfYXQYBSABKAMSEQoJZGVsZXRlX2F0GAYgASgDEhEKCXJlbW90ZV9pZBgHIAEoCRISCgpjaGFubmVsX2lkGAggASgJIkwKClByZWZlcmVuY2USDwoHdXNlcl9pZBgBIAEoCRIQCghjYXRlZ29yeRgCIAEoCRIMCgRuYW1lGAMgASgJEg0KBXZhbHVlGAQgASgJIpYBCgZTdGF0dXMSDwoHdXNlcl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDgoGbWFudWFsGAMgASgIEhgKEGxhc3RfYWN0aXZpdHlfYXQYBCABKAMSFgoOYWN0aXZlX2NoYW5uZWwYBSABKAkSFAoMZG5kX2VuZF90aW1lGAYgASgDEhMKC3ByZXZfc3RhdHVzGAcgASgJIlEKDEN1c3RvbVN0YXR1cxINCgVlbW9qaRgBIAEoCRIMCgR0ZXh0GAIgASgJEhAKCGR1cmF0aW9uGAMgASgJEhIKCmV4cGlyZXNfYXQYBCABKAki2wEKCFBvc3RMaXN0Eg0KBW9yZGVyGAEgAygJEi8KBXBvc3RzGAIgAygLMiAucGx1Z3dpcmUudjEuUG9zdExpc3QuUG9zdHNFbnRyeRIUCgxuZXh0X3Bvc3RfaWQYAyABKAkSFAoMcHJldl9wb3N0X2lkGAQgASgJEhUKCGhhc19uZXh0GAUgASgISACIAQEaPwoKUG9zdHNFbnRyeRILCgNrZXkYASABKAkSIAoFdmFsdWUYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0OgI4AUILCglfaGFzX25leHQiuQIKDFNlYXJjaFBhcmFtcxINCgV0ZXJtcxgBIAEoCRIWCg5leGNsdWRlZF90ZXJtcxgCIAEoCRITCgtpbl9jaGFubmVscxgDIAMoCRIZChFleGNsdWRlZF9jaGFubmVscxgEIAMoCRISCgpmcm9tX3VzZXJzGAUgAygJEhYKDmV4Y2x1ZGVkX3VzZXJzGAYgAygJEhIKCmFmdGVyX2RhdGUYByABKAkSEwoLYmVmb3JlX2RhdGUYCCABKAkSDwoHb25fZGF0ZRgJIAEoCRIQCghvcl90ZXJtcxgKIAEoCBIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYCyABKAgSGAoQdGltZV96b25lX29mZnNldBgMIAEoBRIeChZzZWFyY2hfd2l0aG91dF91c2VyX2lkGA0gASgIIpIBCg9TZWFyY2hQYXJhbWV0ZXISDQoFdGVybXMYASABKAkSFAoMaXNfb3Jfc2VhcmNoGAIgASgIEhgKEHRpbWVfem9uZV9vZmZzZXQYAyABKAUSDAoEcGFnZRgEIAEoBRIQCghwZXJfcGFnZRgFIAEoBRIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYBiABKAgiPQoRUG9zdFNlYXJjaFJlc3VsdHMSKAoJcG9zdF9saXN0GAEgASgLMhUucGx1Z3dpcmUudjEuUG9zdExpc3QihAIKCEZpbGVJbmZvEgoKAmlkGAEgASgJEhIKCmNyZWF0b3JfaWQYAiABKAkSDwoHcG9zdF9pZBgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEgwKBG5hbWUYCCABKAkSEQoJZXh0ZW5zaW9uGAkgASgJEgwKBHNpemUYCiABKAMSEQoJbWltZV90eXBlGAsgASgJEg0KBXdpZHRoGAwgASgFEg4KBmhlaWdodBgNIAEoBRIZChFoYXNfcHJldmlld19pbWFnZRgOIAEoCCL8AQoHQ29tbWFuZBIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSDwoHdHJpZ2dlchgEIAEoCRIVCg1hdXRvX2NvbXBsZXRlGAUgASgIEhoKEmF1dG9fY29tcGxldGVfZGVzYxgGIAEoCRIaChJhdXRvX2NvbXBsZXRlX2hpbnQYByABKAkSFAoMZGlzcGxheV9uYW1lGAggASgJEhMKC2Rlc2NyaXB0aW9uGAkgASgJEhAKCHVzZXJuYW1lGAogASgJEhAKCGljb25fdXJsGAsgASgJEhEKCXBsdWdpbl9pZBgMIAEoCSKeAQoLQ29tbWFuZEFyZ3MSDwoHdXNlcl9pZBgBIAEoCRISCgpjaGFubmVsX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSDwoHcm9vdF9pZBgEIAEoCRIRCglwYXJlbnRfaWQYBSABKAkSEgoKdHJpZ2dlcl9pZBgGIAEoCRIPCgdjb21tYW5kGAcgASgJEhAKCHNpdGVfdXJsGAggASgJIqICCg9Db21tYW5kUmVzcG9uc2USFQoNcmVzcG9uc2VfdHlwZRgBIAEoCRIMCgR0ZXh0GAIgASgJEhAKCHVzZXJuYW1lGAMgASgJEhIKCmNoYW5uZWxfaWQYBCABKAkSEAoIaWNvbl91cmwYBSABKAkSDAoEdHlwZRgGIAEoCRImCgVwcm9wcxgHIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFQoNZ290b19sb2NhdGlvbhgIIAEoCRISCgp0cmlnZ2VyX2lkGAkgASgJEhoKEnNraXBfc2xhY2tfcGFyc2luZxgKIAEoCBI1Cg9leHRyYV9yZXNwb25zZXMYCyADKAsyHC5wbHVnd2lyZS52MS5Db21tYW5kUmVzcG9uc2UiiQEKDVBsdWdpbkNvbnRleHQSEgoKcmVxdWVzdF9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSEgoKaXBfYWRkcmVzcxgEIAEoCRIXCg9hY2NlcHRfbGFuZ3VhZ2UYBSABKAkSEgoKdXNlcl9hZ2VudBgGIAEoCSIoCgZQYWdpbmcSDAoEcGFnZRgBIAEoBRIQCghwZXJfcGFnZRgCIAEoBSIuChJQbHVnaW5DbHVzdGVyRXZlbnQSCgoCaWQYASABKAkSDAoEZGF0YRgCIAEoDGIGcHJvdG8z", [file_google_protobuf_struct]);
 
 /**
  * A user account. Secrets (password hash, MFA secret, auth data) never appear here.
@@ -660,6 +660,13 @@ export type Post = Message<"plugwire.v1.Post"> & {
    * @generated from field: google.protobuf.Struct metadata = 19;
    */
   metadata?: JsonObject | undefined;
+
+  /**
+   * Whether the post has at least one reaction; kept by the host as reactions come and go.
+   *
+   * @generated from field: bool has_reactions = 20;
+   */
+  hasReactions: boolean;
 };
 
 /**
@@ -668,6 +675,223 @@ export type Post = Message<"plugwire.v1.Post"> & {
  */
 export const PostSchema: GenMessage<Post> = /*@__PURE__*/
   messageDesc(file_plugwire_v1_models, 5);
+
+/**
+ * An emoji reaction of a user to a post.
+ *
+ * @generated from message plugwire.v1.Reaction
+ */
+export type Reaction = Message<"plugwire.v1.Reaction"> & {
+  /**
+   * Who reacted.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The post reacted to.
+   *
+   * @generated from field: string post_id = 2;
+   */
+  postId: string;
+
+  /**
+   * The emoji's name without colons, e.g. "smile" or "+1".
+   *
+   * @generated from field: string emoji_name = 3;
+   */
+  emojiName: string;
+
+  /**
+   * When the reaction was made.
+   *
+   * @generated from field: int64 create_at = 4;
+   */
+  createAt: bigint;
+
+  /**
+   * When the reaction last changed.
+   *
+   * @generated from field: int64 update_at = 5;
+   */
+  updateAt: bigint;
+
+  /**
+   * When the reaction was removed; 0 while it exists.
+   *
+   * @generated from field: int64 delete_at = 6;
+   */
+  deleteAt: bigint;
+
+  /**
+   * The remote cluster it came from; empty for local reactions.
+   *
+   * @generated from field: string remote_id = 7;
+   */
+  remoteId: string;
+
+  /**
+   * The channel of the post.
+   *
+   * @generated from field: string channel_id = 8;
+   */
+  channelId: string;
+};
+
+/**
+ * Describes the message plugwire.v1.Reaction.
+ * Use `create(ReactionSchema)` to create a new message.
+ */
+export const ReactionSchema: GenMessage<Reaction> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 6);
+
+/**
+ * One stored preference of a user, as Mattermost keeps them (category, name, value).
+ *
+ * @generated from message plugwire.v1.Preference
+ */
+export type Preference = Message<"plugwire.v1.Preference"> & {
+  /**
+   * Whose preference.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The category, e.g. "display_settings" or "direct_channel_show".
+   *
+   * @generated from field: string category = 2;
+   */
+  category: string;
+
+  /**
+   * The name within the category.
+   *
+   * @generated from field: string name = 3;
+   */
+  name: string;
+
+  /**
+   * The value, often JSON or "true"/"false".
+   *
+   * @generated from field: string value = 4;
+   */
+  value: string;
+};
+
+/**
+ * Describes the message plugwire.v1.Preference.
+ * Use `create(PreferenceSchema)` to create a new message.
+ */
+export const PreferenceSchema: GenMessage<Preference> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 7);
+
+/**
+ * A user's presence: "online", "away", "dnd" or "offline".
+ *
+ * @generated from message plugwire.v1.Status
+ */
+export type Status = Message<"plugwire.v1.Status"> & {
+  /**
+   * Whose status.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * "online", "away", "dnd" or "offline".
+   *
+   * @generated from field: string status = 2;
+   */
+  status: string;
+
+  /**
+   * Whether the user set it by hand; automatic changes leave a manual status alone.
+   *
+   * @generated from field: bool manual = 3;
+   */
+  manual: boolean;
+
+  /**
+   * When the user was last active.
+   *
+   * @generated from field: int64 last_activity_at = 4;
+   */
+  lastActivityAt: bigint;
+
+  /**
+   * The channel the user is viewing, when known.
+   *
+   * @generated from field: string active_channel = 5;
+   */
+  activeChannel: string;
+
+  /**
+   * When a timed do-not-disturb ends, in seconds (not milliseconds) since the epoch; 0 if untimed.
+   *
+   * @generated from field: int64 dnd_end_time = 6;
+   */
+  dndEndTime: bigint;
+
+  /**
+   * The status before a timed do-not-disturb, restored when it ends.
+   *
+   * @generated from field: string prev_status = 7;
+   */
+  prevStatus: string;
+};
+
+/**
+ * Describes the message plugwire.v1.Status.
+ * Use `create(StatusSchema)` to create a new message.
+ */
+export const StatusSchema: GenMessage<Status> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 8);
+
+/**
+ * A user's custom status, kept in the user's props under "customStatus" as Mattermost does.
+ *
+ * @generated from message plugwire.v1.CustomStatus
+ */
+export type CustomStatus = Message<"plugwire.v1.CustomStatus"> & {
+  /**
+   * The emoji's name without colons.
+   *
+   * @generated from field: string emoji = 1;
+   */
+  emoji: string;
+
+  /**
+   * The text shown, at most 100 characters.
+   *
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * How long it lasts: "", "thirty_minutes", "one_hour", "four_hours", "today", "this_week" or "date_and_time".
+   *
+   * @generated from field: string duration = 3;
+   */
+  duration: string;
+
+  /**
+   * When it ends, as an RFC 3339 time; empty when it does not.
+   *
+   * @generated from field: string expires_at = 4;
+   */
+  expiresAt: string;
+};
+
+/**
+ * Describes the message plugwire.v1.CustomStatus.
+ * Use `create(CustomStatusSchema)` to create a new message.
+ */
+export const CustomStatusSchema: GenMessage<CustomStatus> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 9);
 
 /**
  * Posts as Mattermost lists them: the ids in display order (newest first) and every post the
@@ -718,7 +942,7 @@ export type PostList = Message<"plugwire.v1.PostList"> & {
  * Use `create(PostListSchema)` to create a new message.
  */
 export const PostListSchema: GenMessage<PostList> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 6);
+  messageDesc(file_plugwire_v1_models, 10);
 
 /**
  * One search of posts, as Mattermost's SearchParams (what a search string parses into).
@@ -823,7 +1047,7 @@ export type SearchParams = Message<"plugwire.v1.SearchParams"> & {
  * Use `create(SearchParamsSchema)` to create a new message.
  */
 export const SearchParamsSchema: GenMessage<SearchParams> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 7);
+  messageDesc(file_plugwire_v1_models, 11);
 
 /**
  * A user's search as the search box sends it, as Mattermost's SearchParameter.
@@ -879,7 +1103,7 @@ export type SearchParameter = Message<"plugwire.v1.SearchParameter"> & {
  * Use `create(SearchParameterSchema)` to create a new message.
  */
 export const SearchParameterSchema: GenMessage<SearchParameter> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 8);
+  messageDesc(file_plugwire_v1_models, 12);
 
 /**
  * The answer to a search, as Mattermost's PostSearchResults.
@@ -900,7 +1124,7 @@ export type PostSearchResults = Message<"plugwire.v1.PostSearchResults"> & {
  * Use `create(PostSearchResultsSchema)` to create a new message.
  */
 export const PostSearchResultsSchema: GenMessage<PostSearchResults> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 9);
+  messageDesc(file_plugwire_v1_models, 13);
 
 /**
  * Metadata of an uploaded file.
@@ -1012,7 +1236,7 @@ export type FileInfo = Message<"plugwire.v1.FileInfo"> & {
  * Use `create(FileInfoSchema)` to create a new message.
  */
 export const FileInfoSchema: GenMessage<FileInfo> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 10);
+  messageDesc(file_plugwire_v1_models, 14);
 
 /**
  * A slash command.
@@ -1110,7 +1334,7 @@ export type Command = Message<"plugwire.v1.Command"> & {
  * Use `create(CommandSchema)` to create a new message.
  */
 export const CommandSchema: GenMessage<Command> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 11);
+  messageDesc(file_plugwire_v1_models, 15);
 
 /**
  * The arguments of one slash command invocation.
@@ -1180,7 +1404,7 @@ export type CommandArgs = Message<"plugwire.v1.CommandArgs"> & {
  * Use `create(CommandArgsSchema)` to create a new message.
  */
 export const CommandArgsSchema: GenMessage<CommandArgs> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 12);
+  messageDesc(file_plugwire_v1_models, 16);
 
 /**
  * What a slash command answers.
@@ -1271,7 +1495,7 @@ export type CommandResponse = Message<"plugwire.v1.CommandResponse"> & {
  * Use `create(CommandResponseSchema)` to create a new message.
  */
 export const CommandResponseSchema: GenMessage<CommandResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 13);
+  messageDesc(file_plugwire_v1_models, 17);
 
 /**
  * Who and what caused a hook call or request.
@@ -1327,7 +1551,7 @@ export type PluginContext = Message<"plugwire.v1.PluginContext"> & {
  * Use `create(PluginContextSchema)` to create a new message.
  */
 export const PluginContextSchema: GenMessage<PluginContext> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 14);
+  messageDesc(file_plugwire_v1_models, 18);
 
 /**
  * Which page of a list to return.
@@ -1355,7 +1579,7 @@ export type Paging = Message<"plugwire.v1.Paging"> & {
  * Use `create(PagingSchema)` to create a new message.
  */
 export const PagingSchema: GenMessage<Paging> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 15);
+  messageDesc(file_plugwire_v1_models, 19);
 
 /**
  * An event sent between instances of the same plugin on different hosts of a cluster.
@@ -1383,5 +1607,5 @@ export type PluginClusterEvent = Message<"plugwire.v1.PluginClusterEvent"> & {
  * Use `create(PluginClusterEventSchema)` to create a new message.
  */
 export const PluginClusterEventSchema: GenMessage<PluginClusterEvent> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 16);
+  messageDesc(file_plugwire_v1_models, 20);
 
