@@ -5,6 +5,7 @@
 // field needs a migration adding its column.
 import { InternalError } from "@plugwire/errors";
 import type Database from "better-sqlite3";
+import { BUILT_IN_ROLES } from "./built-in-roles.js";
 
 export interface Migration {
   version: number;
@@ -207,6 +208,31 @@ export const migrations: readonly Migration[] = [
     description: "who installed a plugin not yet told through OnInstall",
     sql: `
       ALTER TABLE plugin_states ADD COLUMN "installed_by" TEXT;
+    `,
+  },
+  {
+    version: 7,
+    description: "roles, seeded with Mattermost's built-in roles and their default permissions",
+    sql: `
+      CREATE TABLE roles (
+        "id" TEXT PRIMARY KEY,
+        "name" TEXT NOT NULL UNIQUE,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        -- A JSON array of permission ids.
+        "permissions" TEXT NOT NULL,
+        "scheme_managed" INTEGER NOT NULL,
+        "built_in" INTEGER NOT NULL
+      );
+      ${BUILT_IN_ROLES.map(
+        (role) => `INSERT INTO roles VALUES (lower(hex(randomblob(13))), '${role.name}',
+        '${role.displayName}', '${role.description}', strftime('%s', 'now') * 1000,
+        strftime('%s', 'now') * 1000, 0, '${JSON.stringify(role.permissions)}',
+        ${role.schemeManaged ? 1 : 0}, 1);`,
+      ).join("\n")}
     `,
   },
 ];

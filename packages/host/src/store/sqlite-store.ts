@@ -9,6 +9,7 @@ import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
+import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
 import { sqliteUserStore } from "./sqlite/sqlite-user-store.js";
@@ -24,6 +25,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteSessionStore(db),
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
+    ...sqliteRoleStore(db),
     ...sqlitePostStore(db),
     ...sqliteKVStore(db),
     ...sqlitePluginStateStore(db),

@@ -11,6 +11,7 @@ import type { CommandStore } from "./command-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 import type { PostStore } from "./post-store.js";
+import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UserStore } from "./user-store.js";
@@ -22,6 +23,7 @@ export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { PageQuery } from "./page-query.js";
 export type { PluginStateStore } from "./plugin-state-store.js";
 export type { PostStore } from "./post-store.js";
+export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UserQuery, UserStore } from "./user-store.js";
@@ -31,6 +33,7 @@ export interface Store
     SessionStore,
     TeamStore,
     ChannelStore,
+    RoleStore,
     PostStore,
     KVStore,
     PluginStateStore,

@@ -6,6 +6,7 @@ import { commandStoreContract } from "./command-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
 import { postStoreContract } from "./post-store.contract.js";
+import { roleStoreContract } from "./role-store.contract.js";
 import { sessionStoreContract } from "./session-store.contract.js";
 import type { OpenStore } from "./store-test.js";
 import { teamStoreContract } from "./team-store.contract.js";
@@ -19,6 +20,7 @@ export function storeContract(open: OpenStore): void {
   sessionStoreContract(open);
   teamStoreContract(open);
   channelStoreContract(open);
+  roleStoreContract(open);
   postStoreContract(open);
   kvStoreContract(open);
   pluginStateStoreContract(open);

@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/models.proto.
  */
 export const file_plugwire_v1_models: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCJ7CgpUZWFtTWVtYmVyEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIRCglkZWxldGVfYXQYBCABKAMSEwoLc2NoZW1lX3VzZXIYBSABKAgSFAoMc2NoZW1lX2FkbWluGAYgASgIIvUBCgdDaGFubmVsEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEg8KB3RlYW1faWQYBSABKAkSDAoEdHlwZRgGIAEoCRIUCgxkaXNwbGF5X25hbWUYByABKAkSDAoEbmFtZRgIIAEoCRIOCgZoZWFkZXIYCSABKAkSDwoHcHVycG9zZRgKIAEoCRIUCgxsYXN0X3Bvc3RfYXQYCyABKAMSFwoPdG90YWxfbXNnX2NvdW50GAwgASgDEhIKCmNyZWF0b3JfaWQYDSABKAkivwIKDUNoYW5uZWxNZW1iZXISEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXJvbGVzGAMgASgJEhYKDmxhc3Rfdmlld2VkX2F0GAQgASgDEhEKCW1zZ19jb3VudBgFIAEoAxIVCg1tZW50aW9uX2NvdW50GAYgASgDEkEKDG5vdGlmeV9wcm9wcxgHIAMoCzIrLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIuTm90aWZ5UHJvcHNFbnRyeRIWCg5sYXN0X3VwZGF0ZV9hdBgIIAEoAxITCgtzY2hlbWVfdXNlchgJIAEoCBIUCgxzY2hlbWVfYWRtaW4YCiABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIpUDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoQCCghGaWxlSW5mbxIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3Bvc3RfaWQYAyABKAkSEgoKY2hhbm5lbF9pZBgEIAEoCRIRCgljcmVhdGVfYXQYBSABKAMSEQoJdXBkYXRlX2F0GAYgASgDEhEKCWRlbGV0ZV9hdBgHIAEoAxIMCgRuYW1lGAggASgJEhEKCWV4dGVuc2lvbhgJIAEoCRIMCgRzaXplGAogASgDEhEKCW1pbWVfdHlwZRgLIAEoCRINCgV3aWR0aBgMIAEoBRIOCgZoZWlnaHQYDSABKAUSGQoRaGFzX3ByZXZpZXdfaW1hZ2UYDiABKAgi/AEKB0NvbW1hbmQSCgoCaWQYASABKAkSEgoKY3JlYXRvcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3RyaWdnZXIYBCABKAkSFQoNYXV0b19jb21wbGV0ZRgFIAEoCBIaChJhdXRvX2NvbXBsZXRlX2Rlc2MYBiABKAkSGgoSYXV0b19jb21wbGV0ZV9oaW50GAcgASgJEhQKDGRpc3BsYXlfbmFtZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIQCgh1c2VybmFtZRgKIAEoCRIQCghpY29uX3VybBgLIAEoCRIRCglwbHVnaW5faWQYDCABKAkingEKC0NvbW1hbmRBcmdzEg8KB3VzZXJfaWQYASABKAkSEgoKY2hhbm5lbF9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3Jvb3RfaWQYBCABKAkSEQoJcGFyZW50X2lkGAUgASgJEhIKCnRyaWdnZXJfaWQYBiABKAkSDwoHY29tbWFuZBgHIAEoCRIQCghzaXRlX3VybBgIIAEoCSKiAgoPQ29tbWFuZFJlc3BvbnNlEhUKDXJlc3BvbnNlX3R5cGUYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhAKCGljb25fdXJsGAUgASgJEgwKBHR5cGUYBiABKAkSJgoFcHJvcHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWdvdG9fbG9jYXRpb24YCCABKAkSEgoKdHJpZ2dlcl9pZBgJIAEoCRIaChJza2lwX3NsYWNrX3BhcnNpbmcYCiABKAgSNQoPZXh0cmFfcmVzcG9uc2VzGAsgAygLMhwucGx1Z3dpcmUudjEuQ29tbWFuZFJlc3BvbnNlIokBCg1QbHVnaW5Db250ZXh0EhIKCnJlcXVlc3RfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhIKCmlwX2FkZHJlc3MYBCABKAkSFwoPYWNjZXB0X2xhbmd1YWdlGAUgASgJEhIKCnVzZXJfYWdlbnQYBiABKAkiKAoGUGFnaW5nEgwKBHBhZ2UYASABKAUSEAoIcGVyX3BhZ2UYAiABKAUiLgoSUGx1Z2luQ2x1c3RlckV2ZW50EgoKAmlkGAEgASgJEgwKBGRhdGEYAiABKAxiBnByb3RvMw", [file_google_protobuf_struct]);
+  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCJ7CgpUZWFtTWVtYmVyEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIRCglkZWxldGVfYXQYBCABKAMSEwoLc2NoZW1lX3VzZXIYBSABKAgSFAoMc2NoZW1lX2FkbWluGAYgASgIIvUBCgdDaGFubmVsEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEg8KB3RlYW1faWQYBSABKAkSDAoEdHlwZRgGIAEoCRIUCgxkaXNwbGF5X25hbWUYByABKAkSDAoEbmFtZRgIIAEoCRIOCgZoZWFkZXIYCSABKAkSDwoHcHVycG9zZRgKIAEoCRIUCgxsYXN0X3Bvc3RfYXQYCyABKAMSFwoPdG90YWxfbXNnX2NvdW50GAwgASgDEhIKCmNyZWF0b3JfaWQYDSABKAkivwIKDUNoYW5uZWxNZW1iZXISEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXJvbGVzGAMgASgJEhYKDmxhc3Rfdmlld2VkX2F0GAQgASgDEhEKCW1zZ19jb3VudBgFIAEoAxIVCg1tZW50aW9uX2NvdW50GAYgASgDEkEKDG5vdGlmeV9wcm9wcxgHIAMoCzIrLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIuTm90aWZ5UHJvcHNFbnRyeRIWCg5sYXN0X3VwZGF0ZV9hdBgIIAEoAxITCgtzY2hlbWVfdXNlchgJIAEoCBIUCgxzY2hlbWVfYWRtaW4YCiABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIsMBCgRSb2xlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEhMKC3Blcm1pc3Npb25zGAggAygJEhYKDnNjaGVtZV9tYW5hZ2VkGAkgASgIEhAKCGJ1aWx0X2luGAogASgIIpUDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IoQCCghGaWxlSW5mbxIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3Bvc3RfaWQYAyABKAkSEgoKY2hhbm5lbF9pZBgEIAEoCRIRCgljcmVhdGVfYXQYBSABKAMSEQoJdXBkYXRlX2F0GAYgASgDEhEKCWRlbGV0ZV9hdBgHIAEoAxIMCgRuYW1lGAggASgJEhEKCWV4dGVuc2lvbhgJIAEoCRIMCgRzaXplGAogASgDEhEKCW1pbWVfdHlwZRgLIAEoCRINCgV3aWR0aBgMIAEoBRIOCgZoZWlnaHQYDSABKAUSGQoRaGFzX3ByZXZpZXdfaW1hZ2UYDiABKAgi/AEKB0NvbW1hbmQSCgoCaWQYASABKAkSEgoKY3JlYXRvcl9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3RyaWdnZXIYBCABKAkSFQoNYXV0b19jb21wbGV0ZRgFIAEoCBIaChJhdXRvX2NvbXBsZXRlX2Rlc2MYBiABKAkSGgoSYXV0b19jb21wbGV0ZV9oaW50GAcgASgJEhQKDGRpc3BsYXlfbmFtZRgIIAEoCRITCgtkZXNjcmlwdGlvbhgJIAEoCRIQCgh1c2VybmFtZRgKIAEoCRIQCghpY29uX3VybBgLIAEoCRIRCglwbHVnaW5faWQYDCABKAkingEKC0NvbW1hbmRBcmdzEg8KB3VzZXJfaWQYASABKAkSEgoKY2hhbm5lbF9pZBgCIAEoCRIPCgd0ZWFtX2lkGAMgASgJEg8KB3Jvb3RfaWQYBCABKAkSEQoJcGFyZW50X2lkGAUgASgJEhIKCnRyaWdnZXJfaWQYBiABKAkSDwoHY29tbWFuZBgHIAEoCRIQCghzaXRlX3VybBgIIAEoCSKiAgoPQ29tbWFuZFJlc3BvbnNlEhUKDXJlc3BvbnNlX3R5cGUYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VybmFtZRgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhAKCGljb25fdXJsGAUgASgJEgwKBHR5cGUYBiABKAkSJgoFcHJvcHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWdvdG9fbG9jYXRpb24YCCABKAkSEgoKdHJpZ2dlcl9pZBgJIAEoCRIaChJza2lwX3NsYWNrX3BhcnNpbmcYCiABKAgSNQoPZXh0cmFfcmVzcG9uc2VzGAsgAygLMhwucGx1Z3dpcmUudjEuQ29tbWFuZFJlc3BvbnNlIokBCg1QbHVnaW5Db250ZXh0EhIKCnJlcXVlc3RfaWQYASABKAkSEgoKc2Vzc2lvbl9pZBgCIAEoCRIPCgd1c2VyX2lkGAMgASgJEhIKCmlwX2FkZHJlc3MYBCABKAkSFwoPYWNjZXB0X2xhbmd1YWdlGAUgASgJEhIKCnVzZXJfYWdlbnQYBiABKAkiKAoGUGFnaW5nEgwKBHBhZ2UYASABKAUSEAoIcGVyX3BhZ2UYAiABKAUiLgoSUGx1Z2luQ2x1c3RlckV2ZW50EgoKAmlkGAEgASgJEgwKBGRhdGEYAiABKAxiBnByb3RvMw", [file_google_protobuf_struct]);
 
 /**
  * A user account. Secrets (password hash, MFA secret, auth data) never appear here.
@@ -523,6 +523,91 @@ export const ChannelMemberSchema: GenMessage<ChannelMember> = /*@__PURE__*/
   messageDesc(file_plugwire_v1_models, 4);
 
 /**
+ * A role: a named set of permissions held by users (system roles), team members or channel
+ * members, as Mattermost's built-in roles.
+ *
+ * @generated from message plugwire.v1.Role
+ */
+export type Role = Message<"plugwire.v1.Role"> & {
+  /**
+   * 26-character id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Unique name, e.g. "channel_user".
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * Name shown to people (an i18n key for built-in roles, as in Mattermost).
+   *
+   * @generated from field: string display_name = 3;
+   */
+  displayName: string;
+
+  /**
+   * What the role is for (an i18n key for built-in roles).
+   *
+   * @generated from field: string description = 4;
+   */
+  description: string;
+
+  /**
+   * When the role was created.
+   *
+   * @generated from field: int64 create_at = 5;
+   */
+  createAt: bigint;
+
+  /**
+   * When the role was last changed.
+   *
+   * @generated from field: int64 update_at = 6;
+   */
+  updateAt: bigint;
+
+  /**
+   * When the role was deleted; 0 while it is in use.
+   *
+   * @generated from field: int64 delete_at = 7;
+   */
+  deleteAt: bigint;
+
+  /**
+   * The permission ids the role grants.
+   *
+   * @generated from field: repeated string permissions = 8;
+   */
+  permissions: string[];
+
+  /**
+   * Whether members get the role from the scheme flags (scheme_user, scheme_admin).
+   *
+   * @generated from field: bool scheme_managed = 9;
+   */
+  schemeManaged: boolean;
+
+  /**
+   * Whether the role is one of Mattermost's built-in roles.
+   *
+   * @generated from field: bool built_in = 10;
+   */
+  builtIn: boolean;
+};
+
+/**
+ * Describes the message plugwire.v1.Role.
+ * Use `create(RoleSchema)` to create a new message.
+ */
+export const RoleSchema: GenMessage<Role> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 5);
+
+/**
  * A message in a channel.
  *
  * @generated from message plugwire.v1.Post
@@ -667,7 +752,7 @@ export type Post = Message<"plugwire.v1.Post"> & {
  * Use `create(PostSchema)` to create a new message.
  */
 export const PostSchema: GenMessage<Post> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 5);
+  messageDesc(file_plugwire_v1_models, 6);
 
 /**
  * Metadata of an uploaded file.
@@ -779,7 +864,7 @@ export type FileInfo = Message<"plugwire.v1.FileInfo"> & {
  * Use `create(FileInfoSchema)` to create a new message.
  */
 export const FileInfoSchema: GenMessage<FileInfo> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 6);
+  messageDesc(file_plugwire_v1_models, 7);
 
 /**
  * A slash command.
@@ -877,7 +962,7 @@ export type Command = Message<"plugwire.v1.Command"> & {
  * Use `create(CommandSchema)` to create a new message.
  */
 export const CommandSchema: GenMessage<Command> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 7);
+  messageDesc(file_plugwire_v1_models, 8);
 
 /**
  * The arguments of one slash command invocation.
@@ -947,7 +1032,7 @@ export type CommandArgs = Message<"plugwire.v1.CommandArgs"> & {
  * Use `create(CommandArgsSchema)` to create a new message.
  */
 export const CommandArgsSchema: GenMessage<CommandArgs> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 8);
+  messageDesc(file_plugwire_v1_models, 9);
 
 /**
  * What a slash command answers.
@@ -1038,7 +1123,7 @@ export type CommandResponse = Message<"plugwire.v1.CommandResponse"> & {
  * Use `create(CommandResponseSchema)` to create a new message.
  */
 export const CommandResponseSchema: GenMessage<CommandResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 9);
+  messageDesc(file_plugwire_v1_models, 10);
 
 /**
  * Who and what caused a hook call or request.
@@ -1094,7 +1179,7 @@ export type PluginContext = Message<"plugwire.v1.PluginContext"> & {
  * Use `create(PluginContextSchema)` to create a new message.
  */
 export const PluginContextSchema: GenMessage<PluginContext> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 10);
+  messageDesc(file_plugwire_v1_models, 11);
 
 /**
  * Which page of a list to return.
@@ -1122,7 +1207,7 @@ export type Paging = Message<"plugwire.v1.Paging"> & {
  * Use `create(PagingSchema)` to create a new message.
  */
 export const PagingSchema: GenMessage<Paging> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 11);
+  messageDesc(file_plugwire_v1_models, 12);
 
 /**
  * An event sent between instances of the same plugin on different hosts of a cluster.
@@ -1150,5 +1235,5 @@ export type PluginClusterEvent = Message<"plugwire.v1.PluginClusterEvent"> & {
  * Use `create(PluginClusterEventSchema)` to create a new message.
  */
 export const PluginClusterEventSchema: GenMessage<PluginClusterEvent> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 12);
+  messageDesc(file_plugwire_v1_models, 13);
 
