@@ -34,12 +34,7 @@ export {
   POST_DISMISSED_ID,
   POST_REJECTED_ID,
 } from "./app/host-app.js";
-export {
-  CHANNEL_USER_PERMISSIONS,
-  SYSTEM_PERMISSIONS,
-  TEAM_ADMIN_PERMISSIONS,
-  TEAM_USER_PERMISSIONS,
-} from "./app/permissions.js";
+export { PERMISSIONS } from "./app/permissions.js";
 export type { HookDispatcher, HookTargets } from "./app/plugin-hooks.js";
 export { FILE_NOT_ATTACHABLE_ID, MAX_FILES_PER_POST } from "./app/post-operations.js";
 export {

@@ -1,6 +1,14 @@
 // What the application layer tells the outside world about once it happened (live
 // connections, mostly).
-import type { Channel, ChannelMember, Post, Team, TeamMember, User } from "@plugwire/protocol";
+import type {
+  Channel,
+  ChannelMember,
+  Post,
+  Role,
+  Team,
+  TeamMember,
+  User,
+} from "@plugwire/protocol";
 import type { Session } from "../store/store.js";
 import type { Actor } from "./actor.js";
 
@@ -21,6 +29,11 @@ export interface AppEvents {
   teamMemberRemoved?(member: TeamMember, actor: Actor): void;
   teamUpdated?(team: Team, actor: Actor): void;
   userDeactivated?(user: User, actor: Actor): void;
+  /** Role changes (role-operations.ts): a user's system roles, a member's roles, a role's permissions. */
+  userRolesUpdated?(user: User, actor: Actor): void;
+  teamMemberRolesUpdated?(member: TeamMember, actor: Actor): void;
+  channelMemberRolesUpdated?(member: ChannelMember, actor: Actor): void;
+  roleUpdated?(role: Role, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
 }

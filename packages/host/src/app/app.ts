@@ -10,6 +10,7 @@ import type { KVOperations } from "./kv-operations.js";
 import type { PermissionOperations } from "./permissions.js";
 import type { PluginOperations } from "./plugin-operations.js";
 import type { PostOperations } from "./post-operations.js";
+import type { RoleOperations } from "./role-operations.js";
 import type { SessionOperations } from "./session-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
@@ -21,8 +22,10 @@ export type { ChannelOperations } from "./channel-operations.js";
 export type { FileOperations, FileUpload } from "./file-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
+export { isPermission } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
 export type { PostOperations } from "./post-operations.js";
+export type { RoleOperations } from "./role-operations.js";
 export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
@@ -36,7 +39,8 @@ export interface App
     FileOperations,
     KVOperations,
     PluginOperations,
-    PermissionOperations {
+    PermissionOperations,
+    RoleOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

@@ -12,6 +12,7 @@ import type {
   FileInfo,
   PluginClusterEvent,
   Post,
+  Role,
   Team,
   TeamMember,
   User,
@@ -27,6 +28,7 @@ import { Files, type FileUpload } from "./file-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { Posts } from "./post-operations.js";
+import { Roles } from "./role-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
@@ -52,6 +54,7 @@ export class HostApp implements App {
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
   private readonly permissions: Permissions;
+  private readonly roles: Roles;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -64,6 +67,7 @@ export class HostApp implements App {
     this.fileOps = new Files(this.core);
     this.plugins = new Plugins(this.core, this.users);
     this.permissions = new Permissions(options.store);
+    this.roles = new Roles(this.core, this.permissions);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -299,5 +303,44 @@ export class HostApp implements App {
     permission: Permission,
   ): Promise<boolean> {
     return this.permissions.hasPermissionToChannel(subject, channelId, permission);
+  }
+  rolesGrantPermission(roleNames: readonly string[], permission: string): Promise<boolean> {
+    return this.permissions.rolesGrantPermission(roleNames, permission);
+  }
+
+  // Roles.
+  getRoles(): Promise<Role[]> {
+    return this.store.getRoles();
+  }
+  getRole(roleId: string): Promise<Role> {
+    return this.store.getRole(roleId);
+  }
+  getRoleByName(name: string): Promise<Role> {
+    return this.store.getRoleByName(name);
+  }
+  getRolesByNames(names: readonly string[]): Promise<Role[]> {
+    return this.store.getRolesByNames(names);
+  }
+  patchRole(actor: Actor, roleId: string, permissions: readonly string[]): Promise<Role> {
+    return this.roles.patchRole(actor, roleId, permissions);
+  }
+  updateUserRoles(actor: Actor, userId: string, newRoles: string): Promise<User> {
+    return this.roles.updateUserRoles(actor, userId, newRoles);
+  }
+  updateTeamMemberRoles(
+    actor: Actor,
+    teamId: string,
+    userId: string,
+    newRoles: string,
+  ): Promise<TeamMember> {
+    return this.roles.updateTeamMemberRoles(actor, teamId, userId, newRoles);
+  }
+  updateChannelMemberRoles(
+    actor: Actor,
+    channelId: string,
+    userId: string,
+    newRoles: string,
+  ): Promise<ChannelMember> {
+    return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
   }
 }

@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiRoles } from "./plugin-api-roles.js";
 import {
   commandTrigger,
   expiryOf,
@@ -340,6 +341,8 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       await app.publishPluginClusterEvent(actor, pluginId, event, request.targetId || undefined);
       return {};
     },
+
+    ...pluginApiRoles(app, actor),
   };
 }
 
