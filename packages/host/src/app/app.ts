@@ -22,7 +22,7 @@ export type { ChannelOperations } from "./channel-operations.js";
 export type { FileOperations, FileUpload } from "./file-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
-export { isPermission } from "./permissions.js";
+export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
 export type { PostOperations } from "./post-operations.js";
 export type { RoleOperations } from "./role-operations.js";

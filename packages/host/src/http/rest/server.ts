@@ -17,6 +17,7 @@ import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postRoutes } from "./post-routes.js";
+import { roleRoutes } from "./role-routes.js";
 import { Presence } from "./presence.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
 import { Router } from "./router.js";
@@ -73,6 +74,7 @@ export async function startRestServer(
     commandRoutes,
     fileRoutes,
     systemRoutes,
+    roleRoutes,
     pluginRoutes,
   ]) {
     routes(router);

@@ -63,7 +63,10 @@ export function roleStoreContract(open: OpenStore): void {
       const role = await store.getRoleByName("channel_user");
       clock.time += 1000;
       const patched = await store.setRolePermissions(role.id, ["read_channel"]);
-      expect(patched).toMatchObject({ permissions: ["read_channel"], updateAt: BigInt(clock.time) });
+      expect(patched).toMatchObject({
+        permissions: ["read_channel"],
+        updateAt: BigInt(clock.time),
+      });
       expect(await store.getRoleByName("channel_user")).toEqual(patched);
     });
   });
@@ -107,9 +110,9 @@ export function roleStoreContract(open: OpenStore): void {
       expect(await store.getChannelMember(channel.id, user.id)).toMatchObject({
         schemeAdmin: true,
       });
-      await expect(store.setChannelMemberRoles(channel.id, "nobody", roles)).rejects.toMatchObject(
-        { name: "NotFoundError" },
-      );
+      await expect(store.setChannelMemberRoles(channel.id, "nobody", roles)).rejects.toMatchObject({
+        name: "NotFoundError",
+      });
     });
   });
 }
