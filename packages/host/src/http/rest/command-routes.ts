@@ -11,7 +11,7 @@ import {
 } from "@plugwire/protocol";
 import { fieldsOf, stringField } from "./body-fields.js";
 import { modelToJson } from "./model-json.js";
-import { requireChannelMember } from "./permissions.js";
+import { requireChannelPermission } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import type { Router } from "./router.js";
 
@@ -28,7 +28,7 @@ async function executeCommand(call: RestCall): Promise<void> {
   );
   const channelId = stringField(fields, "channel_id", true);
   const command = stringField(fields, "command", true);
-  await requireChannelMember(call, channelId);
+  await requireChannelPermission(call, channelId, "use_slash_commands");
   const channel = await call.app.getChannel(channelId);
   const args = create(CommandArgsSchema, {
     userId: user.id,
@@ -55,7 +55,9 @@ async function deliver(
   const channelId = response.channelId || commandChannelId;
   if (response.responseType === "in_channel") {
     // A plugin may answer into another channel, but only one the caller may post in.
-    if (channelId !== commandChannelId) await requireChannelMember(call, channelId);
+    if (channelId !== commandChannelId) {
+      await requireChannelPermission(call, channelId, "create_post");
+    }
     await call.app.createPost(
       call.actor(),
       create(PostSchema, {
