@@ -338,8 +338,8 @@ describe("authentication", () => {
 describe("coverage", () => {
   it("calls every PluginAPI method in the PluginAPI service specs", async () => {
     const specs = await Promise.all(
-      ["plugin-api-service", "plugin-api-files", "plugin-api-plugins"].map((name) =>
-        readFile(new URL(`./${name}.spec.ts`, import.meta.url), "utf8"),
+      ["plugin-api-service", "plugin-api-files", "plugin-api-plugins", "plugin-api-roles"].map(
+        (name) => readFile(new URL(`./${name}.spec.ts`, import.meta.url), "utf8"),
       ),
     );
     const source = specs.join("\n");
