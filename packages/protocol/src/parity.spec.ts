@@ -225,9 +225,15 @@ describe("docs/parity.md", () => {
     );
     expect(oneMore).not.toBe(parityDoc);
     const problems = parityProblems(oneMore);
-    expect(problems).toContain("the summary says Methods served: 47; the rows say 48");
-    expect(problems).toContain("the summary says Methods not served: 142; the rows say 141");
-    expect(problems).toContain("the summary says Methods not served #14: 57; the rows say 56");
+    // The summary's own numbers, so this case needs no edit each time a method is served.
+    const [, served = "", notServed = ""] =
+      /\| Methods \| (\d+) \| \d+ \| (\d+) \|/.exec(parityDoc) ?? [];
+    const [, notServed14 = ""] = /\| Methods not served \| (\d+) \|/.exec(parityDoc) ?? [];
+    const said = (what: string, count: string, delta: number) =>
+      `the summary says ${what}: ${count}; the rows say ${Number(count) + delta}`;
+    expect(problems).toContain(said("Methods served", served, 1));
+    expect(problems).toContain(said("Methods not served", notServed, -1));
+    expect(problems).toContain(said("Methods not served #14", notServed14, -1));
   });
 
   it("fails when a row not served names no issue and does not say there is none", () => {
