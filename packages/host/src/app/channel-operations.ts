@@ -47,11 +47,12 @@ export class Channels implements Pick<ChannelOperations, ChannelWrites> {
     if (addCreator) await store.getUser(channel.creatorId);
     const created = await store.createChannel(channel);
     if (addCreator) {
-      await store.addChannelMember(created.id, channel.creatorId);
+      const member = await store.addChannelMember(created.id, channel.creatorId);
       // The creator runs the channel (channel_admin), as in Mattermost.
       await store.setChannelMemberRoles(created.id, channel.creatorId, {
-        explicitRoles: "",
-        schemeUser: true,
+        explicitRoles: member.roles,
+        schemeUser: member.schemeUser,
+        schemeGuest: member.schemeGuest,
         schemeAdmin: true,
       });
     }

@@ -108,6 +108,7 @@ describe("permissions", () => {
       explicitRoles: "",
       schemeUser: true,
       schemeAdmin: true,
+      schemeGuest: false,
     });
     expect(
       await permissions.hasPermissionToChannel(member, channelId, "manage_channel_roles"),
@@ -116,6 +117,7 @@ describe("permissions", () => {
       explicitRoles: "team_post_all",
       schemeUser: true,
       schemeAdmin: false,
+      schemeGuest: false,
     });
     const other = (
       await store.createChannel(create(ChannelSchema, { teamId, name: "o", type: "O" }))
@@ -126,6 +128,21 @@ describe("permissions", () => {
     expect(await permissions.hasPermissionToChannel(poster, other, "create_post")).toBe(true);
     expect(permissions.hasPermissionTo(poster, "create_team")).toBe(true);
     expect(permissions.hasPermissionTo(poster, "manage_system")).toBe(false);
+  });
+
+  it("gives guest accounts the guest roles of their teams and channels", async () => {
+    const guest = await newUser("visitor", "system_guest");
+    await store.addTeamMember(teamId, guest.id);
+    await store.addChannelMember(channelId, guest.id);
+    expect(await permissions.hasPermissionToChannel(guest, channelId, "create_post")).toBe(true);
+    expect(await permissions.hasPermissionToTeam(guest, teamId, "view_team")).toBe(true);
+    expect(await permissions.hasPermissionToTeam(guest, teamId, "create_public_channel")).toBe(
+      false,
+    );
+    expect(
+      await permissions.hasPermissionToChannel(guest, channelId, "manage_public_channel_members"),
+    ).toBe(false);
+    expect(permissions.hasPermissionTo(guest, "create_team")).toBe(false);
   });
 
   it("answers RolesGrantPermission from the named roles, unknown names granting nothing", async () => {

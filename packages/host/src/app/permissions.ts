@@ -1,11 +1,12 @@
 // Who may do what: the one place the host decides it, for REST and for the Plugin API's
 // HasPermissionTo* calls, as Mattermost's authorization does. A user holds roles three ways:
 // system roles in user.roles, team roles in their team membership and channel roles in their
-// channel membership (explicit roles in the member's `roles`, plus the scheme's team_user /
-// team_admin or channel_user / channel_admin from its scheme_user and scheme_admin flags). A
-// permission is granted when a role held at the asked scope grants it, and a channel's
-// question falls back to its team, and a team's to the system, as in Mattermost: a team admin
-// may delete others' posts in the team's channels, a system admin everything everywhere.
+// channel membership (explicit roles in the member's `roles`, plus the scheme roles its
+// scheme_guest, scheme_user and scheme_admin flags give: team_guest, team_user, team_admin or
+// channel_guest, channel_user, channel_admin). A permission is granted when a role held at the
+// asked scope grants it, and a channel's question falls back to its team, and a team's to the
+// system, as in Mattermost: a team admin may delete others' posts in the team's channels, a
+// system admin everything everywhere.
 //
 // The roles table is read once and kept in memory (as Mattermost caches roles), and updated
 // by every role change made through this host; a change made by another host sharing the
@@ -62,6 +63,7 @@ export function roleNames(roles: string): string[] {
 export function teamMemberRoles(member: TeamMember): string[] {
   return [
     ...roleNames(member.roles),
+    ...(member.schemeGuest ? ["team_guest"] : []),
     ...(member.schemeUser ? ["team_user"] : []),
     ...(member.schemeAdmin ? ["team_admin"] : []),
   ];
@@ -71,6 +73,7 @@ export function teamMemberRoles(member: TeamMember): string[] {
 export function channelMemberRoles(member: ChannelMember): string[] {
   return [
     ...roleNames(member.roles),
+    ...(member.schemeGuest ? ["channel_guest"] : []),
     ...(member.schemeUser ? ["channel_user"] : []),
     ...(member.schemeAdmin ? ["channel_admin"] : []),
   ];

@@ -2,7 +2,7 @@
 // changing the roles of a user, a team member or a channel member, as Mattermost's app layer
 // does (UpdateUserRoles, UpdateTeamMemberRoles, UpdateChannelMemberRoles, PatchRole). Every
 // change is told to the permission model at once, then to the listeners.
-import { ValidationError } from "@plugwire/errors";
+import { NotFoundError, ValidationError } from "@plugwire/errors";
 import type { ChannelMember, Role, TeamMember, User } from "@plugwire/protocol";
 import type { MemberRoles, Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
@@ -20,8 +20,8 @@ export interface RoleOperations
   /** Replaces user.roles; every name must be a role (ValidationError naming it otherwise). */
   updateUserRoles(actor: Actor, userId: string, newRoles: string): Promise<User>;
   /**
-   * Replaces a team member's roles: team_user and team_admin set the scheme flags, roles
-   * no scheme manages become explicit roles, any other role is refused.
+   * Replaces a team member's roles: team_guest, team_user and team_admin set the scheme flags,
+   * roles no scheme manages become explicit roles, any other role is refused.
    */
   updateTeamMemberRoles(
     actor: Actor,
@@ -29,7 +29,7 @@ export interface RoleOperations
     userId: string,
     newRoles: string,
   ): Promise<TeamMember>;
-  /** As updateTeamMemberRoles, with channel_user and channel_admin. */
+  /** As updateTeamMemberRoles, with channel_guest, channel_user and channel_admin. */
   updateChannelMemberRoles(
     actor: Actor,
     channelId: string,
@@ -105,7 +105,9 @@ export class Roles implements Pick<RoleOperations, RoleWrites> {
     const { store } = this.core;
     await store.getTeam(teamId);
     await store.getUser(userId);
-    const roles = await this.memberRoles(newRoles, TEAM_SCHEME);
+    const old = await store.getTeamMember(teamId, userId);
+    if (old === undefined) throw notAMember("team", teamId, userId);
+    const roles = await this.memberRoles(newRoles, TEAM_SCHEME, old.schemeGuest);
     const member = await store.setTeamMemberRoles(teamId, userId, roles);
     this.core.emit("teamMemberRolesUpdated", member, actor);
     return member;
@@ -120,37 +122,62 @@ export class Roles implements Pick<RoleOperations, RoleWrites> {
     const { store } = this.core;
     await store.getChannel(channelId);
     await store.getUser(userId);
-    const roles = await this.memberRoles(newRoles, CHANNEL_SCHEME);
+    const old = await store.getChannelMember(channelId, userId);
+    if (old === undefined) throw notAMember("channel", channelId, userId);
+    const roles = await this.memberRoles(newRoles, CHANNEL_SCHEME, old.schemeGuest);
     const member = await store.setChannelMemberRoles(channelId, userId, roles);
     this.core.emit("channelMemberRolesUpdated", member, actor);
     return member;
   }
 
-  /** A membership's new roles from the names asked for, as Mattermost sorts them. */
-  private async memberRoles(newRoles: string, scheme: SchemeRoles): Promise<MemberRoles> {
+  /**
+   * A membership's new roles from the names asked for, as Mattermost sorts them: a member can't
+   * be made a guest or stop being one here (that follows the account), nor be both.
+   */
+  private async memberRoles(
+    newRoles: string,
+    scheme: SchemeRoles,
+    wasGuest: boolean,
+  ): Promise<MemberRoles> {
     const names = roleNames(newRoles);
     const roles = await this.requireRoles(names, "new_roles");
     const explicit: string[] = [];
-    const result: MemberRoles = { explicitRoles: "", schemeUser: false, schemeAdmin: false };
+    const result: MemberRoles = {
+      explicitRoles: "",
+      schemeUser: false,
+      schemeAdmin: false,
+      schemeGuest: false,
+    };
     for (const name of names) {
       const role = roles.get(name) as Role;
       if (!role.schemeManaged) explicit.push(name);
       else if (name === scheme.user) result.schemeUser = true;
       else if (name === scheme.admin) result.schemeAdmin = true;
-      else if (name === scheme.guest) {
-        // No member is a guest here, and these calls don't turn members into guests.
-        throw invalidRoles(
-          `api.${scheme.scope}.update_${scheme.scope}_member_roles.changing_guest_role.app_error`,
-          `${name} makes a member a guest; guests are made by demoting the user, not by changing member roles.`,
-          name,
-        );
-      } else {
+      else if (name === scheme.guest) result.schemeGuest = true;
+      else {
         throw invalidRoles(
           `api.${scheme.scope}.update_${scheme.scope}_member_roles.scheme_role.app_error`,
           `${name} is not a ${scheme.scope} role; a ${scheme.scope} member can hold ${scheme.user}, ${scheme.admin} and roles no scheme manages.`,
           name,
         );
       }
+    }
+    const prefix = `api.${scheme.scope}.update_${scheme.scope}_member_roles`;
+    if (result.schemeGuest && result.schemeUser) {
+      throw invalidRoles(
+        `${prefix}.guest_and_user.app_error`,
+        `a member is either a guest (${scheme.guest}) or a user (${scheme.user}), not both.`,
+        scheme.guest,
+      );
+    }
+    if (result.schemeGuest !== wasGuest) {
+      throw invalidRoles(
+        `${prefix}.changing_guest_role.app_error`,
+        wasGuest
+          ? `this member is a guest and keeps ${scheme.guest}; promote the account to make them a user.`
+          : `${scheme.guest} would make this member a guest; guests follow from the account, not from member roles.`,
+        scheme.guest,
+      );
     }
     result.explicitRoles = explicit.join(" ");
     return result;
@@ -171,6 +198,14 @@ export class Roles implements Pick<RoleOperations, RoleWrites> {
     }
     return found;
   }
+}
+
+function notAMember(scope: "team" | "channel", id: string, userId: string): NotFoundError {
+  return new NotFoundError({
+    id: `app.${scope}.get_member.missing.app_error`,
+    message: `User ${userId} is not a member of ${scope} ${id}.`,
+    params: { [`${scope}_id`]: id, user_id: userId },
+  });
 }
 
 function invalidRoles(id: string, message: string, role: string): ValidationError {

@@ -212,8 +212,11 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 7,
-    description: "roles, seeded with Mattermost's built-in roles and their default permissions",
+    description:
+      "roles, seeded with Mattermost's built-in roles and their default permissions; members' scheme_guest",
     sql: `
+      ALTER TABLE team_members ADD COLUMN "scheme_guest" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE channel_members ADD COLUMN "scheme_guest" INTEGER NOT NULL DEFAULT 0;
       CREATE TABLE roles (
         "id" TEXT PRIMARY KEY,
         "name" TEXT NOT NULL UNIQUE,

@@ -6,6 +6,7 @@ export interface MemberRoles {
   explicitRoles: string;
   schemeUser: boolean;
   schemeAdmin: boolean;
+  schemeGuest: boolean;
 }
 
 /** Roles (named sets of permissions) and the role fields of users and memberships. */

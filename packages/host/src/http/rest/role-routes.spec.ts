@@ -234,6 +234,28 @@ describe("changing a team member's roles", () => {
   });
 });
 
+describe("guests", () => {
+  it("keep their guest membership: team_user is refused, team_guest with team_admin is taken", async () => {
+    const guest = await f.newUser("visitor");
+    await admin().updateUserRoles(guest.id, "system_guest");
+    const guestTeam = await f.newTeam(owner, [guest]);
+    const put = (roles: string) =>
+      f.call("PUT", `/api/v4/teams/${guestTeam.id}/members/${guest.id}/roles`, {
+        token: owner.token,
+        json: { roles },
+      });
+    expect(await put("team_user")).toMatchObject({
+      status: 400,
+      body: { id: "api.team.update_team_member_roles.changing_guest_role.app_error" },
+    });
+    expect(await put("team_guest team_user")).toMatchObject({
+      status: 400,
+      body: { id: "api.team.update_team_member_roles.guest_and_user.app_error" },
+    });
+    expect((await put("team_guest team_admin")).status).toBe(200);
+  });
+});
+
 describe("changing a channel member's roles", () => {
   it("lets the channel's creator (its channel admin) make a member channel admin (Client4)", async () => {
     const promote = (token: string) =>

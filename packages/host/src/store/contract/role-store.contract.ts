@@ -86,7 +86,12 @@ export function roleStoreContract(open: OpenStore): void {
       const user = await newUser(store, "ann");
       const team = await newTeam(store, "core");
       await store.addTeamMember(team.id, user.id);
-      const roles = { explicitRoles: "custom", schemeUser: true, schemeAdmin: true };
+      const roles = {
+        explicitRoles: "custom",
+        schemeUser: true,
+        schemeAdmin: true,
+        schemeGuest: false,
+      };
       expect(await store.setTeamMemberRoles(team.id, user.id, roles)).toMatchObject({
         roles: "custom",
         schemeUser: true,
@@ -99,11 +104,26 @@ export function roleStoreContract(open: OpenStore): void {
       });
     });
 
+    it("makes a guest account's memberships guest ones", async ({ store }) => {
+      const guest = await newUser(store, "visitor", { roles: "system_guest" });
+      const team = await newTeam(store, "core");
+      const channel = await newChannel(store, team, "town");
+      const flags = { schemeGuest: true, schemeUser: false, schemeAdmin: false };
+      expect(await store.addTeamMember(team.id, guest.id)).toMatchObject(flags);
+      expect(await store.addChannelMember(channel.id, guest.id)).toMatchObject(flags);
+      expect(await store.getChannelMember(channel.id, guest.id)).toMatchObject(flags);
+      const user = await newUser(store, "ann");
+      expect(await store.addTeamMember(team.id, user.id)).toMatchObject({
+        schemeGuest: false,
+        schemeUser: true,
+      });
+    });
+
     it("replaces a channel member's explicit roles and scheme flags", async ({ store }) => {
       const user = await newUser(store, "ann");
       const channel = await newChannel(store, await newTeam(store, "core"), "town");
       await store.addChannelMember(channel.id, user.id);
-      const roles = { explicitRoles: "", schemeUser: true, schemeAdmin: true };
+      const roles = { explicitRoles: "", schemeUser: true, schemeAdmin: true, schemeGuest: false };
       expect(await store.setChannelMemberRoles(channel.id, user.id, roles)).toMatchObject({
         schemeAdmin: true,
       });

@@ -97,7 +97,7 @@ export function sqliteRoleStore(db: SqliteDatabase): RoleStore {
         });
         db.run(
           `UPDATE team_members SET "roles" = @roles, "scheme_user" = @scheme_user,
-           "scheme_admin" = @scheme_admin WHERE "team_id" = @team_id AND "user_id" = @user_id`,
+           "scheme_admin" = @scheme_admin, "scheme_guest" = @scheme_guest WHERE "team_id" = @team_id AND "user_id" = @user_id`,
           teamMembers.toRow(updated),
         );
         return updated;
@@ -124,7 +124,8 @@ export function sqliteRoleStore(db: SqliteDatabase): RoleStore {
         });
         db.run(
           `UPDATE channel_members SET "roles" = @roles, "scheme_user" = @scheme_user,
-           "scheme_admin" = @scheme_admin, "last_update_at" = @last_update_at
+           "scheme_admin" = @scheme_admin, "scheme_guest" = @scheme_guest,
+           "last_update_at" = @last_update_at
            WHERE "channel_id" = @channel_id AND "user_id" = @user_id`,
           channelMembers.toRow(updated),
         );
@@ -132,6 +133,11 @@ export function sqliteRoleStore(db: SqliteDatabase): RoleStore {
       });
     },
   };
+}
+
+/** Whether the user is a guest account (system_guest): their memberships are guest ones. */
+export function isGuestUser(user: User): boolean {
+  return user.roles.split(/\s+/).includes("system_guest");
 }
 
 function roleById(db: SqliteDatabase, roleId: string): Role {
@@ -145,6 +151,7 @@ function membershipRoles(memberRoles: MemberRoles) {
     roles: memberRoles.explicitRoles,
     schemeUser: memberRoles.schemeUser,
     schemeAdmin: memberRoles.schemeAdmin,
+    schemeGuest: memberRoles.schemeGuest,
   };
 }
 
