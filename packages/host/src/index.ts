@@ -24,6 +24,7 @@ export type {
   PublishedWebSocketEvent,
   ReactionOperations,
   RealtimeOperations,
+  RoleOperations,
   SessionOperations,
   SidebarCategories,
   StatusOperations,
@@ -45,12 +46,7 @@ export {
   POST_DISMISSED_ID,
   POST_REJECTED_ID,
 } from "./app/host-app.js";
-export {
-  CHANNEL_USER_PERMISSIONS,
-  SYSTEM_PERMISSIONS,
-  TEAM_ADMIN_PERMISSIONS,
-  TEAM_USER_PERMISSIONS,
-} from "./app/permissions.js";
+export { PERMISSIONS } from "./app/permissions.js";
 export type { HookDispatcher, HookTargets } from "./app/plugin-hooks.js";
 export { FILE_NOT_ATTACHABLE_ID, MAX_FILES_PER_POST } from "./app/post-operations.js";
 export {
@@ -91,6 +87,7 @@ export type {
   CommandStore,
   KVStore,
   KVWriteOptions,
+  MemberRoles,
   PageQuery,
   PluginStateStore,
   PostListStore,
@@ -98,6 +95,7 @@ export type {
   PostStore,
   PreferenceStore,
   ReactionStore,
+  RoleStore,
   Session,
   SessionStore,
   StatusStore,

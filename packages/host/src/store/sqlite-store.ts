@@ -12,6 +12,7 @@ import { sqlitePostListStore } from "./sqlite/sqlite-post-list-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
 import { sqlitePreferenceStore } from "./sqlite/sqlite-preference-store.js";
 import { sqliteReactionStore } from "./sqlite/sqlite-reaction-store.js";
+import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
@@ -28,6 +29,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteSessionStore(db),
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
+    ...sqliteRoleStore(db),
     ...sqlitePostStore(db),
     ...sqlitePostListStore(db),
     ...sqliteReactionStore(db),

@@ -14,6 +14,7 @@ import type { PostListStore } from "./post-list-store.js";
 import type { PostStore } from "./post-store.js";
 import type { PreferenceStore } from "./preference-store.js";
 import type { ReactionStore } from "./reaction-store.js";
+import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
 import type { TeamStore } from "./team-store.js";
@@ -29,6 +30,7 @@ export type { PostListStore, PostSearchQuery, ThreadQuery } from "./post-list-st
 export type { PostStore } from "./post-store.js";
 export type { PreferenceStore } from "./preference-store.js";
 export type { ReactionStore } from "./reaction-store.js";
+export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
 export type { TeamStore } from "./team-store.js";
@@ -39,6 +41,7 @@ export interface Store
     SessionStore,
     TeamStore,
     ChannelStore,
+    RoleStore,
     PostStore,
     PostListStore,
     ReactionStore,

@@ -23,6 +23,7 @@ import { preferenceRoutes } from "./preference-routes.js";
 import { Presence } from "./presence.js";
 import { reactionRoutes } from "./reaction-routes.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
+import { roleRoutes } from "./role-routes.js";
 import { Router } from "./router.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
@@ -87,6 +88,7 @@ export async function startRestServer(
     commandRoutes,
     fileRoutes,
     systemRoutes,
+    roleRoutes,
     pluginRoutes,
   ]) {
     routes(router);

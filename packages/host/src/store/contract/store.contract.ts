@@ -10,6 +10,7 @@ import { postListStoreContract } from "./post-list-store.contract.js";
 import { postStoreContract } from "./post-store.contract.js";
 import { preferenceStoreContract } from "./preference-store.contract.js";
 import { reactionStoreContract } from "./reaction-store.contract.js";
+import { roleStoreContract } from "./role-store.contract.js";
 import { sessionStoreContract } from "./session-store.contract.js";
 import { statusStoreContract } from "./status-store.contract.js";
 import type { OpenStore } from "./store-test.js";
@@ -25,6 +26,7 @@ export function storeContract(open: OpenStore): void {
   teamStoreContract(open);
   channelStoreContract(open);
   peopleContract(open);
+  roleStoreContract(open);
   postStoreContract(open);
   postListStoreContract(open);
   reactionStoreContract(open);

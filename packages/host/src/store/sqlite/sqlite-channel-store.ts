@@ -19,6 +19,7 @@ import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField } from "../store-errors.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
+import { isGuestUser } from "./sqlite-role-store.js";
 import { teamById } from "./sqlite-team-store.js";
 import { userById } from "./sqlite-user-store.js";
 
@@ -443,7 +444,8 @@ function insertChannelMember(
     userId,
     notifyProps: DEFAULT_CHANNEL_NOTIFY_PROPS,
     lastUpdateAt: now,
-    schemeUser: true,
+    // A guest account's membership is a guest one, as in Mattermost.
+    ...(isGuestUser(userById(db, userId)) ? { schemeGuest: true } : { schemeUser: true }),
   });
   db.run(
     `INSERT INTO channel_members ${channelMembers.insertClause}`,

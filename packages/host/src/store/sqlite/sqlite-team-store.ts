@@ -18,6 +18,7 @@ import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField } from "../store-errors.js";
 import type { TeamStore } from "../team-store.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
+import { isGuestUser } from "./sqlite-role-store.js";
 import { userById } from "./sqlite-user-store.js";
 
 const teams = rowCodec(TeamSchema);
@@ -115,7 +116,7 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
     ): Promise<TeamMember> {
       return db.write(() => {
         teamById(db, teamId);
-        userById(db, userId);
+        const guest = isGuestUser(userById(db, userId));
         const existing = teamMemberRow(db, teamId, userId);
         if (existing?.deleteAt === 0n) {
           return existing;
@@ -126,7 +127,8 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
             ? create(TeamMemberSchema, {
                 teamId,
                 userId,
-                schemeUser: true,
+                schemeUser: !guest,
+                schemeGuest: guest,
                 schemeAdmin: options.admin === true,
               })
             : create(TeamMemberSchema, { ...existing, deleteAt: 0n });
