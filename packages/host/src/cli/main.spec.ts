@@ -113,7 +113,7 @@ describe("plugwire --help, --version and bad command lines", () => {
     ],
     [
       ["serve", "--data", "d", "--admin-username", "root"],
-      "--admin-password (or PLUGWIRE_ADMIN_PASSWORD) is required",
+      "--admin-password-file (or --admin-password, or PLUGWIRE_ADMIN_PASSWORD) is required",
     ],
     [["start"], 'unknown command "start"'],
   ])("%j exits 2 saying: %s", async (args, message) => {

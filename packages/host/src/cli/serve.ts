@@ -31,6 +31,8 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
   const startedAt = Date.now();
   out(`Plugwire ${HOST_VERSION}`);
   for (const folder of options.pluginFolders) await requireFolder(folder);
+  // What the host creates is its own: the database, uploaded files, its records.
+  process.umask(0o077);
   await mkdir(options.dataDir, { recursive: true });
   // Plugins read the configuration when they ask for it, so the site URL can be filled in once
   // the server listens (with --port 0 the port is known only then).
@@ -44,6 +46,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     dataDir: options.dataDir,
     pidRegistry,
     hookTimeoutMs: options.hookTimeoutMs,
+    sandbox: options.sandbox,
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
     serverConfig: { ServiceSettings: siteSettings },

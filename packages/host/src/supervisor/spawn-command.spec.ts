@@ -49,6 +49,7 @@ describe("spawnCommand", () => {
       "--disable-warning=ExperimentalWarning",
       "--allow-fs-read=/plugins/p",
       "--allow-fs-read=/plugins/p/plugin.mjs",
+      "--allow-fs-read=/data/plugins/p",
       "--allow-fs-read=/shared",
       "--allow-fs-write=/data/plugins/p",
       "--allow-worker",

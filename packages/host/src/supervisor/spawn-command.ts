@@ -36,7 +36,7 @@ export interface PluginSandbox {
   nodePermissions?: boolean;
   /** Further files or folders a Node plugin under the permission model may read. */
   readablePaths?: string[];
-  /** The plugin's data folder: the one place a Node plugin under the permission model may write. */
+  /** The plugin's data folder: the one place a Node plugin under the permission model may write (and read, as its folder). */
   writableDir?: string;
   /** What the permission model allows beyond files, e.g. because the manifest asks and an admin agreed. */
   allow?: { childProcesses?: boolean; workerThreads?: boolean; addons?: boolean; wasi?: boolean };
@@ -108,7 +108,12 @@ function permissionFlags(manifest: PluginManifest, sandbox: PluginSandbox): stri
   const flag = process.allowedNodeEnvironmentFlags.has("--permission")
     ? "--permission"
     : "--experimental-permission";
-  const readable = [manifest.dir, manifest.server.executable, ...(sandbox.readablePaths ?? [])];
+  const readable = [
+    manifest.dir,
+    manifest.server.executable,
+    ...(sandbox.writableDir === undefined ? [] : [sandbox.writableDir]),
+    ...(sandbox.readablePaths ?? []),
+  ];
   const flags = [
     flag,
     // The plugin's own warnings still show; only the model's notice, at every start, does not.

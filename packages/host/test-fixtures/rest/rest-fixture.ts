@@ -93,6 +93,8 @@ export class RestFixture {
       files: new MemoryFileStore(),
       log: (entry) => logs.push(entry),
       pluginsDir: options.withPluginsDir ? join(dataDir, "plugins") : undefined,
+      // Test plugins import the SDK from this repository by its path.
+      sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);
