@@ -3,7 +3,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,12 +23,15 @@ interface Run {
 }
 
 const running: Run[] = [];
+const repositoryRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 let root: string;
 let dataDir: string;
 let pluginsDir: string;
 
 beforeEach(async () => {
   root = await realpath(await mkdtemp(join(tmpdir(), "plugwire-cli-")));
+  // Run as root, serve starts each plugin as its own user, who must reach the plugin folders.
+  await chmod(root, 0o755);
   dataDir = join(root, "data");
   pluginsDir = join(root, "plugins");
   await writeRecordingPlugin(join(pluginsDir, "recorder"), { id: "test.cli" });
@@ -64,7 +67,19 @@ function plugwire(args: string[], env: NodeJS.ProcessEnv = {}): Run {
 /** Starts `plugwire serve` on a free port; resolves with the run and its URL once it serves. */
 async function serve(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const run = plugwire(
-    ["serve", "--data", dataDir, "--plugins", pluginsDir, "--port", "0", ...args],
+    // The test plugin imports the SDK from this repository by its path.
+    [
+      "serve",
+      "--data",
+      dataDir,
+      "--plugins",
+      pluginsDir,
+      "--port",
+      "0",
+      "--plugin-read-path",
+      repositoryRoot,
+      ...args,
+    ],
     env,
   );
   await expect

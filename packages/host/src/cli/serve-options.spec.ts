@@ -48,6 +48,8 @@ describe("parseCommand", () => {
         "com.example.a",
         "--allow-plugin-permissions",
         "com.example.b",
+        "--plugin-read-path",
+        "shared",
       ]),
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
@@ -61,6 +63,7 @@ describe("parseCommand", () => {
       hookTimeoutMs: 2500,
       sandbox: {
         allowPermissions: ["com.example.a", "com.example.b"],
+        readablePaths: ["/srv/chat/shared"],
         pluginIds: { first: 80_000, count: 100 },
       },
     });
@@ -70,6 +73,7 @@ describe("parseCommand", () => {
     const isRoot = process.getuid?.() === 0;
     expect(serveOptions(["--data", "d"]).sandbox).toEqual({
       allowPermissions: [],
+      readablePaths: [],
       pluginIds: isRoot ? DEFAULT_PLUGIN_IDS : undefined,
     });
     expect(serveOptions(["--data", "d", "--plugin-uid-range", "off"]).sandbox.pluginIds).toBe(

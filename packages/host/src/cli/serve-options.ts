@@ -68,6 +68,7 @@ const flags = {
   "admin-password-file": { type: "string" },
   "plugin-uid-range": { type: "string" },
   "allow-plugin-permissions": { type: "string", multiple: true },
+  "plugin-read-path": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -105,6 +106,9 @@ Options:
                            let this plugin have what its manifest's server.permissions asks
                            beyond Node's permission model (child_process, worker_threads,
                            addons, wasi); repeatable; "*" for every plugin
+  --plugin-read-path <path>
+                           a file or folder every Node plugin may read besides its own
+                           folder, e.g. a shared SDK (repeatable)
   -h, --help               print this help
   -v, --version            print the version
 
@@ -199,6 +203,7 @@ function serveOptions(
     hookTimeoutMs: parseHookTimeout(values["hook-timeout"]),
     sandbox: {
       allowPermissions: values["allow-plugin-permissions"] ?? [],
+      readablePaths: (values["plugin-read-path"] ?? []).map((path) => resolve(cwd, path)),
       pluginIds: parsePluginIdRange(values["plugin-uid-range"]),
     },
   };

@@ -1,11 +1,11 @@
 // How the host confines each plugin it loads (the policy behind spawn-command.ts's PluginSandbox):
 // a data folder of its own, Node's permission model for Node plugins with what the manifest asks
 // beyond it only when an admin allows it, and, when the host runs as root, a user of its own.
-import { chmod, chown, lstat, readdir, realpath } from "node:fs/promises";
+import { chmod, chown, lstat, readdir, realpath, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import type { NodeCapability, PluginManifest } from "../manifest/manifest.js";
 import type { PluginIdRange, PluginUsers } from "./plugin-users.js";
-import type { PluginSandbox } from "./spawn-command.js";
+import type { PluginSandbox, PluginUser } from "./spawn-command.js";
 
 /** What confines the plugins of a host. */
 export interface SandboxPolicy {
@@ -92,6 +92,7 @@ export async function pluginSandbox(
     if (pluginsDir !== undefined && !relative(pluginsDir, manifest.dir).startsWith("..")) {
       await grantGroupRead(manifest.dir, sandbox.user.gid);
     }
+    await requireReadable(manifest.server.executable, sandbox.user);
   }
   return { sandbox, status };
 }
@@ -129,6 +130,31 @@ async function linkedPackages(modules: string): Promise<string[]> {
     }
   }
   return linked;
+}
+
+/**
+ * Throws, saying what to change, unless `user` can reach and read `file` as far as the modes
+ * show; a plugin would otherwise fail with a puzzling "module not found".
+ */
+async function requireReadable(file: string, user: PluginUser): Promise<void> {
+  const permits = async (path: string, bits: number) => {
+    const stats = await stat(path);
+    const shift = stats.uid === user.uid ? 6 : stats.gid === user.gid ? 3 : 0;
+    return ((stats.mode >> shift) & bits) === bits;
+  };
+  for (let dir = dirname(file); ; dir = dirname(dir)) {
+    if (!(await permits(dir, 0o1))) {
+      throw new Error(
+        `the plugin runs as user ${user.uid}, who cannot enter ${dir} on the way to ${file}; make the folder traversable (chmod o+x), or run plugins as the host's user (--plugin-uid-range off)`,
+      );
+    }
+    if (dirname(dir) === dir) break;
+  }
+  if (!(await permits(file, 0o4))) {
+    throw new Error(
+      `the plugin runs as user ${user.uid}, who cannot read ${file}; make it readable (chmod o+r), or run plugins as the host's user (--plugin-uid-range off)`,
+    );
+  }
 }
 
 async function isFolder(path: string): Promise<boolean> {
