@@ -95,6 +95,8 @@ export interface HostOptions {
    * installBundle refuses. Load what is in it with loadPluginsFrom(host.pluginsDir).
    */
   pluginsDir?: string;
+  /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
+  maxLoginAttempts?: number;
   /** Largest bundle accepted by installBundle, compressed. Default 50 MiB. */
   maxBundleBytes?: number;
   /** Largest bundle accepted once decompressed; stops gzip bombs. Default 512 MiB. */
@@ -193,6 +195,7 @@ export class Host implements HookTargets {
       events: options.events,
       cluster: options.cluster,
       hostId,
+      maxLoginAttempts: options.maxLoginAttempts,
     });
     this.app = app;
     this.leaveCluster = options.cluster?.join(hostId, (pluginId, event) =>

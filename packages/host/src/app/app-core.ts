@@ -24,6 +24,8 @@ export interface HostAppOptions {
   events?: AppEvents;
   cluster?: ClusterBus;
   hostId: string;
+  /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
+  maxLoginAttempts?: number;
 }
 
 export class AppCore {

@@ -116,6 +116,12 @@ export class HostApp implements App {
   login(actor: Actor, loginId: string, password: string): Promise<Login> {
     return this.sessions.login(actor, loginId, password);
   }
+  updatePassword(userId: string, newPassword: string, currentPassword?: string): Promise<void> {
+    return this.sessions.updatePassword(userId, newPassword, currentPassword);
+  }
+  resetFailedAttempts(userId: string): Promise<void> {
+    return this.sessions.resetFailedAttempts(userId);
+  }
   logout(session: Session): Promise<void> {
     return this.sessions.logout(session);
   }

@@ -1,7 +1,11 @@
 // Logging in and out, and the sessions that requests authenticate with. A login checks the
 // password, asks UserWillLogIn of every active plugin (in dispatch order; the first rejection
 // refuses it with its reason), then opens a session and fires UserHasLoggedIn.
-import { NotFoundError, UnauthenticatedError } from "@plugwire/errors";
+//
+// As in Mattermost, an account locks after MaximumLoginAttempts wrong passwords: until a new
+// password is set (by the user, or an admin for them), every login is refused, even with the
+// right password, so that guessing stops paying.
+import { NotFoundError, UnauthenticatedError, ValidationError } from "@plugwire/errors";
 import type { User } from "@plugwire/protocol";
 import type { Session } from "../store/store.js";
 import type { HookResponse } from "../supervisor/hook-client.js";
@@ -18,6 +22,9 @@ import {
 
 /** Error id of a login a plugin's UserWillLogIn rejected; the message carries the reason. */
 export const LOGIN_REJECTED_ID = "plugin.user_will_log_in.rejected";
+
+/** Mattermost's ServiceSettings.MaximumLoginAttempts default. */
+export const DEFAULT_MAX_LOGIN_ATTEMPTS = 10;
 
 /** A successful login: the user, the new session, and the token only the client will hold. */
 export interface Login {
@@ -45,6 +52,14 @@ export interface SessionOperations {
    * the session's activity when the last record is stale.
    */
   authenticate(token: string): Promise<Authenticated | undefined>;
+  /**
+   * Sets a user's password and unlocks the account. With `currentPassword` (a user changing
+   * their own) it must match, and a wrong one counts as a failed login; without it, the caller
+   * has checked that an admin asks.
+   */
+  updatePassword(userId: string, newPassword: string, currentPassword?: string): Promise<void>;
+  /** Unlocks an account (an admin's reset): its failed attempts back to 0. NotFoundError for no user. */
+  resetFailedAttempts(userId: string): Promise<void>;
 }
 
 export class Sessions implements SessionOperations {
@@ -113,12 +128,59 @@ export class Sessions implements SessionOperations {
     return { user, session };
   }
 
+  async updatePassword(
+    userId: string,
+    newPassword: string,
+    currentPassword?: string,
+  ): Promise<void> {
+    if (currentPassword !== undefined) {
+      const user = await this.core.store.getUser(userId);
+      const hash = await this.core.store.getPasswordHash(userId);
+      await this.requireUnlocked(user);
+      if (hash === undefined || !(await verifyPassword(currentPassword, hash))) {
+        await this.core.store.recordFailedLogin(userId);
+        throw new ValidationError({
+          id: "api.user.update_password.incorrect.app_error",
+          message:
+            'The "Current Password" you entered is incorrect. Please check that Caps Lock is off and try again.',
+          where: "updatePassword",
+          params: { field: "current_password" },
+        });
+      }
+    }
+    await this.core.store.setPasswordHash(userId, await hashPassword(newPassword));
+    await this.core.store.resetFailedLogins(userId);
+  }
+
+  async resetFailedAttempts(userId: string): Promise<void> {
+    await this.core.store.getUser(userId);
+    await this.core.store.resetFailedLogins(userId);
+  }
+
+  /** Refuses a locked account, as Mattermost's checkUserLoginAttempts does (401). */
+  private async requireUnlocked(user: User): Promise<void> {
+    const max = this.core.options.maxLoginAttempts ?? DEFAULT_MAX_LOGIN_ATTEMPTS;
+    if ((await this.core.store.getFailedLoginAttempts(user.id)) >= max) {
+      throw new UnauthenticatedError({
+        id: "api.user.check_user_login_attempts.too_many.app_error",
+        message:
+          "Your account is locked because of too many failed password attempts. Please reset your password.",
+        where: "checkUserLoginAttempts",
+        params: { user_id: user.id },
+      });
+    }
+  }
+
   /** The active user a login id and password belong to; one error for every mismatch. */
   private async checkCredentials(loginId: string, password: string): Promise<User> {
     const user = await this.findLoginUser(loginId.trim());
     const hash = user && (await this.core.store.getPasswordHash(user.id));
+    if (user !== undefined && hash !== undefined) await this.requireUnlocked(user);
     this.unknownUserHash ??= hashPassword(newId());
     const matches = await verifyPassword(password, hash ?? (await this.unknownUserHash));
+    if (user !== undefined && hash !== undefined && !matches) {
+      await this.core.store.recordFailedLogin(user.id);
+    }
     if (user === undefined || hash === undefined || !matches) {
       throw new UnauthenticatedError({
         id: "api.user.login.invalid_credentials_email_username",
@@ -133,6 +195,9 @@ export class Sessions implements SessionOperations {
         message: "Login failed because your account has been deactivated.",
         where: "login",
       });
+    }
+    if ((await this.core.store.getFailedLoginAttempts(user.id)) > 0) {
+      await this.core.store.resetFailedLogins(user.id);
     }
     return user;
   }

@@ -50,6 +50,12 @@ describe("parseCommand", () => {
         "com.example.b",
         "--plugin-read-path",
         "shared",
+        "--max-login-attempts",
+        "5",
+        "--rate-limit",
+        "10/100/user",
+        "--login-rate-limit",
+        "off",
       ]),
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
@@ -66,6 +72,8 @@ describe("parseCommand", () => {
         readablePaths: ["/srv/chat/shared"],
         pluginIds: { first: 80_000, count: 100 },
       },
+      maxLoginAttempts: 5,
+      rateLimits: { api: { perSec: 10, maxBurst: 100, varyByUser: true }, login: false },
     });
   });
 
@@ -97,6 +105,8 @@ describe("parseCommand", () => {
       siteUrl: undefined,
       pluginFolders: [],
       hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
+      maxLoginAttempts: 10,
+      rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
     });
   });
 
@@ -142,6 +152,8 @@ describe("parseCommand", () => {
     ],
     [["--data", "d", "--plugin-uid-range", "100-200"], "--plugin-uid-range must be"],
     [["--data", "d", "--plugin-uid-range", "90000"], "--plugin-uid-range must be"],
+    [["--data", "d", "--rate-limit", "10"], "--rate-limit must be"],
+    [["--data", "d", "--max-login-attempts", "0"], "--max-login-attempts must be"],
   ])("refuses %j: %s", (args, message) => {
     expect(() => serveOptions(args)).toThrow(UsageError);
     expect(() => serveOptions(args)).toThrow(message);

@@ -4,6 +4,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_MAX_LOGIN_ATTEMPTS } from "../app/session-operations.js";
+import {
+  DEFAULT_LOGIN_RATE_LIMIT,
+  type RateLimitSettings,
+  type RestRateLimits,
+} from "../http/rest/rate-limit.js";
 import { DEFAULT_REST_HOSTNAME, DEFAULT_REST_PORT } from "../http/rest/server.js";
 import type { LogLevel } from "../log.js";
 import { closestName } from "../manifest/closest-name.js";
@@ -29,6 +35,9 @@ export interface ServeOptions {
   hookTimeoutMs: number;
   /** How plugins are confined: permission model, what admins allow, own users when root. */
   sandbox: SandboxPolicy;
+  /** Wrong passwords that lock an account. */
+  maxLoginAttempts: number;
+  rateLimits: RestRateLimits;
 }
 
 export interface AdminCredentials {
@@ -69,6 +78,9 @@ const flags = {
   "plugin-uid-range": { type: "string" },
   "allow-plugin-permissions": { type: "string", multiple: true },
   "plugin-read-path": { type: "string", multiple: true },
+  "max-login-attempts": { type: "string" },
+  "rate-limit": { type: "string" },
+  "login-rate-limit": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -109,6 +121,13 @@ Options:
   --plugin-read-path <path>
                            a file or folder every Node plugin may read besides its own
                            folder, e.g. a shared SDK (repeatable)
+  --max-login-attempts <n> wrong passwords that lock an account until an admin resets it or
+                           sets a new password (default ${DEFAULT_MAX_LOGIN_ATTEMPTS})
+  --rate-limit <per-sec>/<burst>[/user]
+                           limit every API request per address (per user with "/user");
+                           off by default; refused requests get 429 and X-RateLimit-* headers
+  --login-rate-limit <per-sec>/<burst> | off
+                           limit logins per address (default ${DEFAULT_LOGIN_RATE_LIMIT.perSec}/${DEFAULT_LOGIN_RATE_LIMIT.maxBurst})
   -h, --help               print this help
   -v, --version            print the version
 
@@ -206,6 +225,40 @@ function serveOptions(
       readablePaths: (values["plugin-read-path"] ?? []).map((path) => resolve(cwd, path)),
       pluginIds: parsePluginIdRange(values["plugin-uid-range"]),
     },
+    maxLoginAttempts: parseCount("--max-login-attempts", values["max-login-attempts"]),
+    rateLimits: {
+      api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
+      login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),
+    },
+  };
+}
+
+function parseCount(flag: string, value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_LOGIN_ATTEMPTS;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`${flag} must be a whole number from 1 (got "${value}")`);
+  }
+  return Number(value);
+}
+
+/** "<per-sec>/<burst>[/user]", "off", or "default"; undefined for none given. */
+function parseRateLimit(
+  flag: string,
+  value: string | undefined,
+): RateLimitSettings | false | undefined {
+  if (value === undefined) return undefined;
+  if (value === "off") return false;
+  if (value === "default") return DEFAULT_LOGIN_RATE_LIMIT;
+  const match = /^(\d+(?:\.\d+)?)\/(\d+)(\/user)?$/.exec(value);
+  if (match === null || !(Number(match[1]) > 0)) {
+    throw new UsageError(
+      `${flag} must be "<requests per second>/<burst>", e.g. 10/100, optionally "/user" to count per user, or "off" (got "${value}")`,
+    );
+  }
+  return {
+    perSec: Number(match[1]),
+    maxBurst: Number(match[2]),
+    ...(match[3] === undefined ? {} : { varyByUser: true }),
   };
 }
 

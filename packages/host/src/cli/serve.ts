@@ -47,6 +47,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     pidRegistry,
     hookTimeoutMs: options.hookTimeoutMs,
     sandbox: options.sandbox,
+    maxLoginAttempts: options.maxLoginAttempts,
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
     serverConfig: { ServiceSettings: siteSettings },
@@ -68,6 +69,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
         port: options.port,
         hostname: options.hostname,
         siteUrl: options.siteUrl,
+        rateLimits: options.rateLimits,
       });
       siteSettings.SiteURL ||= rest.url;
       out("");

@@ -209,6 +209,16 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE plugin_states ADD COLUMN "installed_by" TEXT;
     `,
   },
+  {
+    version: 8,
+    description: "failed login attempts per user, for the lockout",
+    sql: `
+      CREATE TABLE login_attempts (
+        "user_id" TEXT PRIMARY KEY,
+        "failed" INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

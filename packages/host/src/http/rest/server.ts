@@ -18,6 +18,7 @@ import { fileRoutes } from "./file-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postRoutes } from "./post-routes.js";
 import { Presence } from "./presence.js";
+import { RestRateLimiter, type RestRateLimits } from "./rate-limit.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
 import { Router } from "./router.js";
 import { systemRoutes } from "./system-routes.js";
@@ -49,6 +50,8 @@ export interface RestServerOptions {
   maxBodyBytes?: number;
   /** How long a websocket may stay unauthenticated before it is closed. Default 30 s. */
   webSocketAuthTimeoutMs?: number;
+  /** Request rate limits; by default only logins are limited (see rate-limit.ts). */
+  rateLimits?: RestRateLimits;
 }
 
 export interface RestServer {
@@ -89,8 +92,9 @@ export async function startRestServer(
   const unsubscribe = host.app.subscribe(hub);
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
+  const rateLimiter = new RestRateLimiter(options.rateLimits);
   const server = createServer((req, res) => {
-    void serveRequest(context, router, req, res);
+    void serveRequest(context, router, rateLimiter, req, res);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(context, webSockets, hub, req, socket, head);
@@ -128,6 +132,7 @@ export async function startRestServer(
 async function serveRequest(
   context: RestServerContext,
   router: Router<RouteHandler>,
+  rateLimiter: RestRateLimiter,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -147,6 +152,7 @@ async function serveRequest(
       throw match.allowed.length > 0 ? methodNotAllowed(req, url) : routeNotFound(url);
     }
     const auth = await authenticateRequest(context.host.app, req);
+    rateLimiter.check(req, res, url.pathname, auth.session?.user.id);
     const call = new RestCall(context, req, res, url, requestId, auth);
     call.params = match.params;
     await match.handler(call);

@@ -39,6 +39,8 @@ export function userRoutes(router: Router<RouteHandler>): void {
     .add("POST", "/api/v4/users", createUser)
     .add("POST", "/api/v4/users/login", login)
     .add("POST", "/api/v4/users/logout", logout)
+    .add("PUT", "/api/v4/users/{user_id}/password", updatePassword)
+    .add("POST", "/api/v4/users/{user_id}/reset_failed_attempts", resetFailedAttempts)
     .add("GET", "/api/v4/users/me", async (call) => sendUser(call, call.user().id))
     .add("GET", "/api/v4/users/{user_id}", async (call) => sendUser(call, userIdParam(call)))
     .add("GET", "/api/v4/users/username/{username}", getUserByUsername)
@@ -108,6 +110,38 @@ async function createUser(call: RestCall): Promise<void> {
     secret,
   );
   call.send(201, modelToJson(UserSchema, created));
+}
+
+/**
+ * A new password: users give their current one (a wrong one counts as a failed login), system
+ * admins set anyone else's without it. Either way the account is unlocked, as in Mattermost.
+ */
+async function updatePassword(call: RestCall): Promise<void> {
+  const userId = userIdParam(call);
+  const self = call.user().id === userId;
+  if (!self) requireSystemAdmin(call);
+  const fields = fieldsOf(
+    await call.json(),
+    ["current_password", "new_password"],
+    call.ignoreField,
+  );
+  const newPassword = stringField(fields, "new_password", true);
+  if (newPassword.length < MIN_PASSWORD || newPassword.length > MAX_PASSWORD) {
+    throw invalidBodyParam(
+      "new_password",
+      `it must have ${MIN_PASSWORD} to ${MAX_PASSWORD} characters.`,
+    );
+  }
+  const current = self ? stringField(fields, "current_password", true) : undefined;
+  await call.app.updatePassword(userId, newPassword, current);
+  call.ok();
+}
+
+/** An admin unlocks an account that too many wrong passwords locked. */
+async function resetFailedAttempts(call: RestCall): Promise<void> {
+  requireSystemAdmin(call);
+  await call.app.resetFailedAttempts(userIdParam(call));
+  call.ok();
 }
 
 async function login(call: RestCall): Promise<void> {
