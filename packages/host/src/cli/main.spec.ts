@@ -64,7 +64,7 @@ function plugwire(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   return run;
 }
 
-/** Starts `plugwire serve` on a free port; resolves with the run and its URL once it serves. */
+/** Starts `plugwire serve` on a free port; resolves with the run and its URL once it serves and its plugins have started. */
 async function serve(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const run = plugwire(
     // The test plugin imports the SDK from this repository by its path.
@@ -82,9 +82,7 @@ async function serve(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
     ],
     env,
   );
-  await expect
-    .poll(() => run.stdout(), { timeout: 20_000 })
-    .toMatch(/serving the REST API on http:\/\/\S+/);
+  await expect.poll(() => run.stdout(), { timeout: 20_000 }).toContain("Press Ctrl+C to stop.");
   const url = /serving the REST API on (http:\/\/\S+)/.exec(run.stdout())?.[1] as string;
   return { run, url };
 }
