@@ -95,6 +95,7 @@ it("stores every acknowledged post exactly once while the message-hook plugin is
     }
   });
   let kills = 0;
+  const supervisor = host.get(PLUGIN_ID) as PluginSupervisor;
   const killer = (async () => {
     while (posting) {
       await sleep(100 + Math.random() * 400);
