@@ -58,6 +58,11 @@ export {
 } from "./host.js";
 export { fetchPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 export {
+  DEFAULT_LOGIN_RATE_LIMIT,
+  type RateLimitSettings,
+  type RestRateLimits,
+} from "./http/rest/rate-limit.js";
+export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_REST_HOSTNAME,
   DEFAULT_REST_PORT,
@@ -80,6 +85,7 @@ export type {
   CommandStore,
   KVStore,
   KVWriteOptions,
+  LoginAttemptStore,
   PageQuery,
   PluginStateStore,
   PostStore,
