@@ -50,6 +50,8 @@ describe("parseCommand", () => {
         "com.example.b",
         "--plugin-read-path",
         "shared",
+        "--plugin-max-heap",
+        "256",
         "--max-login-attempts",
         "5",
         "--rate-limit",
@@ -70,6 +72,7 @@ describe("parseCommand", () => {
       sandbox: {
         allowPermissions: ["com.example.a", "com.example.b"],
         readablePaths: ["/srv/chat/shared"],
+        maxHeapMiB: 256,
         pluginIds: { first: 80_000, count: 100 },
       },
       maxLoginAttempts: 5,

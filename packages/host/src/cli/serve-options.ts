@@ -78,6 +78,7 @@ const flags = {
   "plugin-uid-range": { type: "string" },
   "allow-plugin-permissions": { type: "string", multiple: true },
   "plugin-read-path": { type: "string", multiple: true },
+  "plugin-max-heap": { type: "string" },
   "max-login-attempts": { type: "string" },
   "rate-limit": { type: "string" },
   "login-rate-limit": { type: "string" },
@@ -121,6 +122,8 @@ Options:
   --plugin-read-path <path>
                            a file or folder every Node plugin may read besides its own
                            folder, e.g. a shared SDK (repeatable)
+  --plugin-max-heap <MiB>  largest JavaScript heap of each Node plugin: one that allocates
+                           without end dies there and is restarted (default: Node's)
   --max-login-attempts <n> wrong passwords that lock an account until an admin resets it or
                            sets a new password (default ${DEFAULT_MAX_LOGIN_ATTEMPTS})
   --rate-limit <per-sec>/<burst>[/user]
@@ -223,6 +226,9 @@ function serveOptions(
     sandbox: {
       allowPermissions: values["allow-plugin-permissions"] ?? [],
       readablePaths: (values["plugin-read-path"] ?? []).map((path) => resolve(cwd, path)),
+      ...(values["plugin-max-heap"] === undefined
+        ? {}
+        : { maxHeapMiB: parseCount("--plugin-max-heap", values["plugin-max-heap"]) }),
       pluginIds: parsePluginIdRange(values["plugin-uid-range"]),
     },
     maxLoginAttempts: parseCount("--max-login-attempts", values["max-login-attempts"]),

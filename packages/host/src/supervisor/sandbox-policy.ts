@@ -18,6 +18,8 @@ export interface SandboxPolicy {
   allowPermissions?: readonly string[];
   /** Further files or folders every Node plugin may read, e.g. an SDK shared by plugins. */
   readablePaths?: readonly string[];
+  /** Largest JavaScript heap of each Node plugin, in MiB; see PluginSandbox.maxHeapMiB. */
+  maxHeapMiB?: number;
   /**
    * Runs each plugin as its own user and group, one id per plugin from this range; the host
    * must run as root. Default: the plugins run as the host's user.
@@ -68,6 +70,7 @@ export async function pluginSandbox(
   const grantedPermissions =
     allowed.includes("*") || allowed.includes(manifest.id) ? requestedPermissions : [];
   const sandbox: PluginSandbox = { nodePermissions };
+  if (policy.maxHeapMiB !== undefined) sandbox.maxHeapMiB = policy.maxHeapMiB;
   const status: PluginSandboxStatus = {
     nodePermissions,
     requestedPermissions,

@@ -42,9 +42,11 @@ describe("spawnCommand", () => {
         readablePaths: ["/shared"],
         writableDir: "/data/plugins/p",
         allow: { workerThreads: true },
+        maxHeapMiB: 128,
       },
     });
     expect(args).toEqual([
+      "--max-old-space-size=128",
       expect.stringMatching(/^--(experimental-)?permission$/),
       "--disable-warning=ExperimentalWarning",
       "--allow-fs-read=/plugins/p",

@@ -42,6 +42,12 @@ export interface PluginSandbox {
   allow?: { childProcesses?: boolean; workerThreads?: boolean; addons?: boolean; wasi?: boolean };
   /** The user and group the plugin runs as; the host must be root. Needs setpriv. */
   user?: PluginUser;
+  /**
+   * Largest JavaScript heap of a Node plugin, in MiB (`--max-old-space-size`): a plugin that
+   * allocates without end dies at this size, and is restarted, instead of growing the machine's
+   * memory use to Node's default limit. Default: Node's.
+   */
+  maxHeapMiB?: number;
 }
 
 export interface SpawnCommandOptions {
@@ -68,6 +74,9 @@ export function spawnCommand(
       ? {
           command: process.execPath,
           args: [
+            ...(sandbox.maxHeapMiB === undefined
+              ? []
+              : [`--max-old-space-size=${sandbox.maxHeapMiB}`]),
             ...(sandbox.nodePermissions ? permissionFlags(manifest, sandbox) : []),
             executable,
           ],
