@@ -65,6 +65,11 @@ export {
 } from "./host.js";
 export { fetchPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 export {
+  DEFAULT_LOGIN_RATE_LIMIT,
+  type RateLimitSettings,
+  type RestRateLimits,
+} from "./http/rest/rate-limit.js";
+export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_REST_HOSTNAME,
   DEFAULT_REST_PORT,
@@ -74,7 +79,7 @@ export {
 } from "./http/rest/server.js";
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
-export type { PluginManifest, PluginRuntime } from "./manifest/manifest.js";
+export type { NodeCapability, PluginManifest, PluginRuntime } from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
 export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";
@@ -87,6 +92,7 @@ export type {
   CommandStore,
   KVStore,
   KVWriteOptions,
+  LoginAttemptStore,
   MemberRoles,
   PageQuery,
   PluginStateStore,
@@ -115,5 +121,7 @@ export type {
 } from "./supervisor/hook-client.js";
 export { type PluginPidRecord, PluginPidRegistry } from "./supervisor/plugin-pid-registry.js";
 export { type PluginPhase, PluginProcessError } from "./supervisor/plugin-process-error.js";
+export type { PluginIdRange } from "./supervisor/plugin-users.js";
+export type { PluginSandboxStatus, SandboxPolicy } from "./supervisor/sandbox-policy.js";
 export type { PluginState, RestartPolicy } from "./supervisor/supervisor.js";
 export { HOST_VERSION } from "./version.js";

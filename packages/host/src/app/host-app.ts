@@ -155,6 +155,9 @@ export class HostApp implements App {
   login(actor: Actor, loginId: string, password: string): Promise<Login> {
     return this.sessions.login(actor, loginId, password);
   }
+  resetFailedAttempts(userId: string): Promise<void> {
+    return this.sessions.resetFailedAttempts(userId);
+  }
   logout(session: Session): Promise<void> {
     return this.sessions.logout(session);
   }

@@ -315,6 +315,16 @@ export const migrations: readonly Migration[] = [
       ).join("\n")}
     `,
   },
+  {
+    version: 8,
+    description: "failed login attempts per user, for the lockout",
+    sql: `
+      CREATE TABLE login_attempts (
+        "user_id" TEXT PRIMARY KEY,
+        "failed" INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -7,6 +7,7 @@ import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
+import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
 import { sqlitePostListStore } from "./sqlite/sqlite-post-list-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
@@ -27,6 +28,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   return {
     ...sqliteUserStore(db),
     ...sqliteSessionStore(db),
+    ...sqliteLoginAttemptStore(db),
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
     ...sqliteRoleStore(db),

@@ -9,6 +9,7 @@ import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { KVStore } from "./kv-store.js";
+import type { LoginAttemptStore } from "./login-attempt-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 import type { PostListStore } from "./post-list-store.js";
 import type { PostStore } from "./post-store.js";
@@ -24,6 +25,7 @@ export type { BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
+export type { LoginAttemptStore } from "./login-attempt-store.js";
 export type { PageQuery } from "./page-query.js";
 export type { PluginStateStore } from "./plugin-state-store.js";
 export type { PostListStore, PostSearchQuery, ThreadQuery } from "./post-list-store.js";
@@ -39,6 +41,7 @@ export type { UserQuery, UserStore } from "./user-store.js";
 export interface Store
   extends UserStore,
     SessionStore,
+    LoginAttemptStore,
     TeamStore,
     ChannelStore,
     RoleStore,

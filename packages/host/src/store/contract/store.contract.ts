@@ -4,6 +4,7 @@ import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
+import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
 import { peopleContract } from "./people.contract.js";
 import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
 import { postListStoreContract } from "./post-list-store.contract.js";
@@ -23,6 +24,7 @@ export type { OpenStore } from "./store-test.js";
 export function storeContract(open: OpenStore): void {
   userStoreContract(open);
   sessionStoreContract(open);
+  loginAttemptStoreContract(open);
   teamStoreContract(open);
   channelStoreContract(open);
   peopleContract(open);
