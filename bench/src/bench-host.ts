@@ -1,11 +1,18 @@
 // A real host with the bench plugin loaded and active: SQLite in a temporary folder, the
 // plugin folder written next to it, and the plugin's ServeHTTP reachable as a function.
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createHost, fetchPlugin, type Host, type LogEntry, MemoryFileStore } from "@plugwire/host";
+import {
+  createHost,
+  fetchPlugin,
+  type Host,
+  type HostOptions,
+  type LogEntry,
+  MemoryFileStore,
+} from "@plugwire/host";
 import { buildSync } from "esbuild";
 
 export const benchPluginId = "com.plugwire.bench";
@@ -46,9 +53,11 @@ export class BenchHost {
     private readonly problems: LogEntry[],
   ) {}
 
-  /** A host with the bench plugin loaded and active. */
-  static async start(): Promise<BenchHost> {
+  /** A host with the bench plugin loaded and active; `options` change the host's defaults. */
+  static async start(options: Partial<HostOptions> = {}): Promise<BenchHost> {
     const dir = await mkdtemp(join(tmpdir(), "pw-bench-"));
+    // A plugin of its own user (sandbox.pluginIds) must reach its folder in here.
+    await chmod(dir, 0o755);
     const pluginDir = join(dir, "plugin");
     await writePluginFolder(pluginDir);
     const problems: LogEntry[] = [];
@@ -61,6 +70,7 @@ export class BenchHost {
       },
       pluginLogLevel: "warn",
       healthCheckIntervalMs: 3_600_000,
+      ...options,
     });
     await host.loadPlugin(pluginDir);
     await host.enablePlugin(benchPluginId);

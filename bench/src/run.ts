@@ -9,6 +9,7 @@ import { kvGetManyCost, usersByIdsCost } from "./figures/batch-calls.js";
 import { createPostCost } from "./figures/create-post.js";
 import { processCosts } from "./figures/process-costs.js";
 import { apiCallLatency, hookDispatchLatency } from "./figures/rpc-latency.js";
+import { sandboxCosts } from "./figures/sandbox-costs.js";
 import { serveHttpRate, serveHttpTransfer } from "./figures/serve-http.js";
 import { serveHttpFloor } from "./figures/serve-http-floor.js";
 import { storeCreatePostCost } from "./figures/store-create-post.js";
@@ -28,6 +29,7 @@ const figures: Record<string, Figure> = {
   "create-post": createPostCost,
   "store-create-post": storeCreatePostCost,
   "process-costs": processCosts,
+  "sandbox-costs": sandboxCosts,
 };
 
 const wanted = process.argv.slice(2);

@@ -8,7 +8,7 @@
 // the first time an installed plugin is activated after its installation, whether that is the
 // admin's enable or, for a replaced plugin that was enabled, the install itself.
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, realpath, stat } from "node:fs/promises";
+import { chmod, mkdir, readdir, realpath, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
@@ -43,7 +43,13 @@ import { openSqliteStore } from "./store/sqlite-store.js";
 import type { Store } from "./store/store.js";
 import type { HookDispatcher } from "./supervisor/hook-client.js";
 import type { PluginPidRegistry } from "./supervisor/plugin-pid-registry.js";
-import type { PluginProcessError } from "./supervisor/plugin-process-error.js";
+import { PluginUsers } from "./supervisor/plugin-users.js";
+import {
+  type PluginSandboxStatus,
+  pluginSandbox,
+  type SandboxContext,
+  type SandboxPolicy,
+} from "./supervisor/sandbox-policy.js";
 import { type PluginState, PluginSupervisor, type RestartPolicy } from "./supervisor/supervisor.js";
 import { HOST_VERSION } from "./version.js";
 
@@ -91,10 +97,22 @@ export interface HostOptions {
    * installBundle refuses. Load what is in it with loadPluginsFrom(host.pluginsDir).
    */
   pluginsDir?: string;
+  /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
+  maxLoginAttempts?: number;
   /** Largest bundle accepted by installBundle, compressed. Default 50 MiB. */
   maxBundleBytes?: number;
   /** Largest bundle accepted once decompressed; stops gzip bombs. Default 512 MiB. */
   maxBundleUncompressedBytes?: number;
+  /**
+   * How plugins are confined. Default: Node plugins under Node's permission model, nothing
+   * beyond it allowed, every plugin as the host's user.
+   */
+  sandbox?: SandboxPolicy;
+  /**
+   * Folder of the plugins' writable data folders, `<folder>/<plugin id>` (each 0700, the
+   * plugin's own); default <dataDir>/plugin-data. Without dataDir or this, plugins get none.
+   */
+  pluginDataDir?: string;
 }
 
 /**
@@ -116,6 +134,8 @@ export interface PluginStatus {
   state: PluginLifecycle;
   /** Why it crashed or failed, when it did. */
   error?: string;
+  /** How it is confined: permission model, what it asked and was allowed, data folder, user. */
+  sandbox: PluginSandboxStatus;
 }
 
 /** What restoreEnabledPlugins did with one loaded plugin. */
@@ -144,6 +164,7 @@ export class Host implements HookTargets {
   readonly app: App;
   readonly serverVersion: string;
   private readonly plugins = new Map<string, PluginSupervisor>();
+  private readonly sandboxes = new Map<string, PluginSandboxStatus>();
   private readonly logger: Logger;
   private readonly leaveCluster: (() => void) | undefined;
   /**
@@ -163,6 +184,7 @@ export class Host implements HookTargets {
     private readonly log: LogSink,
     /** Where installBundle puts plugins (absolute, symlinks resolved); see HostOptions. */
     readonly pluginsDir: string | undefined,
+    private readonly sandboxContext: SandboxContext,
   ) {
     this.serverVersion = options.serverVersion ?? HOST_VERSION;
     this.logger = new Logger(log);
@@ -177,6 +199,7 @@ export class Host implements HookTargets {
       hostId,
       now: options.now,
       userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
+      maxLoginAttempts: options.maxLoginAttempts,
     });
     this.app = app;
     this.leaveCluster = options.cluster?.join(hostId, (pluginId, event) =>
@@ -190,17 +213,42 @@ export class Host implements HookTargets {
       throw new TypeError("createHost needs dataDir, or both store and files");
     }
     const dataDir = options.dataDir ?? "";
-    if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-    const store =
-      options.store ??
-      (await openSqliteStore({ path: join(dataDir, "plugwire.db"), now: options.now }));
+    const policy = options.sandbox ?? {};
+    const pluginIds = policy.pluginIds;
+    if (pluginIds !== undefined && (options.dataDir === undefined || process.getuid?.() !== 0)) {
+      throw new TypeError(
+        "running plugins as their own users (sandbox.pluginIds) needs a host running as root, and dataDir, where the ids given are recorded",
+      );
+    }
+    // Plugins of their own users reach their data folder and installed bundle through these
+    // folders, so they may traverse them (not list them): 0711; else they are the host's alone.
+    const folderMode = pluginIds === undefined ? 0o700 : 0o711;
+    if (options.dataDir !== undefined) await privateFolder(options.dataDir, folderMode);
+    let store = options.store;
+    if (store === undefined) {
+      const path = join(dataDir, "plugwire.db");
+      store = await openSqliteStore({ path, now: options.now });
+      // SQLite gives its -wal and -shm files the database's mode.
+      await chmod(path, 0o600).catch(() => undefined);
+    }
     const files = options.files ?? new LocalFileStore(join(dataDir, "files"));
     let pluginsDir: string | undefined;
     if (options.pluginsDir !== undefined) {
       await mkdir(options.pluginsDir, { recursive: true });
+      if (pluginIds !== undefined) await chmod(options.pluginsDir, 0o711);
       pluginsDir = await realpath(options.pluginsDir);
     }
-    return new Host(store, files, options, options.log ?? jsonLineSink("info"), pluginsDir);
+    const dataRoot =
+      options.pluginDataDir ??
+      (options.dataDir === undefined ? undefined : join(options.dataDir, "plugin-data"));
+    if (dataRoot !== undefined) await privateFolder(dataRoot, folderMode);
+    const users =
+      pluginIds === undefined
+        ? undefined
+        : await PluginUsers.open(join(dataDir, "plugin-users.json"), pluginIds);
+    const sandboxContext: SandboxContext = { policy, dataRoot, users, pluginsDir };
+    const log = options.log ?? jsonLineSink("info");
+    return new Host(store, files, options, log, pluginsDir, sandboxContext);
   }
 
   /**
@@ -216,7 +264,9 @@ export class Host implements HookTargets {
         params: { plugin_id: manifest.id },
       });
     }
+    const { sandbox, status } = await pluginSandbox(manifest, this.sandboxContext);
     const supervisor = new PluginSupervisor(manifest, {
+      sandbox,
       serveApi: ({ socketPath, token, pluginId }) =>
         startPluginApiServer({
           socketPath,
@@ -249,6 +299,7 @@ export class Host implements HookTargets {
       });
     });
     this.plugins.set(manifest.id, supervisor);
+    this.sandboxes.set(manifest.id, status);
     return manifest;
   }
 
@@ -298,6 +349,7 @@ export class Host implements HookTargets {
     await this.exclusive(pluginId, async () => {
       await this.stop(this.supervisor(pluginId));
       this.plugins.delete(pluginId);
+      this.sandboxes.delete(pluginId);
     });
   }
 
@@ -446,13 +498,21 @@ export class Host implements HookTargets {
 
   status(pluginId: string): PluginStatus {
     const supervisor = this.supervisor(pluginId);
-    return statusOf(supervisor.manifest, supervisor.state, supervisor.lastError);
+    return this.statusOf(supervisor);
   }
 
   statuses(): PluginStatus[] {
     return [...this.plugins.values()]
-      .map((s) => statusOf(s.manifest, s.state, s.lastError))
+      .map((s) => this.statusOf(s))
       .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  private statusOf(supervisor: PluginSupervisor): PluginStatus {
+    const { manifest, state, lastError } = supervisor;
+    const sandbox = this.sandboxes.get(manifest.id) as PluginSandboxStatus;
+    const status: PluginStatus = { id: manifest.id, manifest, state, sandbox };
+    if (lastError) status.error = lastError.message;
+    return status;
   }
 
   implementing(hook: HookName): readonly HookDispatcher[] {
@@ -589,12 +649,8 @@ export function createHost(options: HostOptions): Promise<Host> {
   return Host.create(options);
 }
 
-function statusOf(
-  manifest: PluginManifest,
-  state: PluginState,
-  error: PluginProcessError | undefined,
-): PluginStatus {
-  const status: PluginStatus = { id: manifest.id, manifest, state };
-  if (error) status.error = error.message;
-  return status;
+/** Creates `dir` if missing and gives it `mode`, whatever it had. */
+async function privateFolder(dir: string, mode: number): Promise<void> {
+  await mkdir(dir, { recursive: true, mode });
+  await chmod(dir, mode);
 }

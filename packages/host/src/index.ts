@@ -24,6 +24,7 @@ export type {
   PublishedWebSocketEvent,
   ReactionOperations,
   RealtimeOperations,
+  RoleOperations,
   SessionOperations,
   SidebarCategories,
   StatusOperations,
@@ -45,12 +46,7 @@ export {
   POST_DISMISSED_ID,
   POST_REJECTED_ID,
 } from "./app/host-app.js";
-export {
-  CHANNEL_USER_PERMISSIONS,
-  SYSTEM_PERMISSIONS,
-  TEAM_ADMIN_PERMISSIONS,
-  TEAM_USER_PERMISSIONS,
-} from "./app/permissions.js";
+export { PERMISSIONS } from "./app/permissions.js";
 export type { HookDispatcher, HookTargets } from "./app/plugin-hooks.js";
 export { FILE_NOT_ATTACHABLE_ID, MAX_FILES_PER_POST } from "./app/post-operations.js";
 export {
@@ -69,6 +65,11 @@ export {
 } from "./host.js";
 export { fetchPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 export {
+  DEFAULT_LOGIN_RATE_LIMIT,
+  type RateLimitSettings,
+  type RestRateLimits,
+} from "./http/rest/rate-limit.js";
+export {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_REST_HOSTNAME,
   DEFAULT_REST_PORT,
@@ -78,7 +79,7 @@ export {
 } from "./http/rest/server.js";
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
-export type { PluginManifest, PluginRuntime } from "./manifest/manifest.js";
+export type { NodeCapability, PluginManifest, PluginRuntime } from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
 export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";
@@ -92,6 +93,8 @@ export type {
   CommandStore,
   KVStore,
   KVWriteOptions,
+  LoginAttemptStore,
+  MemberRoles,
   PageQuery,
   PluginStateStore,
   PostListStore,
@@ -99,6 +102,7 @@ export type {
   PostStore,
   PreferenceStore,
   ReactionStore,
+  RoleStore,
   Session,
   SessionStore,
   StatusStore,
@@ -118,5 +122,7 @@ export type {
 } from "./supervisor/hook-client.js";
 export { type PluginPidRecord, PluginPidRegistry } from "./supervisor/plugin-pid-registry.js";
 export { type PluginPhase, PluginProcessError } from "./supervisor/plugin-process-error.js";
+export type { PluginIdRange } from "./supervisor/plugin-users.js";
+export type { PluginSandboxStatus, SandboxPolicy } from "./supervisor/sandbox-policy.js";
 export type { PluginState, RestartPolicy } from "./supervisor/supervisor.js";
 export { HOST_VERSION } from "./version.js";

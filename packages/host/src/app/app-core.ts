@@ -28,6 +28,8 @@ export interface HostAppOptions {
   now?: () => number;
   /** How long a connected user may be idle before they are away; 5 minutes unless set. */
   userStatusAwayTimeoutMs?: number;
+  /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
+  maxLoginAttempts?: number;
 }
 
 export class AppCore {

@@ -6,6 +6,7 @@ import type {
   Post,
   Preference,
   Reaction,
+  Role,
   Status,
   Team,
   TeamMember,
@@ -56,6 +57,11 @@ export interface AppEvents {
   directChannelCreated?(channel: Channel, actor: Actor): void;
   channelsViewed?(userId: string, channelIds: readonly string[], actor: Actor): void;
   channelMemberUpdated?(member: ChannelMember, actor: Actor): void;
+  /** Role changes (role-operations.ts): a user's system roles, a member's roles, a role's permissions. */
+  userRolesUpdated?(user: User, actor: Actor): void;
+  teamMemberRolesUpdated?(member: TeamMember, actor: Actor): void;
+  channelMemberRolesUpdated?(member: ChannelMember, actor: Actor): void;
+  roleUpdated?(role: Role, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
 }

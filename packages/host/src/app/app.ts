@@ -15,6 +15,7 @@ import type { PostOperations } from "./post-operations.js";
 import type { PreferenceOperations } from "./preference-operations.js";
 import type { ReactionOperations } from "./reaction-operations.js";
 import type { RealtimeOperations } from "./realtime-operations.js";
+import type { RoleOperations } from "./role-operations.js";
 import type { SessionOperations } from "./session-operations.js";
 import type { StatusOperations } from "./status-operations.js";
 import type { TeamOperations } from "./team-operations.js";
@@ -34,6 +35,7 @@ export type { FileOperations, FileUpload } from "./file-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
+export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
 export type { PostListOperations } from "./post-list-operations.js";
 export type { PostOperations } from "./post-operations.js";
@@ -45,6 +47,7 @@ export type {
   WebSocketBroadcast,
   WebSocketRequest,
 } from "./realtime-operations.js";
+export type { RoleOperations } from "./role-operations.js";
 export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { TeamOperations } from "./team-operations.js";
@@ -65,7 +68,8 @@ export interface App
     KVOperations,
     PluginOperations,
     RealtimeOperations,
-    PermissionOperations {
+    PermissionOperations,
+    RoleOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

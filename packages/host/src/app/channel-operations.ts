@@ -13,8 +13,9 @@ export interface ChannelOperations
   > {
   /**
    * Creates a channel, then ChannelHasBeenCreated. With addCreator, the creator (creator_id) is
-   * made its first member before the hook fires, without a UserHasJoinedChannel of its own, as
-   * Mattermost does for channels people create (plugins' channels start empty).
+   * made its first member and its channel_admin before the hook fires, without a
+   * UserHasJoinedChannel of its own, as Mattermost does for channels people create (plugins'
+   * channels start empty).
    */
   createChannel(
     actor: Actor,
@@ -45,7 +46,16 @@ export class Channels implements Pick<ChannelOperations, ChannelWrites> {
     // The creator is checked first, so a bad creator id leaves no channel behind.
     if (addCreator) await store.getUser(channel.creatorId);
     const created = await store.createChannel(channel);
-    if (addCreator) await store.addChannelMember(created.id, channel.creatorId);
+    if (addCreator) {
+      const member = await store.addChannelMember(created.id, channel.creatorId);
+      // The creator runs the channel (channel_admin), as in Mattermost.
+      await store.setChannelMemberRoles(created.id, channel.creatorId, {
+        explicitRoles: member.roles,
+        schemeUser: member.schemeUser,
+        schemeGuest: member.schemeGuest,
+        schemeAdmin: true,
+      });
+    }
     this.core.notify("ChannelHasBeenCreated", { context: contextOf(actor), channel: created });
     this.core.emit("channelCreated", created, actor);
     return created;

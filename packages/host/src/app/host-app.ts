@@ -17,6 +17,7 @@ import type {
   PostList,
   Preference,
   Reaction,
+  Role,
   SearchParameter,
   SearchParams,
   Status,
@@ -49,6 +50,7 @@ import { Posts } from "./post-operations.js";
 import { Preferences } from "./preference-operations.js";
 import { Reactions } from "./reaction-operations.js";
 import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
+import { Roles } from "./role-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
 import { Statuses } from "./status-operations.js";
 import { Teams } from "./team-operations.js";
@@ -81,6 +83,7 @@ export class HostApp implements App {
   private readonly plugins: Plugins;
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
+  private readonly roles: Roles;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -99,6 +102,7 @@ export class HostApp implements App {
     this.plugins = new Plugins(this.core, this.users);
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
+    this.roles = new Roles(this.core, this.permissions);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -150,6 +154,9 @@ export class HostApp implements App {
   // Sessions.
   login(actor: Actor, loginId: string, password: string): Promise<Login> {
     return this.sessions.login(actor, loginId, password);
+  }
+  resetFailedAttempts(userId: string): Promise<void> {
+    return this.sessions.resetFailedAttempts(userId);
   }
   logout(session: Session): Promise<void> {
     return this.sessions.logout(session);
@@ -582,5 +589,44 @@ export class HostApp implements App {
     permission: Permission,
   ): Promise<boolean> {
     return this.permissions.hasPermissionToChannel(subject, channelId, permission);
+  }
+  rolesGrantPermission(roleNames: readonly string[], permission: string): Promise<boolean> {
+    return this.permissions.rolesGrantPermission(roleNames, permission);
+  }
+
+  // Roles.
+  getRoles(): Promise<Role[]> {
+    return this.store.getRoles();
+  }
+  getRole(roleId: string): Promise<Role> {
+    return this.store.getRole(roleId);
+  }
+  getRoleByName(name: string): Promise<Role> {
+    return this.store.getRoleByName(name);
+  }
+  getRolesByNames(names: readonly string[]): Promise<Role[]> {
+    return this.store.getRolesByNames(names);
+  }
+  patchRole(actor: Actor, roleId: string, permissions: readonly string[]): Promise<Role> {
+    return this.roles.patchRole(actor, roleId, permissions);
+  }
+  updateUserRoles(actor: Actor, userId: string, newRoles: string): Promise<User> {
+    return this.roles.updateUserRoles(actor, userId, newRoles);
+  }
+  updateTeamMemberRoles(
+    actor: Actor,
+    teamId: string,
+    userId: string,
+    newRoles: string,
+  ): Promise<TeamMember> {
+    return this.roles.updateTeamMemberRoles(actor, teamId, userId, newRoles);
+  }
+  updateChannelMemberRoles(
+    actor: Actor,
+    channelId: string,
+    userId: string,
+    newRoles: string,
+  ): Promise<ChannelMember> {
+    return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
   }
 }

@@ -20,6 +20,7 @@ import type { Actor } from "./actor.js";
 import type { AppCore } from "./app-core.js";
 import { defaultProfileImage } from "./default-profile-image.js";
 import { hashPassword, verifyPassword } from "./password.js";
+import { requireUnlocked } from "./session-operations.js";
 
 /** The fields of a channel a patch may change; undefined ones stay. */
 export interface ChannelPatch {
@@ -152,8 +153,12 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
       });
     }
     if (currentPassword !== undefined) {
+      // A user changing their own: a locked account stays locked, and a wrong current password
+      // counts as a failed login (Mattermost's checkPasswordAndAllCriteria).
+      await requireUnlocked(this.core, await this.core.store.getUser(userId));
       const hash = await this.core.store.getPasswordHash(userId);
       if (hash === undefined || !(await verifyPassword(currentPassword, hash))) {
+        await this.core.store.recordFailedLogin(userId);
         // As Mattermost: a wrong current password is a 400 naming the field.
         throw new ValidationError({
           id: "api.user.update_password.incorrect.app_error",
@@ -163,6 +168,8 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
       }
     }
     await this.core.store.setPasswordHash(userId, await hashPassword(newPassword));
+    // A new password unlocks the account, as Mattermost's password reset does.
+    await this.core.store.resetFailedLogins(userId);
   }
 
   async deleteTeam(actor: Actor, teamId: string): Promise<Team> {

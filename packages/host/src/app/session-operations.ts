@@ -1,6 +1,10 @@
 // Logging in and out, and the sessions that requests authenticate with. A login checks the
 // password, asks UserWillLogIn of every active plugin (in dispatch order; the first rejection
 // refuses it with its reason), then opens a session and fires UserHasLoggedIn.
+//
+// As in Mattermost, an account locks after MaximumLoginAttempts wrong passwords: until a new
+// password is set (by the user, or an admin for them), every login is refused, even with the
+// right password, so that guessing stops paying.
 import { NotFoundError, UnauthenticatedError } from "@plugwire/errors";
 import type { User } from "@plugwire/protocol";
 import type { Session } from "../store/store.js";
@@ -18,6 +22,9 @@ import {
 
 /** Error id of a login a plugin's UserWillLogIn rejected; the message carries the reason. */
 export const LOGIN_REJECTED_ID = "plugin.user_will_log_in.rejected";
+
+/** Mattermost's ServiceSettings.MaximumLoginAttempts default. */
+export const DEFAULT_MAX_LOGIN_ATTEMPTS = 10;
 
 /** A successful login: the user, the new session, and the token only the client will hold. */
 export interface Login {
@@ -45,6 +52,8 @@ export interface SessionOperations {
    * the session's activity when the last record is stale.
    */
   authenticate(token: string): Promise<Authenticated | undefined>;
+  /** Unlocks an account (an admin's reset): its failed attempts back to 0. NotFoundError for no user. */
+  resetFailedAttempts(userId: string): Promise<void>;
 }
 
 export class Sessions implements SessionOperations {
@@ -113,12 +122,21 @@ export class Sessions implements SessionOperations {
     return { user, session };
   }
 
+  async resetFailedAttempts(userId: string): Promise<void> {
+    await this.core.store.getUser(userId);
+    await this.core.store.resetFailedLogins(userId);
+  }
+
   /** The active user a login id and password belong to; one error for every mismatch. */
   private async checkCredentials(loginId: string, password: string): Promise<User> {
     const user = await this.findLoginUser(loginId.trim());
     const hash = user && (await this.core.store.getPasswordHash(user.id));
+    if (user !== undefined && hash !== undefined) await requireUnlocked(this.core, user);
     this.unknownUserHash ??= hashPassword(newId());
     const matches = await verifyPassword(password, hash ?? (await this.unknownUserHash));
+    if (user !== undefined && hash !== undefined && !matches) {
+      await this.core.store.recordFailedLogin(user.id);
+    }
     if (user === undefined || hash === undefined || !matches) {
       throw new UnauthenticatedError({
         id: "api.user.login.invalid_credentials_email_username",
@@ -133,6 +151,9 @@ export class Sessions implements SessionOperations {
         message: "Login failed because your account has been deactivated.",
         where: "login",
       });
+    }
+    if ((await this.core.store.getFailedLoginAttempts(user.id)) > 0) {
+      await this.core.store.resetFailedLogins(user.id);
     }
     return user;
   }
@@ -150,4 +171,18 @@ export class Sessions implements SessionOperations {
 export function orMissing(error: unknown): undefined {
   if (error instanceof NotFoundError) return undefined;
   throw error;
+}
+
+/** Refuses a locked account, as Mattermost's checkUserLoginAttempts does (401). */
+export async function requireUnlocked(core: AppCore, user: User): Promise<void> {
+  const max = core.options.maxLoginAttempts ?? DEFAULT_MAX_LOGIN_ATTEMPTS;
+  if ((await core.store.getFailedLoginAttempts(user.id)) >= max) {
+    throw new UnauthenticatedError({
+      id: "api.user.check_user_login_attempts.too_many.app_error",
+      message:
+        "Your account is locked because of too many failed password attempts. Please reset your password.",
+      where: "checkUserLoginAttempts",
+      params: { user_id: user.id },
+    });
+  }
 }

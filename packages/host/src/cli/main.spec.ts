@@ -3,7 +3,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,12 +23,15 @@ interface Run {
 }
 
 const running: Run[] = [];
+const repositoryRoot = fileURLToPath(new URL("../../../../", import.meta.url));
 let root: string;
 let dataDir: string;
 let pluginsDir: string;
 
 beforeEach(async () => {
   root = await realpath(await mkdtemp(join(tmpdir(), "plugwire-cli-")));
+  // Run as root, serve starts each plugin as its own user, who must reach the plugin folders.
+  await chmod(root, 0o755);
   dataDir = join(root, "data");
   pluginsDir = join(root, "plugins");
   await writeRecordingPlugin(join(pluginsDir, "recorder"), { id: "test.cli" });
@@ -61,15 +64,25 @@ function plugwire(args: string[], env: NodeJS.ProcessEnv = {}): Run {
   return run;
 }
 
-/** Starts `plugwire serve` on a free port; resolves with the run and its URL once it serves. */
+/** Starts `plugwire serve` on a free port; resolves with the run and its URL once it serves and its plugins have started. */
 async function serve(args: string[] = [], env: NodeJS.ProcessEnv = {}) {
   const run = plugwire(
-    ["serve", "--data", dataDir, "--plugins", pluginsDir, "--port", "0", ...args],
+    // The test plugin imports the SDK from this repository by its path.
+    [
+      "serve",
+      "--data",
+      dataDir,
+      "--plugins",
+      pluginsDir,
+      "--port",
+      "0",
+      "--plugin-read-path",
+      repositoryRoot,
+      ...args,
+    ],
     env,
   );
-  await expect
-    .poll(() => run.stdout(), { timeout: 20_000 })
-    .toMatch(/serving the REST API on http:\/\/\S+/);
+  await expect.poll(() => run.stdout(), { timeout: 20_000 }).toContain("Press Ctrl+C to stop.");
   const url = /serving the REST API on (http:\/\/\S+)/.exec(run.stdout())?.[1] as string;
   return { run, url };
 }
@@ -113,7 +126,7 @@ describe("plugwire --help, --version and bad command lines", () => {
     ],
     [
       ["serve", "--data", "d", "--admin-username", "root"],
-      "--admin-password (or PLUGWIRE_ADMIN_PASSWORD) is required",
+      "--admin-password-file (or --admin-password, or PLUGWIRE_ADMIN_PASSWORD) is required",
     ],
     [["start"], 'unknown command "start"'],
   ])("%j exits 2 saying: %s", async (args, message) => {

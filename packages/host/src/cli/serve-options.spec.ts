@@ -3,12 +3,21 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_REST_PORT } from "../http/rest/server.js";
 import { DEFAULT_HOOK_TIMEOUT_MS } from "../supervisor/plugin-process.js";
-import { parseCommand, UsageError } from "./serve-options.js";
+import { DEFAULT_PLUGIN_IDS, parseCommand, UsageError } from "./serve-options.js";
 
 const cwd = "/srv/chat";
 
+/** Files parseCommand may read, by absolute path. */
+const files: Record<string, string> = { "/srv/chat/admin-password": "from-the-file\n" };
+
 function serveOptions(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const command = parseCommand(["serve", ...args], env, cwd);
+  const command = parseCommand(["serve", ...args], env, cwd, (path) => {
+    const text = files[path];
+    if (text === undefined) {
+      throw Object.assign(new Error(`no file ${path}`), { code: "ENOENT" });
+    }
+    return text;
+  });
   if (command.kind !== "serve") throw new Error(`expected serve, got ${command.kind}`);
   return command.options;
 }
@@ -33,6 +42,22 @@ describe("parseCommand", () => {
         "debug",
         "--hook-timeout",
         "2500",
+        "--plugin-uid-range",
+        "80000-80099",
+        "--allow-plugin-permissions",
+        "com.example.a",
+        "--allow-plugin-permissions",
+        "com.example.b",
+        "--plugin-read-path",
+        "shared",
+        "--plugin-max-heap",
+        "256",
+        "--max-login-attempts",
+        "5",
+        "--rate-limit",
+        "10/100/user",
+        "--login-rate-limit",
+        "off",
       ]),
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
@@ -44,6 +69,35 @@ describe("parseCommand", () => {
       demo: false,
       logLevel: "debug",
       hookTimeoutMs: 2500,
+      sandbox: {
+        allowPermissions: ["com.example.a", "com.example.b"],
+        readablePaths: ["/srv/chat/shared"],
+        maxHeapMiB: 256,
+        pluginIds: { first: 80_000, count: 100 },
+      },
+      maxLoginAttempts: 5,
+      rateLimits: { api: { perSec: 10, maxBurst: 100, varyByUser: true }, login: false },
+    });
+  });
+
+  it("gives plugins their own users by default when run as root, unless told off", () => {
+    const isRoot = process.getuid?.() === 0;
+    expect(serveOptions(["--data", "d"]).sandbox).toEqual({
+      allowPermissions: [],
+      readablePaths: [],
+      pluginIds: isRoot ? DEFAULT_PLUGIN_IDS : undefined,
+    });
+    expect(serveOptions(["--data", "d", "--plugin-uid-range", "off"]).sandbox.pluginIds).toBe(
+      undefined,
+    );
+  });
+
+  it("reads the admin password from --admin-password-file, without its trailing newline", () => {
+    const args = ["--data", "d", "--admin-username", "root"];
+    expect(serveOptions([...args, "--admin-password-file", "admin-password"]).admin).toEqual({
+      username: "root",
+      password: "from-the-file",
+      email: "root@localhost",
     });
   });
 
@@ -54,6 +108,8 @@ describe("parseCommand", () => {
       siteUrl: undefined,
       pluginFolders: [],
       hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
+      maxLoginAttempts: 10,
+      rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
     });
   });
 
@@ -106,6 +162,18 @@ describe("parseCommand", () => {
     [["--data"], "--data needs a value"],
     [["--data", "d", "--hook-timeout", "0"], "--hook-timeout must be a number of milliseconds"],
     [["--data", "d", "--hook-timeout", "5s"], "--hook-timeout must be a number of milliseconds"],
+    [
+      ["--data", "d", "--admin-username", "root", "--admin-password-file", "missing"],
+      "--admin-password-file missing: ENOENT; give a file holding the password",
+    ],
+    [
+      ["--data", "d", "--admin-password", "long-enough", "--admin-password-file", "f"],
+      "give --admin-password or --admin-password-file, not both",
+    ],
+    [["--data", "d", "--plugin-uid-range", "100-200"], "--plugin-uid-range must be"],
+    [["--data", "d", "--plugin-uid-range", "90000"], "--plugin-uid-range must be"],
+    [["--data", "d", "--rate-limit", "10"], "--rate-limit must be"],
+    [["--data", "d", "--max-login-attempts", "0"], "--max-login-attempts must be"],
   ])("refuses %j: %s", (args, message) => {
     expect(() => serveOptions(args)).toThrow(UsageError);
     expect(() => serveOptions(args)).toThrow(message);

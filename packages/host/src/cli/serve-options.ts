@@ -1,11 +1,21 @@
 // The command line of `plugwire`: what each flag means, the help text, and the checks that turn
-// a mistyped command into a message saying what to type instead. Nothing here touches the disk.
+// a mistyped command into a message saying what to type instead. Nothing here touches the disk
+// but the read of --admin-password-file.
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_MAX_LOGIN_ATTEMPTS } from "../app/session-operations.js";
+import {
+  DEFAULT_LOGIN_RATE_LIMIT,
+  type RateLimitSettings,
+  type RestRateLimits,
+} from "../http/rest/rate-limit.js";
 import { DEFAULT_REST_HOSTNAME, DEFAULT_REST_PORT } from "../http/rest/server.js";
 import type { LogLevel } from "../log.js";
 import { closestName } from "../manifest/closest-name.js";
 import { DEFAULT_HOOK_TIMEOUT_MS } from "../supervisor/plugin-process.js";
+import type { PluginIdRange } from "../supervisor/plugin-users.js";
+import type { SandboxPolicy } from "../supervisor/sandbox-policy.js";
 
 /** What `plugwire serve` runs with, every path absolute. */
 export interface ServeOptions {
@@ -25,6 +35,11 @@ export interface ServeOptions {
   logLevel: LogLevel;
   /** Deadline of each hook call, in ms. */
   hookTimeoutMs: number;
+  /** How plugins are confined: permission model, what admins allow, own users when root. */
+  sandbox: SandboxPolicy;
+  /** Wrong passwords that lock an account. */
+  maxLoginAttempts: number;
+  rateLimits: RestRateLimits;
 }
 
 export interface AdminCredentials {
@@ -44,6 +59,9 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
 }
 
+/** Plugin user and group ids when the host runs as root and nothing else is said. */
+export const DEFAULT_PLUGIN_IDS: PluginIdRange = { first: 70_000, count: 1_000 };
+
 const logLevels: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 
 const flags = {
@@ -59,6 +77,14 @@ const flags = {
   demo: { type: "boolean" },
   "log-level": { type: "string" },
   "hook-timeout": { type: "string" },
+  "admin-password-file": { type: "string" },
+  "plugin-uid-range": { type: "string" },
+  "allow-plugin-permissions": { type: "string", multiple: true },
+  "plugin-read-path": { type: "string", multiple: true },
+  "plugin-max-heap": { type: "string" },
+  "max-login-attempts": { type: "string" },
+  "rate-limit": { type: "string" },
+  "login-rate-limit": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -80,8 +106,10 @@ Options:
   --host <address>         address to listen on (default ${DEFAULT_REST_HOSTNAME}; 0.0.0.0 for every interface)
   --site-url <url>         the server's public URL (default http://<host>:<port>)
   --admin-username <name>  on first start (no users yet), create this system admin
-  --admin-password <pw>    its password, at least 8 characters; prefer the environment
-                           variable, which other users of the machine can't see in ps
+  --admin-password-file <file>
+                           its password, at least 8 characters, read from the file (one
+                           trailing newline ignored): the recommended way, seen by no one
+  --admin-password <pw>    the password itself; other users of the machine see it in ps
   --admin-email <email>    its e-mail address (default <name>@localhost)
   --demo                   create a demo admin (fixed demo credentials, printed) on first
                            start and a demo team and channel when missing, and print curl
@@ -89,12 +117,34 @@ Options:
   --log-level <level>      debug, info, warn or error (default info)
   --hook-timeout <ms>      deadline of each hook call (default ${DEFAULT_HOOK_TIMEOUT_MS}); a plugin whose
                            hook misses it is skipped until it answers a health check again
+  --plugin-uid-range <first>-<last>
+                           when run as root, each plugin runs as its own user and group,
+                           one id from this range each (default ${DEFAULT_PLUGIN_IDS.first}-${DEFAULT_PLUGIN_IDS.first + DEFAULT_PLUGIN_IDS.count - 1}); "off" runs
+                           plugins as root
+  --allow-plugin-permissions <id>
+                           let this plugin have what its manifest's server.permissions asks
+                           beyond Node's permission model (child_process, worker_threads,
+                           addons, wasi); repeatable; "*" for every plugin
+  --plugin-read-path <path>
+                           a file or folder every Node plugin may read besides its own
+                           folder, e.g. a shared SDK (repeatable)
+  --plugin-max-heap <MiB>  largest JavaScript heap of each Node plugin: one that allocates
+                           without end dies there and is restarted (default: Node's)
+  --max-login-attempts <n> wrong passwords that lock an account until an admin resets it or
+                           sets a new password (default ${DEFAULT_MAX_LOGIN_ATTEMPTS})
+  --rate-limit <per-sec>/<burst>[/user]
+                           limit every API request per address (per user with "/user");
+                           off by default; refused requests get 429 and X-RateLimit-* headers
+  --login-rate-limit <per-sec>/<burst> | off
+                           limit logins per address (default ${DEFAULT_LOGIN_RATE_LIMIT.perSec}/${DEFAULT_LOGIN_RATE_LIMIT.maxBurst})
   -h, --help               print this help
   -v, --version            print the version
 
 Environment:
   PLUGWIRE_ADMIN_USERNAME, PLUGWIRE_ADMIN_PASSWORD, PLUGWIRE_ADMIN_EMAIL
-                           the same as the --admin-* flags, which take precedence
+                           the same as the --admin-* flags, which take precedence; a
+                           process's environment is readable by others running as its user,
+                           so prefer --admin-password-file
   PLUGWIRE_DATABASE_URL    the same as --database, which takes precedence
 
 Stop the server with Ctrl+C (SIGINT) or SIGTERM: plugins are deactivated and shut down and the
@@ -104,11 +154,15 @@ Example:
   plugwire serve --plugins ./plugins --data ./data --port ${DEFAULT_REST_PORT}
 `;
 
+/** Reads a file's text; parseCommand's one access to the disk. */
+export type ReadTextFile = (path: string) => string;
+
 /** Reads `plugwire <argv>`; `cwd` resolves relative paths. Throws UsageError. */
 export function parseCommand(
   argv: readonly string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
+  readTextFile: ReadTextFile = (path) => readFileSync(path, "utf8"),
 ): Command {
   const [command, ...rest] = argv;
   if (command === undefined || command === "help") return { kind: "help", text: usage };
@@ -120,7 +174,7 @@ export function parseCommand(
   const { values } = parse(rest);
   if (values.help) return { kind: "help", text: usage };
   if (values.version) return { kind: "version" };
-  return { kind: "serve", options: serveOptions(values, env, cwd) };
+  return { kind: "serve", options: serveOptions(values, env, cwd, readTextFile) };
 }
 
 type Values = ReturnType<typeof parse>["values"];
@@ -150,7 +204,12 @@ function describeParseError(error: Error & { code?: string }): string {
   return error.message;
 }
 
-function serveOptions(values: Values, env: NodeJS.ProcessEnv, cwd: string): ServeOptions {
+function serveOptions(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  readTextFile: ReadTextFile,
+): ServeOptions {
   if (values.data === undefined || values.data === "") {
     throw new UsageError("--data is required: the folder for the database and uploaded files");
   }
@@ -168,10 +227,23 @@ function serveOptions(values: Values, env: NodeJS.ProcessEnv, cwd: string): Serv
     port,
     hostname,
     siteUrl,
-    admin: adminCredentials(values, env),
+    admin: adminCredentials(values, env, adminPasswordFromFile(values, cwd, readTextFile)),
     demo: values.demo ?? false,
     logLevel: logLevel as LogLevel,
     hookTimeoutMs: parseHookTimeout(values["hook-timeout"]),
+    sandbox: {
+      allowPermissions: values["allow-plugin-permissions"] ?? [],
+      readablePaths: (values["plugin-read-path"] ?? []).map((path) => resolve(cwd, path)),
+      ...(values["plugin-max-heap"] === undefined
+        ? {}
+        : { maxHeapMiB: parseCount("--plugin-max-heap", values["plugin-max-heap"]) }),
+      pluginIds: parsePluginIdRange(values["plugin-uid-range"]),
+    },
+    maxLoginAttempts: parseCount("--max-login-attempts", values["max-login-attempts"]),
+    rateLimits: {
+      api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
+      login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),
+    },
   };
 }
 
@@ -183,6 +255,69 @@ function parseDatabaseUrl(value: string | undefined): string | undefined {
     );
   }
   return value;
+}
+
+function parseCount(flag: string, value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_LOGIN_ATTEMPTS;
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new UsageError(`${flag} must be a whole number from 1 (got "${value}")`);
+  }
+  return Number(value);
+}
+
+/** "<per-sec>/<burst>[/user]", "off", or "default"; undefined for none given. */
+function parseRateLimit(
+  flag: string,
+  value: string | undefined,
+): RateLimitSettings | false | undefined {
+  if (value === undefined) return undefined;
+  if (value === "off") return false;
+  if (value === "default") return DEFAULT_LOGIN_RATE_LIMIT;
+  const match = /^(\d+(?:\.\d+)?)\/(\d+)(\/user)?$/.exec(value);
+  if (match === null || !(Number(match[1]) > 0)) {
+    throw new UsageError(
+      `${flag} must be "<requests per second>/<burst>", e.g. 10/100, optionally "/user" to count per user, or "off" (got "${value}")`,
+    );
+  }
+  return {
+    perSec: Number(match[1]),
+    maxBurst: Number(match[2]),
+    ...(match[3] === undefined ? {} : { varyByUser: true }),
+  };
+}
+
+/** The range asked for; by default, plugins of a host running as root get their own users. */
+function parsePluginIdRange(value: string | undefined): PluginIdRange | undefined {
+  if (value === "off") return undefined;
+  if (value === undefined) return process.getuid?.() === 0 ? DEFAULT_PLUGIN_IDS : undefined;
+  const match = /^(\d+)-(\d+)$/.exec(value);
+  const first = Number(match?.[1]);
+  const last = Number(match?.[2]);
+  if (match === null || first < 1_000 || last < first || last > 4_294_967_294) {
+    throw new UsageError(
+      `--plugin-uid-range must be "<first>-<last>" with 1000 <= first <= last, ids no other user of the machine has, or "off" (got "${value}")`,
+    );
+  }
+  return { first, count: last - first + 1 };
+}
+
+function adminPasswordFromFile(
+  values: Values,
+  cwd: string,
+  readTextFile: ReadTextFile,
+): string | undefined {
+  const file = values["admin-password-file"];
+  if (file === undefined) return undefined;
+  if (values["admin-password"] !== undefined) {
+    throw new UsageError("give --admin-password or --admin-password-file, not both");
+  }
+  try {
+    return readTextFile(resolve(cwd, file)).replace(/\r?\n$/, "");
+  } catch (error) {
+    throw new UsageError(
+      `--admin-password-file ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; give a file holding the password`,
+    );
+  }
 }
 
 function parseHookTimeout(value: string | undefined): number {
@@ -221,9 +356,13 @@ function parseSiteUrl(value: string | undefined): string | undefined {
   return value.replace(/\/+$/, "");
 }
 
-function adminCredentials(values: Values, env: NodeJS.ProcessEnv): AdminCredentials | undefined {
+function adminCredentials(
+  values: Values,
+  env: NodeJS.ProcessEnv,
+  passwordFromFile: string | undefined,
+): AdminCredentials | undefined {
   const username = values["admin-username"] ?? env.PLUGWIRE_ADMIN_USERNAME;
-  const password = values["admin-password"] ?? env.PLUGWIRE_ADMIN_PASSWORD;
+  const password = values["admin-password"] ?? passwordFromFile ?? env.PLUGWIRE_ADMIN_PASSWORD;
   const email = values["admin-email"] ?? env.PLUGWIRE_ADMIN_EMAIL;
   if (username === undefined && password === undefined && email === undefined) return undefined;
   if (!username) {
@@ -238,7 +377,7 @@ function adminCredentials(values: Values, env: NodeJS.ProcessEnv): AdminCredenti
   }
   if (!password) {
     throw new UsageError(
-      "--admin-password (or PLUGWIRE_ADMIN_PASSWORD) is required with --admin-username",
+      "--admin-password-file (or --admin-password, or PLUGWIRE_ADMIN_PASSWORD) is required with --admin-username",
     );
   }
   if (password.length < 8) {

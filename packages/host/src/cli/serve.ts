@@ -1,6 +1,7 @@
-// `plugwire serve`: opens the data folder, bootstraps the first admin, loads and starts the
-// plugins, serves the REST API, and on SIGINT or SIGTERM takes it all down in reverse (REST
-// server, then the plugins' OnDeactivate and Shutdown, then the store). What it prints on stdout
+// `plugwire serve`: opens the data folder, bootstraps the first admin, loads the plugins, serves
+// the REST API as soon as the store is open, starts the plugins (in parallel: a plugin slow to
+// start, or one that never handshakes, delays only itself), and on SIGINT or SIGTERM takes it
+// all down in reverse (REST server, then the plugins' OnDeactivate and Shutdown, then the store). What it prints on stdout
 // is the story of the start: where the data is, which plugins were found and how each one
 // started or why it did not, and the URL. The host's log goes to stderr.
 import { mkdir, stat } from "node:fs/promises";
@@ -33,6 +34,8 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
   const startedAt = Date.now();
   out(`Plugwire ${HOST_VERSION}`);
   for (const folder of options.pluginFolders) await requireFolder(folder);
+  // What the host creates is its own: the database, uploaded files, its records.
+  process.umask(0o077);
   await mkdir(options.dataDir, { recursive: true });
   // Plugins read the configuration when they ask for it, so the site URL can be filled in once
   // the server listens (with --port 0 the port is known only then).
@@ -49,6 +52,8 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     ...(store && { store }),
     pidRegistry,
     hookTimeoutMs: options.hookTimeoutMs,
+    sandbox: options.sandbox,
+    maxLoginAttempts: options.maxLoginAttempts,
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
     serverConfig: { ServiceSettings: siteSettings },
@@ -66,23 +71,29 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     const adminLines = await bootstrapAdminStory(host, options);
     for (const line of adminLines) out(line);
     const shipped = await loadPlugins(host, options, terminal);
-    if (!stop.requested) await startPlugins(host, shipped, terminal);
     if (!stop.requested) {
       rest = await startRestServer(host, {
         port: options.port,
         hostname: options.hostname,
         siteUrl: options.siteUrl,
+        rateLimits: options.rateLimits,
       });
       siteSettings.SiteURL ||= rest.url;
       out("");
       out(
         `Plugwire is serving the REST API on ${rest.url} (started in ${Date.now() - startedAt} ms).`,
       );
-      if (options.demo) await printDemo(host, options, siteSettings.SiteURL, terminal);
-      out("");
-      out("Press Ctrl+C to stop.");
+      // A signal while plugins start stops at once: closing the host cancels their starts.
+      const started = startPlugins(host, shipped, terminal).then(async () => {
+        if (stop.requested) return;
+        if (options.demo) await printDemo(host, options, siteSettings.SiteURL, terminal);
+        out("");
+        out("Press Ctrl+C to stop.");
+      });
+      await Promise.race([stop.signalled, started.then(() => stop.signalled)]);
+    } else {
+      await stop.signalled;
     }
-    await stop.signalled;
   } catch (error) {
     terminal.err(`plugwire: ${describeStartFailure(error, options)}`);
     exitCode = 1;

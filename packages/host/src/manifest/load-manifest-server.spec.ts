@@ -271,6 +271,25 @@ describe("loadManifest", () => {
       );
     });
 
+    it("reads the permissions a Node plugin asks for, once each", async () => {
+      const dir = await jsonPlugin(
+        withServer({ permissions: ["child_process", "wasi", "child_process"] }),
+      );
+
+      expect((await loadManifest(dir, host)).server.permissions).toEqual(["child_process", "wasi"]);
+    });
+
+    it("refuses a permission it does not know, naming the ones it does", async () => {
+      const dir = await jsonPlugin(withServer({ permissions: ["network"] }));
+
+      const error = await loadError(dir);
+
+      expect(error.field).toBe("server.permissions");
+      expect(error.message).toContain(
+        `"server.permissions" must be a list of "child_process", "worker_threads", "addons", "wasi": what the plugin needs beyond Node's permission model (got "network")`,
+      );
+    });
+
     it("reports a broken manifest as broken, even on a host too old for it", async () => {
       const dir = await jsonPlugin({ ...validManifest, min_server_version: "9.0.0", name: "" });
 

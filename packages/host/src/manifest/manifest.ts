@@ -5,6 +5,12 @@ import type { JsonObject } from "@bufbuild/protobuf";
 /** How the host starts the plugin's server executable. */
 export type PluginRuntime = "node" | "executable";
 
+/**
+ * What a Node plugin may ask for beyond Node's permission model (manifest `server.permissions`);
+ * it gets it only when an admin allows it too.
+ */
+export type NodeCapability = "child_process" | "worker_threads" | "addons" | "wasi";
+
 export interface PluginManifest {
   /** Reverse-DNS-like id, e.g. "com.example.hello". */
   id: string;
@@ -22,6 +28,8 @@ export interface PluginManifest {
     runtime: PluginRuntime;
     /** semver range of Node.js the plugin needs, if stated. */
     nodeVersion?: string;
+    /** What a Node plugin asks for beyond the permission model, if anything. */
+    permissions?: NodeCapability[];
   };
   /** Mattermost-style settings schema, kept as written. */
   settingsSchema?: JsonObject;

@@ -6,10 +6,16 @@ import { realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import semver from "semver";
 import { describe, isObject, rejectUnknownFields } from "./field-checks.js";
-import type { PluginManifest, PluginRuntime } from "./manifest.js";
+import type { NodeCapability, PluginManifest, PluginRuntime } from "./manifest.js";
 import { ManifestError } from "./manifest-error.js";
 
-const serverFields = ["executable", "runtime", "node_version"] as const;
+const serverFields = ["executable", "runtime", "node_version", "permissions"] as const;
+const nodeCapabilities: readonly NodeCapability[] = [
+  "child_process",
+  "worker_threads",
+  "addons",
+  "wasi",
+];
 const runtimes: readonly PluginRuntime[] = ["node", "executable"];
 const javaScriptFile = /\.(?:js|mjs|cjs)$/;
 const anyExecuteBit = 0o111;
@@ -37,6 +43,7 @@ export async function checkServerSection(
   const executableRelative = checkExecutablePath(file, section.executable);
   const declaredRuntime = checkRuntime(file, section.runtime);
   const nodeVersion = checkNodeVersionRange(file, section.node_version);
+  const permissions = checkPermissions(file, section.permissions);
   const { executable, stats } = await resolveInsideFolder(file, dir, executableRelative);
   const runtime = declaredRuntime ?? inferRuntime(file, executableRelative);
   if (runtime === "executable" && (stats.mode & anyExecuteBit) === 0) {
@@ -46,7 +53,27 @@ export async function checkServerSection(
       problem: `points to "${executableRelative}", which has no execute permission, and "server.runtime" is "executable"; run \`chmod +x ${executableRelative}\` before packaging, or set "server.runtime" to "node" if it is JavaScript`,
     });
   }
-  return { executable, executableRelative, runtime, nodeVersion };
+  return {
+    executable,
+    executableRelative,
+    runtime,
+    nodeVersion,
+    ...(permissions === undefined ? {} : { permissions }),
+  };
+}
+
+function checkPermissions(file: string, value: unknown): NodeCapability[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value : [];
+  const unknown = list.find((item) => !nodeCapabilities.includes(item as NodeCapability));
+  if (!Array.isArray(value) || unknown !== undefined) {
+    throw new ManifestError({
+      file,
+      field: "server.permissions",
+      problem: `must be a list of ${nodeCapabilities.map((name) => `"${name}"`).join(", ")}: what the plugin needs beyond Node's permission model (got ${describe(Array.isArray(value) ? unknown : value)})`,
+    });
+  }
+  return [...new Set(list as NodeCapability[])];
 }
 
 function checkExecutablePath(file: string, value: unknown): string {

@@ -18,6 +18,7 @@ import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transf
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
+import { pluginApiRoles } from "./plugin-api-roles.js";
 import { pluginApiSocial } from "./plugin-api-social.js";
 import {
   commandTrigger,
@@ -349,6 +350,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     },
 
     ...realtimeMethods(app, pluginId, actor),
+    ...pluginApiRoles(app, actor),
   };
 }
 

@@ -5,6 +5,7 @@
 // field needs a migration adding its column.
 import { InternalError } from "@plugwire/errors";
 import type Database from "better-sqlite3";
+import { BUILT_IN_ROLES } from "./built-in-roles.js";
 
 export interface Migration {
   version: number;
@@ -284,6 +285,44 @@ export const migrations: readonly Migration[] = [
       END;
       CREATE INDEX posts_channel_updated ON posts ("channel_id", "update_at");
       CREATE INDEX posts_pinned ON posts ("channel_id") WHERE "is_pinned" = 1;
+    `,
+  },
+  {
+    version: 7,
+    description:
+      "roles, seeded with Mattermost's built-in roles and their default permissions; members' scheme_guest",
+    sql: `
+      ALTER TABLE team_members ADD COLUMN "scheme_guest" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE channel_members ADD COLUMN "scheme_guest" INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE roles (
+        "id" TEXT PRIMARY KEY,
+        "name" TEXT NOT NULL UNIQUE,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        -- A JSON array of permission ids.
+        "permissions" TEXT NOT NULL,
+        "scheme_managed" INTEGER NOT NULL,
+        "built_in" INTEGER NOT NULL
+      );
+      ${BUILT_IN_ROLES.map(
+        (role) => `INSERT INTO roles VALUES (lower(hex(randomblob(13))), '${role.name}',
+        '${role.displayName}', '${role.description}', strftime('%s', 'now') * 1000,
+        strftime('%s', 'now') * 1000, 0, '${JSON.stringify(role.permissions)}',
+        ${role.schemeManaged ? 1 : 0}, 1);`,
+      ).join("\n")}
+    `,
+  },
+  {
+    version: 8,
+    description: "failed login attempts per user, for the lockout",
+    sql: `
+      CREATE TABLE login_attempts (
+        "user_id" TEXT PRIMARY KEY,
+        "failed" INTEGER NOT NULL
+      );
     `,
   },
 ];

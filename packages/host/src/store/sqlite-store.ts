@@ -7,11 +7,13 @@ import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
+import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
 import { sqlitePostListStore } from "./sqlite/sqlite-post-list-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
 import { sqlitePreferenceStore } from "./sqlite/sqlite-preference-store.js";
 import { sqliteReactionStore } from "./sqlite/sqlite-reaction-store.js";
+import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
@@ -26,8 +28,10 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   return {
     ...sqliteUserStore(db),
     ...sqliteSessionStore(db),
+    ...sqliteLoginAttemptStore(db),
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
+    ...sqliteRoleStore(db),
     ...sqlitePostStore(db),
     ...sqlitePostListStore(db),
     ...sqliteReactionStore(db),

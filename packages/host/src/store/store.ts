@@ -9,11 +9,13 @@ import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { KVStore } from "./kv-store.js";
+import type { LoginAttemptStore } from "./login-attempt-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 import type { PostListStore } from "./post-list-store.js";
 import type { PostStore } from "./post-store.js";
 import type { PreferenceStore } from "./preference-store.js";
 import type { ReactionStore } from "./reaction-store.js";
+import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
 import type { TeamStore } from "./team-store.js";
@@ -23,12 +25,14 @@ export type { BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
+export type { LoginAttemptStore } from "./login-attempt-store.js";
 export type { PageQuery } from "./page-query.js";
 export type { PluginStateStore } from "./plugin-state-store.js";
 export type { PostListStore, PostSearchQuery, ThreadQuery } from "./post-list-store.js";
 export type { PostStore } from "./post-store.js";
 export type { PreferenceStore } from "./preference-store.js";
 export type { ReactionStore } from "./reaction-store.js";
+export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
 export type { TeamStore } from "./team-store.js";
@@ -37,8 +41,10 @@ export type { UserQuery, UserStore } from "./user-store.js";
 export interface Store
   extends UserStore,
     SessionStore,
+    LoginAttemptStore,
     TeamStore,
     ChannelStore,
+    RoleStore,
     PostStore,
     PostListStore,
     ReactionStore,

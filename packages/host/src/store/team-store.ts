@@ -20,7 +20,8 @@ export interface TeamStore {
   /**
    * Adds (or re-adds) the user to the team, idempotent for an existing member (a returning
    * member gets their old roles back); `admin` makes a new member the team's admin
-   * (scheme_admin), as a team's creator is.
+   * (scheme_admin), as a team's creator is. A guest account's membership is a guest one
+   * (scheme_guest instead of scheme_user).
    */
   addTeamMember(teamId: string, userId: string, options?: { admin?: boolean }): Promise<TeamMember>;
   /** Ends a membership; returns the ended membership. NotFoundError when not a member. */

@@ -42,13 +42,16 @@ describe("spawnCommand", () => {
         readablePaths: ["/shared"],
         writableDir: "/data/plugins/p",
         allow: { workerThreads: true },
+        maxHeapMiB: 128,
       },
     });
     expect(args).toEqual([
+      "--max-old-space-size=128",
       expect.stringMatching(/^--(experimental-)?permission$/),
       "--disable-warning=ExperimentalWarning",
       "--allow-fs-read=/plugins/p",
       "--allow-fs-read=/plugins/p/plugin.mjs",
+      "--allow-fs-read=/data/plugins/p",
       "--allow-fs-read=/shared",
       "--allow-fs-write=/data/plugins/p",
       "--allow-worker",

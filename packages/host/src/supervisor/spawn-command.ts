@@ -36,12 +36,18 @@ export interface PluginSandbox {
   nodePermissions?: boolean;
   /** Further files or folders a Node plugin under the permission model may read. */
   readablePaths?: string[];
-  /** The plugin's data folder: the one place a Node plugin under the permission model may write. */
+  /** The plugin's data folder: the one place a Node plugin under the permission model may write (and read, as its folder). */
   writableDir?: string;
   /** What the permission model allows beyond files, e.g. because the manifest asks and an admin agreed. */
   allow?: { childProcesses?: boolean; workerThreads?: boolean; addons?: boolean; wasi?: boolean };
   /** The user and group the plugin runs as; the host must be root. Needs setpriv. */
   user?: PluginUser;
+  /**
+   * Largest JavaScript heap of a Node plugin, in MiB (`--max-old-space-size`): a plugin that
+   * allocates without end dies at this size, and is restarted, instead of growing the machine's
+   * memory use to Node's default limit. Default: Node's.
+   */
+  maxHeapMiB?: number;
 }
 
 export interface SpawnCommandOptions {
@@ -68,6 +74,9 @@ export function spawnCommand(
       ? {
           command: process.execPath,
           args: [
+            ...(sandbox.maxHeapMiB === undefined
+              ? []
+              : [`--max-old-space-size=${sandbox.maxHeapMiB}`]),
             ...(sandbox.nodePermissions ? permissionFlags(manifest, sandbox) : []),
             executable,
           ],
@@ -108,7 +117,12 @@ function permissionFlags(manifest: PluginManifest, sandbox: PluginSandbox): stri
   const flag = process.allowedNodeEnvironmentFlags.has("--permission")
     ? "--permission"
     : "--experimental-permission";
-  const readable = [manifest.dir, manifest.server.executable, ...(sandbox.readablePaths ?? [])];
+  const readable = [
+    manifest.dir,
+    manifest.server.executable,
+    ...(sandbox.writableDir === undefined ? [] : [sandbox.writableDir]),
+    ...(sandbox.readablePaths ?? []),
+  ];
   const flags = [
     flag,
     // The plugin's own warnings still show; only the model's notice, at every start, does not.

@@ -3,6 +3,7 @@
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { createHost, type Host, type HostOptions } from "../host.js";
 import type { LogEntry } from "../log.js";
 
@@ -21,6 +22,8 @@ export interface TestHost {
   dispose(): Promise<void>;
 }
 
+const repositoryRoot = fileURLToPath(new URL("../../../../", import.meta.url));
+
 export async function startTestHost(options: Partial<HostOptions> = {}): Promise<TestHost> {
   const root = await realpath(await mkdtemp(join(tmpdir(), "plugwire-host-")));
   const dataDir = join(root, "data");
@@ -32,6 +35,8 @@ export async function startTestHost(options: Partial<HostOptions> = {}): Promise
       pluginsDir,
       log: (entry) => logs.push(entry),
       stopGracePeriodMs: 2_000,
+      // Test plugins import the SDK from this repository by its path.
+      sandbox: { readablePaths: [repositoryRoot] },
       ...options,
     });
   const host = await open().catch(async (error: unknown) => {

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
+import { migratePostgres } from "../../src/store/postgres/postgres-migrations.js";
 import type { PostgresUnderTest } from "./postgres-global-setup.js";
 
 /** The server of this run, or why there is none (the specs then skip, loudly). */
@@ -32,16 +33,18 @@ export class TestSchemas {
 
   /**
    * A URL of one schema kept for the calls of this TestSchemas, emptied of every row (its
-   * tables and migrations stay) at each call: as new as freshUrl for a store, and much faster
-   * than migrating a new schema per test. Only for tests that run one after another and close
-   * their stores before the next one starts, as the contract suites do.
+   * tables and migrations stay) at each call, then given back the rows the migrations seed
+   * (the built-in roles): as new as freshUrl for a store, and much faster than migrating a new
+   * schema per test. Only for tests that run one after another and close their stores before
+   * the next one starts, as the contract suites do.
    */
   async emptiedUrl(): Promise<string> {
     if (this.reused === undefined) {
       this.reused = await this.freshUrl();
+      await this.migrateKeepingSeeds(this.reused);
       return this.reused;
     }
-    const schema = new URL(this.reused).searchParams.get("options")?.split("=")[1] ?? "";
+    const schema = schemaOf(this.reused);
     await this.admin.query(`DO $$
       DECLARE t text;
       BEGIN
@@ -49,8 +52,36 @@ export class TestSchemas {
                  WHERE schemaname = '${schema}' AND tablename <> 'schema_migrations' LOOP
           EXECUTE format('DELETE FROM %I.%I', '${schema}', t);
         END LOOP;
+        FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = '${schema}_seed' LOOP
+          EXECUTE format('INSERT INTO %I.%I SELECT * FROM %I.%I', '${schema}', t, '${schema}_seed', t);
+        END LOOP;
       END $$`);
     return this.reused;
+  }
+
+  /** Migrates the schema, and copies the tables the migrations filled into <schema>_seed. */
+  private async migrateKeepingSeeds(url: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await migratePostgres(client, "the test schema");
+    } finally {
+      await client.end();
+    }
+    const schema = schemaOf(url);
+    await this.admin.query(`CREATE SCHEMA ${schema}_seed`);
+    this.created.push(`${schema}_seed`);
+    await this.admin.query(`DO $$
+      DECLARE t text; filled boolean;
+      BEGIN
+        FOR t IN SELECT tablename FROM pg_tables
+                 WHERE schemaname = '${schema}' AND tablename <> 'schema_migrations' LOOP
+          EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I.%I)', '${schema}', t) INTO filled;
+          IF filled THEN
+            EXECUTE format('CREATE TABLE %I.%I AS SELECT * FROM %I.%I', '${schema}_seed', t, '${schema}', t);
+          END IF;
+        END LOOP;
+      END $$`);
   }
 
   /** Drops every schema made here; call once the stores on them are closed. */
@@ -60,6 +91,10 @@ export class TestSchemas {
     }
     await this.admin.end();
   }
+}
+
+function schemaOf(url: string): string {
+  return new URL(url).searchParams.get("options")?.split("=")[1] ?? "";
 }
 
 export function withSearchPath(url: string, schema: string): string {

@@ -9,6 +9,7 @@ import { create } from "@bufbuild/protobuf";
 import { UserSchema } from "@plugwire/protocol";
 import { create as createTar } from "tar";
 import { createHost, type Host } from "../../src/host.js";
+import type { RestRateLimits } from "../../src/http/rest/rate-limit.js";
 import { type RestServer, startRestServer } from "../../src/http/rest/server.js";
 import type { LogEntry } from "../../src/log.js";
 import { MemoryFileStore } from "../../src/store/memory-file-store.js";
@@ -71,6 +72,11 @@ export interface FixtureOptions {
   /** Give the host a pluginsDir (a fresh temporary folder), so bundles can be installed. */
   withPluginsDir?: boolean;
   webSocketAuthTimeoutMs?: number;
+  /**
+   * The REST server's rate limits. Default: none, since specs log many users in at once from
+   * one address; the rate limit's own spec sets them.
+   */
+  rateLimits?: RestRateLimits;
 }
 
 export class RestFixture {
@@ -93,6 +99,8 @@ export class RestFixture {
       files: new MemoryFileStore(),
       log: (entry) => logs.push(entry),
       pluginsDir: options.withPluginsDir ? join(dataDir, "plugins") : undefined,
+      // Test plugins import the SDK from this repository by its path.
+      sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);
@@ -100,6 +108,7 @@ export class RestFixture {
       port: 0,
       maxBodyBytes: options.maxBodyBytes,
       webSocketAuthTimeoutMs: options.webSocketAuthTimeoutMs,
+      rateLimits: options.rateLimits ?? { login: false },
     });
     const fixture = new RestFixture(host, server);
     fixture.logs.push(...logs.splice(0));

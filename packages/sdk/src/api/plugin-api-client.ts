@@ -501,6 +501,68 @@ export class PluginAPIClient {
     return { categories, order };
   }
 
+  // Permissions and roles
+
+  /** Whether one of the user's system roles grants the permission (e.g. "manage_system"). */
+  async hasPermissionTo(userId: string, permissionId: string): Promise<boolean> {
+    const request = { userId, permissionId };
+    return (await this.#rpc.hasPermissionTo(request, this.#options)).hasPermission;
+  }
+
+  /** Whether the user's roles in the team, or their system roles, grant the permission. */
+  async hasPermissionToTeam(
+    userId: string,
+    teamId: string,
+    permissionId: string,
+  ): Promise<boolean> {
+    const request = { userId, teamId, permissionId };
+    return (await this.#rpc.hasPermissionToTeam(request, this.#options)).hasPermission;
+  }
+
+  /** Whether the user's roles in the channel, its team or the system grant the permission. */
+  async hasPermissionToChannel(
+    userId: string,
+    channelId: string,
+    permissionId: string,
+  ): Promise<boolean> {
+    const request = { userId, channelId, permissionId };
+    return (await this.#rpc.hasPermissionToChannel(request, this.#options)).hasPermission;
+  }
+
+  /** Whether any of the named roles grants the permission. */
+  async rolesGrantPermission(roleNames: readonly string[], permissionId: string): Promise<boolean> {
+    const request = { roleNames: [...roleNames], permissionId };
+    return (await this.#rpc.rolesGrantPermission(request, this.#options)).hasPermission;
+  }
+
+  /** Replaces the user's system roles (space-separated, e.g. "system_user system_admin"). */
+  async updateUserRoles(userId: string, newRoles: string): Promise<User> {
+    const { user } = await this.#rpc.updateUserRoles({ userId, newRoles }, this.#options);
+    return present(user, "UpdateUserRoles", "user");
+  }
+
+  /** Replaces a team member's roles (e.g. "team_user team_admin"). */
+  async updateTeamMemberRoles(
+    teamId: string,
+    userId: string,
+    newRoles: string,
+  ): Promise<TeamMember> {
+    const request = { teamId, userId, newRoles };
+    const { member } = await this.#rpc.updateTeamMemberRoles(request, this.#options);
+    return present(member, "UpdateTeamMemberRoles", "member");
+  }
+
+  /** Replaces a channel member's roles (e.g. "channel_user channel_admin"). */
+  async updateChannelMemberRoles(
+    channelId: string,
+    userId: string,
+    newRoles: string,
+  ): Promise<ChannelMember> {
+    const request = { channelId, userId, newRoles };
+    const { member } = await this.#rpc.updateChannelMemberRoles(request, this.#options);
+    return present(member, "UpdateChannelMemberRoles", "member");
+  }
+
   // Posts
 
   async getPost(postId: string): Promise<Post> {

@@ -20,6 +20,19 @@ afterEach(async () => {
   fake = harness = undefined;
 });
 
+describe("permissions and roles", () => {
+  it("answer from the host's built-in roles, and role changes count at once", async () => {
+    const user = makeUser({ username: "ann" });
+    fake = await createFakePluginAPI({ fixtures: { users: [user] } });
+    const api = fake.client();
+    expect(await api.hasPermissionTo(user.id, "manage_system")).toBe(false);
+    expect(await api.rolesGrantPermission(["system_user"], "create_team")).toBe(true);
+    await api.updateUserRoles(user.id, "system_user system_admin");
+    expect(await api.hasPermissionTo(user.id, "manage_system")).toBe(true);
+    expect((await fake.store.getUser(user.id)).roles).toBe("system_user system_admin");
+  });
+});
+
 describe("KV compare-and-set", () => {
   it("writes only when the current value is the expected one", async () => {
     fake = await createFakePluginAPI();

@@ -8,9 +8,9 @@ import { modelFromJson, modelToJson } from "./model-json.js";
 import {
   hasChannelPermission,
   hasTeamPermission,
-  requireChannelMember,
+  requireChannelPermission,
   requireChannelVisible,
-  requireTeamMember,
+  requireTeamPermission,
 } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
@@ -66,7 +66,11 @@ async function createChannel(call: RestCall): Promise<void> {
       `"${channel.type}" is not a channel type; use "O" (public) or "P" (private).`,
     );
   }
-  await requireTeamMember(call, channel.teamId);
+  await requireTeamPermission(
+    call,
+    channel.teamId,
+    channel.type === "O" ? "create_public_channel" : "create_private_channel",
+  );
   channel.creatorId = user.id;
   const created = await call.app.createChannel(call.actor(), channel, { addCreator: true });
   call.send(201, modelToJson(ChannelSchema, created));
@@ -111,7 +115,14 @@ async function removeMember(call: RestCall): Promise<void> {
   const user = call.user();
   const channelId = call.param("channel_id");
   const userId = call.param("user_id");
-  if (userId !== user.id) await requireChannelMember(call, channelId);
+  if (userId !== user.id) {
+    const { type } = await call.app.getChannel(channelId);
+    await requireChannelPermission(
+      call,
+      channelId,
+      type === "P" ? "manage_private_channel_members" : "manage_public_channel_members",
+    );
+  }
   await call.app.removeChannelMember(call.actor(), channelId, userId);
   call.ok();
 }

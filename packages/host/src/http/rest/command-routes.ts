@@ -15,7 +15,7 @@ import {
 import { fieldsOf, stringField } from "./body-fields.js";
 import { modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
-import { requireChannelMember, requireTeamMember } from "./permissions.js";
+import { requireChannelPermission, requireTeamMember } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidUrlParam } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -123,7 +123,7 @@ async function executeCommand(call: RestCall): Promise<void> {
   );
   const channelId = stringField(fields, "channel_id", true);
   const command = stringField(fields, "command", true);
-  await requireChannelMember(call, channelId);
+  await requireChannelPermission(call, channelId, "use_slash_commands");
   const channel = await call.app.getChannel(channelId);
   const args = create(CommandArgsSchema, {
     userId: user.id,
@@ -150,7 +150,9 @@ async function deliver(
   const channelId = response.channelId || commandChannelId;
   if (response.responseType === "in_channel") {
     // A plugin may answer into another channel, but only one the caller may post in.
-    if (channelId !== commandChannelId) await requireChannelMember(call, channelId);
+    if (channelId !== commandChannelId) {
+      await requireChannelPermission(call, channelId, "create_post");
+    }
     await call.app.createPost(
       call.actor(),
       create(PostSchema, {

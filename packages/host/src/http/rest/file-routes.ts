@@ -7,7 +7,7 @@ import { NotFoundError } from "@plugwire/errors";
 import { type FileInfo, FileInfoSchema, MAX_CHUNK_BYTES } from "@plugwire/protocol";
 import { modelToJson } from "./model-json.js";
 import { readMultipartForm } from "./multipart-form.js";
-import { requireChannelMember } from "./permissions.js";
+import { requireChannelMember, requireChannelPermission } from "./permissions.js";
 import { cappedBody } from "./request-body.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, invalidUrlParam } from "./rest-errors.js";
@@ -38,7 +38,7 @@ async function uploadFiles(call: RestCall): Promise<void> {
   if (typeof channelId !== "string" || channelId === "") {
     throw invalidBodyParam("channel_id", "name the channel the files are for.");
   }
-  await requireChannelMember(call, channelId);
+  await requireChannelPermission(call, channelId, "upload_file");
   const files = form.getAll("files");
   if (files.length === 0) throw invalidBodyParam("files", "attach at least one file.");
   const uploads: File[] = [];
@@ -74,7 +74,7 @@ async function uploadRawFile(call: RestCall): Promise<void> {
   const name = call.url.searchParams.get("filename") ?? "";
   if (channelId === "") throw invalidUrlParam("channel_id", "name the channel the file is for.");
   if (name === "") throw invalidUrlParam("filename", "name the file.");
-  await requireChannelMember(call, channelId);
+  await requireChannelPermission(call, channelId, "upload_file");
   const maxBytes = call.server.maxBodyBytes;
   const info = await call.app.uploadFile(
     call.actor(),

@@ -45,7 +45,7 @@ const V4_ONLY_FIELDS: Record<string, readonly string[]> = {
     "policy_id",
     "cloud_limits_archived",
   ],
-  "plugwire.v1.TeamMember": ["scheme_guest", "explicit_roles", "create_at"],
+  "plugwire.v1.TeamMember": ["explicit_roles", "create_at"],
   "plugwire.v1.Channel": [
     "extra_update_at",
     "scheme_id",

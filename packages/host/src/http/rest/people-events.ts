@@ -3,8 +3,6 @@
 // v4 sends them so, and `user_updated` carries the user as an object, as v4 does.
 import {
   type Channel,
-  type ChannelMember,
-  ChannelMemberSchema,
   ChannelSchema,
   type Team,
   TeamSchema,
@@ -71,15 +69,6 @@ export function channelViewedEvents(
 ): WebSocketEvent[] {
   return channelIds.map((channelId) =>
     webSocketEvent("channel_viewed", { channel_id: channelId }, { user_id: userId }),
-  );
-}
-
-/** `channel_member_updated`, to the member, with the membership as a JSON string. */
-export function channelMemberUpdatedEvent(member: ChannelMember): WebSocketEvent {
-  return webSocketEvent(
-    "channel_member_updated",
-    { channelMember: JSON.stringify(modelToJson(ChannelMemberSchema, member)) },
-    { user_id: member.userId },
   );
 }
 

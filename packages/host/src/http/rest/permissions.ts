@@ -1,5 +1,6 @@
-// The REST layer's side of permissions: the app decides (app/permissions.ts), these turn a "no"
-// into v4's 403 with the permission named, for the logged-in user of the request.
+// The REST layer's side of permissions: the app decides (app/permissions.ts, from the roles
+// table), these turn a "no" into v4's 403 with the permission named, for the logged-in user of
+// the request.
 import type { Channel, User } from "@plugwire/protocol";
 import type { Permission } from "../../app/app.js";
 import type { RestCall } from "./rest-call.js";
@@ -44,6 +45,30 @@ export function hasChannelPermission(
   permission: Permission,
 ): Promise<boolean> {
   return call.app.hasPermissionToChannel(call.user(), channelId, permission);
+}
+
+/** 403 naming the permission unless the logged-in user has it in the team. */
+export async function requireTeamPermission(
+  call: RestCall,
+  teamId: string,
+  permission: Permission,
+): Promise<User> {
+  if (!(await hasTeamPermission(call, teamId, permission))) {
+    throw permissionDenied(`you lack ${permission} in team ${teamId}`, permission);
+  }
+  return call.user();
+}
+
+/** 403 naming the permission unless the logged-in user has it in the channel. */
+export async function requireChannelPermission(
+  call: RestCall,
+  channelId: string,
+  permission: Permission,
+): Promise<User> {
+  if (!(await hasChannelPermission(call, channelId, permission))) {
+    throw permissionDenied(`you lack ${permission} in channel ${channelId}`, permission);
+  }
+  return call.user();
 }
 
 /** Seeing a team's content: its members. */

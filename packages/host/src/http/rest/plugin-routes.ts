@@ -151,5 +151,7 @@ function statusJson(status: PluginStatus): JsonObject {
     version: status.manifest.version,
   };
   if (status.error) json.error = status.error;
+  // Plugwire's own: how the plugin is confined (Mattermost's status has no such field).
+  json.sandbox = { ...status.sandbox } as JsonObject;
   return json;
 }

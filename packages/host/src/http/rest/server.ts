@@ -21,8 +21,10 @@ import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
 import { preferenceRoutes } from "./preference-routes.js";
 import { Presence } from "./presence.js";
+import { RestRateLimiter, type RestRateLimits } from "./rate-limit.js";
 import { reactionRoutes } from "./reaction-routes.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
+import { roleRoutes } from "./role-routes.js";
 import { Router } from "./router.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
@@ -57,6 +59,8 @@ export interface RestServerOptions {
   webSocketAuthTimeoutMs?: number;
   /** How often idle users are made away and timed do-not-disturbs ended. Default 30 s. */
   statusCheckIntervalMs?: number;
+  /** Request rate limits; by default only logins are limited (see rate-limit.ts). */
+  rateLimits?: RestRateLimits;
 }
 
 export interface RestServer {
@@ -87,6 +91,7 @@ export async function startRestServer(
     commandRoutes,
     fileRoutes,
     systemRoutes,
+    roleRoutes,
     pluginRoutes,
   ]) {
     routes(router);
@@ -104,8 +109,9 @@ export async function startRestServer(
   const unsubscribe = host.app.subscribe(hub);
   const webSockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
 
+  const rateLimiter = new RestRateLimiter(options.rateLimits);
   const server = createServer((req, res) => {
-    void serveRequest(context, router, req, res);
+    void serveRequest(context, router, rateLimiter, req, res);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(context, webSockets, hub, req, socket, head);
@@ -144,6 +150,7 @@ export async function startRestServer(
 async function serveRequest(
   context: RestServerContext,
   router: Router<RouteHandler>,
+  rateLimiter: RestRateLimiter,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -163,6 +170,7 @@ async function serveRequest(
       throw match.allowed.length > 0 ? methodNotAllowed(req, url) : routeNotFound(url);
     }
     const auth = await authenticateRequest(context.host.app, req);
+    rateLimiter.check(req, res, url.pathname, auth.session?.user.id);
     const call = new RestCall(context, req, res, url, requestId, auth);
     call.params = match.params;
     await match.handler(call);

@@ -5,7 +5,7 @@ import { create } from "@bufbuild/protobuf";
 import { type Team, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
-import { hasTeamPermission } from "./permissions.js";
+import { hasTeamPermission, requireSystemPermission } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -40,7 +40,7 @@ export function teamRoutes(router: Router<RouteHandler>): void {
 }
 
 async function createTeam(call: RestCall): Promise<void> {
-  const user = call.user();
+  const user = requireSystemPermission(call, "create_team", "you may not create teams");
   const { value: team } = modelFromJson(TeamSchema, await call.json(), SETTABLE, call.ignoreField);
   if (!TEAM_NAME.test(team.name)) {
     throw invalidBodyParam(

@@ -39,6 +39,7 @@ export function userRoutes(router: Router<RouteHandler>): void {
     .add("POST", "/api/v4/users", createUser)
     .add("POST", "/api/v4/users/login", login)
     .add("POST", "/api/v4/users/logout", logout)
+    .add("POST", "/api/v4/users/{user_id}/reset_failed_attempts", resetFailedAttempts)
     .add("GET", "/api/v4/users/me", async (call) => sendUser(call, call.user().id))
     .add("GET", "/api/v4/users/{user_id}", async (call) => sendUser(call, userIdParam(call)))
     .add("GET", "/api/v4/users/username/{username}", getUserByUsername)
@@ -89,6 +90,17 @@ async function createUser(call: RestCall): Promise<void> {
     secret,
   );
   call.send(201, modelToJson(UserSchema, created));
+}
+
+/**
+ * A new password: users give their current one (a wrong one counts as a failed login), system
+ * admins set anyone else's without it. Either way the account is unlocked, as in Mattermost.
+ */
+/** An admin unlocks an account that too many wrong passwords locked. */
+async function resetFailedAttempts(call: RestCall): Promise<void> {
+  requireSystemAdmin(call);
+  await call.app.resetFailedAttempts(userIdParam(call));
+  call.ok();
 }
 
 async function login(call: RestCall): Promise<void> {

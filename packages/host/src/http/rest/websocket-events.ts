@@ -6,18 +6,29 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import {
   type Channel,
   type ChannelMember,
+  ChannelMemberSchema,
   type Post,
   PostSchema,
   type Preference,
   PreferenceSchema,
   type Reaction,
   ReactionSchema,
+  type Role,
+  RoleSchema,
   type Status,
   type Team,
   type TeamMember,
+  TeamMemberSchema,
   TeamSchema,
+  type User,
 } from "@plugwire/protocol";
-import type { Actor, ChannelOperations, UserOperations } from "../../app/app.js";
+import {
+  type Actor,
+  type ChannelOperations,
+  channelMemberRoles,
+  teamMemberRoles,
+  type UserOperations,
+} from "../../app/app.js";
 import { modelToJson } from "./model-json.js";
 
 /** Mattermost's WebsocketBroadcast; websocket-hub.ts applies its rules. */
@@ -255,6 +266,50 @@ export function leaveTeamEvents(member: TeamMember): WebSocketEvent[] {
     webSocketEvent("leave_team", data, { team_id: member.teamId }),
     webSocketEvent("leave_team", data, { user_id: member.userId }),
   ];
+}
+
+/** `user_role_updated`, to the user whose system roles changed. */
+export function userRoleUpdatedEvent(user: User): WebSocketEvent {
+  return webSocketEvent(
+    "user_role_updated",
+    { user_id: user.id, roles: user.roles },
+    { user_id: user.id },
+  );
+}
+
+/** `memberrole_updated`, to the member, with the membership (roles in full) as a JSON string. */
+export function memberRoleUpdatedEvent(member: TeamMember): WebSocketEvent {
+  const json = {
+    ...modelToJson(TeamMemberSchema, member),
+    roles: teamMemberRoles(member).join(" "),
+  };
+  return webSocketEvent(
+    "memberrole_updated",
+    { member: JSON.stringify(json) },
+    { user_id: member.userId },
+  );
+}
+
+/** `channel_member_updated`, to the member, with the membership as a JSON string. */
+export function channelMemberUpdatedEvent(member: ChannelMember): WebSocketEvent {
+  const json = {
+    ...modelToJson(ChannelMemberSchema, member),
+    roles: channelMemberRoles(member).join(" "),
+  };
+  return webSocketEvent(
+    "channel_member_updated",
+    { channelMember: JSON.stringify(json) },
+    { user_id: member.userId },
+  );
+}
+
+/** `role_updated`, to everyone, with the role as a JSON string. */
+export function roleUpdatedEvent(role: Role): WebSocketEvent {
+  return webSocketEvent(
+    "role_updated",
+    { role: JSON.stringify(modelToJson(RoleSchema, role)) },
+    {},
+  );
 }
 
 function postString(post: Post): string {

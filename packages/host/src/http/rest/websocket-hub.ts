@@ -17,6 +17,7 @@ import type {
   Post,
   Preference,
   Reaction,
+  Role,
   Status,
   Team,
   TeamMember,
@@ -34,7 +35,6 @@ import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
 import {
   channelDeletedEvent,
-  channelMemberUpdatedEvent,
   channelUpdatedEvent,
   channelViewedEvents,
   deleteTeamEvent,
@@ -45,20 +45,24 @@ import type { Presence } from "./presence.js";
 import {
   addedToTeamEvent,
   channelCreatedEvent,
+  channelMemberUpdatedEvent,
   ephemeralMessageEvent,
   ephemeralPostDeletedEvent,
   ephemeralPostEditedEvent,
   leaveTeamEvents,
+  memberRoleUpdatedEvent,
   postDeletedEvent,
   postEditedEvent,
   postedEvent,
   preferencesEvent,
   reactionEvent,
+  roleUpdatedEvent,
   statusChangeEvent,
   typingEvent,
   updateTeamEvent,
   userAddedEvent,
   userRemovedEvents,
+  userRoleUpdatedEvent,
   type WebSocketEvent,
   webSocketEvent,
 } from "./websocket-events.js";
@@ -338,6 +342,23 @@ export class WebSocketHub implements AppEvents {
   }
   channelMemberUpdated(member: ChannelMember): void {
     this.publish(async () => [channelMemberUpdatedEvent(member)]);
+  }
+
+  // Roles changed (role-operations.ts).
+  userRolesUpdated(user: User): void {
+    this.publish(async () => [userRoleUpdatedEvent(user)]);
+  }
+
+  teamMemberRolesUpdated(member: TeamMember): void {
+    this.publish(async () => [memberRoleUpdatedEvent(member)]);
+  }
+
+  channelMemberRolesUpdated(member: ChannelMember): void {
+    this.publish(async () => [channelMemberUpdatedEvent(member)]);
+  }
+
+  roleUpdated(role: Role): void {
+    this.publish(async () => [roleUpdatedEvent(role)]);
   }
 
   sessionEnded(session: Session): void {

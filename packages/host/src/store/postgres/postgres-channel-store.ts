@@ -13,6 +13,7 @@ import {
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../channel-names.js";
 import type { ChannelStore } from "../channel-store.js";
+import { isGuestUser } from "../guest-accounts.js";
 import { newId } from "../ids.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
@@ -454,7 +455,8 @@ async function insertChannelMember(
     userId,
     notifyProps: DEFAULT_CHANNEL_NOTIFY_PROPS,
     lastUpdateAt: now,
-    schemeUser: true,
+    // A guest account's membership is a guest one, as in Mattermost.
+    ...(isGuestUser(await userById(tx, userId)) ? { schemeGuest: true } : { schemeUser: true }),
   });
   await tx.run(
     `INSERT INTO channel_members ${channelMembers.insertClause}`,

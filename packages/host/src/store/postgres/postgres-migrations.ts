@@ -12,6 +12,7 @@
 // triggers, e-mail addresses) use plugwire_nocase, a case-insensitive ICU collation.
 import { InternalError } from "@plugwire/errors";
 import type pg from "pg";
+import { BUILT_IN_ROLES } from "../built-in-roles.js";
 import type { Migration } from "../migrations.js";
 
 export type { Migration } from "../migrations.js";
@@ -286,6 +287,46 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX posts_message_search ON posts USING GIN ("message_search");
       CREATE INDEX posts_channel_updated ON posts ("channel_id", "update_at");
       CREATE INDEX posts_pinned ON posts ("channel_id") WHERE "is_pinned" = 1;
+    `,
+  },
+  {
+    version: 7,
+    description:
+      "roles, seeded with Mattermost's built-in roles and their default permissions; members' scheme_guest",
+    sql: `
+      ALTER TABLE team_members ADD COLUMN "scheme_guest" SMALLINT NOT NULL DEFAULT 0;
+      ALTER TABLE channel_members ADD COLUMN "scheme_guest" SMALLINT NOT NULL DEFAULT 0;
+      CREATE TABLE roles (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "name" TEXT COLLATE "C" NOT NULL UNIQUE,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        -- A JSON array of permission ids.
+        "permissions" TEXT NOT NULL,
+        "scheme_managed" SMALLINT NOT NULL,
+        "built_in" SMALLINT NOT NULL
+      );
+      ${BUILT_IN_ROLES.map(
+        (role) => `INSERT INTO roles ("id", "name", "display_name", "description", "create_at",
+        "update_at", "delete_at", "permissions", "scheme_managed", "built_in")
+        VALUES (substr(md5(random()::text || clock_timestamp()::text), 1, 26), '${role.name}',
+        '${role.displayName}', '${role.description}', (extract(epoch FROM now()) * 1000)::bigint,
+        (extract(epoch FROM now()) * 1000)::bigint, 0, '${JSON.stringify(role.permissions)}',
+        ${role.schemeManaged ? 1 : 0}, 1);`,
+      ).join("\n")}
+    `,
+  },
+  {
+    version: 8,
+    description: "failed login attempts per user, for the lockout",
+    sql: `
+      CREATE TABLE login_attempts (
+        "user_id" TEXT COLLATE "C" PRIMARY KEY,
+        "failed" INTEGER NOT NULL
+      );
     `,
   },
 ];

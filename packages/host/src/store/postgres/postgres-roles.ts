@@ -6,11 +6,13 @@ import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
+import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
 import { postgresPostListStore } from "./postgres-post-list-store.js";
 import { postgresPostStore } from "./postgres-post-store.js";
 import { postgresPreferenceStore } from "./postgres-preference-store.js";
 import { postgresReactionStore } from "./postgres-reaction-store.js";
+import { postgresRoleStore } from "./postgres-role-store.js";
 import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
@@ -20,8 +22,10 @@ export function postgresStore(db: PostgresDatabase): Store {
   return {
     ...postgresUserStore(db),
     ...postgresSessionStore(db),
+    ...postgresLoginAttemptStore(db),
     ...postgresTeamStore(db),
     ...postgresChannelStore(db),
+    ...postgresRoleStore(db),
     ...postgresPostStore(db),
     ...postgresPostListStore(db),
     ...postgresReactionStore(db),

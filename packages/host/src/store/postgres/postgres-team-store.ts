@@ -12,6 +12,7 @@ import {
   type TeamUnread,
   TeamUnreadSchema,
 } from "@plugwire/protocol";
+import { isGuestUser } from "../guest-accounts.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
@@ -120,7 +121,7 @@ export function postgresTeamStore(db: PostgresDatabase): TeamStore {
     ): Promise<TeamMember> {
       return db.write(async (tx) => {
         await teamById(tx, teamId);
-        await userById(tx, userId);
+        const guest = isGuestUser(await userById(tx, userId));
         const existing = await teamMemberRow(tx, teamId, userId);
         if (existing?.deleteAt === 0n) {
           return existing;
@@ -131,7 +132,8 @@ export function postgresTeamStore(db: PostgresDatabase): TeamStore {
             ? create(TeamMemberSchema, {
                 teamId,
                 userId,
-                schemeUser: true,
+                schemeUser: !guest,
+                schemeGuest: guest,
                 schemeAdmin: options.admin === true,
               })
             : create(TeamMemberSchema, { ...existing, deleteAt: 0n });

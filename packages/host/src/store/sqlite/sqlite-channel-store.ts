@@ -13,6 +13,7 @@ import {
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../channel-names.js";
 import type { ChannelStore } from "../channel-store.js";
+import { isGuestUser } from "../guest-accounts.js";
 import { newId } from "../ids.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
@@ -443,7 +444,8 @@ function insertChannelMember(
     userId,
     notifyProps: DEFAULT_CHANNEL_NOTIFY_PROPS,
     lastUpdateAt: now,
-    schemeUser: true,
+    // A guest account's membership is a guest one, as in Mattermost.
+    ...(isGuestUser(userById(db, userId)) ? { schemeGuest: true } : { schemeUser: true }),
   });
   db.run(
     `INSERT INTO channel_members ${channelMembers.insertClause}`,

@@ -12,6 +12,7 @@ import {
   type TeamUnread,
   TeamUnreadSchema,
 } from "@plugwire/protocol";
+import { isGuestUser } from "../guest-accounts.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
@@ -115,7 +116,7 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
     ): Promise<TeamMember> {
       return db.write(() => {
         teamById(db, teamId);
-        userById(db, userId);
+        const guest = isGuestUser(userById(db, userId));
         const existing = teamMemberRow(db, teamId, userId);
         if (existing?.deleteAt === 0n) {
           return existing;
@@ -126,7 +127,8 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
             ? create(TeamMemberSchema, {
                 teamId,
                 userId,
-                schemeUser: true,
+                schemeUser: !guest,
+                schemeGuest: guest,
                 schemeAdmin: options.admin === true,
               })
             : create(TeamMemberSchema, { ...existing, deleteAt: 0n });

@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/models.proto.
  */
 export const file_plugwire_v1_models: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCJ7CgpUZWFtTWVtYmVyEg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRINCgVyb2xlcxgDIAEoCRIRCglkZWxldGVfYXQYBCABKAMSEwoLc2NoZW1lX3VzZXIYBSABKAgSFAoMc2NoZW1lX2FkbWluGAYgASgIIvUBCgdDaGFubmVsEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEg8KB3RlYW1faWQYBSABKAkSDAoEdHlwZRgGIAEoCRIUCgxkaXNwbGF5X25hbWUYByABKAkSDAoEbmFtZRgIIAEoCRIOCgZoZWFkZXIYCSABKAkSDwoHcHVycG9zZRgKIAEoCRIUCgxsYXN0X3Bvc3RfYXQYCyABKAMSFwoPdG90YWxfbXNnX2NvdW50GAwgASgDEhIKCmNyZWF0b3JfaWQYDSABKAkivwIKDUNoYW5uZWxNZW1iZXISEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg0KBXJvbGVzGAMgASgJEhYKDmxhc3Rfdmlld2VkX2F0GAQgASgDEhEKCW1zZ19jb3VudBgFIAEoAxIVCg1tZW50aW9uX2NvdW50GAYgASgDEkEKDG5vdGlmeV9wcm9wcxgHIAMoCzIrLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIuTm90aWZ5UHJvcHNFbnRyeRIWCg5sYXN0X3VwZGF0ZV9hdBgIIAEoAxITCgtzY2hlbWVfdXNlchgJIAEoCBIUCgxzY2hlbWVfYWRtaW4YCiABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIqwDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWhhc19yZWFjdGlvbnMYFCABKAgioAEKCFJlYWN0aW9uEg8KB3VzZXJfaWQYASABKAkSDwoHcG9zdF9pZBgCIAEoCRISCgplbW9qaV9uYW1lGAMgASgJEhEKCWNyZWF0ZV9hdBgEIAEoAxIRCgl1cGRhdGVfYXQYBSABKAMSEQoJZGVsZXRlX2F0GAYgASgDEhEKCXJlbW90ZV9pZBgHIAEoCRISCgpjaGFubmVsX2lkGAggASgJIkwKClByZWZlcmVuY2USDwoHdXNlcl9pZBgBIAEoCRIQCghjYXRlZ29yeRgCIAEoCRIMCgRuYW1lGAMgASgJEg0KBXZhbHVlGAQgASgJIpYBCgZTdGF0dXMSDwoHdXNlcl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDgoGbWFudWFsGAMgASgIEhgKEGxhc3RfYWN0aXZpdHlfYXQYBCABKAMSFgoOYWN0aXZlX2NoYW5uZWwYBSABKAkSFAoMZG5kX2VuZF90aW1lGAYgASgDEhMKC3ByZXZfc3RhdHVzGAcgASgJIlEKDEN1c3RvbVN0YXR1cxINCgVlbW9qaRgBIAEoCRIMCgR0ZXh0GAIgASgJEhAKCGR1cmF0aW9uGAMgASgJEhIKCmV4cGlyZXNfYXQYBCABKAki2wEKCFBvc3RMaXN0Eg0KBW9yZGVyGAEgAygJEi8KBXBvc3RzGAIgAygLMiAucGx1Z3dpcmUudjEuUG9zdExpc3QuUG9zdHNFbnRyeRIUCgxuZXh0X3Bvc3RfaWQYAyABKAkSFAoMcHJldl9wb3N0X2lkGAQgASgJEhUKCGhhc19uZXh0GAUgASgISACIAQEaPwoKUG9zdHNFbnRyeRILCgNrZXkYASABKAkSIAoFdmFsdWUYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0OgI4AUILCglfaGFzX25leHQiuQIKDFNlYXJjaFBhcmFtcxINCgV0ZXJtcxgBIAEoCRIWCg5leGNsdWRlZF90ZXJtcxgCIAEoCRITCgtpbl9jaGFubmVscxgDIAMoCRIZChFleGNsdWRlZF9jaGFubmVscxgEIAMoCRISCgpmcm9tX3VzZXJzGAUgAygJEhYKDmV4Y2x1ZGVkX3VzZXJzGAYgAygJEhIKCmFmdGVyX2RhdGUYByABKAkSEwoLYmVmb3JlX2RhdGUYCCABKAkSDwoHb25fZGF0ZRgJIAEoCRIQCghvcl90ZXJtcxgKIAEoCBIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYCyABKAgSGAoQdGltZV96b25lX29mZnNldBgMIAEoBRIeChZzZWFyY2hfd2l0aG91dF91c2VyX2lkGA0gASgIIpIBCg9TZWFyY2hQYXJhbWV0ZXISDQoFdGVybXMYASABKAkSFAoMaXNfb3Jfc2VhcmNoGAIgASgIEhgKEHRpbWVfem9uZV9vZmZzZXQYAyABKAUSDAoEcGFnZRgEIAEoBRIQCghwZXJfcGFnZRgFIAEoBRIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYBiABKAgiPQoRUG9zdFNlYXJjaFJlc3VsdHMSKAoJcG9zdF9saXN0GAEgASgLMhUucGx1Z3dpcmUudjEuUG9zdExpc3QihAIKCEZpbGVJbmZvEgoKAmlkGAEgASgJEhIKCmNyZWF0b3JfaWQYAiABKAkSDwoHcG9zdF9pZBgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEgwKBG5hbWUYCCABKAkSEQoJZXh0ZW5zaW9uGAkgASgJEgwKBHNpemUYCiABKAMSEQoJbWltZV90eXBlGAsgASgJEg0KBXdpZHRoGAwgASgFEg4KBmhlaWdodBgNIAEoBRIZChFoYXNfcHJldmlld19pbWFnZRgOIAEoCCL8AQoHQ29tbWFuZBIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSDwoHdHJpZ2dlchgEIAEoCRIVCg1hdXRvX2NvbXBsZXRlGAUgASgIEhoKEmF1dG9fY29tcGxldGVfZGVzYxgGIAEoCRIaChJhdXRvX2NvbXBsZXRlX2hpbnQYByABKAkSFAoMZGlzcGxheV9uYW1lGAggASgJEhMKC2Rlc2NyaXB0aW9uGAkgASgJEhAKCHVzZXJuYW1lGAogASgJEhAKCGljb25fdXJsGAsgASgJEhEKCXBsdWdpbl9pZBgMIAEoCSKeAQoLQ29tbWFuZEFyZ3MSDwoHdXNlcl9pZBgBIAEoCRISCgpjaGFubmVsX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSDwoHcm9vdF9pZBgEIAEoCRIRCglwYXJlbnRfaWQYBSABKAkSEgoKdHJpZ2dlcl9pZBgGIAEoCRIPCgdjb21tYW5kGAcgASgJEhAKCHNpdGVfdXJsGAggASgJIqICCg9Db21tYW5kUmVzcG9uc2USFQoNcmVzcG9uc2VfdHlwZRgBIAEoCRIMCgR0ZXh0GAIgASgJEhAKCHVzZXJuYW1lGAMgASgJEhIKCmNoYW5uZWxfaWQYBCABKAkSEAoIaWNvbl91cmwYBSABKAkSDAoEdHlwZRgGIAEoCRImCgVwcm9wcxgHIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFQoNZ290b19sb2NhdGlvbhgIIAEoCRISCgp0cmlnZ2VyX2lkGAkgASgJEhoKEnNraXBfc2xhY2tfcGFyc2luZxgKIAEoCBI1Cg9leHRyYV9yZXNwb25zZXMYCyADKAsyHC5wbHVnd2lyZS52MS5Db21tYW5kUmVzcG9uc2UiiQEKDVBsdWdpbkNvbnRleHQSEgoKcmVxdWVzdF9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSEgoKaXBfYWRkcmVzcxgEIAEoCRIXCg9hY2NlcHRfbGFuZ3VhZ2UYBSABKAkSEgoKdXNlcl9hZ2VudBgGIAEoCSIoCgZQYWdpbmcSDAoEcGFnZRgBIAEoBRIQCghwZXJfcGFnZRgCIAEoBSIuChJQbHVnaW5DbHVzdGVyRXZlbnQSCgoCaWQYASABKAkSDAoEZGF0YRgCIAEoDGIGcHJvdG8z", [file_google_protobuf_struct]);
+  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCKRAQoKVGVhbU1lbWJlchIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFcm9sZXMYAyABKAkSEQoJZGVsZXRlX2F0GAQgASgDEhMKC3NjaGVtZV91c2VyGAUgASgIEhQKDHNjaGVtZV9hZG1pbhgGIAEoCBIUCgxzY2hlbWVfZ3Vlc3QYByABKAgi9QEKB0NoYW5uZWwSCgoCaWQYASABKAkSEQoJY3JlYXRlX2F0GAIgASgDEhEKCXVwZGF0ZV9hdBgDIAEoAxIRCglkZWxldGVfYXQYBCABKAMSDwoHdGVhbV9pZBgFIAEoCRIMCgR0eXBlGAYgASgJEhQKDGRpc3BsYXlfbmFtZRgHIAEoCRIMCgRuYW1lGAggASgJEg4KBmhlYWRlchgJIAEoCRIPCgdwdXJwb3NlGAogASgJEhQKDGxhc3RfcG9zdF9hdBgLIAEoAxIXCg90b3RhbF9tc2dfY291bnQYDCABKAMSEgoKY3JlYXRvcl9pZBgNIAEoCSLVAgoNQ2hhbm5lbE1lbWJlchISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFcm9sZXMYAyABKAkSFgoObGFzdF92aWV3ZWRfYXQYBCABKAMSEQoJbXNnX2NvdW50GAUgASgDEhUKDW1lbnRpb25fY291bnQYBiABKAMSQQoMbm90aWZ5X3Byb3BzGAcgAygLMisucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlci5Ob3RpZnlQcm9wc0VudHJ5EhYKDmxhc3RfdXBkYXRlX2F0GAggASgDEhMKC3NjaGVtZV91c2VyGAkgASgIEhQKDHNjaGVtZV9hZG1pbhgKIAEoCBIUCgxzY2hlbWVfZ3Vlc3QYCyABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIsMBCgRSb2xlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEhMKC3Blcm1pc3Npb25zGAggAygJEhYKDnNjaGVtZV9tYW5hZ2VkGAkgASgIEhAKCGJ1aWx0X2luGAogASgIIqwDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWhhc19yZWFjdGlvbnMYFCABKAgioAEKCFJlYWN0aW9uEg8KB3VzZXJfaWQYASABKAkSDwoHcG9zdF9pZBgCIAEoCRISCgplbW9qaV9uYW1lGAMgASgJEhEKCWNyZWF0ZV9hdBgEIAEoAxIRCgl1cGRhdGVfYXQYBSABKAMSEQoJZGVsZXRlX2F0GAYgASgDEhEKCXJlbW90ZV9pZBgHIAEoCRISCgpjaGFubmVsX2lkGAggASgJIkwKClByZWZlcmVuY2USDwoHdXNlcl9pZBgBIAEoCRIQCghjYXRlZ29yeRgCIAEoCRIMCgRuYW1lGAMgASgJEg0KBXZhbHVlGAQgASgJIpYBCgZTdGF0dXMSDwoHdXNlcl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDgoGbWFudWFsGAMgASgIEhgKEGxhc3RfYWN0aXZpdHlfYXQYBCABKAMSFgoOYWN0aXZlX2NoYW5uZWwYBSABKAkSFAoMZG5kX2VuZF90aW1lGAYgASgDEhMKC3ByZXZfc3RhdHVzGAcgASgJIlEKDEN1c3RvbVN0YXR1cxINCgVlbW9qaRgBIAEoCRIMCgR0ZXh0GAIgASgJEhAKCGR1cmF0aW9uGAMgASgJEhIKCmV4cGlyZXNfYXQYBCABKAki2wEKCFBvc3RMaXN0Eg0KBW9yZGVyGAEgAygJEi8KBXBvc3RzGAIgAygLMiAucGx1Z3dpcmUudjEuUG9zdExpc3QuUG9zdHNFbnRyeRIUCgxuZXh0X3Bvc3RfaWQYAyABKAkSFAoMcHJldl9wb3N0X2lkGAQgASgJEhUKCGhhc19uZXh0GAUgASgISACIAQEaPwoKUG9zdHNFbnRyeRILCgNrZXkYASABKAkSIAoFdmFsdWUYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0OgI4AUILCglfaGFzX25leHQiuQIKDFNlYXJjaFBhcmFtcxINCgV0ZXJtcxgBIAEoCRIWCg5leGNsdWRlZF90ZXJtcxgCIAEoCRITCgtpbl9jaGFubmVscxgDIAMoCRIZChFleGNsdWRlZF9jaGFubmVscxgEIAMoCRISCgpmcm9tX3VzZXJzGAUgAygJEhYKDmV4Y2x1ZGVkX3VzZXJzGAYgAygJEhIKCmFmdGVyX2RhdGUYByABKAkSEwoLYmVmb3JlX2RhdGUYCCABKAkSDwoHb25fZGF0ZRgJIAEoCRIQCghvcl90ZXJtcxgKIAEoCBIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYCyABKAgSGAoQdGltZV96b25lX29mZnNldBgMIAEoBRIeChZzZWFyY2hfd2l0aG91dF91c2VyX2lkGA0gASgIIpIBCg9TZWFyY2hQYXJhbWV0ZXISDQoFdGVybXMYASABKAkSFAoMaXNfb3Jfc2VhcmNoGAIgASgIEhgKEHRpbWVfem9uZV9vZmZzZXQYAyABKAUSDAoEcGFnZRgEIAEoBRIQCghwZXJfcGFnZRgFIAEoBRIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYBiABKAgiPQoRUG9zdFNlYXJjaFJlc3VsdHMSKAoJcG9zdF9saXN0GAEgASgLMhUucGx1Z3dpcmUudjEuUG9zdExpc3QihAIKCEZpbGVJbmZvEgoKAmlkGAEgASgJEhIKCmNyZWF0b3JfaWQYAiABKAkSDwoHcG9zdF9pZBgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEgwKBG5hbWUYCCABKAkSEQoJZXh0ZW5zaW9uGAkgASgJEgwKBHNpemUYCiABKAMSEQoJbWltZV90eXBlGAsgASgJEg0KBXdpZHRoGAwgASgFEg4KBmhlaWdodBgNIAEoBRIZChFoYXNfcHJldmlld19pbWFnZRgOIAEoCCL8AQoHQ29tbWFuZBIKCgJpZBgBIAEoCRISCgpjcmVhdG9yX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSDwoHdHJpZ2dlchgEIAEoCRIVCg1hdXRvX2NvbXBsZXRlGAUgASgIEhoKEmF1dG9fY29tcGxldGVfZGVzYxgGIAEoCRIaChJhdXRvX2NvbXBsZXRlX2hpbnQYByABKAkSFAoMZGlzcGxheV9uYW1lGAggASgJEhMKC2Rlc2NyaXB0aW9uGAkgASgJEhAKCHVzZXJuYW1lGAogASgJEhAKCGljb25fdXJsGAsgASgJEhEKCXBsdWdpbl9pZBgMIAEoCSKeAQoLQ29tbWFuZEFyZ3MSDwoHdXNlcl9pZBgBIAEoCRISCgpjaGFubmVsX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSDwoHcm9vdF9pZBgEIAEoCRIRCglwYXJlbnRfaWQYBSABKAkSEgoKdHJpZ2dlcl9pZBgGIAEoCRIPCgdjb21tYW5kGAcgASgJEhAKCHNpdGVfdXJsGAggASgJIqICCg9Db21tYW5kUmVzcG9uc2USFQoNcmVzcG9uc2VfdHlwZRgBIAEoCRIMCgR0ZXh0GAIgASgJEhAKCHVzZXJuYW1lGAMgASgJEhIKCmNoYW5uZWxfaWQYBCABKAkSEAoIaWNvbl91cmwYBSABKAkSDAoEdHlwZRgGIAEoCRImCgVwcm9wcxgHIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFQoNZ290b19sb2NhdGlvbhgIIAEoCRISCgp0cmlnZ2VyX2lkGAkgASgJEhoKEnNraXBfc2xhY2tfcGFyc2luZxgKIAEoCBI1Cg9leHRyYV9yZXNwb25zZXMYCyADKAsyHC5wbHVnd2lyZS52MS5Db21tYW5kUmVzcG9uc2UiiQEKDVBsdWdpbkNvbnRleHQSEgoKcmVxdWVzdF9pZBgBIAEoCRISCgpzZXNzaW9uX2lkGAIgASgJEg8KB3VzZXJfaWQYAyABKAkSEgoKaXBfYWRkcmVzcxgEIAEoCRIXCg9hY2NlcHRfbGFuZ3VhZ2UYBSABKAkSEgoKdXNlcl9hZ2VudBgGIAEoCSIoCgZQYWdpbmcSDAoEcGFnZRgBIAEoBRIQCghwZXJfcGFnZRgCIAEoBSIuChJQbHVnaW5DbHVzdGVyRXZlbnQSCgoCaWQYASABKAkSDAoEZGF0YRgCIAEoDGIGcHJvdG8z", [file_google_protobuf_struct]);
 
 /**
  * A user account. Secrets (password hash, MFA secret, auth data) never appear here.
@@ -323,6 +323,13 @@ export type TeamMember = Message<"plugwire.v1.TeamMember"> & {
    * @generated from field: bool scheme_admin = 6;
    */
   schemeAdmin: boolean;
+
+  /**
+   * Whether the member has the team's guest role (a guest account's membership).
+   *
+   * @generated from field: bool scheme_guest = 7;
+   */
+  schemeGuest: boolean;
 };
 
 /**
@@ -513,6 +520,13 @@ export type ChannelMember = Message<"plugwire.v1.ChannelMember"> & {
    * @generated from field: bool scheme_admin = 10;
    */
   schemeAdmin: boolean;
+
+  /**
+   * Whether the member has the channel's guest role (a guest account's membership).
+   *
+   * @generated from field: bool scheme_guest = 11;
+   */
+  schemeGuest: boolean;
 };
 
 /**
@@ -521,6 +535,91 @@ export type ChannelMember = Message<"plugwire.v1.ChannelMember"> & {
  */
 export const ChannelMemberSchema: GenMessage<ChannelMember> = /*@__PURE__*/
   messageDesc(file_plugwire_v1_models, 4);
+
+/**
+ * A role: a named set of permissions held by users (system roles), team members or channel
+ * members, as Mattermost's built-in roles.
+ *
+ * @generated from message plugwire.v1.Role
+ */
+export type Role = Message<"plugwire.v1.Role"> & {
+  /**
+   * 26-character id.
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+
+  /**
+   * Unique name, e.g. "channel_user".
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * Name shown to people (an i18n key for built-in roles, as in Mattermost).
+   *
+   * @generated from field: string display_name = 3;
+   */
+  displayName: string;
+
+  /**
+   * What the role is for (an i18n key for built-in roles).
+   *
+   * @generated from field: string description = 4;
+   */
+  description: string;
+
+  /**
+   * When the role was created.
+   *
+   * @generated from field: int64 create_at = 5;
+   */
+  createAt: bigint;
+
+  /**
+   * When the role was last changed.
+   *
+   * @generated from field: int64 update_at = 6;
+   */
+  updateAt: bigint;
+
+  /**
+   * When the role was deleted; 0 while it is in use.
+   *
+   * @generated from field: int64 delete_at = 7;
+   */
+  deleteAt: bigint;
+
+  /**
+   * The permission ids the role grants.
+   *
+   * @generated from field: repeated string permissions = 8;
+   */
+  permissions: string[];
+
+  /**
+   * Whether members get the role from the scheme flags (scheme_user, scheme_admin).
+   *
+   * @generated from field: bool scheme_managed = 9;
+   */
+  schemeManaged: boolean;
+
+  /**
+   * Whether the role is one of Mattermost's built-in roles.
+   *
+   * @generated from field: bool built_in = 10;
+   */
+  builtIn: boolean;
+};
+
+/**
+ * Describes the message plugwire.v1.Role.
+ * Use `create(RoleSchema)` to create a new message.
+ */
+export const RoleSchema: GenMessage<Role> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 5);
 
 /**
  * A message in a channel.
@@ -674,7 +773,7 @@ export type Post = Message<"plugwire.v1.Post"> & {
  * Use `create(PostSchema)` to create a new message.
  */
 export const PostSchema: GenMessage<Post> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 5);
+  messageDesc(file_plugwire_v1_models, 6);
 
 /**
  * An emoji reaction of a user to a post.
@@ -744,7 +843,7 @@ export type Reaction = Message<"plugwire.v1.Reaction"> & {
  * Use `create(ReactionSchema)` to create a new message.
  */
 export const ReactionSchema: GenMessage<Reaction> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 6);
+  messageDesc(file_plugwire_v1_models, 7);
 
 /**
  * One stored preference of a user, as Mattermost keeps them (category, name, value).
@@ -786,7 +885,7 @@ export type Preference = Message<"plugwire.v1.Preference"> & {
  * Use `create(PreferenceSchema)` to create a new message.
  */
 export const PreferenceSchema: GenMessage<Preference> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 7);
+  messageDesc(file_plugwire_v1_models, 8);
 
 /**
  * A user's presence: "online", "away", "dnd" or "offline".
@@ -849,7 +948,7 @@ export type Status = Message<"plugwire.v1.Status"> & {
  * Use `create(StatusSchema)` to create a new message.
  */
 export const StatusSchema: GenMessage<Status> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 8);
+  messageDesc(file_plugwire_v1_models, 9);
 
 /**
  * A user's custom status, kept in the user's props under "customStatus" as Mattermost does.
@@ -891,7 +990,7 @@ export type CustomStatus = Message<"plugwire.v1.CustomStatus"> & {
  * Use `create(CustomStatusSchema)` to create a new message.
  */
 export const CustomStatusSchema: GenMessage<CustomStatus> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 9);
+  messageDesc(file_plugwire_v1_models, 10);
 
 /**
  * Posts as Mattermost lists them: the ids in display order (newest first) and every post the
@@ -942,7 +1041,7 @@ export type PostList = Message<"plugwire.v1.PostList"> & {
  * Use `create(PostListSchema)` to create a new message.
  */
 export const PostListSchema: GenMessage<PostList> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 10);
+  messageDesc(file_plugwire_v1_models, 11);
 
 /**
  * One search of posts, as Mattermost's SearchParams (what a search string parses into).
@@ -1047,7 +1146,7 @@ export type SearchParams = Message<"plugwire.v1.SearchParams"> & {
  * Use `create(SearchParamsSchema)` to create a new message.
  */
 export const SearchParamsSchema: GenMessage<SearchParams> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 11);
+  messageDesc(file_plugwire_v1_models, 12);
 
 /**
  * A user's search as the search box sends it, as Mattermost's SearchParameter.
@@ -1103,7 +1202,7 @@ export type SearchParameter = Message<"plugwire.v1.SearchParameter"> & {
  * Use `create(SearchParameterSchema)` to create a new message.
  */
 export const SearchParameterSchema: GenMessage<SearchParameter> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 12);
+  messageDesc(file_plugwire_v1_models, 13);
 
 /**
  * The answer to a search, as Mattermost's PostSearchResults.
@@ -1124,7 +1223,7 @@ export type PostSearchResults = Message<"plugwire.v1.PostSearchResults"> & {
  * Use `create(PostSearchResultsSchema)` to create a new message.
  */
 export const PostSearchResultsSchema: GenMessage<PostSearchResults> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 13);
+  messageDesc(file_plugwire_v1_models, 14);
 
 /**
  * Metadata of an uploaded file.
@@ -1236,7 +1335,7 @@ export type FileInfo = Message<"plugwire.v1.FileInfo"> & {
  * Use `create(FileInfoSchema)` to create a new message.
  */
 export const FileInfoSchema: GenMessage<FileInfo> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 14);
+  messageDesc(file_plugwire_v1_models, 15);
 
 /**
  * A slash command.
@@ -1334,7 +1433,7 @@ export type Command = Message<"plugwire.v1.Command"> & {
  * Use `create(CommandSchema)` to create a new message.
  */
 export const CommandSchema: GenMessage<Command> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 15);
+  messageDesc(file_plugwire_v1_models, 16);
 
 /**
  * The arguments of one slash command invocation.
@@ -1404,7 +1503,7 @@ export type CommandArgs = Message<"plugwire.v1.CommandArgs"> & {
  * Use `create(CommandArgsSchema)` to create a new message.
  */
 export const CommandArgsSchema: GenMessage<CommandArgs> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 16);
+  messageDesc(file_plugwire_v1_models, 17);
 
 /**
  * What a slash command answers.
@@ -1495,7 +1594,7 @@ export type CommandResponse = Message<"plugwire.v1.CommandResponse"> & {
  * Use `create(CommandResponseSchema)` to create a new message.
  */
 export const CommandResponseSchema: GenMessage<CommandResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 17);
+  messageDesc(file_plugwire_v1_models, 18);
 
 /**
  * Who and what caused a hook call or request.
@@ -1551,7 +1650,7 @@ export type PluginContext = Message<"plugwire.v1.PluginContext"> & {
  * Use `create(PluginContextSchema)` to create a new message.
  */
 export const PluginContextSchema: GenMessage<PluginContext> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 18);
+  messageDesc(file_plugwire_v1_models, 19);
 
 /**
  * Which page of a list to return.
@@ -1579,7 +1678,7 @@ export type Paging = Message<"plugwire.v1.Paging"> & {
  * Use `create(PagingSchema)` to create a new message.
  */
 export const PagingSchema: GenMessage<Paging> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 19);
+  messageDesc(file_plugwire_v1_models, 20);
 
 /**
  * An event sent between instances of the same plugin on different hosts of a cluster.
@@ -1607,5 +1706,5 @@ export type PluginClusterEvent = Message<"plugwire.v1.PluginClusterEvent"> & {
  * Use `create(PluginClusterEventSchema)` to create a new message.
  */
 export const PluginClusterEventSchema: GenMessage<PluginClusterEvent> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 20);
+  messageDesc(file_plugwire_v1_models, 21);
 
