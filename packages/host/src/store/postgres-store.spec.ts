@@ -169,6 +169,43 @@ describe.skipIf(serverUrl === "")(`PostgresStore${unavailable}`, () => {
     expect((await first.getChannelMember(channel.id, poster.id))?.msgCount).toBe(31n);
   });
 
+  it("indexes for search the posts a database held before the search migration", async () => {
+    const url = await schemas.freshUrl();
+    const before = await openPostgresStore({ url, now: () => START });
+    const user = await before.createUser(create(UserSchema, { username: "poster" }));
+    const team = await before.createTeam(create(TeamSchema, { name: "team", type: "O" }));
+    const channel = await before.createChannel(
+      create(ChannelSchema, { teamId: team.id, name: "town", type: "O" }),
+    );
+    const post = await before.createPost(
+      create(PostSchema, { channelId: channel.id, userId: user.id, message: "old apples" }),
+    );
+    await before.close();
+    // Back to the schema before migration 6, with the post in it.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`ALTER TABLE posts DROP COLUMN "message_search";
+      DROP INDEX posts_channel_updated; DROP INDEX posts_pinned;
+      DROP TEXT SEARCH CONFIGURATION plugwire_search;
+      DROP TEXT SEARCH DICTIONARY plugwire_english_stem;
+      DELETE FROM schema_migrations WHERE "version" = 6`);
+    await client.end();
+    const after = await openAt(url);
+    const found = await after.searchPosts({
+      teamId: team.id,
+      terms: "apple",
+      excludedTerms: "",
+      orTerms: false,
+      inChannelIds: [],
+      excludedChannelIds: [],
+      fromUserIds: [],
+      excludedUserIds: [],
+      includeDeletedChannels: false,
+      page: { page: 0, perPage: 10 },
+    });
+    expect(found.map((each) => each.id)).toEqual([post.id]);
+  });
+
   it("migrates a new database once when several hosts start on it together", async () => {
     const url = await schemas.freshUrl();
     await Promise.all(Array.from({ length: 4 }, () => openAt(url)));
