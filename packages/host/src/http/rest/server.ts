@@ -71,11 +71,8 @@ export interface RestServer {
   close(): Promise<void>;
 }
 
-/** Starts the REST server for `host`; resolves once it listens. */
-export async function startRestServer(
-  host: Host,
-  options: RestServerOptions = {},
-): Promise<RestServer> {
+/** Every v4 route the server serves, by area; the README's route table is checked against it. */
+export function restRouter(): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   for (const routes of [
     userRoutes,
@@ -96,6 +93,15 @@ export async function startRestServer(
   ]) {
     routes(router);
   }
+  return router;
+}
+
+/** Starts the REST server for `host`; resolves once it listens. */
+export async function startRestServer(
+  host: Host,
+  options: RestServerOptions = {},
+): Promise<RestServer> {
+  const router = restRouter();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const context: RestServerContext = {
     host,
