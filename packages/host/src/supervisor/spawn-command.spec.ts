@@ -59,6 +59,17 @@ describe("spawnCommand", () => {
     ]);
   });
 
+  it("names each readable path once, as Node 20 aborts on a path given twice", () => {
+    const { args } = spawnCommand(manifest("node"), {
+      sandbox: { nodePermissions: true, readablePaths: ["/shared/", "/shared", "/plugins/p"] },
+    });
+    expect(args.filter((arg) => arg.startsWith("--allow-fs-read="))).toEqual([
+      "--allow-fs-read=/plugins/p",
+      "--allow-fs-read=/plugins/p/plugin.mjs",
+      "--allow-fs-read=/shared",
+    ]);
+  });
+
   it.skipIf(!hasSetpriv)("runs a plugin as its own user through setpriv", () => {
     const { args } = spawnCommand(manifest("node"), {
       sandbox: { user: { uid: 70_000, gid: 70_001 } },

@@ -12,7 +12,7 @@
 // - `--reuid/--regid/--clear-groups`, for a host running as root: the plugin runs as its own
 //   unprivileged user, so /proc/<pid>/environ of the host and of other plugins is closed to it.
 import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
 import type { PluginManifest } from "../manifest/manifest.js";
 
 /** A program and its arguments. */
@@ -117,11 +117,17 @@ function permissionFlags(manifest: PluginManifest, sandbox: PluginSandbox): stri
   const flag = process.allowedNodeEnvironmentFlags.has("--permission")
     ? "--permission"
     : "--experimental-permission";
+  // Each path once, without a trailing slash: Node 20 aborts at start (an assertion in its
+  // permission tree) when it is given the same path twice.
   const readable = [
-    manifest.dir,
-    manifest.server.executable,
-    ...(sandbox.writableDir === undefined ? [] : [sandbox.writableDir]),
-    ...(sandbox.readablePaths ?? []),
+    ...new Set(
+      [
+        manifest.dir,
+        manifest.server.executable,
+        ...(sandbox.writableDir === undefined ? [] : [sandbox.writableDir]),
+        ...(sandbox.readablePaths ?? []),
+      ].map((path) => resolve(path)),
+    ),
   ];
   const flags = [
     flag,

@@ -51,7 +51,14 @@ describe("role change events", () => {
   it("role_updated goes to everyone, with the role", () => {
     const role = create(RoleSchema, { id: "r1", name: "team_user", permissions: ["view_team"] });
     const event = roleUpdatedEvent(role);
-    expect(event.broadcast).toEqual({ omit_users: null, user_id: "", channel_id: "", team_id: "" });
+    expect(event.broadcast).toEqual({
+      omit_users: null,
+      user_id: "",
+      channel_id: "",
+      team_id: "",
+      connection_id: "",
+      omit_connection_id: "",
+    });
     expect(JSON.parse(event.data.role as string)).toMatchObject({
       name: "team_user",
       permissions: ["view_team"],
