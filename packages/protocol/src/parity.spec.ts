@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { PluginAPI, PluginHooks, PluginHTTP } from "./index.js";
 
 const parityDoc = readFileSync(new URL("../../../docs/parity.md", import.meta.url), "utf8");
+const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
 
 const statuses = ["served", "served differently", "not served", "out of scope"] as const;
 type Status = (typeof statuses)[number];
@@ -196,6 +197,19 @@ function parityProblems(doc: string): string[] {
 describe("docs/parity.md", () => {
   it("names every RPC, marks every row, and counts what the rows say", () => {
     expect(parityProblems(parityDoc)).toEqual([]);
+  });
+
+  it("agrees with the README's counts", () => {
+    const summary = tableRows(parityDoc).filter((r) => r.section === "Summary");
+    const [methods, hooks] = ["Methods", "Hooks"].map((name) =>
+      summary.find((r) => r.cells[0] === name),
+    );
+    const served = Number(methods?.cells[1]);
+    const differently = Number(methods?.cells[2]);
+    expect(readme).toContain(
+      `**${served} of Mattermost's ${methods?.cells[5]} plugin API methods** (${served + differently} counting`,
+    );
+    expect(readme).toContain(`**${hooks?.cells[1]} of its ${hooks?.cells[5]} hooks**`);
   });
 
   it("lists Mattermost's 236 methods and 42 hooks, each once", () => {
