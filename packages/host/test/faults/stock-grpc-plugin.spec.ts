@@ -14,7 +14,7 @@ import { create } from "@bufbuild/protobuf";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { ChannelSchema, PostSchema, TeamSchema, UserSchema } from "@plugwire/protocol";
-import { afterEach, beforeEach, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Host } from "../../src/host.js";
 import type { PluginSupervisor } from "../../src/supervisor/supervisor.js";
 import { startTestHost, type TestHost } from "../../src/test-fixtures/test-host.js";
@@ -26,16 +26,6 @@ const protoRoot = fileURLToPath(new URL("../../../../proto/", import.meta.url));
 const GRACE_PERIOD_MS = 10_000;
 
 let testHost: TestHost;
-beforeEach(async () => {
-  testHost = await startTestHost({
-    healthCheckIntervalMs: 100,
-    stopGracePeriodMs: GRACE_PERIOD_MS,
-    pluginLogLevel: "debug",
-  });
-  await testHost.host.loadPlugin(pluginDir);
-  await testHost.host.enablePlugin(PLUGIN_ID);
-});
-afterEach(() => testHost.dispose());
 
 const definition = protoLoader.loadSync(
   ["plugwire/v1/hooks.proto", "grpc/health/v1/health.proto"],
@@ -110,68 +100,86 @@ async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
   throw new Error("never happened");
 }
 
-it("becomes active, and the KV write its OnActivate made through the Plugin API is visible to the app", async () => {
-  const { host } = testHost;
-  expect(host.status(PLUGIN_ID)).toMatchObject({ state: "active" });
-  expect(testHost.pluginMessages(PLUGIN_ID)).toContain("activated");
-  const stored = await host.app.kvGet(PLUGIN_ID, "server-version");
-  expect(new TextDecoder().decode(stored)).toBe(host.serverVersion);
-});
-
-it("modifies a post made through the app layer in MessageWillBePosted, and replies with CreatePost from MessageHasBeenPosted", async () => {
-  const { app } = testHost.host;
-  const { user, channel } = await channelWithAuthor();
-  const post = await app.createPost(
-    { userId: user.id },
-    create(PostSchema, { userId: user.id, channelId: channel.id, message: "hello" }),
-  );
-  expect(post.message).toBe(`hello${STAMP}`);
-  expect((await app.getPost(post.id)).message).toBe(`hello${STAMP}`);
-
-  const root = await app.createPost(
-    { userId: user.id },
-    create(PostSchema, { userId: user.id, channelId: channel.id, message: "echo please" }),
-  );
-  const reply = await eventually(async () => {
-    const posts = await app.getPostsForChannel(channel.id, { page: 0, perPage: 50 });
-    return posts.find((candidate) => candidate.rootId === root.id);
+describe("run by a real host", () => {
+  beforeEach(async () => {
+    testHost = await startTestHost({
+      healthCheckIntervalMs: 100,
+      stopGracePeriodMs: GRACE_PERIOD_MS,
+      pluginLogLevel: "debug",
+    });
+    await testHost.host.loadPlugin(pluginDir);
+    await testHost.host.enablePlugin(PLUGIN_ID);
   });
-  // The plugin's own post went through its MessageWillBePosted too.
-  expect(reply).toMatchObject({ message: `echoed${STAMP}`, userId: user.id });
-});
+  afterEach(() => testHost.dispose());
 
-it("answers health checks (the host's, every 100 ms, and a stock client's without a token) and refuses a hook without the token", async () => {
-  const { host } = testHost;
-  const pid = pidOf(host);
-  await sleep(600);
-  expect(host.status(PLUGIN_ID)).toMatchObject({ state: "active" });
-  expect(pidOf(host)).toBe(pid);
-  const hostChecks = testHost
-    .pluginMessages(PLUGIN_ID)
-    .filter((msg) => msg === 'health check of "plugin"');
-  // The one before activation and the periodic ones.
-  expect(hostChecks.length).toBeGreaterThanOrEqual(3);
+  it("becomes active, and the KV write its OnActivate made through the Plugin API is visible to the app", async () => {
+    const { host } = testHost;
+    // Under Node's permission model: it reads the proto files through the test host's
+    // readablePaths (the repository), as a real plugin would read its own copies in its folder.
+    expect(host.status(PLUGIN_ID)).toMatchObject({
+      state: "active",
+      sandbox: { nodePermissions: true },
+    });
+    expect(testHost.pluginMessages(PLUGIN_ID)).toContain("activated");
+    const stored = await host.app.kvGet(PLUGIN_ID, "server-version");
+    expect(new TextDecoder().decode(stored)).toBe(host.serverVersion);
+  });
 
-  const socketPath = socketPathOf(testHost.pluginMessages(PLUGIN_ID));
-  expect(
-    await callPlugin(socketPath, "grpc.health.v1.Health", "Check", { service: "plugin" }),
-  ).toEqual({ status: 1 /* SERVING, as in upstream grpc.health.v1 */ });
-  await expect(
-    callPlugin(socketPath, "plugwire.v1.PluginHooks", "Implemented", {}),
-  ).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
-});
+  it("modifies a post made through the app layer in MessageWillBePosted, and replies with CreatePost from MessageHasBeenPosted", async () => {
+    const { app } = testHost.host;
+    const { user, channel } = await channelWithAuthor();
+    const post = await app.createPost(
+      { userId: user.id },
+      create(PostSchema, { userId: user.id, channelId: channel.id, message: "hello" }),
+    );
+    expect(post.message).toBe(`hello${STAMP}`);
+    expect((await app.getPost(post.id)).message).toBe(`hello${STAMP}`);
 
-it("stops on disable: OnDeactivate, then Shutdown, and the process exits by itself well within the grace period", async () => {
-  const { host } = testHost;
-  const pid = pidOf(host) as number;
-  const started = Date.now();
-  await host.disablePlugin(PLUGIN_ID);
-  expect(Date.now() - started).toBeLessThan(GRACE_PERIOD_MS / 2);
-  expect(host.status(PLUGIN_ID)).toMatchObject({ state: "stopped" });
-  const messages = testHost.pluginMessages(PLUGIN_ID);
-  expect(messages.indexOf("shutting down")).toBeGreaterThan(messages.indexOf("deactivating"));
-  expect(messages.indexOf("deactivating")).toBeGreaterThan(-1);
-  expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+    const root = await app.createPost(
+      { userId: user.id },
+      create(PostSchema, { userId: user.id, channelId: channel.id, message: "echo please" }),
+    );
+    const reply = await eventually(async () => {
+      const posts = await app.getPostsForChannel(channel.id, { page: 0, perPage: 50 });
+      return posts.find((candidate) => candidate.rootId === root.id);
+    });
+    // The plugin's own post went through its MessageWillBePosted too.
+    expect(reply).toMatchObject({ message: `echoed${STAMP}`, userId: user.id });
+  });
+
+  it("answers health checks (the host's, every 100 ms, and a stock client's without a token) and refuses a hook without the token", async () => {
+    const { host } = testHost;
+    const pid = pidOf(host);
+    await sleep(600);
+    expect(host.status(PLUGIN_ID)).toMatchObject({ state: "active" });
+    expect(pidOf(host)).toBe(pid);
+    const hostChecks = testHost
+      .pluginMessages(PLUGIN_ID)
+      .filter((msg) => msg === 'health check of "plugin"');
+    // The one before activation and the periodic ones.
+    expect(hostChecks.length).toBeGreaterThanOrEqual(3);
+
+    const socketPath = socketPathOf(testHost.pluginMessages(PLUGIN_ID));
+    expect(
+      await callPlugin(socketPath, "grpc.health.v1.Health", "Check", { service: "plugin" }),
+    ).toEqual({ status: 1 /* SERVING, as in upstream grpc.health.v1 */ });
+    await expect(
+      callPlugin(socketPath, "plugwire.v1.PluginHooks", "Implemented", {}),
+    ).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+  });
+
+  it("stops on disable: OnDeactivate, then Shutdown, and the process exits by itself well within the grace period", async () => {
+    const { host } = testHost;
+    const pid = pidOf(host) as number;
+    const started = Date.now();
+    await host.disablePlugin(PLUGIN_ID);
+    expect(Date.now() - started).toBeLessThan(GRACE_PERIOD_MS / 2);
+    expect(host.status(PLUGIN_ID)).toMatchObject({ state: "stopped" });
+    const messages = testHost.pluginMessages(PLUGIN_ID);
+    expect(messages.indexOf("shutting down")).toBeGreaterThan(messages.indexOf("deactivating"));
+    expect(messages.indexOf("deactivating")).toBeGreaterThan(-1);
+    expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  });
 });
 
 it("run by hand without the magic cookie it says so and exits 1; started as a host does, it prints the handshake first and exits when its stdin ends", async () => {
