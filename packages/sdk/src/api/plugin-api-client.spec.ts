@@ -4,6 +4,7 @@ import { InternalError, NotFoundError, toConnectError } from "@plugwire/errors";
 import {
   ChannelMemberSchema,
   ChannelSchema,
+  ChannelStatsSchema,
   FileInfoSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
@@ -12,9 +13,12 @@ import {
   PreferenceSchema,
   PublishPluginClusterEventRequest_SendType,
   ReactionSchema,
+  SidebarCategorySchema,
   StatusSchema,
   TeamMemberSchema,
   TeamSchema,
+  TeamStatsSchema,
+  TeamUnreadSchema,
   UserSchema,
 } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
@@ -32,6 +36,25 @@ const bytes = new Uint8Array([1, 2, 3]);
 const reaction = create(ReactionSchema, { userId: "u1", postId: "p1", emojiName: "smile" });
 const preference = create(PreferenceSchema, { userId: "u1", category: "c", name: "n", value: "v" });
 const status = create(StatusSchema, { userId: "u1", status: "dnd", manual: true });
+const teamStats = create(TeamStatsSchema, {
+  teamId: "t1",
+  totalMemberCount: 3n,
+  activeMemberCount: 2n,
+});
+const teamUnread = create(TeamUnreadSchema, { teamId: "t1", msgCount: 4n, mentionCount: 1n });
+const channelStats = create(ChannelStatsSchema, {
+  channelId: "c1",
+  memberCount: 5n,
+  pinnedpostCount: 1n,
+});
+const sidebarCategory = create(SidebarCategorySchema, {
+  id: "channels_u1_t1",
+  userId: "u1",
+  teamId: "t1",
+  type: "channels",
+  displayName: "Channels",
+  channelIds: ["c1"],
+});
 
 type Unary = (request: unknown) => unknown;
 
@@ -122,6 +145,160 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { teamId: "t1", userId: "u1", requestorId: "u2" },
     {},
     undefined,
+  ],
+  [
+    "getUsersByUsernames",
+    [["alice", "nobody"]],
+    { usernames: ["alice", "nobody"] },
+    { users: [user] },
+    [user],
+  ],
+  [
+    "searchUsers",
+    [{ term: "al", teamId: "t1", notInChannelId: "c1", allowInactive: true, limit: 5 }],
+    {
+      term: "al",
+      teamId: "t1",
+      notInTeamId: "",
+      inChannelId: "",
+      notInChannelId: "c1",
+      allowInactive: true,
+      limit: 5,
+    },
+    { users: [user] },
+    [user],
+  ],
+  [
+    "getUsersInChannel",
+    ["c1", "status", { page: 1, perPage: 20 }],
+    { channelId: "c1", sortBy: "status", paging: { page: 1, perPage: 20 } },
+    { users: [user] },
+    [user],
+  ],
+  [
+    "getUsersInTeam",
+    ["t1", { perPage: 50 }],
+    { teamId: "t1", paging: { page: 0, perPage: 50 } },
+    { users: [user] },
+    [user],
+  ],
+  ["getProfileImage", ["u1"], { userId: "u1" }, { image: bytes }, bytes],
+  ["setProfileImage", ["u1", bytes], { userId: "u1", data: bytes }, {}, undefined],
+  ["deleteUser", ["u1"], { userId: "u1" }, {}, undefined],
+  ["updateUserActive", ["u1", false], { userId: "u1", active: false }, {}, undefined],
+  [
+    "getTeamMember",
+    ["t1", "u1"],
+    { teamId: "t1", userId: "u1" },
+    { member: teamMember },
+    teamMember,
+  ],
+  [
+    "getTeamMembersForUser",
+    ["u1", { page: 2 }],
+    { userId: "u1", paging: { page: 2, perPage: 0 } },
+    { members: [teamMember] },
+    [teamMember],
+  ],
+  ["getTeamsForUser", ["u1"], { userId: "u1" }, { teams: [team] }, [team]],
+  ["getTeamsUnreadForUser", ["u1"], { userId: "u1" }, { teamUnreads: [teamUnread] }, [teamUnread]],
+  ["getTeamStats", ["t1"], { teamId: "t1" }, { stats: teamStats }, teamStats],
+  ["searchTeams", ["co"], { term: "co" }, { teams: [team] }, [team]],
+  [
+    "updateTeam",
+    [{ id: "t1", displayName: "Core" }],
+    { team: { id: "t1", displayName: "Core" } },
+    { team },
+    team,
+  ],
+  ["deleteTeam", ["t1"], { teamId: "t1" }, {}, undefined],
+  [
+    "createTeamMembers",
+    ["t1", ["u1", "u2"], "u9"],
+    { teamId: "t1", userIds: ["u1", "u2"], requestorId: "u9" },
+    { members: [teamMember] },
+    [teamMember],
+  ],
+  ["getTeamIcon", ["t1"], { teamId: "t1" }, { image: bytes }, bytes],
+  ["setTeamIcon", ["t1", bytes], { teamId: "t1", data: bytes }, {}, undefined],
+  [
+    "getChannelMember",
+    ["c1", "u1"],
+    { channelId: "c1", userId: "u1" },
+    { member: channelMember },
+    channelMember,
+  ],
+  [
+    "getChannelMembersForUser",
+    ["t1", "u1", { perPage: 100 }],
+    { teamId: "t1", userId: "u1", paging: { page: 0, perPage: 100 } },
+    { members: [channelMember] },
+    [channelMember],
+  ],
+  [
+    "getChannelMembersByIds",
+    ["c1", ["u1", "u9"]],
+    { channelId: "c1", userIds: ["u1", "u9"] },
+    { members: [channelMember] },
+    [channelMember],
+  ],
+  [
+    "getChannelsForTeamForUser",
+    ["t1", "u1", true],
+    { teamId: "t1", userId: "u1", includeDeleted: true },
+    { channels: [channel] },
+    [channel],
+  ],
+  [
+    "getPublicChannelsForTeam",
+    ["t1", { page: 1, perPage: 10 }],
+    { teamId: "t1", paging: { page: 1, perPage: 10 } },
+    { channels: [channel] },
+    [channel],
+  ],
+  [
+    "getChannelByNameForTeamName",
+    ["core", "town-square"],
+    { teamName: "core", channelName: "town-square", includeDeleted: false },
+    { channel },
+    channel,
+  ],
+  ["getGroupChannel", [["u1", "u2", "u3"]], { userIds: ["u1", "u2", "u3"] }, { channel }, channel],
+  [
+    "addUserToChannel",
+    ["c1", "u1", "u2"],
+    { channelId: "c1", userId: "u1", asUserId: "u2" },
+    { member: channelMember },
+    channelMember,
+  ],
+  [
+    "searchChannels",
+    ["t1", "town"],
+    { teamId: "t1", term: "town" },
+    { channels: [channel] },
+    [channel],
+  ],
+  ["getChannelStats", ["c1"], { channelId: "c1" }, { stats: channelStats }, channelStats],
+  [
+    "patchChannel",
+    ["c1", { header: "new header" }],
+    { channelId: "c1", patch: { header: "new header" } },
+    { channel },
+    channel,
+  ],
+  [
+    "updateChannelMemberNotifications",
+    ["c1", "u1", { desktop: "mention", push: "none" }],
+    { channelId: "c1", userId: "u1", notifications: { desktop: "mention", push: "none" } },
+    { member: channelMember },
+    channelMember,
+  ],
+  [
+    "getChannelSidebarCategories",
+    ["u1", "t1"],
+    { userId: "u1", teamId: "t1" },
+    { categories: [sidebarCategory], order: ["channels_u1_t1"] },
+    { categories: [sidebarCategory], order: ["channels_u1_t1"] },
   ],
   ["getChannel", ["c1"], { channelId: "c1" }, { channel }, channel],
   [
