@@ -13,6 +13,7 @@ import {
   TeamUnreadSchema,
 } from "@plugwire/protocol";
 import { isGuestUser } from "../guest-accounts.js";
+import { joiningTeamMember } from "../membership-rules.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
@@ -126,17 +127,7 @@ export function postgresTeamStore(db: PostgresDatabase): TeamStore {
         if (existing?.deleteAt === 0n) {
           return existing;
         }
-        // A returning member gets their old roles back, as in Mattermost.
-        const member =
-          existing === undefined
-            ? create(TeamMemberSchema, {
-                teamId,
-                userId,
-                schemeUser: !guest,
-                schemeGuest: guest,
-                schemeAdmin: options.admin === true,
-              })
-            : create(TeamMemberSchema, { ...existing, deleteAt: 0n });
+        const member = joiningTeamMember(teamId, userId, existing, guest, options.admin === true);
         await tx.run(
           `INSERT INTO team_members ${teamMembers.insertClause}
            ${replaceOnConflict(["team_id", "user_id"], teamMembers.columns)}`,

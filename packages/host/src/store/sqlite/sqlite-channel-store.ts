@@ -15,6 +15,7 @@ import { directChannelName, groupChannelName } from "../channel-names.js";
 import type { ChannelStore } from "../channel-store.js";
 import { isGuestUser } from "../guest-accounts.js";
 import { newId } from "../ids.js";
+import { checkNewChannel, newChannelMember } from "../membership-rules.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
@@ -26,37 +27,10 @@ import { userById } from "./sqlite-user-store.js";
 const channels = rowCodec(ChannelSchema);
 const channelMembers = rowCodec(ChannelMemberSchema);
 
-/** Mattermost's notification settings of a new channel membership. */
-const DEFAULT_CHANNEL_NOTIFY_PROPS = {
-  desktop: "default",
-  email: "default",
-  push: "default",
-  mark_unread: "all",
-  ignore_channel_mentions: "default",
-};
-
 export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
   return {
     async createChannel(channel: Channel): Promise<Channel> {
-      requireField(
-        channel.name,
-        "name",
-        "channel.name is required; choose the channel's URL name.",
-      );
-      if (!["O", "P", "D", "G"].includes(channel.type)) {
-        throw new ValidationError({
-          id: "store.channel.invalid_type",
-          message: `channel.type is "${channel.type}"; use "O" (public), "P" (private), "D" (direct) or "G" (group).`,
-          params: { field: "type" },
-        });
-      }
-      if ((channel.type === "O" || channel.type === "P") && !channel.teamId) {
-        throw new ValidationError({
-          id: "store.channel.team_required",
-          message: "channel.team_id is required for public and private channels.",
-          params: { field: "team_id" },
-        });
-      }
+      checkNewChannel(channel);
       return db.write(() => {
         if (channel.teamId) {
           teamById(db, channel.teamId);
@@ -439,14 +413,8 @@ function insertChannelMember(
   userId: string,
   now: bigint,
 ): ChannelMember {
-  const member = create(ChannelMemberSchema, {
-    channelId,
-    userId,
-    notifyProps: DEFAULT_CHANNEL_NOTIFY_PROPS,
-    lastUpdateAt: now,
-    // A guest account's membership is a guest one, as in Mattermost.
-    ...(isGuestUser(userById(db, userId)) ? { schemeGuest: true } : { schemeUser: true }),
-  });
+  const member = newChannelMember(channelId, userId, isGuestUser(userById(db, userId)), now);
+
   db.run(
     `INSERT INTO channel_members ${channelMembers.insertClause}`,
     channelMembers.toRow(member),
