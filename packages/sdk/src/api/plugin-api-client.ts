@@ -1,73 +1,77 @@
 // The PluginAPI as a plugin author calls it: one method per RPC, taking plain arguments and
 // returning the model itself rather than a response message. Every failure is thrown as the
 // @plugwire/errors class the host sent.
-import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
-import { type CallOptions, type Client, createClient, type Transport } from "@connectrpc/connect";
+import type { JsonObject } from "@bufbuild/protobuf";
+import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
 import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
-  type Channel,
-  type ChannelMember,
   type ChannelPatchSchema,
   type ChannelSchema,
-  type ChannelStats,
   type CommandSchema,
   type CustomStatusSchema,
-  type FileInfo,
   type GetFileResponse,
-  type Paging,
   PluginAPI,
-  type Post,
-  type PostList,
   type PostSchema,
-  type PostSearchResults,
-  type Preference,
   type PreferenceSchema,
   PublishPluginClusterEventRequest_SendType,
-  type Reaction,
   type ReactionSchema,
   type SearchParameterSchema,
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
-  type SidebarCategory,
-  type Status,
-  type Team,
-  type TeamMember,
   type TeamSchema,
-  type TeamStats,
-  type TeamUnread,
   type UploadFileRequestSchema,
-  type User,
   type UserSchema,
 } from "@plugwire/protocol";
 import { bearerHeaders } from "../bearer-token.js";
 import { concatChunks, splitChunks } from "../chunks.js";
+import type {
+  Channel,
+  ChannelMember,
+  ChannelStats,
+  FileInfo,
+  Paging,
+  Post,
+  PostList,
+  PostSearchResults,
+  Preference,
+  Reaction,
+  SidebarCategory,
+  Status,
+  Team,
+  TeamMember,
+  TeamStats,
+  TeamUnread,
+  User,
+} from "../models/models.js";
+import type { Plain, PlainInit } from "../models/plain.js";
+import { type PlainClient, withPlainAnswers } from "../models/plain-client.js";
 import { jsonObject } from "./json-payload.js";
 
 /** A new or changed post: any subset of Post's fields. */
-export type PostInit = MessageInitShape<typeof PostSchema>;
+export type PostInit = PlainInit<typeof PostSchema>;
 /** A new or changed user. */
-export type UserInit = MessageInitShape<typeof UserSchema>;
+export type UserInit = PlainInit<typeof UserSchema>;
 /** A new team. */
-export type TeamInit = MessageInitShape<typeof TeamSchema>;
+export type TeamInit = PlainInit<typeof TeamSchema>;
 /** A new or changed channel. */
-export type ChannelInit = MessageInitShape<typeof ChannelSchema>;
+export type ChannelInit = PlainInit<typeof ChannelSchema>;
 /** A slash command to register. */
-export type CommandInit = MessageInitShape<typeof CommandSchema>;
+export type CommandInit = PlainInit<typeof CommandSchema>;
 /** A reaction to add or remove: userId, postId and emojiName. */
-export type ReactionInit = MessageInitShape<typeof ReactionSchema>;
+export type ReactionInit = PlainInit<typeof ReactionSchema>;
 /** A preference to save or delete: userId, category, name (and value). */
-export type PreferenceInit = MessageInitShape<typeof PreferenceSchema>;
+export type PreferenceInit = PlainInit<typeof PreferenceSchema>;
 /** A custom status: emoji or text, optionally duration and expiresAt (RFC 3339). */
-export type CustomStatusInit = MessageInitShape<typeof CustomStatusSchema>;
+export type CustomStatusInit = PlainInit<typeof CustomStatusSchema>;
 
 /** One search of searchPostsInTeam: SearchParams' fields (channels and users by name). */
-export type SearchParamsInit = MessageInitShape<typeof SearchParamsSchema>;
+export type SearchParamsInit = PlainInit<typeof SearchParamsSchema>;
 /** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
-export type SearchParameterInit = MessageInitShape<typeof SearchParameterSchema>;
+export type SearchParameterInit = PlainInit<typeof SearchParameterSchema>;
 /** What PatchChannel changes: the fields given. */
-export type ChannelPatchInit = MessageInitShape<typeof ChannelPatchSchema>;
+export type ChannelPatchInit = PlainInit<typeof ChannelPatchSchema>;
 /** searchUsers' query, as Mattermost's UserSearch: term, team and channel filters, limit. */
-export type UserSearch = MessageInitShape<typeof SearchUsersRequestSchema>;
+export type UserSearch = PlainInit<typeof SearchUsersRequestSchema>;
 
 /** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
 export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
@@ -130,14 +134,14 @@ export interface WebSocketBroadcastInit {
   omitConnectionId?: string;
 }
 
-type UploadFrame = MessageInitShape<typeof UploadFileRequestSchema>;
+type UploadFrame = PlainInit<typeof UploadFileRequestSchema>;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The host's PluginAPI, one async method per RPC. Reach it in a plugin as `this.api`. */
 export class PluginAPIClient {
-  readonly #rpc: Client<typeof PluginAPI>;
+  readonly #rpc: PlainClient<typeof PluginAPI>;
   readonly #options: CallOptions;
 
   /**
@@ -145,7 +149,10 @@ export class PluginAPIClient {
    * @param token the per-start token, sent as "authorization: Bearer <token>" on every call.
    */
   constructor(transport: Transport, token?: string) {
-    this.#rpc = withPluginAPIErrors(createClient(PluginAPI, transport));
+    this.#rpc = withPlainAnswers(
+      withPluginAPIErrors(createClient(PluginAPI, transport)),
+      PluginAPI,
+    );
     this.#options = token === undefined ? {} : { headers: bearerHeaders(token) };
   }
 
@@ -930,7 +937,9 @@ async function* uploadFrames(
   }
 }
 
-async function* fileData(frames: AsyncIterator<GetFileResponse>): AsyncGenerator<Uint8Array> {
+async function* fileData(
+  frames: AsyncIterator<Plain<GetFileResponse>>,
+): AsyncGenerator<Uint8Array> {
   try {
     for (let next = await frames.next(); next.done !== true; next = await frames.next()) {
       if (next.value.frame.case === "data") {
