@@ -32,6 +32,7 @@ import {
 import { moveFolder, removeFolder, replaceFolder } from "./bundle/plugin-folders.js";
 import { stageBundle } from "./bundle/stage-bundle.js";
 import { jsonLineSink, Logger, type LogLevel, type LogSink } from "./log.js";
+import { LogFeed } from "./log-feed.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import type { PluginManifest } from "./manifest/manifest.js";
 import { startPluginApiServer } from "./rpc/api-server.js";
@@ -40,7 +41,8 @@ import { checkPluginSettings, settingsWithDefaults } from "./settings/plugin-set
 import type { FileStore } from "./store/file-store.js";
 import { LocalFileStore } from "./store/local-file-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
-import type { Store } from "./store/store.js";
+import type { Store, StoreKind } from "./store/store.js";
+import type { HookActivityReport } from "./supervisor/hook-activity.js";
 import type { HookDispatcher } from "./supervisor/hook-client.js";
 import type { PluginPidRegistry } from "./supervisor/plugin-pid-registry.js";
 import { PluginUsers } from "./supervisor/plugin-users.js";
@@ -136,6 +138,12 @@ export interface PluginStatus {
   error?: string;
   /** How it is confined: permission model, what it asked and was allowed, data folder, user. */
   sandbox: PluginSandboxStatus;
+  /** When the running process became active; absent unless "active". */
+  activeSince?: Date;
+  /** Restarts after crashes since the plugin was last started. */
+  restarts: number;
+  /** The last lines its process printed (stdout and stderr), oldest first. */
+  lastOutput: string[];
 }
 
 /** What restoreEnabledPlugins did with one loaded plugin. */
@@ -166,6 +174,9 @@ export class Host implements HookTargets {
   private readonly plugins = new Map<string, PluginSupervisor>();
   private readonly sandboxes = new Map<string, PluginSandboxStatus>();
   private readonly logger: Logger;
+  private readonly log: LogSink;
+  /** The plugins' recent log entries, to follow live. */
+  readonly logFeed: LogFeed;
   private readonly leaveCluster: (() => void) | undefined;
   /**
    * The installing request of each plugin installed by this process and not activated since:
@@ -181,13 +192,15 @@ export class Host implements HookTargets {
     readonly store: Store,
     readonly files: FileStore,
     private readonly options: HostOptions,
-    private readonly log: LogSink,
+    sink: LogSink,
     /** Where installBundle puts plugins (absolute, symlinks resolved); see HostOptions. */
     readonly pluginsDir: string | undefined,
     private readonly sandboxContext: SandboxContext,
   ) {
     this.serverVersion = options.serverVersion ?? HOST_VERSION;
-    this.logger = new Logger(log);
+    this.logFeed = new LogFeed(sink);
+    this.log = this.logFeed.sink;
+    this.logger = new Logger(this.log);
     const hostId = options.hostId ?? randomUUID();
     const app = new HostApp({
       store,
@@ -507,10 +520,28 @@ export class Host implements HookTargets {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  /** Which database keeps the data: "sqlite" or "postgresql". */
+  get storeKind(): StoreKind {
+    return this.store.kind;
+  }
+
+  /** Per hook and minute, the plugin's calls, failures, timeouts and latencies. */
+  pluginActivity(pluginId: string): HookActivityReport[] {
+    return this.supervisor(pluginId).activity.report();
+  }
+
   private statusOf(supervisor: PluginSupervisor): PluginStatus {
-    const { manifest, state, lastError } = supervisor;
+    const { manifest, state, lastError, activeSince, restartCount } = supervisor;
     const sandbox = this.sandboxes.get(manifest.id) as PluginSandboxStatus;
-    const status: PluginStatus = { id: manifest.id, manifest, state, sandbox };
+    const status: PluginStatus = {
+      id: manifest.id,
+      manifest,
+      state,
+      sandbox,
+      restarts: restartCount,
+      lastOutput: supervisor.lastOutput(),
+    };
+    if (activeSince) status.activeSince = activeSince;
     if (lastError) status.error = lastError.message;
     return status;
   }

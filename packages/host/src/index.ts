@@ -78,6 +78,7 @@ export {
   startRestServer,
 } from "./http/rest/server.js";
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
+export type { LogFeed, LogListener } from "./log-feed.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
 export type { NodeCapability, PluginManifest, PluginRuntime } from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
@@ -107,11 +108,17 @@ export type {
   SessionStore,
   StatusStore,
   Store,
+  StoreKind,
   TeamStore,
   ThreadQuery,
   UserQuery,
   UserStore,
 } from "./store/store.js";
+export type {
+  HookActivityReport,
+  HookMinute,
+  HookOutcome,
+} from "./supervisor/hook-activity.js";
 export type {
   HookCallOptions,
   HookRequest,

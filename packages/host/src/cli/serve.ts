@@ -83,6 +83,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
       out(
         `Plugwire is serving the REST API on ${rest.url} (started in ${Date.now() - startedAt} ms).`,
       );
+      out(`The admin console is at ${rest.url}/console (system admins sign in there).`);
       // A signal while plugins start stops at once: closing the host cancels their starts.
       const started = startPlugins(host, shipped, terminal).then(async () => {
         if (stop.requested) return;

@@ -5,17 +5,20 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { consoleAssetsDir } from "@plugwire/console";
 import { InternalError, NotFoundError, PluginAPIError, toHttpError } from "@plugwire/errors";
 import { WebSocketServer } from "ws";
 import { DEFAULT_MAX_UPLOAD_BYTES } from "../../app/file-operations.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
+import { isConsolePath, serveConsole } from "../console-assets.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
 import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
+import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
@@ -61,6 +64,11 @@ export interface RestServerOptions {
   statusCheckIntervalMs?: number;
   /** Request rate limits; by default only logins are limited (see rate-limit.ts). */
   rateLimits?: RestRateLimits;
+  /**
+   * The folder of the admin console's built files, served at /console; default: those of
+   * @plugwire/console. false serves no console.
+   */
+  consoleAssetsDir?: string | false;
 }
 
 export interface RestServer {
@@ -90,6 +98,7 @@ export function restRouter(): Router<RouteHandler> {
     systemRoutes,
     roleRoutes,
     pluginRoutes,
+    pluginConsoleRoutes,
   ]) {
     routes(router);
   }
@@ -103,12 +112,15 @@ export async function startRestServer(
 ): Promise<RestServer> {
   const router = restRouter();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const closing = new AbortController();
+  const consoleDir = options.consoleAssetsDir ?? consoleAssetsDir;
   const context: RestServerContext = {
     host,
     siteUrl: options.siteUrl ?? "",
     maxBodyBytes,
     maxJsonBytes: Math.min(maxBodyBytes, MAX_JSON_BODY_BYTES),
     presence: new Presence(host.app),
+    closing: closing.signal,
   };
   context.presence.start(options.statusCheckIntervalMs);
   const hub = new WebSocketHub(host, context.presence, options.webSocketAuthTimeoutMs);
@@ -117,7 +129,7 @@ export async function startRestServer(
 
   const rateLimiter = new RestRateLimiter(options.rateLimits);
   const server = createServer((req, res) => {
-    void serveRequest(context, router, rateLimiter, req, res);
+    void serveRequest(context, router, rateLimiter, req, res, consoleDir);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(context, webSockets, hub, req, socket, head);
@@ -140,6 +152,7 @@ export async function startRestServer(
     url,
     port,
     close: async () => {
+      closing.abort();
       context.presence.stop();
       unsubscribe();
       await hub.closeAll();
@@ -159,10 +172,15 @@ async function serveRequest(
   rateLimiter: RestRateLimiter,
   req: IncomingMessage,
   res: ServerResponse,
+  consoleDir: string | false,
 ): Promise<void> {
   const requestId = newId();
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (consoleDir !== false && isConsolePath(url.pathname)) {
+      await serveConsole(consoleDir, req, res, url.pathname);
+      return;
+    }
     if (url.pathname.startsWith("/plugins/")) {
       // The proxy writes X-Request-Id among the plugin's headers, in its one writeHead: a
       // header set beforehand would put node:http on its slower path of merging them.
