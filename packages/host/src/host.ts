@@ -99,6 +99,12 @@ export interface HostOptions {
   pluginsDir?: string;
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
+  /**
+   * Serves public links to files of posts (Mattermost's EnablePublicLink) salted with this
+   * (its PublicLinkSalt: keep it secret, and the same on every host of a cluster). Unset: no
+   * public links.
+   */
+  publicLinkSalt?: string;
   /** Largest bundle accepted by installBundle, compressed. Default 50 MiB. */
   maxBundleBytes?: number;
   /** Largest bundle accepted once decompressed; stops gzip bombs. Default 512 MiB. */
@@ -200,6 +206,7 @@ export class Host implements HookTargets {
       now: options.now,
       userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
       maxLoginAttempts: options.maxLoginAttempts,
+      publicLinkSalt: options.publicLinkSalt,
     });
     this.app = app;
     this.leaveCluster = options.cluster?.join(hostId, (pluginId, event) =>

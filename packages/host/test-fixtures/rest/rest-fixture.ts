@@ -77,6 +77,8 @@ export interface FixtureOptions {
    * one address; the rate limit's own spec sets them.
    */
   rateLimits?: RestRateLimits;
+  /** The host's public link salt: public file links are served when set. */
+  publicLinkSalt?: string;
 }
 
 export class RestFixture {
@@ -101,6 +103,7 @@ export class RestFixture {
       pluginsDir: options.withPluginsDir ? join(dataDir, "plugins") : undefined,
       // Test plugins import the SDK from this repository by its path.
       sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
+      publicLinkSalt: options.publicLinkSalt,
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);

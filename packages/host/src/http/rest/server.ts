@@ -29,6 +29,7 @@ import { Router } from "./router.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
+import { uploadRoutes } from "./upload-routes.js";
 import { userDirectoryRoutes } from "./user-directory-routes.js";
 import { userRoutes } from "./user-routes.js";
 import { resumeRequest, WebSocketHub } from "./websocket-hub.js";
@@ -87,6 +88,7 @@ export function restRouter(): Router<RouteHandler> {
     statusRoutes,
     commandRoutes,
     fileRoutes,
+    uploadRoutes,
     systemRoutes,
     roleRoutes,
     pluginRoutes,
