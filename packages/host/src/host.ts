@@ -277,6 +277,7 @@ export class Host implements HookTargets {
             serverVersion: this.serverVersion,
             serverConfig: () => this.options.serverConfig ?? {},
             now: this.options.now,
+            plugins: this,
           }),
         }),
       log: this.log,
@@ -611,9 +612,14 @@ export class Host implements HookTargets {
     return this.pluginsDir;
   }
 
+  /** The largest bundle installBundle accepts, compressed. */
+  get maxBundleBytes(): number {
+    return this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  }
+
   private bundleLimits(): BundleLimits {
     return {
-      maxBundleBytes: this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES,
+      maxBundleBytes: this.maxBundleBytes,
       maxUncompressedBytes:
         this.options.maxBundleUncompressedBytes ?? DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
     };
