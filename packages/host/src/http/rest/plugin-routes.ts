@@ -6,6 +6,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { InternalError } from "@plugwire/errors";
 import { type PluginLifecycle, PluginProcessError, type PluginStatus } from "../../host.js";
 import type { PluginManifest } from "../../manifest/manifest.js";
+import { webappBundleUrl } from "../webapp-files.js";
 import { objectBody } from "./body-fields.js";
 import { readMultipartForm } from "./multipart-form.js";
 import { requireSystemAdmin } from "./permissions.js";
@@ -127,15 +128,47 @@ async function savePluginConfig(call: RestCall): Promise<void> {
 
 /** The manifest as v4 writes it: the file's fields, none of the host's paths. */
 function manifestJson(manifest: PluginManifest): JsonObject {
-  const json: JsonObject = {
-    id: manifest.id,
-    name: manifest.name,
+  const { server } = manifest;
+  return {
+    ...commonManifestJson(manifest),
     description: manifest.description,
-    version: manifest.version,
-    server: { executable: manifest.server.executableRelative },
+    server: {
+      executable: server.executableRelative,
+      ...(server.executables && { executables: server.executables }),
+    },
+    ...(manifest.webapp && { webapp: { bundle_path: manifest.webapp.bundlePathRelative } }),
+    ...(manifest.settingsSchema && { settings_schema: manifest.settingsSchema }),
+    ...(manifest.requiredConfiguration && {
+      required_configuration: manifest.requiredConfiguration,
+    }),
   };
-  if (manifest.minServerVersion) json.min_server_version = manifest.minServerVersion;
-  if (manifest.settingsSchema) json.settings_schema = manifest.settingsSchema;
+}
+
+/**
+ * What Mattermost's web app reads of a plugin with a web app (its ClientManifest): no
+ * description, server part or settings; webapp.bundle_path the URL the bundle is served at.
+ */
+export function clientManifestJson(manifest: PluginManifest): JsonObject {
+  return {
+    ...commonManifestJson(manifest),
+    ...(manifest.webapp && {
+      webapp: { bundle_path: webappBundleUrl({ ...manifest, webapp: manifest.webapp }) },
+    }),
+  };
+}
+
+/** The fields both forms of the manifest carry, as Mattermost names them. */
+function commonManifestJson(manifest: PluginManifest): JsonObject {
+  const json: JsonObject = { id: manifest.id, name: manifest.name, version: manifest.version };
+  const optional: [string, string | JsonObject | undefined][] = [
+    ["homepage_url", manifest.homepageUrl],
+    ["support_url", manifest.supportUrl],
+    ["release_notes_url", manifest.releaseNotesUrl],
+    ["icon_path", manifest.iconPath],
+    ["min_server_version", manifest.minServerVersion],
+    ["props", manifest.props],
+  ];
+  for (const [field, value] of optional) if (value !== undefined) json[field] = value;
   return json;
 }
 
