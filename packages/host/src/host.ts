@@ -257,6 +257,10 @@ export class Host implements HookTargets {
    */
   async loadPlugin(dir: string): Promise<PluginManifest> {
     const manifest = await loadManifest(dir, { serverVersion: this.serverVersion });
+    const pluginLogger = new Logger(this.log, manifest.id);
+    for (const warning of manifest.warnings ?? []) {
+      pluginLogger.warn(`plugin ${manifest.id}: ${manifest.file}: ${warning}`);
+    }
     if (this.plugins.has(manifest.id)) {
       throw new AlreadyExistsError({
         id: "app.plugin.load.duplicate_id",

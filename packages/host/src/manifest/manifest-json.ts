@@ -21,14 +21,33 @@ export function mattermostPluginState(state: PluginState): number {
 
 /** The manifest as v4 writes it: the file's fields, none of the host's paths. */
 export function manifestJson(manifest: PluginManifest): JsonObject {
-  const json: JsonObject = {
-    id: manifest.id,
-    name: manifest.name,
+  const { server } = manifest;
+  return {
+    ...commonManifestJson(manifest),
     description: manifest.description,
-    version: manifest.version,
-    server: { executable: manifest.server.executableRelative },
+    server: {
+      executable: server.executableRelative,
+      ...(server.executables && { executables: server.executables }),
+    },
+    ...(manifest.webapp && { webapp: { bundle_path: manifest.webapp.bundlePathRelative } }),
+    ...(manifest.settingsSchema && { settings_schema: manifest.settingsSchema }),
+    ...(manifest.requiredConfiguration && {
+      required_configuration: manifest.requiredConfiguration,
+    }),
   };
-  if (manifest.minServerVersion) json.min_server_version = manifest.minServerVersion;
-  if (manifest.settingsSchema) json.settings_schema = manifest.settingsSchema;
+}
+
+/** The fields both forms of the manifest (model.Manifest and ClientManifest) carry, as Mattermost names them. */
+export function commonManifestJson(manifest: PluginManifest): JsonObject {
+  const json: JsonObject = { id: manifest.id, name: manifest.name, version: manifest.version };
+  const optional: [string, string | JsonObject | undefined][] = [
+    ["homepage_url", manifest.homepageUrl],
+    ["support_url", manifest.supportUrl],
+    ["release_notes_url", manifest.releaseNotesUrl],
+    ["icon_path", manifest.iconPath],
+    ["min_server_version", manifest.minServerVersion],
+    ["props", manifest.props],
+  ];
+  for (const [field, value] of optional) if (value !== undefined) json[field] = value;
   return json;
 }

@@ -5,7 +5,13 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { InternalError } from "@plugwire/errors";
 import { PluginProcessError, type PluginStatus } from "../../host.js";
-import { manifestJson, mattermostPluginState } from "../../manifest/manifest-json.js";
+import type { PluginManifest } from "../../manifest/manifest.js";
+import {
+  commonManifestJson,
+  manifestJson,
+  mattermostPluginState,
+} from "../../manifest/manifest-json.js";
+import { webappBundleUrl } from "../webapp-files.js";
 import { objectBody } from "./body-fields.js";
 import { readMultipartForm } from "./multipart-form.js";
 import { requireSystemAdmin } from "./permissions.js";
@@ -114,6 +120,19 @@ async function savePluginConfig(call: RestCall): Promise<void> {
   const config = objectBody(await call.json()) as JsonObject;
   await call.host.savePluginSettings(call.actor(), pluginId, config);
   call.send(200, await call.host.getPluginSettings(pluginId));
+}
+
+/**
+ * What Mattermost's web app reads of a plugin with a web app (its ClientManifest): no
+ * description, server part or settings; webapp.bundle_path the URL the bundle is served at.
+ */
+export function clientManifestJson(manifest: PluginManifest): JsonObject {
+  return {
+    ...commonManifestJson(manifest),
+    ...(manifest.webapp && {
+      webapp: { bundle_path: webappBundleUrl({ ...manifest, webapp: manifest.webapp }) },
+    }),
+  };
 }
 
 /** v4's PluginStatus. */
