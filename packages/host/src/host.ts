@@ -101,6 +101,12 @@ export interface HostOptions {
   pluginsDir?: string;
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
+  /**
+   * Serves public links to files of posts (Mattermost's EnablePublicLink) salted with this
+   * (its PublicLinkSalt: keep it secret, and the same on every host of a cluster). Unset: no
+   * public links.
+   */
+  publicLinkSalt?: string;
   /** Largest bundle accepted by installBundle, compressed. Default 50 MiB. */
   maxBundleBytes?: number;
   /** Largest bundle accepted once decompressed; stops gzip bombs. Default 512 MiB. */
@@ -213,6 +219,7 @@ export class Host implements HookTargets {
       now: options.now,
       userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
       maxLoginAttempts: options.maxLoginAttempts,
+      publicLinkSalt: options.publicLinkSalt,
     });
     this.app = app;
     this.leaveCluster = options.cluster?.join(hostId, (pluginId, event) =>
@@ -270,6 +277,10 @@ export class Host implements HookTargets {
    */
   async loadPlugin(dir: string): Promise<PluginManifest> {
     const manifest = await loadManifest(dir, { serverVersion: this.serverVersion });
+    const pluginLogger = new Logger(this.log, manifest.id);
+    for (const warning of manifest.warnings ?? []) {
+      pluginLogger.warn(`plugin ${manifest.id}: ${manifest.file}: ${warning}`);
+    }
     if (this.plugins.has(manifest.id)) {
       throw new AlreadyExistsError({
         id: "app.plugin.load.duplicate_id",
@@ -290,6 +301,7 @@ export class Host implements HookTargets {
             serverVersion: this.serverVersion,
             serverConfig: () => this.options.serverConfig ?? {},
             now: this.options.now,
+            plugins: this,
           }),
         }),
       log: this.log,
@@ -642,9 +654,14 @@ export class Host implements HookTargets {
     return this.pluginsDir;
   }
 
+  /** The largest bundle installBundle accepts, compressed. */
+  get maxBundleBytes(): number {
+    return this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  }
+
   private bundleLimits(): BundleLimits {
     return {
-      maxBundleBytes: this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES,
+      maxBundleBytes: this.maxBundleBytes,
       maxUncompressedBytes:
         this.options.maxBundleUncompressedBytes ?? DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
     };

@@ -2,12 +2,12 @@
 //
 //   "settings_schema": { "settings": [
 //     { "key": "Greeting", "type": "text", "default": "Hello" },
-//     { "key": "Mode", "type": "radio", "options": [{ "display_name": "Fast", "value": "fast" }] } ] }
+//     { "key": "Mode", "type": "radio", "options": [{ "display_name": "Fast", "value": "fast" }] } ],
+//     "sections": [{ "key": "Advanced", "settings": [{ "key": "Retries", "type": "number" }] }] }
 //
 // bool takes true or false; text, longtext, generated and username take a string; number takes
 // a finite number; dropdown and radio take one of their options' values; custom, and any type
-// this host does not know, take any JSON value. The settings of the schema's sections count
-// as its own. Keys the schema does not list are refused, so a
+// this host does not know, take any JSON value. Keys the schema does not list are refused, so a
 // misspelt key fails loudly instead of being ignored. Without a schema any object is accepted.
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import { ValidationError } from "@plugwire/errors";
@@ -83,16 +83,16 @@ function valueProblem(setting: Setting, value: JsonValue): string | undefined {
   return undefined;
 }
 
-/** The schema's settings; undefined when the manifest has no settings list. */
+/**
+ * The schema's settings, those of its sections included; undefined when the manifest lists no
+ * settings at all.
+ */
 function settingsOf(schema: JsonObject | undefined): Setting[] | undefined {
   const sections = Array.isArray(schema?.sections) ? (schema.sections as unknown[]) : [];
-  const sectionSettings = sections
-    .filter(isObject)
-    .flatMap((section) => (Array.isArray(section.settings) ? (section.settings as unknown[]) : []));
-  const top = schema?.settings;
-  if (!Array.isArray(top) && sectionSettings.length === 0) return undefined;
-  const list = [...(Array.isArray(top) ? (top as unknown[]) : []), ...sectionSettings];
-  return list.filter(isObject).flatMap((entry): Setting[] => {
+  const lists = [schema?.settings, ...sections.filter(isObject).map((section) => section.settings)];
+  if (!lists.some(Array.isArray)) return undefined;
+  const entries = lists.flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : []));
+  return entries.filter(isObject).flatMap((entry): Setting[] => {
     if (typeof entry.key !== "string" || entry.key === "") return [];
     const options = Array.isArray(entry.options)
       ? (entry.options as unknown[])

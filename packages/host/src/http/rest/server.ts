@@ -1,5 +1,6 @@
 // The REST server: Mattermost's API v4 (the subset in the *-routes.ts files), the websocket at
-// /api/v4/websocket and plugins' own HTTP at /plugins/{plugin_id}/..., on node:http. Every
+// /api/v4/websocket, plugins' own HTTP at /plugins/{plugin_id}/... and their web app files at
+// /static/plugins/{plugin_id}/..., on node:http. Every
 // failure answers with v4's error body {id, message, detailed_error, request_id, status_code}.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
@@ -13,6 +14,7 @@ import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
 import { isConsolePath, serveConsole } from "../console-assets.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
+import { serveWebappFile, WEBAPP_FILES_PREFIX } from "../webapp-files.js";
 import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
@@ -32,6 +34,7 @@ import { Router } from "./router.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
+import { uploadRoutes } from "./upload-routes.js";
 import { userDirectoryRoutes } from "./user-directory-routes.js";
 import { userRoutes } from "./user-routes.js";
 import { resumeRequest, WebSocketHub } from "./websocket-hub.js";
@@ -95,6 +98,7 @@ export function restRouter(): Router<RouteHandler> {
     statusRoutes,
     commandRoutes,
     fileRoutes,
+    uploadRoutes,
     systemRoutes,
     roleRoutes,
     pluginRoutes,
@@ -188,6 +192,10 @@ async function serveRequest(
       return;
     }
     res.setHeader("x-request-id", requestId);
+    if (url.pathname.startsWith(WEBAPP_FILES_PREFIX)) {
+      await serveWebappFile(context.host, req, res, url.pathname);
+      return;
+    }
     const match = router.find(req.method ?? "GET", url.pathname);
     if (!("handler" in match)) {
       if (match.allowed.length > 0) res.setHeader("allow", match.allowed.join(", "));
