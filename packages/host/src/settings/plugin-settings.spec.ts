@@ -74,25 +74,6 @@ describe("checkPluginSettings", () => {
     );
   });
 
-  it("checks and defaults the settings of the schema's sections like its own", () => {
-    const sectioned = {
-      settings: [{ key: "Greeting", type: "text", default: "Hello" }],
-      sections: [
-        { key: "advanced", settings: [{ key: "TimeoutSeconds", type: "number", default: 30 }] },
-      ],
-    };
-    expect(checkPluginSettings("com.example", sectioned, { Greeting: "Hi" })).toEqual({
-      Greeting: "Hi",
-      TimeoutSeconds: 30,
-    });
-    expect(() => checkPluginSettings("com.example", sectioned, { TimeoutSeconds: "soon" })).toThrow(
-      'setting "TimeoutSeconds" must be a number',
-    );
-    expect(settingsWithDefaults({ sections: sectioned.sections }, {})).toEqual({
-      TimeoutSeconds: 30,
-    });
-  });
-
   it("accepts any object when the manifest has no settings list", () => {
     expect(checkPluginSettings("com.example", undefined, { any: [1, "two"] })).toEqual({
       any: [1, "two"],

@@ -209,6 +209,19 @@ describe.skipIf(browser === undefined)("the admin console in Chromium", () => {
     await page.getByLabel("Extra").fill('{"limits": [3]}');
   });
 
+  it("shows the plugin's refusal of a setting beside the field, and nothing is saved", async () => {
+    await page.getByLabel("Greeting").fill("a forbidden greeting");
+    await page.getByRole("button", { name: "Save" }).click();
+    const error = page.locator('[data-setting="Greeting"] .field-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain("Greeting may not contain the word forbidden.");
+    expect(await page.getByLabel("Greeting").getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#settings-error").textContent()).toContain("nothing was saved");
+    const settings = await fixture.host.getPluginSettings(SETTINGS_ID);
+    expect(settings.Greeting).toBe("Howdy");
+    await shoot("settings-rejected-by-plugin");
+  });
+
   it("marks a crashing plugin failed, with the last lines it printed", async () => {
     await page.goto(`${fixture.url}/console#/plugins`);
     await pluginRow(CRASHER_ID)
