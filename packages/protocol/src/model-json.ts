@@ -17,6 +17,12 @@ const V4_NAMES: Record<string, Record<string, string>> = {
   "plugwire.v1.FileInfo": { creator_id: "user_id" },
 };
 
+/** Fields a client never sees, as Mattermost leaves them out of its JSON (`json:"-"`). */
+const HIDDEN_FIELDS: Record<string, readonly string[]> = {
+  "plugwire.v1.FileInfo": ["path"],
+  "plugwire.v1.UploadSession": ["path"],
+};
+
 /** The 64-bit integer types: bigint in protobuf-es, numbers in v4 JSON and in plain models. */
 export const INT64_SCALARS: ReadonlySet<ScalarType> = new Set([
   ScalarType.INT64,
@@ -38,7 +44,9 @@ export function modelToJson<Desc extends DescMessage>(
 ): JsonObject {
   const json: JsonObject = {};
   const values = message as unknown as Record<string, unknown>;
+  const hidden = HIDDEN_FIELDS[schema.typeName];
   for (const field of schema.fields) {
+    if (hidden?.includes(field.name)) continue;
     json[v4FieldName(schema, field)] = fieldToJson(field, values[field.localName]);
   }
   return json;

@@ -60,3 +60,7 @@ export type PluginClusterEvent = Plain<protocol.PluginClusterEvent>;
 export type PluginContext = Plain<protocol.PluginContext>;
 /** A request a client sent over its websocket. */
 export type WebSocketRequest = Plain<protocol.WebSocketRequest>;
+/** A plugin's state on the server (Mattermost's PluginStatus). */
+export type PluginStatus = Plain<protocol.PluginStatus>;
+/** A resumable upload's progress (Mattermost's UploadSession). */
+export type UploadSession = Plain<protocol.UploadSession>;
