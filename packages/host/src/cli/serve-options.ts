@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_MAX_LOGIN_ATTEMPTS } from "../app/session-operations.js";
+import { DEFAULT_METRICS_HOSTNAME } from "../http/metrics-server.js";
 import {
   DEFAULT_LOGIN_RATE_LIMIT,
   type RateLimitSettings,
@@ -40,6 +41,8 @@ export interface ServeOptions {
   /** Wrong passwords that lock an account. */
   maxLoginAttempts: number;
   rateLimits: RestRateLimits;
+  /** The metrics listener (--metrics-port, --metrics-host); none unless a port is given. */
+  metrics: { port: number; hostname: string } | undefined;
 }
 
 export interface AdminCredentials {
@@ -85,6 +88,8 @@ const flags = {
   "max-login-attempts": { type: "string" },
   "rate-limit": { type: "string" },
   "login-rate-limit": { type: "string" },
+  "metrics-port": { type: "string" },
+  "metrics-host": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -137,6 +142,10 @@ Options:
                            off by default; refused requests get 429 and X-RateLimit-* headers
   --login-rate-limit <per-sec>/<burst> | off
                            limit logins per address (default ${DEFAULT_LOGIN_RATE_LIMIT.perSec}/${DEFAULT_LOGIN_RATE_LIMIT.maxBurst})
+  --metrics-port <n>       serve Prometheus metrics on this port (off unless given; Mattermost
+                           uses 8067): GET /metrics, and /plugins/<id>/metrics from each
+                           plugin's ServeMetrics hook; no login, as Mattermost's
+  --metrics-host <address> address of the metrics listener (default ${DEFAULT_METRICS_HOSTNAME})
   -h, --help               print this help
   -v, --version            print the version
 
@@ -244,6 +253,23 @@ function serveOptions(
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
       login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),
     },
+    metrics: metricsListener(values),
+  };
+}
+
+function metricsListener(values: Values): ServeOptions["metrics"] {
+  const hostname = values["metrics-host"];
+  if (values["metrics-port"] === undefined) {
+    if (hostname !== undefined) {
+      throw new UsageError(
+        "--metrics-host needs --metrics-port: the metrics listener is off without it",
+      );
+    }
+    return undefined;
+  }
+  return {
+    port: parsePort(values["metrics-port"], "--metrics-port"),
+    hostname: hostname || DEFAULT_METRICS_HOSTNAME,
   };
 }
 
@@ -331,11 +357,11 @@ function parseHookTimeout(value: string | undefined): number {
   return ms;
 }
 
-function parsePort(value: string | undefined): number {
+function parsePort(value: string | undefined, flag = "--port"): number {
   if (value === undefined) return DEFAULT_REST_PORT;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) {
-    throw new UsageError(`--port must be a number from 0 to 65535 (got "${value}")`);
+    throw new UsageError(`${flag} must be a number from 0 to 65535 (got "${value}")`);
   }
   return port;
 }

@@ -7,6 +7,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { UnavailableError } from "@plugwire/errors";
 import type { HookName } from "@plugwire/protocol";
 import type { PluginManifest } from "../manifest/manifest.js";
+import type { CallStatsRow } from "../metrics/call-stats.js";
 import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
 import {
   type HookCallOptions,
@@ -56,6 +57,8 @@ export interface SupervisorOptions extends PluginProcessOptions {
   restart?: RestartPolicy;
   /** When a plugin whose hooks time out is skipped, and restarted. */
   hookCircuit?: HookCircuitPolicy;
+  /** Where each hook call's outcome and duration is recorded, by hook. */
+  hookStats?: CallStatsRow;
 }
 
 /** How long a failed health check waits for the process's exit, which explains more. */
@@ -193,6 +196,23 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements(name)) {
       return undefined;
     }
+    const stats = this.options.hookStats?.of(name);
+    const started = performance.now();
+    try {
+      const answer = await this.dispatchHook(name, request, options);
+      stats?.succeeded(performance.now() - started);
+      return answer;
+    } catch (reason) {
+      stats?.failed(performance.now() - started, isHookDeadline(reason));
+      throw reason;
+    }
+  }
+
+  private async dispatchHook<N extends UnaryHookName>(
+    name: N,
+    request: HookRequest<N>,
+    options?: HookCallOptions,
+  ): Promise<HookResponse<N> | undefined> {
     const plugin = this.activeProcess(name);
     if (this.circuit.isOpen(name)) {
       this.circuit.skip(name);
@@ -212,7 +232,10 @@ export class PluginSupervisor implements HookDispatcher {
     }
   }
 
-  /** Streams an HTTP request to the active plugin; see HookClient.serveHTTP and callHook. */
+  /**
+   * Streams an HTTP request to the active plugin; see HookClient.serveHTTP and callHook. Its
+   * duration, as recorded, lasts until the response's head.
+   */
   async serveHTTP(
     head: HTTPRequestHeadInit,
     body: AsyncIterable<Uint8Array>,
@@ -221,7 +244,9 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements("ServeHTTP")) {
       return undefined;
     }
-    return this.activeProcess("ServeHTTP").hooks.serveHTTP(head, body, options);
+    return this.observeHttp(() =>
+      this.activeProcess("ServeHTTP").hooks.serveHTTP(head, body, options),
+    );
   }
 
   /** Sends a request whose body is whole to the active plugin; see HookClient.serveHTTPOnce. */
@@ -233,7 +258,24 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements("ServeHTTP")) {
       return undefined;
     }
-    return this.activeProcess("ServeHTTP").hooks.serveHTTPOnce(head, body, options);
+    return this.observeHttp(() =>
+      this.activeProcess("ServeHTTP").hooks.serveHTTPOnce(head, body, options),
+    );
+  }
+
+  private async observeHttp(
+    call: () => Promise<HTTPResponse | undefined>,
+  ): Promise<HTTPResponse | undefined> {
+    const stats = this.options.hookStats?.of("ServeHTTP");
+    const started = performance.now();
+    try {
+      const response = await call();
+      stats?.succeeded(performance.now() - started);
+      return response;
+    } catch (reason) {
+      stats?.failed(performance.now() - started);
+      throw reason;
+    }
   }
 
   private activeProcess(hook: HookName): PluginProcess {
