@@ -85,6 +85,7 @@ export {
   startRestServer,
 } from "./http/rest/server.js";
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
+export type { LogFeed, LogListener } from "./log-feed.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
 export type {
   NodeCapability,
@@ -132,11 +133,17 @@ export type {
   SessionStore,
   StatusStore,
   Store,
+  StoreKind,
   TeamStore,
   ThreadQuery,
   UserQuery,
   UserStore,
 } from "./store/store.js";
+export type {
+  HookActivityReport,
+  HookMinute,
+  HookOutcome,
+} from "./supervisor/hook-activity.js";
 export type {
   HookCallOptions,
   HookRequest,

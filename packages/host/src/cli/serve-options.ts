@@ -43,6 +43,8 @@ export interface ServeOptions {
   rateLimits: RestRateLimits;
   /** The metrics listener (--metrics-port, --metrics-host); none unless a port is given. */
   metrics: { port: number; hostname: string } | undefined;
+  /** Serve public file links (Mattermost's EnablePublicLink), salted with <data>/public-link-salt. */
+  publicLinks: boolean;
 }
 
 export interface AdminCredentials {
@@ -90,6 +92,7 @@ const flags = {
   "login-rate-limit": { type: "string" },
   "metrics-port": { type: "string" },
   "metrics-host": { type: "string" },
+  "enable-public-links": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -146,6 +149,9 @@ Options:
                            uses 8067): GET /metrics, and /plugins/<id>/metrics from each
                            plugin's ServeMetrics hook; no login, as Mattermost's
   --metrics-host <address> address of the metrics listener (default ${DEFAULT_METRICS_HOSTNAME})
+  --enable-public-links    serve public links to files of posts (GetFileLink,
+                           /files/<id>/public), readable without logging in; their salt is
+                           made once in <data>/public-link-salt (delete it to revoke them all)
   -h, --help               print this help
   -v, --version            print the version
 
@@ -253,6 +259,7 @@ function serveOptions(
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
       login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),
     },
+    publicLinks: values["enable-public-links"] ?? false,
     metrics: metricsListener(values),
   };
 }

@@ -8,6 +8,7 @@ import { UnavailableError } from "@plugwire/errors";
 import type { HookName } from "@plugwire/protocol";
 import type { PluginManifest } from "../manifest/manifest.js";
 import type { CallStatsRow } from "../metrics/call-stats.js";
+import { HookActivity } from "./hook-activity.js";
 import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
 import {
   type HookCallOptions,
@@ -57,7 +58,7 @@ export interface SupervisorOptions extends PluginProcessOptions {
   restart?: RestartPolicy;
   /** When a plugin whose hooks time out is skipped, and restarted. */
   hookCircuit?: HookCircuitPolicy;
-  /** Where each hook call's outcome and duration is recorded, by hook. */
+  /** Where each hook call's outcome and duration is counted for the host's metrics, by hook. */
   hookStats?: CallStatsRow;
 }
 
@@ -86,6 +87,14 @@ export class PluginSupervisor implements HookDispatcher {
   private restarts: number[] = [];
   private readonly healthCheckIntervalMs: number;
   private readonly restartPolicy: Required<RestartPolicy>;
+  /** When the current process became active. */
+  private activeAt: Date | undefined;
+  /** Restarts after crashes since the last start(). */
+  private restartTotal = 0;
+  /** What the last process printed last, kept after it is gone. */
+  private lastProcess: PluginProcess | undefined;
+  /** Calls, failures, timeouts and latencies of the hooks over the last minutes. */
+  readonly activity = new HookActivity();
 
   constructor(
     readonly manifest: PluginManifest,
@@ -109,6 +118,23 @@ export class PluginSupervisor implements HookDispatcher {
   /** Why the plugin last crashed or failed; cleared by start(). */
   get lastError(): PluginProcessError | undefined {
     return this.error;
+  }
+
+  /** When the running process became active; undefined while none is. */
+  get activeSince(): Date | undefined {
+    return this.currentState === "active" ? this.activeAt : undefined;
+  }
+
+  /** How many times the plugin was restarted after a crash since it was last started. */
+  get restartCount(): number {
+    return this.restartTotal;
+  }
+
+  /** The last lines the current (or, once it is gone, the last) process printed, oldest first. */
+  lastOutput(): string[] {
+    if (this.current !== undefined) return this.current.lastOutput();
+    const failure = this.error?.lastOutput ?? [];
+    return failure.length > 0 ? [...failure] : (this.lastProcess?.lastOutput() ?? []);
   }
 
   /** The process id of the active plugin. */
@@ -138,6 +164,7 @@ export class PluginSupervisor implements HookDispatcher {
     const { signal } = this.lifecycle;
     this.error = undefined;
     this.restarts = [];
+    this.restartTotal = 0;
     this.setState("starting");
     const launching = this.launch(signal);
     this.transition = launching.catch(() => undefined);
@@ -196,23 +223,6 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements(name)) {
       return undefined;
     }
-    const stats = this.options.hookStats?.of(name);
-    const started = performance.now();
-    try {
-      const answer = await this.dispatchHook(name, request, options);
-      stats?.succeeded(performance.now() - started);
-      return answer;
-    } catch (reason) {
-      stats?.failed(performance.now() - started, isHookDeadline(reason));
-      throw reason;
-    }
-  }
-
-  private async dispatchHook<N extends UnaryHookName>(
-    name: N,
-    request: HookRequest<N>,
-    options?: HookCallOptions,
-  ): Promise<HookResponse<N> | undefined> {
     const plugin = this.activeProcess(name);
     if (this.circuit.isOpen(name)) {
       this.circuit.skip(name);
@@ -223,7 +233,7 @@ export class PluginSupervisor implements HookDispatcher {
       });
     }
     try {
-      return await plugin.hooks.callHook(name, request, options);
+      return await this.timed(name, () => plugin.hooks.callHook(name, request, options));
     } catch (reason) {
       if (isHookDeadline(reason) && this.current === plugin) {
         this.hookTimedOut(plugin, name);
@@ -232,10 +242,7 @@ export class PluginSupervisor implements HookDispatcher {
     }
   }
 
-  /**
-   * Streams an HTTP request to the active plugin; see HookClient.serveHTTP and callHook. Its
-   * duration, as recorded, lasts until the response's head.
-   */
+  /** Streams an HTTP request to the active plugin; see HookClient.serveHTTP and callHook. */
   async serveHTTP(
     head: HTTPRequestHeadInit,
     body: AsyncIterable<Uint8Array>,
@@ -244,9 +251,8 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements("ServeHTTP")) {
       return undefined;
     }
-    return this.observeHttp(() =>
-      this.activeProcess("ServeHTTP").hooks.serveHTTP(head, body, options),
-    );
+    const plugin = this.activeProcess("ServeHTTP");
+    return this.timed("ServeHTTP", () => plugin.hooks.serveHTTP(head, body, options));
   }
 
   /** Sends a request whose body is whole to the active plugin; see HookClient.serveHTTPOnce. */
@@ -258,22 +264,28 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements("ServeHTTP")) {
       return undefined;
     }
-    return this.observeHttp(() =>
-      this.activeProcess("ServeHTTP").hooks.serveHTTPOnce(head, body, options),
-    );
+    const plugin = this.activeProcess("ServeHTTP");
+    return this.timed("ServeHTTP", () => plugin.hooks.serveHTTPOnce(head, body, options));
   }
 
-  private async observeHttp(
-    call: () => Promise<HTTPResponse | undefined>,
-  ): Promise<HTTPResponse | undefined> {
-    const stats = this.options.hookStats?.of("ServeHTTP");
+  /**
+   * Runs a call of `hook`, recording its latency (to the answer) and outcome in `activity` and
+   * in the host's metrics.
+   */
+  private async timed<T>(hook: HookName, run: () => Promise<T>): Promise<T> {
+    const stats = this.options.hookStats?.of(hook);
     const started = performance.now();
     try {
-      const response = await call();
-      stats?.succeeded(performance.now() - started);
-      return response;
+      const result = await run();
+      const ms = performance.now() - started;
+      this.activity.record(hook, ms, "ok");
+      stats?.succeeded(ms);
+      return result;
     } catch (reason) {
-      stats?.failed(performance.now() - started);
+      const ms = performance.now() - started;
+      const timedOut = isHookDeadline(reason);
+      this.activity.record(hook, ms, timedOut ? "timeout" : "failed");
+      stats?.failed(ms, timedOut);
       throw reason;
     }
   }
@@ -303,6 +315,8 @@ export class PluginSupervisor implements HookDispatcher {
 
   private activate(plugin: PluginProcess): void {
     this.current = plugin;
+    this.lastProcess = plugin;
+    this.activeAt = new Date();
     this.circuit = new HookCircuit(this.options.hookCircuit);
     this.implemented = new Set(plugin.hooks.implementedHooks());
     this.setState("active");
@@ -423,6 +437,7 @@ export class PluginSupervisor implements HookDispatcher {
         return;
       }
       this.restarts.push(now);
+      this.restartTotal += 1;
       this.error = reason;
       this.setState("restarting");
       await killed;

@@ -79,6 +79,8 @@ export interface FixtureOptions {
   rateLimits?: RestRateLimits;
   /** The deadline of each hook call; the host's default (30 s) unless set. */
   hookTimeoutMs?: number;
+  /** The host's public link salt: public file links are served when set. */
+  publicLinkSalt?: string;
 }
 
 export class RestFixture {
@@ -105,6 +107,7 @@ export class RestFixture {
       hookTimeoutMs: options.hookTimeoutMs,
       // Test plugins import the SDK from this repository by its path.
       sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
+      publicLinkSalt: options.publicLinkSalt,
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);
