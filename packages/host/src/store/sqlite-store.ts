@@ -2,6 +2,7 @@
 // all on one shared database handle (sqlite/sqlite-database.ts), so that a write spanning
 // aggregates is still one transaction. ":memory:" gives a private database for tests.
 
+import { sqliteAuditStore } from "./sqlite/sqlite-audit-store.js";
 import { sqliteBotStore } from "./sqlite/sqlite-bot-store.js";
 import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
@@ -17,6 +18,7 @@ import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
+import { sqliteUserAccessTokenStore } from "./sqlite/sqlite-user-access-token-store.js";
 import { sqliteUserStore } from "./sqlite/sqlite-user-store.js";
 import type { Store } from "./store.js";
 
@@ -28,6 +30,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
   return {
     ...sqliteUserStore(db),
     ...sqliteSessionStore(db),
+    ...sqliteUserAccessTokenStore(db),
     ...sqliteLoginAttemptStore(db),
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
@@ -41,6 +44,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
+    ...sqliteAuditStore(db),
     async close() {
       db.close();
     },
