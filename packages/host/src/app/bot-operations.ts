@@ -36,6 +36,13 @@ export interface BotOperations {
   updateBotActive(actor: Actor, botUserId: string, active: boolean): Promise<Bot>;
   /** Erases a bot and its user, with its posts, memberships, sessions and tokens. */
   permanentDeleteBot(actor: Actor, botUserId: string): Promise<void>;
+  /** Gives a bot to another owner (a user id or a plugin id). */
+  assignBot(actor: Actor, botUserId: string, ownerId: string): Promise<Bot>;
+  /**
+   * The bot, when `user` may read it (read_bots for their own, read_others_bots for any);
+   * NotFoundError otherwise, as for a user that is no bot.
+   */
+  requireBotReader(user: User, botUserId: string, includeDeleted: boolean): Promise<Bot>;
   /**
    * The bot, when `user` may manage it; NotFoundError when they may not even read it,
    * PermissionDeniedError naming manage_bots or manage_others_bots otherwise.
@@ -139,6 +146,19 @@ export class Bots implements BotOperations {
       });
     }
     this.core.emit("userDeactivated", user, actor);
+  }
+
+  async assignBot(_actor: Actor, botUserId: string, ownerId: string): Promise<Bot> {
+    await this.core.store.getBot(botUserId, true);
+    await this.core.store.setBotOwner(botUserId, ownerId);
+    return this.core.store.getBot(botUserId, true);
+  }
+
+  async requireBotReader(user: User, botUserId: string, includeDeleted: boolean): Promise<Bot> {
+    const bot = await this.core.store.getBot(botUserId, includeDeleted);
+    if (this.permissions.hasPermissionTo(user, "read_others_bots")) return bot;
+    if (bot.ownerId === user.id && this.permissions.hasPermissionTo(user, "read_bots")) return bot;
+    throw botNotFound(botUserId);
   }
 
   async requireBotManager(user: User, botUserId: string): Promise<Bot> {

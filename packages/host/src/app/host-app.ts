@@ -243,6 +243,12 @@ export class HostApp implements App {
   permanentDeleteBot(actor: Actor, botUserId: string): Promise<void> {
     return this.bots.permanentDeleteBot(actor, botUserId);
   }
+  assignBot(actor: Actor, botUserId: string, ownerId: string): Promise<Bot> {
+    return this.bots.assignBot(actor, botUserId, ownerId);
+  }
+  requireBotReader(user: User, botUserId: string, includeDeleted: boolean): Promise<Bot> {
+    return this.bots.requireBotReader(user, botUserId, includeDeleted);
+  }
   requireBotManager(user: User, botUserId: string): Promise<Bot> {
     return this.bots.requireBotManager(user, botUserId);
   }

@@ -11,7 +11,9 @@ import { DEFAULT_MAX_UPLOAD_BYTES } from "../../app/file-operations.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
+import { auditRoutes } from "./audit-routes.js";
 import { authenticateRequest } from "./authentication.js";
+import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
@@ -26,6 +28,7 @@ import { reactionRoutes } from "./reaction-routes.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
 import { roleRoutes } from "./role-routes.js";
 import { Router } from "./router.js";
+import { sessionRoutes } from "./session-routes.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
@@ -76,6 +79,9 @@ export function restRouter(): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   for (const routes of [
     userRoutes,
+    sessionRoutes,
+    botRoutes,
+    auditRoutes,
     teamRoutes,
     channelRoutes,
     userDirectoryRoutes,
