@@ -257,6 +257,10 @@ export class Host implements HookTargets {
    */
   async loadPlugin(dir: string): Promise<PluginManifest> {
     const manifest = await loadManifest(dir, { serverVersion: this.serverVersion });
+    const pluginLogger = new Logger(this.log, manifest.id);
+    for (const warning of manifest.warnings ?? []) {
+      pluginLogger.warn(`plugin ${manifest.id}: ${manifest.file}: ${warning}`);
+    }
     if (this.plugins.has(manifest.id)) {
       throw new AlreadyExistsError({
         id: "app.plugin.load.duplicate_id",
@@ -277,6 +281,7 @@ export class Host implements HookTargets {
             serverVersion: this.serverVersion,
             serverConfig: () => this.options.serverConfig ?? {},
             now: this.options.now,
+            plugins: this,
           }),
         }),
       log: this.log,
@@ -611,9 +616,14 @@ export class Host implements HookTargets {
     return this.pluginsDir;
   }
 
+  /** The largest bundle installBundle accepts, compressed. */
+  get maxBundleBytes(): number {
+    return this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  }
+
   private bundleLimits(): BundleLimits {
     return {
-      maxBundleBytes: this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES,
+      maxBundleBytes: this.maxBundleBytes,
       maxUncompressedBytes:
         this.options.maxBundleUncompressedBytes ?? DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
     };

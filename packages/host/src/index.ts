@@ -83,7 +83,12 @@ export {
 } from "./http/rest/server.js";
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
-export type { NodeCapability, PluginManifest, PluginRuntime } from "./manifest/manifest.js";
+export type {
+  NodeCapability,
+  PluginManifest,
+  PluginRuntime,
+  PluginWebapp,
+} from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
 export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";

@@ -21,6 +21,7 @@ import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
 import { pluginApiRoles } from "./plugin-api-roles.js";
 import { pluginApiSocial } from "./plugin-api-social.js";
+import { type PluginManagement, pluginApiSystem } from "./plugin-api-system.js";
 import {
   commandTrigger,
   expiryOf,
@@ -45,6 +46,11 @@ export interface PluginApiServiceDeps {
   maxUploadBytes?: number;
   /** The clock KV expiry is computed with, in ms since the epoch; Date.now unless set. */
   now?: () => number;
+  /**
+   * The host's plugins, for GetPlugins, the plugin management calls and PluginHTTP; without
+   * it those answer Unimplemented.
+   */
+  plugins?: PluginManagement;
 }
 
 /** The PluginAPI implementation for one plugin. */
@@ -353,6 +359,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     ...realtimeMethods(app, pluginId, actor),
     ...pluginApiRoles(app, actor),
     ...pluginApiAccounts(app, pluginId, actor),
+    ...pluginApiSystem(pluginId, actor, deps.plugins),
   };
 }
 

@@ -80,7 +80,6 @@ export interface FixtureOptions {
 }
 
 export class RestFixture {
-  readonly logs: LogEntry[] = [];
   adminId = "";
   adminToken = "";
   private readonly cleanups: (() => Promise<unknown>)[] = [];
@@ -89,6 +88,8 @@ export class RestFixture {
   private constructor(
     readonly host: Host,
     readonly server: RestServer,
+    /** Every entry the host logged, oldest first. */
+    readonly logs: LogEntry[],
   ) {}
 
   static async start(options: FixtureOptions = {}): Promise<RestFixture> {
@@ -110,8 +111,7 @@ export class RestFixture {
       webSocketAuthTimeoutMs: options.webSocketAuthTimeoutMs,
       rateLimits: options.rateLimits ?? { login: false },
     });
-    const fixture = new RestFixture(host, server);
-    fixture.logs.push(...logs.splice(0));
+    const fixture = new RestFixture(host, server, logs);
     fixture.cleanups.push(
       () => server.close(),
       () => host.close(),

@@ -9,6 +9,7 @@ import {
   FileInfoSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
+  PluginStatusSchema,
   PostListSchema,
   PostSchema,
   PreferenceSchema,
@@ -38,6 +39,7 @@ const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
 const reaction = create(ReactionSchema, { userId: "u1", postId: "p1", emojiName: "smile" });
 const preference = create(PreferenceSchema, { userId: "u1", category: "c", name: "n", value: "v" });
+const pluginStatus = create(PluginStatusSchema, { pluginId: "p", state: 2, version: "1.0.0" });
 const status = create(StatusSchema, { userId: "u1", status: "dnd", manual: true });
 const teamStats = create(TeamStatsSchema, {
   teamId: "t1",
@@ -101,6 +103,15 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["getConfig", [], {}, { config: { ServiceSettings: {} } }, { ServiceSettings: {} }],
   ["getPluginConfig", [], {}, { config: { ApiKey: "k" } }, { ApiKey: "k" }],
   ["savePluginConfig", [{ ApiKey: "k2" }], { config: { ApiKey: "k2" } }, {}, undefined],
+  ["getLicense", [], {}, {}, null],
+  ["isEnterpriseReady", [], {}, { enterpriseReady: false }, false],
+  ["getPlugins", [], {}, { manifests: [{ id: "p" }] }, [{ id: "p" }]],
+  ["getPluginStatus", ["p"], { pluginId: "p" }, { status: pluginStatus }, pluginStatus],
+  ["getPluginStatuses", [], {}, { statuses: [pluginStatus] }, [pluginStatus]],
+  ["enablePlugin", ["p"], { pluginId: "p" }, {}, undefined],
+  ["disablePlugin", ["p"], { pluginId: "p" }, {}, undefined],
+  ["removePlugin", ["p"], { pluginId: "p" }, {}, undefined],
+  ["getBundlePath", [], {}, { path: "/plugins/p" }, "/plugins/p"],
   ["getUser", ["u1"], { userId: "u1" }, { user }, user],
   ["getUserByUsername", ["alice"], { username: "alice" }, { user }, user],
   ["getUserByEmail", ["a@example.com"], { email: "a@example.com" }, { user }, user],
@@ -657,7 +668,13 @@ function clientMethodName(rpc: string): string {
 
 describe("PluginAPIClient", () => {
   it("has a method for every PluginAPI RPC, and this spec covers each", () => {
-    const covered = new Set([...unaryCases.map(([name]) => name), "uploadFile", "getFile"]);
+    const covered = new Set([
+      ...unaryCases.map(([name]) => name),
+      "uploadFile",
+      "getFile",
+      "installPlugin",
+      "pluginHTTP",
+    ]);
     for (const method of PluginAPI.methods) {
       const name = clientMethodName(method.name);
       expect(typeof Reflect.get(PluginAPIClient.prototype, name), name).toBe("function");
@@ -844,5 +861,61 @@ describe("getFile", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalError);
     expect(error).toMatchObject({ where: "PluginAPI.GetFile" });
+  });
+});
+
+describe("installPlugin", () => {
+  it("sends the head, then the bundle in chunks of at most 64 KiB, and answers the manifest", async () => {
+    const frames: { replace?: boolean; size?: number }[] = [];
+    const { api } = fakeAPI(
+      {},
+      {
+        async installPlugin(requests) {
+          for await (const { frame } of requests) {
+            if (frame.case === "head") frames.push({ replace: frame.value.replace });
+            if (frame.case === "data") frames.push({ size: frame.value.byteLength });
+          }
+          return { manifest: { id: "p" } };
+        },
+      },
+    );
+    const bundle = new Uint8Array(MAX_CHUNK_BYTES + 10);
+    await expect(api.installPlugin(bundle, { replace: true })).resolves.toEqual({ id: "p" });
+    expect(frames).toEqual([{ replace: true }, { size: MAX_CHUNK_BYTES }, { size: 10 }]);
+  });
+});
+
+describe("pluginHTTP", () => {
+  it("sends the path, method, headers and body as one request, and answers a Response", async () => {
+    const { api, calls } = fakeAPI({
+      pluginHTTP: {
+        head: { status: 201, headers: [{ name: "content-type", value: "text/plain" }] },
+        body: new TextEncoder().encode("made"),
+      },
+    });
+    const response = await api.pluginHTTP("/com.example.other/api/things?x=1", {
+      method: "POST",
+      headers: { "x-thing": "1" },
+      body: "hello",
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get("content-type")).toBe("text/plain");
+    expect(await response.text()).toBe("made");
+    expect(calls[0]?.request).toMatchObject({
+      head: {
+        method: "POST",
+        url: "/com.example.other/api/things?x=1",
+        headers: expect.arrayContaining([expect.objectContaining({ name: "x-thing", value: "1" })]),
+      },
+      body: new TextEncoder().encode("hello"),
+      depth: 0,
+    });
+  });
+
+  it("answers a body-less Response for 204", async () => {
+    const { api } = fakeAPI({ pluginHTTP: { head: { status: 204 } } });
+    const response = await api.pluginHTTP("/com.example.other/nothing");
+    expect(response.status).toBe(204);
+    expect(response.body).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 // The REST server: Mattermost's API v4 (the subset in the *-routes.ts files), the websocket at
-// /api/v4/websocket and plugins' own HTTP at /plugins/{plugin_id}/..., on node:http. Every
+// /api/v4/websocket, plugins' own HTTP at /plugins/{plugin_id}/... and their web app files at
+// /static/plugins/{plugin_id}/..., on node:http. Every
 // failure answers with v4's error body {id, message, detailed_error, request_id, status_code}.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
@@ -11,6 +12,7 @@ import { DEFAULT_MAX_UPLOAD_BYTES } from "../../app/file-operations.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
+import { serveWebappFile, WEBAPP_FILES_PREFIX } from "../webapp-files.js";
 import { auditRoutes } from "./audit-routes.js";
 import { authenticateRequest } from "./authentication.js";
 import { botRoutes } from "./bot-routes.js";
@@ -176,6 +178,10 @@ async function serveRequest(
       return;
     }
     res.setHeader("x-request-id", requestId);
+    if (url.pathname.startsWith(WEBAPP_FILES_PREFIX)) {
+      await serveWebappFile(context.host, req, res, url.pathname);
+      return;
+    }
     const match = router.find(req.method ?? "GET", url.pathname);
     if (!("handler" in match)) {
       if (match.allowed.length > 0) res.setHeader("allow", match.allowed.join(", "));
