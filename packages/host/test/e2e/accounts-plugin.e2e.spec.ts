@@ -61,12 +61,13 @@ describe("a plugin's bot", () => {
       displayName: "Accountant",
       description: "keeps the books",
     });
-    expect(bot).toMatchObject({ username: "accountant", ownerId: ACCOUNTS_PLUGIN, deleteAt: 0 });
+    // Plain models serialize as Mattermost's v4 JSON (snake_case).
+    expect(bot).toMatchObject({ username: "accountant", owner_id: ACCOUNTS_PLUGIN, delete_at: 0 });
 
     const listed = await f.call("GET", "/api/v4/bots", { token: f.adminToken });
     expect(listed.body).toEqual([
       expect.objectContaining({
-        user_id: bot.userId,
+        user_id: bot.user_id,
         username: "accountant",
         display_name: "Accountant",
         owner_id: ACCOUNTS_PLUGIN,
@@ -75,25 +76,25 @@ describe("a plugin's bot", () => {
 
     await f.call("POST", `/api/v4/teams/${team.id}/members`, {
       token: owner.token,
-      json: { team_id: team.id, user_id: bot.userId },
+      json: { team_id: team.id, user_id: bot.user_id },
     });
     await f.call("POST", `/api/v4/channels/${channel.id}/members`, {
       token: owner.token,
-      json: { user_id: bot.userId },
+      json: { user_id: bot.user_id },
     });
     const { result: post } = await pluginCall("createPost", {
       channelId: channel.id,
-      userId: bot.userId,
+      userId: bot.user_id,
       message: "The books are balanced.",
     });
     const { body: posts } = await f.call("GET", `/api/v4/channels/${channel.id}/posts`, {
       token: member.token,
     });
     expect(posts.posts[post.id]).toMatchObject({
-      user_id: bot.userId,
+      user_id: bot.user_id,
       message: "The books are balanced.",
     });
-    const { body: author } = await f.call("GET", `/api/v4/users/${bot.userId}`, {
+    const { body: author } = await f.call("GET", `/api/v4/users/${bot.user_id}`, {
       token: member.token,
     });
     expect(author).toMatchObject({ username: "accountant", is_bot: true });
@@ -102,12 +103,12 @@ describe("a plugin's bot", () => {
   it("is patched, disabled, enabled and erased by the plugin", async () => {
     const { result: bot } = await pluginCall("createBot", { username: "temp" });
     expect(
-      (await pluginCall("patchBot", bot.userId, { displayName: "Temp" })).result,
-    ).toMatchObject({ displayName: "Temp" });
+      (await pluginCall("patchBot", bot.user_id, { displayName: "Temp" })).result,
+    ).toMatchObject({ display_name: "Temp" });
     expect(
-      (await pluginCall("updateBotActive", bot.userId, false)).result.deleteAt,
+      (await pluginCall("updateBotActive", bot.user_id, false)).result.delete_at,
     ).toBeGreaterThan(0);
-    expect((await pluginCall("getBot", bot.userId)).error).toMatchObject({
+    expect((await pluginCall("getBot", bot.user_id)).error).toMatchObject({
       name: "NotFoundError",
       id: "store.sql_bot.get.missing.app_error",
     });
@@ -116,9 +117,9 @@ describe("a plugin's bot", () => {
         (b: { username: string }) => b.username,
       ),
     ).toEqual(["accountant", "temp"]);
-    await pluginCall("updateBotActive", bot.userId, true);
-    expect((await pluginCall("permanentDeleteBot", bot.userId)).error).toBeUndefined();
-    const gone = await f.call("GET", `/api/v4/users/${bot.userId}`, { token: member.token });
+    await pluginCall("updateBotActive", bot.user_id, true);
+    expect((await pluginCall("permanentDeleteBot", bot.user_id)).error).toBeUndefined();
+    const gone = await f.call("GET", `/api/v4/users/${bot.user_id}`, { token: member.token });
     expect(gone.status).toBe(404);
     expect((await pluginCall("permanentDeleteBot", member.id)).error).toMatchObject({
       name: "ValidationError",
@@ -130,12 +131,12 @@ describe("a plugin's bot", () => {
 describe("tokens and sessions a plugin makes", () => {
   it("give a personal access token that is a REST bearer token until revoked", async () => {
     const { result: bot } = await pluginCall("getBots", { ownerId: ACCOUNTS_PLUGIN });
-    const botId = bot[0].userId;
+    const botId = bot[0].user_id;
     const { result: token } = await pluginCall("createUserAccessToken", {
       userId: botId,
       description: "nightly report",
     });
-    expect(token).toMatchObject({ userId: botId, isActive: true });
+    expect(token).toMatchObject({ user_id: botId, is_active: true });
     expect(await whoIs(token.token)).toBe("accountant");
     const posted = await f.call("POST", "/api/v4/posts", {
       token: token.token,
@@ -155,13 +156,13 @@ describe("tokens and sessions a plugin makes", () => {
       deviceId: "kiosk",
       props: { origin: "sso" },
     });
-    expect(session).toMatchObject({ userId: member.id, deviceId: "kiosk", expiresAt: 0 });
+    expect(session).toMatchObject({ user_id: member.id, device_id: "kiosk", expires_at: 0 });
     expect(await whoIs(session.token)).toBe("member");
     const { result: read } = await pluginCall("getSession", session.id);
     expect(read).toMatchObject({ id: session.id, token: "", props: { origin: "sso" } });
     const expiry = Date.now() + 3_600_000;
     await pluginCall("extendSessionExpiry", session.id, expiry);
-    expect((await pluginCall("getSession", session.id)).result.expiresAt).toBe(expiry);
+    expect((await pluginCall("getSession", session.id)).result.expires_at).toBe(expiry);
     await pluginCall("revokeSession", session.id);
     expect(await whoIs(session.token)).toBe(401);
     expect((await pluginCall("getSession", session.id)).error?.name).toBe("NotFoundError");
