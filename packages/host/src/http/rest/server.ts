@@ -15,6 +15,7 @@ import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
+import { groupRoutes } from "./group-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postListRoutes } from "./post-list-routes.js";
@@ -89,6 +90,7 @@ export function restRouter(): Router<RouteHandler> {
     fileRoutes,
     systemRoutes,
     roleRoutes,
+    groupRoutes,
     pluginRoutes,
   ]) {
     routes(router);
