@@ -6,9 +6,9 @@
 import { create } from "@bufbuild/protobuf";
 import { ValidationError } from "@plugwire/errors";
 import { type Group, type GroupMember, GroupSchema, UserSchema } from "@plugwire/protocol";
+import type { GroupQuery } from "../../app/app.js";
 import { GROUP_SOURCE_CUSTOM } from "../../app/group-operations.js";
 import type { Permission } from "../../app/permissions.js";
-import type { GroupQuery } from "../../store/store.js";
 import { objectBody, stringField } from "./body-fields.js";
 import { groupJson, groupMemberJson } from "./group-json.js";
 import { modelFromJson, modelToJson } from "./model-json.js";
