@@ -58,6 +58,7 @@ describe("parseCommand", () => {
         "10/100/user",
         "--login-rate-limit",
         "off",
+        "--enable-public-links",
       ]),
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
@@ -77,6 +78,7 @@ describe("parseCommand", () => {
       },
       maxLoginAttempts: 5,
       rateLimits: { api: { perSec: 10, maxBurst: 100, varyByUser: true }, login: false },
+      publicLinks: true,
     });
   });
 
@@ -110,6 +112,7 @@ describe("parseCommand", () => {
       hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
       maxLoginAttempts: 10,
       rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
+      publicLinks: false,
     });
   });
 

@@ -40,6 +40,8 @@ export interface ServeOptions {
   /** Wrong passwords that lock an account. */
   maxLoginAttempts: number;
   rateLimits: RestRateLimits;
+  /** Serve public file links (Mattermost's EnablePublicLink), salted with <data>/public-link-salt. */
+  publicLinks: boolean;
 }
 
 export interface AdminCredentials {
@@ -85,6 +87,7 @@ const flags = {
   "max-login-attempts": { type: "string" },
   "rate-limit": { type: "string" },
   "login-rate-limit": { type: "string" },
+  "enable-public-links": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -137,6 +140,9 @@ Options:
                            off by default; refused requests get 429 and X-RateLimit-* headers
   --login-rate-limit <per-sec>/<burst> | off
                            limit logins per address (default ${DEFAULT_LOGIN_RATE_LIMIT.perSec}/${DEFAULT_LOGIN_RATE_LIMIT.maxBurst})
+  --enable-public-links    serve public links to files of posts (GetFileLink,
+                           /files/<id>/public), readable without logging in; their salt is
+                           made once in <data>/public-link-salt (delete it to revoke them all)
   -h, --help               print this help
   -v, --version            print the version
 
@@ -244,6 +250,7 @@ function serveOptions(
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
       login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),
     },
+    publicLinks: values["enable-public-links"] ?? false,
   };
 }
 
