@@ -9,6 +9,7 @@ import type { AuditOperations } from "./audit-operations.js";
 import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { FileOperations } from "./file-operations.js";
+import type { GroupOperations } from "./group-operations.js";
 import type { KVOperations } from "./kv-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -27,6 +28,7 @@ import type { UserOperations } from "./user-operations.js";
 export type {
   AuditQuery,
   BotQuery,
+  GroupQuery,
   KVWriteOptions,
   PageQuery,
   Session,
@@ -45,6 +47,7 @@ export type {
   FileUpload,
   UploadSessionRequest,
 } from "./file-operations.js";
+export type { GroupOperations, GroupReadOptions } from "./group-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
@@ -90,7 +93,8 @@ export interface App
     PermissionOperations,
     RoleOperations,
     BotOperations,
-    AuditOperations {
+    AuditOperations,
+    GroupOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

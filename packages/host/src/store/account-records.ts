@@ -85,7 +85,10 @@ export function sessionExpired(session: Session, now: number | bigint): boolean 
 export const ERASED_USER_FILES = `SELECT "id" FROM file_infos
   WHERE "creator_id" = @userId OR "post_id" IN (SELECT "id" FROM posts WHERE "user_id" = @userId)`;
 
-/** Erasing a user, in order; each statement takes @userId. */
+/**
+ * Erasing a user, in order; each statement takes @userId. A table keyed by user added by a
+ * later migration belongs here too.
+ */
 export const ERASE_USER = [
   `DELETE FROM file_infos WHERE "creator_id" = @userId
      OR "post_id" IN (SELECT "id" FROM posts WHERE "user_id" = @userId)`,
@@ -101,6 +104,8 @@ export const ERASE_USER = [
   `DELETE FROM user_access_tokens WHERE "user_id" = @userId`,
   `DELETE FROM team_members WHERE "user_id" = @userId`,
   `DELETE FROM channel_members WHERE "user_id" = @userId`,
+  `DELETE FROM group_members WHERE "user_id" = @userId`,
+  `DELETE FROM upload_sessions WHERE "user_id" = @userId`,
   `DELETE FROM preferences WHERE "user_id" = @userId`,
   `DELETE FROM statuses WHERE "user_id" = @userId`,
   `DELETE FROM login_attempts WHERE "user_id" = @userId`,

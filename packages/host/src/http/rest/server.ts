@@ -21,6 +21,7 @@ import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
+import { groupRoutes } from "./group-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
 import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
@@ -107,6 +108,7 @@ export function restRouter(): Router<RouteHandler> {
     uploadRoutes,
     systemRoutes,
     roleRoutes,
+    groupRoutes,
     pluginRoutes,
     pluginConsoleRoutes,
   ]) {
