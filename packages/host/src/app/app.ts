@@ -3,9 +3,13 @@
 // a person), and neither touches the store: permissions, hooks, events and transactions are
 // decided here. Each area of it is an interface of its own, in the file that implements it.
 import type { Logger } from "../log.js";
+import type { AccessTokenOperations } from "./access-token-operations.js";
 import type { AppEvents } from "./app-events.js";
+import type { AuditOperations } from "./audit-operations.js";
+import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { FileOperations } from "./file-operations.js";
+import type { GroupOperations } from "./group-operations.js";
 import type { KVOperations } from "./kv-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -22,14 +26,20 @@ import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
 export type {
+  AuditQuery,
+  BotQuery,
+  GroupQuery,
   KVWriteOptions,
   PageQuery,
   Session,
   ThreadQuery,
   UserQuery,
 } from "../store/store.js";
+export type { AccessTokenOperations } from "./access-token-operations.js";
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
+export type { AuditOperations } from "./audit-operations.js";
+export type { BotOperations } from "./bot-operations.js";
 export type { ChannelOperations } from "./channel-operations.js";
 export type {
   FileInfoFilter,
@@ -37,6 +47,7 @@ export type {
   FileUpload,
   UploadSessionRequest,
 } from "./file-operations.js";
+export type { GroupOperations, GroupReadOptions } from "./group-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
@@ -53,7 +64,12 @@ export type {
   WebSocketRequest,
 } from "./realtime-operations.js";
 export type { RoleOperations } from "./role-operations.js";
-export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
+export type {
+  Authenticated,
+  Login,
+  NewSession,
+  SessionOperations,
+} from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
@@ -61,6 +77,7 @@ export type { UserOperations } from "./user-operations.js";
 export interface App
   extends UserOperations,
     SessionOperations,
+    AccessTokenOperations,
     TeamOperations,
     ChannelOperations,
     PeopleOperations,
@@ -74,7 +91,10 @@ export interface App
     PluginOperations,
     RealtimeOperations,
     PermissionOperations,
-    RoleOperations {
+    RoleOperations,
+    BotOperations,
+    AuditOperations,
+    GroupOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

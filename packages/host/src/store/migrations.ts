@@ -326,6 +326,43 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    description:
+      "bots owned by plugins or users (owner_id), session devices and props, personal access tokens, the audit log",
+    sql: `
+      ALTER TABLE bots RENAME COLUMN "plugin_id" TO "owner_id";
+      DROP INDEX bots_plugin;
+      CREATE INDEX bots_owner ON bots ("owner_id");
+
+      ALTER TABLE sessions ADD COLUMN "device_id" TEXT NOT NULL DEFAULT '';
+      -- A JSON object of strings (Mattermost's session props).
+      ALTER TABLE sessions ADD COLUMN "props" TEXT NOT NULL DEFAULT '{}';
+
+      -- The token itself is never stored, only its SHA-256; the session a token opens has the
+      -- same token_hash.
+      CREATE TABLE user_access_tokens (
+        "id" TEXT PRIMARY KEY,
+        "token_hash" TEXT NOT NULL UNIQUE,
+        "user_id" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "is_active" INTEGER NOT NULL
+      );
+      CREATE INDEX user_access_tokens_user ON user_access_tokens ("user_id");
+
+      CREATE TABLE audits (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "action" TEXT NOT NULL,
+        "extra_info" TEXT NOT NULL,
+        "ip_address" TEXT NOT NULL,
+        "session_id" TEXT NOT NULL
+      );
+      CREATE INDEX audits_created ON audits ("create_at");
+      CREATE INDEX audits_user ON audits ("user_id", "create_at");
+    `,
+  },
+  {
     version: 12,
     description: "file paths and searchable content, resumable upload sessions",
     sql: `
@@ -349,6 +386,48 @@ export const migrations: readonly Migration[] = [
         "req_file_id" TEXT NOT NULL
       );
       CREATE INDEX upload_sessions_user ON upload_sessions ("user_id", "create_at");
+    `,
+  },
+  {
+    version: 13,
+    description: "user groups, their members and their links to teams and channels",
+    sql: `
+      CREATE TABLE user_groups (
+        "id" TEXT PRIMARY KEY,
+        "name" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "source" TEXT NOT NULL,
+        "remote_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "allow_reference" INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX user_groups_name ON user_groups ("name") WHERE "name" <> '';
+      CREATE UNIQUE INDEX user_groups_remote_id ON user_groups ("source", "remote_id")
+        WHERE "remote_id" <> '';
+      CREATE INDEX user_groups_display_name ON user_groups ("display_name", "id");
+      CREATE TABLE group_members (
+        "group_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        PRIMARY KEY ("group_id", "user_id")
+      );
+      CREATE INDEX group_members_user ON group_members ("user_id");
+      CREATE TABLE group_syncables (
+        "group_id" TEXT NOT NULL,
+        "syncable_id" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "auto_add" INTEGER NOT NULL,
+        "scheme_admin" INTEGER NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        PRIMARY KEY ("group_id", "syncable_id", "type")
+      );
+      CREATE INDEX group_syncables_syncable ON group_syncables ("syncable_id", "type");
     `,
   },
 ];

@@ -5,12 +5,16 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
 import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
+  type AuditRecordSchema,
   type ChannelPatchSchema,
   type ChannelSchema,
   type CommandSchema,
   type CustomStatusSchema,
   type GetFileInfosOptionsSchema,
   type GetFileResponse,
+  type GroupSchema,
+  type GroupSearchOptsSchema,
+  type GroupSyncableSchema,
   type InstallPluginRequestSchema,
   PluginAPI,
   type PostSchema,
@@ -20,6 +24,7 @@ import {
   type SearchParameterSchema,
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
+  type SessionSchema,
   type TeamSchema,
   type UploadDataRequestSchema,
   type UploadFileRequestSchema,
@@ -29,10 +34,14 @@ import { bearerHeaders } from "../bearer-token.js";
 import { concatChunks, splitChunks } from "../chunks.js";
 import { currentInterPluginScope } from "../http/inter-plugin-scope.js";
 import type {
+  Bot,
   Channel,
   ChannelMember,
   ChannelStats,
   FileInfo,
+  Group,
+  GroupMember,
+  GroupSyncable,
   Paging,
   PluginStatus,
   Post,
@@ -40,6 +49,7 @@ import type {
   PostSearchResults,
   Preference,
   Reaction,
+  Session,
   SidebarCategory,
   Status,
   Team,
@@ -48,6 +58,7 @@ import type {
   TeamUnread,
   UploadSession,
   User,
+  UserAccessToken,
 } from "../models/models.js";
 import type { Plain, PlainInit } from "../models/plain.js";
 import { type PlainClient, withPlainAnswers } from "../models/plain-client.js";
@@ -85,6 +96,12 @@ export interface PluginHTTPInit extends RequestInit {
   timeoutMs?: number;
 }
 
+/** A new or changed group: name, displayName, description, source, remoteId, allowReference. */
+export type GroupInit = PlainInit<typeof GroupSchema>;
+/** A group's link to a team or channel: groupId, syncableId, type, autoAdd, schemeAdmin. */
+export type GroupSyncableInit = PlainInit<typeof GroupSyncableSchema>;
+/** Filters of getGroups, as Mattermost's GroupSearchOpts (q, source, filterHasMember, …). */
+export type GroupSearchOptions = PlainInit<typeof GroupSearchOptsSchema>;
 /** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
 export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
 
@@ -116,6 +133,35 @@ export interface BotInit {
   displayName?: string;
   description?: string;
 }
+
+/** A bot to create: its owner is this plugin unless `ownerId` names a user (or another owner). */
+export interface CreateBotInit extends BotInit {
+  ownerId?: string;
+}
+
+/** What patchBot changes: the fields given. */
+export interface BotPatchInit {
+  username?: string;
+  displayName?: string;
+  description?: string;
+}
+
+/** Filters of getBots. */
+export interface GetBotsOptions extends PageOptions {
+  /** Only the bots of this owner (a plugin id or a user id). */
+  ownerId?: string;
+  /** Disabled bots too. */
+  includeDeleted?: boolean;
+  /** Only bots whose owner is a deactivated user. */
+  onlyOrphaned?: boolean;
+}
+
+/** A session to open: `userId`, and optionally expiresAt (ms; 0 never), deviceId and props. */
+export type SessionInit = PlainInit<typeof SessionSchema>;
+/** An audit record: eventName, status, event, actor, meta, error (Mattermost's AuditRecord). */
+export type AuditRecordInit = PlainInit<typeof AuditRecordSchema>;
+/** Mattermost's audit levels. */
+export type AuditLevel = "debug" | "info" | "warn" | "error";
 
 /**
  * Which files getFileInfos lists (Mattermost's GetFileInfosOptions): userIds, channelIds,
@@ -1082,6 +1128,94 @@ export class PluginAPIClient {
     return (await this.#rpc.ensureBotUser(bot, this.#options)).userId;
   }
 
+  /** Creates a bot and its user, owned by this plugin unless `ownerId` says otherwise. */
+  async createBot(bot: CreateBotInit): Promise<Bot> {
+    return present((await this.#rpc.createBot({ bot }, this.#options)).bot, "CreateBot", "bot");
+  }
+
+  /** Changes a bot's username, display name or description. */
+  async patchBot(botUserId: string, patch: BotPatchInit): Promise<Bot> {
+    const { bot } = await this.#rpc.patchBot({ botUserId, botPatch: patch }, this.#options);
+    return present(bot, "PatchBot", "bot");
+  }
+
+  /** A bot by user id; NotFoundError for a user that is no bot, or a disabled one unless asked. */
+  async getBot(botUserId: string, includeDeleted = false): Promise<Bot> {
+    const { bot } = await this.#rpc.getBot({ botUserId, includeDeleted }, this.#options);
+    return present(bot, "GetBot", "bot");
+  }
+
+  /** A page of bots by username. */
+  async getBots(options: GetBotsOptions = {}): Promise<Bot[]> {
+    const { page, perPage, ...filters } = options;
+    const request = { options: { ...filters, paging: { page, perPage } } };
+    return (await this.#rpc.getBots(request, this.#options)).bots;
+  }
+
+  /** Disables (false) or enables (true) a bot and its user. */
+  async updateBotActive(botUserId: string, active: boolean): Promise<Bot> {
+    const { bot } = await this.#rpc.updateBotActive({ botUserId, active }, this.#options);
+    return present(bot, "UpdateBotActive", "bot");
+  }
+
+  /** Erases a bot and its user, with its posts, memberships, sessions and tokens. */
+  async permanentDeleteBot(botUserId: string): Promise<void> {
+    await this.#rpc.permanentDeleteBot({ botUserId }, this.#options);
+  }
+
+  // Sessions and personal access tokens
+
+  /** A session by id; its token is never answered again after createSession. */
+  async getSession(sessionId: string): Promise<Session> {
+    const { session } = await this.#rpc.getSession({ sessionId }, this.#options);
+    return present(session, "GetSession", "session");
+  }
+
+  /** Opens a session for a user; the answer carries the token, once. */
+  async createSession(session: SessionInit): Promise<Session> {
+    const created = (await this.#rpc.createSession({ session }, this.#options)).session;
+    return present(created, "CreateSession", "session");
+  }
+
+  /** Moves a session's expiry to `newExpiry` (ms since the epoch). */
+  async extendSessionExpiry(sessionId: string, newExpiry: number): Promise<void> {
+    await this.#rpc.extendSessionExpiry({ sessionId, newExpiry }, this.#options);
+  }
+
+  /** Ends a session: its token opens nothing more and its websockets close. */
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.#rpc.revokeSession({ sessionId }, this.#options);
+  }
+
+  /**
+   * Issues a personal access token for a user (REST: "Authorization: Bearer <token>"); the
+   * answer carries the token, once.
+   */
+  async createUserAccessToken(token: {
+    userId: string;
+    description: string;
+  }): Promise<UserAccessToken> {
+    const created = (await this.#rpc.createUserAccessToken({ token }, this.#options)).token;
+    return present(created, "CreateUserAccessToken", "token");
+  }
+
+  /** Withdraws a personal access token and ends its session. */
+  async revokeUserAccessToken(tokenId: string): Promise<void> {
+    await this.#rpc.revokeUserAccessToken({ tokenId }, this.#options);
+  }
+
+  // Audit log
+
+  /** Writes a record to the host's audit log, which system admins read (GET /api/v4/audits). */
+  async logAuditRec(record: AuditRecordInit): Promise<void> {
+    await this.#rpc.logAuditRec({ record }, this.#options);
+  }
+
+  /** Writes a record to the audit log at a level. */
+  async logAuditRecWithLevel(record: AuditRecordInit, level: AuditLevel): Promise<void> {
+    await this.#rpc.logAuditRecWithLevel({ record, level }, this.#options);
+  }
+
   /** Sends an event to this plugin's instances on the other hosts of the cluster. */
   async publishPluginClusterEvent(
     event: { id: string; data?: Uint8Array },
@@ -1113,6 +1247,130 @@ export class PluginAPIClient {
   /** Tells the channel's other members that `userId` is typing (in thread `parentId`). */
   async publishUserTyping(userId: string, channelId: string, parentId = ""): Promise<void> {
     await this.#rpc.publishUserTyping({ userId, channelId, parentId }, this.#options);
+  }
+
+  // Groups
+
+  /** A group by id, deleted or not; NotFoundError when there is none. */
+  async getGroup(groupId: string): Promise<Group> {
+    return present(
+      (await this.#rpc.getGroup({ groupId }, this.#options)).group,
+      "GetGroup",
+      "group",
+    );
+  }
+
+  /** A group by the name it is mentioned by. */
+  async getGroupByName(name: string): Promise<Group> {
+    const { group } = await this.#rpc.getGroupByName({ name }, this.#options);
+    return present(group, "GetGroupByName", "group");
+  }
+
+  /** A group by its id in its source system, e.g. a plugin's "plugin_<name>" groups. */
+  async getGroupByRemoteId(remoteId: string, groupSource: string): Promise<Group> {
+    const { group } = await this.#rpc.getGroupByRemoteID({ remoteId, groupSource }, this.#options);
+    return present(group, "GetGroupByRemoteID", "group");
+  }
+
+  /** A page of a group's members with active accounts, by username. */
+  async getGroupMemberUsers(groupId: string, paging: PageOptions = {}): Promise<User[]> {
+    return (await this.#rpc.getGroupMemberUsers({ groupId, paging }, this.#options)).users;
+  }
+
+  /** Every group of one source ("custom", "ldap", "plugin_<name>") that is not deleted. */
+  async getGroupsBySource(groupSource: string): Promise<Group[]> {
+    return (await this.#rpc.getGroupsBySource({ groupSource }, this.#options)).groups;
+  }
+
+  /** The groups a user is a member of. */
+  async getGroupsForUser(userId: string): Promise<Group[]> {
+    return (await this.#rpc.getGroupsForUser({ userId }, this.#options)).groups;
+  }
+
+  /** A filtered page of groups, by display name. */
+  async getGroups(paging: PageOptions = {}, opts: GroupSearchOptions = {}): Promise<Group[]> {
+    return (await this.#rpc.getGroups({ paging, opts }, this.#options)).groups;
+  }
+
+  /** Makes a group; a plugin's own groups have source "plugin_<name>" and a remote id. */
+  async createGroup(group: GroupInit): Promise<Group> {
+    const created = await this.#rpc.createGroup({ group }, this.#options);
+    return present(created.group, "CreateGroup", "group");
+  }
+
+  /** Saves a group's name, display name, description and allowReference (`group.id` selects it). */
+  async updateGroup(group: GroupInit): Promise<Group> {
+    const updated = await this.#rpc.updateGroup({ group }, this.#options);
+    return present(updated.group, "UpdateGroup", "group");
+  }
+
+  /** Deletes a group; restoreGroup brings it back. */
+  async deleteGroup(groupId: string): Promise<Group> {
+    const deleted = await this.#rpc.deleteGroup({ groupId }, this.#options);
+    return present(deleted.group, "DeleteGroup", "group");
+  }
+
+  /** Restores a deleted group. */
+  async restoreGroup(groupId: string): Promise<Group> {
+    const restored = await this.#rpc.restoreGroup({ groupId }, this.#options);
+    return present(restored.group, "RestoreGroup", "group");
+  }
+
+  /** Makes a user a member of a group (or keeps them one). */
+  async upsertGroupMember(groupId: string, userId: string): Promise<GroupMember> {
+    const { groupMember } = await this.#rpc.upsertGroupMember({ groupId, userId }, this.#options);
+    return present(groupMember, "UpsertGroupMember", "group_member");
+  }
+
+  /** Makes users members of a group, all or none. */
+  async upsertGroupMembers(groupId: string, userIds: string[]): Promise<GroupMember[]> {
+    return (await this.#rpc.upsertGroupMembers({ groupId, userIds }, this.#options)).groupMembers;
+  }
+
+  /** Takes a user out of a group. */
+  async deleteGroupMember(groupId: string, userId: string): Promise<GroupMember> {
+    const { groupMember } = await this.#rpc.deleteGroupMember({ groupId, userId }, this.#options);
+    return present(groupMember, "DeleteGroupMember", "group_member");
+  }
+
+  /** A group's link to a team or channel (`syncableType` "team" or "channel"). */
+  async getGroupSyncable(
+    groupId: string,
+    syncableId: string,
+    syncableType: string,
+  ): Promise<GroupSyncable> {
+    const request = { groupId, syncableId, syncableType };
+    const { groupSyncable } = await this.#rpc.getGroupSyncable(request, this.#options);
+    return present(groupSyncable, "GetGroupSyncable", "group_syncable");
+  }
+
+  /** A group's links of one type. */
+  async getGroupSyncables(groupId: string, syncableType: string): Promise<GroupSyncable[]> {
+    const request = { groupId, syncableType };
+    return (await this.#rpc.getGroupSyncables(request, this.#options)).groupSyncables;
+  }
+
+  /** Links a group to a team or channel (a channel's team too), or changes the link. */
+  async upsertGroupSyncable(groupSyncable: GroupSyncableInit): Promise<GroupSyncable> {
+    const saved = await this.#rpc.upsertGroupSyncable({ groupSyncable }, this.#options);
+    return present(saved.groupSyncable, "UpsertGroupSyncable", "group_syncable");
+  }
+
+  /** Changes an existing link's autoAdd and schemeAdmin. */
+  async updateGroupSyncable(groupSyncable: GroupSyncableInit): Promise<GroupSyncable> {
+    const saved = await this.#rpc.updateGroupSyncable({ groupSyncable }, this.#options);
+    return present(saved.groupSyncable, "UpdateGroupSyncable", "group_syncable");
+  }
+
+  /** Removes a group's link (a team's link takes its channels' links along). */
+  async deleteGroupSyncable(
+    groupId: string,
+    syncableId: string,
+    syncableType: string,
+  ): Promise<GroupSyncable> {
+    const request = { groupId, syncableId, syncableType };
+    const deleted = await this.#rpc.deleteGroupSyncable(request, this.#options);
+    return present(deleted.groupSyncable, "DeleteGroupSyncable", "group_syncable");
   }
 }
 

@@ -52,6 +52,12 @@ export type Command = Plain<protocol.Command>;
 export type CommandArgs = Plain<protocol.CommandArgs>;
 /** What a slash command answers. */
 export type CommandResponse = Plain<protocol.CommandResponse>;
+/** A user group (Mattermost's Group). */
+export type Group = Plain<protocol.Group>;
+/** A user's membership of a group. */
+export type GroupMember = Plain<protocol.GroupMember>;
+/** A group's link to a team or channel. */
+export type GroupSyncable = Plain<protocol.GroupSyncable>;
 /** A page of a list. */
 export type Paging = Plain<protocol.Paging>;
 /** An event a plugin sends to its copies on the other cluster nodes. */
@@ -64,3 +70,9 @@ export type WebSocketRequest = Plain<protocol.WebSocketRequest>;
 export type PluginStatus = Plain<protocol.PluginStatus>;
 /** A resumable upload's progress (Mattermost's UploadSession). */
 export type UploadSession = Plain<protocol.UploadSession>;
+/** A bot: a user account a plugin or a person owns (Mattermost's Bot). */
+export type Bot = Plain<protocol.Bot>;
+/** A login session; its token only in CreateSession's answer. */
+export type Session = Plain<protocol.Session>;
+/** A personal access token; the secret only in CreateUserAccessToken's answer. */
+export type UserAccessToken = Plain<protocol.UserAccessToken>;

@@ -230,6 +230,57 @@ describe("reactions, preferences and statuses", () => {
   });
 });
 
+describe("bots, sessions, tokens and the audit log", () => {
+  it("come along with the host's service: a bot posts as itself, a token opens a session", async () => {
+    const owner = makeUser({ username: "ann" });
+    const team = makeTeam();
+    const channel = makeChannel({ teamId: team.id });
+    fake = await createFakePluginAPI({
+      fixtures: { users: [owner], teams: [team], channels: [channel] },
+    });
+    const api = fake.client();
+    const bot = await api.createBot({ username: "helper", displayName: "Helper" });
+    expect(bot).toMatchObject({ username: "helper", ownerId: fake.pluginId });
+    expect((await api.getBots()).map((b) => b.userId)).toEqual([bot.userId]);
+    await fake.app.addTeamMember({}, team.id, bot.userId);
+    await fake.app.addChannelMember({}, channel.id, bot.userId);
+    const post = await api.createPost({ channelId: channel.id, userId: bot.userId, message: "hi" });
+    expect((await api.getUser(post.userId)).isBot).toBe(true);
+    expect((await api.updateBotActive(bot.userId, false)).deleteAt).toBe(fake.clock.now());
+
+    const token = await api.createUserAccessToken({ userId: owner.id, description: "CI" });
+    expect((await fake.app.authenticate(token.token))?.user.id).toBe(owner.id);
+    await api.revokeUserAccessToken(token.id);
+    expect(await fake.app.authenticate(token.token)).toBeUndefined();
+
+    await api.logAuditRec({ eventName: "export", status: "success" });
+    expect((await fake.app.getAudits({ page: 0, perPage: 10 }))[0]?.action).toBe("export");
+  });
+});
+
+describe("groups", () => {
+  it("are the host's, recorded like every call", async () => {
+    const alice = makeUser({ username: "alice" });
+    fake = await createFakePluginAPI({ fixtures: { users: [alice] } });
+    const api = new PluginAPIClient(fake.transport());
+    const group = await api.createGroup({
+      name: "crew",
+      displayName: "Crew",
+      source: "plugin_sync",
+      remoteId: "crew-1",
+      allowReference: true,
+    });
+    await api.upsertGroupMember(group.id, alice.id);
+    expect((await api.getGroupsForUser(alice.id)).map((g) => g.name)).toEqual(["crew"]);
+    expect((await api.getGroupMemberUsers(group.id)).map((u) => u.username)).toEqual(["alice"]);
+    expect(fake.callsTo("UpsertGroupMember")[0]?.request.userId).toBe(alice.id);
+    await expect(api.getGroupByRemoteId("crew-1", "ldap")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      api.createGroup({ displayName: "Crew", source: "plugin_sync" }),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
 describe("errors", () => {
   it("arrive as the class the host threw, with its fields", async () => {
     fake = await createFakePluginAPI();

@@ -330,6 +330,39 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    description:
+      "bots owned by plugins or users (owner_id), session devices and props, personal access tokens, the audit log",
+    sql: `
+      ALTER TABLE bots RENAME COLUMN "plugin_id" TO "owner_id";
+      ALTER INDEX bots_plugin RENAME TO bots_owner;
+
+      ALTER TABLE sessions ADD COLUMN "device_id" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE sessions ADD COLUMN "props" TEXT NOT NULL DEFAULT '{}';
+
+      CREATE TABLE user_access_tokens (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "token_hash" TEXT COLLATE "C" NOT NULL UNIQUE,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "description" TEXT NOT NULL,
+        "is_active" SMALLINT NOT NULL
+      );
+      CREATE INDEX user_access_tokens_user ON user_access_tokens ("user_id");
+
+      CREATE TABLE audits (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "create_at" BIGINT NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "action" TEXT NOT NULL,
+        "extra_info" TEXT NOT NULL,
+        "ip_address" TEXT NOT NULL,
+        "session_id" TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX audits_created ON audits ("create_at");
+      CREATE INDEX audits_user ON audits ("user_id", "create_at");
+    `,
+  },
+  {
     version: 12,
     description: "file paths and searchable content, resumable upload sessions",
     sql: `
@@ -353,6 +386,48 @@ export const postgresMigrations: readonly Migration[] = [
         "req_file_id" TEXT NOT NULL
       );
       CREATE INDEX upload_sessions_user ON upload_sessions ("user_id", "create_at");
+    `,
+  },
+  {
+    version: 13,
+    description: "user groups, their members and their links to teams and channels",
+    sql: `
+      CREATE TABLE user_groups (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "name" TEXT COLLATE "C" NOT NULL,
+        "display_name" TEXT COLLATE "C" NOT NULL,
+        "description" TEXT NOT NULL,
+        "source" TEXT COLLATE "C" NOT NULL,
+        "remote_id" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "allow_reference" SMALLINT NOT NULL
+      );
+      CREATE UNIQUE INDEX user_groups_name ON user_groups ("name") WHERE "name" <> '';
+      CREATE UNIQUE INDEX user_groups_remote_id ON user_groups ("source", "remote_id")
+        WHERE "remote_id" <> '';
+      CREATE INDEX user_groups_display_name ON user_groups ("display_name", "id");
+      CREATE TABLE group_members (
+        "group_id" TEXT COLLATE "C" NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        PRIMARY KEY ("group_id", "user_id")
+      );
+      CREATE INDEX group_members_user ON group_members ("user_id");
+      CREATE TABLE group_syncables (
+        "group_id" TEXT COLLATE "C" NOT NULL,
+        "syncable_id" TEXT COLLATE "C" NOT NULL,
+        "type" TEXT COLLATE "C" NOT NULL,
+        "auto_add" SMALLINT NOT NULL,
+        "scheme_admin" SMALLINT NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        PRIMARY KEY ("group_id", "syncable_id", "type")
+      );
+      CREATE INDEX group_syncables_syncable ON group_syncables ("syncable_id", "type");
     `,
   },
 ];

@@ -1,11 +1,13 @@
 // Every role of the Store on one PostgresDatabase, so that a write spanning aggregates is one
 // transaction; openPostgresStore (../postgres-store.ts) loads this with the database code.
 import type { Store } from "../store.js";
+import { postgresAuditStore } from "./postgres-audit-store.js";
 import { postgresBotStore } from "./postgres-bot-store.js";
 import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
+import { postgresGroupStore } from "./postgres-group-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
@@ -18,6 +20,7 @@ import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
 import { postgresUploadSessionStore } from "./postgres-upload-session-store.js";
+import { postgresUserAccessTokenStore } from "./postgres-user-access-token-store.js";
 import { postgresUserStore } from "./postgres-user-store.js";
 
 export function postgresStore(db: PostgresDatabase): Store {
@@ -25,6 +28,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     kind: "postgresql",
     ...postgresUserStore(db),
     ...postgresSessionStore(db),
+    ...postgresUserAccessTokenStore(db),
     ...postgresLoginAttemptStore(db),
     ...postgresTeamStore(db),
     ...postgresChannelStore(db),
@@ -40,6 +44,8 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
+    ...postgresAuditStore(db),
+    ...postgresGroupStore(db),
     async close() {
       await db.close();
     },

@@ -2,6 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError } from "@plugwire/errors";
 import { type User, UserSchema } from "@plugwire/protocol";
+import { ERASE_USER, ERASED_USER_FILES } from "../account-records.js";
 import { newRecord } from "../new-record.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField, userNotFound } from "../store-errors.js";
@@ -176,6 +177,17 @@ export function postgresUserStore(db: PostgresDatabase): UserStore {
       });
     },
 
+    async permanentDeleteUser(userId: string): Promise<string[]> {
+      return db.write(async (tx) => {
+        await userById(tx, userId);
+        const fileIds = (await tx.all(ERASED_USER_FILES, { userId })).map(
+          (row) => row.id as string,
+        );
+        for (const statement of ERASE_USER) await tx.run(statement, { userId });
+        return fileIds;
+      });
+    },
+
     async getPasswordHash(userId: string): Promise<string | undefined> {
       const row = await db.one(`SELECT "password_hash" FROM users WHERE "id" = ?`, userId);
       if (row === undefined) {
@@ -229,6 +241,11 @@ async function selectUsers(
   if (query.inChannelId) {
     joins.push(`JOIN channel_members cm ON cm."user_id" = u."id" AND cm."channel_id" = @channelId`);
   }
+  if (query.inGroupId) {
+    joins.push(
+      `JOIN group_members gm ON gm."user_id" = u."id" AND gm."group_id" = @groupId AND gm."delete_at" = 0`,
+    );
+  }
   if (query.notInTeamId) {
     conditions.push(`u."id" NOT IN (SELECT "user_id" FROM team_members
       WHERE "team_id" = @notInTeamId AND "delete_at" = 0)`);
@@ -248,6 +265,7 @@ async function selectUsers(
     {
       teamId: query.inTeamId ?? "",
       channelId: query.inChannelId ?? "",
+      groupId: query.inGroupId ?? "",
       notInTeamId: query.notInTeamId ?? "",
       notInChannelId: query.notInChannelId ?? "",
       ...params,

@@ -2,6 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError } from "@plugwire/errors";
 import { type User, UserSchema } from "@plugwire/protocol";
+import { ERASE_USER, ERASED_USER_FILES } from "../account-records.js";
 import { newRecord } from "../new-record.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField, userNotFound } from "../store-errors.js";
@@ -163,6 +164,15 @@ export function sqliteUserStore(db: SqliteDatabase): UserStore {
       });
     },
 
+    async permanentDeleteUser(userId: string): Promise<string[]> {
+      return db.write(() => {
+        userById(db, userId);
+        const fileIds = db.all(ERASED_USER_FILES, { userId }).map((row) => row.id as string);
+        for (const statement of ERASE_USER) db.run(statement, { userId });
+        return fileIds;
+      });
+    },
+
     async getPasswordHash(userId: string): Promise<string | undefined> {
       const row = db.one(`SELECT "password_hash" FROM users WHERE "id" = ?`, userId);
       if (row === undefined) {
@@ -216,6 +226,11 @@ function selectUsers(
   if (query.inChannelId) {
     joins.push(`JOIN channel_members cm ON cm."user_id" = u."id" AND cm."channel_id" = @channelId`);
   }
+  if (query.inGroupId) {
+    joins.push(
+      `JOIN group_members gm ON gm."user_id" = u."id" AND gm."group_id" = @groupId AND gm."delete_at" = 0`,
+    );
+  }
   if (query.notInTeamId) {
     conditions.push(`u."id" NOT IN (SELECT "user_id" FROM team_members
       WHERE "team_id" = @notInTeamId AND "delete_at" = 0)`);
@@ -236,6 +251,7 @@ function selectUsers(
       {
         teamId: query.inTeamId ?? "",
         channelId: query.inChannelId ?? "",
+        groupId: query.inGroupId ?? "",
         notInTeamId: query.notInTeamId ?? "",
         notInChannelId: query.notInChannelId ?? "",
         ...params,
