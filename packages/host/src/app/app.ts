@@ -18,6 +18,7 @@ import type { RealtimeOperations } from "./realtime-operations.js";
 import type { RoleOperations } from "./role-operations.js";
 import type { SessionOperations } from "./session-operations.js";
 import type { StatusOperations } from "./status-operations.js";
+import type { SystemOperations } from "./system-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
@@ -50,6 +51,7 @@ export type {
 export type { RoleOperations } from "./role-operations.js";
 export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
+export type { SystemOperations } from "./system-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
 
@@ -69,7 +71,8 @@ export interface App
     PluginOperations,
     RealtimeOperations,
     PermissionOperations,
-    RoleOperations {
+    RoleOperations,
+    SystemOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

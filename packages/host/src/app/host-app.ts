@@ -53,6 +53,7 @@ import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./real
 import { Roles } from "./role-operations.js";
 import { type Authenticated, type Login, Sessions } from "./session-operations.js";
 import { Statuses } from "./status-operations.js";
+import { System } from "./system-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
@@ -84,6 +85,7 @@ export class HostApp implements App {
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
   private readonly roles: Roles;
+  private readonly system: System;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -103,6 +105,7 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
+    this.system = new System(options.store);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -628,5 +631,14 @@ export class HostApp implements App {
     newRoles: string,
   ): Promise<ChannelMember> {
     return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
+  }
+
+  // System
+
+  getSystemInstallDate(): Promise<number> {
+    return this.system.getSystemInstallDate();
+  }
+  getDiagnosticId(): Promise<string> {
+    return this.system.getDiagnosticId();
   }
 }

@@ -357,7 +357,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
 
     ...realtimeMethods(app, pluginId, actor),
     ...pluginApiRoles(app, actor),
-    ...pluginApiSystem(pluginId, actor, deps.plugins),
+    ...pluginApiSystem(app, pluginId, actor, deps.plugins),
   };
 }
 

@@ -16,6 +16,7 @@ import { sqliteReactionStore } from "./sqlite/sqlite-reaction-store.js";
 import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
+import { sqliteSystemStore } from "./sqlite/sqlite-system-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
 import { sqliteUserStore } from "./sqlite/sqlite-user-store.js";
 import type { Store } from "./store.js";
@@ -41,6 +42,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
+    ...sqliteSystemStore(db),
     async close() {
       db.close();
     },

@@ -18,6 +18,7 @@ import type { ReactionStore } from "./reaction-store.js";
 import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
+import type { SystemStore } from "./system-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UserStore } from "./user-store.js";
 
@@ -35,6 +36,7 @@ export type { ReactionStore } from "./reaction-store.js";
 export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
+export type { SystemStore } from "./system-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UserQuery, UserStore } from "./user-store.js";
 
@@ -53,6 +55,7 @@ export interface Store
     KVStore,
     PluginStateStore,
     CommandStore,
-    BotStore {
+    BotStore,
+    SystemStore {
   close(): Promise<void>;
 }

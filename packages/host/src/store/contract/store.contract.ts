@@ -15,6 +15,7 @@ import { roleStoreContract } from "./role-store.contract.js";
 import { sessionStoreContract } from "./session-store.contract.js";
 import { statusStoreContract } from "./status-store.contract.js";
 import type { OpenStore } from "./store-test.js";
+import { systemStoreContract } from "./system-store.contract.js";
 import { teamStoreContract } from "./team-store.contract.js";
 import { userStoreContract } from "./user-store.contract.js";
 
@@ -38,4 +39,5 @@ export function storeContract(open: OpenStore): void {
   pluginStateStoreContract(open);
   commandStoreContract(open);
   botStoreContract(open);
+  systemStoreContract(open);
 }

@@ -329,6 +329,19 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    description: "the server's own values (install date, diagnostic id)",
+    sql: `
+      CREATE TABLE systems (
+        "name" TEXT COLLATE "C" PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+      INSERT INTO systems VALUES
+        ('InstallationDate', (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text),
+        ('DiagnosticId', substr(md5(random()::text || clock_timestamp()::text), 1, 26));
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

@@ -15,6 +15,7 @@ import { postgresReactionStore } from "./postgres-reaction-store.js";
 import { postgresRoleStore } from "./postgres-role-store.js";
 import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
+import { postgresSystemStore } from "./postgres-system-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
 import { postgresUserStore } from "./postgres-user-store.js";
 
@@ -35,6 +36,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
+    ...postgresSystemStore(db),
     async close() {
       await db.close();
     },
