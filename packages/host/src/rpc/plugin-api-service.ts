@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
@@ -275,6 +276,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     getFileInfo: async (request) => ({
       fileInfo: await app.getFileInfo(required(request.fileId, "file_id")),
     }),
+    ...pluginApiFiles(app, actor, { maxUploadBytes, serverConfig: deps.serverConfig }),
 
     kVGet: async (request) => ({ value: await app.kvGet(pluginId, kvKey(request.key)) }),
     kVGetMany: async (request) => {

@@ -77,6 +77,10 @@ export interface FixtureOptions {
    * one address; the rate limit's own spec sets them.
    */
   rateLimits?: RestRateLimits;
+  /** The deadline of each hook call; the host's default (30 s) unless set. */
+  hookTimeoutMs?: number;
+  /** The host's public link salt: public file links are served when set. */
+  publicLinkSalt?: string;
 }
 
 export class RestFixture {
@@ -100,8 +104,10 @@ export class RestFixture {
       files: new MemoryFileStore(),
       log: (entry) => logs.push(entry),
       pluginsDir: options.withPluginsDir ? join(dataDir, "plugins") : undefined,
+      hookTimeoutMs: options.hookTimeoutMs,
       // Test plugins import the SDK from this repository by its path.
       sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
+      publicLinkSalt: options.publicLinkSalt,
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);

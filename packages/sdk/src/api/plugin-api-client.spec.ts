@@ -20,6 +20,7 @@ import {
   TeamSchema,
   TeamStatsSchema,
   TeamUnreadSchema,
+  UploadSessionSchema,
   UserSchema,
 } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
@@ -34,6 +35,7 @@ const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
 const postList = create(PostListSchema, { order: ["p1"], posts: { p1: post } });
 const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
+const uploadSession = create(UploadSessionSchema, { id: "s1", fileSize: 10n, fileOffset: 4n });
 const reaction = create(ReactionSchema, { userId: "u1", postId: "p1", emojiName: "smile" });
 const preference = create(PreferenceSchema, { userId: "u1", category: "c", name: "n", value: "v" });
 const pluginStatus = create(PluginStatusSchema, { pluginId: "p", state: 2, version: "1.0.0" });
@@ -522,6 +524,33 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ],
   ["removeUserCustomStatus", ["u1"], { userId: "u1" }, {}, undefined],
   ["getFileInfo", ["f1"], { fileId: "f1" }, { fileInfo }, fileInfo],
+  [
+    "getFileInfos",
+    [1, 20, { channelIds: ["c1"], sortBy: "Size", sortDescending: true }],
+    {
+      paging: { page: 1, perPage: 20 },
+      options: { channelIds: ["c1"], sortBy: "Size", sortDescending: true },
+    },
+    { fileInfos: [fileInfo] },
+    [fileInfo],
+  ],
+  ["copyFileInfos", ["u1", ["f1"]], { userId: "u1", fileIds: ["f1"] }, { fileIds: ["f2"] }, ["f2"]],
+  [
+    "getFileLink",
+    ["f1"],
+    { fileId: "f1" },
+    { link: "https://chat/files/f1/public?h=x" },
+    "https://chat/files/f1/public?h=x",
+  ],
+  ["setFileSearchableContent", ["f1", "text"], { fileId: "f1", content: "text" }, {}, undefined],
+  [
+    "createUploadSession",
+    [{ userId: "u1", channelId: "c1", filename: "a.bin", fileSize: 10 }],
+    { uploadSession: { userId: "u1", channelId: "c1", filename: "a.bin", fileSize: 10n } },
+    { uploadSession },
+    uploadSession,
+  ],
+  ["getUploadSession", ["s1"], { uploadId: "s1" }, { uploadSession }, uploadSession],
   ["kvGet", ["k"], { key: "k" }, { value: bytes }, bytes],
   [
     "kvGetMany",
@@ -607,6 +636,8 @@ describe("PluginAPIClient", () => {
       ...unaryCases.map(([name]) => name),
       "uploadFile",
       "getFile",
+      "readFile",
+      "uploadData",
       "installPlugin",
       "pluginHTTP",
     ]);
@@ -756,6 +787,57 @@ describe("uploadFile", () => {
       { size: MAX_CHUNK_BYTES },
       { size: MAX_CHUNK_BYTES },
     ]);
+  });
+});
+
+describe("uploadData", () => {
+  it("sends the session's id and offset, then the part in chunks; undefined until the file is whole", async () => {
+    const heads: unknown[] = [];
+    const sizes: number[] = [];
+    const { api } = fakeAPI(
+      {},
+      {
+        async uploadData(requests) {
+          let total = 0;
+          for await (const { frame } of requests) {
+            if (frame.case === "head") {
+              const session = frame.value.uploadSession;
+              heads.push({ id: session?.id, fileOffset: session?.fileOffset });
+            } else if (frame.case === "data") {
+              sizes.push(frame.value.byteLength);
+              total += frame.value.byteLength;
+            }
+          }
+          return total < 10 ? {} : { fileInfo: { id: "f1", size: BigInt(total) } };
+        },
+      },
+    );
+    await expect(api.uploadData(uploadSession, new Uint8Array(4))).resolves.toBeUndefined();
+    const info = await api.uploadData(uploadSession, [new Uint8Array(MAX_CHUNK_BYTES + 1)]);
+    expect(info?.size).toBe(BigInt(MAX_CHUNK_BYTES + 1));
+    expect(heads).toEqual([
+      { id: "s1", fileOffset: 4n },
+      { id: "s1", fileOffset: 4n },
+    ]);
+    expect(sizes).toEqual([4, MAX_CHUNK_BYTES, 1]);
+  });
+});
+
+describe("readFile", () => {
+  it("joins the streamed chunks of the path's content", async () => {
+    const paths: string[] = [];
+    const { api } = fakeAPI(
+      {},
+      {
+        async *readFile(request) {
+          paths.push(request.path);
+          yield { data: new Uint8Array([1, 2]) };
+          yield { data: new Uint8Array([3]) };
+        },
+      },
+    );
+    await expect(api.readFile("p1")).resolves.toEqual(new Uint8Array([1, 2, 3]));
+    expect(paths).toEqual(["p1"]);
   });
 });
 

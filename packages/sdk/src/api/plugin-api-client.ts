@@ -13,6 +13,7 @@ import {
   type CommandSchema,
   type CustomStatusSchema,
   type FileInfo,
+  type GetFileInfosOptionsSchema,
   type GetFileResponse,
   type InstallPluginRequestSchema,
   type Paging,
@@ -37,7 +38,9 @@ import {
   type TeamSchema,
   type TeamStats,
   type TeamUnread,
+  type UploadDataRequestSchema,
   type UploadFileRequestSchema,
+  type UploadSession,
   type User,
   type UserSchema,
 } from "@plugwire/protocol";
@@ -110,6 +113,21 @@ export interface BotInit {
   description?: string;
 }
 
+/**
+ * Which files getFileInfos lists (Mattermost's GetFileInfosOptions): userIds, channelIds,
+ * since (ms), includeDeleted, sortBy ("CreateAt" or "Size"), sortDescending.
+ */
+export type GetFileInfosOptions = MessageInitShape<typeof GetFileInfosOptionsSchema>;
+
+/** A new resumable upload: who uploads, to which channel, the file's name and size. */
+export interface UploadSessionInit {
+  userId: string;
+  channelId: string;
+  filename: string;
+  /** The whole file's size in bytes. */
+  fileSize: number | bigint;
+}
+
 /** A file being downloaded: its metadata first, then its bytes as they arrive. */
 export interface FileDownload {
   info: FileInfo;
@@ -140,6 +158,7 @@ export interface WebSocketBroadcastInit {
 }
 
 type UploadFrame = MessageInitShape<typeof UploadFileRequestSchema>;
+type UploadDataFrame = MessageInitShape<typeof UploadDataRequestSchema>;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -912,6 +931,75 @@ export class PluginAPIClient {
     return present(fileInfo, "GetFileInfo", "file_info");
   }
 
+  /** A page of file records, oldest first unless `options` asks otherwise. */
+  async getFileInfos(
+    page: number,
+    perPage: number,
+    options: GetFileInfosOptions = {},
+  ): Promise<FileInfo[]> {
+    const request = { paging: { page, perPage }, options };
+    return (await this.#rpc.getFileInfos(request, this.#options)).fileInfos;
+  }
+
+  /**
+   * Copies file records (the bytes are shared) so another post can carry the files; the copies
+   * are unattached and recorded as uploaded by `userId`. Their ids, in order.
+   */
+  async copyFileInfos(userId: string, fileIds: readonly string[]): Promise<string[]> {
+    const request = { userId, fileIds: [...fileIds] };
+    return (await this.#rpc.copyFileInfos(request, this.#options)).fileIds;
+  }
+
+  /**
+   * A link anyone can read a file of a post by, without logging in. Refused (501) unless the
+   * host serves public links.
+   */
+  async getFileLink(fileId: string): Promise<string> {
+    return (await this.#rpc.getFileLink({ fileId }, this.#options)).link;
+  }
+
+  /** The whole content at a path of the file store (a FileInfo's `path`). */
+  async readFile(path: string): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    for await (const { data } of this.#rpc.readFile({ path }, this.#options)) {
+      chunks.push(data);
+    }
+    return concatChunks(chunks);
+  }
+
+  /** Sets the text file search finds in a file, e.g. what a plugin extracted from a document. */
+  async setFileSearchableContent(fileId: string, content: string): Promise<void> {
+    await this.#rpc.setFileSearchableContent({ fileId, content }, this.#options);
+  }
+
+  /** Starts a resumable upload; send its data with uploadData, in as many parts as needed. */
+  async createUploadSession(session: UploadSessionInit): Promise<UploadSession> {
+    const { uploadSession } = await this.#rpc.createUploadSession(
+      { uploadSession: { ...session, fileSize: BigInt(session.fileSize) } },
+      this.#options,
+    );
+    return present(uploadSession, "CreateUploadSession", "upload_session");
+  }
+
+  /**
+   * Sends the next part of a resumable upload, from the session's `fileOffset` (read it again
+   * with getUploadSession to resume). A first part smaller than 5 MiB must be the whole file.
+   * The stored file once every byte is in; undefined while bytes are missing.
+   */
+  async uploadData(
+    session: Pick<UploadSession, "id" | "fileOffset">,
+    data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ): Promise<FileInfo | undefined> {
+    const { fileInfo } = await this.#rpc.uploadData(uploadDataFrames(session, data), this.#options);
+    return fileInfo;
+  }
+
+  /** A resumable upload's state: its file_offset says how many bytes are in. */
+  async getUploadSession(uploadId: string): Promise<UploadSession> {
+    const { uploadSession } = await this.#rpc.getUploadSession({ uploadId }, this.#options);
+    return present(uploadSession, "GetUploadSession", "upload_session");
+  }
+
   // Key-value store
 
   /** The value of a key of this plugin's store, or undefined when absent or expired. */
@@ -1047,6 +1135,20 @@ async function* uploadFrames(
   data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): AsyncGenerator<UploadFrame> {
   yield { frame: { case: "head", value: { channelId, name } } };
+  const chunks = data instanceof Uint8Array ? [data] : data;
+  for await (const chunk of chunks) {
+    for (const piece of splitChunks(chunk)) {
+      yield { frame: { case: "data", value: piece } };
+    }
+  }
+}
+
+async function* uploadDataFrames(
+  session: Pick<UploadSession, "id" | "fileOffset">,
+  data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<UploadDataFrame> {
+  const uploadSession = { id: session.id, fileOffset: session.fileOffset };
+  yield { frame: { case: "head", value: { uploadSession } } };
   const chunks = data instanceof Uint8Array ? [data] : data;
   for await (const chunk of chunks) {
     for (const piece of splitChunks(chunk)) {
