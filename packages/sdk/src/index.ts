@@ -92,9 +92,13 @@ export {
   allow,
   type Dismiss,
   dismiss,
+  type FileDecision,
+  type FileInfoInit,
   type LoginDecision,
   type Modify,
+  type ModifyFile,
   modify,
+  modifyFile,
   type PostDecision,
   type Reject,
   reject,
@@ -105,6 +109,7 @@ export { hook } from "./hooks/hook-decorator.js";
 export type {
   Awaitable,
   CommandResponseInit,
+  FileOutput,
   HookHandlers,
   InstallEvent,
 } from "./hooks/hook-handlers.js";

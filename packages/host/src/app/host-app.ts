@@ -42,6 +42,7 @@ import type { App } from "./app.js";
 import { AppCore, type HostAppOptions } from "./app-core.js";
 import type { AppEvents } from "./app-events.js";
 import { Channels } from "./channel-operations.js";
+import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
 import {
   type FileInfoFilter,
   Files,
@@ -357,52 +358,69 @@ export class HostApp implements App {
   deletePost(actor: Actor, postId: string): Promise<void> {
     return this.posts.deletePost(actor, postId);
   }
-  getPost(postId: string): Promise<Post> {
-    return this.store.getPost(postId);
+  async getPost(postId: string): Promise<Post> {
+    return consumedPost(this.core, await this.store.getPost(postId));
   }
-  getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]> {
-    return this.store.getPostsForChannel(channelId, page);
+  async getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]> {
+    return consumedPosts(this.core, await this.store.getPostsForChannel(channelId, page));
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
     return this.posts.sendEphemeralPost(actor, userId, post);
   }
 
   // Lists of posts, pinning, search, ephemeral changes.
-  getPostsPage(channelId: string, page: PageQuery, skipFetchThreads?: boolean): Promise<PostList> {
-    return this.store.getPostsPage(channelId, page, skipFetchThreads);
+  async getPostsPage(
+    channelId: string,
+    page: PageQuery,
+    skipFetchThreads?: boolean,
+  ): Promise<PostList> {
+    return consumedPostList(
+      this.core,
+      await this.store.getPostsPage(channelId, page, skipFetchThreads),
+    );
   }
-  getPostsSince(channelId: string, time: bigint): Promise<PostList> {
-    return this.store.getPostsSince(channelId, time);
+  async getPostsSince(channelId: string, time: bigint): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPostsSince(channelId, time));
   }
-  getPostsAround(
+  async getPostsAround(
     channelId: string,
     postId: string,
     side: "before" | "after",
     page: PageQuery,
     skipFetchThreads?: boolean,
   ): Promise<PostList> {
-    return this.store.getPostsAround(channelId, postId, side, page, skipFetchThreads);
+    return consumedPostList(
+      this.core,
+      await this.store.getPostsAround(channelId, postId, side, page, skipFetchThreads),
+    );
   }
   getPostIdAroundTime(channelId: string, time: bigint, side: "before" | "after"): Promise<string> {
     return this.store.getPostIdAroundTime(channelId, time, side);
   }
-  getPostThread(postId: string, query?: ThreadQuery): Promise<PostList> {
-    return this.store.getPostThread(postId, query);
+  async getPostThread(postId: string, query?: ThreadQuery): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPostThread(postId, query));
   }
-  getPinnedPosts(channelId: string): Promise<PostList> {
-    return this.store.getPinnedPosts(channelId);
+  async getPinnedPosts(channelId: string): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPinnedPosts(channelId));
   }
-  getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
-    return this.postLists.getPostsByIds(postIds);
+  async getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
+    return consumedPosts(this.core, await this.postLists.getPostsByIds(postIds));
   }
   setPostPinned(actor: Actor, postId: string, pinned: boolean): Promise<Post> {
     return this.postLists.setPostPinned(actor, postId, pinned);
   }
-  searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]> {
-    return this.postLists.searchPostsInTeam(teamId, paramsList);
+  async searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]> {
+    return consumedPosts(this.core, await this.postLists.searchPostsInTeam(teamId, paramsList));
   }
-  searchPostsForUser(teamId: string, userId: string, search: SearchParameter): Promise<PostList> {
-    return this.postLists.searchPostsForUser(teamId, userId, search);
+  async searchPostsForUser(
+    teamId: string,
+    userId: string,
+    search: SearchParameter,
+  ): Promise<PostList> {
+    return consumedPostList(
+      this.core,
+      await this.postLists.searchPostsForUser(teamId, userId, search),
+    );
   }
   updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
     return this.postLists.updateEphemeralPost(actor, userId, post);
