@@ -28,6 +28,7 @@ export type SqliteStoreOptions = SqliteDatabaseOptions;
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const db = openSqliteDatabase(options);
   return {
+    kind: "sqlite",
     ...sqliteUserStore(db),
     ...sqliteSessionStore(db),
     ...sqliteLoginAttemptStore(db),

@@ -42,6 +42,9 @@ export type { TeamStore } from "./team-store.js";
 export type { UploadSessionStore } from "./upload-session-store.js";
 export type { UserQuery, UserStore } from "./user-store.js";
 
+/** The databases a store can live in. */
+export type StoreKind = "sqlite" | "postgresql";
+
 export interface Store
   extends UserStore,
     SessionStore,
@@ -60,5 +63,7 @@ export interface Store
     PluginStateStore,
     CommandStore,
     BotStore {
+  /** Which database keeps the data, as an admin would name it (the console's Server page). */
+  readonly kind: StoreKind;
   close(): Promise<void>;
 }

@@ -1,7 +1,6 @@
 // What MessageWillBePosted, MessageWillBeUpdated, UserWillLogIn and FileWillBeUploaded decide,
 // stated explicitly rather than guessed from a (post, reason) pair, and its mapping onto the
 // proto messages.
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import type {
   FileInfoSchema,
   FileWillBeUploadedResultSchema,
@@ -9,9 +8,10 @@ import type {
   PostDecisionSchema,
 } from "@plugwire/protocol";
 import type { PostInit } from "../api/plugin-api-client.js";
+import type { PlainInit } from "../models/plain.js";
 
 /** A changed file record: any subset of FileInfo's fields. */
-export type FileInfoInit = MessageInitShape<typeof FileInfoSchema>;
+export type FileInfoInit = PlainInit<typeof FileInfoSchema>;
 
 /** Keep the post, or let the login proceed. */
 export interface Allow {
@@ -81,8 +81,8 @@ export function dismiss(): Dismiss {
   return dismissed;
 }
 
-type PostDecisionInit = MessageInitShape<typeof PostDecisionSchema>;
-type LoginDecisionInit = MessageInitShape<typeof LoginDecisionSchema>;
+type PostDecisionInit = PlainInit<typeof PostDecisionSchema>;
+type LoginDecisionInit = PlainInit<typeof LoginDecisionSchema>;
 
 const allowOutcome = { outcome: { case: "allow", value: {} } } as const;
 const dismissOutcome = { outcome: { case: "dismiss", value: {} } } as const;
@@ -122,7 +122,7 @@ export function loginDecisionMessage(decision: LoginDecision): LoginDecisionInit
 /** The proto FileWillBeUploadedResult of a decision; throws TypeError for anything else. */
 export function fileDecisionMessage(
   decision: FileDecision,
-): MessageInitShape<typeof FileWillBeUploadedResultSchema> {
+): PlainInit<typeof FileWillBeUploadedResultSchema> {
   switch (decision?.kind) {
     case "allow":
       return {};

@@ -6,8 +6,9 @@
 import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type MethodImpl } from "@connectrpc/connect";
 import {
+  FileInfoSchema,
   type FileWillBeUploadedRequest,
-  type FileWillBeUploadedResponseSchema,
+  type FileWillBeUploadedResultSchema,
   type HookName,
   type PluginContext,
   PluginHooks,
@@ -16,6 +17,7 @@ import { splitChunks } from "../chunks.js";
 import { headerList, responseBytes, responseFrames, toFetchRequest } from "../http/fetch-bridge.js";
 import { serveInScope } from "../http/inter-plugin-scope.js";
 import { fetchResponse } from "../http/serve-once.js";
+import { type Plain, type PlainInit, plain } from "../models/plain.js";
 import type { Plugin } from "../plugin/plugin.js";
 import { fileDecisionMessage, loginDecisionMessage, postDecisionMessage } from "./decisions.js";
 import { FileOutputStream } from "./file-output.js";
@@ -25,8 +27,9 @@ import type { Awaitable, HookHandlers } from "./hook-handlers.js";
 
 type HookMethods = (typeof PluginHooks)["method"];
 type MethodOf<N extends HookName> = HookMethods[Uncapitalize<N>];
-type RequestOf<N extends HookName> = MessageShape<MethodOf<N>["input"]>;
-type ResponseInitOf<N extends HookName> = MessageInitShape<MethodOf<N>["output"]>;
+/** A hook's request as its row reads it: made plain (see models/plain.ts). */
+type RequestOf<N extends HookName> = Plain<MessageShape<MethodOf<N>["input"]>>;
+type ResponseInitOf<N extends HookName> = PlainInit<MethodOf<N>["output"]>;
 /** The handler's arguments after its HookContext. */
 type ArgsOf<N extends HookName> = HookHandlers[N] extends (
   ctx: HookContext,
@@ -142,7 +145,11 @@ function rowAdapter<N extends RowHookName>(name: N, row: HookRow<N>): Adapter<N>
       ctx: HookContext,
       ...args: ArgsOf<N>
     ) => Awaitable<ResultOf<N>>;
-    const impl = async (request: RequestOf<N>, context: { signal: AbortSignal }) => {
+    const impl = async (
+      received: MessageShape<MethodOf<N>["input"]>,
+      context: { signal: AbortSignal },
+    ) => {
+      const request = plain(input, received) as RequestOf<N>;
       let handlerArgs: ArgsOf<N>;
       try {
         handlerArgs = args(request);
@@ -231,8 +238,8 @@ const fileWillBeUploaded: Adapter<"FileWillBeUploaded"> = (plugin, handler) =>
     const output = new FileOutputStream();
     const ctx = hookContext(head.context, context);
     // The handler runs while its output streams back; its decision comes after the last chunk.
-    const decided = (async () =>
-      handler.call(plugin, ctx, head.fileInfo as never, fileContent(frames), output))();
+    const info = plain(FileInfoSchema, head.fileInfo);
+    const decided = (async () => handler.call(plugin, ctx, info, fileContent(frames), output))();
     decided.then(
       () => output.end(),
       (reason: unknown) => output.end(reason),
@@ -241,11 +248,11 @@ const fileWillBeUploaded: Adapter<"FileWillBeUploaded"> = (plugin, handler) =>
       for await (const chunk of output) {
         for (const piece of splitChunks(chunk)) yield { frame: { case: "data", value: piece } };
       }
-      const result = fileDecisionMessage(await decided);
-      const last: MessageInitShape<typeof FileWillBeUploadedResponseSchema> = {
-        frame: { case: "result", value: result },
-      };
-      yield last;
+      // A plain init: the protocol's codec takes numbers for 64-bit fields.
+      const result = fileDecisionMessage(await decided) as MessageInitShape<
+        typeof FileWillBeUploadedResultSchema
+      >;
+      yield { frame: { case: "result", value: result } };
     } catch (reason) {
       throw hookFailure("FileWillBeUploaded", reason);
     }

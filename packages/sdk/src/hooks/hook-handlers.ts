@@ -1,13 +1,13 @@
 // The signature of each hook's handler, by hook name. @hook(name) and definePlugin check the
 // handler against this map, so a handler of the wrong shape does not compile.
-import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { CommandResponseSchema, HookName } from "@plugwire/protocol";
+import type { PostInit } from "../api/plugin-api-client.js";
 import type {
   Channel,
   ChannelMember,
   CommandArgs,
-  CommandResponseSchema,
   FileInfo,
-  HookName,
   PluginClusterEvent,
   Post,
   Preference,
@@ -15,8 +15,8 @@ import type {
   TeamMember,
   User,
   WebSocketRequest,
-} from "@plugwire/protocol";
-import type { PostInit } from "../api/plugin-api-client.js";
+} from "../models/models.js";
+import type { PlainInit } from "../models/plain.js";
 import type { FileDecision, LoginDecision, PostDecision } from "./decisions.js";
 import type { HookContext } from "./hook-context.js";
 
@@ -24,7 +24,7 @@ import type { HookContext } from "./hook-context.js";
 export type Awaitable<T> = T | Promise<T>;
 
 /** What a slash command answers: any subset of CommandResponse's fields. */
-export type CommandResponseInit = MessageInitShape<typeof CommandResponseSchema>;
+export type CommandResponseInit = PlainInit<typeof CommandResponseSchema>;
 
 /** Who installed the plugin. */
 export interface InstallEvent {

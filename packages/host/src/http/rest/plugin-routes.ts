@@ -79,7 +79,7 @@ export function pluginRoutes(router: Router<RouteHandler>): void {
 /** Mattermost's plugin id rule: letters, digits, ".", "_" and "-"; never a path. */
 const PLUGIN_ID = /^(?!\.{1,2}$)[a-zA-Z0-9._-]+$/;
 
-function pluginIdParam(call: RestCall): string {
+export function pluginIdParam(call: RestCall): string {
   const pluginId = call.param("plugin_id");
   if (!PLUGIN_ID.test(pluginId)) {
     throw invalidUrlParam("plugin_id", `"${pluginId}" is not a plugin id.`);
@@ -97,7 +97,10 @@ async function listPlugins(call: RestCall): Promise<void> {
   call.send(200, { active: manifests(true), inactive: manifests(false) });
 }
 
-/** Form fields: `plugin`, the bundle (.tar.gz); `force` "true" replaces an installed plugin. */
+/**
+ * Form fields: `plugin`, the bundle (.tar.gz); `force` "true" replaces an installed plugin, as
+ * Mattermost's. `?force=true` in the URL is taken too (curl users write it there).
+ */
 async function uploadPlugin(call: RestCall): Promise<void> {
   const form = await readMultipartForm(call.req, call.server.maxBodyBytes);
   const bundle = form.get("plugin");
@@ -110,7 +113,7 @@ async function uploadPlugin(call: RestCall): Promise<void> {
   const manifest = await call.host.installBundle(
     new Uint8Array(await bundle.arrayBuffer()),
     call.actor(),
-    { replace: form.get("force") === "true" },
+    { replace: form.get("force") === "true" || call.url.searchParams.get("force") === "true" },
   );
   call.send(201, manifestJson(manifest));
 }
@@ -147,7 +150,12 @@ function statusJson(status: PluginStatus): JsonObject {
     version: status.manifest.version,
   };
   if (status.error) json.error = status.error;
-  // Plugwire's own: how the plugin is confined (Mattermost's status has no such field).
+  // Plugwire's own (Mattermost's status has no such fields): how the plugin is confined, since
+  // when it runs (ms since the epoch, 0 unless active), its restarts after crashes since it was
+  // started, and the last lines its process printed.
   json.sandbox = { ...status.sandbox } as JsonObject;
+  json.active_since = status.activeSince?.getTime() ?? 0;
+  json.restarts = status.restarts;
+  json.last_output = status.lastOutput;
   return json;
 }

@@ -6,11 +6,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { consoleAssetsDir } from "@plugwire/console";
 import { InternalError, NotFoundError, PluginAPIError, toHttpError } from "@plugwire/errors";
 import { WebSocketServer } from "ws";
 import { DEFAULT_MAX_UPLOAD_BYTES } from "../../app/file-operations.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
+import { isConsolePath, serveConsole } from "../console-assets.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
 import { serveWebappFile, WEBAPP_FILES_PREFIX } from "../webapp-files.js";
 import { authenticateRequest } from "./authentication.js";
@@ -18,6 +20,7 @@ import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
+import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
@@ -64,6 +67,11 @@ export interface RestServerOptions {
   statusCheckIntervalMs?: number;
   /** Request rate limits; by default only logins are limited (see rate-limit.ts). */
   rateLimits?: RestRateLimits;
+  /**
+   * The folder of the admin console's built files, served at /console; default: those of
+   * @plugwire/console. false serves no console.
+   */
+  consoleAssetsDir?: string | false;
 }
 
 export interface RestServer {
@@ -94,6 +102,7 @@ export function restRouter(): Router<RouteHandler> {
     systemRoutes,
     roleRoutes,
     pluginRoutes,
+    pluginConsoleRoutes,
   ]) {
     routes(router);
   }
@@ -107,12 +116,15 @@ export async function startRestServer(
 ): Promise<RestServer> {
   const router = restRouter();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const closing = new AbortController();
+  const consoleDir = options.consoleAssetsDir ?? consoleAssetsDir;
   const context: RestServerContext = {
     host,
     siteUrl: options.siteUrl ?? "",
     maxBodyBytes,
     maxJsonBytes: Math.min(maxBodyBytes, MAX_JSON_BODY_BYTES),
     presence: new Presence(host.app),
+    closing: closing.signal,
   };
   context.presence.start(options.statusCheckIntervalMs);
   const hub = new WebSocketHub(host, context.presence, options.webSocketAuthTimeoutMs);
@@ -121,7 +133,7 @@ export async function startRestServer(
 
   const rateLimiter = new RestRateLimiter(options.rateLimits);
   const server = createServer((req, res) => {
-    void serveRequest(context, router, rateLimiter, req, res);
+    void serveRequest(context, router, rateLimiter, req, res, consoleDir);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(context, webSockets, hub, req, socket, head);
@@ -144,6 +156,7 @@ export async function startRestServer(
     url,
     port,
     close: async () => {
+      closing.abort();
       context.presence.stop();
       unsubscribe();
       await hub.closeAll();
@@ -157,17 +170,28 @@ export async function startRestServer(
   };
 }
 
+/** The route label of requests no route matched, so that odd paths add no series. */
+const UNMATCHED_ROUTE = "unmatched";
+
 async function serveRequest(
   context: RestServerContext,
   router: Router<RouteHandler>,
   rateLimiter: RestRateLimiter,
   req: IncomingMessage,
   res: ServerResponse,
+  consoleDir: string | false,
 ): Promise<void> {
+  const started = performance.now();
   const requestId = newId();
+  let route = UNMATCHED_ROUTE;
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (consoleDir !== false && isConsolePath(url.pathname)) {
+      await serveConsole(consoleDir, req, res, url.pathname);
+      return;
+    }
     if (url.pathname.startsWith("/plugins/")) {
+      route = "/plugins/{plugin_id}/*";
       // The proxy writes X-Request-Id among the plugin's headers, in its one writeHead: a
       // header set beforehand would put node:http on its slower path of merging them.
       await servePluginRequest(context, req, res, url, requestId);
@@ -175,6 +199,7 @@ async function serveRequest(
     }
     res.setHeader("x-request-id", requestId);
     if (url.pathname.startsWith(WEBAPP_FILES_PREFIX)) {
+      route = `${WEBAPP_FILES_PREFIX}{plugin_id}/*`;
       await serveWebappFile(context.host, req, res, url.pathname);
       return;
     }
@@ -183,6 +208,7 @@ async function serveRequest(
       if (match.allowed.length > 0) res.setHeader("allow", match.allowed.join(", "));
       throw match.allowed.length > 0 ? methodNotAllowed(req, url) : routeNotFound(url);
     }
+    route = match.template;
     const auth = await authenticateRequest(context.host.app, req);
     rateLimiter.check(req, res, url.pathname, auth.session?.user.id);
     const call = new RestCall(context, req, res, url, requestId, auth);
@@ -191,6 +217,13 @@ async function serveRequest(
   } catch (error) {
     if (!res.headersSent) res.setHeader("x-request-id", requestId);
     sendError(context.host, req, res, error, requestId);
+  } finally {
+    context.host.metrics.restRequest(
+      req.method ?? "GET",
+      route,
+      res.statusCode,
+      performance.now() - started,
+    );
   }
 }
 
@@ -239,9 +272,12 @@ async function upgrade(
     const { session } = await authenticateRequest(context.host.app, req, {
       cookieWithoutProof: sameOrigin(req, context.siteUrl),
     });
-    webSockets.handleUpgrade(req, socket, head, (ws) =>
-      hub.accept(ws, session, resumeRequest(url.searchParams)),
-    );
+    webSockets.handleUpgrade(req, socket, head, (ws) => {
+      const { metrics } = context.host;
+      metrics.webSocketOpened();
+      ws.once("close", () => metrics.webSocketClosed());
+      hub.accept(ws, session, resumeRequest(url.searchParams));
+    });
   } catch (error) {
     context.host.app.logger.warn(`websocket upgrade failed: ${(error as Error).message}`);
     socket.destroy();

@@ -22,6 +22,7 @@ import { postgresUserStore } from "./postgres-user-store.js";
 
 export function postgresStore(db: PostgresDatabase): Store {
   return {
+    kind: "postgresql",
     ...postgresUserStore(db),
     ...postgresSessionStore(db),
     ...postgresLoginAttemptStore(db),
