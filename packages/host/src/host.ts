@@ -99,6 +99,11 @@ export interface HostOptions {
   pluginsDir?: string;
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
+  /**
+   * Let slash commands, post actions and dialogs call URLs other than plugin routes
+   * (outbound requests to any host). Off unless set.
+   */
+  allowExternalIntegrationUrls?: boolean;
   /** Largest bundle accepted by installBundle, compressed. Default 50 MiB. */
   maxBundleBytes?: number;
   /** Largest bundle accepted once decompressed; stops gzip bombs. Default 512 MiB. */
@@ -200,6 +205,7 @@ export class Host implements HookTargets {
       now: options.now,
       userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
       maxLoginAttempts: options.maxLoginAttempts,
+      allowExternalIntegrationUrls: options.allowExternalIntegrationUrls,
     });
     this.app = app;
     this.leaveCluster = options.cluster?.join(hostId, (pluginId, event) =>

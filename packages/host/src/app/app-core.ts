@@ -30,6 +30,11 @@ export interface HostAppOptions {
   userStatusAwayTimeoutMs?: number;
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
+  /**
+   * Whether slash commands, post actions and dialogs may call URLs other than plugin routes
+   * (outbound HTTP requests to any host). Off unless set.
+   */
+  allowExternalIntegrationUrls?: boolean;
 }
 
 export class AppCore {

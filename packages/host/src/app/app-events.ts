@@ -1,5 +1,6 @@
 // What the application layer tells the outside world about once it happened (live
 // connections, mostly).
+import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
@@ -62,6 +63,8 @@ export interface AppEvents {
   teamMemberRolesUpdated?(member: TeamMember, actor: Actor): void;
   channelMemberRolesUpdated?(member: ChannelMember, actor: Actor): void;
   roleUpdated?(role: Role, actor: Actor): void;
+  /** An interactive dialog for `userId`'s clients: Mattermost's OpenDialogRequest JSON. */
+  dialogOpened?(userId: string, request: JsonObject): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
 }

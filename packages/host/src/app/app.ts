@@ -5,7 +5,9 @@
 import type { Logger } from "../log.js";
 import type { AppEvents } from "./app-events.js";
 import type { ChannelOperations } from "./channel-operations.js";
+import type { CommandOperations } from "./command-operations.js";
 import type { FileOperations } from "./file-operations.js";
+import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -31,7 +33,16 @@ export type {
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
 export type { ChannelOperations } from "./channel-operations.js";
+export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
 export type { FileOperations, FileUpload } from "./file-operations.js";
+export {
+  type DialogSubmission,
+  dialogRequestFromJson,
+  type IntegrationOperations,
+  type PostActionClick,
+  type PostActionResult,
+  withoutActionIntegrations,
+} from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
@@ -67,6 +78,8 @@ export interface App
     FileOperations,
     KVOperations,
     PluginOperations,
+    CommandOperations,
+    IntegrationOperations,
     RealtimeOperations,
     PermissionOperations,
     RoleOperations {

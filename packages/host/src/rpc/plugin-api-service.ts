@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiIntegrations } from "./plugin-api-integrations.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
@@ -256,6 +257,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     },
     ...pluginApiPosts(app, actor),
     ...pluginApiSocial(app, actor),
+    ...pluginApiIntegrations(app, actor),
 
     uploadFile: async (requests) => ({
       fileInfo: await receiveUpload(requests, {

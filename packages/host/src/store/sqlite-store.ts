@@ -6,6 +6,7 @@ import { sqliteBotStore } from "./sqlite/sqlite-bot-store.js";
 import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
+import { sqliteHostKeyStore } from "./sqlite/sqlite-host-key-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
@@ -41,6 +42,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
+    ...sqliteHostKeyStore(db),
     async close() {
       db.close();
     },

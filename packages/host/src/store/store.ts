@@ -8,6 +8,7 @@
 import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { CommandStore } from "./command-store.js";
+import type { HostKeyStore } from "./host-key-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
@@ -24,6 +25,7 @@ import type { UserStore } from "./user-store.js";
 export type { BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
 export type { CommandStore } from "./command-store.js";
+export type { HostKeyStore } from "./host-key-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
 export type { PageQuery } from "./page-query.js";
@@ -53,6 +55,7 @@ export interface Store
     KVStore,
     PluginStateStore,
     CommandStore,
-    BotStore {
+    BotStore,
+    HostKeyStore {
   close(): Promise<void>;
 }

@@ -15,6 +15,7 @@ import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
+import { integrationRoutes } from "./integration-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postListRoutes } from "./post-list-routes.js";
@@ -86,6 +87,7 @@ export function restRouter(): Router<RouteHandler> {
     preferenceRoutes,
     statusRoutes,
     commandRoutes,
+    integrationRoutes,
     fileRoutes,
     systemRoutes,
     roleRoutes,

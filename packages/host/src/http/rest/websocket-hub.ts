@@ -51,6 +51,7 @@ import {
   ephemeralPostEditedEvent,
   leaveTeamEvents,
   memberRoleUpdatedEvent,
+  openDialogEvent,
   postDeletedEvent,
   postEditedEvent,
   postedEvent,
@@ -228,6 +229,10 @@ export class WebSocketHub implements AppEvents {
     }, CLOSE_TIMEOUT_MS);
     await Promise.all(closed);
     clearTimeout(timer);
+  }
+
+  dialogOpened(userId: string, request: JsonObject): void {
+    this.publish(async () => [openDialogEvent(userId, request)]);
   }
 
   ephemeralPost(userId: string, post: Post): void {

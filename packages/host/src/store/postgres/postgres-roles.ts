@@ -5,6 +5,7 @@ import { postgresBotStore } from "./postgres-bot-store.js";
 import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
+import { postgresHostKeyStore } from "./postgres-host-key-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
@@ -35,6 +36,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
+    ...postgresHostKeyStore(db),
     async close() {
       await db.close();
     },
