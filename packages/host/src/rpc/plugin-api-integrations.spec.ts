@@ -3,7 +3,7 @@
 // with a trigger id the host made. (integration-routes.spec.ts drives the same with a real
 // plugin process and Mattermost clients' requests.)
 import { create } from "@bufbuild/protobuf";
-import { CommandResponseSchema, type Post } from "@plugwire/protocol";
+import { CommandResponseSchema, CommandSchema, type Post } from "@plugwire/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { failureOf } from "../test-fixtures/failure-of.js";
 import {
@@ -109,6 +109,7 @@ describe("custom commands", () => {
     const { command } = await world.b.createCommand({
       command: { teamId: team.id, trigger: "Deploy", method: "P", url: `/plugins/${PLUGIN_B}/run` },
     });
+    if (command === undefined) throw new Error("CreateCommand answered no command");
     expect(command).toMatchObject({ trigger: "deploy", pluginId: PLUGIN_B, creatorId: "" });
     expect(command?.token).toMatch(/^[a-z0-9]{26}$/);
     const id = command?.id ?? "";
@@ -123,7 +124,12 @@ describe("custom commands", () => {
 
     const { command: updated } = await world.a.updateCommand({
       commandId: id,
-      command: { ...command, description: "Ships it", token: "mine", pluginId: PLUGIN_A },
+      command: create(CommandSchema, {
+        ...command,
+        description: "Ships it",
+        token: "mine",
+        pluginId: PLUGIN_A,
+      }),
     });
     expect(updated).toMatchObject({
       description: "Ships it",
