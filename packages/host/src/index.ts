@@ -84,8 +84,14 @@ export {
   startRestServer,
 } from "./http/rest/server.js";
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
+export type { LogFeed, LogListener } from "./log-feed.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
-export type { NodeCapability, PluginManifest, PluginRuntime } from "./manifest/manifest.js";
+export type {
+  NodeCapability,
+  PluginManifest,
+  PluginRuntime,
+  PluginWebapp,
+} from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
 export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";
@@ -114,11 +120,17 @@ export type {
   SessionStore,
   StatusStore,
   Store,
+  StoreKind,
   TeamStore,
   ThreadQuery,
   UserQuery,
   UserStore,
 } from "./store/store.js";
+export type {
+  HookActivityReport,
+  HookMinute,
+  HookOutcome,
+} from "./supervisor/hook-activity.js";
 export type {
   HookCallOptions,
   HookRequest,

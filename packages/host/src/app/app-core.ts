@@ -35,6 +35,11 @@ export interface HostAppOptions {
    * (outbound HTTP requests to any host). Off unless set.
    */
   allowExternalIntegrationUrls?: boolean;
+  /**
+   * The salt of public file links (Mattermost's FileSettings.PublicLinkSalt); public links are
+   * served only when it is set (EnablePublicLink).
+   */
+  publicLinkSalt?: string;
 }
 
 export class AppCore {

@@ -34,7 +34,12 @@ export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
 export type { ChannelOperations } from "./channel-operations.js";
 export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
-export type { FileOperations, FileUpload } from "./file-operations.js";
+export type {
+  FileInfoFilter,
+  FileOperations,
+  FileUpload,
+  UploadSessionRequest,
+} from "./file-operations.js";
 export {
   type DialogSubmission,
   dialogRequestFromJson,

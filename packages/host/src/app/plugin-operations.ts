@@ -2,7 +2,12 @@
 // their settings, bot accounts and cluster events. Each is namespaced by plugin id, which callers take from the plugin's
 // token, never from a request.
 import { create, type JsonObject } from "@bufbuild/protobuf";
-import { AlreadyExistsError } from "@plugwire/errors";
+import {
+  AlreadyExistsError,
+  asPluginAPIError,
+  PluginAPIError,
+  UnavailableError,
+} from "@plugwire/errors";
 import { type PluginClusterEvent, type User, UserSchema } from "@plugwire/protocol";
 import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
@@ -19,7 +24,12 @@ export interface BotRequest {
 }
 
 export interface PluginOperations extends Pick<Store, "getPluginConfig"> {
-  /** Saves a plugin's settings, then OnConfigurationChange to that plugin. */
+  /**
+   * Saves a plugin's settings, then calls the running plugin's OnConfigurationChange and waits
+   * for it. When the plugin answers with an error (a ValidationError, usually) the settings
+   * before the save are put back and the error is thrown with the plugin's message, so a value
+   * the plugin can't run with is never kept; a plugin that is not active reads them at start.
+   */
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void>;
   /**
    * The user id of the plugin's bot with this username, created when missing; an existing bot
@@ -49,15 +59,18 @@ export class Plugins implements Omit<PluginOperations, "getPluginConfig"> {
   ) {}
 
   async savePluginConfig(_actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
-    await this.core.store.savePluginConfig(pluginId, config);
+    const { store } = this.core;
+    const previous = await store.getPluginConfig(pluginId);
+    await store.savePluginConfig(pluginId, config);
     const target = this.core.hooks.get(pluginId);
-    if (target?.implements("OnConfigurationChange")) {
-      this.core.track(
-        target.callHook("OnConfigurationChange", { config }).then(
-          () => undefined,
-          (error: unknown) => this.core.hookFailed("OnConfigurationChange", pluginId, error),
-        ),
-      );
+    try {
+      await target?.callHook("OnConfigurationChange", { config });
+    } catch (reason) {
+      const error = asPluginAPIError(reason);
+      // A plugin that is not running reads its settings when it starts.
+      if (error instanceof UnavailableError) return;
+      await store.savePluginConfig(pluginId, previous);
+      throw settingsRejected(pluginId, error);
     }
   }
 
@@ -132,4 +145,34 @@ function usernameTaken(username: string, holder: User): AlreadyExistsError {
     message: `The username "${username}" belongs to ${whose}; choose another bot username.`,
     params: { field: "username", username },
   });
+}
+
+/**
+ * The error a save answers with when the plugin's OnConfigurationChange refused the settings:
+ * the plugin's error class (ValidationError is a 400) and its own message, without the hook
+ * names the SDK and the hook client put before it.
+ */
+function settingsRejected(pluginId: string, error: PluginAPIError): PluginAPIError {
+  const errorClass = error.constructor as typeof PluginAPIError;
+  return new errorClass(
+    {
+      id: error.id,
+      message: `Plugin ${pluginId} refused these settings, so they were not saved: ${pluginMessage(error)}`,
+      detailedError: error.detailedError,
+      statusCode: error.statusCode,
+      where: error.where,
+      params: { ...error.params, plugin_id: pluginId },
+      cause: error,
+    },
+    error.code,
+  );
+}
+
+/** What the plugin's handler said, below the hook client's and the SDK's prefixes. */
+function pluginMessage(error: PluginAPIError): string {
+  const inner = error.cause instanceof PluginAPIError ? error.cause : error;
+  const sdkPrefix = "OnConfigurationChange failed: ";
+  return inner.message.startsWith(sdkPrefix)
+    ? inner.message.slice(sdkPrefix.length)
+    : inner.message;
 }

@@ -59,6 +59,7 @@ describe("parseCommand", () => {
         "10/100/user",
         "--login-rate-limit",
         "off",
+        "--enable-public-links",
       ]),
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
@@ -79,6 +80,7 @@ describe("parseCommand", () => {
       maxLoginAttempts: 5,
       allowExternalIntegrationUrls: true,
       rateLimits: { api: { perSec: 10, maxBurst: 100, varyByUser: true }, login: false },
+      publicLinks: true,
     });
   });
 
@@ -113,6 +115,7 @@ describe("parseCommand", () => {
       maxLoginAttempts: 10,
       allowExternalIntegrationUrls: false,
       rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
+      publicLinks: false,
     });
   });
 

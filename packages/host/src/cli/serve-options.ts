@@ -42,6 +42,8 @@ export interface ServeOptions {
   /** Let integrations (commands, post actions, dialogs) call URLs other than plugin routes. */
   allowExternalIntegrationUrls: boolean;
   rateLimits: RestRateLimits;
+  /** Serve public file links (Mattermost's EnablePublicLink), salted with <data>/public-link-salt. */
+  publicLinks: boolean;
 }
 
 export interface AdminCredentials {
@@ -88,6 +90,7 @@ const flags = {
   "allow-external-integration-urls": { type: "boolean" },
   "rate-limit": { type: "string" },
   "login-rate-limit": { type: "string" },
+  "enable-public-links": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -144,6 +147,9 @@ Options:
                            off by default; refused requests get 429 and X-RateLimit-* headers
   --login-rate-limit <per-sec>/<burst> | off
                            limit logins per address (default ${DEFAULT_LOGIN_RATE_LIMIT.perSec}/${DEFAULT_LOGIN_RATE_LIMIT.maxBurst})
+  --enable-public-links    serve public links to files of posts (GetFileLink,
+                           /files/<id>/public), readable without logging in; their salt is
+                           made once in <data>/public-link-salt (delete it to revoke them all)
   -h, --help               print this help
   -v, --version            print the version
 
@@ -252,6 +258,7 @@ function serveOptions(
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
       login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),
     },
+    publicLinks: values["enable-public-links"] ?? false,
   };
 }
 

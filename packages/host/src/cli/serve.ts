@@ -4,7 +4,8 @@
 // all down in reverse (REST server, then the plugins' OnDeactivate and Shutdown, then the store). What it prints on stdout
 // is the story of the start: where the data is, which plugins were found and how each one
 // started or why it did not, and the URL. The host's log goes to stderr.
-import { mkdir, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createHost, type Host, type PluginStartResult } from "../host.js";
 import { startRestServer } from "../http/rest/server.js";
@@ -58,6 +59,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
     serverConfig: { ServiceSettings: siteSettings },
+    ...(options.publicLinks && { publicLinkSalt: await publicLinkSalt(options.dataDir) }),
   });
   out(`Data folder: ${options.dataDir}`);
   out(
@@ -84,6 +86,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
       out(
         `Plugwire is serving the REST API on ${rest.url} (started in ${Date.now() - startedAt} ms).`,
       );
+      out(`The admin console is at ${rest.url}/console (system admins sign in there).`);
       // A signal while plugins start stops at once: closing the host cancels their starts.
       const started = startPlugins(host, shipped, terminal).then(async () => {
         if (stop.requested) return;
@@ -259,4 +262,20 @@ function describeStartFailure(error: unknown, options: ServeOptions): string {
     return `no permission to listen on port ${options.port}; use a port above 1023`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The salt of public file links, kept in the data folder so that links outlive a restart: made
+ * once, 32 random letters and digits as Mattermost's PublicLinkSalt.
+ */
+async function publicLinkSalt(dataDir: string): Promise<string> {
+  const path = join(dataDir, "public-link-salt");
+  const kept = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (kept !== undefined && kept.trim().length >= 32) return kept.trim();
+  const salt = randomBytes(24).toString("base64url");
+  await writeFile(path, `${salt}\n`, { mode: 0o600 });
+  return salt;
 }

@@ -77,10 +77,11 @@ export interface FixtureOptions {
    * one address; the rate limit's own spec sets them.
    */
   rateLimits?: RestRateLimits;
+  /** The host's public link salt: public file links are served when set. */
+  publicLinkSalt?: string;
 }
 
 export class RestFixture {
-  readonly logs: LogEntry[] = [];
   adminId = "";
   adminToken = "";
   private readonly cleanups: (() => Promise<unknown>)[] = [];
@@ -89,6 +90,8 @@ export class RestFixture {
   private constructor(
     readonly host: Host,
     readonly server: RestServer,
+    /** Every entry the host logged, oldest first. */
+    readonly logs: LogEntry[],
   ) {}
 
   static async start(options: FixtureOptions = {}): Promise<RestFixture> {
@@ -101,6 +104,7 @@ export class RestFixture {
       pluginsDir: options.withPluginsDir ? join(dataDir, "plugins") : undefined,
       // Test plugins import the SDK from this repository by its path.
       sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
+      publicLinkSalt: options.publicLinkSalt,
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);
@@ -110,8 +114,7 @@ export class RestFixture {
       webSocketAuthTimeoutMs: options.webSocketAuthTimeoutMs,
       rateLimits: options.rateLimits ?? { login: false },
     });
-    const fixture = new RestFixture(host, server);
-    fixture.logs.push(...logs.splice(0));
+    const fixture = new RestFixture(host, server, logs);
     fixture.cleanups.push(
       () => server.close(),
       () => host.close(),

@@ -6,6 +6,7 @@ import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type MethodImpl } from "@connectrpc/connect";
 import { type HookName, type PluginContext, PluginHooks } from "@plugwire/protocol";
 import { headerList, responseBytes, responseFrames, toFetchRequest } from "../http/fetch-bridge.js";
+import { serveInScope } from "../http/inter-plugin-scope.js";
 import { fetchResponse } from "../http/serve-once.js";
 import type { Plugin } from "../plugin/plugin.js";
 import { loginDecisionMessage, postDecisionMessage } from "./decisions.js";
@@ -169,7 +170,9 @@ const serveHttp: Adapter<"ServeHTTP"> = (plugin, handler) =>
     let response: Response;
     try {
       const ctx = hookContext(head.context, context);
-      response = fetchResponse(await handler.call(plugin, ctx, request));
+      response = fetchResponse(
+        await serveInScope(head, context, context, () => handler.call(plugin, ctx, request)),
+      );
     } catch (reason) {
       throw hookFailure("ServeHTTP", reason);
     }

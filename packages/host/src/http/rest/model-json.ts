@@ -19,6 +19,12 @@ const V4_NAMES: Record<string, Record<string, string>> = {
   "plugwire.v1.FileInfo": { creator_id: "user_id" },
 };
 
+/** Fields a client never sees, as Mattermost leaves them out of its JSON (`json:"-"`). */
+const HIDDEN_FIELDS: Record<string, readonly string[]> = {
+  "plugwire.v1.FileInfo": ["path"],
+  "plugwire.v1.UploadSession": ["path"],
+};
+
 /**
  * Fields of Mattermost's v4 models that Plugwire does not keep. Clients that send whole models
  * (the Go driver, mattermost-redux) include them, so they are accepted and ignored.
@@ -83,7 +89,9 @@ export function modelToJson<Desc extends DescMessage>(
 ): JsonObject {
   const json: JsonObject = {};
   const values = message as unknown as Record<string, unknown>;
+  const hidden = HIDDEN_FIELDS[schema.typeName];
   for (const field of schema.fields) {
+    if (hidden?.includes(field.name)) continue;
     json[v4Name(schema, field)] = fieldToJson(field, values[field.localName]);
   }
   return json;
