@@ -127,7 +127,8 @@ describe("plugins managing plugins", () => {
       { id: A, state: 2, version: "1.2.3" },
       { id: B, state: 0, version: "1.2.3" },
     ]);
-    expect(json.other).toMatchObject({ pluginId: B, state: 0, pluginPath: join(t.root, B) });
+    // The plugin answered the model itself: a model's JSON is Mattermost's (snake_case).
+    expect(json.other).toMatchObject({ plugin_id: B, state: 0, plugin_path: join(t.root, B) });
     expect(json.bundlePath).toBe(join(t.root, A));
     expect(json.license).toBeNull();
     expect(json.enterpriseReady).toBe(false);

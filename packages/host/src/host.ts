@@ -35,6 +35,8 @@ import { jsonLineSink, Logger, type LogLevel, type LogSink } from "./log.js";
 import { LogFeed } from "./log-feed.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import type { PluginManifest } from "./manifest/manifest.js";
+import { HostMetrics } from "./metrics/host-metrics.js";
+import { instrumentedService } from "./metrics/instrumented-service.js";
 import { startPluginApiServer } from "./rpc/api-server.js";
 import { createPluginApiService } from "./rpc/plugin-api-service.js";
 import { checkPluginSettings, settingsWithDefaults } from "./settings/plugin-settings.js";
@@ -182,6 +184,11 @@ export class Host implements HookTargets {
   /** The application layer: drive the server through it, so hooks and events fire. */
   readonly app: App;
   readonly serverVersion: string;
+  /**
+   * What the host counts about itself: hook and API calls per plugin, restarts, REST requests,
+   * websocket connections. startMetricsServer serves it to Prometheus; read it in-process too.
+   */
+  readonly metrics = new HostMetrics();
   private readonly plugins = new Map<string, PluginSupervisor>();
   private readonly sandboxes = new Map<string, PluginSandboxStatus>();
   private readonly logger: Logger;
@@ -301,14 +308,17 @@ export class Host implements HookTargets {
         startPluginApiServer({
           socketPath,
           token,
-          service: createPluginApiService({
-            pluginId,
-            app: this.app,
-            serverVersion: this.serverVersion,
-            serverConfig: () => this.options.serverConfig ?? {},
-            now: this.options.now,
-            plugins: this,
-          }),
+          service: instrumentedService(
+            createPluginApiService({
+              pluginId,
+              app: this.app,
+              serverVersion: this.serverVersion,
+              serverConfig: () => this.options.serverConfig ?? {},
+              now: this.options.now,
+              plugins: this,
+            }),
+            this.metrics.apiCallsOf(pluginId),
+          ),
         }),
       log: this.log,
       logLevel: this.options.pluginLogLevel,
@@ -318,8 +328,10 @@ export class Host implements HookTargets {
       healthCheckIntervalMs: this.options.healthCheckIntervalMs,
       stopGracePeriodMs: this.options.stopGracePeriodMs,
       restart: this.options.restart,
+      hookStats: this.metrics.hooksOf(manifest.id),
     });
     supervisor.onStateChange(({ state, previous, error }) => {
+      if (state === "restarting") this.metrics.pluginRestarted(manifest.id);
       const level = state === "failed" || state === "restarting" ? "warn" : "info";
       this.log({
         level,

@@ -69,6 +69,13 @@ export {
   type PluginStatus,
   type RestoreEnabledPluginsOptions,
 } from "./host.js";
+export {
+  DEFAULT_METRICS_HOSTNAME,
+  DEFAULT_METRICS_PORT,
+  type MetricsServer,
+  type MetricsServerOptions,
+  startMetricsServer,
+} from "./http/metrics-server.js";
 export { fetchPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 export {
   DEFAULT_LOGIN_RATE_LIMIT,
@@ -93,6 +100,19 @@ export type {
   PluginWebapp,
 } from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
+export {
+  CallStats,
+  CallStatsRow,
+  CallStatsTable,
+  LATENCY_BUCKETS_SECONDS,
+} from "./metrics/call-stats.js";
+export {
+  type ApiCallFigures,
+  type CallFigures,
+  type HookFigures,
+  HostMetrics,
+  RouteStats,
+} from "./metrics/host-metrics.js";
 export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";
 export { MemoryFileStore } from "./store/memory-file-store.js";

@@ -40,3 +40,4 @@ export {
   levelEnabled,
   parseLogLevel,
 } from "./log.js";
+export { INT64_SCALARS, modelToJson, v4FieldName } from "./model-json.js";

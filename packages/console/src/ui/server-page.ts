@@ -1,7 +1,7 @@
 // Server: the host's version, the database that keeps its data, and the cluster's nodes when
 // the host serves GET /api/v4/cluster/status and there are several.
 import { api } from "./api.js";
-import { h, pageHeading, replace } from "./dom.js";
+import { duration, h, pageHeading, replace } from "./dom.js";
 import type { PageStop } from "./main.js";
 
 const STORE_NAMES = { sqlite: "SQLite", postgresql: "PostgreSQL" } as const;
@@ -25,7 +25,9 @@ export function serverPage(main: HTMLElement): PageStop {
           h(
             "dd",
             { "data-fact": "cluster" },
-            nodes === undefined || nodes.length <= 1 ? "One node" : `${nodes.length} nodes`,
+            nodes === undefined || nodes.length <= 1
+              ? "One node (this host)"
+              : `${nodes.length} nodes`,
           ),
         ),
         nodes !== undefined &&
@@ -40,7 +42,7 @@ export function serverPage(main: HTMLElement): PageStop {
               h(
                 "tr",
                 {},
-                ["Id", "Host name", "Version"].map((t) => h("th", { scope: "col" }, t)),
+                ["Id", "Host name", "Version", "Up for"].map((t) => h("th", { scope: "col" }, t)),
               ),
             ),
             h(
@@ -53,6 +55,7 @@ export function serverPage(main: HTMLElement): PageStop {
                   h("td", {}, node.id),
                   h("td", {}, node.hostname),
                   h("td", {}, node.version),
+                  h("td", {}, node.started_at ? duration(Date.now() - node.started_at) : "—"),
                 ),
               ),
             ),

@@ -81,6 +81,10 @@ export interface ClusterNode {
   ipaddress?: string;
   schema_version?: string;
   config_hash?: string;
+  /** Plugwire's own: when the node last recorded itself, ms since the epoch. */
+  last_seen_at?: number;
+  /** Plugwire's own: when the node started, ms since the epoch. */
+  started_at?: number;
 }
 
 /** What the current user is, as GET /api/v4/users/me answers. */

@@ -119,6 +119,24 @@ describe("parseCommand", () => {
     });
   });
 
+  it("serves metrics only when --metrics-port is given, on 127.0.0.1 unless --metrics-host says", () => {
+    expect(serveOptions(["--data", "d"]).metrics).toBeUndefined();
+    expect(serveOptions(["--data", "d", "--metrics-port", "8067"]).metrics).toEqual({
+      port: 8067,
+      hostname: "127.0.0.1",
+    });
+    expect(
+      serveOptions(["--data", "d", "--metrics-port", "0", "--metrics-host", "0.0.0.0"]).metrics,
+    ).toEqual({ port: 0, hostname: "0.0.0.0" });
+  });
+
+  it.each([
+    [["--metrics-port", "99999"], '--metrics-port must be a number from 0 to 65535 (got "99999")'],
+    [["--metrics-host", "0.0.0.0"], "--metrics-host needs --metrics-port"],
+  ])("refuses %j", (args, message) => {
+    expect(() => serveOptions(["--data", "d", ...args])).toThrow(new UsageError(message).message);
+  });
+
   it("takes a PostgreSQL URL from --database or PLUGWIRE_DATABASE_URL, flag first, SQLite when neither", () => {
     const url = "postgres://plugwire@db.internal:5432/plugwire";
     expect(serveOptions(["--data", "d", "--database", url]).databaseUrl).toBe(url);

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createHost, type Host, type PluginStartResult } from "../host.js";
+import { type MetricsServer, startMetricsServer } from "../http/metrics-server.js";
 import { startRestServer } from "../http/rest/server.js";
 import { redactUrl } from "../store/postgres/database-url.js";
 import { openPostgresStore } from "../store/postgres-store.js";
@@ -69,6 +70,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
 
   const stop = stopSignal(terminal);
   let rest: Awaited<ReturnType<typeof startRestServer>> | undefined;
+  let metrics: MetricsServer | undefined;
   let exitCode = 0;
   try {
     const adminLines = await bootstrapAdminStory(host, options);
@@ -82,11 +84,13 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
         rateLimits: options.rateLimits,
       });
       siteSettings.SiteURL ||= rest.url;
+      if (options.metrics) metrics = await startMetricsServer(host, options.metrics);
       out("");
       out(
         `Plugwire is serving the REST API on ${rest.url} (started in ${Date.now() - startedAt} ms).`,
       );
       out(`The admin console is at ${rest.url}/console (system admins sign in there).`);
+      if (metrics) out(`Prometheus metrics: ${metrics.url}/metrics`);
       // A signal while plugins start stops at once: closing the host cancels their starts.
       const started = startPlugins(host, shipped, terminal).then(async () => {
         if (stop.requested) return;
@@ -103,6 +107,10 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     exitCode = 1;
   } finally {
     stop.shuttingDown();
+    if (metrics !== undefined) {
+      await metrics.close();
+      out("  metrics server closed");
+    }
     if (rest !== undefined) {
       await rest.close();
       out("  REST server closed");
@@ -255,11 +263,17 @@ async function requireFolder(folder: string): Promise<void> {
 
 function describeStartFailure(error: unknown, options: ServeOptions): string {
   const code = (error as NodeJS.ErrnoException).code;
+  // The listener that failed: the metrics one when its port is the one named.
+  const failedPort = (error as { port?: number }).port;
+  const metrics = options.metrics !== undefined && failedPort === options.metrics.port;
+  const port = metrics ? options.metrics?.port : options.port;
+  const hostname = metrics ? options.metrics?.hostname : options.hostname;
+  const flag = metrics ? "--metrics-port" : "--port";
   if (code === "EADDRINUSE") {
-    return `port ${options.port} on ${options.hostname} is in use; stop what is using it or pass another --port`;
+    return `port ${port} on ${hostname} is in use; stop what is using it or pass another ${flag}`;
   }
   if (code === "EACCES") {
-    return `no permission to listen on port ${options.port}; use a port above 1023`;
+    return `no permission to listen on port ${port}; use a port above 1023 for ${flag}`;
   }
   return error instanceof Error ? error.message : String(error);
 }

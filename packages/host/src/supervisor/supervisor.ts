@@ -7,6 +7,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { UnavailableError } from "@plugwire/errors";
 import type { HookName } from "@plugwire/protocol";
 import type { PluginManifest } from "../manifest/manifest.js";
+import type { CallStatsRow } from "../metrics/call-stats.js";
 import { HookActivity } from "./hook-activity.js";
 import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
 import {
@@ -57,6 +58,8 @@ export interface SupervisorOptions extends PluginProcessOptions {
   restart?: RestartPolicy;
   /** When a plugin whose hooks time out is skipped, and restarted. */
   hookCircuit?: HookCircuitPolicy;
+  /** Where each hook call's outcome and duration is counted for the host's metrics, by hook. */
+  hookStats?: CallStatsRow;
 }
 
 /** How long a failed health check waits for the process's exit, which explains more. */
@@ -265,16 +268,24 @@ export class PluginSupervisor implements HookDispatcher {
     return this.timed("ServeHTTP", () => plugin.hooks.serveHTTPOnce(head, body, options));
   }
 
-  /** Runs a call of `hook`, recording its latency (to the answer) and outcome in `activity`. */
+  /**
+   * Runs a call of `hook`, recording its latency (to the answer) and outcome in `activity` and
+   * in the host's metrics.
+   */
   private async timed<T>(hook: HookName, run: () => Promise<T>): Promise<T> {
+    const stats = this.options.hookStats?.of(hook);
     const started = performance.now();
     try {
       const result = await run();
-      this.activity.record(hook, performance.now() - started, "ok");
+      const ms = performance.now() - started;
+      this.activity.record(hook, ms, "ok");
+      stats?.succeeded(ms);
       return result;
     } catch (reason) {
-      const outcome = isHookDeadline(reason) ? "timeout" : "failed";
-      this.activity.record(hook, performance.now() - started, outcome);
+      const ms = performance.now() - started;
+      const timedOut = isHookDeadline(reason);
+      this.activity.record(hook, ms, timedOut ? "timeout" : "failed");
+      stats?.failed(ms, timedOut);
       throw reason;
     }
   }

@@ -77,6 +77,8 @@ export interface FixtureOptions {
    * one address; the rate limit's own spec sets them.
    */
   rateLimits?: RestRateLimits;
+  /** The deadline of each hook call; the host's default (30 s) unless set. */
+  hookTimeoutMs?: number;
   /** The host's public link salt: public file links are served when set. */
   publicLinkSalt?: string;
 }
@@ -102,6 +104,7 @@ export class RestFixture {
       files: new MemoryFileStore(),
       log: (entry) => logs.push(entry),
       pluginsDir: options.withPluginsDir ? join(dataDir, "plugins") : undefined,
+      hookTimeoutMs: options.hookTimeoutMs,
       // Test plugins import the SDK from this repository by its path.
       sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
       publicLinkSalt: options.publicLinkSalt,

@@ -22,6 +22,7 @@ import { recorderBundle } from "../../test-fixtures/rest/rest-fixture.js";
 
 const screenshots = fileURLToPath(new URL("../../test-output/console/", import.meta.url));
 const UPLOADED_ID = "test.console-uploaded";
+const DROPPED_ID = "test.console-dropped";
 
 const launched = await launchChromium();
 const browser: Browser | undefined = "unavailable" in launched ? undefined : launched;
@@ -73,18 +74,46 @@ describe.skipIf(browser === undefined)("the admin console in Chromium", () => {
 
   it("uploads a bundle with the file picker, with a progress bar, and enables it", async () => {
     const bundle = Buffer.from(await recorderBundle(UPLOADED_ID));
+    // Every change of the progress bar, as the page makes it.
+    await page.evaluate(`(() => {
+      const bar = document.getElementById("upload-progress");
+      window.progressSeen = [];
+      new MutationObserver(() => {
+        window.progressSeen.push({ shown: !bar.hidden, value: bar.value });
+      }).observe(bar, { attributes: true });
+    })()`);
     await page.locator("#bundle-file").setInputFiles({
       name: "uploaded.tar.gz",
       mimeType: "application/gzip",
       buffer: bundle,
     });
     await page.getByText(`(${UPLOADED_ID}) is installed, disabled`).waitFor();
+    const progress = (await page.evaluate("window.progressSeen")) as {
+      shown: boolean;
+      value: number;
+    }[];
+    expect(progress).toContainEqual({ shown: true, value: 1 });
+    expect(progress.at(-1)?.shown).toBe(false);
     const row = pluginRow(UPLOADED_ID);
     await row.waitFor();
     expect(await row.getAttribute("data-state")).toBe("disabled");
     await row.getByRole("button", { name: /^Enable/ }).click();
     await page.locator(`tr[data-plugin-id="${UPLOADED_ID}"][data-state="running"]`).waitFor();
     expect(fixture.host.status(UPLOADED_ID).state).toBe("active");
+  });
+
+  it("uploads a bundle dropped on the drop zone", async () => {
+    const bundle = Buffer.from(await recorderBundle(DROPPED_ID)).toString("base64");
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const bytes = Uint8Array.from(atob("${bundle}"), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([bytes], "dropped.tar.gz", { type: "application/gzip" }));
+      return transfer;
+    })()`);
+    await page.locator(".drop-zone").dispatchEvent("drop", { dataTransfer });
+    await page.getByText(`(${DROPPED_ID}) is installed, disabled`).waitFor();
+    await pluginRow(DROPPED_ID).waitFor();
+    expect(fixture.host.status(DROPPED_ID).state).toBe("stopped");
   });
 
   it("shows the host's refusal of the same id, and replaces the plugin when asked", async () => {
@@ -258,6 +287,7 @@ describe.skipIf(browser === undefined)("the admin console in Chromium", () => {
     expect(await log.getByText("an error while paused").count()).toBe(0);
     await page.getByRole("button", { name: "Resume" }).click();
     await log.getByText("an error while paused").waitFor();
+    await page.getByLabel("Level").selectOption("debug");
     await shoot("logs");
   });
 
@@ -283,6 +313,43 @@ describe.skipIf(browser === undefined)("the admin console in Chromium", () => {
       fixture.host.serverVersion,
     );
     await shoot("server");
+  });
+
+  it("can be used with the keyboard alone, with focus always visible", async () => {
+    const other = await (browser as Browser).newContext();
+    const keys = await other.newPage();
+    try {
+      await keys.goto(`${fixture.url}/console`);
+      // The username field has focus first; Tab and Enter do the rest.
+      await keys.keyboard.type("admin");
+      await keys.keyboard.press("Tab");
+      await keys.keyboard.type(PASSWORD);
+      await keys.keyboard.press("Enter");
+      await keys.getByRole("heading", { name: "Plugins", level: 1 }).waitFor();
+      const remove = keys.getByRole("button", { name: `Remove ${"Console settings"}` });
+      await remove.waitFor();
+      await remove.focus();
+      await keys.keyboard.press("Tab");
+      await keys.keyboard.press("Shift+Tab");
+      const focused = await keys.evaluate(`(() => {
+        const element = document.activeElement;
+        const style = getComputedStyle(element);
+        return { label: element.getAttribute("aria-label"), outline: style.outlineStyle, width: style.outlineWidth };
+      })()`);
+      expect(focused).toEqual({ label: "Remove Console settings", outline: "solid", width: "3px" });
+      await keys.keyboard.press("Enter");
+      const dialog = keys.getByRole("dialog");
+      await dialog.waitFor();
+      expect(await keys.evaluate("document.activeElement.textContent")).toBe("Cancel");
+      await keys.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      expect(await keys.evaluate("document.activeElement.getAttribute('aria-label')")).toBe(
+        "Remove Console settings",
+      );
+      expect(fixture.host.status(SETTINGS_ID).state).toBe("active");
+    } finally {
+      await other.close();
+    }
   });
 
   it("gives a user who is not a system admin no console", async () => {

@@ -1,87 +1,91 @@
 // The PluginAPI as a plugin author calls it: one method per RPC, taking plain arguments and
 // returning the model itself rather than a response message. Every failure is thrown as the
 // @plugwire/errors class the host sent.
-import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
-import { type CallOptions, type Client, createClient, type Transport } from "@connectrpc/connect";
+import type { JsonObject } from "@bufbuild/protobuf";
+import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
 import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
-  type Channel,
-  type ChannelMember,
   type ChannelPatchSchema,
   type ChannelSchema,
-  type ChannelStats,
-  type Command,
   type CommandArgsSchema,
-  type CommandResponse,
   type CommandSchema,
   type CustomStatusSchema,
-  type FileInfo,
   type GetFileInfosOptionsSchema,
   type GetFileResponse,
   type InstallPluginRequestSchema,
   type OpenInteractiveDialogRequestSchema,
-  type Paging,
   PluginAPI,
-  type PluginStatus,
-  type Post,
-  type PostList,
   type PostSchema,
-  type PostSearchResults,
-  type Preference,
   type PreferenceSchema,
   PublishPluginClusterEventRequest_SendType,
-  type Reaction,
   type ReactionSchema,
   type SearchParameterSchema,
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
-  type SidebarCategory,
-  type Status,
-  type Team,
-  type TeamMember,
   type TeamSchema,
-  type TeamStats,
-  type TeamUnread,
   type UploadDataRequestSchema,
   type UploadFileRequestSchema,
-  type UploadSession,
-  type User,
   type UserSchema,
 } from "@plugwire/protocol";
 import { bearerHeaders } from "../bearer-token.js";
 import { concatChunks, splitChunks } from "../chunks.js";
 import { currentInterPluginScope } from "../http/inter-plugin-scope.js";
+import type {
+  Channel,
+  ChannelMember,
+  ChannelStats,
+  Command,
+  CommandResponse,
+  FileInfo,
+  Paging,
+  PluginStatus,
+  Post,
+  PostList,
+  PostSearchResults,
+  Preference,
+  Reaction,
+  SidebarCategory,
+  Status,
+  Team,
+  TeamMember,
+  TeamStats,
+  TeamUnread,
+  UploadSession,
+  User,
+} from "../models/models.js";
+import type { Plain, PlainInit } from "../models/plain.js";
+import { type PlainClient, withPlainAnswers } from "../models/plain-client.js";
 import { jsonObject } from "./json-payload.js";
 
 /** A new or changed post: any subset of Post's fields. */
-export type PostInit = MessageInitShape<typeof PostSchema>;
+export type PostInit = PlainInit<typeof PostSchema>;
 /** A new or changed user. */
-export type UserInit = MessageInitShape<typeof UserSchema>;
+export type UserInit = PlainInit<typeof UserSchema>;
 /** A new team. */
-export type TeamInit = MessageInitShape<typeof TeamSchema>;
+export type TeamInit = PlainInit<typeof TeamSchema>;
 /** A new or changed channel. */
-export type ChannelInit = MessageInitShape<typeof ChannelSchema>;
+export type ChannelInit = PlainInit<typeof ChannelSchema>;
 /** A slash command to register or create, with its autocomplete tree (`autocompleteData`). */
-export type CommandInit = MessageInitShape<typeof CommandSchema>;
+export type CommandInit = PlainInit<typeof CommandSchema>;
 /** A slash command to run as a user: userId, channelId and command ("/trigger text") at least. */
-export type CommandArgsInit = MessageInitShape<typeof CommandArgsSchema>;
+export type CommandArgsInit = PlainInit<typeof CommandArgsSchema>;
 /** An interactive dialog to open: the trigger id, the url it is submitted to, the dialog. */
-export type OpenDialogInit = MessageInitShape<typeof OpenInteractiveDialogRequestSchema>;
+export type OpenDialogInit = PlainInit<typeof OpenInteractiveDialogRequestSchema>;
 /** A reaction to add or remove: userId, postId and emojiName. */
-export type ReactionInit = MessageInitShape<typeof ReactionSchema>;
+export type ReactionInit = PlainInit<typeof ReactionSchema>;
 /** A preference to save or delete: userId, category, name (and value). */
-export type PreferenceInit = MessageInitShape<typeof PreferenceSchema>;
+export type PreferenceInit = PlainInit<typeof PreferenceSchema>;
 /** A custom status: emoji or text, optionally duration and expiresAt (RFC 3339). */
-export type CustomStatusInit = MessageInitShape<typeof CustomStatusSchema>;
+export type CustomStatusInit = PlainInit<typeof CustomStatusSchema>;
 
 /** One search of searchPostsInTeam: SearchParams' fields (channels and users by name). */
-export type SearchParamsInit = MessageInitShape<typeof SearchParamsSchema>;
+export type SearchParamsInit = PlainInit<typeof SearchParamsSchema>;
 /** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
-export type SearchParameterInit = MessageInitShape<typeof SearchParameterSchema>;
+export type SearchParameterInit = PlainInit<typeof SearchParameterSchema>;
 /** What PatchChannel changes: the fields given. */
-export type ChannelPatchInit = MessageInitShape<typeof ChannelPatchSchema>;
+export type ChannelPatchInit = PlainInit<typeof ChannelPatchSchema>;
 /** searchUsers' query, as Mattermost's UserSearch: term, team and channel filters, limit. */
-export type UserSearch = MessageInitShape<typeof SearchUsersRequestSchema>;
+export type UserSearch = PlainInit<typeof SearchUsersRequestSchema>;
 
 /** A request to another plugin: fetch's RequestInit, and a deadline of its own. */
 export interface PluginHTTPInit extends RequestInit {
@@ -125,7 +129,7 @@ export interface BotInit {
  * Which files getFileInfos lists (Mattermost's GetFileInfosOptions): userIds, channelIds,
  * since (ms), includeDeleted, sortBy ("CreateAt" or "Size"), sortDescending.
  */
-export type GetFileInfosOptions = MessageInitShape<typeof GetFileInfosOptionsSchema>;
+export type GetFileInfosOptions = PlainInit<typeof GetFileInfosOptionsSchema>;
 
 /** A new resumable upload: who uploads, to which channel, the file's name and size. */
 export interface UploadSessionInit {
@@ -165,15 +169,21 @@ export interface WebSocketBroadcastInit {
   omitConnectionId?: string;
 }
 
-type UploadFrame = MessageInitShape<typeof UploadFileRequestSchema>;
-type UploadDataFrame = MessageInitShape<typeof UploadDataRequestSchema>;
+type UploadFrame = PlainInit<typeof UploadFileRequestSchema>;
+type UploadDataFrame = PlainInit<typeof UploadDataRequestSchema>;
+
+/** Which upload session, and the offset its next data starts at (as getUploadSession tells). */
+export interface UploadPosition {
+  id: string;
+  fileOffset: number | bigint;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The host's PluginAPI, one async method per RPC. Reach it in a plugin as `this.api`. */
 export class PluginAPIClient {
-  readonly #rpc: Client<typeof PluginAPI>;
+  readonly #rpc: PlainClient<typeof PluginAPI>;
   readonly #options: CallOptions;
 
   /**
@@ -181,7 +191,10 @@ export class PluginAPIClient {
    * @param token the per-start token, sent as "authorization: Bearer <token>" on every call.
    */
   constructor(transport: Transport, token?: string) {
-    this.#rpc = withPluginAPIErrors(createClient(PluginAPI, transport));
+    this.#rpc = withPlainAnswers(
+      withPluginAPIErrors(createClient(PluginAPI, transport)),
+      PluginAPI,
+    );
     this.#options = token === undefined ? {} : { headers: bearerHeaders(token) };
   }
 
@@ -980,7 +993,7 @@ export class PluginAPIClient {
    * The stored file once every byte is in; undefined while bytes are missing.
    */
   async uploadData(
-    session: Pick<UploadSession, "id" | "fileOffset">,
+    session: UploadPosition,
     data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ): Promise<FileInfo | undefined> {
     const { fileInfo } = await this.#rpc.uploadData(uploadDataFrames(session, data), this.#options);
@@ -1207,7 +1220,7 @@ async function* uploadFrames(
 }
 
 async function* uploadDataFrames(
-  session: Pick<UploadSession, "id" | "fileOffset">,
+  session: UploadPosition,
   data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): AsyncGenerator<UploadDataFrame> {
   const uploadSession = { id: session.id, fileOffset: session.fileOffset };
@@ -1223,7 +1236,7 @@ async function* uploadDataFrames(
 async function* bundleFrames(
   bundle: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   replace: boolean,
-): AsyncGenerator<MessageInitShape<typeof InstallPluginRequestSchema>> {
+): AsyncGenerator<PlainInit<typeof InstallPluginRequestSchema>> {
   yield { frame: { case: "head", value: { replace } } };
   const chunks = bundle instanceof Uint8Array ? [bundle] : bundle;
   for await (const chunk of chunks) {
@@ -1233,7 +1246,9 @@ async function* bundleFrames(
   }
 }
 
-async function* fileData(frames: AsyncIterator<GetFileResponse>): AsyncGenerator<Uint8Array> {
+async function* fileData(
+  frames: AsyncIterator<Plain<GetFileResponse>>,
+): AsyncGenerator<Uint8Array> {
   try {
     for (let next = await frames.next(); next.done !== true; next = await frames.next()) {
       if (next.value.frame.case === "data") {

@@ -172,6 +172,9 @@ export async function startRestServer(
   };
 }
 
+/** The route label of requests no route matched, so that odd paths add no series. */
+const UNMATCHED_ROUTE = "unmatched";
+
 async function serveRequest(
   context: RestServerContext,
   router: Router<RouteHandler>,
@@ -180,7 +183,9 @@ async function serveRequest(
   res: ServerResponse,
   consoleDir: string | false,
 ): Promise<void> {
+  const started = performance.now();
   const requestId = newId();
+  let route = UNMATCHED_ROUTE;
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
     if (consoleDir !== false && isConsolePath(url.pathname)) {
@@ -188,6 +193,7 @@ async function serveRequest(
       return;
     }
     if (url.pathname.startsWith("/plugins/")) {
+      route = "/plugins/{plugin_id}/*";
       // The proxy writes X-Request-Id among the plugin's headers, in its one writeHead: a
       // header set beforehand would put node:http on its slower path of merging them.
       await servePluginRequest(context, req, res, url, requestId);
@@ -195,6 +201,7 @@ async function serveRequest(
     }
     res.setHeader("x-request-id", requestId);
     if (url.pathname.startsWith(WEBAPP_FILES_PREFIX)) {
+      route = `${WEBAPP_FILES_PREFIX}{plugin_id}/*`;
       await serveWebappFile(context.host, req, res, url.pathname);
       return;
     }
@@ -203,6 +210,7 @@ async function serveRequest(
       if (match.allowed.length > 0) res.setHeader("allow", match.allowed.join(", "));
       throw match.allowed.length > 0 ? methodNotAllowed(req, url) : routeNotFound(url);
     }
+    route = match.template;
     const auth = await authenticateRequest(context.host.app, req);
     rateLimiter.check(req, res, url.pathname, auth.session?.user.id);
     const call = new RestCall(context, req, res, url, requestId, auth);
@@ -211,6 +219,13 @@ async function serveRequest(
   } catch (error) {
     if (!res.headersSent) res.setHeader("x-request-id", requestId);
     sendError(context.host, req, res, error, requestId);
+  } finally {
+    context.host.metrics.restRequest(
+      req.method ?? "GET",
+      route,
+      res.statusCode,
+      performance.now() - started,
+    );
   }
 }
 
@@ -259,9 +274,12 @@ async function upgrade(
     const { session } = await authenticateRequest(context.host.app, req, {
       cookieWithoutProof: sameOrigin(req, context.siteUrl),
     });
-    webSockets.handleUpgrade(req, socket, head, (ws) =>
-      hub.accept(ws, session, resumeRequest(url.searchParams)),
-    );
+    webSockets.handleUpgrade(req, socket, head, (ws) => {
+      const { metrics } = context.host;
+      metrics.webSocketOpened();
+      ws.once("close", () => metrics.webSocketClosed());
+      hub.accept(ws, session, resumeRequest(url.searchParams));
+    });
   } catch (error) {
     context.host.app.logger.warn(`websocket upgrade failed: ${(error as Error).message}`);
     socket.destroy();
