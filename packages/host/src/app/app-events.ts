@@ -4,6 +4,9 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
+  Group,
+  GroupMember,
+  GroupSyncable,
   Post,
   Preference,
   Reaction,
@@ -65,6 +68,12 @@ export interface AppEvents {
   roleUpdated?(role: Role, actor: Actor): void;
   /** An interactive dialog for `userId`'s clients: Mattermost's OpenDialogRequest JSON. */
   dialogOpened?(userId: string, request: JsonObject): void;
+  /** A group made, changed, deleted or restored (told to everyone, as Mattermost's received_group). */
+  groupChanged?(group: Group, actor: Actor): void;
+  groupMemberAdded?(member: GroupMember, actor: Actor): void;
+  groupMemberRemoved?(member: GroupMember, actor: Actor): void;
+  /** A group's link to a team or channel made, changed or removed (delete_at set). */
+  groupSyncableChanged?(syncable: GroupSyncable, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
 }

@@ -12,6 +12,9 @@ import type {
   CommandResponse,
   CustomStatus,
   FileInfo,
+  Group,
+  GroupMember,
+  GroupSyncable,
   OpenInteractiveDialogRequest,
   PluginClusterEvent,
   Post,
@@ -31,6 +34,7 @@ import type {
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
 import type {
+  GroupQuery,
   KVWriteOptions,
   PageQuery,
   Session,
@@ -50,6 +54,7 @@ import {
   type FileUpload,
   type UploadSessionRequest,
 } from "./file-operations.js";
+import { type GroupReadOptions, Groups } from "./group-operations.js";
 import {
   type DialogSubmission,
   Integrations,
@@ -101,6 +106,7 @@ export class HostApp implements App {
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
   private readonly roles: Roles;
+  private readonly groups: Groups;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -123,6 +129,7 @@ export class HostApp implements App {
     const secrets = new IntegrationSecrets(options.store, this.core.now);
     this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
     this.commands = new Commands(this.core, this, this.permissions, secrets);
+    this.groups = new Groups(this.core);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -720,5 +727,73 @@ export class HostApp implements App {
     newRoles: string,
   ): Promise<ChannelMember> {
     return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
+  }
+
+  // Groups (group-operations.ts).
+  getGroup(groupId: string, options?: GroupReadOptions): Promise<Group> {
+    return this.groups.getGroup(groupId, options);
+  }
+  getGroupByName(name: string): Promise<Group> {
+    return this.groups.getGroupByName(name);
+  }
+  getGroupByRemoteId(remoteId: string, source: string): Promise<Group> {
+    return this.groups.getGroupByRemoteId(remoteId, source);
+  }
+  getGroups(query: GroupQuery, options?: GroupReadOptions): Promise<Group[]> {
+    return this.groups.getGroups(query, options);
+  }
+  getGroupsBySource(source: string): Promise<Group[]> {
+    return this.groups.getGroupsBySource(source);
+  }
+  getGroupsForUser(userId: string): Promise<Group[]> {
+    return this.groups.getGroupsForUser(userId);
+  }
+  getGroupMemberUsers(groupId: string, page: PageQuery): Promise<User[]> {
+    return this.groups.getGroupMemberUsers(groupId, page);
+  }
+  countGroupMembers(groupId: string): Promise<bigint> {
+    return this.groups.countGroupMembers(groupId);
+  }
+  createGroup(actor: Actor, group: Group): Promise<Group> {
+    return this.groups.createGroup(actor, group);
+  }
+  updateGroup(actor: Actor, group: Group): Promise<Group> {
+    return this.groups.updateGroup(actor, group);
+  }
+  deleteGroup(actor: Actor, groupId: string): Promise<Group> {
+    return this.groups.deleteGroup(actor, groupId);
+  }
+  restoreGroup(actor: Actor, groupId: string): Promise<Group> {
+    return this.groups.restoreGroup(actor, groupId);
+  }
+  upsertGroupMembers(
+    actor: Actor,
+    groupId: string,
+    userIds: readonly string[],
+  ): Promise<GroupMember[]> {
+    return this.groups.upsertGroupMembers(actor, groupId, userIds);
+  }
+  deleteGroupMember(actor: Actor, groupId: string, userId: string): Promise<GroupMember> {
+    return this.groups.deleteGroupMember(actor, groupId, userId);
+  }
+  getGroupSyncable(groupId: string, syncableId: string, type: string): Promise<GroupSyncable> {
+    return this.groups.getGroupSyncable(groupId, syncableId, type);
+  }
+  getGroupSyncables(groupId: string, type: string): Promise<GroupSyncable[]> {
+    return this.groups.getGroupSyncables(groupId, type);
+  }
+  upsertGroupSyncable(actor: Actor, syncable: GroupSyncable): Promise<GroupSyncable> {
+    return this.groups.upsertGroupSyncable(actor, syncable);
+  }
+  updateGroupSyncable(actor: Actor, syncable: GroupSyncable): Promise<GroupSyncable> {
+    return this.groups.updateGroupSyncable(actor, syncable);
+  }
+  deleteGroupSyncable(
+    actor: Actor,
+    groupId: string,
+    syncableId: string,
+    type: string,
+  ): Promise<GroupSyncable> {
+    return this.groups.deleteGroupSyncable(actor, groupId, syncableId, type);
   }
 }

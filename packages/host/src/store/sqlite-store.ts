@@ -7,6 +7,7 @@ import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
+import { sqliteGroupStore } from "./sqlite/sqlite-group-store.js";
 import { sqliteHostKeyStore } from "./sqlite/sqlite-host-key-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
@@ -48,6 +49,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
     ...sqliteHostKeyStore(db),
+    ...sqliteGroupStore(db),
     async close() {
       db.close();
     },

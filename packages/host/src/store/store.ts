@@ -9,6 +9,7 @@ import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { FileInfoStore } from "./file-info-store.js";
+import type { GroupStore } from "./group-store.js";
 import type { HostKeyStore } from "./host-key-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
@@ -28,6 +29,7 @@ export type { BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
+export type { GroupQuery, GroupStore } from "./group-store.js";
 export type { HostKeyStore } from "./host-key-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
@@ -65,7 +67,8 @@ export interface Store
     PluginStateStore,
     CommandStore,
     BotStore,
-    HostKeyStore {
+    HostKeyStore,
+    GroupStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */
   readonly kind: StoreKind;
   close(): Promise<void>;

@@ -19,6 +19,7 @@ import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
+import { groupRoutes } from "./group-routes.js";
 import { integrationRoutes } from "./integration-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
 import { pluginConsoleRoutes } from "./plugin-console-routes.js";
@@ -103,6 +104,7 @@ export function restRouter(): Router<RouteHandler> {
     uploadRoutes,
     systemRoutes,
     roleRoutes,
+    groupRoutes,
     pluginRoutes,
     pluginConsoleRoutes,
   ]) {

@@ -4,6 +4,7 @@ import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
 import { fileInfoStoreContract } from "./file-info-store.contract.js";
+import { groupStoreContract } from "./group-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
 import { peopleContract } from "./people.contract.js";
@@ -42,4 +43,5 @@ export function storeContract(open: OpenStore): void {
   pluginStateStoreContract(open);
   commandStoreContract(open);
   botStoreContract(open);
+  groupStoreContract(open);
 }

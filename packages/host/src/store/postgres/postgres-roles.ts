@@ -6,6 +6,7 @@ import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
+import { postgresGroupStore } from "./postgres-group-store.js";
 import { postgresHostKeyStore } from "./postgres-host-key-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
@@ -42,6 +43,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
     ...postgresHostKeyStore(db),
+    ...postgresGroupStore(db),
     async close() {
       await db.close();
     },
