@@ -4,10 +4,13 @@
 // this repository's own packages need beyond it is on "@plugwire/host/internal".
 
 export type {
+  AccessTokenOperations,
   Actor,
   App,
+  AuditOperations,
   Authenticated,
   AutocompleteSuggestion,
+  BotOperations,
   BotRequest,
   ChannelOperations,
   ChannelPatch,
@@ -18,6 +21,7 @@ export type {
   IntegrationOperations,
   KVOperations,
   Login,
+  NewSession,
   PeopleOperations,
   Permission,
   PermissionOperations,
@@ -120,6 +124,9 @@ export { openPostgresStore, type PostgresStoreOptions } from "./store/postgres-s
 export type { SqliteDatabaseOptions } from "./store/sqlite/sqlite-database.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
 export type {
+  AuditQuery,
+  AuditStore,
+  BotQuery,
   BotStore,
   ChannelStore,
   CommandStore,
@@ -128,6 +135,7 @@ export type {
   KVWriteOptions,
   LoginAttemptStore,
   MemberRoles,
+  NewUserAccessToken,
   PageQuery,
   PluginStateStore,
   PostListStore,
@@ -143,6 +151,7 @@ export type {
   StoreKind,
   TeamStore,
   ThreadQuery,
+  UserAccessTokenStore,
   UserQuery,
   UserStore,
 } from "./store/store.js";

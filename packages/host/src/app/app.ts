@@ -3,7 +3,10 @@
 // a person), and neither touches the store: permissions, hooks, events and transactions are
 // decided here. Each area of it is an interface of its own, in the file that implements it.
 import type { Logger } from "../log.js";
+import type { AccessTokenOperations } from "./access-token-operations.js";
 import type { AppEvents } from "./app-events.js";
+import type { AuditOperations } from "./audit-operations.js";
+import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { CommandOperations } from "./command-operations.js";
 import type { FileOperations } from "./file-operations.js";
@@ -25,6 +28,8 @@ import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
 export type {
+  AuditQuery,
+  BotQuery,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -32,8 +37,11 @@ export type {
   ThreadQuery,
   UserQuery,
 } from "../store/store.js";
+export type { AccessTokenOperations } from "./access-token-operations.js";
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
+export type { AuditOperations } from "./audit-operations.js";
+export type { BotOperations } from "./bot-operations.js";
 export type { ChannelOperations } from "./channel-operations.js";
 export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
 export type {
@@ -67,7 +75,12 @@ export type {
   WebSocketRequest,
 } from "./realtime-operations.js";
 export type { RoleOperations } from "./role-operations.js";
-export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
+export type {
+  Authenticated,
+  Login,
+  NewSession,
+  SessionOperations,
+} from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
@@ -75,6 +88,7 @@ export type { UserOperations } from "./user-operations.js";
 export interface App
   extends UserOperations,
     SessionOperations,
+    AccessTokenOperations,
     TeamOperations,
     ChannelOperations,
     PeopleOperations,
@@ -91,6 +105,8 @@ export interface App
     RealtimeOperations,
     PermissionOperations,
     RoleOperations,
+    BotOperations,
+    AuditOperations,
     GroupOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
