@@ -17,12 +17,14 @@ export {
 export * from "./gen/grpc/health/v1/health_pb.js";
 export * from "./gen/plugin/grpc_controller_pb.js";
 export * from "./gen/plugin/grpc_stdio_pb.js";
+export * from "./gen/plugwire/v1/accounts_pb.js";
 export * from "./gen/plugwire/v1/api_pb.js";
 export * from "./gen/plugwire/v1/channel_pb.js";
 export * from "./gen/plugwire/v1/error_pb.js";
 export * from "./gen/plugwire/v1/files_pb.js";
 export * from "./gen/plugwire/v1/group_pb.js";
 export * from "./gen/plugwire/v1/hooks_pb.js";
+export * from "./gen/plugwire/v1/integrations_pb.js";
 export * from "./gen/plugwire/v1/models_pb.js";
 export * from "./gen/plugwire/v1/people_pb.js";
 export * from "./gen/plugwire/v1/system_pb.js";

@@ -3,10 +3,15 @@
 // a person), and neither touches the store: permissions, hooks, events and transactions are
 // decided here. Each area of it is an interface of its own, in the file that implements it.
 import type { Logger } from "../log.js";
+import type { AccessTokenOperations } from "./access-token-operations.js";
 import type { AppEvents } from "./app-events.js";
+import type { AuditOperations } from "./audit-operations.js";
+import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
+import type { CommandOperations } from "./command-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
+import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -23,6 +28,8 @@ import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
 export type {
+  AuditQuery,
+  BotQuery,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -30,9 +37,13 @@ export type {
   ThreadQuery,
   UserQuery,
 } from "../store/store.js";
+export type { AccessTokenOperations } from "./access-token-operations.js";
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
+export type { AuditOperations } from "./audit-operations.js";
+export type { BotOperations } from "./bot-operations.js";
 export type { ChannelOperations } from "./channel-operations.js";
+export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
 export type {
   FileInfoFilter,
   FileOperations,
@@ -40,6 +51,14 @@ export type {
   UploadSessionRequest,
 } from "./file-operations.js";
 export type { GroupOperations, GroupReadOptions } from "./group-operations.js";
+export {
+  type DialogSubmission,
+  dialogRequestFromJson,
+  type IntegrationOperations,
+  type PostActionClick,
+  type PostActionResult,
+  withoutActionIntegrations,
+} from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
@@ -56,7 +75,12 @@ export type {
   WebSocketRequest,
 } from "./realtime-operations.js";
 export type { RoleOperations } from "./role-operations.js";
-export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
+export type {
+  Authenticated,
+  Login,
+  NewSession,
+  SessionOperations,
+} from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
@@ -64,6 +88,7 @@ export type { UserOperations } from "./user-operations.js";
 export interface App
   extends UserOperations,
     SessionOperations,
+    AccessTokenOperations,
     TeamOperations,
     ChannelOperations,
     PeopleOperations,
@@ -75,9 +100,13 @@ export interface App
     FileOperations,
     KVOperations,
     PluginOperations,
+    CommandOperations,
+    IntegrationOperations,
     RealtimeOperations,
     PermissionOperations,
     RoleOperations,
+    BotOperations,
+    AuditOperations,
     GroupOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;

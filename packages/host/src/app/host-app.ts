@@ -4,6 +4,10 @@
 // permissions) over the shared AppCore; reads, and writes nothing surrounds, go to the store.
 import type { JsonObject } from "@bufbuild/protobuf";
 import type {
+  Audit,
+  AuditRecord,
+  Bot,
+  BotPatch,
   Channel,
   ChannelMember,
   ChannelStats,
@@ -15,6 +19,7 @@ import type {
   Group,
   GroupMember,
   GroupSyncable,
+  OpenInteractiveDialogRequest,
   PluginClusterEvent,
   Post,
   PostList,
@@ -23,6 +28,7 @@ import type {
   Role,
   SearchParameter,
   SearchParams,
+  Session as SessionMessage,
   Status,
   Team,
   TeamMember,
@@ -30,9 +36,12 @@ import type {
   TeamUnread,
   UploadSession,
   User,
+  UserAccessToken,
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
 import type {
+  AuditQuery,
+  BotQuery,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -41,11 +50,15 @@ import type {
   ThreadQuery,
   UserQuery,
 } from "../store/store.js";
+import { AccessTokens } from "./access-token-operations.js";
 import type { Actor } from "./actor.js";
 import type { App } from "./app.js";
 import { AppCore, type HostAppOptions } from "./app-core.js";
 import type { AppEvents } from "./app-events.js";
+import { Audits } from "./audit-operations.js";
+import { Bots } from "./bot-operations.js";
 import { Channels } from "./channel-operations.js";
+import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
 import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
 import {
   type FileInfoFilter,
@@ -54,6 +67,13 @@ import {
   type UploadSessionRequest,
 } from "./file-operations.js";
 import { type GroupReadOptions, Groups } from "./group-operations.js";
+import {
+  type DialogSubmission,
+  Integrations,
+  type PostActionClick,
+  type PostActionResult,
+} from "./integration-operations.js";
+import { IntegrationSecrets } from "./integration-secrets.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
@@ -63,7 +83,7 @@ import { Preferences } from "./preference-operations.js";
 import { Reactions } from "./reaction-operations.js";
 import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
 import { Roles } from "./role-operations.js";
-import { type Authenticated, type Login, Sessions } from "./session-operations.js";
+import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
 import { Statuses } from "./status-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
@@ -93,9 +113,14 @@ export class HostApp implements App {
   private readonly statuses: Statuses;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
+  private readonly commands: Commands;
+  private readonly integrations: Integrations;
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
   private readonly roles: Roles;
+  private readonly bots: Bots;
+  private readonly accessTokens: AccessTokens;
+  private readonly audits: Audits;
   private readonly groups: Groups;
 
   constructor(options: HostAppOptions) {
@@ -116,6 +141,12 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
+    const secrets = new IntegrationSecrets(options.store, this.core.now);
+    this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
+    this.commands = new Commands(this.core, this, this.permissions, secrets);
+    this.bots = new Bots(this.core, this.users, this.permissions);
+    this.accessTokens = new AccessTokens(this.core);
+    this.audits = new Audits(this.core);
     this.groups = new Groups(this.core);
   }
 
@@ -177,6 +208,85 @@ export class HostApp implements App {
   }
   authenticate(token: string): Promise<Authenticated | undefined> {
     return this.sessions.authenticate(token);
+  }
+  getSession(sessionId: string): Promise<SessionMessage> {
+    return this.sessions.getSession(sessionId);
+  }
+  getUserSessions(userId: string): Promise<SessionMessage[]> {
+    return this.sessions.getUserSessions(userId);
+  }
+  createSession(actor: Actor, session: NewSession): Promise<SessionMessage> {
+    return this.sessions.createSession(actor, session);
+  }
+  extendSessionExpiry(sessionId: string, expiresAt: number): Promise<void> {
+    return this.sessions.extendSessionExpiry(sessionId, expiresAt);
+  }
+  revokeSession(actor: Actor, sessionId: string): Promise<void> {
+    return this.sessions.revokeSession(actor, sessionId);
+  }
+  revokeUserSessions(actor: Actor, userId: string): Promise<void> {
+    return this.sessions.revokeUserSessions(actor, userId);
+  }
+
+  // Personal access tokens.
+  createUserAccessToken(
+    actor: Actor,
+    userId: string,
+    description: string,
+  ): Promise<UserAccessToken> {
+    return this.accessTokens.createUserAccessToken(actor, userId, description);
+  }
+  getUserAccessToken(tokenId: string): Promise<UserAccessToken> {
+    return this.accessTokens.getUserAccessToken(tokenId);
+  }
+  getUserAccessTokensForUser(userId: string, page: PageQuery): Promise<UserAccessToken[]> {
+    return this.accessTokens.getUserAccessTokensForUser(userId, page);
+  }
+  getUserAccessTokens(page: PageQuery): Promise<UserAccessToken[]> {
+    return this.accessTokens.getUserAccessTokens(page);
+  }
+  revokeUserAccessToken(actor: Actor, tokenId: string): Promise<void> {
+    return this.accessTokens.revokeUserAccessToken(actor, tokenId);
+  }
+  setUserAccessTokenActive(actor: Actor, tokenId: string, active: boolean): Promise<void> {
+    return this.accessTokens.setUserAccessTokenActive(actor, tokenId, active);
+  }
+
+  // Bots.
+  getBot(botUserId: string, includeDeleted: boolean): Promise<Bot> {
+    return this.bots.getBot(botUserId, includeDeleted);
+  }
+  getBots(query: BotQuery): Promise<Bot[]> {
+    return this.bots.getBots(query);
+  }
+  createBot(actor: Actor, bot: Bot): Promise<Bot> {
+    return this.bots.createBot(actor, bot);
+  }
+  patchBot(actor: Actor, botUserId: string, patch: BotPatch): Promise<Bot> {
+    return this.bots.patchBot(actor, botUserId, patch);
+  }
+  updateBotActive(actor: Actor, botUserId: string, active: boolean): Promise<Bot> {
+    return this.bots.updateBotActive(actor, botUserId, active);
+  }
+  permanentDeleteBot(actor: Actor, botUserId: string): Promise<void> {
+    return this.bots.permanentDeleteBot(actor, botUserId);
+  }
+  assignBot(actor: Actor, botUserId: string, ownerId: string): Promise<Bot> {
+    return this.bots.assignBot(actor, botUserId, ownerId);
+  }
+  requireBotReader(user: User, botUserId: string, includeDeleted: boolean): Promise<Bot> {
+    return this.bots.requireBotReader(user, botUserId, includeDeleted);
+  }
+  requireBotManager(user: User, botUserId: string): Promise<Bot> {
+    return this.bots.requireBotManager(user, botUserId);
+  }
+
+  // The audit log.
+  logAuditRecord(actor: Actor, record: AuditRecord, level?: string): Promise<Audit> {
+    return this.audits.logAuditRecord(actor, record, level);
+  }
+  getAudits(query: AuditQuery): Promise<Audit[]> {
+    return this.audits.getAudits(query);
   }
 
   // Teams.
@@ -357,10 +467,10 @@ export class HostApp implements App {
 
   // Posts.
   createPost(actor: Actor, post: Post): Promise<Post> {
-    return this.posts.createPost(actor, post);
+    return this.posts.createPost(actor, this.integrations.withActionIds(post));
   }
   updatePost(actor: Actor, post: Post): Promise<Post> {
-    return this.posts.updatePost(actor, post);
+    return this.posts.updatePost(actor, this.integrations.withActionIds(post));
   }
   deletePost(actor: Actor, postId: string): Promise<void> {
     return this.posts.deletePost(actor, postId);
@@ -372,7 +482,7 @@ export class HostApp implements App {
     return consumedPosts(this.core, await this.store.getPostsForChannel(channelId, page));
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
-    return this.posts.sendEphemeralPost(actor, userId, post);
+    return this.integrations.sendEphemeralPost(actor, userId, post);
   }
 
   // Lists of posts, pinning, search, ephemeral changes.
@@ -429,8 +539,9 @@ export class HostApp implements App {
       await this.postLists.searchPostsForUser(teamId, userId, search),
     );
   }
-  updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
-    return this.postLists.updateEphemeralPost(actor, userId, post);
+  async updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
+    const withCookies = await this.integrations.withCookies(this.integrations.withActionIds(post));
+    return this.postLists.updateEphemeralPost(actor, userId, withCookies);
   }
   deleteEphemeralPost(actor: Actor, userId: string, postId: string): Promise<void> {
     return this.postLists.deleteEphemeralPost(actor, userId, postId);
@@ -577,29 +688,12 @@ export class HostApp implements App {
     return this.store.kvList(pluginId, page);
   }
 
-  // Plugins: settings, commands, bots, cluster events.
+  // Plugins: settings, bots, cluster events.
   getPluginConfig(pluginId: string): Promise<JsonObject> {
     return this.store.getPluginConfig(pluginId);
   }
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
     return this.plugins.savePluginConfig(actor, pluginId, config);
-  }
-  registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void> {
-    return this.plugins.registerCommand(actor, pluginId, command);
-  }
-  unregisterCommand(
-    actor: Actor,
-    pluginId: string,
-    teamId: string,
-    trigger: string,
-  ): Promise<void> {
-    return this.plugins.unregisterCommand(actor, pluginId, teamId, trigger);
-  }
-  listCommands(teamId: string): Promise<Command[]> {
-    return this.store.listCommands(teamId);
-  }
-  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
-    return this.plugins.executeCommand(actor, args);
   }
   ensureBotUser(actor: Actor, pluginId: string, bot: BotRequest): Promise<string> {
     return this.plugins.ensureBotUser(actor, pluginId, bot);
@@ -611,6 +705,60 @@ export class HostApp implements App {
     targetHostId?: string,
   ): Promise<void> {
     return this.plugins.publishPluginClusterEvent(actor, pluginId, event, targetHostId);
+  }
+
+  // Slash commands: plugins' and custom ones.
+  registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void> {
+    return this.commands.registerCommand(actor, pluginId, command);
+  }
+  unregisterCommand(
+    actor: Actor,
+    pluginId: string,
+    teamId: string,
+    trigger: string,
+  ): Promise<void> {
+    return this.commands.unregisterCommand(actor, pluginId, teamId, trigger);
+  }
+  listCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listCommands(teamId);
+  }
+  listPluginCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listPluginCommands(teamId);
+  }
+  listCustomCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listCustomCommands(teamId);
+  }
+  listBuiltInCommands(): Promise<Command[]> {
+    return this.commands.listBuiltInCommands();
+  }
+  getCommand(commandId: string): Promise<Command> {
+    return this.commands.getCommand(commandId);
+  }
+  createCommand(actor: Actor, command: Command): Promise<Command> {
+    return this.commands.createCommand(actor, command);
+  }
+  updateCommand(actor: Actor, commandId: string, command: Command): Promise<Command> {
+    return this.commands.updateCommand(actor, commandId, command);
+  }
+  deleteCommand(actor: Actor, commandId: string): Promise<void> {
+    return this.commands.deleteCommand(actor, commandId);
+  }
+  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
+    return this.commands.executeCommand(actor, args);
+  }
+  autocompleteSuggestions(actor: Actor, args: CommandArgs): Promise<AutocompleteSuggestion[]> {
+    return this.commands.autocompleteSuggestions(actor, args);
+  }
+
+  // Interactive messages and dialogs.
+  doPostAction(actor: Actor, click: PostActionClick): Promise<PostActionResult> {
+    return this.integrations.doPostAction(actor, click);
+  }
+  openInteractiveDialog(actor: Actor, request: OpenInteractiveDialogRequest): Promise<void> {
+    return this.integrations.openInteractiveDialog(actor, request);
+  }
+  submitInteractiveDialog(actor: Actor, submission: DialogSubmission): Promise<JsonObject> {
+    return this.integrations.submitInteractiveDialog(actor, submission);
   }
 
   // Realtime: websocket events plugins publish, and connections plugins hear of.

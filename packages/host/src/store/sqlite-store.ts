@@ -2,12 +2,14 @@
 // all on one shared database handle (sqlite/sqlite-database.ts), so that a write spanning
 // aggregates is still one transaction. ":memory:" gives a private database for tests.
 
+import { sqliteAuditStore } from "./sqlite/sqlite-audit-store.js";
 import { sqliteBotStore } from "./sqlite/sqlite-bot-store.js";
 import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
 import { sqliteGroupStore } from "./sqlite/sqlite-group-store.js";
+import { sqliteHostKeyStore } from "./sqlite/sqlite-host-key-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
@@ -20,6 +22,7 @@ import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
 import { sqliteUploadSessionStore } from "./sqlite/sqlite-upload-session-store.js";
+import { sqliteUserAccessTokenStore } from "./sqlite/sqlite-user-access-token-store.js";
 import { sqliteUserStore } from "./sqlite/sqlite-user-store.js";
 import type { Store } from "./store.js";
 
@@ -32,6 +35,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     kind: "sqlite",
     ...sqliteUserStore(db),
     ...sqliteSessionStore(db),
+    ...sqliteUserAccessTokenStore(db),
     ...sqliteLoginAttemptStore(db),
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
@@ -47,6 +51,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
+    ...sqliteHostKeyStore(db),
+    ...sqliteAuditStore(db),
     ...sqliteGroupStore(db),
     async close() {
       db.close();

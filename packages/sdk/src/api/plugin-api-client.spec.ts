@@ -2,9 +2,12 @@ import { create } from "@bufbuild/protobuf";
 import { createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
 import { InternalError, NotFoundError, toConnectError } from "@plugwire/errors";
 import {
+  BotSchema,
   ChannelMemberSchema,
   ChannelSchema,
   ChannelStatsSchema,
+  CommandResponseSchema,
+  CommandSchema,
   FileInfoSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
@@ -14,6 +17,7 @@ import {
   PreferenceSchema,
   PublishPluginClusterEventRequest_SendType,
   ReactionSchema,
+  SessionSchema,
   SidebarCategorySchema,
   StatusSchema,
   TeamMemberSchema,
@@ -21,6 +25,7 @@ import {
   TeamStatsSchema,
   TeamUnreadSchema,
   UploadSessionSchema,
+  UserAccessTokenSchema,
   UserSchema,
 } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
@@ -35,6 +40,8 @@ const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
 const postList = create(PostListSchema, { order: ["p1"], posts: { p1: post } });
 const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
+const command = create(CommandSchema, { id: "cmd1", trigger: "deploy", createAt: 5n });
+const commandResponse = create(CommandResponseSchema, { responseType: "ephemeral", text: "hi" });
 const uploadSession = create(UploadSessionSchema, { id: "s1", fileSize: 10n, fileOffset: 4n });
 const reaction = create(ReactionSchema, { userId: "u1", postId: "p1", emojiName: "smile" });
 const preference = create(PreferenceSchema, { userId: "u1", category: "c", name: "n", value: "v" });
@@ -59,6 +66,9 @@ const sidebarCategory = create(SidebarCategorySchema, {
   displayName: "Channels",
   channelIds: ["c1"],
 });
+const bot = create(BotSchema, { userId: "b1", username: "helper", ownerId: "p" });
+const session = create(SessionSchema, { id: "s1", userId: "u1", token: "secret" });
+const accessToken = create(UserAccessTokenSchema, { id: "t1", userId: "u1", token: "secret" });
 
 type Unary = (request: unknown) => unknown;
 
@@ -582,11 +592,107 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ],
   ["unregisterCommand", ["", "hello"], { teamId: "", trigger: "hello" }, {}, undefined],
   [
+    "executeSlashCommand",
+    [{ userId: "u1", channelId: "c1", command: "/echo hi" }],
+    { args: { userId: "u1", channelId: "c1", command: "/echo hi" } },
+    { response: commandResponse },
+    commandResponse,
+  ],
+  [
+    "createCommand",
+    [{ teamId: "t1", trigger: "deploy", method: "P", url: "/plugins/p/deploy" }],
+    { command: { teamId: "t1", trigger: "deploy", method: "P", url: "/plugins/p/deploy" } },
+    { command },
+    command,
+  ],
+  ["listCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listCustomCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listPluginCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listBuiltInCommands", [], {}, { commands: [] }, []],
+  ["getCommand", ["cmd1"], { commandId: "cmd1" }, { command }, command],
+  [
+    "updateCommand",
+    ["cmd1", { description: "Ships it" }],
+    { commandId: "cmd1", command: { description: "Ships it" } },
+    { command },
+    command,
+  ],
+  ["deleteCommand", ["cmd1"], { commandId: "cmd1" }, {}, undefined],
+  [
+    "openInteractiveDialog",
+    [{ triggerId: "tr", url: "/plugins/p/submit", dialog: { title: "Edit" } }],
+    { triggerId: "tr", url: "/plugins/p/submit", dialog: { title: "Edit" } },
+    {},
+    undefined,
+  ],
+  [
     "ensureBotUser",
     [{ username: "bot", displayName: "Bot" }],
     { username: "bot", displayName: "Bot", description: "" },
     { userId: "b1" },
     "b1",
+  ],
+  [
+    "createBot",
+    [{ username: "helper", ownerId: "u1" }],
+    { bot: { username: "helper", ownerId: "u1" } },
+    { bot },
+    bot,
+  ],
+  [
+    "patchBot",
+    ["b1", { displayName: "Helper" }],
+    { botUserId: "b1", botPatch: { displayName: "Helper" } },
+    { bot },
+    bot,
+  ],
+  ["getBot", ["b1"], { botUserId: "b1", includeDeleted: false }, { bot }, bot],
+  [
+    "getBots",
+    [{ ownerId: "p", includeDeleted: true, page: 1, perPage: 10 }],
+    { options: { ownerId: "p", includeDeleted: true, paging: { page: 1, perPage: 10 } } },
+    { bots: [bot] },
+    [bot],
+  ],
+  ["updateBotActive", ["b1", false], { botUserId: "b1", active: false }, { bot }, bot],
+  ["permanentDeleteBot", ["b1"], { botUserId: "b1" }, {}, undefined],
+  ["getSession", ["s1"], { sessionId: "s1" }, { session }, session],
+  [
+    "createSession",
+    [{ userId: "u1", expiresAt: 5n, props: { a: "b" } }],
+    { session: { userId: "u1", expiresAt: 5n, props: { a: "b" } } },
+    { session },
+    session,
+  ],
+  [
+    "extendSessionExpiry",
+    ["s1", 1_700_000_000_000],
+    { sessionId: "s1", newExpiry: 1_700_000_000_000n },
+    {},
+    undefined,
+  ],
+  ["revokeSession", ["s1"], { sessionId: "s1" }, {}, undefined],
+  [
+    "createUserAccessToken",
+    [{ userId: "u1", description: "CI" }],
+    { token: { userId: "u1", description: "CI" } },
+    { token: accessToken },
+    accessToken,
+  ],
+  ["revokeUserAccessToken", ["t1"], { tokenId: "t1" }, {}, undefined],
+  [
+    "logAuditRec",
+    [{ eventName: "export", status: "success", meta: { rows: 3 } }],
+    { record: { eventName: "export", status: "success", meta: { rows: 3 } } },
+    {},
+    undefined,
+  ],
+  [
+    "logAuditRecWithLevel",
+    [{ eventName: "wipe" }, "error"],
+    { record: { eventName: "wipe" }, level: "error" },
+    {},
+    undefined,
   ],
   [
     "publishPluginClusterEvent",

@@ -48,6 +48,16 @@ export type CustomStatus = Plain<protocol.CustomStatus>;
 export type FileInfo = Plain<protocol.FileInfo>;
 /** A slash command. */
 export type Command = Plain<protocol.Command>;
+/** A command's autocomplete tree: sub-commands and arguments (Mattermost's AutocompleteData). */
+export type AutocompleteData = Plain<protocol.AutocompleteData>;
+/** One argument of an autocomplete (sub-)command. */
+export type AutocompleteArg = Plain<protocol.AutocompleteArg>;
+/** One value of a list argument. */
+export type AutocompleteListItem = Plain<protocol.AutocompleteListItem>;
+/** An interactive dialog (Mattermost's Dialog). */
+export type Dialog = Plain<protocol.Dialog>;
+/** One field of an interactive dialog. */
+export type DialogElement = Plain<protocol.DialogElement>;
 /** The arguments of a slash command's run. */
 export type CommandArgs = Plain<protocol.CommandArgs>;
 /** What a slash command answers. */
@@ -70,3 +80,9 @@ export type WebSocketRequest = Plain<protocol.WebSocketRequest>;
 export type PluginStatus = Plain<protocol.PluginStatus>;
 /** A resumable upload's progress (Mattermost's UploadSession). */
 export type UploadSession = Plain<protocol.UploadSession>;
+/** A bot: a user account a plugin or a person owns (Mattermost's Bot). */
+export type Bot = Plain<protocol.Bot>;
+/** A login session; its token only in CreateSession's answer. */
+export type Session = Plain<protocol.Session>;
+/** A personal access token; the secret only in CreateUserAccessToken's answer. */
+export type UserAccessToken = Plain<protocol.UserAccessToken>;

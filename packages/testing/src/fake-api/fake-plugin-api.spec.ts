@@ -230,6 +230,88 @@ describe("reactions, preferences and statuses", () => {
   });
 });
 
+describe("slash commands and dialogs", () => {
+  it("run the plugin's command for another plugin's ExecuteSlashCommand, whose trigger id opens a dialog", async () => {
+    const user = makeUser({ username: "dora" });
+    const team = makeTeam();
+    const channel = makeChannel({ teamId: team.id });
+    const Forms = definePlugin({
+      async OnActivate() {
+        await this.api.registerCommand({ trigger: "form", autoComplete: true });
+      },
+      async ExecuteCommand(_ctx, args) {
+        await this.api.openInteractiveDialog({
+          triggerId: args.triggerId,
+          url: "/plugins/com.example.plugin/submit",
+          dialog: {
+            title: "A form",
+            elements: [{ displayName: "Name", name: "name", type: "text", maxLength: 10 }],
+          },
+        });
+        return { responseType: "ephemeral", text: "opened" };
+      },
+    });
+    harness = await createPluginHarness(Forms, {
+      fixtures: {
+        users: [user],
+        teams: [team],
+        channels: [channel],
+        teamMembers: [{ teamId: team.id, userId: user.id }],
+        channelMembers: [{ channelId: channel.id, userId: user.id }],
+      },
+    });
+    await harness.activate();
+    const opened: string[] = [];
+    harness.api.app.subscribe({ dialogOpened: (userId) => opened.push(userId) });
+    const other = harness.api.client("com.example.other");
+    const response = await other.executeSlashCommand({
+      userId: user.id,
+      channelId: channel.id,
+      command: "/form",
+    });
+    expect(response.text).toBe("opened");
+    expect(opened).toEqual([user.id]);
+    expect((await other.listPluginCommands(team.id)).map((c) => c.trigger)).toEqual(["form"]);
+    expect(await other.listBuiltInCommands()).toEqual([]);
+    const custom = await other.createCommand({
+      teamId: team.id,
+      trigger: "deploy",
+      method: "P",
+      url: "/plugins/com.example.other/deploy",
+    });
+    expect((await other.getCommand(custom.id)).pluginId).toBe("com.example.other");
+    expect((await other.listCommands(team.id)).map((c) => c.trigger)).toEqual(["deploy", "form"]);
+  });
+});
+
+describe("bots, sessions, tokens and the audit log", () => {
+  it("come along with the host's service: a bot posts as itself, a token opens a session", async () => {
+    const owner = makeUser({ username: "ann" });
+    const team = makeTeam();
+    const channel = makeChannel({ teamId: team.id });
+    fake = await createFakePluginAPI({
+      fixtures: { users: [owner], teams: [team], channels: [channel] },
+    });
+    const api = fake.client();
+    const bot = await api.createBot({ username: "helper", displayName: "Helper" });
+    expect(bot).toMatchObject({ username: "helper", ownerId: fake.pluginId });
+    expect((await api.getBots()).map((b) => b.userId)).toEqual([bot.userId]);
+    await fake.app.addTeamMember({}, team.id, bot.userId);
+    await fake.app.addChannelMember({}, channel.id, bot.userId);
+    const post = await api.createPost({ channelId: channel.id, userId: bot.userId, message: "hi" });
+    expect((await api.getUser(post.userId)).isBot).toBe(true);
+    expect((await api.updateBotActive(bot.userId, false)).deleteAt).toBe(fake.clock.now());
+
+    const token = await api.createUserAccessToken({ userId: owner.id, description: "CI" });
+    expect((await fake.app.authenticate(token.token))?.user.id).toBe(owner.id);
+    await api.revokeUserAccessToken(token.id);
+    expect(await fake.app.authenticate(token.token)).toBeUndefined();
+
+    await api.logAuditRec({ eventName: "export", status: "success" });
+    expect((await fake.app.getAudits({ page: 0, perPage: 10 }))[0]?.action).toBe("export");
+  });
+});
+
 describe("groups", () => {
   it("are the host's, recorded like every call", async () => {
     const alice = makeUser({ username: "alice" });

@@ -1,12 +1,14 @@
 // Every role of the Store on one PostgresDatabase, so that a write spanning aggregates is one
 // transaction; openPostgresStore (../postgres-store.ts) loads this with the database code.
 import type { Store } from "../store.js";
+import { postgresAuditStore } from "./postgres-audit-store.js";
 import { postgresBotStore } from "./postgres-bot-store.js";
 import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
 import { postgresGroupStore } from "./postgres-group-store.js";
+import { postgresHostKeyStore } from "./postgres-host-key-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
@@ -19,6 +21,7 @@ import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
 import { postgresUploadSessionStore } from "./postgres-upload-session-store.js";
+import { postgresUserAccessTokenStore } from "./postgres-user-access-token-store.js";
 import { postgresUserStore } from "./postgres-user-store.js";
 
 export function postgresStore(db: PostgresDatabase): Store {
@@ -26,6 +29,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     kind: "postgresql",
     ...postgresUserStore(db),
     ...postgresSessionStore(db),
+    ...postgresUserAccessTokenStore(db),
     ...postgresLoginAttemptStore(db),
     ...postgresTeamStore(db),
     ...postgresChannelStore(db),
@@ -41,6 +45,8 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
+    ...postgresHostKeyStore(db),
+    ...postgresAuditStore(db),
     ...postgresGroupStore(db),
     async close() {
       await db.close();
