@@ -54,6 +54,7 @@ describe("parseCommand", () => {
         "256",
         "--max-login-attempts",
         "5",
+        "--allow-external-integration-urls",
         "--rate-limit",
         "10/100/user",
         "--login-rate-limit",
@@ -77,6 +78,7 @@ describe("parseCommand", () => {
         pluginIds: { first: 80_000, count: 100 },
       },
       maxLoginAttempts: 5,
+      allowExternalIntegrationUrls: true,
       rateLimits: { api: { perSec: 10, maxBurst: 100, varyByUser: true }, login: false },
       publicLinks: true,
     });
@@ -111,6 +113,7 @@ describe("parseCommand", () => {
       pluginFolders: [],
       hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
       maxLoginAttempts: 10,
+      allowExternalIntegrationUrls: false,
       rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
       publicLinks: false,
     });

@@ -11,6 +11,7 @@ import type { ChannelStore } from "./channel-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { FileInfoStore } from "./file-info-store.js";
 import type { GroupStore } from "./group-store.js";
+import type { HostKeyStore } from "./host-key-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
@@ -21,6 +22,7 @@ import type { ReactionStore } from "./reaction-store.js";
 import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
+import type { SystemStore } from "./system-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UploadSessionStore } from "./upload-session-store.js";
 import type { UserAccessTokenStore } from "./user-access-token-store.js";
@@ -32,6 +34,7 @@ export type { ChannelStore } from "./channel-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
 export type { GroupQuery, GroupStore } from "./group-store.js";
+export type { HostKeyStore } from "./host-key-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
 export type { PageQuery } from "./page-query.js";
@@ -43,6 +46,7 @@ export type { ReactionStore } from "./reaction-store.js";
 export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
+export type { SystemStore } from "./system-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UploadSessionStore } from "./upload-session-store.js";
 export type { NewUserAccessToken, UserAccessTokenStore } from "./user-access-token-store.js";
@@ -70,6 +74,8 @@ export interface Store
     PluginStateStore,
     CommandStore,
     BotStore,
+    SystemStore,
+    HostKeyStore,
     AuditStore,
     GroupStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */
