@@ -10,6 +10,7 @@ export type {
   BotRequest,
   ChannelOperations,
   ChannelPatch,
+  ClusterOperations,
   FileOperations,
   FileUpload,
   KVOperations,
@@ -36,8 +37,11 @@ export type {
 } from "./app/app.js";
 export {
   type ClusterBus,
-  type ClusterEventHandler,
+  type ClusterMember,
+  type ClusterMessage,
+  type EndedConnections,
   InProcessClusterBus,
+  type PluginChange,
 } from "./app/cluster-bus.js";
 export {
   type AppEvents,
@@ -53,6 +57,11 @@ export {
   DEFAULT_MAX_BUNDLE_BYTES,
   DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
 } from "./bundle/bundle-limits.js";
+export {
+  openPostgresClusterBus,
+  type PostgresClusterBus,
+  type PostgresClusterBusOptions,
+} from "./cluster/open-postgres-cluster-bus.js";
 export {
   createHost,
   Host,
@@ -90,12 +99,15 @@ export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.j
 export type {
   BotStore,
   ChannelStore,
+  ClusterNode,
+  ClusterStore,
   CommandStore,
   KVStore,
   KVWriteOptions,
   LoginAttemptStore,
   MemberRoles,
   PageQuery,
+  PluginBundle,
   PluginStateStore,
   PostListStore,
   PostSearchQuery,

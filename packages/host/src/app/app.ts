@@ -5,6 +5,7 @@
 import type { Logger } from "../log.js";
 import type { AppEvents } from "./app-events.js";
 import type { ChannelOperations } from "./channel-operations.js";
+import type { ClusterOperations } from "./cluster-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { KVOperations } from "./kv-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
@@ -31,6 +32,8 @@ export type {
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
 export type { ChannelOperations } from "./channel-operations.js";
+export type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
+export type { ClusterOperations } from "./cluster-operations.js";
 export type { FileOperations, FileUpload } from "./file-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
@@ -69,7 +72,8 @@ export interface App
     PluginOperations,
     RealtimeOperations,
     PermissionOperations,
-    RoleOperations {
+    RoleOperations,
+    ClusterOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

@@ -29,6 +29,7 @@ import type {
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
 import type {
+  ClusterNode,
   KVWriteOptions,
   PageQuery,
   Session,
@@ -41,6 +42,8 @@ import type { App } from "./app.js";
 import { AppCore, type HostAppOptions } from "./app-core.js";
 import type { AppEvents } from "./app-events.js";
 import { Channels } from "./channel-operations.js";
+import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
+import { Cluster } from "./cluster-operations.js";
 import { Files, type FileUpload } from "./file-operations.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
@@ -84,6 +87,7 @@ export class HostApp implements App {
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
   private readonly roles: Roles;
+  private readonly cluster: Cluster;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -103,6 +107,7 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
+    this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -120,9 +125,33 @@ export class HostApp implements App {
     return this.core.settled();
   }
 
-  /** Delivers a cluster event from another host to this host's instance of the plugin. */
-  deliverClusterEvent(pluginId: string, event: PluginClusterEvent): void {
-    this.plugins.deliverClusterEvent(pluginId, event);
+  // The cluster (cluster-operations.ts).
+  get hostId(): string {
+    return this.cluster.hostId;
+  }
+  /** Records this host in the node registry, and keeps doing so until leaveCluster. */
+  joinCluster(version: string): Promise<void> {
+    return this.cluster.join(version);
+  }
+  leaveCluster(): Promise<void> {
+    return this.cluster.leave();
+  }
+  getClusterNodes(): Promise<ClusterNode[]> {
+    return this.cluster.getClusterNodes();
+  }
+  forwardWebSocketEvent(event: JsonObject): void {
+    this.cluster.forwardWebSocketEvent(event);
+  }
+  forwardConnectionsEnded(ended: EndedConnections): void {
+    this.cluster.forwardConnectionsEnded(ended);
+  }
+  /** Applies what another host of the cluster told this one. */
+  receiveClusterMessage(message: ClusterMessage): void {
+    this.cluster.receive(message);
+  }
+  /** The cluster bus may have lost messages: caches are read again, clients resynced. */
+  resyncCluster(): void {
+    this.cluster.resync();
   }
 
   // Users.

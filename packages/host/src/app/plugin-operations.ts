@@ -14,6 +14,7 @@ import {
   type CommandResponse,
   CommandResponseSchema,
   type PluginClusterEvent,
+  PluginClusterEventSchema,
   type User,
   UserSchema,
 } from "@plugwire/protocol";
@@ -68,6 +69,17 @@ export class Plugins implements Omit<PluginOperations, "getPluginConfig" | "list
 
   async savePluginConfig(_actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
     await this.core.store.savePluginConfig(pluginId, config);
+    this.core.broadcast({ type: "plugin_changed", pluginId, change: "configured" });
+    this.configurationChanged(pluginId, config);
+  }
+
+  /** Another host saved the plugin's settings: this host's copy hears of them too. */
+  async clusterConfigurationChanged(pluginId: string): Promise<void> {
+    this.configurationChanged(pluginId, await this.core.store.getPluginConfig(pluginId));
+  }
+
+  /** OnConfigurationChange to the plugin, in the background. */
+  private configurationChanged(pluginId: string, config: JsonObject): void {
     const target = this.core.hooks.get(pluginId);
     if (target?.implements("OnConfigurationChange")) {
       this.core.track(
@@ -131,12 +143,20 @@ export class Plugins implements Omit<PluginOperations, "getPluginConfig" | "list
     event: PluginClusterEvent,
     targetHostId?: string,
   ): Promise<void> {
-    const { cluster, hostId } = this.core.options;
-    cluster?.publish(hostId, pluginId, event, targetHostId || undefined);
+    this.core.broadcast(
+      {
+        type: "plugin_event",
+        pluginId,
+        id: event.id,
+        data: Buffer.from(event.data).toString("base64"),
+      },
+      targetHostId || undefined,
+    );
   }
 
   /** Delivers a cluster event from another host to this host's instance of the plugin. */
-  deliverClusterEvent(pluginId: string, event: PluginClusterEvent): void {
+  deliverClusterEvent(pluginId: string, id: string, data: string): void {
+    const event = create(PluginClusterEventSchema, { id, data: Buffer.from(data, "base64") });
     const target = this.core.hooks.get(pluginId);
     if (target?.implements("OnPluginClusterEvent")) {
       this.core.track(

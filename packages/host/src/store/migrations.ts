@@ -325,6 +325,26 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // 9 to 14 are taken by work landing in parallel; migrate applies whatever a database lacks.
+    version: 15,
+    description:
+      "cluster nodes, the plugin bundles they share, and (PostgreSQL) cluster messages too long for a notification",
+    sql: `
+      CREATE TABLE cluster_nodes (
+        "id" TEXT PRIMARY KEY,
+        "hostname" TEXT NOT NULL,
+        "version" TEXT NOT NULL,
+        "started_at" INTEGER NOT NULL,
+        "last_seen_at" INTEGER NOT NULL
+      );
+      CREATE TABLE plugin_bundles (
+        "plugin_id" TEXT PRIMARY KEY,
+        "bundle" BLOB NOT NULL,
+        "updated_at" INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

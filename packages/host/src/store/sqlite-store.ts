@@ -4,6 +4,7 @@
 
 import { sqliteBotStore } from "./sqlite/sqlite-bot-store.js";
 import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
+import { sqliteClusterStore } from "./sqlite/sqlite-cluster-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
@@ -41,6 +42,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
+    ...sqliteClusterStore(db),
     async close() {
       db.close();
     },

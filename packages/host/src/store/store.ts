@@ -7,6 +7,7 @@
 // what each role must do; README.md in this folder says how to run them on a new store.
 import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
+import type { ClusterStore } from "./cluster-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
@@ -23,6 +24,7 @@ import type { UserStore } from "./user-store.js";
 
 export type { BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
+export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
@@ -53,6 +55,7 @@ export interface Store
     KVStore,
     PluginStateStore,
     CommandStore,
-    BotStore {
+    BotStore,
+    ClusterStore {
   close(): Promise<void>;
 }

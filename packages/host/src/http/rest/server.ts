@@ -13,6 +13,7 @@ import type { Host } from "../../host.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
 import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
+import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
@@ -88,6 +89,7 @@ export function restRouter(): Router<RouteHandler> {
     commandRoutes,
     fileRoutes,
     systemRoutes,
+    clusterRoutes,
     roleRoutes,
     pluginRoutes,
   ]) {

@@ -2,6 +2,7 @@
 // (see ../README.md); each suite opens a new, empty store per test.
 import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
+import { clusterStoreContract } from "./cluster-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
@@ -38,4 +39,5 @@ export function storeContract(open: OpenStore): void {
   pluginStateStoreContract(open);
   commandStoreContract(open);
   botStoreContract(open);
+  clusterStoreContract(open);
 }

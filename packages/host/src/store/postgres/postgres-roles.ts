@@ -3,6 +3,7 @@
 import type { Store } from "../store.js";
 import { postgresBotStore } from "./postgres-bot-store.js";
 import { postgresChannelStore } from "./postgres-channel-store.js";
+import { postgresClusterStore } from "./postgres-cluster-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
@@ -35,6 +36,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
+    ...postgresClusterStore(db),
     async close() {
       await db.close();
     },
