@@ -1,6 +1,6 @@
 // The Hello plugin in this process: every hook it implements, called with typed arguments
 // through the real protocol encoding, against a fake backend with the host's semantics.
-import { allow, reject } from "@plugwire/sdk";
+import { allow, PostSchema, protocolMessage, reject } from "@plugwire/sdk";
 import {
   createPluginHarness,
   makeChannel,
@@ -74,7 +74,9 @@ describe("MessageWillBePosted", () => {
   it("keeps a person's post out of the channel once the plugin is active", async () => {
     await t.activate();
     const post = makePost({ channelId: townSquare.id, userId: alice.id, message: "my badword" });
-    await expect(t.api.app.createPost({ userId: alice.id }, post)).rejects.toThrow(
+    // The host's app layer takes the protocol's message; protocolMessage converts the plain model.
+    const message = protocolMessage(PostSchema, post);
+    await expect(t.api.app.createPost({ userId: alice.id }, message)).rejects.toThrow(
       'Message blocked: "badword" is not allowed here.',
     );
     expect(await t.api.client().getPostsForChannel(townSquare.id)).toEqual([]);

@@ -32,15 +32,19 @@ import {
 import { moveFolder, removeFolder, replaceFolder } from "./bundle/plugin-folders.js";
 import { stageBundle } from "./bundle/stage-bundle.js";
 import { jsonLineSink, Logger, type LogLevel, type LogSink } from "./log.js";
+import { LogFeed } from "./log-feed.js";
 import { loadManifest } from "./manifest/load-manifest.js";
 import type { PluginManifest } from "./manifest/manifest.js";
+import { HostMetrics } from "./metrics/host-metrics.js";
+import { instrumentedService } from "./metrics/instrumented-service.js";
 import { startPluginApiServer } from "./rpc/api-server.js";
 import { createPluginApiService } from "./rpc/plugin-api-service.js";
 import { checkPluginSettings, settingsWithDefaults } from "./settings/plugin-settings.js";
 import type { FileStore } from "./store/file-store.js";
 import { LocalFileStore } from "./store/local-file-store.js";
 import { openSqliteStore } from "./store/sqlite-store.js";
-import type { Store } from "./store/store.js";
+import type { Store, StoreKind } from "./store/store.js";
+import type { HookActivityReport } from "./supervisor/hook-activity.js";
 import type { HookDispatcher } from "./supervisor/hook-client.js";
 import type { PluginPidRegistry } from "./supervisor/plugin-pid-registry.js";
 import { PluginUsers } from "./supervisor/plugin-users.js";
@@ -102,6 +106,12 @@ export interface HostOptions {
   pluginsDir?: string;
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
+  /**
+   * Serves public links to files of posts (Mattermost's EnablePublicLink) salted with this
+   * (its PublicLinkSalt: keep it secret, and the same on every host of a cluster). Unset: no
+   * public links.
+   */
+  publicLinkSalt?: string;
   /** Largest bundle accepted by installBundle, compressed. Default 50 MiB. */
   maxBundleBytes?: number;
   /** Largest bundle accepted once decompressed; stops gzip bombs. Default 512 MiB. */
@@ -139,6 +149,12 @@ export interface PluginStatus {
   error?: string;
   /** How it is confined: permission model, what it asked and was allowed, data folder, user. */
   sandbox: PluginSandboxStatus;
+  /** When the running process became active; absent unless "active". */
+  activeSince?: Date;
+  /** Restarts after crashes since the plugin was last started. */
+  restarts: number;
+  /** The last lines its process printed (stdout and stderr), oldest first. */
+  lastOutput: string[];
 }
 
 /** What restoreEnabledPlugins did with one loaded plugin. */
@@ -166,10 +182,18 @@ export class Host implements HookTargets {
   /** The application layer: drive the server through it, so hooks and events fire. */
   readonly app: App;
   readonly serverVersion: string;
+  /**
+   * What the host counts about itself: hook and API calls per plugin, restarts, REST requests,
+   * websocket connections. startMetricsServer serves it to Prometheus; read it in-process too.
+   */
+  readonly metrics = new HostMetrics();
   private readonly plugins = new Map<string, PluginSupervisor>();
   private readonly sandboxes = new Map<string, PluginSandboxStatus>();
   private readonly logger: Logger;
   private readonly hostApp: HostApp;
+  private readonly log: LogSink;
+  /** The plugins' recent log entries, to follow live. */
+  readonly logFeed: LogFeed;
   private readonly leaveCluster: (() => void) | undefined;
   /**
    * The installing request of each plugin installed by this process and not activated since:
@@ -185,13 +209,15 @@ export class Host implements HookTargets {
     readonly store: Store,
     readonly files: FileStore,
     private readonly options: HostOptions,
-    private readonly log: LogSink,
+    sink: LogSink,
     /** Where installBundle puts plugins (absolute, symlinks resolved); see HostOptions. */
     readonly pluginsDir: string | undefined,
     private readonly sandboxContext: SandboxContext,
   ) {
     this.serverVersion = options.serverVersion ?? HOST_VERSION;
-    this.logger = new Logger(log);
+    this.logFeed = new LogFeed(sink);
+    this.log = this.logFeed.sink;
+    this.logger = new Logger(this.log);
     const hostId = options.hostId ?? randomUUID();
     const app = new HostApp({
       store,
@@ -204,6 +230,7 @@ export class Host implements HookTargets {
       now: options.now,
       userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
       maxLoginAttempts: options.maxLoginAttempts,
+      publicLinkSalt: options.publicLinkSalt,
     });
     this.app = app;
     this.hostApp = app;
@@ -265,6 +292,10 @@ export class Host implements HookTargets {
    */
   async loadPlugin(dir: string): Promise<PluginManifest> {
     const manifest = await loadManifest(dir, { serverVersion: this.serverVersion });
+    const pluginLogger = new Logger(this.log, manifest.id);
+    for (const warning of manifest.warnings ?? []) {
+      pluginLogger.warn(`plugin ${manifest.id}: ${manifest.file}: ${warning}`);
+    }
     if (this.plugins.has(manifest.id)) {
       throw new AlreadyExistsError({
         id: "app.plugin.load.duplicate_id",
@@ -279,13 +310,17 @@ export class Host implements HookTargets {
         startPluginApiServer({
           socketPath,
           token,
-          service: createPluginApiService({
-            pluginId,
-            app: this.app,
-            serverVersion: this.serverVersion,
-            serverConfig: () => this.options.serverConfig ?? {},
-            now: this.options.now,
-          }),
+          service: instrumentedService(
+            createPluginApiService({
+              pluginId,
+              app: this.app,
+              serverVersion: this.serverVersion,
+              serverConfig: () => this.options.serverConfig ?? {},
+              now: this.options.now,
+              plugins: this,
+            }),
+            this.metrics.apiCallsOf(pluginId),
+          ),
         }),
       log: this.log,
       logLevel: this.options.pluginLogLevel,
@@ -295,8 +330,10 @@ export class Host implements HookTargets {
       healthCheckIntervalMs: this.options.healthCheckIntervalMs,
       stopGracePeriodMs: this.options.stopGracePeriodMs,
       restart: this.options.restart,
+      hookStats: this.metrics.hooksOf(manifest.id),
     });
     supervisor.onStateChange(({ state, previous, error }) => {
+      if (state === "restarting") this.metrics.pluginRestarted(manifest.id);
       const level = state === "failed" || state === "restarting" ? "warn" : "info";
       this.log({
         level,
@@ -515,10 +552,28 @@ export class Host implements HookTargets {
       .sort((a, b) => a.id.localeCompare(b.id));
   }
 
+  /** Which database keeps the data: "sqlite" or "postgresql". */
+  get storeKind(): StoreKind {
+    return this.store.kind;
+  }
+
+  /** Per hook and minute, the plugin's calls, failures, timeouts and latencies. */
+  pluginActivity(pluginId: string): HookActivityReport[] {
+    return this.supervisor(pluginId).activity.report();
+  }
+
   private statusOf(supervisor: PluginSupervisor): PluginStatus {
-    const { manifest, state, lastError } = supervisor;
+    const { manifest, state, lastError, activeSince, restartCount } = supervisor;
     const sandbox = this.sandboxes.get(manifest.id) as PluginSandboxStatus;
-    const status: PluginStatus = { id: manifest.id, manifest, state, sandbox };
+    const status: PluginStatus = {
+      id: manifest.id,
+      manifest,
+      state,
+      sandbox,
+      restarts: restartCount,
+      lastOutput: supervisor.lastOutput(),
+    };
+    if (activeSince) status.activeSince = activeSince;
     if (lastError) status.error = lastError.message;
     return status;
   }
@@ -625,9 +680,14 @@ export class Host implements HookTargets {
     return this.pluginsDir;
   }
 
+  /** The largest bundle installBundle accepts, compressed. */
+  get maxBundleBytes(): number {
+    return this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES;
+  }
+
   private bundleLimits(): BundleLimits {
     return {
-      maxBundleBytes: this.options.maxBundleBytes ?? DEFAULT_MAX_BUNDLE_BYTES,
+      maxBundleBytes: this.maxBundleBytes,
       maxUncompressedBytes:
         this.options.maxBundleUncompressedBytes ?? DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
     };

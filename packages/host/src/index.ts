@@ -72,6 +72,13 @@ export {
   type PluginStatus,
   type RestoreEnabledPluginsOptions,
 } from "./host.js";
+export {
+  DEFAULT_METRICS_HOSTNAME,
+  DEFAULT_METRICS_PORT,
+  type MetricsServer,
+  type MetricsServerOptions,
+  startMetricsServer,
+} from "./http/metrics-server.js";
 export { fetchPlugin, type PluginFetchInit } from "./http/plugin-fetch.js";
 export {
   DEFAULT_LOGIN_RATE_LIMIT,
@@ -87,9 +94,28 @@ export {
   startRestServer,
 } from "./http/rest/server.js";
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
+export type { LogFeed, LogListener } from "./log-feed.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
-export type { NodeCapability, PluginManifest, PluginRuntime } from "./manifest/manifest.js";
+export type {
+  NodeCapability,
+  PluginManifest,
+  PluginRuntime,
+  PluginWebapp,
+} from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
+export {
+  CallStats,
+  CallStatsRow,
+  CallStatsTable,
+  LATENCY_BUCKETS_SECONDS,
+} from "./metrics/call-stats.js";
+export {
+  type ApiCallFigures,
+  type CallFigures,
+  type HookFigures,
+  HostMetrics,
+  RouteStats,
+} from "./metrics/host-metrics.js";
 export type { FileStore } from "./store/file-store.js";
 export { LocalFileStore } from "./store/local-file-store.js";
 export { MemoryFileStore } from "./store/memory-file-store.js";
@@ -119,11 +145,17 @@ export type {
   SessionStore,
   StatusStore,
   Store,
+  StoreKind,
   TeamStore,
   ThreadQuery,
   UserQuery,
   UserStore,
 } from "./store/store.js";
+export type {
+  HookActivityReport,
+  HookMinute,
+  HookOutcome,
+} from "./supervisor/hook-activity.js";
 export type {
   HookCallOptions,
   HookRequest,

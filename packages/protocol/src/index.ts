@@ -20,9 +20,11 @@ export * from "./gen/plugin/grpc_stdio_pb.js";
 export * from "./gen/plugwire/v1/api_pb.js";
 export * from "./gen/plugwire/v1/channel_pb.js";
 export * from "./gen/plugwire/v1/error_pb.js";
+export * from "./gen/plugwire/v1/files_pb.js";
 export * from "./gen/plugwire/v1/hooks_pb.js";
 export * from "./gen/plugwire/v1/models_pb.js";
 export * from "./gen/plugwire/v1/people_pb.js";
+export * from "./gen/plugwire/v1/system_pb.js";
 export { formatHandshake, type Handshake, HandshakeError, parseHandshake } from "./handshake.js";
 export { type HookMethodName, HookName, isHookName } from "./hook-names.js";
 export {
@@ -37,3 +39,4 @@ export {
   levelEnabled,
   parseLogLevel,
 } from "./log.js";
+export { INT64_SCALARS, modelToJson, v4FieldName } from "./model-json.js";

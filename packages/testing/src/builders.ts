@@ -1,29 +1,45 @@
 // Models with believable defaults, so a test names only the fields it is about. Every builder
-// returns the protocol's own message, usable as a fixture and as a hook argument alike.
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
+// returns the model as a plugin sees it (plain: times as numbers), usable as a fixture and as a
+// hook argument alike.
+import type { DescMessage, MessageShape } from "@bufbuild/protobuf";
 import { newId } from "@plugwire/host/internal";
 import {
   type Channel,
+  type ChannelInit,
   ChannelSchema,
   type CommandArgs,
   CommandArgsSchema,
+  type Plain,
+  type PlainInit,
   type Post,
+  type PostInit,
   PostSchema,
+  plain,
+  protocolMessage,
   type Team,
+  type TeamInit,
   TeamSchema,
   type User,
+  type UserInit,
   UserSchema,
-} from "@plugwire/protocol";
-import type { ChannelInit, PostInit, TeamInit, UserInit } from "@plugwire/sdk";
+} from "@plugwire/sdk";
 
 /** Any subset of CommandArgs' fields. */
-export type CommandArgsInit = MessageInitShape<typeof CommandArgsSchema>;
+export type CommandArgsInit = PlainInit<typeof CommandArgsSchema>;
+
+/** The plain model of `schema` with `init`'s fields. */
+function build<Desc extends DescMessage>(
+  schema: Desc,
+  init: PlainInit<Desc>,
+): Plain<MessageShape<Desc>> {
+  return plain(schema, protocolMessage(schema, init));
+}
 
 /** A person's account: a fresh id, `user-…` username, matching e-mail, role system_user. */
 export function makeUser(overrides: UserInit = {}): User {
   const id = overrides.id || newId();
   const username = overrides.username || `user-${id.slice(0, 8)}`;
-  return create(UserSchema, {
+  return build(UserSchema, {
     id,
     username,
     email: `${username}@example.com`,
@@ -37,7 +53,7 @@ export function makeUser(overrides: UserInit = {}): User {
 export function makeTeam(overrides: TeamInit = {}): Team {
   const id = overrides.id || newId();
   const name = overrides.name || `team-${id.slice(0, 8)}`;
-  return create(TeamSchema, { id, name, displayName: name, type: "O", ...overrides });
+  return build(TeamSchema, { id, name, displayName: name, type: "O", ...overrides });
 }
 
 /**
@@ -47,7 +63,7 @@ export function makeTeam(overrides: TeamInit = {}): Team {
 export function makeChannel(overrides: ChannelInit = {}): Channel {
   const id = overrides.id || newId();
   const name = overrides.name || `channel-${id.slice(0, 8)}`;
-  return create(ChannelSchema, {
+  return build(ChannelSchema, {
     id,
     teamId: newId(),
     name,
@@ -59,7 +75,7 @@ export function makeChannel(overrides: ChannelInit = {}): Channel {
 
 /** A post saying "Hello": a fresh id, and random channel and author ids unless you give them. */
 export function makePost(overrides: PostInit = {}): Post {
-  return create(PostSchema, {
+  return build(PostSchema, {
     id: newId(),
     channelId: newId(),
     userId: newId(),
@@ -73,7 +89,7 @@ export function makePost(overrides: PostInit = {}): Post {
  * you say otherwise, e.g. `makeCommandArgs({ command: "/weather Berlin" })`.
  */
 export function makeCommandArgs(overrides: CommandArgsInit = {}): CommandArgs {
-  return create(CommandArgsSchema, {
+  return build(CommandArgsSchema, {
     command: "/test",
     userId: newId(),
     channelId: newId(),

@@ -30,6 +30,11 @@ export interface HostAppOptions {
   userStatusAwayTimeoutMs?: number;
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
+  /**
+   * The salt of public file links (Mattermost's FileSettings.PublicLinkSalt); public links are
+   * served only when it is set (EnablePublicLink).
+   */
+  publicLinkSalt?: string;
 }
 
 export class AppCore {

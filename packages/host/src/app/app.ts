@@ -34,7 +34,12 @@ export type { AppEvents } from "./app-events.js";
 export type { ChannelOperations } from "./channel-operations.js";
 export type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 export type { ClusterOperations } from "./cluster-operations.js";
-export type { FileOperations, FileUpload } from "./file-operations.js";
+export type {
+  FileInfoFilter,
+  FileOperations,
+  FileUpload,
+  UploadSessionRequest,
+} from "./file-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";

@@ -25,6 +25,7 @@ import type {
   TeamMember,
   TeamStats,
   TeamUnread,
+  UploadSession,
   User,
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
@@ -44,7 +45,12 @@ import type { AppEvents } from "./app-events.js";
 import { Channels } from "./channel-operations.js";
 import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 import { Cluster } from "./cluster-operations.js";
-import { Files, type FileUpload } from "./file-operations.js";
+import {
+  type FileInfoFilter,
+  Files,
+  type FileUpload,
+  type UploadSessionRequest,
+} from "./file-operations.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
@@ -517,6 +523,40 @@ export class HostApp implements App {
   }
   readFile(fileId: string, chunkBytes: number): AsyncIterable<Uint8Array> {
     return this.fileOps.readFile(fileId, chunkBytes);
+  }
+  readFileAtPath(path: string, chunkBytes: number): AsyncIterable<Uint8Array> {
+    return this.fileOps.readFileAtPath(path, chunkBytes);
+  }
+  getFileInfos(filter: FileInfoFilter): Promise<FileInfo[]> {
+    return this.fileOps.getFileInfos(filter);
+  }
+  copyFileInfos(actor: Actor, userId: string, fileIds: readonly string[]): Promise<string[]> {
+    return this.fileOps.copyFileInfos(actor, userId, fileIds);
+  }
+  publicFileLink(fileId: string): Promise<string> {
+    return this.fileOps.publicFileLink(fileId);
+  }
+  publicFile(fileId: string, hash: string): Promise<FileInfo> {
+    return this.fileOps.publicFile(fileId, hash);
+  }
+  setFileSearchableContent(actor: Actor, fileId: string, content: string): Promise<void> {
+    return this.fileOps.setFileSearchableContent(actor, fileId, content);
+  }
+  createUploadSession(actor: Actor, request: UploadSessionRequest): Promise<UploadSession> {
+    return this.fileOps.createUploadSession(actor, request);
+  }
+  getUploadSession(uploadId: string): Promise<UploadSession> {
+    return this.fileOps.getUploadSession(uploadId);
+  }
+  getUploadSessionsForUser(userId: string): Promise<UploadSession[]> {
+    return this.fileOps.getUploadSessionsForUser(userId);
+  }
+  uploadData(
+    actor: Actor,
+    session: Pick<UploadSession, "id" | "fileOffset">,
+    content: AsyncIterable<Uint8Array>,
+  ): Promise<FileInfo | undefined> {
+    return this.fileOps.uploadData(actor, session, content);
   }
 
   // KV.

@@ -4,7 +4,9 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import {
   AlreadyExistsError,
+  asPluginAPIError,
   NotFoundError,
+  PluginAPIError,
   UnavailableError,
   ValidationError,
 } from "@plugwire/errors";
@@ -33,7 +35,12 @@ export interface BotRequest {
 }
 
 export interface PluginOperations extends Pick<Store, "getPluginConfig" | "listCommands"> {
-  /** Saves a plugin's settings, then OnConfigurationChange to that plugin. */
+  /**
+   * Saves a plugin's settings, then calls the running plugin's OnConfigurationChange and waits
+   * for it. When the plugin answers with an error (a ValidationError, usually) the settings
+   * before the save are put back and the error is thrown with the plugin's message, so a value
+   * the plugin can't run with is never kept; a plugin that is not active reads them at start.
+   */
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void>;
   /** Registers or replaces the command (team_id + trigger); AlreadyExistsError when another plugin owns it. */
   registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void>;
@@ -68,27 +75,30 @@ export class Plugins implements Omit<PluginOperations, "getPluginConfig" | "list
   ) {}
 
   async savePluginConfig(_actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
-    await this.core.store.savePluginConfig(pluginId, config);
+    const { store } = this.core;
+    const previous = await store.getPluginConfig(pluginId);
+    await store.savePluginConfig(pluginId, config);
+    const target = this.core.hooks.get(pluginId);
+    try {
+      await target?.callHook("OnConfigurationChange", { config });
+    } catch (reason) {
+      const error = asPluginAPIError(reason);
+      // A plugin that is not running reads its settings when it starts.
+      if (!(error instanceof UnavailableError)) {
+        await store.savePluginConfig(pluginId, previous);
+        throw settingsRejected(pluginId, error);
+      }
+    }
+    // The plugin's copies on the other hosts hear of the settings this one accepted.
     this.core.broadcast({ type: "plugin_changed", pluginId, change: "configured" });
-    this.configurationChanged(pluginId, config);
   }
 
   /** Another host saved the plugin's settings: this host's copy hears of them too. */
   async clusterConfigurationChanged(pluginId: string): Promise<void> {
-    this.configurationChanged(pluginId, await this.core.store.getPluginConfig(pluginId));
-  }
-
-  /** OnConfigurationChange to the plugin, in the background. */
-  private configurationChanged(pluginId: string, config: JsonObject): void {
     const target = this.core.hooks.get(pluginId);
-    if (target?.implements("OnConfigurationChange")) {
-      this.core.track(
-        target.callHook("OnConfigurationChange", { config }).then(
-          () => undefined,
-          (error: unknown) => this.core.hookFailed("OnConfigurationChange", pluginId, error),
-        ),
-      );
-    }
+    if (!target?.implements("OnConfigurationChange")) return;
+    const config = await this.core.store.getPluginConfig(pluginId);
+    await target.callHook("OnConfigurationChange", { config });
   }
 
   registerCommand(_actor: Actor, pluginId: string, command: Command): Promise<void> {
@@ -212,4 +222,34 @@ function usernameTaken(username: string, holder: User): AlreadyExistsError {
     message: `The username "${username}" belongs to ${whose}; choose another bot username.`,
     params: { field: "username", username },
   });
+}
+
+/**
+ * The error a save answers with when the plugin's OnConfigurationChange refused the settings:
+ * the plugin's error class (ValidationError is a 400) and its own message, without the hook
+ * names the SDK and the hook client put before it.
+ */
+function settingsRejected(pluginId: string, error: PluginAPIError): PluginAPIError {
+  const errorClass = error.constructor as typeof PluginAPIError;
+  return new errorClass(
+    {
+      id: error.id,
+      message: `Plugin ${pluginId} refused these settings, so they were not saved: ${pluginMessage(error)}`,
+      detailedError: error.detailedError,
+      statusCode: error.statusCode,
+      where: error.where,
+      params: { ...error.params, plugin_id: pluginId },
+      cause: error,
+    },
+    error.code,
+  );
+}
+
+/** What the plugin's handler said, below the hook client's and the SDK's prefixes. */
+function pluginMessage(error: PluginAPIError): string {
+  const inner = error.cause instanceof PluginAPIError ? error.cause : error;
+  const sdkPrefix = "OnConfigurationChange failed: ";
+  return inner.message.startsWith(sdkPrefix)
+    ? inner.message.slice(sdkPrefix.length)
+    : inner.message;
 }

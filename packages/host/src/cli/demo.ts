@@ -87,6 +87,7 @@ export function demoInstructions(init: DemoInstructionsInit): string[] {
     init.demoPassword === undefined
       ? `Log in as ${username} with the password you gave.`
       : `Demo credentials (for this local demo only): ${username} / ${init.demoPassword}`,
+    `Admin console (plugins, settings, logs, activity): ${siteUrl}/console`,
     "",
     "Try it:",
     "",

@@ -281,6 +281,13 @@ describe("plugwire serve --demo (npm start)", () => {
       const out = run.stdout();
       expect(out).toContain('Created the system admin "admin"');
       expect(out).toContain("Demo credentials (for this local demo only): admin / plugwire-demo");
+      const consoleUrl = /Admin console \(plugins, settings, logs, activity\): (\S+)/.exec(
+        out,
+      )?.[1];
+      expect(consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console$/);
+      expect((await fetch(consoleUrl as string)).headers.get("content-type")).toBe(
+        "text/html; charset=utf-8",
+      );
       expect(out).toContain("com.plugwire.hello: active");
 
       // Run the printed commands, each printing its result after a marker.

@@ -60,6 +60,7 @@ describe("parseCommand", () => {
         "10/100/user",
         "--login-rate-limit",
         "off",
+        "--enable-public-links",
       ]),
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
@@ -80,6 +81,7 @@ describe("parseCommand", () => {
       },
       maxLoginAttempts: 5,
       rateLimits: { api: { perSec: 10, maxBurst: 100, varyByUser: true }, login: false },
+      publicLinks: true,
     });
   });
 
@@ -113,7 +115,26 @@ describe("parseCommand", () => {
       hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
       maxLoginAttempts: 10,
       rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
+      publicLinks: false,
     });
+  });
+
+  it("serves metrics only when --metrics-port is given, on 127.0.0.1 unless --metrics-host says", () => {
+    expect(serveOptions(["--data", "d"]).metrics).toBeUndefined();
+    expect(serveOptions(["--data", "d", "--metrics-port", "8067"]).metrics).toEqual({
+      port: 8067,
+      hostname: "127.0.0.1",
+    });
+    expect(
+      serveOptions(["--data", "d", "--metrics-port", "0", "--metrics-host", "0.0.0.0"]).metrics,
+    ).toEqual({ port: 0, hostname: "0.0.0.0" });
+  });
+
+  it.each([
+    [["--metrics-port", "99999"], '--metrics-port must be a number from 0 to 65535 (got "99999")'],
+    [["--metrics-host", "0.0.0.0"], "--metrics-host needs --metrics-port"],
+  ])("refuses %j", (args, message) => {
+    expect(() => serveOptions(["--data", "d", ...args])).toThrow(new UsageError(message).message);
   });
 
   it("takes a PostgreSQL URL from --database or PLUGWIRE_DATABASE_URL, flag first, SQLite when neither", () => {

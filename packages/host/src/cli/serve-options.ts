@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_MAX_LOGIN_ATTEMPTS } from "../app/session-operations.js";
+import { DEFAULT_METRICS_HOSTNAME } from "../http/metrics-server.js";
 import {
   DEFAULT_LOGIN_RATE_LIMIT,
   type RateLimitSettings,
@@ -42,6 +43,10 @@ export interface ServeOptions {
   /** Wrong passwords that lock an account. */
   maxLoginAttempts: number;
   rateLimits: RestRateLimits;
+  /** The metrics listener (--metrics-port, --metrics-host); none unless a port is given. */
+  metrics: { port: number; hostname: string } | undefined;
+  /** Serve public file links (Mattermost's EnablePublicLink), salted with <data>/public-link-salt. */
+  publicLinks: boolean;
 }
 
 export interface AdminCredentials {
@@ -88,6 +93,9 @@ const flags = {
   "max-login-attempts": { type: "string" },
   "rate-limit": { type: "string" },
   "login-rate-limit": { type: "string" },
+  "metrics-port": { type: "string" },
+  "metrics-host": { type: "string" },
+  "enable-public-links": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -142,6 +150,13 @@ Options:
                            off by default; refused requests get 429 and X-RateLimit-* headers
   --login-rate-limit <per-sec>/<burst> | off
                            limit logins per address (default ${DEFAULT_LOGIN_RATE_LIMIT.perSec}/${DEFAULT_LOGIN_RATE_LIMIT.maxBurst})
+  --metrics-port <n>       serve Prometheus metrics on this port (off unless given; Mattermost
+                           uses 8067): GET /metrics, and /plugins/<id>/metrics from each
+                           plugin's ServeMetrics hook; no login, as Mattermost's
+  --metrics-host <address> address of the metrics listener (default ${DEFAULT_METRICS_HOSTNAME})
+  --enable-public-links    serve public links to files of posts (GetFileLink,
+                           /files/<id>/public), readable without logging in; their salt is
+                           made once in <data>/public-link-salt (delete it to revoke them all)
   -h, --help               print this help
   -v, --version            print the version
 
@@ -250,6 +265,24 @@ function serveOptions(
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
       login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),
     },
+    publicLinks: values["enable-public-links"] ?? false,
+    metrics: metricsListener(values),
+  };
+}
+
+function metricsListener(values: Values): ServeOptions["metrics"] {
+  const hostname = values["metrics-host"];
+  if (values["metrics-port"] === undefined) {
+    if (hostname !== undefined) {
+      throw new UsageError(
+        "--metrics-host needs --metrics-port: the metrics listener is off without it",
+      );
+    }
+    return undefined;
+  }
+  return {
+    port: parsePort(values["metrics-port"], "--metrics-port"),
+    hostname: hostname || DEFAULT_METRICS_HOSTNAME,
   };
 }
 
@@ -337,11 +370,11 @@ function parseHookTimeout(value: string | undefined): number {
   return ms;
 }
 
-function parsePort(value: string | undefined): number {
+function parsePort(value: string | undefined, flag = "--port"): number {
   if (value === undefined) return DEFAULT_REST_PORT;
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65_535) {
-    throw new UsageError(`--port must be a number from 0 to 65535 (got "${value}")`);
+    throw new UsageError(`${flag} must be a number from 0 to 65535 (got "${value}")`);
   }
   return port;
 }

@@ -4,10 +4,12 @@
 // all down in reverse (REST server, then the plugins' OnDeactivate and Shutdown, then the store). What it prints on stdout
 // is the story of the start: where the data is, which plugins were found and how each one
 // started or why it did not, and the URL. The host's log goes to stderr.
-import { mkdir, stat } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { openPostgresClusterBus } from "../cluster/open-postgres-cluster-bus.js";
 import { createHost, type Host, type PluginStartResult } from "../host.js";
+import { type MetricsServer, startMetricsServer } from "../http/metrics-server.js";
 import { startRestServer } from "../http/rest/server.js";
 import { LocalFileStore } from "../store/local-file-store.js";
 import { redactUrl } from "../store/postgres/database-url.js";
@@ -68,6 +70,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
     serverConfig: { ServiceSettings: siteSettings },
+    ...(options.publicLinks && { publicLinkSalt: await publicLinkSalt(options.dataDir) }),
   });
   out(`Data folder: ${options.dataDir}`);
   out(
@@ -80,6 +83,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
 
   const stop = stopSignal(terminal);
   let rest: Awaited<ReturnType<typeof startRestServer>> | undefined;
+  let metrics: MetricsServer | undefined;
   let exitCode = 0;
   try {
     const adminLines = await bootstrapAdminStory(host, options);
@@ -93,10 +97,13 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
         rateLimits: options.rateLimits,
       });
       siteSettings.SiteURL ||= rest.url;
+      if (options.metrics) metrics = await startMetricsServer(host, options.metrics);
       out("");
       out(
         `Plugwire is serving the REST API on ${rest.url} (started in ${Date.now() - startedAt} ms).`,
       );
+      out(`The admin console is at ${rest.url}/console (system admins sign in there).`);
+      if (metrics) out(`Prometheus metrics: ${metrics.url}/metrics`);
       // A signal while plugins start stops at once: closing the host cancels their starts.
       const started = startPlugins(host, shipped, terminal).then(async () => {
         if (stop.requested) return;
@@ -113,6 +120,10 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     exitCode = 1;
   } finally {
     stop.shuttingDown();
+    if (metrics !== undefined) {
+      await metrics.close();
+      out("  metrics server closed");
+    }
     if (rest !== undefined) {
       await rest.close();
       out("  REST server closed");
@@ -266,11 +277,33 @@ async function requireFolder(folder: string): Promise<void> {
 
 function describeStartFailure(error: unknown, options: ServeOptions): string {
   const code = (error as NodeJS.ErrnoException).code;
+  // The listener that failed: the metrics one when its port is the one named.
+  const failedPort = (error as { port?: number }).port;
+  const metrics = options.metrics !== undefined && failedPort === options.metrics.port;
+  const port = metrics ? options.metrics?.port : options.port;
+  const hostname = metrics ? options.metrics?.hostname : options.hostname;
+  const flag = metrics ? "--metrics-port" : "--port";
   if (code === "EADDRINUSE") {
-    return `port ${options.port} on ${options.hostname} is in use; stop what is using it or pass another --port`;
+    return `port ${port} on ${hostname} is in use; stop what is using it or pass another ${flag}`;
   }
   if (code === "EACCES") {
-    return `no permission to listen on port ${options.port}; use a port above 1023`;
+    return `no permission to listen on port ${port}; use a port above 1023 for ${flag}`;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The salt of public file links, kept in the data folder so that links outlive a restart: made
+ * once, 32 random letters and digits as Mattermost's PublicLinkSalt.
+ */
+async function publicLinkSalt(dataDir: string): Promise<string> {
+  const path = join(dataDir, "public-link-salt");
+  const kept = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (kept !== undefined && kept.trim().length >= 32) return kept.trim();
+  const salt = randomBytes(24).toString("base64url");
+  await writeFile(path, `${salt}\n`, { mode: 0o600 });
+  return salt;
 }

@@ -5,6 +5,18 @@ import { NotFoundError } from "@plugwire/errors";
 
 /** The header that tells a plugin which user is logged in; only the host may set it. */
 export const USER_ID_HEADER = "mattermost-user-id";
+/** On a request from another plugin (PluginHTTP), the caller's id; only the host sets it. */
+export const PLUGIN_ID_HEADER = "mattermost-plugin-id";
+/**
+ * On a request from another plugin, how many inter-plugin requests led to it (1 for a request
+ * a plugin made while serving none); only the host sets it, and the SDK passes it on.
+ */
+export const PLUGIN_DEPTH_HEADER = "plugwire-plugin-depth";
+
+/** What a client may not tell a plugin: who is logged in, which plugin calls, how deep. */
+const clientForbidden = [USER_ID_HEADER, PLUGIN_ID_HEADER, PLUGIN_DEPTH_HEADER];
+/** What a calling plugin may not tell another: which plugin calls, how deep. */
+const pluginForbidden = [PLUGIN_ID_HEADER, PLUGIN_DEPTH_HEADER];
 
 /** Headers that describe one connection (RFC 9110 §7.6.1), never forwarded. */
 const hopByHopHeaders = new Set([
@@ -27,14 +39,15 @@ export interface HeaderField {
 
 /**
  * The request headers a plugin sees: the client's, without hop-by-hop headers and without any
- * Mattermost-User-Id it sent, plus Mattermost-User-Id = `userId` when someone is logged in.
- * `headers` is a list of pairs, or node:http's rawHeaders (names and values alternating).
+ * Mattermost-User-Id, Mattermost-Plugin-ID or depth it sent, plus Mattermost-User-Id =
+ * `userId` when someone is logged in. `headers` is a list of pairs, or node:http's rawHeaders
+ * (names and values alternating).
  */
 export function requestHeadersForPlugin(
   headers: Iterable<readonly [string, string]> | readonly string[],
   userId: string | undefined,
 ): HeaderField[] {
-  const fields = new EndToEndFields(USER_ID_HEADER);
+  const fields = new EndToEndFields(clientForbidden);
   if (Array.isArray(headers) && typeof headers[0] === "string") {
     const raw = headers as readonly string[];
     for (let i = 0; i + 1 < raw.length; i += 2) fields.add(raw[i] as string, raw[i + 1] as string);
@@ -45,6 +58,25 @@ export function requestHeadersForPlugin(
   }
   const result = fields.result();
   if (userId) result.push({ name: USER_ID_HEADER, value: userId });
+  return result;
+}
+
+/**
+ * The request headers a plugin sees on another plugin's request (PluginHTTP): the caller's,
+ * without hop-by-hop headers, with Mattermost-Plugin-ID = `callerId` and the depth set by the
+ * host. A Mattermost-User-Id the caller sets goes through, as in Mattermost: plugins may act
+ * for users.
+ */
+export function interPluginRequestHeaders(
+  headers: readonly HeaderField[],
+  callerId: string,
+  depth: number,
+): HeaderField[] {
+  const fields = new EndToEndFields(pluginForbidden);
+  for (const { name, value } of headers) fields.add(name, value);
+  const result = fields.result();
+  result.push({ name: PLUGIN_ID_HEADER, value: callerId });
+  result.push({ name: PLUGIN_DEPTH_HEADER, value: String(depth) });
   return result;
 }
 
@@ -73,7 +105,7 @@ class EndToEndFields {
   private readonly fields: HeaderField[] = [];
   private connectionScoped: string[] | undefined;
 
-  constructor(private readonly drop?: string) {}
+  constructor(private readonly drop: readonly string[] = []) {}
 
   add(name: string, value: string): void {
     const lower = name.toLowerCase();
@@ -81,7 +113,7 @@ class EndToEndFields {
       this.connectionScoped ??= [];
       for (const token of value.split(",")) this.connectionScoped.push(token.trim().toLowerCase());
     }
-    if (lower !== this.drop && !hopByHopHeaders.has(lower)) {
+    if (!this.drop.includes(lower) && !hopByHopHeaders.has(lower)) {
       this.fields.push({ name: lower, value });
     }
   }

@@ -21,26 +21,59 @@ export function describe(value: unknown): string {
 }
 
 /**
- * Throws for the first field of `section` not in `known`, suggesting the field it was probably
- * meant to be. `prefix` is the section's dotted path with a trailing dot ("server."), or "".
+ * One warning for each field of `section` not in `known`, suggesting the field it was probably
+ * meant to be. Mattermost ignores fields it does not know, so a manifest written for a newer
+ * server still loads; the warning keeps a misspelt field from going unnoticed. `prefix` is the
+ * section's dotted path with a trailing dot ("server."), or "".
  */
-export function rejectUnknownFields(
-  file: string,
+export function unknownFieldWarnings(
   section: Fields,
   known: readonly string[],
   prefix: string,
-): void {
+): string[] {
+  const warnings: string[] = [];
   for (const name of Object.keys(section)) {
     if (known.includes(name)) continue;
     const where = prefix === "" ? "a manifest field" : `a field of "${prefix.slice(0, -1)}"`;
     const suggestion = closestName(name, known);
-    throw new ManifestError({
-      file,
-      field: `${prefix}${name}`,
-      problem:
-        suggestion === undefined
-          ? `is not ${where}; remove it (known fields: ${known.join(", ")})`
-          : `is not ${where}; did you mean "${prefix}${suggestion}"? Rename or remove it`,
-    });
+    warnings.push(
+      suggestion === undefined
+        ? `"${prefix}${name}" is not ${where} this host knows; it is ignored`
+        : `"${prefix}${name}" is not ${where} this host knows; it is ignored (did you mean "${prefix}${suggestion}"?)`,
+    );
   }
+  return warnings;
+}
+
+/** `value` when it is a string or absent; a ManifestError naming `field` otherwise. */
+export function optionalString(file: string, field: string, value: unknown): string | undefined {
+  if (value === undefined || typeof value === "string") return value;
+  throw new ManifestError({ file, field, problem: `must be a string (got ${describe(value)})` });
+}
+
+/** `value` when it is true, false or absent; a ManifestError naming `field` otherwise. */
+export function optionalBoolean(file: string, field: string, value: unknown): boolean | undefined {
+  if (value === undefined || typeof value === "boolean") return value;
+  throw new ManifestError({
+    file,
+    field,
+    problem: `must be true or false (got ${describe(value)})`,
+  });
+}
+
+/** `value` when it is a list or absent (null too, as Go writes an empty list); else a ManifestError. */
+export function optionalList(file: string, field: string, value: unknown): unknown[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (Array.isArray(value)) return value;
+  throw new ManifestError({ file, field, problem: `must be a list (got ${describe(value)})` });
+}
+
+/** `value` when it is an object or absent; a ManifestError naming `field` otherwise. */
+export function optionalObject(file: string, field: string, value: unknown): Fields | undefined {
+  if (value === undefined || isObject(value)) return value;
+  throw new ManifestError({
+    file,
+    field,
+    problem: `must be an object of named values (got ${describe(value)})`,
+  });
 }

@@ -37,15 +37,12 @@ describe("loadManifest", () => {
       expect(error.message).toContain(`must be an object with an "executable" field`);
     });
 
-    it("names an unknown field inside server and suggests the one meant", async () => {
+    it("ignores an unknown field inside server with a warning suggesting the one meant", async () => {
       const dir = await jsonPlugin(withServer({ nodeVersion: ">=20" }));
 
-      const error = await loadError(dir);
-
-      expect(error.field).toBe("server.nodeVersion");
-      expect(error.message).toContain(
-        `"server.nodeVersion" is not a field of "server"; did you mean "server.node_version"? Rename or remove it`,
-      );
+      expect((await loadManifest(dir, host)).warnings).toEqual([
+        `"server.nodeVersion" is not a field of "server" this host knows; it is ignored (did you mean "server.node_version"?)`,
+      ]);
     });
   });
 
@@ -104,7 +101,7 @@ describe("loadManifest", () => {
 
       expect(error.field).toBe("server.executable");
       expect(error.message).toContain(
-        `points to "dist", which is a folder; point it at the entry file itself`,
+        `points to "dist", which is a folder; point it at the file itself`,
       );
     });
 
@@ -180,16 +177,27 @@ describe("loadManifest", () => {
       );
     });
 
-    it("is required when the executable is not a JavaScript file", async () => {
+    it('defaults to "executable" for a file that is not JavaScript, as Mattermost starts it', async () => {
       const dir = await jsonPlugin(withServer({ executable: "bin/plugin" }), {
-        "bin/plugin": ["", 0o755],
+        "bin/plugin": ["#!/bin/sh\n", 0o755],
+      });
+
+      expect((await loadManifest(dir, host)).server.runtime).toBe("executable");
+    });
+
+    it("says what to do when a file taken for a program has no execute bit", async () => {
+      const dir = await jsonPlugin(withServer({ executable: "bin/plugin" }), {
+        "bin/plugin": ["", 0o644],
       });
 
       const error = await loadError(dir);
 
-      expect(error).toMatchObject({ file: path.join(dir, "plugin.json"), field: "server.runtime" });
+      expect(error).toMatchObject({
+        file: path.join(dir, "plugin.json"),
+        field: "server.executable",
+      });
       expect(error.message).toContain(
-        `"server.runtime" is required because "bin/plugin" is not a .js, .mjs or .cjs file; set it to "executable"`,
+        `which has no execute permission, and "server.runtime" is taken to be "executable"; run \`chmod +x bin/plugin\` before packaging, or set "server.runtime" to "node" if it is JavaScript`,
       );
     });
 

@@ -206,47 +206,77 @@ describe("loadManifest", () => {
       ["minServerVersion", "min_server_version"],
       ["settingsSchema", "settings_schema"],
       ["ID", "id"],
-    ])("names the unknown field %s and suggests %s", async (unknown, suggestion) => {
+    ])("ignores the unknown field %s with a warning suggesting %s", async (unknown, suggestion) => {
       const dir = await jsonPlugin({ ...validManifest, [unknown]: "x" });
-      const file = path.join(dir, "plugin.json");
 
-      const error = await loadError(dir);
+      const manifest = await loadManifest(dir, host);
 
-      expect(error).toMatchObject({ file, field: unknown });
-      expect(error.message).toBe(
-        `${file}: "${unknown}" is not a manifest field; did you mean "${suggestion}"? Rename or remove it`,
-      );
+      expect(manifest.warnings).toEqual([
+        `"${unknown}" is not a manifest field this host knows; it is ignored (did you mean "${suggestion}"?)`,
+      ]);
     });
 
-    it("lists the known fields when no field is close to the unknown one", async () => {
+    it("warns of an unknown field without a guess when none is close", async () => {
       const dir = await jsonPlugin({ ...validManifest, color: "blue" });
 
-      const error = await loadError(dir);
+      expect((await loadManifest(dir, host)).warnings).toEqual([
+        `"color" is not a manifest field this host knows; it is ignored`,
+      ]);
+    });
 
-      expect(error.field).toBe("color");
-      expect(error.message).toContain(
-        `"color" is not a manifest field; remove it (known fields: id, name, description,`,
+    it("keeps the Mattermost fields Plugwire shows but does not act on", async () => {
+      const dir = await jsonPlugin(
+        {
+          ...validManifest,
+          homepage_url: "https://example.com",
+          support_url: "https://example.com/support",
+          release_notes_url: "http://example.com/releases",
+          icon_path: "assets/icon.svg",
+          webapp: { bundle_path: "webapp/main.js" },
+          props: { team: "core" },
+          requires_license: false,
+          required_configuration: { ServiceSettings: { EnableCommands: true } },
+        },
+        { "webapp/main.js": "window.registerPlugin('x', {});\n" },
       );
-    });
 
-    it("accepts the Mattermost fields Plugwire does not use", async () => {
-      const dir = await jsonPlugin({
-        ...validManifest,
-        homepage_url: "https://example.com",
-        support_url: "https://example.com/support",
-        release_notes_url: "https://example.com/releases",
-        icon_path: "assets/icon.svg",
-        webapp: { bundle_path: "webapp/main.js" },
+      const manifest = await loadManifest(dir, host);
+
+      expect(manifest).toMatchObject({
+        homepageUrl: "https://example.com",
+        supportUrl: "https://example.com/support",
+        releaseNotesUrl: "http://example.com/releases",
+        iconPath: "assets/icon.svg",
+        webapp: {
+          bundlePath: path.join(dir, "webapp/main.js"),
+          bundlePathRelative: "webapp/main.js",
+        },
         props: { team: "core" },
-        requires_license: false,
+        requiredConfiguration: { ServiceSettings: { EnableCommands: true } },
       });
-
-      expect((await loadManifest(dir, host)).id).toBe("com.example.hello");
+      expect(manifest.warnings).toBeUndefined();
     });
+
+    it.each(["homepage_url", "support_url", "release_notes_url"])(
+      "requires %s to be an http or https URL, as Mattermost does",
+      async (field) => {
+        const dir = await jsonPlugin({ ...validManifest, [field]: "javascript:alert(1)" });
+
+        const error = await loadError(dir);
+
+        expect(error.field).toBe(field);
+        expect(error.message).toContain(
+          `"${field}" must be an http or https URL, e.g. "https://example.com/my-plugin" (got "javascript:alert(1)")`,
+        );
+      },
+    );
 
     it.each([
       ["homepage_url", 42, "must be a string (got 42)"],
-      ["webapp", "main.js", 'must be an object of named values (got "main.js")'],
+      ["webapp", "main.js", 'must be an object with a "bundle_path" field (got "main.js")'],
+      ["props", [], "must be an object of named values (got a list)"],
+      ["required_configuration", true, "must be an object of named values (got true)"],
+      ["icon_path", {}, "must be a string (got an object)"],
       ["requires_license", "yes", 'must be true or false (got "yes")'],
       ["settings_schema", [], "must be an object of named values (got a list)"],
       ["description", null, "must be a string (got null)"],

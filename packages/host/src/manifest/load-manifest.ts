@@ -3,13 +3,27 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import semver from "semver";
 import { checkCompatibility, type HostVersions } from "./compatibility.js";
-import { describe, type Fields, isObject, rejectUnknownFields } from "./field-checks.js";
+import {
+  describe,
+  type Fields,
+  isObject,
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  unknownFieldWarnings,
+} from "./field-checks.js";
 import type { PluginManifest } from "./manifest.js";
 import { ManifestError } from "./manifest-error.js";
+import { hostPlatform } from "./platform.js";
 import { readManifestFile } from "./read-manifest-file.js";
 import { checkServerSection } from "./server-section.js";
+import { checkSettingsSchema } from "./settings-schema.js";
+import { checkWebappSection } from "./webapp-section.js";
 
-/** Mattermost's manifest fields; the ones Plugwire does not use are type-checked and ignored. */
+/**
+ * Mattermost's manifest fields; the ones Plugwire does not use are type-checked and kept. Any
+ * other field is ignored with a warning, as Mattermost ignores it.
+ */
 const manifestFields = [
   "id",
   "name",
@@ -25,6 +39,7 @@ const manifestFields = [
   "settings_schema",
   "props",
   "requires_license",
+  "required_configuration",
 ] as const;
 
 // Mattermost's plugin id rule.
@@ -36,6 +51,11 @@ export interface LoadManifestOptions {
   serverVersion: string;
   /** The Node.js version plugins run on, compared with server.node_version; defaults to this process's. */
   nodeVersion?: string;
+  /**
+   * The platform, as Mattermost's server.executables names them ("linux-amd64"), whose executable
+   * is started; defaults to this machine's.
+   */
+  platform?: string;
 }
 
 /**
@@ -57,22 +77,34 @@ export async function loadManifest(
       problem: `must hold an object with "id", "name", "version" and "server" fields (got ${data === null ? "an empty document" : describe(data)})`,
     });
   }
-  rejectUnknownFields(file, data, manifestFields, "");
+  const warnings = unknownFieldWarnings(data, manifestFields, "");
   const manifest: PluginManifest = {
     id: checkId(file, data.id),
     name: checkName(file, data.name),
-    description: optionalString(file, data, "description") ?? "",
+    description: optionalString(file, "description", data.description) ?? "",
     version: checkSemanticVersion(file, "version", data.version),
     minServerVersion:
       data.min_server_version === undefined
         ? undefined
         : checkSemanticVersion(file, "min_server_version", data.min_server_version),
-    server: await checkServerSection(file, dir, data.server),
-    settingsSchema: optionalObject(file, data, "settings_schema"),
+    server: await checkServerSection(
+      file,
+      dir,
+      data.server,
+      options.platform ?? hostPlatform(),
+      warnings,
+    ),
     dir,
     file,
   };
-  checkUnusedFields(file, data);
+  const webapp = await checkWebappSection(file, dir, data.webapp, warnings);
+  const settingsSchema = checkSettingsSchema(file, data.settings_schema, warnings);
+  Object.assign(manifest, {
+    ...(webapp && { webapp }),
+    ...(settingsSchema && { settingsSchema }),
+    ...optionalFields(file, data),
+    ...(warnings.length > 0 && { warnings }),
+  });
   checkCompatibility(manifest, host);
   return manifest;
 }
@@ -143,39 +175,41 @@ function checkSemanticVersion(file: string, field: string, value: unknown): stri
   });
 }
 
-/** Mattermost fields Plugwire ignores; a wrong type still means the author made a mistake. */
-function checkUnusedFields(file: string, data: Fields): void {
-  for (const field of ["homepage_url", "support_url", "release_notes_url", "icon_path"]) {
-    optionalString(file, data, field);
+/** The fields Plugwire keeps and shows but does not act on; a wrong type is still a mistake. */
+function optionalFields(file: string, data: Fields): Partial<PluginManifest> {
+  const fields: Partial<PluginManifest> = {};
+  const urls = [
+    ["homepage_url", "homepageUrl"],
+    ["support_url", "supportUrl"],
+    ["release_notes_url", "releaseNotesUrl"],
+  ] as const;
+  for (const [field, key] of urls) {
+    const url = optionalString(file, field, data[field]);
+    if (url !== undefined && url !== "") fields[key] = checkHttpUrl(file, field, url);
   }
-  optionalObject(file, data, "webapp");
-  optionalObject(file, data, "props");
-  if (data.requires_license !== undefined && typeof data.requires_license !== "boolean") {
-    throw new ManifestError({
-      file,
-      field: "requires_license",
-      problem: `must be true or false (got ${describe(data.requires_license)})`,
-    });
-  }
+  const iconPath = optionalString(file, "icon_path", data.icon_path);
+  if (iconPath !== undefined && iconPath !== "") fields.iconPath = iconPath;
+  // Parsed from JSON or YAML, so these objects hold only JSON values.
+  const props = optionalObject(file, "props", data.props);
+  if (props !== undefined) fields.props = props as JsonObject;
+  const required = optionalObject(file, "required_configuration", data.required_configuration);
+  if (required !== undefined) fields.requiredConfiguration = required as JsonObject;
+  optionalBoolean(file, "requires_license", data.requires_license);
+  return fields;
 }
 
-function optionalString(file: string, data: Fields, field: string): string | undefined {
-  const value = data[field];
-  if (value === undefined || typeof value === "string") return value;
+/** Mattermost's rule for the manifest's links: an absolute http or https URL. */
+function checkHttpUrl(file: string, field: string, value: string): string {
+  let protocol = "";
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // Not a URL at all: refused below.
+  }
+  if (protocol === "http:" || protocol === "https:") return value;
   throw new ManifestError({
     file,
     field,
-    problem: `must be a string (got ${describe(value)})`,
-  });
-}
-
-function optionalObject(file: string, data: Fields, field: string): JsonObject | undefined {
-  const value = data[field];
-  // Parsed from JSON or YAML, so an object here holds only JSON values.
-  if (value === undefined || isObject(value)) return value as JsonObject | undefined;
-  throw new ManifestError({
-    file,
-    field,
-    problem: `must be an object of named values (got ${describe(value)})`,
+    problem: `must be an http or https URL, e.g. "https://example.com/my-plugin" (got ${describe(value)})`,
   });
 }

@@ -11,6 +11,16 @@ export type PluginRuntime = "node" | "executable";
  */
 export type NodeCapability = "child_process" | "worker_threads" | "addons" | "wasi";
 
+/** A plugin's web app bundle, which Mattermost's web app loads from the server. */
+export interface PluginWebapp {
+  /** Absolute path of the bundle, inside the plugin folder (symlinks resolved). */
+  bundlePath: string;
+  /** The bundle as written in the manifest, relative to the plugin folder. */
+  bundlePathRelative: string;
+  /** 64-bit FNV-1a hash of the bundle's bytes, 16 hex digits: part of the URL it is served at. */
+  bundleHash: string;
+}
+
 export interface PluginManifest {
   /** Reverse-DNS-like id, e.g. "com.example.hello". */
   id: string;
@@ -30,9 +40,27 @@ export interface PluginManifest {
     nodeVersion?: string;
     /** What a Node plugin asks for beyond the permission model, if anything. */
     permissions?: NodeCapability[];
+    /** Mattermost's executables by platform ("linux-amd64": path), as written, if given. */
+    executables?: Record<string, string>;
   };
-  /** Mattermost-style settings schema, kept as written. */
+  /** The web app part, when the plugin has one. */
+  webapp?: PluginWebapp;
+  /** Mattermost-style settings schema (header, footer, settings, sections), kept as written. */
   settingsSchema?: JsonObject;
+  /** Where to learn more about the plugin (an http or https URL), if given. */
+  homepageUrl?: string;
+  /** Where to report the plugin's problems (an http or https URL), if given. */
+  supportUrl?: string;
+  /** This release's changelog (an http or https URL), if given. */
+  releaseNotesUrl?: string;
+  /** The plugin's icon, relative to the plugin folder, as written, if given. */
+  iconPath?: string;
+  /** Data for other plugins and clients, kept as written. */
+  props?: JsonObject;
+  /** Mattermost's required_configuration (deprecated there), kept as written; not enforced. */
+  requiredConfiguration?: JsonObject;
+  /** What was ignored in the manifest (unknown fields), one sentence each; absent when nothing was. */
+  warnings?: string[];
   /** Absolute path of the plugin folder (symlinks resolved). */
   dir: string;
   /** Absolute path of the manifest file. */

@@ -1,15 +1,19 @@
-// The manifest's "server" section: which file the host starts and how. The executable has to stay
-// inside the plugin folder even after symlinks are followed, so a plugin can only make the host
-// run a file it ships.
-import type { Stats } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
-import path from "node:path";
+// The manifest's "server" section: which file the host starts and how. Mattermost's manifests
+// name one file per platform in "executables" ("linux-amd64": …); the host starts the one for its
+// own platform, or "executable" when there is none for it.
 import semver from "semver";
-import { describe, isObject, rejectUnknownFields } from "./field-checks.js";
+import { describe, isObject, unknownFieldWarnings } from "./field-checks.js";
 import type { NodeCapability, PluginManifest, PluginRuntime } from "./manifest.js";
 import { ManifestError } from "./manifest-error.js";
+import { checkRelativePath, resolveInsideFolder } from "./plugin-file.js";
 
-const serverFields = ["executable", "runtime", "node_version", "permissions"] as const;
+const serverFields = [
+  "executable",
+  "executables",
+  "runtime",
+  "node_version",
+  "permissions",
+] as const;
 const nodeCapabilities: readonly NodeCapability[] = [
   "child_process",
   "worker_threads",
@@ -19,17 +23,20 @@ const nodeCapabilities: readonly NodeCapability[] = [
 const runtimes: readonly PluginRuntime[] = ["node", "executable"];
 const javaScriptFile = /\.(?:js|mjs|cjs)$/;
 const anyExecuteBit = 0o111;
+const example = "dist/plugin.js";
 
 export async function checkServerSection(
   file: string,
   dir: string,
   section: unknown,
+  platform: string,
+  warnings: string[],
 ): Promise<PluginManifest["server"]> {
   if (section === undefined) {
     throw new ManifestError({
       file,
       field: "server",
-      problem: `is required; add a "server" section whose "executable" is the plugin's entry file, e.g. "dist/plugin.js"`,
+      problem: `is required; add a "server" section whose "executable" is the plugin's entry file, e.g. "${example}"`,
     });
   }
   if (!isObject(section)) {
@@ -39,18 +46,34 @@ export async function checkServerSection(
       problem: `must be an object with an "executable" field (got ${describe(section)})`,
     });
   }
-  rejectUnknownFields(file, section, serverFields, "server.");
-  const executableRelative = checkExecutablePath(file, section.executable);
+  warnings.push(...unknownFieldWarnings(section, serverFields, "server."));
+  const executables = checkExecutables(file, section.executables);
+  const forPlatform = executables?.[platform];
+  const field = forPlatform === undefined ? "server.executable" : `server.executables.${platform}`;
+  const executableRelative = checkExecutablePath(
+    file,
+    field,
+    forPlatform ?? section.executable,
+    executables,
+    platform,
+  );
   const declaredRuntime = checkRuntime(file, section.runtime);
   const nodeVersion = checkNodeVersionRange(file, section.node_version);
   const permissions = checkPermissions(file, section.permissions);
-  const { executable, stats } = await resolveInsideFolder(file, dir, executableRelative);
-  const runtime = declaredRuntime ?? inferRuntime(file, executableRelative);
+  const { absolute: executable, stats } = await resolveInsideFolder(
+    file,
+    field,
+    dir,
+    executableRelative,
+  );
+  // Mattermost starts every server executable directly; a JavaScript file runs on Node.
+  const runtime =
+    declaredRuntime ?? (javaScriptFile.test(executableRelative) ? "node" : "executable");
   if (runtime === "executable" && (stats.mode & anyExecuteBit) === 0) {
     throw new ManifestError({
       file,
-      field: "server.executable",
-      problem: `points to "${executableRelative}", which has no execute permission, and "server.runtime" is "executable"; run \`chmod +x ${executableRelative}\` before packaging, or set "server.runtime" to "node" if it is JavaScript`,
+      field,
+      problem: `points to "${executableRelative}", which has no execute permission, and "server.runtime" is${declaredRuntime === undefined ? " taken to be" : ""} "executable"; run \`chmod +x ${executableRelative}\` before packaging, or set "server.runtime" to "node" if it is JavaScript`,
     });
   }
   return {
@@ -59,7 +82,31 @@ export async function checkServerSection(
     runtime,
     nodeVersion,
     ...(permissions === undefined ? {} : { permissions }),
+    ...(executables === undefined ? {} : { executables }),
   };
+}
+
+/** Mattermost's per-platform executables: {"linux-amd64": "server/dist/plugin-linux-amd64", …}. */
+function checkExecutables(file: string, value: unknown): Record<string, string> | undefined {
+  if (value === undefined) return undefined;
+  const problem = `must map platforms to executables, e.g. {"linux-amd64": "server/dist/plugin-linux-amd64"}`;
+  if (!isObject(value)) {
+    throw new ManifestError({
+      file,
+      field: "server.executables",
+      problem: `${problem} (got ${describe(value)})`,
+    });
+  }
+  for (const [platform, path] of Object.entries(value)) {
+    if (typeof path !== "string") {
+      throw new ManifestError({
+        file,
+        field: `server.executables.${platform}`,
+        problem: `must be the path of the plugin's executable for ${platform} (got ${describe(path)})`,
+      });
+    }
+  }
+  return value as Record<string, string>;
 }
 
 function checkPermissions(file: string, value: unknown): NodeCapability[] | undefined {
@@ -76,37 +123,29 @@ function checkPermissions(file: string, value: unknown): NodeCapability[] | unde
   return [...new Set(list as NodeCapability[])];
 }
 
-function checkExecutablePath(file: string, value: unknown): string {
-  const field = "server.executable";
+function checkExecutablePath(
+  file: string,
+  field: string,
+  value: unknown,
+  executables: Record<string, string> | undefined,
+  platform: string,
+): string {
+  if (value === undefined && executables !== undefined) {
+    const built = Object.keys(executables);
+    throw new ManifestError({
+      file,
+      field: "server.executables",
+      problem: `has no executable for this host's platform, ${platform} (${built.length === 0 ? "it names none" : `only for ${built.join(", ")}`}); build the plugin for ${platform} and add it, or add a "server.executable" for every platform`,
+    });
+  }
   if (value === undefined) {
     throw new ManifestError({
       file,
       field,
-      problem: `is required; set it to the plugin's entry file, relative to the plugin folder, e.g. "dist/plugin.js"`,
+      problem: `is required; set it to the plugin's entry file, relative to the plugin folder, e.g. "${example}"`,
     });
   }
-  if (typeof value !== "string" || value === "") {
-    throw new ManifestError({
-      file,
-      field,
-      problem: `must be a path relative to the plugin folder, e.g. "dist/plugin.js" (got ${describe(value)})`,
-    });
-  }
-  if (path.posix.isAbsolute(value) || path.win32.isAbsolute(value)) {
-    throw new ManifestError({
-      file,
-      field,
-      problem: `must be relative to the plugin folder (got ${describe(value)}); ship the file inside the plugin and give its path from the plugin folder, e.g. "dist/plugin.js"`,
-    });
-  }
-  if (value.split(/[\\/]/).includes("..")) {
-    throw new ManifestError({
-      file,
-      field,
-      problem: `must not contain ".." (got ${describe(value)}); the executable has to be inside the plugin folder, so give its path from there, e.g. "dist/plugin.js"`,
-    });
-  }
-  return value;
+  return checkRelativePath(file, field, value, example);
 }
 
 function checkRuntime(file: string, value: unknown): PluginRuntime | undefined {
@@ -127,52 +166,4 @@ function checkNodeVersionRange(file: string, value: unknown): string | undefined
     field: "server.node_version",
     problem: `must be a semver range of Node.js versions, e.g. ">=20.19" or "^22" (got ${describe(value)})`,
   });
-}
-
-function inferRuntime(file: string, executableRelative: string): PluginRuntime {
-  if (javaScriptFile.test(executableRelative)) return "node";
-  throw new ManifestError({
-    file,
-    field: "server.runtime",
-    problem: `is required because "${executableRelative}" is not a .js, .mjs or .cjs file; set it to "executable" for a program started directly, or to "node" if the file is JavaScript`,
-  });
-}
-
-async function resolveInsideFolder(
-  file: string,
-  dir: string,
-  executableRelative: string,
-): Promise<{ executable: string; stats: Stats }> {
-  const field = "server.executable";
-  let executable: string;
-  try {
-    executable = await realpath(path.join(dir, executableRelative));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new ManifestError({
-      file,
-      field,
-      problem:
-        code === "ENOENT" || code === "ENOTDIR"
-          ? `points to "${executableRelative}", which does not exist in the plugin folder; build the plugin or correct the path`
-          : `points to "${executableRelative}", which cannot be resolved (${code}); correct the path or the symlink`,
-    });
-  }
-  const fromDir = path.relative(dir, executable);
-  if (fromDir === ".." || fromDir.startsWith(`..${path.sep}`) || path.isAbsolute(fromDir)) {
-    throw new ManifestError({
-      file,
-      field,
-      problem: `points to "${executableRelative}", which resolves to ${executable}, outside the plugin folder; copy the file into the plugin instead of linking to it`,
-    });
-  }
-  const stats = await stat(executable);
-  if (!stats.isFile()) {
-    throw new ManifestError({
-      file,
-      field,
-      problem: `points to "${executableRelative}", which is ${stats.isDirectory() ? "a folder" : "not a regular file"}; point it at the entry file itself, e.g. "dist/plugin.js"`,
-    });
-  }
-  return { executable, stats };
 }

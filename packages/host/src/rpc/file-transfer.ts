@@ -1,7 +1,7 @@
-// The two streaming calls of the PluginAPI. UploadFile takes a head frame and then data
-// frames, checked as they stream through to the application layer's uploadFile (which keeps
-// the bytes and then the metadata). GetFile answers with the metadata first and then the
-// bytes, read a chunk at a time.
+// The streaming file calls of the PluginAPI. UploadFile (and UploadData) take a head frame and
+// then data frames, checked as they stream through to the application layer (which keeps the
+// bytes and then the metadata). GetFile answers with the metadata first and then the bytes,
+// read a chunk at a time.
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { ValidationError } from "@plugwire/errors";
 import {
@@ -42,27 +42,38 @@ export async function receiveUpload(
       creatorId: target.creatorId,
       maxBytes: target.maxUploadBytes,
     },
-    dataOf(frames),
+    dataOf(frames, "UploadFile"),
   );
 }
 
+/** A frame of an upload stream: a head, or a chunk of data. */
+interface UploadFrame {
+  frame:
+    | { case: "head"; value: unknown }
+    | { case: "data"; value: Uint8Array }
+    | { case: undefined };
+}
+
 /** The data frames after the head, checked one by one while they stream through. */
-async function* dataOf(frames: AsyncIterator<UploadFileRequest>): AsyncIterable<Uint8Array> {
+export async function* dataOf(
+  frames: AsyncIterator<UploadFrame>,
+  call: string,
+): AsyncIterable<Uint8Array> {
   for (let next = await frames.next(); !next.done; next = await frames.next()) {
     const { frame } = next.value;
     if (frame.case === "head") {
-      throw uploadError("head", "UploadFile got a second head frame; send the head once, first.");
+      throw uploadError("head", `${call} got a second head frame; send the head once, first.`);
     }
     if (frame.case !== "data") {
       throw uploadError(
         "data",
-        "UploadFile got an empty frame; every frame after the head carries data.",
+        `${call} got an empty frame; every frame after the head carries data.`,
       );
     }
     if (frame.value.byteLength > MAX_CHUNK_BYTES) {
       throw uploadError(
         "data",
-        `An UploadFile data frame has ${frame.value.byteLength} bytes; split the file into chunks of at most ${MAX_CHUNK_BYTES}.`,
+        `A ${call} data frame has ${frame.value.byteLength} bytes; split the file into chunks of at most ${MAX_CHUNK_BYTES}.`,
       );
     }
     yield frame.value;
@@ -81,6 +92,6 @@ export async function* sendFile(
   }
 }
 
-function uploadError(field: string, message: string): ValidationError {
+export function uploadError(field: string, message: string): ValidationError {
   return new ValidationError({ id: "api.upload_file.invalid_frame", message, params: { field } });
 }

@@ -15,11 +15,13 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
 import { pluginApiRoles } from "./plugin-api-roles.js";
 import { pluginApiSocial } from "./plugin-api-social.js";
+import { type PluginManagement, pluginApiSystem } from "./plugin-api-system.js";
 import {
   commandTrigger,
   expiryOf,
@@ -44,6 +46,11 @@ export interface PluginApiServiceDeps {
   maxUploadBytes?: number;
   /** The clock KV expiry is computed with, in ms since the epoch; Date.now unless set. */
   now?: () => number;
+  /**
+   * The host's plugins, for GetPlugins, the plugin management calls and PluginHTTP; without
+   * it those answer Unimplemented.
+   */
+  plugins?: PluginManagement;
 }
 
 /** The PluginAPI implementation for one plugin. */
@@ -269,6 +276,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     getFileInfo: async (request) => ({
       fileInfo: await app.getFileInfo(required(request.fileId, "file_id")),
     }),
+    ...pluginApiFiles(app, actor, { maxUploadBytes, serverConfig: deps.serverConfig }),
 
     kVGet: async (request) => ({ value: await app.kvGet(pluginId, kvKey(request.key)) }),
     kVGetMany: async (request) => {
@@ -351,6 +359,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
 
     ...realtimeMethods(app, pluginId, actor),
     ...pluginApiRoles(app, actor),
+    ...pluginApiSystem(pluginId, actor, deps.plugins),
   };
 }
 

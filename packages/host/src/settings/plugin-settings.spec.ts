@@ -84,6 +84,37 @@ describe("checkPluginSettings", () => {
   });
 });
 
+describe("the settings of a schema's sections", () => {
+  const sectioned: JsonObject = {
+    settings: [{ key: "Greeting", type: "text", default: "Hello" }],
+    sections: [
+      { key: "Advanced", settings: [{ key: "Retries", type: "number", default: 3 }] },
+      { key: "Custom", custom: true },
+    ],
+  };
+
+  it("are checked and defaulted like those at the top", () => {
+    expect(checkPluginSettings("com.example", sectioned, { Retries: 5 })).toEqual({
+      Greeting: "Hello",
+      Retries: 5,
+    });
+    expect(() => checkPluginSettings("com.example", sectioned, { Retries: "5" })).toThrow(
+      'setting "Retries" must be a number (got "5")',
+    );
+    expect(settingsWithDefaults(sectioned, {})).toEqual({ Greeting: "Hello", Retries: 3 });
+  });
+
+  it("are the whole list when only sections have settings", () => {
+    const onlySections: JsonObject = {
+      sections: [{ key: "A", settings: [{ key: "On", type: "bool" }] }],
+    };
+
+    expect(() => checkPluginSettings("com.example", onlySections, { Off: true })).toThrow(
+      'setting "Off" is not a setting of this plugin',
+    );
+  });
+});
+
 describe("settingsWithDefaults", () => {
   it("lays what was saved over the schema's defaults", () => {
     expect(settingsWithDefaults(schema, { Limit: 5 })).toEqual({

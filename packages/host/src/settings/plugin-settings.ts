@@ -2,7 +2,8 @@
 //
 //   "settings_schema": { "settings": [
 //     { "key": "Greeting", "type": "text", "default": "Hello" },
-//     { "key": "Mode", "type": "radio", "options": [{ "display_name": "Fast", "value": "fast" }] } ] }
+//     { "key": "Mode", "type": "radio", "options": [{ "display_name": "Fast", "value": "fast" }] } ],
+//     "sections": [{ "key": "Advanced", "settings": [{ "key": "Retries", "type": "number" }] }] }
 //
 // bool takes true or false; text, longtext, generated and username take a string; number takes
 // a finite number; dropdown and radio take one of their options' values; custom, and any type
@@ -82,11 +83,16 @@ function valueProblem(setting: Setting, value: JsonValue): string | undefined {
   return undefined;
 }
 
-/** The schema's settings; undefined when the manifest has no settings list. */
+/**
+ * The schema's settings, those of its sections included; undefined when the manifest lists no
+ * settings at all.
+ */
 function settingsOf(schema: JsonObject | undefined): Setting[] | undefined {
-  const list = schema?.settings;
-  if (!Array.isArray(list)) return undefined;
-  return (list as unknown[]).filter(isObject).flatMap((entry): Setting[] => {
+  const sections = Array.isArray(schema?.sections) ? (schema.sections as unknown[]) : [];
+  const lists = [schema?.settings, ...sections.filter(isObject).map((section) => section.settings)];
+  if (!lists.some(Array.isArray)) return undefined;
+  const entries = lists.flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : []));
+  return entries.filter(isObject).flatMap((entry): Setting[] => {
     if (typeof entry.key !== "string" || entry.key === "") return [];
     const options = Array.isArray(entry.options)
       ? (entry.options as unknown[])

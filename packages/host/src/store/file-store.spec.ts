@@ -55,6 +55,30 @@ describe.each([
     expect(Buffer.concat(await readAll(files, "f1", 100)).toString()).toBe("second");
   });
 
+  it("writes parts at offsets, each replacing what the file held from its offset on", async () => {
+    const files = makeStore();
+    expect(await files.writeAt("u1", 0, chunksOf(Buffer.from("hello "), Buffer.from("wor")))).toBe(
+      9,
+    );
+    // A part resent from an earlier offset replaces the tail the failed one left.
+    expect(await files.writeAt("u1", 6, chunksOf(Buffer.from("there")))).toBe(5);
+    expect(Buffer.concat(await readAll(files, "u1", 100)).toString()).toBe("hello there");
+  });
+
+  it("takes a part again after one failed, and refuses a later part of a file never started", async () => {
+    const files = makeStore();
+    async function* failing(): AsyncIterable<Uint8Array> {
+      yield Buffer.from("abc");
+      throw new Error("connection lost");
+    }
+    await expect(files.writeAt("u2", 0, failing())).rejects.toThrow("connection lost");
+    await files.writeAt("u2", 0, chunksOf(Buffer.from("abcdef")));
+    expect(Buffer.concat(await readAll(files, "u2", 100)).toString()).toBe("abcdef");
+    await expect(files.writeAt("never", 5, chunksOf(Buffer.from("x")))).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
   it("answers NotFoundError for a missing file, and after remove", async () => {
     const files = makeStore();
     await expect(readAll(files, "missing", 10)).rejects.toBeInstanceOf(NotFoundError);

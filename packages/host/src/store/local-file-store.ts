@@ -60,6 +60,33 @@ export class LocalFileStore implements FileStore {
     }
   }
 
+  async writeAt(fileId: string, offset: number, data: AsyncIterable<Uint8Array>): Promise<number> {
+    const target = this.pathOf(fileId);
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const handle = await open(target, offset === 0 ? "w" : "r+", 0o600).catch(
+      (error: NodeJS.ErrnoException) => {
+        throw error.code === "ENOENT" ? fileNotFound(fileId) : error;
+      },
+    );
+    let size = 0;
+    try {
+      await handle.truncate(offset);
+      await pipeline(
+        async function* countBytes() {
+          for await (const chunk of data) {
+            size += chunk.byteLength;
+            yield chunk;
+          }
+        },
+        handle.createWriteStream({ start: offset, flush: true }),
+      );
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
+    return size;
+  }
+
   async remove(fileId: string): Promise<void> {
     await rm(this.pathOf(fileId), { force: true });
   }

@@ -29,6 +29,21 @@ export class MemoryFileStore implements FileStore {
     }
   }
 
+  async writeAt(fileId: string, offset: number, data: AsyncIterable<Uint8Array>): Promise<number> {
+    const held = this.files.get(fileId);
+    if (held === undefined && offset > 0) {
+      throw fileNotFound(fileId);
+    }
+    const chunks: Uint8Array[] = [(held ?? new Uint8Array()).subarray(0, offset)];
+    let size = 0;
+    for await (const chunk of data) {
+      chunks.push(chunk.slice());
+      size += chunk.byteLength;
+    }
+    this.files.set(fileId, Buffer.concat(chunks));
+    return size;
+  }
+
   async remove(fileId: string): Promise<void> {
     this.files.delete(fileId);
   }

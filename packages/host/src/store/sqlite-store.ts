@@ -7,6 +7,7 @@ import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteClusterStore } from "./sqlite/sqlite-cluster-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
+import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
@@ -18,6 +19,7 @@ import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
+import { sqliteUploadSessionStore } from "./sqlite/sqlite-upload-session-store.js";
 import { sqliteUserStore } from "./sqlite/sqlite-user-store.js";
 import type { Store } from "./store.js";
 
@@ -27,6 +29,7 @@ export type SqliteStoreOptions = SqliteDatabaseOptions;
 export async function openSqliteStore(options: SqliteStoreOptions): Promise<Store> {
   const db = openSqliteDatabase(options);
   return {
+    kind: "sqlite",
     ...sqliteUserStore(db),
     ...sqliteSessionStore(db),
     ...sqliteLoginAttemptStore(db),
@@ -34,6 +37,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteChannelStore(db),
     ...sqliteRoleStore(db),
     ...sqlitePostStore(db),
+    ...sqliteFileInfoStore(db),
+    ...sqliteUploadSessionStore(db),
     ...sqlitePostListStore(db),
     ...sqliteReactionStore(db),
     ...sqlitePreferenceStore(db),

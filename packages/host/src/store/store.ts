@@ -9,6 +9,7 @@ import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { ClusterStore } from "./cluster-store.js";
 import type { CommandStore } from "./command-store.js";
+import type { FileInfoStore } from "./file-info-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
@@ -20,12 +21,14 @@ import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
 import type { TeamStore } from "./team-store.js";
+import type { UploadSessionStore } from "./upload-session-store.js";
 import type { UserStore } from "./user-store.js";
 
 export type { BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
 export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
+export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
 export type { PageQuery } from "./page-query.js";
@@ -38,7 +41,11 @@ export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
 export type { TeamStore } from "./team-store.js";
+export type { UploadSessionStore } from "./upload-session-store.js";
 export type { UserQuery, UserStore } from "./user-store.js";
+
+/** The databases a store can live in. */
+export type StoreKind = "sqlite" | "postgresql";
 
 export interface Store
   extends UserStore,
@@ -48,6 +55,8 @@ export interface Store
     ChannelStore,
     RoleStore,
     PostStore,
+    FileInfoStore,
+    UploadSessionStore,
     PostListStore,
     ReactionStore,
     PreferenceStore,
@@ -57,5 +66,7 @@ export interface Store
     CommandStore,
     BotStore,
     ClusterStore {
+  /** Which database keeps the data, as an admin would name it (the console's Server page). */
+  readonly kind: StoreKind;
   close(): Promise<void>;
 }

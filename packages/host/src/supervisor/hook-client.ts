@@ -52,6 +52,11 @@ export interface HTTPResponse {
 export interface HookCallOptions {
   /** Cancels the call, e.g. when the request that caused it goes away. */
   signal?: AbortSignal;
+  /**
+   * ServeHTTP only: the deadline the plugin sees for the request, in ms from now (none unless
+   * set), e.g. the caller's own deadline on an inter-plugin request.
+   */
+  timeoutMs?: number;
 }
 
 /** Hook dispatch as the app layer sees it, for one plugin. */
@@ -164,7 +169,10 @@ export class HookClient implements HookDispatcher {
       if (!ended) stream.abort();
     };
     const frames = this.client
-      .serveHTTP(requestFrames(head, body), { signal: stream.signal })
+      .serveHTTP(requestFrames(head, body), {
+        signal: stream.signal,
+        timeoutMs: options.timeoutMs,
+      })
       [Symbol.asyncIterator]();
     let first: IteratorResult<ServeHTTPResponse>;
     try {
@@ -194,7 +202,10 @@ export class HookClient implements HookDispatcher {
     }
     let answer: ServeHTTPOnceResponse;
     try {
-      answer = await http.serveHTTPOnce({ head, body }, { signal: options.signal });
+      answer = await http.serveHTTPOnce(
+        { head, body },
+        { signal: options.signal, timeoutMs: options.timeoutMs },
+      );
     } catch (reason) {
       if (
         reason instanceof ConnectError &&

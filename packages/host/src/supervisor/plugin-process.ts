@@ -440,5 +440,8 @@ function describeCallFailure(rpc: string, reason: unknown, timeoutMs: number): s
   if (reason instanceof ConnectError && reason.code === Code.DeadlineExceeded) {
     return `${rpc} did not answer within ${timeoutMs} ms`;
   }
-  return `${rpc} failed: ${asPluginAPIError(reason).message}`;
+  const message = asPluginAPIError(reason).message;
+  // The SDK already names the hook that failed; say it once.
+  const prefix = `${rpc} failed: `;
+  return message.startsWith(prefix) ? message : prefix + message;
 }

@@ -7,6 +7,8 @@ import { setTimeout as delay } from "node:timers/promises";
 import { UnavailableError } from "@plugwire/errors";
 import type { HookName } from "@plugwire/protocol";
 import type { PluginManifest } from "../manifest/manifest.js";
+import type { CallStatsRow } from "../metrics/call-stats.js";
+import { HookActivity } from "./hook-activity.js";
 import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
 import {
   type HookCallOptions,
@@ -56,6 +58,8 @@ export interface SupervisorOptions extends PluginProcessOptions {
   restart?: RestartPolicy;
   /** When a plugin whose hooks time out is skipped, and restarted. */
   hookCircuit?: HookCircuitPolicy;
+  /** Where each hook call's outcome and duration is counted for the host's metrics, by hook. */
+  hookStats?: CallStatsRow;
 }
 
 /** How long a failed health check waits for the process's exit, which explains more. */
@@ -83,6 +87,14 @@ export class PluginSupervisor implements HookDispatcher {
   private restarts: number[] = [];
   private readonly healthCheckIntervalMs: number;
   private readonly restartPolicy: Required<RestartPolicy>;
+  /** When the current process became active. */
+  private activeAt: Date | undefined;
+  /** Restarts after crashes since the last start(). */
+  private restartTotal = 0;
+  /** What the last process printed last, kept after it is gone. */
+  private lastProcess: PluginProcess | undefined;
+  /** Calls, failures, timeouts and latencies of the hooks over the last minutes. */
+  readonly activity = new HookActivity();
 
   constructor(
     readonly manifest: PluginManifest,
@@ -106,6 +118,23 @@ export class PluginSupervisor implements HookDispatcher {
   /** Why the plugin last crashed or failed; cleared by start(). */
   get lastError(): PluginProcessError | undefined {
     return this.error;
+  }
+
+  /** When the running process became active; undefined while none is. */
+  get activeSince(): Date | undefined {
+    return this.currentState === "active" ? this.activeAt : undefined;
+  }
+
+  /** How many times the plugin was restarted after a crash since it was last started. */
+  get restartCount(): number {
+    return this.restartTotal;
+  }
+
+  /** The last lines the current (or, once it is gone, the last) process printed, oldest first. */
+  lastOutput(): string[] {
+    if (this.current !== undefined) return this.current.lastOutput();
+    const failure = this.error?.lastOutput ?? [];
+    return failure.length > 0 ? [...failure] : (this.lastProcess?.lastOutput() ?? []);
   }
 
   /** The process id of the active plugin. */
@@ -135,6 +164,7 @@ export class PluginSupervisor implements HookDispatcher {
     const { signal } = this.lifecycle;
     this.error = undefined;
     this.restarts = [];
+    this.restartTotal = 0;
     this.setState("starting");
     const launching = this.launch(signal);
     this.transition = launching.catch(() => undefined);
@@ -203,7 +233,7 @@ export class PluginSupervisor implements HookDispatcher {
       });
     }
     try {
-      return await plugin.hooks.callHook(name, request, options);
+      return await this.timed(name, () => plugin.hooks.callHook(name, request, options));
     } catch (reason) {
       if (isHookDeadline(reason) && this.current === plugin) {
         this.hookTimedOut(plugin, name);
@@ -221,7 +251,8 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements("ServeHTTP")) {
       return undefined;
     }
-    return this.activeProcess("ServeHTTP").hooks.serveHTTP(head, body, options);
+    const plugin = this.activeProcess("ServeHTTP");
+    return this.timed("ServeHTTP", () => plugin.hooks.serveHTTP(head, body, options));
   }
 
   /** Sends a request whose body is whole to the active plugin; see HookClient.serveHTTPOnce. */
@@ -233,7 +264,30 @@ export class PluginSupervisor implements HookDispatcher {
     if (!this.implements("ServeHTTP")) {
       return undefined;
     }
-    return this.activeProcess("ServeHTTP").hooks.serveHTTPOnce(head, body, options);
+    const plugin = this.activeProcess("ServeHTTP");
+    return this.timed("ServeHTTP", () => plugin.hooks.serveHTTPOnce(head, body, options));
+  }
+
+  /**
+   * Runs a call of `hook`, recording its latency (to the answer) and outcome in `activity` and
+   * in the host's metrics.
+   */
+  private async timed<T>(hook: HookName, run: () => Promise<T>): Promise<T> {
+    const stats = this.options.hookStats?.of(hook);
+    const started = performance.now();
+    try {
+      const result = await run();
+      const ms = performance.now() - started;
+      this.activity.record(hook, ms, "ok");
+      stats?.succeeded(ms);
+      return result;
+    } catch (reason) {
+      const ms = performance.now() - started;
+      const timedOut = isHookDeadline(reason);
+      this.activity.record(hook, ms, timedOut ? "timeout" : "failed");
+      stats?.failed(ms, timedOut);
+      throw reason;
+    }
   }
 
   private activeProcess(hook: HookName): PluginProcess {
@@ -261,6 +315,8 @@ export class PluginSupervisor implements HookDispatcher {
 
   private activate(plugin: PluginProcess): void {
     this.current = plugin;
+    this.lastProcess = plugin;
+    this.activeAt = new Date();
     this.circuit = new HookCircuit(this.options.hookCircuit);
     this.implemented = new Set(plugin.hooks.implementedHooks());
     this.setState("active");
@@ -381,6 +437,7 @@ export class PluginSupervisor implements HookDispatcher {
         return;
       }
       this.restarts.push(now);
+      this.restartTotal += 1;
       this.error = reason;
       this.setState("restarting");
       await killed;

@@ -18,9 +18,9 @@ let recorded = 0;
 async function record(plugin, hook, ctx, args = {}, prefix = "record:") {
   const { requestId, sessionId, userId, ipAddress, userAgent } = ctx;
   const entry = { hook, context: { requestId, sessionId, userId, ipAddress, userAgent }, args };
-  const json = JSON.stringify(entry, (_key, value) =>
-    typeof value === "bigint" ? Number(value) : value,
-  );
+  // structuredClone keeps each model's own fields (camelCase, as the plugin reads them) rather
+  // than the v4 JSON its toJSON would write.
+  const json = JSON.stringify(structuredClone(entry));
   recorded += 1;
   await plugin.api.kvSet(
     `${prefix}${String(recorded).padStart(6, "0")}`,

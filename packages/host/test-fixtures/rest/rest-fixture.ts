@@ -77,10 +77,13 @@ export interface FixtureOptions {
    * one address; the rate limit's own spec sets them.
    */
   rateLimits?: RestRateLimits;
+  /** The deadline of each hook call; the host's default (30 s) unless set. */
+  hookTimeoutMs?: number;
+  /** The host's public link salt: public file links are served when set. */
+  publicLinkSalt?: string;
 }
 
 export class RestFixture {
-  readonly logs: LogEntry[] = [];
   adminId = "";
   adminToken = "";
   private readonly cleanups: (() => Promise<unknown>)[] = [];
@@ -89,6 +92,8 @@ export class RestFixture {
   private constructor(
     readonly host: Host,
     readonly server: RestServer,
+    /** Every entry the host logged, oldest first. */
+    readonly logs: LogEntry[],
   ) {}
 
   static async start(options: FixtureOptions = {}): Promise<RestFixture> {
@@ -99,8 +104,10 @@ export class RestFixture {
       files: new MemoryFileStore(),
       log: (entry) => logs.push(entry),
       pluginsDir: options.withPluginsDir ? join(dataDir, "plugins") : undefined,
+      hookTimeoutMs: options.hookTimeoutMs,
       // Test plugins import the SDK from this repository by its path.
       sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
+      publicLinkSalt: options.publicLinkSalt,
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);
@@ -110,8 +117,7 @@ export class RestFixture {
       webSocketAuthTimeoutMs: options.webSocketAuthTimeoutMs,
       rateLimits: options.rateLimits ?? { login: false },
     });
-    const fixture = new RestFixture(host, server);
-    fixture.logs.push(...logs.splice(0));
+    const fixture = new RestFixture(host, server, logs);
     fixture.cleanups.push(
       () => server.close(),
       () => host.close(),

@@ -13,11 +13,12 @@ const METHODS = new Set([
   "updateChannelMemberRoles",
 ]);
 
+// structuredClone keeps each model's own fields (camelCase, as the plugin reads them) rather
+// than the v4 JSON its toJSON would write.
 const json = (value) =>
-  new Response(
-    JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? Number(v) : v)),
-    { headers: { "content-type": "application/json" } },
-  );
+  new Response(JSON.stringify(structuredClone(value)), {
+    headers: { "content-type": "application/json" },
+  });
 
 runPlugin(
   definePlugin({

@@ -7,8 +7,9 @@ import { definePlugin, PluginAPIError, runPlugin } from "@plugwire/sdk";
 
 let recorded = 0;
 
-const toJson = (value) =>
-  JSON.stringify(value, (_key, item) => (typeof item === "bigint" ? Number(item) : item));
+// structuredClone keeps each model's own fields (camelCase, as the plugin reads them) rather
+// than the v4 JSON its toJSON would write.
+const toJson = (value) => JSON.stringify(structuredClone(value));
 
 async function record(plugin, hook, ctx, args) {
   recorded += 1;

@@ -351,6 +351,18 @@ describe("fastEncode and fastDecode", () => {
     expect(() => fastEncode(HTTPResponseHeadSchema, head)).toThrow(expected);
   });
 
+  it("writes 64-bit fields given as safe-integer numbers (plain models) as their bigint form", () => {
+    const asBigint = create(PostSchema, { id: "p1", createAt: 1_700_000_000_123n, deleteAt: 0n });
+    const asNumber = create(PostSchema, { id: "p1" });
+    (asNumber as unknown as { createAt: number }).createAt = 1_700_000_000_123;
+    (asNumber as unknown as { deleteAt: number }).deleteAt = 0;
+    expect(Buffer.from(fastEncode(PostSchema, asNumber))).toEqual(
+      Buffer.from(toBinary(PostSchema, asBigint)),
+    );
+    (asNumber as unknown as { createAt: number }).createAt = 1.5;
+    expect(() => fastEncode(PostSchema, asNumber)).toThrow();
+  });
+
   it("encodes a message that occurs twice in one tree, and one with unknown fields", () => {
     // props is a google.protobuf.Struct, left to protobuf-es field by field.
     const post = create(PostSchema, { id: "p1", props: { a: 1 } });

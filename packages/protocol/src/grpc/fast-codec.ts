@@ -901,11 +901,18 @@ function checkScalar(type: ScalarType, value: unknown): void {
     case ScalarType.INT64:
     case ScalarType.SINT64:
     case ScalarType.SFIXED64:
-      ok = typeof value === "bigint" && BigInt.asIntN(64, value) === value;
+      // Numbers too: the SDK's plain models hold 64-bit times and counts as safe integers.
+      ok =
+        typeof value === "bigint"
+          ? BigInt.asIntN(64, value) === value
+          : Number.isSafeInteger(value);
       break;
     case ScalarType.UINT64:
     case ScalarType.FIXED64:
-      ok = typeof value === "bigint" && BigInt.asUintN(64, value) === value;
+      ok =
+        typeof value === "bigint"
+          ? BigInt.asUintN(64, value) === value
+          : Number.isSafeInteger(value) && (value as number) >= 0;
       break;
     default:
       ok = false;

@@ -8,6 +8,7 @@ import {
   FileInfoSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
+  PluginStatusSchema,
   PostListSchema,
   PostSchema,
   PreferenceSchema,
@@ -19,6 +20,7 @@ import {
   TeamSchema,
   TeamStatsSchema,
   TeamUnreadSchema,
+  UploadSessionSchema,
   UserSchema,
 } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
@@ -33,8 +35,10 @@ const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
 const postList = create(PostListSchema, { order: ["p1"], posts: { p1: post } });
 const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
+const uploadSession = create(UploadSessionSchema, { id: "s1", fileSize: 10n, fileOffset: 4n });
 const reaction = create(ReactionSchema, { userId: "u1", postId: "p1", emojiName: "smile" });
 const preference = create(PreferenceSchema, { userId: "u1", category: "c", name: "n", value: "v" });
+const pluginStatus = create(PluginStatusSchema, { pluginId: "p", state: 2, version: "1.0.0" });
 const status = create(StatusSchema, { userId: "u1", status: "dnd", manual: true });
 const teamStats = create(TeamStatsSchema, {
   teamId: "t1",
@@ -95,6 +99,15 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["getConfig", [], {}, { config: { ServiceSettings: {} } }, { ServiceSettings: {} }],
   ["getPluginConfig", [], {}, { config: { ApiKey: "k" } }, { ApiKey: "k" }],
   ["savePluginConfig", [{ ApiKey: "k2" }], { config: { ApiKey: "k2" } }, {}, undefined],
+  ["getLicense", [], {}, {}, null],
+  ["isEnterpriseReady", [], {}, { enterpriseReady: false }, false],
+  ["getPlugins", [], {}, { manifests: [{ id: "p" }] }, [{ id: "p" }]],
+  ["getPluginStatus", ["p"], { pluginId: "p" }, { status: pluginStatus }, pluginStatus],
+  ["getPluginStatuses", [], {}, { statuses: [pluginStatus] }, [pluginStatus]],
+  ["enablePlugin", ["p"], { pluginId: "p" }, {}, undefined],
+  ["disablePlugin", ["p"], { pluginId: "p" }, {}, undefined],
+  ["removePlugin", ["p"], { pluginId: "p" }, {}, undefined],
+  ["getBundlePath", [], {}, { path: "/plugins/p" }, "/plugins/p"],
   ["getUser", ["u1"], { userId: "u1" }, { user }, user],
   ["getUserByUsername", ["alice"], { username: "alice" }, { user }, user],
   ["getUserByEmail", ["a@example.com"], { email: "a@example.com" }, { user }, user],
@@ -450,7 +463,7 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     ["t1", "u1", { terms: "hi", page: 1 }],
     { teamId: "t1", userId: "u1", searchParams: { terms: "hi", page: 1 } },
     { results: { postList } },
-    expect.objectContaining({ postList }),
+    expect.objectContaining({ postList: withNumbers(postList) }),
   ],
   [
     "addReaction",
@@ -508,6 +521,33 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ],
   ["removeUserCustomStatus", ["u1"], { userId: "u1" }, {}, undefined],
   ["getFileInfo", ["f1"], { fileId: "f1" }, { fileInfo }, fileInfo],
+  [
+    "getFileInfos",
+    [1, 20, { channelIds: ["c1"], sortBy: "Size", sortDescending: true }],
+    {
+      paging: { page: 1, perPage: 20 },
+      options: { channelIds: ["c1"], sortBy: "Size", sortDescending: true },
+    },
+    { fileInfos: [fileInfo] },
+    [fileInfo],
+  ],
+  ["copyFileInfos", ["u1", ["f1"]], { userId: "u1", fileIds: ["f1"] }, { fileIds: ["f2"] }, ["f2"]],
+  [
+    "getFileLink",
+    ["f1"],
+    { fileId: "f1" },
+    { link: "https://chat/files/f1/public?h=x" },
+    "https://chat/files/f1/public?h=x",
+  ],
+  ["setFileSearchableContent", ["f1", "text"], { fileId: "f1", content: "text" }, {}, undefined],
+  [
+    "createUploadSession",
+    [{ userId: "u1", channelId: "c1", filename: "a.bin", fileSize: 10 }],
+    { uploadSession: { userId: "u1", channelId: "c1", filename: "a.bin", fileSize: 10n } },
+    { uploadSession },
+    uploadSession,
+  ],
+  ["getUploadSession", ["s1"], { uploadId: "s1" }, { uploadSession }, uploadSession],
   ["kvGet", ["k"], { key: "k" }, { value: bytes }, bytes],
   [
     "kvGetMany",
@@ -589,7 +629,15 @@ function clientMethodName(rpc: string): string {
 
 describe("PluginAPIClient", () => {
   it("has a method for every PluginAPI RPC, and this spec covers each", () => {
-    const covered = new Set([...unaryCases.map(([name]) => name), "uploadFile", "getFile"]);
+    const covered = new Set([
+      ...unaryCases.map(([name]) => name),
+      "uploadFile",
+      "getFile",
+      "readFile",
+      "uploadData",
+      "installPlugin",
+      "pluginHTTP",
+    ]);
     for (const method of PluginAPI.methods) {
       const name = clientMethodName(method.name);
       expect(typeof Reflect.get(PluginAPIClient.prototype, name), name).toBe("function");
@@ -603,7 +651,8 @@ describe("PluginAPIClient", () => {
       const rpc = PluginAPI.methods.find((method) => clientMethodName(method.name) === name);
       const { api, calls } = fakeAPI({ [rpc?.localName ?? name]: answer });
       const call = Reflect.get(api, name) as (...a: unknown[]) => Promise<unknown>;
-      await expect(call.apply(api, args)).resolves.toEqual(result);
+      // Answers are plain: the host's bigints arrive as numbers.
+      await expect(call.apply(api, args)).resolves.toEqual(withNumbers(result));
       expect(calls).toHaveLength(1);
       expect(calls[0]?.request).toMatchObject(request);
       expect(calls[0]?.authorization).toBe("Bearer tok");
@@ -714,7 +763,7 @@ describe("uploadFile", () => {
   it("sends the head, then the bytes in chunks of at most 64 KiB", async () => {
     const { api, frames } = uploadAPI();
     const info = await api.uploadFile("c1", "big.bin", new Uint8Array(MAX_CHUNK_BYTES + 1));
-    expect(info.size).toBe(BigInt(MAX_CHUNK_BYTES + 1));
+    expect(info.size).toBe(MAX_CHUNK_BYTES + 1);
     expect(frames).toEqual([
       { head: { channelId: "c1", name: "big.bin" } },
       { size: MAX_CHUNK_BYTES },
@@ -730,12 +779,63 @@ describe("uploadFile", () => {
       yield new Uint8Array(MAX_CHUNK_BYTES * 2);
     }
     const info = await api.uploadFile("c1", "stream.bin", source());
-    expect(info.size).toBe(BigInt(10 + MAX_CHUNK_BYTES * 2));
+    expect(info.size).toBe(10 + MAX_CHUNK_BYTES * 2);
     expect(frames.slice(1)).toEqual([
       { size: 10 },
       { size: MAX_CHUNK_BYTES },
       { size: MAX_CHUNK_BYTES },
     ]);
+  });
+});
+
+describe("uploadData", () => {
+  it("sends the session's id and offset, then the part in chunks; undefined until the file is whole", async () => {
+    const heads: unknown[] = [];
+    const sizes: number[] = [];
+    const { api } = fakeAPI(
+      {},
+      {
+        async uploadData(requests) {
+          let total = 0;
+          for await (const { frame } of requests) {
+            if (frame.case === "head") {
+              const session = frame.value.uploadSession;
+              heads.push({ id: session?.id, fileOffset: session?.fileOffset });
+            } else if (frame.case === "data") {
+              sizes.push(frame.value.byteLength);
+              total += frame.value.byteLength;
+            }
+          }
+          return total < 10 ? {} : { fileInfo: { id: "f1", size: BigInt(total) } };
+        },
+      },
+    );
+    await expect(api.uploadData(uploadSession, new Uint8Array(4))).resolves.toBeUndefined();
+    const info = await api.uploadData(uploadSession, [new Uint8Array(MAX_CHUNK_BYTES + 1)]);
+    expect(info?.size).toBe(MAX_CHUNK_BYTES + 1);
+    expect(heads).toEqual([
+      { id: "s1", fileOffset: 4n },
+      { id: "s1", fileOffset: 4n },
+    ]);
+    expect(sizes).toEqual([4, MAX_CHUNK_BYTES, 1]);
+  });
+});
+
+describe("readFile", () => {
+  it("joins the streamed chunks of the path's content", async () => {
+    const paths: string[] = [];
+    const { api } = fakeAPI(
+      {},
+      {
+        async *readFile(request) {
+          paths.push(request.path);
+          yield { data: new Uint8Array([1, 2]) };
+          yield { data: new Uint8Array([3]) };
+        },
+      },
+    );
+    await expect(api.readFile("p1")).resolves.toEqual(new Uint8Array([1, 2, 3]));
+    expect(paths).toEqual(["p1"]);
   });
 });
 
@@ -776,5 +876,73 @@ describe("getFile", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InternalError);
     expect(error).toMatchObject({ where: "PluginAPI.GetFile" });
+  });
+});
+
+/** `value` with every bigint inside it as a number, as the client's plain answers hold them. */
+function withNumbers(value: unknown): unknown {
+  if (typeof value === "bigint") return Number(value);
+  if (Array.isArray(value)) return value.map(withNumbers);
+  const isRecord =
+    value !== null &&
+    typeof value === "object" &&
+    Object.getPrototypeOf(value) === Object.prototype;
+  if (!isRecord || "asymmetricMatch" in value) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withNumbers(item)]));
+}
+
+describe("installPlugin", () => {
+  it("sends the head, then the bundle in chunks of at most 64 KiB, and answers the manifest", async () => {
+    const frames: { replace?: boolean; size?: number }[] = [];
+    const { api } = fakeAPI(
+      {},
+      {
+        async installPlugin(requests) {
+          for await (const { frame } of requests) {
+            if (frame.case === "head") frames.push({ replace: frame.value.replace });
+            if (frame.case === "data") frames.push({ size: frame.value.byteLength });
+          }
+          return { manifest: { id: "p" } };
+        },
+      },
+    );
+    const bundle = new Uint8Array(MAX_CHUNK_BYTES + 10);
+    await expect(api.installPlugin(bundle, { replace: true })).resolves.toEqual({ id: "p" });
+    expect(frames).toEqual([{ replace: true }, { size: MAX_CHUNK_BYTES }, { size: 10 }]);
+  });
+});
+
+describe("pluginHTTP", () => {
+  it("sends the path, method, headers and body as one request, and answers a Response", async () => {
+    const { api, calls } = fakeAPI({
+      pluginHTTP: {
+        head: { status: 201, headers: [{ name: "content-type", value: "text/plain" }] },
+        body: new TextEncoder().encode("made"),
+      },
+    });
+    const response = await api.pluginHTTP("/com.example.other/api/things?x=1", {
+      method: "POST",
+      headers: { "x-thing": "1" },
+      body: "hello",
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get("content-type")).toBe("text/plain");
+    expect(await response.text()).toBe("made");
+    expect(calls[0]?.request).toMatchObject({
+      head: {
+        method: "POST",
+        url: "/com.example.other/api/things?x=1",
+        headers: expect.arrayContaining([expect.objectContaining({ name: "x-thing", value: "1" })]),
+      },
+      body: new TextEncoder().encode("hello"),
+      depth: 0,
+    });
+  });
+
+  it("answers a body-less Response for 204", async () => {
+    const { api } = fakeAPI({ pluginHTTP: { head: { status: 204 } } });
+    const response = await api.pluginHTTP("/com.example.other/nothing");
+    expect(response.status).toBe(204);
+    expect(response.body).toBeNull();
   });
 });

@@ -1,73 +1,89 @@
 // The PluginAPI as a plugin author calls it: one method per RPC, taking plain arguments and
 // returning the model itself rather than a response message. Every failure is thrown as the
 // @plugwire/errors class the host sent.
-import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
-import { type CallOptions, type Client, createClient, type Transport } from "@connectrpc/connect";
+import type { JsonObject } from "@bufbuild/protobuf";
+import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
 import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
-  type Channel,
-  type ChannelMember,
   type ChannelPatchSchema,
   type ChannelSchema,
-  type ChannelStats,
   type CommandSchema,
   type CustomStatusSchema,
-  type FileInfo,
+  type GetFileInfosOptionsSchema,
   type GetFileResponse,
-  type Paging,
+  type InstallPluginRequestSchema,
   PluginAPI,
-  type Post,
-  type PostList,
   type PostSchema,
-  type PostSearchResults,
-  type Preference,
   type PreferenceSchema,
   PublishPluginClusterEventRequest_SendType,
-  type Reaction,
   type ReactionSchema,
   type SearchParameterSchema,
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
-  type SidebarCategory,
-  type Status,
-  type Team,
-  type TeamMember,
   type TeamSchema,
-  type TeamStats,
-  type TeamUnread,
+  type UploadDataRequestSchema,
   type UploadFileRequestSchema,
-  type User,
   type UserSchema,
 } from "@plugwire/protocol";
 import { bearerHeaders } from "../bearer-token.js";
 import { concatChunks, splitChunks } from "../chunks.js";
+import { currentInterPluginScope } from "../http/inter-plugin-scope.js";
+import type {
+  Channel,
+  ChannelMember,
+  ChannelStats,
+  FileInfo,
+  Paging,
+  PluginStatus,
+  Post,
+  PostList,
+  PostSearchResults,
+  Preference,
+  Reaction,
+  SidebarCategory,
+  Status,
+  Team,
+  TeamMember,
+  TeamStats,
+  TeamUnread,
+  UploadSession,
+  User,
+} from "../models/models.js";
+import type { Plain, PlainInit } from "../models/plain.js";
+import { type PlainClient, withPlainAnswers } from "../models/plain-client.js";
 import { jsonObject } from "./json-payload.js";
 
 /** A new or changed post: any subset of Post's fields. */
-export type PostInit = MessageInitShape<typeof PostSchema>;
+export type PostInit = PlainInit<typeof PostSchema>;
 /** A new or changed user. */
-export type UserInit = MessageInitShape<typeof UserSchema>;
+export type UserInit = PlainInit<typeof UserSchema>;
 /** A new team. */
-export type TeamInit = MessageInitShape<typeof TeamSchema>;
+export type TeamInit = PlainInit<typeof TeamSchema>;
 /** A new or changed channel. */
-export type ChannelInit = MessageInitShape<typeof ChannelSchema>;
+export type ChannelInit = PlainInit<typeof ChannelSchema>;
 /** A slash command to register. */
-export type CommandInit = MessageInitShape<typeof CommandSchema>;
+export type CommandInit = PlainInit<typeof CommandSchema>;
 /** A reaction to add or remove: userId, postId and emojiName. */
-export type ReactionInit = MessageInitShape<typeof ReactionSchema>;
+export type ReactionInit = PlainInit<typeof ReactionSchema>;
 /** A preference to save or delete: userId, category, name (and value). */
-export type PreferenceInit = MessageInitShape<typeof PreferenceSchema>;
+export type PreferenceInit = PlainInit<typeof PreferenceSchema>;
 /** A custom status: emoji or text, optionally duration and expiresAt (RFC 3339). */
-export type CustomStatusInit = MessageInitShape<typeof CustomStatusSchema>;
+export type CustomStatusInit = PlainInit<typeof CustomStatusSchema>;
 
 /** One search of searchPostsInTeam: SearchParams' fields (channels and users by name). */
-export type SearchParamsInit = MessageInitShape<typeof SearchParamsSchema>;
+export type SearchParamsInit = PlainInit<typeof SearchParamsSchema>;
 /** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
-export type SearchParameterInit = MessageInitShape<typeof SearchParameterSchema>;
+export type SearchParameterInit = PlainInit<typeof SearchParameterSchema>;
 /** What PatchChannel changes: the fields given. */
-export type ChannelPatchInit = MessageInitShape<typeof ChannelPatchSchema>;
+export type ChannelPatchInit = PlainInit<typeof ChannelPatchSchema>;
 /** searchUsers' query, as Mattermost's UserSearch: term, team and channel filters, limit. */
-export type UserSearch = MessageInitShape<typeof SearchUsersRequestSchema>;
+export type UserSearch = PlainInit<typeof SearchUsersRequestSchema>;
+
+/** A request to another plugin: fetch's RequestInit, and a deadline of its own. */
+export interface PluginHTTPInit extends RequestInit {
+  /** How long the call may take, in ms; default: the deadline of the request being served, if any. */
+  timeoutMs?: number;
+}
 
 /** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
 export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
@@ -101,6 +117,21 @@ export interface BotInit {
   description?: string;
 }
 
+/**
+ * Which files getFileInfos lists (Mattermost's GetFileInfosOptions): userIds, channelIds,
+ * since (ms), includeDeleted, sortBy ("CreateAt" or "Size"), sortDescending.
+ */
+export type GetFileInfosOptions = PlainInit<typeof GetFileInfosOptionsSchema>;
+
+/** A new resumable upload: who uploads, to which channel, the file's name and size. */
+export interface UploadSessionInit {
+  userId: string;
+  channelId: string;
+  filename: string;
+  /** The whole file's size in bytes. */
+  fileSize: number | bigint;
+}
+
 /** A file being downloaded: its metadata first, then its bytes as they arrive. */
 export interface FileDownload {
   info: FileInfo;
@@ -130,14 +161,21 @@ export interface WebSocketBroadcastInit {
   omitConnectionId?: string;
 }
 
-type UploadFrame = MessageInitShape<typeof UploadFileRequestSchema>;
+type UploadFrame = PlainInit<typeof UploadFileRequestSchema>;
+type UploadDataFrame = PlainInit<typeof UploadDataRequestSchema>;
+
+/** Which upload session, and the offset its next data starts at (as getUploadSession tells). */
+export interface UploadPosition {
+  id: string;
+  fileOffset: number | bigint;
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** The host's PluginAPI, one async method per RPC. Reach it in a plugin as `this.api`. */
 export class PluginAPIClient {
-  readonly #rpc: Client<typeof PluginAPI>;
+  readonly #rpc: PlainClient<typeof PluginAPI>;
   readonly #options: CallOptions;
 
   /**
@@ -145,7 +183,10 @@ export class PluginAPIClient {
    * @param token the per-start token, sent as "authorization: Bearer <token>" on every call.
    */
   constructor(transport: Transport, token?: string) {
-    this.#rpc = withPluginAPIErrors(createClient(PluginAPI, transport));
+    this.#rpc = withPlainAnswers(
+      withPluginAPIErrors(createClient(PluginAPI, transport)),
+      PluginAPI,
+    );
     this.#options = token === undefined ? {} : { headers: bearerHeaders(token) };
   }
 
@@ -169,6 +210,107 @@ export class PluginAPIClient {
   /** Saves this plugin's configuration; OnConfigurationChange follows. */
   async savePluginConfig(config: JsonObject): Promise<void> {
     await this.#rpc.savePluginConfig({ config }, this.#options);
+  }
+
+  /** The server's license: always null here (no license), so take your unlicensed path. */
+  async getLicense(): Promise<JsonObject | null> {
+    return (await this.#rpc.getLicense({}, this.#options)).license ?? null;
+  }
+
+  /** Whether the server is an enterprise build: always false here. */
+  async isEnterpriseReady(): Promise<boolean> {
+    return (await this.#rpc.isEnterpriseReady({}, this.#options)).enterpriseReady;
+  }
+
+  // Plugins
+
+  /** The manifest of every plugin the host has loaded, active ones first (model.Manifest JSON). */
+  async getPlugins(): Promise<JsonObject[]> {
+    return (await this.#rpc.getPlugins({}, this.#options)).manifests;
+  }
+
+  /** A loaded plugin's status; NotFoundError when no plugin has the id. */
+  async getPluginStatus(pluginId: string): Promise<PluginStatus> {
+    const { status } = await this.#rpc.getPluginStatus({ pluginId }, this.#options);
+    return present(status, "GetPluginStatus", "status");
+  }
+
+  /** Every loaded plugin's status, by plugin id. */
+  async getPluginStatuses(): Promise<PluginStatus[]> {
+    return (await this.#rpc.getPluginStatuses({}, this.#options)).statuses;
+  }
+
+  /** Enables a loaded plugin; resolves once it is active, rejects with why it did not start. */
+  async enablePlugin(pluginId: string): Promise<void> {
+    await this.#rpc.enablePlugin({ pluginId }, this.#options);
+  }
+
+  /** Disables a plugin (this one too: then its process stops after answering). */
+  async disablePlugin(pluginId: string): Promise<void> {
+    await this.#rpc.disablePlugin({ pluginId }, this.#options);
+  }
+
+  /** Disables an installed plugin and deletes its folder; its settings and KV data stay. */
+  async removePlugin(pluginId: string): Promise<void> {
+    await this.#rpc.removePlugin({ pluginId }, this.#options);
+  }
+
+  /**
+   * Installs a plugin bundle (.tar.gz, as REST `POST /plugins` takes it), loaded and disabled,
+   * and answers its manifest. AlreadyExistsError when the id is installed, unless `replace`.
+   */
+  async installPlugin(
+    bundle: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    options: { replace?: boolean } = {},
+  ): Promise<JsonObject> {
+    const { manifest } = await this.#rpc.installPlugin(
+      bundleFrames(bundle, options.replace ?? false),
+      this.#options,
+    );
+    return present(manifest, "InstallPlugin", "manifest");
+  }
+
+  /** The absolute path of this plugin's folder (also the process's working directory). */
+  async getBundlePath(): Promise<string> {
+    return (await this.#rpc.getBundlePath({}, this.#options)).path;
+  }
+
+  /**
+   * Sends an HTTP request to another plugin's routes and answers its response, as `fetch`
+   * would: `path` is "/<plugin id>/<path below its routes>?<query>". The other plugin sees this
+   * plugin's id in Mattermost-Plugin-ID. Called while serving another plugin's request, the
+   * call keeps that request's deadline and nesting depth (the host stops chains deeper than 5).
+   * Bodies travel whole, each way at most about 4 MiB.
+   */
+  async pluginHTTP(path: string, init: PluginHTTPInit = {}): Promise<Response> {
+    const { timeoutMs, ...requestInit } = init;
+    const request = new Request(new URL(path, "http://plugin.invalid"), requestInit);
+    const url = new URL(request.url);
+    const scope = currentInterPluginScope();
+    const own = init.signal ?? undefined;
+    const served = scope?.source.signal;
+    const signal = own && served ? AbortSignal.any([own, served]) : (own ?? served);
+    const deadline = scope?.deadline === undefined ? undefined : scope.deadline - Date.now();
+    const { head, body } = await this.#rpc.pluginHTTP(
+      {
+        head: {
+          method: request.method,
+          url: url.pathname + url.search,
+          headers: [...request.headers].map(([name, value]) => ({ name, value })),
+        },
+        body: new Uint8Array(await request.arrayBuffer()),
+        depth: scope?.depth ?? 0,
+      },
+      {
+        ...this.#options,
+        signal,
+        timeoutMs: timeoutMs ?? (deadline === undefined ? undefined : Math.max(deadline, 1)),
+      },
+    );
+    const status = head?.status || 200;
+    const headers = new Headers((head?.headers ?? []).map(({ name, value }) => [name, value]));
+    const hasBody = !(status === 204 || status === 304 || request.method === "HEAD");
+    return new Response(hasBody ? body : null, { status, headers });
   }
 
   // Users
@@ -787,6 +929,75 @@ export class PluginAPIClient {
     return present(fileInfo, "GetFileInfo", "file_info");
   }
 
+  /** A page of file records, oldest first unless `options` asks otherwise. */
+  async getFileInfos(
+    page: number,
+    perPage: number,
+    options: GetFileInfosOptions = {},
+  ): Promise<FileInfo[]> {
+    const request = { paging: { page, perPage }, options };
+    return (await this.#rpc.getFileInfos(request, this.#options)).fileInfos;
+  }
+
+  /**
+   * Copies file records (the bytes are shared) so another post can carry the files; the copies
+   * are unattached and recorded as uploaded by `userId`. Their ids, in order.
+   */
+  async copyFileInfos(userId: string, fileIds: readonly string[]): Promise<string[]> {
+    const request = { userId, fileIds: [...fileIds] };
+    return (await this.#rpc.copyFileInfos(request, this.#options)).fileIds;
+  }
+
+  /**
+   * A link anyone can read a file of a post by, without logging in. Refused (501) unless the
+   * host serves public links.
+   */
+  async getFileLink(fileId: string): Promise<string> {
+    return (await this.#rpc.getFileLink({ fileId }, this.#options)).link;
+  }
+
+  /** The whole content at a path of the file store (a FileInfo's `path`). */
+  async readFile(path: string): Promise<Uint8Array> {
+    const chunks: Uint8Array[] = [];
+    for await (const { data } of this.#rpc.readFile({ path }, this.#options)) {
+      chunks.push(data);
+    }
+    return concatChunks(chunks);
+  }
+
+  /** Sets the text file search finds in a file, e.g. what a plugin extracted from a document. */
+  async setFileSearchableContent(fileId: string, content: string): Promise<void> {
+    await this.#rpc.setFileSearchableContent({ fileId, content }, this.#options);
+  }
+
+  /** Starts a resumable upload; send its data with uploadData, in as many parts as needed. */
+  async createUploadSession(session: UploadSessionInit): Promise<UploadSession> {
+    const { uploadSession } = await this.#rpc.createUploadSession(
+      { uploadSession: { ...session, fileSize: BigInt(session.fileSize) } },
+      this.#options,
+    );
+    return present(uploadSession, "CreateUploadSession", "upload_session");
+  }
+
+  /**
+   * Sends the next part of a resumable upload, from the session's `fileOffset` (read it again
+   * with getUploadSession to resume). A first part smaller than 5 MiB must be the whole file.
+   * The stored file once every byte is in; undefined while bytes are missing.
+   */
+  async uploadData(
+    session: UploadPosition,
+    data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  ): Promise<FileInfo | undefined> {
+    const { fileInfo } = await this.#rpc.uploadData(uploadDataFrames(session, data), this.#options);
+    return fileInfo;
+  }
+
+  /** A resumable upload's state: its file_offset says how many bytes are in. */
+  async getUploadSession(uploadId: string): Promise<UploadSession> {
+    const { uploadSession } = await this.#rpc.getUploadSession({ uploadId }, this.#options);
+    return present(uploadSession, "GetUploadSession", "upload_session");
+  }
+
   // Key-value store
 
   /** The value of a key of this plugin's store, or undefined when absent or expired. */
@@ -930,7 +1141,36 @@ async function* uploadFrames(
   }
 }
 
-async function* fileData(frames: AsyncIterator<GetFileResponse>): AsyncGenerator<Uint8Array> {
+async function* uploadDataFrames(
+  session: UploadPosition,
+  data: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<UploadDataFrame> {
+  const uploadSession = { id: session.id, fileOffset: session.fileOffset };
+  yield { frame: { case: "head", value: { uploadSession } } };
+  const chunks = data instanceof Uint8Array ? [data] : data;
+  for await (const chunk of chunks) {
+    for (const piece of splitChunks(chunk)) {
+      yield { frame: { case: "data", value: piece } };
+    }
+  }
+}
+
+async function* bundleFrames(
+  bundle: Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  replace: boolean,
+): AsyncGenerator<PlainInit<typeof InstallPluginRequestSchema>> {
+  yield { frame: { case: "head", value: { replace } } };
+  const chunks = bundle instanceof Uint8Array ? [bundle] : bundle;
+  for await (const chunk of chunks) {
+    for (const piece of splitChunks(chunk)) {
+      yield { frame: { case: "data", value: piece } };
+    }
+  }
+}
+
+async function* fileData(
+  frames: AsyncIterator<Plain<GetFileResponse>>,
+): AsyncGenerator<Uint8Array> {
   try {
     for (let next = await frames.next(); next.done !== true; next = await frames.next()) {
       if (next.value.frame.case === "data") {

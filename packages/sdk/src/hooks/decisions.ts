@@ -1,8 +1,8 @@
 // What MessageWillBePosted, MessageWillBeUpdated and UserWillLogIn decide, stated explicitly
 // rather than guessed from a (post, reason) pair, and its mapping onto the proto oneofs.
-import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { LoginDecisionSchema, PostDecisionSchema } from "@plugwire/protocol";
 import type { PostInit } from "../api/plugin-api-client.js";
+import type { PlainInit } from "../models/plain.js";
 
 /** Keep the post, or let the login proceed. */
 export interface Allow {
@@ -55,8 +55,8 @@ export function dismiss(): Dismiss {
   return dismissed;
 }
 
-type PostDecisionInit = MessageInitShape<typeof PostDecisionSchema>;
-type LoginDecisionInit = MessageInitShape<typeof LoginDecisionSchema>;
+type PostDecisionInit = PlainInit<typeof PostDecisionSchema>;
+type LoginDecisionInit = PlainInit<typeof LoginDecisionSchema>;
 
 const allowOutcome = { outcome: { case: "allow", value: {} } } as const;
 const dismissOutcome = { outcome: { case: "dismiss", value: {} } } as const;

@@ -2,11 +2,13 @@
 // handler gets and what its result becomes, so each is one row of `unaryHooks`; the generic
 // adapter does the rest the same way for all (the HookContext, required fields, the handler's
 // failure naming the hook). ServeHTTP and ServeMetrics carry HTTP and are written out below.
-import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
+import type { MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type MethodImpl } from "@connectrpc/connect";
 import { type HookName, type PluginContext, PluginHooks } from "@plugwire/protocol";
 import { headerList, responseBytes, responseFrames, toFetchRequest } from "../http/fetch-bridge.js";
+import { serveInScope } from "../http/inter-plugin-scope.js";
 import { fetchResponse } from "../http/serve-once.js";
+import { type Plain, type PlainInit, plain } from "../models/plain.js";
 import type { Plugin } from "../plugin/plugin.js";
 import { loginDecisionMessage, postDecisionMessage } from "./decisions.js";
 import { type HookContext, hookContext } from "./hook-context.js";
@@ -15,8 +17,9 @@ import type { Awaitable, HookHandlers } from "./hook-handlers.js";
 
 type HookMethods = (typeof PluginHooks)["method"];
 type MethodOf<N extends HookName> = HookMethods[Uncapitalize<N>];
-type RequestOf<N extends HookName> = MessageShape<MethodOf<N>["input"]>;
-type ResponseInitOf<N extends HookName> = MessageInitShape<MethodOf<N>["output"]>;
+/** A hook's request as its row reads it: made plain (see models/plain.ts). */
+type RequestOf<N extends HookName> = Plain<MessageShape<MethodOf<N>["input"]>>;
+type ResponseInitOf<N extends HookName> = PlainInit<MethodOf<N>["output"]>;
 /** The handler's arguments after its HookContext. */
 type ArgsOf<N extends HookName> = HookHandlers[N] extends (
   ctx: HookContext,
@@ -128,7 +131,11 @@ function rowAdapter<N extends RowHookName>(name: N, row: HookRow<N>): Adapter<N>
       ctx: HookContext,
       ...args: ArgsOf<N>
     ) => Awaitable<ResultOf<N>>;
-    const impl = async (request: RequestOf<N>, context: { signal: AbortSignal }) => {
+    const impl = async (
+      received: MessageShape<MethodOf<N>["input"]>,
+      context: { signal: AbortSignal },
+    ) => {
+      const request = plain(input, received) as RequestOf<N>;
       let handlerArgs: ArgsOf<N>;
       try {
         handlerArgs = args(request);
@@ -169,7 +176,9 @@ const serveHttp: Adapter<"ServeHTTP"> = (plugin, handler) =>
     let response: Response;
     try {
       const ctx = hookContext(head.context, context);
-      response = fetchResponse(await handler.call(plugin, ctx, request));
+      response = fetchResponse(
+        await serveInScope(head, context, context, () => handler.call(plugin, ctx, request)),
+      );
     } catch (reason) {
       throw hookFailure("ServeHTTP", reason);
     }

@@ -1,12 +1,11 @@
 // The signature of each hook's handler, by hook name. @hook(name) and definePlugin check the
 // handler against this map, so a handler of the wrong shape does not compile.
-import type { JsonObject, MessageInitShape } from "@bufbuild/protobuf";
+import type { JsonObject } from "@bufbuild/protobuf";
+import type { CommandResponseSchema, HookName } from "@plugwire/protocol";
 import type {
   Channel,
   ChannelMember,
   CommandArgs,
-  CommandResponseSchema,
-  HookName,
   PluginClusterEvent,
   Post,
   Preference,
@@ -14,7 +13,8 @@ import type {
   TeamMember,
   User,
   WebSocketRequest,
-} from "@plugwire/protocol";
+} from "../models/models.js";
+import type { PlainInit } from "../models/plain.js";
 import type { LoginDecision, PostDecision } from "./decisions.js";
 import type { HookContext } from "./hook-context.js";
 
@@ -22,7 +22,7 @@ import type { HookContext } from "./hook-context.js";
 export type Awaitable<T> = T | Promise<T>;
 
 /** What a slash command answers: any subset of CommandResponse's fields. */
-export type CommandResponseInit = MessageInitShape<typeof CommandResponseSchema>;
+export type CommandResponseInit = PlainInit<typeof CommandResponseSchema>;
 
 /** Who installed the plugin. */
 export interface InstallEvent {

@@ -1,7 +1,8 @@
 // Compile-time checks of @hook and definePlugin. tsc (the typecheck command) fails if any
 // `@ts-expect-error` below stops being an error, i.e. if a wrong handler would compile.
-import type { Channel, Post, User } from "@plugwire/protocol";
+
 import { describe, expect, it } from "vitest";
+import type { Channel, Post, User } from "../models/models.js";
 import { Plugin } from "../plugin/plugin.js";
 import { allow, dismiss, type LoginDecision, type PostDecision, reject } from "./decisions.js";
 import { definePlugin } from "./define-plugin.js";

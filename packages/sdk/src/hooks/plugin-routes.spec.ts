@@ -1,4 +1,10 @@
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import {
+  clone,
+  create,
+  type DescMessage,
+  type JsonObject,
+  type MessageShape,
+} from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import {
   fromConnectError,
@@ -21,6 +27,7 @@ import {
 } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../logger/logger.js";
+import { plain } from "../models/plain.js";
 import { Plugin } from "../plugin/plugin.js";
 import {
   allow,
@@ -106,6 +113,15 @@ const oldPost = create(PostSchema, { id: "p1", message: "before" });
 const user = create(UserSchema, { id: "u1", username: "alice" });
 const actor = create(UserSchema, { id: "u2", username: "admin" });
 
+/** A message as a handler receives it: a plain copy (64-bit fields as numbers). */
+function asHandlerGets<Desc extends DescMessage>(schema: Desc, message: MessageShape<Desc>) {
+  return plain(schema, clone(schema, message));
+}
+const postArg = asHandlerGets(PostSchema, post);
+const oldPostArg = asHandlerGets(PostSchema, oldPost);
+const userArg = asHandlerGets(UserSchema, user);
+const actorArg = asHandlerGets(UserSchema, actor);
+
 /** Records every call; returns what `next` says for the hooks that decide. */
 class Recorder extends Plugin {
   calls: [HookName, ...unknown[]][] = [];
@@ -135,19 +151,19 @@ class Recorder extends Plugin {
   }
 
   @hook("MessageWillBePosted")
-  async willBePosted(ctx: HookContext, p: typeof post) {
+  async willBePosted(ctx: HookContext, p: typeof postArg) {
     this.calls.push(["MessageWillBePosted", ctx, p]);
     return this.nextPostDecision;
   }
 
   @hook("MessageWillBeUpdated")
-  willBeUpdated(ctx: HookContext, newPost: typeof post, old: typeof post) {
+  willBeUpdated(ctx: HookContext, newPost: typeof postArg, old: typeof postArg) {
     this.calls.push(["MessageWillBeUpdated", ctx, newPost, old]);
     return this.nextPostDecision;
   }
 
   @hook("UserWillLogIn")
-  willLogIn(ctx: HookContext, u: typeof user) {
+  willLogIn(ctx: HookContext, u: typeof userArg) {
     this.calls.push(["UserWillLogIn", ctx, u]);
     return this.nextLoginDecision;
   }
@@ -226,7 +242,7 @@ describe("decision hooks", () => {
         { headers: bearer },
       );
       expect(response.decision?.outcome).toMatchObject(outcome);
-      expect(plugin.calls).toEqual([["MessageWillBePosted", expectedContext, post]]);
+      expect(plugin.calls).toEqual([["MessageWillBePosted", expectedContext, postArg]]);
     },
   );
 
@@ -246,7 +262,7 @@ describe("decision hooks", () => {
       { headers: bearer },
     );
     expect(decision?.outcome).toMatchObject({ case: "reject", value: { reason: "locked" } });
-    expect(plugin.calls).toEqual([["MessageWillBeUpdated", expectedContext, post, oldPost]]);
+    expect(plugin.calls).toEqual([["MessageWillBeUpdated", expectedContext, postArg, oldPostArg]]);
   });
 
   it.each([
@@ -262,7 +278,7 @@ describe("decision hooks", () => {
         { headers: bearer },
       );
       expect(response.decision?.outcome).toMatchObject(outcome);
-      expect(plugin.calls).toEqual([["UserWillLogIn", expectedContext, user]]);
+      expect(plugin.calls).toEqual([["UserWillLogIn", expectedContext, userArg]]);
     },
   );
 
@@ -285,6 +301,8 @@ describe("decision hooks", () => {
 describe("notification hooks", () => {
   const member = create(ChannelMemberSchema, { channelId: "c1", userId: "u1" });
   const teamMember = create(TeamMemberSchema, { teamId: "t1", userId: "u1" });
+  const memberArg = asHandlerGets(ChannelMemberSchema, member);
+  const teamMemberArg = asHandlerGets(TeamMemberSchema, teamMember);
   const channel = { id: "c1", name: "town-square" };
   const event = { id: "cache.flush", data: new Uint8Array([1, 2]) };
   const reaction = { userId: "u1", postId: "p1", emojiName: "smile" };
@@ -294,17 +312,17 @@ describe("notification hooks", () => {
   const cases: {
     [N in HookName]?: [request: Record<string, unknown>, args: unknown[]];
   } = {
-    MessageHasBeenPosted: [{ post }, [post]],
-    MessageHasBeenUpdated: [{ newPost: post, oldPost }, [post, oldPost]],
-    MessageHasBeenDeleted: [{ post }, [post]],
-    UserHasBeenCreated: [{ user }, [user]],
-    UserHasLoggedIn: [{ user }, [user]],
-    UserHasBeenDeactivated: [{ user }, [user]],
+    MessageHasBeenPosted: [{ post }, [postArg]],
+    MessageHasBeenUpdated: [{ newPost: post, oldPost }, [postArg, oldPostArg]],
+    MessageHasBeenDeleted: [{ post }, [postArg]],
+    UserHasBeenCreated: [{ user }, [userArg]],
+    UserHasLoggedIn: [{ user }, [userArg]],
+    UserHasBeenDeactivated: [{ user }, [userArg]],
     ChannelHasBeenCreated: [{ channel }, [expect.objectContaining(channel)]],
-    UserHasJoinedChannel: [{ channelMember: member, actor }, [member, actor]],
-    UserHasLeftChannel: [{ channelMember: member }, [member, undefined]],
-    UserHasJoinedTeam: [{ teamMember, actor }, [teamMember, actor]],
-    UserHasLeftTeam: [{ teamMember }, [teamMember, undefined]],
+    UserHasJoinedChannel: [{ channelMember: member, actor }, [memberArg, actorArg]],
+    UserHasLeftChannel: [{ channelMember: member }, [memberArg, undefined]],
+    UserHasJoinedTeam: [{ teamMember, actor }, [teamMemberArg, actorArg]],
+    UserHasLeftTeam: [{ teamMember }, [teamMemberArg, undefined]],
     OnPluginClusterEvent: [{ event }, [expect.objectContaining(event)]],
     ReactionHasBeenAdded: [{ reaction }, [expect.objectContaining(reaction)]],
     ReactionHasBeenRemoved: [{ reaction }, [expect.objectContaining(reaction)]],

@@ -15,6 +15,7 @@ import { hookFailure } from "../hooks/hook-failure.js";
 import type { HookHandlers } from "../hooks/hook-handlers.js";
 import type { Plugin } from "../plugin/plugin.js";
 import { responseParts, toFetchRequest } from "./fetch-bridge.js";
+import { serveInScope } from "./inter-plugin-scope.js";
 import { isResponse } from "./light-response.js";
 
 /** How long the rest of a body waits for the host's ServeHTTPRest. */
@@ -113,10 +114,8 @@ export function pluginHttpService(
       const exchange = new ExchangeSignal(context);
       const fetchRequest = toFetchRequest(head, request.body, exchange);
       try {
-        const result = await handler.call(
-          plugin,
-          hookContext(head.context, exchange),
-          fetchRequest,
+        const result = await serveInScope(head, context, exchange, () =>
+          handler.call(plugin, hookContext(head.context, exchange), fetchRequest),
         );
         const response = fetchResponse(result);
         const { status, headers, body } = responseParts(response);

@@ -44,6 +44,8 @@ export interface FakePluginAPIOptions {
   serverConfig?: JsonObject;
   /** Where the fake clock starts (ms since the epoch or a Date); the real time by default. */
   startTime?: number | Date;
+  /** Serve public file links (GetFileLink) salted with this; unset, GetFileLink answers 501 as a host without them. */
+  publicLinkSalt?: string;
 }
 
 /** A hook call of the host's app that failed. */
@@ -124,6 +126,7 @@ export class FakePluginAPI {
         }),
       ),
       hostId: "plugwire-testing",
+      publicLinkSalt: options.publicLinkSalt,
     });
   }
 

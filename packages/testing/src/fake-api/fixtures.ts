@@ -1,9 +1,20 @@
 // The data a test starts from. Seeding writes straight to the store, as a database restored
 // from a backup would hold it: no hook fires for a fixture.
-import { create, type JsonValue } from "@bufbuild/protobuf";
+import type { JsonValue } from "@bufbuild/protobuf";
 import type { Store } from "@plugwire/host";
-import { CommandSchema } from "@plugwire/protocol";
-import type { ChannelInit, CommandInit, PostInit, TeamInit, UserInit } from "@plugwire/sdk";
+import {
+  type ChannelInit,
+  ChannelSchema,
+  type CommandInit,
+  CommandSchema,
+  type PostInit,
+  PostSchema,
+  protocolMessage,
+  type TeamInit,
+  TeamSchema,
+  type UserInit,
+  UserSchema,
+} from "@plugwire/sdk";
 import { makeChannel, makePost, makeTeam, makeUser } from "../builders.js";
 
 /**
@@ -38,25 +49,25 @@ export async function seedFixtures(
   fixtures: Fixtures,
 ): Promise<void> {
   for (const user of fixtures.users ?? []) {
-    await store.createUser(makeUser(user));
+    await store.createUser(protocolMessage(UserSchema, makeUser(user)));
   }
   for (const team of fixtures.teams ?? []) {
-    await store.createTeam(makeTeam(team));
+    await store.createTeam(protocolMessage(TeamSchema, makeTeam(team)));
   }
   for (const { teamId, userId } of fixtures.teamMembers ?? []) {
     await store.addTeamMember(teamId, userId);
   }
   for (const channel of fixtures.channels ?? []) {
-    await store.createChannel(makeChannel(channel));
+    await store.createChannel(protocolMessage(ChannelSchema, makeChannel(channel)));
   }
   for (const { channelId, userId } of fixtures.channelMembers ?? []) {
     await store.addChannelMember(channelId, userId);
   }
   for (const post of fixtures.posts ?? []) {
-    await store.createPost(makePost(post));
+    await store.createPost(protocolMessage(PostSchema, makePost(post)));
   }
   for (const command of fixtures.commands ?? []) {
-    await store.registerCommand(pluginId, create(CommandSchema, command));
+    await store.registerCommand(pluginId, protocolMessage(CommandSchema, command));
   }
   for (const [key, value] of Object.entries(fixtures.kv ?? {})) {
     const bytes = value instanceof Uint8Array ? value : encoder.encode(JSON.stringify(value));

@@ -2,12 +2,7 @@
 // answer the way the plugin wrote it. Each goes through a HookDispatcher, the host's own
 // interface to a plugin: in-process over Connect's in-memory transport, out-of-process over
 // the plugin's socket. Either way every request and response is protobuf-encoded on the way.
-import {
-  create,
-  type DescMessage,
-  type JsonObject,
-  type MessageInitShape,
-} from "@bufbuild/protobuf";
+import { create, type DescMessage, type DescMethod, type JsonObject } from "@bufbuild/protobuf";
 import type { HookDispatcher, HookRequest, HookResponse, UnaryHookName } from "@plugwire/host";
 import {
   type ChannelMemberSchema,
@@ -17,6 +12,7 @@ import {
   type LoginDecision as LoginDecisionMessage,
   type PluginClusterEventSchema,
   type PluginContext,
+  PluginHooks,
   type PostDecision as PostDecisionMessage,
   type PreferenceSchema,
   type ReactionSchema,
@@ -30,8 +26,12 @@ import {
   type InstallEvent,
   type LoginDecision,
   modify,
+  type Plain,
+  type PlainInit,
   type PostDecision,
   type PostInit,
+  plain,
+  protocolMessage,
   reject,
   type UserInit,
 } from "@plugwire/sdk";
@@ -40,7 +40,12 @@ import { type HookContextInit, hookContext } from "./hook-context.js";
 import { notImplemented } from "./not-implemented.js";
 import { pluginFetch } from "./plugin-http.js";
 
-type Init<S extends DescMessage> = MessageInitShape<S>;
+type Init<S extends DescMessage> = PlainInit<S>;
+type HookInput<N extends UnaryHookName> = (typeof PluginHooks)["method"][Uncapitalize<N>]["input"];
+
+function uncapitalize<N extends string>(name: N): Uncapitalize<N> {
+  return (name.charAt(0).toLowerCase() + name.slice(1)) as Uncapitalize<N>;
+}
 
 /**
  * A hook call whose context may be left out: `(post)` or `(ctx, post)`. Without one, the
@@ -111,15 +116,19 @@ export interface HookCalls {
 
 /** The typed hooks of the plugin behind `plugin`. */
 export function hookCalls(plugin: HookDispatcher): HookCalls {
+  // Requests take plain values (numbers for 64-bit fields), sent as the protocol's messages;
+  // answers come back plain, as the plugin's handler wrote them.
   async function call<N extends UnaryHookName>(
     name: N,
-    request: HookRequest<N>,
-  ): Promise<HookResponse<N>> {
-    const response = await plugin.callHook(name, request);
+    request: PlainInit<HookInput<N>>,
+  ): Promise<Plain<HookResponse<N>>> {
+    const method = PluginHooks.method[uncapitalize(name)] as DescMethod;
+    const message = protocolMessage(method.input, request as never) as HookRequest<N>;
+    const response = await plugin.callHook(name, message);
     if (response === undefined) {
       throw notImplemented(plugin.pluginId, name);
     }
-    return response;
+    return plain(method.output, response as never) as Plain<HookResponse<N>>;
   }
   const done = () => undefined;
   return {
@@ -236,7 +245,10 @@ function withContext<A extends unknown[], R>(
 }
 
 /** The decision as the plugin's handler returned it. */
-function postDecision(hook: HookName, decision: PostDecisionMessage | undefined): PostDecision {
+function postDecision(
+  hook: HookName,
+  decision: Plain<PostDecisionMessage> | undefined,
+): PostDecision {
   const outcome = decision?.outcome;
   switch (outcome?.case) {
     case "allow":

@@ -1,9 +1,10 @@
 // /api/v4/files: uploads (multipart, as v4 clients send them, or one file as the body) and
 // downloads. An upload goes to the app's uploadFile, as a plugin's UploadFile does, so both are
 // checked and stored alike. Files belong to their channel: only its members upload to it and
-// read from it.
+// read from it, and ask for its files' public links. /files/{id}/public (at the root, as
+// Mattermost serves it) answers whoever has a valid link, without a session.
 import { once } from "node:events";
-import { NotFoundError } from "@plugwire/errors";
+import { NotFoundError, PluginAPIError } from "@plugwire/errors";
 import { type FileInfo, FileInfoSchema, MAX_CHUNK_BYTES } from "@plugwire/protocol";
 import { modelToJson } from "./model-json.js";
 import { readMultipartForm } from "./multipart-form.js";
@@ -19,6 +20,31 @@ export function fileRoutes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/files/{file_id}", downloadFile)
     .add("GET", "/api/v4/files/{file_id}/info", async (call) => {
       call.send(200, modelToJson(FileInfoSchema, await readableFile(call)));
+    })
+    .add("GET", "/api/v4/files/{file_id}/link", async (call) => {
+      const info = await readableFile(call);
+      const path = await call.app.publicFileLink(info.id).catch((error: unknown) => {
+        // Mattermost's REST names these errors apart from its plugin API.
+        if (error instanceof PluginAPIError && error.id.startsWith("plugin_api.get_file_link.")) {
+          throw new PluginAPIError({
+            id:
+              error.id === "plugin_api.get_file_link.disabled.app_error"
+                ? "api.file.get_public_link.disabled.app_error"
+                : "api.file.get_file_link.no_post.app_error",
+            message: error.message,
+            statusCode: error.statusCode,
+          });
+        }
+        throw error;
+      });
+      call.send(200, { link: `${call.server.siteUrl}${path}` });
+    })
+    .add("GET", "/files/{file_id}/public", async (call) => {
+      const info = await call.app.publicFile(
+        call.param("file_id"),
+        call.url.searchParams.get("h") ?? "",
+      );
+      await sendContent(call, info);
     });
 }
 
@@ -90,7 +116,10 @@ async function uploadRawFile(call: RestCall): Promise<void> {
 }
 
 async function downloadFile(call: RestCall): Promise<void> {
-  const info = await readableFile(call);
+  await sendContent(call, await readableFile(call));
+}
+
+async function sendContent(call: RestCall, info: FileInfo): Promise<void> {
   const chunks = call.app.readFile(info.id, MAX_CHUNK_BYTES)[Symbol.asyncIterator]();
   // The first chunk is read before the head, so missing content still gets the error body.
   let next = await chunks.next();

@@ -1,23 +1,18 @@
-// The models as Mattermost's API v4 writes them in JSON, read from and written with the
-// protobuf descriptors: snake_case names (the proto names), 64-bit integers as JSON numbers
-// (protobuf's JSON would give strings), props and metadata as objects. The few names v4 spells
-// differently are renamed here and only here.
+// The models as Mattermost's API v4 reads and writes them in JSON. Writing is the protocol's
+// `modelToJson` (shared with the SDK's plain models); reading a request body is here: which
+// fields a client may set, the v4 fields Plugwire accepts and ignores, and the type checks.
 import {
   create,
   type DescField,
   type DescMessage,
-  type JsonObject,
-  type JsonValue,
   type MessageShape,
   ScalarType,
 } from "@bufbuild/protobuf";
+import { INT64_SCALARS, v4FieldName } from "@plugwire/protocol";
 import { type JsonFields, objectBody, typeName } from "./body-fields.js";
 import { invalidBodyParam } from "./rest-errors.js";
 
-/** v4 JSON names that differ from the proto field names, by message type. */
-const V4_NAMES: Record<string, Record<string, string>> = {
-  "plugwire.v1.FileInfo": { creator_id: "user_id" },
-};
+export { modelToJson } from "@plugwire/protocol";
 
 /**
  * Fields of Mattermost's v4 models that Plugwire does not keep. Clients that send whole models
@@ -66,56 +61,7 @@ const V4_ONLY_FIELDS: Record<string, readonly string[]> = {
   ],
 };
 
-const INT64_TYPES = new Set([
-  ScalarType.INT64,
-  ScalarType.UINT64,
-  ScalarType.SINT64,
-  ScalarType.FIXED64,
-  ScalarType.SFIXED64,
-]);
-
 const STRUCT = "google.protobuf.Struct";
-
-/** The v4 JSON of a model. */
-export function modelToJson<Desc extends DescMessage>(
-  schema: Desc,
-  message: MessageShape<Desc>,
-): JsonObject {
-  const json: JsonObject = {};
-  const values = message as unknown as Record<string, unknown>;
-  for (const field of schema.fields) {
-    json[v4Name(schema, field)] = fieldToJson(field, values[field.localName]);
-  }
-  return json;
-}
-
-function fieldToJson(field: DescField, value: unknown): JsonValue {
-  switch (field.fieldKind) {
-    case "scalar":
-      return scalarToJson(field.scalar, value);
-    case "enum":
-      return value as number;
-    case "message":
-      if (field.message.typeName === STRUCT) return (value as JsonObject | undefined) ?? {};
-      return value === undefined ? null : modelToJson(field.message, value as never);
-    case "list":
-      return (value as unknown[]).map((item) =>
-        field.listKind === "message"
-          ? modelToJson(field.message, item as never)
-          : field.listKind === "scalar"
-            ? scalarToJson(field.scalar, item)
-            : (item as number),
-      );
-    case "map":
-      return { ...(value as JsonObject) };
-  }
-}
-
-function scalarToJson(type: ScalarType, value: unknown): JsonValue {
-  if (INT64_TYPES.has(type)) return Number(value as bigint);
-  if (type === ScalarType.BYTES) return Buffer.from(value as Uint8Array).toString("base64");
-  return value as JsonValue;
-}
 
 /** A model read from a v4 JSON body, and the v4 names of the fields the body set. */
 export interface ModelInput<Desc extends DescMessage> {
@@ -136,7 +82,7 @@ export function modelFromJson<Desc extends DescMessage>(
   ignored: (name: string) => void = () => {},
 ): ModelInput<Desc> {
   const fields = objectBody(body);
-  const fieldsByName = new Map(schema.fields.map((field) => [v4Name(schema, field), field]));
+  const fieldsByName = new Map(schema.fields.map((field) => [v4FieldName(schema, field), field]));
   const init: Record<string, unknown> = {};
   const given = new Set<string>();
   for (const [name, value] of Object.entries(fields)) {
@@ -197,13 +143,9 @@ function scalarFromJson(type: ScalarType, name: string, value: unknown): unknown
       }
       return value;
     default:
-      if (!INT64_TYPES.has(type)) break;
+      if (!INT64_SCALARS.has(type)) break;
       if (!Number.isSafeInteger(value)) throw wrongType("an integer");
       return BigInt(value as number);
   }
   throw new TypeError(`model-json can't read scalar type ${ScalarType[type]} from JSON`);
-}
-
-function v4Name(schema: DescMessage, field: DescField): string {
-  return V4_NAMES[schema.typeName]?.[field.name] ?? field.name;
 }

@@ -4,23 +4,20 @@
 // over the schema's defaults, PUT replaces them after checking them against settings_schema.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { InternalError } from "@plugwire/errors";
-import { type PluginLifecycle, PluginProcessError, type PluginStatus } from "../../host.js";
+import { PluginProcessError, type PluginStatus } from "../../host.js";
 import type { PluginManifest } from "../../manifest/manifest.js";
+import {
+  commonManifestJson,
+  manifestJson,
+  mattermostPluginState,
+} from "../../manifest/manifest-json.js";
+import { webappBundleUrl } from "../webapp-files.js";
 import { objectBody } from "./body-fields.js";
 import { readMultipartForm } from "./multipart-form.js";
 import { requireSystemAdmin } from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, invalidUrlParam } from "./rest-errors.js";
 import type { Router } from "./router.js";
-
-/** Mattermost's PluginState numbers. */
-const V4_STATES: Record<PluginLifecycle, number> = {
-  stopped: 0,
-  starting: 1,
-  restarting: 1,
-  active: 2,
-  failed: 3,
-};
 
 export function pluginRoutes(router: Router<RouteHandler>): void {
   const admin =
@@ -82,7 +79,7 @@ export function pluginRoutes(router: Router<RouteHandler>): void {
 /** Mattermost's plugin id rule: letters, digits, ".", "_" and "-"; never a path. */
 const PLUGIN_ID = /^(?!\.{1,2}$)[a-zA-Z0-9._-]+$/;
 
-function pluginIdParam(call: RestCall): string {
+export function pluginIdParam(call: RestCall): string {
   const pluginId = call.param("plugin_id");
   if (!PLUGIN_ID.test(pluginId)) {
     throw invalidUrlParam("plugin_id", `"${pluginId}" is not a plugin id.`);
@@ -125,18 +122,17 @@ async function savePluginConfig(call: RestCall): Promise<void> {
   call.send(200, await call.host.getPluginSettings(pluginId));
 }
 
-/** The manifest as v4 writes it: the file's fields, none of the host's paths. */
-function manifestJson(manifest: PluginManifest): JsonObject {
-  const json: JsonObject = {
-    id: manifest.id,
-    name: manifest.name,
-    description: manifest.description,
-    version: manifest.version,
-    server: { executable: manifest.server.executableRelative },
+/**
+ * What Mattermost's web app reads of a plugin with a web app (its ClientManifest): no
+ * description, server part or settings; webapp.bundle_path the URL the bundle is served at.
+ */
+export function clientManifestJson(manifest: PluginManifest): JsonObject {
+  return {
+    ...commonManifestJson(manifest),
+    ...(manifest.webapp && {
+      webapp: { bundle_path: webappBundleUrl({ ...manifest, webapp: manifest.webapp }) },
+    }),
   };
-  if (manifest.minServerVersion) json.min_server_version = manifest.minServerVersion;
-  if (manifest.settingsSchema) json.settings_schema = manifest.settingsSchema;
-  return json;
 }
 
 /** v4's PluginStatus. */
@@ -145,13 +141,18 @@ function statusJson(status: PluginStatus): JsonObject {
     plugin_id: status.id,
     cluster_id: "",
     plugin_path: status.manifest.dir,
-    state: V4_STATES[status.state],
+    state: mattermostPluginState(status.state),
     name: status.manifest.name,
     description: status.manifest.description,
     version: status.manifest.version,
   };
   if (status.error) json.error = status.error;
-  // Plugwire's own: how the plugin is confined (Mattermost's status has no such field).
+  // Plugwire's own (Mattermost's status has no such fields): how the plugin is confined, since
+  // when it runs (ms since the epoch, 0 unless active), its restarts after crashes since it was
+  // started, and the last lines its process printed.
   json.sandbox = { ...status.sandbox } as JsonObject;
+  json.active_since = status.activeSince?.getTime() ?? 0;
+  json.restarts = status.restarts;
+  json.last_output = status.lastOutput;
   return json;
 }

@@ -24,6 +24,8 @@ export interface RestServerContext {
   maxJsonBytes: number;
   /** Who is online, from the websockets. */
   presence: Presence;
+  /** Aborted when the server closes: long-lived responses (event streams) end then. */
+  closing: AbortSignal;
 }
 
 export class RestCall {

@@ -8,15 +8,20 @@ const router = new Router<string>()
   .add("GET", "/api/v4/teams/{team_id}/channels/name/{name}", "channel by name");
 
 describe("Router", () => {
-  it("matches a template, decoding its parameters", () => {
+  it("matches a template, decoding its parameters and naming the template", () => {
     expect(router.find("GET", "/api/v4/teams/t1/channels/name/caf%C3%A9")).toEqual({
       handler: "channel by name",
       params: { team_id: "t1", name: "café" },
+      template: "/api/v4/teams/{team_id}/channels/name/{name}",
     });
   });
 
   it("prefers a literal segment to a parameter, whatever the order routes were added in", () => {
-    expect(router.find("GET", "/api/v4/users/me")).toEqual({ handler: "me", params: {} });
+    expect(router.find("GET", "/api/v4/users/me")).toEqual({
+      handler: "me",
+      params: {},
+      template: "/api/v4/users/me",
+    });
     expect(router.find("GET", "/api/v4/users/u1")).toMatchObject({ handler: "user by id" });
   });
 

@@ -6,10 +6,13 @@ import { invalidUrlParam } from "./rest-errors.js";
 export interface RouteMatch<H> {
   handler: H;
   params: Record<string, string>;
+  /** The route's template, e.g. "/api/v4/users/{user_id}". */
+  template: string;
 }
 
 interface Route<H> {
   method: string;
+  template: string;
   segments: string[];
   handler: H;
 }
@@ -18,16 +21,13 @@ export class Router<H> {
   private readonly routes: Route<H>[] = [];
 
   add(method: string, template: string, handler: H): this {
-    this.routes.push({ method, segments: template.split("/").slice(1), handler });
+    this.routes.push({ method, template, segments: template.split("/").slice(1), handler });
     return this;
   }
 
   /** Every route added, in order: its method and template, for documentation and its checks. */
   list(): { method: string; template: string }[] {
-    return this.routes.map((route) => ({
-      method: route.method,
-      template: `/${route.segments.join("/")}`,
-    }));
+    return this.routes.map(({ method, template }) => ({ method, template }));
   }
 
   /**
@@ -55,7 +55,9 @@ export class Router<H> {
       const literals = route.segments.filter((segment) => !segment.startsWith("{")).length;
       if (best === undefined || literals > best.literals) best = { route, params, literals };
     }
-    return best ? { handler: best.route.handler, params: best.params } : { allowed: [...allowed] };
+    return best
+      ? { handler: best.route.handler, params: best.params, template: best.route.template }
+      : { allowed: [...allowed] };
   }
 }
 

@@ -1,22 +1,27 @@
 // The REST server: Mattermost's API v4 (the subset in the *-routes.ts files), the websocket at
-// /api/v4/websocket and plugins' own HTTP at /plugins/{plugin_id}/..., on node:http. Every
+// /api/v4/websocket, plugins' own HTTP at /plugins/{plugin_id}/... and their web app files at
+// /static/plugins/{plugin_id}/..., on node:http. Every
 // failure answers with v4's error body {id, message, detailed_error, request_id, status_code}.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import { consoleAssetsDir } from "@plugwire/console";
 import { InternalError, NotFoundError, PluginAPIError, toHttpError } from "@plugwire/errors";
 import { WebSocketServer } from "ws";
 import { DEFAULT_MAX_UPLOAD_BYTES } from "../../app/file-operations.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
+import { isConsolePath, serveConsole } from "../console-assets.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
+import { serveWebappFile, WEBAPP_FILES_PREFIX } from "../webapp-files.js";
 import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
+import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
@@ -30,6 +35,7 @@ import { Router } from "./router.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
+import { uploadRoutes } from "./upload-routes.js";
 import { userDirectoryRoutes } from "./user-directory-routes.js";
 import { userRoutes } from "./user-routes.js";
 import { resumeRequest, WebSocketHub } from "./websocket-hub.js";
@@ -62,6 +68,11 @@ export interface RestServerOptions {
   statusCheckIntervalMs?: number;
   /** Request rate limits; by default only logins are limited (see rate-limit.ts). */
   rateLimits?: RestRateLimits;
+  /**
+   * The folder of the admin console's built files, served at /console; default: those of
+   * @plugwire/console. false serves no console.
+   */
+  consoleAssetsDir?: string | false;
 }
 
 export interface RestServer {
@@ -88,10 +99,12 @@ export function restRouter(): Router<RouteHandler> {
     statusRoutes,
     commandRoutes,
     fileRoutes,
+    uploadRoutes,
     systemRoutes,
     clusterRoutes,
     roleRoutes,
     pluginRoutes,
+    pluginConsoleRoutes,
   ]) {
     routes(router);
   }
@@ -105,12 +118,15 @@ export async function startRestServer(
 ): Promise<RestServer> {
   const router = restRouter();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const closing = new AbortController();
+  const consoleDir = options.consoleAssetsDir ?? consoleAssetsDir;
   const context: RestServerContext = {
     host,
     siteUrl: options.siteUrl ?? "",
     maxBodyBytes,
     maxJsonBytes: Math.min(maxBodyBytes, MAX_JSON_BODY_BYTES),
     presence: new Presence(host.app),
+    closing: closing.signal,
   };
   context.presence.start(options.statusCheckIntervalMs);
   const hub = new WebSocketHub(host, context.presence, options.webSocketAuthTimeoutMs);
@@ -119,7 +135,7 @@ export async function startRestServer(
 
   const rateLimiter = new RestRateLimiter(options.rateLimits);
   const server = createServer((req, res) => {
-    void serveRequest(context, router, rateLimiter, req, res);
+    void serveRequest(context, router, rateLimiter, req, res, consoleDir);
   });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     void upgrade(context, webSockets, hub, req, socket, head);
@@ -142,6 +158,7 @@ export async function startRestServer(
     url,
     port,
     close: async () => {
+      closing.abort();
       context.presence.stop();
       unsubscribe();
       await hub.closeAll();
@@ -155,28 +172,45 @@ export async function startRestServer(
   };
 }
 
+/** The route label of requests no route matched, so that odd paths add no series. */
+const UNMATCHED_ROUTE = "unmatched";
+
 async function serveRequest(
   context: RestServerContext,
   router: Router<RouteHandler>,
   rateLimiter: RestRateLimiter,
   req: IncomingMessage,
   res: ServerResponse,
+  consoleDir: string | false,
 ): Promise<void> {
+  const started = performance.now();
   const requestId = newId();
+  let route = UNMATCHED_ROUTE;
   try {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (consoleDir !== false && isConsolePath(url.pathname)) {
+      await serveConsole(consoleDir, req, res, url.pathname);
+      return;
+    }
     if (url.pathname.startsWith("/plugins/")) {
+      route = "/plugins/{plugin_id}/*";
       // The proxy writes X-Request-Id among the plugin's headers, in its one writeHead: a
       // header set beforehand would put node:http on its slower path of merging them.
       await servePluginRequest(context, req, res, url, requestId);
       return;
     }
     res.setHeader("x-request-id", requestId);
+    if (url.pathname.startsWith(WEBAPP_FILES_PREFIX)) {
+      route = `${WEBAPP_FILES_PREFIX}{plugin_id}/*`;
+      await serveWebappFile(context.host, req, res, url.pathname);
+      return;
+    }
     const match = router.find(req.method ?? "GET", url.pathname);
     if (!("handler" in match)) {
       if (match.allowed.length > 0) res.setHeader("allow", match.allowed.join(", "));
       throw match.allowed.length > 0 ? methodNotAllowed(req, url) : routeNotFound(url);
     }
+    route = match.template;
     const auth = await authenticateRequest(context.host.app, req);
     rateLimiter.check(req, res, url.pathname, auth.session?.user.id);
     const call = new RestCall(context, req, res, url, requestId, auth);
@@ -185,6 +219,13 @@ async function serveRequest(
   } catch (error) {
     if (!res.headersSent) res.setHeader("x-request-id", requestId);
     sendError(context.host, req, res, error, requestId);
+  } finally {
+    context.host.metrics.restRequest(
+      req.method ?? "GET",
+      route,
+      res.statusCode,
+      performance.now() - started,
+    );
   }
 }
 
@@ -233,9 +274,12 @@ async function upgrade(
     const { session } = await authenticateRequest(context.host.app, req, {
       cookieWithoutProof: sameOrigin(req, context.siteUrl),
     });
-    webSockets.handleUpgrade(req, socket, head, (ws) =>
-      hub.accept(ws, session, resumeRequest(url.searchParams)),
-    );
+    webSockets.handleUpgrade(req, socket, head, (ws) => {
+      const { metrics } = context.host;
+      metrics.webSocketOpened();
+      ws.once("close", () => metrics.webSocketClosed());
+      hub.accept(ws, session, resumeRequest(url.searchParams));
+    });
   } catch (error) {
     context.host.app.logger.warn(`websocket upgrade failed: ${(error as Error).message}`);
     socket.destroy();

@@ -1,10 +1,11 @@
 // /api/v4/system, /config/client, /license/client, /emoji and /plugins/webapp: what a client
 // reads about the server before anything else, answered as Mattermost answers it from this
-// host's real settings. Plugwire has no license, no custom emoji and serves no plugin web app
-// parts, and says so the way an unlicensed Mattermost with those features off does.
+// host's real settings. Plugwire has no license and no custom emoji, and says so the way an
+// unlicensed Mattermost with those features off does.
 import { PluginAPIError } from "@plugwire/errors";
 import { MAX_POST_MESSAGE_LENGTH } from "../../app/host-app.js";
 import { pageOfQuery } from "./paging.js";
+import { clientManifestJson } from "./plugin-routes.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidUrlParam } from "./rest-errors.js";
 import type { Router } from "./router.js";
@@ -168,9 +169,17 @@ async function customEmojis(call: RestCall): Promise<void> {
   call.send(200, []);
 }
 
-/** Plugins with a web app part, as {id, version, webapp: {bundle_path}}: Plugwire runs none. */
+/**
+ * The active plugins with a web app part, as Mattermost's client manifests: the manifest without
+ * its description, server part and settings, webapp.bundle_path the URL the bundle is served
+ * at. Open to everyone, as in Mattermost: the web app reads it before anyone logs in.
+ */
 async function webappPlugins(call: RestCall): Promise<void> {
-  call.send(200, []);
+  const manifests = call.host
+    .statuses()
+    .filter((status) => status.state === "active" && status.manifest.webapp !== undefined)
+    .map((status) => clientManifestJson(status.manifest));
+  call.send(200, manifests);
 }
 
 /** ?format=old is the only format Mattermost serves these in: without it 501, another 400. */

@@ -33,6 +33,7 @@ export const START = 1_700_000_000_000;
 export const PLUGIN_A = "com.example.a";
 export const PLUGIN_B = "com.example.b";
 export const MAX_UPLOAD = 256 * 1024;
+export const PUBLIC_LINK_SALT = "0123456789abcdefghijklmnopqrstuv";
 export const SERVER_CONFIG = { ServiceSettings: { SiteURL: "https://chat.example.com" } };
 
 /** One call of an App operation that takes an actor, as the PluginAPI service made it. */
@@ -82,6 +83,7 @@ export function usePluginApiServers(): void {
       },
       log: new Logger(() => undefined),
       hostId: "h1",
+      publicLinkSalt: PUBLIC_LINK_SALT,
     });
     world.servers = [];
     world.connections = [];

@@ -4,6 +4,7 @@ import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
 import { clusterStoreContract } from "./cluster-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
+import { fileInfoStoreContract } from "./file-info-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
 import { peopleContract } from "./people.contract.js";
@@ -17,6 +18,7 @@ import { sessionStoreContract } from "./session-store.contract.js";
 import { statusStoreContract } from "./status-store.contract.js";
 import type { OpenStore } from "./store-test.js";
 import { teamStoreContract } from "./team-store.contract.js";
+import { uploadSessionStoreContract } from "./upload-session-store.contract.js";
 import { userStoreContract } from "./user-store.contract.js";
 
 export type { OpenStore } from "./store-test.js";
@@ -31,6 +33,8 @@ export function storeContract(open: OpenStore): void {
   peopleContract(open);
   roleStoreContract(open);
   postStoreContract(open);
+  fileInfoStoreContract(open);
+  uploadSessionStoreContract(open);
   postListStoreContract(open);
   reactionStoreContract(open);
   preferenceStoreContract(open);

@@ -330,6 +330,32 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 12,
+    description: "file paths and searchable content, resumable upload sessions",
+    sql: `
+      -- Where each file's bytes are in the file store; until now always its id.
+      ALTER TABLE file_infos ADD COLUMN "path" TEXT NOT NULL DEFAULT '';
+      UPDATE file_infos SET "path" = "id";
+      -- The text file search finds in a file (SetFileSearchableContent); not a FileInfo field.
+      ALTER TABLE file_infos ADD COLUMN "content" TEXT NOT NULL DEFAULT '';
+      CREATE INDEX file_infos_create_at ON file_infos ("create_at", "id");
+      CREATE TABLE upload_sessions (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "type" TEXT NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "channel_id" TEXT COLLATE "C" NOT NULL,
+        "filename" TEXT NOT NULL,
+        "path" TEXT NOT NULL,
+        "file_size" BIGINT NOT NULL,
+        "file_offset" BIGINT NOT NULL,
+        "remote_id" TEXT NOT NULL,
+        "req_file_id" TEXT NOT NULL
+      );
+      CREATE INDEX upload_sessions_user ON upload_sessions ("user_id", "create_at");
+    `,
+  },
+  {
     version: 15,
     description:
       "cluster nodes, the plugin bundles they share, and (PostgreSQL) cluster messages too long for a notification",

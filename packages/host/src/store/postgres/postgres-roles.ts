@@ -6,6 +6,7 @@ import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresClusterStore } from "./postgres-cluster-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
+import { postgresFileInfoStore } from "./postgres-file-info-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
@@ -17,10 +18,12 @@ import { postgresRoleStore } from "./postgres-role-store.js";
 import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
+import { postgresUploadSessionStore } from "./postgres-upload-session-store.js";
 import { postgresUserStore } from "./postgres-user-store.js";
 
 export function postgresStore(db: PostgresDatabase): Store {
   return {
+    kind: "postgresql",
     ...postgresUserStore(db),
     ...postgresSessionStore(db),
     ...postgresLoginAttemptStore(db),
@@ -28,6 +31,8 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresChannelStore(db),
     ...postgresRoleStore(db),
     ...postgresPostStore(db),
+    ...postgresFileInfoStore(db),
+    ...postgresUploadSessionStore(db),
     ...postgresPostListStore(db),
     ...postgresReactionStore(db),
     ...postgresPreferenceStore(db),

@@ -3,9 +3,10 @@
 // of the error ({error, message, field}), so a test drives the API through a real process.
 import { definePlugin, runPlugin } from "@plugwire/sdk";
 
+// structuredClone keeps each model's own fields (camelCase, as the plugin reads them) rather
+// than the v4 JSON its toJSON would write.
 function json(value) {
-  return JSON.stringify(value, (_key, v) => {
-    if (typeof v === "bigint") return Number(v);
+  return JSON.stringify(structuredClone(value), (_key, v) => {
     if (v instanceof Uint8Array) return { length: v.length, head: [...v.subarray(0, 4)] };
     return v;
   });

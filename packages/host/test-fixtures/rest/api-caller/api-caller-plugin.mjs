@@ -3,13 +3,12 @@
 // {"result": ...} or {"error": {"name", "message", "params"}}. Int64 values come back as numbers.
 import { definePlugin, runPlugin } from "@plugwire/sdk";
 
+// structuredClone keeps each model's own fields (camelCase, as the plugin reads them) rather
+// than the v4 JSON its toJSON would write.
 const json = (value) =>
-  new Response(
-    JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? Number(v) : v)),
-    {
-      headers: { "content-type": "application/json" },
-    },
-  );
+  new Response(JSON.stringify(structuredClone(value)), {
+    headers: { "content-type": "application/json" },
+  });
 
 runPlugin(
   definePlugin({

@@ -1,0 +1,103 @@
+// Logs: one plugin's log entries as they come (its recent ones first), filtered by level,
+// paused and resumed (what arrives meanwhile is held, then shown), and bounded: the page keeps
+// the last MAX_SHOWN entries.
+import { followLog } from "./api.js";
+import { h, pageHeading, replace } from "./dom.js";
+import type { PageStop } from "./main.js";
+import { pluginPicker } from "./plugin-picker.js";
+import type { LogEvent } from "./types.js";
+
+const MAX_SHOWN = 500;
+const LEVELS = ["debug", "info", "warn", "error"] as const;
+
+export function logsPage(main: HTMLElement, pluginId: string | undefined): PageStop {
+  replace(main, pageHeading("Logs"), pluginPicker("logs", pluginId));
+  if (pluginId === undefined || pluginId === "") {
+    main.append(h("p", {}, "Choose a plugin to follow its log."));
+    return () => undefined;
+  }
+  const entries: LogEvent[] = [];
+  let held = 0;
+  let paused = false;
+  const level = h(
+    "select",
+    { id: "log-level" },
+    LEVELS.map((name) =>
+      h("option", { value: name, selected: name === "debug" }, `${name} and up`),
+    ),
+  );
+  const pause = h("button", { type: "button", "aria-pressed": "false" }, "Pause");
+  const state = h("span", { class: "log-state", role: "status" }, "Connecting…");
+  const list = h("ol", { class: "log", role: "log", "aria-label": `Log of ${pluginId}` });
+
+  const visible = (entry: LogEvent) =>
+    LEVELS.indexOf(entry.level) >= LEVELS.indexOf(level.value as LogEvent["level"]);
+  const line = (entry: LogEvent) => {
+    const fields = Object.keys(entry.fields).length > 0 ? ` ${JSON.stringify(entry.fields)}` : "";
+    return h(
+      "li",
+      { class: `log-entry level-${entry.level}`, "data-level": entry.level },
+      h("time", { datetime: new Date(entry.time).toISOString() }, formatTime(entry.time)),
+      h("span", { class: "level" }, entry.level.toUpperCase()),
+      h("span", { class: "msg" }, entry.msg + fields),
+    );
+  };
+  const render = () => replace(list, entries.filter(visible).map(line));
+
+  level.addEventListener("change", render);
+  pause.addEventListener("click", () => {
+    paused = !paused;
+    pause.setAttribute("aria-pressed", String(paused));
+    pause.textContent = paused ? "Resume" : "Pause";
+    if (!paused) {
+      held = 0;
+      render();
+    }
+    state.textContent = paused ? "Paused" : "Live";
+  });
+
+  const controller = new AbortController();
+  followLog(
+    pluginId,
+    (entry) => {
+      entries.push(entry);
+      if (entries.length > MAX_SHOWN) entries.shift();
+      if (paused) {
+        held += 1;
+        state.textContent = `Paused: ${held} new entries held`;
+        return;
+      }
+      if (visible(entry)) {
+        list.append(line(entry));
+        while (list.children.length > MAX_SHOWN) list.firstElementChild?.remove();
+      }
+    },
+    controller.signal,
+  ).then(
+    () => {
+      if (!controller.signal.aborted) state.textContent = "The server closed the log.";
+    },
+    (error: Error) => {
+      state.textContent = `The log could not be followed: ${error.message}`;
+    },
+  );
+  state.textContent = "Live";
+
+  main.append(
+    h(
+      "div",
+      { class: "log-controls" },
+      h("label", { for: "log-level" }, "Level "),
+      level,
+      pause,
+      state,
+    ),
+    h("p", { class: "hint" }, `The last ${MAX_SHOWN} entries are kept.`),
+    list,
+  );
+  return () => controller.abort();
+}
+
+function formatTime(time: number): string {
+  return new Date(time).toLocaleTimeString(undefined, { hour12: false });
+}

@@ -1,0 +1,162 @@
+// The admin console's routes over real HTTP: a plugin's hook activity, its log as server-sent
+// events, the server's facts, the console's own files at /console, and the Plugwire fields of
+// a plugin's status; for system admins only.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  RECORDER_ID,
+  RestFixture,
+  type RestUser,
+} from "../../../test-fixtures/rest/rest-fixture.js";
+
+let f: RestFixture;
+let alice: RestUser;
+
+beforeAll(async () => {
+  f = await RestFixture.start();
+  alice = await f.newUser("alice");
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+describe("permissions", () => {
+  it("the console's routes are for system admins only", async () => {
+    for (const path of [
+      `/api/v4/plugins/${RECORDER_ID}/activity`,
+      `/api/v4/plugins/${RECORDER_ID}/logs`,
+      "/api/v4/system/server",
+    ]) {
+      const { status, body } = await f.call("GET", path, { token: alice.token });
+      expect({ path, status }).toEqual({ path, status: 403 });
+      expect(body.id).toBe("api.context.permissions.app_error");
+      expect((await f.call("GET", path)).status).toBe(401);
+    }
+  });
+});
+
+describe("GET /api/v4/plugins/{plugin_id}/activity", () => {
+  it("answers each hook's calls, failures, timeouts and latency per minute", async () => {
+    await f.call("PUT", `/api/v4/plugins/${RECORDER_ID}/config`, {
+      token: f.adminToken,
+      json: { greeting: "Hi" },
+    });
+    await f.host.app.settled();
+    const { status, body } = await f.call("GET", `/api/v4/plugins/${RECORDER_ID}/activity`, {
+      token: f.adminToken,
+    });
+    expect(status).toBe(200);
+    expect(body.plugin_id).toBe(RECORDER_ID);
+    const change = body.hooks.find(
+      (hook: { hook: string }) => hook.hook === "OnConfigurationChange",
+    );
+    expect(change.minutes).toHaveLength(15);
+    expect(change.minutes.at(-1)).toEqual({
+      start: expect.any(Number),
+      calls: 1,
+      failures: 0,
+      timeouts: 0,
+      p50_ms: expect.any(Number),
+      p99_ms: expect.any(Number),
+    });
+  });
+
+  it("answers 404 for a plugin that is not loaded, 400 for what is not a plugin id", async () => {
+    const missing = await f.call("GET", "/api/v4/plugins/no.such.plugin/activity", {
+      token: f.adminToken,
+    });
+    expect(missing.status).toBe(404);
+    const bad = await f.call("GET", "/api/v4/plugins/..%2Fx/activity", { token: f.adminToken });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe("GET /api/v4/plugins/{plugin_id}/logs", () => {
+  it("streams the plugin's recent entries, then each new one, as server-sent events", async () => {
+    const response = await f.request("GET", `/api/v4/plugins/${RECORDER_ID}/logs`, {
+      token: f.adminToken,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
+    const reader = (response.body as ReadableStream<Uint8Array>)
+      .pipeThrough(new TextDecoderStream())
+      .getReader();
+    let text = "";
+    const readUntil = async (needle: string) => {
+      while (!text.includes(needle)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the stream ended before "${needle}"`);
+        text += value;
+      }
+    };
+    // The host's own entry about the plugin starting is among the recent ones.
+    await readUntil("stopped → starting");
+    await f.host.disablePlugin(RECORDER_ID);
+    await readUntil("active → stopped");
+    await f.host.enablePlugin(RECORDER_ID);
+    const event = text.split("\n\n").find((block) => block.includes("active → stopped")) as string;
+    expect(JSON.parse(event.replace(/^data: /, ""))).toEqual({
+      time: expect.any(Number),
+      level: "info",
+      msg: expect.stringContaining(`plugin ${RECORDER_ID}: active → stopped`),
+      plugin_id: RECORDER_ID,
+      fields: { state: "stopped", previous: "active" },
+    });
+    await reader.cancel();
+  });
+
+  it("answers 404 for a plugin that is not loaded", async () => {
+    const { status } = await f.call("GET", "/api/v4/plugins/no.such.plugin/logs", {
+      token: f.adminToken,
+    });
+    expect(status).toBe(404);
+  });
+});
+
+describe("GET /api/v4/system/server", () => {
+  it("answers the version and the database", async () => {
+    const { status, body } = await f.call("GET", "/api/v4/system/server", { token: f.adminToken });
+    expect(status).toBe(200);
+    expect(body).toEqual({ version: f.host.serverVersion, store: "sqlite" });
+  });
+});
+
+describe("GET /api/v4/plugins/statuses", () => {
+  it("adds since when the plugin runs, its restarts and its last output", async () => {
+    const { body } = await f.call("GET", "/api/v4/plugins/statuses", { token: f.adminToken });
+    const [status] = body;
+    expect(status.active_since).toBeGreaterThan(Date.now() - 60_000);
+    expect(status.restarts).toBe(0);
+    expect(status.last_output).toEqual(expect.arrayContaining([expect.any(String)]));
+  });
+});
+
+describe("/console", () => {
+  it("serves the page to anyone, with a policy that lets it load only its own files", async () => {
+    for (const path of ["/console", "/console/", "/console/plugins"]) {
+      const response = await f.request("GET", path);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("content-type")).toBe("text/html; charset=utf-8");
+      expect(response.headers.get("content-security-policy")).toContain("default-src 'self'");
+      expect(response.headers.get("x-frame-options")).toBe("DENY");
+      expect(await response.text()).toContain('<script type="module" src="/console/console.js">');
+    }
+  });
+
+  it("serves its script and style sheet, and nothing outside its folder", async () => {
+    const script = await f.request("GET", "/console/console.js");
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect((await f.request("GET", "/console/console.css")).status).toBe(200);
+    for (const path of [
+      "/console/missing.js",
+      "/console/..%2Fpackage.json",
+      "/console/.hidden.js",
+    ]) {
+      expect({ path, status: (await f.request("GET", path)).status }).toEqual({
+        path,
+        status: 404,
+      });
+    }
+    expect((await f.request("POST", "/console")).status).toBe(405);
+  });
+});
