@@ -4,6 +4,9 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
+  Group,
+  GroupMember,
+  GroupSyncable,
   Post,
   Preference,
   Reaction,
@@ -64,6 +67,12 @@ export interface AppEvents {
   teamMemberRolesUpdated?(member: TeamMember, actor: Actor): void;
   channelMemberRolesUpdated?(member: ChannelMember, actor: Actor): void;
   roleUpdated?(role: Role, actor: Actor): void;
+  /** A group made, changed, deleted or restored (told to everyone, as Mattermost's received_group). */
+  groupChanged?(group: Group, actor: Actor): void;
+  groupMemberAdded?(member: GroupMember, actor: Actor): void;
+  groupMemberRemoved?(member: GroupMember, actor: Actor): void;
+  /** A group's link to a team or channel made, changed or removed (delete_at set). */
+  groupSyncableChanged?(syncable: GroupSyncable, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
   /** A websocket event another host of the cluster delivered, for this host's clients too. */

@@ -7,6 +7,7 @@ import type { AppEvents } from "./app-events.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { ClusterOperations } from "./cluster-operations.js";
 import type { FileOperations } from "./file-operations.js";
+import type { GroupOperations } from "./group-operations.js";
 import type { KVOperations } from "./kv-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -23,6 +24,7 @@ import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
 export type {
+  GroupQuery,
   KVWriteOptions,
   PageQuery,
   Session,
@@ -40,6 +42,7 @@ export type {
   FileUpload,
   UploadSessionRequest,
 } from "./file-operations.js";
+export type { GroupOperations, GroupReadOptions } from "./group-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
@@ -78,7 +81,8 @@ export interface App
     RealtimeOperations,
     PermissionOperations,
     RoleOperations,
-    ClusterOperations {
+    ClusterOperations,
+    GroupOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

@@ -12,6 +12,9 @@ import type {
   CommandResponse,
   CustomStatus,
   FileInfo,
+  Group,
+  GroupMember,
+  GroupSyncable,
   PluginClusterEvent,
   Post,
   PostList,
@@ -31,6 +34,7 @@ import type {
 import type { Logger } from "../log.js";
 import type {
   ClusterNode,
+  GroupQuery,
   KVWriteOptions,
   PageQuery,
   Session,
@@ -51,6 +55,7 @@ import {
   type FileUpload,
   type UploadSessionRequest,
 } from "./file-operations.js";
+import { type GroupReadOptions, Groups } from "./group-operations.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
@@ -94,6 +99,7 @@ export class HostApp implements App {
   private readonly permissions: Permissions;
   private readonly roles: Roles;
   private readonly cluster: Cluster;
+  private readonly groups: Groups;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -114,6 +120,7 @@ export class HostApp implements App {
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
     this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
+    this.groups = new Groups(this.core);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -697,5 +704,73 @@ export class HostApp implements App {
     newRoles: string,
   ): Promise<ChannelMember> {
     return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
+  }
+
+  // Groups (group-operations.ts).
+  getGroup(groupId: string, options?: GroupReadOptions): Promise<Group> {
+    return this.groups.getGroup(groupId, options);
+  }
+  getGroupByName(name: string): Promise<Group> {
+    return this.groups.getGroupByName(name);
+  }
+  getGroupByRemoteId(remoteId: string, source: string): Promise<Group> {
+    return this.groups.getGroupByRemoteId(remoteId, source);
+  }
+  getGroups(query: GroupQuery, options?: GroupReadOptions): Promise<Group[]> {
+    return this.groups.getGroups(query, options);
+  }
+  getGroupsBySource(source: string): Promise<Group[]> {
+    return this.groups.getGroupsBySource(source);
+  }
+  getGroupsForUser(userId: string): Promise<Group[]> {
+    return this.groups.getGroupsForUser(userId);
+  }
+  getGroupMemberUsers(groupId: string, page: PageQuery): Promise<User[]> {
+    return this.groups.getGroupMemberUsers(groupId, page);
+  }
+  countGroupMembers(groupId: string): Promise<bigint> {
+    return this.groups.countGroupMembers(groupId);
+  }
+  createGroup(actor: Actor, group: Group): Promise<Group> {
+    return this.groups.createGroup(actor, group);
+  }
+  updateGroup(actor: Actor, group: Group): Promise<Group> {
+    return this.groups.updateGroup(actor, group);
+  }
+  deleteGroup(actor: Actor, groupId: string): Promise<Group> {
+    return this.groups.deleteGroup(actor, groupId);
+  }
+  restoreGroup(actor: Actor, groupId: string): Promise<Group> {
+    return this.groups.restoreGroup(actor, groupId);
+  }
+  upsertGroupMembers(
+    actor: Actor,
+    groupId: string,
+    userIds: readonly string[],
+  ): Promise<GroupMember[]> {
+    return this.groups.upsertGroupMembers(actor, groupId, userIds);
+  }
+  deleteGroupMember(actor: Actor, groupId: string, userId: string): Promise<GroupMember> {
+    return this.groups.deleteGroupMember(actor, groupId, userId);
+  }
+  getGroupSyncable(groupId: string, syncableId: string, type: string): Promise<GroupSyncable> {
+    return this.groups.getGroupSyncable(groupId, syncableId, type);
+  }
+  getGroupSyncables(groupId: string, type: string): Promise<GroupSyncable[]> {
+    return this.groups.getGroupSyncables(groupId, type);
+  }
+  upsertGroupSyncable(actor: Actor, syncable: GroupSyncable): Promise<GroupSyncable> {
+    return this.groups.upsertGroupSyncable(actor, syncable);
+  }
+  updateGroupSyncable(actor: Actor, syncable: GroupSyncable): Promise<GroupSyncable> {
+    return this.groups.updateGroupSyncable(actor, syncable);
+  }
+  deleteGroupSyncable(
+    actor: Actor,
+    groupId: string,
+    syncableId: string,
+    type: string,
+  ): Promise<GroupSyncable> {
+    return this.groups.deleteGroupSyncable(actor, groupId, syncableId, type);
   }
 }

@@ -16,6 +16,7 @@ import {
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
+import { pluginApiGroups } from "./plugin-api-groups.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
@@ -64,6 +65,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
 
   return {
     ...pluginApiPeople(app, pluginId),
+    ...pluginApiGroups(app, actor),
     getServerVersion: () => ({ version: deps.serverVersion }),
     getConfig: () => ({ config: deps.serverConfig() }),
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),

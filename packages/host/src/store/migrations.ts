@@ -352,7 +352,49 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    // 13 and 14 are taken by work landing in parallel; migrate applies whatever a database lacks.
+    version: 13,
+    description: "user groups, their members and their links to teams and channels",
+    sql: `
+      CREATE TABLE user_groups (
+        "id" TEXT PRIMARY KEY,
+        "name" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "source" TEXT NOT NULL,
+        "remote_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "allow_reference" INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX user_groups_name ON user_groups ("name") WHERE "name" <> '';
+      CREATE UNIQUE INDEX user_groups_remote_id ON user_groups ("source", "remote_id")
+        WHERE "remote_id" <> '';
+      CREATE INDEX user_groups_display_name ON user_groups ("display_name", "id");
+      CREATE TABLE group_members (
+        "group_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        PRIMARY KEY ("group_id", "user_id")
+      );
+      CREATE INDEX group_members_user ON group_members ("user_id");
+      CREATE TABLE group_syncables (
+        "group_id" TEXT NOT NULL,
+        "syncable_id" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "auto_add" INTEGER NOT NULL,
+        "scheme_admin" INTEGER NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        PRIMARY KEY ("group_id", "syncable_id", "type")
+      );
+      CREATE INDEX group_syncables_syncable ON group_syncables ("syncable_id", "type");
+    `,
+  },
+  {
+    // 14 is taken by work landing in parallel; migrate applies whatever a database lacks.
     version: 15,
     description:
       "cluster nodes, the plugin bundles they share, and (PostgreSQL) cluster messages too long for a notification",

@@ -8,6 +8,7 @@ import { sqliteClusterStore } from "./sqlite/sqlite-cluster-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
+import { sqliteGroupStore } from "./sqlite/sqlite-group-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
@@ -48,6 +49,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
     ...sqliteClusterStore(db),
+    ...sqliteGroupStore(db),
     async close() {
       db.close();
     },

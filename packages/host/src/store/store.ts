@@ -10,6 +10,7 @@ import type { ChannelStore } from "./channel-store.js";
 import type { ClusterStore } from "./cluster-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { FileInfoStore } from "./file-info-store.js";
+import type { GroupStore } from "./group-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
@@ -29,6 +30,7 @@ export type { ChannelStore } from "./channel-store.js";
 export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
+export type { GroupQuery, GroupStore } from "./group-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
 export type { PageQuery } from "./page-query.js";
@@ -65,7 +67,8 @@ export interface Store
     PluginStateStore,
     CommandStore,
     BotStore,
-    ClusterStore {
+    ClusterStore,
+    GroupStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */
   readonly kind: StoreKind;
   close(): Promise<void>;

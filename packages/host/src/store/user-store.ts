@@ -5,6 +5,8 @@ import type { PageQuery } from "./page-query.js";
 export interface UserQuery extends PageQuery {
   inTeamId?: string;
   inChannelId?: string;
+  /** Only current members of this group. */
+  inGroupId?: string;
   /** Only users who are not (active) members of this team. */
   notInTeamId?: string;
   /** Only users who are not members of this channel. */

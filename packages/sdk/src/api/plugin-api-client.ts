@@ -11,6 +11,9 @@ import {
   type CustomStatusSchema,
   type GetFileInfosOptionsSchema,
   type GetFileResponse,
+  type GroupSchema,
+  type GroupSearchOptsSchema,
+  type GroupSyncableSchema,
   type InstallPluginRequestSchema,
   PluginAPI,
   type PostSchema,
@@ -33,6 +36,9 @@ import type {
   ChannelMember,
   ChannelStats,
   FileInfo,
+  Group,
+  GroupMember,
+  GroupSyncable,
   Paging,
   PluginStatus,
   Post,
@@ -85,6 +91,12 @@ export interface PluginHTTPInit extends RequestInit {
   timeoutMs?: number;
 }
 
+/** A new or changed group: name, displayName, description, source, remoteId, allowReference. */
+export type GroupInit = PlainInit<typeof GroupSchema>;
+/** A group's link to a team or channel: groupId, syncableId, type, autoAdd, schemeAdmin. */
+export type GroupSyncableInit = PlainInit<typeof GroupSyncableSchema>;
+/** Filters of getGroups, as Mattermost's GroupSearchOpts (q, source, filterHasMember, …). */
+export type GroupSearchOptions = PlainInit<typeof GroupSearchOptsSchema>;
 /** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
 export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
 
@@ -1113,6 +1125,130 @@ export class PluginAPIClient {
   /** Tells the channel's other members that `userId` is typing (in thread `parentId`). */
   async publishUserTyping(userId: string, channelId: string, parentId = ""): Promise<void> {
     await this.#rpc.publishUserTyping({ userId, channelId, parentId }, this.#options);
+  }
+
+  // Groups
+
+  /** A group by id, deleted or not; NotFoundError when there is none. */
+  async getGroup(groupId: string): Promise<Group> {
+    return present(
+      (await this.#rpc.getGroup({ groupId }, this.#options)).group,
+      "GetGroup",
+      "group",
+    );
+  }
+
+  /** A group by the name it is mentioned by. */
+  async getGroupByName(name: string): Promise<Group> {
+    const { group } = await this.#rpc.getGroupByName({ name }, this.#options);
+    return present(group, "GetGroupByName", "group");
+  }
+
+  /** A group by its id in its source system, e.g. a plugin's "plugin_<name>" groups. */
+  async getGroupByRemoteId(remoteId: string, groupSource: string): Promise<Group> {
+    const { group } = await this.#rpc.getGroupByRemoteID({ remoteId, groupSource }, this.#options);
+    return present(group, "GetGroupByRemoteID", "group");
+  }
+
+  /** A page of a group's members with active accounts, by username. */
+  async getGroupMemberUsers(groupId: string, paging: PageOptions = {}): Promise<User[]> {
+    return (await this.#rpc.getGroupMemberUsers({ groupId, paging }, this.#options)).users;
+  }
+
+  /** Every group of one source ("custom", "ldap", "plugin_<name>") that is not deleted. */
+  async getGroupsBySource(groupSource: string): Promise<Group[]> {
+    return (await this.#rpc.getGroupsBySource({ groupSource }, this.#options)).groups;
+  }
+
+  /** The groups a user is a member of. */
+  async getGroupsForUser(userId: string): Promise<Group[]> {
+    return (await this.#rpc.getGroupsForUser({ userId }, this.#options)).groups;
+  }
+
+  /** A filtered page of groups, by display name. */
+  async getGroups(paging: PageOptions = {}, opts: GroupSearchOptions = {}): Promise<Group[]> {
+    return (await this.#rpc.getGroups({ paging, opts }, this.#options)).groups;
+  }
+
+  /** Makes a group; a plugin's own groups have source "plugin_<name>" and a remote id. */
+  async createGroup(group: GroupInit): Promise<Group> {
+    const created = await this.#rpc.createGroup({ group }, this.#options);
+    return present(created.group, "CreateGroup", "group");
+  }
+
+  /** Saves a group's name, display name, description and allowReference (`group.id` selects it). */
+  async updateGroup(group: GroupInit): Promise<Group> {
+    const updated = await this.#rpc.updateGroup({ group }, this.#options);
+    return present(updated.group, "UpdateGroup", "group");
+  }
+
+  /** Deletes a group; restoreGroup brings it back. */
+  async deleteGroup(groupId: string): Promise<Group> {
+    const deleted = await this.#rpc.deleteGroup({ groupId }, this.#options);
+    return present(deleted.group, "DeleteGroup", "group");
+  }
+
+  /** Restores a deleted group. */
+  async restoreGroup(groupId: string): Promise<Group> {
+    const restored = await this.#rpc.restoreGroup({ groupId }, this.#options);
+    return present(restored.group, "RestoreGroup", "group");
+  }
+
+  /** Makes a user a member of a group (or keeps them one). */
+  async upsertGroupMember(groupId: string, userId: string): Promise<GroupMember> {
+    const { groupMember } = await this.#rpc.upsertGroupMember({ groupId, userId }, this.#options);
+    return present(groupMember, "UpsertGroupMember", "group_member");
+  }
+
+  /** Makes users members of a group, all or none. */
+  async upsertGroupMembers(groupId: string, userIds: string[]): Promise<GroupMember[]> {
+    return (await this.#rpc.upsertGroupMembers({ groupId, userIds }, this.#options)).groupMembers;
+  }
+
+  /** Takes a user out of a group. */
+  async deleteGroupMember(groupId: string, userId: string): Promise<GroupMember> {
+    const { groupMember } = await this.#rpc.deleteGroupMember({ groupId, userId }, this.#options);
+    return present(groupMember, "DeleteGroupMember", "group_member");
+  }
+
+  /** A group's link to a team or channel (`syncableType` "team" or "channel"). */
+  async getGroupSyncable(
+    groupId: string,
+    syncableId: string,
+    syncableType: string,
+  ): Promise<GroupSyncable> {
+    const request = { groupId, syncableId, syncableType };
+    const { groupSyncable } = await this.#rpc.getGroupSyncable(request, this.#options);
+    return present(groupSyncable, "GetGroupSyncable", "group_syncable");
+  }
+
+  /** A group's links of one type. */
+  async getGroupSyncables(groupId: string, syncableType: string): Promise<GroupSyncable[]> {
+    const request = { groupId, syncableType };
+    return (await this.#rpc.getGroupSyncables(request, this.#options)).groupSyncables;
+  }
+
+  /** Links a group to a team or channel (a channel's team too), or changes the link. */
+  async upsertGroupSyncable(groupSyncable: GroupSyncableInit): Promise<GroupSyncable> {
+    const saved = await this.#rpc.upsertGroupSyncable({ groupSyncable }, this.#options);
+    return present(saved.groupSyncable, "UpsertGroupSyncable", "group_syncable");
+  }
+
+  /** Changes an existing link's autoAdd and schemeAdmin. */
+  async updateGroupSyncable(groupSyncable: GroupSyncableInit): Promise<GroupSyncable> {
+    const saved = await this.#rpc.updateGroupSyncable({ groupSyncable }, this.#options);
+    return present(saved.groupSyncable, "UpdateGroupSyncable", "group_syncable");
+  }
+
+  /** Removes a group's link (a team's link takes its channels' links along). */
+  async deleteGroupSyncable(
+    groupId: string,
+    syncableId: string,
+    syncableType: string,
+  ): Promise<GroupSyncable> {
+    const request = { groupId, syncableId, syncableType };
+    const deleted = await this.#rpc.deleteGroupSyncable(request, this.#options);
+    return present(deleted.groupSyncable, "DeleteGroupSyncable", "group_syncable");
   }
 }
 

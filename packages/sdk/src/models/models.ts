@@ -52,6 +52,12 @@ export type Command = Plain<protocol.Command>;
 export type CommandArgs = Plain<protocol.CommandArgs>;
 /** What a slash command answers. */
 export type CommandResponse = Plain<protocol.CommandResponse>;
+/** A user group (Mattermost's Group). */
+export type Group = Plain<protocol.Group>;
+/** A user's membership of a group. */
+export type GroupMember = Plain<protocol.GroupMember>;
+/** A group's link to a team or channel. */
+export type GroupSyncable = Plain<protocol.GroupSyncable>;
 /** A page of a list. */
 export type Paging = Plain<protocol.Paging>;
 /** An event a plugin sends to its copies on the other cluster nodes. */

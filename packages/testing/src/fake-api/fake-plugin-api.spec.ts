@@ -230,6 +230,29 @@ describe("reactions, preferences and statuses", () => {
   });
 });
 
+describe("groups", () => {
+  it("are the host's, recorded like every call", async () => {
+    const alice = makeUser({ username: "alice" });
+    fake = await createFakePluginAPI({ fixtures: { users: [alice] } });
+    const api = new PluginAPIClient(fake.transport());
+    const group = await api.createGroup({
+      name: "crew",
+      displayName: "Crew",
+      source: "plugin_sync",
+      remoteId: "crew-1",
+      allowReference: true,
+    });
+    await api.upsertGroupMember(group.id, alice.id);
+    expect((await api.getGroupsForUser(alice.id)).map((g) => g.name)).toEqual(["crew"]);
+    expect((await api.getGroupMemberUsers(group.id)).map((u) => u.username)).toEqual(["alice"]);
+    expect(fake.callsTo("UpsertGroupMember")[0]?.request.userId).toBe(alice.id);
+    await expect(api.getGroupByRemoteId("crew-1", "ldap")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      api.createGroup({ displayName: "Crew", source: "plugin_sync" }),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
 describe("errors", () => {
   it("arrive as the class the host threw, with its fields", async () => {
     fake = await createFakePluginAPI();

@@ -20,6 +20,7 @@ import { channelRoutes } from "./channel-routes.js";
 import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
+import { groupRoutes } from "./group-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
 import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
@@ -103,6 +104,7 @@ export function restRouter(): Router<RouteHandler> {
     systemRoutes,
     clusterRoutes,
     roleRoutes,
+    groupRoutes,
     pluginRoutes,
     pluginConsoleRoutes,
   ]) {

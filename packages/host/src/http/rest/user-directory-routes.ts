@@ -106,6 +106,7 @@ async function listUsers(call: RestCall): Promise<void> {
     notInTeamId: query.get("not_in_team") || undefined,
     inChannelId: query.get("in_channel") || undefined,
     notInChannelId: query.get("not_in_channel") || undefined,
+    inGroupId: query.get("in_group") || undefined,
     active: activeOfQuery(query),
   };
   const sort = query.get("sort") ?? "";
@@ -114,6 +115,7 @@ async function listUsers(call: RestCall): Promise<void> {
     throw invalidUrlParam("sort", `"${sort}" is not a sort; use create_at or last_activity_at.`);
   }
   await requireReadableScopes(call, filter);
+  if (filter.inGroupId) await requireReadableGroup(call, filter.inGroupId);
   const users = await call.app.getUsers(filter);
   call.send(
     200,
@@ -353,4 +355,12 @@ async function ownTeamParams(call: RestCall): Promise<{ userId: string; teamId: 
   await call.app.getTeam(teamId);
   await requireTeamMember(call, teamId);
   return { userId, teamId };
+}
+
+/** ?in_group: a group that can be mentioned, or any group for a system admin. */
+async function requireReadableGroup(call: RestCall, groupId: string): Promise<void> {
+  const group = await call.app.getGroup(groupId);
+  if (!group.allowReference) {
+    requireSystemPermission(call, "manage_system", `group ${groupId} can't be mentioned`);
+  }
 }

@@ -7,6 +7,9 @@ import {
   type Channel,
   type ChannelMember,
   ChannelMemberSchema,
+  type Group,
+  type GroupMember,
+  type GroupSyncable,
   type Post,
   PostSchema,
   type Preference,
@@ -29,6 +32,7 @@ import {
   teamMemberRoles,
   type UserOperations,
 } from "../../app/app.js";
+import { groupJson, groupMemberJson } from "./group-json.js";
 import { modelToJson } from "./model-json.js";
 
 /** Mattermost's WebsocketBroadcast; websocket-hub.ts applies its rules. */
@@ -322,5 +326,34 @@ export function typingEvent(channelId: string, userId: string, parentId: string)
     "typing",
     { parent_id: parentId, user_id: userId },
     { channel_id: channelId, omit_users: { [userId]: true } },
+  );
+}
+
+/** `received_group`, to everyone, with the group as a JSON string. */
+export function receivedGroupEvent(group: Group): WebSocketEvent {
+  return webSocketEvent("received_group", { group: JSON.stringify(groupJson(group)) }, {});
+}
+
+/** `group_member_add` or `group_member_deleted`, to the member, with the membership as JSON. */
+export function groupMemberEvent(member: GroupMember, added: boolean): WebSocketEvent {
+  return webSocketEvent(
+    added ? "group_member_add" : "group_member_deleted",
+    { group_member: JSON.stringify(groupMemberJson(member)) },
+    { user_id: member.userId },
+  );
+}
+
+/**
+ * `received_group_associated_to_team` (or `_not_associated_to_`, or `_channel`), to the team's
+ * or channel's members, naming the group.
+ */
+export function groupSyncableEvent(syncable: GroupSyncable): WebSocketEvent {
+  const linked = syncable.deleteAt === 0n ? "associated" : "not_associated";
+  return webSocketEvent(
+    `received_group_${linked}_to_${syncable.type}`,
+    { group_id: syncable.groupId },
+    syncable.type === "team"
+      ? { team_id: syncable.syncableId }
+      : { channel_id: syncable.syncableId },
   );
 }

@@ -14,6 +14,9 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
+  Group,
+  GroupMember,
+  GroupSyncable,
   Post,
   Preference,
   Reaction,
@@ -50,6 +53,8 @@ import {
   ephemeralMessageEvent,
   ephemeralPostDeletedEvent,
   ephemeralPostEditedEvent,
+  groupMemberEvent,
+  groupSyncableEvent,
   leaveTeamEvents,
   memberRoleUpdatedEvent,
   postDeletedEvent,
@@ -57,6 +62,7 @@ import {
   postedEvent,
   preferencesEvent,
   reactionEvent,
+  receivedGroupEvent,
   roleUpdatedEvent,
   statusChangeEvent,
   typingEvent,
@@ -366,6 +372,23 @@ export class WebSocketHub implements AppEvents {
 
   roleUpdated(role: Role): void {
     this.publish(async () => [roleUpdatedEvent(role)]);
+  }
+
+  // Groups changed (group-operations.ts).
+  groupChanged(group: Group): void {
+    this.publish(async () => [receivedGroupEvent(group)]);
+  }
+
+  groupMemberAdded(member: GroupMember): void {
+    this.publish(async () => [groupMemberEvent(member, true)]);
+  }
+
+  groupMemberRemoved(member: GroupMember): void {
+    this.publish(async () => [groupMemberEvent(member, false)]);
+  }
+
+  groupSyncableChanged(syncable: GroupSyncable): void {
+    this.publish(async () => [groupSyncableEvent(syncable)]);
   }
 
   sessionEnded(session: Session): void {

@@ -5,6 +5,7 @@ import { channelStoreContract } from "./channel-store.contract.js";
 import { clusterStoreContract } from "./cluster-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
 import { fileInfoStoreContract } from "./file-info-store.contract.js";
+import { groupStoreContract } from "./group-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
 import { peopleContract } from "./people.contract.js";
@@ -44,4 +45,5 @@ export function storeContract(open: OpenStore): void {
   commandStoreContract(open);
   botStoreContract(open);
   clusterStoreContract(open);
+  groupStoreContract(open);
 }

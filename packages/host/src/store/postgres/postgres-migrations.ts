@@ -356,6 +356,48 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 13,
+    description: "user groups, their members and their links to teams and channels",
+    sql: `
+      CREATE TABLE user_groups (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "name" TEXT COLLATE "C" NOT NULL,
+        "display_name" TEXT COLLATE "C" NOT NULL,
+        "description" TEXT NOT NULL,
+        "source" TEXT COLLATE "C" NOT NULL,
+        "remote_id" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "allow_reference" SMALLINT NOT NULL
+      );
+      CREATE UNIQUE INDEX user_groups_name ON user_groups ("name") WHERE "name" <> '';
+      CREATE UNIQUE INDEX user_groups_remote_id ON user_groups ("source", "remote_id")
+        WHERE "remote_id" <> '';
+      CREATE INDEX user_groups_display_name ON user_groups ("display_name", "id");
+      CREATE TABLE group_members (
+        "group_id" TEXT COLLATE "C" NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        PRIMARY KEY ("group_id", "user_id")
+      );
+      CREATE INDEX group_members_user ON group_members ("user_id");
+      CREATE TABLE group_syncables (
+        "group_id" TEXT COLLATE "C" NOT NULL,
+        "syncable_id" TEXT COLLATE "C" NOT NULL,
+        "type" TEXT COLLATE "C" NOT NULL,
+        "auto_add" SMALLINT NOT NULL,
+        "scheme_admin" SMALLINT NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        PRIMARY KEY ("group_id", "syncable_id", "type")
+      );
+      CREATE INDEX group_syncables_syncable ON group_syncables ("syncable_id", "type");
+    `,
+  },
+  {
     version: 15,
     description:
       "cluster nodes, the plugin bundles they share, and (PostgreSQL) cluster messages too long for a notification",

@@ -7,6 +7,7 @@ import { postgresClusterStore } from "./postgres-cluster-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
+import { postgresGroupStore } from "./postgres-group-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
@@ -42,6 +43,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
     ...postgresClusterStore(db),
+    ...postgresGroupStore(db),
     async close() {
       await db.close();
     },

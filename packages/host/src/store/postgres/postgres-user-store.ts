@@ -229,6 +229,11 @@ async function selectUsers(
   if (query.inChannelId) {
     joins.push(`JOIN channel_members cm ON cm."user_id" = u."id" AND cm."channel_id" = @channelId`);
   }
+  if (query.inGroupId) {
+    joins.push(
+      `JOIN group_members gm ON gm."user_id" = u."id" AND gm."group_id" = @groupId AND gm."delete_at" = 0`,
+    );
+  }
   if (query.notInTeamId) {
     conditions.push(`u."id" NOT IN (SELECT "user_id" FROM team_members
       WHERE "team_id" = @notInTeamId AND "delete_at" = 0)`);
@@ -248,6 +253,7 @@ async function selectUsers(
     {
       teamId: query.inTeamId ?? "",
       channelId: query.inChannelId ?? "",
+      groupId: query.inGroupId ?? "",
       notInTeamId: query.notInTeamId ?? "",
       notInChannelId: query.notInChannelId ?? "",
       ...params,
