@@ -4,9 +4,12 @@
 // this repository's own packages need beyond it is on "@plugwire/host/internal".
 
 export type {
+  AccessTokenOperations,
   Actor,
   App,
+  AuditOperations,
   Authenticated,
+  BotOperations,
   BotRequest,
   ChannelOperations,
   ChannelPatch,
@@ -15,6 +18,7 @@ export type {
   FileUpload,
   KVOperations,
   Login,
+  NewSession,
   PeopleOperations,
   Permission,
   PermissionOperations,
@@ -123,6 +127,9 @@ export { openPostgresStore, type PostgresStoreOptions } from "./store/postgres-s
 export type { SqliteDatabaseOptions } from "./store/sqlite/sqlite-database.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
 export type {
+  AuditQuery,
+  AuditStore,
+  BotQuery,
   BotStore,
   ChannelStore,
   ClusterNode,
@@ -132,6 +139,7 @@ export type {
   KVWriteOptions,
   LoginAttemptStore,
   MemberRoles,
+  NewUserAccessToken,
   PageQuery,
   PluginBundle,
   PluginStateStore,
@@ -148,6 +156,7 @@ export type {
   StoreKind,
   TeamStore,
   ThreadQuery,
+  UserAccessTokenStore,
   UserQuery,
   UserStore,
 } from "./store/store.js";

@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiAccounts } from "./plugin-api-accounts.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiGroups } from "./plugin-api-groups.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
@@ -361,6 +362,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
 
     ...realtimeMethods(app, pluginId, actor),
     ...pluginApiRoles(app, actor),
+    ...pluginApiAccounts(app, pluginId, actor),
     ...pluginApiSystem(pluginId, actor, deps.plugins),
   };
 }

@@ -5,6 +5,7 @@
 // clash, ValidationError for input the schema can't hold. Models are the protocol's own
 // messages, so no layer re-shapes them on the way to a plugin. The suites in contract/ say
 // what each role must do; README.md in this folder says how to run them on a new store.
+import type { AuditStore } from "./audit-store.js";
 import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { ClusterStore } from "./cluster-store.js";
@@ -23,9 +24,11 @@ import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UploadSessionStore } from "./upload-session-store.js";
+import type { UserAccessTokenStore } from "./user-access-token-store.js";
 import type { UserStore } from "./user-store.js";
 
-export type { BotStore } from "./bot-store.js";
+export type { AuditQuery, AuditStore } from "./audit-store.js";
+export type { BotQuery, BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
 export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
@@ -44,6 +47,7 @@ export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UploadSessionStore } from "./upload-session-store.js";
+export type { NewUserAccessToken, UserAccessTokenStore } from "./user-access-token-store.js";
 export type { UserQuery, UserStore } from "./user-store.js";
 
 /** The databases a store can live in. */
@@ -52,6 +56,7 @@ export type StoreKind = "sqlite" | "postgresql";
 export interface Store
   extends UserStore,
     SessionStore,
+    UserAccessTokenStore,
     LoginAttemptStore,
     TeamStore,
     ChannelStore,
@@ -68,6 +73,7 @@ export interface Store
     CommandStore,
     BotStore,
     ClusterStore,
+    AuditStore,
     GroupStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */
   readonly kind: StoreKind;
