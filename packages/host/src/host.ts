@@ -107,6 +107,11 @@ export interface HostOptions {
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
   /**
+   * Let slash commands, post actions and dialogs call URLs other than plugin routes
+   * (outbound requests to any host). Off unless set.
+   */
+  allowExternalIntegrationUrls?: boolean;
+  /**
    * Serves public links to files of posts (Mattermost's EnablePublicLink) salted with this
    * (its PublicLinkSalt: keep it secret, and the same on every host of a cluster). Unset: no
    * public links.
@@ -230,6 +235,7 @@ export class Host implements HookTargets {
       now: options.now,
       userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
       maxLoginAttempts: options.maxLoginAttempts,
+      allowExternalIntegrationUrls: options.allowExternalIntegrationUrls,
       publicLinkSalt: options.publicLinkSalt,
     });
     this.app = app;

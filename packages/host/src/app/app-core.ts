@@ -31,6 +31,11 @@ export interface HostAppOptions {
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
   /**
+   * Whether slash commands, post actions and dialogs may call URLs other than plugin routes
+   * (outbound HTTP requests to any host). Off unless set.
+   */
+  allowExternalIntegrationUrls?: boolean;
+  /**
    * The salt of public file links (Mattermost's FileSettings.PublicLinkSalt); public links are
    * served only when it is set (EnablePublicLink).
    */

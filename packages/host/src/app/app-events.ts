@@ -67,6 +67,8 @@ export interface AppEvents {
   teamMemberRolesUpdated?(member: TeamMember, actor: Actor): void;
   channelMemberRolesUpdated?(member: ChannelMember, actor: Actor): void;
   roleUpdated?(role: Role, actor: Actor): void;
+  /** An interactive dialog for `userId`'s clients: Mattermost's OpenDialogRequest JSON. */
+  dialogOpened?(userId: string, request: JsonObject): void;
   /** A group made, changed, deleted or restored (told to everyone, as Mattermost's received_group). */
   groupChanged?(group: Group, actor: Actor): void;
   groupMemberAdded?(member: GroupMember, actor: Actor): void;

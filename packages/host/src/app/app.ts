@@ -9,8 +9,10 @@ import type { AuditOperations } from "./audit-operations.js";
 import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { ClusterOperations } from "./cluster-operations.js";
+import type { CommandOperations } from "./command-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
+import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -44,6 +46,7 @@ export type { BotOperations } from "./bot-operations.js";
 export type { ChannelOperations } from "./channel-operations.js";
 export type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 export type { ClusterOperations } from "./cluster-operations.js";
+export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
 export type {
   FileInfoFilter,
   FileOperations,
@@ -51,6 +54,14 @@ export type {
   UploadSessionRequest,
 } from "./file-operations.js";
 export type { GroupOperations, GroupReadOptions } from "./group-operations.js";
+export {
+  type DialogSubmission,
+  dialogRequestFromJson,
+  type IntegrationOperations,
+  type PostActionClick,
+  type PostActionResult,
+  withoutActionIntegrations,
+} from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
@@ -92,6 +103,8 @@ export interface App
     FileOperations,
     KVOperations,
     PluginOperations,
+    CommandOperations,
+    IntegrationOperations,
     RealtimeOperations,
     PermissionOperations,
     RoleOperations,

@@ -19,6 +19,7 @@ import type {
   Group,
   GroupMember,
   GroupSyncable,
+  OpenInteractiveDialogRequest,
   PluginClusterEvent,
   Post,
   PostList,
@@ -60,6 +61,7 @@ import { Bots } from "./bot-operations.js";
 import { Channels } from "./channel-operations.js";
 import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 import { Cluster } from "./cluster-operations.js";
+import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
 import {
   type FileInfoFilter,
   Files,
@@ -67,6 +69,13 @@ import {
   type UploadSessionRequest,
 } from "./file-operations.js";
 import { type GroupReadOptions, Groups } from "./group-operations.js";
+import {
+  type DialogSubmission,
+  Integrations,
+  type PostActionClick,
+  type PostActionResult,
+} from "./integration-operations.js";
+import { IntegrationSecrets } from "./integration-secrets.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
@@ -106,6 +115,8 @@ export class HostApp implements App {
   private readonly statuses: Statuses;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
+  private readonly commands: Commands;
+  private readonly integrations: Integrations;
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
   private readonly roles: Roles;
@@ -134,6 +145,9 @@ export class HostApp implements App {
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
     this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
+    const secrets = new IntegrationSecrets(options.store, this.core.now);
+    this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
+    this.commands = new Commands(this.core, this, this.permissions, secrets);
     this.bots = new Bots(this.core, this.users, this.permissions);
     this.accessTokens = new AccessTokens(this.core);
     this.audits = new Audits(this.core);
@@ -481,10 +495,10 @@ export class HostApp implements App {
 
   // Posts.
   createPost(actor: Actor, post: Post): Promise<Post> {
-    return this.posts.createPost(actor, post);
+    return this.posts.createPost(actor, this.integrations.withActionIds(post));
   }
   updatePost(actor: Actor, post: Post): Promise<Post> {
-    return this.posts.updatePost(actor, post);
+    return this.posts.updatePost(actor, this.integrations.withActionIds(post));
   }
   deletePost(actor: Actor, postId: string): Promise<void> {
     return this.posts.deletePost(actor, postId);
@@ -496,7 +510,7 @@ export class HostApp implements App {
     return this.store.getPostsForChannel(channelId, page);
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
-    return this.posts.sendEphemeralPost(actor, userId, post);
+    return this.integrations.sendEphemeralPost(actor, userId, post);
   }
 
   // Lists of posts, pinning, search, ephemeral changes.
@@ -536,8 +550,9 @@ export class HostApp implements App {
   searchPostsForUser(teamId: string, userId: string, search: SearchParameter): Promise<PostList> {
     return this.postLists.searchPostsForUser(teamId, userId, search);
   }
-  updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
-    return this.postLists.updateEphemeralPost(actor, userId, post);
+  async updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
+    const withCookies = await this.integrations.withCookies(this.integrations.withActionIds(post));
+    return this.postLists.updateEphemeralPost(actor, userId, withCookies);
   }
   deleteEphemeralPost(actor: Actor, userId: string, postId: string): Promise<void> {
     return this.postLists.deleteEphemeralPost(actor, userId, postId);
@@ -684,29 +699,12 @@ export class HostApp implements App {
     return this.store.kvList(pluginId, page);
   }
 
-  // Plugins: settings, commands, bots, cluster events.
+  // Plugins: settings, bots, cluster events.
   getPluginConfig(pluginId: string): Promise<JsonObject> {
     return this.store.getPluginConfig(pluginId);
   }
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
     return this.plugins.savePluginConfig(actor, pluginId, config);
-  }
-  registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void> {
-    return this.plugins.registerCommand(actor, pluginId, command);
-  }
-  unregisterCommand(
-    actor: Actor,
-    pluginId: string,
-    teamId: string,
-    trigger: string,
-  ): Promise<void> {
-    return this.plugins.unregisterCommand(actor, pluginId, teamId, trigger);
-  }
-  listCommands(teamId: string): Promise<Command[]> {
-    return this.store.listCommands(teamId);
-  }
-  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
-    return this.plugins.executeCommand(actor, args);
   }
   ensureBotUser(actor: Actor, pluginId: string, bot: BotRequest): Promise<string> {
     return this.plugins.ensureBotUser(actor, pluginId, bot);
@@ -718,6 +716,60 @@ export class HostApp implements App {
     targetHostId?: string,
   ): Promise<void> {
     return this.plugins.publishPluginClusterEvent(actor, pluginId, event, targetHostId);
+  }
+
+  // Slash commands: plugins' and custom ones.
+  registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void> {
+    return this.commands.registerCommand(actor, pluginId, command);
+  }
+  unregisterCommand(
+    actor: Actor,
+    pluginId: string,
+    teamId: string,
+    trigger: string,
+  ): Promise<void> {
+    return this.commands.unregisterCommand(actor, pluginId, teamId, trigger);
+  }
+  listCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listCommands(teamId);
+  }
+  listPluginCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listPluginCommands(teamId);
+  }
+  listCustomCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listCustomCommands(teamId);
+  }
+  listBuiltInCommands(): Promise<Command[]> {
+    return this.commands.listBuiltInCommands();
+  }
+  getCommand(commandId: string): Promise<Command> {
+    return this.commands.getCommand(commandId);
+  }
+  createCommand(actor: Actor, command: Command): Promise<Command> {
+    return this.commands.createCommand(actor, command);
+  }
+  updateCommand(actor: Actor, commandId: string, command: Command): Promise<Command> {
+    return this.commands.updateCommand(actor, commandId, command);
+  }
+  deleteCommand(actor: Actor, commandId: string): Promise<void> {
+    return this.commands.deleteCommand(actor, commandId);
+  }
+  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
+    return this.commands.executeCommand(actor, args);
+  }
+  autocompleteSuggestions(actor: Actor, args: CommandArgs): Promise<AutocompleteSuggestion[]> {
+    return this.commands.autocompleteSuggestions(actor, args);
+  }
+
+  // Interactive messages and dialogs.
+  doPostAction(actor: Actor, click: PostActionClick): Promise<PostActionResult> {
+    return this.integrations.doPostAction(actor, click);
+  }
+  openInteractiveDialog(actor: Actor, request: OpenInteractiveDialogRequest): Promise<void> {
+    return this.integrations.openInteractiveDialog(actor, request);
+  }
+  submitInteractiveDialog(actor: Actor, submission: DialogSubmission): Promise<JsonObject> {
+    return this.integrations.submitInteractiveDialog(actor, submission);
   }
 
   // Realtime: websocket events plugins publish, and connections plugins hear of.

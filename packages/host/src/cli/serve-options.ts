@@ -42,6 +42,8 @@ export interface ServeOptions {
   sandbox: SandboxPolicy;
   /** Wrong passwords that lock an account. */
   maxLoginAttempts: number;
+  /** Let integrations (commands, post actions, dialogs) call URLs other than plugin routes. */
+  allowExternalIntegrationUrls: boolean;
   rateLimits: RestRateLimits;
   /** The metrics listener (--metrics-port, --metrics-host); none unless a port is given. */
   metrics: { port: number; hostname: string } | undefined;
@@ -91,6 +93,7 @@ const flags = {
   "plugin-read-path": { type: "string", multiple: true },
   "plugin-max-heap": { type: "string" },
   "max-login-attempts": { type: "string" },
+  "allow-external-integration-urls": { type: "boolean" },
   "rate-limit": { type: "string" },
   "login-rate-limit": { type: "string" },
   "metrics-port": { type: "string" },
@@ -145,6 +148,10 @@ Options:
                            without end dies there and is restarted (default: Node's)
   --max-login-attempts <n> wrong passwords that lock an account until an admin resets it or
                            sets a new password (default ${DEFAULT_MAX_LOGIN_ATTEMPTS})
+  --allow-external-integration-urls
+                           let custom slash commands, message buttons and dialogs call URLs
+                           other than plugin routes (/plugins/<id>/...): outbound requests
+                           to any host; off by default
   --rate-limit <per-sec>/<burst>[/user]
                            limit every API request per address (per user with "/user");
                            off by default; refused requests get 429 and X-RateLimit-* headers
@@ -261,6 +268,7 @@ function serveOptions(
       pluginIds: parsePluginIdRange(values["plugin-uid-range"]),
     },
     maxLoginAttempts: parseCount("--max-login-attempts", values["max-login-attempts"]),
+    allowExternalIntegrationUrls: values["allow-external-integration-urls"] ?? false,
     rateLimits: {
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
       login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),

@@ -67,6 +67,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     hookTimeoutMs: options.hookTimeoutMs,
     sandbox: options.sandbox,
     maxLoginAttempts: options.maxLoginAttempts,
+    allowExternalIntegrationUrls: options.allowExternalIntegrationUrls,
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
     serverConfig: { ServiceSettings: siteSettings },

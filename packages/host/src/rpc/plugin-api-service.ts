@@ -18,6 +18,7 @@ import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transf
 import { pluginApiAccounts } from "./plugin-api-accounts.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiGroups } from "./plugin-api-groups.js";
+import { pluginApiIntegrations } from "./plugin-api-integrations.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
@@ -266,6 +267,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     },
     ...pluginApiPosts(app, actor),
     ...pluginApiSocial(app, actor),
+    ...pluginApiIntegrations(app, actor),
 
     uploadFile: async (requests) => ({
       fileInfo: await receiveUpload(requests, {

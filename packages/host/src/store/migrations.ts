@@ -326,6 +326,55 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    description:
+      "commands' autocomplete trees and Mattermost's other command fields, custom commands, host keys",
+    sql: `
+      ALTER TABLE commands ADD COLUMN "token" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "create_at" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "update_at" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "delete_at" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "method" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "url" TEXT NOT NULL DEFAULT '';
+      -- JSON of an AutocompleteData; NULL when the command has no tree.
+      ALTER TABLE commands ADD COLUMN "autocomplete_data" TEXT;
+      ALTER TABLE commands ADD COLUMN "autocomplete_icon_data" TEXT NOT NULL DEFAULT '';
+
+      -- Mattermost's custom (server-owned) commands: made by a person or a plugin's
+      -- CreateCommand, run by calling their url.
+      CREATE TABLE custom_commands (
+        "id" TEXT PRIMARY KEY,
+        "creator_id" TEXT NOT NULL,
+        "team_id" TEXT NOT NULL,
+        "trigger" TEXT NOT NULL COLLATE NOCASE,
+        "auto_complete" INTEGER NOT NULL,
+        "auto_complete_desc" TEXT NOT NULL,
+        "auto_complete_hint" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "username" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        "plugin_id" TEXT NOT NULL,
+        "token" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "method" TEXT NOT NULL,
+        "url" TEXT NOT NULL,
+        "autocomplete_data" TEXT,
+        "autocomplete_icon_data" TEXT NOT NULL
+      );
+      CREATE INDEX custom_commands_team ON custom_commands ("team_id", "delete_at");
+
+      -- Secrets the host makes once and keeps: the key trigger ids are signed with, the key
+      -- post action cookies are sealed with. Never sent to plugins or clients.
+      CREATE TABLE host_keys (
+        "name" TEXT PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 10,
     description:
       "bots owned by plugins or users (owner_id), session devices and props, personal access tokens, the audit log",

@@ -10,6 +10,7 @@ import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
 import { sqliteGroupStore } from "./sqlite/sqlite-group-store.js";
+import { sqliteHostKeyStore } from "./sqlite/sqlite-host-key-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
@@ -52,6 +53,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
     ...sqliteClusterStore(db),
+    ...sqliteHostKeyStore(db),
     ...sqliteAuditStore(db),
     ...sqliteGroupStore(db),
     async close() {

@@ -12,6 +12,7 @@ import type { ClusterStore } from "./cluster-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { FileInfoStore } from "./file-info-store.js";
 import type { GroupStore } from "./group-store.js";
+import type { HostKeyStore } from "./host-key-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
@@ -34,6 +35,7 @@ export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js
 export type { CommandStore } from "./command-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
 export type { GroupQuery, GroupStore } from "./group-store.js";
+export type { HostKeyStore } from "./host-key-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
 export type { PageQuery } from "./page-query.js";
@@ -73,6 +75,7 @@ export interface Store
     CommandStore,
     BotStore,
     ClusterStore,
+    HostKeyStore,
     AuditStore,
     GroupStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */

@@ -6,6 +6,8 @@ import {
   ChannelMemberSchema,
   ChannelSchema,
   ChannelStatsSchema,
+  CommandResponseSchema,
+  CommandSchema,
   FileInfoSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
@@ -38,6 +40,8 @@ const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
 const postList = create(PostListSchema, { order: ["p1"], posts: { p1: post } });
 const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
+const command = create(CommandSchema, { id: "cmd1", trigger: "deploy", createAt: 5n });
+const commandResponse = create(CommandResponseSchema, { responseType: "ephemeral", text: "hi" });
 const uploadSession = create(UploadSessionSchema, { id: "s1", fileSize: 10n, fileOffset: 4n });
 const reaction = create(ReactionSchema, { userId: "u1", postId: "p1", emojiName: "smile" });
 const preference = create(PreferenceSchema, { userId: "u1", category: "c", name: "n", value: "v" });
@@ -587,6 +591,40 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     undefined,
   ],
   ["unregisterCommand", ["", "hello"], { teamId: "", trigger: "hello" }, {}, undefined],
+  [
+    "executeSlashCommand",
+    [{ userId: "u1", channelId: "c1", command: "/echo hi" }],
+    { args: { userId: "u1", channelId: "c1", command: "/echo hi" } },
+    { response: commandResponse },
+    commandResponse,
+  ],
+  [
+    "createCommand",
+    [{ teamId: "t1", trigger: "deploy", method: "P", url: "/plugins/p/deploy" }],
+    { command: { teamId: "t1", trigger: "deploy", method: "P", url: "/plugins/p/deploy" } },
+    { command },
+    command,
+  ],
+  ["listCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listCustomCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listPluginCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listBuiltInCommands", [], {}, { commands: [] }, []],
+  ["getCommand", ["cmd1"], { commandId: "cmd1" }, { command }, command],
+  [
+    "updateCommand",
+    ["cmd1", { description: "Ships it" }],
+    { commandId: "cmd1", command: { description: "Ships it" } },
+    { command },
+    command,
+  ],
+  ["deleteCommand", ["cmd1"], { commandId: "cmd1" }, {}, undefined],
+  [
+    "openInteractiveDialog",
+    [{ triggerId: "tr", url: "/plugins/p/submit", dialog: { title: "Edit" } }],
+    { triggerId: "tr", url: "/plugins/p/submit", dialog: { title: "Edit" } },
+    {},
+    undefined,
+  ],
   [
     "ensureBotUser",
     [{ username: "bot", displayName: "Bot" }],

@@ -230,6 +230,60 @@ describe("reactions, preferences and statuses", () => {
   });
 });
 
+describe("slash commands and dialogs", () => {
+  it("run the plugin's command for another plugin's ExecuteSlashCommand, whose trigger id opens a dialog", async () => {
+    const user = makeUser({ username: "dora" });
+    const team = makeTeam();
+    const channel = makeChannel({ teamId: team.id });
+    const Forms = definePlugin({
+      async OnActivate() {
+        await this.api.registerCommand({ trigger: "form", autoComplete: true });
+      },
+      async ExecuteCommand(_ctx, args) {
+        await this.api.openInteractiveDialog({
+          triggerId: args.triggerId,
+          url: "/plugins/com.example.plugin/submit",
+          dialog: {
+            title: "A form",
+            elements: [{ displayName: "Name", name: "name", type: "text", maxLength: 10 }],
+          },
+        });
+        return { responseType: "ephemeral", text: "opened" };
+      },
+    });
+    harness = await createPluginHarness(Forms, {
+      fixtures: {
+        users: [user],
+        teams: [team],
+        channels: [channel],
+        teamMembers: [{ teamId: team.id, userId: user.id }],
+        channelMembers: [{ channelId: channel.id, userId: user.id }],
+      },
+    });
+    await harness.activate();
+    const opened: string[] = [];
+    harness.api.app.subscribe({ dialogOpened: (userId) => opened.push(userId) });
+    const other = harness.api.client("com.example.other");
+    const response = await other.executeSlashCommand({
+      userId: user.id,
+      channelId: channel.id,
+      command: "/form",
+    });
+    expect(response.text).toBe("opened");
+    expect(opened).toEqual([user.id]);
+    expect((await other.listPluginCommands(team.id)).map((c) => c.trigger)).toEqual(["form"]);
+    expect(await other.listBuiltInCommands()).toEqual([]);
+    const custom = await other.createCommand({
+      teamId: team.id,
+      trigger: "deploy",
+      method: "P",
+      url: "/plugins/com.example.other/deploy",
+    });
+    expect((await other.getCommand(custom.id)).pluginId).toBe("com.example.other");
+    expect((await other.listCommands(team.id)).map((c) => c.trigger)).toEqual(["deploy", "form"]);
+  });
+});
+
 describe("bots, sessions, tokens and the audit log", () => {
   it("come along with the host's service: a bot posts as itself, a token opens a session", async () => {
     const owner = makeUser({ username: "ann" });

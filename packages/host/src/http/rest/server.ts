@@ -23,6 +23,7 @@ import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
+import { integrationRoutes } from "./integration-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
 import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
@@ -105,6 +106,7 @@ export function restRouter(): Router<RouteHandler> {
     preferenceRoutes,
     statusRoutes,
     commandRoutes,
+    integrationRoutes,
     fileRoutes,
     uploadRoutes,
     systemRoutes,

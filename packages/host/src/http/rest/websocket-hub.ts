@@ -57,6 +57,7 @@ import {
   groupSyncableEvent,
   leaveTeamEvents,
   memberRoleUpdatedEvent,
+  openDialogEvent,
   postDeletedEvent,
   postEditedEvent,
   postedEvent,
@@ -240,6 +241,10 @@ export class WebSocketHub implements AppEvents {
     }, CLOSE_TIMEOUT_MS);
     await Promise.all(closed);
     clearTimeout(timer);
+  }
+
+  dialogOpened(userId: string, request: JsonObject): void {
+    this.publish(async () => [openDialogEvent(userId, request)]);
   }
 
   ephemeralPost(userId: string, post: Post): void {

@@ -330,6 +330,50 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    description:
+      "commands' autocomplete trees and Mattermost's other command fields, custom commands, host keys",
+    sql: `
+      ALTER TABLE commands ADD COLUMN "token" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "create_at" BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "update_at" BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "delete_at" BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "method" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "url" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "autocomplete_data" TEXT;
+      ALTER TABLE commands ADD COLUMN "autocomplete_icon_data" TEXT NOT NULL DEFAULT '';
+
+      CREATE TABLE custom_commands (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "creator_id" TEXT COLLATE "C" NOT NULL,
+        "team_id" TEXT COLLATE "C" NOT NULL,
+        "trigger" TEXT COLLATE plugwire_nocase NOT NULL,
+        "auto_complete" SMALLINT NOT NULL,
+        "auto_complete_desc" TEXT NOT NULL,
+        "auto_complete_hint" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "username" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        "plugin_id" TEXT COLLATE "C" NOT NULL,
+        "token" TEXT NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "method" TEXT NOT NULL,
+        "url" TEXT NOT NULL,
+        "autocomplete_data" TEXT,
+        "autocomplete_icon_data" TEXT NOT NULL
+      );
+      CREATE INDEX custom_commands_team ON custom_commands ("team_id", "delete_at");
+
+      CREATE TABLE host_keys (
+        "name" TEXT COLLATE "C" PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 10,
     description:
       "bots owned by plugins or users (owner_id), session devices and props, personal access tokens, the audit log",

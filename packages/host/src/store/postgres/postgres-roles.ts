@@ -9,6 +9,7 @@ import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
 import { postgresGroupStore } from "./postgres-group-store.js";
+import { postgresHostKeyStore } from "./postgres-host-key-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
@@ -46,6 +47,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
     ...postgresClusterStore(db),
+    ...postgresHostKeyStore(db),
     ...postgresAuditStore(db),
     ...postgresGroupStore(db),
     async close() {
