@@ -83,9 +83,13 @@ export {
   allow,
   type Dismiss,
   dismiss,
+  type FileDecision,
+  type FileInfoInit,
   type LoginDecision,
   type Modify,
+  type ModifyFile,
   modify,
+  modifyFile,
   type PostDecision,
   type Reject,
   reject,
@@ -96,6 +100,7 @@ export { hook } from "./hooks/hook-decorator.js";
 export type {
   Awaitable,
   CommandResponseInit,
+  FileOutput,
   HookHandlers,
   InstallEvent,
 } from "./hooks/hook-handlers.js";

@@ -25,6 +25,7 @@ import type { RealtimeOperations } from "./realtime-operations.js";
 import type { RoleOperations } from "./role-operations.js";
 import type { SessionOperations } from "./session-operations.js";
 import type { StatusOperations } from "./status-operations.js";
+import type { SystemOperations } from "./system-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
@@ -85,6 +86,7 @@ export type {
   SessionOperations,
 } from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
+export type { SystemOperations } from "./system-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
 
@@ -109,6 +111,7 @@ export interface App
     PermissionOperations,
     RoleOperations,
     ClusterOperations,
+    SystemOperations,
     BotOperations,
     AuditOperations,
     GroupOperations {

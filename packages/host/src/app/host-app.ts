@@ -62,6 +62,7 @@ import { Channels } from "./channel-operations.js";
 import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 import { Cluster } from "./cluster-operations.js";
 import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
+import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
 import {
   type FileInfoFilter,
   Files,
@@ -87,6 +88,7 @@ import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./real
 import { Roles } from "./role-operations.js";
 import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
 import { Statuses } from "./status-operations.js";
+import { System } from "./system-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
@@ -121,6 +123,7 @@ export class HostApp implements App {
   private readonly permissions: Permissions;
   private readonly roles: Roles;
   private readonly cluster: Cluster;
+  private readonly system: System;
   private readonly bots: Bots;
   private readonly accessTokens: AccessTokens;
   private readonly audits: Audits;
@@ -145,6 +148,7 @@ export class HostApp implements App {
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
     this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
+    this.system = new System(options.store);
     const secrets = new IntegrationSecrets(options.store, this.core.now);
     this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
     this.commands = new Commands(this.core, this, this.permissions, secrets);
@@ -503,52 +507,69 @@ export class HostApp implements App {
   deletePost(actor: Actor, postId: string): Promise<void> {
     return this.posts.deletePost(actor, postId);
   }
-  getPost(postId: string): Promise<Post> {
-    return this.store.getPost(postId);
+  async getPost(postId: string): Promise<Post> {
+    return consumedPost(this.core, await this.store.getPost(postId));
   }
-  getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]> {
-    return this.store.getPostsForChannel(channelId, page);
+  async getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]> {
+    return consumedPosts(this.core, await this.store.getPostsForChannel(channelId, page));
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
     return this.integrations.sendEphemeralPost(actor, userId, post);
   }
 
   // Lists of posts, pinning, search, ephemeral changes.
-  getPostsPage(channelId: string, page: PageQuery, skipFetchThreads?: boolean): Promise<PostList> {
-    return this.store.getPostsPage(channelId, page, skipFetchThreads);
+  async getPostsPage(
+    channelId: string,
+    page: PageQuery,
+    skipFetchThreads?: boolean,
+  ): Promise<PostList> {
+    return consumedPostList(
+      this.core,
+      await this.store.getPostsPage(channelId, page, skipFetchThreads),
+    );
   }
-  getPostsSince(channelId: string, time: bigint): Promise<PostList> {
-    return this.store.getPostsSince(channelId, time);
+  async getPostsSince(channelId: string, time: bigint): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPostsSince(channelId, time));
   }
-  getPostsAround(
+  async getPostsAround(
     channelId: string,
     postId: string,
     side: "before" | "after",
     page: PageQuery,
     skipFetchThreads?: boolean,
   ): Promise<PostList> {
-    return this.store.getPostsAround(channelId, postId, side, page, skipFetchThreads);
+    return consumedPostList(
+      this.core,
+      await this.store.getPostsAround(channelId, postId, side, page, skipFetchThreads),
+    );
   }
   getPostIdAroundTime(channelId: string, time: bigint, side: "before" | "after"): Promise<string> {
     return this.store.getPostIdAroundTime(channelId, time, side);
   }
-  getPostThread(postId: string, query?: ThreadQuery): Promise<PostList> {
-    return this.store.getPostThread(postId, query);
+  async getPostThread(postId: string, query?: ThreadQuery): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPostThread(postId, query));
   }
-  getPinnedPosts(channelId: string): Promise<PostList> {
-    return this.store.getPinnedPosts(channelId);
+  async getPinnedPosts(channelId: string): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPinnedPosts(channelId));
   }
-  getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
-    return this.postLists.getPostsByIds(postIds);
+  async getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
+    return consumedPosts(this.core, await this.postLists.getPostsByIds(postIds));
   }
   setPostPinned(actor: Actor, postId: string, pinned: boolean): Promise<Post> {
     return this.postLists.setPostPinned(actor, postId, pinned);
   }
-  searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]> {
-    return this.postLists.searchPostsInTeam(teamId, paramsList);
+  async searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]> {
+    return consumedPosts(this.core, await this.postLists.searchPostsInTeam(teamId, paramsList));
   }
-  searchPostsForUser(teamId: string, userId: string, search: SearchParameter): Promise<PostList> {
-    return this.postLists.searchPostsForUser(teamId, userId, search);
+  async searchPostsForUser(
+    teamId: string,
+    userId: string,
+    search: SearchParameter,
+  ): Promise<PostList> {
+    return consumedPostList(
+      this.core,
+      await this.postLists.searchPostsForUser(teamId, userId, search),
+    );
   }
   async updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
     const withCookies = await this.integrations.withCookies(this.integrations.withActionIds(post));
@@ -852,6 +873,15 @@ export class HostApp implements App {
     newRoles: string,
   ): Promise<ChannelMember> {
     return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
+  }
+
+  // System
+
+  getSystemInstallDate(): Promise<number> {
+    return this.system.getSystemInstallDate();
+  }
+  getDiagnosticId(): Promise<string> {
+    return this.system.getDiagnosticId();
   }
 
   // Groups (group-operations.ts).

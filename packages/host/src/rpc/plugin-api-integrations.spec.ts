@@ -47,6 +47,7 @@ beforeEach(() => {
     },
     serveHTTP: async () => undefined,
     serveHTTPOnce: async () => undefined,
+    fileWillBeUploaded: async () => undefined,
   });
 });
 afterEach(() => {

@@ -365,7 +365,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     ...realtimeMethods(app, pluginId, actor),
     ...pluginApiRoles(app, actor),
     ...pluginApiAccounts(app, pluginId, actor),
-    ...pluginApiSystem(pluginId, actor, deps.plugins),
+    ...pluginApiSystem(app, pluginId, actor, deps.plugins),
   };
 }
 

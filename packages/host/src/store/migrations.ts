@@ -412,6 +412,18 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    description: "the server's own values (install date, diagnostic id)",
+    sql: `
+      CREATE TABLE systems (
+        "name" TEXT PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+      INSERT INTO systems VALUES ('InstallationDate', CAST(unixepoch('subsec') * 1000 AS INTEGER));
+      INSERT INTO systems VALUES ('DiagnosticId', lower(hex(randomblob(13))));
+    `,
+  },
+  {
     version: 12,
     description: "file paths and searchable content, resumable upload sessions",
     sql: `

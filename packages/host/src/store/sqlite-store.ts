@@ -21,6 +21,7 @@ import { sqliteReactionStore } from "./sqlite/sqlite-reaction-store.js";
 import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
+import { sqliteSystemStore } from "./sqlite/sqlite-system-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
 import { sqliteUploadSessionStore } from "./sqlite/sqlite-upload-session-store.js";
 import { sqliteUserAccessTokenStore } from "./sqlite/sqlite-user-access-token-store.js";
@@ -53,6 +54,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
     ...sqliteClusterStore(db),
+    ...sqliteSystemStore(db),
     ...sqliteHostKeyStore(db),
     ...sqliteAuditStore(db),
     ...sqliteGroupStore(db),

@@ -23,6 +23,7 @@ import type { ReactionStore } from "./reaction-store.js";
 import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
+import type { SystemStore } from "./system-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UploadSessionStore } from "./upload-session-store.js";
 import type { UserAccessTokenStore } from "./user-access-token-store.js";
@@ -47,6 +48,7 @@ export type { ReactionStore } from "./reaction-store.js";
 export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
+export type { SystemStore } from "./system-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UploadSessionStore } from "./upload-session-store.js";
 export type { NewUserAccessToken, UserAccessTokenStore } from "./user-access-token-store.js";
@@ -75,6 +77,7 @@ export interface Store
     CommandStore,
     BotStore,
     ClusterStore,
+    SystemStore,
     HostKeyStore,
     AuditStore,
     GroupStore {

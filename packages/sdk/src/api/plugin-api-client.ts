@@ -276,6 +276,21 @@ export class PluginAPIClient {
     return (await this.#rpc.isEnterpriseReady({}, this.#options)).enterpriseReady;
   }
 
+  /** When the server was installed (its database created), in ms since the epoch. */
+  async getSystemInstallDate(): Promise<number> {
+    return Number((await this.#rpc.getSystemInstallDate({}, this.#options)).installDate);
+  }
+
+  /** The server's diagnostic id: 26 characters, the same for the life of its database. */
+  async getDiagnosticId(): Promise<string> {
+    return (await this.#rpc.getDiagnosticId({}, this.#options)).diagnosticId;
+  }
+
+  /** The server's telemetry id: the same as its diagnostic id, as in Mattermost. */
+  async getTelemetryId(): Promise<string> {
+    return (await this.#rpc.getTelemetryId({}, this.#options)).telemetryId;
+  }
+
   // Plugins
 
   /** The manifest of every plugin the host has loaded, active ones first (model.Manifest JSON). */

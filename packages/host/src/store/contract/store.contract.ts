@@ -19,6 +19,7 @@ import { roleStoreContract } from "./role-store.contract.js";
 import { sessionStoreContract } from "./session-store.contract.js";
 import { statusStoreContract } from "./status-store.contract.js";
 import type { OpenStore } from "./store-test.js";
+import { systemStoreContract } from "./system-store.contract.js";
 import { teamStoreContract } from "./team-store.contract.js";
 import { uploadSessionStoreContract } from "./upload-session-store.contract.js";
 import { userAccessTokenStoreContract } from "./user-access-token-store.contract.js";
@@ -48,6 +49,7 @@ export function storeContract(open: OpenStore): void {
   commandStoreContract(open);
   botStoreContract(open);
   clusterStoreContract(open);
+  systemStoreContract(open);
   auditStoreContract(open);
   groupStoreContract(open);
 }

@@ -407,6 +407,19 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 11,
+    description: "the server's own values (install date, diagnostic id)",
+    sql: `
+      CREATE TABLE systems (
+        "name" TEXT COLLATE "C" PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+      INSERT INTO systems VALUES
+        ('InstallationDate', (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text),
+        ('DiagnosticId', substr(md5(random()::text || clock_timestamp()::text), 1, 26));
+    `,
+  },
+  {
     version: 12,
     description: "file paths and searchable content, resumable upload sessions",
     sql: `

@@ -20,6 +20,7 @@ import { postgresReactionStore } from "./postgres-reaction-store.js";
 import { postgresRoleStore } from "./postgres-role-store.js";
 import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
+import { postgresSystemStore } from "./postgres-system-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
 import { postgresUploadSessionStore } from "./postgres-upload-session-store.js";
 import { postgresUserAccessTokenStore } from "./postgres-user-access-token-store.js";
@@ -47,6 +48,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
     ...postgresClusterStore(db),
+    ...postgresSystemStore(db),
     ...postgresHostKeyStore(db),
     ...postgresAuditStore(db),
     ...postgresGroupStore(db),
