@@ -14,6 +14,7 @@ export type {
   BotRequest,
   ChannelOperations,
   ChannelPatch,
+  ClusterOperations,
   CommandOperations,
   DialogSubmission,
   FileInfoFilter,
@@ -48,8 +49,11 @@ export type {
 } from "./app/app.js";
 export {
   type ClusterBus,
-  type ClusterEventHandler,
+  type ClusterMember,
+  type ClusterMessage,
+  type EndedConnections,
   InProcessClusterBus,
+  type PluginChange,
 } from "./app/cluster-bus.js";
 export {
   type AppEvents,
@@ -65,6 +69,11 @@ export {
   DEFAULT_MAX_BUNDLE_BYTES,
   DEFAULT_MAX_BUNDLE_UNCOMPRESSED_BYTES,
 } from "./bundle/bundle-limits.js";
+export {
+  openPostgresClusterBus,
+  type PostgresClusterBus,
+  type PostgresClusterBusOptions,
+} from "./cluster/open-postgres-cluster-bus.js";
 export {
   createHost,
   Host,
@@ -131,6 +140,8 @@ export type {
   BotQuery,
   BotStore,
   ChannelStore,
+  ClusterNode,
+  ClusterStore,
   CommandStore,
   FileInfoQuery,
   FileInfoStore,
@@ -141,6 +152,7 @@ export type {
   MemberRoles,
   NewUserAccessToken,
   PageQuery,
+  PluginBundle,
   PluginStateStore,
   PostListStore,
   PostSearchQuery,

@@ -18,6 +18,7 @@ import type {
 } from "@plugwire/protocol";
 import type { Session } from "../store/store.js";
 import type { Actor } from "./actor.js";
+import type { EndedConnections } from "./cluster-bus.js";
 import type { PublishedWebSocketEvent } from "./realtime-operations.js";
 
 /**
@@ -76,4 +77,10 @@ export interface AppEvents {
   groupSyncableChanged?(syncable: GroupSyncable, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
+  /** A websocket event another host of the cluster delivered, for this host's clients too. */
+  clusterWebSocketEvent?(event: JsonObject): void;
+  /** Another host ended the live connections of a user or a session: end them here too. */
+  clusterConnectionsEnded?(ended: EndedConnections): void;
+  /** Cluster messages may have been lost: live clients should load everything again. */
+  clusterResync?(): void;
 }

@@ -8,6 +8,7 @@ import type { AppEvents } from "./app-events.js";
 import type { AuditOperations } from "./audit-operations.js";
 import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
+import type { ClusterOperations } from "./cluster-operations.js";
 import type { CommandOperations } from "./command-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
@@ -44,6 +45,8 @@ export type { AppEvents } from "./app-events.js";
 export type { AuditOperations } from "./audit-operations.js";
 export type { BotOperations } from "./bot-operations.js";
 export type { ChannelOperations } from "./channel-operations.js";
+export type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
+export type { ClusterOperations } from "./cluster-operations.js";
 export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
 export type {
   FileInfoFilter,
@@ -107,6 +110,7 @@ export interface App
     RealtimeOperations,
     PermissionOperations,
     RoleOperations,
+    ClusterOperations,
     SystemOperations,
     BotOperations,
     AuditOperations,

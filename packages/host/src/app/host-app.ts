@@ -42,6 +42,7 @@ import type { Logger } from "../log.js";
 import type {
   AuditQuery,
   BotQuery,
+  ClusterNode,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -58,6 +59,8 @@ import type { AppEvents } from "./app-events.js";
 import { Audits } from "./audit-operations.js";
 import { Bots } from "./bot-operations.js";
 import { Channels } from "./channel-operations.js";
+import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
+import { Cluster } from "./cluster-operations.js";
 import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
 import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
 import {
@@ -119,6 +122,7 @@ export class HostApp implements App {
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
   private readonly roles: Roles;
+  private readonly cluster: Cluster;
   private readonly system: System;
   private readonly bots: Bots;
   private readonly accessTokens: AccessTokens;
@@ -143,6 +147,7 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
+    this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
     this.system = new System(options.store);
     const secrets = new IntegrationSecrets(options.store, this.core.now);
     this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
@@ -168,9 +173,33 @@ export class HostApp implements App {
     return this.core.settled();
   }
 
-  /** Delivers a cluster event from another host to this host's instance of the plugin. */
-  deliverClusterEvent(pluginId: string, event: PluginClusterEvent): void {
-    this.plugins.deliverClusterEvent(pluginId, event);
+  // The cluster (cluster-operations.ts).
+  get hostId(): string {
+    return this.cluster.hostId;
+  }
+  /** Records this host in the node registry, and keeps doing so until leaveCluster. */
+  joinCluster(version: string): Promise<void> {
+    return this.cluster.join(version);
+  }
+  leaveCluster(): Promise<void> {
+    return this.cluster.leave();
+  }
+  getClusterNodes(): Promise<ClusterNode[]> {
+    return this.cluster.getClusterNodes();
+  }
+  forwardWebSocketEvent(event: JsonObject): void {
+    this.cluster.forwardWebSocketEvent(event);
+  }
+  forwardConnectionsEnded(ended: EndedConnections): void {
+    this.cluster.forwardConnectionsEnded(ended);
+  }
+  /** Applies what another host of the cluster told this one. */
+  receiveClusterMessage(message: ClusterMessage): void {
+    this.cluster.receive(message);
+  }
+  /** The cluster bus may have lost messages: caches are read again, clients resynced. */
+  resyncCluster(): void {
+    this.cluster.resync();
   }
 
   // Users.

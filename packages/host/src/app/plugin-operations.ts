@@ -8,7 +8,12 @@ import {
   PluginAPIError,
   UnavailableError,
 } from "@plugwire/errors";
-import { type PluginClusterEvent, type User, UserSchema } from "@plugwire/protocol";
+import {
+  type PluginClusterEvent,
+  PluginClusterEventSchema,
+  type User,
+  UserSchema,
+} from "@plugwire/protocol";
 import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
@@ -68,10 +73,21 @@ export class Plugins implements Omit<PluginOperations, "getPluginConfig"> {
     } catch (reason) {
       const error = asPluginAPIError(reason);
       // A plugin that is not running reads its settings when it starts.
-      if (error instanceof UnavailableError) return;
-      await store.savePluginConfig(pluginId, previous);
-      throw settingsRejected(pluginId, error);
+      if (!(error instanceof UnavailableError)) {
+        await store.savePluginConfig(pluginId, previous);
+        throw settingsRejected(pluginId, error);
+      }
     }
+    // The plugin's copies on the other hosts hear of the settings this one accepted.
+    this.core.broadcast({ type: "plugin_changed", pluginId, change: "configured" });
+  }
+
+  /** Another host saved the plugin's settings: this host's copy hears of them too. */
+  async clusterConfigurationChanged(pluginId: string): Promise<void> {
+    const target = this.core.hooks.get(pluginId);
+    if (!target?.implements("OnConfigurationChange")) return;
+    const config = await this.core.store.getPluginConfig(pluginId);
+    await target.callHook("OnConfigurationChange", { config });
   }
 
   async ensureBotUser(actor: Actor, pluginId: string, bot: BotRequest): Promise<string> {
@@ -84,12 +100,20 @@ export class Plugins implements Omit<PluginOperations, "getPluginConfig"> {
     event: PluginClusterEvent,
     targetHostId?: string,
   ): Promise<void> {
-    const { cluster, hostId } = this.core.options;
-    cluster?.publish(hostId, pluginId, event, targetHostId || undefined);
+    this.core.broadcast(
+      {
+        type: "plugin_event",
+        pluginId,
+        id: event.id,
+        data: Buffer.from(event.data).toString("base64"),
+      },
+      targetHostId || undefined,
+    );
   }
 
   /** Delivers a cluster event from another host to this host's instance of the plugin. */
-  deliverClusterEvent(pluginId: string, event: PluginClusterEvent): void {
+  deliverClusterEvent(pluginId: string, id: string, data: string): void {
+    const event = create(PluginClusterEventSchema, { id, data: Buffer.from(data, "base64") });
     const target = this.core.hooks.get(pluginId);
     if (target?.implements("OnPluginClusterEvent")) {
       this.core.track(

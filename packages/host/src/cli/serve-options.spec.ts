@@ -52,6 +52,8 @@ describe("parseCommand", () => {
         "shared",
         "--plugin-max-heap",
         "256",
+        "--files",
+        "/mnt/shared/files",
         "--max-login-attempts",
         "5",
         "--allow-external-integration-urls",
@@ -64,6 +66,7 @@ describe("parseCommand", () => {
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
       dataDir: "/srv/chat/data",
+      filesDir: "/mnt/shared/files",
       port: 0,
       hostname: "0.0.0.0",
       siteUrl: "https://chat.example.com",

@@ -23,6 +23,8 @@ export interface ServeOptions {
   /** Folders whose subfolders are plugins, enabled on first run. */
   pluginFolders: string[];
   dataDir: string;
+  /** Where uploaded files go (--files); <dataDir>/files when absent. */
+  filesDir: string | undefined;
   /** A PostgreSQL URL (--database or PLUGWIRE_DATABASE_URL); SQLite in dataDir when absent. */
   databaseUrl: string | undefined;
   port: number;
@@ -75,6 +77,7 @@ const flags = {
   plugins: { type: "string", multiple: true },
   data: { type: "string" },
   database: { type: "string" },
+  files: { type: "string" },
   port: { type: "string" },
   host: { type: "string" },
   "site-url": { type: "string" },
@@ -111,6 +114,8 @@ Options:
   --database <url>         keep the data in PostgreSQL (postgres://user@host:port/db) instead
                            of SQLite in the data folder; prefer PLUGWIRE_DATABASE_URL, which
                            keeps a password out of ps
+  --files <dir>            folder of uploaded files (default <data>/files); the hosts of a
+                           cluster (one PostgreSQL database) share one, e.g. on NFS
   --plugins <dir>          folder whose subfolders are plugins (repeatable); each is enabled
                            on its first run, then stays as an admin leaves it
   --port <n>               port of the REST API (default ${DEFAULT_REST_PORT}; 0 picks a free one)
@@ -245,6 +250,7 @@ function serveOptions(
   return {
     pluginFolders: (values.plugins ?? []).map((folder) => resolve(cwd, folder)),
     dataDir: resolve(cwd, values.data),
+    filesDir: values.files === undefined ? undefined : resolve(cwd, values.files),
     databaseUrl: parseDatabaseUrl(values.database ?? env.PLUGWIRE_DATABASE_URL),
     port,
     hostname,

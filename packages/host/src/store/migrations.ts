@@ -491,6 +491,26 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX group_syncables_syncable ON group_syncables ("syncable_id", "type");
     `,
   },
+  {
+    // 14 is taken by work landing in parallel; migrate applies whatever a database lacks.
+    version: 15,
+    description:
+      "cluster nodes, the plugin bundles they share, and (PostgreSQL) cluster messages too long for a notification",
+    sql: `
+      CREATE TABLE cluster_nodes (
+        "id" TEXT PRIMARY KEY,
+        "hostname" TEXT NOT NULL,
+        "version" TEXT NOT NULL,
+        "started_at" INTEGER NOT NULL,
+        "last_seen_at" INTEGER NOT NULL
+      );
+      CREATE TABLE plugin_bundles (
+        "plugin_id" TEXT PRIMARY KEY,
+        "bundle" BLOB NOT NULL,
+        "updated_at" INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -5,6 +5,7 @@
 import { sqliteAuditStore } from "./sqlite/sqlite-audit-store.js";
 import { sqliteBotStore } from "./sqlite/sqlite-bot-store.js";
 import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
+import { sqliteClusterStore } from "./sqlite/sqlite-cluster-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
@@ -52,6 +53,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
+    ...sqliteClusterStore(db),
     ...sqliteSystemStore(db),
     ...sqliteHostKeyStore(db),
     ...sqliteAuditStore(db),

@@ -8,6 +8,7 @@
 import type { AuditStore } from "./audit-store.js";
 import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
+import type { ClusterStore } from "./cluster-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { FileInfoStore } from "./file-info-store.js";
 import type { GroupStore } from "./group-store.js";
@@ -31,6 +32,7 @@ import type { UserStore } from "./user-store.js";
 export type { AuditQuery, AuditStore } from "./audit-store.js";
 export type { BotQuery, BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
+export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
 export type { GroupQuery, GroupStore } from "./group-store.js";
@@ -74,6 +76,7 @@ export interface Store
     PluginStateStore,
     CommandStore,
     BotStore,
+    ClusterStore,
     SystemStore,
     HostKeyStore,
     AuditStore,

@@ -19,6 +19,7 @@ import { auditRoutes } from "./audit-routes.js";
 import { authenticateRequest } from "./authentication.js";
 import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
+import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
@@ -109,6 +110,7 @@ export function restRouter(): Router<RouteHandler> {
     fileRoutes,
     uploadRoutes,
     systemRoutes,
+    clusterRoutes,
     roleRoutes,
     groupRoutes,
     pluginRoutes,

@@ -3,6 +3,7 @@
 import { auditStoreContract } from "./audit-store.contract.js";
 import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
+import { clusterStoreContract } from "./cluster-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
 import { fileInfoStoreContract } from "./file-info-store.contract.js";
 import { groupStoreContract } from "./group-store.contract.js";
@@ -47,6 +48,7 @@ export function storeContract(open: OpenStore): void {
   pluginStateStoreContract(open);
   commandStoreContract(open);
   botStoreContract(open);
+  clusterStoreContract(open);
   systemStoreContract(open);
   auditStoreContract(open);
   groupStoreContract(open);

@@ -487,6 +487,32 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX group_syncables_syncable ON group_syncables ("syncable_id", "type");
     `,
   },
+  {
+    version: 15,
+    description:
+      "cluster nodes, the plugin bundles they share, and (PostgreSQL) cluster messages too long for a notification",
+    sql: `
+      CREATE TABLE cluster_nodes (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "hostname" TEXT NOT NULL,
+        "version" TEXT NOT NULL,
+        "started_at" BIGINT NOT NULL,
+        "last_seen_at" BIGINT NOT NULL
+      );
+      CREATE TABLE plugin_bundles (
+        "plugin_id" TEXT COLLATE "C" PRIMARY KEY,
+        "bundle" BYTEA NOT NULL,
+        "updated_at" BIGINT NOT NULL
+      );
+      -- The cluster bus (cluster/postgres-cluster-bus.ts) sends a message longer than NOTIFY
+      -- carries as a row here and a notification naming it; rows are deleted after a minute.
+      CREATE TABLE cluster_messages (
+        "id" BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        "body" TEXT NOT NULL,
+        "created_at" BIGINT NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

@@ -4,6 +4,7 @@ import type { Store } from "../store.js";
 import { postgresAuditStore } from "./postgres-audit-store.js";
 import { postgresBotStore } from "./postgres-bot-store.js";
 import { postgresChannelStore } from "./postgres-channel-store.js";
+import { postgresClusterStore } from "./postgres-cluster-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
@@ -46,6 +47,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
+    ...postgresClusterStore(db),
     ...postgresSystemStore(db),
     ...postgresHostKeyStore(db),
     ...postgresAuditStore(db),
