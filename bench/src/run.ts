@@ -7,6 +7,7 @@ import { BenchHost } from "./bench-host.js";
 import { apiCallRate } from "./figures/api-rate.js";
 import { kvGetManyCost, usersByIdsCost } from "./figures/batch-calls.js";
 import { createPostCost } from "./figures/create-post.js";
+import { floorLatency } from "./figures/floor.js";
 import { metricsCost } from "./figures/metrics-cost.js";
 import { processCosts } from "./figures/process-costs.js";
 import { apiCallLatency, hookDispatchLatency } from "./figures/rpc-latency.js";
@@ -21,6 +22,7 @@ type Figure = (bench: BenchHost, dir: string) => Promise<Row[]>;
 const figures: Record<string, Figure> = {
   "api-latency": apiCallLatency,
   "hook-latency": hookDispatchLatency,
+  floor: floorLatency,
   "api-rate": apiCallRate,
   transfer: serveHttpTransfer,
   "serve-http": serveHttpRate,
