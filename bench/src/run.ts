@@ -8,6 +8,7 @@ import { apiCallRate } from "./figures/api-rate.js";
 import { kvGetManyCost, usersByIdsCost } from "./figures/batch-calls.js";
 import { createPostCost } from "./figures/create-post.js";
 import { floorLatency } from "./figures/floor.js";
+import { manyPlugins } from "./figures/many-plugins.js";
 import { metricsCost } from "./figures/metrics-cost.js";
 import { processCosts } from "./figures/process-costs.js";
 import { apiCallLatency, hookDispatchLatency } from "./figures/rpc-latency.js";
@@ -34,6 +35,7 @@ const figures: Record<string, Figure> = {
   "process-costs": processCosts,
   "sandbox-costs": sandboxCosts,
   "metrics-cost": metricsCost,
+  "many-plugins": manyPlugins,
 };
 
 const wanted = process.argv.slice(2);
