@@ -337,7 +337,12 @@ export class Commands implements CommandOperations {
           props,
         }),
       );
-    } else if (response.text !== "" || Object.keys(response.props ?? {}).length > 0) {
+    } else if (
+      // An answer to a run without a channel (host code, tests) has nowhere to be shown; the
+      // caller gets it back.
+      channelId !== "" &&
+      (response.text !== "" || Object.keys(response.props ?? {}).length > 0)
+    ) {
       await this.posts.sendEphemeralPost(
         actor,
         args.userId,

@@ -9,6 +9,9 @@ import {
   CommandResponseSchema,
   CommandSchema,
   FileInfoSchema,
+  GroupMemberSchema,
+  GroupSchema,
+  GroupSyncableSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
   PluginStatusSchema,
@@ -69,6 +72,14 @@ const sidebarCategory = create(SidebarCategorySchema, {
 const bot = create(BotSchema, { userId: "b1", username: "helper", ownerId: "p" });
 const session = create(SessionSchema, { id: "s1", userId: "u1", token: "secret" });
 const accessToken = create(UserAccessTokenSchema, { id: "t1", userId: "u1", token: "secret" });
+const group = create(GroupSchema, { id: "g1", name: "sre", source: "custom", createAt: 7n });
+const groupMember = create(GroupMemberSchema, { groupId: "g1", userId: "u1", createAt: 8n });
+const groupSyncable = create(GroupSyncableSchema, {
+  groupId: "g1",
+  syncableId: "t1",
+  type: "Team",
+  autoAdd: true,
+});
 
 type Unary = (request: unknown) => unknown;
 
@@ -729,8 +740,98 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     {},
     undefined,
   ],
+  ["getGroup", ["g1"], { groupId: "g1" }, { group }, group],
+  ["getGroupByName", ["sre"], { name: "sre" }, { group }, group],
+  [
+    "getGroupByRemoteID",
+    ["cn=sre", "ldap"],
+    { remoteId: "cn=sre", groupSource: "ldap" },
+    { group },
+    group,
+  ],
+  [
+    "getGroupMemberUsers",
+    ["g1", { page: 1, perPage: 5 }],
+    { groupId: "g1", paging: { page: 1, perPage: 5 } },
+    { users: [user] },
+    [user],
+  ],
+  ["getGroupsBySource", ["custom"], { groupSource: "custom" }, { groups: [group] }, [group]],
+  ["getGroupsForUser", ["u1"], { userId: "u1" }, { groups: [group] }, [group]],
+  [
+    "getGroups",
+    [{ page: 0, perPage: 10 }],
+    { paging: { page: 0, perPage: 10 } },
+    { groups: [group] },
+    [group],
+  ],
+  ["createGroup", [{ name: "sre" }], { group: { name: "sre" } }, { group }, group],
+  [
+    "updateGroup",
+    [{ id: "g1", displayName: "SRE" }],
+    { group: { id: "g1", displayName: "SRE" } },
+    { group },
+    group,
+  ],
+  ["deleteGroup", ["g1"], { groupId: "g1" }, { group }, group],
+  ["restoreGroup", ["g1"], { groupId: "g1" }, { group }, group],
+  [
+    "upsertGroupMember",
+    ["g1", "u1"],
+    { groupId: "g1", userId: "u1" },
+    { groupMember },
+    groupMember,
+  ],
+  [
+    "upsertGroupMembers",
+    ["g1", ["u1"]],
+    { groupId: "g1", userIds: ["u1"] },
+    { groupMembers: [groupMember] },
+    [groupMember],
+  ],
+  [
+    "deleteGroupMember",
+    ["g1", "u1"],
+    { groupId: "g1", userId: "u1" },
+    { groupMember },
+    groupMember,
+  ],
+  [
+    "getGroupSyncable",
+    ["g1", "t1", "Team"],
+    { groupId: "g1", syncableId: "t1", syncableType: "Team" },
+    { groupSyncable },
+    groupSyncable,
+  ],
+  [
+    "getGroupSyncables",
+    ["g1", "Team"],
+    { groupId: "g1", syncableType: "Team" },
+    { groupSyncables: [groupSyncable] },
+    [groupSyncable],
+  ],
+  [
+    "upsertGroupSyncable",
+    [{ groupId: "g1", syncableId: "t1", type: "Team" }],
+    { groupSyncable: { groupId: "g1", syncableId: "t1", type: "Team" } },
+    { groupSyncable },
+    groupSyncable,
+  ],
+  [
+    "updateGroupSyncable",
+    [{ groupId: "g1", syncableId: "t1", autoAdd: false }],
+    { groupSyncable: { groupId: "g1", syncableId: "t1", autoAdd: false } },
+    { groupSyncable },
+    groupSyncable,
+  ],
+  [
+    "deleteGroupSyncable",
+    ["g1", "t1", "Team"],
+    { groupId: "g1", syncableId: "t1", syncableType: "Team" },
+    { groupSyncable },
+    groupSyncable,
+  ],
 ];
-
 /** The client method of an RPC: lower camel case, with "KV" as "kv". */
 function clientMethodName(rpc: string): string {
   return rpc.startsWith("KV") ? `kv${rpc.slice(2)}` : rpc[0]?.toLowerCase() + rpc.slice(1);

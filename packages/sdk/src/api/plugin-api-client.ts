@@ -1360,7 +1360,7 @@ export class PluginAPIClient {
   }
 
   /** A group by its id in its source system, e.g. a plugin's "plugin_<name>" groups. */
-  async getGroupByRemoteId(remoteId: string, groupSource: string): Promise<Group> {
+  async getGroupByRemoteID(remoteId: string, groupSource: string): Promise<Group> {
     const { group } = await this.#rpc.getGroupByRemoteID({ remoteId, groupSource }, this.#options);
     return present(group, "GetGroupByRemoteID", "group");
   }

@@ -328,7 +328,7 @@ describe("groups", () => {
     expect((await api.getGroupsForUser(alice.id)).map((g) => g.name)).toEqual(["crew"]);
     expect((await api.getGroupMemberUsers(group.id)).map((u) => u.username)).toEqual(["alice"]);
     expect(fake.callsTo("UpsertGroupMember")[0]?.request.userId).toBe(alice.id);
-    await expect(api.getGroupByRemoteId("crew-1", "ldap")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(api.getGroupByRemoteID("crew-1", "ldap")).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       api.createGroup({ displayName: "Crew", source: "plugin_sync" }),
     ).rejects.toBeInstanceOf(ValidationError);
