@@ -43,6 +43,7 @@ export type {
   Subject,
   TeamOperations,
   UploadSessionRequest,
+  UserAuthFields,
   UserOperations,
   WebSocketBroadcast,
   WebSocketRequest,

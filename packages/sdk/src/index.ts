@@ -74,6 +74,7 @@ export {
   type TeamInit,
   type UploadPosition,
   type UploadSessionInit,
+  type UserAuthInit,
   type UserInit,
   type UserSearch,
   type WebSocketBroadcastInit,
@@ -163,6 +164,7 @@ export type {
   UploadSession,
   User,
   UserAccessToken,
+  UserAuth,
   WebSocketRequest,
 } from "./models/models.js";
 export {

@@ -64,7 +64,12 @@ export {
   withoutActionIntegrations,
 } from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
-export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
+export type {
+  ChannelPatch,
+  PeopleOperations,
+  SidebarCategories,
+  UserAuthFields,
+} from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";

@@ -77,7 +77,12 @@ import {
   type PostActionResult,
 } from "./integration-operations.js";
 import { IntegrationSecrets } from "./integration-secrets.js";
-import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
+import {
+  type ChannelPatch,
+  People,
+  type SidebarCategories,
+  type UserAuthFields,
+} from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
@@ -462,6 +467,9 @@ export class HostApp implements App {
     newPassword: string,
   ): Promise<void> {
     return this.people.changePassword(actor, userId, currentPassword, newPassword);
+  }
+  updateUserAuth(actor: Actor, userId: string, auth: UserAuthFields): Promise<UserAuthFields> {
+    return this.people.updateUserAuth(actor, userId, auth);
   }
   deleteTeam(actor: Actor, teamId: string): Promise<Team> {
     return this.people.deleteTeam(actor, teamId);

@@ -511,6 +511,14 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 16,
+    description: "users' id at their sign-in service (auth_data), unique as Mattermost's",
+    sql: `
+      ALTER TABLE users ADD COLUMN "auth_data" TEXT;
+      CREATE UNIQUE INDEX users_auth_data ON users ("auth_data");
+    `,
+  },
 ];
 
 /**

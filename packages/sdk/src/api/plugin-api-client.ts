@@ -30,6 +30,7 @@ import {
   type TeamSchema,
   type UploadDataRequestSchema,
   type UploadFileRequestSchema,
+  type UserAuthSchema,
   type UserSchema,
 } from "@plugwire/protocol";
 import { bearerHeaders } from "../bearer-token.js";
@@ -63,6 +64,7 @@ import type {
   UploadSession,
   User,
   UserAccessToken,
+  UserAuth,
 } from "../models/models.js";
 import type { Plain, PlainInit } from "../models/plain.js";
 import { type PlainClient, withPlainAnswers } from "../models/plain-client.js";
@@ -104,6 +106,8 @@ export interface PluginHTTPInit extends RequestInit {
   timeoutMs?: number;
 }
 
+/** How a user signs in: authService and authData (their id at the service). */
+export type UserAuthInit = PlainInit<typeof UserAuthSchema>;
 /** A new or changed group: name, displayName, description, source, remoteId, allowReference. */
 export type GroupInit = PlainInit<typeof GroupSchema>;
 /** A group's link to a team or channel: groupId, syncableId, type, autoAdd, schemeAdmin. */
@@ -467,6 +471,16 @@ export class PluginAPIClient {
 
   async updateUserActive(userId: string, active: boolean): Promise<void> {
     await this.#rpc.updateUserActive({ userId, active }, this.#options);
+  }
+
+  /**
+   * Moves the user to a sign-in service (`authService`, and `authData`, their id there), as
+   * Mattermost's UpdateUserAuth. Their password is removed: Plugwire signs in with passwords
+   * only, so the user can no longer sign in until a new password is set (which moves them back).
+   */
+  async updateUserAuth(userId: string, userAuth: UserAuthInit): Promise<UserAuth> {
+    const saved = await this.#rpc.updateUserAuth({ userId, userAuth }, this.#options);
+    return present(saved.userAuth, "UpdateUserAuth", "user_auth");
   }
 
   // Teams

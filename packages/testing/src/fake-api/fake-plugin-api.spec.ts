@@ -335,6 +335,26 @@ describe("groups", () => {
   });
 });
 
+describe("users' sign-in", () => {
+  it("UpdateUserAuth is the host's: the password goes with the move to another service", async () => {
+    const user = makeUser({ username: "ann" });
+    fake = await createFakePluginAPI({ fixtures: { users: [user] } });
+    await fake.store.setPasswordHash(user.id, "scrypt$x");
+    const api = fake.client();
+    expect(
+      await api.updateUserAuth(user.id, { authService: "gitlab", authData: "ann-1" }),
+    ).toMatchObject({
+      authService: "gitlab",
+      authData: "ann-1",
+    });
+    expect((await api.getUser(user.id)).authService).toBe("gitlab");
+    expect(await fake.store.getPasswordHash(user.id)).toBeUndefined();
+    await expect(api.updateUserAuth(user.id, { authData: "no-service" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+});
+
 describe("errors", () => {
   it("arrive as the class the host threw, with its fields", async () => {
     fake = await createFakePluginAPI();

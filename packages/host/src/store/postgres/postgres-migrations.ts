@@ -513,6 +513,14 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 16,
+    description: "users' id at their sign-in service (auth_data), unique as Mattermost's",
+    sql: `
+      ALTER TABLE users ADD COLUMN "auth_data" TEXT COLLATE "C";
+      CREATE UNIQUE INDEX users_auth_data ON users ("auth_data");
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/people.proto.
  */
 export const file_plugwire_v1_people: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9wZW9wbGUucHJvdG8SC3BsdWd3aXJlLnYxIlUKCVRlYW1TdGF0cxIPCgd0ZWFtX2lkGAEgASgJEhoKEnRvdGFsX21lbWJlcl9jb3VudBgCIAEoAxIbChNhY3RpdmVfbWVtYmVyX2NvdW50GAMgASgDInsKClRlYW1VbnJlYWQSDwoHdGVhbV9pZBgBIAEoCRIRCgltc2dfY291bnQYAiABKAMSFQoNbWVudGlvbl9jb3VudBgDIAEoAxIaChJtZW50aW9uX2NvdW50X3Jvb3QYBCABKAMSFgoObXNnX2NvdW50X3Jvb3QYBSABKAMifAoMQ2hhbm5lbFN0YXRzEhIKCmNoYW5uZWxfaWQYASABKAkSFAoMbWVtYmVyX2NvdW50GAIgASgDEhMKC2d1ZXN0X2NvdW50GAMgASgDEhgKEHBpbm5lZHBvc3RfY291bnQYBCABKAMSEwoLZmlsZXNfY291bnQYBSABKAMivwEKD1NpZGViYXJDYXRlZ29yeRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSEgoKc29ydF9vcmRlchgEIAEoAxIPCgdzb3J0aW5nGAUgASgJEgwKBHR5cGUYBiABKAkSFAoMZGlzcGxheV9uYW1lGAcgASgJEg0KBW11dGVkGAggASgIEhEKCWNvbGxhcHNlZBgJIAEoCBITCgtjaGFubmVsX2lkcxgKIAMoCSIvChpHZXRVc2Vyc0J5VXNlcm5hbWVzUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkiPwobR2V0VXNlcnNCeVVzZXJuYW1lc1Jlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciKkAQoSU2VhcmNoVXNlcnNSZXF1ZXN0EgwKBHRlcm0YASABKAkSDwoHdGVhbV9pZBgCIAEoCRIWCg5ub3RfaW5fdGVhbV9pZBgDIAEoCRIVCg1pbl9jaGFubmVsX2lkGAQgASgJEhkKEW5vdF9pbl9jaGFubmVsX2lkGAUgASgJEhYKDmFsbG93X2luYWN0aXZlGAYgASgIEg0KBWxpbWl0GAcgASgFIjcKE1NlYXJjaFVzZXJzUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyImQKGEdldFVzZXJzSW5DaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3NvcnRfYnkYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIj0KGUdldFVzZXJzSW5DaGFubmVsUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyIk0KFUdldFVzZXJzSW5UZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyI6ChZHZXRVc2Vyc0luVGVhbVJlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciIpChZHZXRQcm9maWxlSW1hZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiKAoXR2V0UHJvZmlsZUltYWdlUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiNwoWU2V0UHJvZmlsZUltYWdlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiGQoXU2V0UHJvZmlsZUltYWdlUmVzcG9uc2UiJAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiOgoXVXBkYXRlVXNlckFjdGl2ZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZhY3RpdmUYAiABKAgiGgoYVXBkYXRlVXNlckFjdGl2ZVJlc3BvbnNlIjgKFEdldFRlYW1NZW1iZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSJAChVHZXRUZWFtTWVtYmVyUmVzcG9uc2USJwoGbWVtYmVyGAEgASgLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciJUChxHZXRUZWFtTWVtYmVyc0ZvclVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSIwoGcGFnaW5nGAIgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIkkKHUdldFRlYW1NZW1iZXJzRm9yVXNlclJlc3BvbnNlEigKB21lbWJlcnMYASADKAsyFy5wbHVnd2lyZS52MS5UZWFtTWVtYmVyIikKFkdldFRlYW1zRm9yVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSI7ChdHZXRUZWFtc0ZvclVzZXJSZXNwb25zZRIgCgV0ZWFtcxgBIAMoCzIRLnBsdWd3aXJlLnYxLlRlYW0iLwocR2V0VGVhbXNVbnJlYWRGb3JVc2VyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJIk4KHUdldFRlYW1zVW5yZWFkRm9yVXNlclJlc3BvbnNlEi0KDHRlYW1fdW5yZWFkcxgBIAMoCzIXLnBsdWd3aXJlLnYxLlRlYW1VbnJlYWQiJgoTR2V0VGVhbVN0YXRzUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIj0KFEdldFRlYW1TdGF0c1Jlc3BvbnNlEiUKBXN0YXRzGAEgASgLMhYucGx1Z3dpcmUudjEuVGVhbVN0YXRzIiIKElNlYXJjaFRlYW1zUmVxdWVzdBIMCgR0ZXJtGAEgASgJIjcKE1NlYXJjaFRlYW1zUmVzcG9uc2USIAoFdGVhbXMYASADKAsyES5wbHVnd2lyZS52MS5UZWFtIjQKEVVwZGF0ZVRlYW1SZXF1ZXN0Eh8KBHRlYW0YASABKAsyES5wbHVnd2lyZS52MS5UZWFtIjUKElVwZGF0ZVRlYW1SZXNwb25zZRIfCgR0ZWFtGAEgASgLMhEucGx1Z3dpcmUudjEuVGVhbSIkChFEZWxldGVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIhQKEkRlbGV0ZVRlYW1SZXNwb25zZSJTChhDcmVhdGVUZWFtTWVtYmVyc1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCRIUCgxyZXF1ZXN0b3JfaWQYAyABKAkiRQoZQ3JlYXRlVGVhbU1lbWJlcnNSZXNwb25zZRIoCgdtZW1iZXJzGAEgAygLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciIlChJHZXRUZWFtSWNvblJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSIkChNHZXRUZWFtSWNvblJlc3BvbnNlEg0KBWltYWdlGAEgASgMIjMKElNldFRlYW1JY29uUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiFQoTU2V0VGVhbUljb25SZXNwb25zZSI+ChdHZXRDaGFubmVsTWVtYmVyUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiRgoYR2V0Q2hhbm5lbE1lbWJlclJlc3BvbnNlEioKBm1lbWJlchgBIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIiaAofR2V0Q2hhbm5lbE1lbWJlcnNGb3JVc2VyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIk8KIEdldENoYW5uZWxNZW1iZXJzRm9yVXNlclJlc3BvbnNlEisKB21lbWJlcnMYASADKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIkUKHUdldENoYW5uZWxNZW1iZXJzQnlJZHNSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkiTQoeR2V0Q2hhbm5lbE1lbWJlcnNCeUlkc1Jlc3BvbnNlEisKB21lbWJlcnMYASADKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIl0KIEdldENoYW5uZWxzRm9yVGVhbUZvclVzZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIXCg9pbmNsdWRlX2RlbGV0ZWQYAyABKAgiSwohR2V0Q2hhbm5lbHNGb3JUZWFtRm9yVXNlclJlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCJXCh9HZXRQdWJsaWNDaGFubmVsc0ZvclRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSIwoGcGFnaW5nGAIgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIkoKIEdldFB1YmxpY0NoYW5uZWxzRm9yVGVhbVJlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCJmCiJHZXRDaGFubmVsQnlOYW1lRm9yVGVhbU5hbWVSZXF1ZXN0EhEKCXRlYW1fbmFtZRgBIAEoCRIUCgxjaGFubmVsX25hbWUYAiABKAkSFwoPaW5jbHVkZV9kZWxldGVkGAMgASgIIkwKI0dldENoYW5uZWxCeU5hbWVGb3JUZWFtTmFtZVJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIioKFkdldEdyb3VwQ2hhbm5lbFJlcXVlc3QSEAoIdXNlcl9pZHMYASADKAkiQAoXR2V0R3JvdXBDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiUgoXQWRkVXNlclRvQ2hhbm5lbFJlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhIKCmFzX3VzZXJfaWQYAyABKAkiRgoYQWRkVXNlclRvQ2hhbm5lbFJlc3BvbnNlEioKBm1lbWJlchgBIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIiNgoVU2VhcmNoQ2hhbm5lbHNSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEdGVybRgCIAEoCSJAChZTZWFyY2hDaGFubmVsc1Jlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIsChZHZXRDaGFubmVsU3RhdHNSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkiQwoXR2V0Q2hhbm5lbFN0YXRzUmVzcG9uc2USKAoFc3RhdHMYASABKAsyGS5wbHVnd2lyZS52MS5DaGFubmVsU3RhdHMimAEKDENoYW5uZWxQYXRjaBIZCgxkaXNwbGF5X25hbWUYASABKAlIAIgBARIRCgRuYW1lGAIgASgJSAGIAQESEwoGaGVhZGVyGAMgASgJSAKIAQESFAoHcHVycG9zZRgEIAEoCUgDiAEBQg8KDV9kaXNwbGF5X25hbWVCBwoFX25hbWVCCQoHX2hlYWRlckIKCghfcHVycG9zZSJTChNQYXRjaENoYW5uZWxSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSKAoFcGF0Y2gYAiABKAsyGS5wbHVnd2lyZS52MS5DaGFubmVsUGF0Y2giPQoUUGF0Y2hDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwi5AEKJ1VwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSXgoNbm90aWZpY2F0aW9ucxgDIAMoCzJHLnBsdWd3aXJlLnYxLlVwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVxdWVzdC5Ob3RpZmljYXRpb25zRW50cnkaNAoSTm90aWZpY2F0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiVgooVXBkYXRlQ2hhbm5lbE1lbWJlck5vdGlmaWNhdGlvbnNSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIkYKIkdldENoYW5uZWxTaWRlYmFyQ2F0ZWdvcmllc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJImYKI0dldENoYW5uZWxTaWRlYmFyQ2F0ZWdvcmllc1Jlc3BvbnNlEjAKCmNhdGVnb3JpZXMYASADKAsyHC5wbHVnd2lyZS52MS5TaWRlYmFyQ2F0ZWdvcnkSDQoFb3JkZXIYAiADKAliBnByb3RvMw", [file_plugwire_v1_models]);
+  fileDesc("ChhwbHVnd2lyZS92MS9wZW9wbGUucHJvdG8SC3BsdWd3aXJlLnYxIlUKCVRlYW1TdGF0cxIPCgd0ZWFtX2lkGAEgASgJEhoKEnRvdGFsX21lbWJlcl9jb3VudBgCIAEoAxIbChNhY3RpdmVfbWVtYmVyX2NvdW50GAMgASgDInsKClRlYW1VbnJlYWQSDwoHdGVhbV9pZBgBIAEoCRIRCgltc2dfY291bnQYAiABKAMSFQoNbWVudGlvbl9jb3VudBgDIAEoAxIaChJtZW50aW9uX2NvdW50X3Jvb3QYBCABKAMSFgoObXNnX2NvdW50X3Jvb3QYBSABKAMifAoMQ2hhbm5lbFN0YXRzEhIKCmNoYW5uZWxfaWQYASABKAkSFAoMbWVtYmVyX2NvdW50GAIgASgDEhMKC2d1ZXN0X2NvdW50GAMgASgDEhgKEHBpbm5lZHBvc3RfY291bnQYBCABKAMSEwoLZmlsZXNfY291bnQYBSABKAMivwEKD1NpZGViYXJDYXRlZ29yeRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSEgoKc29ydF9vcmRlchgEIAEoAxIPCgdzb3J0aW5nGAUgASgJEgwKBHR5cGUYBiABKAkSFAoMZGlzcGxheV9uYW1lGAcgASgJEg0KBW11dGVkGAggASgIEhEKCWNvbGxhcHNlZBgJIAEoCBITCgtjaGFubmVsX2lkcxgKIAMoCSIvChpHZXRVc2Vyc0J5VXNlcm5hbWVzUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkiPwobR2V0VXNlcnNCeVVzZXJuYW1lc1Jlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciKkAQoSU2VhcmNoVXNlcnNSZXF1ZXN0EgwKBHRlcm0YASABKAkSDwoHdGVhbV9pZBgCIAEoCRIWCg5ub3RfaW5fdGVhbV9pZBgDIAEoCRIVCg1pbl9jaGFubmVsX2lkGAQgASgJEhkKEW5vdF9pbl9jaGFubmVsX2lkGAUgASgJEhYKDmFsbG93X2luYWN0aXZlGAYgASgIEg0KBWxpbWl0GAcgASgFIjcKE1NlYXJjaFVzZXJzUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyImQKGEdldFVzZXJzSW5DaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3NvcnRfYnkYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIj0KGUdldFVzZXJzSW5DaGFubmVsUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyIk0KFUdldFVzZXJzSW5UZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyI6ChZHZXRVc2Vyc0luVGVhbVJlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciIpChZHZXRQcm9maWxlSW1hZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiKAoXR2V0UHJvZmlsZUltYWdlUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiNwoWU2V0UHJvZmlsZUltYWdlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiGQoXU2V0UHJvZmlsZUltYWdlUmVzcG9uc2UiJAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiOgoXVXBkYXRlVXNlckFjdGl2ZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZhY3RpdmUYAiABKAgiGgoYVXBkYXRlVXNlckFjdGl2ZVJlc3BvbnNlIjMKCFVzZXJBdXRoEhEKCWF1dGhfZGF0YRgBIAEoCRIUCgxhdXRoX3NlcnZpY2UYAiABKAkiUgoVVXBkYXRlVXNlckF1dGhSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSKAoJdXNlcl9hdXRoGAIgASgLMhUucGx1Z3dpcmUudjEuVXNlckF1dGgiQgoWVXBkYXRlVXNlckF1dGhSZXNwb25zZRIoCgl1c2VyX2F1dGgYASABKAsyFS5wbHVnd2lyZS52MS5Vc2VyQXV0aCI4ChRHZXRUZWFtTWVtYmVyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiQAoVR2V0VGVhbU1lbWJlclJlc3BvbnNlEicKBm1lbWJlchgBIAEoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXIiVAocR2V0VGVhbU1lbWJlcnNGb3JVc2VyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJJCh1HZXRUZWFtTWVtYmVyc0ZvclVzZXJSZXNwb25zZRIoCgdtZW1iZXJzGAEgAygLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciIpChZHZXRUZWFtc0ZvclVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiOwoXR2V0VGVhbXNGb3JVc2VyUmVzcG9uc2USIAoFdGVhbXMYASADKAsyES5wbHVnd2lyZS52MS5UZWFtIi8KHEdldFRlYW1zVW5yZWFkRm9yVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJOCh1HZXRUZWFtc1VucmVhZEZvclVzZXJSZXNwb25zZRItCgx0ZWFtX3VucmVhZHMYASADKAsyFy5wbHVnd2lyZS52MS5UZWFtVW5yZWFkIiYKE0dldFRlYW1TdGF0c1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSI9ChRHZXRUZWFtU3RhdHNSZXNwb25zZRIlCgVzdGF0cxgBIAEoCzIWLnBsdWd3aXJlLnYxLlRlYW1TdGF0cyIiChJTZWFyY2hUZWFtc1JlcXVlc3QSDAoEdGVybRgBIAEoCSI3ChNTZWFyY2hUZWFtc1Jlc3BvbnNlEiAKBXRlYW1zGAEgAygLMhEucGx1Z3dpcmUudjEuVGVhbSI0ChFVcGRhdGVUZWFtUmVxdWVzdBIfCgR0ZWFtGAEgASgLMhEucGx1Z3dpcmUudjEuVGVhbSI1ChJVcGRhdGVUZWFtUmVzcG9uc2USHwoEdGVhbRgBIAEoCzIRLnBsdWd3aXJlLnYxLlRlYW0iJAoRRGVsZXRlVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSIUChJEZWxldGVUZWFtUmVzcG9uc2UiUwoYQ3JlYXRlVGVhbU1lbWJlcnNSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkSFAoMcmVxdWVzdG9yX2lkGAMgASgJIkUKGUNyZWF0ZVRlYW1NZW1iZXJzUmVzcG9uc2USKAoHbWVtYmVycxgBIAMoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXIiJQoSR2V0VGVhbUljb25SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkiJAoTR2V0VGVhbUljb25SZXNwb25zZRINCgVpbWFnZRgBIAEoDCIzChJTZXRUZWFtSWNvblJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRkYXRhGAIgASgMIhUKE1NldFRlYW1JY29uUmVzcG9uc2UiPgoXR2V0Q2hhbm5lbE1lbWJlclJlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJIkYKGEdldENoYW5uZWxNZW1iZXJSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyImgKH0dldENoYW5uZWxNZW1iZXJzRm9yVXNlclJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEiMKBnBhZ2luZxgDIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJPCiBHZXRDaGFubmVsTWVtYmVyc0ZvclVzZXJSZXNwb25zZRIrCgdtZW1iZXJzGAEgAygLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJFCh1HZXRDaGFubmVsTWVtYmVyc0J5SWRzUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIk0KHkdldENoYW5uZWxNZW1iZXJzQnlJZHNSZXNwb25zZRIrCgdtZW1iZXJzGAEgAygLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJdCiBHZXRDaGFubmVsc0ZvclRlYW1Gb3JVc2VyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFwoPaW5jbHVkZV9kZWxldGVkGAMgASgIIksKIUdldENoYW5uZWxzRm9yVGVhbUZvclVzZXJSZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiVwofR2V0UHVibGljQ2hhbm5lbHNGb3JUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJKCiBHZXRQdWJsaWNDaGFubmVsc0ZvclRlYW1SZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiZgoiR2V0Q2hhbm5lbEJ5TmFtZUZvclRlYW1OYW1lUmVxdWVzdBIRCgl0ZWFtX25hbWUYASABKAkSFAoMY2hhbm5lbF9uYW1lGAIgASgJEhcKD2luY2x1ZGVfZGVsZXRlZBgDIAEoCCJMCiNHZXRDaGFubmVsQnlOYW1lRm9yVGVhbU5hbWVSZXNwb25zZRIlCgdjaGFubmVsGAEgASgLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIqChZHZXRHcm91cENoYW5uZWxSZXF1ZXN0EhAKCHVzZXJfaWRzGAEgAygJIkAKF0dldEdyb3VwQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIlIKF0FkZFVzZXJUb0NoYW5uZWxSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgphc191c2VyX2lkGAMgASgJIkYKGEFkZFVzZXJUb0NoYW5uZWxSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIjYKFVNlYXJjaENoYW5uZWxzUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEgwKBHRlcm0YAiABKAkiQAoWU2VhcmNoQ2hhbm5lbHNSZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiLAoWR2V0Q2hhbm5lbFN0YXRzUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJIkMKF0dldENoYW5uZWxTdGF0c1Jlc3BvbnNlEigKBXN0YXRzGAEgASgLMhkucGx1Z3dpcmUudjEuQ2hhbm5lbFN0YXRzIpgBCgxDaGFubmVsUGF0Y2gSGQoMZGlzcGxheV9uYW1lGAEgASgJSACIAQESEQoEbmFtZRgCIAEoCUgBiAEBEhMKBmhlYWRlchgDIAEoCUgCiAEBEhQKB3B1cnBvc2UYBCABKAlIA4gBAUIPCg1fZGlzcGxheV9uYW1lQgcKBV9uYW1lQgkKB19oZWFkZXJCCgoIX3B1cnBvc2UiUwoTUGF0Y2hDaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEigKBXBhdGNoGAIgASgLMhkucGx1Z3dpcmUudjEuQ2hhbm5lbFBhdGNoIj0KFFBhdGNoQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIuQBCidVcGRhdGVDaGFubmVsTWVtYmVyTm90aWZpY2F0aW9uc1JlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEl4KDW5vdGlmaWNhdGlvbnMYAyADKAsyRy5wbHVnd2lyZS52MS5VcGRhdGVDaGFubmVsTWVtYmVyTm90aWZpY2F0aW9uc1JlcXVlc3QuTm90aWZpY2F0aW9uc0VudHJ5GjQKEk5vdGlmaWNhdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlYKKFVwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVzcG9uc2USKgoGbWVtYmVyGAEgASgLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJGCiJHZXRDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCSJmCiNHZXRDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXNwb25zZRIwCgpjYXRlZ29yaWVzGAEgAygLMhwucGx1Z3dpcmUudjEuU2lkZWJhckNhdGVnb3J5Eg0KBW9yZGVyGAIgAygJYgZwcm90bzM", [file_plugwire_v1_models]);
 
 /**
  * Member counts of a team.
@@ -631,6 +631,84 @@ export const UpdateUserActiveResponseSchema: GenMessage<UpdateUserActiveResponse
   messageDesc(file_plugwire_v1_people, 19);
 
 /**
+ * How a user signs in, as Mattermost's UserAuth: the service and the user's id there. A
+ * password never crosses the plugin boundary, in either direction.
+ *
+ * @generated from message plugwire.v1.UserAuth
+ */
+export type UserAuth = Message<"plugwire.v1.UserAuth"> & {
+  /**
+   * The user's id at the service (Mattermost's AuthData); empty for none.
+   *
+   * @generated from field: string auth_data = 1;
+   */
+  authData: string;
+
+  /**
+   * The sign-in service ("gitlab", "saml", "ldap", ...); empty for e-mail and password.
+   *
+   * @generated from field: string auth_service = 2;
+   */
+  authService: string;
+};
+
+/**
+ * Describes the message plugwire.v1.UserAuth.
+ * Use `create(UserAuthSchema)` to create a new message.
+ */
+export const UserAuthSchema: GenMessage<UserAuth> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 20);
+
+/**
+ * Moves a user to another sign-in service (Mattermost's UpdateUserAuth).
+ *
+ * @generated from message plugwire.v1.UpdateUserAuthRequest
+ */
+export type UpdateUserAuthRequest = Message<"plugwire.v1.UpdateUserAuthRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The service and the user's id there.
+   *
+   * @generated from field: plugwire.v1.UserAuth user_auth = 2;
+   */
+  userAuth?: UserAuth | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.UpdateUserAuthRequest.
+ * Use `create(UpdateUserAuthRequestSchema)` to create a new message.
+ */
+export const UpdateUserAuthRequestSchema: GenMessage<UpdateUserAuthRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 21);
+
+/**
+ * The user's new sign-in, without a password.
+ *
+ * @generated from message plugwire.v1.UpdateUserAuthResponse
+ */
+export type UpdateUserAuthResponse = Message<"plugwire.v1.UpdateUserAuthResponse"> & {
+  /**
+   * What was stored.
+   *
+   * @generated from field: plugwire.v1.UserAuth user_auth = 1;
+   */
+  userAuth?: UserAuth | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.UpdateUserAuthResponse.
+ * Use `create(UpdateUserAuthResponseSchema)` to create a new message.
+ */
+export const UpdateUserAuthResponseSchema: GenMessage<UpdateUserAuthResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 22);
+
+/**
  * Asks for one team membership.
  *
  * @generated from message plugwire.v1.GetTeamMemberRequest
@@ -656,7 +734,7 @@ export type GetTeamMemberRequest = Message<"plugwire.v1.GetTeamMemberRequest"> &
  * Use `create(GetTeamMemberRequestSchema)` to create a new message.
  */
 export const GetTeamMemberRequestSchema: GenMessage<GetTeamMemberRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 20);
+  messageDesc(file_plugwire_v1_people, 23);
 
 /**
  * The membership.
@@ -677,7 +755,7 @@ export type GetTeamMemberResponse = Message<"plugwire.v1.GetTeamMemberResponse">
  * Use `create(GetTeamMemberResponseSchema)` to create a new message.
  */
 export const GetTeamMemberResponseSchema: GenMessage<GetTeamMemberResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 21);
+  messageDesc(file_plugwire_v1_people, 24);
 
 /**
  * Asks for a user's team memberships.
@@ -705,7 +783,7 @@ export type GetTeamMembersForUserRequest = Message<"plugwire.v1.GetTeamMembersFo
  * Use `create(GetTeamMembersForUserRequestSchema)` to create a new message.
  */
 export const GetTeamMembersForUserRequestSchema: GenMessage<GetTeamMembersForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 22);
+  messageDesc(file_plugwire_v1_people, 25);
 
 /**
  * The memberships.
@@ -726,7 +804,7 @@ export type GetTeamMembersForUserResponse = Message<"plugwire.v1.GetTeamMembersF
  * Use `create(GetTeamMembersForUserResponseSchema)` to create a new message.
  */
 export const GetTeamMembersForUserResponseSchema: GenMessage<GetTeamMembersForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 23);
+  messageDesc(file_plugwire_v1_people, 26);
 
 /**
  * Asks for the teams a user belongs to.
@@ -747,7 +825,7 @@ export type GetTeamsForUserRequest = Message<"plugwire.v1.GetTeamsForUserRequest
  * Use `create(GetTeamsForUserRequestSchema)` to create a new message.
  */
 export const GetTeamsForUserRequestSchema: GenMessage<GetTeamsForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 24);
+  messageDesc(file_plugwire_v1_people, 27);
 
 /**
  * The teams.
@@ -768,7 +846,7 @@ export type GetTeamsForUserResponse = Message<"plugwire.v1.GetTeamsForUserRespon
  * Use `create(GetTeamsForUserResponseSchema)` to create a new message.
  */
 export const GetTeamsForUserResponseSchema: GenMessage<GetTeamsForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 25);
+  messageDesc(file_plugwire_v1_people, 28);
 
 /**
  * Asks for a user's unread counts per team.
@@ -789,7 +867,7 @@ export type GetTeamsUnreadForUserRequest = Message<"plugwire.v1.GetTeamsUnreadFo
  * Use `create(GetTeamsUnreadForUserRequestSchema)` to create a new message.
  */
 export const GetTeamsUnreadForUserRequestSchema: GenMessage<GetTeamsUnreadForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 26);
+  messageDesc(file_plugwire_v1_people, 29);
 
 /**
  * The counts.
@@ -810,7 +888,7 @@ export type GetTeamsUnreadForUserResponse = Message<"plugwire.v1.GetTeamsUnreadF
  * Use `create(GetTeamsUnreadForUserResponseSchema)` to create a new message.
  */
 export const GetTeamsUnreadForUserResponseSchema: GenMessage<GetTeamsUnreadForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 27);
+  messageDesc(file_plugwire_v1_people, 30);
 
 /**
  * Asks for a team's member counts.
@@ -831,7 +909,7 @@ export type GetTeamStatsRequest = Message<"plugwire.v1.GetTeamStatsRequest"> & {
  * Use `create(GetTeamStatsRequestSchema)` to create a new message.
  */
 export const GetTeamStatsRequestSchema: GenMessage<GetTeamStatsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 28);
+  messageDesc(file_plugwire_v1_people, 31);
 
 /**
  * The counts.
@@ -852,7 +930,7 @@ export type GetTeamStatsResponse = Message<"plugwire.v1.GetTeamStatsResponse"> &
  * Use `create(GetTeamStatsResponseSchema)` to create a new message.
  */
 export const GetTeamStatsResponseSchema: GenMessage<GetTeamStatsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 29);
+  messageDesc(file_plugwire_v1_people, 32);
 
 /**
  * Searches teams by name or display name.
@@ -873,7 +951,7 @@ export type SearchTeamsRequest = Message<"plugwire.v1.SearchTeamsRequest"> & {
  * Use `create(SearchTeamsRequestSchema)` to create a new message.
  */
 export const SearchTeamsRequestSchema: GenMessage<SearchTeamsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 30);
+  messageDesc(file_plugwire_v1_people, 33);
 
 /**
  * The teams found.
@@ -894,7 +972,7 @@ export type SearchTeamsResponse = Message<"plugwire.v1.SearchTeamsResponse"> & {
  * Use `create(SearchTeamsResponseSchema)` to create a new message.
  */
 export const SearchTeamsResponseSchema: GenMessage<SearchTeamsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 31);
+  messageDesc(file_plugwire_v1_people, 34);
 
 /**
  * Updates a team's descriptive fields.
@@ -915,7 +993,7 @@ export type UpdateTeamRequest = Message<"plugwire.v1.UpdateTeamRequest"> & {
  * Use `create(UpdateTeamRequestSchema)` to create a new message.
  */
 export const UpdateTeamRequestSchema: GenMessage<UpdateTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 32);
+  messageDesc(file_plugwire_v1_people, 35);
 
 /**
  * The updated team.
@@ -936,7 +1014,7 @@ export type UpdateTeamResponse = Message<"plugwire.v1.UpdateTeamResponse"> & {
  * Use `create(UpdateTeamResponseSchema)` to create a new message.
  */
 export const UpdateTeamResponseSchema: GenMessage<UpdateTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 33);
+  messageDesc(file_plugwire_v1_people, 36);
 
 /**
  * Deletes a team (Mattermost's soft delete: delete_at is set).
@@ -957,7 +1035,7 @@ export type DeleteTeamRequest = Message<"plugwire.v1.DeleteTeamRequest"> & {
  * Use `create(DeleteTeamRequestSchema)` to create a new message.
  */
 export const DeleteTeamRequestSchema: GenMessage<DeleteTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 34);
+  messageDesc(file_plugwire_v1_people, 37);
 
 /**
  * Deleted.
@@ -972,7 +1050,7 @@ export type DeleteTeamResponse = Message<"plugwire.v1.DeleteTeamResponse"> & {
  * Use `create(DeleteTeamResponseSchema)` to create a new message.
  */
 export const DeleteTeamResponseSchema: GenMessage<DeleteTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 35);
+  messageDesc(file_plugwire_v1_people, 38);
 
 /**
  * Adds several users to a team.
@@ -1007,7 +1085,7 @@ export type CreateTeamMembersRequest = Message<"plugwire.v1.CreateTeamMembersReq
  * Use `create(CreateTeamMembersRequestSchema)` to create a new message.
  */
 export const CreateTeamMembersRequestSchema: GenMessage<CreateTeamMembersRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 36);
+  messageDesc(file_plugwire_v1_people, 39);
 
 /**
  * The memberships.
@@ -1028,7 +1106,7 @@ export type CreateTeamMembersResponse = Message<"plugwire.v1.CreateTeamMembersRe
  * Use `create(CreateTeamMembersResponseSchema)` to create a new message.
  */
 export const CreateTeamMembersResponseSchema: GenMessage<CreateTeamMembersResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 37);
+  messageDesc(file_plugwire_v1_people, 40);
 
 /**
  * Asks for a team's icon.
@@ -1049,7 +1127,7 @@ export type GetTeamIconRequest = Message<"plugwire.v1.GetTeamIconRequest"> & {
  * Use `create(GetTeamIconRequestSchema)` to create a new message.
  */
 export const GetTeamIconRequestSchema: GenMessage<GetTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 38);
+  messageDesc(file_plugwire_v1_people, 41);
 
 /**
  * The icon; NotFound when the team has none.
@@ -1070,7 +1148,7 @@ export type GetTeamIconResponse = Message<"plugwire.v1.GetTeamIconResponse"> & {
  * Use `create(GetTeamIconResponseSchema)` to create a new message.
  */
 export const GetTeamIconResponseSchema: GenMessage<GetTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 39);
+  messageDesc(file_plugwire_v1_people, 42);
 
 /**
  * Sets a team's icon.
@@ -1098,7 +1176,7 @@ export type SetTeamIconRequest = Message<"plugwire.v1.SetTeamIconRequest"> & {
  * Use `create(SetTeamIconRequestSchema)` to create a new message.
  */
 export const SetTeamIconRequestSchema: GenMessage<SetTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 40);
+  messageDesc(file_plugwire_v1_people, 43);
 
 /**
  * Set.
@@ -1113,7 +1191,7 @@ export type SetTeamIconResponse = Message<"plugwire.v1.SetTeamIconResponse"> & {
  * Use `create(SetTeamIconResponseSchema)` to create a new message.
  */
 export const SetTeamIconResponseSchema: GenMessage<SetTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 41);
+  messageDesc(file_plugwire_v1_people, 44);
 
 /**
  * Asks for one channel membership.
@@ -1141,7 +1219,7 @@ export type GetChannelMemberRequest = Message<"plugwire.v1.GetChannelMemberReque
  * Use `create(GetChannelMemberRequestSchema)` to create a new message.
  */
 export const GetChannelMemberRequestSchema: GenMessage<GetChannelMemberRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 42);
+  messageDesc(file_plugwire_v1_people, 45);
 
 /**
  * The membership.
@@ -1162,7 +1240,7 @@ export type GetChannelMemberResponse = Message<"plugwire.v1.GetChannelMemberResp
  * Use `create(GetChannelMemberResponseSchema)` to create a new message.
  */
 export const GetChannelMemberResponseSchema: GenMessage<GetChannelMemberResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 43);
+  messageDesc(file_plugwire_v1_people, 46);
 
 /**
  * Asks for a user's memberships of a team's channels (and their direct and group channels).
@@ -1197,7 +1275,7 @@ export type GetChannelMembersForUserRequest = Message<"plugwire.v1.GetChannelMem
  * Use `create(GetChannelMembersForUserRequestSchema)` to create a new message.
  */
 export const GetChannelMembersForUserRequestSchema: GenMessage<GetChannelMembersForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 44);
+  messageDesc(file_plugwire_v1_people, 47);
 
 /**
  * The memberships.
@@ -1218,7 +1296,7 @@ export type GetChannelMembersForUserResponse = Message<"plugwire.v1.GetChannelMe
  * Use `create(GetChannelMembersForUserResponseSchema)` to create a new message.
  */
 export const GetChannelMembersForUserResponseSchema: GenMessage<GetChannelMembersForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 45);
+  messageDesc(file_plugwire_v1_people, 48);
 
 /**
  * Asks for the memberships of several users of a channel.
@@ -1246,7 +1324,7 @@ export type GetChannelMembersByIdsRequest = Message<"plugwire.v1.GetChannelMembe
  * Use `create(GetChannelMembersByIdsRequestSchema)` to create a new message.
  */
 export const GetChannelMembersByIdsRequestSchema: GenMessage<GetChannelMembersByIdsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 46);
+  messageDesc(file_plugwire_v1_people, 49);
 
 /**
  * The memberships.
@@ -1267,7 +1345,7 @@ export type GetChannelMembersByIdsResponse = Message<"plugwire.v1.GetChannelMemb
  * Use `create(GetChannelMembersByIdsResponseSchema)` to create a new message.
  */
 export const GetChannelMembersByIdsResponseSchema: GenMessage<GetChannelMembersByIdsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 47);
+  messageDesc(file_plugwire_v1_people, 50);
 
 /**
  * Asks for a user's channels of a team (and their direct and group channels).
@@ -1302,7 +1380,7 @@ export type GetChannelsForTeamForUserRequest = Message<"plugwire.v1.GetChannelsF
  * Use `create(GetChannelsForTeamForUserRequestSchema)` to create a new message.
  */
 export const GetChannelsForTeamForUserRequestSchema: GenMessage<GetChannelsForTeamForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 48);
+  messageDesc(file_plugwire_v1_people, 51);
 
 /**
  * The channels.
@@ -1323,7 +1401,7 @@ export type GetChannelsForTeamForUserResponse = Message<"plugwire.v1.GetChannels
  * Use `create(GetChannelsForTeamForUserResponseSchema)` to create a new message.
  */
 export const GetChannelsForTeamForUserResponseSchema: GenMessage<GetChannelsForTeamForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 49);
+  messageDesc(file_plugwire_v1_people, 52);
 
 /**
  * Asks for a page of a team's public channels.
@@ -1351,7 +1429,7 @@ export type GetPublicChannelsForTeamRequest = Message<"plugwire.v1.GetPublicChan
  * Use `create(GetPublicChannelsForTeamRequestSchema)` to create a new message.
  */
 export const GetPublicChannelsForTeamRequestSchema: GenMessage<GetPublicChannelsForTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 50);
+  messageDesc(file_plugwire_v1_people, 53);
 
 /**
  * The channels.
@@ -1372,7 +1450,7 @@ export type GetPublicChannelsForTeamResponse = Message<"plugwire.v1.GetPublicCha
  * Use `create(GetPublicChannelsForTeamResponseSchema)` to create a new message.
  */
 export const GetPublicChannelsForTeamResponseSchema: GenMessage<GetPublicChannelsForTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 51);
+  messageDesc(file_plugwire_v1_people, 54);
 
 /**
  * Asks for a channel by its team's name and its own.
@@ -1407,7 +1485,7 @@ export type GetChannelByNameForTeamNameRequest = Message<"plugwire.v1.GetChannel
  * Use `create(GetChannelByNameForTeamNameRequestSchema)` to create a new message.
  */
 export const GetChannelByNameForTeamNameRequestSchema: GenMessage<GetChannelByNameForTeamNameRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 52);
+  messageDesc(file_plugwire_v1_people, 55);
 
 /**
  * The channel.
@@ -1428,7 +1506,7 @@ export type GetChannelByNameForTeamNameResponse = Message<"plugwire.v1.GetChanne
  * Use `create(GetChannelByNameForTeamNameResponseSchema)` to create a new message.
  */
 export const GetChannelByNameForTeamNameResponseSchema: GenMessage<GetChannelByNameForTeamNameResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 53);
+  messageDesc(file_plugwire_v1_people, 56);
 
 /**
  * Asks for the group channel of several users, created when missing.
@@ -1449,7 +1527,7 @@ export type GetGroupChannelRequest = Message<"plugwire.v1.GetGroupChannelRequest
  * Use `create(GetGroupChannelRequestSchema)` to create a new message.
  */
 export const GetGroupChannelRequestSchema: GenMessage<GetGroupChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 54);
+  messageDesc(file_plugwire_v1_people, 57);
 
 /**
  * The channel.
@@ -1470,7 +1548,7 @@ export type GetGroupChannelResponse = Message<"plugwire.v1.GetGroupChannelRespon
  * Use `create(GetGroupChannelResponseSchema)` to create a new message.
  */
 export const GetGroupChannelResponseSchema: GenMessage<GetGroupChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 55);
+  messageDesc(file_plugwire_v1_people, 58);
 
 /**
  * Adds a user to a channel on behalf of another.
@@ -1505,7 +1583,7 @@ export type AddUserToChannelRequest = Message<"plugwire.v1.AddUserToChannelReque
  * Use `create(AddUserToChannelRequestSchema)` to create a new message.
  */
 export const AddUserToChannelRequestSchema: GenMessage<AddUserToChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 56);
+  messageDesc(file_plugwire_v1_people, 59);
 
 /**
  * The membership.
@@ -1526,7 +1604,7 @@ export type AddUserToChannelResponse = Message<"plugwire.v1.AddUserToChannelResp
  * Use `create(AddUserToChannelResponseSchema)` to create a new message.
  */
 export const AddUserToChannelResponseSchema: GenMessage<AddUserToChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 57);
+  messageDesc(file_plugwire_v1_people, 60);
 
 /**
  * Searches a team's public channels.
@@ -1554,7 +1632,7 @@ export type SearchChannelsRequest = Message<"plugwire.v1.SearchChannelsRequest">
  * Use `create(SearchChannelsRequestSchema)` to create a new message.
  */
 export const SearchChannelsRequestSchema: GenMessage<SearchChannelsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 58);
+  messageDesc(file_plugwire_v1_people, 61);
 
 /**
  * The channels found.
@@ -1575,7 +1653,7 @@ export type SearchChannelsResponse = Message<"plugwire.v1.SearchChannelsResponse
  * Use `create(SearchChannelsResponseSchema)` to create a new message.
  */
 export const SearchChannelsResponseSchema: GenMessage<SearchChannelsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 59);
+  messageDesc(file_plugwire_v1_people, 62);
 
 /**
  * Asks for a channel's counts.
@@ -1596,7 +1674,7 @@ export type GetChannelStatsRequest = Message<"plugwire.v1.GetChannelStatsRequest
  * Use `create(GetChannelStatsRequestSchema)` to create a new message.
  */
 export const GetChannelStatsRequestSchema: GenMessage<GetChannelStatsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 60);
+  messageDesc(file_plugwire_v1_people, 63);
 
 /**
  * The counts.
@@ -1617,7 +1695,7 @@ export type GetChannelStatsResponse = Message<"plugwire.v1.GetChannelStatsRespon
  * Use `create(GetChannelStatsResponseSchema)` to create a new message.
  */
 export const GetChannelStatsResponseSchema: GenMessage<GetChannelStatsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 61);
+  messageDesc(file_plugwire_v1_people, 64);
 
 /**
  * The fields of a channel a patch changes; unset fields stay.
@@ -1659,7 +1737,7 @@ export type ChannelPatch = Message<"plugwire.v1.ChannelPatch"> & {
  * Use `create(ChannelPatchSchema)` to create a new message.
  */
 export const ChannelPatchSchema: GenMessage<ChannelPatch> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 62);
+  messageDesc(file_plugwire_v1_people, 65);
 
 /**
  * Changes some fields of a channel.
@@ -1687,7 +1765,7 @@ export type PatchChannelRequest = Message<"plugwire.v1.PatchChannelRequest"> & {
  * Use `create(PatchChannelRequestSchema)` to create a new message.
  */
 export const PatchChannelRequestSchema: GenMessage<PatchChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 63);
+  messageDesc(file_plugwire_v1_people, 66);
 
 /**
  * The changed channel.
@@ -1708,7 +1786,7 @@ export type PatchChannelResponse = Message<"plugwire.v1.PatchChannelResponse"> &
  * Use `create(PatchChannelResponseSchema)` to create a new message.
  */
 export const PatchChannelResponseSchema: GenMessage<PatchChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 64);
+  messageDesc(file_plugwire_v1_people, 67);
 
 /**
  * Changes some notification settings of a channel membership.
@@ -1743,7 +1821,7 @@ export type UpdateChannelMemberNotificationsRequest = Message<"plugwire.v1.Updat
  * Use `create(UpdateChannelMemberNotificationsRequestSchema)` to create a new message.
  */
 export const UpdateChannelMemberNotificationsRequestSchema: GenMessage<UpdateChannelMemberNotificationsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 65);
+  messageDesc(file_plugwire_v1_people, 68);
 
 /**
  * The changed membership.
@@ -1764,7 +1842,7 @@ export type UpdateChannelMemberNotificationsResponse = Message<"plugwire.v1.Upda
  * Use `create(UpdateChannelMemberNotificationsResponseSchema)` to create a new message.
  */
 export const UpdateChannelMemberNotificationsResponseSchema: GenMessage<UpdateChannelMemberNotificationsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 66);
+  messageDesc(file_plugwire_v1_people, 69);
 
 /**
  * Asks for a user's sidebar categories in a team.
@@ -1792,7 +1870,7 @@ export type GetChannelSidebarCategoriesRequest = Message<"plugwire.v1.GetChannel
  * Use `create(GetChannelSidebarCategoriesRequestSchema)` to create a new message.
  */
 export const GetChannelSidebarCategoriesRequestSchema: GenMessage<GetChannelSidebarCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 67);
+  messageDesc(file_plugwire_v1_people, 70);
 
 /**
  * The categories, in order.
@@ -1820,5 +1898,5 @@ export type GetChannelSidebarCategoriesResponse = Message<"plugwire.v1.GetChanne
  * Use `create(GetChannelSidebarCategoriesResponseSchema)` to create a new message.
  */
 export const GetChannelSidebarCategoriesResponseSchema: GenMessage<GetChannelSidebarCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 68);
+  messageDesc(file_plugwire_v1_people, 71);
 
