@@ -51,6 +51,7 @@ export {
   type CommandArgsInit,
   type CommandInit,
   type CreateBotInit,
+  type CreateDefaultMembershipParamsInit,
   type CustomStatusInit,
   type FileDownload,
   type GetBotsOptions,

@@ -54,7 +54,11 @@ export type {
   FileUpload,
   UploadSessionRequest,
 } from "./file-operations.js";
-export type { GroupOperations, GroupReadOptions } from "./group-operations.js";
+export type {
+  DefaultMembershipParams,
+  GroupOperations,
+  GroupReadOptions,
+} from "./group-operations.js";
 export {
   type DialogSubmission,
   dialogRequestFromJson,

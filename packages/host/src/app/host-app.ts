@@ -69,7 +69,7 @@ import {
   type FileUpload,
   type UploadSessionRequest,
 } from "./file-operations.js";
-import { type GroupReadOptions, Groups } from "./group-operations.js";
+import { type DefaultMembershipParams, type GroupReadOptions, Groups } from "./group-operations.js";
 import {
   type DialogSubmission,
   Integrations,
@@ -160,7 +160,11 @@ export class HostApp implements App {
     this.bots = new Bots(this.core, this.users, this.permissions);
     this.accessTokens = new AccessTokens(this.core);
     this.audits = new Audits(this.core);
-    this.groups = new Groups(this.core);
+    this.groups = new Groups(this.core, {
+      addTeamMember: (actor, teamId, userId) => this.teams.addTeamMember(actor, teamId, userId),
+      addChannelMember: (actor, channelId, userId) =>
+        this.channels.addChannelMember(actor, channelId, userId),
+    });
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -964,5 +968,8 @@ export class HostApp implements App {
     type: string,
   ): Promise<GroupSyncable> {
     return this.groups.deleteGroupSyncable(actor, groupId, syncableId, type);
+  }
+  createDefaultSyncableMemberships(actor: Actor, params: DefaultMembershipParams): Promise<void> {
+    return this.groups.createDefaultSyncableMemberships(actor, params);
   }
 }

@@ -226,6 +226,13 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["deleteUser", ["u1"], { userId: "u1" }, {}, undefined],
   ["updateUserActive", ["u1", false], { userId: "u1", active: false }, {}, undefined],
   [
+    "createDefaultSyncableMemberships",
+    [{ since: 5, scopedUserId: "u1" }],
+    { params: { since: 5n, scopedUserId: "u1" } },
+    {},
+    undefined,
+  ],
+  [
     "updateUserAuth",
     ["u1", { authService: "gitlab", authData: "x" }],
     { userId: "u1", userAuth: { authService: "gitlab", authData: "x" } },

@@ -10,6 +10,7 @@ import {
   type ChannelSchema,
   type CommandArgsSchema,
   type CommandSchema,
+  type CreateDefaultMembershipParamsSchema,
   type CustomStatusSchema,
   type GetFileInfosOptionsSchema,
   type GetFileResponse,
@@ -106,6 +107,10 @@ export interface PluginHTTPInit extends RequestInit {
   timeoutMs?: number;
 }
 
+/** Which memberships createDefaultSyncableMemberships adds: since, scopes, reAddRemovedMembers. */
+export type CreateDefaultMembershipParamsInit = PlainInit<
+  typeof CreateDefaultMembershipParamsSchema
+>;
 /** How a user signs in: authService and authData (their id at the service). */
 export type UserAuthInit = PlainInit<typeof UserAuthSchema>;
 /** A new or changed group: name, displayName, description, source, remoteId, allowReference. */
@@ -1478,6 +1483,16 @@ export class PluginAPIClient {
     const request = { groupId, syncableId, syncableType };
     const deleted = await this.#rpc.deleteGroupSyncable(request, this.#options);
     return present(deleted.groupSyncable, "DeleteGroupSyncable", "group_syncable");
+  }
+
+  /**
+   * Adds the members of groups linked with autoAdd to those teams, then channels (a channel's
+   * team first), as Mattermost's CreateDefaultSyncableMemberships: group memberships made or
+   * links changed at or after `since`, optionally for one user, team or channel;
+   * `reAddRemovedMembers` also adds back those who left. Bots and deactivated users are skipped.
+   */
+  async createDefaultSyncableMemberships(params: CreateDefaultMembershipParamsInit): Promise<void> {
+    await this.#rpc.createDefaultSyncableMemberships({ params }, this.#options);
   }
 }
 

@@ -355,6 +355,29 @@ describe("users' sign-in", () => {
   });
 });
 
+describe("default memberships of linked groups", () => {
+  it("CreateDefaultSyncableMemberships is the host's: group members join the linked team and channel", async () => {
+    const ann = makeUser({ username: "ann" });
+    const team = makeTeam({ name: "t" });
+    const channel = makeChannel({ teamId: team.id, name: "town" });
+    fake = await createFakePluginAPI({
+      fixtures: { users: [ann], teams: [team], channels: [channel] },
+    });
+    const api = fake.client();
+    const group = await api.createGroup({ displayName: "Devs", source: "plugin_x", remoteId: "d" });
+    await api.upsertGroupMember(group.id, ann.id);
+    await api.upsertGroupSyncable({
+      groupId: group.id,
+      syncableId: channel.id,
+      type: "channel",
+      autoAdd: true,
+    });
+    await api.createDefaultSyncableMemberships({ since: 0 });
+    expect(await api.getTeamMember(team.id, ann.id)).toMatchObject({ userId: ann.id });
+    expect(await api.getChannelMember(channel.id, ann.id)).toMatchObject({ userId: ann.id });
+  });
+});
+
 describe("errors", () => {
   it("arrive as the class the host threw, with its fields", async () => {
     fake = await createFakePluginAPI();
