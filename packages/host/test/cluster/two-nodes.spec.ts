@@ -267,6 +267,21 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
       .toContain(`config:${copyB}:Hej`);
   });
 
+  it("gives a server configuration saved on A to B, each with its own fixed settings", async () => {
+    const saved = await api(a, "PUT", "/config/patch", {
+      EmailSettings: { SMTPServer: "mail.cluster.example", SMTPPassword: "pw" },
+    });
+    expect(saved.status).toBe(200);
+
+    await expect
+      .poll(async () => (await api(b, "GET", "/config")).body.EmailSettings.SMTPServer)
+      .toBe("mail.cluster.example");
+    const onB = (await api(b, "GET", "/config")).body;
+    expect(onB.EmailSettings.SMTPPassword).toBe("********");
+    expect(onB.SqlSettings).toEqual({ DriverName: "postgres", DataSource: "********" });
+    expect(onB.ServiceSettings.SiteURL).toBe(b.url);
+  });
+
   it("counts without losing an increment when both hosts compare-and-set one key", async () => {
     await Promise.all([probe(a, "count?times=40", "POST"), probe(b, "count?times=40", "POST")]);
     expect((await probe(a, "counter")).value).toBe(80);
