@@ -150,6 +150,7 @@ export type {
   KVWriteOptions,
   LoginAttemptStore,
   MemberRoles,
+  MembershipChange,
   NewUserAccessToken,
   PageQuery,
   PluginBundle,

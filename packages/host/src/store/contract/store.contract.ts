@@ -9,6 +9,7 @@ import { fileInfoStoreContract } from "./file-info-store.contract.js";
 import { groupStoreContract } from "./group-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
+import { membershipChangeContract } from "./membership-change.contract.js";
 import { peopleContract } from "./people.contract.js";
 import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
 import { postListStoreContract } from "./post-list-store.contract.js";
@@ -35,6 +36,7 @@ export function storeContract(open: OpenStore): void {
   loginAttemptStoreContract(open);
   teamStoreContract(open);
   channelStoreContract(open);
+  membershipChangeContract(open);
   peopleContract(open);
   roleStoreContract(open);
   postStoreContract(open);
