@@ -19,6 +19,7 @@ export * from "./gen/plugin/grpc_controller_pb.js";
 export * from "./gen/plugin/grpc_stdio_pb.js";
 export * from "./gen/plugwire/v1/api_pb.js";
 export * from "./gen/plugwire/v1/channel_pb.js";
+export * from "./gen/plugwire/v1/emoji_pb.js";
 export * from "./gen/plugwire/v1/error_pb.js";
 export * from "./gen/plugwire/v1/files_pb.js";
 export * from "./gen/plugwire/v1/group_pb.js";

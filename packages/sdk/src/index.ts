@@ -112,6 +112,7 @@ export type {
   CommandArgs,
   CommandResponse,
   CustomStatus,
+  Emoji,
   FileInfo,
   Group,
   GroupMember,

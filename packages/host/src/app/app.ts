@@ -5,6 +5,7 @@
 import type { Logger } from "../log.js";
 import type { AppEvents } from "./app-events.js";
 import type { ChannelOperations } from "./channel-operations.js";
+import type { EmojiOperations } from "./emoji-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
 import type { KVOperations } from "./kv-operations.js";
@@ -33,6 +34,7 @@ export type {
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
 export type { ChannelOperations } from "./channel-operations.js";
+export type { EmojiImage, EmojiOperations } from "./emoji-operations.js";
 export type {
   FileInfoFilter,
   FileOperations,
@@ -78,7 +80,8 @@ export interface App
     RealtimeOperations,
     PermissionOperations,
     RoleOperations,
-    GroupOperations {
+    GroupOperations,
+    EmojiOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

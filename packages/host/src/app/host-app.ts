@@ -11,6 +11,7 @@ import type {
   CommandArgs,
   CommandResponse,
   CustomStatus,
+  Emoji,
   FileInfo,
   Group,
   GroupMember,
@@ -46,6 +47,7 @@ import type { App } from "./app.js";
 import { AppCore, type HostAppOptions } from "./app-core.js";
 import type { AppEvents } from "./app-events.js";
 import { Channels } from "./channel-operations.js";
+import { type EmojiImage, Emojis } from "./emoji-operations.js";
 import {
   type FileInfoFilter,
   Files,
@@ -96,6 +98,7 @@ export class HostApp implements App {
   private readonly permissions: Permissions;
   private readonly roles: Roles;
   private readonly groups: Groups;
+  private readonly emojis: Emojis;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -116,6 +119,7 @@ export class HostApp implements App {
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
     this.groups = new Groups(this.core);
+    this.emojis = new Emojis(this.core);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -743,5 +747,31 @@ export class HostApp implements App {
     type: string,
   ): Promise<GroupSyncable> {
     return this.groups.deleteGroupSyncable(actor, groupId, syncableId, type);
+  }
+
+  // Custom emoji (emoji-operations.ts).
+  getEmoji(emojiId: string): Promise<Emoji> {
+    return this.emojis.getEmoji(emojiId);
+  }
+  getEmojiByName(name: string): Promise<Emoji> {
+    return this.emojis.getEmojiByName(name);
+  }
+  getEmojisByNames(names: readonly string[]): Promise<Emoji[]> {
+    return this.emojis.getEmojisByNames(names);
+  }
+  getEmojiList(page: PageQuery, sortBy: string): Promise<Emoji[]> {
+    return this.emojis.getEmojiList(page, sortBy);
+  }
+  searchEmoji(term: string, prefixOnly: boolean, limit: number): Promise<Emoji[]> {
+    return this.emojis.searchEmoji(term, prefixOnly, limit);
+  }
+  getEmojiImage(emojiId: string): Promise<EmojiImage> {
+    return this.emojis.getEmojiImage(emojiId);
+  }
+  createEmoji(actor: Actor, creatorId: string, name: string, image: Uint8Array): Promise<Emoji> {
+    return this.emojis.createEmoji(actor, creatorId, name, image);
+  }
+  deleteEmoji(actor: Actor, emojiId: string): Promise<Emoji> {
+    return this.emojis.deleteEmoji(actor, emojiId);
   }
 }

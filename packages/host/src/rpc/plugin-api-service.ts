@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiEmoji } from "./plugin-api-emoji.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiGroups } from "./plugin-api-groups.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
@@ -66,6 +67,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
   return {
     ...pluginApiPeople(app, pluginId),
     ...pluginApiGroups(app, actor),
+    ...pluginApiEmoji(app),
     getServerVersion: () => ({ version: deps.serverVersion }),
     getConfig: () => ({ config: deps.serverConfig() }),
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),

@@ -393,6 +393,22 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX group_syncables_syncable ON group_syncables ("syncable_id", "type");
     `,
   },
+  {
+    version: 14,
+    description: "custom emoji",
+    sql: `
+      CREATE TABLE emoji (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "creator_id" TEXT NOT NULL,
+        "name" TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX emoji_name ON emoji ("name") WHERE "delete_at" = 0;
+      CREATE INDEX emoji_create_at ON emoji ("create_at", "id");
+    `,
+  },
 ];
 
 /**

@@ -6,6 +6,7 @@ import { sqliteBotStore } from "./sqlite/sqlite-bot-store.js";
 import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
+import { sqliteEmojiStore } from "./sqlite/sqlite-emoji-store.js";
 import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
 import { sqliteGroupStore } from "./sqlite/sqlite-group-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
@@ -48,6 +49,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
     ...sqliteGroupStore(db),
+    ...sqliteEmojiStore(db),
     async close() {
       db.close();
     },

@@ -8,6 +8,7 @@
 import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { CommandStore } from "./command-store.js";
+import type { EmojiStore } from "./emoji-store.js";
 import type { FileInfoStore } from "./file-info-store.js";
 import type { GroupStore } from "./group-store.js";
 import type { KVStore } from "./kv-store.js";
@@ -27,6 +28,7 @@ import type { UserStore } from "./user-store.js";
 export type { BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
 export type { CommandStore } from "./command-store.js";
+export type { EmojiStore } from "./emoji-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
 export type { GroupQuery, GroupStore } from "./group-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
@@ -65,7 +67,8 @@ export interface Store
     PluginStateStore,
     CommandStore,
     BotStore,
-    GroupStore {
+    GroupStore,
+    EmojiStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */
   readonly kind: StoreKind;
   close(): Promise<void>;

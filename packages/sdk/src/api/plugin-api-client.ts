@@ -35,6 +35,7 @@ import type {
   Channel,
   ChannelMember,
   ChannelStats,
+  Emoji,
   FileInfo,
   Group,
   GroupMember,
@@ -1249,6 +1250,31 @@ export class PluginAPIClient {
     const request = { groupId, syncableId, syncableType };
     const deleted = await this.#rpc.deleteGroupSyncable(request, this.#options);
     return present(deleted.groupSyncable, "DeleteGroupSyncable", "group_syncable");
+  }
+
+  // Custom emoji
+
+  /** A custom emoji by id; NotFoundError when there is none. */
+  async getEmoji(emojiId: string): Promise<Emoji> {
+    const { emoji } = await this.#rpc.getEmoji({ emojiId }, this.#options);
+    return present(emoji, "GetEmoji", "emoji");
+  }
+
+  /** A custom emoji by name (without colons). */
+  async getEmojiByName(name: string): Promise<Emoji> {
+    const { emoji } = await this.#rpc.getEmojiByName({ name }, this.#options);
+    return present(emoji, "GetEmojiByName", "emoji");
+  }
+
+  /** A custom emoji's image and its format ("png", "gif", "jpeg" or "webp"). */
+  async getEmojiImage(emojiId: string): Promise<{ image: Uint8Array; imageType: string }> {
+    const { image, imageType } = await this.#rpc.getEmojiImage({ emojiId }, this.#options);
+    return { image, imageType };
+  }
+
+  /** A page of custom emoji, oldest first, or by name with `sortBy` "name". */
+  async getEmojiList(sortBy = "", paging: PageOptions = {}): Promise<Emoji[]> {
+    return (await this.#rpc.getEmojiList({ sortBy, paging }, this.#options)).emojis;
   }
 }
 

@@ -52,6 +52,8 @@ export type Command = Plain<protocol.Command>;
 export type CommandArgs = Plain<protocol.CommandArgs>;
 /** What a slash command answers. */
 export type CommandResponse = Plain<protocol.CommandResponse>;
+/** A custom emoji. */
+export type Emoji = Plain<protocol.Emoji>;
 /** A user group (Mattermost's Group). */
 export type Group = Plain<protocol.Group>;
 /** A user's membership of a group. */

@@ -18,6 +18,7 @@ import { serveWebappFile, WEBAPP_FILES_PREFIX } from "../webapp-files.js";
 import { authenticateRequest } from "./authentication.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
+import { emojiRoutes } from "./emoji-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
@@ -103,6 +104,7 @@ export function restRouter(): Router<RouteHandler> {
     systemRoutes,
     roleRoutes,
     groupRoutes,
+    emojiRoutes,
     pluginRoutes,
     pluginConsoleRoutes,
   ]) {

@@ -3,6 +3,7 @@
 import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
+import { emojiStoreContract } from "./emoji-store.contract.js";
 import { fileInfoStoreContract } from "./file-info-store.contract.js";
 import { groupStoreContract } from "./group-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
@@ -44,4 +45,5 @@ export function storeContract(open: OpenStore): void {
   commandStoreContract(open);
   botStoreContract(open);
   groupStoreContract(open);
+  emojiStoreContract(open);
 }

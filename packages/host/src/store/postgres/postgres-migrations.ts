@@ -397,6 +397,22 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX group_syncables_syncable ON group_syncables ("syncable_id", "type");
     `,
   },
+  {
+    version: 14,
+    description: "custom emoji",
+    sql: `
+      CREATE TABLE emoji (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "creator_id" TEXT COLLATE "C" NOT NULL,
+        "name" TEXT COLLATE "C" NOT NULL
+      );
+      CREATE UNIQUE INDEX emoji_name ON emoji ("name") WHERE "delete_at" = 0;
+      CREATE INDEX emoji_create_at ON emoji ("create_at", "id");
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

@@ -5,6 +5,7 @@ import { postgresBotStore } from "./postgres-bot-store.js";
 import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
+import { postgresEmojiStore } from "./postgres-emoji-store.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
 import { postgresGroupStore } from "./postgres-group-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
@@ -42,6 +43,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
     ...postgresGroupStore(db),
+    ...postgresEmojiStore(db),
     async close() {
       await db.close();
     },
