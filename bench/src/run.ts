@@ -7,6 +7,7 @@ import { BenchHost } from "./bench-host.js";
 import { apiCallRate } from "./figures/api-rate.js";
 import { kvGetManyCost, usersByIdsCost } from "./figures/batch-calls.js";
 import { createPostCost } from "./figures/create-post.js";
+import { metricsCost } from "./figures/metrics-cost.js";
 import { processCosts } from "./figures/process-costs.js";
 import { apiCallLatency, hookDispatchLatency } from "./figures/rpc-latency.js";
 import { sandboxCosts } from "./figures/sandbox-costs.js";
@@ -30,6 +31,7 @@ const figures: Record<string, Figure> = {
   "store-create-post": storeCreatePostCost,
   "process-costs": processCosts,
   "sandbox-costs": sandboxCosts,
+  "metrics-cost": metricsCost,
 };
 
 const wanted = process.argv.slice(2);

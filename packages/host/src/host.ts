@@ -452,7 +452,7 @@ export class Host implements HookTargets {
         } else if (existing || (await folderExists(target))) {
           throw new AlreadyExistsError({
             id: "app.plugin.install.id_exists",
-            message: `A plugin with id "${id}" is already installed (${existing?.manifest.dir ?? target}); remove it first, or install with replace.`,
+            message: `A plugin with id "${id}" is already installed (${existing?.manifest.dir ?? target}); remove it first, or upload it with force=true (the Plugin API's InstallPlugin: replace).`,
             params: { plugin_id: id },
           });
         }

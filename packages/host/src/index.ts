@@ -4,9 +4,12 @@
 // this repository's own packages need beyond it is on "@plugwire/host/internal".
 
 export type {
+  AccessTokenOperations,
   Actor,
   App,
+  AuditOperations,
   Authenticated,
+  BotOperations,
   BotRequest,
   ChannelOperations,
   ChannelPatch,
@@ -14,6 +17,7 @@ export type {
   FileUpload,
   KVOperations,
   Login,
+  NewSession,
   PeopleOperations,
   Permission,
   PermissionOperations,
@@ -114,6 +118,9 @@ export { openPostgresStore, type PostgresStoreOptions } from "./store/postgres-s
 export type { SqliteDatabaseOptions } from "./store/sqlite/sqlite-database.js";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite-store.js";
 export type {
+  AuditQuery,
+  AuditStore,
+  BotQuery,
   BotStore,
   ChannelStore,
   CommandStore,
@@ -121,6 +128,7 @@ export type {
   KVWriteOptions,
   LoginAttemptStore,
   MemberRoles,
+  NewUserAccessToken,
   PageQuery,
   PluginStateStore,
   PostListStore,
@@ -136,6 +144,7 @@ export type {
   StoreKind,
   TeamStore,
   ThreadQuery,
+  UserAccessTokenStore,
   UserQuery,
   UserStore,
 } from "./store/store.js";

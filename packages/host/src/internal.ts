@@ -6,7 +6,9 @@
 export { HostApp } from "./app/host-app.js";
 export type { HookTargets } from "./app/plugin-hooks.js";
 export { fetchFromPlugin } from "./http/plugin-fetch.js";
+export { pluginHttpFailure } from "./http/plugin-proxy.js";
 export { Logger } from "./log.js";
+export { instrumentedService } from "./metrics/instrumented-service.js";
 export {
   DEFAULT_MAX_MESSAGE_BYTES,
   type PluginApiServerOptions,

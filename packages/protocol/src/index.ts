@@ -17,6 +17,7 @@ export {
 export * from "./gen/grpc/health/v1/health_pb.js";
 export * from "./gen/plugin/grpc_controller_pb.js";
 export * from "./gen/plugin/grpc_stdio_pb.js";
+export * from "./gen/plugwire/v1/accounts_pb.js";
 export * from "./gen/plugwire/v1/api_pb.js";
 export * from "./gen/plugwire/v1/channel_pb.js";
 export * from "./gen/plugwire/v1/emoji_pb.js";

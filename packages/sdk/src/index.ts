@@ -41,13 +41,18 @@ export {
   UserSchema,
 } from "@plugwire/protocol";
 export {
+  type AuditLevel,
+  type AuditRecordInit,
   type BotInit,
+  type BotPatchInit,
   type ChannelInit,
   type ChannelPatchInit,
   type ClusterEventOptions,
   type CommandInit,
+  type CreateBotInit,
   type CustomStatusInit,
   type FileDownload,
+  type GetBotsOptions,
   type GetFileInfosOptions,
   type GetUsersOptions,
   type GroupInit,
@@ -63,6 +68,7 @@ export {
   type ReactionInit,
   type SearchParameterInit,
   type SearchParamsInit,
+  type SessionInit,
   type TeamInit,
   type UploadPosition,
   type UploadSessionInit,
@@ -104,6 +110,7 @@ export {
   type LogSink,
 } from "./logger/logger.js";
 export type {
+  Bot,
   Channel,
   ChannelMember,
   ChannelPatch,
@@ -129,6 +136,7 @@ export type {
   Role,
   SearchParameter,
   SearchParams,
+  Session,
   SidebarCategory,
   Status,
   Team,
@@ -137,6 +145,7 @@ export type {
   TeamUnread,
   UploadSession,
   User,
+  UserAccessToken,
   WebSocketRequest,
 } from "./models/models.js";
 export {

@@ -1,5 +1,8 @@
 // The public surface of @plugwire/testing: the harnesses first, then the fake backend they
 // share, then the helpers that keep tests short.
+
+/** What startPluginProcess rejects with when the plugin fails to start: its phase and last output. */
+export { type PluginPhase, PluginProcessError } from "@plugwire/host";
 export {
   type CommandArgsInit,
   makeChannel,

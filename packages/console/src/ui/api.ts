@@ -26,6 +26,9 @@ export class ApiError extends Error {
 
 const API = "/api/v4";
 
+/** The event `window` gets when a request answers 401: the session is gone. */
+export const SESSION_ENDED = "plugwire:session-ended";
+
 function csrfToken(): string {
   const match = /(?:^|;\s*)MMCSRF=([^;]*)/.exec(document.cookie);
   return match === null ? "" : decodeURIComponent(match[1] ?? "");
@@ -63,6 +66,10 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
     throw new ApiError(0, "", `The server could not be reached: ${(error as Error).message}`);
   }
   const text = await response.text();
+  if (response.status === 401 && path !== "/users/login" && path !== "/users/me") {
+    // The session ended (logged out elsewhere, expired): the shell signs in again.
+    window.dispatchEvent(new CustomEvent(SESSION_ENDED));
+  }
   if (!response.ok) throw errorOf(response.status, text);
   return (text === "" ? undefined : JSON.parse(text)) as T;
 }

@@ -62,6 +62,7 @@ export function uniqueId(prefix: string): string {
 
 /** A page's heading, focused once shown, so that a screen reader announces the new page. */
 export function pageHeading(text: string): HTMLHeadingElement {
+  document.title = `${text} · Plugwire console`;
   const heading = h("h1", { tabindex: -1 }, text);
   queueMicrotask(() => heading.focus());
   return heading;
@@ -89,7 +90,13 @@ export function confirmDialog(question: string, confirmLabel: string): Promise<b
   return new Promise((resolve) => {
     dialog.addEventListener("close", () => {
       dialog.remove();
-      before?.focus();
+      // A page that re-rendered meanwhile has put a new element, with the same key, in its place.
+      const key = before?.dataset.key;
+      const back =
+        before?.isConnected || key === undefined
+          ? before
+          : document.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+      back?.focus();
       resolve(dialog.returnValue === "confirm");
     });
     dialog.showModal();

@@ -2,7 +2,7 @@
 // the page of the current address (#/plugins, #/plugins/<id>/settings, #/logs/<id>,
 // #/activity/<id>, #/server). Each page renders into <main> and returns what stops it.
 import { activityPage } from "./activity-page.js";
-import { ApiError, api } from "./api.js";
+import { ApiError, api, SESSION_ENDED } from "./api.js";
 import { h, replace } from "./dom.js";
 import { logsPage } from "./logs-page.js";
 import { pluginsPage } from "./plugins-page.js";
@@ -47,6 +47,7 @@ function isSystemAdmin(user: CurrentUser): boolean {
 }
 
 function signIn(message?: string): void {
+  document.title = "Sign in · Plugwire console";
   const error = h("p", { id: "sign-in-error", role: "alert", class: "error" }, message ?? "");
   const loginId = h("input", {
     id: "login-id",
@@ -102,6 +103,7 @@ function signIn(message?: string): void {
 }
 
 function noAccess(user: CurrentUser): void {
+  document.title = "No access · Plugwire console";
   replace(
     root,
     h(
@@ -182,5 +184,13 @@ function skipToMain(event: Event): void {
   event.preventDefault();
   document.getElementById("main")?.focus();
 }
+
+window.addEventListener(SESSION_ENDED, () => {
+  if (stopPage === undefined) return;
+  stopPage();
+  stopPage = undefined;
+  window.onhashchange = null;
+  signIn("Your session has ended: sign in again.");
+});
 
 void start();

@@ -3,7 +3,10 @@
 // a person), and neither touches the store: permissions, hooks, events and transactions are
 // decided here. Each area of it is an interface of its own, in the file that implements it.
 import type { Logger } from "../log.js";
+import type { AccessTokenOperations } from "./access-token-operations.js";
 import type { AppEvents } from "./app-events.js";
+import type { AuditOperations } from "./audit-operations.js";
+import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { EmojiOperations } from "./emoji-operations.js";
 import type { FileOperations } from "./file-operations.js";
@@ -24,6 +27,8 @@ import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
 export type {
+  AuditQuery,
+  BotQuery,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -31,8 +36,11 @@ export type {
   ThreadQuery,
   UserQuery,
 } from "../store/store.js";
+export type { AccessTokenOperations } from "./access-token-operations.js";
 export type { Actor } from "./actor.js";
 export type { AppEvents } from "./app-events.js";
+export type { AuditOperations } from "./audit-operations.js";
+export type { BotOperations } from "./bot-operations.js";
 export type { ChannelOperations } from "./channel-operations.js";
 export type { EmojiImage, EmojiOperations } from "./emoji-operations.js";
 export type {
@@ -58,7 +66,12 @@ export type {
   WebSocketRequest,
 } from "./realtime-operations.js";
 export type { RoleOperations } from "./role-operations.js";
-export type { Authenticated, Login, SessionOperations } from "./session-operations.js";
+export type {
+  Authenticated,
+  Login,
+  NewSession,
+  SessionOperations,
+} from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
@@ -66,6 +79,7 @@ export type { UserOperations } from "./user-operations.js";
 export interface App
   extends UserOperations,
     SessionOperations,
+    AccessTokenOperations,
     TeamOperations,
     ChannelOperations,
     PeopleOperations,
@@ -80,6 +94,8 @@ export interface App
     RealtimeOperations,
     PermissionOperations,
     RoleOperations,
+    BotOperations,
+    AuditOperations,
     GroupOperations,
     EmojiOperations {
   /** Where the application layer logs, for the servers built on it. */

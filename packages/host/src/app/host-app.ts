@@ -4,6 +4,10 @@
 // permissions) over the shared AppCore; reads, and writes nothing surrounds, go to the store.
 import type { JsonObject } from "@bufbuild/protobuf";
 import type {
+  Audit,
+  AuditRecord,
+  Bot,
+  BotPatch,
   Channel,
   ChannelMember,
   ChannelStats,
@@ -24,6 +28,7 @@ import type {
   Role,
   SearchParameter,
   SearchParams,
+  Session as SessionMessage,
   Status,
   Team,
   TeamMember,
@@ -31,9 +36,12 @@ import type {
   TeamUnread,
   UploadSession,
   User,
+  UserAccessToken,
 } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
 import type {
+  AuditQuery,
+  BotQuery,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -42,10 +50,13 @@ import type {
   ThreadQuery,
   UserQuery,
 } from "../store/store.js";
+import { AccessTokens } from "./access-token-operations.js";
 import type { Actor } from "./actor.js";
 import type { App } from "./app.js";
 import { AppCore, type HostAppOptions } from "./app-core.js";
 import type { AppEvents } from "./app-events.js";
+import { Audits } from "./audit-operations.js";
+import { Bots } from "./bot-operations.js";
 import { Channels } from "./channel-operations.js";
 import { type EmojiImage, Emojis } from "./emoji-operations.js";
 import {
@@ -64,7 +75,7 @@ import { Preferences } from "./preference-operations.js";
 import { Reactions } from "./reaction-operations.js";
 import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
 import { Roles } from "./role-operations.js";
-import { type Authenticated, type Login, Sessions } from "./session-operations.js";
+import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
 import { Statuses } from "./status-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
@@ -97,6 +108,9 @@ export class HostApp implements App {
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
   private readonly roles: Roles;
+  private readonly bots: Bots;
+  private readonly accessTokens: AccessTokens;
+  private readonly audits: Audits;
   private readonly groups: Groups;
   private readonly emojis: Emojis;
 
@@ -118,6 +132,9 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
+    this.bots = new Bots(this.core, this.users, this.permissions);
+    this.accessTokens = new AccessTokens(this.core);
+    this.audits = new Audits(this.core);
     this.groups = new Groups(this.core);
     this.emojis = new Emojis(this.core);
   }
@@ -180,6 +197,85 @@ export class HostApp implements App {
   }
   authenticate(token: string): Promise<Authenticated | undefined> {
     return this.sessions.authenticate(token);
+  }
+  getSession(sessionId: string): Promise<SessionMessage> {
+    return this.sessions.getSession(sessionId);
+  }
+  getUserSessions(userId: string): Promise<SessionMessage[]> {
+    return this.sessions.getUserSessions(userId);
+  }
+  createSession(actor: Actor, session: NewSession): Promise<SessionMessage> {
+    return this.sessions.createSession(actor, session);
+  }
+  extendSessionExpiry(sessionId: string, expiresAt: number): Promise<void> {
+    return this.sessions.extendSessionExpiry(sessionId, expiresAt);
+  }
+  revokeSession(actor: Actor, sessionId: string): Promise<void> {
+    return this.sessions.revokeSession(actor, sessionId);
+  }
+  revokeUserSessions(actor: Actor, userId: string): Promise<void> {
+    return this.sessions.revokeUserSessions(actor, userId);
+  }
+
+  // Personal access tokens.
+  createUserAccessToken(
+    actor: Actor,
+    userId: string,
+    description: string,
+  ): Promise<UserAccessToken> {
+    return this.accessTokens.createUserAccessToken(actor, userId, description);
+  }
+  getUserAccessToken(tokenId: string): Promise<UserAccessToken> {
+    return this.accessTokens.getUserAccessToken(tokenId);
+  }
+  getUserAccessTokensForUser(userId: string, page: PageQuery): Promise<UserAccessToken[]> {
+    return this.accessTokens.getUserAccessTokensForUser(userId, page);
+  }
+  getUserAccessTokens(page: PageQuery): Promise<UserAccessToken[]> {
+    return this.accessTokens.getUserAccessTokens(page);
+  }
+  revokeUserAccessToken(actor: Actor, tokenId: string): Promise<void> {
+    return this.accessTokens.revokeUserAccessToken(actor, tokenId);
+  }
+  setUserAccessTokenActive(actor: Actor, tokenId: string, active: boolean): Promise<void> {
+    return this.accessTokens.setUserAccessTokenActive(actor, tokenId, active);
+  }
+
+  // Bots.
+  getBot(botUserId: string, includeDeleted: boolean): Promise<Bot> {
+    return this.bots.getBot(botUserId, includeDeleted);
+  }
+  getBots(query: BotQuery): Promise<Bot[]> {
+    return this.bots.getBots(query);
+  }
+  createBot(actor: Actor, bot: Bot): Promise<Bot> {
+    return this.bots.createBot(actor, bot);
+  }
+  patchBot(actor: Actor, botUserId: string, patch: BotPatch): Promise<Bot> {
+    return this.bots.patchBot(actor, botUserId, patch);
+  }
+  updateBotActive(actor: Actor, botUserId: string, active: boolean): Promise<Bot> {
+    return this.bots.updateBotActive(actor, botUserId, active);
+  }
+  permanentDeleteBot(actor: Actor, botUserId: string): Promise<void> {
+    return this.bots.permanentDeleteBot(actor, botUserId);
+  }
+  assignBot(actor: Actor, botUserId: string, ownerId: string): Promise<Bot> {
+    return this.bots.assignBot(actor, botUserId, ownerId);
+  }
+  requireBotReader(user: User, botUserId: string, includeDeleted: boolean): Promise<Bot> {
+    return this.bots.requireBotReader(user, botUserId, includeDeleted);
+  }
+  requireBotManager(user: User, botUserId: string): Promise<Bot> {
+    return this.bots.requireBotManager(user, botUserId);
+  }
+
+  // The audit log.
+  logAuditRecord(actor: Actor, record: AuditRecord, level?: string): Promise<Audit> {
+    return this.audits.logAuditRecord(actor, record, level);
+  }
+  getAudits(query: AuditQuery): Promise<Audit[]> {
+    return this.audits.getAudits(query);
   }
 
   // Teams.

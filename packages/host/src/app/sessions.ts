@@ -24,3 +24,11 @@ export function hashSessionToken(token: string): string {
 export function csrfTokenOf(token: string): string {
   return createHash("sha256").update(`csrf:${token}`).digest("base64url").slice(0, 26);
 }
+
+/** How long a personal access token's session lasts: 100 years, as Mattermost's. */
+export const ACCESS_TOKEN_SESSION_LENGTH_MS = 100 * 365 * 24 * 60 * 60 * 1000;
+
+/** Mattermost's session props of a personal access token's session. */
+export const SESSION_PROP_TYPE = "type";
+export const SESSION_TYPE_USER_ACCESS_TOKEN = "UserAccessToken";
+export const SESSION_PROP_USER_ACCESS_TOKEN_ID = "user_access_token_id";

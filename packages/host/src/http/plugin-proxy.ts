@@ -14,6 +14,7 @@ import {
 import type { Socket } from "node:net";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import {
+  type HttpErrorBody,
   InternalError,
   NotFoundError,
   PluginAPIError,
@@ -260,7 +261,15 @@ function checkedHeaders(response: HTTPResponse, req: IncomingMessage): HeaderFie
   return headers;
 }
 
-function sendError(res: ServerResponse, error: unknown, requestId: string): void {
+/**
+ * What the host answers when a plugin's ServeHTTP fails before its response started: the
+ * error's status and v4 error body (a plugin's PluginAPIError keeps its class; anything else
+ * is a 500). The testing package's `t.http` answers the same.
+ */
+export function pluginHttpFailure(
+  error: unknown,
+  requestId: string,
+): { status: number; body: HttpErrorBody } {
   const apiError =
     error instanceof PluginAPIError
       ? error
@@ -268,7 +277,11 @@ function sendError(res: ServerResponse, error: unknown, requestId: string): void
           message: `plugin HTTP request failed: ${String(error)}`,
           cause: error,
         });
-  const { status, body } = toHttpError(apiError, requestId);
+  return toHttpError(apiError, requestId);
+}
+
+function sendError(res: ServerResponse, error: unknown, requestId: string): void {
+  const { status, body } = pluginHttpFailure(error, requestId);
   const json = JSON.stringify(body);
   res.writeHead(status, {
     ...(requestId ? { "x-request-id": requestId } : {}),

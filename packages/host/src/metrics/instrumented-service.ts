@@ -30,16 +30,27 @@ export function instrumentedService(service: PluginApiImpl, stats: CallStatsRow)
 }
 
 function observedCall(impl: Method, statsOf: () => CallStats): Method {
-  return async (input, context) => {
+  return (input, context) => {
     const started = performance.now();
-    try {
-      const answer = await impl(input, context);
-      statsOf().succeeded(performance.now() - started);
-      return answer;
-    } catch (reason) {
+    const failed = (reason: unknown) => {
       statsOf().failed(performance.now() - started, reason instanceof TimeoutError);
       throw reason;
+    };
+    let answer: unknown;
+    try {
+      answer = impl(input, context);
+    } catch (reason) {
+      failed(reason);
     }
+    // One then() on the method's promise: cheaper than an async wrapper awaiting it.
+    if (answer instanceof Promise) {
+      return answer.then((value: unknown) => {
+        statsOf().succeeded(performance.now() - started);
+        return value;
+      }, failed);
+    }
+    statsOf().succeeded(performance.now() - started);
+    return answer;
   };
 }
 

@@ -15,6 +15,7 @@ import {
 } from "@plugwire/protocol";
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
+import { pluginApiAccounts } from "./plugin-api-accounts.js";
 import { pluginApiEmoji } from "./plugin-api-emoji.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiGroups } from "./plugin-api-groups.js";
@@ -363,6 +364,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
 
     ...realtimeMethods(app, pluginId, actor),
     ...pluginApiRoles(app, actor),
+    ...pluginApiAccounts(app, pluginId, actor),
     ...pluginApiSystem(pluginId, actor, deps.plugins),
   };
 }

@@ -326,6 +326,43 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    description:
+      "bots owned by plugins or users (owner_id), session devices and props, personal access tokens, the audit log",
+    sql: `
+      ALTER TABLE bots RENAME COLUMN "plugin_id" TO "owner_id";
+      DROP INDEX bots_plugin;
+      CREATE INDEX bots_owner ON bots ("owner_id");
+
+      ALTER TABLE sessions ADD COLUMN "device_id" TEXT NOT NULL DEFAULT '';
+      -- A JSON object of strings (Mattermost's session props).
+      ALTER TABLE sessions ADD COLUMN "props" TEXT NOT NULL DEFAULT '{}';
+
+      -- The token itself is never stored, only its SHA-256; the session a token opens has the
+      -- same token_hash.
+      CREATE TABLE user_access_tokens (
+        "id" TEXT PRIMARY KEY,
+        "token_hash" TEXT NOT NULL UNIQUE,
+        "user_id" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "is_active" INTEGER NOT NULL
+      );
+      CREATE INDEX user_access_tokens_user ON user_access_tokens ("user_id");
+
+      CREATE TABLE audits (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "action" TEXT NOT NULL,
+        "extra_info" TEXT NOT NULL,
+        "ip_address" TEXT NOT NULL,
+        "session_id" TEXT NOT NULL
+      );
+      CREATE INDEX audits_created ON audits ("create_at");
+      CREATE INDEX audits_user ON audits ("user_id", "create_at");
+    `,
+  },
+  {
     version: 12,
     description: "file paths and searchable content, resumable upload sessions",
     sql: `

@@ -39,3 +39,24 @@ export function idTaken(kind: string, id: string): AlreadyExistsError {
     params: { field: "id", id },
   });
 }
+
+/** A bot that does not exist (or may not be seen): Mattermost's MakeBotNotFoundError. */
+export function botNotFound(userId: string): NotFoundError {
+  return new NotFoundError({
+    id: "store.sql_bot.get.missing.app_error",
+    message: `No bot has the user id "${userId}".`,
+    params: { user_id: userId },
+  });
+}
+
+export function sessionNotFound(sessionId: string): NotFoundError {
+  return notFound("session", `No session has id "${sessionId}", or it has expired.`, {
+    session_id: sessionId,
+  });
+}
+
+export function userAccessTokenNotFound(tokenId: string): NotFoundError {
+  return notFound("user_access_token", `No personal access token has id "${tokenId}".`, {
+    token_id: tokenId,
+  });
+}

@@ -5,6 +5,7 @@
 // clash, ValidationError for input the schema can't hold. Models are the protocol's own
 // messages, so no layer re-shapes them on the way to a plugin. The suites in contract/ say
 // what each role must do; README.md in this folder says how to run them on a new store.
+import type { AuditStore } from "./audit-store.js";
 import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { CommandStore } from "./command-store.js";
@@ -23,9 +24,11 @@ import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UploadSessionStore } from "./upload-session-store.js";
+import type { UserAccessTokenStore } from "./user-access-token-store.js";
 import type { UserStore } from "./user-store.js";
 
-export type { BotStore } from "./bot-store.js";
+export type { AuditQuery, AuditStore } from "./audit-store.js";
+export type { BotQuery, BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { EmojiStore } from "./emoji-store.js";
@@ -44,6 +47,7 @@ export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UploadSessionStore } from "./upload-session-store.js";
+export type { NewUserAccessToken, UserAccessTokenStore } from "./user-access-token-store.js";
 export type { UserQuery, UserStore } from "./user-store.js";
 
 /** The databases a store can live in. */
@@ -52,6 +56,7 @@ export type StoreKind = "sqlite" | "postgresql";
 export interface Store
   extends UserStore,
     SessionStore,
+    UserAccessTokenStore,
     LoginAttemptStore,
     TeamStore,
     ChannelStore,
@@ -67,6 +72,7 @@ export interface Store
     PluginStateStore,
     CommandStore,
     BotStore,
+    AuditStore,
     GroupStore,
     EmojiStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */

@@ -40,6 +40,13 @@ export interface UserStore {
   getProfileImage(userId: string): Promise<Uint8Array | undefined>;
   /** Keeps the picture and sets last_picture_update; returns the updated user. */
   setProfileImage(userId: string, image: Uint8Array): Promise<User>;
+  /**
+   * Erases a user and everything that is theirs: sessions, tokens, memberships, preferences,
+   * status, reactions, picture, bot record, and their posts with the posts' file records.
+   * Answers the ids of the files whose records went, for the caller to remove their bytes.
+   * NotFoundError when the user does not exist.
+   */
+  permanentDeleteUser(userId: string): Promise<string[]>;
   getPasswordHash(userId: string): Promise<string | undefined>;
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
 }

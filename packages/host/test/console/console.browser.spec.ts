@@ -321,6 +321,8 @@ describe.skipIf(browser === undefined)("the admin console in Chromium", () => {
     try {
       await keys.goto(`${fixture.url}/console`);
       // The username field has focus first; Tab and Enter do the rest.
+      await keys.getByLabel("Username or email").waitFor();
+      expect(await keys.evaluate("document.activeElement.id")).toBe("login-id");
       await keys.keyboard.type("admin");
       await keys.keyboard.press("Tab");
       await keys.keyboard.type(PASSWORD);
@@ -347,6 +349,27 @@ describe.skipIf(browser === undefined)("the admin console in Chromium", () => {
         "Remove Console settings",
       );
       expect(fixture.host.status(SETTINGS_ID).state).toBe("active");
+    } finally {
+      await other.close();
+    }
+  });
+
+  it("returns to the sign-in form, saying why, when the session ends elsewhere", async () => {
+    const other = await (browser as Browser).newContext();
+    const ended = await other.newPage();
+    try {
+      await signIn(ended, "admin");
+      await ended.getByRole("heading", { name: "Plugins", level: 1 }).waitFor();
+      expect(await ended.title()).toBe("Plugins · Plugwire console");
+      const token = (await other.cookies()).find((c) => c.name === "MMAUTHTOKEN")?.value;
+      const logout = await fetch(`${fixture.url}/api/v4/users/logout`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(logout.status).toBe(200);
+      // The Plugins page refreshes every 3 s; its next request finds the session gone.
+      await ended.getByText("Your session has ended: sign in again.").waitFor({ timeout: 10_000 });
+      await ended.getByLabel("Username or email").waitFor();
     } finally {
       await other.close();
     }

@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
 import { InternalError, NotFoundError, toConnectError } from "@plugwire/errors";
 import {
+  BotSchema,
   ChannelMemberSchema,
   ChannelSchema,
   ChannelStatsSchema,
@@ -14,6 +15,7 @@ import {
   PreferenceSchema,
   PublishPluginClusterEventRequest_SendType,
   ReactionSchema,
+  SessionSchema,
   SidebarCategorySchema,
   StatusSchema,
   TeamMemberSchema,
@@ -21,6 +23,7 @@ import {
   TeamStatsSchema,
   TeamUnreadSchema,
   UploadSessionSchema,
+  UserAccessTokenSchema,
   UserSchema,
 } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
@@ -59,6 +62,9 @@ const sidebarCategory = create(SidebarCategorySchema, {
   displayName: "Channels",
   channelIds: ["c1"],
 });
+const bot = create(BotSchema, { userId: "b1", username: "helper", ownerId: "p" });
+const session = create(SessionSchema, { id: "s1", userId: "u1", token: "secret" });
+const accessToken = create(UserAccessTokenSchema, { id: "t1", userId: "u1", token: "secret" });
 
 type Unary = (request: unknown) => unknown;
 
@@ -587,6 +593,68 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { username: "bot", displayName: "Bot", description: "" },
     { userId: "b1" },
     "b1",
+  ],
+  [
+    "createBot",
+    [{ username: "helper", ownerId: "u1" }],
+    { bot: { username: "helper", ownerId: "u1" } },
+    { bot },
+    bot,
+  ],
+  [
+    "patchBot",
+    ["b1", { displayName: "Helper" }],
+    { botUserId: "b1", botPatch: { displayName: "Helper" } },
+    { bot },
+    bot,
+  ],
+  ["getBot", ["b1"], { botUserId: "b1", includeDeleted: false }, { bot }, bot],
+  [
+    "getBots",
+    [{ ownerId: "p", includeDeleted: true, page: 1, perPage: 10 }],
+    { options: { ownerId: "p", includeDeleted: true, paging: { page: 1, perPage: 10 } } },
+    { bots: [bot] },
+    [bot],
+  ],
+  ["updateBotActive", ["b1", false], { botUserId: "b1", active: false }, { bot }, bot],
+  ["permanentDeleteBot", ["b1"], { botUserId: "b1" }, {}, undefined],
+  ["getSession", ["s1"], { sessionId: "s1" }, { session }, session],
+  [
+    "createSession",
+    [{ userId: "u1", expiresAt: 5n, props: { a: "b" } }],
+    { session: { userId: "u1", expiresAt: 5n, props: { a: "b" } } },
+    { session },
+    session,
+  ],
+  [
+    "extendSessionExpiry",
+    ["s1", 1_700_000_000_000],
+    { sessionId: "s1", newExpiry: 1_700_000_000_000n },
+    {},
+    undefined,
+  ],
+  ["revokeSession", ["s1"], { sessionId: "s1" }, {}, undefined],
+  [
+    "createUserAccessToken",
+    [{ userId: "u1", description: "CI" }],
+    { token: { userId: "u1", description: "CI" } },
+    { token: accessToken },
+    accessToken,
+  ],
+  ["revokeUserAccessToken", ["t1"], { tokenId: "t1" }, {}, undefined],
+  [
+    "logAuditRec",
+    [{ eventName: "export", status: "success", meta: { rows: 3 } }],
+    { record: { eventName: "export", status: "success", meta: { rows: 3 } } },
+    {},
+    undefined,
+  ],
+  [
+    "logAuditRecWithLevel",
+    [{ eventName: "wipe" }, "error"],
+    { record: { eventName: "wipe" }, level: "error" },
+    {},
+    undefined,
   ],
   [
     "publishPluginClusterEvent",

@@ -5,6 +5,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
 import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
+  type AuditRecordSchema,
   type ChannelPatchSchema,
   type ChannelSchema,
   type CommandSchema,
@@ -23,6 +24,7 @@ import {
   type SearchParameterSchema,
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
+  type SessionSchema,
   type TeamSchema,
   type UploadDataRequestSchema,
   type UploadFileRequestSchema,
@@ -32,6 +34,7 @@ import { bearerHeaders } from "../bearer-token.js";
 import { concatChunks, splitChunks } from "../chunks.js";
 import { currentInterPluginScope } from "../http/inter-plugin-scope.js";
 import type {
+  Bot,
   Channel,
   ChannelMember,
   ChannelStats,
@@ -47,6 +50,7 @@ import type {
   PostSearchResults,
   Preference,
   Reaction,
+  Session,
   SidebarCategory,
   Status,
   Team,
@@ -55,6 +59,7 @@ import type {
   TeamUnread,
   UploadSession,
   User,
+  UserAccessToken,
 } from "../models/models.js";
 import type { Plain, PlainInit } from "../models/plain.js";
 import { type PlainClient, withPlainAnswers } from "../models/plain-client.js";
@@ -129,6 +134,35 @@ export interface BotInit {
   displayName?: string;
   description?: string;
 }
+
+/** A bot to create: its owner is this plugin unless `ownerId` names a user (or another owner). */
+export interface CreateBotInit extends BotInit {
+  ownerId?: string;
+}
+
+/** What patchBot changes: the fields given. */
+export interface BotPatchInit {
+  username?: string;
+  displayName?: string;
+  description?: string;
+}
+
+/** Filters of getBots. */
+export interface GetBotsOptions extends PageOptions {
+  /** Only the bots of this owner (a plugin id or a user id). */
+  ownerId?: string;
+  /** Disabled bots too. */
+  includeDeleted?: boolean;
+  /** Only bots whose owner is a deactivated user. */
+  onlyOrphaned?: boolean;
+}
+
+/** A session to open: `userId`, and optionally expiresAt (ms; 0 never), deviceId and props. */
+export type SessionInit = PlainInit<typeof SessionSchema>;
+/** An audit record: eventName, status, event, actor, meta, error (Mattermost's AuditRecord). */
+export type AuditRecordInit = PlainInit<typeof AuditRecordSchema>;
+/** Mattermost's audit levels. */
+export type AuditLevel = "debug" | "info" | "warn" | "error";
 
 /**
  * Which files getFileInfos lists (Mattermost's GetFileInfosOptions): userIds, channelIds,
@@ -1093,6 +1127,94 @@ export class PluginAPIClient {
   /** Makes sure the plugin's bot account exists; resolves to its user id. */
   async ensureBotUser(bot: BotInit): Promise<string> {
     return (await this.#rpc.ensureBotUser(bot, this.#options)).userId;
+  }
+
+  /** Creates a bot and its user, owned by this plugin unless `ownerId` says otherwise. */
+  async createBot(bot: CreateBotInit): Promise<Bot> {
+    return present((await this.#rpc.createBot({ bot }, this.#options)).bot, "CreateBot", "bot");
+  }
+
+  /** Changes a bot's username, display name or description. */
+  async patchBot(botUserId: string, patch: BotPatchInit): Promise<Bot> {
+    const { bot } = await this.#rpc.patchBot({ botUserId, botPatch: patch }, this.#options);
+    return present(bot, "PatchBot", "bot");
+  }
+
+  /** A bot by user id; NotFoundError for a user that is no bot, or a disabled one unless asked. */
+  async getBot(botUserId: string, includeDeleted = false): Promise<Bot> {
+    const { bot } = await this.#rpc.getBot({ botUserId, includeDeleted }, this.#options);
+    return present(bot, "GetBot", "bot");
+  }
+
+  /** A page of bots by username. */
+  async getBots(options: GetBotsOptions = {}): Promise<Bot[]> {
+    const { page, perPage, ...filters } = options;
+    const request = { options: { ...filters, paging: { page, perPage } } };
+    return (await this.#rpc.getBots(request, this.#options)).bots;
+  }
+
+  /** Disables (false) or enables (true) a bot and its user. */
+  async updateBotActive(botUserId: string, active: boolean): Promise<Bot> {
+    const { bot } = await this.#rpc.updateBotActive({ botUserId, active }, this.#options);
+    return present(bot, "UpdateBotActive", "bot");
+  }
+
+  /** Erases a bot and its user, with its posts, memberships, sessions and tokens. */
+  async permanentDeleteBot(botUserId: string): Promise<void> {
+    await this.#rpc.permanentDeleteBot({ botUserId }, this.#options);
+  }
+
+  // Sessions and personal access tokens
+
+  /** A session by id; its token is never answered again after createSession. */
+  async getSession(sessionId: string): Promise<Session> {
+    const { session } = await this.#rpc.getSession({ sessionId }, this.#options);
+    return present(session, "GetSession", "session");
+  }
+
+  /** Opens a session for a user; the answer carries the token, once. */
+  async createSession(session: SessionInit): Promise<Session> {
+    const created = (await this.#rpc.createSession({ session }, this.#options)).session;
+    return present(created, "CreateSession", "session");
+  }
+
+  /** Moves a session's expiry to `newExpiry` (ms since the epoch). */
+  async extendSessionExpiry(sessionId: string, newExpiry: number): Promise<void> {
+    await this.#rpc.extendSessionExpiry({ sessionId, newExpiry }, this.#options);
+  }
+
+  /** Ends a session: its token opens nothing more and its websockets close. */
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.#rpc.revokeSession({ sessionId }, this.#options);
+  }
+
+  /**
+   * Issues a personal access token for a user (REST: "Authorization: Bearer <token>"); the
+   * answer carries the token, once.
+   */
+  async createUserAccessToken(token: {
+    userId: string;
+    description: string;
+  }): Promise<UserAccessToken> {
+    const created = (await this.#rpc.createUserAccessToken({ token }, this.#options)).token;
+    return present(created, "CreateUserAccessToken", "token");
+  }
+
+  /** Withdraws a personal access token and ends its session. */
+  async revokeUserAccessToken(tokenId: string): Promise<void> {
+    await this.#rpc.revokeUserAccessToken({ tokenId }, this.#options);
+  }
+
+  // Audit log
+
+  /** Writes a record to the host's audit log, which system admins read (GET /api/v4/audits). */
+  async logAuditRec(record: AuditRecordInit): Promise<void> {
+    await this.#rpc.logAuditRec({ record }, this.#options);
+  }
+
+  /** Writes a record to the audit log at a level. */
+  async logAuditRecWithLevel(record: AuditRecordInit, level: AuditLevel): Promise<void> {
+    await this.#rpc.logAuditRecWithLevel({ record, level }, this.#options);
   }
 
   /** Sends an event to this plugin's instances on the other hosts of the cluster. */

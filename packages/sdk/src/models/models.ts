@@ -72,3 +72,9 @@ export type WebSocketRequest = Plain<protocol.WebSocketRequest>;
 export type PluginStatus = Plain<protocol.PluginStatus>;
 /** A resumable upload's progress (Mattermost's UploadSession). */
 export type UploadSession = Plain<protocol.UploadSession>;
+/** A bot: a user account a plugin or a person owns (Mattermost's Bot). */
+export type Bot = Plain<protocol.Bot>;
+/** A login session; its token only in CreateSession's answer. */
+export type Session = Plain<protocol.Session>;
+/** A personal access token; the secret only in CreateUserAccessToken's answer. */
+export type UserAccessToken = Plain<protocol.UserAccessToken>;

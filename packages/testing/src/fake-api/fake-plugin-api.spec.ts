@@ -230,6 +230,34 @@ describe("reactions, preferences and statuses", () => {
   });
 });
 
+describe("bots, sessions, tokens and the audit log", () => {
+  it("come along with the host's service: a bot posts as itself, a token opens a session", async () => {
+    const owner = makeUser({ username: "ann" });
+    const team = makeTeam();
+    const channel = makeChannel({ teamId: team.id });
+    fake = await createFakePluginAPI({
+      fixtures: { users: [owner], teams: [team], channels: [channel] },
+    });
+    const api = fake.client();
+    const bot = await api.createBot({ username: "helper", displayName: "Helper" });
+    expect(bot).toMatchObject({ username: "helper", ownerId: fake.pluginId });
+    expect((await api.getBots()).map((b) => b.userId)).toEqual([bot.userId]);
+    await fake.app.addTeamMember({}, team.id, bot.userId);
+    await fake.app.addChannelMember({}, channel.id, bot.userId);
+    const post = await api.createPost({ channelId: channel.id, userId: bot.userId, message: "hi" });
+    expect((await api.getUser(post.userId)).isBot).toBe(true);
+    expect((await api.updateBotActive(bot.userId, false)).deleteAt).toBe(fake.clock.now());
+
+    const token = await api.createUserAccessToken({ userId: owner.id, description: "CI" });
+    expect((await fake.app.authenticate(token.token))?.user.id).toBe(owner.id);
+    await api.revokeUserAccessToken(token.id);
+    expect(await fake.app.authenticate(token.token)).toBeUndefined();
+
+    await api.logAuditRec({ eventName: "export", status: "success" });
+    expect((await fake.app.getAudits({ page: 0, perPage: 10 }))[0]?.action).toBe("export");
+  });
+});
+
 describe("groups", () => {
   it("are the host's, recorded like every call", async () => {
     const alice = makeUser({ username: "alice" });

@@ -103,6 +103,8 @@ class SamplePlugin extends Plugin {
         ctxUser: ctx.userId,
       });
     }
+    if (url.pathname === "/broken") throw new Error("the template is missing");
+    if (url.pathname === "/private") throw new PermissionDeniedError({ message: "admins only" });
     return new Response("no such page", { status: 404 });
   }
 
@@ -305,5 +307,21 @@ describe("http", () => {
     const response = await t.http("/missing");
     expect(response.status).toBe(404);
     expect(await response.text()).toBe("no such page");
+  });
+
+  it("answers a handler's throw as the host does: 500, or the status of the error class", async () => {
+    t = await createPluginHarness(SamplePlugin);
+    const broken = await t.http("/broken");
+    expect(broken.status).toBe(500);
+    expect(await broken.json()).toMatchObject({
+      status_code: 500,
+      message: expect.stringContaining("the template is missing"),
+    });
+    const denied = await t.http("/private");
+    expect(denied.status).toBe(403);
+    expect(await denied.json()).toMatchObject({
+      status_code: 403,
+      message: expect.stringContaining("admins only"),
+    });
   });
 });

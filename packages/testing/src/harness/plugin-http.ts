@@ -2,7 +2,7 @@
 // Response out. It goes through the host's own fetchFromPlugin, so the plugin sees what a
 // real host would send (Mattermost-User-Id set only from the logged-in user, and so on).
 import type { HookDispatcher } from "@plugwire/host";
-import { fetchFromPlugin } from "@plugwire/host/internal";
+import { fetchFromPlugin, pluginHttpFailure } from "@plugwire/host/internal";
 import { type HookContextInit, hookContext } from "./hook-context.js";
 import { notImplemented } from "./not-implemented.js";
 
@@ -20,7 +20,8 @@ export type PluginFetch = (input: Request | string, init?: PluginRequestInit) =>
 /**
  * `http(input, init?)` for one plugin. `input` is a path below the plugin's URL ("/api/hello"),
  * a full URL, or a Request; `/plugins/{plugin id}` in front of the path is removed as the
- * host does.
+ * host does. A handler that throws is answered as the host answers it: the error's status
+ * (500 unless it threw a PluginAPIError) with Mattermost's error JSON.
  */
 export function pluginFetch(plugin: HookDispatcher): PluginFetch {
   return async (input, init = {}) => {
@@ -31,10 +32,16 @@ export function pluginFetch(plugin: HookDispatcher): PluginFetch {
     const url =
       typeof input === "string" && input.startsWith("/") ? `http://localhost${input}` : input;
     const request = new Request(url, requestInit);
-    return fetchFromPlugin(plugin, request, {
-      context: hookContext({ ...context, ...(userId === undefined ? {} : { userId }) }),
-      basePath: `/plugins/${plugin.pluginId}`,
-      signal: request.signal,
-    });
+    const hookCtx = hookContext({ ...context, ...(userId === undefined ? {} : { userId }) });
+    try {
+      return await fetchFromPlugin(plugin, request, {
+        context: hookCtx,
+        basePath: `/plugins/${plugin.pluginId}`,
+        signal: request.signal,
+      });
+    } catch (error) {
+      const { status, body } = pluginHttpFailure(error, hookCtx.requestId);
+      return Response.json(body, { status });
+    }
   };
 }

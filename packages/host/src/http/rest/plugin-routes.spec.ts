@@ -168,8 +168,12 @@ describe("POST /api/v4/plugins and DELETE /api/v4/plugins/{plugin_id}", () => {
     const bundle = await recorderBundle("test.bundled");
     const taken = await admin("POST", "/api/v4/plugins", { body: bundleForm(bundle, false) });
     expect(taken.status).toBe(409);
+    expect(taken.body.message).toContain("force=true");
     const forced = await admin("POST", "/api/v4/plugins", { body: bundleForm(bundle, true) });
     expect(forced).toMatchObject({ status: 201, body: { id: "test.bundled" } });
+    // The query form, as a curl user writes it, replaces too.
+    const byQuery = await admin("POST", "/api/v4/plugins?force=true", { body: bundleForm(bundle) });
+    expect(byQuery).toMatchObject({ status: 201, body: { id: "test.bundled" } });
   });
 
   it("refuse a bundle with an entry outside the plugin folder, installing nothing", async () => {

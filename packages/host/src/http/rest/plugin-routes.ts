@@ -97,7 +97,10 @@ async function listPlugins(call: RestCall): Promise<void> {
   call.send(200, { active: manifests(true), inactive: manifests(false) });
 }
 
-/** Form fields: `plugin`, the bundle (.tar.gz); `force` "true" replaces an installed plugin. */
+/**
+ * Form fields: `plugin`, the bundle (.tar.gz); `force` "true" replaces an installed plugin, as
+ * Mattermost's. `?force=true` in the URL is taken too (curl users write it there).
+ */
 async function uploadPlugin(call: RestCall): Promise<void> {
   const form = await readMultipartForm(call.req, call.server.maxBodyBytes);
   const bundle = form.get("plugin");
@@ -110,7 +113,7 @@ async function uploadPlugin(call: RestCall): Promise<void> {
   const manifest = await call.host.installBundle(
     new Uint8Array(await bundle.arrayBuffer()),
     call.actor(),
-    { replace: form.get("force") === "true" },
+    { replace: form.get("force") === "true" || call.url.searchParams.get("force") === "true" },
   );
   call.send(201, manifestJson(manifest));
 }

@@ -15,7 +15,9 @@ import type { Host } from "../../host.js";
 import { isConsolePath, serveConsole } from "../console-assets.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
 import { serveWebappFile, WEBAPP_FILES_PREFIX } from "../webapp-files.js";
+import { auditRoutes } from "./audit-routes.js";
 import { authenticateRequest } from "./authentication.js";
+import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { emojiRoutes } from "./emoji-routes.js";
@@ -33,6 +35,7 @@ import { reactionRoutes } from "./reaction-routes.js";
 import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
 import { roleRoutes } from "./role-routes.js";
 import { Router } from "./router.js";
+import { sessionRoutes } from "./session-routes.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
@@ -89,6 +92,9 @@ export function restRouter(): Router<RouteHandler> {
   const router = new Router<RouteHandler>();
   for (const routes of [
     userRoutes,
+    sessionRoutes,
+    botRoutes,
+    auditRoutes,
     teamRoutes,
     channelRoutes,
     userDirectoryRoutes,

@@ -1,5 +1,6 @@
 // The whole Store contract: every role's suite. An implementation passes by running this
 // (see ../README.md); each suite opens a new, empty store per test.
+import { auditStoreContract } from "./audit-store.contract.js";
 import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
@@ -20,6 +21,7 @@ import { statusStoreContract } from "./status-store.contract.js";
 import type { OpenStore } from "./store-test.js";
 import { teamStoreContract } from "./team-store.contract.js";
 import { uploadSessionStoreContract } from "./upload-session-store.contract.js";
+import { userAccessTokenStoreContract } from "./user-access-token-store.contract.js";
 import { userStoreContract } from "./user-store.contract.js";
 
 export type { OpenStore } from "./store-test.js";
@@ -28,6 +30,7 @@ export type { OpenStore } from "./store-test.js";
 export function storeContract(open: OpenStore): void {
   userStoreContract(open);
   sessionStoreContract(open);
+  userAccessTokenStoreContract(open);
   loginAttemptStoreContract(open);
   teamStoreContract(open);
   channelStoreContract(open);
@@ -44,6 +47,7 @@ export function storeContract(open: OpenStore): void {
   pluginStateStoreContract(open);
   commandStoreContract(open);
   botStoreContract(open);
+  auditStoreContract(open);
   groupStoreContract(open);
   emojiStoreContract(open);
 }

@@ -330,6 +330,39 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 10,
+    description:
+      "bots owned by plugins or users (owner_id), session devices and props, personal access tokens, the audit log",
+    sql: `
+      ALTER TABLE bots RENAME COLUMN "plugin_id" TO "owner_id";
+      ALTER INDEX bots_plugin RENAME TO bots_owner;
+
+      ALTER TABLE sessions ADD COLUMN "device_id" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE sessions ADD COLUMN "props" TEXT NOT NULL DEFAULT '{}';
+
+      CREATE TABLE user_access_tokens (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "token_hash" TEXT COLLATE "C" NOT NULL UNIQUE,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "description" TEXT NOT NULL,
+        "is_active" SMALLINT NOT NULL
+      );
+      CREATE INDEX user_access_tokens_user ON user_access_tokens ("user_id");
+
+      CREATE TABLE audits (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "create_at" BIGINT NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "action" TEXT NOT NULL,
+        "extra_info" TEXT NOT NULL,
+        "ip_address" TEXT NOT NULL,
+        "session_id" TEXT COLLATE "C" NOT NULL
+      );
+      CREATE INDEX audits_created ON audits ("create_at");
+      CREATE INDEX audits_user ON audits ("user_id", "create_at");
+    `,
+  },
+  {
     version: 12,
     description: "file paths and searchable content, resumable upload sessions",
     sql: `

@@ -1,6 +1,7 @@
 // Every role of the Store on one PostgresDatabase, so that a write spanning aggregates is one
 // transaction; openPostgresStore (../postgres-store.ts) loads this with the database code.
 import type { Store } from "../store.js";
+import { postgresAuditStore } from "./postgres-audit-store.js";
 import { postgresBotStore } from "./postgres-bot-store.js";
 import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
@@ -20,6 +21,7 @@ import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
 import { postgresUploadSessionStore } from "./postgres-upload-session-store.js";
+import { postgresUserAccessTokenStore } from "./postgres-user-access-token-store.js";
 import { postgresUserStore } from "./postgres-user-store.js";
 
 export function postgresStore(db: PostgresDatabase): Store {
@@ -27,6 +29,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     kind: "postgresql",
     ...postgresUserStore(db),
     ...postgresSessionStore(db),
+    ...postgresUserAccessTokenStore(db),
     ...postgresLoginAttemptStore(db),
     ...postgresTeamStore(db),
     ...postgresChannelStore(db),
@@ -42,6 +45,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
+    ...postgresAuditStore(db),
     ...postgresGroupStore(db),
     ...postgresEmojiStore(db),
     async close() {

@@ -1,30 +1,46 @@
-// BotStore on SQLite: the bots table, which names the plugin owning each bot user.
-import type { BotStore } from "../bot-store.js";
-import type { SqliteDatabase } from "./sqlite-database.js";
+// BotStore on SQLite: the bots table, which names each bot user's owner (a plugin or a user).
+
+import type { Bot } from "@plugwire/protocol";
+import { BOT_SELECT, botFromRow, botsQuery } from "../account-records.js";
+import type { BotQuery, BotStore } from "../bot-store.js";
+import { botNotFound } from "../store-errors.js";
+import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
 import { userById } from "./sqlite-user-store.js";
 
 export function sqliteBotStore(db: SqliteDatabase): BotStore {
   return {
-    async getBotUserId(pluginId: string, username: string): Promise<string | undefined> {
+    async getBotUserId(ownerId: string, username: string): Promise<string | undefined> {
       const row = db.one(
         `SELECT b."user_id" FROM bots b JOIN users u ON u."id" = b."user_id"
-         WHERE b."plugin_id" = ? AND u."username" = ?`,
-        pluginId,
+         WHERE b."owner_id" = ? AND u."username" = ?`,
+        ownerId,
         username,
       );
       return row?.user_id as string | undefined;
     },
 
-    async setBotOwner(userId: string, pluginId: string): Promise<void> {
+    async setBotOwner(userId: string, ownerId: string): Promise<void> {
       db.write(() => {
         userById(db, userId);
         db.run(
-          `INSERT INTO bots ("user_id", "plugin_id") VALUES (?, ?)
-           ON CONFLICT ("user_id") DO UPDATE SET "plugin_id" = excluded."plugin_id"`,
+          `INSERT INTO bots ("user_id", "owner_id") VALUES (?, ?)
+           ON CONFLICT ("user_id") DO UPDATE SET "owner_id" = excluded."owner_id"`,
           userId,
-          pluginId,
+          ownerId,
         );
       });
+    },
+
+    async getBot(userId: string, includeDeleted: boolean): Promise<Bot> {
+      const row = db.one(`${BOT_SELECT} WHERE b."user_id" = ?`, userId);
+      const bot = row && botFromRow(row);
+      if (bot === undefined || (!includeDeleted && bot.deleteAt !== 0n)) throw botNotFound(userId);
+      return bot;
+    },
+
+    async getBots(query: BotQuery): Promise<Bot[]> {
+      const { sql, params } = botsQuery(query);
+      return db.all(sql, { ...params, ...limitOffset(query) }).map(botFromRow);
     },
   };
 }

@@ -1,39 +1,67 @@
 // SessionStore on SQLite: the sessions table, keyed by id and found by token hash.
+import { SESSION_COLUMNS, sessionExpired, sessionFromRow } from "../account-records.js";
 import type { Session, SessionStore } from "../session-store.js";
+import { sessionNotFound } from "../store-errors.js";
 import type { SqliteDatabase } from "./sqlite-database.js";
 
 export function sqliteSessionStore(db: SqliteDatabase): SessionStore {
+  /** The session, unless it has expired (then it is deleted). */
+  const live = (session: Session | undefined): Session | undefined => {
+    if (session === undefined || !sessionExpired(session, db.now())) return session;
+    db.run(`DELETE FROM sessions WHERE "id" = ?`, session.id);
+    return undefined;
+  };
+
   return {
     async createSession(session: Session): Promise<Session> {
+      const stored = { ...session, props: { ...session.props } };
       db.run(
-        `INSERT INTO sessions ("id", "token_hash", "user_id", "create_at", "expires_at", "last_activity_at")
-         VALUES (?, ?, ?, ?, ?, ?)`,
-        session.id,
-        session.tokenHash,
-        session.userId,
-        session.createAt,
-        session.expiresAt,
-        session.lastActivityAt,
+        `INSERT INTO sessions (${SESSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        stored.id,
+        stored.tokenHash,
+        stored.userId,
+        stored.createAt,
+        stored.expiresAt,
+        stored.lastActivityAt,
+        stored.deviceId,
+        JSON.stringify(stored.props),
       );
-      return { ...session };
+      return stored;
     },
 
     async getSessionByTokenHash(tokenHash: string): Promise<Session | undefined> {
-      const row = db.one(`SELECT * FROM sessions WHERE "token_hash" = ?`, tokenHash);
-      if (row === undefined) return undefined;
-      const session: Session = {
-        id: row.id as string,
-        tokenHash: row.token_hash as string,
-        userId: row.user_id as string,
-        createAt: Number(row.create_at),
-        expiresAt: Number(row.expires_at),
-        lastActivityAt: Number(row.last_activity_at),
-      };
-      if (session.expiresAt <= db.now()) {
-        db.run(`DELETE FROM sessions WHERE "id" = ?`, session.id);
-        return undefined;
-      }
+      const row = db.one(
+        `SELECT ${SESSION_COLUMNS} FROM sessions WHERE "token_hash" = ?`,
+        tokenHash,
+      );
+      return live(row && sessionFromRow(row));
+    },
+
+    async getSession(sessionId: string): Promise<Session> {
+      const row = db.one(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE "id" = ?`, sessionId);
+      const session = live(row && sessionFromRow(row));
+      if (session === undefined) throw sessionNotFound(sessionId);
       return session;
+    },
+
+    async getUserSessions(userId: string): Promise<Session[]> {
+      return db
+        .all(
+          `SELECT ${SESSION_COLUMNS} FROM sessions WHERE "user_id" = ?
+           ORDER BY "last_activity_at" DESC, "id"`,
+          userId,
+        )
+        .map(sessionFromRow)
+        .filter((session) => !sessionExpired(session, db.now()));
+    },
+
+    async setSessionExpiry(sessionId: string, expiresAt: number): Promise<void> {
+      const { changes } = db.run(
+        `UPDATE sessions SET "expires_at" = ? WHERE "id" = ?`,
+        expiresAt,
+        sessionId,
+      );
+      if (changes === 0) throw sessionNotFound(sessionId);
     },
 
     async touchSession(sessionId: string, lastActivityAt: number): Promise<void> {

@@ -2,6 +2,7 @@
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError } from "@plugwire/errors";
 import { type User, UserSchema } from "@plugwire/protocol";
+import { ERASE_USER, ERASED_USER_FILES } from "../account-records.js";
 import { newRecord } from "../new-record.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField, userNotFound } from "../store-errors.js";
@@ -160,6 +161,15 @@ export function sqliteUserStore(db: SqliteDatabase): UserStore {
           userId,
         );
         return create(UserSchema, { ...user, lastPictureUpdate: now, updateAt: now });
+      });
+    },
+
+    async permanentDeleteUser(userId: string): Promise<string[]> {
+      return db.write(() => {
+        userById(db, userId);
+        const fileIds = db.all(ERASED_USER_FILES, { userId }).map((row) => row.id as string);
+        for (const statement of ERASE_USER) db.run(statement, { userId });
+        return fileIds;
       });
     },
 
