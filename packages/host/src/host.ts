@@ -20,7 +20,7 @@ import {
 } from "@plugwire/errors";
 import { type HookName, PluginContextSchema } from "@plugwire/protocol";
 import type { Actor, App, AppEvents } from "./app/app.js";
-import type { ClusterBus } from "./app/cluster-bus.js";
+import type { ClusterBus, ClusterMessage } from "./app/cluster-bus.js";
 import { HostApp } from "./app/host-app.js";
 import { KeyedQueue } from "./app/keyed-queue.js";
 import type { HookTargets } from "./app/plugin-hooks.js";
@@ -92,7 +92,10 @@ export interface HostOptions {
   restart?: RestartPolicy;
   /** Live delivery of ephemeral posts and the like. */
   events?: AppEvents;
-  /** Other hosts of the cluster, for plugin cluster events. */
+  /**
+   * The other hosts of the cluster (on the same database): websocket events, cache drops,
+   * plugin changes and plugins' cluster events go through it. Without it the host is alone.
+   */
   cluster?: ClusterBus;
   /** This host's id in the cluster. Default: random. */
   hostId?: string;
@@ -103,6 +106,11 @@ export interface HostOptions {
   pluginsDir?: string;
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
+  /**
+   * Let slash commands, post actions and dialogs call URLs other than plugin routes
+   * (outbound requests to any host). Off unless set.
+   */
+  allowExternalIntegrationUrls?: boolean;
   /**
    * Serves public links to files of posts (Mattermost's EnablePublicLink) salted with this
    * (its PublicLinkSalt: keep it secret, and the same on every host of a cluster). Unset: no
@@ -187,6 +195,7 @@ export class Host implements HookTargets {
   private readonly plugins = new Map<string, PluginSupervisor>();
   private readonly sandboxes = new Map<string, PluginSandboxStatus>();
   private readonly logger: Logger;
+  private readonly hostApp: HostApp;
   private readonly log: LogSink;
   /** The plugins' recent log entries, to follow live. */
   readonly logFeed: LogFeed;
@@ -226,12 +235,15 @@ export class Host implements HookTargets {
       now: options.now,
       userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
       maxLoginAttempts: options.maxLoginAttempts,
+      allowExternalIntegrationUrls: options.allowExternalIntegrationUrls,
       publicLinkSalt: options.publicLinkSalt,
     });
     this.app = app;
-    this.leaveCluster = options.cluster?.join(hostId, (pluginId, event) =>
-      app.deliverClusterEvent(pluginId, event),
-    );
+    this.hostApp = app;
+    this.leaveCluster = options.cluster?.join(hostId, {
+      receive: (message) => this.receiveClusterMessage(message),
+      resync: () => app.resyncCluster(),
+    });
   }
 
   /** Creates a host; with only dataDir, opens (or creates) the folder and the SQLite store in it. */
@@ -275,7 +287,9 @@ export class Host implements HookTargets {
         : await PluginUsers.open(join(dataDir, "plugin-users.json"), pluginIds);
     const sandboxContext: SandboxContext = { policy, dataRoot, users, pluginsDir };
     const log = options.log ?? jsonLineSink("info");
-    return new Host(store, files, options, log, pluginsDir, sandboxContext);
+    const host = new Host(store, files, options, log, pluginsDir, sandboxContext);
+    await host.hostApp.joinCluster(host.serverVersion);
+    return host;
   }
 
   /**
@@ -590,9 +604,15 @@ export class Host implements HookTargets {
     if (this.closed) return;
     this.closed = true;
     this.leaveCluster?.();
+    await this.hostApp.leaveCluster();
     await this.app.settled();
     await Promise.all([...this.plugins.values()].map((s) => s.stop()));
     await this.store.close();
+  }
+
+  /** What another host of the cluster told: plugin changes here, the rest to the app. */
+  private receiveClusterMessage(message: ClusterMessage): void {
+    this.hostApp.receiveClusterMessage(message);
   }
 
   private async restoreEnabled(

@@ -27,7 +27,7 @@ export {
 } from "./fake-api/fake-plugin-api.js";
 export type { Fixtures } from "./fake-api/fixtures.js";
 export { FakeClock } from "./fake-clock.js";
-export type { HookCalls, WithContext } from "./harness/hook-calls.js";
+export type { FileUploadHookResult, HookCalls, WithContext } from "./harness/hook-calls.js";
 export type { HookContextInit } from "./harness/hook-context.js";
 export {
   createPluginHarness,

@@ -12,7 +12,7 @@ import type { Store } from "../store/store.js";
 import type { HookRequest, UnaryHookName } from "../supervisor/hook-client.js";
 import type { Actor } from "./app.js";
 import type { AppEvents } from "./app-events.js";
-import type { ClusterBus } from "./cluster-bus.js";
+import type { ClusterBus, ClusterMessage } from "./cluster-bus.js";
 import type { HookTargets } from "./plugin-hooks.js";
 
 export interface HostAppOptions {
@@ -30,6 +30,11 @@ export interface HostAppOptions {
   userStatusAwayTimeoutMs?: number;
   /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
   maxLoginAttempts?: number;
+  /**
+   * Whether slash commands, post actions and dialogs may call URLs other than plugin routes
+   * (outbound HTTP requests to any host). Off unless set.
+   */
+  allowExternalIntegrationUrls?: boolean;
   /**
    * The salt of public file links (Mattermost's FileSettings.PublicLinkSalt); public links are
    * served only when it is set (EnablePublicLink).
@@ -66,6 +71,11 @@ export class AppCore {
     while (this.pending.size > 0) {
       await Promise.all(this.pending);
     }
+  }
+
+  /** Tells the other hosts of the cluster (or only targetHostId), when there is a cluster. */
+  broadcast(message: ClusterMessage, targetHostId?: string): void {
+    this.options.cluster?.publish(this.options.hostId, message, targetHostId);
   }
 
   /** Fires a notification hook at every plugin implementing it, without waiting. */

@@ -1,5 +1,6 @@
 // What the application layer tells the outside world about once it happened (live
 // connections, mostly).
+import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
@@ -17,6 +18,7 @@ import type {
 } from "@plugwire/protocol";
 import type { Session } from "../store/store.js";
 import type { Actor } from "./actor.js";
+import type { EndedConnections } from "./cluster-bus.js";
 import type { PublishedWebSocketEvent } from "./realtime-operations.js";
 
 /**
@@ -65,6 +67,8 @@ export interface AppEvents {
   teamMemberRolesUpdated?(member: TeamMember, actor: Actor): void;
   channelMemberRolesUpdated?(member: ChannelMember, actor: Actor): void;
   roleUpdated?(role: Role, actor: Actor): void;
+  /** An interactive dialog for `userId`'s clients: Mattermost's OpenDialogRequest JSON. */
+  dialogOpened?(userId: string, request: JsonObject): void;
   /** A group made, changed, deleted or restored (told to everyone, as Mattermost's received_group). */
   groupChanged?(group: Group, actor: Actor): void;
   groupMemberAdded?(member: GroupMember, actor: Actor): void;
@@ -73,4 +77,10 @@ export interface AppEvents {
   groupSyncableChanged?(syncable: GroupSyncable, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
+  /** A websocket event another host of the cluster delivered, for this host's clients too. */
+  clusterWebSocketEvent?(event: JsonObject): void;
+  /** Another host ended the live connections of a user or a session: end them here too. */
+  clusterConnectionsEnded?(ended: EndedConnections): void;
+  /** Cluster messages may have been lost: live clients should load everything again. */
+  clusterResync?(): void;
 }

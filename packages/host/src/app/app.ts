@@ -8,9 +8,12 @@ import type { AppEvents } from "./app-events.js";
 import type { AuditOperations } from "./audit-operations.js";
 import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
+import type { ClusterOperations } from "./cluster-operations.js";
+import type { CommandOperations } from "./command-operations.js";
 import type { EmojiOperations } from "./emoji-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
+import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -23,6 +26,7 @@ import type { RealtimeOperations } from "./realtime-operations.js";
 import type { RoleOperations } from "./role-operations.js";
 import type { SessionOperations } from "./session-operations.js";
 import type { StatusOperations } from "./status-operations.js";
+import type { SystemOperations } from "./system-operations.js";
 import type { TeamOperations } from "./team-operations.js";
 import type { UserOperations } from "./user-operations.js";
 
@@ -42,6 +46,9 @@ export type { AppEvents } from "./app-events.js";
 export type { AuditOperations } from "./audit-operations.js";
 export type { BotOperations } from "./bot-operations.js";
 export type { ChannelOperations } from "./channel-operations.js";
+export type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
+export type { ClusterOperations } from "./cluster-operations.js";
+export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
 export type { EmojiImage, EmojiOperations } from "./emoji-operations.js";
 export type {
   FileInfoFilter,
@@ -50,6 +57,14 @@ export type {
   UploadSessionRequest,
 } from "./file-operations.js";
 export type { GroupOperations, GroupReadOptions } from "./group-operations.js";
+export {
+  type DialogSubmission,
+  dialogRequestFromJson,
+  type IntegrationOperations,
+  type PostActionClick,
+  type PostActionResult,
+  withoutActionIntegrations,
+} from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
@@ -73,6 +88,7 @@ export type {
   SessionOperations,
 } from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
+export type { SystemOperations } from "./system-operations.js";
 export type { TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
 
@@ -91,9 +107,13 @@ export interface App
     FileOperations,
     KVOperations,
     PluginOperations,
+    CommandOperations,
+    IntegrationOperations,
     RealtimeOperations,
     PermissionOperations,
     RoleOperations,
+    ClusterOperations,
+    SystemOperations,
     BotOperations,
     AuditOperations,
     GroupOperations,

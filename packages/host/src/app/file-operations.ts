@@ -7,17 +7,25 @@
 // each written at the offset the session records; the offset moves only from the value the
 // writer read, so two parts racing for one session can't both land. The last part makes the
 // file's record and ends the session.
+//
+// Before a record is stored, FileWillBeUploaded goes through every plugin implementing it, in
+// dispatch order: each gets the record and the content as the previous plugin left them,
+// streamed from the FileStore, and may reject the upload (nothing is kept), change the record,
+// or write new content, which streams into the FileStore under a key of its own. A plugin that
+// fails or times out is logged and skipped, as the other hooks are.
 import { create } from "@bufbuild/protobuf";
 import { NotFoundError, UnavailableError, ValidationError } from "@plugwire/errors";
 import {
   type FileInfo,
   FileInfoSchema,
+  MAX_CHUNK_BYTES,
   type UploadSession,
   UploadSessionSchema,
 } from "@plugwire/protocol";
 import type { FileInfoQuery, PageQuery, Store } from "../store/store.js";
+import type { FileUploadAnswer } from "../supervisor/hook-client.js";
 import type { Actor } from "./actor.js";
-import type { AppCore } from "./app-core.js";
+import { type AppCore, contextOf } from "./app-core.js";
 import { newId } from "./ids.js";
 import { mimeTypeOf } from "./mime-type.js";
 import { isPublicLinkHash, publicLinkPath } from "./public-file-links.js";
@@ -105,7 +113,7 @@ export class Files implements Omit<FileOperations, "getFileInfo"> {
   constructor(private readonly core: AppCore) {}
 
   async uploadFile(
-    _actor: Actor,
+    actor: Actor,
     upload: FileUpload,
     content: AsyncIterable<Uint8Array>,
   ): Promise<FileInfo> {
@@ -114,21 +122,80 @@ export class Files implements Omit<FileOperations, "getFileInfo"> {
     await this.core.store.getChannel(upload.channelId);
     const fileId = newId();
     const size = await this.core.files.write(fileId, capped(content, upload.maxBytes));
+    const uploaded = fileInfo({
+      id: fileId,
+      path: fileId,
+      creatorId: upload.creatorId,
+      channelId: upload.channelId,
+      name,
+      size,
+    });
+    return this.storeUpload(actor, uploaded);
+  }
+
+  /** Runs FileWillBeUploaded, then stores the record; on failure nothing of the upload stays. */
+  private async storeUpload(actor: Actor, uploaded: FileInfo): Promise<FileInfo> {
+    let info = uploaded;
     try {
-      return await this.core.store.saveFileInfo(
-        fileInfo({
-          id: fileId,
-          path: fileId,
-          creatorId: upload.creatorId,
-          channelId: upload.channelId,
-          name,
-          size,
-        }),
-      );
+      info = await this.fileWillBeUploaded(actor, uploaded);
+      const stored = await this.core.store.saveFileInfo(info);
+      if (info.path !== uploaded.path) await this.core.files.remove(uploaded.path);
+      return stored;
     } catch (error) {
-      await this.core.files.remove(fileId);
+      await this.core.files.remove(uploaded.path);
+      if (info.path !== uploaded.path) await this.core.files.remove(info.path);
       throw error;
     }
+  }
+
+  /**
+   * The record (and content) as the plugins implementing FileWillBeUploaded leave it. Content a
+   * plugin replaced is removed once another replaces it again; the upload's own is the caller's.
+   */
+  private async fileWillBeUploaded(actor: Actor, uploaded: FileInfo): Promise<FileInfo> {
+    const hook = "FileWillBeUploaded";
+    let current = uploaded;
+    const discard = async (path: string) => {
+      if (path !== uploaded.path) await this.core.files.remove(path);
+    };
+    for (const target of this.core.hooks.implementing(hook)) {
+      const replacementPath = newId();
+      let answer: FileUploadAnswer | undefined;
+      try {
+        answer = await target.fileWillBeUploaded(
+          { context: contextOf(actor), fileInfo: current },
+          this.core.files.read(current.path, MAX_CHUNK_BYTES),
+          (replacement) => this.core.files.write(replacementPath, replacement),
+        );
+      } catch (error) {
+        await this.core.files.remove(replacementPath);
+        this.core.hookFailed(hook, target.pluginId, error);
+        continue;
+      }
+      if (answer === undefined) continue;
+      const { result, written } = answer;
+      if (result.rejectionReason !== "") {
+        await this.core.files.remove(replacementPath);
+        await discard(current.path);
+        throw new ValidationError({
+          id: "app.upload.run_plugins_hook.rejected",
+          message: `Unable to upload file ${current.name}. Rejected by plugin: ${result.rejectionReason}`,
+          params: { Filename: current.name, Reason: result.rejectionReason },
+        });
+      }
+      if (written > 0) {
+        await discard(current.path);
+        current = create(FileInfoSchema, {
+          ...current,
+          path: replacementPath,
+          size: BigInt(written),
+        });
+      } else {
+        await this.core.files.remove(replacementPath);
+      }
+      if (result.fileInfo !== undefined) current = changedRecord(current, result.fileInfo);
+    }
+    return current;
   }
 
   async *readFile(fileId: string, chunkBytes: number): AsyncIterable<Uint8Array> {
@@ -287,7 +354,7 @@ export class Files implements Omit<FileOperations, "getFileInfo"> {
   }
 
   async uploadData(
-    _actor: Actor,
+    actor: Actor,
     session: Pick<UploadSession, "id" | "fileOffset">,
     content: AsyncIterable<Uint8Array>,
   ): Promise<FileInfo | undefined> {
@@ -318,22 +385,50 @@ export class Files implements Omit<FileOperations, "getFileInfo"> {
         throw concurrentUpload();
       }
       if (reached !== stored.fileSize) return undefined;
-      const info = await this.core.store.saveFileInfo(
-        fileInfo({
-          id: newId(),
-          path: stored.path,
-          creatorId: stored.userId,
-          channelId: stored.channelId,
-          name: stored.filename,
-          size: Number(stored.fileSize),
-        }),
-      );
-      await this.core.store.deleteUploadSession(stored.id);
-      return info;
+      const uploaded = fileInfo({
+        id: newId(),
+        path: stored.path,
+        creatorId: stored.userId,
+        channelId: stored.channelId,
+        name: stored.filename,
+        size: Number(stored.fileSize),
+      });
+      try {
+        return await this.storeUpload(actor, uploaded);
+      } finally {
+        // Stored or refused, the upload is over.
+        await this.core.store.deleteUploadSession(stored.id);
+      }
     } finally {
       this.uploading.delete(session.id);
     }
   }
+}
+
+/**
+ * The record as a plugin changed it: its name (the extension and MIME type follow a new name
+ * unless the plugin set another MIME type) and picture fields. Ids, owner, channel, post, path,
+ * size and times stay the host's.
+ */
+function changedRecord(current: FileInfo, given: FileInfo): FileInfo {
+  const name = given.name === "" ? current.name : baseName(given.name);
+  const renamed = name !== current.name;
+  const extension = renamed ? extensionOf(name) : current.extension;
+  const mimeType =
+    given.mimeType !== "" && given.mimeType !== current.mimeType
+      ? given.mimeType
+      : renamed
+        ? mimeTypeOf(extension)
+        : current.mimeType;
+  return create(FileInfoSchema, {
+    ...current,
+    name,
+    extension,
+    mimeType,
+    width: given.width,
+    height: given.height,
+    hasPreviewImage: given.hasPreviewImage,
+  });
 }
 
 /** A new file record; the extension and MIME type come from the name. */

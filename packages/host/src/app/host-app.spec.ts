@@ -45,6 +45,7 @@ function plugin(pluginId: string, hook: HookName, answer: () => unknown): HookDi
     callHook: async () => answer() as never,
     serveHTTP: async () => undefined,
     serveHTTPOnce: async () => undefined,
+    fileWillBeUploaded: async () => undefined,
   };
 }
 

@@ -20,6 +20,7 @@ import type {
   Group,
   GroupMember,
   GroupSyncable,
+  OpenInteractiveDialogRequest,
   PluginClusterEvent,
   Post,
   PostList,
@@ -42,6 +43,7 @@ import type { Logger } from "../log.js";
 import type {
   AuditQuery,
   BotQuery,
+  ClusterNode,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -58,6 +60,10 @@ import type { AppEvents } from "./app-events.js";
 import { Audits } from "./audit-operations.js";
 import { Bots } from "./bot-operations.js";
 import { Channels } from "./channel-operations.js";
+import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
+import { Cluster } from "./cluster-operations.js";
+import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
+import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
 import { type EmojiImage, Emojis } from "./emoji-operations.js";
 import {
   type FileInfoFilter,
@@ -66,6 +72,13 @@ import {
   type UploadSessionRequest,
 } from "./file-operations.js";
 import { type GroupReadOptions, Groups } from "./group-operations.js";
+import {
+  type DialogSubmission,
+  Integrations,
+  type PostActionClick,
+  type PostActionResult,
+} from "./integration-operations.js";
+import { IntegrationSecrets } from "./integration-secrets.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
@@ -77,6 +90,7 @@ import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./real
 import { Roles } from "./role-operations.js";
 import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
 import { Statuses } from "./status-operations.js";
+import { System } from "./system-operations.js";
 import { Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
@@ -105,9 +119,13 @@ export class HostApp implements App {
   private readonly statuses: Statuses;
   private readonly fileOps: Files;
   private readonly plugins: Plugins;
+  private readonly commands: Commands;
+  private readonly integrations: Integrations;
   private readonly realtime: Realtime;
   private readonly permissions: Permissions;
   private readonly roles: Roles;
+  private readonly cluster: Cluster;
+  private readonly system: System;
   private readonly bots: Bots;
   private readonly accessTokens: AccessTokens;
   private readonly audits: Audits;
@@ -132,6 +150,11 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
+    this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
+    this.system = new System(options.store);
+    const secrets = new IntegrationSecrets(options.store, this.core.now);
+    this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
+    this.commands = new Commands(this.core, this, this.permissions, secrets);
     this.bots = new Bots(this.core, this.users, this.permissions);
     this.accessTokens = new AccessTokens(this.core);
     this.audits = new Audits(this.core);
@@ -154,9 +177,33 @@ export class HostApp implements App {
     return this.core.settled();
   }
 
-  /** Delivers a cluster event from another host to this host's instance of the plugin. */
-  deliverClusterEvent(pluginId: string, event: PluginClusterEvent): void {
-    this.plugins.deliverClusterEvent(pluginId, event);
+  // The cluster (cluster-operations.ts).
+  get hostId(): string {
+    return this.cluster.hostId;
+  }
+  /** Records this host in the node registry, and keeps doing so until leaveCluster. */
+  joinCluster(version: string): Promise<void> {
+    return this.cluster.join(version);
+  }
+  leaveCluster(): Promise<void> {
+    return this.cluster.leave();
+  }
+  getClusterNodes(): Promise<ClusterNode[]> {
+    return this.cluster.getClusterNodes();
+  }
+  forwardWebSocketEvent(event: JsonObject): void {
+    this.cluster.forwardWebSocketEvent(event);
+  }
+  forwardConnectionsEnded(ended: EndedConnections): void {
+    this.cluster.forwardConnectionsEnded(ended);
+  }
+  /** Applies what another host of the cluster told this one. */
+  receiveClusterMessage(message: ClusterMessage): void {
+    this.cluster.receive(message);
+  }
+  /** The cluster bus may have lost messages: caches are read again, clients resynced. */
+  resyncCluster(): void {
+    this.cluster.resync();
   }
 
   // Users.
@@ -456,63 +503,81 @@ export class HostApp implements App {
 
   // Posts.
   createPost(actor: Actor, post: Post): Promise<Post> {
-    return this.posts.createPost(actor, post);
+    return this.posts.createPost(actor, this.integrations.withActionIds(post));
   }
   updatePost(actor: Actor, post: Post): Promise<Post> {
-    return this.posts.updatePost(actor, post);
+    return this.posts.updatePost(actor, this.integrations.withActionIds(post));
   }
   deletePost(actor: Actor, postId: string): Promise<void> {
     return this.posts.deletePost(actor, postId);
   }
-  getPost(postId: string): Promise<Post> {
-    return this.store.getPost(postId);
+  async getPost(postId: string): Promise<Post> {
+    return consumedPost(this.core, await this.store.getPost(postId));
   }
-  getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]> {
-    return this.store.getPostsForChannel(channelId, page);
+  async getPostsForChannel(channelId: string, page: PageQuery): Promise<Post[]> {
+    return consumedPosts(this.core, await this.store.getPostsForChannel(channelId, page));
   }
   sendEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
-    return this.posts.sendEphemeralPost(actor, userId, post);
+    return this.integrations.sendEphemeralPost(actor, userId, post);
   }
 
   // Lists of posts, pinning, search, ephemeral changes.
-  getPostsPage(channelId: string, page: PageQuery, skipFetchThreads?: boolean): Promise<PostList> {
-    return this.store.getPostsPage(channelId, page, skipFetchThreads);
+  async getPostsPage(
+    channelId: string,
+    page: PageQuery,
+    skipFetchThreads?: boolean,
+  ): Promise<PostList> {
+    return consumedPostList(
+      this.core,
+      await this.store.getPostsPage(channelId, page, skipFetchThreads),
+    );
   }
-  getPostsSince(channelId: string, time: bigint): Promise<PostList> {
-    return this.store.getPostsSince(channelId, time);
+  async getPostsSince(channelId: string, time: bigint): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPostsSince(channelId, time));
   }
-  getPostsAround(
+  async getPostsAround(
     channelId: string,
     postId: string,
     side: "before" | "after",
     page: PageQuery,
     skipFetchThreads?: boolean,
   ): Promise<PostList> {
-    return this.store.getPostsAround(channelId, postId, side, page, skipFetchThreads);
+    return consumedPostList(
+      this.core,
+      await this.store.getPostsAround(channelId, postId, side, page, skipFetchThreads),
+    );
   }
   getPostIdAroundTime(channelId: string, time: bigint, side: "before" | "after"): Promise<string> {
     return this.store.getPostIdAroundTime(channelId, time, side);
   }
-  getPostThread(postId: string, query?: ThreadQuery): Promise<PostList> {
-    return this.store.getPostThread(postId, query);
+  async getPostThread(postId: string, query?: ThreadQuery): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPostThread(postId, query));
   }
-  getPinnedPosts(channelId: string): Promise<PostList> {
-    return this.store.getPinnedPosts(channelId);
+  async getPinnedPosts(channelId: string): Promise<PostList> {
+    return consumedPostList(this.core, await this.store.getPinnedPosts(channelId));
   }
-  getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
-    return this.postLists.getPostsByIds(postIds);
+  async getPostsByIds(postIds: readonly string[]): Promise<Post[]> {
+    return consumedPosts(this.core, await this.postLists.getPostsByIds(postIds));
   }
   setPostPinned(actor: Actor, postId: string, pinned: boolean): Promise<Post> {
     return this.postLists.setPostPinned(actor, postId, pinned);
   }
-  searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]> {
-    return this.postLists.searchPostsInTeam(teamId, paramsList);
+  async searchPostsInTeam(teamId: string, paramsList: readonly SearchParams[]): Promise<Post[]> {
+    return consumedPosts(this.core, await this.postLists.searchPostsInTeam(teamId, paramsList));
   }
-  searchPostsForUser(teamId: string, userId: string, search: SearchParameter): Promise<PostList> {
-    return this.postLists.searchPostsForUser(teamId, userId, search);
+  async searchPostsForUser(
+    teamId: string,
+    userId: string,
+    search: SearchParameter,
+  ): Promise<PostList> {
+    return consumedPostList(
+      this.core,
+      await this.postLists.searchPostsForUser(teamId, userId, search),
+    );
   }
-  updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
-    return this.postLists.updateEphemeralPost(actor, userId, post);
+  async updateEphemeralPost(actor: Actor, userId: string, post: Post): Promise<Post> {
+    const withCookies = await this.integrations.withCookies(this.integrations.withActionIds(post));
+    return this.postLists.updateEphemeralPost(actor, userId, withCookies);
   }
   deleteEphemeralPost(actor: Actor, userId: string, postId: string): Promise<void> {
     return this.postLists.deleteEphemeralPost(actor, userId, postId);
@@ -659,29 +724,12 @@ export class HostApp implements App {
     return this.store.kvList(pluginId, page);
   }
 
-  // Plugins: settings, commands, bots, cluster events.
+  // Plugins: settings, bots, cluster events.
   getPluginConfig(pluginId: string): Promise<JsonObject> {
     return this.store.getPluginConfig(pluginId);
   }
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void> {
     return this.plugins.savePluginConfig(actor, pluginId, config);
-  }
-  registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void> {
-    return this.plugins.registerCommand(actor, pluginId, command);
-  }
-  unregisterCommand(
-    actor: Actor,
-    pluginId: string,
-    teamId: string,
-    trigger: string,
-  ): Promise<void> {
-    return this.plugins.unregisterCommand(actor, pluginId, teamId, trigger);
-  }
-  listCommands(teamId: string): Promise<Command[]> {
-    return this.store.listCommands(teamId);
-  }
-  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
-    return this.plugins.executeCommand(actor, args);
   }
   ensureBotUser(actor: Actor, pluginId: string, bot: BotRequest): Promise<string> {
     return this.plugins.ensureBotUser(actor, pluginId, bot);
@@ -693,6 +741,60 @@ export class HostApp implements App {
     targetHostId?: string,
   ): Promise<void> {
     return this.plugins.publishPluginClusterEvent(actor, pluginId, event, targetHostId);
+  }
+
+  // Slash commands: plugins' and custom ones.
+  registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void> {
+    return this.commands.registerCommand(actor, pluginId, command);
+  }
+  unregisterCommand(
+    actor: Actor,
+    pluginId: string,
+    teamId: string,
+    trigger: string,
+  ): Promise<void> {
+    return this.commands.unregisterCommand(actor, pluginId, teamId, trigger);
+  }
+  listCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listCommands(teamId);
+  }
+  listPluginCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listPluginCommands(teamId);
+  }
+  listCustomCommands(teamId: string): Promise<Command[]> {
+    return this.commands.listCustomCommands(teamId);
+  }
+  listBuiltInCommands(): Promise<Command[]> {
+    return this.commands.listBuiltInCommands();
+  }
+  getCommand(commandId: string): Promise<Command> {
+    return this.commands.getCommand(commandId);
+  }
+  createCommand(actor: Actor, command: Command): Promise<Command> {
+    return this.commands.createCommand(actor, command);
+  }
+  updateCommand(actor: Actor, commandId: string, command: Command): Promise<Command> {
+    return this.commands.updateCommand(actor, commandId, command);
+  }
+  deleteCommand(actor: Actor, commandId: string): Promise<void> {
+    return this.commands.deleteCommand(actor, commandId);
+  }
+  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
+    return this.commands.executeCommand(actor, args);
+  }
+  autocompleteSuggestions(actor: Actor, args: CommandArgs): Promise<AutocompleteSuggestion[]> {
+    return this.commands.autocompleteSuggestions(actor, args);
+  }
+
+  // Interactive messages and dialogs.
+  doPostAction(actor: Actor, click: PostActionClick): Promise<PostActionResult> {
+    return this.integrations.doPostAction(actor, click);
+  }
+  openInteractiveDialog(actor: Actor, request: OpenInteractiveDialogRequest): Promise<void> {
+    return this.integrations.openInteractiveDialog(actor, request);
+  }
+  submitInteractiveDialog(actor: Actor, submission: DialogSubmission): Promise<JsonObject> {
+    return this.integrations.submitInteractiveDialog(actor, submission);
   }
 
   // Realtime: websocket events plugins publish, and connections plugins hear of.
@@ -775,6 +877,15 @@ export class HostApp implements App {
     newRoles: string,
   ): Promise<ChannelMember> {
     return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
+  }
+
+  // System
+
+  getSystemInstallDate(): Promise<number> {
+    return this.system.getSystemInstallDate();
+  }
+  getDiagnosticId(): Promise<string> {
+    return this.system.getDiagnosticId();
   }
 
   // Groups (group-operations.ts).

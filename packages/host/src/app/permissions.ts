@@ -82,17 +82,27 @@ export function channelMemberRoles(member: ChannelMember): string[] {
 export class Permissions implements PermissionOperations {
   /** Each role's permissions, by role name; deleted roles are left out. */
   private readonly granted = new Map<string, ReadonlySet<string>>();
-  private readonly loaded: Promise<void>;
+  private loaded: Promise<void>;
 
   constructor(private readonly reader: MembershipReader) {
     // Until the table is read, the roles are the built-in defaults migration 7 seeds.
     for (const role of BUILT_IN_ROLES) this.granted.set(role.name, new Set(role.permissions));
-    this.loaded = reader.getRoles().then(
+    this.loaded = this.read();
+  }
+
+  /** Reads the roles table again: another host of the cluster changed a role. */
+  reload(): Promise<void> {
+    this.loaded = this.loaded.then(() => this.read());
+    return this.loaded;
+  }
+
+  private read(): Promise<void> {
+    return this.reader.getRoles().then(
       (roles) => {
         this.granted.clear();
         for (const role of roles) this.roleChanged(role);
       },
-      // A store closed before the read finished: the defaults stay.
+      // A store closed before the read finished: what was known stays.
       () => undefined,
     );
   }

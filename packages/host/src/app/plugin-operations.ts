@@ -1,21 +1,16 @@
-// What plugins own on the host besides KV data: their settings, slash commands, bot accounts
-// and cluster events. Each is namespaced by plugin id, which callers take from the plugin's
+// What plugins own on the host besides KV data and slash commands (command-operations.ts):
+// their settings, bot accounts and cluster events. Each is namespaced by plugin id, which callers take from the plugin's
 // token, never from a request.
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import {
   AlreadyExistsError,
   asPluginAPIError,
-  NotFoundError,
   PluginAPIError,
   UnavailableError,
-  ValidationError,
 } from "@plugwire/errors";
 import {
-  type Command,
-  type CommandArgs,
-  type CommandResponse,
-  CommandResponseSchema,
   type PluginClusterEvent,
+  PluginClusterEventSchema,
   type User,
   UserSchema,
 } from "@plugwire/protocol";
@@ -33,7 +28,7 @@ export interface BotRequest {
   description: string;
 }
 
-export interface PluginOperations extends Pick<Store, "getPluginConfig" | "listCommands"> {
+export interface PluginOperations extends Pick<Store, "getPluginConfig"> {
   /**
    * Saves a plugin's settings, then calls the running plugin's OnConfigurationChange and waits
    * for it. When the plugin answers with an error (a ValidationError, usually) the settings
@@ -41,11 +36,6 @@ export interface PluginOperations extends Pick<Store, "getPluginConfig" | "listC
    * the plugin can't run with is never kept; a plugin that is not active reads them at start.
    */
   savePluginConfig(actor: Actor, pluginId: string, config: JsonObject): Promise<void>;
-  /** Registers or replaces the command (team_id + trigger); AlreadyExistsError when another plugin owns it. */
-  registerCommand(actor: Actor, pluginId: string, command: Command): Promise<void>;
-  unregisterCommand(actor: Actor, pluginId: string, teamId: string, trigger: string): Promise<void>;
-  /** Runs a slash command: ExecuteCommand on the plugin that registered its trigger. */
-  executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse>;
   /**
    * The user id of the plugin's bot with this username, created when missing; an existing bot
    * takes the display name and description asked for, as Mattermost's EnsureBot does.
@@ -61,7 +51,7 @@ export interface PluginOperations extends Pick<Store, "getPluginConfig" | "listC
   ): Promise<void>;
 }
 
-export class Plugins implements Omit<PluginOperations, "getPluginConfig" | "listCommands"> {
+export class Plugins implements Omit<PluginOperations, "getPluginConfig"> {
   /**
    * EnsureBotUser calls of each plugin run one at a time, so two concurrent calls for one
    * username can't both see it free and have the second fail on creating it.
@@ -83,52 +73,21 @@ export class Plugins implements Omit<PluginOperations, "getPluginConfig" | "list
     } catch (reason) {
       const error = asPluginAPIError(reason);
       // A plugin that is not running reads its settings when it starts.
-      if (error instanceof UnavailableError) return;
-      await store.savePluginConfig(pluginId, previous);
-      throw settingsRejected(pluginId, error);
+      if (!(error instanceof UnavailableError)) {
+        await store.savePluginConfig(pluginId, previous);
+        throw settingsRejected(pluginId, error);
+      }
     }
+    // The plugin's copies on the other hosts hear of the settings this one accepted.
+    this.core.broadcast({ type: "plugin_changed", pluginId, change: "configured" });
   }
 
-  registerCommand(_actor: Actor, pluginId: string, command: Command): Promise<void> {
-    return this.core.store.registerCommand(pluginId, command);
-  }
-
-  unregisterCommand(
-    _actor: Actor,
-    pluginId: string,
-    teamId: string,
-    trigger: string,
-  ): Promise<void> {
-    return this.core.store.unregisterCommand(pluginId, teamId, trigger);
-  }
-
-  async executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
-    const trigger = /^\/(\S+)/.exec(args.command)?.[1];
-    if (!trigger) {
-      throw new ValidationError({
-        id: "api.command.execute.invalid",
-        message: `"${args.command}" is not a slash command: it must start with "/" and a trigger word.`,
-        params: { field: "command" },
-      });
-    }
-    const command = await this.core.store.findCommand(args.teamId, trigger.toLowerCase());
-    if (!command) {
-      throw new NotFoundError({
-        id: "api.command.execute.not_found",
-        message: `Command with a trigger of "/${trigger}" not found.`,
-        params: { trigger },
-      });
-    }
-    const target = this.core.hooks.get(command.pluginId);
-    if (!target?.implements("ExecuteCommand")) {
-      throw new UnavailableError({
-        id: "api.command.execute.plugin_unavailable",
-        message: `The plugin that handles "/${trigger}" (${command.pluginId}) is not running.`,
-        params: { trigger, plugin_id: command.pluginId },
-      });
-    }
-    const response = await target.callHook("ExecuteCommand", { context: contextOf(actor), args });
-    return response?.response ?? create(CommandResponseSchema, { responseType: "ephemeral" });
+  /** Another host saved the plugin's settings: this host's copy hears of them too. */
+  async clusterConfigurationChanged(pluginId: string): Promise<void> {
+    const target = this.core.hooks.get(pluginId);
+    if (!target?.implements("OnConfigurationChange")) return;
+    const config = await this.core.store.getPluginConfig(pluginId);
+    await target.callHook("OnConfigurationChange", { config });
   }
 
   async ensureBotUser(actor: Actor, pluginId: string, bot: BotRequest): Promise<string> {
@@ -141,12 +100,20 @@ export class Plugins implements Omit<PluginOperations, "getPluginConfig" | "list
     event: PluginClusterEvent,
     targetHostId?: string,
   ): Promise<void> {
-    const { cluster, hostId } = this.core.options;
-    cluster?.publish(hostId, pluginId, event, targetHostId || undefined);
+    this.core.broadcast(
+      {
+        type: "plugin_event",
+        pluginId,
+        id: event.id,
+        data: Buffer.from(event.data).toString("base64"),
+      },
+      targetHostId || undefined,
+    );
   }
 
   /** Delivers a cluster event from another host to this host's instance of the plugin. */
-  deliverClusterEvent(pluginId: string, event: PluginClusterEvent): void {
+  deliverClusterEvent(pluginId: string, id: string, data: string): void {
+    const event = create(PluginClusterEventSchema, { id, data: Buffer.from(data, "base64") });
     const target = this.core.hooks.get(pluginId);
     if (target?.implements("OnPluginClusterEvent")) {
       this.core.track(

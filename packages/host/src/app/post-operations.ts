@@ -9,6 +9,7 @@ import type { Store } from "../store/store.js";
 import type { HookRequest } from "../supervisor/hook-client.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
+import { consumedPost } from "./consumed-posts.js";
 import { newId } from "./ids.js";
 
 /** Longest post message, as in Mattermost. */
@@ -62,7 +63,7 @@ export class Posts implements Omit<PostOperations, "getPost" | "getPostsForChann
     }));
     const stored = await store.createPost(decided);
     this.core.notify("MessageHasBeenPosted", { context, post: stored });
-    this.core.emit("postCreated", stored, actor);
+    this.core.emit("postCreated", await consumedPost(this.core, stored), actor);
     return stored;
   }
 
@@ -92,7 +93,7 @@ export class Posts implements Omit<PostOperations, "getPost" | "getPostsForChann
     }));
     const stored = await this.core.store.updatePost(decided);
     this.core.notify("MessageHasBeenUpdated", { context, newPost: stored, oldPost: old });
-    this.core.emit("postUpdated", stored, actor);
+    this.core.emit("postUpdated", await consumedPost(this.core, stored), actor);
     return stored;
   }
 

@@ -82,6 +82,7 @@ export class Roles implements Pick<RoleOperations, RoleWrites> {
     }
     const role = await this.core.store.setRolePermissions(roleId, [...new Set(permissions)]);
     this.permissions.roleChanged(role);
+    this.core.broadcast({ type: "roles_changed" });
     this.core.emit("roleUpdated", role, actor);
     return role;
   }

@@ -338,9 +338,16 @@ export class Statuses implements StatusOperations {
     return restored;
   }
 
+  /** Drops the cached status of `userId` (another host changed it), or every one. */
+  forget(userId?: string): void {
+    if (userId === undefined) this.cache.clear();
+    else this.cache.delete(userId);
+  }
+
   private async save(status: Status, broadcast: boolean): Promise<void> {
     await this.core.store.saveStatus(status);
     this.cache.set(status.userId, status);
+    this.core.broadcast({ type: "status_changed", userId: status.userId });
     if (broadcast) this.core.emit("statusChanged", status);
   }
 

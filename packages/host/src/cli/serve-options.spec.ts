@@ -52,8 +52,11 @@ describe("parseCommand", () => {
         "shared",
         "--plugin-max-heap",
         "256",
+        "--files",
+        "/mnt/shared/files",
         "--max-login-attempts",
         "5",
+        "--allow-external-integration-urls",
         "--rate-limit",
         "10/100/user",
         "--login-rate-limit",
@@ -63,6 +66,7 @@ describe("parseCommand", () => {
     ).toEqual({
       pluginFolders: ["/srv/chat/plugins", "/opt/more-plugins"],
       dataDir: "/srv/chat/data",
+      filesDir: "/mnt/shared/files",
       port: 0,
       hostname: "0.0.0.0",
       siteUrl: "https://chat.example.com",
@@ -77,6 +81,7 @@ describe("parseCommand", () => {
         pluginIds: { first: 80_000, count: 100 },
       },
       maxLoginAttempts: 5,
+      allowExternalIntegrationUrls: true,
       rateLimits: { api: { perSec: 10, maxBurst: 100, varyByUser: true }, login: false },
       publicLinks: true,
     });
@@ -111,6 +116,7 @@ describe("parseCommand", () => {
       pluginFolders: [],
       hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
       maxLoginAttempts: 10,
+      allowExternalIntegrationUrls: false,
       rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
       publicLinks: false,
     });

@@ -23,6 +23,8 @@ export interface ServeOptions {
   /** Folders whose subfolders are plugins, enabled on first run. */
   pluginFolders: string[];
   dataDir: string;
+  /** Where uploaded files go (--files); <dataDir>/files when absent. */
+  filesDir: string | undefined;
   /** A PostgreSQL URL (--database or PLUGWIRE_DATABASE_URL); SQLite in dataDir when absent. */
   databaseUrl: string | undefined;
   port: number;
@@ -40,6 +42,8 @@ export interface ServeOptions {
   sandbox: SandboxPolicy;
   /** Wrong passwords that lock an account. */
   maxLoginAttempts: number;
+  /** Let integrations (commands, post actions, dialogs) call URLs other than plugin routes. */
+  allowExternalIntegrationUrls: boolean;
   rateLimits: RestRateLimits;
   /** The metrics listener (--metrics-port, --metrics-host); none unless a port is given. */
   metrics: { port: number; hostname: string } | undefined;
@@ -73,6 +77,7 @@ const flags = {
   plugins: { type: "string", multiple: true },
   data: { type: "string" },
   database: { type: "string" },
+  files: { type: "string" },
   port: { type: "string" },
   host: { type: "string" },
   "site-url": { type: "string" },
@@ -88,6 +93,7 @@ const flags = {
   "plugin-read-path": { type: "string", multiple: true },
   "plugin-max-heap": { type: "string" },
   "max-login-attempts": { type: "string" },
+  "allow-external-integration-urls": { type: "boolean" },
   "rate-limit": { type: "string" },
   "login-rate-limit": { type: "string" },
   "metrics-port": { type: "string" },
@@ -108,6 +114,8 @@ Options:
   --database <url>         keep the data in PostgreSQL (postgres://user@host:port/db) instead
                            of SQLite in the data folder; prefer PLUGWIRE_DATABASE_URL, which
                            keeps a password out of ps
+  --files <dir>            folder of uploaded files (default <data>/files); the hosts of a
+                           cluster (one PostgreSQL database) share one, e.g. on NFS
   --plugins <dir>          folder whose subfolders are plugins (repeatable); each is enabled
                            on its first run, then stays as an admin leaves it
   --port <n>               port of the REST API (default ${DEFAULT_REST_PORT}; 0 picks a free one)
@@ -140,6 +148,10 @@ Options:
                            without end dies there and is restarted (default: Node's)
   --max-login-attempts <n> wrong passwords that lock an account until an admin resets it or
                            sets a new password (default ${DEFAULT_MAX_LOGIN_ATTEMPTS})
+  --allow-external-integration-urls
+                           let custom slash commands, message buttons and dialogs call URLs
+                           other than plugin routes (/plugins/<id>/...): outbound requests
+                           to any host; off by default
   --rate-limit <per-sec>/<burst>[/user]
                            limit every API request per address (per user with "/user");
                            off by default; refused requests get 429 and X-RateLimit-* headers
@@ -238,6 +250,7 @@ function serveOptions(
   return {
     pluginFolders: (values.plugins ?? []).map((folder) => resolve(cwd, folder)),
     dataDir: resolve(cwd, values.data),
+    filesDir: values.files === undefined ? undefined : resolve(cwd, values.files),
     databaseUrl: parseDatabaseUrl(values.database ?? env.PLUGWIRE_DATABASE_URL),
     port,
     hostname,
@@ -255,6 +268,7 @@ function serveOptions(
       pluginIds: parsePluginIdRange(values["plugin-uid-range"]),
     },
     maxLoginAttempts: parseCount("--max-login-attempts", values["max-login-attempts"]),
+    allowExternalIntegrationUrls: values["allow-external-integration-urls"] ?? false,
     rateLimits: {
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
       login: parseRateLimit("--login-rate-limit", values["login-rate-limit"] ?? "default"),

@@ -7,9 +7,11 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { openPostgresClusterBus } from "../cluster/open-postgres-cluster-bus.js";
 import { createHost, type Host, type PluginStartResult } from "../host.js";
 import { type MetricsServer, startMetricsServer } from "../http/metrics-server.js";
 import { startRestServer } from "../http/rest/server.js";
+import { LocalFileStore } from "../store/local-file-store.js";
 import { redactUrl } from "../store/postgres/database-url.js";
 import { openPostgresStore } from "../store/postgres-store.js";
 import { PluginPidRegistry } from "../supervisor/plugin-pid-registry.js";
@@ -49,13 +51,23 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
   }
   const { databaseUrl } = options;
   const store = databaseUrl ? await openPostgresStore({ url: databaseUrl }) : undefined;
+  // Every host on one PostgreSQL database is a node of one cluster (see "A cluster of hosts").
+  const cluster = databaseUrl
+    ? await openPostgresClusterBus({
+        url: databaseUrl,
+        log: (line) => terminal.err(`plugwire: ${line}`),
+      })
+    : undefined;
   const host = await createHost({
     dataDir: options.dataDir,
     ...(store && { store }),
+    ...(cluster && { cluster }),
+    ...(options.filesDir && { files: new LocalFileStore(options.filesDir) }),
     pidRegistry,
     hookTimeoutMs: options.hookTimeoutMs,
     sandbox: options.sandbox,
     maxLoginAttempts: options.maxLoginAttempts,
+    allowExternalIntegrationUrls: options.allowExternalIntegrationUrls,
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
     serverConfig: { ServiceSettings: siteSettings },
@@ -65,7 +77,10 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
   out(
     `  database:           ${databaseUrl ? redactUrl(databaseUrl) : join(options.dataDir, "plugwire.db")}`,
   );
+  out(`  uploaded files:     ${options.filesDir ?? join(options.dataDir, "files")}`);
   out(`  installed bundles:  ${host.pluginsDir}`);
+  if (cluster)
+    out(`  cluster node:       ${host.app.hostId} (with the other hosts on this database)`);
 
   const stop = stopSignal(terminal);
   let rest: Awaited<ReturnType<typeof startRestServer>> | undefined;
@@ -115,6 +130,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
       out("  REST server closed");
     }
     await host.close();
+    await cluster?.close();
     out("  plugins deactivated and shut down, store closed");
     out("Stopped.");
   }

@@ -219,6 +219,18 @@ describe("a manifest written for Mattermost", () => {
     expect(error.message).toContain(problem);
   });
 
+  it("says that a plugin with only a web app part is not supported yet", async () => {
+    const { server: _, ...webappOnly } = starterManifest;
+    const dir = await starterFolder(webappOnly);
+
+    const error = await loadError(dir, { ...host, platform: "linux-amd64" });
+
+    expect(error.field).toBe("server");
+    expect(error.message).toContain(
+      `"server" is required: this host loads plugins with a server part only, and a plugin with only a "webapp" is not supported yet`,
+    );
+  });
+
   describe("webapp", () => {
     it.each([
       [{}, "is required; set it to the web app's bundle"],

@@ -78,6 +78,13 @@ export async function loadManifest(
     });
   }
   const warnings = unknownFieldWarnings(data, manifestFields, "");
+  if (data.server === undefined && data.webapp !== undefined) {
+    throw new ManifestError({
+      file,
+      field: "server",
+      problem: `is required: this host loads plugins with a server part only, and a plugin with only a "webapp" is not supported yet; add a "server" section whose "executable" is the plugin's entry file`,
+    });
+  }
   const manifest: PluginManifest = {
     id: checkId(file, data.id),
     name: checkName(file, data.name),

@@ -141,6 +141,7 @@ describe("files", () => {
       },
       serveHTTP: async () => undefined,
       serveHTTPOnce: async () => undefined,
+      fileWillBeUploaded: async () => undefined,
     });
     const author = await newUser("author");
     // Plugins are trusted with any file of the channel, whoever uploaded it.

@@ -57,7 +57,7 @@ describe("groups", () => {
 
       expect((await api.getGroup(group.id)).result).toMatchObject({ id: group.id });
       expect((await api.getGroupByName("sre")).result).toMatchObject({ id: group.id });
-      expect((await api.getGroupByRemoteId("cn=sre", "plugin_directory")).result).toMatchObject({
+      expect((await api.getGroupByRemoteID("cn=sre", "plugin_directory")).result).toMatchObject({
         id: group.id,
       });
       expect((await api.getGroupsBySource("plugin_directory")).result).toMatchObject([

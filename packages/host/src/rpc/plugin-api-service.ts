@@ -19,6 +19,7 @@ import { pluginApiAccounts } from "./plugin-api-accounts.js";
 import { pluginApiEmoji } from "./plugin-api-emoji.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiGroups } from "./plugin-api-groups.js";
+import { pluginApiIntegrations } from "./plugin-api-integrations.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
@@ -268,6 +269,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     },
     ...pluginApiPosts(app, actor),
     ...pluginApiSocial(app, actor),
+    ...pluginApiIntegrations(app, actor),
 
     uploadFile: async (requests) => ({
       fileInfo: await receiveUpload(requests, {
@@ -365,7 +367,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     ...realtimeMethods(app, pluginId, actor),
     ...pluginApiRoles(app, actor),
     ...pluginApiAccounts(app, pluginId, actor),
-    ...pluginApiSystem(pluginId, actor, deps.plugins),
+    ...pluginApiSystem(app, pluginId, actor, deps.plugins),
   };
 }
 

@@ -201,6 +201,24 @@ describe("license", () => {
   });
 });
 
+describe("server ids", () => {
+  it("GetSystemInstallDate, GetDiagnosticId and GetTelemetryId answer what the database recorded, across restarts", async () => {
+    const installed = Number((await api.getSystemInstallDate({})).installDate);
+    expect(installed).toBeLessThanOrEqual(Date.now());
+    expect(installed).toBeGreaterThan(Date.now() - 120_000);
+    const { diagnosticId } = await api.getDiagnosticId({});
+    expect(diagnosticId).toMatch(/^[0-9a-z]{26}$/);
+    expect((await api.getTelemetryId({})).telemetryId).toBe(diagnosticId);
+
+    connection.close();
+    await server.close();
+    await t.restart();
+    await serve(true);
+    expect(Number((await api.getSystemInstallDate({})).installDate)).toBe(installed);
+    expect((await api.getDiagnosticId({})).diagnosticId).toBe(diagnosticId);
+  });
+});
+
 describe("outside a host", () => {
   it("the plugin calls answer Unimplemented, saying why", async () => {
     connection.close();

@@ -1,9 +1,9 @@
 // The PluginAPI methods of system.proto that reach the other plugins and the server itself,
 // spread into createPluginApiService: the plugins' manifests and states, managing them,
-// installing bundles, the caller's folder, and the license (none). As in Mattermost, a plugin
-// may manage every plugin, itself included, with no permission check. Plugin management is the
-// Host's (as for the REST routes), given as deps.plugins; without it (an API service outside a
-// host) these methods answer Unimplemented.
+// installing bundles, the caller's folder, the license (none) and the server's ids. As in
+// Mattermost, a plugin may manage every plugin, itself included, with no permission check.
+// Plugin management is the Host's (as for the REST routes), given as deps.plugins; without it
+// (an API service outside a host) those methods answer Unimplemented.
 import { create } from "@bufbuild/protobuf";
 import { Code, type ServiceImpl } from "@connectrpc/connect";
 import { PluginAPIError, ValidationError } from "@plugwire/errors";
@@ -14,7 +14,7 @@ import {
   type PluginStatus,
   PluginStatusSchema,
 } from "@plugwire/protocol";
-import type { Actor } from "../app/app.js";
+import type { Actor, App } from "../app/app.js";
 import type { Host, PluginStatus as HostPluginStatus } from "../host.js";
 import { manifestJson, mattermostPluginState } from "../manifest/manifest-json.js";
 import { callPluginHTTP } from "./inter-plugin-http.js";
@@ -44,9 +44,13 @@ type SystemMethods =
   | "getBundlePath"
   | "pluginHTTP"
   | "getLicense"
-  | "isEnterpriseReady";
+  | "isEnterpriseReady"
+  | "getSystemInstallDate"
+  | "getDiagnosticId"
+  | "getTelemetryId";
 
 export function pluginApiSystem(
+  app: App,
   pluginId: string,
   actor: Actor,
   management: PluginManagement | undefined,
@@ -91,6 +95,11 @@ export function pluginApiSystem(
     pluginHTTP: (request, context) => callPluginHTTP(plugins(), pluginId, request, context),
     getLicense: () => ({}),
     isEnterpriseReady: () => ({ enterpriseReady: false }),
+    getSystemInstallDate: async () => ({
+      installDate: BigInt(await app.getSystemInstallDate()),
+    }),
+    getDiagnosticId: async () => ({ diagnosticId: await app.getDiagnosticId() }),
+    getTelemetryId: async () => ({ telemetryId: await app.getDiagnosticId() }),
   };
 }
 

@@ -326,6 +326,55 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    description:
+      "commands' autocomplete trees and Mattermost's other command fields, custom commands, host keys",
+    sql: `
+      ALTER TABLE commands ADD COLUMN "token" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "create_at" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "update_at" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "delete_at" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "method" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "url" TEXT NOT NULL DEFAULT '';
+      -- JSON of an AutocompleteData; NULL when the command has no tree.
+      ALTER TABLE commands ADD COLUMN "autocomplete_data" TEXT;
+      ALTER TABLE commands ADD COLUMN "autocomplete_icon_data" TEXT NOT NULL DEFAULT '';
+
+      -- Mattermost's custom (server-owned) commands: made by a person or a plugin's
+      -- CreateCommand, run by calling their url.
+      CREATE TABLE custom_commands (
+        "id" TEXT PRIMARY KEY,
+        "creator_id" TEXT NOT NULL,
+        "team_id" TEXT NOT NULL,
+        "trigger" TEXT NOT NULL COLLATE NOCASE,
+        "auto_complete" INTEGER NOT NULL,
+        "auto_complete_desc" TEXT NOT NULL,
+        "auto_complete_hint" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "username" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        "plugin_id" TEXT NOT NULL,
+        "token" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "method" TEXT NOT NULL,
+        "url" TEXT NOT NULL,
+        "autocomplete_data" TEXT,
+        "autocomplete_icon_data" TEXT NOT NULL
+      );
+      CREATE INDEX custom_commands_team ON custom_commands ("team_id", "delete_at");
+
+      -- Secrets the host makes once and keeps: the key trigger ids are signed with, the key
+      -- post action cookies are sealed with. Never sent to plugins or clients.
+      CREATE TABLE host_keys (
+        "name" TEXT PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 10,
     description:
       "bots owned by plugins or users (owner_id), session devices and props, personal access tokens, the audit log",
@@ -360,6 +409,18 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX audits_created ON audits ("create_at");
       CREATE INDEX audits_user ON audits ("user_id", "create_at");
+    `,
+  },
+  {
+    version: 11,
+    description: "the server's own values (install date, diagnostic id)",
+    sql: `
+      CREATE TABLE systems (
+        "name" TEXT PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+      INSERT INTO systems VALUES ('InstallationDate', CAST(unixepoch('subsec') * 1000 AS INTEGER));
+      INSERT INTO systems VALUES ('DiagnosticId', lower(hex(randomblob(13))));
     `,
   },
   {
@@ -431,8 +492,29 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
-    version: 14,
-    description: "custom emoji",
+    // 14 is taken by work landing in parallel; migrate applies whatever a database lacks.
+    version: 15,
+    description:
+      "cluster nodes, the plugin bundles they share, and (PostgreSQL) cluster messages too long for a notification",
+    sql: `
+      CREATE TABLE cluster_nodes (
+        "id" TEXT PRIMARY KEY,
+        "hostname" TEXT NOT NULL,
+        "version" TEXT NOT NULL,
+        "started_at" INTEGER NOT NULL,
+        "last_seen_at" INTEGER NOT NULL
+      );
+      CREATE TABLE plugin_bundles (
+        "plugin_id" TEXT PRIMARY KEY,
+        "bundle" BLOB NOT NULL,
+        "updated_at" INTEGER NOT NULL
+      );
+    `,
+  },
+  {
+    version: 16,
+    description:
+      "custom emoji; system_user makes and deletes its own, as Mattermost's emoji permissions migration grants",
     sql: `
       CREATE TABLE emoji (
         "id" TEXT PRIMARY KEY,
@@ -444,6 +526,15 @@ export const migrations: readonly Migration[] = [
       );
       CREATE UNIQUE INDEX emoji_name ON emoji ("name") WHERE "delete_at" = 0;
       CREATE INDEX emoji_create_at ON emoji ("create_at", "id");
+      UPDATE roles SET
+        "permissions" = (
+          SELECT json_group_array(value) FROM (
+            SELECT value FROM json_each(roles."permissions")
+            UNION SELECT 'create_emojis' UNION SELECT 'delete_emojis'
+          )
+        ),
+        "update_at" = strftime('%s', 'now') * 1000
+      WHERE "name" = 'system_user';
     `,
   },
 ];

@@ -5,9 +5,11 @@ import {
   create,
   type DescField,
   type DescMessage,
+  fromJsonString,
   type MessageInitShape,
   type MessageShape,
   ScalarType,
+  toJsonString,
 } from "@bufbuild/protobuf";
 
 /** A value as better-sqlite3 binds it or (with safe integers on) reads it. */
@@ -82,11 +84,18 @@ function columnCodec(field: DescField): ColumnCodec {
         return json;
       }
       break;
-    case "message":
+    case "message": {
       if (field.message.typeName === STRUCT) {
         return optionalJson;
       }
-      break;
+      // Any other message is its proto3 JSON; unset stays NULL.
+      const desc = field.message;
+      return {
+        encode: (value) =>
+          value === undefined ? null : toJsonString(desc, value as MessageShape<typeof desc>),
+        decode: (value) => (value === null ? undefined : fromJsonString(desc, value as string)),
+      };
+    }
   }
   throw new Error(
     `${field.parent.typeName}.${field.name} has a type the SQLite store can't hold yet; teach row-codec.ts to store it and add a migration for its column`,

@@ -5,11 +5,13 @@
 import { sqliteAuditStore } from "./sqlite/sqlite-audit-store.js";
 import { sqliteBotStore } from "./sqlite/sqlite-bot-store.js";
 import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
+import { sqliteClusterStore } from "./sqlite/sqlite-cluster-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
 import { sqliteEmojiStore } from "./sqlite/sqlite-emoji-store.js";
 import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
 import { sqliteGroupStore } from "./sqlite/sqlite-group-store.js";
+import { sqliteHostKeyStore } from "./sqlite/sqlite-host-key-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
@@ -20,6 +22,7 @@ import { sqliteReactionStore } from "./sqlite/sqlite-reaction-store.js";
 import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
+import { sqliteSystemStore } from "./sqlite/sqlite-system-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
 import { sqliteUploadSessionStore } from "./sqlite/sqlite-upload-session-store.js";
 import { sqliteUserAccessTokenStore } from "./sqlite/sqlite-user-access-token-store.js";
@@ -51,6 +54,9 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqlitePluginStateStore(db),
     ...sqliteCommandStore(db),
     ...sqliteBotStore(db),
+    ...sqliteClusterStore(db),
+    ...sqliteSystemStore(db),
+    ...sqliteHostKeyStore(db),
     ...sqliteAuditStore(db),
     ...sqliteGroupStore(db),
     ...sqliteEmojiStore(db),

@@ -8,10 +8,12 @@
 import type { AuditStore } from "./audit-store.js";
 import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
+import type { ClusterStore } from "./cluster-store.js";
 import type { CommandStore } from "./command-store.js";
 import type { EmojiStore } from "./emoji-store.js";
 import type { FileInfoStore } from "./file-info-store.js";
 import type { GroupStore } from "./group-store.js";
+import type { HostKeyStore } from "./host-key-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
@@ -22,6 +24,7 @@ import type { ReactionStore } from "./reaction-store.js";
 import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
 import type { StatusStore } from "./status-store.js";
+import type { SystemStore } from "./system-store.js";
 import type { TeamStore } from "./team-store.js";
 import type { UploadSessionStore } from "./upload-session-store.js";
 import type { UserAccessTokenStore } from "./user-access-token-store.js";
@@ -30,10 +33,12 @@ import type { UserStore } from "./user-store.js";
 export type { AuditQuery, AuditStore } from "./audit-store.js";
 export type { BotQuery, BotStore } from "./bot-store.js";
 export type { ChannelStore } from "./channel-store.js";
+export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { EmojiStore } from "./emoji-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
 export type { GroupQuery, GroupStore } from "./group-store.js";
+export type { HostKeyStore } from "./host-key-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
 export type { PageQuery } from "./page-query.js";
@@ -45,6 +50,7 @@ export type { ReactionStore } from "./reaction-store.js";
 export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
 export type { StatusStore } from "./status-store.js";
+export type { SystemStore } from "./system-store.js";
 export type { TeamStore } from "./team-store.js";
 export type { UploadSessionStore } from "./upload-session-store.js";
 export type { NewUserAccessToken, UserAccessTokenStore } from "./user-access-token-store.js";
@@ -72,6 +78,9 @@ export interface Store
     PluginStateStore,
     CommandStore,
     BotStore,
+    ClusterStore,
+    SystemStore,
+    HostKeyStore,
     AuditStore,
     GroupStore,
     EmojiStore {

@@ -5,11 +5,15 @@
 // Deadlines: a unary hook gets `timeoutMs` (the supervisor's default is 30 s, the same value
 // the plugin reads from PLUGWIRE_HOOK_TIMEOUT_MS). ServeHTTP has none, because a response may
 // stream for as long as the client reads; the caller cancels it with its AbortSignal.
+// FileWillBeUploaded streams a file each way under the hook deadline, for the whole call.
 import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { type Client, Code, ConnectError } from "@connectrpc/connect";
 import { asPluginAPIError, InternalError, PluginAPIError, TimeoutError } from "@plugwire/errors";
 import {
   ErrorDetailSchema,
+  type FileWillBeUploadedHeadSchema,
+  type FileWillBeUploadedRequestSchema,
+  type FileWillBeUploadedResult,
   type HookName,
   type HTTPRequestHeadSchema,
   type HTTPResponseHead,
@@ -25,10 +29,20 @@ import {
 type HookMethods = (typeof PluginHooks)["method"];
 type HookMethod<N extends HookName> = HookMethods[Uncapitalize<N>];
 
-/** The hooks called with one request and answered with one response: all but ServeHTTP. */
+/** The hooks called with one request and answered with one response: all but the streamed ones. */
 export type UnaryHookName = {
   [N in HookName]: HookMethod<N>["methodKind"] extends "unary" ? N : never;
 }[HookName];
+
+/** What FileWillBeUploaded is called with: the request context and the file's record. */
+export type FileUploadHead = MessageInitShape<typeof FileWillBeUploadedHeadSchema>;
+
+/** What a plugin answered FileWillBeUploaded. */
+export interface FileUploadAnswer {
+  result: FileWillBeUploadedResult;
+  /** Bytes of replacement content the plugin wrote (0: it kept the upload's own). */
+  written: number;
+}
 /** What a unary hook is called with, as a message or its init shape. */
 export type HookRequest<N extends UnaryHookName> = MessageInitShape<HookMethod<N>["input"]>;
 /** What a unary hook answers. */
@@ -90,6 +104,18 @@ export interface HookDispatcher {
     body: Uint8Array,
     options?: HookCallOptions,
   ): Promise<HTTPResponse | undefined>;
+  /**
+   * Streams a file to the plugin's FileWillBeUploaded while its replacement content, if any,
+   * streams back into `output` (which must read it to the end and answer how many bytes it
+   * kept); then the plugin's result. Answers undefined, without a call, when the plugin does
+   * not implement the hook.
+   */
+  fileWillBeUploaded(
+    head: FileUploadHead,
+    content: AsyncIterable<Uint8Array>,
+    output: (replacement: AsyncIterable<Uint8Array>) => Promise<number>,
+    options?: HookCallOptions,
+  ): Promise<FileUploadAnswer | undefined>;
 }
 
 type UnaryCall = (
@@ -186,6 +212,60 @@ export class HookClient implements HookDispatcher {
       throw this.protocolError("the first response frame must be the head");
     }
     return { head: first.value.frame.value, body: this.responseBody(frames, finish) };
+  }
+
+  async fileWillBeUploaded(
+    head: FileUploadHead,
+    content: AsyncIterable<Uint8Array>,
+    output: (replacement: AsyncIterable<Uint8Array>) => Promise<number>,
+    options: HookCallOptions = {},
+  ): Promise<FileUploadAnswer | undefined> {
+    if (!this.implements("FileWillBeUploaded")) {
+      return undefined;
+    }
+    const stream = new AbortController();
+    const cancel = () => stream.abort(options.signal?.reason);
+    options.signal?.addEventListener("abort", cancel, { once: true });
+    const frames = this.client
+      .fileWillBeUploaded(fileFrames(head, content), {
+        signal: stream.signal,
+        timeoutMs: this.timeoutMs,
+      })
+      [Symbol.asyncIterator]();
+    let result: FileWillBeUploadedResult | undefined;
+    const protocolError = (problem: string) => this.protocolError("FileWillBeUploaded", problem);
+    // The data frames until the result, which ends the replacement.
+    async function* replacement(): AsyncGenerator<Uint8Array> {
+      for (;;) {
+        const next = await frames.next();
+        if (next.done) throw protocolError("the answer ended without a result");
+        const { frame } = next.value;
+        if (frame.case === "result") {
+          result = frame.value;
+          return;
+        }
+        if (frame.case !== "data") throw protocolError("an answer frame is empty");
+        if (frame.value.byteLength > 0) yield frame.value;
+      }
+    }
+    let ended = false;
+    try {
+      const written = await output(replacement());
+      if (result === undefined) throw protocolError("the output was not read to the result");
+      // Read on to the trailers, so that the finished stream closes rather than being reset.
+      if ((await frames.next()).done !== true) {
+        throw protocolError("no frame may follow the result");
+      }
+      ended = true;
+      return { result, written };
+    } catch (reason) {
+      throw reason instanceof PluginAPIError
+        ? reason
+        : this.hookError("FileWillBeUploaded", reason);
+    } finally {
+      options.signal?.removeEventListener("abort", cancel);
+      if (!ended) stream.abort();
+    }
   }
 
   async serveHTTPOnce(
@@ -333,11 +413,14 @@ export class HookClient implements HookDispatcher {
     );
   }
 
-  private protocolError(problem: string): InternalError {
+  private protocolError(problem: string): InternalError;
+  private protocolError(hook: HookName, problem: string): InternalError;
+  private protocolError(first: string, second?: string): InternalError {
+    const [hook, problem] = second === undefined ? ["ServeHTTP", first] : [first, second];
     return new InternalError({
-      message: `plugin "${this.pluginId}" hook ServeHTTP broke the protocol: ${problem}`,
-      where: "PluginHooks.ServeHTTP",
-      params: { pluginId: this.pluginId, hook: "ServeHTTP" },
+      message: `plugin "${this.pluginId}" hook ${hook} broke the protocol: ${problem}`,
+      where: `PluginHooks.${hook}`,
+      params: { pluginId: this.pluginId, hook },
     });
   }
 }
@@ -359,6 +442,18 @@ async function* requestFrames(
     }
   }
   yield { frame: { case: "body", value: { end: true } } };
+}
+
+async function* fileFrames(
+  head: FileUploadHead,
+  content: AsyncIterable<Uint8Array>,
+): AsyncGenerator<MessageInitShape<typeof FileWillBeUploadedRequestSchema>> {
+  yield { frame: { case: "head", value: head } };
+  for await (const chunk of content) {
+    for (let offset = 0; offset < chunk.length; offset += MAX_CHUNK_BYTES) {
+      yield { frame: { case: "data", value: chunk.subarray(offset, offset + MAX_CHUNK_BYTES) } };
+    }
+  }
 }
 
 async function* wholeBody(body: Uint8Array): AsyncGenerator<Uint8Array> {

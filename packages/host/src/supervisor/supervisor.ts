@@ -11,6 +11,8 @@ import type { CallStatsRow } from "../metrics/call-stats.js";
 import { HookActivity } from "./hook-activity.js";
 import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
 import {
+  type FileUploadAnswer,
+  type FileUploadHead,
   type HookCallOptions,
   type HookDispatcher,
   type HookRequest,
@@ -255,6 +257,36 @@ export class PluginSupervisor implements HookDispatcher {
     return this.timed("ServeHTTP", () => plugin.hooks.serveHTTP(head, body, options));
   }
 
+  /** Streams an upload through the active plugin's FileWillBeUploaded; see HookClient and callHook. */
+  async fileWillBeUploaded(
+    head: FileUploadHead,
+    content: AsyncIterable<Uint8Array>,
+    output: (replacement: AsyncIterable<Uint8Array>) => Promise<number>,
+    options?: HookCallOptions,
+  ): Promise<FileUploadAnswer | undefined> {
+    const name = "FileWillBeUploaded";
+    if (!this.implements(name)) {
+      return undefined;
+    }
+    const plugin = this.activeProcess(name);
+    if (this.circuit.isOpen(name)) {
+      this.circuit.skip(name);
+      throw new UnavailableError({
+        message: `plugin "${this.pluginId}" did not answer hook ${name} in time and has not answered a health check since; the call was skipped`,
+        where: `PluginHooks.${name}`,
+        params: { pluginId: this.pluginId, hook: name },
+      });
+    }
+    try {
+      return await plugin.hooks.fileWillBeUploaded(head, content, output, options);
+    } catch (reason) {
+      if (isHookDeadline(reason) && this.current === plugin) {
+        this.hookTimedOut(plugin, name);
+      }
+      throw reason;
+    }
+  }
+
   /** Sends a request whose body is whole to the active plugin; see HookClient.serveHTTPOnce. */
   async serveHTTPOnce(
     head: HTTPRequestHeadInit,
@@ -336,7 +368,7 @@ export class PluginSupervisor implements HookDispatcher {
    * Opens the circuit on the first timeout, and checks the plugin's health soon, to close it
    * again; restarts the plugin once it timed out too often.
    */
-  private hookTimedOut(plugin: PluginProcess, hook: UnaryHookName): void {
+  private hookTimedOut(plugin: PluginProcess, hook: UnaryHookName | "FileWillBeUploaded"): void {
     const wasOpen = this.circuit.open.size > 0;
     const { maxTimeouts, windowMs, probeDelayMs } = this.circuit.policy;
     if (this.circuit.timedOut(hook)) {

@@ -6,7 +6,13 @@ import {
   ChannelMemberSchema,
   ChannelSchema,
   ChannelStatsSchema,
+  CommandResponseSchema,
+  CommandSchema,
+  EmojiSchema,
   FileInfoSchema,
+  GroupMemberSchema,
+  GroupSchema,
+  GroupSyncableSchema,
   MAX_CHUNK_BYTES,
   PluginAPI,
   PluginStatusSchema,
@@ -38,6 +44,8 @@ const post = create(PostSchema, { id: "p1", channelId: "c1", message: "hi" });
 const postList = create(PostListSchema, { order: ["p1"], posts: { p1: post } });
 const fileInfo = create(FileInfoSchema, { id: "f1", name: "a.txt", size: 3n });
 const bytes = new Uint8Array([1, 2, 3]);
+const command = create(CommandSchema, { id: "cmd1", trigger: "deploy", createAt: 5n });
+const commandResponse = create(CommandResponseSchema, { responseType: "ephemeral", text: "hi" });
 const uploadSession = create(UploadSessionSchema, { id: "s1", fileSize: 10n, fileOffset: 4n });
 const reaction = create(ReactionSchema, { userId: "u1", postId: "p1", emojiName: "smile" });
 const preference = create(PreferenceSchema, { userId: "u1", category: "c", name: "n", value: "v" });
@@ -65,6 +73,15 @@ const sidebarCategory = create(SidebarCategorySchema, {
 const bot = create(BotSchema, { userId: "b1", username: "helper", ownerId: "p" });
 const session = create(SessionSchema, { id: "s1", userId: "u1", token: "secret" });
 const accessToken = create(UserAccessTokenSchema, { id: "t1", userId: "u1", token: "secret" });
+const emoji = create(EmojiSchema, { id: "e1", name: "shipit", creatorId: "u1", createAt: 9n });
+const group = create(GroupSchema, { id: "g1", name: "sre", source: "custom", createAt: 7n });
+const groupMember = create(GroupMemberSchema, { groupId: "g1", userId: "u1", createAt: 8n });
+const groupSyncable = create(GroupSyncableSchema, {
+  groupId: "g1",
+  syncableId: "t1",
+  type: "Team",
+  autoAdd: true,
+});
 
 type Unary = (request: unknown) => unknown;
 
@@ -107,6 +124,9 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["savePluginConfig", [{ ApiKey: "k2" }], { config: { ApiKey: "k2" } }, {}, undefined],
   ["getLicense", [], {}, {}, null],
   ["isEnterpriseReady", [], {}, { enterpriseReady: false }, false],
+  ["getSystemInstallDate", [], {}, { installDate: 1700000000000n }, 1700000000000],
+  ["getDiagnosticId", [], {}, { diagnosticId: "abc" }, "abc"],
+  ["getTelemetryId", [], {}, { telemetryId: "abc" }, "abc"],
   ["getPlugins", [], {}, { manifests: [{ id: "p" }] }, [{ id: "p" }]],
   ["getPluginStatus", ["p"], { pluginId: "p" }, { status: pluginStatus }, pluginStatus],
   ["getPluginStatuses", [], {}, { statuses: [pluginStatus] }, [pluginStatus]],
@@ -588,6 +608,40 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ],
   ["unregisterCommand", ["", "hello"], { teamId: "", trigger: "hello" }, {}, undefined],
   [
+    "executeSlashCommand",
+    [{ userId: "u1", channelId: "c1", command: "/echo hi" }],
+    { args: { userId: "u1", channelId: "c1", command: "/echo hi" } },
+    { response: commandResponse },
+    commandResponse,
+  ],
+  [
+    "createCommand",
+    [{ teamId: "t1", trigger: "deploy", method: "P", url: "/plugins/p/deploy" }],
+    { command: { teamId: "t1", trigger: "deploy", method: "P", url: "/plugins/p/deploy" } },
+    { command },
+    command,
+  ],
+  ["listCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listCustomCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listPluginCommands", ["t1"], { teamId: "t1" }, { commands: [command] }, [command]],
+  ["listBuiltInCommands", [], {}, { commands: [] }, []],
+  ["getCommand", ["cmd1"], { commandId: "cmd1" }, { command }, command],
+  [
+    "updateCommand",
+    ["cmd1", { description: "Ships it" }],
+    { commandId: "cmd1", command: { description: "Ships it" } },
+    { command },
+    command,
+  ],
+  ["deleteCommand", ["cmd1"], { commandId: "cmd1" }, {}, undefined],
+  [
+    "openInteractiveDialog",
+    [{ triggerId: "tr", url: "/plugins/p/submit", dialog: { title: "Edit" } }],
+    { triggerId: "tr", url: "/plugins/p/submit", dialog: { title: "Edit" } },
+    {},
+    undefined,
+  ],
+  [
     "ensureBotUser",
     [{ username: "bot", displayName: "Bot" }],
     { username: "bot", displayName: "Bot", description: "" },
@@ -688,8 +742,114 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     {},
     undefined,
   ],
+  ["getGroup", ["g1"], { groupId: "g1" }, { group }, group],
+  ["getGroupByName", ["sre"], { name: "sre" }, { group }, group],
+  [
+    "getGroupByRemoteID",
+    ["cn=sre", "ldap"],
+    { remoteId: "cn=sre", groupSource: "ldap" },
+    { group },
+    group,
+  ],
+  [
+    "getGroupMemberUsers",
+    ["g1", { page: 1, perPage: 5 }],
+    { groupId: "g1", paging: { page: 1, perPage: 5 } },
+    { users: [user] },
+    [user],
+  ],
+  ["getGroupsBySource", ["custom"], { groupSource: "custom" }, { groups: [group] }, [group]],
+  ["getGroupsForUser", ["u1"], { userId: "u1" }, { groups: [group] }, [group]],
+  [
+    "getGroups",
+    [{ page: 0, perPage: 10 }],
+    { paging: { page: 0, perPage: 10 } },
+    { groups: [group] },
+    [group],
+  ],
+  ["createGroup", [{ name: "sre" }], { group: { name: "sre" } }, { group }, group],
+  [
+    "updateGroup",
+    [{ id: "g1", displayName: "SRE" }],
+    { group: { id: "g1", displayName: "SRE" } },
+    { group },
+    group,
+  ],
+  ["deleteGroup", ["g1"], { groupId: "g1" }, { group }, group],
+  ["restoreGroup", ["g1"], { groupId: "g1" }, { group }, group],
+  [
+    "upsertGroupMember",
+    ["g1", "u1"],
+    { groupId: "g1", userId: "u1" },
+    { groupMember },
+    groupMember,
+  ],
+  [
+    "upsertGroupMembers",
+    ["g1", ["u1"]],
+    { groupId: "g1", userIds: ["u1"] },
+    { groupMembers: [groupMember] },
+    [groupMember],
+  ],
+  [
+    "deleteGroupMember",
+    ["g1", "u1"],
+    { groupId: "g1", userId: "u1" },
+    { groupMember },
+    groupMember,
+  ],
+  [
+    "getGroupSyncable",
+    ["g1", "t1", "Team"],
+    { groupId: "g1", syncableId: "t1", syncableType: "Team" },
+    { groupSyncable },
+    groupSyncable,
+  ],
+  [
+    "getGroupSyncables",
+    ["g1", "Team"],
+    { groupId: "g1", syncableType: "Team" },
+    { groupSyncables: [groupSyncable] },
+    [groupSyncable],
+  ],
+  [
+    "upsertGroupSyncable",
+    [{ groupId: "g1", syncableId: "t1", type: "Team" }],
+    { groupSyncable: { groupId: "g1", syncableId: "t1", type: "Team" } },
+    { groupSyncable },
+    groupSyncable,
+  ],
+  [
+    "updateGroupSyncable",
+    [{ groupId: "g1", syncableId: "t1", autoAdd: false }],
+    { groupSyncable: { groupId: "g1", syncableId: "t1", autoAdd: false } },
+    { groupSyncable },
+    groupSyncable,
+  ],
+  [
+    "deleteGroupSyncable",
+    ["g1", "t1", "Team"],
+    { groupId: "g1", syncableId: "t1", syncableType: "Team" },
+    { groupSyncable },
+    groupSyncable,
+  ],
+  ["getEmoji", ["e1"], { emojiId: "e1" }, { emoji }, emoji],
+  ["getEmojiByName", ["shipit"], { name: "shipit" }, { emoji }, emoji],
+  [
+    "getEmojiImage",
+    ["e1"],
+    { emojiId: "e1" },
+    { image: new Uint8Array([1, 2]), imageType: "png" },
+    { image: new Uint8Array([1, 2]), imageType: "png" },
+  ],
+  [
+    "getEmojiList",
+    ["name", { page: 1, perPage: 5 }],
+    { sortBy: "name", paging: { page: 1, perPage: 5 } },
+    { emojis: [emoji] },
+    [emoji],
+  ],
 ];
-
 /** The client method of an RPC: lower camel case, with "KV" as "kv". */
 function clientMethodName(rpc: string): string {
   return rpc.startsWith("KV") ? `kv${rpc.slice(2)}` : rpc[0]?.toLowerCase() + rpc.slice(1);

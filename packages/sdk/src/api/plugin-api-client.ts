@@ -8,6 +8,7 @@ import {
   type AuditRecordSchema,
   type ChannelPatchSchema,
   type ChannelSchema,
+  type CommandArgsSchema,
   type CommandSchema,
   type CustomStatusSchema,
   type GetFileInfosOptionsSchema,
@@ -16,6 +17,7 @@ import {
   type GroupSearchOptsSchema,
   type GroupSyncableSchema,
   type InstallPluginRequestSchema,
+  type OpenInteractiveDialogRequestSchema,
   PluginAPI,
   type PostSchema,
   type PreferenceSchema,
@@ -38,6 +40,8 @@ import type {
   Channel,
   ChannelMember,
   ChannelStats,
+  Command,
+  CommandResponse,
   Emoji,
   FileInfo,
   Group,
@@ -73,8 +77,12 @@ export type UserInit = PlainInit<typeof UserSchema>;
 export type TeamInit = PlainInit<typeof TeamSchema>;
 /** A new or changed channel. */
 export type ChannelInit = PlainInit<typeof ChannelSchema>;
-/** A slash command to register. */
+/** A slash command to register or create, with its autocomplete tree (`autocompleteData`). */
 export type CommandInit = PlainInit<typeof CommandSchema>;
+/** A slash command to run as a user: userId, channelId and command ("/trigger text") at least. */
+export type CommandArgsInit = PlainInit<typeof CommandArgsSchema>;
+/** An interactive dialog to open: the trigger id, the url it is submitted to, the dialog. */
+export type OpenDialogInit = PlainInit<typeof OpenInteractiveDialogRequestSchema>;
 /** A reaction to add or remove: userId, postId and emojiName. */
 export type ReactionInit = PlainInit<typeof ReactionSchema>;
 /** A preference to save or delete: userId, category, name (and value). */
@@ -267,6 +275,21 @@ export class PluginAPIClient {
   /** Whether the server is an enterprise build: always false here. */
   async isEnterpriseReady(): Promise<boolean> {
     return (await this.#rpc.isEnterpriseReady({}, this.#options)).enterpriseReady;
+  }
+
+  /** When the server was installed (its database created), in ms since the epoch. */
+  async getSystemInstallDate(): Promise<number> {
+    return Number((await this.#rpc.getSystemInstallDate({}, this.#options)).installDate);
+  }
+
+  /** The server's diagnostic id: 26 characters, the same for the life of its database. */
+  async getDiagnosticId(): Promise<string> {
+    return (await this.#rpc.getDiagnosticId({}, this.#options)).diagnosticId;
+  }
+
+  /** The server's telemetry id: the same as its diagnostic id, as in Mattermost. */
+  async getTelemetryId(): Promise<string> {
+    return (await this.#rpc.getTelemetryId({}, this.#options)).telemetryId;
   }
 
   // Plugins
@@ -1124,6 +1147,76 @@ export class PluginAPIClient {
     await this.#rpc.unregisterCommand({ teamId, trigger }, this.#options);
   }
 
+  /**
+   * Runs any slash command as `args.userId` (a plugin's or a custom one) and delivers its
+   * answer as the host does for a person; resolves to the answer.
+   */
+  async executeSlashCommand(args: CommandArgsInit): Promise<CommandResponse> {
+    const { response } = await this.#rpc.executeSlashCommand({ args }, this.#options);
+    return present(response, "ExecuteSlashCommand", "response");
+  }
+
+  /**
+   * Makes a custom command that outlives this plugin: the host calls its `url` (a plugin
+   * route "/plugins/<id>/…") when it runs. Resolves to it with its id and token.
+   */
+  async createCommand(command: CommandInit): Promise<Command> {
+    return present(
+      (await this.#rpc.createCommand({ command }, this.#options)).command,
+      "CreateCommand",
+      "command",
+    );
+  }
+
+  /** Every command of a team: plugins' and custom ones. */
+  async listCommands(teamId: string): Promise<Command[]> {
+    return (await this.#rpc.listCommands({ teamId }, this.#options)).commands;
+  }
+
+  /** A team's custom commands. */
+  async listCustomCommands(teamId: string): Promise<Command[]> {
+    return (await this.#rpc.listCustomCommands({ teamId }, this.#options)).commands;
+  }
+
+  /** The plugin commands a team sees. */
+  async listPluginCommands(teamId: string): Promise<Command[]> {
+    return (await this.#rpc.listPluginCommands({ teamId }, this.#options)).commands;
+  }
+
+  /** The built-in commands: the host has none, so always `[]`. */
+  async listBuiltInCommands(): Promise<Command[]> {
+    return (await this.#rpc.listBuiltInCommands({}, this.#options)).commands;
+  }
+
+  /** A custom command by id; NotFoundError when there is none. */
+  async getCommand(commandId: string): Promise<Command> {
+    return present(
+      (await this.#rpc.getCommand({ commandId }, this.#options)).command,
+      "GetCommand",
+      "command",
+    );
+  }
+
+  /** Changes a custom command; its id, token and owner stay. */
+  async updateCommand(commandId: string, command: CommandInit): Promise<Command> {
+    const response = await this.#rpc.updateCommand({ commandId, command }, this.#options);
+    return present(response.command, "UpdateCommand", "command");
+  }
+
+  /** Deletes a custom command. */
+  async deleteCommand(commandId: string): Promise<void> {
+    await this.#rpc.deleteCommand({ commandId }, this.#options);
+  }
+
+  /**
+   * Opens an interactive dialog in the client of the user a trigger id belongs to (from
+   * ExecuteCommand's args or a post action request; valid once, for 30 seconds). Its
+   * submission is posted to `url`, a route of this plugin.
+   */
+  async openInteractiveDialog(request: OpenDialogInit): Promise<void> {
+    await this.#rpc.openInteractiveDialog(request, this.#options);
+  }
+
   /** Makes sure the plugin's bot account exists; resolves to its user id. */
   async ensureBotUser(bot: BotInit): Promise<string> {
     return (await this.#rpc.ensureBotUser(bot, this.#options)).userId;
@@ -1268,7 +1361,7 @@ export class PluginAPIClient {
   }
 
   /** A group by its id in its source system, e.g. a plugin's "plugin_<name>" groups. */
-  async getGroupByRemoteId(remoteId: string, groupSource: string): Promise<Group> {
+  async getGroupByRemoteID(remoteId: string, groupSource: string): Promise<Group> {
     const { group } = await this.#rpc.getGroupByRemoteID({ remoteId, groupSource }, this.#options);
     return present(group, "GetGroupByRemoteID", "group");
   }

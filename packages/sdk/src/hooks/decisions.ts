@@ -1,8 +1,17 @@
-// What MessageWillBePosted, MessageWillBeUpdated and UserWillLogIn decide, stated explicitly
-// rather than guessed from a (post, reason) pair, and its mapping onto the proto oneofs.
-import type { LoginDecisionSchema, PostDecisionSchema } from "@plugwire/protocol";
+// What MessageWillBePosted, MessageWillBeUpdated, UserWillLogIn and FileWillBeUploaded decide,
+// stated explicitly rather than guessed from a (post, reason) pair, and its mapping onto the
+// proto messages.
+import type {
+  FileInfoSchema,
+  FileWillBeUploadedResultSchema,
+  LoginDecisionSchema,
+  PostDecisionSchema,
+} from "@plugwire/protocol";
 import type { PostInit } from "../api/plugin-api-client.js";
 import type { PlainInit } from "../models/plain.js";
+
+/** A changed file record: any subset of FileInfo's fields. */
+export type FileInfoInit = PlainInit<typeof FileInfoSchema>;
 
 /** Keep the post, or let the login proceed. */
 export interface Allow {
@@ -26,11 +35,23 @@ export interface Dismiss {
   readonly kind: "dismiss";
 }
 
+/** Store the upload under this record instead (its name, MIME type, picture size). */
+export interface ModifyFile {
+  readonly kind: "modify_file";
+  readonly fileInfo: FileInfoInit;
+}
+
 /** What MessageWillBePosted and MessageWillBeUpdated return. */
 export type PostDecision = Allow | Modify | Reject | Dismiss;
 
 /** What UserWillLogIn returns. */
 export type LoginDecision = Allow | Reject;
+
+/**
+ * What FileWillBeUploaded returns. Whether the content is replaced is not part of it: any
+ * byte the handler writes to its output replaces the upload's content.
+ */
+export type FileDecision = Allow | ModifyFile | Reject;
 
 const allowed: Allow = Object.freeze({ kind: "allow" });
 const dismissed: Dismiss = Object.freeze({ kind: "dismiss" });
@@ -48,6 +69,11 @@ export function modify(post: PostInit): Modify {
 /** Refuse with a reason shown to the user. */
 export function reject(reason: string): Reject {
   return { kind: "reject", reason };
+}
+
+/** Store the upload under a changed record, e.g. `modifyFile({ ...info, name: "clean.txt" })`. */
+export function modifyFile(fileInfo: FileInfoInit): ModifyFile {
+  return { kind: "modify_file", fileInfo };
 }
 
 /** Drop the post without a word. */
@@ -89,6 +115,24 @@ export function loginDecisionMessage(decision: LoginDecision): LoginDecisionInit
     default:
       throw new TypeError(
         `the handler must return allow() or reject(reason), not ${describe(decision)}`,
+      );
+  }
+}
+
+/** The proto FileWillBeUploadedResult of a decision; throws TypeError for anything else. */
+export function fileDecisionMessage(
+  decision: FileDecision,
+): PlainInit<typeof FileWillBeUploadedResultSchema> {
+  switch (decision?.kind) {
+    case "allow":
+      return {};
+    case "modify_file":
+      return { fileInfo: decision.fileInfo };
+    case "reject":
+      return { rejectionReason: decision.reason || "rejected by a plugin" };
+    default:
+      throw new TypeError(
+        `the handler must return allow(), modifyFile(info) or reject(reason), not ${describe(decision)}`,
       );
   }
 }

@@ -1,16 +1,26 @@
 // How each hook's RPC calls its handler. Most hooks differ only in which request fields the
 // handler gets and what its result becomes, so each is one row of `unaryHooks`; the generic
 // adapter does the rest the same way for all (the HookContext, required fields, the handler's
-// failure naming the hook). ServeHTTP and ServeMetrics carry HTTP and are written out below.
-import type { MessageShape } from "@bufbuild/protobuf";
+// failure naming the hook). ServeHTTP and ServeMetrics carry HTTP, and FileWillBeUploaded
+// streams a file each way; they are written out below.
+import type { MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type MethodImpl } from "@connectrpc/connect";
-import { type HookName, type PluginContext, PluginHooks } from "@plugwire/protocol";
+import {
+  FileInfoSchema,
+  type FileWillBeUploadedRequest,
+  type FileWillBeUploadedResultSchema,
+  type HookName,
+  type PluginContext,
+  PluginHooks,
+} from "@plugwire/protocol";
+import { splitChunks } from "../chunks.js";
 import { headerList, responseBytes, responseFrames, toFetchRequest } from "../http/fetch-bridge.js";
 import { serveInScope } from "../http/inter-plugin-scope.js";
 import { fetchResponse } from "../http/serve-once.js";
 import { type Plain, type PlainInit, plain } from "../models/plain.js";
 import type { Plugin } from "../plugin/plugin.js";
-import { loginDecisionMessage, postDecisionMessage } from "./decisions.js";
+import { fileDecisionMessage, loginDecisionMessage, postDecisionMessage } from "./decisions.js";
+import { FileOutputStream } from "./file-output.js";
 import { type HookContext, hookContext } from "./hook-context.js";
 import { hookFailure } from "./hook-failure.js";
 import type { Awaitable, HookHandlers } from "./hook-handlers.js";
@@ -45,7 +55,7 @@ interface HookRow<N extends HookName> {
   answer?: (result: ResultOf<N>) => ResponseInitOf<N>;
 }
 
-type RowHookName = Exclude<HookName, "ServeHTTP" | "ServeMetrics">;
+type RowHookName = Exclude<HookName, "ServeHTTP" | "ServeMetrics" | "FileWillBeUploaded">;
 
 const unaryHooks: { readonly [N in RowHookName]: HookRow<N> } = {
   OnActivate: {
@@ -98,6 +108,10 @@ const unaryHooks: { readonly [N in RowHookName]: HookRow<N> } = {
   ReactionHasBeenAdded: { args: (r) => [need(r, "reaction")] },
   ReactionHasBeenRemoved: { args: (r) => [need(r, "reaction")] },
   PreferencesHaveChanged: { args: (r) => [r.preferences] },
+  MessagesWillBeConsumed: {
+    args: (r) => [r.posts],
+    answer: (posts) => ({ posts: posts === undefined ? [] : [...posts] }),
+  },
 };
 
 /** Thrown by `need`; the adapter names the hook and the field's proto name. */
@@ -207,6 +221,52 @@ const serveMetrics: Adapter<"ServeMetrics"> = (plugin, handler) => async (reques
   }
 };
 
+const fileWillBeUploaded: Adapter<"FileWillBeUploaded"> = (plugin, handler) =>
+  async function* (requests, context) {
+    const frames = requests[Symbol.asyncIterator]();
+    const first = await frames.next();
+    if (first.done === true || first.value.frame.case !== "head") {
+      throw new ConnectError(
+        "FileWillBeUploaded: the first frame must be the head",
+        Code.InvalidArgument,
+      );
+    }
+    const head = first.value.frame.value;
+    if (head.fileInfo === undefined) {
+      throw missingField("FileWillBeUploaded", "head.file_info");
+    }
+    const output = new FileOutputStream();
+    const ctx = hookContext(head.context, context);
+    // The handler runs while its output streams back; its decision comes after the last chunk.
+    const info = plain(FileInfoSchema, head.fileInfo);
+    const decided = (async () => handler.call(plugin, ctx, info, fileContent(frames), output))();
+    decided.then(
+      () => output.end(),
+      (reason: unknown) => output.end(reason),
+    );
+    try {
+      for await (const chunk of output) {
+        for (const piece of splitChunks(chunk)) yield { frame: { case: "data", value: piece } };
+      }
+      // A plain init: the protocol's codec takes numbers for 64-bit fields.
+      const result = fileDecisionMessage(await decided) as MessageInitShape<
+        typeof FileWillBeUploadedResultSchema
+      >;
+      yield { frame: { case: "result", value: result } };
+    } catch (reason) {
+      throw hookFailure("FileWillBeUploaded", reason);
+    }
+  };
+
+/** The file's content: the data frames after the head. */
+async function* fileContent(
+  frames: AsyncIterator<FileWillBeUploadedRequest>,
+): AsyncGenerator<Uint8Array> {
+  for (let next = await frames.next(); next.done !== true; next = await frames.next()) {
+    if (next.value.frame.case === "data") yield next.value.frame.value;
+  }
+}
+
 /** The adapter of every hook, by name. */
 export const hookAdapters: { readonly [N in HookName]: Adapter<N> } = {
   ...(Object.fromEntries(
@@ -217,4 +277,5 @@ export const hookAdapters: { readonly [N in HookName]: Adapter<N> } = {
   ) as { [N in RowHookName]: Adapter<N> }),
   ServeHTTP: serveHttp,
   ServeMetrics: serveMetrics,
+  FileWillBeUploaded: fileWillBeUploaded,
 };

@@ -2,10 +2,12 @@
 // handler against this map, so a handler of the wrong shape does not compile.
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { CommandResponseSchema, HookName } from "@plugwire/protocol";
+import type { PostInit } from "../api/plugin-api-client.js";
 import type {
   Channel,
   ChannelMember,
   CommandArgs,
+  FileInfo,
   PluginClusterEvent,
   Post,
   Preference,
@@ -15,7 +17,7 @@ import type {
   WebSocketRequest,
 } from "../models/models.js";
 import type { PlainInit } from "../models/plain.js";
-import type { LoginDecision, PostDecision } from "./decisions.js";
+import type { FileDecision, LoginDecision, PostDecision } from "./decisions.js";
 import type { HookContext } from "./hook-context.js";
 
 /** A value or a promise of it: every handler may be sync or async. */
@@ -27,6 +29,14 @@ export type CommandResponseInit = PlainInit<typeof CommandResponseSchema>;
 /** Who installed the plugin. */
 export interface InstallEvent {
   userId: string;
+}
+
+/**
+ * Where FileWillBeUploaded writes replacement content. Each write resolves once the host took
+ * the chunk, so a large replacement streams out without being held whole.
+ */
+export interface FileOutput {
+  write(chunk: Uint8Array): Promise<void>;
 }
 
 /**
@@ -114,6 +124,26 @@ export interface HookHandlers {
   ReactionHasBeenRemoved: (ctx: HookContext, reaction: Reaction) => Awaitable<void>;
   /** A user's preferences were saved. */
   PreferencesHaveChanged: (ctx: HookContext, preferences: Preference[]) => Awaitable<void>;
+  /**
+   * Posts on their way to a client (a channel's posts, a thread, a post by id, search results,
+   * websocket events): return the posts to show instead (each replaces the post with its id;
+   * posts left out, or nothing returned, stay as they are). Runs on every read: keep it fast.
+   */
+  MessagesWillBeConsumed: (
+    ctx: HookContext,
+    posts: Post[],
+  ) => Awaitable<readonly PostInit[] | undefined>;
+  /**
+   * A file is uploaded: read its content from `file` as it streams in, and decide. Writing
+   * anything to `output` replaces the content; return allow(), modifyFile(info) to store a
+   * changed record, or reject(reason) to refuse the upload.
+   */
+  FileWillBeUploaded: (
+    ctx: HookContext,
+    info: FileInfo,
+    file: AsyncIterable<Uint8Array>,
+    output: FileOutput,
+  ) => Awaitable<FileDecision>;
 }
 
 /** Any handler of any hook, as stored before its hook is known statically. */

@@ -15,6 +15,9 @@ import {
 } from "@plugwire/errors";
 import {
   ChannelMemberSchema,
+  type FileWillBeUploadedRequest,
+  FileWillBeUploadedRequestSchema,
+  type FileWillBeUploadedResponse,
   type HookName,
   MAX_CHUNK_BYTES,
   PluginAPI,
@@ -34,6 +37,7 @@ import {
   dismiss,
   type LoginDecision,
   modify,
+  modifyFile,
   type PostDecision,
   reject,
 } from "./decisions.js";
@@ -585,5 +589,101 @@ describe("the plugin instance", () => {
     plugin.logger.debug("hello", { n: 1 });
     expect(logs).toMatchObject([{ level: "debug", msg: "hello", fields: { n: 1 } }]);
     await expect(plugin.api.getPluginConfig()).resolves.toEqual({ greeting: "hello" });
+  });
+});
+
+describe("MessagesWillBeConsumed", () => {
+  it("passes the posts and answers the handler's versions, or none when it returns nothing", async () => {
+    const rewrite = serve(
+      definePlugin({
+        MessagesWillBeConsumed: (_ctx, posts) =>
+          posts.filter((p) => p.message.includes("secret")).map((p) => ({ ...p, message: "***" })),
+      }),
+    );
+    const posts = [post, { ...post, id: "p2", message: "a secret" }];
+    const answer = await rewrite.client.messagesWillBeConsumed({ posts }, { headers: bearer });
+    expect(answer.posts.map((p) => [p.id, p.message])).toEqual([["p2", "***"]]);
+
+    const silent = serve(definePlugin({ MessagesWillBeConsumed: () => undefined }));
+    const none = await silent.client.messagesWillBeConsumed({ posts }, { headers: bearer });
+    expect(none.posts).toEqual([]);
+  });
+});
+
+describe("FileWillBeUploaded", () => {
+  async function* upload(
+    info: Record<string, unknown>,
+    ...chunks: Uint8Array[]
+  ): AsyncGenerator<FileWillBeUploadedRequest> {
+    yield create(FileWillBeUploadedRequestSchema, {
+      frame: { case: "head", value: { context: pluginContext, fileInfo: info } },
+    });
+    for (const chunk of chunks) {
+      yield create(FileWillBeUploadedRequestSchema, { frame: { case: "data", value: chunk } });
+    }
+  }
+
+  async function answerOf(frames: AsyncIterable<FileWillBeUploadedResponse>) {
+    const data: Uint8Array[] = [];
+    const results = [];
+    for await (const { frame } of frames) {
+      if (frame.case === "data") data.push(frame.value);
+      if (frame.case === "result") results.push(frame.value);
+    }
+    return { data, results };
+  }
+
+  it("streams the content to the handler and its output back in chunks, then the decision", async () => {
+    const seen: { ctx: string; name: string; bytes: number }[] = [];
+    const { client } = serve(
+      definePlugin({
+        async FileWillBeUploaded(ctx, info, file, output) {
+          let bytes = 0;
+          for await (const chunk of file) {
+            bytes += chunk.byteLength;
+            await output.write(chunk.map((b) => b ^ 0xff));
+          }
+          await output.write(new Uint8Array(MAX_CHUNK_BYTES + 1));
+          seen.push({ ctx: ctx.userId, name: info.name, bytes });
+          return modifyFile({ ...info, name: "flipped.bin" });
+        },
+      }),
+    );
+    const { data, results } = await answerOf(
+      client.fileWillBeUploaded(
+        upload({ name: "a.bin" }, new Uint8Array([1, 2]), new Uint8Array([3])),
+        {
+          headers: bearer,
+        },
+      ),
+    );
+    expect(seen).toEqual([{ ctx: "user-1", name: "a.bin", bytes: 3 }]);
+    expect(data.map((chunk) => chunk.byteLength)).toEqual([2, 1, MAX_CHUNK_BYTES, 1]);
+    expect([...(data[0] ?? [])]).toEqual([0xfe, 0xfd]);
+    expect(results).toHaveLength(1);
+    expect(results[0]?.fileInfo?.name).toBe("flipped.bin");
+  });
+
+  it("answers a rejection with its reason and no data, and a handler's failure as the hook's", async () => {
+    const rejecting = serve(definePlugin({ FileWillBeUploaded: () => reject("no executables") }));
+    const { data, results } = await answerOf(
+      rejecting.client.fileWillBeUploaded(upload({ name: "x.exe" }, new Uint8Array(5)), {
+        headers: bearer,
+      }),
+    );
+    expect(data).toEqual([]);
+    expect(results).toEqual([expect.objectContaining({ rejectionReason: "no executables" })]);
+
+    const failing = serve(
+      definePlugin({
+        FileWillBeUploaded: () => {
+          throw new Error("scanner down");
+        },
+      }),
+    );
+    const error = await failure(
+      answerOf(failing.client.fileWillBeUploaded(upload({ name: "a" }), { headers: bearer })),
+    );
+    expect(error.message).toMatch(/^FileWillBeUploaded failed: scanner down/);
   });
 });

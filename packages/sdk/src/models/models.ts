@@ -48,6 +48,16 @@ export type CustomStatus = Plain<protocol.CustomStatus>;
 export type FileInfo = Plain<protocol.FileInfo>;
 /** A slash command. */
 export type Command = Plain<protocol.Command>;
+/** A command's autocomplete tree: sub-commands and arguments (Mattermost's AutocompleteData). */
+export type AutocompleteData = Plain<protocol.AutocompleteData>;
+/** One argument of an autocomplete (sub-)command. */
+export type AutocompleteArg = Plain<protocol.AutocompleteArg>;
+/** One value of a list argument. */
+export type AutocompleteListItem = Plain<protocol.AutocompleteListItem>;
+/** An interactive dialog (Mattermost's Dialog). */
+export type Dialog = Plain<protocol.Dialog>;
+/** One field of an interactive dialog. */
+export type DialogElement = Plain<protocol.DialogElement>;
 /** The arguments of a slash command's run. */
 export type CommandArgs = Plain<protocol.CommandArgs>;
 /** What a slash command answers. */

@@ -230,6 +230,60 @@ describe("reactions, preferences and statuses", () => {
   });
 });
 
+describe("slash commands and dialogs", () => {
+  it("run the plugin's command for another plugin's ExecuteSlashCommand, whose trigger id opens a dialog", async () => {
+    const user = makeUser({ username: "dora" });
+    const team = makeTeam();
+    const channel = makeChannel({ teamId: team.id });
+    const Forms = definePlugin({
+      async OnActivate() {
+        await this.api.registerCommand({ trigger: "form", autoComplete: true });
+      },
+      async ExecuteCommand(_ctx, args) {
+        await this.api.openInteractiveDialog({
+          triggerId: args.triggerId,
+          url: "/plugins/com.example.plugin/submit",
+          dialog: {
+            title: "A form",
+            elements: [{ displayName: "Name", name: "name", type: "text", maxLength: 10 }],
+          },
+        });
+        return { responseType: "ephemeral", text: "opened" };
+      },
+    });
+    harness = await createPluginHarness(Forms, {
+      fixtures: {
+        users: [user],
+        teams: [team],
+        channels: [channel],
+        teamMembers: [{ teamId: team.id, userId: user.id }],
+        channelMembers: [{ channelId: channel.id, userId: user.id }],
+      },
+    });
+    await harness.activate();
+    const opened: string[] = [];
+    harness.api.app.subscribe({ dialogOpened: (userId) => opened.push(userId) });
+    const other = harness.api.client("com.example.other");
+    const response = await other.executeSlashCommand({
+      userId: user.id,
+      channelId: channel.id,
+      command: "/form",
+    });
+    expect(response.text).toBe("opened");
+    expect(opened).toEqual([user.id]);
+    expect((await other.listPluginCommands(team.id)).map((c) => c.trigger)).toEqual(["form"]);
+    expect(await other.listBuiltInCommands()).toEqual([]);
+    const custom = await other.createCommand({
+      teamId: team.id,
+      trigger: "deploy",
+      method: "P",
+      url: "/plugins/com.example.other/deploy",
+    });
+    expect((await other.getCommand(custom.id)).pluginId).toBe("com.example.other");
+    expect((await other.listCommands(team.id)).map((c) => c.trigger)).toEqual(["deploy", "form"]);
+  });
+});
+
 describe("bots, sessions, tokens and the audit log", () => {
   it("come along with the host's service: a bot posts as itself, a token opens a session", async () => {
     const owner = makeUser({ username: "ann" });
@@ -274,10 +328,27 @@ describe("groups", () => {
     expect((await api.getGroupsForUser(alice.id)).map((g) => g.name)).toEqual(["crew"]);
     expect((await api.getGroupMemberUsers(group.id)).map((u) => u.username)).toEqual(["alice"]);
     expect(fake.callsTo("UpsertGroupMember")[0]?.request.userId).toBe(alice.id);
-    await expect(api.getGroupByRemoteId("crew-1", "ldap")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(api.getGroupByRemoteID("crew-1", "ldap")).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       api.createGroup({ displayName: "Crew", source: "plugin_sync" }),
     ).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe("custom emoji", () => {
+  it("a plugin reads the emoji made through the host's app, images from the fake's file store", async () => {
+    const ann = makeUser({ username: "ann" });
+    fake = await createFakePluginAPI({ fixtures: { users: [ann] } });
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    const made = await fake.app.createEmoji({}, ann.id, "shipit", png);
+    const api = new PluginAPIClient(fake.transport());
+    expect(await api.getEmojiByName("shipit")).toMatchObject({ id: made.id, creatorId: ann.id });
+    expect((await api.getEmoji(made.id)).createAt).toBe(fake.clock.now());
+    expect(await api.getEmojiImage(made.id)).toEqual({ image: png, imageType: "png" });
+    expect((await api.getEmojiList("name")).map((e) => e.name)).toEqual(["shipit"]);
+    expect(fake.callsTo("GetEmojiByName")[0]?.request.name).toBe("shipit");
+    await expect(api.getEmojiByName("nope")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(api.getEmojiList("age")).rejects.toBeInstanceOf(ValidationError);
   });
 });
 

@@ -223,6 +223,12 @@ export class FakePluginAPI {
         }),
       serveHTTP: (head, body, options) => dispatcher.serveHTTP(head, body, options),
       serveHTTPOnce: (head, body, options) => dispatcher.serveHTTPOnce(head, body, options),
+      fileWillBeUploaded: (head, content, output, options) =>
+        dispatcher.fileWillBeUploaded(head, content, output, options).catch((reason: unknown) => {
+          const error = asPluginAPIError(reason);
+          failures.push({ pluginId: dispatcher.pluginId, hook: "FileWillBeUploaded", error });
+          throw error;
+        }),
     };
   }
 }

@@ -8,6 +8,8 @@ import {
   type ChannelMemberSchema,
   type CommandResponse,
   CommandResponseSchema,
+  type FileInfo,
+  FileInfoSchema,
   type HookName,
   type LoginDecision as LoginDecisionMessage,
   type PluginClusterEventSchema,
@@ -23,11 +25,15 @@ import {
   allow,
   type ChannelInit,
   dismiss,
+  type FileDecision,
+  type FileInfoInit,
   type InstallEvent,
   type LoginDecision,
   modify,
+  modifyFile,
   type Plain,
   type PlainInit,
+  type Post,
   type PostDecision,
   type PostInit,
   plain,
@@ -54,6 +60,14 @@ function uncapitalize<N extends string>(name: N): Uncapitalize<N> {
 export interface WithContext<A extends unknown[], R> {
   (...args: A): Promise<R>;
   (ctx: HookContextInit, ...args: A): Promise<R>;
+}
+
+/** What FileWillBeUploaded answered. */
+export interface FileUploadHookResult {
+  /** allow(), modifyFile(info) or reject(reason), as the handler returned it. */
+  decision: FileDecision;
+  /** The replacement content the handler wrote; empty when it kept the upload's own. */
+  output: Uint8Array;
 }
 
 /**
@@ -112,6 +126,13 @@ export interface HookCalls {
   ReactionHasBeenAdded: WithContext<[reaction: Init<typeof ReactionSchema>], void>;
   ReactionHasBeenRemoved: WithContext<[reaction: Init<typeof ReactionSchema>], void>;
   PreferencesHaveChanged: WithContext<[preferences: Init<typeof PreferenceSchema>[]], void>;
+  /** The posts the plugin answered: each replaces the post with its id (none: no change). */
+  MessagesWillBeConsumed(posts: PostInit[]): Promise<Post[]>;
+  /** The content streams to the handler as the host streams it, in chunks of at most 64 KiB. */
+  FileWillBeUploaded: WithContext<
+    [info: FileInfoInit, content: Uint8Array | AsyncIterable<Uint8Array>],
+    FileUploadHookResult
+  >;
 }
 
 /** The typed hooks of the plugin behind `plugin`. */
@@ -229,6 +250,24 @@ export function hookCalls(plugin: HookDispatcher): HookCalls {
     PreferencesHaveChanged: withContext(1, (context, preferences) =>
       call("PreferencesHaveChanged", { context, preferences }).then(done),
     ),
+    MessagesWillBeConsumed: async (posts) =>
+      (await call("MessagesWillBeConsumed", { posts })).posts,
+    FileWillBeUploaded: withContext(2, async (context, fileInfo, content) => {
+      const chunks: Uint8Array[] = [];
+      const answer = await plugin.fileWillBeUploaded(
+        { context, fileInfo: protocolMessage(FileInfoSchema, fileInfo) },
+        content instanceof Uint8Array ? wholeContent(content) : content,
+        async (replacement) => {
+          for await (const chunk of replacement) chunks.push(chunk);
+          return chunks.reduce((total, chunk) => total + chunk.byteLength, 0);
+        },
+      );
+      if (answer === undefined) throw notImplemented(plugin.pluginId, "FileWillBeUploaded");
+      return {
+        decision: fileDecision(answer.result),
+        output: new Uint8Array(Buffer.concat(chunks)),
+      };
+    }),
   };
 }
 
@@ -262,6 +301,18 @@ function postDecision(
     default:
       throw new Error(`${hook} answered without a decision`);
   }
+}
+
+async function* wholeContent(content: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield content;
+}
+
+/** The decision as the plugin's FileWillBeUploaded handler returned it. */
+function fileDecision(result: { fileInfo?: FileInfo; rejectionReason: string }): FileDecision {
+  if (result.rejectionReason !== "") return reject(result.rejectionReason);
+  return result.fileInfo === undefined
+    ? allow()
+    : modifyFile(plain(FileInfoSchema, result.fileInfo));
 }
 
 function loginDecision(decision: LoginDecisionMessage | undefined): LoginDecision {

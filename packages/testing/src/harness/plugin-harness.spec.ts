@@ -6,11 +6,15 @@ import {
   type CommandArgs,
   type CommandResponseInit,
   dismiss,
+  type FileDecision,
+  type FileInfo,
+  type FileOutput,
   type HookContext,
   HookName,
   hook,
   type LoginDecision,
   modify,
+  modifyFile,
   Plugin,
   type Post,
   type PostDecision,
@@ -323,5 +327,70 @@ describe("http", () => {
       status_code: 403,
       message: expect.stringContaining("admins only"),
     });
+  });
+});
+
+describe("file and read hooks", () => {
+  /** Rewrites "secret" in posts a client reads; flips the bytes of .bin uploads, rejects .exe. */
+  class FilterPlugin extends Plugin {
+    @hook(HookName.MessagesWillBeConsumed)
+    consumed(_ctx: HookContext, posts: Post[]) {
+      return posts
+        .filter((post) => post.message.includes("secret"))
+        .map((post) => ({ ...post, message: post.message.replaceAll("secret", "******") }));
+    }
+
+    @hook(HookName.FileWillBeUploaded)
+    async upload(
+      _ctx: HookContext,
+      info: FileInfo,
+      file: AsyncIterable<Uint8Array>,
+      output: FileOutput,
+    ): Promise<FileDecision> {
+      if (info.name.endsWith(".exe")) return reject("no executables");
+      if (!info.name.endsWith(".bin")) return allow();
+      for await (const chunk of file) await output.write(chunk.map((b) => b ^ 1));
+      return modifyFile({ ...info, name: "flipped.bin" });
+    }
+  }
+
+  let f: PluginHarness<FilterPlugin>;
+  afterEach(() => f?.close());
+
+  it("MessagesWillBeConsumed answers the rewritten posts only", async () => {
+    f = await createPluginHarness(FilterPlugin);
+    const plain = makePost({ message: "hello" });
+    const secret = makePost({ message: "my secret" });
+    const rewritten = await f.hooks.MessagesWillBeConsumed([plain, secret]);
+    expect(rewritten.map((post) => [post.id, post.message])).toEqual([[secret.id, "my ******"]]);
+  });
+
+  it("FileWillBeUploaded streams the content through and answers the decision and output", async () => {
+    f = await createPluginHarness(FilterPlugin);
+    const big = new Uint8Array(200_000).fill(2);
+    const flipped = await f.hooks.FileWillBeUploaded({ name: "a.bin" }, big);
+    expect(flipped.decision).toMatchObject({
+      kind: "modify_file",
+      fileInfo: { name: "flipped.bin" },
+    });
+    expect(flipped.output).toEqual(new Uint8Array(200_000).fill(3));
+    expect(await f.hooks.FileWillBeUploaded({ name: "a.txt" }, new Uint8Array(3))).toEqual({
+      decision: allow(),
+      output: new Uint8Array(),
+    });
+    expect(
+      (await f.hooks.FileWillBeUploaded({ name: "x.exe" }, new Uint8Array(3))).decision,
+    ).toEqual(reject("no executables"));
+  });
+
+  it("runs FileWillBeUploaded on the plugin's own uploads, as the host does", async () => {
+    f = await createPluginHarness(FilterPlugin, { fixtures });
+    await f.activate();
+    const stored = await f.plugin.api.uploadFile(channel.id, "data.bin", new Uint8Array([0, 1]));
+    expect(stored.name).toBe("flipped.bin");
+    expect(await f.plugin.api.getFile(stored.id)).toEqual(new Uint8Array([1, 0]));
+    await expect(
+      f.plugin.api.uploadFile(channel.id, "run.exe", new Uint8Array(1)),
+    ).rejects.toMatchObject({ id: "app.upload.run_plugins_hook.rejected" });
   });
 });

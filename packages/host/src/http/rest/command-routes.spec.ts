@@ -44,7 +44,7 @@ describe("POST /api/v4/commands/execute", () => {
       teamId,
       rootId: "",
       parentId: "",
-      triggerId: "",
+      triggerId: expect.stringMatching(/^[A-Za-z0-9+/]+=*$/),
       command: "/recorder ephemeral just for you",
       siteUrl: f.url,
     });

@@ -1,29 +1,54 @@
-// POST /api/v4/commands/execute: a slash command goes to the plugin that registered it, and
-// its answer is delivered as Mattermost delivers it: an in_channel response is posted as the
-// caller (through MessageWillBePosted like any post), an ephemeral one is shown to the caller
-// alone on their live connections. Extra responses are delivered the same way, in order.
-// The lists and autocomplete a client shows come from the registered commands: Plugwire's
-// commands are its plugins' (it has no built-in or webhook commands).
+// The slash command routes of v4 (Mattermost's api4/command.go): running a command (the app
+// delivers its answer: posted as the caller, or shown to the caller alone), the lists and
+// autocomplete a client shows (plugins' and custom commands, suggestions from their
+// autocomplete trees, dynamic lists included), and managing custom commands, which the team's
+// members with manage_own_slash_commands make and those with manage_others_slash_commands
+// change for others. Plugwire has no built-in commands.
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import {
+  type AutocompleteArg,
+  type AutocompleteData,
   type Command,
   CommandArgsSchema,
-  type CommandResponse,
   CommandResponseSchema,
-  PostSchema,
+  CommandSchema,
 } from "@plugwire/protocol";
 import { fieldsOf, stringField } from "./body-fields.js";
-import { modelToJson } from "./model-json.js";
+import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
-import { requireChannelPermission, requireTeamMember } from "./permissions.js";
+import {
+  hasTeamPermission,
+  requireChannelPermission,
+  requireTeamMember,
+  requireTeamPermission,
+} from "./permissions.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
-import { invalidUrlParam } from "./rest-errors.js";
+import { invalidBodyParam, invalidUrlParam, permissionDenied } from "./rest-errors.js";
 import type { Router } from "./router.js";
+
+/** The fields of a custom command a client sets (the rest the server assigns). */
+const SETTABLE = [
+  "team_id",
+  "trigger",
+  "method",
+  "username",
+  "icon_url",
+  "auto_complete",
+  "auto_complete_desc",
+  "auto_complete_hint",
+  "display_name",
+  "description",
+  "url",
+];
 
 export function commandRoutes(router: Router<RouteHandler>): void {
   router
     .add("POST", "/api/v4/commands/execute", executeCommand)
     .add("GET", "/api/v4/commands", listCommands)
+    .add("POST", "/api/v4/commands", createCommand)
+    .add("GET", "/api/v4/commands/{command_id}", getCommand)
+    .add("PUT", "/api/v4/commands/{command_id}", updateCommand)
+    .add("DELETE", "/api/v4/commands/{command_id}", deleteCommand)
     .add("GET", "/api/v4/teams/{team_id}/commands/autocomplete", autocompleteCommands)
     .add(
       "GET",
@@ -33,21 +58,26 @@ export function commandRoutes(router: Router<RouteHandler>): void {
 }
 
 /**
- * GET /commands?team_id=: the commands a team member can run. With custom_only=true, only the
- * team's own (webhook) commands, which Plugwire has none of.
+ * GET /commands?team_id=: the commands a team member can run, custom ones without their
+ * secrets. With custom_only=true, the team's custom commands whole, for those who manage them.
  */
 async function listCommands(call: RestCall): Promise<void> {
   const teamId = call.url.searchParams.get("team_id") ?? "";
   if (teamId === "") throw invalidUrlParam("team_id", "it is required.");
   await requireTeamMember(call, teamId);
   if (call.url.searchParams.get("custom_only") === "true") {
-    call.send(200, []);
+    await requireTeamPermission(call, teamId, "manage_own_slash_commands");
+    const custom = await call.app.listCustomCommands(teamId);
+    call.send(
+      200,
+      custom.map((command) => commandJson(command)),
+    );
     return;
   }
   const commands = await call.app.listCommands(teamId);
   call.send(
     200,
-    commands.map((command) => commandJson(command)),
+    commands.map((command) => commandJson(command, { sanitized: true })),
   );
 }
 
@@ -59,49 +89,123 @@ async function autocompleteCommands(call: RestCall): Promise<void> {
   const commands = await call.app.listCommands(teamId);
   call.send(
     200,
-    commands.filter((command) => command.autoComplete).map((command) => commandJson(command)),
+    commands
+      .filter((command) => command.autoComplete)
+      .map((command) => commandJson(command, { sanitized: true })),
   );
 }
 
 /**
- * What to offer for what the user typed (?user_input=/tri): each autocompleted command whose
- * trigger starts with it, as Mattermost's AutocompleteSuggestion.
+ * What to offer for what the user typed (?user_input=/jira cre&channel_id=…): Mattermost's
+ * AutocompleteSuggestions, walked down each command's autocomplete tree.
  */
 async function autocompleteSuggestions(call: RestCall): Promise<void> {
   const teamId = call.param("team_id");
-  const userInput = call.url.searchParams.get("user_input") ?? "";
+  const query = call.url.searchParams;
+  const userInput = query.get("user_input") ?? "";
   if (userInput === "") throw invalidUrlParam("user_input", "it is required, e.g. /echo.");
-  await requireTeamMember(call, teamId);
-  const typed = userInput.replace(/^\//, "").toLowerCase();
-  const suggestions: JsonObject[] = [];
-  // Once a space follows the trigger, the arguments are the plugin's: there is nothing to offer.
-  if (!typed.includes(" ")) {
-    for (const command of await call.app.listCommands(teamId)) {
-      if (!command.autoComplete || !command.trigger.startsWith(typed)) continue;
-      suggestions.push({
-        Complete: command.trigger,
-        Suggestion: command.trigger,
-        Hint: command.autoCompleteHint,
-        Description: command.autoCompleteDesc,
-        IconData: "",
-      });
-    }
-  }
-  call.send(200, suggestions);
+  const user = await requireTeamMember(call, teamId);
+  const suggestions = await call.app.autocompleteSuggestions(
+    call.actor(),
+    create(CommandArgsSchema, {
+      userId: user.id,
+      teamId,
+      channelId: query.get("channel_id") ?? "",
+      rootId: query.get("root_id") ?? "",
+      command: userInput,
+      siteUrl: call.server.siteUrl,
+    }),
+  );
+  call.send(
+    200,
+    suggestions.map((s) => ({
+      Complete: s.complete,
+      Suggestion: s.suggestion,
+      Hint: s.hint,
+      Description: s.description,
+      IconData: s.iconData,
+    })),
+  );
 }
 
-/** A command as v4's model.Command, with the fields only webhook commands fill left empty. */
-function commandJson(command: Command): JsonObject {
-  return {
+async function createCommand(call: RestCall): Promise<void> {
+  const { value } = modelFromJson(CommandSchema, await call.json(), SETTABLE, call.ignoreField);
+  if (value.teamId === "") throw invalidBodyParam("team_id", "it is required.");
+  await requireTeamPermission(call, value.teamId, "manage_own_slash_commands");
+  const created = await call.app.createCommand(call.actor(), value);
+  call.send(201, commandJson(created));
+}
+
+async function getCommand(call: RestCall): Promise<void> {
+  const command = await managedCommand(call);
+  call.send(200, commandJson(command));
+}
+
+async function updateCommand(call: RestCall): Promise<void> {
+  const current = await managedCommand(call);
+  const { value } = modelFromJson(
+    CommandSchema,
+    await call.json(),
+    ["id", ...SETTABLE],
+    call.ignoreField,
+  );
+  if (value.id !== "" && value.id !== current.id) {
+    throw invalidBodyParam("id", "it must be the id in the URL.");
+  }
+  if (value.teamId !== "" && value.teamId !== current.teamId) {
+    throw invalidBodyParam("team_id", "a command can't move to another team here.");
+  }
+  const updated = await call.app.updateCommand(call.actor(), current.id, value);
+  call.send(200, commandJson(updated));
+}
+
+async function deleteCommand(call: RestCall): Promise<void> {
+  const command = await managedCommand(call);
+  await call.app.deleteCommand(call.actor(), command.id);
+  call.send(200, { status: "OK" });
+}
+
+/**
+ * The custom command of the URL, for someone who may manage it: a member with
+ * manage_own_slash_commands in its team for their own, and manage_others_slash_commands for
+ * others' (a plugin's included). Someone who may not see it gets 404, as in Mattermost.
+ */
+async function managedCommand(call: RestCall): Promise<Command> {
+  const command = await call.app.getCommand(call.param("command_id"));
+  const user = call.user();
+  if (!(await hasTeamPermission(call, command.teamId, "manage_own_slash_commands"))) {
+    throw permissionDenied(
+      `you lack manage_own_slash_commands in team ${command.teamId}`,
+      "manage_own_slash_commands",
+    );
+  }
+  if (
+    command.creatorId !== user.id &&
+    !(await hasTeamPermission(call, command.teamId, "manage_others_slash_commands"))
+  ) {
+    throw permissionDenied(
+      "the command is someone else's; that needs manage_others_slash_commands",
+      "manage_others_slash_commands",
+    );
+  }
+  return command;
+}
+
+/**
+ * A command as v4's model.Command. Sanitized (for lists anyone in the team reads), a custom
+ * command's token, url, creator, method, username and icon are left out, as Mattermost does.
+ */
+function commandJson(command: Command, { sanitized = false } = {}): JsonObject {
+  const json: JsonObject = {
     id: command.id,
-    token: "",
-    create_at: 0,
-    update_at: 0,
-    delete_at: 0,
+    token: command.token,
+    create_at: Number(command.createAt),
+    update_at: Number(command.updateAt),
+    delete_at: Number(command.deleteAt),
     creator_id: command.creatorId,
     team_id: command.teamId,
     trigger: command.trigger,
-    method: "",
+    method: command.method,
     username: command.username,
     icon_url: command.iconUrl,
     auto_complete: command.autoComplete,
@@ -109,8 +213,49 @@ function commandJson(command: Command): JsonObject {
     auto_complete_hint: command.autoCompleteHint,
     display_name: command.displayName,
     description: command.description,
-    url: "",
+    url: command.url,
     plugin_id: command.pluginId,
+  };
+  if (sanitized) {
+    for (const key of ["token", "creator_id", "method", "url", "username", "icon_url"])
+      json[key] = "";
+  }
+  if (command.autocompleteData) json.autocomplete_data = treeJson(command.autocompleteData);
+  if (command.autocompleteIconData) json.autocomplete_icon_data = command.autocompleteIconData;
+  return json;
+}
+
+/** An autocomplete tree in Mattermost's JSON (Go field names, Data by argument type). */
+function treeJson(tree: AutocompleteData): JsonObject {
+  return {
+    Trigger: tree.trigger,
+    Hint: tree.hint,
+    HelpText: tree.helpText,
+    RoleID: tree.roleId,
+    Arguments: tree.arguments.map(argumentJson),
+    SubCommands: tree.subCommands.map(treeJson),
+  };
+}
+
+function argumentJson(arg: AutocompleteArg): JsonObject {
+  const data: JsonObject =
+    arg.type === "TextInput"
+      ? { Hint: arg.text?.hint ?? "", Pattern: arg.text?.pattern ?? "" }
+      : arg.type === "StaticList"
+        ? {
+            PossibleArguments: arg.staticList.map((item) => ({
+              Item: item.item,
+              Hint: item.hint,
+              HelpText: item.helpText,
+            })),
+          }
+        : { FetchURL: arg.fetchUrl };
+  return {
+    Name: arg.name,
+    HelpText: arg.helpText,
+    Type: arg.type,
+    Required: arg.required,
+    Data: data,
   };
 }
 
@@ -125,56 +270,17 @@ async function executeCommand(call: RestCall): Promise<void> {
   const command = stringField(fields, "command", true);
   await requireChannelPermission(call, channelId, "use_slash_commands");
   const channel = await call.app.getChannel(channelId);
-  const args = create(CommandArgsSchema, {
-    userId: user.id,
-    channelId,
-    teamId: channel.teamId || stringField(fields, "team_id"),
-    rootId: stringField(fields, "root_id"),
-    parentId: stringField(fields, "parent_id"),
-    command,
-    siteUrl: call.server.siteUrl,
-  });
-  const response = await call.app.executeCommand(call.actor(), args);
-  for (const part of [response, ...response.extraResponses]) {
-    await deliver(call, part, channelId, args.rootId);
-  }
+  const response = await call.app.executeCommand(
+    call.actor(),
+    create(CommandArgsSchema, {
+      userId: user.id,
+      channelId,
+      teamId: channel.teamId || stringField(fields, "team_id"),
+      rootId: stringField(fields, "root_id"),
+      parentId: stringField(fields, "parent_id"),
+      command,
+      siteUrl: call.server.siteUrl,
+    }),
+  );
   call.send(200, modelToJson(CommandResponseSchema, response));
-}
-
-async function deliver(
-  call: RestCall,
-  response: CommandResponse,
-  commandChannelId: string,
-  rootId: string,
-): Promise<void> {
-  const channelId = response.channelId || commandChannelId;
-  if (response.responseType === "in_channel") {
-    // A plugin may answer into another channel, but only one the caller may post in.
-    if (channelId !== commandChannelId) {
-      await requireChannelPermission(call, channelId, "create_post");
-    }
-    await call.app.createPost(
-      call.actor(),
-      create(PostSchema, {
-        channelId,
-        userId: call.userId,
-        rootId,
-        message: response.text,
-        type: response.type,
-        props: response.props,
-      }),
-    );
-  } else if (response.text !== "") {
-    await call.app.sendEphemeralPost(
-      call.actor(),
-      call.userId,
-      create(PostSchema, {
-        channelId,
-        userId: call.userId,
-        rootId,
-        message: response.text,
-        props: response.props,
-      }),
-    );
-  }
 }

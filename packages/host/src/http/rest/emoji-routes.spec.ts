@@ -1,14 +1,9 @@
 // Custom emoji over v4 through the official client: uploading one with its image, reading it
 // by id and name, its image, lists, search and autocomplete, deleting it, and Mattermost's
-// refusals; the Plugin API's reads of the same emoji from a real plugin process.
+// refusals (the Plugin API's reads are in rpc/plugin-api-emoji.spec.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newClient4 } from "../../../test-fixtures/rest/mattermost-client.js";
 import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
-import {
-  pluginApi,
-  SOCIAL_ID,
-  socialPluginDir,
-} from "../../../test-fixtures/social/social-plugin.js";
 
 /** The smallest PNG: one transparent pixel. */
 const PNG = Buffer.from(
@@ -22,16 +17,8 @@ let bob: RestUser;
 
 beforeAll(async () => {
   f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
   ann = await f.newUser("ann");
   bob = await f.newUser("bob");
-  // Plugwire's built-in system_user role holds no emoji permissions; grant them as an admin would.
-  const admin = newClient4(f.url, f.adminToken);
-  const userRole = await admin.getRoleByName("system_user");
-  await admin.patchRole(userRole.id, {
-    permissions: [...userRole.permissions, "create_emojis", "delete_emojis"],
-  });
 });
 afterAll(async () => {
   await f?.close();
@@ -44,6 +31,12 @@ const upload = (token: string, name: string, image: Uint8Array = PNG) =>
   );
 
 describe("custom emoji through Client4", () => {
+  it("lets every user make and delete their own emoji, as Mattermost's system_user role does", async () => {
+    const role = await newClient4(f.url, ann.token).getRoleByName("system_user");
+    expect(role.permissions).toEqual(expect.arrayContaining(["create_emojis", "delete_emojis"]));
+    expect(role.permissions).not.toContain("delete_others_emojis");
+  });
+
   it("uploads, reads, lists, searches and deletes an emoji", async () => {
     const client = newClient4(f.url, ann.token);
     const emoji = await newClient4(f.url, ann.token).createCustomEmoji(
@@ -100,26 +93,5 @@ describe("custom emoji through Client4", () => {
     big.set(PNG);
     await expect(upload(ann.token, "huge", big)).rejects.toMatchObject({ status_code: 413 });
     expect((await f.call("GET", "/api/v4/emoji/name/huge", { token: ann.token })).status).toBe(404);
-  });
-});
-
-describe("custom emoji through the Plugin API", () => {
-  it("GetEmoji, GetEmojiByName, GetEmojiImage and GetEmojiList in a plugin process", async () => {
-    const emoji = await upload(ann.token, "plugged");
-    const api = pluginApi(f);
-    expect((await api.getEmoji(emoji.id)).result).toMatchObject({
-      id: emoji.id,
-      name: "plugged",
-      creatorId: ann.id,
-    });
-    expect((await api.getEmojiByName("plugged")).result).toMatchObject({ id: emoji.id });
-    const { result: image } = await api.getEmojiImage(emoji.id);
-    expect(image.imageType).toBe("png");
-    expect(Buffer.from(Object.values(image.image) as number[])).toEqual(PNG);
-    const { result: list } = await api.getEmojiList("name", { perPage: 200 });
-    expect(list.map((e: { name: string }) => e.name)).toContain("plugged");
-    expect((await api.getEmojiList("age")).error).toMatchObject({ name: "ValidationError" });
-    expect((await api.getEmoji("")).error).toMatchObject({ params: { field: "emoji_id" } });
-    expect((await api.getEmojiByName("nobody")).error).toMatchObject({ name: "NotFoundError" });
   });
 });

@@ -4,7 +4,11 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { NotFoundError } from "@plugwire/errors";
 import { FileInfoSchema, type Post, PostSchema, ReactionSchema } from "@plugwire/protocol";
-import type { FileOperations, ReactionOperations } from "../../app/app.js";
+import {
+  type FileOperations,
+  type ReactionOperations,
+  withoutActionIntegrations,
+} from "../../app/app.js";
 import { modelToJson } from "./model-json.js";
 
 type MetadataReads = Pick<ReactionOperations, "getReactionsForPosts"> &
@@ -33,7 +37,7 @@ export async function postsToJson(
       if (info !== undefined && info.deleteAt === 0n) files.push(modelToJson(FileInfoSchema, info));
     }
     if (files.length > 0) metadata.files = files;
-    json.push({ ...modelToJson(PostSchema, post), metadata });
+    json.push({ ...modelToJson(PostSchema, withoutActionIntegrations(post)), metadata });
   }
   return json;
 }

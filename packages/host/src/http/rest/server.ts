@@ -19,10 +19,12 @@ import { auditRoutes } from "./audit-routes.js";
 import { authenticateRequest } from "./authentication.js";
 import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
+import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
 import { emojiRoutes } from "./emoji-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
+import { integrationRoutes } from "./integration-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
 import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
@@ -105,9 +107,11 @@ export function restRouter(): Router<RouteHandler> {
     preferenceRoutes,
     statusRoutes,
     commandRoutes,
+    integrationRoutes,
     fileRoutes,
     uploadRoutes,
     systemRoutes,
+    clusterRoutes,
     roleRoutes,
     groupRoutes,
     emojiRoutes,

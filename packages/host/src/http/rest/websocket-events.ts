@@ -31,6 +31,7 @@ import {
   channelMemberRoles,
   teamMemberRoles,
   type UserOperations,
+  withoutActionIntegrations,
 } from "../../app/app.js";
 import { groupJson, groupMemberJson } from "./group-json.js";
 import { modelToJson } from "./model-json.js";
@@ -191,6 +192,11 @@ export function statusChangeEvent(status: Status): WebSocketEvent {
   );
 }
 
+/** `open_dialog`, to one user's clients: the OpenDialogRequest as a JSON string, as v4 sends it. */
+export function openDialogEvent(userId: string, request: JsonObject): WebSocketEvent {
+  return webSocketEvent("open_dialog", { dialog: JSON.stringify(request) }, { user_id: userId });
+}
+
 /** `ephemeral_message`, to one user only, whatever channel it shows in. */
 export function ephemeralMessageEvent(userId: string, post: Post): WebSocketEvent {
   return webSocketEvent(
@@ -317,7 +323,7 @@ export function roleUpdatedEvent(role: Role): WebSocketEvent {
 }
 
 function postString(post: Post): string {
-  return JSON.stringify(modelToJson(PostSchema, post));
+  return JSON.stringify(modelToJson(PostSchema, withoutActionIntegrations(post)));
 }
 
 /** `typing`, to the channel's members but the one typing (Mattermost's user_typing action). */

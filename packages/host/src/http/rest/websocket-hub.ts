@@ -31,6 +31,7 @@ import type {
   Actor,
   AppEvents,
   Authenticated,
+  EndedConnections,
   PublishedWebSocketEvent,
   Session,
 } from "../../app/app.js";
@@ -56,6 +57,7 @@ import {
   groupSyncableEvent,
   leaveTeamEvents,
   memberRoleUpdatedEvent,
+  openDialogEvent,
   postDeletedEvent,
   postEditedEvent,
   postedEvent,
@@ -78,6 +80,11 @@ const CLOSE_TIMEOUT_MS = 1000;
 
 /** Close code for a connection whose session ended (logout, deactivation). */
 const SESSION_ENDED = 4001;
+/**
+ * Close code when this host may have missed other hosts' events (its cluster bus was cut
+ * off): the client reconnects, gets a new connection and hello, and loads again.
+ */
+const SERVICE_RESTART = 1012;
 /** Close code for a connection that did not authenticate in time (policy violation). */
 const AUTHENTICATION_TIMED_OUT = 1008;
 /** How long a connection may stay unauthenticated before it is closed. */
@@ -236,6 +243,10 @@ export class WebSocketHub implements AppEvents {
     clearTimeout(timer);
   }
 
+  dialogOpened(userId: string, request: JsonObject): void {
+    this.publish(async () => [openDialogEvent(userId, request)]);
+  }
+
   ephemeralPost(userId: string, post: Post): void {
     this.publish(async () => [ephemeralMessageEvent(userId, post)]);
   }
@@ -325,6 +336,7 @@ export class WebSocketHub implements AppEvents {
 
   userDeactivated(user: User): void {
     this.end((connection) => connection.userId === user.id);
+    this.host.app.forwardConnectionsEnded({ userId: user.id });
   }
 
   // Users, teams and channels changing (people-events.ts).
@@ -386,6 +398,31 @@ export class WebSocketHub implements AppEvents {
 
   sessionEnded(session: Session): void {
     this.end((connection) => connection.auth.session.id === session.id);
+    this.host.app.forwardConnectionsEnded({ sessionId: session.id });
+  }
+
+  // The cluster: what other hosts delivered reaches this host's clients too, in the order sent.
+  clusterWebSocketEvent(event: JsonObject): void {
+    this.delivering = this.delivering.then(() =>
+      this.deliver(event as unknown as WebSocketEvent).catch((error: unknown) => {
+        this.host.app.logger.warn(
+          `a websocket event from another host was not delivered: ${(error as Error).message}`,
+        );
+      }),
+    );
+  }
+
+  clusterConnectionsEnded(ended: EndedConnections): void {
+    this.end((connection) =>
+      "userId" in ended
+        ? connection.userId === ended.userId
+        : connection.auth.session.id === ended.sessionId,
+    );
+  }
+
+  /** Events may have been missed: every client reconnects as a new connection and reloads. */
+  clusterResync(): void {
+    this.end(() => true, SERVICE_RESTART, "resync: reconnect and reload");
   }
 
   /** Resolves once every event reported so far has been delivered. */
@@ -422,7 +459,7 @@ export class WebSocketHub implements AppEvents {
             text: "pong",
             version: this.host.serverVersion,
             server_time: Date.now(),
-            node_id: "",
+            node_id: this.host.app.hostId,
           });
           return;
         case "user_typing":
@@ -603,12 +640,16 @@ export class WebSocketHub implements AppEvents {
   }
 
   /** Ends the connections that match: closed now, and not resumable. */
-  private end(matches: (connection: Connection) => boolean): void {
+  private end(
+    matches: (connection: Connection) => boolean,
+    code = SESSION_ENDED,
+    reason = "session ended",
+  ): void {
     for (const connection of this.connections) {
       if (matches(connection)) {
         this.connections.delete(connection);
         clearTimeout(connection.expiry);
-        connection.socket?.close(SESSION_ENDED, "session ended");
+        connection.socket?.close(code, reason);
       }
     }
   }
@@ -617,7 +658,10 @@ export class WebSocketHub implements AppEvents {
   private publish(make: () => Promise<WebSocketEvent[]>): void {
     this.delivering = this.delivering.then(async () => {
       try {
-        for (const event of await make()) await this.deliver(event);
+        for (const event of await make()) {
+          await this.deliver(event);
+          this.host.app.forwardWebSocketEvent(event as unknown as JsonObject);
+        }
       } catch (error) {
         this.host.app.logger.warn(
           `a websocket event was not delivered: ${(error as Error).message}`,

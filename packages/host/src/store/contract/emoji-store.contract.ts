@@ -14,6 +14,19 @@ export function emojiStoreContract(open: OpenStore): void {
   const it = storeTest(open);
 
   describe("custom emoji", () => {
+    it("lets system_user make and delete its own emoji, as Mattermost's migration grants", async ({
+      store,
+    }) => {
+      const user = await store.getRoleByName("system_user");
+      expect(user.permissions).toEqual(expect.arrayContaining(["create_emojis", "delete_emojis"]));
+      expect(user.permissions).toContain("create_team");
+      expect(new Set(user.permissions).size).toBe(user.permissions.length);
+      expect(user.permissions).not.toContain("delete_others_emojis");
+      expect((await store.getRoleByName("system_admin")).permissions).toContain(
+        "delete_others_emojis",
+      );
+    });
+
     it("stores an emoji and reads it by id and name; names are unique", async ({ store }) => {
       const emoji = await newEmoji(store, "party_parrot");
       expect(emoji).toMatchObject({

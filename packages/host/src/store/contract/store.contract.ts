@@ -3,6 +3,7 @@
 import { auditStoreContract } from "./audit-store.contract.js";
 import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
+import { clusterStoreContract } from "./cluster-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
 import { emojiStoreContract } from "./emoji-store.contract.js";
 import { fileInfoStoreContract } from "./file-info-store.contract.js";
@@ -19,6 +20,7 @@ import { roleStoreContract } from "./role-store.contract.js";
 import { sessionStoreContract } from "./session-store.contract.js";
 import { statusStoreContract } from "./status-store.contract.js";
 import type { OpenStore } from "./store-test.js";
+import { systemStoreContract } from "./system-store.contract.js";
 import { teamStoreContract } from "./team-store.contract.js";
 import { uploadSessionStoreContract } from "./upload-session-store.contract.js";
 import { userAccessTokenStoreContract } from "./user-access-token-store.contract.js";
@@ -47,6 +49,8 @@ export function storeContract(open: OpenStore): void {
   pluginStateStoreContract(open);
   commandStoreContract(open);
   botStoreContract(open);
+  clusterStoreContract(open);
+  systemStoreContract(open);
   auditStoreContract(open);
   groupStoreContract(open);
   emojiStoreContract(open);

@@ -1,12 +1,17 @@
 // CommandStore on PostgreSQL: the commands table, one row per team and trigger ("" for a
-// command of every team), owned by the plugin that registered it.
+// command of every team), owned by the plugin that registered it; and custom_commands, by id.
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError } from "@plugwire/errors";
 import { type Command, CommandSchema } from "@plugwire/protocol";
 import type { CommandStore } from "../command-store.js";
+import { customCommandNotFound, customTriggerTaken, newCustomCommand } from "../custom-commands.js";
 import { rowCodec } from "../row-codec.js";
 import { requireField } from "../store-errors.js";
-import { type PostgresDatabase, replaceOnConflict } from "./postgres-database.js";
+import {
+  type PostgresDatabase,
+  type PostgresQueries,
+  replaceOnConflict,
+} from "./postgres-database.js";
 
 const commands = rowCodec(CommandSchema);
 
@@ -75,5 +80,89 @@ export function postgresCommandStore(db: PostgresDatabase): CommandStore {
     async unregisterPluginCommands(pluginId: string): Promise<void> {
       await db.run(`DELETE FROM commands WHERE "plugin_id" = ?`, pluginId);
     },
+
+    async createCustomCommand(command: Command): Promise<Command> {
+      const saved = newCustomCommand(command, db.now());
+      await db.write(async (tx) => {
+        if ((await findCustom(tx, saved.teamId, saved.trigger)) !== undefined) {
+          throw customTriggerTaken(saved.trigger);
+        }
+        await tx.run(`INSERT INTO custom_commands ${commands.insertClause}`, commands.toRow(saved));
+      });
+      return saved;
+    },
+
+    async getCustomCommand(commandId: string): Promise<Command> {
+      const row = await db.one(
+        `SELECT ${commands.columnList} FROM custom_commands WHERE "id" = ? AND "delete_at" = 0`,
+        commandId,
+      );
+      if (row === undefined) throw customCommandNotFound(commandId);
+      return commands.fromRow(row);
+    },
+
+    async findCustomCommand(teamId: string, trigger: string): Promise<Command | undefined> {
+      return findCustom(db, teamId, trigger);
+    },
+
+    async updateCustomCommand(command: Command): Promise<Command> {
+      return db.write(async (tx) => {
+        const current = await tx.one(
+          `SELECT ${commands.columnList} FROM custom_commands WHERE "id" = ? AND "delete_at" = 0`,
+          command.id,
+        );
+        if (current === undefined) throw customCommandNotFound(command.id);
+        const before = commands.fromRow(current);
+        const holder = await findCustom(tx, command.teamId, command.trigger);
+        if (holder !== undefined && holder.id !== command.id) {
+          throw customTriggerTaken(command.trigger);
+        }
+        const saved = create(CommandSchema, {
+          ...command,
+          createAt: before.createAt,
+          deleteAt: 0n,
+          updateAt: tx.now(),
+        });
+        await tx.run(
+          `UPDATE custom_commands SET ${commands.assignments} WHERE "id" = @id`,
+          commands.toRow(saved),
+        );
+        return saved;
+      });
+    },
+
+    async deleteCustomCommand(commandId: string): Promise<void> {
+      const now = db.now();
+      const changes = await db.run(
+        `UPDATE custom_commands SET "delete_at" = ?, "update_at" = ? WHERE "id" = ? AND "delete_at" = 0`,
+        now,
+        now,
+        commandId,
+      );
+      if (changes === 0) throw customCommandNotFound(commandId);
+    },
+
+    async listCustomCommands(teamId: string): Promise<Command[]> {
+      const rows = await db.all(
+        `SELECT ${commands.columnList} FROM custom_commands
+         WHERE "team_id" = ? AND "delete_at" = 0 ORDER BY "trigger"`,
+        teamId,
+      );
+      return rows.map(commands.fromRow);
+    },
   };
+}
+
+async function findCustom(
+  queries: PostgresQueries,
+  teamId: string,
+  trigger: string,
+): Promise<Command | undefined> {
+  const row = await queries.one(
+    `SELECT ${commands.columnList} FROM custom_commands
+     WHERE "team_id" = ? AND "trigger" = ? AND "delete_at" = 0`,
+    teamId,
+    trigger,
+  );
+  return row === undefined ? undefined : commands.fromRow(row);
 }

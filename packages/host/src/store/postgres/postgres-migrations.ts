@@ -330,6 +330,50 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
+    version: 9,
+    description:
+      "commands' autocomplete trees and Mattermost's other command fields, custom commands, host keys",
+    sql: `
+      ALTER TABLE commands ADD COLUMN "token" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "create_at" BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "update_at" BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "delete_at" BIGINT NOT NULL DEFAULT 0;
+      ALTER TABLE commands ADD COLUMN "method" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "url" TEXT NOT NULL DEFAULT '';
+      ALTER TABLE commands ADD COLUMN "autocomplete_data" TEXT;
+      ALTER TABLE commands ADD COLUMN "autocomplete_icon_data" TEXT NOT NULL DEFAULT '';
+
+      CREATE TABLE custom_commands (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "creator_id" TEXT COLLATE "C" NOT NULL,
+        "team_id" TEXT COLLATE "C" NOT NULL,
+        "trigger" TEXT COLLATE plugwire_nocase NOT NULL,
+        "auto_complete" SMALLINT NOT NULL,
+        "auto_complete_desc" TEXT NOT NULL,
+        "auto_complete_hint" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "username" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        "plugin_id" TEXT COLLATE "C" NOT NULL,
+        "token" TEXT NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "method" TEXT NOT NULL,
+        "url" TEXT NOT NULL,
+        "autocomplete_data" TEXT,
+        "autocomplete_icon_data" TEXT NOT NULL
+      );
+      CREATE INDEX custom_commands_team ON custom_commands ("team_id", "delete_at");
+
+      CREATE TABLE host_keys (
+        "name" TEXT COLLATE "C" PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+    `,
+  },
+  {
     version: 10,
     description:
       "bots owned by plugins or users (owner_id), session devices and props, personal access tokens, the audit log",
@@ -360,6 +404,19 @@ export const postgresMigrations: readonly Migration[] = [
       );
       CREATE INDEX audits_created ON audits ("create_at");
       CREATE INDEX audits_user ON audits ("user_id", "create_at");
+    `,
+  },
+  {
+    version: 11,
+    description: "the server's own values (install date, diagnostic id)",
+    sql: `
+      CREATE TABLE systems (
+        "name" TEXT COLLATE "C" PRIMARY KEY,
+        "value" TEXT NOT NULL
+      );
+      INSERT INTO systems VALUES
+        ('InstallationDate', (extract(epoch FROM clock_timestamp()) * 1000)::bigint::text),
+        ('DiagnosticId', substr(md5(random()::text || clock_timestamp()::text), 1, 26));
     `,
   },
   {
@@ -431,8 +488,35 @@ export const postgresMigrations: readonly Migration[] = [
     `,
   },
   {
-    version: 14,
-    description: "custom emoji",
+    version: 15,
+    description:
+      "cluster nodes, the plugin bundles they share, and (PostgreSQL) cluster messages too long for a notification",
+    sql: `
+      CREATE TABLE cluster_nodes (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "hostname" TEXT NOT NULL,
+        "version" TEXT NOT NULL,
+        "started_at" BIGINT NOT NULL,
+        "last_seen_at" BIGINT NOT NULL
+      );
+      CREATE TABLE plugin_bundles (
+        "plugin_id" TEXT COLLATE "C" PRIMARY KEY,
+        "bundle" BYTEA NOT NULL,
+        "updated_at" BIGINT NOT NULL
+      );
+      -- The cluster bus (cluster/postgres-cluster-bus.ts) sends a message longer than NOTIFY
+      -- carries as a row here and a notification naming it; rows are deleted after a minute.
+      CREATE TABLE cluster_messages (
+        "id" BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        "body" TEXT NOT NULL,
+        "created_at" BIGINT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 16,
+    description:
+      "custom emoji; system_user makes and deletes its own, as Mattermost's emoji permissions migration grants",
     sql: `
       CREATE TABLE emoji (
         "id" TEXT COLLATE "C" PRIMARY KEY,
@@ -444,6 +528,15 @@ export const postgresMigrations: readonly Migration[] = [
       );
       CREATE UNIQUE INDEX emoji_name ON emoji ("name") WHERE "delete_at" = 0;
       CREATE INDEX emoji_create_at ON emoji ("create_at", "id");
+      UPDATE roles SET
+        "permissions" = (
+          SELECT json_agg(DISTINCT p)::text FROM (
+            SELECT jsonb_array_elements_text(roles."permissions"::jsonb) AS p
+            UNION SELECT 'create_emojis' UNION SELECT 'delete_emojis'
+          ) AS granted
+        ),
+        "update_at" = (extract(epoch FROM now()) * 1000)::bigint
+      WHERE "name" = 'system_user';
     `,
   },
 ];

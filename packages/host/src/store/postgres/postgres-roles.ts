@@ -4,11 +4,13 @@ import type { Store } from "../store.js";
 import { postgresAuditStore } from "./postgres-audit-store.js";
 import { postgresBotStore } from "./postgres-bot-store.js";
 import { postgresChannelStore } from "./postgres-channel-store.js";
+import { postgresClusterStore } from "./postgres-cluster-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
 import { postgresEmojiStore } from "./postgres-emoji-store.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
 import { postgresGroupStore } from "./postgres-group-store.js";
+import { postgresHostKeyStore } from "./postgres-host-key-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
@@ -19,6 +21,7 @@ import { postgresReactionStore } from "./postgres-reaction-store.js";
 import { postgresRoleStore } from "./postgres-role-store.js";
 import { postgresSessionStore } from "./postgres-session-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
+import { postgresSystemStore } from "./postgres-system-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
 import { postgresUploadSessionStore } from "./postgres-upload-session-store.js";
 import { postgresUserAccessTokenStore } from "./postgres-user-access-token-store.js";
@@ -45,6 +48,9 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresPluginStateStore(db),
     ...postgresCommandStore(db),
     ...postgresBotStore(db),
+    ...postgresClusterStore(db),
+    ...postgresSystemStore(db),
+    ...postgresHostKeyStore(db),
     ...postgresAuditStore(db),
     ...postgresGroupStore(db),
     ...postgresEmojiStore(db),

@@ -10,15 +10,19 @@ import {
   ScalarType,
 } from "@bufbuild/protobuf";
 
-export function filledMessage<Desc extends DescMessage>(desc: Desc, seed = 1): MessageShape<Desc> {
+export function filledMessage<Desc extends DescMessage>(
+  desc: Desc,
+  seed = 1,
+  depth = 0,
+): MessageShape<Desc> {
   const init: Record<string, unknown> = {};
   for (const field of desc.fields) {
-    init[field.localName] = valueFor(field, seed);
+    init[field.localName] = valueFor(field, seed, depth);
   }
   return create(desc, init as MessageInitShape<Desc>);
 }
 
-function valueFor(field: DescField, seed: number): unknown {
+function valueFor(field: DescField, seed: number, depth: number): unknown {
   switch (field.fieldKind) {
     case "scalar":
       switch (field.scalar) {
@@ -36,6 +40,10 @@ function valueFor(field: DescField, seed: number): unknown {
     case "map":
       return { [`${field.name}-${seed}`]: "first", "ключ 🔑": `${seed}` };
     case "list":
+      if (field.listKind === "message") {
+        // A message that contains itself (a tree) stops two levels down.
+        return depth < 2 ? [filledMessage(field.message, seed + 1, depth + 1)] : [];
+      }
       return [`${field.name}-${seed}`, "second", ""];
     case "message":
       if (field.message.typeName === "google.protobuf.Struct") {
@@ -51,7 +59,7 @@ function valueFor(field: DescField, seed: number): unknown {
           nested: { deeper: { deepest: "x" }, empty: {} },
         };
       }
-      break;
+      return filledMessage(field.message, seed + 1, depth + 1);
   }
   throw new Error(`filledMessage: no filler for ${field.parent.typeName}.${field.name}`);
 }

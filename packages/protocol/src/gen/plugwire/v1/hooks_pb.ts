@@ -10,7 +10,7 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
-import type { Channel, ChannelMember, CommandArgs, CommandResponse, PluginClusterEvent, PluginContext, Post, Preference, Reaction, TeamMember, User } from "./models_pb.js";
+import type { Channel, ChannelMember, CommandArgs, CommandResponse, FileInfo, PluginClusterEvent, PluginContext, Post, Preference, Reaction, TeamMember, User } from "./models_pb.js";
 import { file_plugwire_v1_models } from "./models_pb.js";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 
@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/hooks.proto.
  */
 export const file_plugwire_v1_hooks: GenFile = /*@__PURE__*/
-  fileDesc("ChdwbHVnd2lyZS92MS9ob29rcy5wcm90bxILcGx1Z3dpcmUudjEiFAoSSW1wbGVtZW50ZWRSZXF1ZXN0IiQKE0ltcGxlbWVudGVkUmVzcG9uc2USDQoFaG9va3MYASADKAkiEwoRT25BY3RpdmF0ZVJlcXVlc3QiFAoST25BY3RpdmF0ZVJlc3BvbnNlIhUKE09uRGVhY3RpdmF0ZVJlcXVlc3QiFgoUT25EZWFjdGl2YXRlUmVzcG9uc2UiRwocT25Db25maWd1cmF0aW9uQ2hhbmdlUmVxdWVzdBInCgZjb25maWcYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ih8KHU9uQ29uZmlndXJhdGlvbkNoYW5nZVJlc3BvbnNlIlAKEE9uSW5zdGFsbFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSDwoHdXNlcl9pZBgCIAEoCSITChFPbkluc3RhbGxSZXNwb25zZSIHCgVBbGxvdyIYCgZSZWplY3QSDgoGcmVhc29uGAEgASgJIgkKB0Rpc21pc3MiswEKDFBvc3REZWNpc2lvbhIjCgVhbGxvdxgBIAEoCzISLnBsdWd3aXJlLnYxLkFsbG93SAASIwoGbW9kaWZ5GAIgASgLMhEucGx1Z3dpcmUudjEuUG9zdEgAEiUKBnJlamVjdBgDIAEoCzITLnBsdWd3aXJlLnYxLlJlamVjdEgAEicKB2Rpc21pc3MYBCABKAsyFC5wbHVnd2lyZS52MS5EaXNtaXNzSABCCQoHb3V0Y29tZSJqChpNZXNzYWdlV2lsbEJlUG9zdGVkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIfCgRwb3N0GAIgASgLMhEucGx1Z3dpcmUudjEuUG9zdCJKChtNZXNzYWdlV2lsbEJlUG9zdGVkUmVzcG9uc2USKwoIZGVjaXNpb24YASABKAsyGS5wbHVnd2lyZS52MS5Qb3N0RGVjaXNpb24ilAEKG01lc3NhZ2VXaWxsQmVVcGRhdGVkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIjCghuZXdfcG9zdBgCIAEoCzIRLnBsdWd3aXJlLnYxLlBvc3QSIwoIb2xkX3Bvc3QYAyABKAsyES5wbHVnd2lyZS52MS5Qb3N0IksKHE1lc3NhZ2VXaWxsQmVVcGRhdGVkUmVzcG9uc2USKwoIZGVjaXNpb24YASABKAsyGS5wbHVnd2lyZS52MS5Qb3N0RGVjaXNpb24iawobTWVzc2FnZUhhc0JlZW5Qb3N0ZWRSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0Eh8KBHBvc3QYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0Ih4KHE1lc3NhZ2VIYXNCZWVuUG9zdGVkUmVzcG9uc2UilQEKHE1lc3NhZ2VIYXNCZWVuVXBkYXRlZFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSIwoIbmV3X3Bvc3QYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0EiMKCG9sZF9wb3N0GAMgASgLMhEucGx1Z3dpcmUudjEuUG9zdCIfCh1NZXNzYWdlSGFzQmVlblVwZGF0ZWRSZXNwb25zZSJsChxNZXNzYWdlSGFzQmVlbkRlbGV0ZWRSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0Eh8KBHBvc3QYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0Ih8KHU1lc3NhZ2VIYXNCZWVuRGVsZXRlZFJlc3BvbnNlImkKGVVzZXJIYXNCZWVuQ3JlYXRlZFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSHwoEdXNlchgCIAEoCzIRLnBsdWd3aXJlLnYxLlVzZXIiHAoaVXNlckhhc0JlZW5DcmVhdGVkUmVzcG9uc2UiZAoUVXNlcldpbGxMb2dJblJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSHwoEdXNlchgCIAEoCzIRLnBsdWd3aXJlLnYxLlVzZXIiZgoNTG9naW5EZWNpc2lvbhIjCgVhbGxvdxgBIAEoCzISLnBsdWd3aXJlLnYxLkFsbG93SAASJQoGcmVqZWN0GAIgASgLMhMucGx1Z3dpcmUudjEuUmVqZWN0SABCCQoHb3V0Y29tZSJFChVVc2VyV2lsbExvZ0luUmVzcG9uc2USLAoIZGVjaXNpb24YASABKAsyGi5wbHVnd2lyZS52MS5Mb2dpbkRlY2lzaW9uImYKFlVzZXJIYXNMb2dnZWRJblJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSHwoEdXNlchgCIAEoCzIRLnBsdWd3aXJlLnYxLlVzZXIiGQoXVXNlckhhc0xvZ2dlZEluUmVzcG9uc2UibQodVXNlckhhc0JlZW5EZWFjdGl2YXRlZFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSHwoEdXNlchgCIAEoCzIRLnBsdWd3aXJlLnYxLlVzZXIiIAoeVXNlckhhc0JlZW5EZWFjdGl2YXRlZFJlc3BvbnNlInIKHENoYW5uZWxIYXNCZWVuQ3JlYXRlZFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSJQoHY2hhbm5lbBgCIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiHwodQ2hhbm5lbEhhc0JlZW5DcmVhdGVkUmVzcG9uc2UioAEKG1VzZXJIYXNKb2luZWRDaGFubmVsUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIyCg5jaGFubmVsX21lbWJlchgCIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXISIAoFYWN0b3IYAyABKAsyES5wbHVnd2lyZS52MS5Vc2VyIh4KHFVzZXJIYXNKb2luZWRDaGFubmVsUmVzcG9uc2UingEKGVVzZXJIYXNMZWZ0Q2hhbm5lbFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSMgoOY2hhbm5lbF9tZW1iZXIYAiABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyEiAKBWFjdG9yGAMgASgLMhEucGx1Z3dpcmUudjEuVXNlciIcChpVc2VySGFzTGVmdENoYW5uZWxSZXNwb25zZSKXAQoYVXNlckhhc0pvaW5lZFRlYW1SZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0EiwKC3RlYW1fbWVtYmVyGAIgASgLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlchIgCgVhY3RvchgDIAEoCzIRLnBsdWd3aXJlLnYxLlVzZXIiGwoZVXNlckhhc0pvaW5lZFRlYW1SZXNwb25zZSKVAQoWVXNlckhhc0xlZnRUZWFtUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIsCgt0ZWFtX21lbWJlchgCIAEoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXISIAoFYWN0b3IYAyABKAsyES5wbHVnd2lyZS52MS5Vc2VyIhkKF1VzZXJIYXNMZWZ0VGVhbVJlc3BvbnNlImwKFUV4ZWN1dGVDb21tYW5kUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBImCgRhcmdzGAIgASgLMhgucGx1Z3dpcmUudjEuQ29tbWFuZEFyZ3MiSAoWRXhlY3V0ZUNvbW1hbmRSZXNwb25zZRIuCghyZXNwb25zZRgBIAEoCzIcLnBsdWd3aXJlLnYxLkNvbW1hbmRSZXNwb25zZSIpCgpIVFRQSGVhZGVyEgwKBG5hbWUYASABKAkSDQoFdmFsdWUYAiABKAkimgEKD0hUVFBSZXF1ZXN0SGVhZBIOCgZtZXRob2QYASABKAkSCwoDdXJsGAIgASgJEigKB2hlYWRlcnMYAyADKAsyFy5wbHVnd2lyZS52MS5IVFRQSGVhZGVyEhMKC3JlbW90ZV9hZGRyGAQgASgJEisKB2NvbnRleHQYBSABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0IjkKDUhUVFBCb2R5Q2h1bmsSDAoEZGF0YRgBIAEoDBILCgNlbmQYAiABKAgSDQoFZmx1c2gYAyABKAgidQoQU2VydmVIVFRQUmVxdWVzdBIsCgRoZWFkGAEgASgLMhwucGx1Z3dpcmUudjEuSFRUUFJlcXVlc3RIZWFkSAASKgoEYm9keRgCIAEoCzIaLnBsdWd3aXJlLnYxLkhUVFBCb2R5Q2h1bmtIAEIHCgVmcmFtZSJMChBIVFRQUmVzcG9uc2VIZWFkEg4KBnN0YXR1cxgBIAEoBRIoCgdoZWFkZXJzGAIgAygLMhcucGx1Z3dpcmUudjEuSFRUUEhlYWRlciJ3ChFTZXJ2ZUhUVFBSZXNwb25zZRItCgRoZWFkGAEgASgLMh0ucGx1Z3dpcmUudjEuSFRUUFJlc3BvbnNlSGVhZEgAEioKBGJvZHkYAiABKAsyGi5wbHVnd2lyZS52MS5IVFRQQm9keUNodW5rSABCBwoFZnJhbWUiUAoUU2VydmVIVFRQT25jZVJlcXVlc3QSKgoEaGVhZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkhUVFBSZXF1ZXN0SGVhZBIMCgRib2R5GAIgASgMImMKFVNlcnZlSFRUUE9uY2VSZXNwb25zZRIrCgRoZWFkGAEgASgLMh0ucGx1Z3dpcmUudjEuSFRUUFJlc3BvbnNlSGVhZBIMCgRib2R5GAIgASgMEg8KB3Jlc3RfaWQYAyABKA0iJwoUU2VydmVIVFRQUmVzdFJlcXVlc3QSDwoHcmVzdF9pZBgBIAEoDSIlChVTZXJ2ZUhUVFBSZXN0UmVzcG9uc2USDAoEZGF0YRgBIAEoDCJBChNTZXJ2ZU1ldHJpY3NSZXF1ZXN0EioKBGhlYWQYASABKAsyHC5wbHVnd2lyZS52MS5IVFRQUmVxdWVzdEhlYWQiUQoUU2VydmVNZXRyaWNzUmVzcG9uc2USKwoEaGVhZBgBIAEoCzIdLnBsdWd3aXJlLnYxLkhUVFBSZXNwb25zZUhlYWQSDAoEYm9keRgCIAEoDCJ6ChtPblBsdWdpbkNsdXN0ZXJFdmVudFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSLgoFZXZlbnQYAiABKAsyHy5wbHVnd2lyZS52MS5QbHVnaW5DbHVzdGVyRXZlbnQiHgocT25QbHVnaW5DbHVzdGVyRXZlbnRSZXNwb25zZSJBChlPbldlYlNvY2tldENvbm5lY3RSZXF1ZXN0EhMKC3dlYl9jb25uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiHAoaT25XZWJTb2NrZXRDb25uZWN0UmVzcG9uc2UiRAocT25XZWJTb2NrZXREaXNjb25uZWN0UmVxdWVzdBITCgt3ZWJfY29ubl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJIh8KHU9uV2ViU29ja2V0RGlzY29ubmVjdFJlc3BvbnNlImoKEFdlYlNvY2tldFJlcXVlc3QSCwoDc2VxGAEgASgDEg4KBmFjdGlvbhgCIAEoCRIlCgRkYXRhGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBISCgpzZXNzaW9uX2lkGAQgASgJInwKJFdlYlNvY2tldE1lc3NhZ2VIYXNCZWVuUG9zdGVkUmVxdWVzdBITCgt3ZWJfY29ubl9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEi4KB3JlcXVlc3QYAyABKAsyHS5wbHVnd2lyZS52MS5XZWJTb2NrZXRSZXF1ZXN0IicKJVdlYlNvY2tldE1lc3NhZ2VIYXNCZWVuUG9zdGVkUmVzcG9uc2UicwobUmVhY3Rpb25IYXNCZWVuQWRkZWRSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0EicKCHJlYWN0aW9uGAIgASgLMhUucGx1Z3dpcmUudjEuUmVhY3Rpb24iHgocUmVhY3Rpb25IYXNCZWVuQWRkZWRSZXNwb25zZSJ1Ch1SZWFjdGlvbkhhc0JlZW5SZW1vdmVkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBInCghyZWFjdGlvbhgCIAEoCzIVLnBsdWd3aXJlLnYxLlJlYWN0aW9uIiAKHlJlYWN0aW9uSGFzQmVlblJlbW92ZWRSZXNwb25zZSJ6Ch1QcmVmZXJlbmNlc0hhdmVDaGFuZ2VkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIsCgtwcmVmZXJlbmNlcxgCIAMoCzIXLnBsdWd3aXJlLnYxLlByZWZlcmVuY2UiIAoeUHJlZmVyZW5jZXNIYXZlQ2hhbmdlZFJlc3BvbnNlMpkXCgtQbHVnaW5Ib29rcxJQCgtJbXBsZW1lbnRlZBIfLnBsdWd3aXJlLnYxLkltcGxlbWVudGVkUmVxdWVzdBogLnBsdWd3aXJlLnYxLkltcGxlbWVudGVkUmVzcG9uc2USTQoKT25BY3RpdmF0ZRIeLnBsdWd3aXJlLnYxLk9uQWN0aXZhdGVSZXF1ZXN0Gh8ucGx1Z3dpcmUudjEuT25BY3RpdmF0ZVJlc3BvbnNlElMKDE9uRGVhY3RpdmF0ZRIgLnBsdWd3aXJlLnYxLk9uRGVhY3RpdmF0ZVJlcXVlc3QaIS5wbHVnd2lyZS52MS5PbkRlYWN0aXZhdGVSZXNwb25zZRJuChVPbkNvbmZpZ3VyYXRpb25DaGFuZ2USKS5wbHVnd2lyZS52MS5PbkNvbmZpZ3VyYXRpb25DaGFuZ2VSZXF1ZXN0GioucGx1Z3dpcmUudjEuT25Db25maWd1cmF0aW9uQ2hhbmdlUmVzcG9uc2USSgoJT25JbnN0YWxsEh0ucGx1Z3dpcmUudjEuT25JbnN0YWxsUmVxdWVzdBoeLnBsdWd3aXJlLnYxLk9uSW5zdGFsbFJlc3BvbnNlEmgKE01lc3NhZ2VXaWxsQmVQb3N0ZWQSJy5wbHVnd2lyZS52MS5NZXNzYWdlV2lsbEJlUG9zdGVkUmVxdWVzdBooLnBsdWd3aXJlLnYxLk1lc3NhZ2VXaWxsQmVQb3N0ZWRSZXNwb25zZRJrChRNZXNzYWdlV2lsbEJlVXBkYXRlZBIoLnBsdWd3aXJlLnYxLk1lc3NhZ2VXaWxsQmVVcGRhdGVkUmVxdWVzdBopLnBsdWd3aXJlLnYxLk1lc3NhZ2VXaWxsQmVVcGRhdGVkUmVzcG9uc2USawoUTWVzc2FnZUhhc0JlZW5Qb3N0ZWQSKC5wbHVnd2lyZS52MS5NZXNzYWdlSGFzQmVlblBvc3RlZFJlcXVlc3QaKS5wbHVnd2lyZS52MS5NZXNzYWdlSGFzQmVlblBvc3RlZFJlc3BvbnNlEm4KFU1lc3NhZ2VIYXNCZWVuVXBkYXRlZBIpLnBsdWd3aXJlLnYxLk1lc3NhZ2VIYXNCZWVuVXBkYXRlZFJlcXVlc3QaKi5wbHVnd2lyZS52MS5NZXNzYWdlSGFzQmVlblVwZGF0ZWRSZXNwb25zZRJuChVNZXNzYWdlSGFzQmVlbkRlbGV0ZWQSKS5wbHVnd2lyZS52MS5NZXNzYWdlSGFzQmVlbkRlbGV0ZWRSZXF1ZXN0GioucGx1Z3dpcmUudjEuTWVzc2FnZUhhc0JlZW5EZWxldGVkUmVzcG9uc2USZQoSVXNlckhhc0JlZW5DcmVhdGVkEiYucGx1Z3dpcmUudjEuVXNlckhhc0JlZW5DcmVhdGVkUmVxdWVzdBonLnBsdWd3aXJlLnYxLlVzZXJIYXNCZWVuQ3JlYXRlZFJlc3BvbnNlElYKDVVzZXJXaWxsTG9nSW4SIS5wbHVnd2lyZS52MS5Vc2VyV2lsbExvZ0luUmVxdWVzdBoiLnBsdWd3aXJlLnYxLlVzZXJXaWxsTG9nSW5SZXNwb25zZRJcCg9Vc2VySGFzTG9nZ2VkSW4SIy5wbHVnd2lyZS52MS5Vc2VySGFzTG9nZ2VkSW5SZXF1ZXN0GiQucGx1Z3dpcmUudjEuVXNlckhhc0xvZ2dlZEluUmVzcG9uc2UScQoWVXNlckhhc0JlZW5EZWFjdGl2YXRlZBIqLnBsdWd3aXJlLnYxLlVzZXJIYXNCZWVuRGVhY3RpdmF0ZWRSZXF1ZXN0GisucGx1Z3dpcmUudjEuVXNlckhhc0JlZW5EZWFjdGl2YXRlZFJlc3BvbnNlEm4KFUNoYW5uZWxIYXNCZWVuQ3JlYXRlZBIpLnBsdWd3aXJlLnYxLkNoYW5uZWxIYXNCZWVuQ3JlYXRlZFJlcXVlc3QaKi5wbHVnd2lyZS52MS5DaGFubmVsSGFzQmVlbkNyZWF0ZWRSZXNwb25zZRJrChRVc2VySGFzSm9pbmVkQ2hhbm5lbBIoLnBsdWd3aXJlLnYxLlVzZXJIYXNKb2luZWRDaGFubmVsUmVxdWVzdBopLnBsdWd3aXJlLnYxLlVzZXJIYXNKb2luZWRDaGFubmVsUmVzcG9uc2USZQoSVXNlckhhc0xlZnRDaGFubmVsEiYucGx1Z3dpcmUudjEuVXNlckhhc0xlZnRDaGFubmVsUmVxdWVzdBonLnBsdWd3aXJlLnYxLlVzZXJIYXNMZWZ0Q2hhbm5lbFJlc3BvbnNlEmIKEVVzZXJIYXNKb2luZWRUZWFtEiUucGx1Z3dpcmUudjEuVXNlckhhc0pvaW5lZFRlYW1SZXF1ZXN0GiYucGx1Z3dpcmUudjEuVXNlckhhc0pvaW5lZFRlYW1SZXNwb25zZRJcCg9Vc2VySGFzTGVmdFRlYW0SIy5wbHVnd2lyZS52MS5Vc2VySGFzTGVmdFRlYW1SZXF1ZXN0GiQucGx1Z3dpcmUudjEuVXNlckhhc0xlZnRUZWFtUmVzcG9uc2USWQoORXhlY3V0ZUNvbW1hbmQSIi5wbHVnd2lyZS52MS5FeGVjdXRlQ29tbWFuZFJlcXVlc3QaIy5wbHVnd2lyZS52MS5FeGVjdXRlQ29tbWFuZFJlc3BvbnNlEk4KCVNlcnZlSFRUUBIdLnBsdWd3aXJlLnYxLlNlcnZlSFRUUFJlcXVlc3QaHi5wbHVnd2lyZS52MS5TZXJ2ZUhUVFBSZXNwb25zZSgBMAESUwoMU2VydmVNZXRyaWNzEiAucGx1Z3dpcmUudjEuU2VydmVNZXRyaWNzUmVxdWVzdBohLnBsdWd3aXJlLnYxLlNlcnZlTWV0cmljc1Jlc3BvbnNlEmsKFE9uUGx1Z2luQ2x1c3RlckV2ZW50EigucGx1Z3dpcmUudjEuT25QbHVnaW5DbHVzdGVyRXZlbnRSZXF1ZXN0GikucGx1Z3dpcmUudjEuT25QbHVnaW5DbHVzdGVyRXZlbnRSZXNwb25zZRJlChJPbldlYlNvY2tldENvbm5lY3QSJi5wbHVnd2lyZS52MS5PbldlYlNvY2tldENvbm5lY3RSZXF1ZXN0GicucGx1Z3dpcmUudjEuT25XZWJTb2NrZXRDb25uZWN0UmVzcG9uc2USbgoVT25XZWJTb2NrZXREaXNjb25uZWN0EikucGx1Z3dpcmUudjEuT25XZWJTb2NrZXREaXNjb25uZWN0UmVxdWVzdBoqLnBsdWd3aXJlLnYxLk9uV2ViU29ja2V0RGlzY29ubmVjdFJlc3BvbnNlEoYBCh1XZWJTb2NrZXRNZXNzYWdlSGFzQmVlblBvc3RlZBIxLnBsdWd3aXJlLnYxLldlYlNvY2tldE1lc3NhZ2VIYXNCZWVuUG9zdGVkUmVxdWVzdBoyLnBsdWd3aXJlLnYxLldlYlNvY2tldE1lc3NhZ2VIYXNCZWVuUG9zdGVkUmVzcG9uc2USawoUUmVhY3Rpb25IYXNCZWVuQWRkZWQSKC5wbHVnd2lyZS52MS5SZWFjdGlvbkhhc0JlZW5BZGRlZFJlcXVlc3QaKS5wbHVnd2lyZS52MS5SZWFjdGlvbkhhc0JlZW5BZGRlZFJlc3BvbnNlEnEKFlJlYWN0aW9uSGFzQmVlblJlbW92ZWQSKi5wbHVnd2lyZS52MS5SZWFjdGlvbkhhc0JlZW5SZW1vdmVkUmVxdWVzdBorLnBsdWd3aXJlLnYxLlJlYWN0aW9uSGFzQmVlblJlbW92ZWRSZXNwb25zZRJxChZQcmVmZXJlbmNlc0hhdmVDaGFuZ2VkEioucGx1Z3dpcmUudjEuUHJlZmVyZW5jZXNIYXZlQ2hhbmdlZFJlcXVlc3QaKy5wbHVnd2lyZS52MS5QcmVmZXJlbmNlc0hhdmVDaGFuZ2VkUmVzcG9uc2UyvgEKClBsdWdpbkhUVFASVgoNU2VydmVIVFRQT25jZRIhLnBsdWd3aXJlLnYxLlNlcnZlSFRUUE9uY2VSZXF1ZXN0GiIucGx1Z3dpcmUudjEuU2VydmVIVFRQT25jZVJlc3BvbnNlElgKDVNlcnZlSFRUUFJlc3QSIS5wbHVnd2lyZS52MS5TZXJ2ZUhUVFBSZXN0UmVxdWVzdBoiLnBsdWd3aXJlLnYxLlNlcnZlSFRUUFJlc3RSZXNwb25zZTABYgZwcm90bzM", [file_google_protobuf_struct, file_plugwire_v1_models]);
+  fileDesc("ChdwbHVnd2lyZS92MS9ob29rcy5wcm90bxILcGx1Z3dpcmUudjEiFAoSSW1wbGVtZW50ZWRSZXF1ZXN0IiQKE0ltcGxlbWVudGVkUmVzcG9uc2USDQoFaG9va3MYASADKAkiEwoRT25BY3RpdmF0ZVJlcXVlc3QiFAoST25BY3RpdmF0ZVJlc3BvbnNlIhUKE09uRGVhY3RpdmF0ZVJlcXVlc3QiFgoUT25EZWFjdGl2YXRlUmVzcG9uc2UiRwocT25Db25maWd1cmF0aW9uQ2hhbmdlUmVxdWVzdBInCgZjb25maWcYASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ih8KHU9uQ29uZmlndXJhdGlvbkNoYW5nZVJlc3BvbnNlIlAKEE9uSW5zdGFsbFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSDwoHdXNlcl9pZBgCIAEoCSITChFPbkluc3RhbGxSZXNwb25zZSIHCgVBbGxvdyIYCgZSZWplY3QSDgoGcmVhc29uGAEgASgJIgkKB0Rpc21pc3MiswEKDFBvc3REZWNpc2lvbhIjCgVhbGxvdxgBIAEoCzISLnBsdWd3aXJlLnYxLkFsbG93SAASIwoGbW9kaWZ5GAIgASgLMhEucGx1Z3dpcmUudjEuUG9zdEgAEiUKBnJlamVjdBgDIAEoCzITLnBsdWd3aXJlLnYxLlJlamVjdEgAEicKB2Rpc21pc3MYBCABKAsyFC5wbHVnd2lyZS52MS5EaXNtaXNzSABCCQoHb3V0Y29tZSJqChpNZXNzYWdlV2lsbEJlUG9zdGVkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIfCgRwb3N0GAIgASgLMhEucGx1Z3dpcmUudjEuUG9zdCJKChtNZXNzYWdlV2lsbEJlUG9zdGVkUmVzcG9uc2USKwoIZGVjaXNpb24YASABKAsyGS5wbHVnd2lyZS52MS5Qb3N0RGVjaXNpb24ilAEKG01lc3NhZ2VXaWxsQmVVcGRhdGVkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIjCghuZXdfcG9zdBgCIAEoCzIRLnBsdWd3aXJlLnYxLlBvc3QSIwoIb2xkX3Bvc3QYAyABKAsyES5wbHVnd2lyZS52MS5Qb3N0IksKHE1lc3NhZ2VXaWxsQmVVcGRhdGVkUmVzcG9uc2USKwoIZGVjaXNpb24YASABKAsyGS5wbHVnd2lyZS52MS5Qb3N0RGVjaXNpb24iawobTWVzc2FnZUhhc0JlZW5Qb3N0ZWRSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0Eh8KBHBvc3QYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0Ih4KHE1lc3NhZ2VIYXNCZWVuUG9zdGVkUmVzcG9uc2UilQEKHE1lc3NhZ2VIYXNCZWVuVXBkYXRlZFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSIwoIbmV3X3Bvc3QYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0EiMKCG9sZF9wb3N0GAMgASgLMhEucGx1Z3dpcmUudjEuUG9zdCIfCh1NZXNzYWdlSGFzQmVlblVwZGF0ZWRSZXNwb25zZSJsChxNZXNzYWdlSGFzQmVlbkRlbGV0ZWRSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0Eh8KBHBvc3QYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0Ih8KHU1lc3NhZ2VIYXNCZWVuRGVsZXRlZFJlc3BvbnNlIkEKHU1lc3NhZ2VzV2lsbEJlQ29uc3VtZWRSZXF1ZXN0EiAKBXBvc3RzGAEgAygLMhEucGx1Z3dpcmUudjEuUG9zdCJCCh5NZXNzYWdlc1dpbGxCZUNvbnN1bWVkUmVzcG9uc2USIAoFcG9zdHMYASADKAsyES5wbHVnd2lyZS52MS5Qb3N0Im8KFkZpbGVXaWxsQmVVcGxvYWRlZEhlYWQSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSKAoJZmlsZV9pbmZvGAIgASgLMhUucGx1Z3dpcmUudjEuRmlsZUluZm8iaQoZRmlsZVdpbGxCZVVwbG9hZGVkUmVxdWVzdBIzCgRoZWFkGAEgASgLMiMucGx1Z3dpcmUudjEuRmlsZVdpbGxCZVVwbG9hZGVkSGVhZEgAEg4KBGRhdGEYAiABKAxIAEIHCgVmcmFtZSJeChhGaWxlV2lsbEJlVXBsb2FkZWRSZXN1bHQSKAoJZmlsZV9pbmZvGAEgASgLMhUucGx1Z3dpcmUudjEuRmlsZUluZm8SGAoQcmVqZWN0aW9uX3JlYXNvbhgCIAEoCSJuChpGaWxlV2lsbEJlVXBsb2FkZWRSZXNwb25zZRIOCgRkYXRhGAEgASgMSAASNwoGcmVzdWx0GAIgASgLMiUucGx1Z3dpcmUudjEuRmlsZVdpbGxCZVVwbG9hZGVkUmVzdWx0SABCBwoFZnJhbWUiaQoZVXNlckhhc0JlZW5DcmVhdGVkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIfCgR1c2VyGAIgASgLMhEucGx1Z3dpcmUudjEuVXNlciIcChpVc2VySGFzQmVlbkNyZWF0ZWRSZXNwb25zZSJkChRVc2VyV2lsbExvZ0luUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIfCgR1c2VyGAIgASgLMhEucGx1Z3dpcmUudjEuVXNlciJmCg1Mb2dpbkRlY2lzaW9uEiMKBWFsbG93GAEgASgLMhIucGx1Z3dpcmUudjEuQWxsb3dIABIlCgZyZWplY3QYAiABKAsyEy5wbHVnd2lyZS52MS5SZWplY3RIAEIJCgdvdXRjb21lIkUKFVVzZXJXaWxsTG9nSW5SZXNwb25zZRIsCghkZWNpc2lvbhgBIAEoCzIaLnBsdWd3aXJlLnYxLkxvZ2luRGVjaXNpb24iZgoWVXNlckhhc0xvZ2dlZEluUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIfCgR1c2VyGAIgASgLMhEucGx1Z3dpcmUudjEuVXNlciIZChdVc2VySGFzTG9nZ2VkSW5SZXNwb25zZSJtCh1Vc2VySGFzQmVlbkRlYWN0aXZhdGVkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIfCgR1c2VyGAIgASgLMhEucGx1Z3dpcmUudjEuVXNlciIgCh5Vc2VySGFzQmVlbkRlYWN0aXZhdGVkUmVzcG9uc2UicgocQ2hhbm5lbEhhc0JlZW5DcmVhdGVkUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIlCgdjaGFubmVsGAIgASgLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIfCh1DaGFubmVsSGFzQmVlbkNyZWF0ZWRSZXNwb25zZSKgAQobVXNlckhhc0pvaW5lZENoYW5uZWxSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0EjIKDmNoYW5uZWxfbWVtYmVyGAIgASgLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlchIgCgVhY3RvchgDIAEoCzIRLnBsdWd3aXJlLnYxLlVzZXIiHgocVXNlckhhc0pvaW5lZENoYW5uZWxSZXNwb25zZSKeAQoZVXNlckhhc0xlZnRDaGFubmVsUmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIyCg5jaGFubmVsX21lbWJlchgCIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXISIAoFYWN0b3IYAyABKAsyES5wbHVnd2lyZS52MS5Vc2VyIhwKGlVzZXJIYXNMZWZ0Q2hhbm5lbFJlc3BvbnNlIpcBChhVc2VySGFzSm9pbmVkVGVhbVJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSLAoLdGVhbV9tZW1iZXIYAiABKAsyFy5wbHVnd2lyZS52MS5UZWFtTWVtYmVyEiAKBWFjdG9yGAMgASgLMhEucGx1Z3dpcmUudjEuVXNlciIbChlVc2VySGFzSm9pbmVkVGVhbVJlc3BvbnNlIpUBChZVc2VySGFzTGVmdFRlYW1SZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0EiwKC3RlYW1fbWVtYmVyGAIgASgLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlchIgCgVhY3RvchgDIAEoCzIRLnBsdWd3aXJlLnYxLlVzZXIiGQoXVXNlckhhc0xlZnRUZWFtUmVzcG9uc2UibAoVRXhlY3V0ZUNvbW1hbmRSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0EiYKBGFyZ3MYAiABKAsyGC5wbHVnd2lyZS52MS5Db21tYW5kQXJncyJIChZFeGVjdXRlQ29tbWFuZFJlc3BvbnNlEi4KCHJlc3BvbnNlGAEgASgLMhwucGx1Z3dpcmUudjEuQ29tbWFuZFJlc3BvbnNlIikKCkhUVFBIZWFkZXISDAoEbmFtZRgBIAEoCRINCgV2YWx1ZRgCIAEoCSKaAQoPSFRUUFJlcXVlc3RIZWFkEg4KBm1ldGhvZBgBIAEoCRILCgN1cmwYAiABKAkSKAoHaGVhZGVycxgDIAMoCzIXLnBsdWd3aXJlLnYxLkhUVFBIZWFkZXISEwoLcmVtb3RlX2FkZHIYBCABKAkSKwoHY29udGV4dBgFIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQiOQoNSFRUUEJvZHlDaHVuaxIMCgRkYXRhGAEgASgMEgsKA2VuZBgCIAEoCBINCgVmbHVzaBgDIAEoCCJ1ChBTZXJ2ZUhUVFBSZXF1ZXN0EiwKBGhlYWQYASABKAsyHC5wbHVnd2lyZS52MS5IVFRQUmVxdWVzdEhlYWRIABIqCgRib2R5GAIgASgLMhoucGx1Z3dpcmUudjEuSFRUUEJvZHlDaHVua0gAQgcKBWZyYW1lIkwKEEhUVFBSZXNwb25zZUhlYWQSDgoGc3RhdHVzGAEgASgFEigKB2hlYWRlcnMYAiADKAsyFy5wbHVnd2lyZS52MS5IVFRQSGVhZGVyIncKEVNlcnZlSFRUUFJlc3BvbnNlEi0KBGhlYWQYASABKAsyHS5wbHVnd2lyZS52MS5IVFRQUmVzcG9uc2VIZWFkSAASKgoEYm9keRgCIAEoCzIaLnBsdWd3aXJlLnYxLkhUVFBCb2R5Q2h1bmtIAEIHCgVmcmFtZSJQChRTZXJ2ZUhUVFBPbmNlUmVxdWVzdBIqCgRoZWFkGAEgASgLMhwucGx1Z3dpcmUudjEuSFRUUFJlcXVlc3RIZWFkEgwKBGJvZHkYAiABKAwiYwoVU2VydmVIVFRQT25jZVJlc3BvbnNlEisKBGhlYWQYASABKAsyHS5wbHVnd2lyZS52MS5IVFRQUmVzcG9uc2VIZWFkEgwKBGJvZHkYAiABKAwSDwoHcmVzdF9pZBgDIAEoDSInChRTZXJ2ZUhUVFBSZXN0UmVxdWVzdBIPCgdyZXN0X2lkGAEgASgNIiUKFVNlcnZlSFRUUFJlc3RSZXNwb25zZRIMCgRkYXRhGAEgASgMIkEKE1NlcnZlTWV0cmljc1JlcXVlc3QSKgoEaGVhZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkhUVFBSZXF1ZXN0SGVhZCJRChRTZXJ2ZU1ldHJpY3NSZXNwb25zZRIrCgRoZWFkGAEgASgLMh0ucGx1Z3dpcmUudjEuSFRUUFJlc3BvbnNlSGVhZBIMCgRib2R5GAIgASgMInoKG09uUGx1Z2luQ2x1c3RlckV2ZW50UmVxdWVzdBIrCgdjb250ZXh0GAEgASgLMhoucGx1Z3dpcmUudjEuUGx1Z2luQ29udGV4dBIuCgVldmVudBgCIAEoCzIfLnBsdWd3aXJlLnYxLlBsdWdpbkNsdXN0ZXJFdmVudCIeChxPblBsdWdpbkNsdXN0ZXJFdmVudFJlc3BvbnNlIkEKGU9uV2ViU29ja2V0Q29ubmVjdFJlcXVlc3QSEwoLd2ViX2Nvbm5faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSIcChpPbldlYlNvY2tldENvbm5lY3RSZXNwb25zZSJEChxPbldlYlNvY2tldERpc2Nvbm5lY3RSZXF1ZXN0EhMKC3dlYl9jb25uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiHwodT25XZWJTb2NrZXREaXNjb25uZWN0UmVzcG9uc2UiagoQV2ViU29ja2V0UmVxdWVzdBILCgNzZXEYASABKAMSDgoGYWN0aW9uGAIgASgJEiUKBGRhdGEYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnNlc3Npb25faWQYBCABKAkifAokV2ViU29ja2V0TWVzc2FnZUhhc0JlZW5Qb3N0ZWRSZXF1ZXN0EhMKC3dlYl9jb25uX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSLgoHcmVxdWVzdBgDIAEoCzIdLnBsdWd3aXJlLnYxLldlYlNvY2tldFJlcXVlc3QiJwolV2ViU29ja2V0TWVzc2FnZUhhc0JlZW5Qb3N0ZWRSZXNwb25zZSJzChtSZWFjdGlvbkhhc0JlZW5BZGRlZFJlcXVlc3QSKwoHY29udGV4dBgBIAEoCzIaLnBsdWd3aXJlLnYxLlBsdWdpbkNvbnRleHQSJwoIcmVhY3Rpb24YAiABKAsyFS5wbHVnd2lyZS52MS5SZWFjdGlvbiIeChxSZWFjdGlvbkhhc0JlZW5BZGRlZFJlc3BvbnNlInUKHVJlYWN0aW9uSGFzQmVlblJlbW92ZWRSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0EicKCHJlYWN0aW9uGAIgASgLMhUucGx1Z3dpcmUudjEuUmVhY3Rpb24iIAoeUmVhY3Rpb25IYXNCZWVuUmVtb3ZlZFJlc3BvbnNlInoKHVByZWZlcmVuY2VzSGF2ZUNoYW5nZWRSZXF1ZXN0EisKB2NvbnRleHQYASABKAsyGi5wbHVnd2lyZS52MS5QbHVnaW5Db250ZXh0EiwKC3ByZWZlcmVuY2VzGAIgAygLMhcucGx1Z3dpcmUudjEuUHJlZmVyZW5jZSIgCh5QcmVmZXJlbmNlc0hhdmVDaGFuZ2VkUmVzcG9uc2Uy9xgKC1BsdWdpbkhvb2tzElAKC0ltcGxlbWVudGVkEh8ucGx1Z3dpcmUudjEuSW1wbGVtZW50ZWRSZXF1ZXN0GiAucGx1Z3dpcmUudjEuSW1wbGVtZW50ZWRSZXNwb25zZRJNCgpPbkFjdGl2YXRlEh4ucGx1Z3dpcmUudjEuT25BY3RpdmF0ZVJlcXVlc3QaHy5wbHVnd2lyZS52MS5PbkFjdGl2YXRlUmVzcG9uc2USUwoMT25EZWFjdGl2YXRlEiAucGx1Z3dpcmUudjEuT25EZWFjdGl2YXRlUmVxdWVzdBohLnBsdWd3aXJlLnYxLk9uRGVhY3RpdmF0ZVJlc3BvbnNlEm4KFU9uQ29uZmlndXJhdGlvbkNoYW5nZRIpLnBsdWd3aXJlLnYxLk9uQ29uZmlndXJhdGlvbkNoYW5nZVJlcXVlc3QaKi5wbHVnd2lyZS52MS5PbkNvbmZpZ3VyYXRpb25DaGFuZ2VSZXNwb25zZRJKCglPbkluc3RhbGwSHS5wbHVnd2lyZS52MS5Pbkluc3RhbGxSZXF1ZXN0Gh4ucGx1Z3dpcmUudjEuT25JbnN0YWxsUmVzcG9uc2USaAoTTWVzc2FnZVdpbGxCZVBvc3RlZBInLnBsdWd3aXJlLnYxLk1lc3NhZ2VXaWxsQmVQb3N0ZWRSZXF1ZXN0GigucGx1Z3dpcmUudjEuTWVzc2FnZVdpbGxCZVBvc3RlZFJlc3BvbnNlEmsKFE1lc3NhZ2VXaWxsQmVVcGRhdGVkEigucGx1Z3dpcmUudjEuTWVzc2FnZVdpbGxCZVVwZGF0ZWRSZXF1ZXN0GikucGx1Z3dpcmUudjEuTWVzc2FnZVdpbGxCZVVwZGF0ZWRSZXNwb25zZRJrChRNZXNzYWdlSGFzQmVlblBvc3RlZBIoLnBsdWd3aXJlLnYxLk1lc3NhZ2VIYXNCZWVuUG9zdGVkUmVxdWVzdBopLnBsdWd3aXJlLnYxLk1lc3NhZ2VIYXNCZWVuUG9zdGVkUmVzcG9uc2USbgoVTWVzc2FnZUhhc0JlZW5VcGRhdGVkEikucGx1Z3dpcmUudjEuTWVzc2FnZUhhc0JlZW5VcGRhdGVkUmVxdWVzdBoqLnBsdWd3aXJlLnYxLk1lc3NhZ2VIYXNCZWVuVXBkYXRlZFJlc3BvbnNlEm4KFU1lc3NhZ2VIYXNCZWVuRGVsZXRlZBIpLnBsdWd3aXJlLnYxLk1lc3NhZ2VIYXNCZWVuRGVsZXRlZFJlcXVlc3QaKi5wbHVnd2lyZS52MS5NZXNzYWdlSGFzQmVlbkRlbGV0ZWRSZXNwb25zZRJlChJVc2VySGFzQmVlbkNyZWF0ZWQSJi5wbHVnd2lyZS52MS5Vc2VySGFzQmVlbkNyZWF0ZWRSZXF1ZXN0GicucGx1Z3dpcmUudjEuVXNlckhhc0JlZW5DcmVhdGVkUmVzcG9uc2USVgoNVXNlcldpbGxMb2dJbhIhLnBsdWd3aXJlLnYxLlVzZXJXaWxsTG9nSW5SZXF1ZXN0GiIucGx1Z3dpcmUudjEuVXNlcldpbGxMb2dJblJlc3BvbnNlElwKD1VzZXJIYXNMb2dnZWRJbhIjLnBsdWd3aXJlLnYxLlVzZXJIYXNMb2dnZWRJblJlcXVlc3QaJC5wbHVnd2lyZS52MS5Vc2VySGFzTG9nZ2VkSW5SZXNwb25zZRJxChZVc2VySGFzQmVlbkRlYWN0aXZhdGVkEioucGx1Z3dpcmUudjEuVXNlckhhc0JlZW5EZWFjdGl2YXRlZFJlcXVlc3QaKy5wbHVnd2lyZS52MS5Vc2VySGFzQmVlbkRlYWN0aXZhdGVkUmVzcG9uc2USbgoVQ2hhbm5lbEhhc0JlZW5DcmVhdGVkEikucGx1Z3dpcmUudjEuQ2hhbm5lbEhhc0JlZW5DcmVhdGVkUmVxdWVzdBoqLnBsdWd3aXJlLnYxLkNoYW5uZWxIYXNCZWVuQ3JlYXRlZFJlc3BvbnNlEmsKFFVzZXJIYXNKb2luZWRDaGFubmVsEigucGx1Z3dpcmUudjEuVXNlckhhc0pvaW5lZENoYW5uZWxSZXF1ZXN0GikucGx1Z3dpcmUudjEuVXNlckhhc0pvaW5lZENoYW5uZWxSZXNwb25zZRJlChJVc2VySGFzTGVmdENoYW5uZWwSJi5wbHVnd2lyZS52MS5Vc2VySGFzTGVmdENoYW5uZWxSZXF1ZXN0GicucGx1Z3dpcmUudjEuVXNlckhhc0xlZnRDaGFubmVsUmVzcG9uc2USYgoRVXNlckhhc0pvaW5lZFRlYW0SJS5wbHVnd2lyZS52MS5Vc2VySGFzSm9pbmVkVGVhbVJlcXVlc3QaJi5wbHVnd2lyZS52MS5Vc2VySGFzSm9pbmVkVGVhbVJlc3BvbnNlElwKD1VzZXJIYXNMZWZ0VGVhbRIjLnBsdWd3aXJlLnYxLlVzZXJIYXNMZWZ0VGVhbVJlcXVlc3QaJC5wbHVnd2lyZS52MS5Vc2VySGFzTGVmdFRlYW1SZXNwb25zZRJZCg5FeGVjdXRlQ29tbWFuZBIiLnBsdWd3aXJlLnYxLkV4ZWN1dGVDb21tYW5kUmVxdWVzdBojLnBsdWd3aXJlLnYxLkV4ZWN1dGVDb21tYW5kUmVzcG9uc2USTgoJU2VydmVIVFRQEh0ucGx1Z3dpcmUudjEuU2VydmVIVFRQUmVxdWVzdBoeLnBsdWd3aXJlLnYxLlNlcnZlSFRUUFJlc3BvbnNlKAEwARJTCgxTZXJ2ZU1ldHJpY3MSIC5wbHVnd2lyZS52MS5TZXJ2ZU1ldHJpY3NSZXF1ZXN0GiEucGx1Z3dpcmUudjEuU2VydmVNZXRyaWNzUmVzcG9uc2USawoUT25QbHVnaW5DbHVzdGVyRXZlbnQSKC5wbHVnd2lyZS52MS5PblBsdWdpbkNsdXN0ZXJFdmVudFJlcXVlc3QaKS5wbHVnd2lyZS52MS5PblBsdWdpbkNsdXN0ZXJFdmVudFJlc3BvbnNlEmUKEk9uV2ViU29ja2V0Q29ubmVjdBImLnBsdWd3aXJlLnYxLk9uV2ViU29ja2V0Q29ubmVjdFJlcXVlc3QaJy5wbHVnd2lyZS52MS5PbldlYlNvY2tldENvbm5lY3RSZXNwb25zZRJuChVPbldlYlNvY2tldERpc2Nvbm5lY3QSKS5wbHVnd2lyZS52MS5PbldlYlNvY2tldERpc2Nvbm5lY3RSZXF1ZXN0GioucGx1Z3dpcmUudjEuT25XZWJTb2NrZXREaXNjb25uZWN0UmVzcG9uc2UShgEKHVdlYlNvY2tldE1lc3NhZ2VIYXNCZWVuUG9zdGVkEjEucGx1Z3dpcmUudjEuV2ViU29ja2V0TWVzc2FnZUhhc0JlZW5Qb3N0ZWRSZXF1ZXN0GjIucGx1Z3dpcmUudjEuV2ViU29ja2V0TWVzc2FnZUhhc0JlZW5Qb3N0ZWRSZXNwb25zZRJrChRSZWFjdGlvbkhhc0JlZW5BZGRlZBIoLnBsdWd3aXJlLnYxLlJlYWN0aW9uSGFzQmVlbkFkZGVkUmVxdWVzdBopLnBsdWd3aXJlLnYxLlJlYWN0aW9uSGFzQmVlbkFkZGVkUmVzcG9uc2UScQoWUmVhY3Rpb25IYXNCZWVuUmVtb3ZlZBIqLnBsdWd3aXJlLnYxLlJlYWN0aW9uSGFzQmVlblJlbW92ZWRSZXF1ZXN0GisucGx1Z3dpcmUudjEuUmVhY3Rpb25IYXNCZWVuUmVtb3ZlZFJlc3BvbnNlEnEKFlByZWZlcmVuY2VzSGF2ZUNoYW5nZWQSKi5wbHVnd2lyZS52MS5QcmVmZXJlbmNlc0hhdmVDaGFuZ2VkUmVxdWVzdBorLnBsdWd3aXJlLnYxLlByZWZlcmVuY2VzSGF2ZUNoYW5nZWRSZXNwb25zZRJxChZNZXNzYWdlc1dpbGxCZUNvbnN1bWVkEioucGx1Z3dpcmUudjEuTWVzc2FnZXNXaWxsQmVDb25zdW1lZFJlcXVlc3QaKy5wbHVnd2lyZS52MS5NZXNzYWdlc1dpbGxCZUNvbnN1bWVkUmVzcG9uc2USaQoSRmlsZVdpbGxCZVVwbG9hZGVkEiYucGx1Z3dpcmUudjEuRmlsZVdpbGxCZVVwbG9hZGVkUmVxdWVzdBonLnBsdWd3aXJlLnYxLkZpbGVXaWxsQmVVcGxvYWRlZFJlc3BvbnNlKAEwATK+AQoKUGx1Z2luSFRUUBJWCg1TZXJ2ZUhUVFBPbmNlEiEucGx1Z3dpcmUudjEuU2VydmVIVFRQT25jZVJlcXVlc3QaIi5wbHVnd2lyZS52MS5TZXJ2ZUhUVFBPbmNlUmVzcG9uc2USWAoNU2VydmVIVFRQUmVzdBIhLnBsdWd3aXJlLnYxLlNlcnZlSFRUUFJlc3RSZXF1ZXN0GiIucGx1Z3dpcmUudjEuU2VydmVIVFRQUmVzdFJlc3BvbnNlMAFiBnByb3RvMw", [file_google_protobuf_struct, file_plugwire_v1_models]);
 
 /**
  * Asks which hooks the plugin handles.
@@ -541,6 +541,181 @@ export const MessageHasBeenDeletedResponseSchema: GenMessage<MessageHasBeenDelet
   messageDesc(file_plugwire_v1_hooks, 23);
 
 /**
+ * Posts on their way to a client (a channel's posts, a thread, a post by id, search results,
+ * a websocket event), for the plugin to rewrite.
+ *
+ * @generated from message plugwire.v1.MessagesWillBeConsumedRequest
+ */
+export type MessagesWillBeConsumedRequest = Message<"plugwire.v1.MessagesWillBeConsumedRequest"> & {
+  /**
+   * The posts, as the previous plugin left them.
+   *
+   * @generated from field: repeated plugwire.v1.Post posts = 1;
+   */
+  posts: Post[];
+};
+
+/**
+ * Describes the message plugwire.v1.MessagesWillBeConsumedRequest.
+ * Use `create(MessagesWillBeConsumedRequestSchema)` to create a new message.
+ */
+export const MessagesWillBeConsumedRequestSchema: GenMessage<MessagesWillBeConsumedRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_hooks, 24);
+
+/**
+ * The plugin's versions: each post listed replaces the post with its id; posts left out stay.
+ *
+ * @generated from message plugwire.v1.MessagesWillBeConsumedResponse
+ */
+export type MessagesWillBeConsumedResponse = Message<"plugwire.v1.MessagesWillBeConsumedResponse"> & {
+  /**
+   * The rewritten posts.
+   *
+   * @generated from field: repeated plugwire.v1.Post posts = 1;
+   */
+  posts: Post[];
+};
+
+/**
+ * Describes the message plugwire.v1.MessagesWillBeConsumedResponse.
+ * Use `create(MessagesWillBeConsumedResponseSchema)` to create a new message.
+ */
+export const MessagesWillBeConsumedResponseSchema: GenMessage<MessagesWillBeConsumedResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_hooks, 25);
+
+/**
+ * The first frame of FileWillBeUploaded: what is uploaded.
+ *
+ * @generated from message plugwire.v1.FileWillBeUploadedHead
+ */
+export type FileWillBeUploadedHead = Message<"plugwire.v1.FileWillBeUploadedHead"> & {
+  /**
+   * Who uploads.
+   *
+   * @generated from field: plugwire.v1.PluginContext context = 1;
+   */
+  context?: PluginContext | undefined;
+
+  /**
+   * The file's record as it will be stored (its path is where the content is now).
+   *
+   * @generated from field: plugwire.v1.FileInfo file_info = 2;
+   */
+  fileInfo?: FileInfo | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.FileWillBeUploadedHead.
+ * Use `create(FileWillBeUploadedHeadSchema)` to create a new message.
+ */
+export const FileWillBeUploadedHeadSchema: GenMessage<FileWillBeUploadedHead> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_hooks, 26);
+
+/**
+ * One frame of FileWillBeUploaded: the head first, then the file's content in chunks of at most
+ * 64 KiB.
+ *
+ * @generated from message plugwire.v1.FileWillBeUploadedRequest
+ */
+export type FileWillBeUploadedRequest = Message<"plugwire.v1.FileWillBeUploadedRequest"> & {
+  /**
+   * Head or data.
+   *
+   * @generated from oneof plugwire.v1.FileWillBeUploadedRequest.frame
+   */
+  frame: {
+    /**
+     * Sent once, first.
+     *
+     * @generated from field: plugwire.v1.FileWillBeUploadedHead head = 1;
+     */
+    value: FileWillBeUploadedHead;
+    case: "head";
+  } | {
+    /**
+     * A chunk of the file.
+     *
+     * @generated from field: bytes data = 2;
+     */
+    value: Uint8Array;
+    case: "data";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message plugwire.v1.FileWillBeUploadedRequest.
+ * Use `create(FileWillBeUploadedRequestSchema)` to create a new message.
+ */
+export const FileWillBeUploadedRequestSchema: GenMessage<FileWillBeUploadedRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_hooks, 27);
+
+/**
+ * What the plugin decided about an upload.
+ *
+ * @generated from message plugwire.v1.FileWillBeUploadedResult
+ */
+export type FileWillBeUploadedResult = Message<"plugwire.v1.FileWillBeUploadedResult"> & {
+  /**
+   * A changed record (name, MIME type, picture size) to store instead; unset keeps it.
+   *
+   * @generated from field: plugwire.v1.FileInfo file_info = 1;
+   */
+  fileInfo?: FileInfo | undefined;
+
+  /**
+   * Why the upload is refused; empty lets it through.
+   *
+   * @generated from field: string rejection_reason = 2;
+   */
+  rejectionReason: string;
+};
+
+/**
+ * Describes the message plugwire.v1.FileWillBeUploadedResult.
+ * Use `create(FileWillBeUploadedResultSchema)` to create a new message.
+ */
+export const FileWillBeUploadedResultSchema: GenMessage<FileWillBeUploadedResult> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_hooks, 28);
+
+/**
+ * One frame of the plugin's answer: the replacement content in chunks of at most 64 KiB, if
+ * the plugin replaces it (none keeps the upload's own), then the result, last.
+ *
+ * @generated from message plugwire.v1.FileWillBeUploadedResponse
+ */
+export type FileWillBeUploadedResponse = Message<"plugwire.v1.FileWillBeUploadedResponse"> & {
+  /**
+   * Data or result.
+   *
+   * @generated from oneof plugwire.v1.FileWillBeUploadedResponse.frame
+   */
+  frame: {
+    /**
+     * A chunk of the replacement content.
+     *
+     * @generated from field: bytes data = 1;
+     */
+    value: Uint8Array;
+    case: "data";
+  } | {
+    /**
+     * Sent once, last.
+     *
+     * @generated from field: plugwire.v1.FileWillBeUploadedResult result = 2;
+     */
+    value: FileWillBeUploadedResult;
+    case: "result";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message plugwire.v1.FileWillBeUploadedResponse.
+ * Use `create(FileWillBeUploadedResponseSchema)` to create a new message.
+ */
+export const FileWillBeUploadedResponseSchema: GenMessage<FileWillBeUploadedResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_hooks, 29);
+
+/**
  * A user account was created.
  *
  * @generated from message plugwire.v1.UserHasBeenCreatedRequest
@@ -566,7 +741,7 @@ export type UserHasBeenCreatedRequest = Message<"plugwire.v1.UserHasBeenCreatedR
  * Use `create(UserHasBeenCreatedRequestSchema)` to create a new message.
  */
 export const UserHasBeenCreatedRequestSchema: GenMessage<UserHasBeenCreatedRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 24);
+  messageDesc(file_plugwire_v1_hooks, 30);
 
 /**
  * Acknowledged.
@@ -581,7 +756,7 @@ export type UserHasBeenCreatedResponse = Message<"plugwire.v1.UserHasBeenCreated
  * Use `create(UserHasBeenCreatedResponseSchema)` to create a new message.
  */
 export const UserHasBeenCreatedResponseSchema: GenMessage<UserHasBeenCreatedResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 25);
+  messageDesc(file_plugwire_v1_hooks, 31);
 
 /**
  * A user is about to log in.
@@ -609,7 +784,7 @@ export type UserWillLogInRequest = Message<"plugwire.v1.UserWillLogInRequest"> &
  * Use `create(UserWillLogInRequestSchema)` to create a new message.
  */
 export const UserWillLogInRequestSchema: GenMessage<UserWillLogInRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 26);
+  messageDesc(file_plugwire_v1_hooks, 32);
 
 /**
  * What the plugin decided about the login.
@@ -646,7 +821,7 @@ export type LoginDecision = Message<"plugwire.v1.LoginDecision"> & {
  * Use `create(LoginDecisionSchema)` to create a new message.
  */
 export const LoginDecisionSchema: GenMessage<LoginDecision> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 27);
+  messageDesc(file_plugwire_v1_hooks, 33);
 
 /**
  * The decision about the login.
@@ -667,7 +842,7 @@ export type UserWillLogInResponse = Message<"plugwire.v1.UserWillLogInResponse">
  * Use `create(UserWillLogInResponseSchema)` to create a new message.
  */
 export const UserWillLogInResponseSchema: GenMessage<UserWillLogInResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 28);
+  messageDesc(file_plugwire_v1_hooks, 34);
 
 /**
  * A user logged in.
@@ -695,7 +870,7 @@ export type UserHasLoggedInRequest = Message<"plugwire.v1.UserHasLoggedInRequest
  * Use `create(UserHasLoggedInRequestSchema)` to create a new message.
  */
 export const UserHasLoggedInRequestSchema: GenMessage<UserHasLoggedInRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 29);
+  messageDesc(file_plugwire_v1_hooks, 35);
 
 /**
  * Acknowledged.
@@ -710,7 +885,7 @@ export type UserHasLoggedInResponse = Message<"plugwire.v1.UserHasLoggedInRespon
  * Use `create(UserHasLoggedInResponseSchema)` to create a new message.
  */
 export const UserHasLoggedInResponseSchema: GenMessage<UserHasLoggedInResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 30);
+  messageDesc(file_plugwire_v1_hooks, 36);
 
 /**
  * A user account was deactivated.
@@ -738,7 +913,7 @@ export type UserHasBeenDeactivatedRequest = Message<"plugwire.v1.UserHasBeenDeac
  * Use `create(UserHasBeenDeactivatedRequestSchema)` to create a new message.
  */
 export const UserHasBeenDeactivatedRequestSchema: GenMessage<UserHasBeenDeactivatedRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 31);
+  messageDesc(file_plugwire_v1_hooks, 37);
 
 /**
  * Acknowledged.
@@ -753,7 +928,7 @@ export type UserHasBeenDeactivatedResponse = Message<"plugwire.v1.UserHasBeenDea
  * Use `create(UserHasBeenDeactivatedResponseSchema)` to create a new message.
  */
 export const UserHasBeenDeactivatedResponseSchema: GenMessage<UserHasBeenDeactivatedResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 32);
+  messageDesc(file_plugwire_v1_hooks, 38);
 
 /**
  * A channel was created.
@@ -781,7 +956,7 @@ export type ChannelHasBeenCreatedRequest = Message<"plugwire.v1.ChannelHasBeenCr
  * Use `create(ChannelHasBeenCreatedRequestSchema)` to create a new message.
  */
 export const ChannelHasBeenCreatedRequestSchema: GenMessage<ChannelHasBeenCreatedRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 33);
+  messageDesc(file_plugwire_v1_hooks, 39);
 
 /**
  * Acknowledged.
@@ -796,7 +971,7 @@ export type ChannelHasBeenCreatedResponse = Message<"plugwire.v1.ChannelHasBeenC
  * Use `create(ChannelHasBeenCreatedResponseSchema)` to create a new message.
  */
 export const ChannelHasBeenCreatedResponseSchema: GenMessage<ChannelHasBeenCreatedResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 34);
+  messageDesc(file_plugwire_v1_hooks, 40);
 
 /**
  * A user joined a channel.
@@ -831,7 +1006,7 @@ export type UserHasJoinedChannelRequest = Message<"plugwire.v1.UserHasJoinedChan
  * Use `create(UserHasJoinedChannelRequestSchema)` to create a new message.
  */
 export const UserHasJoinedChannelRequestSchema: GenMessage<UserHasJoinedChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 35);
+  messageDesc(file_plugwire_v1_hooks, 41);
 
 /**
  * Acknowledged.
@@ -846,7 +1021,7 @@ export type UserHasJoinedChannelResponse = Message<"plugwire.v1.UserHasJoinedCha
  * Use `create(UserHasJoinedChannelResponseSchema)` to create a new message.
  */
 export const UserHasJoinedChannelResponseSchema: GenMessage<UserHasJoinedChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 36);
+  messageDesc(file_plugwire_v1_hooks, 42);
 
 /**
  * A user left a channel.
@@ -881,7 +1056,7 @@ export type UserHasLeftChannelRequest = Message<"plugwire.v1.UserHasLeftChannelR
  * Use `create(UserHasLeftChannelRequestSchema)` to create a new message.
  */
 export const UserHasLeftChannelRequestSchema: GenMessage<UserHasLeftChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 37);
+  messageDesc(file_plugwire_v1_hooks, 43);
 
 /**
  * Acknowledged.
@@ -896,7 +1071,7 @@ export type UserHasLeftChannelResponse = Message<"plugwire.v1.UserHasLeftChannel
  * Use `create(UserHasLeftChannelResponseSchema)` to create a new message.
  */
 export const UserHasLeftChannelResponseSchema: GenMessage<UserHasLeftChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 38);
+  messageDesc(file_plugwire_v1_hooks, 44);
 
 /**
  * A user joined a team.
@@ -931,7 +1106,7 @@ export type UserHasJoinedTeamRequest = Message<"plugwire.v1.UserHasJoinedTeamReq
  * Use `create(UserHasJoinedTeamRequestSchema)` to create a new message.
  */
 export const UserHasJoinedTeamRequestSchema: GenMessage<UserHasJoinedTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 39);
+  messageDesc(file_plugwire_v1_hooks, 45);
 
 /**
  * Acknowledged.
@@ -946,7 +1121,7 @@ export type UserHasJoinedTeamResponse = Message<"plugwire.v1.UserHasJoinedTeamRe
  * Use `create(UserHasJoinedTeamResponseSchema)` to create a new message.
  */
 export const UserHasJoinedTeamResponseSchema: GenMessage<UserHasJoinedTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 40);
+  messageDesc(file_plugwire_v1_hooks, 46);
 
 /**
  * A user left a team.
@@ -981,7 +1156,7 @@ export type UserHasLeftTeamRequest = Message<"plugwire.v1.UserHasLeftTeamRequest
  * Use `create(UserHasLeftTeamRequestSchema)` to create a new message.
  */
 export const UserHasLeftTeamRequestSchema: GenMessage<UserHasLeftTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 41);
+  messageDesc(file_plugwire_v1_hooks, 47);
 
 /**
  * Acknowledged.
@@ -996,7 +1171,7 @@ export type UserHasLeftTeamResponse = Message<"plugwire.v1.UserHasLeftTeamRespon
  * Use `create(UserHasLeftTeamResponseSchema)` to create a new message.
  */
 export const UserHasLeftTeamResponseSchema: GenMessage<UserHasLeftTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 42);
+  messageDesc(file_plugwire_v1_hooks, 48);
 
 /**
  * A slash command registered by this plugin was run.
@@ -1024,7 +1199,7 @@ export type ExecuteCommandRequest = Message<"plugwire.v1.ExecuteCommandRequest">
  * Use `create(ExecuteCommandRequestSchema)` to create a new message.
  */
 export const ExecuteCommandRequestSchema: GenMessage<ExecuteCommandRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 43);
+  messageDesc(file_plugwire_v1_hooks, 49);
 
 /**
  * The command's answer.
@@ -1045,7 +1220,7 @@ export type ExecuteCommandResponse = Message<"plugwire.v1.ExecuteCommandResponse
  * Use `create(ExecuteCommandResponseSchema)` to create a new message.
  */
 export const ExecuteCommandResponseSchema: GenMessage<ExecuteCommandResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 44);
+  messageDesc(file_plugwire_v1_hooks, 50);
 
 /**
  * One HTTP header field; repeated names keep their order.
@@ -1073,7 +1248,7 @@ export type HTTPHeader = Message<"plugwire.v1.HTTPHeader"> & {
  * Use `create(HTTPHeaderSchema)` to create a new message.
  */
 export const HTTPHeaderSchema: GenMessage<HTTPHeader> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 45);
+  messageDesc(file_plugwire_v1_hooks, 51);
 
 /**
  * The start of an HTTP request routed to the plugin.
@@ -1122,7 +1297,7 @@ export type HTTPRequestHead = Message<"plugwire.v1.HTTPRequestHead"> & {
  * Use `create(HTTPRequestHeadSchema)` to create a new message.
  */
 export const HTTPRequestHeadSchema: GenMessage<HTTPRequestHead> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 46);
+  messageDesc(file_plugwire_v1_hooks, 52);
 
 /**
  * A piece of an HTTP body.
@@ -1157,7 +1332,7 @@ export type HTTPBodyChunk = Message<"plugwire.v1.HTTPBodyChunk"> & {
  * Use `create(HTTPBodyChunkSchema)` to create a new message.
  */
 export const HTTPBodyChunkSchema: GenMessage<HTTPBodyChunk> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 47);
+  messageDesc(file_plugwire_v1_hooks, 53);
 
 /**
  * One frame of a request: the head first, then body chunks until one has end set.
@@ -1194,7 +1369,7 @@ export type ServeHTTPRequest = Message<"plugwire.v1.ServeHTTPRequest"> & {
  * Use `create(ServeHTTPRequestSchema)` to create a new message.
  */
 export const ServeHTTPRequestSchema: GenMessage<ServeHTTPRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 48);
+  messageDesc(file_plugwire_v1_hooks, 54);
 
 /**
  * The start of the plugin's HTTP response.
@@ -1222,7 +1397,7 @@ export type HTTPResponseHead = Message<"plugwire.v1.HTTPResponseHead"> & {
  * Use `create(HTTPResponseHeadSchema)` to create a new message.
  */
 export const HTTPResponseHeadSchema: GenMessage<HTTPResponseHead> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 49);
+  messageDesc(file_plugwire_v1_hooks, 55);
 
 /**
  * One frame of a response: the head first, then body chunks until one has end set.
@@ -1259,7 +1434,7 @@ export type ServeHTTPResponse = Message<"plugwire.v1.ServeHTTPResponse"> & {
  * Use `create(ServeHTTPResponseSchema)` to create a new message.
  */
 export const ServeHTTPResponseSchema: GenMessage<ServeHTTPResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 50);
+  messageDesc(file_plugwire_v1_hooks, 56);
 
 /**
  * A whole request for PluginHTTP.ServeHTTPOnce: a request whose body is small and known.
@@ -1287,7 +1462,7 @@ export type ServeHTTPOnceRequest = Message<"plugwire.v1.ServeHTTPOnceRequest"> &
  * Use `create(ServeHTTPOnceRequestSchema)` to create a new message.
  */
 export const ServeHTTPOnceRequestSchema: GenMessage<ServeHTTPOnceRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 51);
+  messageDesc(file_plugwire_v1_hooks, 57);
 
 /**
  * The plugin's response to a ServeHTTPOnce request.
@@ -1323,7 +1498,7 @@ export type ServeHTTPOnceResponse = Message<"plugwire.v1.ServeHTTPOnceResponse">
  * Use `create(ServeHTTPOnceResponseSchema)` to create a new message.
  */
 export const ServeHTTPOnceResponseSchema: GenMessage<ServeHTTPOnceResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 52);
+  messageDesc(file_plugwire_v1_hooks, 58);
 
 /**
  * Asks for the rest of a response body that ServeHTTPOnce started.
@@ -1344,7 +1519,7 @@ export type ServeHTTPRestRequest = Message<"plugwire.v1.ServeHTTPRestRequest"> &
  * Use `create(ServeHTTPRestRequestSchema)` to create a new message.
  */
 export const ServeHTTPRestRequestSchema: GenMessage<ServeHTTPRestRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 53);
+  messageDesc(file_plugwire_v1_hooks, 59);
 
 /**
  * A part of the rest of a response body.
@@ -1365,7 +1540,7 @@ export type ServeHTTPRestResponse = Message<"plugwire.v1.ServeHTTPRestResponse">
  * Use `create(ServeHTTPRestResponseSchema)` to create a new message.
  */
 export const ServeHTTPRestResponseSchema: GenMessage<ServeHTTPRestResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 54);
+  messageDesc(file_plugwire_v1_hooks, 60);
 
 /**
  * The server's metrics endpoint asks the plugin for its metrics.
@@ -1386,7 +1561,7 @@ export type ServeMetricsRequest = Message<"plugwire.v1.ServeMetricsRequest"> & {
  * Use `create(ServeMetricsRequestSchema)` to create a new message.
  */
 export const ServeMetricsRequestSchema: GenMessage<ServeMetricsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 55);
+  messageDesc(file_plugwire_v1_hooks, 61);
 
 /**
  * The plugin's metrics, usually in the Prometheus text format.
@@ -1414,7 +1589,7 @@ export type ServeMetricsResponse = Message<"plugwire.v1.ServeMetricsResponse"> &
  * Use `create(ServeMetricsResponseSchema)` to create a new message.
  */
 export const ServeMetricsResponseSchema: GenMessage<ServeMetricsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 56);
+  messageDesc(file_plugwire_v1_hooks, 62);
 
 /**
  * Another instance of this plugin published a cluster event.
@@ -1442,7 +1617,7 @@ export type OnPluginClusterEventRequest = Message<"plugwire.v1.OnPluginClusterEv
  * Use `create(OnPluginClusterEventRequestSchema)` to create a new message.
  */
 export const OnPluginClusterEventRequestSchema: GenMessage<OnPluginClusterEventRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 57);
+  messageDesc(file_plugwire_v1_hooks, 63);
 
 /**
  * Acknowledged.
@@ -1457,7 +1632,7 @@ export type OnPluginClusterEventResponse = Message<"plugwire.v1.OnPluginClusterE
  * Use `create(OnPluginClusterEventResponseSchema)` to create a new message.
  */
 export const OnPluginClusterEventResponseSchema: GenMessage<OnPluginClusterEventResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 58);
+  messageDesc(file_plugwire_v1_hooks, 64);
 
 /**
  * A websocket connection of a user opened (or came back).
@@ -1485,7 +1660,7 @@ export type OnWebSocketConnectRequest = Message<"plugwire.v1.OnWebSocketConnectR
  * Use `create(OnWebSocketConnectRequestSchema)` to create a new message.
  */
 export const OnWebSocketConnectRequestSchema: GenMessage<OnWebSocketConnectRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 59);
+  messageDesc(file_plugwire_v1_hooks, 65);
 
 /**
  * Acknowledged.
@@ -1500,7 +1675,7 @@ export type OnWebSocketConnectResponse = Message<"plugwire.v1.OnWebSocketConnect
  * Use `create(OnWebSocketConnectResponseSchema)` to create a new message.
  */
 export const OnWebSocketConnectResponseSchema: GenMessage<OnWebSocketConnectResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 60);
+  messageDesc(file_plugwire_v1_hooks, 66);
 
 /**
  * A websocket connection of a user closed.
@@ -1528,7 +1703,7 @@ export type OnWebSocketDisconnectRequest = Message<"plugwire.v1.OnWebSocketDisco
  * Use `create(OnWebSocketDisconnectRequestSchema)` to create a new message.
  */
 export const OnWebSocketDisconnectRequestSchema: GenMessage<OnWebSocketDisconnectRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 61);
+  messageDesc(file_plugwire_v1_hooks, 67);
 
 /**
  * Acknowledged.
@@ -1543,7 +1718,7 @@ export type OnWebSocketDisconnectResponse = Message<"plugwire.v1.OnWebSocketDisc
  * Use `create(OnWebSocketDisconnectResponseSchema)` to create a new message.
  */
 export const OnWebSocketDisconnectResponseSchema: GenMessage<OnWebSocketDisconnectResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 62);
+  messageDesc(file_plugwire_v1_hooks, 68);
 
 /**
  * A message a client sent on its websocket, as Mattermost's WebSocketRequest.
@@ -1585,7 +1760,7 @@ export type WebSocketRequest = Message<"plugwire.v1.WebSocketRequest"> & {
  * Use `create(WebSocketRequestSchema)` to create a new message.
  */
 export const WebSocketRequestSchema: GenMessage<WebSocketRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 63);
+  messageDesc(file_plugwire_v1_hooks, 69);
 
 /**
  * A client sent a custom_<plugin id>_... action on its websocket.
@@ -1620,7 +1795,7 @@ export type WebSocketMessageHasBeenPostedRequest = Message<"plugwire.v1.WebSocke
  * Use `create(WebSocketMessageHasBeenPostedRequestSchema)` to create a new message.
  */
 export const WebSocketMessageHasBeenPostedRequestSchema: GenMessage<WebSocketMessageHasBeenPostedRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 64);
+  messageDesc(file_plugwire_v1_hooks, 70);
 
 /**
  * Acknowledged.
@@ -1635,7 +1810,7 @@ export type WebSocketMessageHasBeenPostedResponse = Message<"plugwire.v1.WebSock
  * Use `create(WebSocketMessageHasBeenPostedResponseSchema)` to create a new message.
  */
 export const WebSocketMessageHasBeenPostedResponseSchema: GenMessage<WebSocketMessageHasBeenPostedResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 65);
+  messageDesc(file_plugwire_v1_hooks, 71);
 
 /**
  * A reaction was added to a post.
@@ -1663,7 +1838,7 @@ export type ReactionHasBeenAddedRequest = Message<"plugwire.v1.ReactionHasBeenAd
  * Use `create(ReactionHasBeenAddedRequestSchema)` to create a new message.
  */
 export const ReactionHasBeenAddedRequestSchema: GenMessage<ReactionHasBeenAddedRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 66);
+  messageDesc(file_plugwire_v1_hooks, 72);
 
 /**
  * Acknowledged.
@@ -1678,7 +1853,7 @@ export type ReactionHasBeenAddedResponse = Message<"plugwire.v1.ReactionHasBeenA
  * Use `create(ReactionHasBeenAddedResponseSchema)` to create a new message.
  */
 export const ReactionHasBeenAddedResponseSchema: GenMessage<ReactionHasBeenAddedResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 67);
+  messageDesc(file_plugwire_v1_hooks, 73);
 
 /**
  * A reaction was removed from a post.
@@ -1706,7 +1881,7 @@ export type ReactionHasBeenRemovedRequest = Message<"plugwire.v1.ReactionHasBeen
  * Use `create(ReactionHasBeenRemovedRequestSchema)` to create a new message.
  */
 export const ReactionHasBeenRemovedRequestSchema: GenMessage<ReactionHasBeenRemovedRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 68);
+  messageDesc(file_plugwire_v1_hooks, 74);
 
 /**
  * Acknowledged.
@@ -1721,7 +1896,7 @@ export type ReactionHasBeenRemovedResponse = Message<"plugwire.v1.ReactionHasBee
  * Use `create(ReactionHasBeenRemovedResponseSchema)` to create a new message.
  */
 export const ReactionHasBeenRemovedResponseSchema: GenMessage<ReactionHasBeenRemovedResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 69);
+  messageDesc(file_plugwire_v1_hooks, 75);
 
 /**
  * A user's preferences were saved.
@@ -1749,7 +1924,7 @@ export type PreferencesHaveChangedRequest = Message<"plugwire.v1.PreferencesHave
  * Use `create(PreferencesHaveChangedRequestSchema)` to create a new message.
  */
 export const PreferencesHaveChangedRequestSchema: GenMessage<PreferencesHaveChangedRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 70);
+  messageDesc(file_plugwire_v1_hooks, 76);
 
 /**
  * Acknowledged.
@@ -1764,7 +1939,7 @@ export type PreferencesHaveChangedResponse = Message<"plugwire.v1.PreferencesHav
  * Use `create(PreferencesHaveChangedResponseSchema)` to create a new message.
  */
 export const PreferencesHaveChangedResponseSchema: GenMessage<PreferencesHaveChangedResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_hooks, 71);
+  messageDesc(file_plugwire_v1_hooks, 77);
 
 /**
  * The hooks a plugin may implement.
@@ -2061,6 +2236,26 @@ export const PluginHooks: GenService<{
     methodKind: "unary";
     input: typeof PreferencesHaveChangedRequestSchema;
     output: typeof PreferencesHaveChangedResponseSchema;
+  },
+  /**
+   * Rewrite posts on their way to a client.
+   *
+   * @generated from rpc plugwire.v1.PluginHooks.MessagesWillBeConsumed
+   */
+  messagesWillBeConsumed: {
+    methodKind: "unary";
+    input: typeof MessagesWillBeConsumedRequestSchema;
+    output: typeof MessagesWillBeConsumedResponseSchema;
+  },
+  /**
+   * Reject an upload, or change its record and content, before it is stored; streamed both ways.
+   *
+   * @generated from rpc plugwire.v1.PluginHooks.FileWillBeUploaded
+   */
+  fileWillBeUploaded: {
+    methodKind: "bidi_streaming";
+    input: typeof FileWillBeUploadedRequestSchema;
+    output: typeof FileWillBeUploadedResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_plugwire_v1_hooks, 0);

@@ -15,7 +15,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/models.proto.
  */
 export const file_plugwire_v1_models: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCKRAQoKVGVhbU1lbWJlchIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFcm9sZXMYAyABKAkSEQoJZGVsZXRlX2F0GAQgASgDEhMKC3NjaGVtZV91c2VyGAUgASgIEhQKDHNjaGVtZV9hZG1pbhgGIAEoCBIUCgxzY2hlbWVfZ3Vlc3QYByABKAgi9QEKB0NoYW5uZWwSCgoCaWQYASABKAkSEQoJY3JlYXRlX2F0GAIgASgDEhEKCXVwZGF0ZV9hdBgDIAEoAxIRCglkZWxldGVfYXQYBCABKAMSDwoHdGVhbV9pZBgFIAEoCRIMCgR0eXBlGAYgASgJEhQKDGRpc3BsYXlfbmFtZRgHIAEoCRIMCgRuYW1lGAggASgJEg4KBmhlYWRlchgJIAEoCRIPCgdwdXJwb3NlGAogASgJEhQKDGxhc3RfcG9zdF9hdBgLIAEoAxIXCg90b3RhbF9tc2dfY291bnQYDCABKAMSEgoKY3JlYXRvcl9pZBgNIAEoCSLVAgoNQ2hhbm5lbE1lbWJlchISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFcm9sZXMYAyABKAkSFgoObGFzdF92aWV3ZWRfYXQYBCABKAMSEQoJbXNnX2NvdW50GAUgASgDEhUKDW1lbnRpb25fY291bnQYBiABKAMSQQoMbm90aWZ5X3Byb3BzGAcgAygLMisucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlci5Ob3RpZnlQcm9wc0VudHJ5EhYKDmxhc3RfdXBkYXRlX2F0GAggASgDEhMKC3NjaGVtZV91c2VyGAkgASgIEhQKDHNjaGVtZV9hZG1pbhgKIAEoCBIUCgxzY2hlbWVfZ3Vlc3QYCyABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIsMBCgRSb2xlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEhMKC3Blcm1pc3Npb25zGAggAygJEhYKDnNjaGVtZV9tYW5hZ2VkGAkgASgIEhAKCGJ1aWx0X2luGAogASgIIqwDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWhhc19yZWFjdGlvbnMYFCABKAgioAEKCFJlYWN0aW9uEg8KB3VzZXJfaWQYASABKAkSDwoHcG9zdF9pZBgCIAEoCRISCgplbW9qaV9uYW1lGAMgASgJEhEKCWNyZWF0ZV9hdBgEIAEoAxIRCgl1cGRhdGVfYXQYBSABKAMSEQoJZGVsZXRlX2F0GAYgASgDEhEKCXJlbW90ZV9pZBgHIAEoCRISCgpjaGFubmVsX2lkGAggASgJIkwKClByZWZlcmVuY2USDwoHdXNlcl9pZBgBIAEoCRIQCghjYXRlZ29yeRgCIAEoCRIMCgRuYW1lGAMgASgJEg0KBXZhbHVlGAQgASgJIpYBCgZTdGF0dXMSDwoHdXNlcl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDgoGbWFudWFsGAMgASgIEhgKEGxhc3RfYWN0aXZpdHlfYXQYBCABKAMSFgoOYWN0aXZlX2NoYW5uZWwYBSABKAkSFAoMZG5kX2VuZF90aW1lGAYgASgDEhMKC3ByZXZfc3RhdHVzGAcgASgJIlEKDEN1c3RvbVN0YXR1cxINCgVlbW9qaRgBIAEoCRIMCgR0ZXh0GAIgASgJEhAKCGR1cmF0aW9uGAMgASgJEhIKCmV4cGlyZXNfYXQYBCABKAki2wEKCFBvc3RMaXN0Eg0KBW9yZGVyGAEgAygJEi8KBXBvc3RzGAIgAygLMiAucGx1Z3dpcmUudjEuUG9zdExpc3QuUG9zdHNFbnRyeRIUCgxuZXh0X3Bvc3RfaWQYAyABKAkSFAoMcHJldl9wb3N0X2lkGAQgASgJEhUKCGhhc19uZXh0GAUgASgISACIAQEaPwoKUG9zdHNFbnRyeRILCgNrZXkYASABKAkSIAoFdmFsdWUYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0OgI4AUILCglfaGFzX25leHQiuQIKDFNlYXJjaFBhcmFtcxINCgV0ZXJtcxgBIAEoCRIWCg5leGNsdWRlZF90ZXJtcxgCIAEoCRITCgtpbl9jaGFubmVscxgDIAMoCRIZChFleGNsdWRlZF9jaGFubmVscxgEIAMoCRISCgpmcm9tX3VzZXJzGAUgAygJEhYKDmV4Y2x1ZGVkX3VzZXJzGAYgAygJEhIKCmFmdGVyX2RhdGUYByABKAkSEwoLYmVmb3JlX2RhdGUYCCABKAkSDwoHb25fZGF0ZRgJIAEoCRIQCghvcl90ZXJtcxgKIAEoCBIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYCyABKAgSGAoQdGltZV96b25lX29mZnNldBgMIAEoBRIeChZzZWFyY2hfd2l0aG91dF91c2VyX2lkGA0gASgIIpIBCg9TZWFyY2hQYXJhbWV0ZXISDQoFdGVybXMYASABKAkSFAoMaXNfb3Jfc2VhcmNoGAIgASgIEhgKEHRpbWVfem9uZV9vZmZzZXQYAyABKAUSDAoEcGFnZRgEIAEoBRIQCghwZXJfcGFnZRgFIAEoBRIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYBiABKAgiPQoRUG9zdFNlYXJjaFJlc3VsdHMSKAoJcG9zdF9saXN0GAEgASgLMhUucGx1Z3dpcmUudjEuUG9zdExpc3QikgIKCEZpbGVJbmZvEgoKAmlkGAEgASgJEhIKCmNyZWF0b3JfaWQYAiABKAkSDwoHcG9zdF9pZBgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEgwKBG5hbWUYCCABKAkSEQoJZXh0ZW5zaW9uGAkgASgJEgwKBHNpemUYCiABKAMSEQoJbWltZV90eXBlGAsgASgJEg0KBXdpZHRoGAwgASgFEg4KBmhlaWdodBgNIAEoBRIZChFoYXNfcHJldmlld19pbWFnZRgOIAEoCBIMCgRwYXRoGA8gASgJIvwBCgdDb21tYW5kEgoKAmlkGAEgASgJEhIKCmNyZWF0b3JfaWQYAiABKAkSDwoHdGVhbV9pZBgDIAEoCRIPCgd0cmlnZ2VyGAQgASgJEhUKDWF1dG9fY29tcGxldGUYBSABKAgSGgoSYXV0b19jb21wbGV0ZV9kZXNjGAYgASgJEhoKEmF1dG9fY29tcGxldGVfaGludBgHIAEoCRIUCgxkaXNwbGF5X25hbWUYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSEAoIdXNlcm5hbWUYCiABKAkSEAoIaWNvbl91cmwYCyABKAkSEQoJcGx1Z2luX2lkGAwgASgJIp4BCgtDb21tYW5kQXJncxIPCgd1c2VyX2lkGAEgASgJEhIKCmNoYW5uZWxfaWQYAiABKAkSDwoHdGVhbV9pZBgDIAEoCRIPCgdyb290X2lkGAQgASgJEhEKCXBhcmVudF9pZBgFIAEoCRISCgp0cmlnZ2VyX2lkGAYgASgJEg8KB2NvbW1hbmQYByABKAkSEAoIc2l0ZV91cmwYCCABKAkiogIKD0NvbW1hbmRSZXNwb25zZRIVCg1yZXNwb25zZV90eXBlGAEgASgJEgwKBHRleHQYAiABKAkSEAoIdXNlcm5hbWUYAyABKAkSEgoKY2hhbm5lbF9pZBgEIAEoCRIQCghpY29uX3VybBgFIAEoCRIMCgR0eXBlGAYgASgJEiYKBXByb3BzGAcgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIVCg1nb3RvX2xvY2F0aW9uGAggASgJEhIKCnRyaWdnZXJfaWQYCSABKAkSGgoSc2tpcF9zbGFja19wYXJzaW5nGAogASgIEjUKD2V4dHJhX3Jlc3BvbnNlcxgLIAMoCzIcLnBsdWd3aXJlLnYxLkNvbW1hbmRSZXNwb25zZSKJAQoNUGx1Z2luQ29udGV4dBISCgpyZXF1ZXN0X2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRISCgppcF9hZGRyZXNzGAQgASgJEhcKD2FjY2VwdF9sYW5ndWFnZRgFIAEoCRISCgp1c2VyX2FnZW50GAYgASgJIigKBlBhZ2luZxIMCgRwYWdlGAEgASgFEhAKCHBlcl9wYWdlGAIgASgFIi4KElBsdWdpbkNsdXN0ZXJFdmVudBIKCgJpZBgBIAEoCRIMCgRkYXRhGAIgASgMYgZwcm90bzM", [file_google_protobuf_struct]);
+  fileDesc("ChhwbHVnd2lyZS92MS9tb2RlbHMucHJvdG8SC3BsdWd3aXJlLnYxIosFCgRVc2VyEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhAKCHVzZXJuYW1lGAUgASgJEg0KBWVtYWlsGAYgASgJEhYKDmVtYWlsX3ZlcmlmaWVkGAcgASgIEhAKCG5pY2tuYW1lGAggASgJEhIKCmZpcnN0X25hbWUYCSABKAkSEQoJbGFzdF9uYW1lGAogASgJEhAKCHBvc2l0aW9uGAsgASgJEg0KBXJvbGVzGAwgASgJEg4KBmxvY2FsZRgNIAEoCRIrCgVwcm9wcxgOIAMoCzIcLnBsdWd3aXJlLnYxLlVzZXIuUHJvcHNFbnRyeRI4Cgxub3RpZnlfcHJvcHMYDyADKAsyIi5wbHVnd2lyZS52MS5Vc2VyLk5vdGlmeVByb3BzRW50cnkSMQoIdGltZXpvbmUYECADKAsyHy5wbHVnd2lyZS52MS5Vc2VyLlRpbWV6b25lRW50cnkSDgoGaXNfYm90GBEgASgIEhcKD2JvdF9kZXNjcmlwdGlvbhgSIAEoCRIUCgxhdXRoX3NlcnZpY2UYEyABKAkSEgoKbWZhX2FjdGl2ZRgUIAEoCBIbChNsYXN0X3BpY3R1cmVfdXBkYXRlGBUgASgDGiwKClByb3BzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ARoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEaLwoNVGltZXpvbmVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIusBCgRUZWFtEgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSEQoJZGVsZXRlX2F0GAQgASgDEhQKDGRpc3BsYXlfbmFtZRgFIAEoCRIMCgRuYW1lGAYgASgJEhMKC2Rlc2NyaXB0aW9uGAcgASgJEg0KBWVtYWlsGAggASgJEgwKBHR5cGUYCSABKAkSFAoMY29tcGFueV9uYW1lGAogASgJEhcKD2FsbG93ZWRfZG9tYWlucxgLIAEoCRIZChFhbGxvd19vcGVuX2ludml0ZRgMIAEoCCKRAQoKVGVhbU1lbWJlchIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFcm9sZXMYAyABKAkSEQoJZGVsZXRlX2F0GAQgASgDEhMKC3NjaGVtZV91c2VyGAUgASgIEhQKDHNjaGVtZV9hZG1pbhgGIAEoCBIUCgxzY2hlbWVfZ3Vlc3QYByABKAgi9QEKB0NoYW5uZWwSCgoCaWQYASABKAkSEQoJY3JlYXRlX2F0GAIgASgDEhEKCXVwZGF0ZV9hdBgDIAEoAxIRCglkZWxldGVfYXQYBCABKAMSDwoHdGVhbV9pZBgFIAEoCRIMCgR0eXBlGAYgASgJEhQKDGRpc3BsYXlfbmFtZRgHIAEoCRIMCgRuYW1lGAggASgJEg4KBmhlYWRlchgJIAEoCRIPCgdwdXJwb3NlGAogASgJEhQKDGxhc3RfcG9zdF9hdBgLIAEoAxIXCg90b3RhbF9tc2dfY291bnQYDCABKAMSEgoKY3JlYXRvcl9pZBgNIAEoCSLVAgoNQ2hhbm5lbE1lbWJlchISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSDQoFcm9sZXMYAyABKAkSFgoObGFzdF92aWV3ZWRfYXQYBCABKAMSEQoJbXNnX2NvdW50GAUgASgDEhUKDW1lbnRpb25fY291bnQYBiABKAMSQQoMbm90aWZ5X3Byb3BzGAcgAygLMisucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlci5Ob3RpZnlQcm9wc0VudHJ5EhYKDmxhc3RfdXBkYXRlX2F0GAggASgDEhMKC3NjaGVtZV91c2VyGAkgASgIEhQKDHNjaGVtZV9hZG1pbhgKIAEoCBIUCgxzY2hlbWVfZ3Vlc3QYCyABKAgaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIsMBCgRSb2xlEgoKAmlkGAEgASgJEgwKBG5hbWUYAiABKAkSFAoMZGlzcGxheV9uYW1lGAMgASgJEhMKC2Rlc2NyaXB0aW9uGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEhMKC3Blcm1pc3Npb25zGAggAygJEhYKDnNjaGVtZV9tYW5hZ2VkGAkgASgIEhAKCGJ1aWx0X2luGAogASgIIqwDCgRQb3N0EgoKAmlkGAEgASgJEhEKCWNyZWF0ZV9hdBgCIAEoAxIRCgl1cGRhdGVfYXQYAyABKAMSDwoHZWRpdF9hdBgEIAEoAxIRCglkZWxldGVfYXQYBSABKAMSEQoJaXNfcGlubmVkGAYgASgIEg8KB3VzZXJfaWQYByABKAkSEgoKY2hhbm5lbF9pZBgIIAEoCRIPCgdyb290X2lkGAkgASgJEhMKC29yaWdpbmFsX2lkGAogASgJEg8KB21lc3NhZ2UYCyABKAkSDAoEdHlwZRgMIAEoCRImCgVwcm9wcxgNIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEAoIaGFzaHRhZ3MYDiABKAkSEAoIZmlsZV9pZHMYDyADKAkSFwoPcGVuZGluZ19wb3N0X2lkGBAgASgJEhMKC3JlcGx5X2NvdW50GBEgASgDEhUKDWxhc3RfcmVwbHlfYXQYEiABKAMSKQoIbWV0YWRhdGEYEyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhUKDWhhc19yZWFjdGlvbnMYFCABKAgioAEKCFJlYWN0aW9uEg8KB3VzZXJfaWQYASABKAkSDwoHcG9zdF9pZBgCIAEoCRISCgplbW9qaV9uYW1lGAMgASgJEhEKCWNyZWF0ZV9hdBgEIAEoAxIRCgl1cGRhdGVfYXQYBSABKAMSEQoJZGVsZXRlX2F0GAYgASgDEhEKCXJlbW90ZV9pZBgHIAEoCRISCgpjaGFubmVsX2lkGAggASgJIkwKClByZWZlcmVuY2USDwoHdXNlcl9pZBgBIAEoCRIQCghjYXRlZ29yeRgCIAEoCRIMCgRuYW1lGAMgASgJEg0KBXZhbHVlGAQgASgJIpYBCgZTdGF0dXMSDwoHdXNlcl9pZBgBIAEoCRIOCgZzdGF0dXMYAiABKAkSDgoGbWFudWFsGAMgASgIEhgKEGxhc3RfYWN0aXZpdHlfYXQYBCABKAMSFgoOYWN0aXZlX2NoYW5uZWwYBSABKAkSFAoMZG5kX2VuZF90aW1lGAYgASgDEhMKC3ByZXZfc3RhdHVzGAcgASgJIlEKDEN1c3RvbVN0YXR1cxINCgVlbW9qaRgBIAEoCRIMCgR0ZXh0GAIgASgJEhAKCGR1cmF0aW9uGAMgASgJEhIKCmV4cGlyZXNfYXQYBCABKAki2wEKCFBvc3RMaXN0Eg0KBW9yZGVyGAEgAygJEi8KBXBvc3RzGAIgAygLMiAucGx1Z3dpcmUudjEuUG9zdExpc3QuUG9zdHNFbnRyeRIUCgxuZXh0X3Bvc3RfaWQYAyABKAkSFAoMcHJldl9wb3N0X2lkGAQgASgJEhUKCGhhc19uZXh0GAUgASgISACIAQEaPwoKUG9zdHNFbnRyeRILCgNrZXkYASABKAkSIAoFdmFsdWUYAiABKAsyES5wbHVnd2lyZS52MS5Qb3N0OgI4AUILCglfaGFzX25leHQiuQIKDFNlYXJjaFBhcmFtcxINCgV0ZXJtcxgBIAEoCRIWCg5leGNsdWRlZF90ZXJtcxgCIAEoCRITCgtpbl9jaGFubmVscxgDIAMoCRIZChFleGNsdWRlZF9jaGFubmVscxgEIAMoCRISCgpmcm9tX3VzZXJzGAUgAygJEhYKDmV4Y2x1ZGVkX3VzZXJzGAYgAygJEhIKCmFmdGVyX2RhdGUYByABKAkSEwoLYmVmb3JlX2RhdGUYCCABKAkSDwoHb25fZGF0ZRgJIAEoCRIQCghvcl90ZXJtcxgKIAEoCBIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYCyABKAgSGAoQdGltZV96b25lX29mZnNldBgMIAEoBRIeChZzZWFyY2hfd2l0aG91dF91c2VyX2lkGA0gASgIIpIBCg9TZWFyY2hQYXJhbWV0ZXISDQoFdGVybXMYASABKAkSFAoMaXNfb3Jfc2VhcmNoGAIgASgIEhgKEHRpbWVfem9uZV9vZmZzZXQYAyABKAUSDAoEcGFnZRgEIAEoBRIQCghwZXJfcGFnZRgFIAEoBRIgChhpbmNsdWRlX2RlbGV0ZWRfY2hhbm5lbHMYBiABKAgiPQoRUG9zdFNlYXJjaFJlc3VsdHMSKAoJcG9zdF9saXN0GAEgASgLMhUucGx1Z3dpcmUudjEuUG9zdExpc3QikgIKCEZpbGVJbmZvEgoKAmlkGAEgASgJEhIKCmNyZWF0b3JfaWQYAiABKAkSDwoHcG9zdF9pZBgDIAEoCRISCgpjaGFubmVsX2lkGAQgASgJEhEKCWNyZWF0ZV9hdBgFIAEoAxIRCgl1cGRhdGVfYXQYBiABKAMSEQoJZGVsZXRlX2F0GAcgASgDEgwKBG5hbWUYCCABKAkSEQoJZXh0ZW5zaW9uGAkgASgJEgwKBHNpemUYCiABKAMSEQoJbWltZV90eXBlGAsgASgJEg0KBXdpZHRoGAwgASgFEg4KBmhlaWdodBgNIAEoBRIZChFoYXNfcHJldmlld19pbWFnZRgOIAEoCBIMCgRwYXRoGA8gASgJIrsDCgdDb21tYW5kEgoKAmlkGAEgASgJEhIKCmNyZWF0b3JfaWQYAiABKAkSDwoHdGVhbV9pZBgDIAEoCRIPCgd0cmlnZ2VyGAQgASgJEhUKDWF1dG9fY29tcGxldGUYBSABKAgSGgoSYXV0b19jb21wbGV0ZV9kZXNjGAYgASgJEhoKEmF1dG9fY29tcGxldGVfaGludBgHIAEoCRIUCgxkaXNwbGF5X25hbWUYCCABKAkSEwoLZGVzY3JpcHRpb24YCSABKAkSEAoIdXNlcm5hbWUYCiABKAkSEAoIaWNvbl91cmwYCyABKAkSEQoJcGx1Z2luX2lkGAwgASgJEg0KBXRva2VuGA0gASgJEhEKCWNyZWF0ZV9hdBgOIAEoAxIRCgl1cGRhdGVfYXQYDyABKAMSEQoJZGVsZXRlX2F0GBAgASgDEg4KBm1ldGhvZBgRIAEoCRILCgN1cmwYEiABKAkSOAoRYXV0b2NvbXBsZXRlX2RhdGEYEyABKAsyHS5wbHVnd2lyZS52MS5BdXRvY29tcGxldGVEYXRhEh4KFmF1dG9jb21wbGV0ZV9pY29uX2RhdGEYFCABKAkiuwEKEEF1dG9jb21wbGV0ZURhdGESDwoHdHJpZ2dlchgBIAEoCRIMCgRoaW50GAIgASgJEhEKCWhlbHBfdGV4dBgDIAEoCRIPCgdyb2xlX2lkGAQgASgJEi8KCWFyZ3VtZW50cxgFIAMoCzIcLnBsdWd3aXJlLnYxLkF1dG9jb21wbGV0ZUFyZxIzCgxzdWJfY29tbWFuZHMYBiADKAsyHS5wbHVnd2lyZS52MS5BdXRvY29tcGxldGVEYXRhIs0BCg9BdXRvY29tcGxldGVBcmcSDAoEbmFtZRgBIAEoCRIRCgloZWxwX3RleHQYAiABKAkSDAoEdHlwZRgDIAEoCRIQCghyZXF1aXJlZBgEIAEoCBIuCgR0ZXh0GAUgASgLMiAucGx1Z3dpcmUudjEuQXV0b2NvbXBsZXRlVGV4dEFyZxI2CgtzdGF0aWNfbGlzdBgGIAMoCzIhLnBsdWd3aXJlLnYxLkF1dG9jb21wbGV0ZUxpc3RJdGVtEhEKCWZldGNoX3VybBgHIAEoCSI0ChNBdXRvY29tcGxldGVUZXh0QXJnEgwKBGhpbnQYASABKAkSDwoHcGF0dGVybhgCIAEoCSJFChRBdXRvY29tcGxldGVMaXN0SXRlbRIMCgRpdGVtGAEgASgJEgwKBGhpbnQYAiABKAkSEQoJaGVscF90ZXh0GAMgASgJIp4BCgtDb21tYW5kQXJncxIPCgd1c2VyX2lkGAEgASgJEhIKCmNoYW5uZWxfaWQYAiABKAkSDwoHdGVhbV9pZBgDIAEoCRIPCgdyb290X2lkGAQgASgJEhEKCXBhcmVudF9pZBgFIAEoCRISCgp0cmlnZ2VyX2lkGAYgASgJEg8KB2NvbW1hbmQYByABKAkSEAoIc2l0ZV91cmwYCCABKAkiogIKD0NvbW1hbmRSZXNwb25zZRIVCg1yZXNwb25zZV90eXBlGAEgASgJEgwKBHRleHQYAiABKAkSEAoIdXNlcm5hbWUYAyABKAkSEgoKY2hhbm5lbF9pZBgEIAEoCRIQCghpY29uX3VybBgFIAEoCRIMCgR0eXBlGAYgASgJEiYKBXByb3BzGAcgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIVCg1nb3RvX2xvY2F0aW9uGAggASgJEhIKCnRyaWdnZXJfaWQYCSABKAkSGgoSc2tpcF9zbGFja19wYXJzaW5nGAogASgIEjUKD2V4dHJhX3Jlc3BvbnNlcxgLIAMoCzIcLnBsdWd3aXJlLnYxLkNvbW1hbmRSZXNwb25zZSKJAQoNUGx1Z2luQ29udGV4dBISCgpyZXF1ZXN0X2lkGAEgASgJEhIKCnNlc3Npb25faWQYAiABKAkSDwoHdXNlcl9pZBgDIAEoCRISCgppcF9hZGRyZXNzGAQgASgJEhcKD2FjY2VwdF9sYW5ndWFnZRgFIAEoCRISCgp1c2VyX2FnZW50GAYgASgJIigKBlBhZ2luZxIMCgRwYWdlGAEgASgFEhAKCHBlcl9wYWdlGAIgASgFIi4KElBsdWdpbkNsdXN0ZXJFdmVudBIKCgJpZBgBIAEoCRIMCgRkYXRhGAIgASgMYgZwcm90bzM", [file_google_protobuf_struct]);
 
 /**
  * A user account. Secrets (password hash, MFA secret, auth data) never appear here.
@@ -1434,6 +1434,63 @@ export type Command = Message<"plugwire.v1.Command"> & {
    * @generated from field: string plugin_id = 12;
    */
   pluginId: string;
+
+  /**
+   * Secret sent to the command's URL with each run; only custom commands have one.
+   *
+   * @generated from field: string token = 13;
+   */
+  token: string;
+
+  /**
+   * Creation time, ms since the epoch (custom commands).
+   *
+   * @generated from field: int64 create_at = 14;
+   */
+  createAt: bigint;
+
+  /**
+   * Last change, ms since the epoch (custom commands).
+   *
+   * @generated from field: int64 update_at = 15;
+   */
+  updateAt: bigint;
+
+  /**
+   * Deletion time, ms since the epoch; 0 while it exists (custom commands).
+   *
+   * @generated from field: int64 delete_at = 16;
+   */
+  deleteAt: bigint;
+
+  /**
+   * How the command's URL is called: "P" (POST) or "G" (GET); custom commands only.
+   *
+   * @generated from field: string method = 17;
+   */
+  method: string;
+
+  /**
+   * Where a custom command is sent: a plugin route "/plugins/<id>/…", or another URL when the
+   * host allows outbound integration requests.
+   *
+   * @generated from field: string url = 18;
+   */
+  url: string;
+
+  /**
+   * The autocomplete tree: sub-commands and arguments.
+   *
+   * @generated from field: plugwire.v1.AutocompleteData autocomplete_data = 19;
+   */
+  autocompleteData?: AutocompleteData | undefined;
+
+  /**
+   * Base64-encoded SVG icon shown beside the command's suggestions.
+   *
+   * @generated from field: string autocomplete_icon_data = 20;
+   */
+  autocompleteIconData: string;
 };
 
 /**
@@ -1442,6 +1499,189 @@ export type Command = Message<"plugwire.v1.Command"> & {
  */
 export const CommandSchema: GenMessage<Command> = /*@__PURE__*/
   messageDesc(file_plugwire_v1_models, 16);
+
+/**
+ * Mattermost's AutocompleteData: one command or sub-command of the autocomplete tree.
+ *
+ * @generated from message plugwire.v1.AutocompleteData
+ */
+export type AutocompleteData = Message<"plugwire.v1.AutocompleteData"> & {
+  /**
+   * The word that selects this (sub-)command; lowercase.
+   *
+   * @generated from field: string trigger = 1;
+   */
+  trigger: string;
+
+  /**
+   * Hint shown after the trigger.
+   *
+   * @generated from field: string hint = 2;
+   */
+  hint: string;
+
+  /**
+   * What the (sub-)command does.
+   *
+   * @generated from field: string help_text = 3;
+   */
+  helpText: string;
+
+  /**
+   * Who sees it: "system_user" (everyone), "system_admin", or "" (everyone).
+   *
+   * @generated from field: string role_id = 4;
+   */
+  roleId: string;
+
+  /**
+   * Its arguments; a command has arguments or sub-commands, not both.
+   *
+   * @generated from field: repeated plugwire.v1.AutocompleteArg arguments = 5;
+   */
+  arguments: AutocompleteArg[];
+
+  /**
+   * Its sub-commands.
+   *
+   * @generated from field: repeated plugwire.v1.AutocompleteData sub_commands = 6;
+   */
+  subCommands: AutocompleteData[];
+};
+
+/**
+ * Describes the message plugwire.v1.AutocompleteData.
+ * Use `create(AutocompleteDataSchema)` to create a new message.
+ */
+export const AutocompleteDataSchema: GenMessage<AutocompleteData> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 17);
+
+/**
+ * One argument of an autocomplete (sub-)command: positional when name is empty, else "--name".
+ *
+ * @generated from message plugwire.v1.AutocompleteArg
+ */
+export type AutocompleteArg = Message<"plugwire.v1.AutocompleteArg"> & {
+  /**
+   * Name of a named argument; empty for a positional one.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * What the argument is.
+   *
+   * @generated from field: string help_text = 2;
+   */
+  helpText: string;
+
+  /**
+   * "TextInput", "StaticList" or "DynamicList".
+   *
+   * @generated from field: string type = 3;
+   */
+  type: string;
+
+  /**
+   * Whether the argument must be given.
+   *
+   * @generated from field: bool required = 4;
+   */
+  required: boolean;
+
+  /**
+   * TextInput: the hint and pattern.
+   *
+   * @generated from field: plugwire.v1.AutocompleteTextArg text = 5;
+   */
+  text?: AutocompleteTextArg | undefined;
+
+  /**
+   * StaticList: the values to choose from.
+   *
+   * @generated from field: repeated plugwire.v1.AutocompleteListItem static_list = 6;
+   */
+  staticList: AutocompleteListItem[];
+
+  /**
+   * DynamicList: the plugin route that answers the values, e.g. "/plugins/<id>/list" or "list"
+   * relative to the plugin.
+   *
+   * @generated from field: string fetch_url = 7;
+   */
+  fetchUrl: string;
+};
+
+/**
+ * Describes the message plugwire.v1.AutocompleteArg.
+ * Use `create(AutocompleteArgSchema)` to create a new message.
+ */
+export const AutocompleteArgSchema: GenMessage<AutocompleteArg> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 18);
+
+/**
+ * A free-text argument.
+ *
+ * @generated from message plugwire.v1.AutocompleteTextArg
+ */
+export type AutocompleteTextArg = Message<"plugwire.v1.AutocompleteTextArg"> & {
+  /**
+   * Hint shown while the user types it.
+   *
+   * @generated from field: string hint = 1;
+   */
+  hint: string;
+
+  /**
+   * Regular expression the value should match.
+   *
+   * @generated from field: string pattern = 2;
+   */
+  pattern: string;
+};
+
+/**
+ * Describes the message plugwire.v1.AutocompleteTextArg.
+ * Use `create(AutocompleteTextArgSchema)` to create a new message.
+ */
+export const AutocompleteTextArgSchema: GenMessage<AutocompleteTextArg> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 19);
+
+/**
+ * One value of a list argument.
+ *
+ * @generated from message plugwire.v1.AutocompleteListItem
+ */
+export type AutocompleteListItem = Message<"plugwire.v1.AutocompleteListItem"> & {
+  /**
+   * The value inserted.
+   *
+   * @generated from field: string item = 1;
+   */
+  item: string;
+
+  /**
+   * Hint shown beside it.
+   *
+   * @generated from field: string hint = 2;
+   */
+  hint: string;
+
+  /**
+   * What it means.
+   *
+   * @generated from field: string help_text = 3;
+   */
+  helpText: string;
+};
+
+/**
+ * Describes the message plugwire.v1.AutocompleteListItem.
+ * Use `create(AutocompleteListItemSchema)` to create a new message.
+ */
+export const AutocompleteListItemSchema: GenMessage<AutocompleteListItem> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_models, 20);
 
 /**
  * The arguments of one slash command invocation.
@@ -1511,7 +1751,7 @@ export type CommandArgs = Message<"plugwire.v1.CommandArgs"> & {
  * Use `create(CommandArgsSchema)` to create a new message.
  */
 export const CommandArgsSchema: GenMessage<CommandArgs> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 17);
+  messageDesc(file_plugwire_v1_models, 21);
 
 /**
  * What a slash command answers.
@@ -1602,7 +1842,7 @@ export type CommandResponse = Message<"plugwire.v1.CommandResponse"> & {
  * Use `create(CommandResponseSchema)` to create a new message.
  */
 export const CommandResponseSchema: GenMessage<CommandResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 18);
+  messageDesc(file_plugwire_v1_models, 22);
 
 /**
  * Who and what caused a hook call or request.
@@ -1658,7 +1898,7 @@ export type PluginContext = Message<"plugwire.v1.PluginContext"> & {
  * Use `create(PluginContextSchema)` to create a new message.
  */
 export const PluginContextSchema: GenMessage<PluginContext> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 19);
+  messageDesc(file_plugwire_v1_models, 23);
 
 /**
  * Which page of a list to return.
@@ -1686,7 +1926,7 @@ export type Paging = Message<"plugwire.v1.Paging"> & {
  * Use `create(PagingSchema)` to create a new message.
  */
 export const PagingSchema: GenMessage<Paging> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 20);
+  messageDesc(file_plugwire_v1_models, 24);
 
 /**
  * An event sent between instances of the same plugin on different hosts of a cluster.
@@ -1714,5 +1954,5 @@ export type PluginClusterEvent = Message<"plugwire.v1.PluginClusterEvent"> & {
  * Use `create(PluginClusterEventSchema)` to create a new message.
  */
 export const PluginClusterEventSchema: GenMessage<PluginClusterEvent> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_models, 21);
+  messageDesc(file_plugwire_v1_models, 25);
 

@@ -1,0 +1,67 @@
+// The contract of ClusterStore: the hosts of a cluster recording themselves, and the plugin
+// bundles they share. It uses only the Store interface; ../README.md says how to run it.
+import { describe, expect } from "vitest";
+import { bytes, type OpenStore, START, storeTest } from "./store-test.js";
+
+export function clusterStoreContract(open: OpenStore): void {
+  const it = storeTest(open);
+
+  describe("cluster nodes", () => {
+    it("are recorded with their start and last seen times, and listed by id when seen since a time", async ({
+      store,
+      clock,
+    }) => {
+      const b = await store.recordClusterNode({ id: "b", hostname: "hb", version: "1.0.0" });
+      expect(b).toEqual({
+        id: "b",
+        hostname: "hb",
+        version: "1.0.0",
+        startedAt: BigInt(START),
+        lastSeenAt: BigInt(START),
+      });
+      clock.time += 10_000;
+      await store.recordClusterNode({ id: "a", hostname: "ha", version: "1.0.0" });
+      clock.time += 5_000;
+      const again = await store.recordClusterNode({ id: "b", hostname: "hb", version: "1.1.0" });
+      expect(again).toMatchObject({
+        version: "1.1.0",
+        startedAt: BigInt(START),
+        lastSeenAt: BigInt(START + 15_000),
+      });
+      expect((await store.getClusterNodes(BigInt(START))).map((node) => node.id)).toEqual([
+        "a",
+        "b",
+      ]);
+      expect((await store.getClusterNodes(BigInt(START + 12_000))).map((node) => node.id)).toEqual([
+        "b",
+      ]);
+      await store.removeClusterNode("b");
+      await store.removeClusterNode("missing");
+      expect((await store.getClusterNodes(0n)).map((node) => node.id)).toEqual(["a"]);
+    });
+  });
+
+  describe("plugin bundles", () => {
+    it("are saved, replaced, read back whole and deleted", async ({ store, clock }) => {
+      expect(await store.getPluginBundle("p")).toBeUndefined();
+      await store.savePluginBundle("p", bytes(1, 2, 3));
+      clock.time += 1_000;
+      const saved = await store.savePluginBundle("p", bytes(4, 5));
+      expect(saved.updatedAt).toBe(BigInt(START + 1_000));
+      await store.savePluginBundle("q", bytes(6));
+      expect(await store.getPluginBundleTimes()).toEqual(
+        new Map([
+          ["p", BigInt(START + 1_000)],
+          ["q", BigInt(START + 1_000)],
+        ]),
+      );
+      const read = await store.getPluginBundle("p");
+      expect(read?.updatedAt).toBe(BigInt(START + 1_000));
+      expect([...(read?.bundle ?? [])]).toEqual([4, 5]);
+      await store.deletePluginBundle("p");
+      await store.deletePluginBundle("p");
+      expect(await store.getPluginBundle("p")).toBeUndefined();
+      expect([...(await store.getPluginBundleTimes()).keys()]).toEqual(["q"]);
+    });
+  });
+}

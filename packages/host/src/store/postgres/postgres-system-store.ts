@@ -1,0 +1,12 @@
+// SystemStore on PostgreSQL: the systems table, name and value.
+import type { SystemStore } from "../system-store.js";
+import type { PostgresDatabase } from "./postgres-database.js";
+
+export function postgresSystemStore(db: PostgresDatabase): SystemStore {
+  return {
+    async getSystemValue(name: string): Promise<string | undefined> {
+      const row = await db.one(`SELECT "value" FROM systems WHERE "name" = ?`, name);
+      return row === undefined ? undefined : String(row.value);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+// ClusterStore on SQLite: cluster_nodes (one host, since a SQLite file has one host) and
+// plugin_bundles.
+import {
+  type ClusterNode,
+  type ClusterStore,
+  clusterNode,
+  type PluginBundle,
+} from "../cluster-store.js";
+import type { Row } from "../row-codec.js";
+import type { SqliteDatabase } from "./sqlite-database.js";
+
+export function sqliteClusterStore(db: SqliteDatabase): ClusterStore {
+  return {
+    async recordClusterNode({ id, hostname, version }): Promise<ClusterNode> {
+      const row = db.one(
+        `INSERT INTO cluster_nodes ("id", "hostname", "version", "started_at", "last_seen_at")
+         VALUES (@id, @hostname, @version, @now, @now)
+         ON CONFLICT ("id") DO UPDATE SET "hostname" = excluded."hostname",
+           "version" = excluded."version", "last_seen_at" = excluded."last_seen_at"
+         RETURNING "id", "hostname", "version", "started_at", "last_seen_at"`,
+        { id, hostname, version, now: db.now() },
+      );
+      return clusterNode(row as Row);
+    },
+
+    async getClusterNodes(since: bigint): Promise<ClusterNode[]> {
+      return db
+        .all(
+          `SELECT "id", "hostname", "version", "started_at", "last_seen_at" FROM cluster_nodes
+           WHERE "last_seen_at" >= ? ORDER BY "id"`,
+          since,
+        )
+        .map(clusterNode);
+    },
+
+    async removeClusterNode(id: string): Promise<void> {
+      db.run(`DELETE FROM cluster_nodes WHERE "id" = ?`, id);
+    },
+
+    async savePluginBundle(pluginId: string, bundle: Uint8Array): Promise<PluginBundle> {
+      const updatedAt = db.now();
+      db.run(
+        `INSERT INTO plugin_bundles ("plugin_id", "bundle", "updated_at") VALUES (?, ?, ?)
+         ON CONFLICT ("plugin_id") DO UPDATE SET "bundle" = excluded."bundle",
+           "updated_at" = excluded."updated_at"`,
+        pluginId,
+        Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength),
+        updatedAt,
+      );
+      return { pluginId, bundle, updatedAt };
+    },
+
+    async getPluginBundle(pluginId: string): Promise<PluginBundle | undefined> {
+      const row = db.one(
+        `SELECT "bundle", "updated_at" FROM plugin_bundles WHERE "plugin_id" = ?`,
+        pluginId,
+      );
+      if (row === undefined) return undefined;
+      const bytes = row.bundle as Buffer;
+      return {
+        pluginId,
+        bundle: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+        updatedAt: BigInt(row.updated_at as bigint),
+      };
+    },
+
+    async getPluginBundleTimes(): Promise<Map<string, bigint>> {
+      const rows = db.all(`SELECT "plugin_id", "updated_at" FROM plugin_bundles`);
+      return new Map(rows.map((row) => [String(row.plugin_id), BigInt(row.updated_at as bigint)]));
+    },
+
+    async deletePluginBundle(pluginId: string): Promise<void> {
+      db.run(`DELETE FROM plugin_bundles WHERE "plugin_id" = ?`, pluginId);
+    },
+  };
+}
