@@ -27,6 +27,7 @@ export * from "./gen/plugwire/v1/group_pb.js";
 export * from "./gen/plugwire/v1/hooks_pb.js";
 export * from "./gen/plugwire/v1/integrations_pb.js";
 export * from "./gen/plugwire/v1/models_pb.js";
+export * from "./gen/plugwire/v1/oauth_pb.js";
 export * from "./gen/plugwire/v1/people_pb.js";
 export * from "./gen/plugwire/v1/system_pb.js";
 export { formatHandshake, type Handshake, HandshakeError, parseHandshake } from "./handshake.js";

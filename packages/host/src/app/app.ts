@@ -15,6 +15,7 @@ import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
 import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
+import type { OAuthOperations } from "./oauth-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
 import type { PluginOperations } from "./plugin-operations.js";
@@ -66,6 +67,7 @@ export {
   withoutActionIntegrations,
 } from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
+export type { OAuthOperations } from "./oauth-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
@@ -117,7 +119,8 @@ export interface App
     BotOperations,
     AuditOperations,
     GroupOperations,
-    EmojiOperations {
+    EmojiOperations,
+    OAuthOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

@@ -20,6 +20,7 @@ import type {
   Group,
   GroupMember,
   GroupSyncable,
+  OAuthApp,
   OpenInteractiveDialogRequest,
   PluginClusterEvent,
   Post,
@@ -79,6 +80,7 @@ import {
   type PostActionResult,
 } from "./integration-operations.js";
 import { IntegrationSecrets } from "./integration-secrets.js";
+import { OAuthApps } from "./oauth-operations.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
@@ -131,6 +133,7 @@ export class HostApp implements App {
   private readonly audits: Audits;
   private readonly groups: Groups;
   private readonly emojis: Emojis;
+  private readonly oauthApps: OAuthApps;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -160,6 +163,7 @@ export class HostApp implements App {
     this.audits = new Audits(this.core);
     this.groups = new Groups(this.core);
     this.emojis = new Emojis(this.core);
+    this.oauthApps = new OAuthApps(this.core);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -980,5 +984,25 @@ export class HostApp implements App {
   }
   deleteEmoji(actor: Actor, emojiId: string): Promise<Emoji> {
     return this.emojis.deleteEmoji(actor, emojiId);
+  }
+
+  // OAuth 2.0 client apps (oauth-operations.ts).
+  createOAuthApp(actor: Actor, app: OAuthApp): Promise<OAuthApp> {
+    return this.oauthApps.createOAuthApp(actor, app);
+  }
+  getOAuthApp(appId: string): Promise<OAuthApp> {
+    return this.oauthApps.getOAuthApp(appId);
+  }
+  getOAuthApps(page: PageQuery, creatorId?: string): Promise<OAuthApp[]> {
+    return this.oauthApps.getOAuthApps(page, creatorId);
+  }
+  updateOAuthApp(actor: Actor, app: OAuthApp): Promise<OAuthApp> {
+    return this.oauthApps.updateOAuthApp(actor, app);
+  }
+  deleteOAuthApp(actor: Actor, appId: string): Promise<void> {
+    return this.oauthApps.deleteOAuthApp(actor, appId);
+  }
+  regenerateOAuthAppSecret(actor: Actor, appId: string): Promise<OAuthApp> {
+    return this.oauthApps.regenerateOAuthAppSecret(actor, appId);
   }
 }

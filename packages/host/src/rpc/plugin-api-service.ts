@@ -20,6 +20,7 @@ import { pluginApiEmoji } from "./plugin-api-emoji.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiGroups } from "./plugin-api-groups.js";
 import { pluginApiIntegrations } from "./plugin-api-integrations.js";
+import { pluginApiOAuth } from "./plugin-api-oauth.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
@@ -70,6 +71,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     ...pluginApiPeople(app, pluginId),
     ...pluginApiGroups(app, actor),
     ...pluginApiEmoji(app),
+    ...pluginApiOAuth(app, actor),
     getServerVersion: () => ({ version: deps.serverVersion }),
     getConfig: () => ({ config: deps.serverConfig() }),
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),

@@ -537,6 +537,29 @@ export const migrations: readonly Migration[] = [
       WHERE "name" = 'system_user';
     `,
   },
+  {
+    version: 17,
+    description: "OAuth 2.0 client apps (the records; no authorizations or tokens)",
+    sql: `
+      CREATE TABLE oauth_apps (
+        "id" TEXT PRIMARY KEY,
+        "creator_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "client_secret" TEXT NOT NULL,
+        "name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        -- A JSON array of URLs.
+        "callback_urls" TEXT NOT NULL,
+        "homepage" TEXT NOT NULL,
+        "is_trusted" INTEGER NOT NULL,
+        "mattermost_app_id" TEXT NOT NULL
+      );
+      CREATE INDEX oauth_apps_creator ON oauth_apps ("creator_id", "create_at", "id");
+      CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
+    `,
+  },
 ];
 
 /**

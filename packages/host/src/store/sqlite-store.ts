@@ -14,6 +14,7 @@ import { sqliteGroupStore } from "./sqlite/sqlite-group-store.js";
 import { sqliteHostKeyStore } from "./sqlite/sqlite-host-key-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
+import { sqliteOAuthAppStore } from "./sqlite/sqlite-oauth-app-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
 import { sqlitePostListStore } from "./sqlite/sqlite-post-list-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
@@ -60,6 +61,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteAuditStore(db),
     ...sqliteGroupStore(db),
     ...sqliteEmojiStore(db),
+    ...sqliteOAuthAppStore(db),
     async close() {
       db.close();
     },

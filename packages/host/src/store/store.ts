@@ -16,6 +16,7 @@ import type { GroupStore } from "./group-store.js";
 import type { HostKeyStore } from "./host-key-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
+import type { OAuthAppStore } from "./oauth-app-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 import type { PostListStore } from "./post-list-store.js";
 import type { PostStore } from "./post-store.js";
@@ -41,6 +42,7 @@ export type { GroupQuery, GroupStore } from "./group-store.js";
 export type { HostKeyStore } from "./host-key-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
+export type { OAuthAppStore } from "./oauth-app-store.js";
 export type { PageQuery } from "./page-query.js";
 export type { PluginStateStore } from "./plugin-state-store.js";
 export type { PostListStore, PostSearchQuery, ThreadQuery } from "./post-list-store.js";
@@ -83,7 +85,8 @@ export interface Store
     HostKeyStore,
     AuditStore,
     GroupStore,
-    EmojiStore {
+    EmojiStore,
+    OAuthAppStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */
   readonly kind: StoreKind;
   close(): Promise<void>;

@@ -70,6 +70,8 @@ export type Group = Plain<protocol.Group>;
 export type GroupMember = Plain<protocol.GroupMember>;
 /** A group's link to a team or channel. */
 export type GroupSyncable = Plain<protocol.GroupSyncable>;
+/** An OAuth 2.0 client app (Mattermost's OAuthApp), with its client secret. */
+export type OAuthApp = Plain<protocol.OAuthApp>;
 /** A page of a list. */
 export type Paging = Plain<protocol.Paging>;
 /** An event a plugin sends to its copies on the other cluster nodes. */

@@ -352,6 +352,29 @@ describe("custom emoji", () => {
   });
 });
 
+describe("OAuth apps", () => {
+  it("are the host's records: registered with a secret, changed, removed", async () => {
+    const ann = makeUser({ username: "ann" });
+    fake = await createFakePluginAPI({ fixtures: { users: [ann] } });
+    const api = new PluginAPIClient(fake.transport());
+    const app = await api.createOAuthApp({
+      creatorId: ann.id,
+      name: "Ticketing",
+      callbackUrls: ["https://tickets.example.com/cb"],
+      homepage: "https://tickets.example.com",
+    });
+    expect(app).toMatchObject({ creatorId: ann.id, createAt: fake.clock.now() });
+    expect(app.clientSecret).toHaveLength(26);
+    expect((await api.updateOAuthApp({ ...app, name: "Tickets" })).name).toBe("Tickets");
+    expect(fake.callsTo("CreateOAuthApp")[0]?.request.app?.name).toBe("Ticketing");
+    await api.deleteOAuthApp(app.id);
+    await expect(api.getOAuthApp(app.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      api.createOAuthApp({ creatorId: ann.id, name: "No callbacks", homepage: "https://x.io" }),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
 describe("errors", () => {
   it("arrive as the class the host threw, with its fields", async () => {
     fake = await createFakePluginAPI();

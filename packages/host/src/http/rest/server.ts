@@ -26,6 +26,7 @@ import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
 import { integrationRoutes } from "./integration-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
+import { oauthRoutes } from "./oauth-routes.js";
 import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { postListRoutes } from "./post-list-routes.js";
@@ -115,6 +116,7 @@ export function restRouter(): Router<RouteHandler> {
     roleRoutes,
     groupRoutes,
     emojiRoutes,
+    oauthRoutes,
     pluginRoutes,
     pluginConsoleRoutes,
   ]) {

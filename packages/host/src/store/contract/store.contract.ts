@@ -10,6 +10,7 @@ import { fileInfoStoreContract } from "./file-info-store.contract.js";
 import { groupStoreContract } from "./group-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
+import { oauthAppStoreContract } from "./oauth-app-store.contract.js";
 import { peopleContract } from "./people.contract.js";
 import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
 import { postListStoreContract } from "./post-list-store.contract.js";
@@ -54,4 +55,5 @@ export function storeContract(open: OpenStore): void {
   auditStoreContract(open);
   groupStoreContract(open);
   emojiStoreContract(open);
+  oauthAppStoreContract(open);
 }

@@ -539,6 +539,29 @@ export const postgresMigrations: readonly Migration[] = [
       WHERE "name" = 'system_user';
     `,
   },
+  {
+    version: 17,
+    description: "OAuth 2.0 client apps (the records; no authorizations or tokens)",
+    sql: `
+      CREATE TABLE oauth_apps (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "creator_id" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "client_secret" TEXT NOT NULL,
+        "name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        -- A JSON array of URLs.
+        "callback_urls" TEXT NOT NULL,
+        "homepage" TEXT NOT NULL,
+        "is_trusted" SMALLINT NOT NULL,
+        "mattermost_app_id" TEXT NOT NULL
+      );
+      CREATE INDEX oauth_apps_creator ON oauth_apps ("creator_id", "create_at", "id");
+      CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

@@ -13,6 +13,7 @@ import { postgresGroupStore } from "./postgres-group-store.js";
 import { postgresHostKeyStore } from "./postgres-host-key-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
+import { postgresOAuthAppStore } from "./postgres-oauth-app-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
 import { postgresPostListStore } from "./postgres-post-list-store.js";
 import { postgresPostStore } from "./postgres-post-store.js";
@@ -54,6 +55,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresAuditStore(db),
     ...postgresGroupStore(db),
     ...postgresEmojiStore(db),
+    ...postgresOAuthAppStore(db),
     async close() {
       await db.close();
     },
