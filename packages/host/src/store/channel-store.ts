@@ -6,6 +6,7 @@ import type { PageQuery } from "./page-query.js";
  * remove posts), made in one transaction: both are stored or neither is.
  */
 export interface MembershipChange<Member> {
+  /** The membership as it is after the change (an ended one for a team member who left). */
   member: Member;
   /** The system post as stored; absent when none was given or the membership did not change. */
   post?: Post;
