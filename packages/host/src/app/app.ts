@@ -16,6 +16,7 @@ import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
 import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
+import type { MailOperations } from "./mail-operations.js";
 import type { OAuthOperations } from "./oauth-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -69,6 +70,7 @@ export {
   withoutActionIntegrations,
 } from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
+export type { MailOperations } from "./mail-operations.js";
 export type { OAuthOperations } from "./oauth-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
@@ -120,6 +122,7 @@ export interface App
     ClusterOperations,
     SystemOperations,
     ConfigOperations,
+    MailOperations,
     BotOperations,
     AuditOperations,
     GroupOperations,

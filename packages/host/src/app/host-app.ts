@@ -81,6 +81,7 @@ import {
   type PostActionResult,
 } from "./integration-operations.js";
 import { IntegrationSecrets } from "./integration-secrets.js";
+import { Mail } from "./mail-operations.js";
 import { OAuthApps } from "./oauth-operations.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
@@ -131,6 +132,7 @@ export class HostApp implements App {
   private readonly cluster: Cluster;
   private readonly system: System;
   private readonly configuration: Configuration;
+  private readonly mail: Mail;
   private readonly bots: Bots;
   private readonly accessTokens: AccessTokens;
   private readonly audits: Audits;
@@ -157,6 +159,7 @@ export class HostApp implements App {
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
     this.configuration = new Configuration(this.core);
+    this.mail = new Mail(this.core);
     this.cluster = new Cluster(
       this.core,
       this.permissions,
@@ -919,6 +922,11 @@ export class HostApp implements App {
   /** Reads the configuration saved in the store; the host does it once, at start. */
   loadConfig(): Promise<void> {
     return this.configuration.load();
+  }
+
+  // Mail (mail-operations.ts).
+  sendMail(actor: Actor, to: string, subject: string, htmlBody: string): Promise<void> {
+    return this.mail.sendMail(actor, to, subject, htmlBody);
   }
 
   // System

@@ -143,6 +143,13 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     {},
     undefined,
   ],
+  [
+    "sendMail",
+    ["a@example.com", "Hi", "<p>hi</p>"],
+    { to: "a@example.com", subject: "Hi", htmlBody: "<p>hi</p>" },
+    {},
+    undefined,
+  ],
   ["getPluginConfig", [], {}, { config: { ApiKey: "k" } }, { ApiKey: "k" }],
   ["savePluginConfig", [{ ApiKey: "k2" }], { config: { ApiKey: "k2" } }, {}, undefined],
   ["getLicense", [], {}, {}, null],

@@ -278,6 +278,14 @@ export class PluginAPIClient {
     await this.#rpc.saveConfig({ config }, this.#options);
   }
 
+  /**
+   * Sends an HTML e-mail through the server's SMTP settings (EmailSettings); resolves once the
+   * SMTP server took it. Refused when no SMTP server is configured or a part is empty.
+   */
+  async sendMail(to: string, subject: string, htmlBody: string): Promise<void> {
+    await this.#rpc.sendMail({ to, subject, htmlBody }, this.#options);
+  }
+
   /** This plugin's configuration (also kept current in `this.config`). */
   async getPluginConfig(): Promise<JsonObject> {
     return (await this.#rpc.getPluginConfig({}, this.#options)).config ?? {};
