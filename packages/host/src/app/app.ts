@@ -32,6 +32,7 @@ import type { UserOperations } from "./user-operations.js";
 export type {
   AuditQuery,
   BotQuery,
+  ChannelMemberIdentifier,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -75,6 +76,7 @@ export type { ReactionOperations } from "./reaction-operations.js";
 export type {
   PublishedWebSocketEvent,
   RealtimeOperations,
+  Toast,
   WebSocketBroadcast,
   WebSocketRequest,
 } from "./realtime-operations.js";
@@ -87,7 +89,7 @@ export type {
 } from "./session-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { SystemOperations } from "./system-operations.js";
-export type { TeamOperations } from "./team-operations.js";
+export type { TeamMemberWithError, TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
 
 export interface App

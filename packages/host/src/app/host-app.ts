@@ -42,6 +42,7 @@ import type { Logger } from "../log.js";
 import type {
   AuditQuery,
   BotQuery,
+  ChannelMemberIdentifier,
   ClusterNode,
   GroupQuery,
   KVWriteOptions,
@@ -84,12 +85,17 @@ import { PostLists } from "./post-list-operations.js";
 import { Posts } from "./post-operations.js";
 import { Preferences } from "./preference-operations.js";
 import { Reactions } from "./reaction-operations.js";
-import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
+import {
+  Realtime,
+  type Toast,
+  type WebSocketBroadcast,
+  type WebSocketRequest,
+} from "./realtime-operations.js";
 import { Roles } from "./role-operations.js";
 import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
 import { Statuses } from "./status-operations.js";
 import { System } from "./system-operations.js";
-import { Teams } from "./team-operations.js";
+import { type TeamMemberWithError, Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
 export type { HostAppOptions } from "./app-core.js";
@@ -136,8 +142,8 @@ export class HostApp implements App {
     this.sessions = new Sessions(this.core);
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
-    this.people = new People(this.core);
     this.posts = new Posts(this.core);
+    this.people = new People(this.core, this.posts);
     this.postLists = new PostLists(this.core, this.posts);
     this.reactions = new Reactions(this.core);
     this.preferences = new Preferences(this.core);
@@ -354,6 +360,13 @@ export class HostApp implements App {
   ): Promise<TeamMember> {
     return this.teams.addTeamMember(actor, teamId, userId, options);
   }
+  addTeamMembersGracefully(
+    actor: Actor,
+    teamId: string,
+    userIds: readonly string[],
+  ): Promise<TeamMemberWithError[]> {
+    return this.teams.addTeamMembersGracefully(actor, teamId, userIds);
+  }
   removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {
     return this.teams.removeTeamMember(actor, teamId, userId);
   }
@@ -371,6 +384,12 @@ export class HostApp implements App {
   }
   deleteChannel(actor: Actor, channelId: string): Promise<Channel> {
     return this.people.deleteChannel(actor, channelId);
+  }
+  restoreChannel(actor: Actor, channelId: string): Promise<Channel> {
+    return this.people.restoreChannel(actor, channelId);
+  }
+  getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    return this.people.getChannelOfType(channelId, channelType);
   }
   getChannel(channelId: string): Promise<Channel> {
     return this.store.getChannel(channelId);
@@ -469,6 +488,9 @@ export class HostApp implements App {
   setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void> {
     return this.people.setTeamIcon(actor, teamId, image);
   }
+  removeTeamIcon(actor: Actor, teamId: string): Promise<void> {
+    return this.people.removeTeamIcon(actor, teamId);
+  }
   createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
     return this.people.createDirectChannel(actor, userId1, userId2);
   }
@@ -492,6 +514,13 @@ export class HostApp implements App {
     props: Record<string, string>,
   ): Promise<ChannelMember> {
     return this.people.updateChannelMemberNotifyProps(actor, channelId, userId, props);
+  }
+  patchChannelMembersNotifyProps(
+    actor: Actor,
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]> {
+    return this.people.patchChannelMembersNotifyProps(actor, members, props);
   }
   getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
     return this.people.getChannelSidebarCategories(userId, teamId);
@@ -802,6 +831,9 @@ export class HostApp implements App {
     broadcast: Partial<WebSocketBroadcast>,
   ): Promise<void> {
     return this.realtime.publishWebSocketEvent(actor, pluginId, event, payload, broadcast);
+  }
+  sendToastMessage(actor: Actor, toast: Toast): Promise<void> {
+    return this.realtime.sendToastMessage(actor, toast);
   }
   publishUserTyping(
     actor: Actor,

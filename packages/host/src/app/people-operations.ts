@@ -9,17 +9,20 @@ import {
   type Channel,
   type ChannelMember,
   ChannelSchema,
+  PostSchema,
   type SidebarCategory,
   SidebarCategorySchema,
   type Team,
   type User,
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../store/channel-names.js";
-import type { Store } from "../store/store.js";
+import type { ChannelMemberIdentifier, Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { AppCore } from "./app-core.js";
+import { checkChannelNotifyProps, MAX_NOTIFY_PROPS_PATCH } from "./channel-notify-props.js";
 import { defaultProfileImage } from "./default-profile-image.js";
 import { hashPassword, verifyPassword } from "./password.js";
+import type { PostOperations } from "./post-operations.js";
 import { requireUnlocked } from "./session-operations.js";
 
 /** The fields of a channel a patch may change; undefined ones stay. */
@@ -76,6 +79,15 @@ export interface PeopleOperations
   /** Soft-deletes the team (sets delete_at); then delete_team. */
   deleteTeam(actor: Actor, teamId: string): Promise<Team>;
   setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void>;
+  /** Removes the team's icon (none is fine); then update_team, as Mattermost's RemoveTeamIcon. */
+  removeTeamIcon(actor: Actor, teamId: string): Promise<void>;
+  /**
+   * Brings an archived channel back; then channel_restored to its team and, when a user acts,
+   * their system_channel_restored post in it (Mattermost's RestoreChannel).
+   */
+  restoreChannel(actor: Actor, channelId: string): Promise<Channel>;
+  /** The channel, when it is of this type ("O", "P", "D", "G"); NotFoundError otherwise. */
+  getChannelOfType(channelId: string, channelType: string): Promise<Channel>;
   /** The direct channel of two users; direct_added to both when it is new. */
   createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel>;
   /** The group channel of 3 to 8 users; group_added to each when it is new. */
@@ -95,18 +107,33 @@ export interface PeopleOperations
     userId: string,
     props: Record<string, string>,
   ): Promise<ChannelMember>;
+  /**
+   * Replaces the given notification settings of up to 200 memberships in one transaction
+   * (Mattermost's limit and value rules); then channel_member_updated for each.
+   */
+  patchChannelMembersNotifyProps(
+    actor: Actor,
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]>;
   /** The default categories Mattermost creates: favorites, channels, direct messages. */
   getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories>;
 }
 
 type PeopleWrites = Exclude<keyof PeopleOperations, keyof Store | "setUserActive">;
 
+/** Mattermost's PostTypeChannelRestored. */
+const CHANNEL_RESTORED_POST = "system_channel_restored";
+
 /** Mattermost's password length limits (its minimum by default, bcrypt's maximum). */
 export const MIN_PASSWORD = 8;
 export const MAX_PASSWORD = 72;
 
 export class People implements Pick<PeopleOperations, PeopleWrites> {
-  constructor(private readonly core: AppCore) {}
+  constructor(
+    private readonly core: AppCore,
+    private readonly posts: Pick<PostOperations, "createPost">,
+  ) {}
 
   async getProfileImage(userId: string): Promise<{ image: Uint8Array; isDefault: boolean }> {
     const image = await this.core.store.getProfileImage(userId);
@@ -189,6 +216,11 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
     await this.core.store.setTeamIcon(teamId, image);
   }
 
+  async removeTeamIcon(actor: Actor, teamId: string): Promise<void> {
+    await this.core.store.removeTeamIcon(teamId);
+    this.core.emit("teamUpdated", await this.core.store.getTeam(teamId), actor);
+  }
+
   async createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
     return this.getOrCreate(actor, directChannelName(userId1, userId2), () =>
       this.core.store.getOrCreateDirectChannel(userId1, userId2),
@@ -246,6 +278,63 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
     const channel = await this.core.store.deleteChannel(channelId);
     this.core.emit("channelDeleted", channel, actor);
     return channel;
+  }
+
+  async restoreChannel(actor: Actor, channelId: string): Promise<Channel> {
+    const channel = await this.core.store.restoreChannel(channelId);
+    this.core.emit("channelRestored", channel, actor);
+    if (actor.userId) {
+      const user = await this.core.store.getUser(actor.userId);
+      await this.posts
+        .createPost(
+          actor,
+          create(PostSchema, {
+            channelId: channel.id,
+            userId: user.id,
+            type: CHANNEL_RESTORED_POST,
+            message: `${user.username} unarchived the channel.`,
+            props: { username: user.username },
+          }),
+        )
+        // As Mattermost: the channel is back even when its notice can't be posted.
+        .catch((error: unknown) =>
+          this.core.log.warn("Failed to post the unarchive message", {
+            channel_id: channel.id,
+            error: String(error),
+          }),
+        );
+    }
+    return channel;
+  }
+
+  async getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    const channel = await this.core.store.getChannel(channelId);
+    if (channel.type !== channelType) {
+      throw new NotFoundError({
+        id: "app.channel.get.existing.app_error",
+        message: `Channel ${channelId} is of type "${channel.type}", not "${channelType}".`,
+        params: { channel_id: channelId, channel_type: channelType },
+      });
+    }
+    return channel;
+  }
+
+  async patchChannelMembersNotifyProps(
+    actor: Actor,
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]> {
+    if (members.length > MAX_NOTIFY_PROPS_PATCH) {
+      throw new ValidationError({
+        id: "app.channel.patch_channel_members_notify_props.too_many",
+        message: `${members.length} memberships given; at most ${MAX_NOTIFY_PROPS_PATCH} change at once.`,
+        params: { field: "members", max: MAX_NOTIFY_PROPS_PATCH },
+      });
+    }
+    checkChannelNotifyProps(props);
+    const updated = await this.core.store.patchChannelMembersNotifyProps(members, props);
+    for (const member of updated) this.core.emit("channelMemberUpdated", member, actor);
+    return updated;
   }
 
   async updateChannelMemberNotifyProps(

@@ -31,7 +31,7 @@ import type { UserStore } from "./user-store.js";
 
 export type { AuditQuery, AuditStore } from "./audit-store.js";
 export type { BotQuery, BotStore } from "./bot-store.js";
-export type { ChannelStore } from "./channel-store.js";
+export type { ChannelMemberIdentifier, ChannelStore } from "./channel-store.js";
 export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";

@@ -3,7 +3,7 @@
 // @plugwire/errors class the host sent.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
-import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
+import { fromErrorDetail, InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
   type AuditRecordSchema,
   type ChannelPatchSchema,
@@ -39,6 +39,7 @@ import type {
   Bot,
   Channel,
   ChannelMember,
+  ChannelMemberIdentifier,
   ChannelStats,
   Command,
   CommandResponse,
@@ -58,6 +59,7 @@ import type {
   Status,
   Team,
   TeamMember,
+  TeamMemberWithError,
   TeamStats,
   TeamUnread,
   UploadSession,
@@ -119,6 +121,12 @@ export interface GetUsersOptions extends PageOptions {
   inChannelId?: string;
   activeOnly?: boolean;
   inactiveOnly?: boolean;
+}
+
+/** How sendToastMessage shows its toast (Mattermost's SendToastMessageOptions). */
+export interface ToastOptions {
+  /** Where the client shows it, e.g. "bottom-right"; the client's default when absent. */
+  position?: string;
 }
 
 /** How kvSet writes. */
@@ -562,6 +570,29 @@ export class PluginAPIClient {
     await this.#rpc.setTeamIcon({ teamId, data }, this.#options);
   }
 
+  /** Removes the team's icon (a team without one is fine). */
+  async removeTeamIcon(teamId: string): Promise<void> {
+    await this.#rpc.removeTeamIcon({ teamId }, this.#options);
+  }
+
+  /**
+   * Adds the users to the team as createTeamMembers does, but a user who can't be added does
+   * not fail the call: each outcome has the membership or the error, in the order given.
+   */
+  async createTeamMembersGracefully(
+    teamId: string,
+    userIds: readonly string[],
+    requestorId = "",
+  ): Promise<TeamMemberWithError[]> {
+    const request = { teamId, userIds: [...userIds], requestorId };
+    const { members } = await this.#rpc.createTeamMembersGracefully(request, this.#options);
+    return members.map(({ userId, member, error }) => ({
+      userId,
+      ...(member === undefined ? {} : { member }),
+      ...(error === undefined ? {} : { error: fromErrorDetail(error) }),
+    }));
+  }
+
   // Channels
 
   async getChannel(channelId: string): Promise<Channel> {
@@ -590,6 +621,18 @@ export class PluginAPIClient {
   /** Archives a channel. */
   async deleteChannel(channelId: string): Promise<void> {
     await this.#rpc.deleteChannel({ channelId }, this.#options);
+  }
+
+  /** Brings an archived channel back; ValidationError when it is not archived. */
+  async restoreChannel(channelId: string): Promise<void> {
+    await this.#rpc.restoreChannel({ channelId }, this.#options);
+  }
+
+  /** The channel, when it is of `channelType` ("O", "P", "D", "G"); NotFoundError otherwise. */
+  async getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    const request = { channelId, channelType };
+    const { channel } = await this.#rpc.getChannelOfType(request, this.#options);
+    return present(channel, "GetChannelOfType", "channel");
   }
 
   async getChannelMembers(channelId: string, paging: PageOptions = {}): Promise<ChannelMember[]> {
@@ -698,6 +741,21 @@ export class PluginAPIClient {
     const request = { channelId, userId, notifications };
     const { member } = await this.#rpc.updateChannelMemberNotifications(request, this.#options);
     return present(member, "UpdateChannelMemberNotifications", "member");
+  }
+
+  /**
+   * Changes the same notification settings of up to 200 memberships in one transaction: when
+   * one is refused (no such membership, a value Mattermost does not allow), none changes.
+   */
+  async patchChannelMembersNotifications(
+    members: readonly ChannelMemberIdentifier[],
+    notifyProps: Record<string, string>,
+  ): Promise<void> {
+    const request = {
+      members: members.map(({ channelId, userId }) => ({ channelId, userId })),
+      notifyProps,
+    };
+    await this.#rpc.patchChannelMembersNotifications(request, this.#options);
   }
 
   /** The user's sidebar categories in the team (Mattermost's default three) and their order. */
@@ -1335,6 +1393,20 @@ export class PluginAPIClient {
   ): Promise<void> {
     const request = { event, payload: jsonObject(payload, "payload"), broadcast };
     await this.#rpc.publishWebSocketEvent(request, this.#options);
+  }
+
+  /**
+   * Shows a toast with `message` in the user's clients, or only in the connection
+   * `connectionId` when it is not empty (the show_toast websocket event).
+   */
+  async sendToastMessage(
+    userId: string,
+    connectionId: string,
+    message: string,
+    options: ToastOptions = {},
+  ): Promise<void> {
+    const request = { userId, connectionId, message, position: options.position ?? "" };
+    await this.#rpc.sendToastMessage(request, this.#options);
   }
 
   /** Tells the channel's other members that `userId` is typing (in thread `parentId`). */

@@ -36,6 +36,15 @@ export function channelDeletedEvent(channel: Channel): WebSocketEvent {
   );
 }
 
+/** `channel_restored`, to the channel's team (Mattermost sends no more than the id). */
+export function channelRestoredEvent(channel: Channel): WebSocketEvent {
+  return webSocketEvent(
+    "channel_restored",
+    { channel_id: channel.id },
+    channel.teamId ? { team_id: channel.teamId } : { channel_id: channel.id },
+  );
+}
+
 /**
  * `direct_added` (creator_id, teammate_id) or `group_added` (teammate_ids as a JSON string),
  * to the new channel's members.

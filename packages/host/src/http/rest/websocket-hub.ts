@@ -34,11 +34,13 @@ import type {
   EndedConnections,
   PublishedWebSocketEvent,
   Session,
+  Toast,
 } from "../../app/app.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
 import {
   channelDeletedEvent,
+  channelRestoredEvent,
   channelUpdatedEvent,
   channelViewedEvents,
   deleteTeamEvent,
@@ -330,6 +332,16 @@ export class WebSocketHub implements AppEvents {
     ]);
   }
 
+  toastSent(toast: Toast): void {
+    this.publish(async () => [
+      webSocketEvent(
+        "show_toast",
+        { message: toast.message, position: toast.position },
+        { user_id: toast.userId, connection_id: toast.connectionId },
+      ),
+    ]);
+  }
+
   userTyping(channelId: string, userId: string, parentId: string): void {
     this.publish(async () => [typingEvent(channelId, userId, parentId)]);
   }
@@ -351,6 +363,9 @@ export class WebSocketHub implements AppEvents {
   }
   channelDeleted(channel: Channel): void {
     this.publish(async () => [channelDeletedEvent(channel)]);
+  }
+  channelRestored(channel: Channel): void {
+    this.publish(async () => [channelRestoredEvent(channel)]);
   }
   directChannelCreated(channel: Channel, actor: Actor): void {
     this.publish(async () => [await directAddedEvent(this.host.app, channel, actor)]);
