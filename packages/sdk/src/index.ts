@@ -80,6 +80,12 @@ export {
   type WebSocketBroadcastInit,
 } from "./api/plugin-api-client.js";
 export {
+  Cluster,
+  type ClusterJob,
+  type ClusterLock,
+  type LockOptions,
+} from "./cluster/cluster.js";
+export {
   type Allow,
   allow,
   type Dismiss,

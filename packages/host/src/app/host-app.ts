@@ -804,6 +804,12 @@ export class HostApp implements App {
   deleteCommand(actor: Actor, commandId: string): Promise<void> {
     return this.commands.deleteCommand(actor, commandId);
   }
+  moveCommand(actor: Actor, commandId: string, teamId: string): Promise<Command> {
+    return this.commands.moveCommand(actor, commandId, teamId);
+  }
+  regenCommandToken(actor: Actor, commandId: string): Promise<Command> {
+    return this.commands.regenCommandToken(actor, commandId);
+  }
   executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {
     return this.commands.executeCommand(actor, args);
   }
