@@ -71,6 +71,7 @@ export {
   type SearchParameterInit,
   type SearchParamsInit,
   type SessionInit,
+  type SidebarCategoryInit,
   type TeamInit,
   type ToastOptions,
   type UploadPosition,

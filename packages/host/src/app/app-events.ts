@@ -20,6 +20,7 @@ import type { Session } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { EndedConnections } from "./cluster-bus.js";
 import type { PublishedWebSocketEvent, Toast } from "./realtime-operations.js";
+import type { SidebarChange } from "./sidebar-operations.js";
 
 /**
  * Each method is called after the write committed; what it throws is logged and changes
@@ -51,6 +52,8 @@ export interface AppEvents {
   userDeactivated?(user: User, actor: Actor): void;
   /** A plugin published a websocket event (custom_<plugin id>_<event>). */
   webSocketEventPublished?(event: PublishedWebSocketEvent): void;
+  /** A user's sidebar changed (Mattermost's sidebar_category_* events, to that user). */
+  sidebarChanged?(change: SidebarChange): void;
   /** A toast for `userId`'s clients (only `connectionId` when set): Mattermost's show_toast. */
   toastSent?(toast: Toast): void;
   /** `userId` is typing in a channel (in the thread of `parentId` when set). */

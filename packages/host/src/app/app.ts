@@ -24,6 +24,7 @@ import type { ReactionOperations } from "./reaction-operations.js";
 import type { RealtimeOperations } from "./realtime-operations.js";
 import type { RoleOperations } from "./role-operations.js";
 import type { SessionOperations } from "./session-operations.js";
+import type { SidebarOperations } from "./sidebar-operations.js";
 import type { StatusOperations } from "./status-operations.js";
 import type { SystemOperations } from "./system-operations.js";
 import type { TeamOperations } from "./team-operations.js";
@@ -65,7 +66,7 @@ export {
   withoutActionIntegrations,
 } from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
-export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
+export type { ChannelPatch, PeopleOperations } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
@@ -87,6 +88,11 @@ export type {
   NewSession,
   SessionOperations,
 } from "./session-operations.js";
+export type {
+  SidebarCategories,
+  SidebarChange,
+  SidebarOperations,
+} from "./sidebar-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { SystemOperations } from "./system-operations.js";
 export type { TeamMemberWithError, TeamOperations } from "./team-operations.js";
@@ -99,6 +105,7 @@ export interface App
     TeamOperations,
     ChannelOperations,
     PeopleOperations,
+    SidebarOperations,
     PostOperations,
     PostListOperations,
     ReactionOperations,

@@ -29,6 +29,7 @@ import type {
   SearchParameter,
   SearchParams,
   Session as SessionMessage,
+  SidebarCategory,
   Status,
   Team,
   TeamMember,
@@ -78,7 +79,7 @@ import {
   type PostActionResult,
 } from "./integration-operations.js";
 import { IntegrationSecrets } from "./integration-secrets.js";
-import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
+import { type ChannelPatch, People } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
@@ -93,6 +94,7 @@ import {
 } from "./realtime-operations.js";
 import { Roles } from "./role-operations.js";
 import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
+import { type SidebarCategories, Sidebars } from "./sidebar-operations.js";
 import { Statuses } from "./status-operations.js";
 import { System } from "./system-operations.js";
 import { type TeamMemberWithError, Teams } from "./team-operations.js";
@@ -116,6 +118,7 @@ export class HostApp implements App {
   private readonly teams: Teams;
   private readonly channels: Channels;
   private readonly people: People;
+  private readonly sidebars: Sidebars;
   private readonly posts: Posts;
   private readonly postLists: PostLists;
   private readonly reactions: Reactions;
@@ -144,6 +147,7 @@ export class HostApp implements App {
     this.channels = new Channels(this.core);
     this.posts = new Posts(this.core);
     this.people = new People(this.core, this.posts);
+    this.sidebars = new Sidebars(this.core);
     this.postLists = new PostLists(this.core, this.posts);
     this.reactions = new Reactions(this.core);
     this.preferences = new Preferences(this.core);
@@ -522,8 +526,48 @@ export class HostApp implements App {
   ): Promise<ChannelMember[]> {
     return this.people.patchChannelMembersNotifyProps(actor, members, props);
   }
+
+  // Sidebars (sidebar-operations.ts).
   getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
-    return this.people.getChannelSidebarCategories(userId, teamId);
+    return this.sidebars.getChannelSidebarCategories(userId, teamId);
+  }
+  getSidebarCategory(userId: string, teamId: string, categoryId: string): Promise<SidebarCategory> {
+    return this.sidebars.getSidebarCategory(userId, teamId, categoryId);
+  }
+  createSidebarCategory(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    category: SidebarCategory,
+  ): Promise<SidebarCategory> {
+    return this.sidebars.createSidebarCategory(actor, userId, teamId, category);
+  }
+  updateSidebarCategories(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    categories: readonly SidebarCategory[],
+  ): Promise<SidebarCategory[]> {
+    return this.sidebars.updateSidebarCategories(actor, userId, teamId, categories);
+  }
+  getSidebarCategoryOrder(userId: string, teamId: string): Promise<string[]> {
+    return this.sidebars.getSidebarCategoryOrder(userId, teamId);
+  }
+  updateSidebarCategoryOrder(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    order: readonly string[],
+  ): Promise<void> {
+    return this.sidebars.updateSidebarCategoryOrder(actor, userId, teamId, order);
+  }
+  deleteSidebarCategory(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    categoryId: string,
+  ): Promise<void> {
+    return this.sidebars.deleteSidebarCategory(actor, userId, teamId, categoryId);
   }
 
   // Posts.

@@ -1,5 +1,5 @@
 // What a client session and plugins read of users, teams and channels beyond the basics
-// (memberships, unread counts, statistics, searches, pictures, sidebar categories), and the
+// (memberships, unread counts, statistics, searches, pictures), and the
 // changes that go with them: pictures, activation, passwords, direct and group channels,
 // marking channels read, patching channels and notification settings. Changes tell the
 // listeners (the websocket) as Mattermost's app layer publishes them.
@@ -10,8 +10,6 @@ import {
   type ChannelMember,
   ChannelSchema,
   PostSchema,
-  type SidebarCategory,
-  SidebarCategorySchema,
   type Team,
   type User,
 } from "@plugwire/protocol";
@@ -31,12 +29,6 @@ export interface ChannelPatch {
   name?: string;
   header?: string;
   purpose?: string;
-}
-
-/** A user's sidebar of a team, as Mattermost's OrderedSidebarCategories. */
-export interface SidebarCategories {
-  categories: SidebarCategory[];
-  order: string[];
 }
 
 /** Reads answer as the store does; writes tell the listeners. */
@@ -116,8 +108,6 @@ export interface PeopleOperations
     members: readonly ChannelMemberIdentifier[],
     props: Record<string, string>,
   ): Promise<ChannelMember[]>;
-  /** The default categories Mattermost creates: favorites, channels, direct messages. */
-  getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories>;
 }
 
 type PeopleWrites = Exclude<keyof PeopleOperations, keyof Store | "setUserActive">;
@@ -346,46 +336,6 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
     const member = await this.core.store.updateChannelMemberNotifyProps(channelId, userId, props);
     this.core.emit("channelMemberUpdated", member, actor);
     return member;
-  }
-
-  async getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
-    const { store } = this.core;
-    if ((await store.getTeamMember(teamId, userId)) === undefined) {
-      await store.getTeam(teamId);
-      throw new NotFoundError({
-        id: "app.channel.sidebar_categories.app_error",
-        message: `User ${userId} is not a member of team ${teamId}, so has no sidebar there.`,
-        params: { team_id: teamId, user_id: userId },
-      });
-    }
-    const channels = await store.getChannelsForTeamForUser(teamId, userId, false);
-    const ids = (direct: boolean) =>
-      channels
-        .filter((channel) => (channel.type === "D" || channel.type === "G") === direct)
-        .map((channel) => channel.id);
-    const category = (
-      type: string,
-      displayName: string,
-      sortOrder: bigint,
-      sorting: string,
-      channelIds: string[],
-    ) =>
-      create(SidebarCategorySchema, {
-        id: `${type}_${userId}_${teamId}`,
-        userId,
-        teamId,
-        type,
-        displayName,
-        sortOrder,
-        sorting,
-        channelIds,
-      });
-    const categories = [
-      category("favorites", "Favorites", 0n, "", []),
-      category("channels", "Channels", 10n, "", ids(false)),
-      category("direct_messages", "Direct Messages", 20n, "recent", ids(true)),
-    ];
-    return { categories, order: categories.map((c) => c.id) };
   }
 
   /** Gets or creates a direct or group channel, and tells its members when it is new. */

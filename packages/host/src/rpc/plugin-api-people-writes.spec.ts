@@ -1,6 +1,6 @@
 // The people calls added for parity part 2 through the PluginAPI service: many memberships'
 // notification settings at once, adding team members gracefully, removing a team's icon,
-// restoring a channel and reading a channel of a given type. What the app reports to the
+// restoring a channel, reading a channel of a given type, and sidebar categories. What the app reports to the
 // websocket server is checked here; test/client4 follows the events to real clients.
 import { NotFoundError, ValidationError } from "@plugwire/errors";
 import type { Channel, Post, Team } from "@plugwire/protocol";
@@ -215,5 +215,72 @@ describe("GetChannelOfType", () => {
     expect(wrong).toMatchObject({ id: "app.channel.get.existing.app_error" });
     await expectInvalid(world.a.getChannelOfType({ channelId: town.id }), "channel_type");
     await expectInvalid(world.a.getChannelOfType({ channelType: "O" }), "channel_id");
+  });
+});
+
+describe("CreateChannelSidebarCategory and UpdateChannelSidebarCategories", () => {
+  it("makes a custom category of the user's channels and saves changes to the categories", async () => {
+    const ann = await newUser("ann");
+    const team = await newTeam("crew");
+    await world.store.addTeamMember(team.id, ann.id);
+    const [town, dev] = [await newChannel(team, "town"), await newChannel(team, "dev")];
+    await world.store.addChannelMember(town.id, ann.id);
+    await world.store.addChannelMember(dev.id, ann.id);
+    const { category } = await world.a.createChannelSidebarCategory({
+      userId: ann.id,
+      teamId: team.id,
+      category: { displayName: "Work", channelIds: [town.id, "x".repeat(26)] },
+    });
+    expect(category).toMatchObject({ type: "custom", displayName: "Work", channelIds: [town.id] });
+    expect(callsOf("createSidebarCategory")[0]?.actor).toEqual({ pluginId: PLUGIN_A });
+
+    const { categories, order } = await world.a.getChannelSidebarCategories({
+      userId: ann.id,
+      teamId: team.id,
+    });
+    expect(order[1]).toBe(category?.id);
+    const channels = categories.find((c) => c.type === "channels");
+    const saved = await world.a.updateChannelSidebarCategories({
+      userId: ann.id,
+      teamId: team.id,
+      categories: [
+        { id: category?.id, displayName: "Deep work", muted: true, channelIds: [town.id, dev.id] },
+        { id: channels?.id, displayName: "Renamed", channelIds: [] },
+      ],
+    });
+    expect(saved.categories.map((c) => [c.displayName, c.muted, c.channelIds])).toEqual([
+      ["Deep work", true, [town.id, dev.id]],
+      ["Channels", false, []],
+    ]);
+    for (const channelId of [town.id, dev.id]) {
+      const member = await world.store.getChannelMember(channelId, ann.id);
+      expect(member?.notifyProps.mark_unread).toBe("mention");
+    }
+    expect(eventsNamed("channelMemberUpdated")).toHaveLength(2);
+  });
+
+  it("refuses a user outside the team and a category that is not theirs", async () => {
+    const [ann, ben] = [await newUser("ann"), await newUser("ben")];
+    const team = await newTeam("crew");
+    await world.store.addTeamMember(team.id, ben.id);
+    const outside = world.a.createChannelSidebarCategory({
+      userId: ann.id,
+      teamId: team.id,
+      category: { displayName: "Work" },
+    });
+    expect(await failureOf(outside)).toBeInstanceOf(NotFoundError);
+    await world.store.addTeamMember(team.id, ann.id);
+    const { order } = await world.a.getChannelSidebarCategories({
+      userId: ben.id,
+      teamId: team.id,
+    });
+    const theirs = world.a.updateChannelSidebarCategories({
+      userId: ann.id,
+      teamId: team.id,
+      categories: [{ id: order[0] }],
+    });
+    expect(await failureOf(theirs)).toBeInstanceOf(NotFoundError);
+    await expectInvalid(world.a.createChannelSidebarCategory({ userId: ann.id }), "team_id");
+    await expectInvalid(world.a.updateChannelSidebarCategories({ teamId: team.id }), "user_id");
   });
 });

@@ -7,7 +7,11 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { NotFoundError, toErrorDetail, ValidationError } from "@plugwire/errors";
-import { type PluginAPI, TeamMemberWithErrorSchema } from "@plugwire/protocol";
+import {
+  type PluginAPI,
+  SidebarCategorySchema,
+  TeamMemberWithErrorSchema,
+} from "@plugwire/protocol";
 import type { Actor, App, PageQuery } from "../app/app.js";
 import { pageOf, required, requiredMessage } from "./request-validation.js";
 
@@ -48,7 +52,9 @@ type PeopleMethods =
   | "patchChannel"
   | "updateChannelMemberNotifications"
   | "patchChannelMembersNotifications"
-  | "getChannelSidebarCategories";
+  | "getChannelSidebarCategories"
+  | "createChannelSidebarCategory"
+  | "updateChannelSidebarCategories";
 
 /** Default and largest limit of SearchUsers, as Mattermost's UserSearch. */
 const SEARCH_DEFAULT_LIMIT = 100;
@@ -287,6 +293,22 @@ export function pluginApiPeople(
         required(request.userId, "user_id"),
         required(request.teamId, "team_id"),
       ),
+    createChannelSidebarCategory: async (request) => ({
+      category: await app.createSidebarCategory(
+        actor,
+        required(request.userId, "user_id"),
+        required(request.teamId, "team_id"),
+        request.category ?? create(SidebarCategorySchema),
+      ),
+    }),
+    updateChannelSidebarCategories: async (request) => ({
+      categories: await app.updateSidebarCategories(
+        actor,
+        required(request.userId, "user_id"),
+        required(request.teamId, "team_id"),
+        request.categories,
+      ),
+    }),
   };
 }
 

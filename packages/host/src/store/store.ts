@@ -22,6 +22,7 @@ import type { PreferenceStore } from "./preference-store.js";
 import type { ReactionStore } from "./reaction-store.js";
 import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
+import type { SidebarStore } from "./sidebar-store.js";
 import type { StatusStore } from "./status-store.js";
 import type { SystemStore } from "./system-store.js";
 import type { TeamStore } from "./team-store.js";
@@ -47,6 +48,7 @@ export type { PreferenceStore } from "./preference-store.js";
 export type { ReactionStore } from "./reaction-store.js";
 export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
+export type { SidebarOwner, SidebarStore, SidebarUpdate } from "./sidebar-store.js";
 export type { StatusStore } from "./status-store.js";
 export type { SystemStore } from "./system-store.js";
 export type { TeamStore } from "./team-store.js";
@@ -64,6 +66,7 @@ export interface Store
     LoginAttemptStore,
     TeamStore,
     ChannelStore,
+    SidebarStore,
     RoleStore,
     PostStore,
     FileInfoStore,

@@ -355,6 +355,20 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     undefined,
   ],
   [
+    "createChannelSidebarCategory",
+    ["u1", "t1", { displayName: "Work", channelIds: ["c1"] }],
+    { userId: "u1", teamId: "t1", category: { displayName: "Work", channelIds: ["c1"] } },
+    { category: sidebarCategory },
+    sidebarCategory,
+  ],
+  [
+    "updateChannelSidebarCategories",
+    ["u1", "t1", [{ id: "channels_u1_t1", collapsed: true }]],
+    { userId: "u1", teamId: "t1", categories: [{ id: "channels_u1_t1", collapsed: true }] },
+    { categories: [sidebarCategory] },
+    [sidebarCategory],
+  ],
+  [
     "getChannelSidebarCategories",
     ["u1", "t1"],
     { userId: "u1", teamId: "t1" },

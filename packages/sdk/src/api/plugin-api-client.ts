@@ -27,6 +27,7 @@ import {
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
   type SessionSchema,
+  type SidebarCategorySchema,
   type TeamSchema,
   type UploadDataRequestSchema,
   type UploadFileRequestSchema,
@@ -95,6 +96,8 @@ export type CustomStatusInit = PlainInit<typeof CustomStatusSchema>;
 export type SearchParamsInit = PlainInit<typeof SearchParamsSchema>;
 /** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
 export type SearchParameterInit = PlainInit<typeof SearchParameterSchema>;
+/** A sidebar category to create or save: any subset of SidebarCategory's fields. */
+export type SidebarCategoryInit = PlainInit<typeof SidebarCategorySchema>;
 /** What PatchChannel changes: the fields given. */
 export type ChannelPatchInit = PlainInit<typeof ChannelPatchSchema>;
 /** searchUsers' query, as Mattermost's UserSearch: term, team and channel filters, limit. */
@@ -768,6 +771,33 @@ export class PluginAPIClient {
       this.#options,
     );
     return { categories, order };
+  }
+
+  /**
+   * Adds a custom sidebar category for the user in the team (displayName, sorting, muted and
+   * channelIds count), placed after favorites when favorites is first, else first.
+   */
+  async createChannelSidebarCategory(
+    userId: string,
+    teamId: string,
+    category: SidebarCategoryInit,
+  ): Promise<SidebarCategory> {
+    const request = { userId, teamId, category };
+    const answer = await this.#rpc.createChannelSidebarCategory(request, this.#options);
+    return present(answer.category, "CreateChannelSidebarCategory", "category");
+  }
+
+  /**
+   * Saves the user's categories by id: displayName (custom ones only), sorting, muted,
+   * collapsed and channelIds (not of direct messages); answers them as saved.
+   */
+  async updateChannelSidebarCategories(
+    userId: string,
+    teamId: string,
+    categories: readonly SidebarCategoryInit[],
+  ): Promise<SidebarCategory[]> {
+    const request = { userId, teamId, categories: [...categories] };
+    return (await this.#rpc.updateChannelSidebarCategories(request, this.#options)).categories;
   }
 
   // Permissions and roles

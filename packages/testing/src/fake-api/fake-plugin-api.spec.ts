@@ -412,6 +412,16 @@ describe("teams and channels", () => {
     expect((await api.getChannelOfType(channel.id, "O")).deleteAt).toBe(0);
     await expect(api.getChannelOfType(channel.id, "P")).rejects.toBeInstanceOf(NotFoundError);
     await api.removeTeamIcon(team.id);
+
+    const work = await api.createChannelSidebarCategory(user.id, team.id, {
+      displayName: "Work",
+      channelIds: [channel.id],
+    });
+    expect(work).toMatchObject({ type: "custom", channelIds: [channel.id], sortOrder: 10 });
+    const [saved] = await api.updateChannelSidebarCategories(user.id, team.id, [
+      { ...work, collapsed: true },
+    ]);
+    expect(saved?.collapsed).toBe(true);
     const recorded = new PluginAPIClient(fake.transport());
     await recorded.sendToastMessage(user.id, "", "Done", { position: "top-center" });
     expect(fake.callsTo("SendToastMessage")[0]?.request).toMatchObject({

@@ -37,6 +37,7 @@ import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call
 import { roleRoutes } from "./role-routes.js";
 import { Router } from "./router.js";
 import { sessionRoutes } from "./session-routes.js";
+import { sidebarRoutes } from "./sidebar-routes.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
@@ -98,6 +99,7 @@ export function restRouter(): Router<RouteHandler> {
     auditRoutes,
     teamRoutes,
     channelRoutes,
+    sidebarRoutes,
     userDirectoryRoutes,
     membershipRoutes,
     postRoutes,

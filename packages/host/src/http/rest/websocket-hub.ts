@@ -34,6 +34,7 @@ import type {
   EndedConnections,
   PublishedWebSocketEvent,
   Session,
+  SidebarChange,
   Toast,
 } from "../../app/app.js";
 import { newId } from "../../app/ids.js";
@@ -45,6 +46,7 @@ import {
   channelViewedEvents,
   deleteTeamEvent,
   directAddedEvent,
+  sidebarEvent,
   userUpdatedEvent,
 } from "./people-events.js";
 import type { Presence } from "./presence.js";
@@ -330,6 +332,10 @@ export class WebSocketHub implements AppEvents {
         omit_connection_id: broadcast.omitConnectionId,
       }),
     ]);
+  }
+
+  sidebarChanged(change: SidebarChange): void {
+    this.publish(async () => [sidebarEvent(change)]);
   }
 
   toastSent(toast: Toast): void {
