@@ -560,6 +560,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
     `,
   },
+  {
+    version: 18,
+    description: "which hosts of a cluster each user has live connections to",
+    sql: `
+      CREATE TABLE cluster_connections (
+        "host_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        PRIMARY KEY ("host_id", "user_id")
+      );
+      CREATE INDEX cluster_connections_user ON cluster_connections ("user_id");
+    `,
+  },
 ];
 
 /**

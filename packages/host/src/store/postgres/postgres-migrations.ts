@@ -562,6 +562,18 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
     `,
   },
+  {
+    version: 18,
+    description: "which hosts of a cluster each user has live connections to",
+    sql: `
+      CREATE TABLE cluster_connections (
+        "host_id" TEXT COLLATE "C" NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY ("host_id", "user_id")
+      );
+      CREATE INDEX cluster_connections_user ON cluster_connections ("user_id");
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */
