@@ -10,6 +10,7 @@ import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { ClusterOperations } from "./cluster-operations.js";
 import type { CommandOperations } from "./command-operations.js";
+import type { ConfigOperations } from "./config-operations.js";
 import type { EmojiOperations } from "./emoji-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
@@ -50,6 +51,7 @@ export type { ChannelOperations } from "./channel-operations.js";
 export type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 export type { ClusterOperations } from "./cluster-operations.js";
 export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
+export type { ConfigOperations } from "./config-operations.js";
 export type { EmojiImage, EmojiOperations } from "./emoji-operations.js";
 export type {
   FileInfoFilter,
@@ -83,6 +85,7 @@ export type {
   WebSocketRequest,
 } from "./realtime-operations.js";
 export type { RoleOperations } from "./role-operations.js";
+export type { SaveMode } from "./server-config.js";
 export type {
   Authenticated,
   Login,
@@ -116,6 +119,7 @@ export interface App
     RoleOperations,
     ClusterOperations,
     SystemOperations,
+    ConfigOperations,
     BotOperations,
     AuditOperations,
     GroupOperations,

@@ -64,6 +64,7 @@ import { Channels } from "./channel-operations.js";
 import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 import { Cluster } from "./cluster-operations.js";
 import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
+import { Configuration } from "./config-operations.js";
 import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
 import { type EmojiImage, Emojis } from "./emoji-operations.js";
 import {
@@ -90,6 +91,7 @@ import { Preferences } from "./preference-operations.js";
 import { Reactions } from "./reaction-operations.js";
 import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
 import { Roles } from "./role-operations.js";
+import type { SaveMode } from "./server-config.js";
 import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
 import { Statuses } from "./status-operations.js";
 import { System } from "./system-operations.js";
@@ -128,6 +130,7 @@ export class HostApp implements App {
   private readonly roles: Roles;
   private readonly cluster: Cluster;
   private readonly system: System;
+  private readonly configuration: Configuration;
   private readonly bots: Bots;
   private readonly accessTokens: AccessTokens;
   private readonly audits: Audits;
@@ -153,7 +156,14 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
-    this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
+    this.configuration = new Configuration(this.core);
+    this.cluster = new Cluster(
+      this.core,
+      this.permissions,
+      this.statuses,
+      this.plugins,
+      this.configuration,
+    );
     this.system = new System(options.store);
     const secrets = new IntegrationSecrets(options.store, this.core.now);
     this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
@@ -887,6 +897,28 @@ export class HostApp implements App {
     newRoles: string,
   ): Promise<ChannelMember> {
     return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
+  }
+
+  // The server configuration (config-operations.ts).
+  getConfig(): JsonObject {
+    return this.configuration.getConfig();
+  }
+  getUnsanitizedConfig(): JsonObject {
+    return this.configuration.getUnsanitizedConfig();
+  }
+  saveConfig(actor: Actor, config: JsonObject, mode?: SaveMode): Promise<JsonObject> {
+    return this.configuration.saveConfig(actor, config, mode);
+  }
+  /**
+   * Fixes settings for the rest of the run, as the host's start did; for what is known only
+   * later, such as the URL of a server listening on a port picked at start.
+   */
+  fixConfig(settings: JsonObject): void {
+    this.configuration.fix(settings);
+  }
+  /** Reads the configuration saved in the store; the host does it once, at start. */
+  loadConfig(): Promise<void> {
+    return this.configuration.load();
   }
 
   // System

@@ -115,7 +115,7 @@ describe("parseCommand", () => {
       siteUrl: undefined,
       pluginFolders: [],
       hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
-      maxLoginAttempts: 10,
+      maxLoginAttempts: undefined,
       allowExternalIntegrationUrls: false,
       rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
       publicLinks: false,

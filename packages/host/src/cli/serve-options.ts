@@ -40,8 +40,11 @@ export interface ServeOptions {
   hookTimeoutMs: number;
   /** How plugins are confined: permission model, what admins allow, own users when root. */
   sandbox: SandboxPolicy;
-  /** Wrong passwords that lock an account. */
-  maxLoginAttempts: number;
+  /**
+   * Wrong passwords that lock an account (fixed for the run when given; else the saved
+   * configuration's, 10 by default).
+   */
+  maxLoginAttempts: number | undefined;
   /** Let integrations (commands, post actions, dialogs) call URLs other than plugin routes. */
   allowExternalIntegrationUrls: boolean;
   rateLimits: RestRateLimits;
@@ -267,7 +270,10 @@ function serveOptions(
         : { maxHeapMiB: parseCount("--plugin-max-heap", values["plugin-max-heap"]) }),
       pluginIds: parsePluginIdRange(values["plugin-uid-range"]),
     },
-    maxLoginAttempts: parseCount("--max-login-attempts", values["max-login-attempts"]),
+    maxLoginAttempts:
+      values["max-login-attempts"] === undefined
+        ? undefined
+        : parseCount("--max-login-attempts", values["max-login-attempts"]),
     allowExternalIntegrationUrls: values["allow-external-integration-urls"] ?? false,
     rateLimits: {
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,

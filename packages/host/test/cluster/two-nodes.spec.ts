@@ -271,6 +271,21 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
       .toContain(`config:${copyB}:Hej`);
   });
 
+  it("gives a server configuration saved on A to B, each with its own fixed settings", async () => {
+    const saved = await api(a, "PUT", "/config/patch", {
+      EmailSettings: { SMTPServer: "mail.cluster.example", SMTPPassword: "pw" },
+    });
+    expect(saved.status).toBe(200);
+
+    await expect
+      .poll(async () => (await api(b, "GET", "/config")).body.EmailSettings.SMTPServer)
+      .toBe("mail.cluster.example");
+    const onB = (await api(b, "GET", "/config")).body;
+    expect(onB.EmailSettings.SMTPPassword).toBe("********");
+    expect(onB.SqlSettings).toEqual({ DriverName: "postgres", DataSource: "********" });
+    expect(onB.ServiceSettings.SiteURL).toBe(b.url);
+  });
+
   /** The ids of the plugins active on a node, by its GET /plugins. */
   async function activePlugins(node: Node): Promise<string[]> {
     const listed = await api(node, "GET", "/plugins");

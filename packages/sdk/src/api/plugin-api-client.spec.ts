@@ -129,6 +129,20 @@ function fakeAPI(
 const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["getServerVersion", [], {}, { version: "9.5.0" }, "9.5.0"],
   ["getConfig", [], {}, { config: { ServiceSettings: {} } }, { ServiceSettings: {} }],
+  [
+    "getUnsanitizedConfig",
+    [],
+    {},
+    { config: { EmailSettings: { SMTPPassword: "pw" } } },
+    { EmailSettings: { SMTPPassword: "pw" } },
+  ],
+  [
+    "saveConfig",
+    [{ EmailSettings: { SMTPServer: "m" } }],
+    { config: { EmailSettings: { SMTPServer: "m" } } },
+    {},
+    undefined,
+  ],
   ["getPluginConfig", [], {}, { config: { ApiKey: "k" } }, { ApiKey: "k" }],
   ["savePluginConfig", [{ ApiKey: "k2" }], { config: { ApiKey: "k2" } }, {}, undefined],
   ["getLicense", [], {}, {}, null],

@@ -259,9 +259,23 @@ export class PluginAPIClient {
     return (await this.#rpc.getServerVersion({}, this.#options)).version;
   }
 
-  /** The server configuration, without secrets. */
+  /** The server configuration in Mattermost's shape, its secrets replaced by "********". */
   async getConfig(): Promise<JsonObject> {
     return (await this.#rpc.getConfig({}, this.#options)).config ?? {};
+  }
+
+  /** The server configuration with its secrets (SMTP password, database URL, link salt). */
+  async getUnsanitizedConfig(): Promise<JsonObject> {
+    return (await this.#rpc.getUnsanitizedConfig({}, this.#options)).config ?? {};
+  }
+
+  /**
+   * Saves the server configuration: give it whole, as getUnsanitizedConfig answers it, with your
+   * changes (a secret left as "********" keeps its value). Only the settings that can change at
+   * run time may differ; plugins' ConfigurationWillBeSaved may refuse or change it.
+   */
+  async saveConfig(config: JsonObject): Promise<void> {
+    await this.#rpc.saveConfig({ config }, this.#options);
   }
 
   /** This plugin's configuration (also kept current in `this.config`). */

@@ -33,6 +33,26 @@ describe("permissions and roles", () => {
   });
 });
 
+describe("server configuration", () => {
+  it("is the host's: sanitised for GetConfig, saved by SaveConfig, fixed settings kept", async () => {
+    fake = await createFakePluginAPI({
+      serverConfig: { ServiceSettings: { SiteURL: "https://chat.test" } },
+    });
+    const api = fake.client();
+    const config = await api.getUnsanitizedConfig();
+    const email = config.EmailSettings as Record<string, unknown>;
+    await api.saveConfig({ ...config, EmailSettings: { ...email, SMTPPassword: "pw" } });
+
+    const sanitized = await api.getConfig();
+    expect(sanitized.ServiceSettings).toMatchObject({ SiteURL: "https://chat.test" });
+    expect(sanitized.EmailSettings).toMatchObject({ SMTPPassword: "********" });
+    expect((await api.getUnsanitizedConfig()).EmailSettings).toMatchObject({ SMTPPassword: "pw" });
+    await expect(
+      api.saveConfig({ ...config, ServiceSettings: { SiteURL: "https://other.test" } }),
+    ).rejects.toThrow(/SiteURL can't be changed/);
+  });
+});
+
 describe("KV compare-and-set", () => {
   it("writes only when the current value is the expected one", async () => {
     fake = await createFakePluginAPI();

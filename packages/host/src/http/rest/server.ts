@@ -21,6 +21,7 @@ import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
 import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
+import { configRoutes } from "./config-routes.js";
 import { emojiRoutes } from "./emoji-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
@@ -104,6 +105,7 @@ export function restRouter(): Router<RouteHandler> {
     sessionRoutes,
     botRoutes,
     auditRoutes,
+    configRoutes,
     teamRoutes,
     channelRoutes,
     userDirectoryRoutes,
