@@ -562,6 +562,18 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 18,
+    description: "which hosts of a cluster each user has live connections to",
+    sql: `
+      CREATE TABLE cluster_connections (
+        "host_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        PRIMARY KEY ("host_id", "user_id")
+      );
+      CREATE INDEX cluster_connections_user ON cluster_connections ("user_id");
+    `,
+  },
+  {
+    version: 19,
     description: "users' sidebar categories and the channels sorted into them",
     sql: `
       CREATE TABLE sidebar_categories (

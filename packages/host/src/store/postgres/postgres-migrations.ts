@@ -564,6 +564,18 @@ export const postgresMigrations: readonly Migration[] = [
   },
   {
     version: 18,
+    description: "which hosts of a cluster each user has live connections to",
+    sql: `
+      CREATE TABLE cluster_connections (
+        "host_id" TEXT COLLATE "C" NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY ("host_id", "user_id")
+      );
+      CREATE INDEX cluster_connections_user ON cluster_connections ("user_id");
+    `,
+  },
+  {
+    version: 19,
     description: "users' sidebar categories and the channels sorted into them",
     sql: `
       CREATE TABLE sidebar_categories (
