@@ -16,6 +16,8 @@ type Status = (typeof statuses)[number];
 const mattermostSections = { Methods: PluginAPI, Hooks: PluginHooks } as const;
 type MattermostSection = keyof typeof mattermostSections;
 const ownSection = "Plugwire's own RPCs";
+/** Mattermost methods and hooks newer than the counted API: their rows name RPCs too. */
+const newerSection = "Newer than the count";
 const services = { PluginAPI, PluginHooks, PluginHTTP } as const;
 
 interface Row {
@@ -137,6 +139,19 @@ function parityProblems(doc: string): string[] {
       problems.push(`line ${line}: ${serviceName} has no RPC ${rpc}`);
     } else {
       named.add(`${service.typeName}.${rpc}`);
+    }
+  }
+
+  for (const { line, cells } of rows.filter((r) => r.section === newerSection)) {
+    const [mattermost = "", plugwire = "", status = ""] = cells;
+    const service = mattermost.includes("(hook)") ? PluginHooks : PluginAPI;
+    const ours = rpcNames(plugwire);
+    for (const rpc of ours) {
+      if (methodNames(service).includes(rpc)) named.add(`${service.typeName}.${rpc}`);
+      else problems.push(`line ${line}: a newer row names ${rpc}, which ${service.name} lacks`);
+    }
+    if (status === "served" && ours.length === 0) {
+      problems.push(`line ${line}: a newer row is marked served but names no RPC`);
     }
   }
 
