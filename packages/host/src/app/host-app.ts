@@ -15,10 +15,12 @@ import type {
   CommandArgs,
   CommandResponse,
   CustomStatus,
+  Emoji,
   FileInfo,
   Group,
   GroupMember,
   GroupSyncable,
+  OAuthApp,
   OpenInteractiveDialogRequest,
   PluginClusterEvent,
   Post,
@@ -29,6 +31,7 @@ import type {
   SearchParameter,
   SearchParams,
   Session as SessionMessage,
+  SidebarCategory,
   Status,
   Team,
   TeamMember,
@@ -42,6 +45,7 @@ import type { Logger } from "../log.js";
 import type {
   AuditQuery,
   BotQuery,
+  ChannelMemberIdentifier,
   ClusterNode,
   GroupQuery,
   KVWriteOptions,
@@ -62,7 +66,9 @@ import { Channels } from "./channel-operations.js";
 import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 import { Cluster } from "./cluster-operations.js";
 import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
+import { Configuration } from "./config-operations.js";
 import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
+import { type EmojiImage, Emojis } from "./emoji-operations.js";
 import {
   type FileInfoFilter,
   Files,
@@ -77,24 +83,28 @@ import {
   type PostActionResult,
 } from "./integration-operations.js";
 import { IntegrationSecrets } from "./integration-secrets.js";
-import {
-  type ChannelPatch,
-  People,
-  type SidebarCategories,
-  type UserAuthFields,
-} from "./people-operations.js";
+import { Mail } from "./mail-operations.js";
+import { OAuthApps } from "./oauth-operations.js";
+import { type ChannelPatch, People, type UserAuthFields } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
 import { Posts } from "./post-operations.js";
 import { Preferences } from "./preference-operations.js";
 import { Reactions } from "./reaction-operations.js";
-import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
+import {
+  Realtime,
+  type Toast,
+  type WebSocketBroadcast,
+  type WebSocketRequest,
+} from "./realtime-operations.js";
 import { Roles } from "./role-operations.js";
+import type { SaveMode } from "./server-config.js";
 import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
+import { type SidebarCategories, Sidebars } from "./sidebar-operations.js";
 import { Statuses } from "./status-operations.js";
 import { System } from "./system-operations.js";
-import { Teams } from "./team-operations.js";
+import { type TeamMemberWithError, Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
 export type { HostAppOptions } from "./app-core.js";
@@ -115,6 +125,7 @@ export class HostApp implements App {
   private readonly teams: Teams;
   private readonly channels: Channels;
   private readonly people: People;
+  private readonly sidebars: Sidebars;
   private readonly posts: Posts;
   private readonly postLists: PostLists;
   private readonly reactions: Reactions;
@@ -129,10 +140,14 @@ export class HostApp implements App {
   private readonly roles: Roles;
   private readonly cluster: Cluster;
   private readonly system: System;
+  private readonly configuration: Configuration;
+  private readonly mail: Mail;
   private readonly bots: Bots;
   private readonly accessTokens: AccessTokens;
   private readonly audits: Audits;
   private readonly groups: Groups;
+  private readonly emojis: Emojis;
+  private readonly oauthApps: OAuthApps;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -141,8 +156,9 @@ export class HostApp implements App {
     this.sessions = new Sessions(this.core);
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
-    this.people = new People(this.core);
     this.posts = new Posts(this.core);
+    this.people = new People(this.core, this.posts);
+    this.sidebars = new Sidebars(this.core);
     this.postLists = new PostLists(this.core, this.posts);
     this.reactions = new Reactions(this.core);
     this.preferences = new Preferences(this.core);
@@ -152,7 +168,15 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
-    this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
+    this.configuration = new Configuration(this.core);
+    this.mail = new Mail(this.core);
+    this.cluster = new Cluster(
+      this.core,
+      this.permissions,
+      this.statuses,
+      this.plugins,
+      this.configuration,
+    );
     this.system = new System(options.store);
     const secrets = new IntegrationSecrets(options.store, this.core.now);
     this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
@@ -165,6 +189,8 @@ export class HostApp implements App {
       addChannelMember: (actor, channelId, userId) =>
         this.channels.addChannelMember(actor, channelId, userId),
     });
+    this.emojis = new Emojis(this.core);
+    this.oauthApps = new OAuthApps(this.core);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -363,6 +389,13 @@ export class HostApp implements App {
   ): Promise<TeamMember> {
     return this.teams.addTeamMember(actor, teamId, userId, options);
   }
+  addTeamMembersGracefully(
+    actor: Actor,
+    teamId: string,
+    userIds: readonly string[],
+  ): Promise<TeamMemberWithError[]> {
+    return this.teams.addTeamMembersGracefully(actor, teamId, userIds);
+  }
   removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {
     return this.teams.removeTeamMember(actor, teamId, userId);
   }
@@ -380,6 +413,12 @@ export class HostApp implements App {
   }
   deleteChannel(actor: Actor, channelId: string): Promise<Channel> {
     return this.people.deleteChannel(actor, channelId);
+  }
+  restoreChannel(actor: Actor, channelId: string): Promise<Channel> {
+    return this.people.restoreChannel(actor, channelId);
+  }
+  getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    return this.people.getChannelOfType(channelId, channelType);
   }
   getChannel(channelId: string): Promise<Channel> {
     return this.store.getChannel(channelId);
@@ -481,6 +520,9 @@ export class HostApp implements App {
   setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void> {
     return this.people.setTeamIcon(actor, teamId, image);
   }
+  removeTeamIcon(actor: Actor, teamId: string): Promise<void> {
+    return this.people.removeTeamIcon(actor, teamId);
+  }
   createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
     return this.people.createDirectChannel(actor, userId1, userId2);
   }
@@ -505,8 +547,55 @@ export class HostApp implements App {
   ): Promise<ChannelMember> {
     return this.people.updateChannelMemberNotifyProps(actor, channelId, userId, props);
   }
+  patchChannelMembersNotifyProps(
+    actor: Actor,
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]> {
+    return this.people.patchChannelMembersNotifyProps(actor, members, props);
+  }
+
+  // Sidebars (sidebar-operations.ts).
   getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
-    return this.people.getChannelSidebarCategories(userId, teamId);
+    return this.sidebars.getChannelSidebarCategories(userId, teamId);
+  }
+  getSidebarCategory(userId: string, teamId: string, categoryId: string): Promise<SidebarCategory> {
+    return this.sidebars.getSidebarCategory(userId, teamId, categoryId);
+  }
+  createSidebarCategory(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    category: SidebarCategory,
+  ): Promise<SidebarCategory> {
+    return this.sidebars.createSidebarCategory(actor, userId, teamId, category);
+  }
+  updateSidebarCategories(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    categories: readonly SidebarCategory[],
+  ): Promise<SidebarCategory[]> {
+    return this.sidebars.updateSidebarCategories(actor, userId, teamId, categories);
+  }
+  getSidebarCategoryOrder(userId: string, teamId: string): Promise<string[]> {
+    return this.sidebars.getSidebarCategoryOrder(userId, teamId);
+  }
+  updateSidebarCategoryOrder(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    order: readonly string[],
+  ): Promise<void> {
+    return this.sidebars.updateSidebarCategoryOrder(actor, userId, teamId, order);
+  }
+  deleteSidebarCategory(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    categoryId: string,
+  ): Promise<void> {
+    return this.sidebars.deleteSidebarCategory(actor, userId, teamId, categoryId);
   }
 
   // Posts.
@@ -821,6 +910,9 @@ export class HostApp implements App {
   ): Promise<void> {
     return this.realtime.publishWebSocketEvent(actor, pluginId, event, payload, broadcast);
   }
+  sendToastMessage(actor: Actor, toast: Toast): Promise<void> {
+    return this.realtime.sendToastMessage(actor, toast);
+  }
   publishUserTyping(
     actor: Actor,
     userId: string,
@@ -891,6 +983,33 @@ export class HostApp implements App {
     newRoles: string,
   ): Promise<ChannelMember> {
     return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
+  }
+
+  // The server configuration (config-operations.ts).
+  getConfig(): JsonObject {
+    return this.configuration.getConfig();
+  }
+  getUnsanitizedConfig(): JsonObject {
+    return this.configuration.getUnsanitizedConfig();
+  }
+  saveConfig(actor: Actor, config: JsonObject, mode?: SaveMode): Promise<JsonObject> {
+    return this.configuration.saveConfig(actor, config, mode);
+  }
+  /**
+   * Fixes settings for the rest of the run, as the host's start did; for what is known only
+   * later, such as the URL of a server listening on a port picked at start.
+   */
+  fixConfig(settings: JsonObject): void {
+    this.configuration.fix(settings);
+  }
+  /** Reads the configuration saved in the store; the host does it once, at start. */
+  loadConfig(): Promise<void> {
+    return this.configuration.load();
+  }
+
+  // Mail (mail-operations.ts).
+  sendMail(actor: Actor, to: string, subject: string, htmlBody: string): Promise<void> {
+    return this.mail.sendMail(actor, to, subject, htmlBody);
   }
 
   // System
@@ -971,5 +1090,51 @@ export class HostApp implements App {
   }
   createDefaultSyncableMemberships(actor: Actor, params: DefaultMembershipParams): Promise<void> {
     return this.groups.createDefaultSyncableMemberships(actor, params);
+  }
+
+  // Custom emoji (emoji-operations.ts).
+  getEmoji(emojiId: string): Promise<Emoji> {
+    return this.emojis.getEmoji(emojiId);
+  }
+  getEmojiByName(name: string): Promise<Emoji> {
+    return this.emojis.getEmojiByName(name);
+  }
+  getEmojisByNames(names: readonly string[]): Promise<Emoji[]> {
+    return this.emojis.getEmojisByNames(names);
+  }
+  getEmojiList(page: PageQuery, sortBy: string): Promise<Emoji[]> {
+    return this.emojis.getEmojiList(page, sortBy);
+  }
+  searchEmoji(term: string, prefixOnly: boolean, limit: number): Promise<Emoji[]> {
+    return this.emojis.searchEmoji(term, prefixOnly, limit);
+  }
+  getEmojiImage(emojiId: string): Promise<EmojiImage> {
+    return this.emojis.getEmojiImage(emojiId);
+  }
+  createEmoji(actor: Actor, creatorId: string, name: string, image: Uint8Array): Promise<Emoji> {
+    return this.emojis.createEmoji(actor, creatorId, name, image);
+  }
+  deleteEmoji(actor: Actor, emojiId: string): Promise<Emoji> {
+    return this.emojis.deleteEmoji(actor, emojiId);
+  }
+
+  // OAuth 2.0 client apps (oauth-operations.ts).
+  createOAuthApp(actor: Actor, app: OAuthApp): Promise<OAuthApp> {
+    return this.oauthApps.createOAuthApp(actor, app);
+  }
+  getOAuthApp(appId: string): Promise<OAuthApp> {
+    return this.oauthApps.getOAuthApp(appId);
+  }
+  getOAuthApps(page: PageQuery, creatorId?: string): Promise<OAuthApp[]> {
+    return this.oauthApps.getOAuthApps(page, creatorId);
+  }
+  updateOAuthApp(actor: Actor, app: OAuthApp): Promise<OAuthApp> {
+    return this.oauthApps.updateOAuthApp(actor, app);
+  }
+  deleteOAuthApp(actor: Actor, appId: string): Promise<void> {
+    return this.oauthApps.deleteOAuthApp(actor, appId);
+  }
+  regenerateOAuthAppSecret(actor: Actor, appId: string): Promise<OAuthApp> {
+    return this.oauthApps.regenerateOAuthAppSecret(actor, appId);
   }
 }

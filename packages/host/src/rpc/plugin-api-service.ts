@@ -3,7 +3,7 @@
 // only checks the request's shape. Everything the plugin keeps (KV keys, commands, bots,
 // settings) is namespaced by deps.pluginId, which the server knows from the plugin's token,
 // never from the request.
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { ValidationError } from "@plugwire/errors";
 import {
@@ -16,9 +16,11 @@ import {
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
 import { pluginApiAccounts } from "./plugin-api-accounts.js";
+import { pluginApiEmoji } from "./plugin-api-emoji.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiGroups } from "./plugin-api-groups.js";
 import { pluginApiIntegrations } from "./plugin-api-integrations.js";
+import { pluginApiOAuth } from "./plugin-api-oauth.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
@@ -43,8 +45,6 @@ export interface PluginApiServiceDeps {
   app: App;
   /** The host's version, e.g. "9.5.0". */
   serverVersion: string;
-  /** The server configuration, already stripped of every secret. */
-  serverConfig: () => JsonObject;
   /** Largest file UploadFile accepts, in bytes; 100 MiB unless set. */
   maxUploadBytes?: number;
   /** The clock KV expiry is computed with, in ms since the epoch; Date.now unless set. */
@@ -68,8 +68,19 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
   return {
     ...pluginApiPeople(app, pluginId),
     ...pluginApiGroups(app, actor),
+    ...pluginApiEmoji(app),
+    ...pluginApiOAuth(app, actor),
     getServerVersion: () => ({ version: deps.serverVersion }),
-    getConfig: () => ({ config: deps.serverConfig() }),
+    getConfig: () => ({ config: app.getConfig() }),
+    getUnsanitizedConfig: () => ({ config: app.getUnsanitizedConfig() }),
+    saveConfig: async (request) => {
+      await app.saveConfig(actor, request.config ?? {});
+      return {};
+    },
+    sendMail: async (request) => {
+      await app.sendMail(actor, request.to, request.subject, request.htmlBody);
+      return {};
+    },
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),
     savePluginConfig: async (request) => {
       await app.savePluginConfig(actor, pluginId, request.config ?? {});
@@ -281,7 +292,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     getFileInfo: async (request) => ({
       fileInfo: await app.getFileInfo(required(request.fileId, "file_id")),
     }),
-    ...pluginApiFiles(app, actor, { maxUploadBytes, serverConfig: deps.serverConfig }),
+    ...pluginApiFiles(app, actor, { maxUploadBytes }),
 
     kVGet: async (request) => ({ value: await app.kvGet(pluginId, kvKey(request.key)) }),
     kVGetMany: async (request) => {

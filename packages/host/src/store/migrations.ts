@@ -513,6 +513,93 @@ export const migrations: readonly Migration[] = [
   },
   {
     version: 16,
+    description:
+      "custom emoji; system_user makes and deletes its own, as Mattermost's emoji permissions migration grants",
+    sql: `
+      CREATE TABLE emoji (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "creator_id" TEXT NOT NULL,
+        "name" TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX emoji_name ON emoji ("name") WHERE "delete_at" = 0;
+      CREATE INDEX emoji_create_at ON emoji ("create_at", "id");
+      UPDATE roles SET
+        "permissions" = (
+          SELECT json_group_array(value) FROM (
+            SELECT value FROM json_each(roles."permissions")
+            UNION SELECT 'create_emojis' UNION SELECT 'delete_emojis'
+          )
+        ),
+        "update_at" = strftime('%s', 'now') * 1000
+      WHERE "name" = 'system_user';
+    `,
+  },
+  {
+    version: 17,
+    description: "OAuth 2.0 client apps (the records; no authorizations or tokens)",
+    sql: `
+      CREATE TABLE oauth_apps (
+        "id" TEXT PRIMARY KEY,
+        "creator_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "client_secret" TEXT NOT NULL,
+        "name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        -- A JSON array of URLs.
+        "callback_urls" TEXT NOT NULL,
+        "homepage" TEXT NOT NULL,
+        "is_trusted" INTEGER NOT NULL,
+        "mattermost_app_id" TEXT NOT NULL
+      );
+      CREATE INDEX oauth_apps_creator ON oauth_apps ("creator_id", "create_at", "id");
+      CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
+    `,
+  },
+  {
+    version: 18,
+    description: "which hosts of a cluster each user has live connections to",
+    sql: `
+      CREATE TABLE cluster_connections (
+        "host_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        PRIMARY KEY ("host_id", "user_id")
+      );
+      CREATE INDEX cluster_connections_user ON cluster_connections ("user_id");
+    `,
+  },
+  {
+    version: 19,
+    description: "users' sidebar categories and the channels sorted into them",
+    sql: `
+      CREATE TABLE sidebar_categories (
+        "id" TEXT PRIMARY KEY,
+        "user_id" TEXT NOT NULL,
+        "team_id" TEXT NOT NULL,
+        "sort_order" INTEGER NOT NULL,
+        "sorting" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "muted" INTEGER NOT NULL,
+        "collapsed" INTEGER NOT NULL
+      );
+      CREATE INDEX sidebar_categories_owner ON sidebar_categories ("user_id", "team_id", "sort_order");
+      CREATE TABLE sidebar_channels (
+        "channel_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "category_id" TEXT NOT NULL,
+        "sort_order" INTEGER NOT NULL,
+        PRIMARY KEY ("channel_id", "user_id", "category_id")
+      ) WITHOUT ROWID;
+      CREATE INDEX sidebar_channels_category ON sidebar_channels ("category_id", "sort_order");
+    `,
+  },
+  {
+    version: 20,
     description: "users' id at their sign-in service (auth_data), unique as Mattermost's",
     sql: `
       ALTER TABLE users ADD COLUMN "auth_data" TEXT;

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
-import { InternalError, NotFoundError, toConnectError } from "@plugwire/errors";
+import { InternalError, NotFoundError, toConnectError, toErrorDetail } from "@plugwire/errors";
 import {
   BotSchema,
   ChannelMemberSchema,
@@ -8,11 +8,13 @@ import {
   ChannelStatsSchema,
   CommandResponseSchema,
   CommandSchema,
+  EmojiSchema,
   FileInfoSchema,
   GroupMemberSchema,
   GroupSchema,
   GroupSyncableSchema,
   MAX_CHUNK_BYTES,
+  OAuthAppSchema,
   PluginAPI,
   PluginStatusSchema,
   PostListSchema,
@@ -74,6 +76,15 @@ const sidebarCategory = create(SidebarCategorySchema, {
 const bot = create(BotSchema, { userId: "b1", username: "helper", ownerId: "p" });
 const session = create(SessionSchema, { id: "s1", userId: "u1", token: "secret" });
 const accessToken = create(UserAccessTokenSchema, { id: "t1", userId: "u1", token: "secret" });
+const emoji = create(EmojiSchema, { id: "e1", name: "shipit", creatorId: "u1", createAt: 9n });
+const oauthApp = create(OAuthAppSchema, {
+  id: "a1",
+  creatorId: "u1",
+  name: "Ticketing",
+  clientSecret: "secret",
+  callbackUrls: ["https://t.example.com/cb"],
+  createAt: 10n,
+});
 const group = create(GroupSchema, { id: "g1", name: "sre", source: "custom", createAt: 7n });
 const groupMember = create(GroupMemberSchema, { groupId: "g1", userId: "u1", createAt: 8n });
 const groupSyncable = create(GroupSyncableSchema, {
@@ -120,6 +131,27 @@ function fakeAPI(
 const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["getServerVersion", [], {}, { version: "9.5.0" }, "9.5.0"],
   ["getConfig", [], {}, { config: { ServiceSettings: {} } }, { ServiceSettings: {} }],
+  [
+    "getUnsanitizedConfig",
+    [],
+    {},
+    { config: { EmailSettings: { SMTPPassword: "pw" } } },
+    { EmailSettings: { SMTPPassword: "pw" } },
+  ],
+  [
+    "saveConfig",
+    [{ EmailSettings: { SMTPServer: "m" } }],
+    { config: { EmailSettings: { SMTPServer: "m" } } },
+    {},
+    undefined,
+  ],
+  [
+    "sendMail",
+    ["a@example.com", "Hi", "<p>hi</p>"],
+    { to: "a@example.com", subject: "Hi", htmlBody: "<p>hi</p>" },
+    {},
+    undefined,
+  ],
   ["getPluginConfig", [], {}, { config: { ApiKey: "k" } }, { ApiKey: "k" }],
   ["savePluginConfig", [{ ApiKey: "k2" }], { config: { ApiKey: "k2" } }, {}, undefined],
   ["getLicense", [], {}, {}, null],
@@ -345,6 +377,44 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { channelId: "c1", userId: "u1", notifications: { desktop: "mention", push: "none" } },
     { member: channelMember },
     channelMember,
+  ],
+  [
+    "patchChannelMembersNotifications",
+    [[{ channelId: "c1", userId: "u1" }], { mark_unread: "mention" }],
+    { members: [{ channelId: "c1", userId: "u1" }], notifyProps: { mark_unread: "mention" } },
+    {},
+    undefined,
+  ],
+  ["restoreChannel", ["c1"], { channelId: "c1" }, {}, undefined],
+  ["getChannelOfType", ["c1", "O"], { channelId: "c1", channelType: "O" }, { channel }, channel],
+  ["removeTeamIcon", ["t1"], { teamId: "t1" }, {}, undefined],
+  [
+    "createTeamMembersGracefully",
+    ["t1", ["u1"], "u2"],
+    { teamId: "t1", userIds: ["u1"], requestorId: "u2" },
+    { members: [{ userId: "u1", member: teamMember }] },
+    [{ userId: "u1", member: teamMember }],
+  ],
+  [
+    "sendToastMessage",
+    ["u1", "", "Saved", { position: "bottom-right" }],
+    { userId: "u1", connectionId: "", message: "Saved", position: "bottom-right" },
+    {},
+    undefined,
+  ],
+  [
+    "createChannelSidebarCategory",
+    ["u1", "t1", { displayName: "Work", channelIds: ["c1"] }],
+    { userId: "u1", teamId: "t1", category: { displayName: "Work", channelIds: ["c1"] } },
+    { category: sidebarCategory },
+    sidebarCategory,
+  ],
+  [
+    "updateChannelSidebarCategories",
+    ["u1", "t1", [{ id: "channels_u1_t1", collapsed: true }]],
+    { userId: "u1", teamId: "t1", categories: [{ id: "channels_u1_t1", collapsed: true }] },
+    { categories: [sidebarCategory] },
+    [sidebarCategory],
   ],
   [
     "getChannelSidebarCategories",
@@ -847,6 +917,38 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { groupSyncable },
     groupSyncable,
   ],
+  ["getEmoji", ["e1"], { emojiId: "e1" }, { emoji }, emoji],
+  ["getEmojiByName", ["shipit"], { name: "shipit" }, { emoji }, emoji],
+  [
+    "getEmojiImage",
+    ["e1"],
+    { emojiId: "e1" },
+    { image: new Uint8Array([1, 2]), imageType: "png" },
+    { image: new Uint8Array([1, 2]), imageType: "png" },
+  ],
+  [
+    "getEmojiList",
+    ["name", { page: 1, perPage: 5 }],
+    { sortBy: "name", paging: { page: 1, perPage: 5 } },
+    { emojis: [emoji] },
+    [emoji],
+  ],
+  [
+    "createOAuthApp",
+    [{ creatorId: "u1", name: "Ticketing", callbackUrls: ["https://t.example.com/cb"] }],
+    { app: { creatorId: "u1", name: "Ticketing", callbackUrls: ["https://t.example.com/cb"] } },
+    { app: oauthApp },
+    oauthApp,
+  ],
+  ["getOAuthApp", ["a1"], { appId: "a1" }, { app: oauthApp }, oauthApp],
+  [
+    "updateOAuthApp",
+    [{ id: "a1", name: "Ticketing 2" }],
+    { app: { id: "a1", name: "Ticketing 2" } },
+    { app: oauthApp },
+    oauthApp,
+  ],
+  ["deleteOAuthApp", ["a1"], { appId: "a1" }, {}, undefined],
 ];
 /** The client method of an RPC: lower camel case, with "KV" as "kv". */
 function clientMethodName(rpc: string): string {
@@ -922,6 +1024,19 @@ describe("PluginAPIClient", () => {
     await api.kvSetJSON("state", { count: 2, tags: ["a"] });
     expect(new TextDecoder().decode(stored)).toBe('{"count":2,"tags":["a"]}');
     await expect(api.kvGetJSON("state")).resolves.toEqual({ count: 2, tags: ["a"] });
+  });
+
+  it("createTeamMembersGracefully turns each user's error into the error class it names", async () => {
+    const detail = toErrorDetail(
+      new NotFoundError({ id: "store.user.not_found", message: "No user u9." }),
+    );
+    const { api } = fakeAPI({
+      createTeamMembersGracefully: { members: [{ userId: "u9", error: detail }] },
+    });
+    const [outcome] = await api.createTeamMembersGracefully("t1", ["u9"]);
+    expect(outcome?.member).toBeUndefined();
+    expect(outcome?.error).toBeInstanceOf(NotFoundError);
+    expect(outcome?.error).toMatchObject({ id: "store.user.not_found", statusCode: 404 });
   });
 
   it("throws the error class the host sent", async () => {

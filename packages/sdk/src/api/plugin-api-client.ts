@@ -3,7 +3,7 @@
 // @plugwire/errors class the host sent.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
-import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
+import { fromErrorDetail, InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
   type AuditRecordSchema,
   type ChannelPatchSchema,
@@ -18,6 +18,7 @@ import {
   type GroupSearchOptsSchema,
   type GroupSyncableSchema,
   type InstallPluginRequestSchema,
+  type OAuthAppSchema,
   type OpenInteractiveDialogRequestSchema,
   PluginAPI,
   type PostSchema,
@@ -28,6 +29,7 @@ import {
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
   type SessionSchema,
+  type SidebarCategorySchema,
   type TeamSchema,
   type UploadDataRequestSchema,
   type UploadFileRequestSchema,
@@ -41,13 +43,16 @@ import type {
   Bot,
   Channel,
   ChannelMember,
+  ChannelMemberIdentifier,
   ChannelStats,
   Command,
   CommandResponse,
+  Emoji,
   FileInfo,
   Group,
   GroupMember,
   GroupSyncable,
+  OAuthApp,
   Paging,
   PluginStatus,
   Post,
@@ -60,6 +65,7 @@ import type {
   Status,
   Team,
   TeamMember,
+  TeamMemberWithError,
   TeamStats,
   TeamUnread,
   UploadSession,
@@ -96,6 +102,8 @@ export type CustomStatusInit = PlainInit<typeof CustomStatusSchema>;
 export type SearchParamsInit = PlainInit<typeof SearchParamsSchema>;
 /** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
 export type SearchParameterInit = PlainInit<typeof SearchParameterSchema>;
+/** A sidebar category to create or save: any subset of SidebarCategory's fields. */
+export type SidebarCategoryInit = PlainInit<typeof SidebarCategorySchema>;
 /** What PatchChannel changes: the fields given. */
 export type ChannelPatchInit = PlainInit<typeof ChannelPatchSchema>;
 /** searchUsers' query, as Mattermost's UserSearch: term, team and channel filters, limit. */
@@ -119,6 +127,11 @@ export type GroupInit = PlainInit<typeof GroupSchema>;
 export type GroupSyncableInit = PlainInit<typeof GroupSyncableSchema>;
 /** Filters of getGroups, as Mattermost's GroupSearchOpts (q, source, filterHasMember, …). */
 export type GroupSearchOptions = PlainInit<typeof GroupSearchOptsSchema>;
+/**
+ * An OAuth 2.0 client app to register or change: creatorId, name, description, iconUrl,
+ * callbackUrls, homepage, isTrusted, mattermostAppId (and `id` to change one).
+ */
+export type OAuthAppInit = PlainInit<typeof OAuthAppSchema>;
 /** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
 export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
 
@@ -128,6 +141,12 @@ export interface GetUsersOptions extends PageOptions {
   inChannelId?: string;
   activeOnly?: boolean;
   inactiveOnly?: boolean;
+}
+
+/** How sendToastMessage shows its toast (Mattermost's SendToastMessageOptions). */
+export interface ToastOptions {
+  /** Where the client shows it, e.g. "bottom-right"; the client's default when absent. */
+  position?: string;
 }
 
 /** How kvSet writes. */
@@ -260,9 +279,31 @@ export class PluginAPIClient {
     return (await this.#rpc.getServerVersion({}, this.#options)).version;
   }
 
-  /** The server configuration, without secrets. */
+  /** The server configuration in Mattermost's shape, its secrets replaced by "********". */
   async getConfig(): Promise<JsonObject> {
     return (await this.#rpc.getConfig({}, this.#options)).config ?? {};
+  }
+
+  /** The server configuration with its secrets (SMTP password, database URL, link salt). */
+  async getUnsanitizedConfig(): Promise<JsonObject> {
+    return (await this.#rpc.getUnsanitizedConfig({}, this.#options)).config ?? {};
+  }
+
+  /**
+   * Saves the server configuration: give it whole, as getUnsanitizedConfig answers it, with your
+   * changes (a secret left as "********" keeps its value). Only the settings that can change at
+   * run time may differ; plugins' ConfigurationWillBeSaved may refuse or change it.
+   */
+  async saveConfig(config: JsonObject): Promise<void> {
+    await this.#rpc.saveConfig({ config }, this.#options);
+  }
+
+  /**
+   * Sends an HTML e-mail through the server's SMTP settings (EmailSettings); resolves once the
+   * SMTP server took it. Refused when no SMTP server is configured or a part is empty.
+   */
+  async sendMail(to: string, subject: string, htmlBody: string): Promise<void> {
+    await this.#rpc.sendMail({ to, subject, htmlBody }, this.#options);
   }
 
   /** This plugin's configuration (also kept current in `this.config`). */
@@ -581,6 +622,29 @@ export class PluginAPIClient {
     await this.#rpc.setTeamIcon({ teamId, data }, this.#options);
   }
 
+  /** Removes the team's icon (a team without one is fine). */
+  async removeTeamIcon(teamId: string): Promise<void> {
+    await this.#rpc.removeTeamIcon({ teamId }, this.#options);
+  }
+
+  /**
+   * Adds the users to the team as createTeamMembers does, but a user who can't be added does
+   * not fail the call: each outcome has the membership or the error, in the order given.
+   */
+  async createTeamMembersGracefully(
+    teamId: string,
+    userIds: readonly string[],
+    requestorId = "",
+  ): Promise<TeamMemberWithError[]> {
+    const request = { teamId, userIds: [...userIds], requestorId };
+    const { members } = await this.#rpc.createTeamMembersGracefully(request, this.#options);
+    return members.map(({ userId, member, error }) => ({
+      userId,
+      ...(member === undefined ? {} : { member }),
+      ...(error === undefined ? {} : { error: fromErrorDetail(error) }),
+    }));
+  }
+
   // Channels
 
   async getChannel(channelId: string): Promise<Channel> {
@@ -609,6 +673,18 @@ export class PluginAPIClient {
   /** Archives a channel. */
   async deleteChannel(channelId: string): Promise<void> {
     await this.#rpc.deleteChannel({ channelId }, this.#options);
+  }
+
+  /** Brings an archived channel back; ValidationError when it is not archived. */
+  async restoreChannel(channelId: string): Promise<void> {
+    await this.#rpc.restoreChannel({ channelId }, this.#options);
+  }
+
+  /** The channel, when it is of `channelType` ("O", "P", "D", "G"); NotFoundError otherwise. */
+  async getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    const request = { channelId, channelType };
+    const { channel } = await this.#rpc.getChannelOfType(request, this.#options);
+    return present(channel, "GetChannelOfType", "channel");
   }
 
   async getChannelMembers(channelId: string, paging: PageOptions = {}): Promise<ChannelMember[]> {
@@ -719,6 +795,21 @@ export class PluginAPIClient {
     return present(member, "UpdateChannelMemberNotifications", "member");
   }
 
+  /**
+   * Changes the same notification settings of up to 200 memberships in one transaction: when
+   * one is refused (no such membership, a value Mattermost does not allow), none changes.
+   */
+  async patchChannelMembersNotifications(
+    members: readonly ChannelMemberIdentifier[],
+    notifyProps: Record<string, string>,
+  ): Promise<void> {
+    const request = {
+      members: members.map(({ channelId, userId }) => ({ channelId, userId })),
+      notifyProps,
+    };
+    await this.#rpc.patchChannelMembersNotifications(request, this.#options);
+  }
+
   /** The user's sidebar categories in the team (Mattermost's default three) and their order. */
   async getChannelSidebarCategories(
     userId: string,
@@ -729,6 +820,33 @@ export class PluginAPIClient {
       this.#options,
     );
     return { categories, order };
+  }
+
+  /**
+   * Adds a custom sidebar category for the user in the team (displayName, sorting, muted and
+   * channelIds count), placed after favorites when favorites is first, else first.
+   */
+  async createChannelSidebarCategory(
+    userId: string,
+    teamId: string,
+    category: SidebarCategoryInit,
+  ): Promise<SidebarCategory> {
+    const request = { userId, teamId, category };
+    const answer = await this.#rpc.createChannelSidebarCategory(request, this.#options);
+    return present(answer.category, "CreateChannelSidebarCategory", "category");
+  }
+
+  /**
+   * Saves the user's categories by id: displayName (custom ones only), sorting, muted,
+   * collapsed and channelIds (not of direct messages); answers them as saved.
+   */
+  async updateChannelSidebarCategories(
+    userId: string,
+    teamId: string,
+    categories: readonly SidebarCategoryInit[],
+  ): Promise<SidebarCategory[]> {
+    const request = { userId, teamId, categories: [...categories] };
+    return (await this.#rpc.updateChannelSidebarCategories(request, this.#options)).categories;
   }
 
   // Permissions and roles
@@ -1356,6 +1474,20 @@ export class PluginAPIClient {
     await this.#rpc.publishWebSocketEvent(request, this.#options);
   }
 
+  /**
+   * Shows a toast with `message` in the user's clients, or only in the connection
+   * `connectionId` when it is not empty (the show_toast websocket event).
+   */
+  async sendToastMessage(
+    userId: string,
+    connectionId: string,
+    message: string,
+    options: ToastOptions = {},
+  ): Promise<void> {
+    const request = { userId, connectionId, message, position: options.position ?? "" };
+    await this.#rpc.sendToastMessage(request, this.#options);
+  }
+
   /** Tells the channel's other members that `userId` is typing (in thread `parentId`). */
   async publishUserTyping(userId: string, channelId: string, parentId = ""): Promise<void> {
     await this.#rpc.publishUserTyping({ userId, channelId, parentId }, this.#options);
@@ -1493,6 +1625,62 @@ export class PluginAPIClient {
    */
   async createDefaultSyncableMemberships(params: CreateDefaultMembershipParamsInit): Promise<void> {
     await this.#rpc.createDefaultSyncableMemberships({ params }, this.#options);
+  }
+
+  // Custom emoji
+
+  /** A custom emoji by id; NotFoundError when there is none. */
+  async getEmoji(emojiId: string): Promise<Emoji> {
+    const { emoji } = await this.#rpc.getEmoji({ emojiId }, this.#options);
+    return present(emoji, "GetEmoji", "emoji");
+  }
+
+  /** A custom emoji by name (without colons). */
+  async getEmojiByName(name: string): Promise<Emoji> {
+    const { emoji } = await this.#rpc.getEmojiByName({ name }, this.#options);
+    return present(emoji, "GetEmojiByName", "emoji");
+  }
+
+  /** A custom emoji's image and its format ("png", "gif", "jpeg" or "webp"). */
+  async getEmojiImage(emojiId: string): Promise<{ image: Uint8Array; imageType: string }> {
+    const { image, imageType } = await this.#rpc.getEmojiImage({ emojiId }, this.#options);
+    return { image, imageType };
+  }
+
+  /** A page of custom emoji, oldest first, or by name with `sortBy` "name". */
+  async getEmojiList(sortBy = "", paging: PageOptions = {}): Promise<Emoji[]> {
+    return (await this.#rpc.getEmojiList({ sortBy, paging }, this.#options)).emojis;
+  }
+
+  // OAuth 2.0 client apps (the records: the host runs no OAuth flow)
+
+  /**
+   * Registers an OAuth app made by `app.creatorId` (a user id); the host assigns its id and
+   * client secret, and the answer carries the secret.
+   */
+  async createOAuthApp(app: OAuthAppInit): Promise<OAuthApp> {
+    const created = await this.#rpc.createOAuthApp({ app }, this.#options);
+    return present(created.app, "CreateOAuthApp", "app");
+  }
+
+  /** An OAuth app, with its client secret; NotFoundError when there is none. */
+  async getOAuthApp(appId: string): Promise<OAuthApp> {
+    const { app } = await this.#rpc.getOAuthApp({ appId }, this.#options);
+    return present(app, "GetOAuthApp", "app");
+  }
+
+  /**
+   * Writes an app's fields over the app with `app.id` (send them all: an unset one is cleared);
+   * its creator, creation time and client secret stay.
+   */
+  async updateOAuthApp(app: OAuthAppInit): Promise<OAuthApp> {
+    const updated = await this.#rpc.updateOAuthApp({ app }, this.#options);
+    return present(updated.app, "UpdateOAuthApp", "app");
+  }
+
+  /** Removes an OAuth app. */
+  async deleteOAuthApp(appId: string): Promise<void> {
+    await this.#rpc.deleteOAuthApp({ appId }, this.#options);
   }
 }
 

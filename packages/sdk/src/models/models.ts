@@ -1,6 +1,7 @@
 // The models as plugins see them: the protocol's messages made plain (see plain.ts), so times
 // and counts are numbers and JSON.stringify writes Mattermost's v4 JSON. Each is the type of
 // the same name in @plugwire/protocol with bigint fields as numbers.
+import type { PluginAPIError } from "@plugwire/errors";
 import type * as protocol from "@plugwire/protocol";
 import type { Plain } from "./plain.js";
 
@@ -12,6 +13,14 @@ export type UserAuth = Plain<protocol.UserAuth>;
 export type Team = Plain<protocol.Team>;
 /** A user's membership of a team. */
 export type TeamMember = Plain<protocol.TeamMember>;
+/** One user's outcome of createTeamMembersGracefully, as Mattermost's TeamMemberWithError. */
+export interface TeamMemberWithError {
+  userId: string;
+  /** The membership, when the user was added. */
+  member?: TeamMember;
+  /** Why the user was not added. */
+  error?: PluginAPIError;
+}
 /** A team's member counts. */
 export type TeamStats = Plain<protocol.TeamStats>;
 /** A user's unread messages and mentions in one team. */
@@ -20,6 +29,11 @@ export type TeamUnread = Plain<protocol.TeamUnread>;
 export type Channel = Plain<protocol.Channel>;
 /** A user's membership of a channel: roles, last viewed, counts, notify props. */
 export type ChannelMember = Plain<protocol.ChannelMember>;
+/** One channel membership, by its channel and user (Mattermost's ChannelMemberIdentifier). */
+export type ChannelMemberIdentifier = Pick<
+  protocol.ChannelMemberIdentifier,
+  "channelId" | "userId"
+>;
 /** A channel's member and pinned post counts. */
 export type ChannelStats = Plain<protocol.ChannelStats>;
 /** The fields of a channel PatchChannel changes. */
@@ -64,12 +78,16 @@ export type DialogElement = Plain<protocol.DialogElement>;
 export type CommandArgs = Plain<protocol.CommandArgs>;
 /** What a slash command answers. */
 export type CommandResponse = Plain<protocol.CommandResponse>;
+/** A custom emoji. */
+export type Emoji = Plain<protocol.Emoji>;
 /** A user group (Mattermost's Group). */
 export type Group = Plain<protocol.Group>;
 /** A user's membership of a group. */
 export type GroupMember = Plain<protocol.GroupMember>;
 /** A group's link to a team or channel. */
 export type GroupSyncable = Plain<protocol.GroupSyncable>;
+/** An OAuth 2.0 client app (Mattermost's OAuthApp), with its client secret. */
+export type OAuthApp = Plain<protocol.OAuthApp>;
 /** A page of a list. */
 export type Paging = Plain<protocol.Paging>;
 /** An event a plugin sends to its copies on the other cluster nodes. */

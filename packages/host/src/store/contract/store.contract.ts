@@ -5,10 +5,13 @@ import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
 import { clusterStoreContract } from "./cluster-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
+import { emojiStoreContract } from "./emoji-store.contract.js";
 import { fileInfoStoreContract } from "./file-info-store.contract.js";
 import { groupStoreContract } from "./group-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
+import { membershipChangeContract } from "./membership-change.contract.js";
+import { oauthAppStoreContract } from "./oauth-app-store.contract.js";
 import { peopleContract } from "./people.contract.js";
 import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
 import { postListStoreContract } from "./post-list-store.contract.js";
@@ -17,6 +20,7 @@ import { preferenceStoreContract } from "./preference-store.contract.js";
 import { reactionStoreContract } from "./reaction-store.contract.js";
 import { roleStoreContract } from "./role-store.contract.js";
 import { sessionStoreContract } from "./session-store.contract.js";
+import { sidebarStoreContract } from "./sidebar-store.contract.js";
 import { statusStoreContract } from "./status-store.contract.js";
 import type { OpenStore } from "./store-test.js";
 import { systemStoreContract } from "./system-store.contract.js";
@@ -35,7 +39,9 @@ export function storeContract(open: OpenStore): void {
   loginAttemptStoreContract(open);
   teamStoreContract(open);
   channelStoreContract(open);
+  membershipChangeContract(open);
   peopleContract(open);
+  sidebarStoreContract(open);
   roleStoreContract(open);
   postStoreContract(open);
   fileInfoStoreContract(open);
@@ -52,4 +58,6 @@ export function storeContract(open: OpenStore): void {
   systemStoreContract(open);
   auditStoreContract(open);
   groupStoreContract(open);
+  emojiStoreContract(open);
+  oauthAppStoreContract(open);
 }

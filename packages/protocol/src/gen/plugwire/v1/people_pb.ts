@@ -8,6 +8,8 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { ErrorDetail } from "./error_pb.js";
+import { file_plugwire_v1_error } from "./error_pb.js";
 import type { Channel, ChannelMember, Paging, Team, TeamMember, User } from "./models_pb.js";
 import { file_plugwire_v1_models } from "./models_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -16,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/people.proto.
  */
 export const file_plugwire_v1_people: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9wZW9wbGUucHJvdG8SC3BsdWd3aXJlLnYxIlUKCVRlYW1TdGF0cxIPCgd0ZWFtX2lkGAEgASgJEhoKEnRvdGFsX21lbWJlcl9jb3VudBgCIAEoAxIbChNhY3RpdmVfbWVtYmVyX2NvdW50GAMgASgDInsKClRlYW1VbnJlYWQSDwoHdGVhbV9pZBgBIAEoCRIRCgltc2dfY291bnQYAiABKAMSFQoNbWVudGlvbl9jb3VudBgDIAEoAxIaChJtZW50aW9uX2NvdW50X3Jvb3QYBCABKAMSFgoObXNnX2NvdW50X3Jvb3QYBSABKAMifAoMQ2hhbm5lbFN0YXRzEhIKCmNoYW5uZWxfaWQYASABKAkSFAoMbWVtYmVyX2NvdW50GAIgASgDEhMKC2d1ZXN0X2NvdW50GAMgASgDEhgKEHBpbm5lZHBvc3RfY291bnQYBCABKAMSEwoLZmlsZXNfY291bnQYBSABKAMivwEKD1NpZGViYXJDYXRlZ29yeRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSEgoKc29ydF9vcmRlchgEIAEoAxIPCgdzb3J0aW5nGAUgASgJEgwKBHR5cGUYBiABKAkSFAoMZGlzcGxheV9uYW1lGAcgASgJEg0KBW11dGVkGAggASgIEhEKCWNvbGxhcHNlZBgJIAEoCBITCgtjaGFubmVsX2lkcxgKIAMoCSIvChpHZXRVc2Vyc0J5VXNlcm5hbWVzUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkiPwobR2V0VXNlcnNCeVVzZXJuYW1lc1Jlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciKkAQoSU2VhcmNoVXNlcnNSZXF1ZXN0EgwKBHRlcm0YASABKAkSDwoHdGVhbV9pZBgCIAEoCRIWCg5ub3RfaW5fdGVhbV9pZBgDIAEoCRIVCg1pbl9jaGFubmVsX2lkGAQgASgJEhkKEW5vdF9pbl9jaGFubmVsX2lkGAUgASgJEhYKDmFsbG93X2luYWN0aXZlGAYgASgIEg0KBWxpbWl0GAcgASgFIjcKE1NlYXJjaFVzZXJzUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyImQKGEdldFVzZXJzSW5DaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3NvcnRfYnkYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIj0KGUdldFVzZXJzSW5DaGFubmVsUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyIk0KFUdldFVzZXJzSW5UZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyI6ChZHZXRVc2Vyc0luVGVhbVJlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciIpChZHZXRQcm9maWxlSW1hZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiKAoXR2V0UHJvZmlsZUltYWdlUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiNwoWU2V0UHJvZmlsZUltYWdlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiGQoXU2V0UHJvZmlsZUltYWdlUmVzcG9uc2UiJAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiOgoXVXBkYXRlVXNlckFjdGl2ZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZhY3RpdmUYAiABKAgiGgoYVXBkYXRlVXNlckFjdGl2ZVJlc3BvbnNlIjMKCFVzZXJBdXRoEhEKCWF1dGhfZGF0YRgBIAEoCRIUCgxhdXRoX3NlcnZpY2UYAiABKAkiUgoVVXBkYXRlVXNlckF1dGhSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSKAoJdXNlcl9hdXRoGAIgASgLMhUucGx1Z3dpcmUudjEuVXNlckF1dGgiQgoWVXBkYXRlVXNlckF1dGhSZXNwb25zZRIoCgl1c2VyX2F1dGgYASABKAsyFS5wbHVnd2lyZS52MS5Vc2VyQXV0aCI4ChRHZXRUZWFtTWVtYmVyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiQAoVR2V0VGVhbU1lbWJlclJlc3BvbnNlEicKBm1lbWJlchgBIAEoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXIiVAocR2V0VGVhbU1lbWJlcnNGb3JVc2VyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJJCh1HZXRUZWFtTWVtYmVyc0ZvclVzZXJSZXNwb25zZRIoCgdtZW1iZXJzGAEgAygLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciIpChZHZXRUZWFtc0ZvclVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiOwoXR2V0VGVhbXNGb3JVc2VyUmVzcG9uc2USIAoFdGVhbXMYASADKAsyES5wbHVnd2lyZS52MS5UZWFtIi8KHEdldFRlYW1zVW5yZWFkRm9yVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJOCh1HZXRUZWFtc1VucmVhZEZvclVzZXJSZXNwb25zZRItCgx0ZWFtX3VucmVhZHMYASADKAsyFy5wbHVnd2lyZS52MS5UZWFtVW5yZWFkIiYKE0dldFRlYW1TdGF0c1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSI9ChRHZXRUZWFtU3RhdHNSZXNwb25zZRIlCgVzdGF0cxgBIAEoCzIWLnBsdWd3aXJlLnYxLlRlYW1TdGF0cyIiChJTZWFyY2hUZWFtc1JlcXVlc3QSDAoEdGVybRgBIAEoCSI3ChNTZWFyY2hUZWFtc1Jlc3BvbnNlEiAKBXRlYW1zGAEgAygLMhEucGx1Z3dpcmUudjEuVGVhbSI0ChFVcGRhdGVUZWFtUmVxdWVzdBIfCgR0ZWFtGAEgASgLMhEucGx1Z3dpcmUudjEuVGVhbSI1ChJVcGRhdGVUZWFtUmVzcG9uc2USHwoEdGVhbRgBIAEoCzIRLnBsdWd3aXJlLnYxLlRlYW0iJAoRRGVsZXRlVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSIUChJEZWxldGVUZWFtUmVzcG9uc2UiUwoYQ3JlYXRlVGVhbU1lbWJlcnNSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkSFAoMcmVxdWVzdG9yX2lkGAMgASgJIkUKGUNyZWF0ZVRlYW1NZW1iZXJzUmVzcG9uc2USKAoHbWVtYmVycxgBIAMoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXIiJQoSR2V0VGVhbUljb25SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkiJAoTR2V0VGVhbUljb25SZXNwb25zZRINCgVpbWFnZRgBIAEoDCIzChJTZXRUZWFtSWNvblJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRkYXRhGAIgASgMIhUKE1NldFRlYW1JY29uUmVzcG9uc2UiPgoXR2V0Q2hhbm5lbE1lbWJlclJlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJIkYKGEdldENoYW5uZWxNZW1iZXJSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyImgKH0dldENoYW5uZWxNZW1iZXJzRm9yVXNlclJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEiMKBnBhZ2luZxgDIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJPCiBHZXRDaGFubmVsTWVtYmVyc0ZvclVzZXJSZXNwb25zZRIrCgdtZW1iZXJzGAEgAygLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJFCh1HZXRDaGFubmVsTWVtYmVyc0J5SWRzUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIk0KHkdldENoYW5uZWxNZW1iZXJzQnlJZHNSZXNwb25zZRIrCgdtZW1iZXJzGAEgAygLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJdCiBHZXRDaGFubmVsc0ZvclRlYW1Gb3JVc2VyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFwoPaW5jbHVkZV9kZWxldGVkGAMgASgIIksKIUdldENoYW5uZWxzRm9yVGVhbUZvclVzZXJSZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiVwofR2V0UHVibGljQ2hhbm5lbHNGb3JUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJKCiBHZXRQdWJsaWNDaGFubmVsc0ZvclRlYW1SZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiZgoiR2V0Q2hhbm5lbEJ5TmFtZUZvclRlYW1OYW1lUmVxdWVzdBIRCgl0ZWFtX25hbWUYASABKAkSFAoMY2hhbm5lbF9uYW1lGAIgASgJEhcKD2luY2x1ZGVfZGVsZXRlZBgDIAEoCCJMCiNHZXRDaGFubmVsQnlOYW1lRm9yVGVhbU5hbWVSZXNwb25zZRIlCgdjaGFubmVsGAEgASgLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIqChZHZXRHcm91cENoYW5uZWxSZXF1ZXN0EhAKCHVzZXJfaWRzGAEgAygJIkAKF0dldEdyb3VwQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIlIKF0FkZFVzZXJUb0NoYW5uZWxSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgphc191c2VyX2lkGAMgASgJIkYKGEFkZFVzZXJUb0NoYW5uZWxSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIjYKFVNlYXJjaENoYW5uZWxzUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEgwKBHRlcm0YAiABKAkiQAoWU2VhcmNoQ2hhbm5lbHNSZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiLAoWR2V0Q2hhbm5lbFN0YXRzUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJIkMKF0dldENoYW5uZWxTdGF0c1Jlc3BvbnNlEigKBXN0YXRzGAEgASgLMhkucGx1Z3dpcmUudjEuQ2hhbm5lbFN0YXRzIpgBCgxDaGFubmVsUGF0Y2gSGQoMZGlzcGxheV9uYW1lGAEgASgJSACIAQESEQoEbmFtZRgCIAEoCUgBiAEBEhMKBmhlYWRlchgDIAEoCUgCiAEBEhQKB3B1cnBvc2UYBCABKAlIA4gBAUIPCg1fZGlzcGxheV9uYW1lQgcKBV9uYW1lQgkKB19oZWFkZXJCCgoIX3B1cnBvc2UiUwoTUGF0Y2hDaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEigKBXBhdGNoGAIgASgLMhkucGx1Z3dpcmUudjEuQ2hhbm5lbFBhdGNoIj0KFFBhdGNoQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIuQBCidVcGRhdGVDaGFubmVsTWVtYmVyTm90aWZpY2F0aW9uc1JlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEl4KDW5vdGlmaWNhdGlvbnMYAyADKAsyRy5wbHVnd2lyZS52MS5VcGRhdGVDaGFubmVsTWVtYmVyTm90aWZpY2F0aW9uc1JlcXVlc3QuTm90aWZpY2F0aW9uc0VudHJ5GjQKEk5vdGlmaWNhdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlYKKFVwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVzcG9uc2USKgoGbWVtYmVyGAEgASgLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJGCiJHZXRDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCSJmCiNHZXRDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXNwb25zZRIwCgpjYXRlZ29yaWVzGAEgAygLMhwucGx1Z3dpcmUudjEuU2lkZWJhckNhdGVnb3J5Eg0KBW9yZGVyGAIgAygJYgZwcm90bzM", [file_plugwire_v1_models]);
+  fileDesc("ChhwbHVnd2lyZS92MS9wZW9wbGUucHJvdG8SC3BsdWd3aXJlLnYxIlUKCVRlYW1TdGF0cxIPCgd0ZWFtX2lkGAEgASgJEhoKEnRvdGFsX21lbWJlcl9jb3VudBgCIAEoAxIbChNhY3RpdmVfbWVtYmVyX2NvdW50GAMgASgDInsKClRlYW1VbnJlYWQSDwoHdGVhbV9pZBgBIAEoCRIRCgltc2dfY291bnQYAiABKAMSFQoNbWVudGlvbl9jb3VudBgDIAEoAxIaChJtZW50aW9uX2NvdW50X3Jvb3QYBCABKAMSFgoObXNnX2NvdW50X3Jvb3QYBSABKAMifAoMQ2hhbm5lbFN0YXRzEhIKCmNoYW5uZWxfaWQYASABKAkSFAoMbWVtYmVyX2NvdW50GAIgASgDEhMKC2d1ZXN0X2NvdW50GAMgASgDEhgKEHBpbm5lZHBvc3RfY291bnQYBCABKAMSEwoLZmlsZXNfY291bnQYBSABKAMivwEKD1NpZGViYXJDYXRlZ29yeRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSEgoKc29ydF9vcmRlchgEIAEoAxIPCgdzb3J0aW5nGAUgASgJEgwKBHR5cGUYBiABKAkSFAoMZGlzcGxheV9uYW1lGAcgASgJEg0KBW11dGVkGAggASgIEhEKCWNvbGxhcHNlZBgJIAEoCBITCgtjaGFubmVsX2lkcxgKIAMoCSIvChpHZXRVc2Vyc0J5VXNlcm5hbWVzUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkiPwobR2V0VXNlcnNCeVVzZXJuYW1lc1Jlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciKkAQoSU2VhcmNoVXNlcnNSZXF1ZXN0EgwKBHRlcm0YASABKAkSDwoHdGVhbV9pZBgCIAEoCRIWCg5ub3RfaW5fdGVhbV9pZBgDIAEoCRIVCg1pbl9jaGFubmVsX2lkGAQgASgJEhkKEW5vdF9pbl9jaGFubmVsX2lkGAUgASgJEhYKDmFsbG93X2luYWN0aXZlGAYgASgIEg0KBWxpbWl0GAcgASgFIjcKE1NlYXJjaFVzZXJzUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyImQKGEdldFVzZXJzSW5DaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3NvcnRfYnkYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIj0KGUdldFVzZXJzSW5DaGFubmVsUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyIk0KFUdldFVzZXJzSW5UZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyI6ChZHZXRVc2Vyc0luVGVhbVJlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciIpChZHZXRQcm9maWxlSW1hZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiKAoXR2V0UHJvZmlsZUltYWdlUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiNwoWU2V0UHJvZmlsZUltYWdlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiGQoXU2V0UHJvZmlsZUltYWdlUmVzcG9uc2UiJAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiOgoXVXBkYXRlVXNlckFjdGl2ZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZhY3RpdmUYAiABKAgiGgoYVXBkYXRlVXNlckFjdGl2ZVJlc3BvbnNlIjMKCFVzZXJBdXRoEhEKCWF1dGhfZGF0YRgBIAEoCRIUCgxhdXRoX3NlcnZpY2UYAiABKAkiUgoVVXBkYXRlVXNlckF1dGhSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSKAoJdXNlcl9hdXRoGAIgASgLMhUucGx1Z3dpcmUudjEuVXNlckF1dGgiQgoWVXBkYXRlVXNlckF1dGhSZXNwb25zZRIoCgl1c2VyX2F1dGgYASABKAsyFS5wbHVnd2lyZS52MS5Vc2VyQXV0aCI4ChRHZXRUZWFtTWVtYmVyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiQAoVR2V0VGVhbU1lbWJlclJlc3BvbnNlEicKBm1lbWJlchgBIAEoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXIiVAocR2V0VGVhbU1lbWJlcnNGb3JVc2VyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJJCh1HZXRUZWFtTWVtYmVyc0ZvclVzZXJSZXNwb25zZRIoCgdtZW1iZXJzGAEgAygLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciIpChZHZXRUZWFtc0ZvclVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiOwoXR2V0VGVhbXNGb3JVc2VyUmVzcG9uc2USIAoFdGVhbXMYASADKAsyES5wbHVnd2lyZS52MS5UZWFtIi8KHEdldFRlYW1zVW5yZWFkRm9yVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJOCh1HZXRUZWFtc1VucmVhZEZvclVzZXJSZXNwb25zZRItCgx0ZWFtX3VucmVhZHMYASADKAsyFy5wbHVnd2lyZS52MS5UZWFtVW5yZWFkIiYKE0dldFRlYW1TdGF0c1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSI9ChRHZXRUZWFtU3RhdHNSZXNwb25zZRIlCgVzdGF0cxgBIAEoCzIWLnBsdWd3aXJlLnYxLlRlYW1TdGF0cyIiChJTZWFyY2hUZWFtc1JlcXVlc3QSDAoEdGVybRgBIAEoCSI3ChNTZWFyY2hUZWFtc1Jlc3BvbnNlEiAKBXRlYW1zGAEgAygLMhEucGx1Z3dpcmUudjEuVGVhbSI0ChFVcGRhdGVUZWFtUmVxdWVzdBIfCgR0ZWFtGAEgASgLMhEucGx1Z3dpcmUudjEuVGVhbSI1ChJVcGRhdGVUZWFtUmVzcG9uc2USHwoEdGVhbRgBIAEoCzIRLnBsdWd3aXJlLnYxLlRlYW0iJAoRRGVsZXRlVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSIUChJEZWxldGVUZWFtUmVzcG9uc2UiUwoYQ3JlYXRlVGVhbU1lbWJlcnNSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkSFAoMcmVxdWVzdG9yX2lkGAMgASgJIkUKGUNyZWF0ZVRlYW1NZW1iZXJzUmVzcG9uc2USKAoHbWVtYmVycxgBIAMoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXIiXQoiQ3JlYXRlVGVhbU1lbWJlcnNHcmFjZWZ1bGx5UmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJEhQKDHJlcXVlc3Rvcl9pZBgDIAEoCSJ4ChNUZWFtTWVtYmVyV2l0aEVycm9yEg8KB3VzZXJfaWQYASABKAkSJwoGbWVtYmVyGAIgASgLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlchInCgVlcnJvchgDIAEoCzIYLnBsdWd3aXJlLnYxLkVycm9yRGV0YWlsIlgKI0NyZWF0ZVRlYW1NZW1iZXJzR3JhY2VmdWxseVJlc3BvbnNlEjEKB21lbWJlcnMYASADKAsyIC5wbHVnd2lyZS52MS5UZWFtTWVtYmVyV2l0aEVycm9yIiUKEkdldFRlYW1JY29uUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIiQKE0dldFRlYW1JY29uUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiMwoSU2V0VGVhbUljb25SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEZGF0YRgCIAEoDCIVChNTZXRUZWFtSWNvblJlc3BvbnNlIigKFVJlbW92ZVRlYW1JY29uUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIhgKFlJlbW92ZVRlYW1JY29uUmVzcG9uc2UiPgoXR2V0Q2hhbm5lbE1lbWJlclJlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJIkYKGEdldENoYW5uZWxNZW1iZXJSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyImgKH0dldENoYW5uZWxNZW1iZXJzRm9yVXNlclJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEiMKBnBhZ2luZxgDIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJPCiBHZXRDaGFubmVsTWVtYmVyc0ZvclVzZXJSZXNwb25zZRIrCgdtZW1iZXJzGAEgAygLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJFCh1HZXRDaGFubmVsTWVtYmVyc0J5SWRzUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIk0KHkdldENoYW5uZWxNZW1iZXJzQnlJZHNSZXNwb25zZRIrCgdtZW1iZXJzGAEgAygLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJdCiBHZXRDaGFubmVsc0ZvclRlYW1Gb3JVc2VyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFwoPaW5jbHVkZV9kZWxldGVkGAMgASgIIksKIUdldENoYW5uZWxzRm9yVGVhbUZvclVzZXJSZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiVwofR2V0UHVibGljQ2hhbm5lbHNGb3JUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJKCiBHZXRQdWJsaWNDaGFubmVsc0ZvclRlYW1SZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiZgoiR2V0Q2hhbm5lbEJ5TmFtZUZvclRlYW1OYW1lUmVxdWVzdBIRCgl0ZWFtX25hbWUYASABKAkSFAoMY2hhbm5lbF9uYW1lGAIgASgJEhcKD2luY2x1ZGVfZGVsZXRlZBgDIAEoCCJMCiNHZXRDaGFubmVsQnlOYW1lRm9yVGVhbU5hbWVSZXNwb25zZRIlCgdjaGFubmVsGAEgASgLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIqChZHZXRHcm91cENoYW5uZWxSZXF1ZXN0EhAKCHVzZXJfaWRzGAEgAygJIkAKF0dldEdyb3VwQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIlIKF0FkZFVzZXJUb0NoYW5uZWxSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgphc191c2VyX2lkGAMgASgJIkYKGEFkZFVzZXJUb0NoYW5uZWxSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIjYKFVNlYXJjaENoYW5uZWxzUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEgwKBHRlcm0YAiABKAkiQAoWU2VhcmNoQ2hhbm5lbHNSZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiLAoWR2V0Q2hhbm5lbFN0YXRzUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJIkMKF0dldENoYW5uZWxTdGF0c1Jlc3BvbnNlEigKBXN0YXRzGAEgASgLMhkucGx1Z3dpcmUudjEuQ2hhbm5lbFN0YXRzIpgBCgxDaGFubmVsUGF0Y2gSGQoMZGlzcGxheV9uYW1lGAEgASgJSACIAQESEQoEbmFtZRgCIAEoCUgBiAEBEhMKBmhlYWRlchgDIAEoCUgCiAEBEhQKB3B1cnBvc2UYBCABKAlIA4gBAUIPCg1fZGlzcGxheV9uYW1lQgcKBV9uYW1lQgkKB19oZWFkZXJCCgoIX3B1cnBvc2UiUwoTUGF0Y2hDaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEigKBXBhdGNoGAIgASgLMhkucGx1Z3dpcmUudjEuQ2hhbm5lbFBhdGNoIj0KFFBhdGNoQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIuQBCidVcGRhdGVDaGFubmVsTWVtYmVyTm90aWZpY2F0aW9uc1JlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEl4KDW5vdGlmaWNhdGlvbnMYAyADKAsyRy5wbHVnd2lyZS52MS5VcGRhdGVDaGFubmVsTWVtYmVyTm90aWZpY2F0aW9uc1JlcXVlc3QuTm90aWZpY2F0aW9uc0VudHJ5GjQKEk5vdGlmaWNhdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlYKKFVwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVzcG9uc2USKgoGbWVtYmVyGAEgASgLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciI+ChdDaGFubmVsTWVtYmVySWRlbnRpZmllchISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAki8QEKJ1BhdGNoQ2hhbm5lbE1lbWJlcnNOb3RpZmljYXRpb25zUmVxdWVzdBI1CgdtZW1iZXJzGAEgAygLMiQucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlcklkZW50aWZpZXISWwoMbm90aWZ5X3Byb3BzGAIgAygLMkUucGx1Z3dpcmUudjEuUGF0Y2hDaGFubmVsTWVtYmVyc05vdGlmaWNhdGlvbnNSZXF1ZXN0Lk5vdGlmeVByb3BzRW50cnkaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIioKKFBhdGNoQ2hhbm5lbE1lbWJlcnNOb3RpZmljYXRpb25zUmVzcG9uc2UiRgoiR2V0Q2hhbm5lbFNpZGViYXJDYXRlZ29yaWVzUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkiZgojR2V0Q2hhbm5lbFNpZGViYXJDYXRlZ29yaWVzUmVzcG9uc2USMAoKY2F0ZWdvcmllcxgBIAMoCzIcLnBsdWd3aXJlLnYxLlNpZGViYXJDYXRlZ29yeRINCgVvcmRlchgCIAMoCSJ3CiNDcmVhdGVDaGFubmVsU2lkZWJhckNhdGVnb3J5UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSLgoIY2F0ZWdvcnkYAyABKAsyHC5wbHVnd2lyZS52MS5TaWRlYmFyQ2F0ZWdvcnkiVgokQ3JlYXRlQ2hhbm5lbFNpZGViYXJDYXRlZ29yeVJlc3BvbnNlEi4KCGNhdGVnb3J5GAEgASgLMhwucGx1Z3dpcmUudjEuU2lkZWJhckNhdGVnb3J5InsKJVVwZGF0ZUNoYW5uZWxTaWRlYmFyQ2F0ZWdvcmllc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEjAKCmNhdGVnb3JpZXMYAyADKAsyHC5wbHVnd2lyZS52MS5TaWRlYmFyQ2F0ZWdvcnkiWgomVXBkYXRlQ2hhbm5lbFNpZGViYXJDYXRlZ29yaWVzUmVzcG9uc2USMAoKY2F0ZWdvcmllcxgBIAMoCzIcLnBsdWd3aXJlLnYxLlNpZGViYXJDYXRlZ29yeWIGcHJvdG8z", [file_plugwire_v1_error, file_plugwire_v1_models]);
 
 /**
  * Member counts of a team.
@@ -152,13 +154,13 @@ export const ChannelStatsSchema: GenMessage<ChannelStats> = /*@__PURE__*/
   messageDesc(file_plugwire_v1_people, 2);
 
 /**
- * One category of a user's channel sidebar in a team.
+ * One category of a user's channel sidebar in a team (Mattermost's SidebarCategoryWithChannels).
  *
  * @generated from message plugwire.v1.SidebarCategory
  */
 export type SidebarCategory = Message<"plugwire.v1.SidebarCategory"> & {
   /**
-   * "<type>_<user id>_<team id>" for the default categories.
+   * "<type>_<user id>_<team id>" for the default categories, a new id for custom ones.
    *
    * @generated from field: string id = 1;
    */
@@ -1109,6 +1111,98 @@ export const CreateTeamMembersResponseSchema: GenMessage<CreateTeamMembersRespon
   messageDesc(file_plugwire_v1_people, 40);
 
 /**
+ * Adds several users to a team, reporting per user what failed instead of stopping at the
+ * first failure (Mattermost's CreateTeamMembersGracefully).
+ *
+ * @generated from message plugwire.v1.CreateTeamMembersGracefullyRequest
+ */
+export type CreateTeamMembersGracefullyRequest = Message<"plugwire.v1.CreateTeamMembersGracefullyRequest"> & {
+  /**
+   * The team.
+   *
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * The users.
+   *
+   * @generated from field: repeated string user_ids = 2;
+   */
+  userIds: string[];
+
+  /**
+   * Who adds them; UserHasJoinedTeam names them as the actor.
+   *
+   * @generated from field: string requestor_id = 3;
+   */
+  requestorId: string;
+};
+
+/**
+ * Describes the message plugwire.v1.CreateTeamMembersGracefullyRequest.
+ * Use `create(CreateTeamMembersGracefullyRequestSchema)` to create a new message.
+ */
+export const CreateTeamMembersGracefullyRequestSchema: GenMessage<CreateTeamMembersGracefullyRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 41);
+
+/**
+ * One user's outcome, as Mattermost's TeamMemberWithError: the membership, or why there is none.
+ *
+ * @generated from message plugwire.v1.TeamMemberWithError
+ */
+export type TeamMemberWithError = Message<"plugwire.v1.TeamMemberWithError"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The membership, when the user was added (or already a member).
+   *
+   * @generated from field: plugwire.v1.TeamMember member = 2;
+   */
+  member?: TeamMember | undefined;
+
+  /**
+   * Why the user was not added; the call itself still succeeds.
+   *
+   * @generated from field: plugwire.v1.ErrorDetail error = 3;
+   */
+  error?: ErrorDetail | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.TeamMemberWithError.
+ * Use `create(TeamMemberWithErrorSchema)` to create a new message.
+ */
+export const TeamMemberWithErrorSchema: GenMessage<TeamMemberWithError> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 42);
+
+/**
+ * One outcome per user, in the order asked.
+ *
+ * @generated from message plugwire.v1.CreateTeamMembersGracefullyResponse
+ */
+export type CreateTeamMembersGracefullyResponse = Message<"plugwire.v1.CreateTeamMembersGracefullyResponse"> & {
+  /**
+   * The outcomes.
+   *
+   * @generated from field: repeated plugwire.v1.TeamMemberWithError members = 1;
+   */
+  members: TeamMemberWithError[];
+};
+
+/**
+ * Describes the message plugwire.v1.CreateTeamMembersGracefullyResponse.
+ * Use `create(CreateTeamMembersGracefullyResponseSchema)` to create a new message.
+ */
+export const CreateTeamMembersGracefullyResponseSchema: GenMessage<CreateTeamMembersGracefullyResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 43);
+
+/**
  * Asks for a team's icon.
  *
  * @generated from message plugwire.v1.GetTeamIconRequest
@@ -1127,7 +1221,7 @@ export type GetTeamIconRequest = Message<"plugwire.v1.GetTeamIconRequest"> & {
  * Use `create(GetTeamIconRequestSchema)` to create a new message.
  */
 export const GetTeamIconRequestSchema: GenMessage<GetTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 41);
+  messageDesc(file_plugwire_v1_people, 44);
 
 /**
  * The icon; NotFound when the team has none.
@@ -1148,7 +1242,7 @@ export type GetTeamIconResponse = Message<"plugwire.v1.GetTeamIconResponse"> & {
  * Use `create(GetTeamIconResponseSchema)` to create a new message.
  */
 export const GetTeamIconResponseSchema: GenMessage<GetTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 42);
+  messageDesc(file_plugwire_v1_people, 45);
 
 /**
  * Sets a team's icon.
@@ -1176,7 +1270,7 @@ export type SetTeamIconRequest = Message<"plugwire.v1.SetTeamIconRequest"> & {
  * Use `create(SetTeamIconRequestSchema)` to create a new message.
  */
 export const SetTeamIconRequestSchema: GenMessage<SetTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 43);
+  messageDesc(file_plugwire_v1_people, 46);
 
 /**
  * Set.
@@ -1191,7 +1285,43 @@ export type SetTeamIconResponse = Message<"plugwire.v1.SetTeamIconResponse"> & {
  * Use `create(SetTeamIconResponseSchema)` to create a new message.
  */
 export const SetTeamIconResponseSchema: GenMessage<SetTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 44);
+  messageDesc(file_plugwire_v1_people, 47);
+
+/**
+ * Removes a team's icon; GetTeamIcon answers NotFound after it. No icon is not an error.
+ *
+ * @generated from message plugwire.v1.RemoveTeamIconRequest
+ */
+export type RemoveTeamIconRequest = Message<"plugwire.v1.RemoveTeamIconRequest"> & {
+  /**
+   * The team.
+   *
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+};
+
+/**
+ * Describes the message plugwire.v1.RemoveTeamIconRequest.
+ * Use `create(RemoveTeamIconRequestSchema)` to create a new message.
+ */
+export const RemoveTeamIconRequestSchema: GenMessage<RemoveTeamIconRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 48);
+
+/**
+ * Removed.
+ *
+ * @generated from message plugwire.v1.RemoveTeamIconResponse
+ */
+export type RemoveTeamIconResponse = Message<"plugwire.v1.RemoveTeamIconResponse"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.RemoveTeamIconResponse.
+ * Use `create(RemoveTeamIconResponseSchema)` to create a new message.
+ */
+export const RemoveTeamIconResponseSchema: GenMessage<RemoveTeamIconResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 49);
 
 /**
  * Asks for one channel membership.
@@ -1219,7 +1349,7 @@ export type GetChannelMemberRequest = Message<"plugwire.v1.GetChannelMemberReque
  * Use `create(GetChannelMemberRequestSchema)` to create a new message.
  */
 export const GetChannelMemberRequestSchema: GenMessage<GetChannelMemberRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 45);
+  messageDesc(file_plugwire_v1_people, 50);
 
 /**
  * The membership.
@@ -1240,7 +1370,7 @@ export type GetChannelMemberResponse = Message<"plugwire.v1.GetChannelMemberResp
  * Use `create(GetChannelMemberResponseSchema)` to create a new message.
  */
 export const GetChannelMemberResponseSchema: GenMessage<GetChannelMemberResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 46);
+  messageDesc(file_plugwire_v1_people, 51);
 
 /**
  * Asks for a user's memberships of a team's channels (and their direct and group channels).
@@ -1275,7 +1405,7 @@ export type GetChannelMembersForUserRequest = Message<"plugwire.v1.GetChannelMem
  * Use `create(GetChannelMembersForUserRequestSchema)` to create a new message.
  */
 export const GetChannelMembersForUserRequestSchema: GenMessage<GetChannelMembersForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 47);
+  messageDesc(file_plugwire_v1_people, 52);
 
 /**
  * The memberships.
@@ -1296,7 +1426,7 @@ export type GetChannelMembersForUserResponse = Message<"plugwire.v1.GetChannelMe
  * Use `create(GetChannelMembersForUserResponseSchema)` to create a new message.
  */
 export const GetChannelMembersForUserResponseSchema: GenMessage<GetChannelMembersForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 48);
+  messageDesc(file_plugwire_v1_people, 53);
 
 /**
  * Asks for the memberships of several users of a channel.
@@ -1324,7 +1454,7 @@ export type GetChannelMembersByIdsRequest = Message<"plugwire.v1.GetChannelMembe
  * Use `create(GetChannelMembersByIdsRequestSchema)` to create a new message.
  */
 export const GetChannelMembersByIdsRequestSchema: GenMessage<GetChannelMembersByIdsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 49);
+  messageDesc(file_plugwire_v1_people, 54);
 
 /**
  * The memberships.
@@ -1345,7 +1475,7 @@ export type GetChannelMembersByIdsResponse = Message<"plugwire.v1.GetChannelMemb
  * Use `create(GetChannelMembersByIdsResponseSchema)` to create a new message.
  */
 export const GetChannelMembersByIdsResponseSchema: GenMessage<GetChannelMembersByIdsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 50);
+  messageDesc(file_plugwire_v1_people, 55);
 
 /**
  * Asks for a user's channels of a team (and their direct and group channels).
@@ -1380,7 +1510,7 @@ export type GetChannelsForTeamForUserRequest = Message<"plugwire.v1.GetChannelsF
  * Use `create(GetChannelsForTeamForUserRequestSchema)` to create a new message.
  */
 export const GetChannelsForTeamForUserRequestSchema: GenMessage<GetChannelsForTeamForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 51);
+  messageDesc(file_plugwire_v1_people, 56);
 
 /**
  * The channels.
@@ -1401,7 +1531,7 @@ export type GetChannelsForTeamForUserResponse = Message<"plugwire.v1.GetChannels
  * Use `create(GetChannelsForTeamForUserResponseSchema)` to create a new message.
  */
 export const GetChannelsForTeamForUserResponseSchema: GenMessage<GetChannelsForTeamForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 52);
+  messageDesc(file_plugwire_v1_people, 57);
 
 /**
  * Asks for a page of a team's public channels.
@@ -1429,7 +1559,7 @@ export type GetPublicChannelsForTeamRequest = Message<"plugwire.v1.GetPublicChan
  * Use `create(GetPublicChannelsForTeamRequestSchema)` to create a new message.
  */
 export const GetPublicChannelsForTeamRequestSchema: GenMessage<GetPublicChannelsForTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 53);
+  messageDesc(file_plugwire_v1_people, 58);
 
 /**
  * The channels.
@@ -1450,7 +1580,7 @@ export type GetPublicChannelsForTeamResponse = Message<"plugwire.v1.GetPublicCha
  * Use `create(GetPublicChannelsForTeamResponseSchema)` to create a new message.
  */
 export const GetPublicChannelsForTeamResponseSchema: GenMessage<GetPublicChannelsForTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 54);
+  messageDesc(file_plugwire_v1_people, 59);
 
 /**
  * Asks for a channel by its team's name and its own.
@@ -1485,7 +1615,7 @@ export type GetChannelByNameForTeamNameRequest = Message<"plugwire.v1.GetChannel
  * Use `create(GetChannelByNameForTeamNameRequestSchema)` to create a new message.
  */
 export const GetChannelByNameForTeamNameRequestSchema: GenMessage<GetChannelByNameForTeamNameRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 55);
+  messageDesc(file_plugwire_v1_people, 60);
 
 /**
  * The channel.
@@ -1506,7 +1636,7 @@ export type GetChannelByNameForTeamNameResponse = Message<"plugwire.v1.GetChanne
  * Use `create(GetChannelByNameForTeamNameResponseSchema)` to create a new message.
  */
 export const GetChannelByNameForTeamNameResponseSchema: GenMessage<GetChannelByNameForTeamNameResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 56);
+  messageDesc(file_plugwire_v1_people, 61);
 
 /**
  * Asks for the group channel of several users, created when missing.
@@ -1527,7 +1657,7 @@ export type GetGroupChannelRequest = Message<"plugwire.v1.GetGroupChannelRequest
  * Use `create(GetGroupChannelRequestSchema)` to create a new message.
  */
 export const GetGroupChannelRequestSchema: GenMessage<GetGroupChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 57);
+  messageDesc(file_plugwire_v1_people, 62);
 
 /**
  * The channel.
@@ -1548,7 +1678,7 @@ export type GetGroupChannelResponse = Message<"plugwire.v1.GetGroupChannelRespon
  * Use `create(GetGroupChannelResponseSchema)` to create a new message.
  */
 export const GetGroupChannelResponseSchema: GenMessage<GetGroupChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 58);
+  messageDesc(file_plugwire_v1_people, 63);
 
 /**
  * Adds a user to a channel on behalf of another.
@@ -1583,7 +1713,7 @@ export type AddUserToChannelRequest = Message<"plugwire.v1.AddUserToChannelReque
  * Use `create(AddUserToChannelRequestSchema)` to create a new message.
  */
 export const AddUserToChannelRequestSchema: GenMessage<AddUserToChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 59);
+  messageDesc(file_plugwire_v1_people, 64);
 
 /**
  * The membership.
@@ -1604,7 +1734,7 @@ export type AddUserToChannelResponse = Message<"plugwire.v1.AddUserToChannelResp
  * Use `create(AddUserToChannelResponseSchema)` to create a new message.
  */
 export const AddUserToChannelResponseSchema: GenMessage<AddUserToChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 60);
+  messageDesc(file_plugwire_v1_people, 65);
 
 /**
  * Searches a team's public channels.
@@ -1632,7 +1762,7 @@ export type SearchChannelsRequest = Message<"plugwire.v1.SearchChannelsRequest">
  * Use `create(SearchChannelsRequestSchema)` to create a new message.
  */
 export const SearchChannelsRequestSchema: GenMessage<SearchChannelsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 61);
+  messageDesc(file_plugwire_v1_people, 66);
 
 /**
  * The channels found.
@@ -1653,7 +1783,7 @@ export type SearchChannelsResponse = Message<"plugwire.v1.SearchChannelsResponse
  * Use `create(SearchChannelsResponseSchema)` to create a new message.
  */
 export const SearchChannelsResponseSchema: GenMessage<SearchChannelsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 62);
+  messageDesc(file_plugwire_v1_people, 67);
 
 /**
  * Asks for a channel's counts.
@@ -1674,7 +1804,7 @@ export type GetChannelStatsRequest = Message<"plugwire.v1.GetChannelStatsRequest
  * Use `create(GetChannelStatsRequestSchema)` to create a new message.
  */
 export const GetChannelStatsRequestSchema: GenMessage<GetChannelStatsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 63);
+  messageDesc(file_plugwire_v1_people, 68);
 
 /**
  * The counts.
@@ -1695,7 +1825,7 @@ export type GetChannelStatsResponse = Message<"plugwire.v1.GetChannelStatsRespon
  * Use `create(GetChannelStatsResponseSchema)` to create a new message.
  */
 export const GetChannelStatsResponseSchema: GenMessage<GetChannelStatsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 64);
+  messageDesc(file_plugwire_v1_people, 69);
 
 /**
  * The fields of a channel a patch changes; unset fields stay.
@@ -1737,7 +1867,7 @@ export type ChannelPatch = Message<"plugwire.v1.ChannelPatch"> & {
  * Use `create(ChannelPatchSchema)` to create a new message.
  */
 export const ChannelPatchSchema: GenMessage<ChannelPatch> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 65);
+  messageDesc(file_plugwire_v1_people, 70);
 
 /**
  * Changes some fields of a channel.
@@ -1765,7 +1895,7 @@ export type PatchChannelRequest = Message<"plugwire.v1.PatchChannelRequest"> & {
  * Use `create(PatchChannelRequestSchema)` to create a new message.
  */
 export const PatchChannelRequestSchema: GenMessage<PatchChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 66);
+  messageDesc(file_plugwire_v1_people, 71);
 
 /**
  * The changed channel.
@@ -1786,7 +1916,7 @@ export type PatchChannelResponse = Message<"plugwire.v1.PatchChannelResponse"> &
  * Use `create(PatchChannelResponseSchema)` to create a new message.
  */
 export const PatchChannelResponseSchema: GenMessage<PatchChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 67);
+  messageDesc(file_plugwire_v1_people, 72);
 
 /**
  * Changes some notification settings of a channel membership.
@@ -1821,7 +1951,7 @@ export type UpdateChannelMemberNotificationsRequest = Message<"plugwire.v1.Updat
  * Use `create(UpdateChannelMemberNotificationsRequestSchema)` to create a new message.
  */
 export const UpdateChannelMemberNotificationsRequestSchema: GenMessage<UpdateChannelMemberNotificationsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 68);
+  messageDesc(file_plugwire_v1_people, 73);
 
 /**
  * The changed membership.
@@ -1842,7 +1972,78 @@ export type UpdateChannelMemberNotificationsResponse = Message<"plugwire.v1.Upda
  * Use `create(UpdateChannelMemberNotificationsResponseSchema)` to create a new message.
  */
 export const UpdateChannelMemberNotificationsResponseSchema: GenMessage<UpdateChannelMemberNotificationsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 69);
+  messageDesc(file_plugwire_v1_people, 74);
+
+/**
+ * One channel membership, named by its channel and user (Mattermost's ChannelMemberIdentifier).
+ *
+ * @generated from message plugwire.v1.ChannelMemberIdentifier
+ */
+export type ChannelMemberIdentifier = Message<"plugwire.v1.ChannelMemberIdentifier"> & {
+  /**
+   * The channel.
+   *
+   * @generated from field: string channel_id = 1;
+   */
+  channelId: string;
+
+  /**
+   * The member.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message plugwire.v1.ChannelMemberIdentifier.
+ * Use `create(ChannelMemberIdentifierSchema)` to create a new message.
+ */
+export const ChannelMemberIdentifierSchema: GenMessage<ChannelMemberIdentifier> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 75);
+
+/**
+ * Changes the same notification settings of up to 200 memberships, in one transaction.
+ *
+ * @generated from message plugwire.v1.PatchChannelMembersNotificationsRequest
+ */
+export type PatchChannelMembersNotificationsRequest = Message<"plugwire.v1.PatchChannelMembersNotificationsRequest"> & {
+  /**
+   * The memberships; every one must exist.
+   *
+   * @generated from field: repeated plugwire.v1.ChannelMemberIdentifier members = 1;
+   */
+  members: ChannelMemberIdentifier[];
+
+  /**
+   * The settings to change (desktop, email, push, mark_unread, ignore_channel_mentions, …).
+   *
+   * @generated from field: map<string, string> notify_props = 2;
+   */
+  notifyProps: { [key: string]: string };
+};
+
+/**
+ * Describes the message plugwire.v1.PatchChannelMembersNotificationsRequest.
+ * Use `create(PatchChannelMembersNotificationsRequestSchema)` to create a new message.
+ */
+export const PatchChannelMembersNotificationsRequestSchema: GenMessage<PatchChannelMembersNotificationsRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 76);
+
+/**
+ * Changed.
+ *
+ * @generated from message plugwire.v1.PatchChannelMembersNotificationsResponse
+ */
+export type PatchChannelMembersNotificationsResponse = Message<"plugwire.v1.PatchChannelMembersNotificationsResponse"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.PatchChannelMembersNotificationsResponse.
+ * Use `create(PatchChannelMembersNotificationsResponseSchema)` to create a new message.
+ */
+export const PatchChannelMembersNotificationsResponseSchema: GenMessage<PatchChannelMembersNotificationsResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 77);
 
 /**
  * Asks for a user's sidebar categories in a team.
@@ -1870,7 +2071,7 @@ export type GetChannelSidebarCategoriesRequest = Message<"plugwire.v1.GetChannel
  * Use `create(GetChannelSidebarCategoriesRequestSchema)` to create a new message.
  */
 export const GetChannelSidebarCategoriesRequestSchema: GenMessage<GetChannelSidebarCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 70);
+  messageDesc(file_plugwire_v1_people, 78);
 
 /**
  * The categories, in order.
@@ -1898,5 +2099,119 @@ export type GetChannelSidebarCategoriesResponse = Message<"plugwire.v1.GetChanne
  * Use `create(GetChannelSidebarCategoriesResponseSchema)` to create a new message.
  */
 export const GetChannelSidebarCategoriesResponseSchema: GenMessage<GetChannelSidebarCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 71);
+  messageDesc(file_plugwire_v1_people, 79);
+
+/**
+ * Adds a custom sidebar category for a user in a team.
+ *
+ * @generated from message plugwire.v1.CreateChannelSidebarCategoryRequest
+ */
+export type CreateChannelSidebarCategoryRequest = Message<"plugwire.v1.CreateChannelSidebarCategoryRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The team.
+   *
+   * @generated from field: string team_id = 2;
+   */
+  teamId: string;
+
+  /**
+   * The new category: display_name, sorting, muted and channel_ids count; the host gives it
+   * its id, type "custom" and its place (after favorites when favorites is first, else first).
+   *
+   * @generated from field: plugwire.v1.SidebarCategory category = 3;
+   */
+  category?: SidebarCategory | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.CreateChannelSidebarCategoryRequest.
+ * Use `create(CreateChannelSidebarCategoryRequestSchema)` to create a new message.
+ */
+export const CreateChannelSidebarCategoryRequestSchema: GenMessage<CreateChannelSidebarCategoryRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 80);
+
+/**
+ * The created category.
+ *
+ * @generated from message plugwire.v1.CreateChannelSidebarCategoryResponse
+ */
+export type CreateChannelSidebarCategoryResponse = Message<"plugwire.v1.CreateChannelSidebarCategoryResponse"> & {
+  /**
+   * The category as saved.
+   *
+   * @generated from field: plugwire.v1.SidebarCategory category = 1;
+   */
+  category?: SidebarCategory | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.CreateChannelSidebarCategoryResponse.
+ * Use `create(CreateChannelSidebarCategoryResponseSchema)` to create a new message.
+ */
+export const CreateChannelSidebarCategoryResponseSchema: GenMessage<CreateChannelSidebarCategoryResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 81);
+
+/**
+ * Saves some of a user's sidebar categories in a team.
+ *
+ * @generated from message plugwire.v1.UpdateChannelSidebarCategoriesRequest
+ */
+export type UpdateChannelSidebarCategoriesRequest = Message<"plugwire.v1.UpdateChannelSidebarCategoriesRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The team.
+   *
+   * @generated from field: string team_id = 2;
+   */
+  teamId: string;
+
+  /**
+   * The categories, by id: display_name (custom ones only), sorting, muted and channel_ids
+   * (not direct_messages) and collapsed are saved; the rest stays.
+   *
+   * @generated from field: repeated plugwire.v1.SidebarCategory categories = 3;
+   */
+  categories: SidebarCategory[];
+};
+
+/**
+ * Describes the message plugwire.v1.UpdateChannelSidebarCategoriesRequest.
+ * Use `create(UpdateChannelSidebarCategoriesRequestSchema)` to create a new message.
+ */
+export const UpdateChannelSidebarCategoriesRequestSchema: GenMessage<UpdateChannelSidebarCategoriesRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 82);
+
+/**
+ * The categories as saved.
+ *
+ * @generated from message plugwire.v1.UpdateChannelSidebarCategoriesResponse
+ */
+export type UpdateChannelSidebarCategoriesResponse = Message<"plugwire.v1.UpdateChannelSidebarCategoriesResponse"> & {
+  /**
+   * In the order given.
+   *
+   * @generated from field: repeated plugwire.v1.SidebarCategory categories = 1;
+   */
+  categories: SidebarCategory[];
+};
+
+/**
+ * Describes the message plugwire.v1.UpdateChannelSidebarCategoriesResponse.
+ * Use `create(UpdateChannelSidebarCategoriesResponseSchema)` to create a new message.
+ */
+export const UpdateChannelSidebarCategoriesResponseSchema: GenMessage<UpdateChannelSidebarCategoriesResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 83);
 
