@@ -153,6 +153,7 @@ export type {
   KVWriteOptions,
   LoginAttemptStore,
   MemberRoles,
+  MembershipChange,
   NewUserAccessToken,
   PageQuery,
   PluginBundle,
