@@ -27,7 +27,7 @@ let pluginBundle: Uint8Array | undefined;
  * ("Build a plugin", apps/hello-plugin's `bundle` script), so the figures measure a plugin as
  * its authors ship it.
  */
-function bundledPlugin(): Uint8Array {
+export function bundledPlugin(): Uint8Array {
   pluginBundle ??= buildSync({
     entryPoints: [pluginEntry],
     bundle: true,

@@ -37,6 +37,23 @@ export async function startRawH2Process(socketPath: string): Promise<{ stop(): P
   };
 }
 
+/** Starts the ping-pong server (ping-pong.ts) on `socketPath` in its own process. */
+export async function startPingPongProcess(socketPath: string): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [script("./ping-pong-server.js"), socketPath], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  if ((await firstLine(child)) !== "ready") {
+    throw new Error("the ping-pong server did not start");
+  }
+  return {
+    stop: async () => {
+      const exited = once(child, "exit");
+      child.stdin?.end();
+      await exited;
+    },
+  };
+}
+
 /** The first line a child prints on stdout; undefined if it closes stdout first. */
 export async function firstLine(child: ChildProcess): Promise<string | undefined> {
   if (child.stdout === null) {

@@ -7,6 +7,8 @@ import { BenchHost } from "./bench-host.js";
 import { apiCallRate } from "./figures/api-rate.js";
 import { kvGetManyCost, usersByIdsCost } from "./figures/batch-calls.js";
 import { createPostCost } from "./figures/create-post.js";
+import { floorLatency } from "./figures/floor.js";
+import { manyPlugins } from "./figures/many-plugins.js";
 import { metricsCost } from "./figures/metrics-cost.js";
 import { processCosts } from "./figures/process-costs.js";
 import { apiCallLatency, hookDispatchLatency } from "./figures/rpc-latency.js";
@@ -21,6 +23,7 @@ type Figure = (bench: BenchHost, dir: string) => Promise<Row[]>;
 const figures: Record<string, Figure> = {
   "api-latency": apiCallLatency,
   "hook-latency": hookDispatchLatency,
+  floor: floorLatency,
   "api-rate": apiCallRate,
   transfer: serveHttpTransfer,
   "serve-http": serveHttpRate,
@@ -32,6 +35,7 @@ const figures: Record<string, Figure> = {
   "process-costs": processCosts,
   "sandbox-costs": sandboxCosts,
   "metrics-cost": metricsCost,
+  "many-plugins": manyPlugins,
 };
 
 const wanted = process.argv.slice(2);

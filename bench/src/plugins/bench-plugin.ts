@@ -3,12 +3,18 @@
 // timing happens where the calls start, inside the plugin process.
 import { allow, definePlugin, type Plugin, runPlugin } from "@plugwire/sdk";
 import { callRate, type LatencyPlan, latencyPair } from "../measure.js";
+import { PingPongClient } from "../ping-pong.js";
 import { RawH2Client } from "../raw-h2.js";
 import { nowUs } from "../stats.js";
 
 /** POST /api-latency: tiny API calls against raw round trips to `rawSocket`. */
 export interface ApiLatencyRequest extends LatencyPlan {
   rawSocket: string;
+}
+
+/** POST /api-floor: tiny API calls against 64-byte ping-pongs with `pingSocket`. */
+export interface ApiFloorRequest extends LatencyPlan {
+  pingSocket: string;
 }
 
 /** POST /api-rate: API calls per second against raw round trips, `inFlight` at a time. */
@@ -46,6 +52,19 @@ async function apiLatency(plugin: Plugin, request: ApiLatencyRequest): Promise<u
     );
   } finally {
     raw.close();
+  }
+}
+
+async function apiFloor(plugin: Plugin, request: ApiFloorRequest): Promise<unknown> {
+  const ping = await PingPongClient.connect(request.pingSocket);
+  try {
+    return await latencyPair(
+      () => plugin.api.getServerVersion(),
+      () => ping.roundTrip(),
+      request,
+    );
+  } finally {
+    ping.close();
   }
 }
 
@@ -170,6 +189,8 @@ runPlugin(
           return download(Number(url.searchParams.get("bytes")));
         case "POST /api-latency":
           return Response.json(await apiLatency(this, (await request.json()) as ApiLatencyRequest));
+        case "POST /api-floor":
+          return Response.json(await apiFloor(this, (await request.json()) as ApiFloorRequest));
         case "POST /kv-many":
           return Response.json(await kvMany(this, (await request.json()) as KvManyRequest));
         case "POST /users-by-ids":

@@ -7,6 +7,14 @@
 // before they are moved into pluginsDir (see bundle/); OnInstall fires, with the installing user,
 // the first time an installed plugin is activated after its installation, whether that is the
 // admin's enable or, for a replaced plugin that was enabled, the install itself.
+//
+// On a cluster (several hosts on one PostgreSQL database) each host runs its own copy of each
+// plugin, as Mattermost's nodes do. Installed bundles are kept in the database
+// (plugin_bundles); a host that installs, enables, disables or removes a plugin tells the
+// others, and each brings its own copy to what the database records (reconcilePlugin): it
+// unpacks a bundle it lacks, starts or stops its process. Only the host that made the change
+// writes the plugin's state; the others follow it. A host starting later unpacks the bundles
+// it lacks before its plugins are loaded.
 import { randomUUID } from "node:crypto";
 import { chmod, mkdir, readdir, realpath, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -20,7 +28,7 @@ import {
 } from "@plugwire/errors";
 import { type HookName, PluginContextSchema } from "@plugwire/protocol";
 import type { Actor, App, AppEvents } from "./app/app.js";
-import type { ClusterBus, ClusterMessage } from "./app/cluster-bus.js";
+import type { ClusterBus, ClusterMessage, PluginChange } from "./app/cluster-bus.js";
 import { HostApp } from "./app/host-app.js";
 import { KeyedQueue } from "./app/keyed-queue.js";
 import type { HookTargets } from "./app/plugin-hooks.js";
@@ -31,6 +39,7 @@ import {
 } from "./bundle/bundle-limits.js";
 import { moveFolder, removeFolder, replaceFolder } from "./bundle/plugin-folders.js";
 import { stageBundle } from "./bundle/stage-bundle.js";
+import { UnpackedBundles } from "./bundle/unpacked-bundles.js";
 import { jsonLineSink, Logger, type LogLevel, type LogSink } from "./log.js";
 import { LogFeed } from "./log-feed.js";
 import { loadManifest } from "./manifest/load-manifest.js";
@@ -219,6 +228,10 @@ export class Host implements HookTargets {
   private readonly installedBy = new Map<string, Actor>();
   /** The management operation in progress on each plugin; the next one waits for it. */
   private readonly managing = new KeyedQueue();
+  /** What other hosts' plugin changes this host is applying, for close() to wait for. */
+  private readonly following = new Set<Promise<void>>();
+  /** The shared bundles unpacked into pluginsDir: set when the store keeps bundles. */
+  private unpacked: UnpackedBundles | undefined;
   private closed = false;
 
   private constructor(
@@ -253,7 +266,10 @@ export class Host implements HookTargets {
     this.hostApp = app;
     this.leaveCluster = options.cluster?.join(hostId, {
       receive: (message) => this.receiveClusterMessage(message),
-      resync: () => app.resyncCluster(),
+      resync: () => {
+        app.resyncCluster();
+        this.followAllPlugins();
+      },
     });
   }
 
@@ -299,6 +315,10 @@ export class Host implements HookTargets {
     const sandboxContext: SandboxContext = { policy, dataRoot, users, pluginsDir };
     const log = options.log ?? jsonLineSink("info");
     const host = new Host(store, files, options, log, pluginsDir, sandboxContext);
+    if (pluginsDir !== undefined && store.kind === "postgresql") {
+      host.unpacked = await UnpackedBundles.open(pluginsDir);
+      await host.unpackMissingBundles();
+    }
     await host.hostApp.joinCluster(host.serverVersion);
     return host;
   }
@@ -417,7 +437,13 @@ export class Host implements HookTargets {
    * Enabling an active or restarting plugin changes nothing.
    */
   async enablePlugin(pluginId: string): Promise<void> {
-    await this.exclusive(pluginId, () => this.enable(pluginId));
+    try {
+      await this.exclusive(pluginId, () => this.enable(pluginId));
+    } finally {
+      // The other hosts start their copies even when this one failed to start, as they would
+      // at their next start-up.
+      this.announce(pluginId, "enabled");
+    }
   }
 
   /** Records the plugin as disabled, calls OnDeactivate, shuts its process down, removes its commands. */
@@ -425,6 +451,7 @@ export class Host implements HookTargets {
     await this.exclusive(pluginId, async () => {
       const supervisor = this.supervisor(pluginId);
       await this.store.setPluginEnabled(pluginId, false);
+      this.announce(pluginId, "disabled");
       await this.stop(supervisor);
     });
   }
@@ -514,12 +541,18 @@ export class Host implements HookTargets {
         // A plugin folder dropped into pluginsDir by hand may be named other than its id.
         if (existing && existing.manifest.dir !== target) await removeFolder(existing.manifest.dir);
         const manifest = await this.loadPlugin(target);
+        if (this.unpacked !== undefined) {
+          // Saved for the other hosts, which unpack it from the database.
+          const saved = await this.store.savePluginBundle(id, archive);
+          await this.unpacked.set(id, saved.updatedAt);
+        }
         await this.store.setPluginInstaller(id, actor.userId ?? "");
         this.installedBy.set(id, actor);
         if (wasEnabled) {
           // The plugin's status and the log say why, if it does not start.
           await this.enable(id).catch(() => undefined);
         }
+        this.announce(id, "installed");
         return manifest;
       });
     } finally {
@@ -559,6 +592,11 @@ export class Host implements HookTargets {
       this.installedBy.delete(pluginId);
       await removeFolder(folder);
       await this.store.deletePluginState(pluginId);
+      if (this.unpacked !== undefined) {
+        await this.store.deletePluginBundle(pluginId);
+        await this.unpacked.set(pluginId, undefined);
+      }
+      this.announce(pluginId, "removed");
     });
   }
 
@@ -639,6 +677,7 @@ export class Host implements HookTargets {
     this.closed = true;
     this.leaveCluster?.();
     await this.hostApp.leaveCluster();
+    await Promise.all(this.following);
     await this.app.settled();
     await Promise.all([...this.plugins.values()].map((s) => s.stop()));
     await this.store.close();
@@ -646,7 +685,132 @@ export class Host implements HookTargets {
 
   /** What another host of the cluster told: plugin changes here, the rest to the app. */
   private receiveClusterMessage(message: ClusterMessage): void {
+    if (message.type === "plugin_changed" && message.change !== "configured") {
+      this.followPlugin(message.pluginId);
+      return;
+    }
     this.hostApp.receiveClusterMessage(message);
+  }
+
+  /** Tells the other hosts that this one changed a plugin (they follow what the store says). */
+  private announce(pluginId: string, change: PluginChange): void {
+    this.options.cluster?.publish(this.app.hostId, { type: "plugin_changed", pluginId, change });
+  }
+
+  /** Brings this host's copy of the plugin to what the store records, after its other work on it. */
+  private followPlugin(pluginId: string): void {
+    const following: Promise<void> = this.exclusive(pluginId, () => this.reconcilePlugin(pluginId))
+      .catch((error: unknown) => {
+        this.logger.warn(
+          `plugin ${pluginId}: following a change another host made failed: ${String(error)}`,
+          { pluginId },
+        );
+      })
+      .finally(() => this.following.delete(following));
+    this.following.add(following);
+  }
+
+  /** The bus may have lost plugin changes: follow every plugin this host or the store knows. */
+  private followAllPlugins(): void {
+    void (async () => {
+      const stored =
+        this.unpacked === undefined ? new Map() : await this.store.getPluginBundleTimes();
+      for (const pluginId of new Set([...this.plugins.keys(), ...stored.keys()])) {
+        this.followPlugin(pluginId);
+      }
+    })().catch((error: unknown) => {
+      this.logger.warn(`following the cluster's plugins after a resync failed: ${String(error)}`);
+    });
+  }
+
+  /**
+   * Makes this host's copy of a plugin what the store records: the bundle saved last (or none,
+   * when it was removed), running when recorded enabled. The host that made the change wrote
+   * the store; this one only unpacks, loads, starts and stops its own copy.
+   */
+  private async reconcilePlugin(pluginId: string): Promise<void> {
+    if (this.closed) return;
+    if (this.unpacked !== undefined) {
+      const storedAt = (await this.store.getPluginBundleTimes()).get(pluginId);
+      await this.unpackBundle(pluginId, storedAt, { load: true });
+    }
+    const supervisor = this.plugins.get(pluginId);
+    if (supervisor === undefined || this.closed) return;
+    const enabled = await this.isRecordedEnabled(pluginId);
+    const { state } = supervisor;
+    if (enabled && (state === "stopped" || state === "failed")) {
+      await supervisor.start();
+    } else if (!enabled && state !== "stopped") {
+      await supervisor.stop();
+    }
+  }
+
+  /** At start-up, before plugins are loaded: unpacks what the store has and this host lacks. */
+  private async unpackMissingBundles(): Promise<void> {
+    const unpacked = this.unpacked as UnpackedBundles;
+    const stored = await this.store.getPluginBundleTimes();
+    for (const pluginId of new Set([...stored.keys(), ...unpacked.pluginIds()])) {
+      await this.unpackBundle(pluginId, stored.get(pluginId), { load: false }).catch(
+        (error: unknown) => {
+          this.logger.warn(
+            `plugin ${pluginId}: unpacking its bundle from the database failed: ${String(error)}`,
+            { pluginId },
+          );
+        },
+      );
+    }
+  }
+
+  /**
+   * Puts the version `storedAt` of the plugin's shared bundle into pluginsDir, replacing what is
+   * there, or removes the plugin when the store has none (removed on another host) and this host
+   * had unpacked one. A plugin loaded from outside pluginsDir is left alone. With `load`, the
+   * plugin is loaded (stopped) afterwards, as installBundle leaves it.
+   */
+  private async unpackBundle(
+    pluginId: string,
+    storedAt: bigint | undefined,
+    { load }: { load: boolean },
+  ): Promise<void> {
+    const unpacked = this.unpacked as UnpackedBundles;
+    const pluginsDir = this.requirePluginsDir();
+    if (storedAt === unpacked.get(pluginId)) return;
+    const existing = this.plugins.get(pluginId);
+    if (existing !== undefined && dirname(existing.manifest.dir) !== pluginsDir) return;
+    const target = join(pluginsDir, pluginId);
+    const forget = async () => {
+      if (existing === undefined) return;
+      await existing.stop();
+      this.plugins.delete(pluginId);
+      this.sandboxes.delete(pluginId);
+    };
+    if (storedAt === undefined) {
+      await forget();
+      this.installedBy.delete(pluginId);
+      if (await folderExists(existing?.manifest.dir ?? target)) {
+        await removeFolder(existing?.manifest.dir ?? target);
+      }
+      await unpacked.set(pluginId, undefined);
+      return;
+    }
+    const bundle = await this.store.getPluginBundle(pluginId);
+    if (bundle === undefined) return; // Removed meanwhile; the removal's message follows.
+    const staged = await stageBundle(bundle.bundle, {
+      limits: this.bundleLimits(),
+      serverVersion: this.serverVersion,
+    });
+    try {
+      if (staged.manifest.id !== pluginId) {
+        throw new Error(`the saved bundle is of plugin "${staged.manifest.id}"`);
+      }
+      await forget();
+      await replaceFolder(staged.dir, target);
+      if (existing && existing.manifest.dir !== target) await removeFolder(existing.manifest.dir);
+      await unpacked.set(pluginId, bundle.updatedAt);
+      if (load) await this.loadPlugin(target);
+    } finally {
+      await staged.discard();
+    }
   }
 
   private async restoreEnabled(
@@ -656,7 +820,8 @@ export class Host implements HookTargets {
   ): Promise<PluginStartResult> {
     if (!(recorded ?? byDefault.has(pluginId))) return { pluginId, outcome: "disabled" };
     try {
-      await this.enablePlugin(pluginId);
+      // Every host restores its own copies: nothing to tell the others.
+      await this.exclusive(pluginId, () => this.enable(pluginId));
       return { pluginId, outcome: "enabled" };
     } catch (error) {
       return { pluginId, outcome: "failed", error: error as Error };

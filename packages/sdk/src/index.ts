@@ -61,6 +61,7 @@ export {
   type GroupSyncableInit,
   type KVSetOptions,
   type KVSetWithOptions,
+  type OAuthAppInit,
   type OpenDialogInit,
   type PageOptions,
   PluginAPIClient,
@@ -78,6 +79,12 @@ export {
   type UserSearch,
   type WebSocketBroadcastInit,
 } from "./api/plugin-api-client.js";
+export {
+  Cluster,
+  type ClusterJob,
+  type ClusterLock,
+  type LockOptions,
+} from "./cluster/cluster.js";
 export {
   type Allow,
   allow,
@@ -131,10 +138,12 @@ export type {
   CustomStatus,
   Dialog,
   DialogElement,
+  Emoji,
   FileInfo,
   Group,
   GroupMember,
   GroupSyncable,
+  OAuthApp,
   Paging,
   PluginClusterEvent,
   PluginContext,

@@ -152,6 +152,7 @@ export async function followLog(
     signal,
   });
   if (!response.ok || response.body === null) {
+    if (response.status === 401) window.dispatchEvent(new CustomEvent(SESSION_ENDED));
     throw errorOf(response.status, await response.text());
   }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();

@@ -57,31 +57,42 @@ export function logsPage(main: HTMLElement, pluginId: string | undefined): PageS
   });
 
   const controller = new AbortController();
-  followLog(
-    pluginId,
-    (entry) => {
-      entries.push(entry);
-      if (entries.length > MAX_SHOWN) entries.shift();
-      if (paused) {
-        held += 1;
-        state.textContent = `Paused: ${held} new entries held`;
+  const onEntry = (entry: LogEvent) => {
+    entries.push(entry);
+    if (entries.length > MAX_SHOWN) entries.shift();
+    if (paused) {
+      held += 1;
+      state.textContent = `Paused: ${held} new entries held`;
+      return;
+    }
+    if (visible(entry)) {
+      list.append(line(entry));
+      while (list.children.length > MAX_SHOWN) list.firstElementChild?.remove();
+    }
+  };
+  // The host ends the stream when the right to read it may have changed (a session ended, a
+  // role changed) or when it stops: follow again, which asks for session and permission anew
+  // (a 401 sends the shell back to sign-in) and starts over from the recent entries.
+  void (async () => {
+    for (let attempt = 0; !controller.signal.aborted; attempt += 1) {
+      if (attempt > 0) {
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * attempt, 5_000)));
+        if (controller.signal.aborted) return;
+        entries.length = 0;
+        held = 0;
+        render();
+      }
+      state.textContent = paused ? "Paused" : "Live";
+      try {
+        await followLog(pluginId, onEntry, controller.signal);
+        if (!controller.signal.aborted)
+          state.textContent = "The server closed the log; following again…";
+      } catch (error) {
+        state.textContent = `The log could not be followed: ${(error as Error).message}`;
         return;
       }
-      if (visible(entry)) {
-        list.append(line(entry));
-        while (list.children.length > MAX_SHOWN) list.firstElementChild?.remove();
-      }
-    },
-    controller.signal,
-  ).then(
-    () => {
-      if (!controller.signal.aborted) state.textContent = "The server closed the log.";
-    },
-    (error: Error) => {
-      state.textContent = `The log could not be followed: ${error.message}`;
-    },
-  );
-  state.textContent = "Live";
+    }
+  })();
 
   main.append(
     h(

@@ -42,7 +42,9 @@ export function serverPage(main: HTMLElement): PageStop {
               h(
                 "tr",
                 {},
-                ["Id", "Host name", "Version", "Up for"].map((t) => h("th", { scope: "col" }, t)),
+                ["Id", "Host name", "Version", "Up for", "Last seen"].map((t) =>
+                  h("th", { scope: "col" }, t),
+                ),
               ),
             ),
             h(
@@ -56,6 +58,11 @@ export function serverPage(main: HTMLElement): PageStop {
                   h("td", {}, node.hostname),
                   h("td", {}, node.version),
                   h("td", {}, node.started_at ? duration(Date.now() - node.started_at) : "—"),
+                  h(
+                    "td",
+                    {},
+                    node.last_seen_at ? `${duration(Date.now() - node.last_seen_at)} ago` : "—",
+                  ),
                 ),
               ),
             ),

@@ -28,6 +28,7 @@ import {
   validateTree,
   withPluginUrls,
 } from "./command-autocomplete.js";
+import { newId } from "./ids.js";
 import { callIntegration, pluginRoute } from "./integration-requests.js";
 import type { IntegrationSecrets } from "./integration-secrets.js";
 import type { Permissions } from "./permissions.js";
@@ -59,6 +60,13 @@ export interface CommandOperations {
   /** Changes a custom command; its id, token, owner and creation time stay. */
   updateCommand(actor: Actor, commandId: string, command: Command): Promise<Command>;
   deleteCommand(actor: Actor, commandId: string): Promise<void>;
+  /**
+   * Moves a custom command to another team (Mattermost's MoveCommand); AlreadyExistsError when
+   * that team has a custom command with its trigger.
+   */
+  moveCommand(actor: Actor, commandId: string, teamId: string): Promise<Command>;
+  /** Gives a custom command a new token; the old one stops authorizing its requests. */
+  regenCommandToken(actor: Actor, commandId: string): Promise<Command>;
   /**
    * Runs a slash command as args.user_id: ExecuteCommand on the plugin that registered the
    * trigger, else the team's custom command's url. The answer (and its extra responses) is
@@ -160,6 +168,19 @@ export class Commands implements CommandOperations {
 
   async deleteCommand(_actor: Actor, commandId: string): Promise<void> {
     await this.core.store.deleteCustomCommand(commandId);
+  }
+
+  async moveCommand(_actor: Actor, commandId: string, teamId: string): Promise<Command> {
+    const command = await this.core.store.getCustomCommand(commandId);
+    await this.core.store.getTeam(teamId);
+    return this.core.store.updateCustomCommand(create(CommandSchema, { ...command, teamId }));
+  }
+
+  async regenCommandToken(_actor: Actor, commandId: string): Promise<Command> {
+    const command = await this.core.store.getCustomCommand(commandId);
+    return this.core.store.updateCustomCommand(
+      create(CommandSchema, { ...command, token: newId() }),
+    );
   }
 
   async executeCommand(actor: Actor, args: CommandArgs): Promise<CommandResponse> {

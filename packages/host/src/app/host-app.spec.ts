@@ -186,3 +186,67 @@ describe("subscribe", () => {
     );
   });
 });
+
+describe("message hooks of many plugins", () => {
+  it("runs the MessageWillBePosted chain one plugin at a time in id order, and MessageHasBeenPosted of all at once", async () => {
+    const user = await userWithPassword("ann");
+    const team = await store.createTeam(create(TeamSchema, { name: "core", type: "O" }));
+    const channel = await app.createChannel(
+      {},
+      create(ChannelSchema, { teamId: team.id, name: "town", type: "O", creatorId: user.id }),
+      { addCreator: true },
+    );
+    const ids = ["p.c", "p.a", "p.b"];
+    const steps: string[] = [];
+    let observing = 0;
+    let allObserving!: () => void;
+    const together = new Promise<void>((resolve) => {
+      allObserving = resolve;
+    });
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+    const both = (pluginId: string): HookDispatcher => ({
+      pluginId,
+      implements: (name) => name === "MessageWillBePosted" || name === "MessageHasBeenPosted",
+      callHook: (async (name: HookName, request: { post?: { message: string } }) => {
+        if (name === "MessageWillBePosted") {
+          steps.push(`${pluginId} decides "${request.post?.message}"`);
+          await tick();
+          steps.push(`${pluginId} done`);
+          return {
+            decision: {
+              outcome: {
+                case: "modify",
+                value: { message: `${request.post?.message}+${pluginId}` },
+              },
+            },
+          };
+        }
+        // Resolves only once every plugin's hook has started: one at a time would never end.
+        observing += 1;
+        if (observing === ids.length) allObserving();
+        await together;
+        steps.push(`${pluginId} heard`);
+        return {};
+      }) as HookDispatcher["callHook"],
+      serveHTTP: async () => undefined,
+      serveHTTPOnce: async () => undefined,
+      fileWillBeUploaded: async () => undefined,
+    });
+    plugins.push(...[...ids].sort().map(both));
+    const stored = await app.createPost(
+      { userId: user.id },
+      create(PostSchema, { channelId: channel.id, userId: user.id, message: "hi" }),
+    );
+    expect(stored.message).toBe("hi+p.a+p.b+p.c");
+    await app.settled();
+    expect(steps.slice(0, 6)).toEqual([
+      'p.a decides "hi"',
+      "p.a done",
+      'p.b decides "hi+p.a"',
+      "p.b done",
+      'p.c decides "hi+p.a+p.b"',
+      "p.c done",
+    ]);
+    expect(steps.slice(6).sort()).toEqual(["p.a heard", "p.b heard", "p.c heard"]);
+  });
+});

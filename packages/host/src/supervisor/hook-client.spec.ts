@@ -139,7 +139,8 @@ describe("HookClient of a running plugin", () => {
       }
     }
     expect(await plugin.hooks.serveHTTP({ method: "POST", url: "/echo" }, empty())).toBeDefined();
-  });
+    // 1,200 round trips: a few seconds on a quiet machine, far more on a loaded CI one.
+  }, 120_000);
 });
 
 async function* empty(): AsyncGenerator<Uint8Array> {}

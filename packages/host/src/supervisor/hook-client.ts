@@ -159,23 +159,21 @@ export class HookClient implements HookDispatcher {
     return this.implemented.has(name);
   }
 
-  async callHook<N extends UnaryHookName>(
+  callHook<N extends UnaryHookName>(
     name: N,
     request: HookRequest<N>,
     options: HookCallOptions = {},
   ): Promise<HookResponse<N> | undefined> {
     if (!this.implements(name)) {
-      return undefined;
+      return Promise.resolve(undefined);
     }
     const call = this.client[localName(name)] as unknown as UnaryCall;
-    try {
-      return (await call(request, {
-        signal: options.signal,
-        timeoutMs: this.timeoutMs,
-      })) as HookResponse<N>;
-    } catch (reason) {
-      throw this.hookError(name, reason);
-    }
+    return call(request, { signal: options.signal, timeoutMs: this.timeoutMs }).then(
+      (response) => response as HookResponse<N>,
+      (reason: unknown) => {
+        throw this.hookError(name, reason);
+      },
+    );
   }
 
   async serveHTTP(
@@ -268,42 +266,43 @@ export class HookClient implements HookDispatcher {
     }
   }
 
-  async serveHTTPOnce(
+  /** Not an async function: on every proxied request's path, it adds no microtask turns. */
+  serveHTTPOnce(
     head: HTTPRequestHeadInit,
     body: Uint8Array,
     options: HookCallOptions = {},
   ): Promise<HTTPResponse | undefined> {
     if (!this.implements("ServeHTTP")) {
-      return undefined;
+      return Promise.resolve(undefined);
     }
     const http = this.http;
     if (http === undefined || this.withoutOnce) {
       return this.serveHTTP(head, wholeBody(body), options);
     }
-    let answer: ServeHTTPOnceResponse;
-    try {
-      answer = await http.serveHTTPOnce(
-        { head, body },
-        { signal: options.signal, timeoutMs: options.timeoutMs },
+    return http
+      .serveHTTPOnce({ head, body }, { signal: options.signal, timeoutMs: options.timeoutMs })
+      .then(
+        (answer): HTTPResponse => {
+          if (answer.head === undefined) {
+            throw this.protocolError("the ServeHTTPOnce answer has no head");
+          }
+          const chunks = this.onceBody(http, answer, options.signal);
+          return answer.restId === 0
+            ? { head: answer.head, body: chunks, whole: answer.body }
+            : { head: answer.head, body: chunks };
+        },
+        (reason: unknown) => {
+          if (
+            reason instanceof ConnectError &&
+            reason.code === Code.Unimplemented &&
+            reason.findDetails(ErrorDetailSchema).length === 0
+          ) {
+            this.withoutOnce = true;
+            return this.serveHTTP(head, wholeBody(body), options);
+          }
+          throw this.hookError("ServeHTTP", reason);
+        },
       );
-    } catch (reason) {
-      if (
-        reason instanceof ConnectError &&
-        reason.code === Code.Unimplemented &&
-        reason.findDetails(ErrorDetailSchema).length === 0
-      ) {
-        this.withoutOnce = true;
-        return this.serveHTTP(head, wholeBody(body), options);
-      }
-      throw this.hookError("ServeHTTP", reason);
-    }
-    if (answer.head === undefined) {
-      throw this.protocolError("the ServeHTTPOnce answer has no head");
-    }
-    const chunks = this.onceBody(http, answer, options.signal);
-    return answer.restId === 0
-      ? { head: answer.head, body: chunks, whole: answer.body }
-      : { head: answer.head, body: chunks };
   }
 
   /** The body of a ServeHTTPOnce answer: its part, then the rest when there is one. */

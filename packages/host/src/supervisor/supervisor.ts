@@ -6,7 +6,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { UnavailableError } from "@plugwire/errors";
 import type { HookName } from "@plugwire/protocol";
-import type { PluginManifest } from "../manifest/manifest.js";
+import { hasServer, type PluginManifest } from "../manifest/manifest.js";
 import type { CallStatsRow } from "../metrics/call-stats.js";
 import { HookActivity } from "./hook-activity.js";
 import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
@@ -217,31 +217,40 @@ export class PluginSupervisor implements HookDispatcher {
    * implemented hook while the plugin is not active, e.g. restarting, or while the hook's
    * circuit is open: it timed out and the plugin has not answered a health check since.
    */
-  async callHook<N extends UnaryHookName>(
+  callHook<N extends UnaryHookName>(
     name: N,
     request: HookRequest<N>,
     options?: HookCallOptions,
   ): Promise<HookResponse<N> | undefined> {
+    // Not an async function: every hook dispatch passes here, and the call's own promise is
+    // returned through timed() without extra turns of the microtask queue.
     if (!this.implements(name)) {
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    const plugin = this.activeProcess(name);
+    let plugin: PluginProcess;
+    try {
+      plugin = this.activeProcess(name);
+    } catch (reason) {
+      return Promise.reject(reason);
+    }
     if (this.circuit.isOpen(name)) {
       this.circuit.skip(name);
-      throw new UnavailableError({
-        message: `plugin "${this.pluginId}" did not answer hook ${name} in time and has not answered a health check since; the call was skipped`,
-        where: `PluginHooks.${name}`,
-        params: { pluginId: this.pluginId, hook: name },
-      });
+      return Promise.reject(
+        new UnavailableError({
+          message: `plugin "${this.pluginId}" did not answer hook ${name} in time and has not answered a health check since; the call was skipped`,
+          where: `PluginHooks.${name}`,
+          params: { pluginId: this.pluginId, hook: name },
+        }),
+      );
     }
-    try {
-      return await this.timed(name, () => plugin.hooks.callHook(name, request, options));
-    } catch (reason) {
-      if (isHookDeadline(reason) && this.current === plugin) {
-        this.hookTimedOut(plugin, name);
-      }
-      throw reason;
-    }
+    return this.timed(name, () => plugin.hooks.callHook(name, request, options)).catch(
+      (reason: unknown) => {
+        if (isHookDeadline(reason) && this.current === plugin) {
+          this.hookTimedOut(plugin, name);
+        }
+        throw reason;
+      },
+    );
   }
 
   /** Streams an HTTP request to the active plugin; see HookClient.serveHTTP and callHook. */
@@ -287,39 +296,56 @@ export class PluginSupervisor implements HookDispatcher {
     }
   }
 
-  /** Sends a request whose body is whole to the active plugin; see HookClient.serveHTTPOnce. */
-  async serveHTTPOnce(
+  /**
+   * Sends a request whose body is whole to the active plugin; see HookClient.serveHTTPOnce.
+   * Not an async function: it is on every proxied request's path, and the call's own promise
+   * is returned through timed() without extra turns of the microtask queue.
+   */
+  serveHTTPOnce(
     head: HTTPRequestHeadInit,
     body: Uint8Array,
     options?: HookCallOptions,
   ): Promise<HTTPResponse | undefined> {
     if (!this.implements("ServeHTTP")) {
-      return undefined;
+      return Promise.resolve(undefined);
     }
-    const plugin = this.activeProcess("ServeHTTP");
+    let plugin: PluginProcess;
+    try {
+      plugin = this.activeProcess("ServeHTTP");
+    } catch (reason) {
+      return Promise.reject(reason);
+    }
     return this.timed("ServeHTTP", () => plugin.hooks.serveHTTPOnce(head, body, options));
   }
 
   /**
    * Runs a call of `hook`, recording its latency (to the answer) and outcome in `activity` and
-   * in the host's metrics.
+   * in the host's metrics. Settles as the call does, in the same turn.
    */
-  private async timed<T>(hook: HookName, run: () => Promise<T>): Promise<T> {
+  private timed<T>(hook: HookName, run: () => Promise<T>): Promise<T> {
     const stats = this.options.hookStats?.of(hook);
     const started = performance.now();
+    let call: Promise<T>;
     try {
-      const result = await run();
-      const ms = performance.now() - started;
-      this.activity.record(hook, ms, "ok");
-      stats?.succeeded(ms);
-      return result;
+      call = run();
     } catch (reason) {
-      const ms = performance.now() - started;
-      const timedOut = isHookDeadline(reason);
-      this.activity.record(hook, ms, timedOut ? "timeout" : "failed");
-      stats?.failed(ms, timedOut);
-      throw reason;
+      call = Promise.reject(reason);
     }
+    return call.then(
+      (result) => {
+        const ms = performance.now() - started;
+        this.activity.record(hook, ms, "ok");
+        stats?.succeeded(ms);
+        return result;
+      },
+      (reason: unknown) => {
+        const ms = performance.now() - started;
+        const timedOut = isHookDeadline(reason);
+        this.activity.record(hook, ms, timedOut ? "timeout" : "failed");
+        stats?.failed(ms, timedOut);
+        throw reason;
+      },
+    );
   }
 
   private activeProcess(hook: HookName): PluginProcess {
@@ -337,6 +363,14 @@ export class PluginSupervisor implements HookDispatcher {
 
   /** Starts a plugin and makes it current, unless stop() came first. */
   private async launch(signal: AbortSignal): Promise<void> {
+    if (!hasServer(this.manifest)) {
+      // A webapp-only plugin: active at once, with no process, no hooks and no health checks;
+      // the host serves its web app bundle while it is active.
+      this.activeAt = new Date();
+      this.implemented = new Set();
+      this.setState("active");
+      return;
+    }
     const plugin = await PluginProcess.start(this.manifest, this.options, signal);
     if (signal.aborted) {
       await plugin.kill();

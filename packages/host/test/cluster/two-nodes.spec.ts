@@ -4,12 +4,13 @@
 // figures" of issue #17 that concerns the cluster is a case here.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { access, chmod, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundleOf, writeRecordingPlugin } from "../../src/test-fixtures/recording-plugin.js";
 import {
   postgresUnderTest,
   TestSchemas,
@@ -122,6 +123,9 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
     schemas = new TestSchemas(serverUrl);
     databaseUrl = await schemas.freshUrl();
     root = await realpath(await mkdtemp(join(tmpdir(), "plugwire-cluster-")));
+    // Run as root, the hosts run plugins as users of their own, who pass through on the way to
+    // the bundles the hosts install in their data folders.
+    await chmod(root, 0o711);
     a = await start("a");
     b = await start("b");
     const login = await fetch(`${a.url}/api/v4/users/login`, {
@@ -265,6 +269,102 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
     await expect
       .poll(async () => await probe(b, "keys?prefix=config:"))
       .toContain(`config:${copyB}:Hej`);
+  });
+
+  /** The ids of the plugins active on a node, by its GET /plugins. */
+  async function activePlugins(node: Node): Promise<string[]> {
+    const listed = await api(node, "GET", "/plugins");
+    expect(listed.status).toBe(200);
+    return listed.body.active.map((manifest: { id: string }) => manifest.id).sort();
+  }
+
+  /** The status of GET /plugins/{id}/whoami (the recording plugin's route) on a node. */
+  async function whoami(node: Node, pluginId: string): Promise<number> {
+    const response = await fetch(`${node.url}/plugins/${pluginId}/whoami`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    await response.arrayBuffer();
+    return response.status;
+  }
+
+  async function uploadBundle(node: Node, pluginId: string, version = "1.0.0"): Promise<void> {
+    const source = await writeRecordingPlugin(join(root, `source-${pluginId}-${version}`), {
+      id: pluginId,
+      version,
+    });
+    const form = new FormData();
+    form.append("plugin", new Blob([await bundleOf(source)]), `${pluginId}.tar.gz`);
+    form.append("force", "true");
+    const response = await fetch(`${node.url}/api/v4/plugins`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    const text = await response.text();
+    expect(response.status, `${text}\n${node.output().slice(-3000)}`).toBe(201);
+  }
+
+  /** Plugin processes take a second or two to start on a busy machine. */
+  const SLOW = { timeout: 20_000 };
+
+  describe("plugin bundles, kept in the database", () => {
+    it("installs a bundle uploaded on A on B too, and runs B's copy once enabled on A", async () => {
+      await uploadBundle(a, "test.shared");
+      const installedOnB = async () =>
+        (await api(b, "GET", "/plugins")).body.inactive.map((m: { id: string }) => m.id);
+      await expect.poll(installedOnB, SLOW).toContain("test.shared");
+      await access(join(root, "b", "plugins", "test.shared", "plugin.json"));
+      expect(await api(a, "POST", "/plugins/test.shared/enable")).toMatchObject({ status: 200 });
+      await expect.poll(() => activePlugins(b), SLOW).toContain("test.shared");
+      expect(await whoami(b, "test.shared")).toBe(200);
+      expect(await whoami(a, "test.shared")).toBe(200);
+    });
+
+    it("replaces B's copy when A installs a new version over it, and keeps it running", async () => {
+      await uploadBundle(a, "test.shared", "1.1.0");
+      const version = async () =>
+        (await api(b, "GET", "/plugins")).body.active.find(
+          (manifest: { id: string }) => manifest.id === "test.shared",
+        )?.version;
+      await expect.poll(version, SLOW).toBe("1.1.0");
+      expect(await whoami(b, "test.shared")).toBe(200);
+    });
+
+    it("stops A's copy when the plugin is disabled on B, and starts it again when enabled on B", async () => {
+      expect(await api(b, "POST", "/plugins/test.shared/disable")).toMatchObject({ status: 200 });
+      await expect.poll(() => activePlugins(a), SLOW).not.toContain("test.shared");
+      expect(await whoami(a, "test.shared")).not.toBe(200);
+      expect(await api(b, "POST", "/plugins/test.shared/enable")).toMatchObject({ status: 200 });
+      await expect.poll(() => activePlugins(a), SLOW).toContain("test.shared");
+      expect(await whoami(a, "test.shared")).toBe(200);
+    });
+
+    it("gives a host started later the bundles it lacks, running the enabled ones", async () => {
+      const c = await start("c");
+      try {
+        expect(await activePlugins(c)).toContain("test.shared");
+        expect(await whoami(c, "test.shared")).toBe(200);
+      } finally {
+        c.child.kill("SIGTERM");
+        await c.exited;
+      }
+    }, 60_000);
+
+    it("removes the plugin from both hosts when removed on one", async () => {
+      expect(await api(a, "DELETE", "/plugins/test.shared")).toMatchObject({ status: 200 });
+      const everywhere = async () =>
+        (
+          await Promise.all(
+            [a, b].map(async (node) => {
+              const listed = (await api(node, "GET", "/plugins")).body;
+              return [...listed.active, ...listed.inactive].map((m: { id: string }) => m.id);
+            }),
+          )
+        ).flat();
+      await expect.poll(everywhere, SLOW).not.toContain("test.shared");
+      await expect(access(join(root, "b", "plugins", "test.shared"))).rejects.toThrow();
+      expect(await whoami(b, "test.shared")).not.toBe(200);
+    });
   });
 
   it("counts without losing an increment when both hosts compare-and-set one key", async () => {

@@ -375,6 +375,28 @@ describe.skipIf(browser === undefined)("the admin console in Chromium", () => {
     }
   });
 
+  it("stops a followed log and returns to sign-in when the session ends elsewhere", async () => {
+    const other = await (browser as Browser).newContext();
+    const watcher = await other.newPage();
+    try {
+      await signIn(watcher, "admin");
+      await watcher.getByRole("heading", { name: "Plugins", level: 1 }).waitFor();
+      await watcher.goto(`${fixture.url}/console#/logs/${SETTINGS_ID}`);
+      await watcher.getByRole("log").getByText("configuration received").first().waitFor();
+      const token = (await other.cookies()).find((c) => c.name === "MMAUTHTOKEN")?.value;
+      const logout = await fetch(`${fixture.url}/api/v4/users/logout`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(logout.status).toBe(200);
+      // The host ends the stream at once; following again finds the session gone.
+      await watcher.getByText("Your session has ended: sign in again.").waitFor({ timeout: 5_000 });
+      await watcher.getByLabel("Username or email").waitFor();
+    } finally {
+      await other.close();
+    }
+  });
+
   it("gives a user who is not a system admin no console", async () => {
     const other = await (browser as Browser).newContext();
     const memberPage = await other.newPage();

@@ -2,15 +2,22 @@
 // aborting. Either fails the call with Connect's error for it.
 import { Code, ConnectError } from "@connectrpc/connect";
 
+/**
+ * The calls watching each signal. A signal is often shared by many calls (the host passes one
+ * signal per client connection to every plugin request on it): an "abort" listener is added
+ * once per signal, and each call joins or leaves its set, which costs far less than adding
+ * and removing an EventTarget listener per call.
+ */
+const watching = new WeakMap<AbortSignal, Set<CallLimits>>();
+
 export class CallLimits {
   private readonly timer: NodeJS.Timeout | undefined;
-  private readonly onAbort: (() => void) | undefined;
 
   /** @param deadline milliseconds from now; undefined for none */
   constructor(
     private readonly signal: AbortSignal | undefined,
     deadline: number | undefined,
-    fail: (error: ConnectError) => void,
+    private readonly fail: (error: ConnectError) => void,
   ) {
     if (deadline !== undefined) {
       this.timer = setTimeout(
@@ -19,16 +26,32 @@ export class CallLimits {
       );
     }
     if (signal !== undefined) {
-      this.onAbort = () => fail(abortError(signal));
-      signal.addEventListener("abort", this.onAbort);
+      let calls = watching.get(signal);
+      if (calls === undefined) {
+        const watchers = new Set<CallLimits>();
+        calls = watchers;
+        watching.set(signal, watchers);
+        signal.addEventListener(
+          "abort",
+          () => {
+            watching.delete(signal);
+            for (const call of watchers) {
+              call.fail(abortError(signal));
+            }
+            watchers.clear();
+          },
+          { once: true },
+        );
+      }
+      calls.add(this);
     }
   }
 
   /** Stops watching: the call is over. */
   release(): void {
     clearTimeout(this.timer);
-    if (this.onAbort !== undefined) {
-      this.signal?.removeEventListener("abort", this.onAbort);
+    if (this.signal !== undefined) {
+      watching.get(this.signal)?.delete(this);
     }
   }
 }

@@ -70,6 +70,19 @@ export function createPluginRoutes<P extends Plugin>(
       handlers.set(name, noHandler);
     }
   }
+  // A plugin that stops lets go of its cluster locks and jobs once its own OnDeactivate ran
+  // (and at Shutdown, see serve/run-plugin.ts, when it has no OnDeactivate).
+  const onDeactivate = handlers.get("OnDeactivate") as HookHandlers["OnDeactivate"] | undefined;
+  if (onDeactivate !== undefined) {
+    const released: HookHandlers["OnDeactivate"] = async function (this: P, ...args) {
+      try {
+        return await onDeactivate.apply(this, args);
+      } finally {
+        await plugin.cluster.close();
+      }
+    };
+    handlers.set("OnDeactivate", released as AnyHookHandler);
+  }
   const implemented: HookName[] = [];
   const service: Record<string, unknown> = {};
   for (const method of PluginHooks.methods) {

@@ -3,6 +3,7 @@
 // Request made for a member the light one does not hold, a streamed body each way).
 import "./fetch-globals.js";
 import { Hono } from "hono";
+import { streamSSE } from "hono/streaming";
 import { AutoRouter } from "itty-router";
 import { describe, expect, it } from "vitest";
 import { responseFrames, responseParts } from "./fetch-bridge.js";
@@ -78,6 +79,37 @@ describe("a Hono app as the handler", () => {
 
   it("answers 404 for a path it has no route for", async () => {
     expect((await sent(await app.fetch(request({ url: "/nothing" })))).status).toBe(404);
+  });
+});
+
+describe("server-sent events from a Hono app", () => {
+  it("sends each event as it is written, before the stream ends, without keeping the body", async () => {
+    let release!: () => void;
+    const second = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const app = new Hono().get("/events", (c) =>
+      streamSSE(c, async (stream) => {
+        await stream.writeSSE({ event: "tick", data: "1" });
+        await second;
+        await stream.writeSSE({ event: "tick", data: "2" });
+      }),
+    );
+    const response = await app.fetch(request({ url: "/events" }));
+    expect(responseParts(response).body).toBeUndefined();
+    expect(response.headers.get("content-type")).toBe("text/event-stream");
+    const frames = responseFrames(response);
+    expect((await frames.next()).value?.frame.case).toBe("head");
+    const first = (await frames.next()).value?.frame;
+    expect(first?.case === "body" && decoder.decode(first.value.data)).toBe(
+      "event: tick\ndata: 1\n\n",
+    );
+    release();
+    const rest: string[] = [];
+    for await (const { frame } of frames) {
+      if (frame?.case === "body" && frame.value.data) rest.push(decoder.decode(frame.value.data));
+    }
+    expect(rest.join("")).toBe("event: tick\ndata: 2\n\n");
   });
 });
 

@@ -1,6 +1,7 @@
 // The base class of every plugin: what a handler reaches through `this`.
 import type { JsonObject } from "@bufbuild/protobuf";
 import type { PluginAPIClient } from "../api/plugin-api-client.js";
+import { Cluster } from "../cluster/cluster.js";
 import type { Logger } from "../logger/logger.js";
 import type { Manifest } from "./manifest.js";
 
@@ -25,6 +26,11 @@ export class Plugin {
   readonly api: PluginAPIClient;
   /** Structured log, written as JSON lines to stderr for the host. */
   readonly logger: Logger;
+  /**
+   * Cluster-wide locks and jobs run once per interval, for a plugin whose copies run on every
+   * host of a cluster (Mattermost's pluginapi/cluster); freed and stopped when the plugin stops.
+   */
+  readonly cluster: Cluster;
   /** This plugin's manifest, read from the plugin folder. */
   readonly manifest: Manifest;
   /**
@@ -36,6 +42,7 @@ export class Plugin {
   constructor(init: PluginInit) {
     this.api = init.api;
     this.logger = init.logger;
+    this.cluster = new Cluster(init.api, init.logger);
     this.manifest = init.manifest;
     this.config = init.config ?? {};
   }

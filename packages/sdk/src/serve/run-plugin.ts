@@ -22,6 +22,8 @@ import { processStdio } from "./stdio-relay.js";
 /** Longest Unix socket path Linux accepts (sun_path is 108 bytes with the final NUL). */
 const maxSocketPathBytes = 107;
 
+/** How long a shutdown waits for this.cluster to free its locks. */
+const clusterReleaseMs = 500;
 /** How long a shutdown waits for calls in flight before the process exits anyway. */
 const shutdownGraceMs = 2_000;
 /**
@@ -58,7 +60,7 @@ async function serve(pluginClass: PluginClass): Promise<void> {
   // The token rides on the transport and is checked by the server for every call, rather
   // than by an interceptor on each service and a header on each call.
   const api = unixSocketTransport(env.apiTarget, env.token);
-  const { routes } = createPluginRoutes(pluginClass, {
+  const { routes, plugin } = createPluginRoutes(pluginClass, {
     api: api.transport,
     logSink: jsonLineSink(),
     logLevel: env.logLevel,
@@ -75,14 +77,18 @@ async function serve(pluginClass: PluginClass): Promise<void> {
     stopping = true;
     const exit = () => process.exit(0);
     processStdio.close();
-    api.close();
+    // Locks and jobs of this.cluster are let go while the host still answers (at most 500 ms).
+    const released = Promise.race([
+      plugin.cluster.close(),
+      new Promise((resolve) => setTimeout(resolve, clusterReleaseMs).unref()),
+    ]).finally(() => api.close());
     server.close(exit);
     // Graceful: no new calls; the calls in flight finish (within the grace period) and are
     // answered, then the process exits without waiting for the host to hang up.
     for (const session of sessions) {
       session.close();
     }
-    void calls.whenIdle().then(() => setTimeout(exit, answerFlushMs));
+    void Promise.all([calls.whenIdle(), released]).then(() => setTimeout(exit, answerFlushMs));
     setTimeout(exit, shutdownGraceMs).unref();
   };
 

@@ -32,6 +32,15 @@ export interface PluginHarnessOptions extends Omit<FakePluginAPIOptions, "plugin
   logLevel?: LogLevel;
   /** Deadline of each hook call, as the host's; 30 s by default. */
   hookTimeoutMs?: number;
+  /**
+   * Another harness's backend (`first.api`), shared: this harness is then a second copy of the
+   * plugin, as on another host of a cluster, with the same KV store, users and posts, so that
+   * code using `this.cluster` (or the atomic KV) can be tested against its other copy. The
+   * backend's fixtures and settings are the first harness's (`fixtures`, `config`, `startTime`
+   * are not used again); hooks the app fires (a post made, a user created) still go to the
+   * copy whose backend it is, and this harness's `close()` leaves the backend open.
+   */
+  backend?: FakePluginAPI;
 }
 
 /** A plugin instance under test, in this process. */
@@ -54,7 +63,11 @@ export interface PluginHarness<P extends Plugin = Plugin> {
    * from then on the app fires hooks at it, e.g. its own createPost runs its MessageWillBePosted.
    */
   activate(): Promise<void>;
-  /** Runs OnDeactivate (when implemented), marks it inactive and removes its commands, as the host does. */
+  /**
+   * Runs OnDeactivate (when implemented), marks it inactive, frees its `this.cluster` locks and
+   * stops its jobs (as the plugin's process does when it stops) and removes its commands, as
+   * the host does.
+   */
   deactivate(): Promise<void>;
   /**
    * Saves new settings as an administrator would and, while the plugin is active, waits for
@@ -63,7 +76,10 @@ export interface PluginHarness<P extends Plugin = Plugin> {
   configure(config: JsonObject): Promise<void>;
   /** Sends a request to ServeHTTP: `http("/api/hello", { userId })`. */
   readonly http: PluginFetch;
-  /** Waits for hooks the host runs in the background, then closes the backend. */
+  /**
+   * Stops the plugin's `this.cluster` jobs and frees its locks, waits for hooks the host runs in
+   * the background, then closes the backend (unless it was given as `backend`).
+   */
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -76,8 +92,9 @@ export async function createPluginHarness<P extends Plugin>(
   pluginClass: PluginClass<P>,
   options: PluginHarnessOptions = {},
 ): Promise<PluginHarness<P>> {
-  const pluginId = options.manifest?.id || DEFAULT_PLUGIN_ID;
-  const api = await createFakePluginAPI({ ...options, pluginId });
+  const shared = options.backend;
+  const pluginId = options.manifest?.id || shared?.pluginId || DEFAULT_PLUGIN_ID;
+  const api = shared ?? (await createFakePluginAPI({ ...options, pluginId }));
   const logs: CapturedLog[] = [];
   const { plugin, routes } = createPluginRoutes(pluginClass, {
     api: api.transport(),
@@ -90,7 +107,7 @@ export async function createPluginHarness<P extends Plugin>(
       }),
     logLevel: options.logLevel ?? "debug",
     manifest: { ...options.manifest, id: pluginId },
-    config: options.config,
+    config: shared === undefined ? options.config : undefined,
   });
   const transport = createRouterTransport(routes);
   const client = createClient(PluginHooks, transport);
@@ -104,10 +121,16 @@ export async function createPluginHarness<P extends Plugin>(
     createClient(PluginHTTP, transport),
   );
   let active = false;
-  api.dispatchHooksTo(pluginTargets(dispatcher, () => active));
+  if (shared === undefined) {
+    api.dispatchHooksTo(pluginTargets(dispatcher, () => active));
+  }
   const hooks = hookCalls(dispatcher);
 
-  const close = () => api.close();
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= plugin.cluster.close().then(() => (shared === undefined ? api.close() : undefined));
+    return closed;
+  };
   return {
     plugin,
     pluginId,
@@ -129,6 +152,7 @@ export async function createPluginHarness<P extends Plugin>(
           await hooks.OnDeactivate();
         }
       } finally {
+        await plugin.cluster.close();
         await api.store.unregisterPluginCommands(pluginId);
       }
     },

@@ -5,6 +5,7 @@
 // members with manage_own_slash_commands make and those with manage_others_slash_commands
 // change for others. Plugwire has no built-in commands.
 import { create, type JsonObject } from "@bufbuild/protobuf";
+import { ValidationError } from "@plugwire/errors";
 import {
   type AutocompleteArg,
   type AutocompleteData,
@@ -49,6 +50,8 @@ export function commandRoutes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/commands/{command_id}", getCommand)
     .add("PUT", "/api/v4/commands/{command_id}", updateCommand)
     .add("DELETE", "/api/v4/commands/{command_id}", deleteCommand)
+    .add("PUT", "/api/v4/commands/{command_id}/move", moveCommand)
+    .add("PUT", "/api/v4/commands/{command_id}/regen_token", regenCommandToken)
     .add("GET", "/api/v4/teams/{team_id}/commands/autocomplete", autocompleteCommands)
     .add(
       "GET",
@@ -163,6 +166,37 @@ async function deleteCommand(call: RestCall): Promise<void> {
   const command = await managedCommand(call);
   await call.app.deleteCommand(call.actor(), command.id);
   call.send(200, { status: "OK" });
+}
+
+/**
+ * PUT /commands/{id}/move {team_id}: the custom command goes to another team, where the caller
+ * and the command's creator both need manage_own_slash_commands (Mattermost's moveCommand).
+ */
+async function moveCommand(call: RestCall): Promise<void> {
+  const fields = fieldsOf(await call.json(), ["team_id"], call.ignoreField);
+  const teamId = stringField(fields, "team_id", true);
+  await call.app.getTeam(teamId);
+  await requireTeamPermission(call, teamId, "manage_own_slash_commands");
+  const command = await managedCommand(call);
+  const creatorMayUseTeam =
+    command.creatorId !== "" &&
+    (await call.app.hasPermissionToTeam(command.creatorId, teamId, "manage_own_slash_commands"));
+  if (!creatorMayUseTeam) {
+    throw new ValidationError({
+      id: "api.command.move_command.creator_no_permission.app_error",
+      message: `The command's creator may not manage slash commands in team ${teamId}, so the command can't move there.`,
+      params: { creator_id: command.creatorId, team_id: teamId },
+    });
+  }
+  await call.app.moveCommand(call.actor(), command.id, teamId);
+  call.send(200, { status: "OK" });
+}
+
+/** PUT /commands/{id}/regen_token: a new token for the custom command, answered as {token}. */
+async function regenCommandToken(call: RestCall): Promise<void> {
+  const command = await managedCommand(call);
+  const renewed = await call.app.regenCommandToken(call.actor(), command.id);
+  call.send(200, { token: renewed.token });
 }
 
 /**

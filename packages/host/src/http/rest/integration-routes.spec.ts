@@ -468,6 +468,58 @@ describe("custom commands", () => {
     expect((await run(alice, "/deploy again")).status).toBe(404);
   });
 
+  it("get a new token on regen_token, and move to another team where caller and creator may manage them", async () => {
+    const made = await f.call("POST", "/api/v4/commands", {
+      token: alice.token,
+      json: { team_id: teamId, trigger: "ship", method: "P", url: `/plugins/${PLUGIN_ID}/deploy` },
+    });
+    expect(made.status).toBe(201);
+    const command = made.body;
+
+    expect(
+      (await f.call("PUT", `/api/v4/commands/${command.id}/regen_token`, { token: bob.token }))
+        .status,
+    ).toBe(403);
+    const regen = await f.call("PUT", `/api/v4/commands/${command.id}/regen_token`, {
+      token: alice.token,
+    });
+    expect(regen.status).toBe(200);
+    expect(regen.body).toEqual({ token: expect.stringMatching(/^[a-z0-9]{26}$/) });
+    expect(regen.body.token).not.toBe(command.token);
+    expect((await run(alice, "/ship it")).status).toBe(200);
+    expect((await last("deploy")).authorization).toBe(`Token ${regen.body.token}`);
+
+    const move = (user: RestUser, json: unknown) =>
+      f.call("PUT", `/api/v4/commands/${command.id}/move`, { token: user.token, json });
+    const other = await f.newTeam(alice, [bob]);
+    const elsewhere = await f.newTeam(outsider);
+    expect((await move(alice, {})).status).toBe(400);
+    expect((await move(alice, { team_id: "x".repeat(26) })).status).toBe(404);
+    expect((await move(alice, { team_id: elsewhere.id })).status).toBe(403);
+    expect((await move(bob, { team_id: other.id })).status).toBe(403);
+    // An admin may move it, but not to a team where its creator could not manage it.
+    const admin = { id: f.adminId, token: f.adminToken };
+    const stranded = await move(admin, { team_id: elsewhere.id });
+    expect(stranded.status).toBe(400);
+    expect(stranded.body.id).toBe("api.command.move_command.creator_no_permission.app_error");
+    const moved = await move(alice, { team_id: other.id });
+    expect(moved.status).toBe(200);
+    expect(moved.body).toEqual({ status: "OK" });
+    const got = await f.call("GET", `/api/v4/commands/${command.id}`, { token: alice.token });
+    expect(got.body).toMatchObject({ team_id: other.id, token: regen.body.token });
+    // Gone from the first team's channels; a second /ship there may be made, and then the
+    // first can't come back while the trigger is taken.
+    expect((await run(alice, "/ship again")).status).toBe(404);
+    const second = await f.call("POST", "/api/v4/commands", {
+      token: alice.token,
+      json: { team_id: teamId, trigger: "ship", method: "P", url: `/plugins/${PLUGIN_ID}/deploy` },
+    });
+    expect(second.status).toBe(201);
+    const back = await move(alice, { team_id: teamId });
+    expect(back.status).toBe(409);
+    expect(back.body.id).toBe("api.command.duplicate_trigger.app_error");
+  });
+
   it("refuse a URL that is not a plugin route when running, and a bad one when made", async () => {
     const external = await f.call("POST", "/api/v4/commands", {
       token: alice.token,

@@ -104,6 +104,64 @@ describe("GET /api/v4/plugins/{plugin_id}/logs", () => {
     await reader.cancel();
   });
 
+  it("ends the stream when its session ends or its user's roles change, not for others", async () => {
+    const follow = async (token: string) => {
+      const response = await f.request("GET", `/api/v4/plugins/${RECORDER_ID}/logs`, { token });
+      expect(response.status).toBe(200);
+      const reader = (response.body as ReadableStream<Uint8Array>)
+        .pipeThrough(new TextDecoderStream())
+        .getReader();
+      let text = "";
+      return {
+        /** Reads until `needle` arrives; false when the stream ended first. */
+        async until(needle: string): Promise<boolean> {
+          while (!text.includes(needle)) {
+            const { value, done } = await reader.read();
+            if (done) return false;
+            text += value;
+          }
+          return true;
+        },
+        async ended(): Promise<boolean> {
+          for (;;) {
+            const { done } = await reader.read();
+            if (done) return true;
+          }
+        },
+      };
+    };
+    const ops = await f.newUser("ops", { admin: true });
+    const stream = await follow(ops.token);
+    expect(await stream.until("stopped → starting")).toBe(true);
+    // Another user's session ending leaves this stream open.
+    const other = await f.newUser("other-admin", { admin: true });
+    expect((await f.call("POST", "/api/v4/users/logout", { token: other.token })).status).toBe(200);
+    await f.host.disablePlugin(RECORDER_ID);
+    expect(await stream.until("active → stopped")).toBe(true);
+    await f.host.enablePlugin(RECORDER_ID);
+    // Its own session ending closes it, and following again is refused.
+    expect((await f.call("POST", "/api/v4/users/logout", { token: ops.token })).status).toBe(200);
+    expect(await stream.ended()).toBe(true);
+    expect(
+      (await f.call("GET", `/api/v4/plugins/${RECORDER_ID}/logs`, { token: ops.token })).status,
+    ).toBe(401);
+
+    // A role change of its user closes it too; following again asks for the permission anew.
+    const demoted = await f.newUser("demoted", { admin: true });
+    const second = await follow(demoted.token);
+    expect(await second.until("stopped → starting")).toBe(true);
+    const roles = await f.call("PUT", `/api/v4/users/${demoted.id}/roles`, {
+      token: f.adminToken,
+      json: { roles: "system_user" },
+    });
+    expect(roles.status).toBe(200);
+    expect(await second.ended()).toBe(true);
+    const again = await f.call("GET", `/api/v4/plugins/${RECORDER_ID}/logs`, {
+      token: demoted.token,
+    });
+    expect(again.status).toBe(403);
+  });
+
   it("answers 404 for a plugin that is not loaded", async () => {
     const { status } = await f.call("GET", "/api/v4/plugins/no.such.plugin/logs", {
       token: f.adminToken,

@@ -39,10 +39,13 @@ async function pluginActivity(call: RestCall): Promise<void> {
 
 /**
  * The plugin's log as server-sent events (text/event-stream): its last entries, then each new
- * one, until the client goes away or the server closes. Each event's data is one entry as JSON.
+ * one, until the client goes away, the server closes, or the right to read it may have gone
+ * (the session ended here or on another host, the user's roles changed: a client that follows
+ * again is asked for its session and permission anew). Each event's data is one entry as JSON.
  */
 async function pluginLogs(call: RestCall): Promise<void> {
-  requireSystemAdmin(call);
+  const reader = requireSystemAdmin(call);
+  const sessionId = call.session?.id;
   const pluginId = pluginIdParam(call);
   // The plugin must be loaded: a typo answers 404 rather than a stream that stays silent.
   call.host.status(pluginId);
@@ -56,13 +59,30 @@ async function pluginLogs(call: RestCall): Promise<void> {
   for (const entry of call.host.logFeed.recent(pluginId)) write(entry);
   const unfollow = call.host.logFeed.follow(pluginId, write);
   const keepAlive = setInterval(() => res.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
+  let unsubscribe = () => {};
   await new Promise<void>((resolve) => {
     const end = () => resolve();
     req.once("close", end);
     res.once("close", end);
     if (call.server.closing.aborted) end();
     else call.server.closing.addEventListener("abort", end, { once: true });
+    unsubscribe = call.host.app.subscribe({
+      sessionEnded: (session) => {
+        if (session.id === sessionId) end();
+      },
+      clusterConnectionsEnded: (ended) => {
+        if ("userId" in ended ? ended.userId === reader.id : ended.sessionId === sessionId) end();
+      },
+      userDeactivated: (user) => {
+        if (user.id === reader.id) end();
+      },
+      userRolesUpdated: (user) => {
+        if (user.id === reader.id) end();
+      },
+      roleUpdated: () => end(),
+    });
   });
+  unsubscribe();
   unfollow();
   clearInterval(keepAlive);
   res.end();

@@ -83,14 +83,7 @@ export class RestCall {
 
   /** context() as an init object, for a call that encodes it right away. */
   contextInit(): MessageInitShape<typeof PluginContextSchema> {
-    return {
-      requestId: this.requestId,
-      sessionId: this.sessionId,
-      userId: this.userId,
-      ipAddress: this.req.socket.remoteAddress ?? "",
-      acceptLanguage: this.req.headers["accept-language"] ?? "",
-      userAgent: this.req.headers["user-agent"] ?? "",
-    };
+    return requestContextInit(this.req, this.requestId, this.auth);
   }
 
   /** The actor of an application-layer operation made by this request. */
@@ -129,4 +122,20 @@ export class RestCall {
   ok(): void {
     this.send(200, { status: "OK" });
   }
+}
+
+/** The PluginContext of a request, as an init object: who, from where, with which request id. */
+export function requestContextInit(
+  req: IncomingMessage,
+  requestId: string,
+  auth: RequestAuth,
+): MessageInitShape<typeof PluginContextSchema> {
+  return {
+    requestId,
+    sessionId: auth.session?.session.id ?? "",
+    userId: auth.session?.user.id ?? "",
+    ipAddress: req.socket.remoteAddress ?? "",
+    acceptLanguage: req.headers["accept-language"] ?? "",
+    userAgent: req.headers["user-agent"] ?? "",
+  };
 }

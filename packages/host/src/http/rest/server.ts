@@ -16,24 +16,32 @@ import { isConsolePath, serveConsole } from "../console-assets.js";
 import { proxyPluginRequest } from "../plugin-proxy.js";
 import { serveWebappFile, WEBAPP_FILES_PREFIX } from "../webapp-files.js";
 import { auditRoutes } from "./audit-routes.js";
-import { authenticateRequest } from "./authentication.js";
+import { authenticateRequest, type RequestAuth } from "./authentication.js";
 import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
 import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
+import { emojiRoutes } from "./emoji-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
 import { integrationRoutes } from "./integration-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
+import { oauthRoutes } from "./oauth-routes.js";
 import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
+import { type PluginTarget, plainPluginTarget, pluginTarget } from "./plugin-target.js";
 import { postListRoutes } from "./post-list-routes.js";
 import { postRoutes } from "./post-routes.js";
 import { preferenceRoutes } from "./preference-routes.js";
 import { Presence } from "./presence.js";
 import { RestRateLimiter, type RestRateLimits } from "./rate-limit.js";
 import { reactionRoutes } from "./reaction-routes.js";
-import { RestCall, type RestServerContext, type RouteHandler } from "./rest-call.js";
+import {
+  RestCall,
+  type RestServerContext,
+  type RouteHandler,
+  requestContextInit,
+} from "./rest-call.js";
 import { roleRoutes } from "./role-routes.js";
 import { Router } from "./router.js";
 import { sessionRoutes } from "./session-routes.js";
@@ -113,6 +121,8 @@ export function restRouter(): Router<RouteHandler> {
     clusterRoutes,
     roleRoutes,
     groupRoutes,
+    emojiRoutes,
+    oauthRoutes,
     pluginRoutes,
     pluginConsoleRoutes,
   ]) {
@@ -197,6 +207,12 @@ async function serveRequest(
   const requestId = newId();
   let route = UNMATCHED_ROUTE;
   try {
+    const target = plainPluginTarget(req.url);
+    if (target !== undefined) {
+      route = "/plugins/{plugin_id}/*";
+      await servePluginRequest(context, req, res, target, requestId);
+      return;
+    }
     const url = new URL(req.url ?? "/", "http://localhost");
     if (consoleDir !== false && isConsolePath(url.pathname)) {
       await serveConsole(consoleDir, req, res, url.pathname);
@@ -206,7 +222,7 @@ async function serveRequest(
       route = "/plugins/{plugin_id}/*";
       // The proxy writes X-Request-Id among the plugin's headers, in its one writeHead: a
       // header set beforehand would put node:http on its slower path of merging them.
-      await servePluginRequest(context, req, res, url, requestId);
+      await servePluginRequest(context, req, res, pluginTarget(url), requestId);
       return;
     }
     res.setHeader("x-request-id", requestId);
@@ -248,22 +264,25 @@ async function servePluginRequest(
   context: RestServerContext,
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  { pluginId, path }: PluginTarget,
   requestId: string,
 ): Promise<void> {
-  const [, , pluginId = "", ...rest] = url.pathname.split("/");
-  const auth = await authenticateRequest(context.host.app, req, {
-    cookieWithoutProof: req.method === "GET" || req.method === "HEAD",
-  });
-  const call = new RestCall(context, req, res, url, requestId, auth);
+  // A request with neither a token nor a cookie has no session: no turn of the event loop.
+  const auth =
+    req.headers.authorization === undefined && req.headers.cookie === undefined
+      ? noAuth
+      : await authenticateRequest(context.host.app, req, {
+          cookieWithoutProof: req.method === "GET" || req.method === "HEAD",
+        });
   await proxyPluginRequest(context.host, req, res, {
-    // Plugin ids are letters, digits, ".", "_" and "-": nothing to decode.
     pluginId,
-    path: `/${rest.join("/")}${url.search}`,
-    context: call.contextInit(),
+    path,
+    context: requestContextInit(req, requestId, auth),
     remoteAddr: req.socket.remoteAddress ?? "",
   });
 }
+
+const noAuth: RequestAuth = Object.freeze({});
 
 async function upgrade(
   context: RestServerContext,

@@ -63,5 +63,16 @@ export function clusterStoreContract(open: OpenStore): void {
       expect(await store.getPluginBundle("p")).toBeUndefined();
       expect([...(await store.getPluginBundleTimes()).keys()]).toEqual(["q"]);
     });
+
+    it("give a bundle replaced within the same millisecond a later time, so hosts tell the versions apart", async ({
+      store,
+    }) => {
+      const first = await store.savePluginBundle("p", bytes(1));
+      const second = await store.savePluginBundle("p", bytes(2));
+      const third = await store.savePluginBundle("p", bytes(3));
+      expect(second.updatedAt).toBe(first.updatedAt + 1n);
+      expect(third.updatedAt).toBe(first.updatedAt + 2n);
+      expect((await store.getPluginBundle("p"))?.updatedAt).toBe(third.updatedAt);
+    });
   });
 }

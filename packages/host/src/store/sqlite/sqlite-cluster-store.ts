@@ -38,16 +38,18 @@ export function sqliteClusterStore(db: SqliteDatabase): ClusterStore {
     },
 
     async savePluginBundle(pluginId: string, bundle: Uint8Array): Promise<PluginBundle> {
-      const updatedAt = db.now();
-      db.run(
+      // A replacement saved within the same millisecond still gets a later time: hosts tell
+      // versions apart by it.
+      const row = db.one(
         `INSERT INTO plugin_bundles ("plugin_id", "bundle", "updated_at") VALUES (?, ?, ?)
          ON CONFLICT ("plugin_id") DO UPDATE SET "bundle" = excluded."bundle",
-           "updated_at" = excluded."updated_at"`,
+           "updated_at" = MAX(excluded."updated_at", plugin_bundles."updated_at" + 1)
+         RETURNING "updated_at"`,
         pluginId,
         Buffer.from(bundle.buffer, bundle.byteOffset, bundle.byteLength),
-        updatedAt,
+        db.now(),
       );
-      return { pluginId, bundle, updatedAt };
+      return { pluginId, bundle, updatedAt: BigInt(row?.updated_at as bigint) };
     },
 
     async getPluginBundle(pluginId: string): Promise<PluginBundle | undefined> {

@@ -1,0 +1,270 @@
+// Many plugins at once (issue 19): real servers run 10–30 plugins. Twenty copies of the bench
+// plugin (each its own process, MessageWillBePosted + MessageHasBeenPosted) under ids of their
+// own, in a host started for this figure:
+// - start: the host made and all twenty enabled (restoreEnabledPlugins, in parallel) until all
+//   are active; the host's RSS and the sum of the plugins' RSS one second later;
+// - fan-out: one MessageHasBeenPosted to all twenty until each has answered, against one
+//   plugin's, taking turns;
+// - create post over REST with ten of them active against none, in rounds taking turns.
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { create } from "@bufbuild/protobuf";
+import { createHost, type Host, MemoryFileStore, startRestServer } from "@plugwire/host";
+import {
+  ChannelSchema,
+  PluginContextSchema,
+  PostSchema,
+  TeamSchema,
+  UserSchema,
+} from "@plugwire/protocol";
+import { bundledPlugin } from "../bench-host.js";
+import { latencyPair } from "../measure.js";
+import { MiB, rssOf } from "../memory.js";
+import { restCall } from "../rest-client.js";
+import { latency, nowUs } from "../stats.js";
+import { boundRow, type Row, times, us } from "../table.js";
+
+const pluginCount = 20;
+const postingPlugins = 10;
+const idOf = (i: number) => `com.plugwire.many-${String(i).padStart(2, "0")}`;
+
+export async function manyPlugins(): Promise<Row[]> {
+  const dir = await mkdtemp(join(tmpdir(), "pw-many-"));
+  const pluginsDir = join(dir, "plugins");
+  const ids = Array.from({ length: pluginCount }, (_, i) => idOf(i));
+  for (const id of ids) await writePlugin(join(pluginsDir, id), id);
+  const troubles: string[] = [];
+  let host: Host | undefined;
+  try {
+    const started = performance.now();
+    host = await createHost({
+      dataDir: join(dir, "data"),
+      files: new MemoryFileStore(),
+      log: (entry) => {
+        if (entry.level === "warn" || entry.level === "error") troubles.push(entry.msg);
+      },
+      pluginLogLevel: "warn",
+      healthCheckIntervalMs: 3_600_000,
+    });
+    await host.loadPluginsFrom(pluginsDir);
+    const results = await host.restoreEnabledPlugins({ enableByDefault: ids });
+    const startMs = performance.now() - started;
+    const failed = results.filter((result) => result.outcome !== "enabled");
+    if (failed.length > 0) {
+      throw new Error(`${failed.length} plugins did not start: ${JSON.stringify(failed[0])}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const hostRss = rssOf(process.pid) / MiB;
+    const pluginPids = pluginProcesses(pluginsDir);
+    const pluginsRss = pluginPids.reduce((sum, pid) => sum + rssOf(pid), 0) / MiB;
+
+    const rows: Row[] = [
+      boundRow(`${pluginCount} plugins enabled at host start: until all active`, startMs, "ms", {
+        max: 2_000,
+      }),
+      {
+        ...boundRow(`${pluginCount} plugins: host process RSS`, hostRss, "MiB", {}),
+        target: "report",
+        verdict: "report",
+      },
+      {
+        ...boundRow(
+          `${pluginCount} plugins: sum of the plugins' RSS (${pluginPids.length} processes)`,
+          pluginsRss,
+          "MiB",
+          {},
+        ),
+        target: "report",
+        verdict: "report",
+      },
+      ...(await fanOut(host, ids)),
+      ...(await createPostWithPlugins(
+        host,
+        ids.slice(0, postingPlugins),
+        ids.slice(postingPlugins),
+      )),
+    ];
+    if (troubles.length > 0) process.stderr.write(`${troubles.join("\n")}\n`);
+    return rows;
+  } finally {
+    await host?.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** One MessageHasBeenPosted to every plugin until all answered, against one plugin's. */
+async function fanOut(host: Host, ids: readonly string[]): Promise<Row[]> {
+  const targets = ids.map((id) => {
+    const target = host.get(id);
+    if (target === undefined) throw new Error(`plugin ${id} is not loaded`);
+    return target;
+  });
+  const request = {
+    post: create(PostSchema, {
+      id: "p0000000000000000000000000",
+      channelId: "c0000000000000000000000000",
+      userId: "u0000000000000000000000000",
+      message: "Hello, world!",
+      createAt: BigInt(Date.now()),
+    }),
+    context: create(PluginContextSchema, { requestId: "r0000000000000000000000000" }),
+  };
+  const [one] = targets;
+  if (one === undefined) throw new Error("no plugin");
+  const pair = await latencyPair(
+    () => Promise.all(targets.map((target) => target.callHook("MessageHasBeenPosted", request))),
+    () => one.callHook("MessageHasBeenPosted", request),
+    { warmup: 100, rounds: 6, perRound: 100, capMs: 30_000 },
+  );
+  const all = latency(pair.subject);
+  const single = latency(pair.baseline);
+  return [
+    {
+      figure: `hook fan-out: one MessageHasBeenPosted to ${targets.length} plugins, p50 (n=${all.samples})`,
+      measured: us(all.p50),
+      baseline: `${us(single.p50)} (one plugin)`,
+      ratio: times(all.p50 / single.p50),
+      target: "report",
+      verdict: "report",
+    },
+    {
+      figure: `hook fan-out to ${targets.length} plugins, p99`,
+      measured: us(all.p99),
+      baseline: `${us(single.p99)} (one plugin)`,
+      ratio: times(all.p99 / single.p99),
+      target: "report",
+      verdict: "report",
+    },
+  ];
+}
+
+/**
+ * POST /api/v4/posts with the `posting` plugins active (each implements both message hooks)
+ * and `idle` ones disabled, against the same with none active, in rounds taking turns.
+ */
+async function createPostWithPlugins(
+  host: Host,
+  posting: readonly string[],
+  idle: readonly string[],
+): Promise<Row[]> {
+  await Promise.all(idle.map((id) => host.disablePlugin(id)));
+  const server = await startRestServer(host, { port: 0 });
+  try {
+    const post = await poster(host, server.url);
+    const withPlugins: number[] = [];
+    const without: number[] = [];
+    const rounds = 4;
+    for (let round = 0; round < rounds; round++) {
+      const active = round % 2 === 0;
+      if (active) {
+        await Promise.all(posting.map((id) => host.enablePlugin(id)));
+      } else {
+        await Promise.all(posting.map((id) => host.disablePlugin(id)));
+      }
+      for (let i = 0; i < (round < 2 ? 100 : 0); i++) await post();
+      for (let i = 0; i < 200; i++) (active ? withPlugins : without).push(await post());
+    }
+    const subject = latency(withPlugins);
+    const baseline = latency(without);
+    const addedMs = (subject.p50 - baseline.p50) / 1000;
+    return [
+      {
+        figure: `create post over REST, ${posting.length} plugins with WillBePosted + HasBeenPosted, p50 (n=${subject.samples})`,
+        measured: us(subject.p50),
+        baseline: `${us(baseline.p50)} (no plugin)`,
+        ratio: `+${addedMs.toFixed(2)} ms`,
+        target: "≤ +3 ms",
+        verdict: addedMs <= 3 ? "met" : "NOT MET",
+      },
+      {
+        figure: `create post over REST, ${posting.length} plugins, p99`,
+        measured: us(subject.p99),
+        baseline: `${us(baseline.p99)} (no plugin)`,
+        ratio: `+${((subject.p99 - baseline.p99) / 1000).toFixed(2)} ms`,
+        target: "report",
+        verdict: "report",
+      },
+    ];
+  } finally {
+    await server.close();
+  }
+}
+
+/** A user with a session, a team and a channel; what it answers posts one message over REST. */
+async function poster(host: Host, url: string): Promise<() => Promise<number>> {
+  const password = "bench password";
+  const user = await host.app.createUser(
+    {},
+    create(UserSchema, { username: "poster", email: "poster@example.com" }),
+    password,
+  );
+  const team = await host.store.createTeam(
+    create(TeamSchema, { name: "bench", displayName: "Bench", type: "O" }),
+  );
+  await host.app.addTeamMember({}, team.id, user.id);
+  const channel = await host.app.createChannel(
+    { userId: user.id },
+    create(ChannelSchema, {
+      teamId: team.id,
+      name: "bench",
+      displayName: "Bench",
+      type: "O",
+      creatorId: user.id,
+    }),
+  );
+  await host.app.addChannelMember({ userId: user.id }, channel.id, user.id);
+  const login = await restCall(`${url}/api/v4/users/login`, "POST", {
+    login_id: "poster",
+    password,
+  });
+  const token = login.headers.token;
+  if (login.status !== 200 || typeof token !== "string") {
+    throw new Error(`login answered ${login.status}: ${login.body}`);
+  }
+  return async () => {
+    const start = nowUs();
+    const answer = await restCall(
+      `${url}/api/v4/posts`,
+      "POST",
+      { channel_id: channel.id, message: "Hello from the bench" },
+      token,
+    );
+    if (answer.status !== 201) {
+      throw new Error(`POST /api/v4/posts answered ${answer.status}: ${answer.body}`);
+    }
+    return nowUs() - start;
+  };
+}
+
+async function writePlugin(dir: string, id: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const manifest = {
+    id,
+    name: `Bench ${id}`,
+    version: "0.1.0",
+    server: { executable: "plugin.mjs", runtime: "node" },
+  };
+  await writeFile(join(dir, "plugin.json"), JSON.stringify(manifest, null, 2));
+  await writeFile(join(dir, "plugin.mjs"), bundledPlugin());
+}
+
+/** This process's children running from a folder under `pluginsDir` (Linux's /proc). */
+function pluginProcesses(pluginsDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent === process.pid && readlinkSync(`/proc/${pid}/cwd`).startsWith(pluginsDir)) {
+        pids.push(pid);
+      }
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return pids;
+}
