@@ -341,10 +341,10 @@ export class Host implements HookTargets {
       });
     }
     const { inspector } = options;
-    if (inspector !== undefined && manifest.server.runtime !== "node") {
+    if (inspector !== undefined && manifest.server?.runtime !== "node") {
       throw new ValidationError({
         id: "app.plugin.load.inspector_not_node",
-        message: `Plugin ${manifest.id} runs ${manifest.server.executable}; the inspector is for Node plugins (server.runtime "node").`,
+        message: `Plugin ${manifest.id} ${manifest.server === undefined ? "has no server part" : `runs ${manifest.server.executable}`}; the inspector is for Node plugins (server.runtime "node").`,
         params: { plugin_id: manifest.id },
       });
     }
