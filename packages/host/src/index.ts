@@ -154,6 +154,7 @@ export type {
   KVWriteOptions,
   LoginAttemptStore,
   MemberRoles,
+  MembershipChange,
   NewUserAccessToken,
   PageQuery,
   PluginBundle,

@@ -12,15 +12,16 @@ import {
   type Post,
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../channel-names.js";
-import type { ChannelStore } from "../channel-store.js";
+import type { ChannelMemberIdentifier, ChannelStore, MembershipChange } from "../channel-store.js";
 import { isGuestUser } from "../guest-accounts.js";
 import { newId } from "../ids.js";
 import { checkNewChannel, newChannelMember } from "../membership-rules.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
-import { idTaken, notFound, requireField } from "../store-errors.js";
+import { idTaken, notArchived, notFound, requireField } from "../store-errors.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
+import { insertPost } from "./sqlite-post-store.js";
 import { teamById } from "./sqlite-team-store.js";
 import { userById } from "./sqlite-user-store.js";
 
@@ -108,6 +109,20 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
       });
     },
 
+    async restoreChannel(channelId: string): Promise<Channel> {
+      return db.write(() => {
+        const channel = channelById(db, channelId);
+        if (channel.deleteAt === 0n) throw notArchived(channelId);
+        const now = db.now();
+        db.run(
+          `UPDATE channels SET "delete_at" = 0, "update_at" = ? WHERE "id" = ?`,
+          now,
+          channelId,
+        );
+        return create(ChannelSchema, { ...channel, deleteAt: 0n, updateAt: now });
+      });
+    },
+
     async getChannelMembers(channelId: string, page: PageQuery): Promise<ChannelMember[]> {
       return db
         .all(
@@ -123,34 +138,32 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
     },
 
     async addChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
-      return db.write(() => {
-        const channel = channelById(db, channelId);
-        userById(db, userId);
-        const existing = channelMemberRow(db, channelId, userId);
-        if (existing !== undefined) {
-          return existing;
-        }
-        if (channel.deleteAt !== 0n) {
-          throw new ValidationError({
-            id: "store.channel_member.channel_archived",
-            message: `Channel ${channelId} is archived; unarchive it before adding members.`,
-            params: { field: "channel_id" },
-          });
-        }
-        return insertChannelMember(db, channelId, userId, db.now());
-      });
+      return db.write(() => addMember(db, channelId, userId).member);
     },
 
     async removeChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
+      return db.write(() => removeMember(db, channelId, userId));
+    },
+
+    async joinChannel(
+      channelId: string,
+      userId: string,
+      systemPost: Post,
+    ): Promise<MembershipChange<ChannelMember>> {
       return db.write(() => {
-        const member = channelMemberRow(db, channelId, userId);
-        if (member === undefined) throw memberNotFound(channelId, userId);
-        db.run(
-          `DELETE FROM channel_members WHERE "channel_id" = ? AND "user_id" = ?`,
-          channelId,
-          userId,
-        );
-        return member;
+        const { member, added } = addMember(db, channelId, userId);
+        return added ? { member, post: insertPost(db, systemPost) } : { member };
+      });
+    },
+
+    async leaveChannel(
+      channelId: string,
+      userId: string,
+      systemPost: Post,
+    ): Promise<MembershipChange<ChannelMember>> {
+      return db.write(() => {
+        const member = removeMember(db, channelId, userId);
+        return { member, post: insertPost(db, systemPost) };
       });
     },
 
@@ -346,6 +359,30 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
         return updated;
       });
     },
+
+    async patchChannelMembersNotifyProps(
+      members: readonly ChannelMemberIdentifier[],
+      props: Record<string, string>,
+    ): Promise<ChannelMember[]> {
+      return db.write(() => {
+        const now = db.now();
+        return members.map(({ channelId, userId }) => {
+          const member = channelMemberRow(db, channelId, userId);
+          if (member === undefined) throw memberNotFound(channelId, userId);
+          const updated = create(ChannelMemberSchema, {
+            ...member,
+            notifyProps: { ...member.notifyProps, ...props },
+            lastUpdateAt: now,
+          });
+          db.run(
+            `UPDATE channel_members SET ${channelMembers.assignments}
+             WHERE "channel_id" = @channel_id AND "user_id" = @user_id`,
+            channelMembers.toRow(updated),
+          );
+          return updated;
+        });
+      });
+    },
   };
 }
 
@@ -365,6 +402,34 @@ function memberNotFound(channelId: string, userId: string): NotFoundError {
  * to it; a member it mentions by @username, or the other member of a direct channel, has one
  * more unread mention.
  */
+/** Adds the member inside the caller's transaction; `added` is false for an existing member. */
+function addMember(
+  db: SqliteDatabase,
+  channelId: string,
+  userId: string,
+): { member: ChannelMember; added: boolean } {
+  const channel = channelById(db, channelId);
+  userById(db, userId);
+  const existing = channelMemberRow(db, channelId, userId);
+  if (existing !== undefined) return { member: existing, added: false };
+  if (channel.deleteAt !== 0n) {
+    throw new ValidationError({
+      id: "store.channel_member.channel_archived",
+      message: `Channel ${channelId} is archived; unarchive it before adding members.`,
+      params: { field: "channel_id" },
+    });
+  }
+  return { member: insertChannelMember(db, channelId, userId, db.now()), added: true };
+}
+
+/** Removes the member inside the caller's transaction; NotFoundError when not a member. */
+function removeMember(db: SqliteDatabase, channelId: string, userId: string): ChannelMember {
+  const member = channelMemberRow(db, channelId, userId);
+  if (member === undefined) throw memberNotFound(channelId, userId);
+  db.run(`DELETE FROM channel_members WHERE "channel_id" = ? AND "user_id" = ?`, channelId, userId);
+  return member;
+}
+
 export function countPostForMembers(db: SqliteDatabase, post: Post): void {
   db.run(
     `UPDATE channel_members SET "last_viewed_at" = MAX("last_viewed_at", @at),
