@@ -16,6 +16,7 @@ import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
 import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
+import type { MailOperations } from "./mail-operations.js";
 import type { OAuthOperations } from "./oauth-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -27,6 +28,7 @@ import type { ReactionOperations } from "./reaction-operations.js";
 import type { RealtimeOperations } from "./realtime-operations.js";
 import type { RoleOperations } from "./role-operations.js";
 import type { SessionOperations } from "./session-operations.js";
+import type { SidebarOperations } from "./sidebar-operations.js";
 import type { StatusOperations } from "./status-operations.js";
 import type { SystemOperations } from "./system-operations.js";
 import type { TeamOperations } from "./team-operations.js";
@@ -35,6 +37,7 @@ import type { UserOperations } from "./user-operations.js";
 export type {
   AuditQuery,
   BotQuery,
+  ChannelMemberIdentifier,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -69,8 +72,9 @@ export {
   withoutActionIntegrations,
 } from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
+export type { MailOperations } from "./mail-operations.js";
 export type { OAuthOperations } from "./oauth-operations.js";
-export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
+export type { ChannelPatch, PeopleOperations } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
@@ -81,6 +85,7 @@ export type { ReactionOperations } from "./reaction-operations.js";
 export type {
   PublishedWebSocketEvent,
   RealtimeOperations,
+  Toast,
   WebSocketBroadcast,
   WebSocketRequest,
 } from "./realtime-operations.js";
@@ -92,9 +97,14 @@ export type {
   NewSession,
   SessionOperations,
 } from "./session-operations.js";
+export type {
+  SidebarCategories,
+  SidebarChange,
+  SidebarOperations,
+} from "./sidebar-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { SystemOperations } from "./system-operations.js";
-export type { TeamOperations } from "./team-operations.js";
+export type { TeamMemberWithError, TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
 
 export interface App
@@ -104,6 +114,7 @@ export interface App
     TeamOperations,
     ChannelOperations,
     PeopleOperations,
+    SidebarOperations,
     PostOperations,
     PostListOperations,
     ReactionOperations,
@@ -120,6 +131,7 @@ export interface App
     ClusterOperations,
     SystemOperations,
     ConfigOperations,
+    MailOperations,
     BotOperations,
     AuditOperations,
     GroupOperations,

@@ -31,6 +31,7 @@ import type {
   SearchParameter,
   SearchParams,
   Session as SessionMessage,
+  SidebarCategory,
   Status,
   Team,
   TeamMember,
@@ -44,6 +45,7 @@ import type { Logger } from "../log.js";
 import type {
   AuditQuery,
   BotQuery,
+  ChannelMemberIdentifier,
   ClusterNode,
   GroupQuery,
   KVWriteOptions,
@@ -81,21 +83,28 @@ import {
   type PostActionResult,
 } from "./integration-operations.js";
 import { IntegrationSecrets } from "./integration-secrets.js";
+import { Mail } from "./mail-operations.js";
 import { OAuthApps } from "./oauth-operations.js";
-import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
+import { type ChannelPatch, People } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
 import { Posts } from "./post-operations.js";
 import { Preferences } from "./preference-operations.js";
 import { Reactions } from "./reaction-operations.js";
-import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
+import {
+  Realtime,
+  type Toast,
+  type WebSocketBroadcast,
+  type WebSocketRequest,
+} from "./realtime-operations.js";
 import { Roles } from "./role-operations.js";
 import type { SaveMode } from "./server-config.js";
 import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
+import { type SidebarCategories, Sidebars } from "./sidebar-operations.js";
 import { Statuses } from "./status-operations.js";
 import { System } from "./system-operations.js";
-import { Teams } from "./team-operations.js";
+import { type TeamMemberWithError, Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
 export type { HostAppOptions } from "./app-core.js";
@@ -116,6 +125,7 @@ export class HostApp implements App {
   private readonly teams: Teams;
   private readonly channels: Channels;
   private readonly people: People;
+  private readonly sidebars: Sidebars;
   private readonly posts: Posts;
   private readonly postLists: PostLists;
   private readonly reactions: Reactions;
@@ -131,6 +141,7 @@ export class HostApp implements App {
   private readonly cluster: Cluster;
   private readonly system: System;
   private readonly configuration: Configuration;
+  private readonly mail: Mail;
   private readonly bots: Bots;
   private readonly accessTokens: AccessTokens;
   private readonly audits: Audits;
@@ -145,8 +156,9 @@ export class HostApp implements App {
     this.sessions = new Sessions(this.core);
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
-    this.people = new People(this.core);
     this.posts = new Posts(this.core);
+    this.people = new People(this.core, this.posts);
+    this.sidebars = new Sidebars(this.core);
     this.postLists = new PostLists(this.core, this.posts);
     this.reactions = new Reactions(this.core);
     this.preferences = new Preferences(this.core);
@@ -157,6 +169,7 @@ export class HostApp implements App {
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
     this.configuration = new Configuration(this.core);
+    this.mail = new Mail(this.core);
     this.cluster = new Cluster(
       this.core,
       this.permissions,
@@ -372,6 +385,13 @@ export class HostApp implements App {
   ): Promise<TeamMember> {
     return this.teams.addTeamMember(actor, teamId, userId, options);
   }
+  addTeamMembersGracefully(
+    actor: Actor,
+    teamId: string,
+    userIds: readonly string[],
+  ): Promise<TeamMemberWithError[]> {
+    return this.teams.addTeamMembersGracefully(actor, teamId, userIds);
+  }
   removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {
     return this.teams.removeTeamMember(actor, teamId, userId);
   }
@@ -389,6 +409,12 @@ export class HostApp implements App {
   }
   deleteChannel(actor: Actor, channelId: string): Promise<Channel> {
     return this.people.deleteChannel(actor, channelId);
+  }
+  restoreChannel(actor: Actor, channelId: string): Promise<Channel> {
+    return this.people.restoreChannel(actor, channelId);
+  }
+  getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    return this.people.getChannelOfType(channelId, channelType);
   }
   getChannel(channelId: string): Promise<Channel> {
     return this.store.getChannel(channelId);
@@ -487,6 +513,9 @@ export class HostApp implements App {
   setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void> {
     return this.people.setTeamIcon(actor, teamId, image);
   }
+  removeTeamIcon(actor: Actor, teamId: string): Promise<void> {
+    return this.people.removeTeamIcon(actor, teamId);
+  }
   createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
     return this.people.createDirectChannel(actor, userId1, userId2);
   }
@@ -511,8 +540,55 @@ export class HostApp implements App {
   ): Promise<ChannelMember> {
     return this.people.updateChannelMemberNotifyProps(actor, channelId, userId, props);
   }
+  patchChannelMembersNotifyProps(
+    actor: Actor,
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]> {
+    return this.people.patchChannelMembersNotifyProps(actor, members, props);
+  }
+
+  // Sidebars (sidebar-operations.ts).
   getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
-    return this.people.getChannelSidebarCategories(userId, teamId);
+    return this.sidebars.getChannelSidebarCategories(userId, teamId);
+  }
+  getSidebarCategory(userId: string, teamId: string, categoryId: string): Promise<SidebarCategory> {
+    return this.sidebars.getSidebarCategory(userId, teamId, categoryId);
+  }
+  createSidebarCategory(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    category: SidebarCategory,
+  ): Promise<SidebarCategory> {
+    return this.sidebars.createSidebarCategory(actor, userId, teamId, category);
+  }
+  updateSidebarCategories(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    categories: readonly SidebarCategory[],
+  ): Promise<SidebarCategory[]> {
+    return this.sidebars.updateSidebarCategories(actor, userId, teamId, categories);
+  }
+  getSidebarCategoryOrder(userId: string, teamId: string): Promise<string[]> {
+    return this.sidebars.getSidebarCategoryOrder(userId, teamId);
+  }
+  updateSidebarCategoryOrder(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    order: readonly string[],
+  ): Promise<void> {
+    return this.sidebars.updateSidebarCategoryOrder(actor, userId, teamId, order);
+  }
+  deleteSidebarCategory(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    categoryId: string,
+  ): Promise<void> {
+    return this.sidebars.deleteSidebarCategory(actor, userId, teamId, categoryId);
   }
 
   // Posts.
@@ -827,6 +903,9 @@ export class HostApp implements App {
   ): Promise<void> {
     return this.realtime.publishWebSocketEvent(actor, pluginId, event, payload, broadcast);
   }
+  sendToastMessage(actor: Actor, toast: Toast): Promise<void> {
+    return this.realtime.sendToastMessage(actor, toast);
+  }
   publishUserTyping(
     actor: Actor,
     userId: string,
@@ -919,6 +998,11 @@ export class HostApp implements App {
   /** Reads the configuration saved in the store; the host does it once, at start. */
   loadConfig(): Promise<void> {
     return this.configuration.load();
+  }
+
+  // Mail (mail-operations.ts).
+  sendMail(actor: Actor, to: string, subject: string, htmlBody: string): Promise<void> {
+    return this.mail.sendMail(actor, to, subject, htmlBody);
   }
 
   // System

@@ -153,6 +153,7 @@ function serverConfig(options: ServeOptions): JsonObject {
       ? { DriverName: "postgres", DataSource: options.databaseUrl }
       : { DriverName: "sqlite3", DataSource: join(options.dataDir, "plugwire.db") },
     FileSettings: { Directory: options.filesDir ?? join(options.dataDir, "files") },
+    EmailSettings: { ...options.smtp },
     RateLimitSettings: api
       ? {
           Enable: true,

@@ -77,6 +77,10 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
       await app.saveConfig(actor, request.config ?? {});
       return {};
     },
+    sendMail: async (request) => {
+      await app.sendMail(actor, request.to, request.subject, request.htmlBody);
+      return {};
+    },
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),
     savePluginConfig: async (request) => {
       await app.savePluginConfig(actor, pluginId, request.config ?? {});

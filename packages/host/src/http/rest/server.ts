@@ -46,6 +46,7 @@ import {
 import { roleRoutes } from "./role-routes.js";
 import { Router } from "./router.js";
 import { sessionRoutes } from "./session-routes.js";
+import { sidebarRoutes } from "./sidebar-routes.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
@@ -108,6 +109,7 @@ export function restRouter(): Router<RouteHandler> {
     configRoutes,
     teamRoutes,
     channelRoutes,
+    sidebarRoutes,
     userDirectoryRoutes,
     membershipRoutes,
     postRoutes,
