@@ -83,6 +83,13 @@ export interface GroupOperations {
    * membership does not stop the others; the first failure is thrown after all were tried.
    */
   createDefaultSyncableMemberships(actor: Actor, params: DefaultMembershipParams): Promise<void>;
+  /**
+   * Mattermost's DeleteGroupConstrainedMemberships: removes the members of group-constrained
+   * teams, then channels, who are in none of their linked groups (see
+   * GroupStore.membersToRemove), as removing a member does (hooks, events, system posts). A
+   * failed removal does not stop the others; the first failure is thrown after all were tried.
+   */
+  deleteGroupConstrainedMemberships(actor: Actor): Promise<void>;
 }
 
 /** What createDefaultSyncableMemberships adds (Mattermost's CreateDefaultMembershipParams). */
@@ -98,6 +105,8 @@ export interface DefaultMembershipParams {
 export interface MembershipWriters {
   addTeamMember(actor: Actor, teamId: string, userId: string): Promise<unknown>;
   addChannelMember(actor: Actor, channelId: string, userId: string): Promise<unknown>;
+  removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<unknown>;
+  removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<unknown>;
 }
 
 export class Groups implements GroupOperations {
@@ -105,6 +114,31 @@ export class Groups implements GroupOperations {
     private readonly core: AppCore,
     private readonly memberships: MembershipWriters,
   ) {}
+
+  async deleteGroupConstrainedMemberships(actor: Actor): Promise<void> {
+    const failures: unknown[] = [];
+    const attempt = async (what: string, remove: () => Promise<unknown>) => {
+      try {
+        await remove();
+      } catch (error) {
+        this.core.log.warn(`group-constrained membership not removed: ${what}`, {
+          error: String(error),
+        });
+        failures.push(error);
+      }
+    };
+    for (const pair of await this.core.store.membersToRemove("team")) {
+      await attempt(`user ${pair.userId} from team ${pair.syncableId}`, () =>
+        this.memberships.removeTeamMember(actor, pair.syncableId, pair.userId),
+      );
+    }
+    for (const pair of await this.core.store.membersToRemove("channel")) {
+      await attempt(`user ${pair.userId} from channel ${pair.syncableId}`, () =>
+        this.memberships.removeChannelMember(actor, pair.syncableId, pair.userId),
+      );
+    }
+    if (failures.length > 0) throw failures[0];
+  }
 
   async createDefaultSyncableMemberships(
     actor: Actor,

@@ -188,6 +188,10 @@ export class HostApp implements App {
       addTeamMember: (actor, teamId, userId) => this.teams.addTeamMember(actor, teamId, userId),
       addChannelMember: (actor, channelId, userId) =>
         this.channels.addChannelMember(actor, channelId, userId),
+      removeTeamMember: (actor, teamId, userId) =>
+        this.teams.removeTeamMember(actor, teamId, userId),
+      removeChannelMember: (actor, channelId, userId) =>
+        this.channels.removeChannelMember(actor, channelId, userId),
     });
     this.emojis = new Emojis(this.core);
     this.oauthApps = new OAuthApps(this.core);
@@ -1090,6 +1094,10 @@ export class HostApp implements App {
   }
   createDefaultSyncableMemberships(actor: Actor, params: DefaultMembershipParams): Promise<void> {
     return this.groups.createDefaultSyncableMemberships(actor, params);
+  }
+
+  deleteGroupConstrainedMemberships(actor: Actor): Promise<void> {
+    return this.groups.deleteGroupConstrainedMemberships(actor);
   }
 
   // Custom emoji (emoji-operations.ts).

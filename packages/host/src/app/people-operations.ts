@@ -29,6 +29,7 @@ export interface ChannelPatch {
   name?: string;
   header?: string;
   purpose?: string;
+  groupConstrained?: boolean;
 }
 
 /** How a user signs in (Mattermost's UserAuth without its unused password). */
@@ -305,6 +306,7 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
         name: patch.name ?? old.name,
         header: patch.header ?? old.header,
         purpose: patch.purpose ?? old.purpose,
+        groupConstrained: patch.groupConstrained ?? old.groupConstrained,
       }),
     );
   }

@@ -28,7 +28,8 @@ type GroupMethods =
   | "upsertGroupSyncable"
   | "updateGroupSyncable"
   | "deleteGroupSyncable"
-  | "createDefaultSyncableMemberships";
+  | "createDefaultSyncableMemberships"
+  | "deleteGroupConstrainedMemberships";
 
 export function pluginApiGroups(
   app: App,
@@ -156,6 +157,10 @@ export function pluginApiGroups(
         scopedTeamId: params?.scopedTeamId || undefined,
         scopedChannelId: params?.scopedChannelId || undefined,
       });
+      return {};
+    },
+    deleteGroupConstrainedMemberships: async () => {
+      await app.deleteGroupConstrainedMemberships(actor);
       return {};
     },
   };

@@ -254,6 +254,43 @@ export function membersToAddSql(
   return { sql, params };
 }
 
+/**
+ * The SQL of GroupStore.membersToRemove (the same on SQLite and PostgreSQL): members of
+ * group-constrained teams or channels (not deleted), bots left out, who are in no group (not
+ * deleted) linked to that team or channel by a link that is not deleted.
+ */
+export function membersToRemoveSql(type: string): {
+  sql: string;
+  params: Record<string, unknown>;
+} {
+  const team = type === GROUP_SYNCABLE_TYPES.team;
+  const sql = team
+    ? `SELECT tm."user_id" AS "user_id", t."id" AS "syncable_id", t."id" AS "team_id"
+        FROM team_members tm
+        JOIN teams t ON t."id" = tm."team_id"
+        JOIN users u ON u."id" = tm."user_id"
+        WHERE tm."delete_at" = 0 AND t."delete_at" = 0 AND t."group_constrained" = 1
+          AND u."is_bot" = 0
+          AND NOT EXISTS (SELECT 1 FROM group_syncables gs
+            JOIN user_groups g ON g."id" = gs."group_id"
+            JOIN group_members gm ON gm."group_id" = g."id"
+            WHERE gs."type" = @type AND gs."syncable_id" = t."id" AND gs."delete_at" = 0
+              AND g."delete_at" = 0 AND gm."delete_at" = 0 AND gm."user_id" = tm."user_id")
+        ORDER BY t."id", tm."user_id"`
+    : `SELECT cm."user_id" AS "user_id", c."id" AS "syncable_id", c."team_id" AS "team_id"
+        FROM channel_members cm
+        JOIN channels c ON c."id" = cm."channel_id"
+        JOIN users u ON u."id" = cm."user_id"
+        WHERE c."delete_at" = 0 AND c."group_constrained" = 1 AND u."is_bot" = 0
+          AND NOT EXISTS (SELECT 1 FROM group_syncables gs
+            JOIN user_groups g ON g."id" = gs."group_id"
+            JOIN group_members gm ON gm."group_id" = g."id"
+            WHERE gs."type" = @type AND gs."syncable_id" = c."id" AND gs."delete_at" = 0
+              AND g."delete_at" = 0 AND gm."delete_at" = 0 AND gm."user_id" = cm."user_id")
+        ORDER BY c."id", cm."user_id"`;
+  return { sql, params: { type } };
+}
+
 export function memberToAddFromRow(row: Row): MemberToAdd {
   return {
     userId: row.user_id as string,

@@ -106,4 +106,11 @@ export interface GroupStore {
    * as never having been in it.
    */
   membersToAdd(type: string, query: MembersToAddQuery): Promise<MemberToAdd[]>;
+  /**
+   * Members of group-constrained teams (`type` "team") or channels (`type` "channel"), not
+   * deleted, who are in no group linked to them (groups, links and group memberships not
+   * deleted); bots left out; as Mattermost's TeamMembersToRemove and ChannelMembersToRemove;
+   * by syncable then user.
+   */
+  membersToRemove(type: string): Promise<MemberToAdd[]>;
 }

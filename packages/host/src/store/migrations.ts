@@ -606,6 +606,14 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX users_auth_data ON users ("auth_data");
     `,
   },
+  {
+    version: 21,
+    description: "teams and channels whose membership is restricted to their linked groups",
+    sql: `
+      ALTER TABLE teams ADD COLUMN "group_constrained" INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE channels ADD COLUMN "group_constrained" INTEGER NOT NULL DEFAULT 0;
+    `,
+  },
 ];
 
 /**

@@ -264,6 +264,7 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     {},
     undefined,
   ],
+  ["deleteGroupConstrainedMemberships", [], {}, {}, undefined],
   [
     "updateUserAuth",
     ["u1", { authService: "gitlab", authData: "x" }],

@@ -664,7 +664,7 @@ export class PluginAPIClient {
     return present(created.channel, "CreateChannel", "channel");
   }
 
-  /** Updates name, display name, header or purpose of the channel `channel.id`. */
+  /** Updates name, display name, header, purpose or groupConstrained of the channel `channel.id`. */
   async updateChannel(channel: ChannelInit): Promise<Channel> {
     const updated = await this.#rpc.updateChannel({ channel }, this.#options);
     return present(updated.channel, "UpdateChannel", "channel");
@@ -1625,6 +1625,15 @@ export class PluginAPIClient {
    */
   async createDefaultSyncableMemberships(params: CreateDefaultMembershipParamsInit): Promise<void> {
     await this.#rpc.createDefaultSyncableMemberships({ params }, this.#options);
+  }
+
+  /**
+   * Removes the members of group-constrained teams, then channels, who are in none of the
+   * groups linked to them, as Mattermost's DeleteGroupConstrainedMemberships (bots are kept);
+   * removal is the ordinary one, with its hooks, events and system posts.
+   */
+  async deleteGroupConstrainedMemberships(): Promise<void> {
+    await this.#rpc.deleteGroupConstrainedMemberships({}, this.#options);
   }
 
   // Custom emoji

@@ -396,6 +396,27 @@ describe("default memberships of linked groups", () => {
     expect(await api.getTeamMember(team.id, ann.id)).toMatchObject({ userId: ann.id });
     expect(await api.getChannelMember(channel.id, ann.id)).toMatchObject({ userId: ann.id });
   });
+
+  it("DeleteGroupConstrainedMemberships is the host's: a constrained channel keeps only its groups' members", async () => {
+    const ann = makeUser({ username: "ann" });
+    const bob = makeUser({ username: "bob" });
+    const team = makeTeam({ name: "t" });
+    const channel = makeChannel({ teamId: team.id, name: "gated" });
+    fake = await createFakePluginAPI({
+      fixtures: { users: [ann, bob], teams: [team], channels: [channel] },
+    });
+    const api = fake.client();
+    await api.createTeamMembers(team.id, [ann.id, bob.id]);
+    for (const user of [ann, bob]) await api.addChannelMember(channel.id, user.id);
+    const group = await api.createGroup({ displayName: "Devs", source: "plugin_x", remoteId: "d" });
+    await api.upsertGroupMember(group.id, ann.id);
+    await api.upsertGroupSyncable({ groupId: group.id, syncableId: channel.id, type: "channel" });
+    await api.updateChannel({ ...(await api.getChannel(channel.id)), groupConstrained: true });
+    await api.deleteGroupConstrainedMemberships();
+    expect(await api.getChannelMember(channel.id, ann.id)).toMatchObject({ userId: ann.id });
+    await expect(api.getChannelMember(channel.id, bob.id)).rejects.toThrow();
+    expect(await api.getTeamMember(team.id, bob.id)).toMatchObject({ userId: bob.id });
+  });
 });
 
 describe("custom emoji", () => {

@@ -16,7 +16,15 @@ import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidBodyParam, permissionDenied } from "./rest-errors.js";
 import type { Router } from "./router.js";
 
-const SETTABLE = ["team_id", "name", "display_name", "type", "purpose", "header"];
+const SETTABLE = [
+  "team_id",
+  "name",
+  "display_name",
+  "type",
+  "purpose",
+  "header",
+  "group_constrained",
+];
 
 /** Mattermost's channel name rule: 1 to 64 of a-z 0-9 _ -, starting and ending with a letter or digit. */
 const CHANNEL_NAME = /^[a-z0-9](?:[a-z0-9_-]{0,62}[a-z0-9])?$/;

@@ -11,7 +11,7 @@ import {
   TeamStatsSchema,
 } from "@plugwire/protocol";
 import type { ChannelPatch } from "../../app/app.js";
-import { fieldsOf, stringField } from "./body-fields.js";
+import { booleanField, fieldsOf, stringField } from "./body-fields.js";
 import { modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
 import {
@@ -109,17 +109,13 @@ export function membershipRoutes(router: Router<RouteHandler>): void {
 }
 
 /** What PUT /channels/{id}/patch reads; any other field is ignored. */
-const PATCH_FIELDS = ["display_name", "name", "header", "purpose"] as const;
+const PATCH_FIELDS = ["display_name", "name", "header", "purpose", "group_constrained"] as const;
 
 /** Changing a channel's fields: its members (Mattermost's default scheme lets them). */
 async function patchChannel(call: RestCall): Promise<void> {
   const channel = await call.app.getChannel(call.param("channel_id"));
   await requireChannelMember(call, channel.id);
-  const fields = fieldsOf(
-    await call.json(),
-    [...PATCH_FIELDS, "group_constrained"],
-    call.ignoreField,
-  );
+  const fields = fieldsOf(await call.json(), PATCH_FIELDS, call.ignoreField);
   const patch: ChannelPatch = {};
   const given = (name: string) => fields[name] !== undefined && fields[name] !== null;
   if (given("display_name")) {
@@ -138,6 +134,9 @@ async function patchChannel(call: RestCall): Promise<void> {
   }
   if (given("header")) patch.header = stringField(fields, "header");
   if (given("purpose")) patch.purpose = stringField(fields, "purpose");
+  if (given("group_constrained")) {
+    patch.groupConstrained = booleanField(fields, "group_constrained");
+  }
   const updated = await call.app.patchChannel(call.actor(), channel.id, patch);
   call.send(200, modelToJson(ChannelSchema, updated));
 }

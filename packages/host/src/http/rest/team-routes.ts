@@ -19,6 +19,7 @@ const SETTABLE = [
   "company_name",
   "allowed_domains",
   "allow_open_invite",
+  "group_constrained",
 ];
 
 /** Mattermost's team name rule: 2 to 64 of a-z 0-9 -, starting and ending with a letter or digit. */
@@ -70,6 +71,7 @@ const PATCHABLE = [
   "company_name",
   "allowed_domains",
   "allow_open_invite",
+  "group_constrained",
 ];
 
 /** Changes the fields the body gives: a team admin's or a system admin's right. */
@@ -109,6 +111,7 @@ async function patchTeam(call: RestCall): Promise<void> {
       companyName: pick("company_name", "companyName"),
       allowedDomains: pick("allowed_domains", "allowedDomains"),
       allowOpenInvite: pick("allow_open_invite", "allowOpenInvite"),
+      groupConstrained: pick("group_constrained", "groupConstrained"),
     }),
   );
   call.send(200, modelToJson(TeamSchema, updated));

@@ -82,6 +82,7 @@ export function postgresChannelStore(db: PostgresDatabase): ChannelStore {
           displayName: channel.displayName,
           header: channel.header,
           purpose: channel.purpose,
+          groupConstrained: channel.groupConstrained,
           updateAt: tx.now(),
         });
         await tx.run(

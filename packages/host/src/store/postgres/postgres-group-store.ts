@@ -20,6 +20,7 @@ import {
   INSERT_GROUP,
   MEMBER_COUNT,
   membersToAddSql,
+  membersToRemoveSql,
   memberToAddFromRow,
   memberUsers,
 } from "../group-rows.js";
@@ -206,6 +207,11 @@ export function postgresGroupStore(db: PostgresDatabase): GroupStore {
 
     async membersToAdd(type: string, query: MembersToAddQuery): Promise<MemberToAdd[]> {
       const { sql, params } = membersToAddSql(type, query);
+      return (await db.all(sql, params)).map(memberToAddFromRow);
+    },
+
+    async membersToRemove(type: string): Promise<MemberToAdd[]> {
+      const { sql, params } = membersToRemoveSql(type);
       return (await db.all(sql, params)).map(memberToAddFromRow);
     },
 

@@ -82,6 +82,7 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
           displayName: channel.displayName,
           header: channel.header,
           purpose: channel.purpose,
+          groupConstrained: channel.groupConstrained,
           updateAt: db.now(),
         });
         db.run(

@@ -20,6 +20,7 @@ import {
   INSERT_GROUP,
   MEMBER_COUNT,
   membersToAddSql,
+  membersToRemoveSql,
   memberToAddFromRow,
   memberUsers,
 } from "../group-rows.js";
@@ -227,6 +228,11 @@ export function sqliteGroupStore(db: SqliteDatabase): GroupStore {
 
     async membersToAdd(type: string, query: MembersToAddQuery): Promise<MemberToAdd[]> {
       const { sql, params } = membersToAddSql(type, query);
+      return db.all(sql, params).map(memberToAddFromRow);
+    },
+
+    async membersToRemove(type: string): Promise<MemberToAdd[]> {
+      const { sql, params } = membersToRemoveSql(type);
       return db.all(sql, params).map(memberToAddFromRow);
     },
 
