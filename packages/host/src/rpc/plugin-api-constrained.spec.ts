@@ -121,7 +121,8 @@ describe("DeleteGroupConstrainedMemberships", () => {
     expect(patched.body.group_constrained).toBe(false);
     const team = await f.newTeam(ann);
     const channel = await f.newChannel(team, ann, { name: "c", displayName: "C" });
-    expect(channel.group_constrained).toBe(false);
+    const read = await f.call("GET", `/api/v4/channels/${channel.id}`, { token: ann.token });
+    expect(read.body.group_constrained).toBe(false);
     const patchedChannel = await f.call("PUT", `/api/v4/channels/${channel.id}/patch`, {
       token: ann.token,
       json: { group_constrained: true },
