@@ -1,7 +1,7 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
-import { checkSnippets, extractSnippets, readSnippets } from "./snippets.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { checkSnippets, extractSnippets, readSnippets, runSnippetTests } from "./snippets.js";
 
 const docsDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 const scratch = (name: string) => join(docsDir, ".snippets", name);
@@ -10,13 +10,25 @@ describe("the guide's TypeScript snippets", () => {
   const { snippets, fragments } = readSnippets(docsDir);
 
   it("are there to check", () => {
-    expect(snippets.length).toBeGreaterThan(15);
+    expect(snippets.length).toBeGreaterThan(40);
   });
 
-  it("all type-check against the workspace packages", () => {
-    const problems = checkSnippets(snippets, scratch("guide"));
-    expect(problems.map((p) => `${p.where}: ${p.message}`)).toEqual([]);
+  let problems: string[] = [];
+  beforeAll(() => {
+    problems = checkSnippets(snippets, scratch("guide")).map((p) => `${p.where}: ${p.message}`);
   }, 120_000);
+
+  it("all type-check against the workspace packages", () => {
+    expect(problems).toEqual([]);
+  });
+
+  it("that are test files pass when run", () => {
+    const tests = snippets.filter((s) => /(?<!\.e2e)\.spec\.ts$/.test(s.module));
+    expect(tests.length).toBeGreaterThanOrEqual(4);
+    const { status, output } = runSnippetTests(scratch("guide"));
+    expect(status, output).toBe(0);
+    expect(output).toMatch(new RegExp(`Test Files\\s+${tests.length} passed`));
+  }, 200_000);
 
   it("are fragments only rarely, and each says why", () => {
     for (const fragment of fragments) {

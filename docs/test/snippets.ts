@@ -1,9 +1,14 @@
 // Finds the TypeScript snippets of the guide's Markdown files, writes each as a module of a
 // scratch project and type-checks them together against the workspace packages' published
-// types, as a plugin project that installed them would.
+// types, as a plugin project that installed them would; then runs the snippets that are test
+// files, so that what the testing chapters show passes, not only compiles.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, relative, resolve } from "node:path";
 import ts from "typescript";
+
+const require = createRequire(import.meta.url);
 
 /** One fenced ```ts block of a Markdown file. */
 export interface Snippet {
@@ -153,4 +158,32 @@ export function readSnippets(docsDir: string): { snippets: Snippet[]; fragments:
     fragments.push(...found.fragments);
   }
   return { snippets, fragments };
+}
+
+/**
+ * Runs the snippets `checkSnippets` wrote under `scratchDir` that are test files (a module
+ * named `….spec.ts`, other than `….e2e.spec.ts`, which needs a built plugin) with Vitest, as a
+ * plugin project runs its tests. Resolves to Vitest's exit status and output.
+ */
+export function runSnippetTests(scratchDir: string): { status: number | null; output: string } {
+  writeFileSync(
+    join(scratchDir, "vitest.config.ts"),
+    [
+      'import { defineConfig } from "vitest/config";',
+      "",
+      "export default defineConfig({",
+      '  esbuild: { target: "es2022" },',
+      '  test: { include: ["**/*.spec.ts"], exclude: ["**/*.e2e.spec.ts"], testTimeout: 30_000 },',
+      "});",
+      "",
+    ].join("\n"),
+  );
+  const vitest = join(dirname(require.resolve("vitest/package.json")), "vitest.mjs");
+  const run = spawnSync(process.execPath, [vitest, "run", "--config", "vitest.config.ts"], {
+    cwd: scratchDir,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" },
+    timeout: 180_000,
+  });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }

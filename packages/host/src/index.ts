@@ -108,11 +108,14 @@ export {
 export { jsonLineSink, type LogEntry, Logger, type LogLevel, type LogSink } from "./log.js";
 export type { LogFeed, LogListener } from "./log-feed.js";
 export { type LoadManifestOptions, loadManifest } from "./manifest/load-manifest.js";
-export type {
-  NodeCapability,
-  PluginManifest,
-  PluginRuntime,
-  PluginWebapp,
+export {
+  hasServer,
+  type NodeCapability,
+  type PluginManifest,
+  type PluginRuntime,
+  type PluginServer,
+  type PluginWebapp,
+  type ServerPluginManifest,
 } from "./manifest/manifest.js";
 export { ManifestError, type ManifestErrorInit } from "./manifest/manifest-error.js";
 export {
@@ -150,6 +153,7 @@ export type {
   KVWriteOptions,
   LoginAttemptStore,
   MemberRoles,
+  MembershipChange,
   NewUserAccessToken,
   PageQuery,
   PluginBundle,

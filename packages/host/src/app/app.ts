@@ -10,10 +10,12 @@ import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { ClusterOperations } from "./cluster-operations.js";
 import type { CommandOperations } from "./command-operations.js";
+import type { EmojiOperations } from "./emoji-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
 import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
+import type { OAuthOperations } from "./oauth-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
 import type { PluginOperations } from "./plugin-operations.js";
@@ -48,6 +50,7 @@ export type { ChannelOperations } from "./channel-operations.js";
 export type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 export type { ClusterOperations } from "./cluster-operations.js";
 export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
+export type { EmojiImage, EmojiOperations } from "./emoji-operations.js";
 export type {
   FileInfoFilter,
   FileOperations,
@@ -64,6 +67,7 @@ export {
   withoutActionIntegrations,
 } from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
+export type { OAuthOperations } from "./oauth-operations.js";
 export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
@@ -114,7 +118,9 @@ export interface App
     SystemOperations,
     BotOperations,
     AuditOperations,
-    GroupOperations {
+    GroupOperations,
+    EmojiOperations,
+    OAuthOperations {
   /** Where the application layer logs, for the servers built on it. */
   readonly logger: Logger;
   /** Adds a listener of the app's events; returns a function that removes it. */

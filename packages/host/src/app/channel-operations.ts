@@ -1,9 +1,11 @@
 // Channels and their members. Creating fires ChannelHasBeenCreated; joining and leaving fire
-// UserHasJoinedChannel and UserHasLeftChannel.
-import type { Channel, ChannelMember } from "@plugwire/protocol";
+// UserHasJoinedChannel and UserHasLeftChannel, and post their system message (membership-posts.ts)
+// in the membership change's transaction.
+import type { Channel, ChannelMember, Post } from "@plugwire/protocol";
 import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
+import { joinedPost, leftPost, membershipPosted } from "./membership-posts.js";
 
 /** Reads answer as the store does; writes fire the hooks and tell the members. */
 export interface ChannelOperations
@@ -62,26 +64,63 @@ export class Channels implements Pick<ChannelOperations, ChannelWrites> {
   }
 
   async addChannelMember(actor: Actor, channelId: string, userId: string): Promise<ChannelMember> {
-    const member = await this.core.store.addChannelMember(channelId, userId);
+    const { store } = this.core;
+    // The actor is looked up first, so a bad actor id fails the call before anything changes.
     const actorUser = await this.core.actorUser(actor, userId);
+    const channel = await store.getChannel(channelId);
+    let member: ChannelMember;
+    let post: Post | undefined;
+    if (hasMembershipPosts(channel)) {
+      const user = await store.getUser(userId);
+      ({ member, post } = await store.joinChannel(
+        channelId,
+        userId,
+        joinedPost("channel", channelId, user, actorUser),
+      ));
+    } else {
+      member = await store.addChannelMember(channelId, userId);
+    }
     this.core.notify("UserHasJoinedChannel", {
       context: contextOf(actor),
       channelMember: member,
       actor: actorUser,
     });
     this.core.emit("channelMemberAdded", member, actor);
+    if (post !== undefined) await membershipPosted(this.core, actor, post);
     return member;
   }
 
   async removeChannelMember(actor: Actor, channelId: string, userId: string): Promise<void> {
+    const { store } = this.core;
     // The actor is looked up first, so a bad actor id fails the call before anything changes.
     const actorUser = await this.core.actorUser(actor, userId);
-    const member = await this.core.store.removeChannelMember(channelId, userId);
+    const channel = await store.getChannel(channelId);
+    let member: ChannelMember;
+    let post: Post | undefined;
+    if (hasMembershipPosts(channel)) {
+      const user = await store.getUser(userId);
+      ({ member, post } = await store.leaveChannel(
+        channelId,
+        userId,
+        leftPost("channel", channelId, user, actorUser),
+      ));
+    } else {
+      member = await store.removeChannelMember(channelId, userId);
+    }
     this.core.notify("UserHasLeftChannel", {
       context: contextOf(actor),
       channelMember: member,
       actor: actorUser,
     });
     this.core.emit("channelMemberRemoved", member, actor);
+    if (post !== undefined) await membershipPosted(this.core, actor, post);
   }
+}
+
+/**
+ * Whether joining and leaving the channel are posted in it: not in direct and group channels,
+ * whose members are fixed, nor in archived ones, which take no posts.
+ */
+function hasMembershipPosts(channel: Channel): boolean {
+  return (channel.type === "O" || channel.type === "P") && channel.deleteAt === 0n;
 }

@@ -15,10 +15,12 @@ import type {
   CommandArgs,
   CommandResponse,
   CustomStatus,
+  Emoji,
   FileInfo,
   Group,
   GroupMember,
   GroupSyncable,
+  OAuthApp,
   OpenInteractiveDialogRequest,
   PluginClusterEvent,
   Post,
@@ -63,6 +65,7 @@ import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 import { Cluster } from "./cluster-operations.js";
 import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
 import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
+import { type EmojiImage, Emojis } from "./emoji-operations.js";
 import {
   type FileInfoFilter,
   Files,
@@ -77,6 +80,7 @@ import {
   type PostActionResult,
 } from "./integration-operations.js";
 import { IntegrationSecrets } from "./integration-secrets.js";
+import { OAuthApps } from "./oauth-operations.js";
 import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
@@ -128,6 +132,8 @@ export class HostApp implements App {
   private readonly accessTokens: AccessTokens;
   private readonly audits: Audits;
   private readonly groups: Groups;
+  private readonly emojis: Emojis;
+  private readonly oauthApps: OAuthApps;
 
   constructor(options: HostAppOptions) {
     this.core = new AppCore(options);
@@ -156,6 +162,8 @@ export class HostApp implements App {
     this.accessTokens = new AccessTokens(this.core);
     this.audits = new Audits(this.core);
     this.groups = new Groups(this.core);
+    this.emojis = new Emojis(this.core);
+    this.oauthApps = new OAuthApps(this.core);
   }
 
   /** Where the application layer logs, for the servers built on it. */
@@ -956,5 +964,51 @@ export class HostApp implements App {
     type: string,
   ): Promise<GroupSyncable> {
     return this.groups.deleteGroupSyncable(actor, groupId, syncableId, type);
+  }
+
+  // Custom emoji (emoji-operations.ts).
+  getEmoji(emojiId: string): Promise<Emoji> {
+    return this.emojis.getEmoji(emojiId);
+  }
+  getEmojiByName(name: string): Promise<Emoji> {
+    return this.emojis.getEmojiByName(name);
+  }
+  getEmojisByNames(names: readonly string[]): Promise<Emoji[]> {
+    return this.emojis.getEmojisByNames(names);
+  }
+  getEmojiList(page: PageQuery, sortBy: string): Promise<Emoji[]> {
+    return this.emojis.getEmojiList(page, sortBy);
+  }
+  searchEmoji(term: string, prefixOnly: boolean, limit: number): Promise<Emoji[]> {
+    return this.emojis.searchEmoji(term, prefixOnly, limit);
+  }
+  getEmojiImage(emojiId: string): Promise<EmojiImage> {
+    return this.emojis.getEmojiImage(emojiId);
+  }
+  createEmoji(actor: Actor, creatorId: string, name: string, image: Uint8Array): Promise<Emoji> {
+    return this.emojis.createEmoji(actor, creatorId, name, image);
+  }
+  deleteEmoji(actor: Actor, emojiId: string): Promise<Emoji> {
+    return this.emojis.deleteEmoji(actor, emojiId);
+  }
+
+  // OAuth 2.0 client apps (oauth-operations.ts).
+  createOAuthApp(actor: Actor, app: OAuthApp): Promise<OAuthApp> {
+    return this.oauthApps.createOAuthApp(actor, app);
+  }
+  getOAuthApp(appId: string): Promise<OAuthApp> {
+    return this.oauthApps.getOAuthApp(appId);
+  }
+  getOAuthApps(page: PageQuery, creatorId?: string): Promise<OAuthApp[]> {
+    return this.oauthApps.getOAuthApps(page, creatorId);
+  }
+  updateOAuthApp(actor: Actor, app: OAuthApp): Promise<OAuthApp> {
+    return this.oauthApps.updateOAuthApp(actor, app);
+  }
+  deleteOAuthApp(actor: Actor, appId: string): Promise<void> {
+    return this.oauthApps.deleteOAuthApp(actor, appId);
+  }
+  regenerateOAuthAppSecret(actor: Actor, appId: string): Promise<OAuthApp> {
+    return this.oauthApps.regenerateOAuthAppSecret(actor, appId);
   }
 }

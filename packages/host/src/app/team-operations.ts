@@ -1,9 +1,17 @@
-// Teams and their members. Joining and leaving fire UserHasJoinedTeam and UserHasLeftTeam;
-// changes are told to the team's members.
-import type { Team, TeamMember } from "@plugwire/protocol";
+// Teams and their members. Joining and leaving fire UserHasJoinedTeam and UserHasLeftTeam, and
+// post their system message (membership-posts.ts) in the team's town-square, when it has one,
+// in the membership change's transaction; changes are told to the team's members.
+import { NotFoundError } from "@plugwire/errors";
+import type { Channel, Post, Team, TeamMember } from "@plugwire/protocol";
 import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
+import {
+  DEFAULT_CHANNEL_NAME,
+  joinedPost,
+  leftPost,
+  membershipPosted,
+} from "./membership-posts.js";
 
 /** Reads answer as the store does; writes fire the hooks and tell the members. */
 export interface TeamOperations
@@ -41,26 +49,65 @@ export class Teams implements Pick<TeamOperations, TeamWrites> {
     userId: string,
     options: { admin?: boolean } = {},
   ): Promise<TeamMember> {
-    const member = await this.core.store.addTeamMember(teamId, userId, options);
+    const { store } = this.core;
     const actorUser = await this.core.actorUser(actor, userId);
+    const square = await this.defaultChannel(teamId);
+    let member: TeamMember;
+    let post: Post | undefined;
+    if (square !== undefined) {
+      const user = await store.getUser(userId);
+      ({ member, post } = await store.joinTeam(
+        teamId,
+        userId,
+        options,
+        joinedPost("team", square.id, user, actorUser),
+      ));
+    } else {
+      member = await store.addTeamMember(teamId, userId, options);
+    }
     this.core.notify("UserHasJoinedTeam", {
       context: contextOf(actor),
       teamMember: member,
       actor: actorUser,
     });
     this.core.emit("teamMemberAdded", member, actor);
+    if (post !== undefined) await membershipPosted(this.core, actor, post);
     return member;
   }
 
   async removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {
+    const { store } = this.core;
     // The actor is looked up first, so a bad actor id fails the call before anything changes.
     const actorUser = await this.core.actorUser(actor, userId);
-    const member = await this.core.store.removeTeamMember(teamId, userId);
+    const square = await this.defaultChannel(teamId);
+    let member: TeamMember;
+    let post: Post | undefined;
+    if (square !== undefined) {
+      const user = await store.getUser(userId);
+      ({ member, post } = await store.leaveTeam(
+        teamId,
+        userId,
+        leftPost("team", square.id, user, actorUser),
+      ));
+    } else {
+      member = await store.removeTeamMember(teamId, userId);
+    }
     this.core.notify("UserHasLeftTeam", {
       context: contextOf(actor),
       teamMember: member,
       actor: actorUser,
     });
     this.core.emit("teamMemberRemoved", member, actor);
+    if (post !== undefined) await membershipPosted(this.core, actor, post);
+  }
+
+  /** The team's town-square, where joining and leaving the team are posted, if it has one. */
+  private async defaultChannel(teamId: string): Promise<Channel | undefined> {
+    try {
+      return await this.core.store.getChannelByName(teamId, DEFAULT_CHANNEL_NAME, false);
+    } catch (error) {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    }
   }
 }

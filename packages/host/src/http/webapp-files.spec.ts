@@ -164,3 +164,56 @@ describe("a plugin with a web app", () => {
     }
   });
 });
+
+describe("a plugin with only a web app, as Mattermost allows", () => {
+  const ONLY_ID = "com.example.webapp-only";
+  const onlyBundle = `window.registerPlugin(${JSON.stringify(ONLY_ID)}, {});\n`;
+  const onlyUrl = `/static/plugins/${ONLY_ID}/${ONLY_ID}_${fnv1a64Hex(new TextEncoder().encode(onlyBundle))}_bundle.js`;
+  let onlyDir: string;
+
+  beforeAll(async () => {
+    onlyDir = await mkdtemp(join(tmpdir(), "pw-webapp-only-"));
+    await mkdir(join(onlyDir, "webapp/dist"), { recursive: true });
+    await writeFile(join(onlyDir, "webapp/dist/main.js"), onlyBundle);
+    await writeFile(
+      join(onlyDir, "plugin.json"),
+      JSON.stringify({
+        id: ONLY_ID,
+        name: "Only a web app",
+        version: "1.0.0",
+        webapp: { bundle_path: "webapp/dist/main.js" },
+      }),
+    );
+    await f.host.loadPlugin(onlyDir);
+  });
+  afterAll(async () => {
+    await rm(onlyDir, { recursive: true, force: true });
+  });
+
+  it("is enabled over REST and active with no process, and its bundle is listed and served", async () => {
+    const admin = { token: f.adminToken };
+    expect((await f.call("POST", `/api/v4/plugins/${ONLY_ID}/enable`, admin)).status).toBe(200);
+    const status = f.host.status(ONLY_ID);
+    expect(status.state).toBe("active");
+    expect(status.lastOutput).toEqual([]);
+    expect(status.sandbox.nodePermissions).toBe(false);
+
+    const { body: listed } = await f.call("GET", "/api/v4/plugins/webapp");
+    expect(listed).toContainEqual(
+      expect.objectContaining({ id: ONLY_ID, version: "1.0.0", webapp: expect.any(Object) }),
+    );
+    const served = await f.request("GET", onlyUrl);
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe(onlyBundle);
+    // No server part: GET /plugins shows the manifest without one, and no hook reaches it.
+    const { body: plugins } = await f.call("GET", "/api/v4/plugins", admin);
+    const manifest = plugins.active.find((m: { id: string }) => m.id === ONLY_ID);
+    expect(manifest).toMatchObject({ id: ONLY_ID, webapp: { bundle_path: "webapp/dist/main.js" } });
+    expect(manifest.server).toBeUndefined();
+    expect((await f.call("GET", `/plugins/${ONLY_ID}/anything`)).status).toBe(404);
+
+    expect((await f.call("POST", `/api/v4/plugins/${ONLY_ID}/disable`, admin)).status).toBe(200);
+    expect(f.host.status(ONLY_ID).state).toBe("stopped");
+    expect((await f.request("GET", onlyUrl)).status).toBe(404);
+  });
+});

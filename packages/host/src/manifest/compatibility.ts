@@ -19,7 +19,7 @@ export function checkCompatibility(manifest: PluginManifest, host: HostVersions)
       problem: `requires server >= ${minServerVersion}; this host is ${host.serverVersion}. Upgrade the host, or install a release of the plugin that supports ${host.serverVersion}`,
     });
   }
-  const { nodeVersion } = manifest.server;
+  const nodeVersion = manifest.server?.nodeVersion;
   if (
     nodeVersion !== undefined &&
     !semver.satisfies(host.nodeVersion, nodeVersion, { includePrerelease: true })

@@ -138,7 +138,7 @@ describe("a manifest written for Mattermost", () => {
     const built = (starterManifest.server.executables as Record<string, string>)[platform];
 
     const result = await loadManifest(dir, host).then(
-      (manifest) => manifest.server.executableRelative,
+      (manifest) => manifest.server?.executableRelative,
       (error: Error) => error.message,
     );
 
@@ -155,8 +155,8 @@ describe("a manifest written for Mattermost", () => {
 
     const manifest = await loadManifest(dir, { ...host, platform: "linux-amd64" });
 
-    expect(manifest.server.executableRelative).toBe("dist/plugin.js");
-    expect(manifest.server.runtime).toBe("node");
+    expect(manifest.server?.executableRelative).toBe("dist/plugin.js");
+    expect(manifest.server?.runtime).toBe("node");
   });
 
   it("says which platforms were built when none is the host's", async () => {
@@ -219,16 +219,14 @@ describe("a manifest written for Mattermost", () => {
     expect(error.message).toContain(problem);
   });
 
-  it("says that a plugin with only a web app part is not supported yet", async () => {
+  it("loads a plugin with only a web app part, which has no server part to run", async () => {
     const { server: _, ...webappOnly } = starterManifest;
     const dir = await starterFolder(webappOnly);
 
-    const error = await loadError(dir, { ...host, platform: "linux-amd64" });
+    const manifest = await loadManifest(dir, { ...host, platform: "linux-amd64" });
 
-    expect(error.field).toBe("server");
-    expect(error.message).toContain(
-      `"server" is required: this host loads plugins with a server part only, and a plugin with only a "webapp" is not supported yet`,
-    );
+    expect(manifest.server).toBeUndefined();
+    expect(manifest.webapp?.bundlePathRelative).toBe(starterManifest.webapp.bundle_path);
   });
 
   describe("webapp", () => {

@@ -143,8 +143,8 @@ describe("loadManifest", () => {
 
       const { server } = await loadManifest(dir, host);
 
-      expect(server.executable).toBe(path.join(dir, "build/plugin.js"));
-      expect(server.executableRelative).toBe("dist/plugin.js");
+      expect(server?.executable).toBe(path.join(dir, "build/plugin.js"));
+      expect(server?.executableRelative).toBe("dist/plugin.js");
     });
   });
 
@@ -154,7 +154,7 @@ describe("loadManifest", () => {
       async (executable) => {
         const dir = await jsonPlugin(withServer({ executable }), { [executable]: "" });
 
-        expect((await loadManifest(dir, host)).server.runtime).toBe("node");
+        expect((await loadManifest(dir, host)).server?.runtime).toBe("node");
       },
     );
 
@@ -163,7 +163,7 @@ describe("loadManifest", () => {
         "bin/plugin": "",
       });
 
-      expect((await loadManifest(dir, host)).server.runtime).toBe("node");
+      expect((await loadManifest(dir, host)).server?.runtime).toBe("node");
     });
 
     it("refuses a runtime it does not know", async () => {
@@ -182,7 +182,7 @@ describe("loadManifest", () => {
         "bin/plugin": ["#!/bin/sh\n", 0o755],
       });
 
-      expect((await loadManifest(dir, host)).server.runtime).toBe("executable");
+      expect((await loadManifest(dir, host)).server?.runtime).toBe("executable");
     });
 
     it("says what to do when a file taken for a program has no execute bit", async () => {
@@ -225,7 +225,7 @@ describe("loadManifest", () => {
       );
       await chmod(path.join(dir, "bin/plugin"), 0o700);
 
-      expect((await loadManifest(dir, host)).server.runtime).toBe("executable");
+      expect((await loadManifest(dir, host)).server?.runtime).toBe("executable");
     });
   });
 
@@ -284,7 +284,10 @@ describe("loadManifest", () => {
         withServer({ permissions: ["child_process", "wasi", "child_process"] }),
       );
 
-      expect((await loadManifest(dir, host)).server.permissions).toEqual(["child_process", "wasi"]);
+      expect((await loadManifest(dir, host)).server?.permissions).toEqual([
+        "child_process",
+        "wasi",
+      ]);
     });
 
     it("refuses a permission it does not know, naming the ones it does", async () => {

@@ -87,7 +87,7 @@ describe("loadManifest", () => {
       const manifest = await loadManifest(dir, host);
 
       expect(manifest.file).toBe(path.join(dir, "plugin.yml"));
-      expect(manifest.server.runtime).toBe("node");
+      expect(manifest.server?.runtime).toBe("node");
     });
 
     it("resolves a plugin folder reached through a symlink", async () => {
@@ -98,7 +98,7 @@ describe("loadManifest", () => {
       const manifest = await loadManifest(path.join(links, "hello"), host);
 
       expect(manifest.dir).toBe(dir);
-      expect(manifest.server.executable).toBe(path.join(dir, "dist/plugin.js"));
+      expect(manifest.server?.executable).toBe(path.join(dir, "dist/plugin.js"));
     });
 
     it("says which names it looked for when the folder has no manifest", async () => {

@@ -78,13 +78,8 @@ export async function loadManifest(
     });
   }
   const warnings = unknownFieldWarnings(data, manifestFields, "");
-  if (data.server === undefined && data.webapp !== undefined) {
-    throw new ManifestError({
-      file,
-      field: "server",
-      problem: `is required: this host loads plugins with a server part only, and a plugin with only a "webapp" is not supported yet; add a "server" section whose "executable" is the plugin's entry file`,
-    });
-  }
+  // A plugin may have only a web app, as in Mattermost: then it runs no process.
+  const webappOnly = data.server === undefined && data.webapp !== undefined;
   const manifest: PluginManifest = {
     id: checkId(file, data.id),
     name: checkName(file, data.name),
@@ -94,13 +89,15 @@ export async function loadManifest(
       data.min_server_version === undefined
         ? undefined
         : checkSemanticVersion(file, "min_server_version", data.min_server_version),
-    server: await checkServerSection(
-      file,
-      dir,
-      data.server,
-      options.platform ?? hostPlatform(),
-      warnings,
-    ),
+    ...(!webappOnly && {
+      server: await checkServerSection(
+        file,
+        dir,
+        data.server,
+        options.platform ?? hostPlatform(),
+        warnings,
+      ),
+    }),
     dir,
     file,
   };

@@ -25,10 +25,12 @@ export function manifestJson(manifest: PluginManifest): JsonObject {
   return {
     ...commonManifestJson(manifest),
     description: manifest.description,
-    server: {
-      executable: server.executableRelative,
-      ...(server.executables && { executables: server.executables }),
-    },
+    ...(server && {
+      server: {
+        executable: server.executableRelative,
+        ...(server.executables && { executables: server.executables }),
+      },
+    }),
     ...(manifest.webapp && { webapp: { bundle_path: manifest.webapp.bundlePathRelative } }),
     ...(manifest.settingsSchema && { settings_schema: manifest.settingsSchema }),
     ...(manifest.requiredConfiguration && {

@@ -21,6 +21,29 @@ export interface PluginWebapp {
   bundleHash: string;
 }
 
+/** A manifest with a server part: what the host starts as a process. */
+export type ServerPluginManifest = PluginManifest & { server: PluginServer };
+
+/** Whether the plugin has a server part to run (a webapp-only plugin has none). */
+export function hasServer(manifest: PluginManifest): manifest is ServerPluginManifest {
+  return manifest.server !== undefined;
+}
+
+/** A plugin's server part: the executable the host starts. */
+export interface PluginServer {
+  /** Absolute path of the executable, inside the plugin folder (symlinks resolved). */
+  executable: string;
+  /** The executable as written in the manifest, relative to the plugin folder. */
+  executableRelative: string;
+  runtime: PluginRuntime;
+  /** semver range of Node.js the plugin needs, if stated. */
+  nodeVersion?: string;
+  /** What a Node plugin asks for beyond the permission model, if anything. */
+  permissions?: NodeCapability[];
+  /** Mattermost's executables by platform ("linux-amd64": path), as written, if given. */
+  executables?: Record<string, string>;
+}
+
 export interface PluginManifest {
   /** Reverse-DNS-like id, e.g. "com.example.hello". */
   id: string;
@@ -30,19 +53,11 @@ export interface PluginManifest {
   version: string;
   /** Lowest host version the plugin runs on, if stated. */
   minServerVersion?: string;
-  server: {
-    /** Absolute path of the executable, inside the plugin folder (symlinks resolved). */
-    executable: string;
-    /** The executable as written in the manifest, relative to the plugin folder. */
-    executableRelative: string;
-    runtime: PluginRuntime;
-    /** semver range of Node.js the plugin needs, if stated. */
-    nodeVersion?: string;
-    /** What a Node plugin asks for beyond the permission model, if anything. */
-    permissions?: NodeCapability[];
-    /** Mattermost's executables by platform ("linux-amd64": path), as written, if given. */
-    executables?: Record<string, string>;
-  };
+  /**
+   * The server part, which the host runs as a process. Absent for a plugin with only a web app
+   * (Mattermost's webapp-only plugins): it is active without a process and answers no hook.
+   */
+  server?: PluginServer;
   /** The web app part, when the plugin has one. */
   webapp?: PluginWebapp;
   /** Mattermost-style settings schema (header, footer, settings, sections), kept as written. */

@@ -16,9 +16,11 @@ import {
 import type { Actor, App } from "../app/app.js";
 import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sendFile } from "./file-transfer.js";
 import { pluginApiAccounts } from "./plugin-api-accounts.js";
+import { pluginApiEmoji } from "./plugin-api-emoji.js";
 import { pluginApiFiles } from "./plugin-api-files.js";
 import { pluginApiGroups } from "./plugin-api-groups.js";
 import { pluginApiIntegrations } from "./plugin-api-integrations.js";
+import { pluginApiOAuth } from "./plugin-api-oauth.js";
 import { pluginApiPeople } from "./plugin-api-people.js";
 import { pluginApiPosts } from "./plugin-api-posts.js";
 import { realtimeMethods } from "./plugin-api-realtime.js";
@@ -68,6 +70,8 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
   return {
     ...pluginApiPeople(app, pluginId),
     ...pluginApiGroups(app, actor),
+    ...pluginApiEmoji(app),
+    ...pluginApiOAuth(app, actor),
     getServerVersion: () => ({ version: deps.serverVersion }),
     getConfig: () => ({ config: deps.serverConfig() }),
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),

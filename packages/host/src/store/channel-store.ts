@@ -1,5 +1,16 @@
-import type { Channel, ChannelMember, ChannelStats } from "@plugwire/protocol";
+import type { Channel, ChannelMember, ChannelStats, Post } from "@plugwire/protocol";
 import type { PageQuery } from "./page-query.js";
+
+/**
+ * A membership change and the system post that tells of it (Mattermost's join, leave, add and
+ * remove posts), made in one transaction: both are stored or neither is.
+ */
+export interface MembershipChange<Member> {
+  /** The membership as it is after the change (an ended one for a team member who left). */
+  member: Member;
+  /** The system post as stored; absent when none was given or the membership did not change. */
+  post?: Post;
+}
 
 /** Channels, their members, and the direct channels of two users. */
 export interface ChannelStore {
@@ -13,6 +24,21 @@ export interface ChannelStore {
   getChannelMember(channelId: string, userId: string): Promise<ChannelMember | undefined>;
   addChannelMember(channelId: string, userId: string): Promise<ChannelMember>;
   removeChannelMember(channelId: string, userId: string): Promise<ChannelMember>;
+  /**
+   * addChannelMember, and `systemPost` created (as createPost does) in the same transaction
+   * when the user was not a member yet.
+   */
+  joinChannel(
+    channelId: string,
+    userId: string,
+    systemPost: Post,
+  ): Promise<MembershipChange<ChannelMember>>;
+  /** removeChannelMember, and `systemPost` created in the same transaction. */
+  leaveChannel(
+    channelId: string,
+    userId: string,
+    systemPost: Post,
+  ): Promise<MembershipChange<ChannelMember>>;
   /** The direct ("D") channel of two users, created with both as members when missing. */
   getOrCreateDirectChannel(userId1: string, userId2: string): Promise<Channel>;
   /**

@@ -511,6 +511,55 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 16,
+    description:
+      "custom emoji; system_user makes and deletes its own, as Mattermost's emoji permissions migration grants",
+    sql: `
+      CREATE TABLE emoji (
+        "id" TEXT PRIMARY KEY,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "delete_at" INTEGER NOT NULL,
+        "creator_id" TEXT NOT NULL,
+        "name" TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX emoji_name ON emoji ("name") WHERE "delete_at" = 0;
+      CREATE INDEX emoji_create_at ON emoji ("create_at", "id");
+      UPDATE roles SET
+        "permissions" = (
+          SELECT json_group_array(value) FROM (
+            SELECT value FROM json_each(roles."permissions")
+            UNION SELECT 'create_emojis' UNION SELECT 'delete_emojis'
+          )
+        ),
+        "update_at" = strftime('%s', 'now') * 1000
+      WHERE "name" = 'system_user';
+    `,
+  },
+  {
+    version: 17,
+    description: "OAuth 2.0 client apps (the records; no authorizations or tokens)",
+    sql: `
+      CREATE TABLE oauth_apps (
+        "id" TEXT PRIMARY KEY,
+        "creator_id" TEXT NOT NULL,
+        "create_at" INTEGER NOT NULL,
+        "update_at" INTEGER NOT NULL,
+        "client_secret" TEXT NOT NULL,
+        "name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        -- A JSON array of URLs.
+        "callback_urls" TEXT NOT NULL,
+        "homepage" TEXT NOT NULL,
+        "is_trusted" INTEGER NOT NULL,
+        "mattermost_app_id" TEXT NOT NULL
+      );
+      CREATE INDEX oauth_apps_creator ON oauth_apps ("creator_id", "create_at", "id");
+      CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
+    `,
+  },
 ];
 
 /**

@@ -8,11 +8,13 @@ import { sqliteChannelStore } from "./sqlite/sqlite-channel-store.js";
 import { sqliteClusterStore } from "./sqlite/sqlite-cluster-store.js";
 import { sqliteCommandStore } from "./sqlite/sqlite-command-store.js";
 import { openSqliteDatabase, type SqliteDatabaseOptions } from "./sqlite/sqlite-database.js";
+import { sqliteEmojiStore } from "./sqlite/sqlite-emoji-store.js";
 import { sqliteFileInfoStore } from "./sqlite/sqlite-file-info-store.js";
 import { sqliteGroupStore } from "./sqlite/sqlite-group-store.js";
 import { sqliteHostKeyStore } from "./sqlite/sqlite-host-key-store.js";
 import { sqliteKVStore } from "./sqlite/sqlite-kv-store.js";
 import { sqliteLoginAttemptStore } from "./sqlite/sqlite-login-attempt-store.js";
+import { sqliteOAuthAppStore } from "./sqlite/sqlite-oauth-app-store.js";
 import { sqlitePluginStateStore } from "./sqlite/sqlite-plugin-state-store.js";
 import { sqlitePostListStore } from "./sqlite/sqlite-post-list-store.js";
 import { sqlitePostStore } from "./sqlite/sqlite-post-store.js";
@@ -58,6 +60,8 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteHostKeyStore(db),
     ...sqliteAuditStore(db),
     ...sqliteGroupStore(db),
+    ...sqliteEmojiStore(db),
+    ...sqliteOAuthAppStore(db),
     async close() {
       db.close();
     },

@@ -10,11 +10,13 @@ import type { BotStore } from "./bot-store.js";
 import type { ChannelStore } from "./channel-store.js";
 import type { ClusterStore } from "./cluster-store.js";
 import type { CommandStore } from "./command-store.js";
+import type { EmojiStore } from "./emoji-store.js";
 import type { FileInfoStore } from "./file-info-store.js";
 import type { GroupStore } from "./group-store.js";
 import type { HostKeyStore } from "./host-key-store.js";
 import type { KVStore } from "./kv-store.js";
 import type { LoginAttemptStore } from "./login-attempt-store.js";
+import type { OAuthAppStore } from "./oauth-app-store.js";
 import type { PluginStateStore } from "./plugin-state-store.js";
 import type { PostListStore } from "./post-list-store.js";
 import type { PostStore } from "./post-store.js";
@@ -31,14 +33,16 @@ import type { UserStore } from "./user-store.js";
 
 export type { AuditQuery, AuditStore } from "./audit-store.js";
 export type { BotQuery, BotStore } from "./bot-store.js";
-export type { ChannelStore } from "./channel-store.js";
+export type { ChannelStore, MembershipChange } from "./channel-store.js";
 export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
+export type { EmojiStore } from "./emoji-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
 export type { GroupQuery, GroupStore } from "./group-store.js";
 export type { HostKeyStore } from "./host-key-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";
+export type { OAuthAppStore } from "./oauth-app-store.js";
 export type { PageQuery } from "./page-query.js";
 export type { PluginStateStore } from "./plugin-state-store.js";
 export type { PostListStore, PostSearchQuery, ThreadQuery } from "./post-list-store.js";
@@ -80,7 +84,9 @@ export interface Store
     SystemStore,
     HostKeyStore,
     AuditStore,
-    GroupStore {
+    GroupStore,
+    EmojiStore,
+    OAuthAppStore {
   /** Which database keeps the data, as an admin would name it (the console's Server page). */
   readonly kind: StoreKind;
   close(): Promise<void>;

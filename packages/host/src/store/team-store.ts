@@ -1,4 +1,5 @@
-import type { Team, TeamMember, TeamStats, TeamUnread } from "@plugwire/protocol";
+import type { Post, Team, TeamMember, TeamStats, TeamUnread } from "@plugwire/protocol";
+import type { MembershipChange } from "./channel-store.js";
 import type { PageQuery } from "./page-query.js";
 
 /** Teams and their members. */
@@ -26,6 +27,22 @@ export interface TeamStore {
   addTeamMember(teamId: string, userId: string, options?: { admin?: boolean }): Promise<TeamMember>;
   /** Ends a membership; returns the ended membership. NotFoundError when not a member. */
   removeTeamMember(teamId: string, userId: string): Promise<TeamMember>;
+  /**
+   * addTeamMember, and `systemPost` (in one of the team's channels) created in the same
+   * transaction when the user was not an active member yet.
+   */
+  joinTeam(
+    teamId: string,
+    userId: string,
+    options: { admin?: boolean },
+    systemPost: Post,
+  ): Promise<MembershipChange<TeamMember>>;
+  /** removeTeamMember, and `systemPost` created in the same transaction. */
+  leaveTeam(
+    teamId: string,
+    userId: string,
+    systemPost: Post,
+  ): Promise<MembershipChange<TeamMember>>;
   /** The teams (not deleted) the user is an active member of, by display name. */
   getTeamsForUser(userId: string): Promise<Team[]>;
   /** The user's active memberships, of teams not deleted. */

@@ -19,7 +19,7 @@ import {
   parseHandshake,
 } from "@plugwire/protocol";
 import type { LogLevel, LogSink } from "../log.js";
-import type { PluginManifest } from "../manifest/manifest.js";
+import type { ServerPluginManifest } from "../manifest/manifest.js";
 import { pluginEnvironment } from "./environment.js";
 import { HookClient } from "./hook-client.js";
 import type { OutputLimits } from "./output-budget.js";
@@ -114,7 +114,7 @@ export class PluginProcess {
    * killing the process and removing what the start made. Aborting `signal` cancels the start.
    */
   static async start(
-    manifest: PluginManifest,
+    manifest: ServerPluginManifest,
     options: PluginProcessOptions,
     signal?: AbortSignal,
   ): Promise<PluginProcess> {
@@ -254,7 +254,10 @@ export class PluginProcess {
     }
   }
 
-  private async launch(manifest: PluginManifest, signal: AbortSignal | undefined): Promise<void> {
+  private async launch(
+    manifest: ServerPluginManifest,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const { pluginId, settings } = this;
     this.socketDir = await mkdtemp(join(tmpdir(), "pw-"));
     if (Buffer.byteLength(this.socketDir) > MAX_SOCKET_DIR_BYTES) {

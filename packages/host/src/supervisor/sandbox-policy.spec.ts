@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, realpath, rm, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { PluginManifest } from "../manifest/manifest.js";
+import type { ServerPluginManifest } from "../manifest/manifest.js";
 import { pluginSandbox } from "./sandbox-policy.js";
 
 let root: string;
@@ -16,7 +16,7 @@ async function layout() {
   await mkdir(join(root, "node_modules", "@scope"), { recursive: true });
   await symlink(shared, join(root, "node_modules", "@scope", "sdk"));
   await mkdir(plugin, { recursive: true });
-  const manifest: PluginManifest = {
+  const manifest: ServerPluginManifest = {
     id: "com.example.p",
     name: "p",
     description: "",

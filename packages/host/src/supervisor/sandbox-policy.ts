@@ -64,8 +64,14 @@ export async function pluginSandbox(
   context: SandboxContext,
 ): Promise<{ sandbox: PluginSandbox; status: PluginSandboxStatus }> {
   const { policy, dataRoot, users, pluginsDir } = context;
-  const nodePermissions = manifest.server.runtime === "node" && policy.nodePermissions !== false;
-  const requestedPermissions = manifest.server.permissions ?? [];
+  const { server } = manifest;
+  if (server === undefined) {
+    // A webapp-only plugin runs no process: there is nothing to confine.
+    const none = { nodePermissions: false };
+    return { sandbox: none, status: { ...none, requestedPermissions: [], grantedPermissions: [] } };
+  }
+  const nodePermissions = server.runtime === "node" && policy.nodePermissions !== false;
+  const requestedPermissions = server.permissions ?? [];
   const allowed = policy.allowPermissions ?? [];
   const grantedPermissions =
     allowed.includes("*") || allowed.includes(manifest.id) ? requestedPermissions : [];
@@ -82,7 +88,7 @@ export async function pluginSandbox(
   }
   if (nodePermissions) {
     sandbox.readablePaths = [
-      ...(await moduleFolders([manifest.dir, dirname(manifest.server.executable)])),
+      ...(await moduleFolders([manifest.dir, dirname(server.executable)])),
       ...(policy.readablePaths ?? []),
     ];
     sandbox.allow = Object.fromEntries(
@@ -95,7 +101,7 @@ export async function pluginSandbox(
     if (pluginsDir !== undefined && !relative(pluginsDir, manifest.dir).startsWith("..")) {
       await grantGroupRead(manifest.dir, sandbox.user.gid);
     }
-    await requireReadable(manifest.server.executable, sandbox.user);
+    await requireReadable(server.executable, sandbox.user);
   }
   return { sandbox, status };
 }

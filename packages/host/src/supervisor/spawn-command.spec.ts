@@ -1,13 +1,13 @@
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { PluginManifest } from "../manifest/manifest.js";
+import type { ServerPluginManifest } from "../manifest/manifest.js";
 import { spawnCommand } from "./spawn-command.js";
 
 const manifest = (runtime: "node" | "executable") =>
   ({
     dir: "/plugins/p",
     server: { executable: "/plugins/p/plugin.mjs", runtime },
-  }) as PluginManifest;
+  }) as ServerPluginManifest;
 
 const hasSetpriv =
   process.platform === "linux" &&

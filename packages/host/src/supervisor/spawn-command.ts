@@ -13,7 +13,7 @@
 //   unprivileged user, so /proc/<pid>/environ of the host and of other plugins is closed to it.
 import { accessSync, constants } from "node:fs";
 import { delimiter, join, resolve } from "node:path";
-import type { PluginManifest } from "../manifest/manifest.js";
+import type { ServerPluginManifest } from "../manifest/manifest.js";
 
 /** A program and its arguments. */
 export interface SpawnCommand {
@@ -64,7 +64,7 @@ export interface SpawnCommandOptions {
  * executed, or when what is asked needs a setpriv that is not there.
  */
 export function spawnCommand(
-  manifest: PluginManifest,
+  manifest: ServerPluginManifest,
   options: SpawnCommandOptions = {},
 ): SpawnCommand {
   const { executable, runtime } = manifest.server;
@@ -112,7 +112,7 @@ export function spawnCommand(
 }
 
 /** Node's permission-model flags for a plugin. */
-function permissionFlags(manifest: PluginManifest, sandbox: PluginSandbox): string[] {
+function permissionFlags(manifest: ServerPluginManifest, sandbox: PluginSandbox): string[] {
   // Node 20 knows the model as experimental; later versions also as --permission.
   const flag = process.allowedNodeEnvironmentFlags.has("--permission")
     ? "--permission"

@@ -6,7 +6,7 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { UnavailableError } from "@plugwire/errors";
 import type { HookName } from "@plugwire/protocol";
-import type { PluginManifest } from "../manifest/manifest.js";
+import { hasServer, type PluginManifest } from "../manifest/manifest.js";
 import type { CallStatsRow } from "../metrics/call-stats.js";
 import { HookActivity } from "./hook-activity.js";
 import { HookCircuit, type HookCircuitPolicy } from "./hook-circuit.js";
@@ -363,6 +363,14 @@ export class PluginSupervisor implements HookDispatcher {
 
   /** Starts a plugin and makes it current, unless stop() came first. */
   private async launch(signal: AbortSignal): Promise<void> {
+    if (!hasServer(this.manifest)) {
+      // A webapp-only plugin: active at once, with no process, no hooks and no health checks;
+      // the host serves its web app bundle while it is active.
+      this.activeAt = new Date();
+      this.implemented = new Set();
+      this.setState("active");
+      return;
+    }
     const plugin = await PluginProcess.start(this.manifest, this.options, signal);
     if (signal.aborted) {
       await plugin.kill();

@@ -8,14 +8,14 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { PluginAPI } from "@plugwire/protocol";
-import type { PluginManifest } from "../../src/manifest/manifest.js";
+import type { ServerPluginManifest } from "../../src/manifest/manifest.js";
 import type { ServeApi } from "../../src/supervisor/plugin-process.js";
 import type { Cleanup } from "../supervisor/fixtures.js";
 
 export const faultFixturesDir = dirname(fileURLToPath(import.meta.url));
 
 /** A manifest for `<name>.mjs` in this folder, with a fresh plugin folder as working directory. */
-export async function faultManifest(name: string, cleanup: Cleanup): Promise<PluginManifest> {
+export async function faultManifest(name: string, cleanup: Cleanup): Promise<ServerPluginManifest> {
   const dir = await realpath(await mkdtemp(join(tmpdir(), "pw-fault-")));
   cleanup.add(() => rm(dir, { recursive: true, force: true }));
   const id = `test.fault.${name}`;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { LogEntry } from "../../src/log.js";
-import type { PluginManifest } from "../../src/manifest/manifest.js";
+import type { ServerPluginManifest } from "../../src/manifest/manifest.js";
 import type { ServeApi } from "../../src/supervisor/plugin-process.js";
 import type { PluginState, PluginSupervisor } from "../../src/supervisor/supervisor.js";
 
@@ -33,7 +33,10 @@ export class Cleanup {
  * A manifest for `<name>.mjs` in this folder, run by node, with a fresh plugin folder of its
  * own as working directory (fixtures keep marker files there).
  */
-export async function fixtureManifest(name: string, cleanup: Cleanup): Promise<PluginManifest> {
+export async function fixtureManifest(
+  name: string,
+  cleanup: Cleanup,
+): Promise<ServerPluginManifest> {
   const dir = await realpath(await mkdtemp(join(tmpdir(), "pw-test-")));
   cleanup.add(() => rm(dir, { recursive: true, force: true }));
   const executable = join(fixturesDir, `${name}.mjs`);

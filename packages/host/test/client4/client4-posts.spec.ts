@@ -56,9 +56,14 @@ async function newChannel(name: string) {
   return f.newChannel(team, alice, { name, displayName: name }, [bob]);
 }
 
+/** A channel of alice's alone, without the post that bob was added. */
+async function aliceChannel(name: string) {
+  return f.newChannel(team, alice, { name, displayName: name }, []);
+}
+
 describe("channel posts", () => {
   it("pages newest first with the ids on either side, as getPosts reads them", async () => {
-    const channel = await newChannel("paging");
+    const channel = await aliceChannel("paging");
     const [one, two, three, four, five] = await postAll(channel.id, ["1", "2", "3", "4", "5"]);
     const first = await aliceClient.getPosts(channel.id, 0, 2);
     expect(first).toMatchObject({ order: [five, four], next_post_id: "", prev_post_id: three });
@@ -84,7 +89,7 @@ describe("channel posts", () => {
   });
 
   it("pages before and after a post, the post itself the cursor of the first page", async () => {
-    const channel = await newChannel("around");
+    const channel = await aliceChannel("around");
     const [one, two, three, four, five] = await postAll(channel.id, ["1", "2", "3", "4", "5"]);
     expect(await aliceClient.getPostsBefore(channel.id, four as string, 0, 2)).toMatchObject({
       order: [three, two],

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import type { PluginManifest } from "../../src/manifest/manifest.js";
+import type { ServerPluginManifest } from "../../src/manifest/manifest.js";
 import { PluginProcess, type PluginProcessOptions } from "../../src/supervisor/plugin-process.js";
 import type { PluginProcessError } from "../../src/supervisor/plugin-process-error.js";
 import { faultFixturesDir, faultManifest, minimalApi } from "../../test-fixtures/faults/faults.js";
@@ -54,7 +54,7 @@ async function probe(
   targets: { reads?: Record<string, string>; writes?: Record<string, string> },
   overrides: Partial<PluginProcessOptions> = {},
 ): Promise<Record<string, string>> {
-  const manifest: PluginManifest = await faultManifest("isolation-probe", cleanup);
+  const manifest: ServerPluginManifest = await faultManifest("isolation-probe", cleanup);
   await chmod(manifest.dir, 0o755);
   const executable = join(manifest.dir, "probe.mjs");
   await copyFile(join(faultFixturesDir, "isolation-probe.mjs"), executable);

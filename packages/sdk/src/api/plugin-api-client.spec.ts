@@ -8,11 +8,13 @@ import {
   ChannelStatsSchema,
   CommandResponseSchema,
   CommandSchema,
+  EmojiSchema,
   FileInfoSchema,
   GroupMemberSchema,
   GroupSchema,
   GroupSyncableSchema,
   MAX_CHUNK_BYTES,
+  OAuthAppSchema,
   PluginAPI,
   PluginStatusSchema,
   PostListSchema,
@@ -72,6 +74,15 @@ const sidebarCategory = create(SidebarCategorySchema, {
 const bot = create(BotSchema, { userId: "b1", username: "helper", ownerId: "p" });
 const session = create(SessionSchema, { id: "s1", userId: "u1", token: "secret" });
 const accessToken = create(UserAccessTokenSchema, { id: "t1", userId: "u1", token: "secret" });
+const emoji = create(EmojiSchema, { id: "e1", name: "shipit", creatorId: "u1", createAt: 9n });
+const oauthApp = create(OAuthAppSchema, {
+  id: "a1",
+  creatorId: "u1",
+  name: "Ticketing",
+  clientSecret: "secret",
+  callbackUrls: ["https://t.example.com/cb"],
+  createAt: 10n,
+});
 const group = create(GroupSchema, { id: "g1", name: "sre", source: "custom", createAt: 7n });
 const groupMember = create(GroupMemberSchema, { groupId: "g1", userId: "u1", createAt: 8n });
 const groupSyncable = create(GroupSyncableSchema, {
@@ -831,6 +842,38 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { groupSyncable },
     groupSyncable,
   ],
+  ["getEmoji", ["e1"], { emojiId: "e1" }, { emoji }, emoji],
+  ["getEmojiByName", ["shipit"], { name: "shipit" }, { emoji }, emoji],
+  [
+    "getEmojiImage",
+    ["e1"],
+    { emojiId: "e1" },
+    { image: new Uint8Array([1, 2]), imageType: "png" },
+    { image: new Uint8Array([1, 2]), imageType: "png" },
+  ],
+  [
+    "getEmojiList",
+    ["name", { page: 1, perPage: 5 }],
+    { sortBy: "name", paging: { page: 1, perPage: 5 } },
+    { emojis: [emoji] },
+    [emoji],
+  ],
+  [
+    "createOAuthApp",
+    [{ creatorId: "u1", name: "Ticketing", callbackUrls: ["https://t.example.com/cb"] }],
+    { app: { creatorId: "u1", name: "Ticketing", callbackUrls: ["https://t.example.com/cb"] } },
+    { app: oauthApp },
+    oauthApp,
+  ],
+  ["getOAuthApp", ["a1"], { appId: "a1" }, { app: oauthApp }, oauthApp],
+  [
+    "updateOAuthApp",
+    [{ id: "a1", name: "Ticketing 2" }],
+    { app: { id: "a1", name: "Ticketing 2" } },
+    { app: oauthApp },
+    oauthApp,
+  ],
+  ["deleteOAuthApp", ["a1"], { appId: "a1" }, {}, undefined],
 ];
 /** The client method of an RPC: lower camel case, with "KV" as "kv". */
 function clientMethodName(rpc: string): string {

@@ -17,6 +17,7 @@ import {
   type GroupSearchOptsSchema,
   type GroupSyncableSchema,
   type InstallPluginRequestSchema,
+  type OAuthAppSchema,
   type OpenInteractiveDialogRequestSchema,
   PluginAPI,
   type PostSchema,
@@ -42,10 +43,12 @@ import type {
   ChannelStats,
   Command,
   CommandResponse,
+  Emoji,
   FileInfo,
   Group,
   GroupMember,
   GroupSyncable,
+  OAuthApp,
   Paging,
   PluginStatus,
   Post,
@@ -110,6 +113,11 @@ export type GroupInit = PlainInit<typeof GroupSchema>;
 export type GroupSyncableInit = PlainInit<typeof GroupSyncableSchema>;
 /** Filters of getGroups, as Mattermost's GroupSearchOpts (q, source, filterHasMember, …). */
 export type GroupSearchOptions = PlainInit<typeof GroupSearchOptsSchema>;
+/**
+ * An OAuth 2.0 client app to register or change: creatorId, name, description, iconUrl,
+ * callbackUrls, homepage, isTrusted, mattermostAppId (and `id` to change one).
+ */
+export type OAuthAppInit = PlainInit<typeof OAuthAppSchema>;
 /** Which page of a list: zero-based `page`, `perPage` items (host default 60, at most 200). */
 export type PageOptions = Partial<Pick<Paging, "page" | "perPage">>;
 
@@ -1464,6 +1472,62 @@ export class PluginAPIClient {
     const request = { groupId, syncableId, syncableType };
     const deleted = await this.#rpc.deleteGroupSyncable(request, this.#options);
     return present(deleted.groupSyncable, "DeleteGroupSyncable", "group_syncable");
+  }
+
+  // Custom emoji
+
+  /** A custom emoji by id; NotFoundError when there is none. */
+  async getEmoji(emojiId: string): Promise<Emoji> {
+    const { emoji } = await this.#rpc.getEmoji({ emojiId }, this.#options);
+    return present(emoji, "GetEmoji", "emoji");
+  }
+
+  /** A custom emoji by name (without colons). */
+  async getEmojiByName(name: string): Promise<Emoji> {
+    const { emoji } = await this.#rpc.getEmojiByName({ name }, this.#options);
+    return present(emoji, "GetEmojiByName", "emoji");
+  }
+
+  /** A custom emoji's image and its format ("png", "gif", "jpeg" or "webp"). */
+  async getEmojiImage(emojiId: string): Promise<{ image: Uint8Array; imageType: string }> {
+    const { image, imageType } = await this.#rpc.getEmojiImage({ emojiId }, this.#options);
+    return { image, imageType };
+  }
+
+  /** A page of custom emoji, oldest first, or by name with `sortBy` "name". */
+  async getEmojiList(sortBy = "", paging: PageOptions = {}): Promise<Emoji[]> {
+    return (await this.#rpc.getEmojiList({ sortBy, paging }, this.#options)).emojis;
+  }
+
+  // OAuth 2.0 client apps (the records: the host runs no OAuth flow)
+
+  /**
+   * Registers an OAuth app made by `app.creatorId` (a user id); the host assigns its id and
+   * client secret, and the answer carries the secret.
+   */
+  async createOAuthApp(app: OAuthAppInit): Promise<OAuthApp> {
+    const created = await this.#rpc.createOAuthApp({ app }, this.#options);
+    return present(created.app, "CreateOAuthApp", "app");
+  }
+
+  /** An OAuth app, with its client secret; NotFoundError when there is none. */
+  async getOAuthApp(appId: string): Promise<OAuthApp> {
+    const { app } = await this.#rpc.getOAuthApp({ appId }, this.#options);
+    return present(app, "GetOAuthApp", "app");
+  }
+
+  /**
+   * Writes an app's fields over the app with `app.id` (send them all: an unset one is cleared);
+   * its creator, creation time and client secret stay.
+   */
+  async updateOAuthApp(app: OAuthAppInit): Promise<OAuthApp> {
+    const updated = await this.#rpc.updateOAuthApp({ app }, this.#options);
+    return present(updated.app, "UpdateOAuthApp", "app");
+  }
+
+  /** Removes an OAuth app. */
+  async deleteOAuthApp(appId: string): Promise<void> {
+    await this.#rpc.deleteOAuthApp({ appId }, this.#options);
   }
 }
 

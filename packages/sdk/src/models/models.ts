@@ -62,12 +62,16 @@ export type DialogElement = Plain<protocol.DialogElement>;
 export type CommandArgs = Plain<protocol.CommandArgs>;
 /** What a slash command answers. */
 export type CommandResponse = Plain<protocol.CommandResponse>;
+/** A custom emoji. */
+export type Emoji = Plain<protocol.Emoji>;
 /** A user group (Mattermost's Group). */
 export type Group = Plain<protocol.Group>;
 /** A user's membership of a group. */
 export type GroupMember = Plain<protocol.GroupMember>;
 /** A group's link to a team or channel. */
 export type GroupSyncable = Plain<protocol.GroupSyncable>;
+/** An OAuth 2.0 client app (Mattermost's OAuthApp), with its client secret. */
+export type OAuthApp = Plain<protocol.OAuthApp>;
 /** A page of a list. */
 export type Paging = Plain<protocol.Paging>;
 /** An event a plugin sends to its copies on the other cluster nodes. */

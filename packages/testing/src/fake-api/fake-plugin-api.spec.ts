@@ -335,6 +335,46 @@ describe("groups", () => {
   });
 });
 
+describe("custom emoji", () => {
+  it("a plugin reads the emoji made through the host's app, images from the fake's file store", async () => {
+    const ann = makeUser({ username: "ann" });
+    fake = await createFakePluginAPI({ fixtures: { users: [ann] } });
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]);
+    const made = await fake.app.createEmoji({}, ann.id, "shipit", png);
+    const api = new PluginAPIClient(fake.transport());
+    expect(await api.getEmojiByName("shipit")).toMatchObject({ id: made.id, creatorId: ann.id });
+    expect((await api.getEmoji(made.id)).createAt).toBe(fake.clock.now());
+    expect(await api.getEmojiImage(made.id)).toEqual({ image: png, imageType: "png" });
+    expect((await api.getEmojiList("name")).map((e) => e.name)).toEqual(["shipit"]);
+    expect(fake.callsTo("GetEmojiByName")[0]?.request.name).toBe("shipit");
+    await expect(api.getEmojiByName("nope")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(api.getEmojiList("age")).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe("OAuth apps", () => {
+  it("are the host's records: registered with a secret, changed, removed", async () => {
+    const ann = makeUser({ username: "ann" });
+    fake = await createFakePluginAPI({ fixtures: { users: [ann] } });
+    const api = new PluginAPIClient(fake.transport());
+    const app = await api.createOAuthApp({
+      creatorId: ann.id,
+      name: "Ticketing",
+      callbackUrls: ["https://tickets.example.com/cb"],
+      homepage: "https://tickets.example.com",
+    });
+    expect(app).toMatchObject({ creatorId: ann.id, createAt: fake.clock.now() });
+    expect(app.clientSecret).toHaveLength(26);
+    expect((await api.updateOAuthApp({ ...app, name: "Tickets" })).name).toBe("Tickets");
+    expect(fake.callsTo("CreateOAuthApp")[0]?.request.app?.name).toBe("Ticketing");
+    await api.deleteOAuthApp(app.id);
+    await expect(api.getOAuthApp(app.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      api.createOAuthApp({ creatorId: ann.id, name: "No callbacks", homepage: "https://x.io" }),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
 describe("errors", () => {
   it("arrive as the class the host threw, with its fields", async () => {
     fake = await createFakePluginAPI();

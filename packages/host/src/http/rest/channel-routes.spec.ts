@@ -222,20 +222,91 @@ describe("DELETE /api/v4/channels/{channel_id}/members/{user_id}", () => {
   });
 });
 
+describe("the system posts of joining and leaving", () => {
+  /** The channel's posts, oldest first, as [type, user id, props]. */
+  async function systemPosts(channelId: string) {
+    const posts = await f.host.store.getPostsForChannel(channelId, { page: 0, perPage: 60 });
+    return posts.reverse().map((post) => [post.type, post.userId, post.props]);
+  }
+
+  it("posts that a user joined, was added, left or was removed, as Mattermost does", async () => {
+    const { body: room } = await f.call("POST", "/api/v4/channels", {
+      token: alice.token,
+      json: { team_id: teamId, name: "room", display_name: "Room", type: "O" },
+    });
+    const member = (token: string, userId: string) =>
+      f.call("POST", `/api/v4/channels/${room.id}/members`, { token, json: { user_id: userId } });
+    const remove = (token: string, userId: string) =>
+      f.call("DELETE", `/api/v4/channels/${room.id}/members/${userId}`, { token });
+    expect((await member(bob.token, bob.id)).status).toBe(201);
+    expect((await remove(bob.token, bob.id)).status).toBe(200);
+    expect((await member(alice.token, bob.id)).status).toBe(201);
+    expect((await remove(alice.token, bob.id)).status).toBe(200);
+    expect(await systemPosts(room.id)).toEqual([
+      ["system_join_channel", bob.id, { username: "bob" }],
+      ["system_leave_channel", bob.id, { username: "bob" }],
+      [
+        "system_add_to_channel",
+        alice.id,
+        { userId: alice.id, username: "alice", addedUserId: bob.id, addedUsername: "bob" },
+      ],
+      [
+        "system_remove_from_channel",
+        alice.id,
+        { userId: alice.id, username: "alice", removedUserId: bob.id, removedUsername: "bob" },
+      ],
+    ]);
+    const { body: list } = await f.call("GET", `/api/v4/channels/${room.id}/posts`, {
+      token: alice.token,
+    });
+    expect(list.posts[list.order[0]]).toMatchObject({
+      type: "system_remove_from_channel",
+      message: "@bob was removed from the channel.",
+    });
+  });
+
+  it("posts joining and leaving a team in its town-square", async () => {
+    const carol = await f.newUser("carol");
+    const add = await f.call("POST", `/api/v4/teams/${teamId}/members`, {
+      token: f.adminToken,
+      json: { team_id: teamId, user_id: carol.id },
+    });
+    expect(add.status).toBe(201);
+    const leave = await f.call("DELETE", `/api/v4/teams/${teamId}/members/${carol.id}`, {
+      token: carol.token,
+    });
+    expect(leave.status).toBe(200);
+    const posts = (await systemPosts(town.id)).filter(([type]) => String(type).endsWith("_team"));
+    expect(posts).toEqual([
+      [
+        "system_add_to_team",
+        f.adminId,
+        expect.objectContaining({ addedUserId: carol.id, addedUsername: "carol" }),
+      ],
+      ["system_leave_team", carol.id, { username: "carol" }],
+    ]);
+  });
+});
+
 describe("GET /api/v4/channels/{channel_id}/posts", () => {
   it("pages posts newest first in v4's PostList shape, with the ids on either side", async () => {
+    // A channel of its own, without the join and leave posts of the other cases.
+    const { body: paged } = await f.call("POST", "/api/v4/channels", {
+      token: alice.token,
+      json: { team_id: teamId, name: "paged", display_name: "Paged", type: "O" },
+    });
     const ids: string[] = [];
     for (const message of ["one", "two", "three", "four", "five"]) {
       // A later millisecond each: the cursors are the posts created just before and after.
       await new Promise((resolve) => setTimeout(resolve, 3));
       const { body } = await f.call("POST", "/api/v4/posts", {
         token: alice.token,
-        json: { channel_id: town.id, message },
+        json: { channel_id: paged.id, message },
       });
       ids.push(body.id);
     }
     const [one, two, three, four, five] = ids;
-    const first = await f.call("GET", `/api/v4/channels/${town.id}/posts?page=0&per_page=2`, {
+    const first = await f.call("GET", `/api/v4/channels/${paged.id}/posts?page=0&per_page=2`, {
       token: alice.token,
     });
     expect(first.status).toBe(200);
@@ -245,7 +316,7 @@ describe("GET /api/v4/channels/{channel_id}/posts", () => {
         [five as string]: expect.objectContaining({
           id: five,
           message: "five",
-          channel_id: town.id,
+          channel_id: paged.id,
         }),
         [four as string]: expect.objectContaining({ id: four, message: "four" }),
       },
@@ -253,7 +324,7 @@ describe("GET /api/v4/channels/{channel_id}/posts", () => {
       prev_post_id: three,
       first_inaccessible_post_time: 0,
     });
-    const second = await f.call("GET", `/api/v4/channels/${town.id}/posts?page=1&per_page=2`, {
+    const second = await f.call("GET", `/api/v4/channels/${paged.id}/posts?page=1&per_page=2`, {
       token: alice.token,
     });
     expect(second.body).toMatchObject({
@@ -261,7 +332,7 @@ describe("GET /api/v4/channels/{channel_id}/posts", () => {
       next_post_id: four,
       prev_post_id: one,
     });
-    const last = await f.call("GET", `/api/v4/channels/${town.id}/posts?page=2&per_page=2`, {
+    const last = await f.call("GET", `/api/v4/channels/${paged.id}/posts?page=2&per_page=2`, {
       token: alice.token,
     });
     expect(last.body).toMatchObject({ order: [one], next_post_id: two, prev_post_id: "" });

@@ -51,6 +51,17 @@ const V4_ONLY_FIELDS: Record<string, readonly string[]> = {
     "policy_id",
     "last_root_post_at",
   ],
+  // Dynamic client registration (RFC 7591), which Plugwire does not serve.
+  "plugwire.v1.OAuthApp": [
+    "grant_types",
+    "response_types",
+    "token_endpoint_auth_method",
+    "client_uri",
+    "logo_uri",
+    "scope",
+    "client_id_issued_at",
+    "is_dynamically_registered",
+  ],
   "plugwire.v1.Post": [
     "message_source",
     "filenames",

@@ -21,10 +21,12 @@ import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
 import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
+import { emojiRoutes } from "./emoji-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
 import { integrationRoutes } from "./integration-routes.js";
 import { membershipRoutes } from "./membership-routes.js";
+import { oauthRoutes } from "./oauth-routes.js";
 import { pluginConsoleRoutes } from "./plugin-console-routes.js";
 import { pluginRoutes } from "./plugin-routes.js";
 import { type PluginTarget, plainPluginTarget, pluginTarget } from "./plugin-target.js";
@@ -119,6 +121,8 @@ export function restRouter(): Router<RouteHandler> {
     clusterRoutes,
     roleRoutes,
     groupRoutes,
+    emojiRoutes,
+    oauthRoutes,
     pluginRoutes,
     pluginConsoleRoutes,
   ]) {

@@ -1,10 +1,8 @@
-// /api/v4/system, /config/client, /license/client, /emoji and /plugins/webapp: what a client
-// reads about the server before anything else, answered as Mattermost answers it from this
-// host's real settings. Plugwire has no license and no custom emoji, and says so the way an
-// unlicensed Mattermost with those features off does.
+// /api/v4/system, /config/client, /license/client and /plugins/webapp: what a client reads
+// about the server before anything else, answered as Mattermost answers it from this host's
+// real settings. Plugwire has no license, and says so the way an unlicensed Mattermost does.
 import { PluginAPIError } from "@plugwire/errors";
 import { MAX_POST_MESSAGE_LENGTH } from "../../app/host-app.js";
-import { pageOfQuery } from "./paging.js";
 import { clientManifestJson } from "./plugin-routes.js";
 import type { RestCall, RouteHandler } from "./rest-call.js";
 import { invalidUrlParam } from "./rest-errors.js";
@@ -15,7 +13,6 @@ export function systemRoutes(router: Router<RouteHandler>): void {
     .add("GET", "/api/v4/system/ping", ping)
     .add("GET", "/api/v4/config/client", clientConfig)
     .add("GET", "/api/v4/license/client", clientLicense)
-    .add("GET", "/api/v4/emoji", customEmojis)
     .add("GET", "/api/v4/plugins/webapp", webappPlugins);
 }
 
@@ -103,7 +100,7 @@ async function clientConfig(call: RestCall): Promise<void> {
     TermsOfServiceLink: "",
     ReportAProblemLink: "",
     SupportEmail: "",
-    EnableCustomEmoji: "false",
+    EnableCustomEmoji: "true",
   };
   if (call.session === undefined) {
     call.send(200, limited);
@@ -156,17 +153,6 @@ async function clientConfig(call: RestCall): Promise<void> {
 async function clientLicense(call: RestCall): Promise<void> {
   requireOldFormat(call, "api.license.client.old_format.app_error");
   call.send(200, { IsLicensed: "false" });
-}
-
-/** Custom emoji: none here, so every page is empty; the paging and sort are still checked. */
-async function customEmojis(call: RestCall): Promise<void> {
-  call.user();
-  pageOfQuery(call.url.searchParams);
-  const sort = call.url.searchParams.get("sort") ?? "";
-  if (sort !== "" && sort !== "name") {
-    throw invalidUrlParam("sort", `"${sort}" is not a sort order; use "name" or leave it out.`);
-  }
-  call.send(200, []);
 }
 
 /**

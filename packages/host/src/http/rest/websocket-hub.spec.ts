@@ -168,12 +168,14 @@ describe("events", () => {
       json: { user_id: bob.id },
     });
     expect((await bobWs.event("user_added")).data).toEqual({ user_id: bob.id, team_id: teamId });
+    const joined = JSON.parse((await bobWs.event("posted")).data.post);
+    expect(joined).toMatchObject({ type: "system_join_channel", user_id: bob.id });
     await f.call("POST", "/api/v4/posts", {
       token: alice.token,
       json: { channel_id: channelId, message: "welcome" },
     });
     expect(JSON.parse((await bobWs.event("posted")).data.post).message).toBe("welcome");
-    expect(eventsBut(bobWs)).toEqual(["hello", "user_added", "posted"]);
+    expect(eventsBut(bobWs)).toEqual(["hello", "user_added", "posted", "posted"]);
   });
 
   it("ephemeral_message of a command goes to the caller alone", async () => {

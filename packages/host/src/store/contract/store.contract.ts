@@ -5,10 +5,13 @@ import { botStoreContract } from "./bot-store.contract.js";
 import { channelStoreContract } from "./channel-store.contract.js";
 import { clusterStoreContract } from "./cluster-store.contract.js";
 import { commandStoreContract } from "./command-store.contract.js";
+import { emojiStoreContract } from "./emoji-store.contract.js";
 import { fileInfoStoreContract } from "./file-info-store.contract.js";
 import { groupStoreContract } from "./group-store.contract.js";
 import { kvStoreContract } from "./kv-store.contract.js";
 import { loginAttemptStoreContract } from "./login-attempt-store.contract.js";
+import { membershipChangeContract } from "./membership-change.contract.js";
+import { oauthAppStoreContract } from "./oauth-app-store.contract.js";
 import { peopleContract } from "./people.contract.js";
 import { pluginStateStoreContract } from "./plugin-state-store.contract.js";
 import { postListStoreContract } from "./post-list-store.contract.js";
@@ -35,6 +38,7 @@ export function storeContract(open: OpenStore): void {
   loginAttemptStoreContract(open);
   teamStoreContract(open);
   channelStoreContract(open);
+  membershipChangeContract(open);
   peopleContract(open);
   roleStoreContract(open);
   postStoreContract(open);
@@ -52,4 +56,6 @@ export function storeContract(open: OpenStore): void {
   systemStoreContract(open);
   auditStoreContract(open);
   groupStoreContract(open);
+  emojiStoreContract(open);
+  oauthAppStoreContract(open);
 }

@@ -12,7 +12,7 @@ import {
   type Post,
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../channel-names.js";
-import type { ChannelStore } from "../channel-store.js";
+import type { ChannelStore, MembershipChange } from "../channel-store.js";
 import { isGuestUser } from "../guest-accounts.js";
 import { newId } from "../ids.js";
 import { checkNewChannel, newChannelMember } from "../membership-rules.js";
@@ -21,6 +21,7 @@ import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField } from "../store-errors.js";
 import { limitOffset, type PostgresDatabase, type PostgresQueries } from "./postgres-database.js";
+import { insertPost } from "./postgres-post-store.js";
 import { teamById } from "./postgres-team-store.js";
 import { userById } from "./postgres-user-store.js";
 
@@ -122,36 +123,32 @@ export function postgresChannelStore(db: PostgresDatabase): ChannelStore {
     },
 
     async addChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
-      return db.write(async (tx) => {
-        const channel = await channelById(tx, channelId);
-        await userById(tx, userId);
-        const existing = await channelMemberRow(tx, channelId, userId);
-        if (existing !== undefined) {
-          return existing;
-        }
-        if (channel.deleteAt !== 0n) {
-          throw new ValidationError({
-            id: "store.channel_member.channel_archived",
-            message: `Channel ${channelId} is archived; unarchive it before adding members.`,
-            params: { field: "channel_id" },
-          });
-        }
-        return insertChannelMember(tx, channelId, userId, tx.now());
-      });
+      return db.write(async (tx) => (await addMember(tx, channelId, userId)).member);
     },
 
     async removeChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
+      return db.write((tx) => removeMember(tx, channelId, userId));
+    },
+
+    async joinChannel(
+      channelId: string,
+      userId: string,
+      systemPost: Post,
+    ): Promise<MembershipChange<ChannelMember>> {
       return db.write(async (tx) => {
-        const member = await channelMemberRow(tx, channelId, userId);
-        if (member === undefined) {
-          throw memberNotFound(channelId, userId);
-        }
-        await tx.run(
-          `DELETE FROM channel_members WHERE "channel_id" = ? AND "user_id" = ?`,
-          channelId,
-          userId,
-        );
-        return member;
+        const { member, added } = await addMember(tx, channelId, userId);
+        return added ? { member, post: await insertPost(tx, systemPost) } : { member };
+      });
+    },
+
+    async leaveChannel(
+      channelId: string,
+      userId: string,
+      systemPost: Post,
+    ): Promise<MembershipChange<ChannelMember>> {
+      return db.write(async (tx) => {
+        const member = await removeMember(tx, channelId, userId);
+        return { member, post: await insertPost(tx, systemPost) };
       });
     },
 
@@ -375,6 +372,42 @@ function memberNotFound(channelId: string, userId: string): NotFoundError {
  * to it; a member it mentions by @username, or the other member of a direct channel, has one
  * more unread mention. Each is one UPDATE bumping the counts in place, safe in READ COMMITTED.
  */
+/** Adds the member inside the caller's transaction; `added` is false for an existing member. */
+async function addMember(
+  tx: PostgresQueries,
+  channelId: string,
+  userId: string,
+): Promise<{ member: ChannelMember; added: boolean }> {
+  const channel = await channelById(tx, channelId);
+  await userById(tx, userId);
+  const existing = await channelMemberRow(tx, channelId, userId);
+  if (existing !== undefined) return { member: existing, added: false };
+  if (channel.deleteAt !== 0n) {
+    throw new ValidationError({
+      id: "store.channel_member.channel_archived",
+      message: `Channel ${channelId} is archived; unarchive it before adding members.`,
+      params: { field: "channel_id" },
+    });
+  }
+  return { member: await insertChannelMember(tx, channelId, userId, tx.now()), added: true };
+}
+
+/** Removes the member inside the caller's transaction; NotFoundError when not a member. */
+async function removeMember(
+  tx: PostgresQueries,
+  channelId: string,
+  userId: string,
+): Promise<ChannelMember> {
+  const member = await channelMemberRow(tx, channelId, userId);
+  if (member === undefined) throw memberNotFound(channelId, userId);
+  await tx.run(
+    `DELETE FROM channel_members WHERE "channel_id" = ? AND "user_id" = ?`,
+    channelId,
+    userId,
+  );
+  return member;
+}
+
 export async function countPostForMembers(tx: PostgresQueries, post: Post): Promise<void> {
   await tx.run(
     `UPDATE channel_members cm SET "last_viewed_at" = GREATEST(cm."last_viewed_at", @at),

@@ -513,6 +513,55 @@ export const postgresMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 16,
+    description:
+      "custom emoji; system_user makes and deletes its own, as Mattermost's emoji permissions migration grants",
+    sql: `
+      CREATE TABLE emoji (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "delete_at" BIGINT NOT NULL,
+        "creator_id" TEXT COLLATE "C" NOT NULL,
+        "name" TEXT COLLATE "C" NOT NULL
+      );
+      CREATE UNIQUE INDEX emoji_name ON emoji ("name") WHERE "delete_at" = 0;
+      CREATE INDEX emoji_create_at ON emoji ("create_at", "id");
+      UPDATE roles SET
+        "permissions" = (
+          SELECT json_agg(DISTINCT p)::text FROM (
+            SELECT jsonb_array_elements_text(roles."permissions"::jsonb) AS p
+            UNION SELECT 'create_emojis' UNION SELECT 'delete_emojis'
+          ) AS granted
+        ),
+        "update_at" = (extract(epoch FROM now()) * 1000)::bigint
+      WHERE "name" = 'system_user';
+    `,
+  },
+  {
+    version: 17,
+    description: "OAuth 2.0 client apps (the records; no authorizations or tokens)",
+    sql: `
+      CREATE TABLE oauth_apps (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "creator_id" TEXT COLLATE "C" NOT NULL,
+        "create_at" BIGINT NOT NULL,
+        "update_at" BIGINT NOT NULL,
+        "client_secret" TEXT NOT NULL,
+        "name" TEXT NOT NULL,
+        "description" TEXT NOT NULL,
+        "icon_url" TEXT NOT NULL,
+        -- A JSON array of URLs.
+        "callback_urls" TEXT NOT NULL,
+        "homepage" TEXT NOT NULL,
+        "is_trusted" SMALLINT NOT NULL,
+        "mattermost_app_id" TEXT NOT NULL
+      );
+      CREATE INDEX oauth_apps_creator ON oauth_apps ("creator_id", "create_at", "id");
+      CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

@@ -26,57 +26,7 @@ export function postgresPostStore(db: PostgresDatabase): PostStore {
       // reply counts) are bumped in place and each file is claimed by an UPDATE
       // that re-checks it is unattached, so concurrent posts to one channel queue on its row
       // rather than fail and retry; a clash on the post id is caught by the primary key.
-      return db.write(async (tx) => {
-        await channelById(tx, post.channelId);
-        if (post.rootId) {
-          const root = await tx.one(
-            `SELECT 1 FROM posts WHERE "id" = ? AND "channel_id" = ? AND "root_id" = ''`,
-            post.rootId,
-            post.channelId,
-          );
-          if (root === undefined) {
-            throw new ValidationError({
-              id: "store.post.invalid_root",
-              message: `post.root_id ${post.rootId} is not a root post of channel ${post.channelId}; reply to a root post of the same channel.`,
-              params: { field: "root_id" },
-            });
-          }
-        }
-        if (post.id && (await tx.one(`SELECT 1 FROM posts WHERE "id" = ?`, post.id))) {
-          throw idTaken("post", post.id);
-        }
-        const stored = newRecord(PostSchema, post, tx.now());
-        await tx.run(`INSERT INTO posts ${posts.insertClause}`, posts.toRow(stored));
-        await attachFiles(tx, stored);
-        await tx.run(
-          `UPDATE channels SET "last_post_at" = GREATEST("last_post_at", @at),
-             "total_msg_count" = "total_msg_count" + 1 WHERE "id" = @channelId`,
-          { at: stored.createAt, channelId: stored.channelId },
-        );
-        await countPostForMembers(tx, stored);
-        if (stored.rootId) {
-          // As Mattermost counts them: every post of the thread carries its reply count; the
-          // root also its last reply time, and a changed update_at so "since" reads bring it.
-          await tx.run(
-            `UPDATE posts SET "reply_count" = "reply_count" + 1, "last_reply_at" = CASE
-               WHEN "id" = @rootId THEN GREATEST("last_reply_at", @at) ELSE "last_reply_at" END,
-               "update_at" = CASE WHEN "id" = @rootId THEN GREATEST("update_at", @at) ELSE "update_at" END
-             WHERE ("id" = @rootId OR "root_id" = @rootId) AND "id" <> @id`,
-            { at: stored.createAt, rootId: stored.rootId, id: stored.id },
-          );
-          const root = await tx.one(
-            `SELECT "reply_count" FROM posts WHERE "id" = ?`,
-            stored.rootId,
-          );
-          stored.replyCount = BigInt(root?.reply_count as bigint);
-          await tx.run(
-            `UPDATE posts SET "reply_count" = ? WHERE "id" = ?`,
-            stored.replyCount,
-            stored.id,
-          );
-        }
-        return stored;
-      }, "read committed");
+      return db.write((tx) => insertPost(tx, post), "read committed");
     },
 
     async getPost(postId: string): Promise<Post> {
@@ -170,6 +120,55 @@ async function postById(db: PostgresQueries, postId: string): Promise<Post> {
 }
 
 /** Links the post's files to it, in the post's transaction: each must exist unattached. */
+/**
+ * Creates a post inside the caller's transaction: checks its channel and root, bumps the
+ * channel's and its members' counters and the thread's reply counts, links its files.
+ */
+export async function insertPost(tx: PostgresQueries, post: Post): Promise<Post> {
+  await channelById(tx, post.channelId);
+  if (post.rootId) {
+    const root = await tx.one(
+      `SELECT 1 FROM posts WHERE "id" = ? AND "channel_id" = ? AND "root_id" = ''`,
+      post.rootId,
+      post.channelId,
+    );
+    if (root === undefined) {
+      throw new ValidationError({
+        id: "store.post.invalid_root",
+        message: `post.root_id ${post.rootId} is not a root post of channel ${post.channelId}; reply to a root post of the same channel.`,
+        params: { field: "root_id" },
+      });
+    }
+  }
+  if (post.id && (await tx.one(`SELECT 1 FROM posts WHERE "id" = ?`, post.id))) {
+    throw idTaken("post", post.id);
+  }
+  const stored = newRecord(PostSchema, post, tx.now());
+  await tx.run(`INSERT INTO posts ${posts.insertClause}`, posts.toRow(stored));
+  await attachFiles(tx, stored);
+  await tx.run(
+    `UPDATE channels SET "last_post_at" = GREATEST("last_post_at", @at),
+         "total_msg_count" = "total_msg_count" + 1 WHERE "id" = @channelId`,
+    { at: stored.createAt, channelId: stored.channelId },
+  );
+  await countPostForMembers(tx, stored);
+  if (stored.rootId) {
+    // As Mattermost counts them: every post of the thread carries its reply count; the
+    // root also its last reply time, and a changed update_at so "since" reads bring it.
+    await tx.run(
+      `UPDATE posts SET "reply_count" = "reply_count" + 1, "last_reply_at" = CASE
+           WHEN "id" = @rootId THEN GREATEST("last_reply_at", @at) ELSE "last_reply_at" END,
+           "update_at" = CASE WHEN "id" = @rootId THEN GREATEST("update_at", @at) ELSE "update_at" END
+         WHERE ("id" = @rootId OR "root_id" = @rootId) AND "id" <> @id`,
+      { at: stored.createAt, rootId: stored.rootId, id: stored.id },
+    );
+    const root = await tx.one(`SELECT "reply_count" FROM posts WHERE "id" = ?`, stored.rootId);
+    stored.replyCount = BigInt(root?.reply_count as bigint);
+    await tx.run(`UPDATE posts SET "reply_count" = ? WHERE "id" = ?`, stored.replyCount, stored.id);
+  }
+  return stored;
+}
+
 async function attachFiles(tx: PostgresQueries, post: Post): Promise<void> {
   for (const fileId of new Set(post.fileIds)) {
     const changes = await tx.run(

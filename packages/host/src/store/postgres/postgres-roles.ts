@@ -7,11 +7,13 @@ import { postgresChannelStore } from "./postgres-channel-store.js";
 import { postgresClusterStore } from "./postgres-cluster-store.js";
 import { postgresCommandStore } from "./postgres-command-store.js";
 import type { PostgresDatabase } from "./postgres-database.js";
+import { postgresEmojiStore } from "./postgres-emoji-store.js";
 import { postgresFileInfoStore } from "./postgres-file-info-store.js";
 import { postgresGroupStore } from "./postgres-group-store.js";
 import { postgresHostKeyStore } from "./postgres-host-key-store.js";
 import { postgresKVStore } from "./postgres-kv-store.js";
 import { postgresLoginAttemptStore } from "./postgres-login-attempt-store.js";
+import { postgresOAuthAppStore } from "./postgres-oauth-app-store.js";
 import { postgresPluginStateStore } from "./postgres-plugin-state-store.js";
 import { postgresPostListStore } from "./postgres-post-list-store.js";
 import { postgresPostStore } from "./postgres-post-store.js";
@@ -52,6 +54,8 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresHostKeyStore(db),
     ...postgresAuditStore(db),
     ...postgresGroupStore(db),
+    ...postgresEmojiStore(db),
+    ...postgresOAuthAppStore(db),
     async close() {
       await db.close();
     },

@@ -3,6 +3,7 @@
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError, NotFoundError } from "@plugwire/errors";
 import {
+  type Post,
   type Team,
   type TeamMember,
   TeamMemberSchema,
@@ -12,6 +13,7 @@ import {
   type TeamUnread,
   TeamUnreadSchema,
 } from "@plugwire/protocol";
+import type { MembershipChange } from "../channel-store.js";
 import { isGuestUser } from "../guest-accounts.js";
 import { joiningTeamMember } from "../membership-rules.js";
 import { newRecord } from "../new-record.js";
@@ -25,6 +27,7 @@ import {
   type PostgresQueries,
   replaceOnConflict,
 } from "./postgres-database.js";
+import { insertPost } from "./postgres-post-store.js";
 import { userById } from "./postgres-user-store.js";
 
 const teams = rowCodec(TeamSchema);
@@ -120,41 +123,33 @@ export function postgresTeamStore(db: PostgresDatabase): TeamStore {
       userId: string,
       options: { admin?: boolean } = {},
     ): Promise<TeamMember> {
-      return db.write(async (tx) => {
-        await teamById(tx, teamId);
-        const guest = isGuestUser(await userById(tx, userId));
-        const existing = await teamMemberRow(tx, teamId, userId);
-        if (existing?.deleteAt === 0n) {
-          return existing;
-        }
-        const member = joiningTeamMember(teamId, userId, existing, guest, options.admin === true);
-        await tx.run(
-          `INSERT INTO team_members ${teamMembers.insertClause}
-           ${replaceOnConflict(["team_id", "user_id"], teamMembers.columns)}`,
-          teamMembers.toRow(member),
-        );
-        return member;
-      });
+      return db.write(async (tx) => (await addMember(tx, teamId, userId, options)).member);
     },
 
     async removeTeamMember(teamId: string, userId: string): Promise<TeamMember> {
+      return db.write((tx) => removeMember(tx, teamId, userId));
+    },
+
+    async joinTeam(
+      teamId: string,
+      userId: string,
+      options: { admin?: boolean },
+      systemPost: Post,
+    ): Promise<MembershipChange<TeamMember>> {
       return db.write(async (tx) => {
-        const member = await teamMemberRow(tx, teamId, userId);
-        if (member === undefined || member.deleteAt !== 0n) {
-          throw new NotFoundError({
-            id: "store.team_member.not_found",
-            message: `User ${userId} is not a member of team ${teamId}.`,
-            params: { team_id: teamId, user_id: userId },
-          });
-        }
-        const ended = create(TeamMemberSchema, { ...member, deleteAt: tx.now() });
-        await tx.run(
-          `UPDATE team_members SET "delete_at" = ? WHERE "team_id" = ? AND "user_id" = ?`,
-          ended.deleteAt,
-          teamId,
-          userId,
-        );
-        return ended;
+        const { member, added } = await addMember(tx, teamId, userId, options);
+        return added ? { member, post: await insertPost(tx, systemPost) } : { member };
+      });
+    },
+
+    async leaveTeam(
+      teamId: string,
+      userId: string,
+      systemPost: Post,
+    ): Promise<MembershipChange<TeamMember>> {
+      return db.write(async (tx) => {
+        const member = await removeMember(tx, teamId, userId);
+        return { member, post: await insertPost(tx, systemPost) };
       });
     },
 
@@ -291,4 +286,50 @@ async function teamMemberRow(
     userId,
   );
   return row === undefined ? undefined : teamMembers.fromRow(row);
+}
+
+/** Adds (or re-adds) the member inside the caller's transaction; `added` is false for an active one. */
+async function addMember(
+  tx: PostgresQueries,
+  teamId: string,
+  userId: string,
+  options: { admin?: boolean },
+): Promise<{ member: TeamMember; added: boolean }> {
+  await teamById(tx, teamId);
+  const guest = isGuestUser(await userById(tx, userId));
+  const existing = await teamMemberRow(tx, teamId, userId);
+  if (existing?.deleteAt === 0n) return { member: existing, added: false };
+  const member = joiningTeamMember(teamId, userId, existing, guest, options.admin === true);
+  await tx.run(
+    `INSERT INTO team_members ${teamMembers.insertClause}
+     ${replaceOnConflict(["team_id", "user_id"], teamMembers.columns)}`,
+    teamMembers.toRow(member),
+  );
+  return { member, added: true };
+}
+
+/** Ends the membership inside the caller's transaction; NotFoundError when not a member. */
+async function removeMember(
+  tx: PostgresQueries,
+  teamId: string,
+  userId: string,
+): Promise<TeamMember> {
+  const member = await teamMemberRow(tx, teamId, userId);
+  if (member === undefined || member.deleteAt !== 0n) throw teamMemberNotFound(teamId, userId);
+  const ended = create(TeamMemberSchema, { ...member, deleteAt: tx.now() });
+  await tx.run(
+    `UPDATE team_members SET "delete_at" = ? WHERE "team_id" = ? AND "user_id" = ?`,
+    ended.deleteAt,
+    teamId,
+    userId,
+  );
+  return ended;
+}
+
+function teamMemberNotFound(teamId: string, userId: string): NotFoundError {
+  return new NotFoundError({
+    id: "store.team_member.not_found",
+    message: `User ${userId} is not a member of team ${teamId}.`,
+    params: { team_id: teamId, user_id: userId },
+  });
 }

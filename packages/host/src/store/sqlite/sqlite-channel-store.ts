@@ -12,7 +12,7 @@ import {
   type Post,
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../channel-names.js";
-import type { ChannelStore } from "../channel-store.js";
+import type { ChannelStore, MembershipChange } from "../channel-store.js";
 import { isGuestUser } from "../guest-accounts.js";
 import { newId } from "../ids.js";
 import { checkNewChannel, newChannelMember } from "../membership-rules.js";
@@ -21,6 +21,7 @@ import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField } from "../store-errors.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
+import { insertPost } from "./sqlite-post-store.js";
 import { teamById } from "./sqlite-team-store.js";
 import { userById } from "./sqlite-user-store.js";
 
@@ -123,34 +124,32 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
     },
 
     async addChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
-      return db.write(() => {
-        const channel = channelById(db, channelId);
-        userById(db, userId);
-        const existing = channelMemberRow(db, channelId, userId);
-        if (existing !== undefined) {
-          return existing;
-        }
-        if (channel.deleteAt !== 0n) {
-          throw new ValidationError({
-            id: "store.channel_member.channel_archived",
-            message: `Channel ${channelId} is archived; unarchive it before adding members.`,
-            params: { field: "channel_id" },
-          });
-        }
-        return insertChannelMember(db, channelId, userId, db.now());
-      });
+      return db.write(() => addMember(db, channelId, userId).member);
     },
 
     async removeChannelMember(channelId: string, userId: string): Promise<ChannelMember> {
+      return db.write(() => removeMember(db, channelId, userId));
+    },
+
+    async joinChannel(
+      channelId: string,
+      userId: string,
+      systemPost: Post,
+    ): Promise<MembershipChange<ChannelMember>> {
       return db.write(() => {
-        const member = channelMemberRow(db, channelId, userId);
-        if (member === undefined) throw memberNotFound(channelId, userId);
-        db.run(
-          `DELETE FROM channel_members WHERE "channel_id" = ? AND "user_id" = ?`,
-          channelId,
-          userId,
-        );
-        return member;
+        const { member, added } = addMember(db, channelId, userId);
+        return added ? { member, post: insertPost(db, systemPost) } : { member };
+      });
+    },
+
+    async leaveChannel(
+      channelId: string,
+      userId: string,
+      systemPost: Post,
+    ): Promise<MembershipChange<ChannelMember>> {
+      return db.write(() => {
+        const member = removeMember(db, channelId, userId);
+        return { member, post: insertPost(db, systemPost) };
       });
     },
 
@@ -365,6 +364,34 @@ function memberNotFound(channelId: string, userId: string): NotFoundError {
  * to it; a member it mentions by @username, or the other member of a direct channel, has one
  * more unread mention.
  */
+/** Adds the member inside the caller's transaction; `added` is false for an existing member. */
+function addMember(
+  db: SqliteDatabase,
+  channelId: string,
+  userId: string,
+): { member: ChannelMember; added: boolean } {
+  const channel = channelById(db, channelId);
+  userById(db, userId);
+  const existing = channelMemberRow(db, channelId, userId);
+  if (existing !== undefined) return { member: existing, added: false };
+  if (channel.deleteAt !== 0n) {
+    throw new ValidationError({
+      id: "store.channel_member.channel_archived",
+      message: `Channel ${channelId} is archived; unarchive it before adding members.`,
+      params: { field: "channel_id" },
+    });
+  }
+  return { member: insertChannelMember(db, channelId, userId, db.now()), added: true };
+}
+
+/** Removes the member inside the caller's transaction; NotFoundError when not a member. */
+function removeMember(db: SqliteDatabase, channelId: string, userId: string): ChannelMember {
+  const member = channelMemberRow(db, channelId, userId);
+  if (member === undefined) throw memberNotFound(channelId, userId);
+  db.run(`DELETE FROM channel_members WHERE "channel_id" = ? AND "user_id" = ?`, channelId, userId);
+  return member;
+}
+
 export function countPostForMembers(db: SqliteDatabase, post: Post): void {
   db.run(
     `UPDATE channel_members SET "last_viewed_at" = MAX("last_viewed_at", @at),

@@ -17,50 +17,7 @@ const fileInfos = rowCodec(FileInfoSchema);
 export function sqlitePostStore(db: SqliteDatabase): PostStore {
   return {
     async createPost(post: Post): Promise<Post> {
-      return db.write(() => {
-        channelById(db, post.channelId);
-        if (post.rootId) {
-          const root = db.one(
-            `SELECT 1 FROM posts WHERE "id" = ? AND "channel_id" = ? AND "root_id" = ''`,
-            post.rootId,
-            post.channelId,
-          );
-          if (root === undefined) {
-            throw new ValidationError({
-              id: "store.post.invalid_root",
-              message: `post.root_id ${post.rootId} is not a root post of channel ${post.channelId}; reply to a root post of the same channel.`,
-              params: { field: "root_id" },
-            });
-          }
-        }
-        if (post.id && db.one(`SELECT 1 FROM posts WHERE "id" = ?`, post.id)) {
-          throw idTaken("post", post.id);
-        }
-        const stored = newRecord(PostSchema, post, db.now());
-        db.run(`INSERT INTO posts ${posts.insertClause}`, posts.toRow(stored));
-        attachFiles(db, stored);
-        db.run(
-          `UPDATE channels SET "last_post_at" = MAX("last_post_at", @at),
-             "total_msg_count" = "total_msg_count" + 1 WHERE "id" = @channelId`,
-          { at: stored.createAt, channelId: stored.channelId },
-        );
-        countPostForMembers(db, stored);
-        if (stored.rootId) {
-          // As Mattermost counts them: every post of the thread carries its reply count; the
-          // root also its last reply time, and a changed update_at so "since" reads bring it.
-          db.run(
-            `UPDATE posts SET "reply_count" = "reply_count" + 1, "last_reply_at" = CASE
-               WHEN "id" = @rootId THEN MAX("last_reply_at", @at) ELSE "last_reply_at" END,
-               "update_at" = CASE WHEN "id" = @rootId THEN MAX("update_at", @at) ELSE "update_at" END
-             WHERE ("id" = @rootId OR "root_id" = @rootId) AND "id" <> @id`,
-            { at: stored.createAt, rootId: stored.rootId, id: stored.id },
-          );
-          const root = db.one(`SELECT "reply_count" FROM posts WHERE "id" = ?`, stored.rootId);
-          stored.replyCount = BigInt(root?.reply_count as bigint);
-          db.run(`UPDATE posts SET "reply_count" = ? WHERE "id" = ?`, stored.replyCount, stored.id);
-        }
-        return stored;
-      });
+      return db.write(() => insertPost(db, post));
     },
 
     async getPost(postId: string): Promise<Post> {
@@ -148,6 +105,55 @@ function postById(db: SqliteDatabase, postId: string): Post {
 }
 
 /** Links the post's files to it, in the post's transaction: each must exist unattached. */
+/**
+ * Creates a post inside the caller's transaction: checks its channel and root, bumps the
+ * channel's and its members' counters and the thread's reply counts, links its files.
+ */
+export function insertPost(db: SqliteDatabase, post: Post): Post {
+  channelById(db, post.channelId);
+  if (post.rootId) {
+    const root = db.one(
+      `SELECT 1 FROM posts WHERE "id" = ? AND "channel_id" = ? AND "root_id" = ''`,
+      post.rootId,
+      post.channelId,
+    );
+    if (root === undefined) {
+      throw new ValidationError({
+        id: "store.post.invalid_root",
+        message: `post.root_id ${post.rootId} is not a root post of channel ${post.channelId}; reply to a root post of the same channel.`,
+        params: { field: "root_id" },
+      });
+    }
+  }
+  if (post.id && db.one(`SELECT 1 FROM posts WHERE "id" = ?`, post.id)) {
+    throw idTaken("post", post.id);
+  }
+  const stored = newRecord(PostSchema, post, db.now());
+  db.run(`INSERT INTO posts ${posts.insertClause}`, posts.toRow(stored));
+  attachFiles(db, stored);
+  db.run(
+    `UPDATE channels SET "last_post_at" = MAX("last_post_at", @at),
+         "total_msg_count" = "total_msg_count" + 1 WHERE "id" = @channelId`,
+    { at: stored.createAt, channelId: stored.channelId },
+  );
+  countPostForMembers(db, stored);
+  if (stored.rootId) {
+    // As Mattermost counts them: every post of the thread carries its reply count; the
+    // root also its last reply time, and a changed update_at so "since" reads bring it.
+    db.run(
+      `UPDATE posts SET "reply_count" = "reply_count" + 1, "last_reply_at" = CASE
+           WHEN "id" = @rootId THEN MAX("last_reply_at", @at) ELSE "last_reply_at" END,
+           "update_at" = CASE WHEN "id" = @rootId THEN MAX("update_at", @at) ELSE "update_at" END
+         WHERE ("id" = @rootId OR "root_id" = @rootId) AND "id" <> @id`,
+      { at: stored.createAt, rootId: stored.rootId, id: stored.id },
+    );
+    const root = db.one(`SELECT "reply_count" FROM posts WHERE "id" = ?`, stored.rootId);
+    stored.replyCount = BigInt(root?.reply_count as bigint);
+    db.run(`UPDATE posts SET "reply_count" = ? WHERE "id" = ?`, stored.replyCount, stored.id);
+  }
+  return stored;
+}
+
 function attachFiles(db: SqliteDatabase, post: Post): void {
   for (const fileId of new Set(post.fileIds)) {
     const { changes } = db.run(

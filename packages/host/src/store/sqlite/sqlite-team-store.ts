@@ -3,6 +3,7 @@
 import { create } from "@bufbuild/protobuf";
 import { AlreadyExistsError, NotFoundError } from "@plugwire/errors";
 import {
+  type Post,
   type Team,
   type TeamMember,
   TeamMemberSchema,
@@ -12,6 +13,7 @@ import {
   type TeamUnread,
   TeamUnreadSchema,
 } from "@plugwire/protocol";
+import type { MembershipChange } from "../channel-store.js";
 import { isGuestUser } from "../guest-accounts.js";
 import { joiningTeamMember } from "../membership-rules.js";
 import { newRecord } from "../new-record.js";
@@ -20,6 +22,7 @@ import { rowCodec } from "../row-codec.js";
 import { idTaken, notFound, requireField } from "../store-errors.js";
 import type { TeamStore } from "../team-store.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
+import { insertPost } from "./sqlite-post-store.js";
 import { userById } from "./sqlite-user-store.js";
 
 const teams = rowCodec(TeamSchema);
@@ -115,40 +118,33 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
       userId: string,
       options: { admin?: boolean } = {},
     ): Promise<TeamMember> {
-      return db.write(() => {
-        teamById(db, teamId);
-        const guest = isGuestUser(userById(db, userId));
-        const existing = teamMemberRow(db, teamId, userId);
-        if (existing?.deleteAt === 0n) {
-          return existing;
-        }
-        const member = joiningTeamMember(teamId, userId, existing, guest, options.admin === true);
-        db.run(
-          `INSERT OR REPLACE INTO team_members ${teamMembers.insertClause}`,
-          teamMembers.toRow(member),
-        );
-        return member;
-      });
+      return db.write(() => addMember(db, teamId, userId, options).member);
     },
 
     async removeTeamMember(teamId: string, userId: string): Promise<TeamMember> {
+      return db.write(() => removeMember(db, teamId, userId));
+    },
+
+    async joinTeam(
+      teamId: string,
+      userId: string,
+      options: { admin?: boolean },
+      systemPost: Post,
+    ): Promise<MembershipChange<TeamMember>> {
       return db.write(() => {
-        const member = teamMemberRow(db, teamId, userId);
-        if (member === undefined || member.deleteAt !== 0n) {
-          throw new NotFoundError({
-            id: "store.team_member.not_found",
-            message: `User ${userId} is not a member of team ${teamId}.`,
-            params: { team_id: teamId, user_id: userId },
-          });
-        }
-        const ended = create(TeamMemberSchema, { ...member, deleteAt: db.now() });
-        db.run(
-          `UPDATE team_members SET "delete_at" = ? WHERE "team_id" = ? AND "user_id" = ?`,
-          ended.deleteAt,
-          teamId,
-          userId,
-        );
-        return ended;
+        const { member, added } = addMember(db, teamId, userId, options);
+        return added ? { member, post: insertPost(db, systemPost) } : { member };
+      });
+    },
+
+    async leaveTeam(
+      teamId: string,
+      userId: string,
+      systemPost: Post,
+    ): Promise<MembershipChange<TeamMember>> {
+      return db.write(() => {
+        const member = removeMember(db, teamId, userId);
+        return { member, post: insertPost(db, systemPost) };
       });
     },
 
@@ -280,4 +276,45 @@ function teamMemberRow(db: SqliteDatabase, teamId: string, userId: string): Team
     userId,
   );
   return row === undefined ? undefined : teamMembers.fromRow(row);
+}
+
+/** Adds (or re-adds) the member inside the caller's transaction; `added` is false for an active one. */
+function addMember(
+  db: SqliteDatabase,
+  teamId: string,
+  userId: string,
+  options: { admin?: boolean },
+): { member: TeamMember; added: boolean } {
+  teamById(db, teamId);
+  const guest = isGuestUser(userById(db, userId));
+  const existing = teamMemberRow(db, teamId, userId);
+  if (existing?.deleteAt === 0n) return { member: existing, added: false };
+  const member = joiningTeamMember(teamId, userId, existing, guest, options.admin === true);
+  db.run(
+    `INSERT OR REPLACE INTO team_members ${teamMembers.insertClause}`,
+    teamMembers.toRow(member),
+  );
+  return { member, added: true };
+}
+
+/** Ends the membership inside the caller's transaction; NotFoundError when not a member. */
+function removeMember(db: SqliteDatabase, teamId: string, userId: string): TeamMember {
+  const member = teamMemberRow(db, teamId, userId);
+  if (member === undefined || member.deleteAt !== 0n) throw teamMemberNotFound(teamId, userId);
+  const ended = create(TeamMemberSchema, { ...member, deleteAt: db.now() });
+  db.run(
+    `UPDATE team_members SET "delete_at" = ? WHERE "team_id" = ? AND "user_id" = ?`,
+    ended.deleteAt,
+    teamId,
+    userId,
+  );
+  return ended;
+}
+
+function teamMemberNotFound(teamId: string, userId: string): NotFoundError {
+  return new NotFoundError({
+    id: "store.team_member.not_found",
+    message: `User ${userId} is not a member of team ${teamId}.`,
+    params: { team_id: teamId, user_id: userId },
+  });
 }

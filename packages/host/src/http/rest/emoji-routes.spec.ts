@@ -1,0 +1,97 @@
+// Custom emoji over v4 through the official client: uploading one with its image, reading it
+// by id and name, its image, lists, search and autocomplete, deleting it, and Mattermost's
+// refusals (the Plugin API's reads are in rpc/plugin-api-emoji.spec.ts).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newClient4 } from "../../../test-fixtures/rest/mattermost-client.js";
+import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
+
+/** The smallest PNG: one transparent pixel. */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+let f: RestFixture;
+let ann: RestUser;
+let bob: RestUser;
+
+beforeAll(async () => {
+  f = await RestFixture.start();
+  ann = await f.newUser("ann");
+  bob = await f.newUser("bob");
+});
+afterAll(async () => {
+  await f?.close();
+});
+
+const upload = (token: string, name: string, image: Uint8Array = PNG) =>
+  newClient4(f.url, token).createCustomEmoji(
+    { name, creator_id: "" } as never,
+    new Blob([image], { type: "image/png" }) as never,
+  );
+
+describe("custom emoji through Client4", () => {
+  it("lets every user make and delete their own emoji, as Mattermost's system_user role does", async () => {
+    const role = await newClient4(f.url, ann.token).getRoleByName("system_user");
+    expect(role.permissions).toEqual(expect.arrayContaining(["create_emojis", "delete_emojis"]));
+    expect(role.permissions).not.toContain("delete_others_emojis");
+  });
+
+  it("uploads, reads, lists, searches and deletes an emoji", async () => {
+    const client = newClient4(f.url, ann.token);
+    const emoji = await newClient4(f.url, ann.token).createCustomEmoji(
+      { name: "shipit", creator_id: ann.id } as never,
+      new Blob([PNG], { type: "image/png" }) as never,
+    );
+    expect(emoji).toMatchObject({ name: "shipit", creator_id: ann.id, delete_at: 0 });
+    expect(await client.getCustomEmoji(emoji.id)).toEqual(emoji);
+    expect(await client.getCustomEmojiByName("shipit")).toEqual(emoji);
+    const image = await f.request("GET", `/api/v4/emoji/${emoji.id}/image`, { token: bob.token });
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await image.arrayBuffer())).toEqual(PNG);
+
+    await upload(bob.token, "approved");
+    expect((await client.getCustomEmojis(0, 60, "name")).map((e) => e.name)).toEqual([
+      "approved",
+      "shipit",
+    ]);
+    expect((await client.searchCustomEmoji("IPI")).map((e) => e.name)).toEqual(["shipit"]);
+    expect((await client.autocompleteCustomEmoji("app")).map((e) => e.name)).toEqual(["approved"]);
+
+    // Only its maker (or who may delete others' emoji) deletes it.
+    await expect(newClient4(f.url, bob.token).deleteCustomEmoji(emoji.id)).rejects.toMatchObject({
+      status_code: 403,
+    });
+    expect(await client.deleteCustomEmoji(emoji.id)).toEqual({ status: "OK" });
+    await expect(client.getCustomEmoji(emoji.id)).rejects.toMatchObject({ status_code: 404 });
+    expect(
+      await newClient4(f.url, f.adminToken).deleteCustomEmoji(
+        (await client.getCustomEmojiByName("approved")).id,
+      ),
+    ).toEqual({ status: "OK" });
+  });
+
+  it("refuses what Mattermost refuses", async () => {
+    await upload(ann.token, "taken");
+    await expect(upload(bob.token, "taken")).rejects.toMatchObject({
+      server_error_id: "api.emoji.create.duplicate.app_error",
+    });
+    await expect(upload(ann.token, "Bad Name")).rejects.toMatchObject({
+      status_code: 400,
+      server_error_id: "model.emoji.name.app_error",
+    });
+    await expect(upload(ann.token, "thumbsup")).rejects.toMatchObject({
+      server_error_id: "model.emoji.system_emoji_name.app_error",
+    });
+    await expect(
+      upload(ann.token, "text", new TextEncoder().encode("hello")),
+    ).rejects.toMatchObject({
+      status_code: 400,
+      server_error_id: "api.emoji.upload.image.app_error",
+    });
+    const big = new Uint8Array(600 * 1024);
+    big.set(PNG);
+    await expect(upload(ann.token, "huge", big)).rejects.toMatchObject({ status_code: 413 });
+    expect((await f.call("GET", "/api/v4/emoji/name/huge", { token: ann.token })).status).toBe(404);
+  });
+});
