@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { BenchHost } from "./bench-host.js";
 import { apiCallRate } from "./figures/api-rate.js";
 import { kvGetManyCost, usersByIdsCost } from "./figures/batch-calls.js";
+import { clusterLatency } from "./figures/cluster-latency.js";
 import { createPostCost } from "./figures/create-post.js";
 import { floorLatency } from "./figures/floor.js";
 import { manyPlugins } from "./figures/many-plugins.js";
@@ -32,6 +33,7 @@ const figures: Record<string, Figure> = {
   "users-by-ids": usersByIdsCost,
   "create-post": createPostCost,
   "store-create-post": storeCreatePostCost,
+  "cluster-latency": clusterLatency,
   "process-costs": processCosts,
   "sandbox-costs": sandboxCosts,
   "metrics-cost": metricsCost,

@@ -5,6 +5,7 @@ import { ConnectError, type Interceptor } from "@connectrpc/connect";
 import { type ErrorDetail, ErrorDetailSchema } from "@plugwire/protocol";
 import {
   errorClassForCode,
+  errorClassForStatus,
   InternalError,
   type JsonValue,
   PluginAPIError,
@@ -19,6 +20,22 @@ export function toErrorDetail(error: PluginAPIError): ErrorDetail {
     statusCode: error.statusCode,
     where: error.where,
     params: error.params as JsonObject,
+  });
+}
+
+/**
+ * The PluginAPIError an ErrorDetail describes, of the class of its HTTP status: how an error
+ * travels inside a response (a per-item failure, as Mattermost's TeamMemberWithError).
+ */
+export function fromErrorDetail(detail: ErrorDetail): PluginAPIError {
+  const cls = errorClassForStatus(detail.statusCode);
+  return new cls({
+    id: detail.id,
+    message: detail.message,
+    detailedError: detail.detailedError,
+    statusCode: detail.statusCode || undefined,
+    where: detail.where,
+    params: (detail.params ?? {}) as Record<string, JsonValue>,
   });
 }
 

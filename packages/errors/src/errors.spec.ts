@@ -11,12 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   errorClasses,
   fromConnectError,
+  fromErrorDetail,
   fromHttpError,
   InternalError,
   NotFoundError,
   PluginAPIError,
   serverErrorInterceptor,
   toConnectError,
+  toErrorDetail,
   toHttpError,
   ValidationError,
   withPluginAPIErrors,
@@ -122,6 +124,26 @@ describe("ConnectError conversion", () => {
     const back = fromConnectError(toConnectError(original));
     expect(back).toBeInstanceOf(NotFoundError);
     expect({ ...back, cause: undefined }).toEqual({ ...original, cause: undefined });
+  });
+});
+
+describe("ErrorDetail conversion", () => {
+  it("gives back the class of the status, with every field", () => {
+    const original = new ValidationError({
+      id: "a.b",
+      message: "bad value",
+      statusCode: 400,
+      where: "PluginAPI.X",
+      params: { field: "desktop" },
+    });
+    const back = fromErrorDetail(toErrorDetail(original));
+    expect(back).toBeInstanceOf(ValidationError);
+    expect({ ...back }).toEqual({ ...original });
+    const unusual = fromErrorDetail(
+      toErrorDetail(new PluginAPIError({ message: "?", statusCode: 418 })),
+    );
+    expect(unusual.constructor).toBe(PluginAPIError);
+    expect(unusual.statusCode).toBe(418);
   });
 });
 

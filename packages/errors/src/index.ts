@@ -3,8 +3,10 @@
 export {
   asPluginAPIError,
   fromConnectError,
+  fromErrorDetail,
   serverErrorInterceptor,
   toConnectError,
+  toErrorDetail,
   withPluginAPIErrors,
 } from "./connect.js";
 export { fromHttpError, type HttpErrorBody, toHttpError } from "./http.js";

@@ -86,7 +86,13 @@ export interface HostOptions {
   pluginLogLevel?: LogLevel;
   /** Version reported to plugins and checked against min_server_version. */
   serverVersion?: string;
-  /** The server configuration plugins get from GetConfig; give it without secrets. */
+  /**
+   * Settings of the server configuration fixed for this run, in Mattermost's config shape
+   * (e.g. `{ ServiceSettings: { SiteURL: "https://chat.example.com" } }`; the README lists the
+   * settings), as Mattermost's environment overrides: SaveConfig and PUT /api/v4/config can't
+   * change them. The settings that can change at run time and are not given here are read from
+   * the store. Secrets may be given: plugins' GetConfig and the REST API sanitise them.
+   */
   serverConfig?: JsonObject;
   /** How long a plugin has to print its handshake. Default 10 s. */
   startTimeoutMs?: number;
@@ -247,7 +253,7 @@ export class Host implements HookTargets {
       hostId,
       now: options.now,
       userStatusAwayTimeoutMs: options.userStatusAwayTimeoutMs,
-      maxLoginAttempts: options.maxLoginAttempts,
+      serverConfig: startConfig(store.kind, options, pluginsDir),
       allowExternalIntegrationUrls: options.allowExternalIntegrationUrls,
       publicLinkSalt: options.publicLinkSalt,
     });
@@ -304,6 +310,7 @@ export class Host implements HookTargets {
     const sandboxContext: SandboxContext = { policy, dataRoot, users, pluginsDir };
     const log = options.log ?? jsonLineSink("info");
     const host = new Host(store, files, options, log, pluginsDir, sandboxContext);
+    await host.hostApp.loadConfig();
     if (pluginsDir !== undefined && store.kind === "postgresql") {
       host.unpacked = await UnpackedBundles.open(pluginsDir);
       await host.unpackMissingBundles();
@@ -341,7 +348,6 @@ export class Host implements HookTargets {
               pluginId,
               app: this.app,
               serverVersion: this.serverVersion,
-              serverConfig: () => this.options.serverConfig ?? {},
               now: this.options.now,
               plugins: this,
             }),
@@ -594,6 +600,14 @@ export class Host implements HookTargets {
     return [...this.plugins.values()]
       .map((s) => this.statusOf(s))
       .sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /**
+   * The server's public URL (the configuration's ServiceSettings.SiteURL), for a server that
+   * knows it only once it listens, e.g. on a port picked at start; fixed for the run.
+   */
+  setSiteUrl(url: string): void {
+    this.hostApp.fixConfig({ ServiceSettings: { SiteURL: url } });
   }
 
   /** Which database keeps the data: "sqlite" or "postgresql". */
@@ -898,4 +912,43 @@ export function createHost(options: HostOptions): Promise<Host> {
 async function privateFolder(dir: string, mode: number): Promise<void> {
   await mkdir(dir, { recursive: true, mode });
   await chmod(dir, mode);
+}
+
+/**
+ * The settings fixed for this run: what the host knows of itself (its database, plugin
+ * uploads, public links), then what the embedder gave, which wins.
+ */
+function startConfig(
+  storeKind: StoreKind,
+  options: HostOptions,
+  pluginsDir: string | undefined,
+): JsonObject {
+  const given = options.serverConfig ?? {};
+  const section = (name: string): JsonObject => {
+    const value = given[name];
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? value : {};
+  };
+  return {
+    ...given,
+    ServiceSettings: {
+      ...(options.maxLoginAttempts !== undefined && {
+        MaximumLoginAttempts: options.maxLoginAttempts,
+      }),
+      ...section("ServiceSettings"),
+    },
+    SqlSettings: {
+      DriverName: storeKind === "postgresql" ? "postgres" : "sqlite3",
+      ...section("SqlSettings"),
+    },
+    FileSettings: {
+      EnablePublicLink: options.publicLinkSalt !== undefined,
+      PublicLinkSalt: options.publicLinkSalt ?? "",
+      ...section("FileSettings"),
+    },
+    PluginSettings: {
+      EnableUploads: pluginsDir !== undefined,
+      Directory: pluginsDir ?? "",
+      ...section("PluginSettings"),
+    },
+  };
 }

@@ -3,7 +3,7 @@
 // still running. Notification hooks run after the write commits, in the background: they
 // never delay or undo it, and their failures are logged.
 import { randomUUID } from "node:crypto";
-import { create } from "@bufbuild/protobuf";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import { PluginAPIError } from "@plugwire/errors";
 import { type PluginContext, PluginContextSchema, type User } from "@plugwire/protocol";
 import type { Logger } from "../log.js";
@@ -14,6 +14,7 @@ import type { Actor } from "./app.js";
 import type { AppEvents } from "./app-events.js";
 import type { ClusterBus, ClusterMessage } from "./cluster-bus.js";
 import type { HookTargets } from "./plugin-hooks.js";
+import { ServerConfig } from "./server-config.js";
 
 export interface HostAppOptions {
   store: Store;
@@ -28,8 +29,11 @@ export interface HostAppOptions {
   now?: () => number;
   /** How long a connected user may be idle before they are away; 5 minutes unless set. */
   userStatusAwayTimeoutMs?: number;
-  /** Failed password attempts that lock an account (Mattermost's MaximumLoginAttempts). Default 10. */
-  maxLoginAttempts?: number;
+  /**
+   * The settings fixed for this run, in Mattermost's config shape (server-config.ts lists
+   * them); the live settings left out come from the store, or their defaults.
+   */
+  serverConfig?: JsonObject;
   /**
    * Whether slash commands, post actions and dialogs may call URLs other than plugin routes
    * (outbound HTTP requests to any host). Off unless set.
@@ -48,6 +52,8 @@ export class AppCore {
   readonly hooks: HookTargets;
   readonly log: Logger;
   readonly now: () => number;
+  /** The server configuration now; replaced whole by a save. */
+  config: ServerConfig;
   private readonly pending = new Set<Promise<void>>();
   private readonly listeners = new Set<AppEvents>();
 
@@ -57,6 +63,7 @@ export class AppCore {
     this.hooks = options.hooks;
     this.log = options.log;
     this.now = options.now ?? Date.now;
+    this.config = ServerConfig.create(options.serverConfig);
     if (options.events) this.listeners.add(options.events);
   }
 

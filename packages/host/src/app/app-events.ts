@@ -19,7 +19,8 @@ import type {
 import type { Session } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { EndedConnections } from "./cluster-bus.js";
-import type { PublishedWebSocketEvent } from "./realtime-operations.js";
+import type { PublishedWebSocketEvent, Toast } from "./realtime-operations.js";
+import type { SidebarChange } from "./sidebar-operations.js";
 
 /**
  * Each method is called after the write committed; what it throws is logged and changes
@@ -51,6 +52,10 @@ export interface AppEvents {
   userDeactivated?(user: User, actor: Actor): void;
   /** A plugin published a websocket event (custom_<plugin id>_<event>). */
   webSocketEventPublished?(event: PublishedWebSocketEvent): void;
+  /** A user's sidebar changed (Mattermost's sidebar_category_* events, to that user). */
+  sidebarChanged?(change: SidebarChange): void;
+  /** A toast for `userId`'s clients (only `connectionId` when set): Mattermost's show_toast. */
+  toastSent?(toast: Toast): void;
   /** `userId` is typing in a channel (in the thread of `parentId` when set). */
   userTyping?(channelId: string, userId: string, parentId: string): void;
   // Users, teams and channels changed (people-operations.ts and the areas' writes).
@@ -58,6 +63,8 @@ export interface AppEvents {
   teamDeleted?(team: Team, actor: Actor): void;
   channelUpdated?(channel: Channel, actor: Actor): void;
   channelDeleted?(channel: Channel, actor: Actor): void;
+  /** An archived channel brought back (Mattermost's channel_restored, to its team). */
+  channelRestored?(channel: Channel, actor: Actor): void;
   /** A new direct or group channel, told to each of its members. */
   directChannelCreated?(channel: Channel, actor: Actor): void;
   channelsViewed?(userId: string, channelIds: readonly string[], actor: Actor): void;

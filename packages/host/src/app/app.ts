@@ -10,11 +10,13 @@ import type { BotOperations } from "./bot-operations.js";
 import type { ChannelOperations } from "./channel-operations.js";
 import type { ClusterOperations } from "./cluster-operations.js";
 import type { CommandOperations } from "./command-operations.js";
+import type { ConfigOperations } from "./config-operations.js";
 import type { EmojiOperations } from "./emoji-operations.js";
 import type { FileOperations } from "./file-operations.js";
 import type { GroupOperations } from "./group-operations.js";
 import type { IntegrationOperations } from "./integration-operations.js";
 import type { KVOperations } from "./kv-operations.js";
+import type { MailOperations } from "./mail-operations.js";
 import type { OAuthOperations } from "./oauth-operations.js";
 import type { PeopleOperations } from "./people-operations.js";
 import type { PermissionOperations } from "./permissions.js";
@@ -26,6 +28,7 @@ import type { ReactionOperations } from "./reaction-operations.js";
 import type { RealtimeOperations } from "./realtime-operations.js";
 import type { RoleOperations } from "./role-operations.js";
 import type { SessionOperations } from "./session-operations.js";
+import type { SidebarOperations } from "./sidebar-operations.js";
 import type { StatusOperations } from "./status-operations.js";
 import type { SystemOperations } from "./system-operations.js";
 import type { TeamOperations } from "./team-operations.js";
@@ -34,6 +37,7 @@ import type { UserOperations } from "./user-operations.js";
 export type {
   AuditQuery,
   BotQuery,
+  ChannelMemberIdentifier,
   GroupQuery,
   KVWriteOptions,
   PageQuery,
@@ -50,6 +54,7 @@ export type { ChannelOperations } from "./channel-operations.js";
 export type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 export type { ClusterOperations } from "./cluster-operations.js";
 export type { AutocompleteSuggestion, CommandOperations } from "./command-operations.js";
+export type { ConfigOperations } from "./config-operations.js";
 export type { EmojiImage, EmojiOperations } from "./emoji-operations.js";
 export type {
   FileInfoFilter,
@@ -67,8 +72,9 @@ export {
   withoutActionIntegrations,
 } from "./integration-operations.js";
 export type { KVOperations } from "./kv-operations.js";
+export type { MailOperations } from "./mail-operations.js";
 export type { OAuthOperations } from "./oauth-operations.js";
-export type { ChannelPatch, PeopleOperations, SidebarCategories } from "./people-operations.js";
+export type { ChannelPatch, PeopleOperations } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";
@@ -79,19 +85,26 @@ export type { ReactionOperations } from "./reaction-operations.js";
 export type {
   PublishedWebSocketEvent,
   RealtimeOperations,
+  Toast,
   WebSocketBroadcast,
   WebSocketRequest,
 } from "./realtime-operations.js";
 export type { RoleOperations } from "./role-operations.js";
+export type { SaveMode } from "./server-config.js";
 export type {
   Authenticated,
   Login,
   NewSession,
   SessionOperations,
 } from "./session-operations.js";
+export type {
+  SidebarCategories,
+  SidebarChange,
+  SidebarOperations,
+} from "./sidebar-operations.js";
 export type { StatusOperations } from "./status-operations.js";
 export type { SystemOperations } from "./system-operations.js";
-export type { TeamOperations } from "./team-operations.js";
+export type { TeamMemberWithError, TeamOperations } from "./team-operations.js";
 export type { UserOperations } from "./user-operations.js";
 
 export interface App
@@ -101,6 +114,7 @@ export interface App
     TeamOperations,
     ChannelOperations,
     PeopleOperations,
+    SidebarOperations,
     PostOperations,
     PostListOperations,
     ReactionOperations,
@@ -116,6 +130,8 @@ export interface App
     RoleOperations,
     ClusterOperations,
     SystemOperations,
+    ConfigOperations,
+    MailOperations,
     BotOperations,
     AuditOperations,
     GroupOperations,

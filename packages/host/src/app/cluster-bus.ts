@@ -21,6 +21,8 @@ export type ClusterMessage =
   | { type: "roles_changed" }
   /** A user's status changed: drop the cached one. */
   | { type: "status_changed"; userId: string }
+  /** The server configuration was saved: read it again from the store. */
+  | { type: "config_changed" }
   /** A plugin was managed on the sending host; the store holds its new state. */
   | { type: "plugin_changed"; pluginId: string; change: PluginChange };
 

@@ -9,6 +9,7 @@ import type { ClusterNode } from "../store/store.js";
 import { HOST_VERSION } from "../version.js";
 import type { AppCore } from "./app-core.js";
 import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
+import type { Configuration } from "./config-operations.js";
 import type { Permissions } from "./permissions.js";
 import type { Plugins } from "./plugin-operations.js";
 import type { Statuses } from "./status-operations.js";
@@ -37,6 +38,7 @@ export class Cluster implements ClusterOperations {
     private readonly permissions: Permissions,
     private readonly statuses: Statuses,
     private readonly plugins: Plugins,
+    private readonly configuration: Configuration,
   ) {}
 
   get hostId(): string {
@@ -88,6 +90,9 @@ export class Cluster implements ClusterOperations {
       case "status_changed":
         this.statuses.forget(message.userId);
         return;
+      case "config_changed":
+        this.configuration.clusterConfigChanged();
+        return;
       case "plugin_event":
         this.plugins.deliverClusterEvent(message.pluginId, message.id, message.data);
         return;
@@ -107,6 +112,7 @@ export class Cluster implements ClusterOperations {
   resync(): void {
     void this.permissions.reload();
     this.statuses.forget();
+    this.configuration.clusterConfigChanged();
     this.core.emit("clusterResync");
   }
 }

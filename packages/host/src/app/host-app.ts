@@ -31,6 +31,7 @@ import type {
   SearchParameter,
   SearchParams,
   Session as SessionMessage,
+  SidebarCategory,
   Status,
   Team,
   TeamMember,
@@ -44,6 +45,7 @@ import type { Logger } from "../log.js";
 import type {
   AuditQuery,
   BotQuery,
+  ChannelMemberIdentifier,
   ClusterNode,
   GroupQuery,
   KVWriteOptions,
@@ -64,6 +66,7 @@ import { Channels } from "./channel-operations.js";
 import type { ClusterMessage, EndedConnections } from "./cluster-bus.js";
 import { Cluster } from "./cluster-operations.js";
 import { type AutocompleteSuggestion, Commands } from "./command-operations.js";
+import { Configuration } from "./config-operations.js";
 import { consumedPost, consumedPostList, consumedPosts } from "./consumed-posts.js";
 import { type EmojiImage, Emojis } from "./emoji-operations.js";
 import {
@@ -80,20 +83,28 @@ import {
   type PostActionResult,
 } from "./integration-operations.js";
 import { IntegrationSecrets } from "./integration-secrets.js";
+import { Mail } from "./mail-operations.js";
 import { OAuthApps } from "./oauth-operations.js";
-import { type ChannelPatch, People, type SidebarCategories } from "./people-operations.js";
+import { type ChannelPatch, People } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
 import { Posts } from "./post-operations.js";
 import { Preferences } from "./preference-operations.js";
 import { Reactions } from "./reaction-operations.js";
-import { Realtime, type WebSocketBroadcast, type WebSocketRequest } from "./realtime-operations.js";
+import {
+  Realtime,
+  type Toast,
+  type WebSocketBroadcast,
+  type WebSocketRequest,
+} from "./realtime-operations.js";
 import { Roles } from "./role-operations.js";
+import type { SaveMode } from "./server-config.js";
 import { type Authenticated, type Login, type NewSession, Sessions } from "./session-operations.js";
+import { type SidebarCategories, Sidebars } from "./sidebar-operations.js";
 import { Statuses } from "./status-operations.js";
 import { System } from "./system-operations.js";
-import { Teams } from "./team-operations.js";
+import { type TeamMemberWithError, Teams } from "./team-operations.js";
 import { Users } from "./user-operations.js";
 
 export type { HostAppOptions } from "./app-core.js";
@@ -114,6 +125,7 @@ export class HostApp implements App {
   private readonly teams: Teams;
   private readonly channels: Channels;
   private readonly people: People;
+  private readonly sidebars: Sidebars;
   private readonly posts: Posts;
   private readonly postLists: PostLists;
   private readonly reactions: Reactions;
@@ -128,6 +140,8 @@ export class HostApp implements App {
   private readonly roles: Roles;
   private readonly cluster: Cluster;
   private readonly system: System;
+  private readonly configuration: Configuration;
+  private readonly mail: Mail;
   private readonly bots: Bots;
   private readonly accessTokens: AccessTokens;
   private readonly audits: Audits;
@@ -142,8 +156,9 @@ export class HostApp implements App {
     this.sessions = new Sessions(this.core);
     this.teams = new Teams(this.core);
     this.channels = new Channels(this.core);
-    this.people = new People(this.core);
     this.posts = new Posts(this.core);
+    this.people = new People(this.core, this.posts);
+    this.sidebars = new Sidebars(this.core);
     this.postLists = new PostLists(this.core, this.posts);
     this.reactions = new Reactions(this.core);
     this.preferences = new Preferences(this.core);
@@ -153,7 +168,15 @@ export class HostApp implements App {
     this.realtime = new Realtime(this.core);
     this.permissions = new Permissions(options.store);
     this.roles = new Roles(this.core, this.permissions);
-    this.cluster = new Cluster(this.core, this.permissions, this.statuses, this.plugins);
+    this.configuration = new Configuration(this.core);
+    this.mail = new Mail(this.core);
+    this.cluster = new Cluster(
+      this.core,
+      this.permissions,
+      this.statuses,
+      this.plugins,
+      this.configuration,
+    );
     this.system = new System(options.store);
     const secrets = new IntegrationSecrets(options.store, this.core.now);
     this.integrations = new Integrations(this.core, this.posts, this.permissions, secrets);
@@ -362,6 +385,13 @@ export class HostApp implements App {
   ): Promise<TeamMember> {
     return this.teams.addTeamMember(actor, teamId, userId, options);
   }
+  addTeamMembersGracefully(
+    actor: Actor,
+    teamId: string,
+    userIds: readonly string[],
+  ): Promise<TeamMemberWithError[]> {
+    return this.teams.addTeamMembersGracefully(actor, teamId, userIds);
+  }
   removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {
     return this.teams.removeTeamMember(actor, teamId, userId);
   }
@@ -379,6 +409,12 @@ export class HostApp implements App {
   }
   deleteChannel(actor: Actor, channelId: string): Promise<Channel> {
     return this.people.deleteChannel(actor, channelId);
+  }
+  restoreChannel(actor: Actor, channelId: string): Promise<Channel> {
+    return this.people.restoreChannel(actor, channelId);
+  }
+  getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    return this.people.getChannelOfType(channelId, channelType);
   }
   getChannel(channelId: string): Promise<Channel> {
     return this.store.getChannel(channelId);
@@ -477,6 +513,9 @@ export class HostApp implements App {
   setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void> {
     return this.people.setTeamIcon(actor, teamId, image);
   }
+  removeTeamIcon(actor: Actor, teamId: string): Promise<void> {
+    return this.people.removeTeamIcon(actor, teamId);
+  }
   createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
     return this.people.createDirectChannel(actor, userId1, userId2);
   }
@@ -501,8 +540,55 @@ export class HostApp implements App {
   ): Promise<ChannelMember> {
     return this.people.updateChannelMemberNotifyProps(actor, channelId, userId, props);
   }
+  patchChannelMembersNotifyProps(
+    actor: Actor,
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]> {
+    return this.people.patchChannelMembersNotifyProps(actor, members, props);
+  }
+
+  // Sidebars (sidebar-operations.ts).
   getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
-    return this.people.getChannelSidebarCategories(userId, teamId);
+    return this.sidebars.getChannelSidebarCategories(userId, teamId);
+  }
+  getSidebarCategory(userId: string, teamId: string, categoryId: string): Promise<SidebarCategory> {
+    return this.sidebars.getSidebarCategory(userId, teamId, categoryId);
+  }
+  createSidebarCategory(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    category: SidebarCategory,
+  ): Promise<SidebarCategory> {
+    return this.sidebars.createSidebarCategory(actor, userId, teamId, category);
+  }
+  updateSidebarCategories(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    categories: readonly SidebarCategory[],
+  ): Promise<SidebarCategory[]> {
+    return this.sidebars.updateSidebarCategories(actor, userId, teamId, categories);
+  }
+  getSidebarCategoryOrder(userId: string, teamId: string): Promise<string[]> {
+    return this.sidebars.getSidebarCategoryOrder(userId, teamId);
+  }
+  updateSidebarCategoryOrder(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    order: readonly string[],
+  ): Promise<void> {
+    return this.sidebars.updateSidebarCategoryOrder(actor, userId, teamId, order);
+  }
+  deleteSidebarCategory(
+    actor: Actor,
+    userId: string,
+    teamId: string,
+    categoryId: string,
+  ): Promise<void> {
+    return this.sidebars.deleteSidebarCategory(actor, userId, teamId, categoryId);
   }
 
   // Posts.
@@ -817,6 +903,9 @@ export class HostApp implements App {
   ): Promise<void> {
     return this.realtime.publishWebSocketEvent(actor, pluginId, event, payload, broadcast);
   }
+  sendToastMessage(actor: Actor, toast: Toast): Promise<void> {
+    return this.realtime.sendToastMessage(actor, toast);
+  }
   publishUserTyping(
     actor: Actor,
     userId: string,
@@ -887,6 +976,33 @@ export class HostApp implements App {
     newRoles: string,
   ): Promise<ChannelMember> {
     return this.roles.updateChannelMemberRoles(actor, channelId, userId, newRoles);
+  }
+
+  // The server configuration (config-operations.ts).
+  getConfig(): JsonObject {
+    return this.configuration.getConfig();
+  }
+  getUnsanitizedConfig(): JsonObject {
+    return this.configuration.getUnsanitizedConfig();
+  }
+  saveConfig(actor: Actor, config: JsonObject, mode?: SaveMode): Promise<JsonObject> {
+    return this.configuration.saveConfig(actor, config, mode);
+  }
+  /**
+   * Fixes settings for the rest of the run, as the host's start did; for what is known only
+   * later, such as the URL of a server listening on a port picked at start.
+   */
+  fixConfig(settings: JsonObject): void {
+    this.configuration.fix(settings);
+  }
+  /** Reads the configuration saved in the store; the host does it once, at start. */
+  loadConfig(): Promise<void> {
+    return this.configuration.load();
+  }
+
+  // Mail (mail-operations.ts).
+  sendMail(actor: Actor, to: string, subject: string, htmlBody: string): Promise<void> {
+    return this.mail.sendMail(actor, to, subject, htmlBody);
   }
 
   // System

@@ -1,5 +1,5 @@
 // What a client session and plugins read of users, teams and channels beyond the basics
-// (memberships, unread counts, statistics, searches, pictures, sidebar categories), and the
+// (memberships, unread counts, statistics, searches, pictures), and the
 // changes that go with them: pictures, activation, passwords, direct and group channels,
 // marking channels read, patching channels and notification settings. Changes tell the
 // listeners (the websocket) as Mattermost's app layer publishes them.
@@ -9,17 +9,18 @@ import {
   type Channel,
   type ChannelMember,
   ChannelSchema,
-  type SidebarCategory,
-  SidebarCategorySchema,
+  PostSchema,
   type Team,
   type User,
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../store/channel-names.js";
-import type { Store } from "../store/store.js";
+import type { ChannelMemberIdentifier, Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
 import type { AppCore } from "./app-core.js";
+import { checkChannelNotifyProps, MAX_NOTIFY_PROPS_PATCH } from "./channel-notify-props.js";
 import { defaultProfileImage } from "./default-profile-image.js";
 import { hashPassword, verifyPassword } from "./password.js";
+import type { PostOperations } from "./post-operations.js";
 import { requireUnlocked } from "./session-operations.js";
 
 /** The fields of a channel a patch may change; undefined ones stay. */
@@ -28,12 +29,6 @@ export interface ChannelPatch {
   name?: string;
   header?: string;
   purpose?: string;
-}
-
-/** A user's sidebar of a team, as Mattermost's OrderedSidebarCategories. */
-export interface SidebarCategories {
-  categories: SidebarCategory[];
-  order: string[];
 }
 
 /** Reads answer as the store does; writes tell the listeners. */
@@ -76,6 +71,15 @@ export interface PeopleOperations
   /** Soft-deletes the team (sets delete_at); then delete_team. */
   deleteTeam(actor: Actor, teamId: string): Promise<Team>;
   setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void>;
+  /** Removes the team's icon (none is fine); then update_team, as Mattermost's RemoveTeamIcon. */
+  removeTeamIcon(actor: Actor, teamId: string): Promise<void>;
+  /**
+   * Brings an archived channel back; then channel_restored to its team and, when a user acts,
+   * their system_channel_restored post in it (Mattermost's RestoreChannel).
+   */
+  restoreChannel(actor: Actor, channelId: string): Promise<Channel>;
+  /** The channel, when it is of this type ("O", "P", "D", "G"); NotFoundError otherwise. */
+  getChannelOfType(channelId: string, channelType: string): Promise<Channel>;
   /** The direct channel of two users; direct_added to both when it is new. */
   createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel>;
   /** The group channel of 3 to 8 users; group_added to each when it is new. */
@@ -95,18 +99,31 @@ export interface PeopleOperations
     userId: string,
     props: Record<string, string>,
   ): Promise<ChannelMember>;
-  /** The default categories Mattermost creates: favorites, channels, direct messages. */
-  getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories>;
+  /**
+   * Replaces the given notification settings of up to 200 memberships in one transaction
+   * (Mattermost's limit and value rules); then channel_member_updated for each.
+   */
+  patchChannelMembersNotifyProps(
+    actor: Actor,
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]>;
 }
 
 type PeopleWrites = Exclude<keyof PeopleOperations, keyof Store | "setUserActive">;
+
+/** Mattermost's PostTypeChannelRestored. */
+const CHANNEL_RESTORED_POST = "system_channel_restored";
 
 /** Mattermost's password length limits (its minimum by default, bcrypt's maximum). */
 export const MIN_PASSWORD = 8;
 export const MAX_PASSWORD = 72;
 
 export class People implements Pick<PeopleOperations, PeopleWrites> {
-  constructor(private readonly core: AppCore) {}
+  constructor(
+    private readonly core: AppCore,
+    private readonly posts: Pick<PostOperations, "createPost">,
+  ) {}
 
   async getProfileImage(userId: string): Promise<{ image: Uint8Array; isDefault: boolean }> {
     const image = await this.core.store.getProfileImage(userId);
@@ -189,6 +206,11 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
     await this.core.store.setTeamIcon(teamId, image);
   }
 
+  async removeTeamIcon(actor: Actor, teamId: string): Promise<void> {
+    await this.core.store.removeTeamIcon(teamId);
+    this.core.emit("teamUpdated", await this.core.store.getTeam(teamId), actor);
+  }
+
   async createDirectChannel(actor: Actor, userId1: string, userId2: string): Promise<Channel> {
     return this.getOrCreate(actor, directChannelName(userId1, userId2), () =>
       this.core.store.getOrCreateDirectChannel(userId1, userId2),
@@ -248,6 +270,63 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
     return channel;
   }
 
+  async restoreChannel(actor: Actor, channelId: string): Promise<Channel> {
+    const channel = await this.core.store.restoreChannel(channelId);
+    this.core.emit("channelRestored", channel, actor);
+    if (actor.userId) {
+      const user = await this.core.store.getUser(actor.userId);
+      await this.posts
+        .createPost(
+          actor,
+          create(PostSchema, {
+            channelId: channel.id,
+            userId: user.id,
+            type: CHANNEL_RESTORED_POST,
+            message: `${user.username} unarchived the channel.`,
+            props: { username: user.username },
+          }),
+        )
+        // As Mattermost: the channel is back even when its notice can't be posted.
+        .catch((error: unknown) =>
+          this.core.log.warn("Failed to post the unarchive message", {
+            channel_id: channel.id,
+            error: String(error),
+          }),
+        );
+    }
+    return channel;
+  }
+
+  async getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    const channel = await this.core.store.getChannel(channelId);
+    if (channel.type !== channelType) {
+      throw new NotFoundError({
+        id: "app.channel.get.existing.app_error",
+        message: `Channel ${channelId} is of type "${channel.type}", not "${channelType}".`,
+        params: { channel_id: channelId, channel_type: channelType },
+      });
+    }
+    return channel;
+  }
+
+  async patchChannelMembersNotifyProps(
+    actor: Actor,
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]> {
+    if (members.length > MAX_NOTIFY_PROPS_PATCH) {
+      throw new ValidationError({
+        id: "app.channel.patch_channel_members_notify_props.too_many",
+        message: `${members.length} memberships given; at most ${MAX_NOTIFY_PROPS_PATCH} change at once.`,
+        params: { field: "members", max: MAX_NOTIFY_PROPS_PATCH },
+      });
+    }
+    checkChannelNotifyProps(props);
+    const updated = await this.core.store.patchChannelMembersNotifyProps(members, props);
+    for (const member of updated) this.core.emit("channelMemberUpdated", member, actor);
+    return updated;
+  }
+
   async updateChannelMemberNotifyProps(
     actor: Actor,
     channelId: string,
@@ -257,46 +336,6 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
     const member = await this.core.store.updateChannelMemberNotifyProps(channelId, userId, props);
     this.core.emit("channelMemberUpdated", member, actor);
     return member;
-  }
-
-  async getChannelSidebarCategories(userId: string, teamId: string): Promise<SidebarCategories> {
-    const { store } = this.core;
-    if ((await store.getTeamMember(teamId, userId)) === undefined) {
-      await store.getTeam(teamId);
-      throw new NotFoundError({
-        id: "app.channel.sidebar_categories.app_error",
-        message: `User ${userId} is not a member of team ${teamId}, so has no sidebar there.`,
-        params: { team_id: teamId, user_id: userId },
-      });
-    }
-    const channels = await store.getChannelsForTeamForUser(teamId, userId, false);
-    const ids = (direct: boolean) =>
-      channels
-        .filter((channel) => (channel.type === "D" || channel.type === "G") === direct)
-        .map((channel) => channel.id);
-    const category = (
-      type: string,
-      displayName: string,
-      sortOrder: bigint,
-      sorting: string,
-      channelIds: string[],
-    ) =>
-      create(SidebarCategorySchema, {
-        id: `${type}_${userId}_${teamId}`,
-        userId,
-        teamId,
-        type,
-        displayName,
-        sortOrder,
-        sorting,
-        channelIds,
-      });
-    const categories = [
-      category("favorites", "Favorites", 0n, "", []),
-      category("channels", "Channels", 10n, "", ids(false)),
-      category("direct_messages", "Direct Messages", 20n, "recent", ids(true)),
-    ];
-    return { categories, order: categories.map((c) => c.id) };
   }
 
   /** Gets or creates a direct or group channel, and tells its members when it is new. */

@@ -181,7 +181,7 @@ function settingsRejected(pluginId: string, error: PluginAPIError): PluginAPIErr
   return new errorClass(
     {
       id: error.id,
-      message: `Plugin ${pluginId} refused these settings, so they were not saved: ${pluginMessage(error)}`,
+      message: `Plugin ${pluginId} refused these settings, so they were not saved: ${pluginMessage(error, "OnConfigurationChange")}`,
       detailedError: error.detailedError,
       statusCode: error.statusCode,
       where: error.where,
@@ -192,10 +192,10 @@ function settingsRejected(pluginId: string, error: PluginAPIError): PluginAPIErr
   );
 }
 
-/** What the plugin's handler said, below the hook client's and the SDK's prefixes. */
-function pluginMessage(error: PluginAPIError): string {
+/** What the plugin's handler of `hook` said, below the hook client's and the SDK's prefixes. */
+export function pluginMessage(error: PluginAPIError, hook: string): string {
   const inner = error.cause instanceof PluginAPIError ? error.cause : error;
-  const sdkPrefix = "OnConfigurationChange failed: ";
+  const sdkPrefix = `${hook} failed: `;
   return inner.message.startsWith(sdkPrefix)
     ? inner.message.slice(sdkPrefix.length)
     : inner.message;

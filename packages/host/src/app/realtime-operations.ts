@@ -31,6 +31,16 @@ export interface PublishedWebSocketEvent {
   broadcast: WebSocketBroadcast;
 }
 
+/** A short notice shown in a user's clients (Mattermost's SendToastMessage). */
+export interface Toast {
+  userId: string;
+  /** Only this connection of the user, when set. */
+  connectionId: string;
+  message: string;
+  /** Where the client shows it (Mattermost's SendToastMessageOptions.Position). */
+  position: string;
+}
+
 /** A message a client sent on its websocket, as Mattermost's WebSocketRequest. */
 export interface WebSocketRequest {
   seq: number;
@@ -58,6 +68,11 @@ export interface RealtimeOperations {
     payload: JsonObject,
     broadcast: Partial<WebSocketBroadcast>,
   ): Promise<void>;
+  /**
+   * Shows a toast in the user's clients (the show_toast event). ValidationError (400) when the
+   * user or the message is empty; an unknown user simply has no clients.
+   */
+  sendToastMessage(actor: Actor, toast: Toast): Promise<void>;
   /** Tells the members of a channel but `userId` that `userId` is typing (in thread `parentId`). */
   publishUserTyping(
     actor: Actor,
@@ -106,6 +121,22 @@ export class Realtime implements RealtimeOperations {
         omitConnectionId: broadcast.omitConnectionId ?? "",
       },
     });
+  }
+
+  async sendToastMessage(_actor: Actor, toast: Toast): Promise<void> {
+    for (const [field, value, id] of [
+      ["user_id", toast.userId, "user_id"],
+      ["message", toast.message, "message"],
+    ] as const) {
+      if (value === "") {
+        throw new ValidationError({
+          id: `app.toast.send_toast_message.${id}.app_error`,
+          message: `SendToastMessage needs ${field}.`,
+          params: { field },
+        });
+      }
+    }
+    this.core.emit("toastSent", { ...toast });
   }
 
   async publishUserTyping(

@@ -28,8 +28,7 @@ import {
 /** Error id of a login a plugin's UserWillLogIn rejected; the message carries the reason. */
 export const LOGIN_REJECTED_ID = "plugin.user_will_log_in.rejected";
 
-/** Mattermost's ServiceSettings.MaximumLoginAttempts default. */
-export const DEFAULT_MAX_LOGIN_ATTEMPTS = 10;
+export { DEFAULT_MAX_LOGIN_ATTEMPTS } from "./server-config.js";
 
 /** A successful login: the user, the new session, and the token only the client will hold. */
 export interface Login {
@@ -311,7 +310,7 @@ export function orMissing(error: unknown): undefined {
 
 /** Refuses a locked account, as Mattermost's checkUserLoginAttempts does (401). */
 export async function requireUnlocked(core: AppCore, user: User): Promise<void> {
-  const max = core.options.maxLoginAttempts ?? DEFAULT_MAX_LOGIN_ATTEMPTS;
+  const max = Number(core.config.get("ServiceSettings", "MaximumLoginAttempts"));
   if ((await core.store.getFailedLoginAttempts(user.id)) >= max) {
     throw new UnauthenticatedError({
       id: "api.user.check_user_login_attempts.too_many.app_error",

@@ -4,12 +4,15 @@
 // longer than the away timeout becomes away; none of these automatic changes touch a manual
 // status. A timed do-not-disturb ends by itself and restores the status before it. Statuses are
 // saved in the store and cached here (as Mattermost's status cache), and every change goes out
-// as status_change.
+// as status_change. On a cluster, presence is the cluster's: each host records in the store
+// which users it has connections of, and a user whose last connection to one host ends stays
+// online while another host (seen lately) has one.
 import { create } from "@bufbuild/protobuf";
 import { ValidationError } from "@plugwire/errors";
 import { type CustomStatus, type Status, StatusSchema, UserSchema } from "@plugwire/protocol";
 import type { Actor } from "./actor.js";
 import type { AppCore } from "./app-core.js";
+import { CLUSTER_NODE_TTL_MS } from "./cluster-operations.js";
 import { KeyedQueue } from "./keyed-queue.js";
 import type { Users } from "./user-operations.js";
 
@@ -199,7 +202,11 @@ export class Statuses implements StatusOperations {
   }
 
   async userConnected(userId: string): Promise<void> {
-    this.connections.set(userId, (this.connections.get(userId) ?? 0) + 1);
+    const count = (this.connections.get(userId) ?? 0) + 1;
+    this.connections.set(userId, count);
+    if (count === 1 && this.clustered) {
+      await this.core.store.setUserConnected(this.core.options.hostId, userId, true);
+    }
     await this.setOnline(userId, false);
   }
 
@@ -210,7 +217,20 @@ export class Statuses implements StatusOperations {
       return;
     }
     this.connections.delete(userId);
+    if (this.clustered) {
+      const { store, options } = this.core;
+      await store.setUserConnected(options.hostId, userId, false);
+      // Still connected to another host of the cluster: still online, as on one host.
+      const since = BigInt(this.core.now() - CLUSTER_NODE_TTL_MS);
+      const elsewhere = await store.getUserConnectedNodes(userId, since);
+      if (elsewhere.some((hostId) => hostId !== options.hostId)) return;
+    }
     await this.setOffline(userId, false);
+  }
+
+  /** Whether other hosts share the store, so that presence is the cluster's, not this host's. */
+  private get clustered(): boolean {
+    return this.core.options.cluster !== undefined;
   }
 
   async userActive(userId: string): Promise<void> {

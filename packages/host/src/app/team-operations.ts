@@ -1,7 +1,7 @@
 // Teams and their members. Joining and leaving fire UserHasJoinedTeam and UserHasLeftTeam, and
 // post their system message (membership-posts.ts) in the team's town-square, when it has one,
 // in the membership change's transaction; changes are told to the team's members.
-import { NotFoundError } from "@plugwire/errors";
+import { NotFoundError, PluginAPIError } from "@plugwire/errors";
 import type { Channel, Post, Team, TeamMember } from "@plugwire/protocol";
 import type { Store } from "../store/store.js";
 import type { Actor } from "./actor.js";
@@ -12,6 +12,15 @@ import {
   leftPost,
   membershipPosted,
 } from "./membership-posts.js";
+
+/** One user's outcome of addTeamMembersGracefully, as Mattermost's TeamMemberWithError. */
+export interface TeamMemberWithError {
+  userId: string;
+  /** The membership, when the user was added. */
+  member?: TeamMember;
+  /** Why the user was not added. */
+  error?: PluginAPIError;
+}
 
 /** Reads answer as the store does; writes fire the hooks and tell the members. */
 export interface TeamOperations
@@ -29,10 +38,19 @@ export interface TeamOperations
     userId: string,
     options?: { admin?: boolean },
   ): Promise<TeamMember>;
+  /**
+   * Adds each user as addTeamMember does, going on past a user who can't be added and
+   * reporting why (Mattermost's AddTeamMembers with graceful set), in the order given.
+   */
+  addTeamMembersGracefully(
+    actor: Actor,
+    teamId: string,
+    userIds: readonly string[],
+  ): Promise<TeamMemberWithError[]>;
   removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void>;
 }
 
-type TeamWrites = "updateTeam" | "addTeamMember" | "removeTeamMember";
+type TeamWrites = "updateTeam" | "addTeamMember" | "addTeamMembersGracefully" | "removeTeamMember";
 
 export class Teams implements Pick<TeamOperations, TeamWrites> {
   constructor(private readonly core: AppCore) {}
@@ -73,6 +91,23 @@ export class Teams implements Pick<TeamOperations, TeamWrites> {
     this.core.emit("teamMemberAdded", member, actor);
     if (post !== undefined) await membershipPosted(this.core, actor, post);
     return member;
+  }
+
+  async addTeamMembersGracefully(
+    actor: Actor,
+    teamId: string,
+    userIds: readonly string[],
+  ): Promise<TeamMemberWithError[]> {
+    const outcomes: TeamMemberWithError[] = [];
+    for (const userId of userIds) {
+      try {
+        outcomes.push({ userId, member: await this.addTeamMember(actor, teamId, userId) });
+      } catch (error) {
+        if (!(error instanceof PluginAPIError)) throw error;
+        outcomes.push({ userId, error });
+      }
+    }
+    return outcomes;
   }
 
   async removeTeamMember(actor: Actor, teamId: string, userId: string): Promise<void> {

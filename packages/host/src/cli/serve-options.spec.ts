@@ -84,6 +84,36 @@ describe("parseCommand", () => {
       allowExternalIntegrationUrls: true,
       rateLimits: { api: { perSec: 10, maxBurst: 100, varyByUser: true }, login: false },
       publicLinks: true,
+      smtp: {},
+    });
+  });
+
+  it("reads the SMTP flags as EmailSettings, the password from PLUGWIRE_SMTP_PASSWORD only", () => {
+    const args = ["--data", "d", "--smtp-host", "mail.example.com", "--smtp-port", "587"];
+    expect(serveOptions(args).smtp).toEqual({ SMTPServer: "mail.example.com", SMTPPort: "587" });
+    expect(
+      serveOptions(
+        [
+          ...args,
+          "--smtp-username",
+          "postmaster",
+          "--smtp-security",
+          "starttls",
+          "--smtp-skip-cert-verify",
+          "--smtp-from",
+          "chat@example.com",
+        ],
+        { PLUGWIRE_SMTP_PASSWORD: "hunter2" },
+      ).smtp,
+    ).toEqual({
+      SMTPServer: "mail.example.com",
+      SMTPPort: "587",
+      SMTPUsername: "postmaster",
+      SMTPPassword: "hunter2",
+      EnableSMTPAuth: true,
+      ConnectionSecurity: "STARTTLS",
+      SkipServerCertificateVerification: true,
+      FeedbackEmail: "chat@example.com",
     });
   });
 
@@ -115,10 +145,11 @@ describe("parseCommand", () => {
       siteUrl: undefined,
       pluginFolders: [],
       hookTimeoutMs: DEFAULT_HOOK_TIMEOUT_MS,
-      maxLoginAttempts: 10,
+      maxLoginAttempts: undefined,
       allowExternalIntegrationUrls: false,
       rateLimits: { api: false, login: { perSec: 2, maxBurst: 10 } },
       publicLinks: false,
+      smtp: {},
     });
   });
 
@@ -201,9 +232,21 @@ describe("parseCommand", () => {
     [["--data", "d", "--plugin-uid-range", "90000"], "--plugin-uid-range must be"],
     [["--data", "d", "--rate-limit", "10"], "--rate-limit must be"],
     [["--data", "d", "--max-login-attempts", "0"], "--max-login-attempts must be"],
+    [["--data", "d", "--smtp-port", "70000"], "--smtp-port must be"],
+    [
+      ["--data", "d", "--smtp-security", "ssl"],
+      "--smtp-security must be one of none, tls, starttls",
+    ],
+    [["--data", "d", "--smtp-from", "chat"], "--smtp-from must be an e-mail address"],
   ])("refuses %j: %s", (args, message) => {
     expect(() => serveOptions(args)).toThrow(UsageError);
     expect(() => serveOptions(args)).toThrow(message);
+  });
+
+  it("refuses an SMTP password without --smtp-username", () => {
+    expect(() => serveOptions(["--data", "d"], { PLUGWIRE_SMTP_PASSWORD: "pw" })).toThrow(
+      "PLUGWIRE_SMTP_PASSWORD needs --smtp-username",
+    );
   });
 
   it("answers help and version before checking serve's flags", () => {

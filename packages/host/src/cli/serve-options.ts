@@ -40,8 +40,11 @@ export interface ServeOptions {
   hookTimeoutMs: number;
   /** How plugins are confined: permission model, what admins allow, own users when root. */
   sandbox: SandboxPolicy;
-  /** Wrong passwords that lock an account. */
-  maxLoginAttempts: number;
+  /**
+   * Wrong passwords that lock an account (fixed for the run when given; else the saved
+   * configuration's, 10 by default).
+   */
+  maxLoginAttempts: number | undefined;
   /** Let integrations (commands, post actions, dialogs) call URLs other than plugin routes. */
   allowExternalIntegrationUrls: boolean;
   rateLimits: RestRateLimits;
@@ -49,6 +52,23 @@ export interface ServeOptions {
   metrics: { port: number; hostname: string } | undefined;
   /** Serve public file links (Mattermost's EnablePublicLink), salted with <data>/public-link-salt. */
   publicLinks: boolean;
+  /**
+   * The SMTP settings given (--smtp-*, PLUGWIRE_SMTP_PASSWORD), as the configuration's
+   * EmailSettings: fixed for the run; those left out come from the saved configuration.
+   */
+  smtp: SmtpSettings;
+}
+
+/** EmailSettings given on the command line, in Mattermost's names. */
+export interface SmtpSettings {
+  SMTPServer?: string;
+  SMTPPort?: string;
+  SMTPUsername?: string;
+  SMTPPassword?: string;
+  EnableSMTPAuth?: boolean;
+  ConnectionSecurity?: string;
+  SkipServerCertificateVerification?: boolean;
+  FeedbackEmail?: string;
 }
 
 export interface AdminCredentials {
@@ -99,6 +119,12 @@ const flags = {
   "metrics-port": { type: "string" },
   "metrics-host": { type: "string" },
   "enable-public-links": { type: "boolean" },
+  "smtp-host": { type: "string" },
+  "smtp-port": { type: "string" },
+  "smtp-username": { type: "string" },
+  "smtp-from": { type: "string" },
+  "smtp-security": { type: "string" },
+  "smtp-skip-cert-verify": { type: "boolean" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "v" },
 } as const;
@@ -164,6 +190,15 @@ Options:
   --enable-public-links    serve public links to files of posts (GetFileLink,
                            /files/<id>/public), readable without logging in; their salt is
                            made once in <data>/public-link-salt (delete it to revoke them all)
+  --smtp-host <host>       the SMTP server plugins' SendMail sends through; with the other
+                           --smtp-* flags, fixes that setting for the run (else an admin
+                           sets it at run time: PUT /api/v4/config, EmailSettings)
+  --smtp-port <n>          its port (default 25; 465 with --smtp-security tls)
+  --smtp-username <name>   log in with this name; the password comes from
+                           PLUGWIRE_SMTP_PASSWORD only, which keeps it out of ps
+  --smtp-security <mode>   none (default), tls (TLS from the start) or starttls
+  --smtp-skip-cert-verify  accept any certificate of the SMTP server (self-signed)
+  --smtp-from <address>    the sender of the e-mails (default noreply@<this host's name>)
   -h, --help               print this help
   -v, --version            print the version
 
@@ -173,6 +208,7 @@ Environment:
                            process's environment is readable by others running as its user,
                            so prefer --admin-password-file
   PLUGWIRE_DATABASE_URL    the same as --database, which takes precedence
+  PLUGWIRE_SMTP_PASSWORD   the password of --smtp-username on the SMTP server
 
 Stop the server with Ctrl+C (SIGINT) or SIGTERM: plugins are deactivated and shut down and the
 database is closed. A second signal exits at once.
@@ -267,7 +303,10 @@ function serveOptions(
         : { maxHeapMiB: parseCount("--plugin-max-heap", values["plugin-max-heap"]) }),
       pluginIds: parsePluginIdRange(values["plugin-uid-range"]),
     },
-    maxLoginAttempts: parseCount("--max-login-attempts", values["max-login-attempts"]),
+    maxLoginAttempts:
+      values["max-login-attempts"] === undefined
+        ? undefined
+        : parseCount("--max-login-attempts", values["max-login-attempts"]),
     allowExternalIntegrationUrls: values["allow-external-integration-urls"] ?? false,
     rateLimits: {
       api: parseRateLimit("--rate-limit", values["rate-limit"]) ?? false,
@@ -275,6 +314,40 @@ function serveOptions(
     },
     publicLinks: values["enable-public-links"] ?? false,
     metrics: metricsListener(values),
+    smtp: smtpSettings(values, env),
+  };
+}
+
+const SMTP_SECURITY: Record<string, string> = { none: "", tls: "TLS", starttls: "STARTTLS" };
+
+function smtpSettings(values: Values, env: NodeJS.ProcessEnv): SmtpSettings {
+  const port = values["smtp-port"];
+  if (port !== undefined && (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65_535)) {
+    throw new UsageError(`--smtp-port must be a number from 1 to 65535 (got "${port}")`);
+  }
+  const security = values["smtp-security"];
+  if (security !== undefined && SMTP_SECURITY[security] === undefined) {
+    throw new UsageError(`--smtp-security must be one of none, tls, starttls (got "${security}")`);
+  }
+  const from = values["smtp-from"];
+  if (from !== undefined && !/^[^\s@]+@[^\s@]+$/.test(from)) {
+    throw new UsageError(`--smtp-from must be an e-mail address (got "${from}")`);
+  }
+  const username = values["smtp-username"];
+  const password = env.PLUGWIRE_SMTP_PASSWORD || undefined;
+  if (password !== undefined && username === undefined) {
+    throw new UsageError(
+      "PLUGWIRE_SMTP_PASSWORD needs --smtp-username: the login it is the password of",
+    );
+  }
+  return {
+    ...(values["smtp-host"] !== undefined && { SMTPServer: values["smtp-host"] }),
+    ...(port !== undefined && { SMTPPort: port }),
+    ...(username !== undefined && { SMTPUsername: username, EnableSMTPAuth: true }),
+    ...(password !== undefined && { SMTPPassword: password }),
+    ...(security !== undefined && { ConnectionSecurity: SMTP_SECURITY[security] }),
+    ...(values["smtp-skip-cert-verify"] && { SkipServerCertificateVerification: true }),
+    ...(from !== undefined && { FeedbackEmail: from }),
   };
 }
 

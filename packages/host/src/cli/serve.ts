@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import type { JsonObject } from "@bufbuild/protobuf";
 import { openPostgresClusterBus } from "../cluster/open-postgres-cluster-bus.js";
 import { createHost, type Host, type PluginStartResult } from "../host.js";
 import { type MetricsServer, startMetricsServer } from "../http/metrics-server.js";
@@ -41,9 +42,6 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
   // What the host creates is its own: the database, uploaded files, its records.
   process.umask(0o077);
   await mkdir(options.dataDir, { recursive: true });
-  // Plugins read the configuration when they ask for it, so the site URL can be filled in once
-  // the server listens (with --port 0 the port is known only then).
-  const siteSettings = { SiteURL: options.siteUrl ?? "" };
   // A host killed with SIGKILL can't stop its plugins: end what the last run left running.
   const pidRegistry = new PluginPidRegistry(join(options.dataDir, "plugin-pids"));
   for (const { pid, pluginId } of await pidRegistry.endLeftovers()) {
@@ -66,11 +64,11 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     pidRegistry,
     hookTimeoutMs: options.hookTimeoutMs,
     sandbox: options.sandbox,
-    maxLoginAttempts: options.maxLoginAttempts,
+    ...(options.maxLoginAttempts !== undefined && { maxLoginAttempts: options.maxLoginAttempts }),
     allowExternalIntegrationUrls: options.allowExternalIntegrationUrls,
     pluginsDir: join(options.dataDir, "plugins"),
     log: textLogSink(options.logLevel, terminal.err),
-    serverConfig: { ServiceSettings: siteSettings },
+    serverConfig: serverConfig(options),
     ...(options.publicLinks && { publicLinkSalt: await publicLinkSalt(options.dataDir) }),
   });
   out(`Data folder: ${options.dataDir}`);
@@ -97,7 +95,9 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
         siteUrl: options.siteUrl,
         rateLimits: options.rateLimits,
       });
-      siteSettings.SiteURL ||= rest.url;
+      // Without --site-url the URL is known only now (with --port 0, the port too).
+      const siteUrl = options.siteUrl ?? rest.url;
+      if (options.siteUrl === undefined) host.setSiteUrl(siteUrl);
       if (options.metrics) metrics = await startMetricsServer(host, options.metrics);
       out("");
       out(
@@ -108,7 +108,7 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
       // A signal while plugins start stops at once: closing the host cancels their starts.
       const started = startPlugins(host, shipped, terminal).then(async () => {
         if (stop.requested) return;
-        if (options.demo) await printDemo(host, options, siteSettings.SiteURL, terminal);
+        if (options.demo) await printDemo(host, options, siteUrl, terminal);
         out("");
         out("Press Ctrl+C to stop.");
       });
@@ -135,6 +135,34 @@ export async function serve(options: ServeOptions, terminal: Terminal): Promise<
     out("Stopped.");
   }
   return exitCode;
+}
+
+/**
+ * The settings of the server configuration the command line fixes for this run (Mattermost's
+ * config shape): where it listens, its database and files, rate limits, and the settings whose
+ * flags were given. The others that can change at run time come from the saved configuration.
+ */
+function serverConfig(options: ServeOptions): JsonObject {
+  const api = options.rateLimits.api;
+  return {
+    ServiceSettings: {
+      ListenAddress: `${options.hostname}:${options.port}`,
+      ...(options.siteUrl !== undefined && { SiteURL: options.siteUrl }),
+    },
+    SqlSettings: options.databaseUrl
+      ? { DriverName: "postgres", DataSource: options.databaseUrl }
+      : { DriverName: "sqlite3", DataSource: join(options.dataDir, "plugwire.db") },
+    FileSettings: { Directory: options.filesDir ?? join(options.dataDir, "files") },
+    EmailSettings: { ...options.smtp },
+    RateLimitSettings: api
+      ? {
+          Enable: true,
+          PerSec: api.perSec,
+          MaxBurst: api.maxBurst,
+          VaryByUser: api.varyByUser ?? false,
+        }
+      : { Enable: false },
+  };
 }
 
 async function bootstrapAdminStory(host: Host, options: ServeOptions): Promise<string[]> {

@@ -27,7 +27,7 @@ const SORT_COLUMNS = { "": "create_at", CreateAt: "create_at", Size: "size" } as
 export function pluginApiFiles(
   app: App,
   actor: Actor,
-  options: { maxUploadBytes: number; serverConfig: () => JsonObject },
+  options: { maxUploadBytes: number },
 ): FilesService {
   return {
     getFileInfos: async (request) => {
@@ -57,7 +57,7 @@ export function pluginApiFiles(
     }),
     getFileLink: async (request) => {
       const path = await app.publicFileLink(required(request.fileId, "file_id"));
-      return { link: `${siteUrl(options.serverConfig())}${path}` };
+      return { link: `${siteUrl(app.getConfig())}${path}` };
     },
     readFile: async function* (request) {
       for await (const data of app.readFileAtPath(

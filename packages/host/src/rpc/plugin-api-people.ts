@@ -4,9 +4,14 @@
 // (server/public/plugin/api.go). Spread into createPluginApiService; the plugin is the actor,
 // or the user a call names as acting (AddUserToChannel's as_user_id, CreateTeamMembers'
 // requestor_id), as Mattermost's hooks then name them.
+import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { NotFoundError, ValidationError } from "@plugwire/errors";
-import type { PluginAPI } from "@plugwire/protocol";
+import { NotFoundError, toErrorDetail, ValidationError } from "@plugwire/errors";
+import {
+  type PluginAPI,
+  SidebarCategorySchema,
+  TeamMemberWithErrorSchema,
+} from "@plugwire/protocol";
 import type { Actor, App, PageQuery } from "../app/app.js";
 import { pageOf, required, requiredMessage } from "./request-validation.js";
 
@@ -28,8 +33,12 @@ type PeopleMethods =
   | "updateTeam"
   | "deleteTeam"
   | "createTeamMembers"
+  | "createTeamMembersGracefully"
   | "getTeamIcon"
   | "setTeamIcon"
+  | "removeTeamIcon"
+  | "restoreChannel"
+  | "getChannelOfType"
   | "getChannelMember"
   | "getChannelMembersForUser"
   | "getChannelMembersByIds"
@@ -42,7 +51,10 @@ type PeopleMethods =
   | "getChannelStats"
   | "patchChannel"
   | "updateChannelMemberNotifications"
-  | "getChannelSidebarCategories";
+  | "patchChannelMembersNotifications"
+  | "getChannelSidebarCategories"
+  | "createChannelSidebarCategory"
+  | "updateChannelSidebarCategories";
 
 /** Default and largest limit of SearchUsers, as Mattermost's UserSearch. */
 const SEARCH_DEFAULT_LIMIT = 100;
@@ -145,6 +157,22 @@ export function pluginApiPeople(
       }
       return { members };
     },
+    createTeamMembersGracefully: async (request) => {
+      const outcomes = await app.addTeamMembersGracefully(
+        actingAs(request.requestorId),
+        required(request.teamId, "team_id"),
+        request.userIds,
+      );
+      return {
+        members: outcomes.map(({ userId, member, error }) =>
+          create(TeamMemberWithErrorSchema, {
+            userId,
+            member,
+            error: error === undefined ? undefined : toErrorDetail(error),
+          }),
+        ),
+      };
+    },
     getTeamIcon: async (request) => {
       const teamId = required(request.teamId, "team_id");
       const image = await app.getTeamIcon(teamId);
@@ -161,6 +189,20 @@ export function pluginApiPeople(
       await app.setTeamIcon(actor, required(request.teamId, "team_id"), request.data);
       return {};
     },
+    removeTeamIcon: async (request) => {
+      await app.removeTeamIcon(actor, required(request.teamId, "team_id"));
+      return {};
+    },
+    restoreChannel: async (request) => {
+      await app.restoreChannel(actor, required(request.channelId, "channel_id"));
+      return {};
+    },
+    getChannelOfType: async (request) => ({
+      channel: await app.getChannelOfType(
+        required(request.channelId, "channel_id"),
+        required(request.channelType, "channel_type"),
+      ),
+    }),
 
     getChannelMember: async (request) => {
       const channelId = required(request.channelId, "channel_id");
@@ -238,11 +280,35 @@ export function pluginApiPeople(
         request.notifications,
       ),
     }),
+    patchChannelMembersNotifications: async (request) => {
+      const members = request.members.map((member) => ({
+        channelId: required(member.channelId, "members.channel_id"),
+        userId: required(member.userId, "members.user_id"),
+      }));
+      await app.patchChannelMembersNotifyProps(actor, members, request.notifyProps);
+      return {};
+    },
     getChannelSidebarCategories: async (request) =>
       app.getChannelSidebarCategories(
         required(request.userId, "user_id"),
         required(request.teamId, "team_id"),
       ),
+    createChannelSidebarCategory: async (request) => ({
+      category: await app.createSidebarCategory(
+        actor,
+        required(request.userId, "user_id"),
+        required(request.teamId, "team_id"),
+        request.category ?? create(SidebarCategorySchema),
+      ),
+    }),
+    updateChannelSidebarCategories: async (request) => ({
+      categories: await app.updateSidebarCategories(
+        actor,
+        required(request.userId, "user_id"),
+        required(request.teamId, "team_id"),
+        request.categories,
+      ),
+    }),
   };
 }
 

@@ -3,7 +3,7 @@
 // Client4 specs in test/client4/realtime.spec.ts follow the events to real clients.)
 import { NotFoundError } from "@plugwire/errors";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { PublishedWebSocketEvent } from "../app/app.js";
+import type { PublishedWebSocketEvent, Toast } from "../app/app.js";
 import { failureOf } from "../test-fixtures/failure-of.js";
 import {
   callsOf,
@@ -20,10 +20,12 @@ usePluginApiServers();
 
 const published: PublishedWebSocketEvent[] = [];
 const typing: [string, string, string][] = [];
+const toasts: Toast[] = [];
 let unsubscribe: () => void;
 beforeEach(() => {
   unsubscribe = world.hostApp.subscribe({
     webSocketEventPublished: (event) => published.push(event),
+    toastSent: (toast) => toasts.push(toast),
     userTyping: (...args) => typing.push(args),
   });
 });
@@ -31,6 +33,29 @@ afterEach(() => {
   unsubscribe();
   published.length = 0;
   typing.length = 0;
+  toasts.length = 0;
+});
+
+describe("SendToastMessage", () => {
+  it("sends the toast to the user's clients, or to one connection of theirs", async () => {
+    await world.a.sendToastMessage({ userId: "u1", message: "Saved", position: "bottom-right" });
+    await world.a.sendToastMessage({ userId: "u1", connectionId: "w1", message: "Here" });
+    expect(toasts).toEqual([
+      { userId: "u1", connectionId: "", message: "Saved", position: "bottom-right" },
+      { userId: "u1", connectionId: "w1", message: "Here", position: "" },
+    ]);
+    expect(callsOf("sendToastMessage")[0]).toMatchObject({ actor: { pluginId: PLUGIN_A } });
+  });
+
+  it("refuses a toast without a user or a message with Mattermost's ids, sending nothing", async () => {
+    const noUser = await failureOf(world.a.sendToastMessage({ message: "Saved" }));
+    expect(noUser).toMatchObject({
+      id: "app.toast.send_toast_message.user_id.app_error",
+      statusCode: 400,
+    });
+    await expectInvalid(world.a.sendToastMessage({ userId: "u1" }), "message");
+    expect(toasts).toEqual([]);
+  });
 });
 
 describe("PublishWebSocketEvent", () => {

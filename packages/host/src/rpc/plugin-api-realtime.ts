@@ -1,4 +1,5 @@
-// The realtime part of the PluginAPI: websocket events and typing notices a plugin publishes.
+// The realtime part of the PluginAPI: websocket events, toasts and typing notices a plugin
+// publishes.
 // Spread into createPluginApiService.
 import type { ServiceImpl } from "@connectrpc/connect";
 import type { PluginAPI } from "@plugwire/protocol";
@@ -7,7 +8,7 @@ import { required } from "./request-validation.js";
 
 type RealtimeMethods = Pick<
   ServiceImpl<typeof PluginAPI>,
-  "publishWebSocketEvent" | "publishUserTyping"
+  "publishWebSocketEvent" | "sendToastMessage" | "publishUserTyping"
 >;
 
 export function realtimeMethods(app: App, pluginId: string, actor: Actor): RealtimeMethods {
@@ -30,6 +31,11 @@ export function realtimeMethods(app: App, pluginId: string, actor: Actor): Realt
             }
           : {},
       );
+      return {};
+    },
+    sendToastMessage: async (request) => {
+      const { userId, connectionId, message, position } = request;
+      await app.sendToastMessage(actor, { userId, connectionId, message, position });
       return {};
     },
     publishUserTyping: async (request) => {

@@ -24,7 +24,24 @@ usePluginApiServers();
 describe("configuration", () => {
   it("gives the server version and the sanitised server configuration", async () => {
     expect((await world.a.getServerVersion({})).version).toBe("9.5.0");
-    expect((await world.a.getConfig({})).config).toEqual(SERVER_CONFIG);
+    expect((await world.a.getConfig({})).config).toMatchObject(SERVER_CONFIG);
+  });
+
+  it("saves the server configuration and gives it back with its secrets, the sanitised copy without", async () => {
+    const { config } = await world.a.getUnsanitizedConfig({});
+    const email = { ...(config?.EmailSettings as object), SMTPPassword: "pw" };
+    await world.a.saveConfig({ config: { ...config, EmailSettings: email } });
+
+    expect((await world.b.getUnsanitizedConfig({})).config?.EmailSettings).toMatchObject({
+      SMTPPassword: "pw",
+    });
+    expect((await world.b.getConfig({})).config?.EmailSettings).toMatchObject({
+      SMTPPassword: "********",
+    });
+    expect(callsOf("saveConfig")[0]?.actor).toMatchObject({ pluginId: PLUGIN_A });
+    await expect(
+      world.a.saveConfig({ config: { ServiceSettings: { SiteURL: "https://x.example" } } }),
+    ).rejects.toThrow(/SiteURL can't be changed/);
   });
 
   it("saves the plugin's own settings through the app and reads them back, per plugin", async () => {

@@ -3,7 +3,7 @@
 // only checks the request's shape. Everything the plugin keeps (KV keys, commands, bots,
 // settings) is namespaced by deps.pluginId, which the server knows from the plugin's token,
 // never from the request.
-import { create, type JsonObject } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { ValidationError } from "@plugwire/errors";
 import {
@@ -45,8 +45,6 @@ export interface PluginApiServiceDeps {
   app: App;
   /** The host's version, e.g. "9.5.0". */
   serverVersion: string;
-  /** The server configuration, already stripped of every secret. */
-  serverConfig: () => JsonObject;
   /** Largest file UploadFile accepts, in bytes; 100 MiB unless set. */
   maxUploadBytes?: number;
   /** The clock KV expiry is computed with, in ms since the epoch; Date.now unless set. */
@@ -73,7 +71,16 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     ...pluginApiEmoji(app),
     ...pluginApiOAuth(app, actor),
     getServerVersion: () => ({ version: deps.serverVersion }),
-    getConfig: () => ({ config: deps.serverConfig() }),
+    getConfig: () => ({ config: app.getConfig() }),
+    getUnsanitizedConfig: () => ({ config: app.getUnsanitizedConfig() }),
+    saveConfig: async (request) => {
+      await app.saveConfig(actor, request.config ?? {});
+      return {};
+    },
+    sendMail: async (request) => {
+      await app.sendMail(actor, request.to, request.subject, request.htmlBody);
+      return {};
+    },
     getPluginConfig: async () => ({ config: await app.getPluginConfig(pluginId) }),
     savePluginConfig: async (request) => {
       await app.savePluginConfig(actor, pluginId, request.config ?? {});
@@ -285,7 +292,7 @@ export function createPluginApiService(deps: PluginApiServiceDeps): ServiceImpl<
     getFileInfo: async (request) => ({
       fileInfo: await app.getFileInfo(required(request.fileId, "file_id")),
     }),
-    ...pluginApiFiles(app, actor, { maxUploadBytes, serverConfig: deps.serverConfig }),
+    ...pluginApiFiles(app, actor, { maxUploadBytes }),
 
     kVGet: async (request) => ({ value: await app.kvGet(pluginId, kvKey(request.key)) }),
     kVGetMany: async (request) => {

@@ -38,7 +38,6 @@ async function serve(withPlugins: boolean): Promise<void> {
       pluginId: CALLER,
       app: t.host.app,
       serverVersion: HOST_VERSION,
-      serverConfig: () => ({}),
       ...(withPlugins && { plugins: t.host }),
     }),
   });

@@ -20,6 +20,11 @@ export interface ChannelStore {
   updateChannel(channel: Channel): Promise<Channel>;
   /** Archives (sets delete_at). */
   deleteChannel(channelId: string): Promise<Channel>;
+  /**
+   * Brings an archived channel back (delete_at 0). ValidationError
+   * (`api.channel.restore_channel.restored.app_error`) when it is not archived.
+   */
+  restoreChannel(channelId: string): Promise<Channel>;
   getChannelMembers(channelId: string, page: PageQuery): Promise<ChannelMember[]>;
   getChannelMember(channelId: string, userId: string): Promise<ChannelMember | undefined>;
   addChannelMember(channelId: string, userId: string): Promise<ChannelMember>;
@@ -73,4 +78,18 @@ export interface ChannelStore {
     userId: string,
     props: Record<string, string>,
   ): Promise<ChannelMember>;
+  /**
+   * Replaces the given keys of the notify_props of each membership, in one transaction: when
+   * one of them does not exist (NotFoundError), none changes. Answers them in the order given.
+   */
+  patchChannelMembersNotifyProps(
+    members: readonly ChannelMemberIdentifier[],
+    props: Record<string, string>,
+  ): Promise<ChannelMember[]>;
+}
+
+/** One membership, by its channel and user (Mattermost's ChannelMemberIdentifier). */
+export interface ChannelMemberIdentifier {
+  channelId: string;
+  userId: string;
 }

@@ -32,8 +32,15 @@ export interface ClusterStore {
   recordClusterNode(node: Pick<ClusterNode, "id" | "hostname" | "version">): Promise<ClusterNode>;
   /** The nodes that recorded themselves at `since` or later, by id. */
   getClusterNodes(since: bigint): Promise<ClusterNode[]>;
-  /** Forgets node `id` (it stopped); nothing when it is not recorded. */
+  /** Forgets node `id` (it stopped) and its users' connections; nothing when it is not recorded. */
   removeClusterNode(id: string): Promise<void>;
+  /**
+   * Records whether node `hostId` has a live connection of the user (presence across the
+   * cluster: a user is online while any node has one).
+   */
+  setUserConnected(hostId: string, userId: string, connected: boolean): Promise<void>;
+  /** The nodes, among those that recorded themselves at `since` or later, connected to the user. */
+  getUserConnectedNodes(userId: string, since: bigint): Promise<string[]>;
   /** Saves (or replaces) the installed bundle of `pluginId`; returns what was saved. */
   savePluginBundle(pluginId: string, bundle: Uint8Array): Promise<PluginBundle>;
   /** The installed bundle of `pluginId`, if one is saved. */

@@ -560,6 +560,44 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
     `,
   },
+  {
+    version: 18,
+    description: "which hosts of a cluster each user has live connections to",
+    sql: `
+      CREATE TABLE cluster_connections (
+        "host_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        PRIMARY KEY ("host_id", "user_id")
+      );
+      CREATE INDEX cluster_connections_user ON cluster_connections ("user_id");
+    `,
+  },
+  {
+    version: 19,
+    description: "users' sidebar categories and the channels sorted into them",
+    sql: `
+      CREATE TABLE sidebar_categories (
+        "id" TEXT PRIMARY KEY,
+        "user_id" TEXT NOT NULL,
+        "team_id" TEXT NOT NULL,
+        "sort_order" INTEGER NOT NULL,
+        "sorting" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "muted" INTEGER NOT NULL,
+        "collapsed" INTEGER NOT NULL
+      );
+      CREATE INDEX sidebar_categories_owner ON sidebar_categories ("user_id", "team_id", "sort_order");
+      CREATE TABLE sidebar_channels (
+        "channel_id" TEXT NOT NULL,
+        "user_id" TEXT NOT NULL,
+        "category_id" TEXT NOT NULL,
+        "sort_order" INTEGER NOT NULL,
+        PRIMARY KEY ("channel_id", "user_id", "category_id")
+      ) WITHOUT ROWID;
+      CREATE INDEX sidebar_channels_category ON sidebar_channels ("category_id", "sort_order");
+    `,
+  },
 ];
 
 /**

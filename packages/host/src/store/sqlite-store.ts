@@ -22,6 +22,7 @@ import { sqlitePreferenceStore } from "./sqlite/sqlite-preference-store.js";
 import { sqliteReactionStore } from "./sqlite/sqlite-reaction-store.js";
 import { sqliteRoleStore } from "./sqlite/sqlite-role-store.js";
 import { sqliteSessionStore } from "./sqlite/sqlite-session-store.js";
+import { sqliteSidebarStore } from "./sqlite/sqlite-sidebar-store.js";
 import { sqliteStatusStore } from "./sqlite/sqlite-status-store.js";
 import { sqliteSystemStore } from "./sqlite/sqlite-system-store.js";
 import { sqliteTeamStore } from "./sqlite/sqlite-team-store.js";
@@ -43,6 +44,7 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...sqliteLoginAttemptStore(db),
     ...sqliteTeamStore(db),
     ...sqliteChannelStore(db),
+    ...sqliteSidebarStore(db),
     ...sqliteRoleStore(db),
     ...sqlitePostStore(db),
     ...sqliteFileInfoStore(db),

@@ -60,3 +60,12 @@ export function userAccessTokenNotFound(tokenId: string): NotFoundError {
     token_id: tokenId,
   });
 }
+
+/** Restoring a channel that is not archived: Mattermost's restore_channel.restored error. */
+export function notArchived(channelId: string): ValidationError {
+  return new ValidationError({
+    id: "api.channel.restore_channel.restored.app_error",
+    message: `Channel ${channelId} is not archived, so there is nothing to restore.`,
+    params: { field: "channel_id", channel_id: channelId },
+  });
+}

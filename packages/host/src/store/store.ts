@@ -24,6 +24,7 @@ import type { PreferenceStore } from "./preference-store.js";
 import type { ReactionStore } from "./reaction-store.js";
 import type { RoleStore } from "./role-store.js";
 import type { SessionStore } from "./session-store.js";
+import type { SidebarStore } from "./sidebar-store.js";
 import type { StatusStore } from "./status-store.js";
 import type { SystemStore } from "./system-store.js";
 import type { TeamStore } from "./team-store.js";
@@ -33,7 +34,7 @@ import type { UserStore } from "./user-store.js";
 
 export type { AuditQuery, AuditStore } from "./audit-store.js";
 export type { BotQuery, BotStore } from "./bot-store.js";
-export type { ChannelStore, MembershipChange } from "./channel-store.js";
+export type { ChannelMemberIdentifier, ChannelStore, MembershipChange } from "./channel-store.js";
 export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js";
 export type { CommandStore } from "./command-store.js";
 export type { EmojiStore } from "./emoji-store.js";
@@ -51,6 +52,7 @@ export type { PreferenceStore } from "./preference-store.js";
 export type { ReactionStore } from "./reaction-store.js";
 export type { MemberRoles, RoleStore } from "./role-store.js";
 export type { Session, SessionStore } from "./session-store.js";
+export type { SidebarOwner, SidebarStore, SidebarUpdate } from "./sidebar-store.js";
 export type { StatusStore } from "./status-store.js";
 export type { SystemStore } from "./system-store.js";
 export type { TeamStore } from "./team-store.js";
@@ -68,6 +70,7 @@ export interface Store
     LoginAttemptStore,
     TeamStore,
     ChannelStore,
+    SidebarStore,
     RoleStore,
     PostStore,
     FileInfoStore,

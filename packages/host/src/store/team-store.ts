@@ -58,4 +58,6 @@ export interface TeamStore {
   /** The team's icon bytes; undefined when none is set. */
   getTeamIcon(teamId: string): Promise<Uint8Array | undefined>;
   setTeamIcon(teamId: string, image: Uint8Array): Promise<void>;
+  /** Removes the team's icon, if it has one; NotFoundError when there is no such team. */
+  removeTeamIcon(teamId: string): Promise<void>;
 }

@@ -51,6 +51,18 @@ runPlugin(
       }
       this.logger.info("OnConfigurationChange", { config });
     },
+    // Refuses a configuration whose EmailSettings.FeedbackName is "refuse"; for "amend", saves
+    // it with another name instead.
+    ConfigurationWillBeSaved(_ctx, config) {
+      const name = config.EmailSettings?.FeedbackName;
+      if (name === "refuse") {
+        throw new ValidationError({ message: "FeedbackName may not be refuse." });
+      }
+      if (name === "amend") {
+        return { ...config, EmailSettings: { ...config.EmailSettings, FeedbackName: "Amended by the plugin" } };
+      }
+      return undefined;
+    },
     async ServeHTTP(ctx, request) {
       const url = new URL(request.url);
       const q = (name) => url.searchParams.get(name) ?? "";
@@ -116,6 +128,11 @@ runPlugin(
             if (q("op") === "remove") await api.removePlugin(q("id"));
             if (q("op") === "status") return Response.json(await api.getPluginStatus(q("id")));
             return Response.json({ done: q("op") });
+          case "/config":
+            return Response.json({ sanitized: await api.getConfig(), unsanitized: await api.getUnsanitizedConfig() });
+          case "/save-config":
+            await api.saveConfig(await request.json());
+            return Response.json({ saved: await api.getUnsanitizedConfig() });
           case "/install":
             return Response.json(
               await api.installPlugin(new Uint8Array(await request.arrayBuffer()), { replace: q("replace") === "true" }),

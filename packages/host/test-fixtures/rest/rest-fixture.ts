@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { create } from "@bufbuild/protobuf";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import { UserSchema } from "@plugwire/protocol";
 import { create as createTar } from "tar";
 import { createHost, type Host } from "../../src/host.js";
@@ -81,6 +81,8 @@ export interface FixtureOptions {
   hookTimeoutMs?: number;
   /** The host's public link salt: public file links are served when set. */
   publicLinkSalt?: string;
+  /** Settings of the server configuration fixed for the run (HostOptions.serverConfig). */
+  serverConfig?: JsonObject;
 }
 
 export class RestFixture {
@@ -108,6 +110,7 @@ export class RestFixture {
       // Test plugins import the SDK from this repository by its path.
       sandbox: { readablePaths: [fileURLToPath(new URL("../../../../", import.meta.url))] },
       publicLinkSalt: options.publicLinkSalt,
+      serverConfig: options.serverConfig,
     });
     await host.loadPlugin(recorderDir);
     await host.enablePlugin(RECORDER_ID);

@@ -275,6 +275,88 @@ describe("events of changes made through the application layer", () => {
   });
 });
 
+describe("unarchiving channels, removing team icons and toasts", () => {
+  it("unarchives a channel for a team admin, with channel_restored and the system post", async () => {
+    const old = await f.newChannel(team, alice, { name: "attic", displayName: "Attic" }, [bob]);
+    await f.host.app.deleteChannel({}, old.id);
+    await expect(newClient4(f.url, bob.token).unarchiveChannel(old.id)).rejects.toMatchObject({
+      status_code: 403,
+    });
+    const socket = await ClientSocket.connect(f.url, bob.token);
+    const restoredEvent = socket.next("channel_restored");
+    const posted = socket.next("posted");
+    const restored = await client().unarchiveChannel(old.id);
+    expect(restored).toMatchObject({ id: old.id, delete_at: 0 });
+    expect((await restoredEvent).data).toEqual({ channel_id: old.id });
+    expect((await restoredEvent).broadcast.team_id).toBe(team.id);
+    expect(JSON.parse((await posted).data.post as string)).toMatchObject({
+      channel_id: old.id,
+      user_id: alice.id,
+      type: "system_channel_restored",
+      message: "alice unarchived the channel.",
+      props: { username: "alice" },
+    });
+    await expect(client().unarchiveChannel(old.id)).rejects.toMatchObject({
+      status_code: 400,
+      server_error_id: "api.channel.restore_channel.restored.app_error",
+    });
+    socket.close();
+  });
+
+  it("removes a team's icon for a team admin, with update_team", async () => {
+    await f.host.app.setTeamIcon({}, team.id, new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1]));
+    await expect(newClient4(f.url, bob.token).removeTeamIcon(team.id)).rejects.toMatchObject({
+      status_code: 403,
+    });
+    const socket = await ClientSocket.connect(f.url, bob.token);
+    const updated = socket.next("update_team");
+    await expect(client().removeTeamIcon(team.id)).resolves.toEqual({ status: "OK" });
+    expect(JSON.parse((await updated).data.team as string)).toMatchObject({ id: team.id });
+    expect(await f.host.app.getTeamIcon(team.id)).toBeUndefined();
+    socket.close();
+  });
+
+  it("shows a toast on every connection of the user, or only on the one named", async () => {
+    const first = await ClientSocket.connect(f.url, carol.token);
+    const second = await ClientSocket.connect(f.url, carol.token);
+    const bobs = await ClientSocket.connect(f.url, bob.token);
+    const toasts = [first.next("show_toast"), second.next("show_toast")];
+    await f.host.app.sendToastMessage(
+      {},
+      { userId: carol.id, connectionId: "", message: "Saved", position: "bottom-right" },
+    );
+    for (const toast of await Promise.all(toasts)) {
+      expect(toast.data).toEqual({ message: "Saved", position: "bottom-right" });
+      expect(toast.broadcast.user_id).toBe(carol.id);
+    }
+    const secondId = second.events[0]?.data.connection_id as string;
+    const onlySecond = second.next("show_toast");
+    await f.host.app.sendToastMessage(
+      {},
+      { userId: carol.id, connectionId: secondId, message: "Just here", position: "" },
+    );
+    expect((await onlySecond).data.message).toBe("Just here");
+    // Events keep their order per connection: a later toast to everyone shows what came before.
+    const laterFirst = first.next("show_toast", (e) => e.data.message === "Later");
+    const laterBob = bobs.next("show_toast");
+    await f.host.app.sendToastMessage(
+      {},
+      { userId: carol.id, connectionId: "", message: "Later", position: "" },
+    );
+    await f.host.app.sendToastMessage(
+      {},
+      { userId: bob.id, connectionId: "", message: "For bob", position: "" },
+    );
+    await laterFirst;
+    expect((await laterBob).data.message).toBe("For bob");
+    const shown = (socket: ClientSocket) =>
+      socket.events.filter((e) => e.event === "show_toast").map((e) => e.data.message);
+    expect(shown(first)).toEqual(["Saved", "Later"]);
+    expect(shown(bobs)).toEqual(["For bob"]);
+    for (const socket of [first, second, bobs]) socket.close();
+  });
+});
+
 describe("bad input", () => {
   it("answers 404 for unknown teams, channels and users", async () => {
     const unknown = "x".repeat(26);

@@ -271,6 +271,21 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
       .toContain(`config:${copyB}:Hej`);
   });
 
+  it("gives a server configuration saved on A to B, each with its own fixed settings", async () => {
+    const saved = await api(a, "PUT", "/config/patch", {
+      EmailSettings: { SMTPServer: "mail.cluster.example", SMTPPassword: "pw" },
+    });
+    expect(saved.status).toBe(200);
+
+    await expect
+      .poll(async () => (await api(b, "GET", "/config")).body.EmailSettings.SMTPServer)
+      .toBe("mail.cluster.example");
+    const onB = (await api(b, "GET", "/config")).body;
+    expect(onB.EmailSettings.SMTPPassword).toBe("********");
+    expect(onB.SqlSettings).toEqual({ DriverName: "postgres", DataSource: "********" });
+    expect(onB.ServiceSettings.SiteURL).toBe(b.url);
+  });
+
   /** The ids of the plugins active on a node, by its GET /plugins. */
   async function activePlugins(node: Node): Promise<string[]> {
     const listed = await api(node, "GET", "/plugins");
@@ -365,6 +380,37 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
       await expect(access(join(root, "b", "plugins", "test.shared"))).rejects.toThrow();
       expect(await whoami(b, "test.shared")).not.toBe(200);
     });
+  });
+
+  it("keeps a user online while connected to either host, and offline once connected to none", async () => {
+    const created = await api(a, "POST", "/users", {
+      username: "roamer",
+      email: "roamer@example.com",
+      password: "roamer-pw-1",
+    });
+    expect(created.status).toBe(201);
+    const userId = created.body.id as string;
+    const login = await fetch(`${b.url}/api/v4/users/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ login_id: "roamer", password: "roamer-pw-1" }),
+    });
+    const roamer = { authorization: `Bearer ${login.headers.get("token")}` };
+    const statusOn = async (node: Node) =>
+      (await api(node, "GET", `/users/${userId}/status`)).body.status as string;
+    const onB = await WebSocketClient.connect(b.url, roamer);
+    await onB.event("hello");
+    await expect.poll(() => statusOn(a)).toBe("online");
+    const onA = await WebSocketClient.connect(a.url, roamer);
+    await onA.event("hello");
+    await onB.close();
+    // Give B time to act on the closed connection: the user stays online on both hosts.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await statusOn(a)).toBe("online");
+    expect(await statusOn(b)).toBe("online");
+    await onA.close();
+    await expect.poll(() => statusOn(b)).toBe("offline");
+    expect(await statusOn(a)).toBe("offline");
   });
 
   it("counts without losing an increment when both hosts compare-and-set one key", async () => {

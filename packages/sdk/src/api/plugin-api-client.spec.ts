@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { createRouterTransport, type ServiceImpl } from "@connectrpc/connect";
-import { InternalError, NotFoundError, toConnectError } from "@plugwire/errors";
+import { InternalError, NotFoundError, toConnectError, toErrorDetail } from "@plugwire/errors";
 import {
   BotSchema,
   ChannelMemberSchema,
@@ -129,6 +129,27 @@ function fakeAPI(
 const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["getServerVersion", [], {}, { version: "9.5.0" }, "9.5.0"],
   ["getConfig", [], {}, { config: { ServiceSettings: {} } }, { ServiceSettings: {} }],
+  [
+    "getUnsanitizedConfig",
+    [],
+    {},
+    { config: { EmailSettings: { SMTPPassword: "pw" } } },
+    { EmailSettings: { SMTPPassword: "pw" } },
+  ],
+  [
+    "saveConfig",
+    [{ EmailSettings: { SMTPServer: "m" } }],
+    { config: { EmailSettings: { SMTPServer: "m" } } },
+    {},
+    undefined,
+  ],
+  [
+    "sendMail",
+    ["a@example.com", "Hi", "<p>hi</p>"],
+    { to: "a@example.com", subject: "Hi", htmlBody: "<p>hi</p>" },
+    {},
+    undefined,
+  ],
   ["getPluginConfig", [], {}, { config: { ApiKey: "k" } }, { ApiKey: "k" }],
   ["savePluginConfig", [{ ApiKey: "k2" }], { config: { ApiKey: "k2" } }, {}, undefined],
   ["getLicense", [], {}, {}, null],
@@ -340,6 +361,44 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
     { channelId: "c1", userId: "u1", notifications: { desktop: "mention", push: "none" } },
     { member: channelMember },
     channelMember,
+  ],
+  [
+    "patchChannelMembersNotifications",
+    [[{ channelId: "c1", userId: "u1" }], { mark_unread: "mention" }],
+    { members: [{ channelId: "c1", userId: "u1" }], notifyProps: { mark_unread: "mention" } },
+    {},
+    undefined,
+  ],
+  ["restoreChannel", ["c1"], { channelId: "c1" }, {}, undefined],
+  ["getChannelOfType", ["c1", "O"], { channelId: "c1", channelType: "O" }, { channel }, channel],
+  ["removeTeamIcon", ["t1"], { teamId: "t1" }, {}, undefined],
+  [
+    "createTeamMembersGracefully",
+    ["t1", ["u1"], "u2"],
+    { teamId: "t1", userIds: ["u1"], requestorId: "u2" },
+    { members: [{ userId: "u1", member: teamMember }] },
+    [{ userId: "u1", member: teamMember }],
+  ],
+  [
+    "sendToastMessage",
+    ["u1", "", "Saved", { position: "bottom-right" }],
+    { userId: "u1", connectionId: "", message: "Saved", position: "bottom-right" },
+    {},
+    undefined,
+  ],
+  [
+    "createChannelSidebarCategory",
+    ["u1", "t1", { displayName: "Work", channelIds: ["c1"] }],
+    { userId: "u1", teamId: "t1", category: { displayName: "Work", channelIds: ["c1"] } },
+    { category: sidebarCategory },
+    sidebarCategory,
+  ],
+  [
+    "updateChannelSidebarCategories",
+    ["u1", "t1", [{ id: "channels_u1_t1", collapsed: true }]],
+    { userId: "u1", teamId: "t1", categories: [{ id: "channels_u1_t1", collapsed: true }] },
+    { categories: [sidebarCategory] },
+    [sidebarCategory],
   ],
   [
     "getChannelSidebarCategories",
@@ -949,6 +1008,19 @@ describe("PluginAPIClient", () => {
     await api.kvSetJSON("state", { count: 2, tags: ["a"] });
     expect(new TextDecoder().decode(stored)).toBe('{"count":2,"tags":["a"]}');
     await expect(api.kvGetJSON("state")).resolves.toEqual({ count: 2, tags: ["a"] });
+  });
+
+  it("createTeamMembersGracefully turns each user's error into the error class it names", async () => {
+    const detail = toErrorDetail(
+      new NotFoundError({ id: "store.user.not_found", message: "No user u9." }),
+    );
+    const { api } = fakeAPI({
+      createTeamMembersGracefully: { members: [{ userId: "u9", error: detail }] },
+    });
+    const [outcome] = await api.createTeamMembersGracefully("t1", ["u9"]);
+    expect(outcome?.member).toBeUndefined();
+    expect(outcome?.error).toBeInstanceOf(NotFoundError);
+    expect(outcome?.error).toMatchObject({ id: "store.user.not_found", statusCode: 404 });
   });
 
   it("throws the error class the host sent", async () => {

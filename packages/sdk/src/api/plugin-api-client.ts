@@ -3,7 +3,7 @@
 // @plugwire/errors class the host sent.
 import type { JsonObject } from "@bufbuild/protobuf";
 import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
-import { InternalError, withPluginAPIErrors } from "@plugwire/errors";
+import { fromErrorDetail, InternalError, withPluginAPIErrors } from "@plugwire/errors";
 import {
   type AuditRecordSchema,
   type ChannelPatchSchema,
@@ -28,6 +28,7 @@ import {
   type SearchParamsSchema,
   type SearchUsersRequestSchema,
   type SessionSchema,
+  type SidebarCategorySchema,
   type TeamSchema,
   type UploadDataRequestSchema,
   type UploadFileRequestSchema,
@@ -40,6 +41,7 @@ import type {
   Bot,
   Channel,
   ChannelMember,
+  ChannelMemberIdentifier,
   ChannelStats,
   Command,
   CommandResponse,
@@ -61,6 +63,7 @@ import type {
   Status,
   Team,
   TeamMember,
+  TeamMemberWithError,
   TeamStats,
   TeamUnread,
   UploadSession,
@@ -96,6 +99,8 @@ export type CustomStatusInit = PlainInit<typeof CustomStatusSchema>;
 export type SearchParamsInit = PlainInit<typeof SearchParamsSchema>;
 /** A user's search as the search box sends it: terms, isOrSearch, page, perPage, … */
 export type SearchParameterInit = PlainInit<typeof SearchParameterSchema>;
+/** A sidebar category to create or save: any subset of SidebarCategory's fields. */
+export type SidebarCategoryInit = PlainInit<typeof SidebarCategorySchema>;
 /** What PatchChannel changes: the fields given. */
 export type ChannelPatchInit = PlainInit<typeof ChannelPatchSchema>;
 /** searchUsers' query, as Mattermost's UserSearch: term, team and channel filters, limit. */
@@ -127,6 +132,12 @@ export interface GetUsersOptions extends PageOptions {
   inChannelId?: string;
   activeOnly?: boolean;
   inactiveOnly?: boolean;
+}
+
+/** How sendToastMessage shows its toast (Mattermost's SendToastMessageOptions). */
+export interface ToastOptions {
+  /** Where the client shows it, e.g. "bottom-right"; the client's default when absent. */
+  position?: string;
 }
 
 /** How kvSet writes. */
@@ -259,9 +270,31 @@ export class PluginAPIClient {
     return (await this.#rpc.getServerVersion({}, this.#options)).version;
   }
 
-  /** The server configuration, without secrets. */
+  /** The server configuration in Mattermost's shape, its secrets replaced by "********". */
   async getConfig(): Promise<JsonObject> {
     return (await this.#rpc.getConfig({}, this.#options)).config ?? {};
+  }
+
+  /** The server configuration with its secrets (SMTP password, database URL, link salt). */
+  async getUnsanitizedConfig(): Promise<JsonObject> {
+    return (await this.#rpc.getUnsanitizedConfig({}, this.#options)).config ?? {};
+  }
+
+  /**
+   * Saves the server configuration: give it whole, as getUnsanitizedConfig answers it, with your
+   * changes (a secret left as "********" keeps its value). Only the settings that can change at
+   * run time may differ; plugins' ConfigurationWillBeSaved may refuse or change it.
+   */
+  async saveConfig(config: JsonObject): Promise<void> {
+    await this.#rpc.saveConfig({ config }, this.#options);
+  }
+
+  /**
+   * Sends an HTML e-mail through the server's SMTP settings (EmailSettings); resolves once the
+   * SMTP server took it. Refused when no SMTP server is configured or a part is empty.
+   */
+  async sendMail(to: string, subject: string, htmlBody: string): Promise<void> {
+    await this.#rpc.sendMail({ to, subject, htmlBody }, this.#options);
   }
 
   /** This plugin's configuration (also kept current in `this.config`). */
@@ -570,6 +603,29 @@ export class PluginAPIClient {
     await this.#rpc.setTeamIcon({ teamId, data }, this.#options);
   }
 
+  /** Removes the team's icon (a team without one is fine). */
+  async removeTeamIcon(teamId: string): Promise<void> {
+    await this.#rpc.removeTeamIcon({ teamId }, this.#options);
+  }
+
+  /**
+   * Adds the users to the team as createTeamMembers does, but a user who can't be added does
+   * not fail the call: each outcome has the membership or the error, in the order given.
+   */
+  async createTeamMembersGracefully(
+    teamId: string,
+    userIds: readonly string[],
+    requestorId = "",
+  ): Promise<TeamMemberWithError[]> {
+    const request = { teamId, userIds: [...userIds], requestorId };
+    const { members } = await this.#rpc.createTeamMembersGracefully(request, this.#options);
+    return members.map(({ userId, member, error }) => ({
+      userId,
+      ...(member === undefined ? {} : { member }),
+      ...(error === undefined ? {} : { error: fromErrorDetail(error) }),
+    }));
+  }
+
   // Channels
 
   async getChannel(channelId: string): Promise<Channel> {
@@ -598,6 +654,18 @@ export class PluginAPIClient {
   /** Archives a channel. */
   async deleteChannel(channelId: string): Promise<void> {
     await this.#rpc.deleteChannel({ channelId }, this.#options);
+  }
+
+  /** Brings an archived channel back; ValidationError when it is not archived. */
+  async restoreChannel(channelId: string): Promise<void> {
+    await this.#rpc.restoreChannel({ channelId }, this.#options);
+  }
+
+  /** The channel, when it is of `channelType` ("O", "P", "D", "G"); NotFoundError otherwise. */
+  async getChannelOfType(channelId: string, channelType: string): Promise<Channel> {
+    const request = { channelId, channelType };
+    const { channel } = await this.#rpc.getChannelOfType(request, this.#options);
+    return present(channel, "GetChannelOfType", "channel");
   }
 
   async getChannelMembers(channelId: string, paging: PageOptions = {}): Promise<ChannelMember[]> {
@@ -708,6 +776,21 @@ export class PluginAPIClient {
     return present(member, "UpdateChannelMemberNotifications", "member");
   }
 
+  /**
+   * Changes the same notification settings of up to 200 memberships in one transaction: when
+   * one is refused (no such membership, a value Mattermost does not allow), none changes.
+   */
+  async patchChannelMembersNotifications(
+    members: readonly ChannelMemberIdentifier[],
+    notifyProps: Record<string, string>,
+  ): Promise<void> {
+    const request = {
+      members: members.map(({ channelId, userId }) => ({ channelId, userId })),
+      notifyProps,
+    };
+    await this.#rpc.patchChannelMembersNotifications(request, this.#options);
+  }
+
   /** The user's sidebar categories in the team (Mattermost's default three) and their order. */
   async getChannelSidebarCategories(
     userId: string,
@@ -718,6 +801,33 @@ export class PluginAPIClient {
       this.#options,
     );
     return { categories, order };
+  }
+
+  /**
+   * Adds a custom sidebar category for the user in the team (displayName, sorting, muted and
+   * channelIds count), placed after favorites when favorites is first, else first.
+   */
+  async createChannelSidebarCategory(
+    userId: string,
+    teamId: string,
+    category: SidebarCategoryInit,
+  ): Promise<SidebarCategory> {
+    const request = { userId, teamId, category };
+    const answer = await this.#rpc.createChannelSidebarCategory(request, this.#options);
+    return present(answer.category, "CreateChannelSidebarCategory", "category");
+  }
+
+  /**
+   * Saves the user's categories by id: displayName (custom ones only), sorting, muted,
+   * collapsed and channelIds (not of direct messages); answers them as saved.
+   */
+  async updateChannelSidebarCategories(
+    userId: string,
+    teamId: string,
+    categories: readonly SidebarCategoryInit[],
+  ): Promise<SidebarCategory[]> {
+    const request = { userId, teamId, categories: [...categories] };
+    return (await this.#rpc.updateChannelSidebarCategories(request, this.#options)).categories;
   }
 
   // Permissions and roles
@@ -1343,6 +1453,20 @@ export class PluginAPIClient {
   ): Promise<void> {
     const request = { event, payload: jsonObject(payload, "payload"), broadcast };
     await this.#rpc.publishWebSocketEvent(request, this.#options);
+  }
+
+  /**
+   * Shows a toast with `message` in the user's clients, or only in the connection
+   * `connectionId` when it is not empty (the show_toast websocket event).
+   */
+  async sendToastMessage(
+    userId: string,
+    connectionId: string,
+    message: string,
+    options: ToastOptions = {},
+  ): Promise<void> {
+    const request = { userId, connectionId, message, position: options.position ?? "" };
+    await this.#rpc.sendToastMessage(request, this.#options);
   }
 
   /** Tells the channel's other members that `userId` is typing (in thread `parentId`). */

@@ -112,6 +112,10 @@ const unaryHooks: { readonly [N in RowHookName]: HookRow<N> } = {
     args: (r) => [r.posts],
     answer: (posts) => ({ posts: posts === undefined ? [] : [...posts] }),
   },
+  ConfigurationWillBeSaved: {
+    args: (r) => [r.newConfig ?? {}],
+    answer: (config) => (config === undefined ? {} : { config }),
+  },
 };
 
 /** Thrown by `need`; the adapter names the hook and the field's proto name. */

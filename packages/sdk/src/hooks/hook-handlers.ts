@@ -144,6 +144,15 @@ export interface HookHandlers {
     file: AsyncIterable<Uint8Array>,
     output: FileOutput,
   ) => Awaitable<FileDecision>;
+  /**
+   * The server configuration is about to be saved (`newConfig`, secrets included, in
+   * Mattermost's shape). Throw to refuse the save (the admin sees your error's message), return
+   * the configuration to save instead, or nothing to let it be saved as it is.
+   */
+  ConfigurationWillBeSaved: (
+    ctx: HookContext,
+    newConfig: JsonObject,
+  ) => Awaitable<JsonObject | undefined>;
 }
 
 /** Any handler of any hook, as stored before its hook is known statically. */

@@ -610,6 +610,29 @@ describe("MessagesWillBeConsumed", () => {
   });
 });
 
+describe("ConfigurationWillBeSaved", () => {
+  it("passes the configuration, answers the handler's replacement or none, and fails with its error", async () => {
+    const plugin = serve(
+      definePlugin({
+        ConfigurationWillBeSaved: (_ctx, config) => {
+          const email = config.EmailSettings as { FeedbackName?: string };
+          if (email.FeedbackName === "refuse") throw new ValidationError({ message: "No." });
+          if (email.FeedbackName === "keep") return undefined;
+          return { ...config, EmailSettings: { ...email, FeedbackName: "Changed" } };
+        },
+      }),
+    );
+    const ask = (name: string) =>
+      plugin.client.configurationWillBeSaved(
+        { newConfig: { EmailSettings: { FeedbackName: name } } },
+        { headers: bearer },
+      );
+    expect((await ask("x")).config).toEqual({ EmailSettings: { FeedbackName: "Changed" } });
+    expect((await ask("keep")).config).toBeUndefined();
+    await expect(ask("refuse")).rejects.toThrow(/ConfigurationWillBeSaved failed: No\./);
+  });
+});
+
 describe("FileWillBeUploaded", () => {
   async function* upload(
     info: Record<string, unknown>,

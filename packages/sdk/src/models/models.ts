@@ -1,6 +1,7 @@
 // The models as plugins see them: the protocol's messages made plain (see plain.ts), so times
 // and counts are numbers and JSON.stringify writes Mattermost's v4 JSON. Each is the type of
 // the same name in @plugwire/protocol with bigint fields as numbers.
+import type { PluginAPIError } from "@plugwire/errors";
 import type * as protocol from "@plugwire/protocol";
 import type { Plain } from "./plain.js";
 
@@ -10,6 +11,14 @@ export type User = Plain<protocol.User>;
 export type Team = Plain<protocol.Team>;
 /** A user's membership of a team. */
 export type TeamMember = Plain<protocol.TeamMember>;
+/** One user's outcome of createTeamMembersGracefully, as Mattermost's TeamMemberWithError. */
+export interface TeamMemberWithError {
+  userId: string;
+  /** The membership, when the user was added. */
+  member?: TeamMember;
+  /** Why the user was not added. */
+  error?: PluginAPIError;
+}
 /** A team's member counts. */
 export type TeamStats = Plain<protocol.TeamStats>;
 /** A user's unread messages and mentions in one team. */
@@ -18,6 +27,11 @@ export type TeamUnread = Plain<protocol.TeamUnread>;
 export type Channel = Plain<protocol.Channel>;
 /** A user's membership of a channel: roles, last viewed, counts, notify props. */
 export type ChannelMember = Plain<protocol.ChannelMember>;
+/** One channel membership, by its channel and user (Mattermost's ChannelMemberIdentifier). */
+export type ChannelMemberIdentifier = Pick<
+  protocol.ChannelMemberIdentifier,
+  "channelId" | "userId"
+>;
 /** A channel's member and pinned post counts. */
 export type ChannelStats = Plain<protocol.ChannelStats>;
 /** The fields of a channel PatchChannel changes. */

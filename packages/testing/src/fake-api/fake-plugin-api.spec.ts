@@ -33,6 +33,26 @@ describe("permissions and roles", () => {
   });
 });
 
+describe("server configuration", () => {
+  it("is the host's: sanitised for GetConfig, saved by SaveConfig, fixed settings kept", async () => {
+    fake = await createFakePluginAPI({
+      serverConfig: { ServiceSettings: { SiteURL: "https://chat.test" } },
+    });
+    const api = fake.client();
+    const config = await api.getUnsanitizedConfig();
+    const email = config.EmailSettings as Record<string, unknown>;
+    await api.saveConfig({ ...config, EmailSettings: { ...email, SMTPPassword: "pw" } });
+
+    const sanitized = await api.getConfig();
+    expect(sanitized.ServiceSettings).toMatchObject({ SiteURL: "https://chat.test" });
+    expect(sanitized.EmailSettings).toMatchObject({ SMTPPassword: "********" });
+    expect((await api.getUnsanitizedConfig()).EmailSettings).toMatchObject({ SMTPPassword: "pw" });
+    await expect(
+      api.saveConfig({ ...config, ServiceSettings: { SiteURL: "https://other.test" } }),
+    ).rejects.toThrow(/SiteURL can't be changed/);
+  });
+});
+
 describe("KV compare-and-set", () => {
   it("writes only when the current value is the expected one", async () => {
     fake = await createFakePluginAPI();
@@ -414,5 +434,60 @@ describe("websocket events", () => {
     await expect(api.publishUserTyping("nobody", "nochannel")).rejects.toBeInstanceOf(
       NotFoundError,
     );
+  });
+});
+
+describe("teams and channels", () => {
+  it("adds team members gracefully, each failure as its error class, and patches memberships", async () => {
+    const user = makeUser({ username: "ann" });
+    const team = makeTeam({ name: "crew" });
+    const channel = makeChannel({ teamId: team.id, name: "town" });
+    fake = await createFakePluginAPI({
+      fixtures: { users: [user], teams: [team], channels: [channel] },
+    });
+    const api = fake.client();
+    const [added, missing] = await api.createTeamMembersGracefully(team.id, [user.id, "ghost"]);
+    expect(added).toEqual({
+      userId: user.id,
+      member: expect.objectContaining({ teamId: team.id }),
+    });
+    expect(missing?.error).toBeInstanceOf(NotFoundError);
+    expect(missing?.member).toBeUndefined();
+
+    await api.addChannelMember(channel.id, user.id);
+    await api.patchChannelMembersNotifications([{ channelId: channel.id, userId: user.id }], {
+      mark_unread: "mention",
+    });
+    expect((await api.getChannelMember(channel.id, user.id)).notifyProps.mark_unread).toBe(
+      "mention",
+    );
+    await expect(
+      api.patchChannelMembersNotifications([{ channelId: channel.id, userId: user.id }], {
+        push: "loud",
+      }),
+    ).rejects.toBeInstanceOf(ValidationError);
+
+    await api.deleteChannel(channel.id);
+    await api.restoreChannel(channel.id);
+    expect((await api.getChannelOfType(channel.id, "O")).deleteAt).toBe(0);
+    await expect(api.getChannelOfType(channel.id, "P")).rejects.toBeInstanceOf(NotFoundError);
+    await api.removeTeamIcon(team.id);
+
+    const work = await api.createChannelSidebarCategory(user.id, team.id, {
+      displayName: "Work",
+      channelIds: [channel.id],
+    });
+    expect(work).toMatchObject({ type: "custom", channelIds: [channel.id], sortOrder: 10 });
+    const [saved] = await api.updateChannelSidebarCategories(user.id, team.id, [
+      { ...work, collapsed: true },
+    ]);
+    expect(saved?.collapsed).toBe(true);
+    const recorded = new PluginAPIClient(fake.transport());
+    await recorded.sendToastMessage(user.id, "", "Done", { position: "top-center" });
+    expect(fake.callsTo("SendToastMessage")[0]?.request).toMatchObject({
+      userId: user.id,
+      message: "Done",
+      position: "top-center",
+    });
   });
 });

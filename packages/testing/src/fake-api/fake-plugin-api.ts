@@ -40,7 +40,12 @@ export interface FakePluginAPIOptions {
   config?: JsonObject;
   /** What GetServerVersion answers; the host's version by default. */
   serverVersion?: string;
-  /** What GetConfig answers; `{}` by default. */
+  /**
+   * Settings of the server configuration fixed for the test, in Mattermost's shape (e.g.
+   * `{ ServiceSettings: { SiteURL: "https://chat.test" } }`), as the host's own
+   * `serverConfig`: GetConfig and GetUnsanitizedConfig answer the host's whole configuration
+   * with them, and SaveConfig can't change them. The others start at the host's defaults.
+   */
   serverConfig?: JsonObject;
   /** Where the fake clock starts (ms since the epoch or a Date); the real time by default. */
   startTime?: number | Date;
@@ -89,7 +94,6 @@ export class FakePluginAPI {
    */
   readonly hookFailures: HookFailure[] = [];
   readonly #calls: ApiCall[] = [];
-  readonly #serverConfig: JsonObject;
   #targets: HookTargets = { implementing: () => [], get: () => undefined };
   #closed: Promise<void> | undefined;
 
@@ -103,7 +107,6 @@ export class FakePluginAPI {
   ) {
     this.pluginId = options.pluginId ?? DEFAULT_PLUGIN_ID;
     this.serverVersion = options.serverVersion ?? HOST_VERSION;
-    this.#serverConfig = options.serverConfig ?? {};
     const observed = (dispatcher: HookDispatcher) => this.#observe(dispatcher);
     this.app = new HostApp({
       store,
@@ -127,6 +130,14 @@ export class FakePluginAPI {
       ),
       hostId: "plugwire-testing",
       publicLinkSalt: options.publicLinkSalt,
+      serverConfig: {
+        ...options.serverConfig,
+        FileSettings: {
+          EnablePublicLink: options.publicLinkSalt !== undefined,
+          PublicLinkSalt: options.publicLinkSalt ?? "",
+          ...(options.serverConfig?.FileSettings as JsonObject | undefined),
+        },
+      },
     });
   }
 
@@ -204,7 +215,6 @@ export class FakePluginAPI {
       pluginId,
       app: this.app,
       serverVersion: this.serverVersion,
-      serverConfig: () => this.#serverConfig,
       now: () => this.clock.now(),
     });
   }

@@ -128,6 +128,8 @@ export interface HookCalls {
   PreferencesHaveChanged: WithContext<[preferences: Init<typeof PreferenceSchema>[]], void>;
   /** The posts the plugin answered: each replaces the post with its id (none: no change). */
   MessagesWillBeConsumed(posts: PostInit[]): Promise<Post[]>;
+  /** The configuration the plugin answered to save instead; undefined when it kept it as given. */
+  ConfigurationWillBeSaved(newConfig: JsonObject): Promise<JsonObject | undefined>;
   /** The content streams to the handler as the host streams it, in chunks of at most 64 KiB. */
   FileWillBeUploaded: WithContext<
     [info: FileInfoInit, content: Uint8Array | AsyncIterable<Uint8Array>],
@@ -252,6 +254,8 @@ export function hookCalls(plugin: HookDispatcher): HookCalls {
     ),
     MessagesWillBeConsumed: async (posts) =>
       (await call("MessagesWillBeConsumed", { posts })).posts,
+    ConfigurationWillBeSaved: async (newConfig) =>
+      (await call("ConfigurationWillBeSaved", { newConfig })).config,
     FileWillBeUploaded: withContext(2, async (context, fileInfo, content) => {
       const chunks: Uint8Array[] = [];
       const answer = await plugin.fileWillBeUploaded(

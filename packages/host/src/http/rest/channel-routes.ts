@@ -40,6 +40,7 @@ export function channelRoutes(router: Router<RouteHandler>): void {
       await requireChannelVisible(call, channel);
       call.send(200, modelToJson(ChannelSchema, channel));
     })
+    .add("POST", "/api/v4/channels/{channel_id}/restore", restoreChannel)
     .add("POST", "/api/v4/channels/{channel_id}/members", addMember)
     .add("DELETE", "/api/v4/channels/{channel_id}/members/{user_id}", removeMember);
 }
@@ -74,6 +75,14 @@ async function createChannel(call: RestCall): Promise<void> {
   channel.creatorId = user.id;
   const created = await call.app.createChannel(call.actor(), channel, { addCreator: true });
   call.send(201, modelToJson(ChannelSchema, created));
+}
+
+/** Unarchiving takes manage_team in the channel's team, as in Mattermost. */
+async function restoreChannel(call: RestCall): Promise<void> {
+  const channel = await call.app.getChannel(call.param("channel_id"));
+  await requireTeamPermission(call, channel.teamId, "manage_team");
+  const restored = await call.app.restoreChannel(call.actor(), channel.id);
+  call.send(200, modelToJson(ChannelSchema, restored));
 }
 
 async function addMember(call: RestCall): Promise<void> {

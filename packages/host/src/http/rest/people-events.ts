@@ -4,12 +4,13 @@
 import {
   type Channel,
   ChannelSchema,
+  SidebarCategorySchema,
   type Team,
   TeamSchema,
   type User,
   UserSchema,
 } from "@plugwire/protocol";
-import type { Actor, ChannelOperations } from "../../app/app.js";
+import type { Actor, ChannelOperations, SidebarChange } from "../../app/app.js";
 import { modelToJson } from "./model-json.js";
 import { type WebSocketEvent, webSocketEvent } from "./websocket-events.js";
 
@@ -33,6 +34,41 @@ export function channelDeletedEvent(channel: Channel): WebSocketEvent {
     "channel_deleted",
     { channel_id: channel.id, delete_at: Number(channel.deleteAt) },
     channel.type === "O" ? { team_id: channel.teamId } : { channel_id: channel.id },
+  );
+}
+
+/**
+ * `sidebar_category_created`, `_updated` (the categories as a JSON string), `_order_updated`
+ * and `_deleted`, to the user whose sidebar it is, as Mattermost sends them.
+ */
+export function sidebarEvent(change: SidebarChange): WebSocketEvent {
+  const to = { user_id: change.owner.userId, team_id: change.owner.teamId };
+  switch (change.kind) {
+    case "created":
+      return webSocketEvent("sidebar_category_created", { category_id: change.categoryId }, to);
+    case "updated":
+      return webSocketEvent(
+        "sidebar_category_updated",
+        {
+          updatedCategories: JSON.stringify(
+            change.categories.map((category) => modelToJson(SidebarCategorySchema, category)),
+          ),
+        },
+        to,
+      );
+    case "order":
+      return webSocketEvent("sidebar_category_order_updated", { order: change.order }, to);
+    case "deleted":
+      return webSocketEvent("sidebar_category_deleted", { category_id: change.categoryId }, to);
+  }
+}
+
+/** `channel_restored`, to the channel's team (Mattermost sends no more than the id). */
+export function channelRestoredEvent(channel: Channel): WebSocketEvent {
+  return webSocketEvent(
+    "channel_restored",
+    { channel_id: channel.id },
+    channel.teamId ? { team_id: channel.teamId } : { channel_id: channel.id },
   );
 }
 

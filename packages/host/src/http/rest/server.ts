@@ -21,6 +21,7 @@ import { botRoutes } from "./bot-routes.js";
 import { channelRoutes } from "./channel-routes.js";
 import { clusterRoutes } from "./cluster-routes.js";
 import { commandRoutes } from "./command-routes.js";
+import { configRoutes } from "./config-routes.js";
 import { emojiRoutes } from "./emoji-routes.js";
 import { fileRoutes } from "./file-routes.js";
 import { groupRoutes } from "./group-routes.js";
@@ -45,6 +46,7 @@ import {
 import { roleRoutes } from "./role-routes.js";
 import { Router } from "./router.js";
 import { sessionRoutes } from "./session-routes.js";
+import { sidebarRoutes } from "./sidebar-routes.js";
 import { statusRoutes } from "./status-routes.js";
 import { systemRoutes } from "./system-routes.js";
 import { teamRoutes } from "./team-routes.js";
@@ -104,8 +106,10 @@ export function restRouter(): Router<RouteHandler> {
     sessionRoutes,
     botRoutes,
     auditRoutes,
+    configRoutes,
     teamRoutes,
     channelRoutes,
+    sidebarRoutes,
     userDirectoryRoutes,
     membershipRoutes,
     postRoutes,

@@ -35,6 +35,7 @@ export function teamRoutes(router: Router<RouteHandler>): void {
       sendTeam(call, await call.app.getTeamByName(call.param("name"))),
     )
     .add("PUT", "/api/v4/teams/{team_id}/patch", patchTeam)
+    .add("DELETE", "/api/v4/teams/{team_id}/image", removeTeamIcon)
     .add("POST", "/api/v4/teams/{team_id}/members", addMember)
     .add("DELETE", "/api/v4/teams/{team_id}/members/{user_id}", removeMember);
 }
@@ -72,6 +73,15 @@ const PATCHABLE = [
 ];
 
 /** Changes the fields the body gives: a team admin's or a system admin's right. */
+async function removeTeamIcon(call: RestCall): Promise<void> {
+  const teamId = call.param("team_id");
+  if (!(await hasTeamPermission(call, teamId, "manage_team"))) {
+    throw permissionDenied(`only admins of team ${teamId} may change its icon`, "manage_team");
+  }
+  await call.app.removeTeamIcon(call.actor(), teamId);
+  call.ok();
+}
+
 async function patchTeam(call: RestCall): Promise<void> {
   const teamId = call.param("team_id");
   const old = await call.app.getTeam(teamId);

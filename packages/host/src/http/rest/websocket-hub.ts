@@ -34,15 +34,19 @@ import type {
   EndedConnections,
   PublishedWebSocketEvent,
   Session,
+  SidebarChange,
+  Toast,
 } from "../../app/app.js";
 import { newId } from "../../app/ids.js";
 import type { Host } from "../../host.js";
 import {
   channelDeletedEvent,
+  channelRestoredEvent,
   channelUpdatedEvent,
   channelViewedEvents,
   deleteTeamEvent,
   directAddedEvent,
+  sidebarEvent,
   userUpdatedEvent,
 } from "./people-events.js";
 import type { Presence } from "./presence.js";
@@ -330,6 +334,20 @@ export class WebSocketHub implements AppEvents {
     ]);
   }
 
+  sidebarChanged(change: SidebarChange): void {
+    this.publish(async () => [sidebarEvent(change)]);
+  }
+
+  toastSent(toast: Toast): void {
+    this.publish(async () => [
+      webSocketEvent(
+        "show_toast",
+        { message: toast.message, position: toast.position },
+        { user_id: toast.userId, connection_id: toast.connectionId },
+      ),
+    ]);
+  }
+
   userTyping(channelId: string, userId: string, parentId: string): void {
     this.publish(async () => [typingEvent(channelId, userId, parentId)]);
   }
@@ -351,6 +369,9 @@ export class WebSocketHub implements AppEvents {
   }
   channelDeleted(channel: Channel): void {
     this.publish(async () => [channelDeletedEvent(channel)]);
+  }
+  channelRestored(channel: Channel): void {
+    this.publish(async () => [channelRestoredEvent(channel)]);
   }
   directChannelCreated(channel: Channel, actor: Actor): void {
     this.publish(async () => [await directAddedEvent(this.host.app, channel, actor)]);

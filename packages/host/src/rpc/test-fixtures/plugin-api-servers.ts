@@ -84,6 +84,7 @@ export function usePluginApiServers(): void {
       log: new Logger(() => undefined),
       hostId: "h1",
       publicLinkSalt: PUBLIC_LINK_SALT,
+      serverConfig: SERVER_CONFIG,
     });
     world.servers = [];
     world.connections = [];
@@ -140,7 +141,6 @@ async function startServer(
         pluginId,
         app,
         serverVersion: "9.5.0",
-        serverConfig: () => SERVER_CONFIG,
         maxUploadBytes: MAX_UPLOAD,
         now: () => world.time,
       }),

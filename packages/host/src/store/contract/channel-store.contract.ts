@@ -83,6 +83,20 @@ export function channelStoreContract(open: OpenStore): void {
         archived,
       );
       expectEqualMessages(ChannelSchema, await store.getChannel(channel.id), archived);
+
+      clock.time += 100;
+      const restored = await store.restoreChannel(channel.id);
+      expect(restored).toMatchObject({ deleteAt: 0n, updateAt: BigInt(clock.time) });
+      expectEqualMessages(
+        ChannelSchema,
+        await store.getChannelByName(core.id, "old", false),
+        restored,
+      );
+      await expect(store.restoreChannel(channel.id)).rejects.toMatchObject({
+        name: "ValidationError",
+        id: "api.channel.restore_channel.restored.app_error",
+      });
+      await expect(store.restoreChannel("c404")).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it("updates the name, display name, header and purpose only", async ({ store, clock }) => {

@@ -41,6 +41,32 @@ export function clusterStoreContract(open: OpenStore): void {
     });
   });
 
+  describe("users' connections to nodes", () => {
+    it("are recorded per node, read for the nodes seen since a time, and forgotten with their node", async ({
+      store,
+      clock,
+    }) => {
+      await store.recordClusterNode({ id: "a", hostname: "ha", version: "1" });
+      await store.recordClusterNode({ id: "b", hostname: "hb", version: "1" });
+      await store.setUserConnected("a", "u1", true);
+      await store.setUserConnected("a", "u1", true);
+      await store.setUserConnected("b", "u1", true);
+      await store.setUserConnected("b", "u2", true);
+      expect(await store.getUserConnectedNodes("u1", BigInt(START))).toEqual(["a", "b"]);
+      await store.setUserConnected("a", "u1", false);
+      await store.setUserConnected("a", "u1", false);
+      expect(await store.getUserConnectedNodes("u1", BigInt(START))).toEqual(["b"]);
+      // A node not seen since is taken for gone.
+      clock.time += 20_000;
+      await store.recordClusterNode({ id: "a", hostname: "ha", version: "1" });
+      await store.setUserConnected("a", "u2", true);
+      expect(await store.getUserConnectedNodes("u2", BigInt(START + 10_000))).toEqual(["a"]);
+      await store.removeClusterNode("b");
+      expect(await store.getUserConnectedNodes("u1", 0n)).toEqual([]);
+      expect(await store.getUserConnectedNodes("nobody", 0n)).toEqual([]);
+    });
+  });
+
   describe("plugin bundles", () => {
     it("are saved, replaced, read back whole and deleted", async ({ store, clock }) => {
       expect(await store.getPluginBundle("p")).toBeUndefined();

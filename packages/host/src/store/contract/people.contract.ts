@@ -2,6 +2,7 @@
 // searched user lists, a user's teams, channels and memberships, unread counts kept as posts
 // arrive, statistics, pictures and icons, group channels, marking channels read.
 // It uses only the Store interface; ../README.md says how to run it.
+import { NotFoundError } from "@plugwire/errors";
 import { describe, expect } from "vitest";
 import {
   bytes,
@@ -98,6 +99,10 @@ export function peopleContract(open: OpenStore): void {
       expect(await store.getTeamIcon(crew.id)).toBeUndefined();
       await store.setTeamIcon(crew.id, bytes(9));
       expect(await store.getTeamIcon(crew.id)).toEqual(bytes(9));
+      await store.removeTeamIcon(crew.id);
+      expect(await store.getTeamIcon(crew.id)).toBeUndefined();
+      await store.removeTeamIcon(crew.id);
+      await expect(store.removeTeamIcon("t404")).rejects.toBeInstanceOf(NotFoundError);
     });
 
     it("counts unread messages and @mentions per team, and viewing clears them", async ({
@@ -220,6 +225,51 @@ export function peopleContract(open: OpenStore): void {
       await expect(
         store.updateChannelMemberNotifyProps(town.id, "nobody", {}),
       ).rejects.toMatchObject({ name: "NotFoundError" });
+    });
+
+    it("patches the notification settings of several memberships, all or none", async ({
+      store,
+      clock,
+    }) => {
+      const ann = await newUser(store, "ann");
+      const ben = await newUser(store, "ben");
+      const team = await newTeam(store, "crew");
+      const town = await newChannel(store, team, "town");
+      const dev = await newChannel(store, team, "dev");
+      for (const channel of [town, dev]) await store.addChannelMember(channel.id, ann.id);
+      await store.addChannelMember(town.id, ben.id);
+      await store.updateChannelMemberNotifyProps(town.id, ben.id, { push: "none" });
+      clock.time += 50;
+      const patched = await store.patchChannelMembersNotifyProps(
+        [
+          { channelId: dev.id, userId: ann.id },
+          { channelId: town.id, userId: ben.id },
+        ],
+        { mark_unread: "mention", desktop: "none" },
+      );
+      expect(patched.map((m) => [m.channelId, m.userId])).toEqual([
+        [dev.id, ann.id],
+        [town.id, ben.id],
+      ]);
+      expect(patched[1]?.notifyProps).toMatchObject({
+        mark_unread: "mention",
+        desktop: "none",
+        push: "none",
+      });
+      expect(patched[0]?.lastUpdateAt).toBe(BigInt(clock.time));
+      expect((await store.getChannelMember(town.id, ann.id))?.notifyProps.mark_unread).toBe("all");
+
+      await expect(
+        store.patchChannelMembersNotifyProps(
+          [
+            { channelId: town.id, userId: ann.id },
+            { channelId: dev.id, userId: ben.id },
+          ],
+          { desktop: "all" },
+        ),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      expect((await store.getChannelMember(town.id, ann.id))?.notifyProps.desktop).toBe("default");
+      expect(await store.patchChannelMembersNotifyProps([], { desktop: "all" })).toEqual([]);
     });
   });
 }

@@ -20,6 +20,7 @@ import { preferenceStoreContract } from "./preference-store.contract.js";
 import { reactionStoreContract } from "./reaction-store.contract.js";
 import { roleStoreContract } from "./role-store.contract.js";
 import { sessionStoreContract } from "./session-store.contract.js";
+import { sidebarStoreContract } from "./sidebar-store.contract.js";
 import { statusStoreContract } from "./status-store.contract.js";
 import type { OpenStore } from "./store-test.js";
 import { systemStoreContract } from "./system-store.contract.js";
@@ -40,6 +41,7 @@ export function storeContract(open: OpenStore): void {
   channelStoreContract(open);
   membershipChangeContract(open);
   peopleContract(open);
+  sidebarStoreContract(open);
   roleStoreContract(open);
   postStoreContract(open);
   fileInfoStoreContract(open);

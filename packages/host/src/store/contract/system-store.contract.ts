@@ -1,7 +1,7 @@
 // The contract of SystemStore: the server's own values, recorded when the store was created.
 // It uses only the Store interface; ../README.md says how to run it.
 import { describe, expect } from "vitest";
-import { DIAGNOSTIC_ID, INSTALLATION_DATE } from "../system-store.js";
+import { CONFIGURATION, DIAGNOSTIC_ID, INSTALLATION_DATE } from "../system-store.js";
 import { type OpenStore, storeTest } from "./store-test.js";
 
 export function systemStoreContract(open: OpenStore): void {
@@ -19,6 +19,16 @@ export function systemStoreContract(open: OpenStore): void {
       expect(id).toMatch(/^[0-9a-z]{26}$/);
       expect(await store.getSystemValue(DIAGNOSTIC_ID)).toBe(id);
       expect(await store.getSystemValue("NoSuchValue")).toBeUndefined();
+    });
+
+    it("records a value under a name and replaces it on the next write", async ({ store }) => {
+      await store.setSystemValue(CONFIGURATION, '{"EmailSettings":{"SMTPServer":"a"}}');
+      expect(await store.getSystemValue(CONFIGURATION)).toBe(
+        '{"EmailSettings":{"SMTPServer":"a"}}',
+      );
+      await store.setSystemValue(CONFIGURATION, "{}");
+      expect(await store.getSystemValue(CONFIGURATION)).toBe("{}");
+      expect(await store.getSystemValue(DIAGNOSTIC_ID)).toMatch(/^[0-9a-z]{26}$/);
     });
   });
 }

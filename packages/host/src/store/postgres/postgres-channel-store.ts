@@ -12,14 +12,14 @@ import {
   type Post,
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../channel-names.js";
-import type { ChannelStore, MembershipChange } from "../channel-store.js";
+import type { ChannelMemberIdentifier, ChannelStore, MembershipChange } from "../channel-store.js";
 import { isGuestUser } from "../guest-accounts.js";
 import { newId } from "../ids.js";
 import { checkNewChannel, newChannelMember } from "../membership-rules.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
-import { idTaken, notFound, requireField } from "../store-errors.js";
+import { idTaken, notArchived, notFound, requireField } from "../store-errors.js";
 import { limitOffset, type PostgresDatabase, type PostgresQueries } from "./postgres-database.js";
 import { insertPost } from "./postgres-post-store.js";
 import { teamById } from "./postgres-team-store.js";
@@ -106,6 +106,20 @@ export function postgresChannelStore(db: PostgresDatabase): ChannelStore {
           channelId,
         );
         return create(ChannelSchema, { ...channel, deleteAt: now, updateAt: now });
+      });
+    },
+
+    async restoreChannel(channelId: string): Promise<Channel> {
+      return db.write(async (tx) => {
+        const channel = await channelById(tx, channelId);
+        if (channel.deleteAt === 0n) throw notArchived(channelId);
+        const now = tx.now();
+        await tx.run(
+          `UPDATE channels SET "delete_at" = 0, "update_at" = ? WHERE "id" = ?`,
+          now,
+          channelId,
+        );
+        return create(ChannelSchema, { ...channel, deleteAt: 0n, updateAt: now });
       });
     },
 
@@ -350,6 +364,32 @@ export function postgresChannelStore(db: PostgresDatabase): ChannelStore {
            WHERE "channel_id" = @channel_id AND "user_id" = @user_id`,
           channelMembers.toRow(updated),
         );
+        return updated;
+      });
+    },
+
+    async patchChannelMembersNotifyProps(
+      members: readonly ChannelMemberIdentifier[],
+      props: Record<string, string>,
+    ): Promise<ChannelMember[]> {
+      return db.write(async (tx) => {
+        const now = tx.now();
+        const updated: ChannelMember[] = [];
+        for (const { channelId, userId } of members) {
+          const member = await channelMemberRow(tx, channelId, userId);
+          if (member === undefined) throw memberNotFound(channelId, userId);
+          const changed = create(ChannelMemberSchema, {
+            ...member,
+            notifyProps: { ...member.notifyProps, ...props },
+            lastUpdateAt: now,
+          });
+          await tx.run(
+            `UPDATE channel_members SET ${channelMembers.assignments}
+             WHERE "channel_id" = @channel_id AND "user_id" = @user_id`,
+            channelMembers.toRow(changed),
+          );
+          updated.push(changed);
+        }
         return updated;
       });
     },

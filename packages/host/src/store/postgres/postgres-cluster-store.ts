@@ -33,7 +33,38 @@ export function postgresClusterStore(db: PostgresDatabase): ClusterStore {
     },
 
     async removeClusterNode(id: string): Promise<void> {
-      await db.run(`DELETE FROM cluster_nodes WHERE "id" = ?`, id);
+      await db.write(async (tx) => {
+        await tx.run(`DELETE FROM cluster_connections WHERE "host_id" = ?`, id);
+        await tx.run(`DELETE FROM cluster_nodes WHERE "id" = ?`, id);
+      }, "read committed");
+    },
+
+    async setUserConnected(hostId: string, userId: string, connected: boolean): Promise<void> {
+      if (connected) {
+        await db.run(
+          `INSERT INTO cluster_connections ("host_id", "user_id") VALUES (?, ?)
+           ON CONFLICT DO NOTHING`,
+          hostId,
+          userId,
+        );
+      } else {
+        await db.run(
+          `DELETE FROM cluster_connections WHERE "host_id" = ? AND "user_id" = ?`,
+          hostId,
+          userId,
+        );
+      }
+    },
+
+    async getUserConnectedNodes(userId: string, since: bigint): Promise<string[]> {
+      const rows = await db.all(
+        `SELECT c."host_id" FROM cluster_connections c
+         JOIN cluster_nodes n ON n."id" = c."host_id" AND n."last_seen_at" >= ?
+         WHERE c."user_id" = ? ORDER BY c."host_id"`,
+        since,
+        userId,
+      );
+      return rows.map((row) => String(row.host_id));
     },
 
     async savePluginBundle(pluginId: string, bundle: Uint8Array): Promise<PluginBundle> {

@@ -562,6 +562,44 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX oauth_apps_create_at ON oauth_apps ("create_at", "id");
     `,
   },
+  {
+    version: 18,
+    description: "which hosts of a cluster each user has live connections to",
+    sql: `
+      CREATE TABLE cluster_connections (
+        "host_id" TEXT COLLATE "C" NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY ("host_id", "user_id")
+      );
+      CREATE INDEX cluster_connections_user ON cluster_connections ("user_id");
+    `,
+  },
+  {
+    version: 19,
+    description: "users' sidebar categories and the channels sorted into them",
+    sql: `
+      CREATE TABLE sidebar_categories (
+        "id" TEXT COLLATE "C" PRIMARY KEY,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "team_id" TEXT COLLATE "C" NOT NULL,
+        "sort_order" BIGINT NOT NULL,
+        "sorting" TEXT NOT NULL,
+        "type" TEXT NOT NULL,
+        "display_name" TEXT NOT NULL,
+        "muted" SMALLINT NOT NULL,
+        "collapsed" SMALLINT NOT NULL
+      );
+      CREATE INDEX sidebar_categories_owner ON sidebar_categories ("user_id", "team_id", "sort_order");
+      CREATE TABLE sidebar_channels (
+        "channel_id" TEXT COLLATE "C" NOT NULL,
+        "user_id" TEXT COLLATE "C" NOT NULL,
+        "category_id" TEXT COLLATE "C" NOT NULL,
+        "sort_order" BIGINT NOT NULL,
+        PRIMARY KEY ("channel_id", "user_id", "category_id")
+      );
+      CREATE INDEX sidebar_channels_category ON sidebar_channels ("category_id", "sort_order");
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

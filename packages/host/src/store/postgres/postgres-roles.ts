@@ -21,6 +21,7 @@ import { postgresPreferenceStore } from "./postgres-preference-store.js";
 import { postgresReactionStore } from "./postgres-reaction-store.js";
 import { postgresRoleStore } from "./postgres-role-store.js";
 import { postgresSessionStore } from "./postgres-session-store.js";
+import { postgresSidebarStore } from "./postgres-sidebar-store.js";
 import { postgresStatusStore } from "./postgres-status-store.js";
 import { postgresSystemStore } from "./postgres-system-store.js";
 import { postgresTeamStore } from "./postgres-team-store.js";
@@ -37,6 +38,7 @@ export function postgresStore(db: PostgresDatabase): Store {
     ...postgresLoginAttemptStore(db),
     ...postgresTeamStore(db),
     ...postgresChannelStore(db),
+    ...postgresSidebarStore(db),
     ...postgresRoleStore(db),
     ...postgresPostStore(db),
     ...postgresFileInfoStore(db),

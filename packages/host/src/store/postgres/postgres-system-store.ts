@@ -8,5 +8,13 @@ export function postgresSystemStore(db: PostgresDatabase): SystemStore {
       const row = await db.one(`SELECT "value" FROM systems WHERE "name" = ?`, name);
       return row === undefined ? undefined : String(row.value);
     },
+    async setSystemValue(name: string, value: string): Promise<void> {
+      await db.run(
+        `INSERT INTO systems ("name", "value") VALUES (?, ?)
+           ON CONFLICT ("name") DO UPDATE SET "value" = excluded."value"`,
+        name,
+        value,
+      );
+    },
   };
 }

@@ -262,6 +262,13 @@ export function postgresTeamStore(db: PostgresDatabase): TeamStore {
         );
       });
     },
+
+    async removeTeamIcon(teamId: string): Promise<void> {
+      await db.write(async (tx) => {
+        await teamById(tx, teamId);
+        await tx.run(`DELETE FROM team_icons WHERE "team_id" = ?`, teamId);
+      });
+    },
   };
 }
 

@@ -12,14 +12,14 @@ import {
   type Post,
 } from "@plugwire/protocol";
 import { directChannelName, groupChannelName } from "../channel-names.js";
-import type { ChannelStore, MembershipChange } from "../channel-store.js";
+import type { ChannelMemberIdentifier, ChannelStore, MembershipChange } from "../channel-store.js";
 import { isGuestUser } from "../guest-accounts.js";
 import { newId } from "../ids.js";
 import { checkNewChannel, newChannelMember } from "../membership-rules.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { rowCodec } from "../row-codec.js";
-import { idTaken, notFound, requireField } from "../store-errors.js";
+import { idTaken, notArchived, notFound, requireField } from "../store-errors.js";
 import { limitOffset, type SqliteDatabase } from "./sqlite-database.js";
 import { insertPost } from "./sqlite-post-store.js";
 import { teamById } from "./sqlite-team-store.js";
@@ -106,6 +106,20 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
           channelId,
         );
         return create(ChannelSchema, { ...channel, deleteAt: now, updateAt: now });
+      });
+    },
+
+    async restoreChannel(channelId: string): Promise<Channel> {
+      return db.write(() => {
+        const channel = channelById(db, channelId);
+        if (channel.deleteAt === 0n) throw notArchived(channelId);
+        const now = db.now();
+        db.run(
+          `UPDATE channels SET "delete_at" = 0, "update_at" = ? WHERE "id" = ?`,
+          now,
+          channelId,
+        );
+        return create(ChannelSchema, { ...channel, deleteAt: 0n, updateAt: now });
       });
     },
 
@@ -343,6 +357,30 @@ export function sqliteChannelStore(db: SqliteDatabase): ChannelStore {
           channelMembers.toRow(updated),
         );
         return updated;
+      });
+    },
+
+    async patchChannelMembersNotifyProps(
+      members: readonly ChannelMemberIdentifier[],
+      props: Record<string, string>,
+    ): Promise<ChannelMember[]> {
+      return db.write(() => {
+        const now = db.now();
+        return members.map(({ channelId, userId }) => {
+          const member = channelMemberRow(db, channelId, userId);
+          if (member === undefined) throw memberNotFound(channelId, userId);
+          const updated = create(ChannelMemberSchema, {
+            ...member,
+            notifyProps: { ...member.notifyProps, ...props },
+            lastUpdateAt: now,
+          });
+          db.run(
+            `UPDATE channel_members SET ${channelMembers.assignments}
+             WHERE "channel_id" = @channel_id AND "user_id" = @user_id`,
+            channelMembers.toRow(updated),
+          );
+          return updated;
+        });
       });
     },
   };

@@ -34,7 +34,39 @@ export function sqliteClusterStore(db: SqliteDatabase): ClusterStore {
     },
 
     async removeClusterNode(id: string): Promise<void> {
-      db.run(`DELETE FROM cluster_nodes WHERE "id" = ?`, id);
+      db.write(() => {
+        db.run(`DELETE FROM cluster_connections WHERE "host_id" = ?`, id);
+        db.run(`DELETE FROM cluster_nodes WHERE "id" = ?`, id);
+      });
+    },
+
+    async setUserConnected(hostId: string, userId: string, connected: boolean): Promise<void> {
+      if (connected) {
+        db.run(
+          `INSERT INTO cluster_connections ("host_id", "user_id") VALUES (?, ?)
+           ON CONFLICT DO NOTHING`,
+          hostId,
+          userId,
+        );
+      } else {
+        db.run(
+          `DELETE FROM cluster_connections WHERE "host_id" = ? AND "user_id" = ?`,
+          hostId,
+          userId,
+        );
+      }
+    },
+
+    async getUserConnectedNodes(userId: string, since: bigint): Promise<string[]> {
+      return db
+        .all(
+          `SELECT c."host_id" FROM cluster_connections c
+           JOIN cluster_nodes n ON n."id" = c."host_id" AND n."last_seen_at" >= ?
+           WHERE c."user_id" = ? ORDER BY c."host_id"`,
+          since,
+          userId,
+        )
+        .map((row) => String(row.host_id));
     },
 
     async savePluginBundle(pluginId: string, bundle: Uint8Array): Promise<PluginBundle> {

@@ -256,6 +256,13 @@ export function sqliteTeamStore(db: SqliteDatabase): TeamStore {
         );
       });
     },
+
+    async removeTeamIcon(teamId: string): Promise<void> {
+      db.write(() => {
+        teamById(db, teamId);
+        db.run(`DELETE FROM team_icons WHERE "team_id" = ?`, teamId);
+      });
+    },
   };
 }
 

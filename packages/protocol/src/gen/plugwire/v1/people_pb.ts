@@ -8,6 +8,8 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
+import type { ErrorDetail } from "./error_pb.js";
+import { file_plugwire_v1_error } from "./error_pb.js";
 import type { Channel, ChannelMember, Paging, Team, TeamMember, User } from "./models_pb.js";
 import { file_plugwire_v1_models } from "./models_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -16,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/people.proto.
  */
 export const file_plugwire_v1_people: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9wZW9wbGUucHJvdG8SC3BsdWd3aXJlLnYxIlUKCVRlYW1TdGF0cxIPCgd0ZWFtX2lkGAEgASgJEhoKEnRvdGFsX21lbWJlcl9jb3VudBgCIAEoAxIbChNhY3RpdmVfbWVtYmVyX2NvdW50GAMgASgDInsKClRlYW1VbnJlYWQSDwoHdGVhbV9pZBgBIAEoCRIRCgltc2dfY291bnQYAiABKAMSFQoNbWVudGlvbl9jb3VudBgDIAEoAxIaChJtZW50aW9uX2NvdW50X3Jvb3QYBCABKAMSFgoObXNnX2NvdW50X3Jvb3QYBSABKAMifAoMQ2hhbm5lbFN0YXRzEhIKCmNoYW5uZWxfaWQYASABKAkSFAoMbWVtYmVyX2NvdW50GAIgASgDEhMKC2d1ZXN0X2NvdW50GAMgASgDEhgKEHBpbm5lZHBvc3RfY291bnQYBCABKAMSEwoLZmlsZXNfY291bnQYBSABKAMivwEKD1NpZGViYXJDYXRlZ29yeRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSEgoKc29ydF9vcmRlchgEIAEoAxIPCgdzb3J0aW5nGAUgASgJEgwKBHR5cGUYBiABKAkSFAoMZGlzcGxheV9uYW1lGAcgASgJEg0KBW11dGVkGAggASgIEhEKCWNvbGxhcHNlZBgJIAEoCBITCgtjaGFubmVsX2lkcxgKIAMoCSIvChpHZXRVc2Vyc0J5VXNlcm5hbWVzUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkiPwobR2V0VXNlcnNCeVVzZXJuYW1lc1Jlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciKkAQoSU2VhcmNoVXNlcnNSZXF1ZXN0EgwKBHRlcm0YASABKAkSDwoHdGVhbV9pZBgCIAEoCRIWCg5ub3RfaW5fdGVhbV9pZBgDIAEoCRIVCg1pbl9jaGFubmVsX2lkGAQgASgJEhkKEW5vdF9pbl9jaGFubmVsX2lkGAUgASgJEhYKDmFsbG93X2luYWN0aXZlGAYgASgIEg0KBWxpbWl0GAcgASgFIjcKE1NlYXJjaFVzZXJzUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyImQKGEdldFVzZXJzSW5DaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3NvcnRfYnkYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIj0KGUdldFVzZXJzSW5DaGFubmVsUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyIk0KFUdldFVzZXJzSW5UZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyI6ChZHZXRVc2Vyc0luVGVhbVJlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciIpChZHZXRQcm9maWxlSW1hZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiKAoXR2V0UHJvZmlsZUltYWdlUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiNwoWU2V0UHJvZmlsZUltYWdlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiGQoXU2V0UHJvZmlsZUltYWdlUmVzcG9uc2UiJAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiOgoXVXBkYXRlVXNlckFjdGl2ZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZhY3RpdmUYAiABKAgiGgoYVXBkYXRlVXNlckFjdGl2ZVJlc3BvbnNlIjgKFEdldFRlYW1NZW1iZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSJAChVHZXRUZWFtTWVtYmVyUmVzcG9uc2USJwoGbWVtYmVyGAEgASgLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciJUChxHZXRUZWFtTWVtYmVyc0ZvclVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSIwoGcGFnaW5nGAIgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIkkKHUdldFRlYW1NZW1iZXJzRm9yVXNlclJlc3BvbnNlEigKB21lbWJlcnMYASADKAsyFy5wbHVnd2lyZS52MS5UZWFtTWVtYmVyIikKFkdldFRlYW1zRm9yVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSI7ChdHZXRUZWFtc0ZvclVzZXJSZXNwb25zZRIgCgV0ZWFtcxgBIAMoCzIRLnBsdWd3aXJlLnYxLlRlYW0iLwocR2V0VGVhbXNVbnJlYWRGb3JVc2VyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJIk4KHUdldFRlYW1zVW5yZWFkRm9yVXNlclJlc3BvbnNlEi0KDHRlYW1fdW5yZWFkcxgBIAMoCzIXLnBsdWd3aXJlLnYxLlRlYW1VbnJlYWQiJgoTR2V0VGVhbVN0YXRzUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIj0KFEdldFRlYW1TdGF0c1Jlc3BvbnNlEiUKBXN0YXRzGAEgASgLMhYucGx1Z3dpcmUudjEuVGVhbVN0YXRzIiIKElNlYXJjaFRlYW1zUmVxdWVzdBIMCgR0ZXJtGAEgASgJIjcKE1NlYXJjaFRlYW1zUmVzcG9uc2USIAoFdGVhbXMYASADKAsyES5wbHVnd2lyZS52MS5UZWFtIjQKEVVwZGF0ZVRlYW1SZXF1ZXN0Eh8KBHRlYW0YASABKAsyES5wbHVnd2lyZS52MS5UZWFtIjUKElVwZGF0ZVRlYW1SZXNwb25zZRIfCgR0ZWFtGAEgASgLMhEucGx1Z3dpcmUudjEuVGVhbSIkChFEZWxldGVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIhQKEkRlbGV0ZVRlYW1SZXNwb25zZSJTChhDcmVhdGVUZWFtTWVtYmVyc1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCRIUCgxyZXF1ZXN0b3JfaWQYAyABKAkiRQoZQ3JlYXRlVGVhbU1lbWJlcnNSZXNwb25zZRIoCgdtZW1iZXJzGAEgAygLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciIlChJHZXRUZWFtSWNvblJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSIkChNHZXRUZWFtSWNvblJlc3BvbnNlEg0KBWltYWdlGAEgASgMIjMKElNldFRlYW1JY29uUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiFQoTU2V0VGVhbUljb25SZXNwb25zZSI+ChdHZXRDaGFubmVsTWVtYmVyUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiRgoYR2V0Q2hhbm5lbE1lbWJlclJlc3BvbnNlEioKBm1lbWJlchgBIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIiaAofR2V0Q2hhbm5lbE1lbWJlcnNGb3JVc2VyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIk8KIEdldENoYW5uZWxNZW1iZXJzRm9yVXNlclJlc3BvbnNlEisKB21lbWJlcnMYASADKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIkUKHUdldENoYW5uZWxNZW1iZXJzQnlJZHNSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkiTQoeR2V0Q2hhbm5lbE1lbWJlcnNCeUlkc1Jlc3BvbnNlEisKB21lbWJlcnMYASADKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIl0KIEdldENoYW5uZWxzRm9yVGVhbUZvclVzZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIXCg9pbmNsdWRlX2RlbGV0ZWQYAyABKAgiSwohR2V0Q2hhbm5lbHNGb3JUZWFtRm9yVXNlclJlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCJXCh9HZXRQdWJsaWNDaGFubmVsc0ZvclRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSIwoGcGFnaW5nGAIgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIkoKIEdldFB1YmxpY0NoYW5uZWxzRm9yVGVhbVJlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCJmCiJHZXRDaGFubmVsQnlOYW1lRm9yVGVhbU5hbWVSZXF1ZXN0EhEKCXRlYW1fbmFtZRgBIAEoCRIUCgxjaGFubmVsX25hbWUYAiABKAkSFwoPaW5jbHVkZV9kZWxldGVkGAMgASgIIkwKI0dldENoYW5uZWxCeU5hbWVGb3JUZWFtTmFtZVJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIioKFkdldEdyb3VwQ2hhbm5lbFJlcXVlc3QSEAoIdXNlcl9pZHMYASADKAkiQAoXR2V0R3JvdXBDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiUgoXQWRkVXNlclRvQ2hhbm5lbFJlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhIKCmFzX3VzZXJfaWQYAyABKAkiRgoYQWRkVXNlclRvQ2hhbm5lbFJlc3BvbnNlEioKBm1lbWJlchgBIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIiNgoVU2VhcmNoQ2hhbm5lbHNSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEdGVybRgCIAEoCSJAChZTZWFyY2hDaGFubmVsc1Jlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIsChZHZXRDaGFubmVsU3RhdHNSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkiQwoXR2V0Q2hhbm5lbFN0YXRzUmVzcG9uc2USKAoFc3RhdHMYASABKAsyGS5wbHVnd2lyZS52MS5DaGFubmVsU3RhdHMimAEKDENoYW5uZWxQYXRjaBIZCgxkaXNwbGF5X25hbWUYASABKAlIAIgBARIRCgRuYW1lGAIgASgJSAGIAQESEwoGaGVhZGVyGAMgASgJSAKIAQESFAoHcHVycG9zZRgEIAEoCUgDiAEBQg8KDV9kaXNwbGF5X25hbWVCBwoFX25hbWVCCQoHX2hlYWRlckIKCghfcHVycG9zZSJTChNQYXRjaENoYW5uZWxSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSKAoFcGF0Y2gYAiABKAsyGS5wbHVnd2lyZS52MS5DaGFubmVsUGF0Y2giPQoUUGF0Y2hDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwi5AEKJ1VwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSXgoNbm90aWZpY2F0aW9ucxgDIAMoCzJHLnBsdWd3aXJlLnYxLlVwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVxdWVzdC5Ob3RpZmljYXRpb25zRW50cnkaNAoSTm90aWZpY2F0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiVgooVXBkYXRlQ2hhbm5lbE1lbWJlck5vdGlmaWNhdGlvbnNSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIkYKIkdldENoYW5uZWxTaWRlYmFyQ2F0ZWdvcmllc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJImYKI0dldENoYW5uZWxTaWRlYmFyQ2F0ZWdvcmllc1Jlc3BvbnNlEjAKCmNhdGVnb3JpZXMYASADKAsyHC5wbHVnd2lyZS52MS5TaWRlYmFyQ2F0ZWdvcnkSDQoFb3JkZXIYAiADKAliBnByb3RvMw", [file_plugwire_v1_models]);
+  fileDesc("ChhwbHVnd2lyZS92MS9wZW9wbGUucHJvdG8SC3BsdWd3aXJlLnYxIlUKCVRlYW1TdGF0cxIPCgd0ZWFtX2lkGAEgASgJEhoKEnRvdGFsX21lbWJlcl9jb3VudBgCIAEoAxIbChNhY3RpdmVfbWVtYmVyX2NvdW50GAMgASgDInsKClRlYW1VbnJlYWQSDwoHdGVhbV9pZBgBIAEoCRIRCgltc2dfY291bnQYAiABKAMSFQoNbWVudGlvbl9jb3VudBgDIAEoAxIaChJtZW50aW9uX2NvdW50X3Jvb3QYBCABKAMSFgoObXNnX2NvdW50X3Jvb3QYBSABKAMifAoMQ2hhbm5lbFN0YXRzEhIKCmNoYW5uZWxfaWQYASABKAkSFAoMbWVtYmVyX2NvdW50GAIgASgDEhMKC2d1ZXN0X2NvdW50GAMgASgDEhgKEHBpbm5lZHBvc3RfY291bnQYBCABKAMSEwoLZmlsZXNfY291bnQYBSABKAMivwEKD1NpZGViYXJDYXRlZ29yeRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSEgoKc29ydF9vcmRlchgEIAEoAxIPCgdzb3J0aW5nGAUgASgJEgwKBHR5cGUYBiABKAkSFAoMZGlzcGxheV9uYW1lGAcgASgJEg0KBW11dGVkGAggASgIEhEKCWNvbGxhcHNlZBgJIAEoCBITCgtjaGFubmVsX2lkcxgKIAMoCSIvChpHZXRVc2Vyc0J5VXNlcm5hbWVzUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkiPwobR2V0VXNlcnNCeVVzZXJuYW1lc1Jlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciKkAQoSU2VhcmNoVXNlcnNSZXF1ZXN0EgwKBHRlcm0YASABKAkSDwoHdGVhbV9pZBgCIAEoCRIWCg5ub3RfaW5fdGVhbV9pZBgDIAEoCRIVCg1pbl9jaGFubmVsX2lkGAQgASgJEhkKEW5vdF9pbl9jaGFubmVsX2lkGAUgASgJEhYKDmFsbG93X2luYWN0aXZlGAYgASgIEg0KBWxpbWl0GAcgASgFIjcKE1NlYXJjaFVzZXJzUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyImQKGEdldFVzZXJzSW5DaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3NvcnRfYnkYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIj0KGUdldFVzZXJzSW5DaGFubmVsUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyIk0KFUdldFVzZXJzSW5UZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyI6ChZHZXRVc2Vyc0luVGVhbVJlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciIpChZHZXRQcm9maWxlSW1hZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiKAoXR2V0UHJvZmlsZUltYWdlUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiNwoWU2V0UHJvZmlsZUltYWdlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiGQoXU2V0UHJvZmlsZUltYWdlUmVzcG9uc2UiJAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiOgoXVXBkYXRlVXNlckFjdGl2ZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZhY3RpdmUYAiABKAgiGgoYVXBkYXRlVXNlckFjdGl2ZVJlc3BvbnNlIjgKFEdldFRlYW1NZW1iZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSJAChVHZXRUZWFtTWVtYmVyUmVzcG9uc2USJwoGbWVtYmVyGAEgASgLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciJUChxHZXRUZWFtTWVtYmVyc0ZvclVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSIwoGcGFnaW5nGAIgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIkkKHUdldFRlYW1NZW1iZXJzRm9yVXNlclJlc3BvbnNlEigKB21lbWJlcnMYASADKAsyFy5wbHVnd2lyZS52MS5UZWFtTWVtYmVyIikKFkdldFRlYW1zRm9yVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSI7ChdHZXRUZWFtc0ZvclVzZXJSZXNwb25zZRIgCgV0ZWFtcxgBIAMoCzIRLnBsdWd3aXJlLnYxLlRlYW0iLwocR2V0VGVhbXNVbnJlYWRGb3JVc2VyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJIk4KHUdldFRlYW1zVW5yZWFkRm9yVXNlclJlc3BvbnNlEi0KDHRlYW1fdW5yZWFkcxgBIAMoCzIXLnBsdWd3aXJlLnYxLlRlYW1VbnJlYWQiJgoTR2V0VGVhbVN0YXRzUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIj0KFEdldFRlYW1TdGF0c1Jlc3BvbnNlEiUKBXN0YXRzGAEgASgLMhYucGx1Z3dpcmUudjEuVGVhbVN0YXRzIiIKElNlYXJjaFRlYW1zUmVxdWVzdBIMCgR0ZXJtGAEgASgJIjcKE1NlYXJjaFRlYW1zUmVzcG9uc2USIAoFdGVhbXMYASADKAsyES5wbHVnd2lyZS52MS5UZWFtIjQKEVVwZGF0ZVRlYW1SZXF1ZXN0Eh8KBHRlYW0YASABKAsyES5wbHVnd2lyZS52MS5UZWFtIjUKElVwZGF0ZVRlYW1SZXNwb25zZRIfCgR0ZWFtGAEgASgLMhEucGx1Z3dpcmUudjEuVGVhbSIkChFEZWxldGVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIhQKEkRlbGV0ZVRlYW1SZXNwb25zZSJTChhDcmVhdGVUZWFtTWVtYmVyc1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCRIUCgxyZXF1ZXN0b3JfaWQYAyABKAkiRQoZQ3JlYXRlVGVhbU1lbWJlcnNSZXNwb25zZRIoCgdtZW1iZXJzGAEgAygLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciJdCiJDcmVhdGVUZWFtTWVtYmVyc0dyYWNlZnVsbHlSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkSFAoMcmVxdWVzdG9yX2lkGAMgASgJIngKE1RlYW1NZW1iZXJXaXRoRXJyb3ISDwoHdXNlcl9pZBgBIAEoCRInCgZtZW1iZXIYAiABKAsyFy5wbHVnd2lyZS52MS5UZWFtTWVtYmVyEicKBWVycm9yGAMgASgLMhgucGx1Z3dpcmUudjEuRXJyb3JEZXRhaWwiWAojQ3JlYXRlVGVhbU1lbWJlcnNHcmFjZWZ1bGx5UmVzcG9uc2USMQoHbWVtYmVycxgBIAMoCzIgLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXJXaXRoRXJyb3IiJQoSR2V0VGVhbUljb25SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkiJAoTR2V0VGVhbUljb25SZXNwb25zZRINCgVpbWFnZRgBIAEoDCIzChJTZXRUZWFtSWNvblJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRkYXRhGAIgASgMIhUKE1NldFRlYW1JY29uUmVzcG9uc2UiKAoVUmVtb3ZlVGVhbUljb25SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkiGAoWUmVtb3ZlVGVhbUljb25SZXNwb25zZSI+ChdHZXRDaGFubmVsTWVtYmVyUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiRgoYR2V0Q2hhbm5lbE1lbWJlclJlc3BvbnNlEioKBm1lbWJlchgBIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIiaAofR2V0Q2hhbm5lbE1lbWJlcnNGb3JVc2VyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIk8KIEdldENoYW5uZWxNZW1iZXJzRm9yVXNlclJlc3BvbnNlEisKB21lbWJlcnMYASADKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIkUKHUdldENoYW5uZWxNZW1iZXJzQnlJZHNSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkiTQoeR2V0Q2hhbm5lbE1lbWJlcnNCeUlkc1Jlc3BvbnNlEisKB21lbWJlcnMYASADKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIl0KIEdldENoYW5uZWxzRm9yVGVhbUZvclVzZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIXCg9pbmNsdWRlX2RlbGV0ZWQYAyABKAgiSwohR2V0Q2hhbm5lbHNGb3JUZWFtRm9yVXNlclJlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCJXCh9HZXRQdWJsaWNDaGFubmVsc0ZvclRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSIwoGcGFnaW5nGAIgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIkoKIEdldFB1YmxpY0NoYW5uZWxzRm9yVGVhbVJlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCJmCiJHZXRDaGFubmVsQnlOYW1lRm9yVGVhbU5hbWVSZXF1ZXN0EhEKCXRlYW1fbmFtZRgBIAEoCRIUCgxjaGFubmVsX25hbWUYAiABKAkSFwoPaW5jbHVkZV9kZWxldGVkGAMgASgIIkwKI0dldENoYW5uZWxCeU5hbWVGb3JUZWFtTmFtZVJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIioKFkdldEdyb3VwQ2hhbm5lbFJlcXVlc3QSEAoIdXNlcl9pZHMYASADKAkiQAoXR2V0R3JvdXBDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiUgoXQWRkVXNlclRvQ2hhbm5lbFJlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhIKCmFzX3VzZXJfaWQYAyABKAkiRgoYQWRkVXNlclRvQ2hhbm5lbFJlc3BvbnNlEioKBm1lbWJlchgBIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIiNgoVU2VhcmNoQ2hhbm5lbHNSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEdGVybRgCIAEoCSJAChZTZWFyY2hDaGFubmVsc1Jlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIsChZHZXRDaGFubmVsU3RhdHNSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkiQwoXR2V0Q2hhbm5lbFN0YXRzUmVzcG9uc2USKAoFc3RhdHMYASABKAsyGS5wbHVnd2lyZS52MS5DaGFubmVsU3RhdHMimAEKDENoYW5uZWxQYXRjaBIZCgxkaXNwbGF5X25hbWUYASABKAlIAIgBARIRCgRuYW1lGAIgASgJSAGIAQESEwoGaGVhZGVyGAMgASgJSAKIAQESFAoHcHVycG9zZRgEIAEoCUgDiAEBQg8KDV9kaXNwbGF5X25hbWVCBwoFX25hbWVCCQoHX2hlYWRlckIKCghfcHVycG9zZSJTChNQYXRjaENoYW5uZWxSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSKAoFcGF0Y2gYAiABKAsyGS5wbHVnd2lyZS52MS5DaGFubmVsUGF0Y2giPQoUUGF0Y2hDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwi5AEKJ1VwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSXgoNbm90aWZpY2F0aW9ucxgDIAMoCzJHLnBsdWd3aXJlLnYxLlVwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVxdWVzdC5Ob3RpZmljYXRpb25zRW50cnkaNAoSTm90aWZpY2F0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiVgooVXBkYXRlQ2hhbm5lbE1lbWJlck5vdGlmaWNhdGlvbnNSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIj4KF0NoYW5uZWxNZW1iZXJJZGVudGlmaWVyEhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSLxAQonUGF0Y2hDaGFubmVsTWVtYmVyc05vdGlmaWNhdGlvbnNSZXF1ZXN0EjUKB21lbWJlcnMYASADKAsyJC5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVySWRlbnRpZmllchJbCgxub3RpZnlfcHJvcHMYAiADKAsyRS5wbHVnd2lyZS52MS5QYXRjaENoYW5uZWxNZW1iZXJzTm90aWZpY2F0aW9uc1JlcXVlc3QuTm90aWZ5UHJvcHNFbnRyeRoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiKgooUGF0Y2hDaGFubmVsTWVtYmVyc05vdGlmaWNhdGlvbnNSZXNwb25zZSJGCiJHZXRDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCSJmCiNHZXRDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXNwb25zZRIwCgpjYXRlZ29yaWVzGAEgAygLMhwucGx1Z3dpcmUudjEuU2lkZWJhckNhdGVnb3J5Eg0KBW9yZGVyGAIgAygJIncKI0NyZWF0ZUNoYW5uZWxTaWRlYmFyQ2F0ZWdvcnlSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIuCghjYXRlZ29yeRgDIAEoCzIcLnBsdWd3aXJlLnYxLlNpZGViYXJDYXRlZ29yeSJWCiRDcmVhdGVDaGFubmVsU2lkZWJhckNhdGVnb3J5UmVzcG9uc2USLgoIY2F0ZWdvcnkYASABKAsyHC5wbHVnd2lyZS52MS5TaWRlYmFyQ2F0ZWdvcnkiewolVXBkYXRlQ2hhbm5lbFNpZGViYXJDYXRlZ29yaWVzUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSMAoKY2F0ZWdvcmllcxgDIAMoCzIcLnBsdWd3aXJlLnYxLlNpZGViYXJDYXRlZ29yeSJaCiZVcGRhdGVDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXNwb25zZRIwCgpjYXRlZ29yaWVzGAEgAygLMhwucGx1Z3dpcmUudjEuU2lkZWJhckNhdGVnb3J5YgZwcm90bzM", [file_plugwire_v1_error, file_plugwire_v1_models]);
 
 /**
  * Member counts of a team.
@@ -152,13 +154,13 @@ export const ChannelStatsSchema: GenMessage<ChannelStats> = /*@__PURE__*/
   messageDesc(file_plugwire_v1_people, 2);
 
 /**
- * One category of a user's channel sidebar in a team.
+ * One category of a user's channel sidebar in a team (Mattermost's SidebarCategoryWithChannels).
  *
  * @generated from message plugwire.v1.SidebarCategory
  */
 export type SidebarCategory = Message<"plugwire.v1.SidebarCategory"> & {
   /**
-   * "<type>_<user id>_<team id>" for the default categories.
+   * "<type>_<user id>_<team id>" for the default categories, a new id for custom ones.
    *
    * @generated from field: string id = 1;
    */
@@ -1031,6 +1033,98 @@ export const CreateTeamMembersResponseSchema: GenMessage<CreateTeamMembersRespon
   messageDesc(file_plugwire_v1_people, 37);
 
 /**
+ * Adds several users to a team, reporting per user what failed instead of stopping at the
+ * first failure (Mattermost's CreateTeamMembersGracefully).
+ *
+ * @generated from message plugwire.v1.CreateTeamMembersGracefullyRequest
+ */
+export type CreateTeamMembersGracefullyRequest = Message<"plugwire.v1.CreateTeamMembersGracefullyRequest"> & {
+  /**
+   * The team.
+   *
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+
+  /**
+   * The users.
+   *
+   * @generated from field: repeated string user_ids = 2;
+   */
+  userIds: string[];
+
+  /**
+   * Who adds them; UserHasJoinedTeam names them as the actor.
+   *
+   * @generated from field: string requestor_id = 3;
+   */
+  requestorId: string;
+};
+
+/**
+ * Describes the message plugwire.v1.CreateTeamMembersGracefullyRequest.
+ * Use `create(CreateTeamMembersGracefullyRequestSchema)` to create a new message.
+ */
+export const CreateTeamMembersGracefullyRequestSchema: GenMessage<CreateTeamMembersGracefullyRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 38);
+
+/**
+ * One user's outcome, as Mattermost's TeamMemberWithError: the membership, or why there is none.
+ *
+ * @generated from message plugwire.v1.TeamMemberWithError
+ */
+export type TeamMemberWithError = Message<"plugwire.v1.TeamMemberWithError"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The membership, when the user was added (or already a member).
+   *
+   * @generated from field: plugwire.v1.TeamMember member = 2;
+   */
+  member?: TeamMember | undefined;
+
+  /**
+   * Why the user was not added; the call itself still succeeds.
+   *
+   * @generated from field: plugwire.v1.ErrorDetail error = 3;
+   */
+  error?: ErrorDetail | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.TeamMemberWithError.
+ * Use `create(TeamMemberWithErrorSchema)` to create a new message.
+ */
+export const TeamMemberWithErrorSchema: GenMessage<TeamMemberWithError> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 39);
+
+/**
+ * One outcome per user, in the order asked.
+ *
+ * @generated from message plugwire.v1.CreateTeamMembersGracefullyResponse
+ */
+export type CreateTeamMembersGracefullyResponse = Message<"plugwire.v1.CreateTeamMembersGracefullyResponse"> & {
+  /**
+   * The outcomes.
+   *
+   * @generated from field: repeated plugwire.v1.TeamMemberWithError members = 1;
+   */
+  members: TeamMemberWithError[];
+};
+
+/**
+ * Describes the message plugwire.v1.CreateTeamMembersGracefullyResponse.
+ * Use `create(CreateTeamMembersGracefullyResponseSchema)` to create a new message.
+ */
+export const CreateTeamMembersGracefullyResponseSchema: GenMessage<CreateTeamMembersGracefullyResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 40);
+
+/**
  * Asks for a team's icon.
  *
  * @generated from message plugwire.v1.GetTeamIconRequest
@@ -1049,7 +1143,7 @@ export type GetTeamIconRequest = Message<"plugwire.v1.GetTeamIconRequest"> & {
  * Use `create(GetTeamIconRequestSchema)` to create a new message.
  */
 export const GetTeamIconRequestSchema: GenMessage<GetTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 38);
+  messageDesc(file_plugwire_v1_people, 41);
 
 /**
  * The icon; NotFound when the team has none.
@@ -1070,7 +1164,7 @@ export type GetTeamIconResponse = Message<"plugwire.v1.GetTeamIconResponse"> & {
  * Use `create(GetTeamIconResponseSchema)` to create a new message.
  */
 export const GetTeamIconResponseSchema: GenMessage<GetTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 39);
+  messageDesc(file_plugwire_v1_people, 42);
 
 /**
  * Sets a team's icon.
@@ -1098,7 +1192,7 @@ export type SetTeamIconRequest = Message<"plugwire.v1.SetTeamIconRequest"> & {
  * Use `create(SetTeamIconRequestSchema)` to create a new message.
  */
 export const SetTeamIconRequestSchema: GenMessage<SetTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 40);
+  messageDesc(file_plugwire_v1_people, 43);
 
 /**
  * Set.
@@ -1113,7 +1207,43 @@ export type SetTeamIconResponse = Message<"plugwire.v1.SetTeamIconResponse"> & {
  * Use `create(SetTeamIconResponseSchema)` to create a new message.
  */
 export const SetTeamIconResponseSchema: GenMessage<SetTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 41);
+  messageDesc(file_plugwire_v1_people, 44);
+
+/**
+ * Removes a team's icon; GetTeamIcon answers NotFound after it. No icon is not an error.
+ *
+ * @generated from message plugwire.v1.RemoveTeamIconRequest
+ */
+export type RemoveTeamIconRequest = Message<"plugwire.v1.RemoveTeamIconRequest"> & {
+  /**
+   * The team.
+   *
+   * @generated from field: string team_id = 1;
+   */
+  teamId: string;
+};
+
+/**
+ * Describes the message plugwire.v1.RemoveTeamIconRequest.
+ * Use `create(RemoveTeamIconRequestSchema)` to create a new message.
+ */
+export const RemoveTeamIconRequestSchema: GenMessage<RemoveTeamIconRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 45);
+
+/**
+ * Removed.
+ *
+ * @generated from message plugwire.v1.RemoveTeamIconResponse
+ */
+export type RemoveTeamIconResponse = Message<"plugwire.v1.RemoveTeamIconResponse"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.RemoveTeamIconResponse.
+ * Use `create(RemoveTeamIconResponseSchema)` to create a new message.
+ */
+export const RemoveTeamIconResponseSchema: GenMessage<RemoveTeamIconResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 46);
 
 /**
  * Asks for one channel membership.
@@ -1141,7 +1271,7 @@ export type GetChannelMemberRequest = Message<"plugwire.v1.GetChannelMemberReque
  * Use `create(GetChannelMemberRequestSchema)` to create a new message.
  */
 export const GetChannelMemberRequestSchema: GenMessage<GetChannelMemberRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 42);
+  messageDesc(file_plugwire_v1_people, 47);
 
 /**
  * The membership.
@@ -1162,7 +1292,7 @@ export type GetChannelMemberResponse = Message<"plugwire.v1.GetChannelMemberResp
  * Use `create(GetChannelMemberResponseSchema)` to create a new message.
  */
 export const GetChannelMemberResponseSchema: GenMessage<GetChannelMemberResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 43);
+  messageDesc(file_plugwire_v1_people, 48);
 
 /**
  * Asks for a user's memberships of a team's channels (and their direct and group channels).
@@ -1197,7 +1327,7 @@ export type GetChannelMembersForUserRequest = Message<"plugwire.v1.GetChannelMem
  * Use `create(GetChannelMembersForUserRequestSchema)` to create a new message.
  */
 export const GetChannelMembersForUserRequestSchema: GenMessage<GetChannelMembersForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 44);
+  messageDesc(file_plugwire_v1_people, 49);
 
 /**
  * The memberships.
@@ -1218,7 +1348,7 @@ export type GetChannelMembersForUserResponse = Message<"plugwire.v1.GetChannelMe
  * Use `create(GetChannelMembersForUserResponseSchema)` to create a new message.
  */
 export const GetChannelMembersForUserResponseSchema: GenMessage<GetChannelMembersForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 45);
+  messageDesc(file_plugwire_v1_people, 50);
 
 /**
  * Asks for the memberships of several users of a channel.
@@ -1246,7 +1376,7 @@ export type GetChannelMembersByIdsRequest = Message<"plugwire.v1.GetChannelMembe
  * Use `create(GetChannelMembersByIdsRequestSchema)` to create a new message.
  */
 export const GetChannelMembersByIdsRequestSchema: GenMessage<GetChannelMembersByIdsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 46);
+  messageDesc(file_plugwire_v1_people, 51);
 
 /**
  * The memberships.
@@ -1267,7 +1397,7 @@ export type GetChannelMembersByIdsResponse = Message<"plugwire.v1.GetChannelMemb
  * Use `create(GetChannelMembersByIdsResponseSchema)` to create a new message.
  */
 export const GetChannelMembersByIdsResponseSchema: GenMessage<GetChannelMembersByIdsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 47);
+  messageDesc(file_plugwire_v1_people, 52);
 
 /**
  * Asks for a user's channels of a team (and their direct and group channels).
@@ -1302,7 +1432,7 @@ export type GetChannelsForTeamForUserRequest = Message<"plugwire.v1.GetChannelsF
  * Use `create(GetChannelsForTeamForUserRequestSchema)` to create a new message.
  */
 export const GetChannelsForTeamForUserRequestSchema: GenMessage<GetChannelsForTeamForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 48);
+  messageDesc(file_plugwire_v1_people, 53);
 
 /**
  * The channels.
@@ -1323,7 +1453,7 @@ export type GetChannelsForTeamForUserResponse = Message<"plugwire.v1.GetChannels
  * Use `create(GetChannelsForTeamForUserResponseSchema)` to create a new message.
  */
 export const GetChannelsForTeamForUserResponseSchema: GenMessage<GetChannelsForTeamForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 49);
+  messageDesc(file_plugwire_v1_people, 54);
 
 /**
  * Asks for a page of a team's public channels.
@@ -1351,7 +1481,7 @@ export type GetPublicChannelsForTeamRequest = Message<"plugwire.v1.GetPublicChan
  * Use `create(GetPublicChannelsForTeamRequestSchema)` to create a new message.
  */
 export const GetPublicChannelsForTeamRequestSchema: GenMessage<GetPublicChannelsForTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 50);
+  messageDesc(file_plugwire_v1_people, 55);
 
 /**
  * The channels.
@@ -1372,7 +1502,7 @@ export type GetPublicChannelsForTeamResponse = Message<"plugwire.v1.GetPublicCha
  * Use `create(GetPublicChannelsForTeamResponseSchema)` to create a new message.
  */
 export const GetPublicChannelsForTeamResponseSchema: GenMessage<GetPublicChannelsForTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 51);
+  messageDesc(file_plugwire_v1_people, 56);
 
 /**
  * Asks for a channel by its team's name and its own.
@@ -1407,7 +1537,7 @@ export type GetChannelByNameForTeamNameRequest = Message<"plugwire.v1.GetChannel
  * Use `create(GetChannelByNameForTeamNameRequestSchema)` to create a new message.
  */
 export const GetChannelByNameForTeamNameRequestSchema: GenMessage<GetChannelByNameForTeamNameRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 52);
+  messageDesc(file_plugwire_v1_people, 57);
 
 /**
  * The channel.
@@ -1428,7 +1558,7 @@ export type GetChannelByNameForTeamNameResponse = Message<"plugwire.v1.GetChanne
  * Use `create(GetChannelByNameForTeamNameResponseSchema)` to create a new message.
  */
 export const GetChannelByNameForTeamNameResponseSchema: GenMessage<GetChannelByNameForTeamNameResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 53);
+  messageDesc(file_plugwire_v1_people, 58);
 
 /**
  * Asks for the group channel of several users, created when missing.
@@ -1449,7 +1579,7 @@ export type GetGroupChannelRequest = Message<"plugwire.v1.GetGroupChannelRequest
  * Use `create(GetGroupChannelRequestSchema)` to create a new message.
  */
 export const GetGroupChannelRequestSchema: GenMessage<GetGroupChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 54);
+  messageDesc(file_plugwire_v1_people, 59);
 
 /**
  * The channel.
@@ -1470,7 +1600,7 @@ export type GetGroupChannelResponse = Message<"plugwire.v1.GetGroupChannelRespon
  * Use `create(GetGroupChannelResponseSchema)` to create a new message.
  */
 export const GetGroupChannelResponseSchema: GenMessage<GetGroupChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 55);
+  messageDesc(file_plugwire_v1_people, 60);
 
 /**
  * Adds a user to a channel on behalf of another.
@@ -1505,7 +1635,7 @@ export type AddUserToChannelRequest = Message<"plugwire.v1.AddUserToChannelReque
  * Use `create(AddUserToChannelRequestSchema)` to create a new message.
  */
 export const AddUserToChannelRequestSchema: GenMessage<AddUserToChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 56);
+  messageDesc(file_plugwire_v1_people, 61);
 
 /**
  * The membership.
@@ -1526,7 +1656,7 @@ export type AddUserToChannelResponse = Message<"plugwire.v1.AddUserToChannelResp
  * Use `create(AddUserToChannelResponseSchema)` to create a new message.
  */
 export const AddUserToChannelResponseSchema: GenMessage<AddUserToChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 57);
+  messageDesc(file_plugwire_v1_people, 62);
 
 /**
  * Searches a team's public channels.
@@ -1554,7 +1684,7 @@ export type SearchChannelsRequest = Message<"plugwire.v1.SearchChannelsRequest">
  * Use `create(SearchChannelsRequestSchema)` to create a new message.
  */
 export const SearchChannelsRequestSchema: GenMessage<SearchChannelsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 58);
+  messageDesc(file_plugwire_v1_people, 63);
 
 /**
  * The channels found.
@@ -1575,7 +1705,7 @@ export type SearchChannelsResponse = Message<"plugwire.v1.SearchChannelsResponse
  * Use `create(SearchChannelsResponseSchema)` to create a new message.
  */
 export const SearchChannelsResponseSchema: GenMessage<SearchChannelsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 59);
+  messageDesc(file_plugwire_v1_people, 64);
 
 /**
  * Asks for a channel's counts.
@@ -1596,7 +1726,7 @@ export type GetChannelStatsRequest = Message<"plugwire.v1.GetChannelStatsRequest
  * Use `create(GetChannelStatsRequestSchema)` to create a new message.
  */
 export const GetChannelStatsRequestSchema: GenMessage<GetChannelStatsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 60);
+  messageDesc(file_plugwire_v1_people, 65);
 
 /**
  * The counts.
@@ -1617,7 +1747,7 @@ export type GetChannelStatsResponse = Message<"plugwire.v1.GetChannelStatsRespon
  * Use `create(GetChannelStatsResponseSchema)` to create a new message.
  */
 export const GetChannelStatsResponseSchema: GenMessage<GetChannelStatsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 61);
+  messageDesc(file_plugwire_v1_people, 66);
 
 /**
  * The fields of a channel a patch changes; unset fields stay.
@@ -1659,7 +1789,7 @@ export type ChannelPatch = Message<"plugwire.v1.ChannelPatch"> & {
  * Use `create(ChannelPatchSchema)` to create a new message.
  */
 export const ChannelPatchSchema: GenMessage<ChannelPatch> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 62);
+  messageDesc(file_plugwire_v1_people, 67);
 
 /**
  * Changes some fields of a channel.
@@ -1687,7 +1817,7 @@ export type PatchChannelRequest = Message<"plugwire.v1.PatchChannelRequest"> & {
  * Use `create(PatchChannelRequestSchema)` to create a new message.
  */
 export const PatchChannelRequestSchema: GenMessage<PatchChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 63);
+  messageDesc(file_plugwire_v1_people, 68);
 
 /**
  * The changed channel.
@@ -1708,7 +1838,7 @@ export type PatchChannelResponse = Message<"plugwire.v1.PatchChannelResponse"> &
  * Use `create(PatchChannelResponseSchema)` to create a new message.
  */
 export const PatchChannelResponseSchema: GenMessage<PatchChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 64);
+  messageDesc(file_plugwire_v1_people, 69);
 
 /**
  * Changes some notification settings of a channel membership.
@@ -1743,7 +1873,7 @@ export type UpdateChannelMemberNotificationsRequest = Message<"plugwire.v1.Updat
  * Use `create(UpdateChannelMemberNotificationsRequestSchema)` to create a new message.
  */
 export const UpdateChannelMemberNotificationsRequestSchema: GenMessage<UpdateChannelMemberNotificationsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 65);
+  messageDesc(file_plugwire_v1_people, 70);
 
 /**
  * The changed membership.
@@ -1764,7 +1894,78 @@ export type UpdateChannelMemberNotificationsResponse = Message<"plugwire.v1.Upda
  * Use `create(UpdateChannelMemberNotificationsResponseSchema)` to create a new message.
  */
 export const UpdateChannelMemberNotificationsResponseSchema: GenMessage<UpdateChannelMemberNotificationsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 66);
+  messageDesc(file_plugwire_v1_people, 71);
+
+/**
+ * One channel membership, named by its channel and user (Mattermost's ChannelMemberIdentifier).
+ *
+ * @generated from message plugwire.v1.ChannelMemberIdentifier
+ */
+export type ChannelMemberIdentifier = Message<"plugwire.v1.ChannelMemberIdentifier"> & {
+  /**
+   * The channel.
+   *
+   * @generated from field: string channel_id = 1;
+   */
+  channelId: string;
+
+  /**
+   * The member.
+   *
+   * @generated from field: string user_id = 2;
+   */
+  userId: string;
+};
+
+/**
+ * Describes the message plugwire.v1.ChannelMemberIdentifier.
+ * Use `create(ChannelMemberIdentifierSchema)` to create a new message.
+ */
+export const ChannelMemberIdentifierSchema: GenMessage<ChannelMemberIdentifier> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 72);
+
+/**
+ * Changes the same notification settings of up to 200 memberships, in one transaction.
+ *
+ * @generated from message plugwire.v1.PatchChannelMembersNotificationsRequest
+ */
+export type PatchChannelMembersNotificationsRequest = Message<"plugwire.v1.PatchChannelMembersNotificationsRequest"> & {
+  /**
+   * The memberships; every one must exist.
+   *
+   * @generated from field: repeated plugwire.v1.ChannelMemberIdentifier members = 1;
+   */
+  members: ChannelMemberIdentifier[];
+
+  /**
+   * The settings to change (desktop, email, push, mark_unread, ignore_channel_mentions, …).
+   *
+   * @generated from field: map<string, string> notify_props = 2;
+   */
+  notifyProps: { [key: string]: string };
+};
+
+/**
+ * Describes the message plugwire.v1.PatchChannelMembersNotificationsRequest.
+ * Use `create(PatchChannelMembersNotificationsRequestSchema)` to create a new message.
+ */
+export const PatchChannelMembersNotificationsRequestSchema: GenMessage<PatchChannelMembersNotificationsRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 73);
+
+/**
+ * Changed.
+ *
+ * @generated from message plugwire.v1.PatchChannelMembersNotificationsResponse
+ */
+export type PatchChannelMembersNotificationsResponse = Message<"plugwire.v1.PatchChannelMembersNotificationsResponse"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.PatchChannelMembersNotificationsResponse.
+ * Use `create(PatchChannelMembersNotificationsResponseSchema)` to create a new message.
+ */
+export const PatchChannelMembersNotificationsResponseSchema: GenMessage<PatchChannelMembersNotificationsResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 74);
 
 /**
  * Asks for a user's sidebar categories in a team.
@@ -1792,7 +1993,7 @@ export type GetChannelSidebarCategoriesRequest = Message<"plugwire.v1.GetChannel
  * Use `create(GetChannelSidebarCategoriesRequestSchema)` to create a new message.
  */
 export const GetChannelSidebarCategoriesRequestSchema: GenMessage<GetChannelSidebarCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 67);
+  messageDesc(file_plugwire_v1_people, 75);
 
 /**
  * The categories, in order.
@@ -1820,5 +2021,119 @@ export type GetChannelSidebarCategoriesResponse = Message<"plugwire.v1.GetChanne
  * Use `create(GetChannelSidebarCategoriesResponseSchema)` to create a new message.
  */
 export const GetChannelSidebarCategoriesResponseSchema: GenMessage<GetChannelSidebarCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 68);
+  messageDesc(file_plugwire_v1_people, 76);
+
+/**
+ * Adds a custom sidebar category for a user in a team.
+ *
+ * @generated from message plugwire.v1.CreateChannelSidebarCategoryRequest
+ */
+export type CreateChannelSidebarCategoryRequest = Message<"plugwire.v1.CreateChannelSidebarCategoryRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The team.
+   *
+   * @generated from field: string team_id = 2;
+   */
+  teamId: string;
+
+  /**
+   * The new category: display_name, sorting, muted and channel_ids count; the host gives it
+   * its id, type "custom" and its place (after favorites when favorites is first, else first).
+   *
+   * @generated from field: plugwire.v1.SidebarCategory category = 3;
+   */
+  category?: SidebarCategory | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.CreateChannelSidebarCategoryRequest.
+ * Use `create(CreateChannelSidebarCategoryRequestSchema)` to create a new message.
+ */
+export const CreateChannelSidebarCategoryRequestSchema: GenMessage<CreateChannelSidebarCategoryRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 77);
+
+/**
+ * The created category.
+ *
+ * @generated from message plugwire.v1.CreateChannelSidebarCategoryResponse
+ */
+export type CreateChannelSidebarCategoryResponse = Message<"plugwire.v1.CreateChannelSidebarCategoryResponse"> & {
+  /**
+   * The category as saved.
+   *
+   * @generated from field: plugwire.v1.SidebarCategory category = 1;
+   */
+  category?: SidebarCategory | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.CreateChannelSidebarCategoryResponse.
+ * Use `create(CreateChannelSidebarCategoryResponseSchema)` to create a new message.
+ */
+export const CreateChannelSidebarCategoryResponseSchema: GenMessage<CreateChannelSidebarCategoryResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 78);
+
+/**
+ * Saves some of a user's sidebar categories in a team.
+ *
+ * @generated from message plugwire.v1.UpdateChannelSidebarCategoriesRequest
+ */
+export type UpdateChannelSidebarCategoriesRequest = Message<"plugwire.v1.UpdateChannelSidebarCategoriesRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The team.
+   *
+   * @generated from field: string team_id = 2;
+   */
+  teamId: string;
+
+  /**
+   * The categories, by id: display_name (custom ones only), sorting, muted and channel_ids
+   * (not direct_messages) and collapsed are saved; the rest stays.
+   *
+   * @generated from field: repeated plugwire.v1.SidebarCategory categories = 3;
+   */
+  categories: SidebarCategory[];
+};
+
+/**
+ * Describes the message plugwire.v1.UpdateChannelSidebarCategoriesRequest.
+ * Use `create(UpdateChannelSidebarCategoriesRequestSchema)` to create a new message.
+ */
+export const UpdateChannelSidebarCategoriesRequestSchema: GenMessage<UpdateChannelSidebarCategoriesRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 79);
+
+/**
+ * The categories as saved.
+ *
+ * @generated from message plugwire.v1.UpdateChannelSidebarCategoriesResponse
+ */
+export type UpdateChannelSidebarCategoriesResponse = Message<"plugwire.v1.UpdateChannelSidebarCategoriesResponse"> & {
+  /**
+   * In the order given.
+   *
+   * @generated from field: repeated plugwire.v1.SidebarCategory categories = 1;
+   */
+  categories: SidebarCategory[];
+};
+
+/**
+ * Describes the message plugwire.v1.UpdateChannelSidebarCategoriesResponse.
+ * Use `create(UpdateChannelSidebarCategoriesResponseSchema)` to create a new message.
+ */
+export const UpdateChannelSidebarCategoriesResponseSchema: GenMessage<UpdateChannelSidebarCategoriesResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 80);
 

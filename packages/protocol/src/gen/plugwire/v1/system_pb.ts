@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/system.proto.
  */
 export const file_plugwire_v1_system: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9zeXN0ZW0ucHJvdG8SC3BsdWd3aXJlLnYxIhMKEUdldFBsdWdpbnNSZXF1ZXN0IkAKEkdldFBsdWdpbnNSZXNwb25zZRIqCgltYW5pZmVzdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IpwBCgxQbHVnaW5TdGF0dXMSEQoJcGx1Z2luX2lkGAEgASgJEhIKCmNsdXN0ZXJfaWQYAiABKAkSEwoLcGx1Z2luX3BhdGgYAyABKAkSDQoFc3RhdGUYBCABKAUSDQoFZXJyb3IYBSABKAkSDAoEbmFtZRgGIAEoCRITCgtkZXNjcmlwdGlvbhgHIAEoCRIPCgd2ZXJzaW9uGAggASgJIisKFkdldFBsdWdpblN0YXR1c1JlcXVlc3QSEQoJcGx1Z2luX2lkGAEgASgJIkQKF0dldFBsdWdpblN0YXR1c1Jlc3BvbnNlEikKBnN0YXR1cxgBIAEoCzIZLnBsdWd3aXJlLnYxLlBsdWdpblN0YXR1cyIaChhHZXRQbHVnaW5TdGF0dXNlc1JlcXVlc3QiSAoZR2V0UGx1Z2luU3RhdHVzZXNSZXNwb25zZRIrCghzdGF0dXNlcxgBIAMoCzIZLnBsdWd3aXJlLnYxLlBsdWdpblN0YXR1cyIoChNFbmFibGVQbHVnaW5SZXF1ZXN0EhEKCXBsdWdpbl9pZBgBIAEoCSIWChRFbmFibGVQbHVnaW5SZXNwb25zZSIpChREaXNhYmxlUGx1Z2luUmVxdWVzdBIRCglwbHVnaW5faWQYASABKAkiFwoVRGlzYWJsZVBsdWdpblJlc3BvbnNlIigKE1JlbW92ZVBsdWdpblJlcXVlc3QSEQoJcGx1Z2luX2lkGAEgASgJIhYKFFJlbW92ZVBsdWdpblJlc3BvbnNlIiQKEUluc3RhbGxQbHVnaW5IZWFkEg8KB3JlcGxhY2UYASABKAgiXwoUSW5zdGFsbFBsdWdpblJlcXVlc3QSLgoEaGVhZBgBIAEoCzIeLnBsdWd3aXJlLnYxLkluc3RhbGxQbHVnaW5IZWFkSAASDgoEZGF0YRgCIAEoDEgAQgcKBWZyYW1lIkIKFUluc3RhbGxQbHVnaW5SZXNwb25zZRIpCghtYW5pZmVzdBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiFgoUR2V0QnVuZGxlUGF0aFJlcXVlc3QiJQoVR2V0QnVuZGxlUGF0aFJlc3BvbnNlEgwKBHBhdGgYASABKAkiXAoRUGx1Z2luSFRUUFJlcXVlc3QSKgoEaGVhZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkhUVFBSZXF1ZXN0SGVhZBIMCgRib2R5GAIgASgMEg0KBWRlcHRoGAMgASgNIk8KElBsdWdpbkhUVFBSZXNwb25zZRIrCgRoZWFkGAEgASgLMh0ucGx1Z3dpcmUudjEuSFRUUFJlc3BvbnNlSGVhZBIMCgRib2R5GAIgASgMIhMKEUdldExpY2Vuc2VSZXF1ZXN0Ij4KEkdldExpY2Vuc2VSZXNwb25zZRIoCgdsaWNlbnNlGAEgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCIaChhJc0VudGVycHJpc2VSZWFkeVJlcXVlc3QiNQoZSXNFbnRlcnByaXNlUmVhZHlSZXNwb25zZRIYChBlbnRlcnByaXNlX3JlYWR5GAEgASgIIh0KG0dldFN5c3RlbUluc3RhbGxEYXRlUmVxdWVzdCI0ChxHZXRTeXN0ZW1JbnN0YWxsRGF0ZVJlc3BvbnNlEhQKDGluc3RhbGxfZGF0ZRgBIAEoAyIYChZHZXREaWFnbm9zdGljSWRSZXF1ZXN0IjAKF0dldERpYWdub3N0aWNJZFJlc3BvbnNlEhUKDWRpYWdub3N0aWNfaWQYASABKAkiFwoVR2V0VGVsZW1ldHJ5SWRSZXF1ZXN0Ii4KFkdldFRlbGVtZXRyeUlkUmVzcG9uc2USFAoMdGVsZW1ldHJ5X2lkGAEgASgJYgZwcm90bzM", [file_google_protobuf_struct, file_plugwire_v1_hooks]);
+  fileDesc("ChhwbHVnd2lyZS92MS9zeXN0ZW0ucHJvdG8SC3BsdWd3aXJlLnYxIhMKEUdldFBsdWdpbnNSZXF1ZXN0IkAKEkdldFBsdWdpbnNSZXNwb25zZRIqCgltYW5pZmVzdHMYASADKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0IpwBCgxQbHVnaW5TdGF0dXMSEQoJcGx1Z2luX2lkGAEgASgJEhIKCmNsdXN0ZXJfaWQYAiABKAkSEwoLcGx1Z2luX3BhdGgYAyABKAkSDQoFc3RhdGUYBCABKAUSDQoFZXJyb3IYBSABKAkSDAoEbmFtZRgGIAEoCRITCgtkZXNjcmlwdGlvbhgHIAEoCRIPCgd2ZXJzaW9uGAggASgJIisKFkdldFBsdWdpblN0YXR1c1JlcXVlc3QSEQoJcGx1Z2luX2lkGAEgASgJIkQKF0dldFBsdWdpblN0YXR1c1Jlc3BvbnNlEikKBnN0YXR1cxgBIAEoCzIZLnBsdWd3aXJlLnYxLlBsdWdpblN0YXR1cyIaChhHZXRQbHVnaW5TdGF0dXNlc1JlcXVlc3QiSAoZR2V0UGx1Z2luU3RhdHVzZXNSZXNwb25zZRIrCghzdGF0dXNlcxgBIAMoCzIZLnBsdWd3aXJlLnYxLlBsdWdpblN0YXR1cyIoChNFbmFibGVQbHVnaW5SZXF1ZXN0EhEKCXBsdWdpbl9pZBgBIAEoCSIWChRFbmFibGVQbHVnaW5SZXNwb25zZSIpChREaXNhYmxlUGx1Z2luUmVxdWVzdBIRCglwbHVnaW5faWQYASABKAkiFwoVRGlzYWJsZVBsdWdpblJlc3BvbnNlIigKE1JlbW92ZVBsdWdpblJlcXVlc3QSEQoJcGx1Z2luX2lkGAEgASgJIhYKFFJlbW92ZVBsdWdpblJlc3BvbnNlIiQKEUluc3RhbGxQbHVnaW5IZWFkEg8KB3JlcGxhY2UYASABKAgiXwoUSW5zdGFsbFBsdWdpblJlcXVlc3QSLgoEaGVhZBgBIAEoCzIeLnBsdWd3aXJlLnYxLkluc3RhbGxQbHVnaW5IZWFkSAASDgoEZGF0YRgCIAEoDEgAQgcKBWZyYW1lIkIKFUluc3RhbGxQbHVnaW5SZXNwb25zZRIpCghtYW5pZmVzdBgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiFgoUR2V0QnVuZGxlUGF0aFJlcXVlc3QiJQoVR2V0QnVuZGxlUGF0aFJlc3BvbnNlEgwKBHBhdGgYASABKAkiXAoRUGx1Z2luSFRUUFJlcXVlc3QSKgoEaGVhZBgBIAEoCzIcLnBsdWd3aXJlLnYxLkhUVFBSZXF1ZXN0SGVhZBIMCgRib2R5GAIgASgMEg0KBWRlcHRoGAMgASgNIk8KElBsdWdpbkhUVFBSZXNwb25zZRIrCgRoZWFkGAEgASgLMh0ucGx1Z3dpcmUudjEuSFRUUFJlc3BvbnNlSGVhZBIMCgRib2R5GAIgASgMIhMKEUdldExpY2Vuc2VSZXF1ZXN0Ij4KEkdldExpY2Vuc2VSZXNwb25zZRIoCgdsaWNlbnNlGAEgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCIaChhJc0VudGVycHJpc2VSZWFkeVJlcXVlc3QiNQoZSXNFbnRlcnByaXNlUmVhZHlSZXNwb25zZRIYChBlbnRlcnByaXNlX3JlYWR5GAEgASgIIh0KG0dldFN5c3RlbUluc3RhbGxEYXRlUmVxdWVzdCI0ChxHZXRTeXN0ZW1JbnN0YWxsRGF0ZVJlc3BvbnNlEhQKDGluc3RhbGxfZGF0ZRgBIAEoAyIYChZHZXREaWFnbm9zdGljSWRSZXF1ZXN0IjAKF0dldERpYWdub3N0aWNJZFJlc3BvbnNlEhUKDWRpYWdub3N0aWNfaWQYASABKAkiFwoVR2V0VGVsZW1ldHJ5SWRSZXF1ZXN0Ii4KFkdldFRlbGVtZXRyeUlkUmVzcG9uc2USFAoMdGVsZW1ldHJ5X2lkGAEgASgJIh0KG0dldFVuc2FuaXRpemVkQ29uZmlnUmVxdWVzdCJHChxHZXRVbnNhbml0aXplZENvbmZpZ1Jlc3BvbnNlEicKBmNvbmZpZxgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiPAoRU2F2ZUNvbmZpZ1JlcXVlc3QSJwoGY29uZmlnGAEgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCIUChJTYXZlQ29uZmlnUmVzcG9uc2UiQQoPU2VuZE1haWxSZXF1ZXN0EgoKAnRvGAEgASgJEg8KB3N1YmplY3QYAiABKAkSEQoJaHRtbF9ib2R5GAMgASgJIhIKEFNlbmRNYWlsUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_struct, file_plugwire_v1_hooks]);
 
 /**
  * Asks for the manifests of every plugin the host has loaded.
@@ -671,4 +671,127 @@ export type GetTelemetryIdResponse = Message<"plugwire.v1.GetTelemetryIdResponse
  */
 export const GetTelemetryIdResponseSchema: GenMessage<GetTelemetryIdResponse> = /*@__PURE__*/
   messageDesc(file_plugwire_v1_system, 29);
+
+/**
+ * Asks for the server configuration with its secrets.
+ *
+ * @generated from message plugwire.v1.GetUnsanitizedConfigRequest
+ */
+export type GetUnsanitizedConfigRequest = Message<"plugwire.v1.GetUnsanitizedConfigRequest"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.GetUnsanitizedConfigRequest.
+ * Use `create(GetUnsanitizedConfigRequestSchema)` to create a new message.
+ */
+export const GetUnsanitizedConfigRequestSchema: GenMessage<GetUnsanitizedConfigRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_system, 30);
+
+/**
+ * The server configuration, secrets included (a plugin is server code, as in Mattermost).
+ *
+ * @generated from message plugwire.v1.GetUnsanitizedConfigResponse
+ */
+export type GetUnsanitizedConfigResponse = Message<"plugwire.v1.GetUnsanitizedConfigResponse"> & {
+  /**
+   * Mattermost's model.Config shape, the sections this host has.
+   *
+   * @generated from field: google.protobuf.Struct config = 1;
+   */
+  config?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.GetUnsanitizedConfigResponse.
+ * Use `create(GetUnsanitizedConfigResponseSchema)` to create a new message.
+ */
+export const GetUnsanitizedConfigResponseSchema: GenMessage<GetUnsanitizedConfigResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_system, 31);
+
+/**
+ * Saves the server configuration; ConfigurationWillBeSaved runs first.
+ *
+ * @generated from message plugwire.v1.SaveConfigRequest
+ */
+export type SaveConfigRequest = Message<"plugwire.v1.SaveConfigRequest"> & {
+  /**
+   * The whole configuration, as GetUnsanitizedConfig answers it, with the changes. A live
+   * setting left out goes back to its default; a secret given as "********" keeps its value.
+   *
+   * @generated from field: google.protobuf.Struct config = 1;
+   */
+  config?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.SaveConfigRequest.
+ * Use `create(SaveConfigRequestSchema)` to create a new message.
+ */
+export const SaveConfigRequestSchema: GenMessage<SaveConfigRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_system, 32);
+
+/**
+ * Saved.
+ *
+ * @generated from message plugwire.v1.SaveConfigResponse
+ */
+export type SaveConfigResponse = Message<"plugwire.v1.SaveConfigResponse"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.SaveConfigResponse.
+ * Use `create(SaveConfigResponseSchema)` to create a new message.
+ */
+export const SaveConfigResponseSchema: GenMessage<SaveConfigResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_system, 33);
+
+/**
+ * Sends an e-mail through the server's SMTP settings (EmailSettings).
+ *
+ * @generated from message plugwire.v1.SendMailRequest
+ */
+export type SendMailRequest = Message<"plugwire.v1.SendMailRequest"> & {
+  /**
+   * The recipient's address.
+   *
+   * @generated from field: string to = 1;
+   */
+  to: string;
+
+  /**
+   * The subject line.
+   *
+   * @generated from field: string subject = 2;
+   */
+  subject: string;
+
+  /**
+   * The body, HTML.
+   *
+   * @generated from field: string html_body = 3;
+   */
+  htmlBody: string;
+};
+
+/**
+ * Describes the message plugwire.v1.SendMailRequest.
+ * Use `create(SendMailRequestSchema)` to create a new message.
+ */
+export const SendMailRequestSchema: GenMessage<SendMailRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_system, 34);
+
+/**
+ * The SMTP server took the message.
+ *
+ * @generated from message plugwire.v1.SendMailResponse
+ */
+export type SendMailResponse = Message<"plugwire.v1.SendMailResponse"> & {
+};
+
+/**
+ * Describes the message plugwire.v1.SendMailResponse.
+ * Use `create(SendMailResponseSchema)` to create a new message.
+ */
+export const SendMailResponseSchema: GenMessage<SendMailResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_system, 35);
 
