@@ -3,7 +3,7 @@
 // caller goes (SaveConfig from a plugin, PUT /api/v4/config and /config/patch): checked, passed
 // through each plugin's ConfigurationWillBeSaved (which may refuse it or change it), written
 // to the store, so a restart keeps it, and announced to the other hosts of the cluster, which
-// read it again from the store.
+// read it again from the store; then every plugin's OnConfigurationChange runs, on each host.
 import type { JsonObject } from "@bufbuild/protobuf";
 import {
   asPluginAPIError,
@@ -71,15 +71,40 @@ export class Configuration implements ConfigOperations {
         pluginId: actor.pluginId,
       });
       this.core.broadcast({ type: "config_changed" });
+      await this.tellPlugins();
       return next.unsanitized();
     });
   }
 
-  /** Another host saved the configuration: read it again. */
+  /** Another host saved the configuration: read it again, and tell this host's plugins. */
   clusterConfigChanged(): void {
     this.core.track(
-      this.load().catch((error: unknown) => {
-        this.core.log.warn(`reading the configuration another host saved failed: ${String(error)}`);
+      this.load()
+        .then(() => this.tellPlugins())
+        .catch((error: unknown) => {
+          this.core.log.warn(
+            `reading the configuration another host saved failed: ${String(error)}`,
+          );
+        }),
+    );
+  }
+
+  /**
+   * As Mattermost's configuration listener does: every running plugin's OnConfigurationChange
+   * runs (with its own settings, which it may read the server configuration beside). Their
+   * answers are waited for; a refusal or failure is logged and undoes nothing, since the
+   * server configuration is not theirs to refuse (ConfigurationWillBeSaved is).
+   */
+  private async tellPlugins(): Promise<void> {
+    const hook = "OnConfigurationChange";
+    await Promise.all(
+      [...this.core.hooks.implementing(hook)].map(async (target) => {
+        try {
+          const config = await this.core.store.getPluginConfig(target.pluginId);
+          await target.callHook(hook, { config });
+        } catch (error) {
+          this.core.hookFailed(hook, target.pluginId, error);
+        }
       }),
     );
   }

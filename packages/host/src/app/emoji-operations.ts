@@ -3,7 +3,7 @@
 // caller's check (REST: create_emojis, delete_emojis and delete_others_emojis); the Plugin API
 // only reads them, as Mattermost's does.
 import { create } from "@bufbuild/protobuf";
-import { ValidationError } from "@plugwire/errors";
+import { AlreadyExistsError, ValidationError } from "@plugwire/errors";
 import { type Emoji, EmojiSchema } from "@plugwire/protocol";
 import type { PageQuery } from "../store/store.js";
 import type { Actor } from "./actor.js";
@@ -32,6 +32,16 @@ const SYSTEM_NAMES = new Set([
   "fire",
   "rocket",
 ]);
+
+/** Mattermost's answer to an image (or upload) over MAX_EMOJI_FILE_BYTES: 413. */
+export function emojiTooLarge(): ValidationError {
+  return new ValidationError({
+    id: "api.emoji.create.too_large.app_error",
+    message: `An emoji's image (with its upload) has at most ${MAX_EMOJI_FILE_BYTES} bytes; send a smaller one.`,
+    statusCode: 413,
+    params: { field: "image", max_bytes: MAX_EMOJI_FILE_BYTES },
+  });
+}
 
 /** The image formats Mattermost takes, by their first bytes. */
 const IMAGE_TYPES: { type: string; matches: (bytes: Uint8Array) => boolean }[] = [
@@ -111,13 +121,7 @@ export class Emojis implements EmojiOperations {
     image: Uint8Array,
   ): Promise<Emoji> {
     checkName(name);
-    if (image.byteLength > MAX_EMOJI_FILE_BYTES) {
-      throw new ValidationError({
-        id: "api.emoji.create.too_large.app_error",
-        message: `The image has ${image.byteLength} bytes; an emoji's image has at most ${MAX_EMOJI_FILE_BYTES}.`,
-        params: { field: "image" },
-      });
-    }
+    if (image.byteLength > MAX_EMOJI_FILE_BYTES) throw emojiTooLarge();
     if (imageTypeOf(image) === undefined) {
       throw new ValidationError({
         id: "api.emoji.upload.image.app_error",
@@ -126,7 +130,12 @@ export class Emojis implements EmojiOperations {
       });
     }
     const emoji = create(EmojiSchema, { id: "", creatorId, name });
-    const stored = await this.core.store.createEmoji(emoji);
+    const stored = await this.core.store.createEmoji(emoji).catch((error: unknown) => {
+      // Mattermost answers a taken name 400, as any other invalid name.
+      throw error instanceof AlreadyExistsError
+        ? new ValidationError({ id: error.id, message: error.message, params: error.params })
+        : error;
+    });
     try {
       await this.core.files.write(
         imagePath(stored.id),

@@ -4,6 +4,7 @@
 // the like), so a membership never changes without its post, nor the other way round.
 import { create } from "@bufbuild/protobuf";
 import { type Post, PostSchema, type User } from "@plugwire/protocol";
+import { isGuestUser } from "../store/guest-accounts.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
 import { consumedPost } from "./consumed-posts.js";
@@ -15,23 +16,26 @@ type Place = "channel" | "team";
 
 /**
  * Joining by oneself (`by` absent or the user): `system_join_channel` / `system_join_team` by the
- * user; added by someone else: `system_add_to_channel` / `system_add_to_team` by them.
+ * user; added by someone else: `system_add_to_channel` / `system_add_to_team` by them. A guest
+ * account joining or added to a channel gets Mattermost's guest types,
+ * `system_guest_join_channel` and `system_add_guest_to_chan`.
  */
 export function joinedPost(place: Place, channelId: string, user: User, by?: User): Post {
+  const asGuest = place === "channel" && isGuestUser(user) ? " as a guest" : "";
   if (by === undefined || by.id === user.id) {
     return create(PostSchema, {
       channelId,
       userId: user.id,
-      type: `system_join_${place}`,
-      message: `${user.username} joined the ${place}.`,
+      type: asGuest ? "system_guest_join_channel" : `system_join_${place}`,
+      message: `${user.username} joined the ${place}${asGuest}.`,
       props: { username: user.username },
     });
   }
   return create(PostSchema, {
     channelId,
     userId: by.id,
-    type: `system_add_to_${place}`,
-    message: `${user.username} added to the ${place} by ${by.username}.`,
+    type: asGuest ? "system_add_guest_to_chan" : `system_add_to_${place}`,
+    message: `${user.username} added to the ${place}${asGuest} by ${by.username}.`,
     props: {
       userId: by.id,
       username: by.username,

@@ -87,7 +87,7 @@ describe("config, license, ping", () => {
 });
 
 describe("emoji and web app plugins", () => {
-  it("getCustomEmojis is an empty list, checked like Mattermost's", async () => {
+  it("getCustomEmojis is an empty list before anyone uploads one, checked like Mattermost's", async () => {
     expect(await newClient4(f.url, alice.token).getCustomEmojis()).toEqual([]);
     expect((await f.call("GET", "/api/v4/emoji")).status).toBe(401);
     const badSort = await f.call("GET", "/api/v4/emoji?sort=age", { token: alice.token });

@@ -52,6 +52,21 @@ beforeEach(async () => {
   expect((await admin("PUT", "/api/v4/config/patch", { EmailSettings: EMAIL })).status).toBe(200);
 });
 
+describe("plugins hear of a saved configuration", () => {
+  it("runs every plugin's OnConfigurationChange after a save, as Mattermost's config listener", async () => {
+    const heard = () =>
+      f.logs.filter((entry) => entry.pluginId === ID && entry.msg === "OnConfigurationChange")
+        .length;
+    const before = heard();
+    const saved = await admin("PUT", "/api/v4/config/patch", {
+      EmailSettings: { FeedbackName: "Heard by plugins" },
+    });
+    expect(saved.status).toBe(200);
+    // The save answers once the plugins have been told.
+    expect(heard()).toBe(before + 1);
+  });
+});
+
 describe("GET /api/v4/config", () => {
   it("answers system admins the host's settings in Mattermost's sections, secrets as ********", async () => {
     const { status, body, headers } = await admin("GET", "/api/v4/config");

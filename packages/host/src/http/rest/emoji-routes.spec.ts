@@ -74,6 +74,7 @@ describe("custom emoji through Client4", () => {
   it("refuses what Mattermost refuses", async () => {
     await upload(ann.token, "taken");
     await expect(upload(bob.token, "taken")).rejects.toMatchObject({
+      status_code: 400,
       server_error_id: "api.emoji.create.duplicate.app_error",
     });
     await expect(upload(ann.token, "Bad Name")).rejects.toMatchObject({
@@ -93,5 +94,71 @@ describe("custom emoji through Client4", () => {
     big.set(PNG);
     await expect(upload(ann.token, "huge", big)).rejects.toMatchObject({ status_code: 413 });
     expect((await f.call("GET", "/api/v4/emoji/name/huge", { token: ann.token })).status).toBe(404);
+  });
+
+  it("answers malformed uploads and ids with Mattermost's status codes, storing nothing", async () => {
+    const before = await newClient4(f.url, ann.token).getCustomEmojis(0, 200);
+    const post = (form: FormData, token = ann.token) =>
+      f.call("POST", "/api/v4/emoji", { token, body: form });
+    const form = (parts: { emoji?: string; image?: Uint8Array }) => {
+      const data = new FormData();
+      if (parts.emoji !== undefined) data.set("emoji", parts.emoji);
+      if (parts.image !== undefined) data.set("image", new Blob([parts.image]), "emoji.png");
+      return data;
+    };
+
+    // Just over 512 KiB of image: the request is too large, whatever the form around it.
+    const justOver = new Uint8Array(512 * 1024 + 1);
+    justOver.set(PNG);
+    expect(
+      (await post(form({ emoji: JSON.stringify({ name: "over" }), image: justOver }))).body,
+    ).toMatchObject({ status_code: 413, id: "api.emoji.create.too_large.app_error" });
+    expect((await post(form({ image: PNG }))).body).toMatchObject({ status_code: 400 });
+    expect((await post(form({ emoji: "{not json", image: PNG }))).body).toMatchObject({
+      status_code: 400,
+      id: "api.context.invalid_body_param.app_error",
+    });
+    expect((await post(form({ emoji: JSON.stringify({ name: "noimage" }) }))).body).toMatchObject({
+      status_code: 400,
+      id: "api.context.invalid_body_param.app_error",
+    });
+    expect(
+      (await post(form({ emoji: JSON.stringify({ name: "x".repeat(65) }), image: PNG }))).body,
+    ).toMatchObject({ status_code: 400, id: "model.emoji.name.app_error" });
+    expect(
+      (
+        await post(
+          form({ emoji: JSON.stringify({ name: "theirs", creator_id: bob.id }), image: PNG }),
+        )
+      ).body,
+    ).toMatchObject({ status_code: 403, id: "api.emoji.create.other_user.app_error" });
+    const notMultipart = await f.call("POST", "/api/v4/emoji", {
+      token: ann.token,
+      json: { name: "json" },
+    });
+    expect(notMultipart.status).toBe(400);
+
+    for (const [method, path] of [
+      ["GET", "/api/v4/emoji/short"],
+      ["GET", "/api/v4/emoji/short/image"],
+      ["DELETE", "/api/v4/emoji/short"],
+      ["GET", "/api/v4/emoji/name/Not%20A%20Name"],
+    ] as const) {
+      expect((await f.call(method, path, { token: ann.token })).body, path).toMatchObject({
+        status_code: 400,
+        id: "api.context.invalid_url_param.app_error",
+      });
+    }
+    const missing = "m".repeat(26);
+    expect((await f.call("GET", `/api/v4/emoji/${missing}`, { token: ann.token })).status).toBe(
+      404,
+    );
+    expect(
+      (await f.call("GET", `/api/v4/emoji/${missing}/image`, { token: ann.token })).status,
+    ).toBe(404);
+
+    // Nothing was stored, and the host still takes a good upload.
+    expect(await newClient4(f.url, ann.token).getCustomEmojis(0, 200)).toEqual(before);
+    expect((await upload(ann.token, "x".repeat(64))).name).toBe("x".repeat(64));
   });
 });

@@ -2,10 +2,14 @@
 // takes create_emojis (system-wide or in one of the user's teams), deleting one's own
 // delete_emojis and another's delete_others_emojis. POST /emoji is multipart: the image in
 // `image`, the emoji's JSON ({"name": …, "creator_id": …}) in `emoji`.
-import { PermissionDeniedError } from "@plugwire/errors";
+import { PermissionDeniedError, ValidationError } from "@plugwire/errors";
 import { EmojiSchema } from "@plugwire/protocol";
 import type { Permission } from "../../app/app.js";
-import { MAX_EMOJI_FILE_BYTES } from "../../app/emoji-operations.js";
+import {
+  EMOJI_NAME_MAX_LENGTH,
+  emojiTooLarge,
+  MAX_EMOJI_FILE_BYTES,
+} from "../../app/emoji-operations.js";
 import { modelToJson } from "./model-json.js";
 import { readMultipartForm } from "./multipart-form.js";
 import { pageOfQuery } from "./paging.js";
@@ -70,16 +74,16 @@ export function emojiRoutes(router: Router<RouteHandler>): void {
     })
     .add("GET", "/api/v4/emoji/name/{emoji_name}", async (call) => {
       call.user();
-      const emoji = await call.app.getEmojiByName(call.param("emoji_name"));
+      const emoji = await call.app.getEmojiByName(emojiNameOf(call));
       call.send(200, modelToJson(EmojiSchema, emoji));
     })
     .add("GET", "/api/v4/emoji/{emoji_id}", async (call) => {
       call.user();
-      call.send(200, modelToJson(EmojiSchema, await call.app.getEmoji(call.param("emoji_id"))));
+      call.send(200, modelToJson(EmojiSchema, await call.app.getEmoji(emojiIdOf(call))));
     })
     .add("GET", "/api/v4/emoji/{emoji_id}/image", async (call) => {
       call.user();
-      const { image, imageType } = await call.app.getEmojiImage(call.param("emoji_id"));
+      const { image, imageType } = await call.app.getEmojiImage(emojiIdOf(call));
       call.res.writeHead(200, {
         "content-type": `image/${imageType}`,
         "content-length": image.byteLength,
@@ -89,7 +93,7 @@ export function emojiRoutes(router: Router<RouteHandler>): void {
     })
     .add("DELETE", "/api/v4/emoji/{emoji_id}", async (call) => {
       const user = call.user();
-      const emoji = await call.app.getEmoji(call.param("emoji_id"));
+      const emoji = await call.app.getEmoji(emojiIdOf(call));
       await requireEmojiPermission(
         call,
         emoji.creatorId === user.id ? "delete_emojis" : "delete_others_emojis",
@@ -102,8 +106,10 @@ export function emojiRoutes(router: Router<RouteHandler>): void {
 async function createEmoji(call: RestCall): Promise<void> {
   const user = call.user();
   await requireEmojiPermission(call, "create_emojis");
-  // The image, its name and the emoji's JSON, with room for the form's own bytes.
-  const form = await readMultipartForm(call.req, MAX_EMOJI_FILE_BYTES + 64 * 1024);
+  // Mattermost caps the whole request, form and all, at the image's limit.
+  const form = await readMultipartForm(call.req, MAX_EMOJI_FILE_BYTES).catch((error: unknown) => {
+    throw error instanceof ValidationError && error.statusCode === 413 ? emojiTooLarge() : error;
+  });
   const image = form.get("image");
   if (!(image instanceof Blob)) throw invalidBodyParam("image", "expected the emoji's image file.");
   const text = form.get("emoji");
@@ -138,4 +144,22 @@ async function requireEmojiPermission(call: RestCall, permission: Permission): P
     if (await hasTeamPermission(call, member.teamId, permission)) return;
   }
   throw permissionDenied(`you lack ${permission}`, permission);
+}
+
+/** Mattermost's RequireEmojiId: a 26-character id. */
+function emojiIdOf(call: RestCall): string {
+  const emojiId = call.param("emoji_id");
+  if (!/^[a-zA-Z0-9]{26}$/.test(emojiId)) {
+    throw invalidUrlParam("emoji_id", `"${emojiId}" is not an emoji id.`);
+  }
+  return emojiId;
+}
+
+/** Mattermost's RequireEmojiName: letters, digits, "-", "+" and "_", at most 64. */
+function emojiNameOf(call: RestCall): string {
+  const name = call.param("emoji_name");
+  if (name.length > EMOJI_NAME_MAX_LENGTH || !/^[a-zA-Z0-9+_-]+$/.test(name)) {
+    throw invalidUrlParam("emoji_name", `"${name}" is not an emoji name.`);
+  }
+  return name;
 }

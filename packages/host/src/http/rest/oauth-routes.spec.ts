@@ -150,6 +150,10 @@ describe("OAuth apps through Client4", () => {
       (await refused({ ...app("x"), callback_urls: "https://a.example.com" })).body,
     ).toMatchObject({ status_code: 400, id: "api.context.invalid_body_param.app_error" });
     expect((await refused([])).status).toBe(400);
+    expect((await refused({ ...app("x"), id: "i".repeat(26) })).body).toMatchObject({
+      status_code: 400,
+      id: "app.oauth.save_app.existing.app_error",
+    });
     expect((await admin.getOAuthApps()).length).toBe(before);
 
     const kept = await admin.createOAuthApp(app("Kept"));

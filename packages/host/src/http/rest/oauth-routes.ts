@@ -47,11 +47,12 @@ export function oauthRoutes(router: Router<RouteHandler>): void {
     });
 }
 
+/** A new app; an id in the body is refused by the app layer, as Mattermost's SaveApp does. */
 async function createApp(call: RestCall): Promise<void> {
   const { value: app } = modelFromJson(
     OAuthAppSchema,
     await call.json(),
-    SETTABLE.filter((field) => field !== "id"),
+    SETTABLE,
     call.ignoreField,
   );
   const user = requireManageOAuth(call);
