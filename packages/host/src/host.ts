@@ -63,6 +63,7 @@ import {
   type SandboxContext,
   type SandboxPolicy,
 } from "./supervisor/sandbox-policy.js";
+import type { InspectorAddress } from "./supervisor/spawn-command.js";
 import { type PluginState, PluginSupervisor, type RestartPolicy } from "./supervisor/supervisor.js";
 import { HOST_VERSION } from "./version.js";
 
@@ -146,6 +147,16 @@ export interface HostOptions {
    * plugin's own); default <dataDir>/plugin-data. Without dataDir or this, plugins get none.
    */
   pluginDataDir?: string;
+}
+
+/** How one plugin is loaded. */
+export interface LoadPluginOptions {
+  /**
+   * Starts this plugin's process (and each restart of it) with Node's inspector listening
+   * there, and without Node's permission model, which turns the inspector off. For a developer's
+   * own plugin (`plugwire-plugin dev --inspect`); other plugins are not affected.
+   */
+  inspector?: InspectorAddress;
 }
 
 /**
@@ -323,7 +334,7 @@ export class Host implements HookTargets {
    * Validates the manifest in `dir` and registers the plugin, stopped. Throws ManifestError
    * for a bad manifest and AlreadyExistsError when a plugin with the same id is loaded.
    */
-  async loadPlugin(dir: string): Promise<PluginManifest> {
+  async loadPlugin(dir: string, options: LoadPluginOptions = {}): Promise<PluginManifest> {
     const manifest = await loadManifest(dir, { serverVersion: this.serverVersion });
     const pluginLogger = new Logger(this.log, manifest.id);
     for (const warning of manifest.warnings ?? []) {
@@ -336,9 +347,32 @@ export class Host implements HookTargets {
         params: { plugin_id: manifest.id },
       });
     }
-    const { sandbox, status } = await pluginSandbox(manifest, this.sandboxContext);
+    const { inspector } = options;
+    if (inspector !== undefined && manifest.server?.runtime !== "node") {
+      throw new ValidationError({
+        id: "app.plugin.load.inspector_not_node",
+        message: `Plugin ${manifest.id} ${manifest.server === undefined ? "has no server part" : `runs ${manifest.server.executable}`}; the inspector is for Node plugins (server.runtime "node").`,
+        params: { plugin_id: manifest.id },
+      });
+    }
+    // Node turns the inspector off under its permission model: an inspected plugin runs
+    // without it, as the debugger attached to it can do anything the plugin's user can anyway.
+    const sandboxContext =
+      inspector === undefined
+        ? this.sandboxContext
+        : {
+            ...this.sandboxContext,
+            policy: { ...this.sandboxContext.policy, nodePermissions: false },
+          };
+    const { sandbox, status } = await pluginSandbox(manifest, sandboxContext);
+    if (inspector !== undefined) {
+      pluginLogger.warn(
+        `plugin ${manifest.id} starts with the Node inspector on ${inspector.host ?? "127.0.0.1"}:${inspector.port}, without Node's permission model`,
+      );
+    }
     const supervisor = new PluginSupervisor(manifest, {
       sandbox,
+      inspector,
       serveApi: ({ socketPath, token, pluginId }) =>
         startPluginApiServer({
           socketPath,

@@ -43,6 +43,7 @@ export type {
   Subject,
   TeamOperations,
   UploadSessionRequest,
+  UserAuthFields,
   UserOperations,
   WebSocketBroadcast,
   WebSocketRequest,
@@ -79,6 +80,7 @@ export {
   Host,
   type HostOptions,
   type InstallBundleOptions,
+  type LoadPluginOptions,
   type PluginLifecycle,
   type PluginStartResult,
   type PluginStatus,
@@ -195,5 +197,6 @@ export { type PluginPidRecord, PluginPidRegistry } from "./supervisor/plugin-pid
 export { type PluginPhase, PluginProcessError } from "./supervisor/plugin-process-error.js";
 export type { PluginIdRange } from "./supervisor/plugin-users.js";
 export type { PluginSandboxStatus, SandboxPolicy } from "./supervisor/sandbox-policy.js";
+export type { InspectorAddress } from "./supervisor/spawn-command.js";
 export type { PluginState, RestartPolicy } from "./supervisor/supervisor.js";
 export { HOST_VERSION } from "./version.js";

@@ -4,7 +4,7 @@
 // and has a demo admin, so the REST API and the console work at once.
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
-import { createHost, type LogEntry, startRestServer } from "@plugwire/host";
+import { createHost, type InspectorAddress, type LogEntry, startRestServer } from "@plugwire/host";
 import { UserSchema } from "@plugwire/protocol";
 import * as esbuild from "esbuild";
 import { bundleOptions } from "./build.js";
@@ -19,6 +19,11 @@ export interface DevOptions {
   hostname?: string;
   /** Where the server keeps its data; `<project>/.plugwire-dev` by default. */
   dataDir?: string;
+  /**
+   * Starts the plugin's process (and each restart of it) with Node's inspector listening
+   * there, e.g. `{ port: 9229 }` on 127.0.0.1, for a debugger to attach to.
+   */
+  inspector?: InspectorAddress;
   /** Gets each line dev prints. */
   print?: (line: string) => void;
 }
@@ -104,7 +109,7 @@ export async function startDev(
       port: options.port ?? 8065,
       hostname: options.hostname ?? "127.0.0.1",
     });
-    await host.loadPlugin(project.dir);
+    await host.loadPlugin(project.dir, { inspector: options.inspector });
     await host.enablePlugin(pluginId);
     print(
       `${pluginId} is running under ${rest.url} (admin ${DEV_ADMIN.username} / ${DEV_ADMIN.password}).`,

@@ -6,9 +6,10 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { chmod, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { createPluginProject } from "@plugwire/create-plugin";
 import * as tar from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -185,4 +186,41 @@ describe("a created plugin project", () => {
       await session.close();
     }
   }, 120_000);
+
+  it("runs under dev --inspect with the inspector on the plugin's process", async () => {
+    const port = await freePort();
+    const dev = spawn(process.execPath, [cliJs, "dev", "--port", "0", `--inspect=${port}`], {
+      cwd: project,
+    });
+    let output = "";
+    dev.stdout.setEncoding("utf8").on("data", (text: string) => {
+      output += text;
+    });
+    dev.stderr.setEncoding("utf8").on("data", (text: string) => {
+      output += text;
+    });
+    try {
+      await expect.poll(() => output, { timeout: 60_000 }).toContain(`${PLUGIN_ID} is running`);
+      const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as {
+        url: string;
+      }[];
+      expect(targets.map((target) => target.url)).toEqual([
+        pathToFileURL(join(project, "dist/plugin.mjs")).href,
+      ]);
+      expect(output).toContain(`Debugger listening on ws://127.0.0.1:${port}/`);
+    } finally {
+      dev.kill("SIGTERM");
+      await once(dev, "exit");
+    }
+    expect(dev.exitCode).toBe(0);
+  }, 90_000);
 });
+
+/** A loopback port nothing listens on at the moment. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}

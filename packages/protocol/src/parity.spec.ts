@@ -282,12 +282,12 @@ describe("docs/parity.md", () => {
 
   it("fails when a row not served names no issue and does not say there is none", () => {
     const silent = parityDoc.replace(
-      "| Moves a user to another sign-in service. No issue:",
-      "| Moves a user to another sign-in service:",
+      "| Removes members that group-constrained teams and channels no longer allow. No issue yet.",
+      "| Removes members that group-constrained teams and channels no longer allow.",
     );
     expect(silent).not.toBe(parityDoc);
     expect(parityProblems(silent).join("\n")).toMatch(
-      /UpdateUserAuth is not served; its note must name one issue/,
+      /DeleteGroupConstrainedMemberships is not served; its note must name one issue/,
     );
   });
 });

@@ -51,6 +51,7 @@ export {
   type CommandArgsInit,
   type CommandInit,
   type CreateBotInit,
+  type CreateDefaultMembershipParamsInit,
   type CustomStatusInit,
   type FileDownload,
   type GetBotsOptions,
@@ -77,6 +78,7 @@ export {
   type ToastOptions,
   type UploadPosition,
   type UploadSessionInit,
+  type UserAuthInit,
   type UserInit,
   type UserSearch,
   type WebSocketBroadcastInit,
@@ -170,6 +172,7 @@ export type {
   UploadSession,
   User,
   UserAccessToken,
+  UserAuth,
   WebSocketRequest,
 } from "./models/models.js";
 export {

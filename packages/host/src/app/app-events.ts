@@ -4,6 +4,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
+  Emoji,
   Group,
   GroupMember,
   GroupSyncable,
@@ -82,6 +83,8 @@ export interface AppEvents {
   groupMemberRemoved?(member: GroupMember, actor: Actor): void;
   /** A group's link to a team or channel made, changed or removed (delete_at set). */
   groupSyncableChanged?(syncable: GroupSyncable, actor: Actor): void;
+  /** A custom emoji was made (told to everyone, as Mattermost's emoji_added). */
+  emojiAdded?(emoji: Emoji, actor: Actor): void;
   /** A session ended by logout; its token no longer authenticates. */
   sessionEnded?(session: Session): void;
   /** A websocket event another host of the cluster delivered, for this host's clients too. */

@@ -62,7 +62,11 @@ export type {
   FileUpload,
   UploadSessionRequest,
 } from "./file-operations.js";
-export type { GroupOperations, GroupReadOptions } from "./group-operations.js";
+export type {
+  DefaultMembershipParams,
+  GroupOperations,
+  GroupReadOptions,
+} from "./group-operations.js";
 export {
   type DialogSubmission,
   dialogRequestFromJson,
@@ -74,7 +78,7 @@ export {
 export type { KVOperations } from "./kv-operations.js";
 export type { MailOperations } from "./mail-operations.js";
 export type { OAuthOperations } from "./oauth-operations.js";
-export type { ChannelPatch, PeopleOperations } from "./people-operations.js";
+export type { ChannelPatch, PeopleOperations, UserAuthFields } from "./people-operations.js";
 export type { Permission, PermissionOperations, Subject } from "./permissions.js";
 export { channelMemberRoles, isPermission, teamMemberRoles } from "./permissions.js";
 export type { BotRequest, PluginOperations } from "./plugin-operations.js";

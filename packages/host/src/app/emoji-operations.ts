@@ -115,7 +115,7 @@ export class Emojis implements EmojiOperations {
   }
 
   async createEmoji(
-    _actor: Actor,
+    actor: Actor,
     creatorId: string,
     name: string,
     image: Uint8Array,
@@ -147,6 +147,7 @@ export class Emojis implements EmojiOperations {
       await this.core.store.deleteEmoji(stored.id);
       throw error;
     }
+    this.core.emit("emojiAdded", stored, actor);
     return stored;
   }
 

@@ -76,10 +76,78 @@ export interface GroupOperations {
     syncableId: string,
     type: string,
   ): Promise<GroupSyncable>;
+  /**
+   * Mattermost's CreateDefaultMemberships: adds the members of groups linked with auto_add to
+   * those teams, then to those channels (and first to a channel's team when they are not in
+   * it), as joining does (hooks and events); see GroupStore.membersToAdd for who. A failed
+   * membership does not stop the others; the first failure is thrown after all were tried.
+   */
+  createDefaultSyncableMemberships(actor: Actor, params: DefaultMembershipParams): Promise<void>;
+}
+
+/** What createDefaultSyncableMemberships adds (Mattermost's CreateDefaultMembershipParams). */
+export interface DefaultMembershipParams {
+  since: bigint;
+  reAddRemovedMembers: boolean;
+  scopedUserId?: string;
+  scopedTeamId?: string;
+  scopedChannelId?: string;
+}
+
+/** How memberships are made: the app's own team and channel operations. */
+export interface MembershipWriters {
+  addTeamMember(actor: Actor, teamId: string, userId: string): Promise<unknown>;
+  addChannelMember(actor: Actor, channelId: string, userId: string): Promise<unknown>;
 }
 
 export class Groups implements GroupOperations {
-  constructor(private readonly core: AppCore) {}
+  constructor(
+    private readonly core: AppCore,
+    private readonly memberships: MembershipWriters,
+  ) {}
+
+  async createDefaultSyncableMemberships(
+    actor: Actor,
+    params: DefaultMembershipParams,
+  ): Promise<void> {
+    const failures: unknown[] = [];
+    const attempt = async (what: string, add: () => Promise<unknown>) => {
+      try {
+        await add();
+      } catch (error) {
+        this.core.log.warn(`default membership not created: ${what}`, { error: String(error) });
+        failures.push(error);
+      }
+    };
+    const query = {
+      since: params.since,
+      reAddRemovedMembers: params.reAddRemovedMembers,
+      userId: params.scopedUserId,
+    };
+    const teamPairs = await this.core.store.membersToAdd("team", {
+      ...query,
+      syncableId: params.scopedTeamId,
+    });
+    for (const pair of teamPairs) {
+      await attempt(`user ${pair.userId} to team ${pair.syncableId}`, () =>
+        this.memberships.addTeamMember(actor, pair.syncableId, pair.userId),
+      );
+    }
+    const channelPairs = await this.core.store.membersToAdd("channel", {
+      ...query,
+      syncableId: params.scopedChannelId,
+    });
+    for (const pair of channelPairs) {
+      await attempt(`user ${pair.userId} to channel ${pair.syncableId}`, async () => {
+        // The store left out users whose team membership ended; others join the team first.
+        if ((await this.core.store.getTeamMember(pair.teamId, pair.userId)) === undefined) {
+          await this.memberships.addTeamMember(actor, pair.teamId, pair.userId);
+        }
+        await this.memberships.addChannelMember(actor, pair.syncableId, pair.userId);
+      });
+    }
+    if (failures.length > 0) throw failures[0];
+  }
 
   async getGroup(groupId: string, options: GroupReadOptions = {}): Promise<Group> {
     const group = await this.core.store.getGroup(groupId);

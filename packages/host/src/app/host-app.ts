@@ -75,7 +75,7 @@ import {
   type FileUpload,
   type UploadSessionRequest,
 } from "./file-operations.js";
-import { type GroupReadOptions, Groups } from "./group-operations.js";
+import { type DefaultMembershipParams, type GroupReadOptions, Groups } from "./group-operations.js";
 import {
   type DialogSubmission,
   Integrations,
@@ -85,7 +85,7 @@ import {
 import { IntegrationSecrets } from "./integration-secrets.js";
 import { Mail } from "./mail-operations.js";
 import { OAuthApps } from "./oauth-operations.js";
-import { type ChannelPatch, People } from "./people-operations.js";
+import { type ChannelPatch, People, type UserAuthFields } from "./people-operations.js";
 import { type Permission, Permissions, type Subject } from "./permissions.js";
 import { type BotRequest, Plugins } from "./plugin-operations.js";
 import { PostLists } from "./post-list-operations.js";
@@ -184,7 +184,11 @@ export class HostApp implements App {
     this.bots = new Bots(this.core, this.users, this.permissions);
     this.accessTokens = new AccessTokens(this.core);
     this.audits = new Audits(this.core);
-    this.groups = new Groups(this.core);
+    this.groups = new Groups(this.core, {
+      addTeamMember: (actor, teamId, userId) => this.teams.addTeamMember(actor, teamId, userId),
+      addChannelMember: (actor, channelId, userId) =>
+        this.channels.addChannelMember(actor, channelId, userId),
+    });
     this.emojis = new Emojis(this.core);
     this.oauthApps = new OAuthApps(this.core);
   }
@@ -506,6 +510,9 @@ export class HostApp implements App {
     newPassword: string,
   ): Promise<void> {
     return this.people.changePassword(actor, userId, currentPassword, newPassword);
+  }
+  updateUserAuth(actor: Actor, userId: string, auth: UserAuthFields): Promise<UserAuthFields> {
+    return this.people.updateUserAuth(actor, userId, auth);
   }
   deleteTeam(actor: Actor, teamId: string): Promise<Team> {
     return this.people.deleteTeam(actor, teamId);
@@ -1080,6 +1087,9 @@ export class HostApp implements App {
     type: string,
   ): Promise<GroupSyncable> {
     return this.groups.deleteGroupSyncable(actor, groupId, syncableId, type);
+  }
+  createDefaultSyncableMemberships(actor: Actor, params: DefaultMembershipParams): Promise<void> {
+    return this.groups.createDefaultSyncableMemberships(actor, params);
   }
 
   // Custom emoji (emoji-operations.ts).

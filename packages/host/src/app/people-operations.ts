@@ -4,7 +4,7 @@
 // marking channels read, patching channels and notification settings. Changes tell the
 // listeners (the websocket) as Mattermost's app layer publishes them.
 import { create } from "@bufbuild/protobuf";
-import { NotFoundError, ValidationError } from "@plugwire/errors";
+import { AlreadyExistsError, NotFoundError, ValidationError } from "@plugwire/errors";
 import {
   type Channel,
   type ChannelMember,
@@ -30,6 +30,17 @@ export interface ChannelPatch {
   header?: string;
   purpose?: string;
 }
+
+/** How a user signs in (Mattermost's UserAuth without its unused password). */
+export interface UserAuthFields {
+  /** The service ("gitlab", "saml", ...); "" for e-mail and password. */
+  authService: string;
+  /** The user's id at the service; "" for none. */
+  authData: string;
+}
+
+/** Mattermost's longest AuthData (model.User's IsValid). */
+const MAX_AUTH_DATA = 128;
 
 /** Reads answer as the store does; writes tell the listeners. */
 export interface PeopleOperations
@@ -68,6 +79,12 @@ export interface PeopleOperations
     currentPassword: string | undefined,
     newPassword: string,
   ): Promise<void>;
+  /**
+   * Moves the user to a sign-in service, as Mattermost's UpdateUserAuth: the password is
+   * removed (so password sign-in ends), auth_data is unique among users. Answers what was
+   * stored; never a password.
+   */
+  updateUserAuth(actor: Actor, userId: string, auth: UserAuthFields): Promise<UserAuthFields>;
   /** Soft-deletes the team (sets delete_at); then delete_team. */
   deleteTeam(actor: Actor, teamId: string): Promise<Team>;
   setTeamIcon(actor: Actor, teamId: string, image: Uint8Array): Promise<void>;
@@ -187,6 +204,42 @@ export class People implements Pick<PeopleOperations, PeopleWrites> {
     await this.core.store.setPasswordHash(userId, await hashPassword(newPassword));
     // A new password unlocks the account, as Mattermost's password reset does.
     await this.core.store.resetFailedLogins(userId);
+  }
+
+  async updateUserAuth(
+    _actor: Actor,
+    userId: string,
+    auth: UserAuthFields,
+  ): Promise<UserAuthFields> {
+    // The checks of Mattermost's User.IsValid for these two fields.
+    if (auth.authData.length > MAX_AUTH_DATA) {
+      throw new ValidationError({
+        id: "model.user.is_valid.auth_data.app_error",
+        message: `auth_data has ${auth.authData.length} characters; at most ${MAX_AUTH_DATA} are allowed.`,
+        params: { field: "auth_data" },
+      });
+    }
+    if (auth.authData !== "" && auth.authService === "") {
+      throw new ValidationError({
+        id: "model.user.is_valid.auth_data_type.app_error",
+        message: "auth_data is set but auth_service is empty; name the service too.",
+        params: { field: "auth_service" },
+      });
+    }
+    try {
+      await this.core.store.updateAuthData(userId, auth.authService, auth.authData || undefined);
+    } catch (error) {
+      if (error instanceof AlreadyExistsError) {
+        // Mattermost's answer when the unique AuthData is taken.
+        throw new ValidationError({
+          id: "app.user.update_auth_data.email_exists.app_error",
+          message: "Another account already signs in with this auth_data.",
+          params: { field: "auth_data" },
+        });
+      }
+      throw error;
+    }
+    return { authService: auth.authService, authData: auth.authData };
   }
 
   async deleteTeam(actor: Actor, teamId: string): Promise<Team> {

@@ -27,7 +27,8 @@ type GroupMethods =
   | "getGroupSyncables"
   | "upsertGroupSyncable"
   | "updateGroupSyncable"
-  | "deleteGroupSyncable";
+  | "deleteGroupSyncable"
+  | "createDefaultSyncableMemberships";
 
 export function pluginApiGroups(
   app: App,
@@ -145,5 +146,17 @@ export function pluginApiGroups(
         required(request.syncableType, "syncable_type"),
       ),
     }),
+    createDefaultSyncableMemberships: async (request) => {
+      // Mattermost's params are a value: absent, every membership since the epoch.
+      const params = request.params;
+      await app.createDefaultSyncableMemberships(actor, {
+        since: params?.since ?? 0n,
+        reAddRemovedMembers: params?.reAddRemovedMembers ?? false,
+        scopedUserId: params?.scopedUserId || undefined,
+        scopedTeamId: params?.scopedTeamId || undefined,
+        scopedChannelId: params?.scopedChannelId || undefined,
+      });
+      return {};
+    },
   };
 }

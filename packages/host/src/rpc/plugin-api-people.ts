@@ -24,6 +24,7 @@ type PeopleMethods =
   | "setProfileImage"
   | "deleteUser"
   | "updateUserActive"
+  | "updateUserAuth"
   | "getTeamMember"
   | "getTeamMembersForUser"
   | "getTeamsForUser"
@@ -114,6 +115,15 @@ export function pluginApiPeople(
     updateUserActive: async (request) => {
       await app.setUserActive(actor, required(request.userId, "user_id"), request.active);
       return {};
+    },
+    updateUserAuth: async (request) => {
+      const userAuth = requiredMessage(request.userAuth, "user_auth");
+      return {
+        userAuth: await app.updateUserAuth(actor, required(request.userId, "user_id"), {
+          authService: userAuth.authService,
+          authData: userAuth.authData,
+        }),
+      };
     },
 
     getTeamMember: async (request) => {

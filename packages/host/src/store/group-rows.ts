@@ -12,7 +12,7 @@ import {
   GroupSyncableSchema,
   UserSchema,
 } from "@plugwire/protocol";
-import type { GroupQuery } from "./group-store.js";
+import type { GroupQuery, MembersToAddQuery, MemberToAdd } from "./group-store.js";
 import { type Row, rowCodec } from "./row-codec.js";
 import { notFound } from "./store-errors.js";
 
@@ -194,4 +194,70 @@ export function groupRemoteIdTaken(remoteId: string, source: string): AlreadyExi
     message: `A ${source} group with remote id "${remoteId}" exists already.`,
     params: { field: "remote_id", remote_id: remoteId, source },
   });
+}
+
+/**
+ * The SQL of GroupStore.membersToAdd (the same on SQLite and PostgreSQL): `@since`, and
+ * `@userId` / `@syncableId` when the query has them.
+ */
+export function membersToAddSql(
+  type: string,
+  query: MembersToAddQuery,
+): { sql: string; params: Record<string, unknown> } {
+  const team = type === GROUP_SYNCABLE_TYPES.team;
+  const target = team
+    ? `JOIN teams t ON t."id" = gs."syncable_id"
+       LEFT JOIN team_members tm ON tm."team_id" = t."id" AND tm."user_id" = gm."user_id"`
+    : `JOIN channels c ON c."id" = gs."syncable_id"
+       LEFT JOIN channel_members cm ON cm."channel_id" = c."id" AND cm."user_id" = gm."user_id"
+       LEFT JOIN team_members tm ON tm."team_id" = c."team_id" AND tm."user_id" = gm."user_id"`;
+  const conditions = [
+    `gs."type" = @type`,
+    `gs."delete_at" = 0`,
+    `gs."auto_add" = 1`,
+    `g."delete_at" = 0`,
+    `gm."delete_at" = 0`,
+    `u."delete_at" = 0`,
+    `u."is_bot" = 0`,
+    team ? `t."delete_at" = 0` : `c."delete_at" = 0`,
+  ];
+  if (team) {
+    conditions.push(
+      query.reAddRemovedMembers
+        ? `(tm."user_id" IS NULL OR tm."delete_at" <> 0)`
+        : `tm."user_id" IS NULL`,
+    );
+  } else {
+    conditions.push(`cm."user_id" IS NULL`, `(tm."user_id" IS NULL OR tm."delete_at" = 0)`);
+  }
+  if (!query.reAddRemovedMembers) {
+    conditions.push(`(gm."create_at" >= @since OR gs."update_at" >= @since)`);
+  }
+  const params: Record<string, unknown> = { type, since: query.since };
+  if (query.userId !== undefined) {
+    conditions.push(`gm."user_id" = @userId`);
+    params.userId = query.userId;
+  }
+  if (query.syncableId !== undefined) {
+    conditions.push(`gs."syncable_id" = @syncableId`);
+    params.syncableId = query.syncableId;
+  }
+  const sql = `SELECT DISTINCT gm."user_id" AS "user_id", gs."syncable_id" AS "syncable_id",
+      ${team ? `t."id"` : `c."team_id"`} AS "team_id"
+    FROM group_members gm
+    JOIN group_syncables gs ON gs."group_id" = gm."group_id"
+    JOIN user_groups g ON g."id" = gm."group_id"
+    JOIN users u ON u."id" = gm."user_id"
+    ${target}
+    WHERE ${conditions.join(" AND ")}
+    ORDER BY gs."syncable_id", gm."user_id"`;
+  return { sql, params };
+}
+
+export function memberToAddFromRow(row: Row): MemberToAdd {
+  return {
+    userId: row.user_id as string,
+    syncableId: row.syncable_id as string,
+    teamId: row.team_id as string,
+  };
 }

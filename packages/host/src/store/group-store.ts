@@ -22,6 +22,27 @@ export interface GroupQuery extends PageQuery {
   includeMemberCount?: boolean;
 }
 
+/** Which memberships membersToAdd looks for (Mattermost's CreateDefaultMembershipParams). */
+export interface MembersToAddQuery {
+  /** Group memberships made, or links changed, at or after this time. */
+  since: bigint;
+  /** Also users who left or were removed (then `since` does not count), as Mattermost. */
+  reAddRemovedMembers: boolean;
+  /** Only this user. */
+  userId?: string;
+  /** Only this team or channel. */
+  syncableId?: string;
+}
+
+/** A user to add to a team or channel. */
+export interface MemberToAdd {
+  userId: string;
+  /** The team or channel. */
+  syncableId: string;
+  /** For a channel: its team. */
+  teamId: string;
+}
+
 /**
  * User groups, their members and their links to teams and channels. A group's `has_syncables`
  * is read with it; `member_count` only when asked. Members and links are deleted by setting
@@ -75,4 +96,14 @@ export interface GroupStore {
    * channel.
    */
   saveGroupSyncable(syncable: GroupSyncable): Promise<GroupSyncable>;
+  /**
+   * Members of groups linked with auto_add (groups, links, group memberships, teams and
+   * channels not deleted; accounts active and not bots) who are not members of the team
+   * (`type` "team") or channel (`type` "channel"), as Mattermost's TeamMembersToAdd and
+   * ChannelMembersToAdd; each pair once, by syncable then user. For a channel, a user whose
+   * membership of the channel's team ended is left out (Mattermost skips them: they left the
+   * team). Plugwire keeps no channel membership history, so a user who left a channel counts
+   * as never having been in it.
+   */
+  membersToAdd(type: string, query: MembersToAddQuery): Promise<MemberToAdd[]>;
 }

@@ -40,6 +40,15 @@ export function idTaken(kind: string, id: string): AlreadyExistsError {
   });
 }
 
+/** Another user signs in with this id at the service: Mattermost's AuthData is unique. */
+export function authDataTaken(authData: string): AlreadyExistsError {
+  return new AlreadyExistsError({
+    id: "store.user.auth_data_exists",
+    message: `Another account signs in with the auth data "${authData}"; use another.`,
+    params: { field: "auth_data" },
+  });
+}
+
 /** A bot that does not exist (or may not be seen): Mattermost's MakeBotNotFoundError. */
 export function botNotFound(userId: string): NotFoundError {
   return new NotFoundError({

@@ -39,7 +39,7 @@ export type { ClusterNode, ClusterStore, PluginBundle } from "./cluster-store.js
 export type { CommandStore } from "./command-store.js";
 export type { EmojiStore } from "./emoji-store.js";
 export type { FileInfoQuery, FileInfoStore } from "./file-info-store.js";
-export type { GroupQuery, GroupStore } from "./group-store.js";
+export type { GroupQuery, GroupStore, MembersToAddQuery, MemberToAdd } from "./group-store.js";
 export type { HostKeyStore } from "./host-key-store.js";
 export type { KVStore, KVWriteOptions } from "./kv-store.js";
 export type { LoginAttemptStore } from "./login-attempt-store.js";

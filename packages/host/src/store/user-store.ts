@@ -48,5 +48,17 @@ export interface UserStore {
    */
   permanentDeleteUser(userId: string): Promise<string[]>;
   getPasswordHash(userId: string): Promise<string | undefined>;
+  /**
+   * Sets the password; the user signs in with it again, so the auth service and data are
+   * cleared (as Mattermost's UpdatePassword).
+   */
   setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Moves the user to a sign-in service, as Mattermost's UpdateAuthData: sets auth_service and
+   * auth_data (undefined: none), removes the password and the failed login attempts.
+   * AlreadyExistsError when another user has this auth_data; NotFoundError for no such user.
+   */
+  updateAuthData(userId: string, authService: string, authData: string | undefined): Promise<User>;
+  /** The user's id at their sign-in service; undefined when none. */
+  getAuthData(userId: string): Promise<string | undefined>;
 }

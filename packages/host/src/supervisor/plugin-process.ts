@@ -27,7 +27,7 @@ import { connectToPlugin, type PluginConnection } from "./plugin-connection.js";
 import { PluginOutput } from "./plugin-output.js";
 import type { PluginPidRegistry } from "./plugin-pid-registry.js";
 import { type PluginPhase, PluginProcessError } from "./plugin-process-error.js";
-import { type PluginSandbox, spawnCommand } from "./spawn-command.js";
+import { type InspectorAddress, type PluginSandbox, spawnCommand } from "./spawn-command.js";
 
 /** The plugin's PluginAPI server, as serveApi started it. */
 export interface PluginApiServer {
@@ -69,6 +69,8 @@ export interface PluginProcessOptions {
    * data folder (created 0700, and given to the plugin's user), the user it runs as.
    */
   sandbox?: PluginSandbox;
+  /** Starts the plugin with Node's inspector listening there (see spawn-command.ts). */
+  inspector?: InspectorAddress;
 }
 
 /** How a plugin process ended. */
@@ -82,7 +84,7 @@ export interface PluginExit {
 type Settings = Required<
   Omit<
     PluginProcessOptions,
-    "serveApi" | "log" | "output" | "killWithHost" | "pidRegistry" | "sandbox"
+    "serveApi" | "log" | "output" | "killWithHost" | "pidRegistry" | "sandbox" | "inspector"
   >
 >;
 
@@ -271,7 +273,7 @@ export class PluginProcess {
     this.api = await this.options.serveApi({ socketPath: apiSocketPath, token, pluginId });
     signal?.throwIfAborted();
 
-    const { sandbox = {}, killWithHost } = this.options;
+    const { sandbox = {}, killWithHost, inspector } = this.options;
     const { user, writableDir } = sandbox;
     if (writableDir !== undefined) {
       await mkdir(writableDir, { recursive: true, mode: 0o700 });
@@ -285,7 +287,7 @@ export class PluginProcess {
         }
       }
     }
-    const { command, args } = spawnCommand(manifest, { killWithHost, sandbox });
+    const { command, args } = spawnCommand(manifest, { killWithHost, sandbox, inspector });
     const child = spawn(command, args, {
       cwd: manifest.dir,
       env: pluginEnvironment({

@@ -59,6 +59,29 @@ describe("spawnCommand", () => {
     ]);
   });
 
+  it("starts a Node plugin with the inspector when asked, on loopback unless told otherwise", () => {
+    expect(
+      spawnCommand(manifest("node"), { killWithHost: false, inspector: { port: 9230 } }).args,
+    ).toEqual(["--inspect=127.0.0.1:9230", "/plugins/p/plugin.mjs"]);
+    expect(
+      spawnCommand(manifest("node"), {
+        killWithHost: false,
+        inspector: { host: "0.0.0.0", port: 0 },
+        sandbox: { maxHeapMiB: 64 },
+      }).args,
+    ).toEqual(["--inspect=0.0.0.0:0", "--max-old-space-size=64", "/plugins/p/plugin.mjs"]);
+    // Node turns the inspector off under the permission model, without a word: refused here.
+    expect(() =>
+      spawnCommand(manifest("node"), {
+        inspector: { port: 9230 },
+        sandbox: { nodePermissions: true },
+      }),
+    ).toThrow(/^the inspector is off under Node's permission model/);
+    expect(() => spawnCommand(manifest("executable"), { inspector: { port: 9230 } })).toThrow(
+      /^the inspector is for Node plugins/,
+    );
+  });
+
   it("names each readable path once, as Node 20 aborts on a path given twice", () => {
     const { args } = spawnCommand(manifest("node"), {
       sandbox: { nodePermissions: true, readablePaths: ["/shared/", "/shared", "/plugins/p"] },

@@ -50,7 +50,23 @@ export interface PluginSandbox {
   maxHeapMiB?: number;
 }
 
+/**
+ * Where a Node plugin's inspector listens (`node --inspect=host:port`), for a debugger to
+ * attach to that one plugin.
+ */
+export interface InspectorAddress {
+  /** Default 127.0.0.1; any other address lets whoever reaches it run code in the plugin. */
+  host?: string;
+  /** 0 picks a free port, which the plugin prints as it starts ("Debugger listening on …"). */
+  port: number;
+}
+
 export interface SpawnCommandOptions {
+  /**
+   * Starts a Node plugin with the inspector on. Node turns the inspector off under its
+   * permission model, so the sandbox must not ask for it.
+   */
+  inspector?: InspectorAddress;
   /**
    * Whether the kernel kills the plugin when the host dies (setpriv --pdeathsig). Default: on
    * Linux when setpriv is on PATH; without it the stdin lifeline alone ends the plugin.
@@ -69,11 +85,25 @@ export function spawnCommand(
 ): SpawnCommand {
   const { executable, runtime } = manifest.server;
   const sandbox = options.sandbox ?? {};
+  const { inspector } = options;
+  if (inspector !== undefined) {
+    if (runtime !== "node") {
+      throw new Error(`the inspector is for Node plugins; this one runs ${executable}`);
+    }
+    if (sandbox.nodePermissions) {
+      throw new Error(
+        "the inspector is off under Node's permission model: start an inspected plugin without it",
+      );
+    }
+  }
   const plugin: SpawnCommand =
     runtime === "node"
       ? {
           command: process.execPath,
           args: [
+            ...(inspector === undefined
+              ? []
+              : [`--inspect=${inspector.host ?? "127.0.0.1"}:${inspector.port}`]),
             ...(sandbox.maxHeapMiB === undefined
               ? []
               : [`--max-old-space-size=${sandbox.maxHeapMiB}`]),

@@ -31,12 +31,14 @@ import {
   TeamUnreadSchema,
   UploadSessionSchema,
   UserAccessTokenSchema,
+  UserAuthSchema,
   UserSchema,
 } from "@plugwire/protocol";
 import { describe, expect, it } from "vitest";
 import { PluginAPIClient } from "./plugin-api-client.js";
 
 const user = create(UserSchema, { id: "u1", username: "alice" });
+const userAuth = create(UserAuthSchema, { authService: "gitlab", authData: "x" });
 const team = create(TeamSchema, { id: "t1", name: "core" });
 const teamMember = create(TeamMemberSchema, { teamId: "t1", userId: "u1" });
 const channel = create(ChannelSchema, { id: "c1", name: "town-square" });
@@ -255,6 +257,20 @@ const unaryCases: [string, unknown[], object, object, unknown][] = [
   ["setProfileImage", ["u1", bytes], { userId: "u1", data: bytes }, {}, undefined],
   ["deleteUser", ["u1"], { userId: "u1" }, {}, undefined],
   ["updateUserActive", ["u1", false], { userId: "u1", active: false }, {}, undefined],
+  [
+    "createDefaultSyncableMemberships",
+    [{ since: 5, scopedUserId: "u1" }],
+    { params: { since: 5n, scopedUserId: "u1" } },
+    {},
+    undefined,
+  ],
+  [
+    "updateUserAuth",
+    ["u1", { authService: "gitlab", authData: "x" }],
+    { userId: "u1", userAuth: { authService: "gitlab", authData: "x" } },
+    { userAuth },
+    userAuth,
+  ],
   [
     "getTeamMember",
     ["t1", "u1"],

@@ -10,6 +10,7 @@ import {
   type ChannelSchema,
   type CommandArgsSchema,
   type CommandSchema,
+  type CreateDefaultMembershipParamsSchema,
   type CustomStatusSchema,
   type GetFileInfosOptionsSchema,
   type GetFileResponse,
@@ -32,6 +33,7 @@ import {
   type TeamSchema,
   type UploadDataRequestSchema,
   type UploadFileRequestSchema,
+  type UserAuthSchema,
   type UserSchema,
 } from "@plugwire/protocol";
 import { bearerHeaders } from "../bearer-token.js";
@@ -69,6 +71,7 @@ import type {
   UploadSession,
   User,
   UserAccessToken,
+  UserAuth,
 } from "../models/models.js";
 import type { Plain, PlainInit } from "../models/plain.js";
 import { type PlainClient, withPlainAnswers } from "../models/plain-client.js";
@@ -112,6 +115,12 @@ export interface PluginHTTPInit extends RequestInit {
   timeoutMs?: number;
 }
 
+/** Which memberships createDefaultSyncableMemberships adds: since, scopes, reAddRemovedMembers. */
+export type CreateDefaultMembershipParamsInit = PlainInit<
+  typeof CreateDefaultMembershipParamsSchema
+>;
+/** How a user signs in: authService and authData (their id at the service). */
+export type UserAuthInit = PlainInit<typeof UserAuthSchema>;
 /** A new or changed group: name, displayName, description, source, remoteId, allowReference. */
 export type GroupInit = PlainInit<typeof GroupSchema>;
 /** A group's link to a team or channel: groupId, syncableId, type, autoAdd, schemeAdmin. */
@@ -508,6 +517,16 @@ export class PluginAPIClient {
 
   async updateUserActive(userId: string, active: boolean): Promise<void> {
     await this.#rpc.updateUserActive({ userId, active }, this.#options);
+  }
+
+  /**
+   * Moves the user to a sign-in service (`authService`, and `authData`, their id there), as
+   * Mattermost's UpdateUserAuth. Their password is removed: Plugwire signs in with passwords
+   * only, so the user can no longer sign in until a new password is set (which moves them back).
+   */
+  async updateUserAuth(userId: string, userAuth: UserAuthInit): Promise<UserAuth> {
+    const saved = await this.#rpc.updateUserAuth({ userId, userAuth }, this.#options);
+    return present(saved.userAuth, "UpdateUserAuth", "user_auth");
   }
 
   // Teams
@@ -1596,6 +1615,16 @@ export class PluginAPIClient {
     const request = { groupId, syncableId, syncableType };
     const deleted = await this.#rpc.deleteGroupSyncable(request, this.#options);
     return present(deleted.groupSyncable, "DeleteGroupSyncable", "group_syncable");
+  }
+
+  /**
+   * Adds the members of groups linked with autoAdd to those teams, then channels (a channel's
+   * team first), as Mattermost's CreateDefaultSyncableMemberships: group memberships made or
+   * links changed at or after `since`, optionally for one user, team or channel;
+   * `reAddRemovedMembers` also adds back those who left. Bots and deactivated users are skipped.
+   */
+  async createDefaultSyncableMemberships(params: CreateDefaultMembershipParamsInit): Promise<void> {
+    await this.#rpc.createDefaultSyncableMemberships({ params }, this.#options);
   }
 
   // Custom emoji

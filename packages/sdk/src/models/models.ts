@@ -7,6 +7,8 @@ import type { Plain } from "./plain.js";
 
 /** A user account (times in ms since the epoch). */
 export type User = Plain<protocol.User>;
+/** How a user signs in: the service and their id there (never a password). */
+export type UserAuth = Plain<protocol.UserAuth>;
 /** A team. */
 export type Team = Plain<protocol.Team>;
 /** A user's membership of a team. */

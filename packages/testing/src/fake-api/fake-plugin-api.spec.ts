@@ -355,6 +355,49 @@ describe("groups", () => {
   });
 });
 
+describe("users' sign-in", () => {
+  it("UpdateUserAuth is the host's: the password goes with the move to another service", async () => {
+    const user = makeUser({ username: "ann" });
+    fake = await createFakePluginAPI({ fixtures: { users: [user] } });
+    await fake.store.setPasswordHash(user.id, "scrypt$x");
+    const api = fake.client();
+    expect(
+      await api.updateUserAuth(user.id, { authService: "gitlab", authData: "ann-1" }),
+    ).toMatchObject({
+      authService: "gitlab",
+      authData: "ann-1",
+    });
+    expect((await api.getUser(user.id)).authService).toBe("gitlab");
+    expect(await fake.store.getPasswordHash(user.id)).toBeUndefined();
+    await expect(api.updateUserAuth(user.id, { authData: "no-service" })).rejects.toBeInstanceOf(
+      ValidationError,
+    );
+  });
+});
+
+describe("default memberships of linked groups", () => {
+  it("CreateDefaultSyncableMemberships is the host's: group members join the linked team and channel", async () => {
+    const ann = makeUser({ username: "ann" });
+    const team = makeTeam({ name: "t" });
+    const channel = makeChannel({ teamId: team.id, name: "town" });
+    fake = await createFakePluginAPI({
+      fixtures: { users: [ann], teams: [team], channels: [channel] },
+    });
+    const api = fake.client();
+    const group = await api.createGroup({ displayName: "Devs", source: "plugin_x", remoteId: "d" });
+    await api.upsertGroupMember(group.id, ann.id);
+    await api.upsertGroupSyncable({
+      groupId: group.id,
+      syncableId: channel.id,
+      type: "channel",
+      autoAdd: true,
+    });
+    await api.createDefaultSyncableMemberships({ since: 0 });
+    expect(await api.getTeamMember(team.id, ann.id)).toMatchObject({ userId: ann.id });
+    expect(await api.getChannelMember(channel.id, ann.id)).toMatchObject({ userId: ann.id });
+  });
+});
+
 describe("custom emoji", () => {
   it("a plugin reads the emoji made through the host's app, images from the fake's file store", async () => {
     const ann = makeUser({ username: "ann" });

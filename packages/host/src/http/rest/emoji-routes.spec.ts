@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newClient4 } from "../../../test-fixtures/rest/mattermost-client.js";
 import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
+import { WebSocketClient } from "../../../test-fixtures/rest/websocket-client.js";
 
 /** The smallest PNG: one transparent pixel. */
 const PNG = Buffer.from(
@@ -69,6 +70,18 @@ describe("custom emoji through Client4", () => {
         (await client.getCustomEmojiByName("approved")).id,
       ),
     ).toEqual({ status: "OK" });
+  });
+
+  it("tells every connected client of a new emoji with emoji_added", async () => {
+    const socket = await WebSocketClient.connect(f.url, { authorization: `Bearer ${bob.token}` });
+    try {
+      const emoji = await upload(ann.token, "partyparrot");
+      const event = await socket.next((message) => message.event === "emoji_added");
+      expect(event.broadcast).toMatchObject({ user_id: "", channel_id: "", team_id: "" });
+      expect(JSON.parse(event.data.emoji as string)).toEqual(emoji);
+    } finally {
+      await socket.close();
+    }
   });
 
   it("refuses what Mattermost refuses", async () => {

@@ -7,6 +7,8 @@ import {
   type Channel,
   type ChannelMember,
   ChannelMemberSchema,
+  type Emoji,
+  EmojiSchema,
   type Group,
   type GroupMember,
   type GroupSyncable,
@@ -336,6 +338,15 @@ export function typingEvent(channelId: string, userId: string, parentId: string)
 }
 
 /** `received_group`, to everyone, with the group as a JSON string. */
+/** `emoji_added`, to everyone, with the emoji as a JSON string (Mattermost's emoji.ToJSON). */
+export function emojiAddedEvent(emoji: Emoji): WebSocketEvent {
+  return webSocketEvent(
+    "emoji_added",
+    { emoji: JSON.stringify(modelToJson(EmojiSchema, emoji)) },
+    {},
+  );
+}
+
 export function receivedGroupEvent(group: Group): WebSocketEvent {
   return webSocketEvent("received_group", { group: JSON.stringify(groupJson(group)) }, {});
 }

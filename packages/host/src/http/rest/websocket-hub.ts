@@ -14,6 +14,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import type {
   Channel,
   ChannelMember,
+  Emoji,
   Group,
   GroupMember,
   GroupSyncable,
@@ -54,6 +55,7 @@ import {
   addedToTeamEvent,
   channelCreatedEvent,
   channelMemberUpdatedEvent,
+  emojiAddedEvent,
   ephemeralMessageEvent,
   ephemeralPostDeletedEvent,
   ephemeralPostEditedEvent,
@@ -398,6 +400,10 @@ export class WebSocketHub implements AppEvents {
 
   roleUpdated(role: Role): void {
     this.publish(async () => [roleUpdatedEvent(role)]);
+  }
+
+  emojiAdded(emoji: Emoji): void {
+    this.publish(async () => [emojiAddedEvent(emoji)]);
   }
 
   // Groups changed (group-operations.ts).

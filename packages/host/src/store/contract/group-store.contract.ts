@@ -288,5 +288,57 @@ export function groupStoreContract(open: OpenStore): void {
         ),
       ).rejects.toBeInstanceOf(NotFoundError);
     });
+
+    it("finds the members of auto_add groups missing from their teams and channels", async ({
+      store,
+      clock,
+    }) => {
+      const group = await newGroup(store, "devs");
+      const team = await newTeam(store, "t");
+      const channel = await newChannel(store, team, "town");
+      const ann = await newUser(store, "ann");
+      const bob = await newUser(store, "bob");
+      const gone = await newUser(store, "gone");
+      const bot = await newUser(store, "robot", { isBot: true });
+      await store.upsertGroupMembers(group.id, [ann.id, bob.id, gone.id, bot.id]);
+      await store.deactivateUser(gone.id);
+      for (const [syncableId, type] of [
+        [team.id, "team"],
+        [channel.id, "channel"],
+      ] as const) {
+        await store.saveGroupSyncable(
+          create(GroupSyncableSchema, { groupId: group.id, syncableId, type, autoAdd: true }),
+        );
+      }
+      await store.addTeamMember(team.id, ann.id);
+      const all = { since: 0n, reAddRemovedMembers: false };
+      const pairs = (found: { userId: string; syncableId: string }[]) =>
+        found.map((p) => `${p.syncableId === team.id ? "team" : "channel"}:${p.userId}`).sort();
+      expect(pairs(await store.membersToAdd("team", all))).toEqual([`team:${bob.id}`]);
+      expect(pairs(await store.membersToAdd("channel", all))).toEqual(
+        [`channel:${ann.id}`, `channel:${bob.id}`].sort(),
+      );
+      expect(await store.membersToAdd("channel", all)).toContainEqual({
+        userId: bob.id,
+        syncableId: channel.id,
+        teamId: team.id,
+      });
+      // Only since: group members and links are older than this.
+      clock.time += 10;
+      const later = { since: BigInt(clock.time), reAddRemovedMembers: false };
+      expect(await store.membersToAdd("team", later)).toEqual([]);
+      // Scopes.
+      expect(pairs(await store.membersToAdd("channel", { ...all, userId: ann.id }))).toEqual([
+        `channel:${ann.id}`,
+      ]);
+      expect(await store.membersToAdd("team", { ...all, syncableId: "elsewhere" })).toEqual([]);
+      // Ann left the team: not found again, nor for its channel, unless re-adding.
+      await store.removeTeamMember(team.id, ann.id);
+      expect(pairs(await store.membersToAdd("team", all))).toEqual([`team:${bob.id}`]);
+      expect(pairs(await store.membersToAdd("channel", all))).toEqual([`channel:${bob.id}`]);
+      expect(
+        pairs(await store.membersToAdd("team", { since: later.since, reAddRemovedMembers: true })),
+      ).toEqual([`team:${ann.id}`, `team:${bob.id}`].sort());
+    });
   });
 }

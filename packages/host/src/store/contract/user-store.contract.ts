@@ -60,6 +60,38 @@ export function userStoreContract(open: OpenStore): void {
       await expect(store.getPasswordHash("nobody")).rejects.toBeInstanceOf(NotFoundError);
     });
 
+    it("moves a user to a sign-in service: the password and failed attempts go, auth_data is unique, a new password moves them back", async ({
+      store,
+    }) => {
+      const user = await store.createUser(create(UserSchema, { username: "alice" }), "scrypt$1");
+      const other = await store.createUser(create(UserSchema, { username: "bob" }), "scrypt$2");
+      await store.recordFailedLogin(user.id);
+      const moved = await store.updateAuthData(user.id, "gitlab", "alice-at-gitlab");
+      expect(moved.authService).toBe("gitlab");
+      expect((await store.getUser(user.id)).authService).toBe("gitlab");
+      expect(await store.getAuthData(user.id)).toBe("alice-at-gitlab");
+      expect(await store.getPasswordHash(user.id)).toBeUndefined();
+      expect(await store.getFailedLoginAttempts(user.id)).toBe(0);
+      await expect(store.updateAuthData(other.id, "saml", "alice-at-gitlab")).rejects.toMatchObject(
+        {
+          name: "AlreadyExistsError",
+          id: "store.user.auth_data_exists",
+        },
+      );
+      expect(await store.getPasswordHash(other.id)).toBe("scrypt$2");
+      // The same id again for the same user, and no auth data for several users, are fine.
+      await store.updateAuthData(user.id, "gitlab", "alice-at-gitlab");
+      await store.updateAuthData(other.id, "", undefined);
+      expect(await store.getAuthData(other.id)).toBeUndefined();
+      await store.setPasswordHash(user.id, "scrypt$3");
+      expect((await store.getUser(user.id)).authService).toBe("");
+      expect(await store.getAuthData(user.id)).toBeUndefined();
+      await expect(store.updateAuthData("nobody", "gitlab", "x")).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+      await expect(store.getAuthData("nobody")).rejects.toBeInstanceOf(NotFoundError);
+    });
+
     it("refuses a taken username or e-mail address, whatever its case, naming the field", async ({
       store,
     }) => {

@@ -19,9 +19,11 @@ import {
   groupSyncables,
   INSERT_GROUP,
   MEMBER_COUNT,
+  membersToAddSql,
+  memberToAddFromRow,
   memberUsers,
 } from "../group-rows.js";
-import type { GroupQuery, GroupStore } from "../group-store.js";
+import type { GroupQuery, GroupStore, MembersToAddQuery, MemberToAdd } from "../group-store.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { idTaken } from "../store-errors.js";
@@ -200,6 +202,11 @@ export function postgresGroupStore(db: PostgresDatabase): GroupStore {
         type,
       );
       return rows.map(groupSyncables.fromRow);
+    },
+
+    async membersToAdd(type: string, query: MembersToAddQuery): Promise<MemberToAdd[]> {
+      const { sql, params } = membersToAddSql(type, query);
+      return (await db.all(sql, params)).map(memberToAddFromRow);
     },
 
     async saveGroupSyncable(syncable: GroupSyncable): Promise<GroupSyncable> {

@@ -600,6 +600,14 @@ export const postgresMigrations: readonly Migration[] = [
       CREATE INDEX sidebar_channels_category ON sidebar_channels ("category_id", "sort_order");
     `,
   },
+  {
+    version: 20,
+    description: "users' id at their sign-in service (auth_data), unique as Mattermost's",
+    sql: `
+      ALTER TABLE users ADD COLUMN "auth_data" TEXT COLLATE "C";
+      CREATE UNIQUE INDEX users_auth_data ON users ("auth_data");
+    `,
+  },
 ];
 
 /** The advisory lock migrations hold: any fixed number other applications are unlikely to use. */

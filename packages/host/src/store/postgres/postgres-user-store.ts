@@ -5,7 +5,7 @@ import { type User, UserSchema } from "@plugwire/protocol";
 import { ERASE_USER, ERASED_USER_FILES } from "../account-records.js";
 import { newRecord } from "../new-record.js";
 import { rowCodec } from "../row-codec.js";
-import { idTaken, notFound, requireField, userNotFound } from "../store-errors.js";
+import { authDataTaken, idTaken, notFound, requireField, userNotFound } from "../store-errors.js";
 import type { UserQuery, UserStore } from "../user-store.js";
 import { limitOffset, type PostgresDatabase, type PostgresQueries } from "./postgres-database.js";
 
@@ -198,13 +198,51 @@ export function postgresUserStore(db: PostgresDatabase): UserStore {
 
     async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
       const changes = await db.run(
-        `UPDATE users SET "password_hash" = ? WHERE "id" = ?`,
+        `UPDATE users SET "password_hash" = ?, "auth_service" = '', "auth_data" = NULL
+         WHERE "id" = ?`,
         passwordHash,
         userId,
       );
       if (changes === 0) {
         throw userNotFound(userId);
       }
+    },
+
+    async updateAuthData(
+      userId: string,
+      authService: string,
+      authData: string | undefined,
+    ): Promise<User> {
+      return db.write(async (tx) => {
+        const user = await userById(tx, userId);
+        if (
+          authData !== undefined &&
+          (await tx.one(
+            `SELECT 1 FROM users WHERE "auth_data" = ? AND "id" <> ?`,
+            authData,
+            userId,
+          ))
+        ) {
+          throw authDataTaken(authData);
+        }
+        const now = tx.now();
+        await tx.run(
+          `UPDATE users SET "password_hash" = NULL, "auth_service" = ?, "auth_data" = ?,
+             "update_at" = ? WHERE "id" = ?`,
+          authService,
+          authData ?? null,
+          now,
+          userId,
+        );
+        await tx.run(`DELETE FROM login_attempts WHERE "user_id" = ?`, userId);
+        return create(UserSchema, { ...user, authService, updateAt: now });
+      });
+    },
+
+    async getAuthData(userId: string): Promise<string | undefined> {
+      const row = await db.one(`SELECT "auth_data" FROM users WHERE "id" = ?`, userId);
+      if (row === undefined) throw userNotFound(userId);
+      return (row.auth_data as string | null) ?? undefined;
     },
   };
 }

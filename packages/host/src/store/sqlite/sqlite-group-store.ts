@@ -19,9 +19,11 @@ import {
   groupSyncables,
   INSERT_GROUP,
   MEMBER_COUNT,
+  membersToAddSql,
+  memberToAddFromRow,
   memberUsers,
 } from "../group-rows.js";
-import type { GroupQuery, GroupStore } from "../group-store.js";
+import type { GroupQuery, GroupStore, MembersToAddQuery, MemberToAdd } from "../group-store.js";
 import { newRecord } from "../new-record.js";
 import type { PageQuery } from "../page-query.js";
 import { idTaken } from "../store-errors.js";
@@ -221,6 +223,11 @@ export function sqliteGroupStore(db: SqliteDatabase): GroupStore {
           type,
         )
         .map(groupSyncables.fromRow);
+    },
+
+    async membersToAdd(type: string, query: MembersToAddQuery): Promise<MemberToAdd[]> {
+      const { sql, params } = membersToAddSql(type, query);
+      return db.all(sql, params).map(memberToAddFromRow);
     },
 
     async saveGroupSyncable(syncable: GroupSyncable): Promise<GroupSyncable> {

@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file plugwire/v1/people.proto.
  */
 export const file_plugwire_v1_people: GenFile = /*@__PURE__*/
-  fileDesc("ChhwbHVnd2lyZS92MS9wZW9wbGUucHJvdG8SC3BsdWd3aXJlLnYxIlUKCVRlYW1TdGF0cxIPCgd0ZWFtX2lkGAEgASgJEhoKEnRvdGFsX21lbWJlcl9jb3VudBgCIAEoAxIbChNhY3RpdmVfbWVtYmVyX2NvdW50GAMgASgDInsKClRlYW1VbnJlYWQSDwoHdGVhbV9pZBgBIAEoCRIRCgltc2dfY291bnQYAiABKAMSFQoNbWVudGlvbl9jb3VudBgDIAEoAxIaChJtZW50aW9uX2NvdW50X3Jvb3QYBCABKAMSFgoObXNnX2NvdW50X3Jvb3QYBSABKAMifAoMQ2hhbm5lbFN0YXRzEhIKCmNoYW5uZWxfaWQYASABKAkSFAoMbWVtYmVyX2NvdW50GAIgASgDEhMKC2d1ZXN0X2NvdW50GAMgASgDEhgKEHBpbm5lZHBvc3RfY291bnQYBCABKAMSEwoLZmlsZXNfY291bnQYBSABKAMivwEKD1NpZGViYXJDYXRlZ29yeRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSEgoKc29ydF9vcmRlchgEIAEoAxIPCgdzb3J0aW5nGAUgASgJEgwKBHR5cGUYBiABKAkSFAoMZGlzcGxheV9uYW1lGAcgASgJEg0KBW11dGVkGAggASgIEhEKCWNvbGxhcHNlZBgJIAEoCBITCgtjaGFubmVsX2lkcxgKIAMoCSIvChpHZXRVc2Vyc0J5VXNlcm5hbWVzUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkiPwobR2V0VXNlcnNCeVVzZXJuYW1lc1Jlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciKkAQoSU2VhcmNoVXNlcnNSZXF1ZXN0EgwKBHRlcm0YASABKAkSDwoHdGVhbV9pZBgCIAEoCRIWCg5ub3RfaW5fdGVhbV9pZBgDIAEoCRIVCg1pbl9jaGFubmVsX2lkGAQgASgJEhkKEW5vdF9pbl9jaGFubmVsX2lkGAUgASgJEhYKDmFsbG93X2luYWN0aXZlGAYgASgIEg0KBWxpbWl0GAcgASgFIjcKE1NlYXJjaFVzZXJzUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyImQKGEdldFVzZXJzSW5DaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3NvcnRfYnkYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIj0KGUdldFVzZXJzSW5DaGFubmVsUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyIk0KFUdldFVzZXJzSW5UZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyI6ChZHZXRVc2Vyc0luVGVhbVJlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciIpChZHZXRQcm9maWxlSW1hZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiKAoXR2V0UHJvZmlsZUltYWdlUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiNwoWU2V0UHJvZmlsZUltYWdlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiGQoXU2V0UHJvZmlsZUltYWdlUmVzcG9uc2UiJAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiOgoXVXBkYXRlVXNlckFjdGl2ZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZhY3RpdmUYAiABKAgiGgoYVXBkYXRlVXNlckFjdGl2ZVJlc3BvbnNlIjgKFEdldFRlYW1NZW1iZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSJAChVHZXRUZWFtTWVtYmVyUmVzcG9uc2USJwoGbWVtYmVyGAEgASgLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciJUChxHZXRUZWFtTWVtYmVyc0ZvclVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSIwoGcGFnaW5nGAIgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIkkKHUdldFRlYW1NZW1iZXJzRm9yVXNlclJlc3BvbnNlEigKB21lbWJlcnMYASADKAsyFy5wbHVnd2lyZS52MS5UZWFtTWVtYmVyIikKFkdldFRlYW1zRm9yVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSI7ChdHZXRUZWFtc0ZvclVzZXJSZXNwb25zZRIgCgV0ZWFtcxgBIAMoCzIRLnBsdWd3aXJlLnYxLlRlYW0iLwocR2V0VGVhbXNVbnJlYWRGb3JVc2VyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJIk4KHUdldFRlYW1zVW5yZWFkRm9yVXNlclJlc3BvbnNlEi0KDHRlYW1fdW5yZWFkcxgBIAMoCzIXLnBsdWd3aXJlLnYxLlRlYW1VbnJlYWQiJgoTR2V0VGVhbVN0YXRzUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIj0KFEdldFRlYW1TdGF0c1Jlc3BvbnNlEiUKBXN0YXRzGAEgASgLMhYucGx1Z3dpcmUudjEuVGVhbVN0YXRzIiIKElNlYXJjaFRlYW1zUmVxdWVzdBIMCgR0ZXJtGAEgASgJIjcKE1NlYXJjaFRlYW1zUmVzcG9uc2USIAoFdGVhbXMYASADKAsyES5wbHVnd2lyZS52MS5UZWFtIjQKEVVwZGF0ZVRlYW1SZXF1ZXN0Eh8KBHRlYW0YASABKAsyES5wbHVnd2lyZS52MS5UZWFtIjUKElVwZGF0ZVRlYW1SZXNwb25zZRIfCgR0ZWFtGAEgASgLMhEucGx1Z3dpcmUudjEuVGVhbSIkChFEZWxldGVUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIhQKEkRlbGV0ZVRlYW1SZXNwb25zZSJTChhDcmVhdGVUZWFtTWVtYmVyc1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIQCgh1c2VyX2lkcxgCIAMoCRIUCgxyZXF1ZXN0b3JfaWQYAyABKAkiRQoZQ3JlYXRlVGVhbU1lbWJlcnNSZXNwb25zZRIoCgdtZW1iZXJzGAEgAygLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciJdCiJDcmVhdGVUZWFtTWVtYmVyc0dyYWNlZnVsbHlSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkSFAoMcmVxdWVzdG9yX2lkGAMgASgJIngKE1RlYW1NZW1iZXJXaXRoRXJyb3ISDwoHdXNlcl9pZBgBIAEoCRInCgZtZW1iZXIYAiABKAsyFy5wbHVnd2lyZS52MS5UZWFtTWVtYmVyEicKBWVycm9yGAMgASgLMhgucGx1Z3dpcmUudjEuRXJyb3JEZXRhaWwiWAojQ3JlYXRlVGVhbU1lbWJlcnNHcmFjZWZ1bGx5UmVzcG9uc2USMQoHbWVtYmVycxgBIAMoCzIgLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXJXaXRoRXJyb3IiJQoSR2V0VGVhbUljb25SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkiJAoTR2V0VGVhbUljb25SZXNwb25zZRINCgVpbWFnZRgBIAEoDCIzChJTZXRUZWFtSWNvblJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIMCgRkYXRhGAIgASgMIhUKE1NldFRlYW1JY29uUmVzcG9uc2UiKAoVUmVtb3ZlVGVhbUljb25SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkiGAoWUmVtb3ZlVGVhbUljb25SZXNwb25zZSI+ChdHZXRDaGFubmVsTWVtYmVyUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiRgoYR2V0Q2hhbm5lbE1lbWJlclJlc3BvbnNlEioKBm1lbWJlchgBIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIiaAofR2V0Q2hhbm5lbE1lbWJlcnNGb3JVc2VyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIk8KIEdldENoYW5uZWxNZW1iZXJzRm9yVXNlclJlc3BvbnNlEisKB21lbWJlcnMYASADKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIkUKHUdldENoYW5uZWxNZW1iZXJzQnlJZHNSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkiTQoeR2V0Q2hhbm5lbE1lbWJlcnNCeUlkc1Jlc3BvbnNlEisKB21lbWJlcnMYASADKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIl0KIEdldENoYW5uZWxzRm9yVGVhbUZvclVzZXJSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRIXCg9pbmNsdWRlX2RlbGV0ZWQYAyABKAgiSwohR2V0Q2hhbm5lbHNGb3JUZWFtRm9yVXNlclJlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCJXCh9HZXRQdWJsaWNDaGFubmVsc0ZvclRlYW1SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSIwoGcGFnaW5nGAIgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIkoKIEdldFB1YmxpY0NoYW5uZWxzRm9yVGVhbVJlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCJmCiJHZXRDaGFubmVsQnlOYW1lRm9yVGVhbU5hbWVSZXF1ZXN0EhEKCXRlYW1fbmFtZRgBIAEoCRIUCgxjaGFubmVsX25hbWUYAiABKAkSFwoPaW5jbHVkZV9kZWxldGVkGAMgASgIIkwKI0dldENoYW5uZWxCeU5hbWVGb3JUZWFtTmFtZVJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIioKFkdldEdyb3VwQ2hhbm5lbFJlcXVlc3QSEAoIdXNlcl9pZHMYASADKAkiQAoXR2V0R3JvdXBDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiUgoXQWRkVXNlclRvQ2hhbm5lbFJlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEhIKCmFzX3VzZXJfaWQYAyABKAkiRgoYQWRkVXNlclRvQ2hhbm5lbFJlc3BvbnNlEioKBm1lbWJlchgBIAEoCzIaLnBsdWd3aXJlLnYxLkNoYW5uZWxNZW1iZXIiNgoVU2VhcmNoQ2hhbm5lbHNSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEdGVybRgCIAEoCSJAChZTZWFyY2hDaGFubmVsc1Jlc3BvbnNlEiYKCGNoYW5uZWxzGAEgAygLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIsChZHZXRDaGFubmVsU3RhdHNSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkiQwoXR2V0Q2hhbm5lbFN0YXRzUmVzcG9uc2USKAoFc3RhdHMYASABKAsyGS5wbHVnd2lyZS52MS5DaGFubmVsU3RhdHMimAEKDENoYW5uZWxQYXRjaBIZCgxkaXNwbGF5X25hbWUYASABKAlIAIgBARIRCgRuYW1lGAIgASgJSAGIAQESEwoGaGVhZGVyGAMgASgJSAKIAQESFAoHcHVycG9zZRgEIAEoCUgDiAEBQg8KDV9kaXNwbGF5X25hbWVCBwoFX25hbWVCCQoHX2hlYWRlckIKCghfcHVycG9zZSJTChNQYXRjaENoYW5uZWxSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSKAoFcGF0Y2gYAiABKAsyGS5wbHVnd2lyZS52MS5DaGFubmVsUGF0Y2giPQoUUGF0Y2hDaGFubmVsUmVzcG9uc2USJQoHY2hhbm5lbBgBIAEoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwi5AEKJ1VwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSXgoNbm90aWZpY2F0aW9ucxgDIAMoCzJHLnBsdWd3aXJlLnYxLlVwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVxdWVzdC5Ob3RpZmljYXRpb25zRW50cnkaNAoSTm90aWZpY2F0aW9uc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiVgooVXBkYXRlQ2hhbm5lbE1lbWJlck5vdGlmaWNhdGlvbnNSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIj4KF0NoYW5uZWxNZW1iZXJJZGVudGlmaWVyEhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCSLxAQonUGF0Y2hDaGFubmVsTWVtYmVyc05vdGlmaWNhdGlvbnNSZXF1ZXN0EjUKB21lbWJlcnMYASADKAsyJC5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVySWRlbnRpZmllchJbCgxub3RpZnlfcHJvcHMYAiADKAsyRS5wbHVnd2lyZS52MS5QYXRjaENoYW5uZWxNZW1iZXJzTm90aWZpY2F0aW9uc1JlcXVlc3QuTm90aWZ5UHJvcHNFbnRyeRoyChBOb3RpZnlQcm9wc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiKgooUGF0Y2hDaGFubmVsTWVtYmVyc05vdGlmaWNhdGlvbnNSZXNwb25zZSJGCiJHZXRDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCSJmCiNHZXRDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXNwb25zZRIwCgpjYXRlZ29yaWVzGAEgAygLMhwucGx1Z3dpcmUudjEuU2lkZWJhckNhdGVnb3J5Eg0KBW9yZGVyGAIgAygJIncKI0NyZWF0ZUNoYW5uZWxTaWRlYmFyQ2F0ZWdvcnlSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSDwoHdGVhbV9pZBgCIAEoCRIuCghjYXRlZ29yeRgDIAEoCzIcLnBsdWd3aXJlLnYxLlNpZGViYXJDYXRlZ29yeSJWCiRDcmVhdGVDaGFubmVsU2lkZWJhckNhdGVnb3J5UmVzcG9uc2USLgoIY2F0ZWdvcnkYASABKAsyHC5wbHVnd2lyZS52MS5TaWRlYmFyQ2F0ZWdvcnkiewolVXBkYXRlQ2hhbm5lbFNpZGViYXJDYXRlZ29yaWVzUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSMAoKY2F0ZWdvcmllcxgDIAMoCzIcLnBsdWd3aXJlLnYxLlNpZGViYXJDYXRlZ29yeSJaCiZVcGRhdGVDaGFubmVsU2lkZWJhckNhdGVnb3JpZXNSZXNwb25zZRIwCgpjYXRlZ29yaWVzGAEgAygLMhwucGx1Z3dpcmUudjEuU2lkZWJhckNhdGVnb3J5YgZwcm90bzM", [file_plugwire_v1_error, file_plugwire_v1_models]);
+  fileDesc("ChhwbHVnd2lyZS92MS9wZW9wbGUucHJvdG8SC3BsdWd3aXJlLnYxIlUKCVRlYW1TdGF0cxIPCgd0ZWFtX2lkGAEgASgJEhoKEnRvdGFsX21lbWJlcl9jb3VudBgCIAEoAxIbChNhY3RpdmVfbWVtYmVyX2NvdW50GAMgASgDInsKClRlYW1VbnJlYWQSDwoHdGVhbV9pZBgBIAEoCRIRCgltc2dfY291bnQYAiABKAMSFQoNbWVudGlvbl9jb3VudBgDIAEoAxIaChJtZW50aW9uX2NvdW50X3Jvb3QYBCABKAMSFgoObXNnX2NvdW50X3Jvb3QYBSABKAMifAoMQ2hhbm5lbFN0YXRzEhIKCmNoYW5uZWxfaWQYASABKAkSFAoMbWVtYmVyX2NvdW50GAIgASgDEhMKC2d1ZXN0X2NvdW50GAMgASgDEhgKEHBpbm5lZHBvc3RfY291bnQYBCABKAMSEwoLZmlsZXNfY291bnQYBSABKAMivwEKD1NpZGViYXJDYXRlZ29yeRIKCgJpZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEg8KB3RlYW1faWQYAyABKAkSEgoKc29ydF9vcmRlchgEIAEoAxIPCgdzb3J0aW5nGAUgASgJEgwKBHR5cGUYBiABKAkSFAoMZGlzcGxheV9uYW1lGAcgASgJEg0KBW11dGVkGAggASgIEhEKCWNvbGxhcHNlZBgJIAEoCBITCgtjaGFubmVsX2lkcxgKIAMoCSIvChpHZXRVc2Vyc0J5VXNlcm5hbWVzUmVxdWVzdBIRCgl1c2VybmFtZXMYASADKAkiPwobR2V0VXNlcnNCeVVzZXJuYW1lc1Jlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciKkAQoSU2VhcmNoVXNlcnNSZXF1ZXN0EgwKBHRlcm0YASABKAkSDwoHdGVhbV9pZBgCIAEoCRIWCg5ub3RfaW5fdGVhbV9pZBgDIAEoCRIVCg1pbl9jaGFubmVsX2lkGAQgASgJEhkKEW5vdF9pbl9jaGFubmVsX2lkGAUgASgJEhYKDmFsbG93X2luYWN0aXZlGAYgASgIEg0KBWxpbWl0GAcgASgFIjcKE1NlYXJjaFVzZXJzUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyImQKGEdldFVzZXJzSW5DaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEg8KB3NvcnRfYnkYAiABKAkSIwoGcGFnaW5nGAMgASgLMhMucGx1Z3dpcmUudjEuUGFnaW5nIj0KGUdldFVzZXJzSW5DaGFubmVsUmVzcG9uc2USIAoFdXNlcnMYASADKAsyES5wbHVnd2lyZS52MS5Vc2VyIk0KFUdldFVzZXJzSW5UZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyI6ChZHZXRVc2Vyc0luVGVhbVJlc3BvbnNlEiAKBXVzZXJzGAEgAygLMhEucGx1Z3dpcmUudjEuVXNlciIpChZHZXRQcm9maWxlSW1hZ2VSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiKAoXR2V0UHJvZmlsZUltYWdlUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiNwoWU2V0UHJvZmlsZUltYWdlUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEgwKBGRhdGEYAiABKAwiGQoXU2V0UHJvZmlsZUltYWdlUmVzcG9uc2UiJAoRRGVsZXRlVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSIUChJEZWxldGVVc2VyUmVzcG9uc2UiOgoXVXBkYXRlVXNlckFjdGl2ZVJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIOCgZhY3RpdmUYAiABKAgiGgoYVXBkYXRlVXNlckFjdGl2ZVJlc3BvbnNlIjMKCFVzZXJBdXRoEhEKCWF1dGhfZGF0YRgBIAEoCRIUCgxhdXRoX3NlcnZpY2UYAiABKAkiUgoVVXBkYXRlVXNlckF1dGhSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkSKAoJdXNlcl9hdXRoGAIgASgLMhUucGx1Z3dpcmUudjEuVXNlckF1dGgiQgoWVXBkYXRlVXNlckF1dGhSZXNwb25zZRIoCgl1c2VyX2F1dGgYASABKAsyFS5wbHVnd2lyZS52MS5Vc2VyQXV0aCI4ChRHZXRUZWFtTWVtYmVyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkiQAoVR2V0VGVhbU1lbWJlclJlc3BvbnNlEicKBm1lbWJlchgBIAEoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXIiVAocR2V0VGVhbU1lbWJlcnNGb3JVc2VyUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJJCh1HZXRUZWFtTWVtYmVyc0ZvclVzZXJSZXNwb25zZRIoCgdtZW1iZXJzGAEgAygLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlciIpChZHZXRUZWFtc0ZvclVzZXJSZXF1ZXN0Eg8KB3VzZXJfaWQYASABKAkiOwoXR2V0VGVhbXNGb3JVc2VyUmVzcG9uc2USIAoFdGVhbXMYASADKAsyES5wbHVnd2lyZS52MS5UZWFtIi8KHEdldFRlYW1zVW5yZWFkRm9yVXNlclJlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCSJOCh1HZXRUZWFtc1VucmVhZEZvclVzZXJSZXNwb25zZRItCgx0ZWFtX3VucmVhZHMYASADKAsyFy5wbHVnd2lyZS52MS5UZWFtVW5yZWFkIiYKE0dldFRlYW1TdGF0c1JlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSI9ChRHZXRUZWFtU3RhdHNSZXNwb25zZRIlCgVzdGF0cxgBIAEoCzIWLnBsdWd3aXJlLnYxLlRlYW1TdGF0cyIiChJTZWFyY2hUZWFtc1JlcXVlc3QSDAoEdGVybRgBIAEoCSI3ChNTZWFyY2hUZWFtc1Jlc3BvbnNlEiAKBXRlYW1zGAEgAygLMhEucGx1Z3dpcmUudjEuVGVhbSI0ChFVcGRhdGVUZWFtUmVxdWVzdBIfCgR0ZWFtGAEgASgLMhEucGx1Z3dpcmUudjEuVGVhbSI1ChJVcGRhdGVUZWFtUmVzcG9uc2USHwoEdGVhbRgBIAEoCzIRLnBsdWd3aXJlLnYxLlRlYW0iJAoRRGVsZXRlVGVhbVJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCSIUChJEZWxldGVUZWFtUmVzcG9uc2UiUwoYQ3JlYXRlVGVhbU1lbWJlcnNSZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSEAoIdXNlcl9pZHMYAiADKAkSFAoMcmVxdWVzdG9yX2lkGAMgASgJIkUKGUNyZWF0ZVRlYW1NZW1iZXJzUmVzcG9uc2USKAoHbWVtYmVycxgBIAMoCzIXLnBsdWd3aXJlLnYxLlRlYW1NZW1iZXIiXQoiQ3JlYXRlVGVhbU1lbWJlcnNHcmFjZWZ1bGx5UmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJEhQKDHJlcXVlc3Rvcl9pZBgDIAEoCSJ4ChNUZWFtTWVtYmVyV2l0aEVycm9yEg8KB3VzZXJfaWQYASABKAkSJwoGbWVtYmVyGAIgASgLMhcucGx1Z3dpcmUudjEuVGVhbU1lbWJlchInCgVlcnJvchgDIAEoCzIYLnBsdWd3aXJlLnYxLkVycm9yRGV0YWlsIlgKI0NyZWF0ZVRlYW1NZW1iZXJzR3JhY2VmdWxseVJlc3BvbnNlEjEKB21lbWJlcnMYASADKAsyIC5wbHVnd2lyZS52MS5UZWFtTWVtYmVyV2l0aEVycm9yIiUKEkdldFRlYW1JY29uUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIiQKE0dldFRlYW1JY29uUmVzcG9uc2USDQoFaW1hZ2UYASABKAwiMwoSU2V0VGVhbUljb25SZXF1ZXN0Eg8KB3RlYW1faWQYASABKAkSDAoEZGF0YRgCIAEoDCIVChNTZXRUZWFtSWNvblJlc3BvbnNlIigKFVJlbW92ZVRlYW1JY29uUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJIhgKFlJlbW92ZVRlYW1JY29uUmVzcG9uc2UiPgoXR2V0Q2hhbm5lbE1lbWJlclJlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJIkYKGEdldENoYW5uZWxNZW1iZXJSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyImgKH0dldENoYW5uZWxNZW1iZXJzRm9yVXNlclJlcXVlc3QSDwoHdGVhbV9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEiMKBnBhZ2luZxgDIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJPCiBHZXRDaGFubmVsTWVtYmVyc0ZvclVzZXJSZXNwb25zZRIrCgdtZW1iZXJzGAEgAygLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJFCh1HZXRDaGFubmVsTWVtYmVyc0J5SWRzUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEhAKCHVzZXJfaWRzGAIgAygJIk0KHkdldENoYW5uZWxNZW1iZXJzQnlJZHNSZXNwb25zZRIrCgdtZW1iZXJzGAEgAygLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciJdCiBHZXRDaGFubmVsc0ZvclRlYW1Gb3JVc2VyUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAkSFwoPaW5jbHVkZV9kZWxldGVkGAMgASgIIksKIUdldENoYW5uZWxzRm9yVGVhbUZvclVzZXJSZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiVwofR2V0UHVibGljQ2hhbm5lbHNGb3JUZWFtUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEiMKBnBhZ2luZxgCIAEoCzITLnBsdWd3aXJlLnYxLlBhZ2luZyJKCiBHZXRQdWJsaWNDaGFubmVsc0ZvclRlYW1SZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiZgoiR2V0Q2hhbm5lbEJ5TmFtZUZvclRlYW1OYW1lUmVxdWVzdBIRCgl0ZWFtX25hbWUYASABKAkSFAoMY2hhbm5lbF9uYW1lGAIgASgJEhcKD2luY2x1ZGVfZGVsZXRlZBgDIAEoCCJMCiNHZXRDaGFubmVsQnlOYW1lRm9yVGVhbU5hbWVSZXNwb25zZRIlCgdjaGFubmVsGAEgASgLMhQucGx1Z3dpcmUudjEuQ2hhbm5lbCIqChZHZXRHcm91cENoYW5uZWxSZXF1ZXN0EhAKCHVzZXJfaWRzGAEgAygJIkAKF0dldEdyb3VwQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIlIKF0FkZFVzZXJUb0NoYW5uZWxSZXF1ZXN0EhIKCmNoYW5uZWxfaWQYASABKAkSDwoHdXNlcl9pZBgCIAEoCRISCgphc191c2VyX2lkGAMgASgJIkYKGEFkZFVzZXJUb0NoYW5uZWxSZXNwb25zZRIqCgZtZW1iZXIYASABKAsyGi5wbHVnd2lyZS52MS5DaGFubmVsTWVtYmVyIjYKFVNlYXJjaENoYW5uZWxzUmVxdWVzdBIPCgd0ZWFtX2lkGAEgASgJEgwKBHRlcm0YAiABKAkiQAoWU2VhcmNoQ2hhbm5lbHNSZXNwb25zZRImCghjaGFubmVscxgBIAMoCzIULnBsdWd3aXJlLnYxLkNoYW5uZWwiLAoWR2V0Q2hhbm5lbFN0YXRzUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJIkMKF0dldENoYW5uZWxTdGF0c1Jlc3BvbnNlEigKBXN0YXRzGAEgASgLMhkucGx1Z3dpcmUudjEuQ2hhbm5lbFN0YXRzIpgBCgxDaGFubmVsUGF0Y2gSGQoMZGlzcGxheV9uYW1lGAEgASgJSACIAQESEQoEbmFtZRgCIAEoCUgBiAEBEhMKBmhlYWRlchgDIAEoCUgCiAEBEhQKB3B1cnBvc2UYBCABKAlIA4gBAUIPCg1fZGlzcGxheV9uYW1lQgcKBV9uYW1lQgkKB19oZWFkZXJCCgoIX3B1cnBvc2UiUwoTUGF0Y2hDaGFubmVsUmVxdWVzdBISCgpjaGFubmVsX2lkGAEgASgJEigKBXBhdGNoGAIgASgLMhkucGx1Z3dpcmUudjEuQ2hhbm5lbFBhdGNoIj0KFFBhdGNoQ2hhbm5lbFJlc3BvbnNlEiUKB2NoYW5uZWwYASABKAsyFC5wbHVnd2lyZS52MS5DaGFubmVsIuQBCidVcGRhdGVDaGFubmVsTWVtYmVyTm90aWZpY2F0aW9uc1JlcXVlc3QSEgoKY2hhbm5lbF9pZBgBIAEoCRIPCgd1c2VyX2lkGAIgASgJEl4KDW5vdGlmaWNhdGlvbnMYAyADKAsyRy5wbHVnd2lyZS52MS5VcGRhdGVDaGFubmVsTWVtYmVyTm90aWZpY2F0aW9uc1JlcXVlc3QuTm90aWZpY2F0aW9uc0VudHJ5GjQKEk5vdGlmaWNhdGlvbnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIlYKKFVwZGF0ZUNoYW5uZWxNZW1iZXJOb3RpZmljYXRpb25zUmVzcG9uc2USKgoGbWVtYmVyGAEgASgLMhoucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlciI+ChdDaGFubmVsTWVtYmVySWRlbnRpZmllchISCgpjaGFubmVsX2lkGAEgASgJEg8KB3VzZXJfaWQYAiABKAki8QEKJ1BhdGNoQ2hhbm5lbE1lbWJlcnNOb3RpZmljYXRpb25zUmVxdWVzdBI1CgdtZW1iZXJzGAEgAygLMiQucGx1Z3dpcmUudjEuQ2hhbm5lbE1lbWJlcklkZW50aWZpZXISWwoMbm90aWZ5X3Byb3BzGAIgAygLMkUucGx1Z3dpcmUudjEuUGF0Y2hDaGFubmVsTWVtYmVyc05vdGlmaWNhdGlvbnNSZXF1ZXN0Lk5vdGlmeVByb3BzRW50cnkaMgoQTm90aWZ5UHJvcHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIioKKFBhdGNoQ2hhbm5lbE1lbWJlcnNOb3RpZmljYXRpb25zUmVzcG9uc2UiRgoiR2V0Q2hhbm5lbFNpZGViYXJDYXRlZ29yaWVzUmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkiZgojR2V0Q2hhbm5lbFNpZGViYXJDYXRlZ29yaWVzUmVzcG9uc2USMAoKY2F0ZWdvcmllcxgBIAMoCzIcLnBsdWd3aXJlLnYxLlNpZGViYXJDYXRlZ29yeRINCgVvcmRlchgCIAMoCSJ3CiNDcmVhdGVDaGFubmVsU2lkZWJhckNhdGVnb3J5UmVxdWVzdBIPCgd1c2VyX2lkGAEgASgJEg8KB3RlYW1faWQYAiABKAkSLgoIY2F0ZWdvcnkYAyABKAsyHC5wbHVnd2lyZS52MS5TaWRlYmFyQ2F0ZWdvcnkiVgokQ3JlYXRlQ2hhbm5lbFNpZGViYXJDYXRlZ29yeVJlc3BvbnNlEi4KCGNhdGVnb3J5GAEgASgLMhwucGx1Z3dpcmUudjEuU2lkZWJhckNhdGVnb3J5InsKJVVwZGF0ZUNoYW5uZWxTaWRlYmFyQ2F0ZWdvcmllc1JlcXVlc3QSDwoHdXNlcl9pZBgBIAEoCRIPCgd0ZWFtX2lkGAIgASgJEjAKCmNhdGVnb3JpZXMYAyADKAsyHC5wbHVnd2lyZS52MS5TaWRlYmFyQ2F0ZWdvcnkiWgomVXBkYXRlQ2hhbm5lbFNpZGViYXJDYXRlZ29yaWVzUmVzcG9uc2USMAoKY2F0ZWdvcmllcxgBIAMoCzIcLnBsdWd3aXJlLnYxLlNpZGViYXJDYXRlZ29yeWIGcHJvdG8z", [file_plugwire_v1_error, file_plugwire_v1_models]);
 
 /**
  * Member counts of a team.
@@ -633,6 +633,84 @@ export const UpdateUserActiveResponseSchema: GenMessage<UpdateUserActiveResponse
   messageDesc(file_plugwire_v1_people, 19);
 
 /**
+ * How a user signs in, as Mattermost's UserAuth: the service and the user's id there. A
+ * password never crosses the plugin boundary, in either direction.
+ *
+ * @generated from message plugwire.v1.UserAuth
+ */
+export type UserAuth = Message<"plugwire.v1.UserAuth"> & {
+  /**
+   * The user's id at the service (Mattermost's AuthData); empty for none.
+   *
+   * @generated from field: string auth_data = 1;
+   */
+  authData: string;
+
+  /**
+   * The sign-in service ("gitlab", "saml", "ldap", ...); empty for e-mail and password.
+   *
+   * @generated from field: string auth_service = 2;
+   */
+  authService: string;
+};
+
+/**
+ * Describes the message plugwire.v1.UserAuth.
+ * Use `create(UserAuthSchema)` to create a new message.
+ */
+export const UserAuthSchema: GenMessage<UserAuth> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 20);
+
+/**
+ * Moves a user to another sign-in service (Mattermost's UpdateUserAuth).
+ *
+ * @generated from message plugwire.v1.UpdateUserAuthRequest
+ */
+export type UpdateUserAuthRequest = Message<"plugwire.v1.UpdateUserAuthRequest"> & {
+  /**
+   * The user.
+   *
+   * @generated from field: string user_id = 1;
+   */
+  userId: string;
+
+  /**
+   * The service and the user's id there.
+   *
+   * @generated from field: plugwire.v1.UserAuth user_auth = 2;
+   */
+  userAuth?: UserAuth | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.UpdateUserAuthRequest.
+ * Use `create(UpdateUserAuthRequestSchema)` to create a new message.
+ */
+export const UpdateUserAuthRequestSchema: GenMessage<UpdateUserAuthRequest> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 21);
+
+/**
+ * The user's new sign-in, without a password.
+ *
+ * @generated from message plugwire.v1.UpdateUserAuthResponse
+ */
+export type UpdateUserAuthResponse = Message<"plugwire.v1.UpdateUserAuthResponse"> & {
+  /**
+   * What was stored.
+   *
+   * @generated from field: plugwire.v1.UserAuth user_auth = 1;
+   */
+  userAuth?: UserAuth | undefined;
+};
+
+/**
+ * Describes the message plugwire.v1.UpdateUserAuthResponse.
+ * Use `create(UpdateUserAuthResponseSchema)` to create a new message.
+ */
+export const UpdateUserAuthResponseSchema: GenMessage<UpdateUserAuthResponse> = /*@__PURE__*/
+  messageDesc(file_plugwire_v1_people, 22);
+
+/**
  * Asks for one team membership.
  *
  * @generated from message plugwire.v1.GetTeamMemberRequest
@@ -658,7 +736,7 @@ export type GetTeamMemberRequest = Message<"plugwire.v1.GetTeamMemberRequest"> &
  * Use `create(GetTeamMemberRequestSchema)` to create a new message.
  */
 export const GetTeamMemberRequestSchema: GenMessage<GetTeamMemberRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 20);
+  messageDesc(file_plugwire_v1_people, 23);
 
 /**
  * The membership.
@@ -679,7 +757,7 @@ export type GetTeamMemberResponse = Message<"plugwire.v1.GetTeamMemberResponse">
  * Use `create(GetTeamMemberResponseSchema)` to create a new message.
  */
 export const GetTeamMemberResponseSchema: GenMessage<GetTeamMemberResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 21);
+  messageDesc(file_plugwire_v1_people, 24);
 
 /**
  * Asks for a user's team memberships.
@@ -707,7 +785,7 @@ export type GetTeamMembersForUserRequest = Message<"plugwire.v1.GetTeamMembersFo
  * Use `create(GetTeamMembersForUserRequestSchema)` to create a new message.
  */
 export const GetTeamMembersForUserRequestSchema: GenMessage<GetTeamMembersForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 22);
+  messageDesc(file_plugwire_v1_people, 25);
 
 /**
  * The memberships.
@@ -728,7 +806,7 @@ export type GetTeamMembersForUserResponse = Message<"plugwire.v1.GetTeamMembersF
  * Use `create(GetTeamMembersForUserResponseSchema)` to create a new message.
  */
 export const GetTeamMembersForUserResponseSchema: GenMessage<GetTeamMembersForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 23);
+  messageDesc(file_plugwire_v1_people, 26);
 
 /**
  * Asks for the teams a user belongs to.
@@ -749,7 +827,7 @@ export type GetTeamsForUserRequest = Message<"plugwire.v1.GetTeamsForUserRequest
  * Use `create(GetTeamsForUserRequestSchema)` to create a new message.
  */
 export const GetTeamsForUserRequestSchema: GenMessage<GetTeamsForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 24);
+  messageDesc(file_plugwire_v1_people, 27);
 
 /**
  * The teams.
@@ -770,7 +848,7 @@ export type GetTeamsForUserResponse = Message<"plugwire.v1.GetTeamsForUserRespon
  * Use `create(GetTeamsForUserResponseSchema)` to create a new message.
  */
 export const GetTeamsForUserResponseSchema: GenMessage<GetTeamsForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 25);
+  messageDesc(file_plugwire_v1_people, 28);
 
 /**
  * Asks for a user's unread counts per team.
@@ -791,7 +869,7 @@ export type GetTeamsUnreadForUserRequest = Message<"plugwire.v1.GetTeamsUnreadFo
  * Use `create(GetTeamsUnreadForUserRequestSchema)` to create a new message.
  */
 export const GetTeamsUnreadForUserRequestSchema: GenMessage<GetTeamsUnreadForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 26);
+  messageDesc(file_plugwire_v1_people, 29);
 
 /**
  * The counts.
@@ -812,7 +890,7 @@ export type GetTeamsUnreadForUserResponse = Message<"plugwire.v1.GetTeamsUnreadF
  * Use `create(GetTeamsUnreadForUserResponseSchema)` to create a new message.
  */
 export const GetTeamsUnreadForUserResponseSchema: GenMessage<GetTeamsUnreadForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 27);
+  messageDesc(file_plugwire_v1_people, 30);
 
 /**
  * Asks for a team's member counts.
@@ -833,7 +911,7 @@ export type GetTeamStatsRequest = Message<"plugwire.v1.GetTeamStatsRequest"> & {
  * Use `create(GetTeamStatsRequestSchema)` to create a new message.
  */
 export const GetTeamStatsRequestSchema: GenMessage<GetTeamStatsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 28);
+  messageDesc(file_plugwire_v1_people, 31);
 
 /**
  * The counts.
@@ -854,7 +932,7 @@ export type GetTeamStatsResponse = Message<"plugwire.v1.GetTeamStatsResponse"> &
  * Use `create(GetTeamStatsResponseSchema)` to create a new message.
  */
 export const GetTeamStatsResponseSchema: GenMessage<GetTeamStatsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 29);
+  messageDesc(file_plugwire_v1_people, 32);
 
 /**
  * Searches teams by name or display name.
@@ -875,7 +953,7 @@ export type SearchTeamsRequest = Message<"plugwire.v1.SearchTeamsRequest"> & {
  * Use `create(SearchTeamsRequestSchema)` to create a new message.
  */
 export const SearchTeamsRequestSchema: GenMessage<SearchTeamsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 30);
+  messageDesc(file_plugwire_v1_people, 33);
 
 /**
  * The teams found.
@@ -896,7 +974,7 @@ export type SearchTeamsResponse = Message<"plugwire.v1.SearchTeamsResponse"> & {
  * Use `create(SearchTeamsResponseSchema)` to create a new message.
  */
 export const SearchTeamsResponseSchema: GenMessage<SearchTeamsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 31);
+  messageDesc(file_plugwire_v1_people, 34);
 
 /**
  * Updates a team's descriptive fields.
@@ -917,7 +995,7 @@ export type UpdateTeamRequest = Message<"plugwire.v1.UpdateTeamRequest"> & {
  * Use `create(UpdateTeamRequestSchema)` to create a new message.
  */
 export const UpdateTeamRequestSchema: GenMessage<UpdateTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 32);
+  messageDesc(file_plugwire_v1_people, 35);
 
 /**
  * The updated team.
@@ -938,7 +1016,7 @@ export type UpdateTeamResponse = Message<"plugwire.v1.UpdateTeamResponse"> & {
  * Use `create(UpdateTeamResponseSchema)` to create a new message.
  */
 export const UpdateTeamResponseSchema: GenMessage<UpdateTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 33);
+  messageDesc(file_plugwire_v1_people, 36);
 
 /**
  * Deletes a team (Mattermost's soft delete: delete_at is set).
@@ -959,7 +1037,7 @@ export type DeleteTeamRequest = Message<"plugwire.v1.DeleteTeamRequest"> & {
  * Use `create(DeleteTeamRequestSchema)` to create a new message.
  */
 export const DeleteTeamRequestSchema: GenMessage<DeleteTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 34);
+  messageDesc(file_plugwire_v1_people, 37);
 
 /**
  * Deleted.
@@ -974,7 +1052,7 @@ export type DeleteTeamResponse = Message<"plugwire.v1.DeleteTeamResponse"> & {
  * Use `create(DeleteTeamResponseSchema)` to create a new message.
  */
 export const DeleteTeamResponseSchema: GenMessage<DeleteTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 35);
+  messageDesc(file_plugwire_v1_people, 38);
 
 /**
  * Adds several users to a team.
@@ -1009,7 +1087,7 @@ export type CreateTeamMembersRequest = Message<"plugwire.v1.CreateTeamMembersReq
  * Use `create(CreateTeamMembersRequestSchema)` to create a new message.
  */
 export const CreateTeamMembersRequestSchema: GenMessage<CreateTeamMembersRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 36);
+  messageDesc(file_plugwire_v1_people, 39);
 
 /**
  * The memberships.
@@ -1030,7 +1108,7 @@ export type CreateTeamMembersResponse = Message<"plugwire.v1.CreateTeamMembersRe
  * Use `create(CreateTeamMembersResponseSchema)` to create a new message.
  */
 export const CreateTeamMembersResponseSchema: GenMessage<CreateTeamMembersResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 37);
+  messageDesc(file_plugwire_v1_people, 40);
 
 /**
  * Adds several users to a team, reporting per user what failed instead of stopping at the
@@ -1066,7 +1144,7 @@ export type CreateTeamMembersGracefullyRequest = Message<"plugwire.v1.CreateTeam
  * Use `create(CreateTeamMembersGracefullyRequestSchema)` to create a new message.
  */
 export const CreateTeamMembersGracefullyRequestSchema: GenMessage<CreateTeamMembersGracefullyRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 38);
+  messageDesc(file_plugwire_v1_people, 41);
 
 /**
  * One user's outcome, as Mattermost's TeamMemberWithError: the membership, or why there is none.
@@ -1101,7 +1179,7 @@ export type TeamMemberWithError = Message<"plugwire.v1.TeamMemberWithError"> & {
  * Use `create(TeamMemberWithErrorSchema)` to create a new message.
  */
 export const TeamMemberWithErrorSchema: GenMessage<TeamMemberWithError> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 39);
+  messageDesc(file_plugwire_v1_people, 42);
 
 /**
  * One outcome per user, in the order asked.
@@ -1122,7 +1200,7 @@ export type CreateTeamMembersGracefullyResponse = Message<"plugwire.v1.CreateTea
  * Use `create(CreateTeamMembersGracefullyResponseSchema)` to create a new message.
  */
 export const CreateTeamMembersGracefullyResponseSchema: GenMessage<CreateTeamMembersGracefullyResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 40);
+  messageDesc(file_plugwire_v1_people, 43);
 
 /**
  * Asks for a team's icon.
@@ -1143,7 +1221,7 @@ export type GetTeamIconRequest = Message<"plugwire.v1.GetTeamIconRequest"> & {
  * Use `create(GetTeamIconRequestSchema)` to create a new message.
  */
 export const GetTeamIconRequestSchema: GenMessage<GetTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 41);
+  messageDesc(file_plugwire_v1_people, 44);
 
 /**
  * The icon; NotFound when the team has none.
@@ -1164,7 +1242,7 @@ export type GetTeamIconResponse = Message<"plugwire.v1.GetTeamIconResponse"> & {
  * Use `create(GetTeamIconResponseSchema)` to create a new message.
  */
 export const GetTeamIconResponseSchema: GenMessage<GetTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 42);
+  messageDesc(file_plugwire_v1_people, 45);
 
 /**
  * Sets a team's icon.
@@ -1192,7 +1270,7 @@ export type SetTeamIconRequest = Message<"plugwire.v1.SetTeamIconRequest"> & {
  * Use `create(SetTeamIconRequestSchema)` to create a new message.
  */
 export const SetTeamIconRequestSchema: GenMessage<SetTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 43);
+  messageDesc(file_plugwire_v1_people, 46);
 
 /**
  * Set.
@@ -1207,7 +1285,7 @@ export type SetTeamIconResponse = Message<"plugwire.v1.SetTeamIconResponse"> & {
  * Use `create(SetTeamIconResponseSchema)` to create a new message.
  */
 export const SetTeamIconResponseSchema: GenMessage<SetTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 44);
+  messageDesc(file_plugwire_v1_people, 47);
 
 /**
  * Removes a team's icon; GetTeamIcon answers NotFound after it. No icon is not an error.
@@ -1228,7 +1306,7 @@ export type RemoveTeamIconRequest = Message<"plugwire.v1.RemoveTeamIconRequest">
  * Use `create(RemoveTeamIconRequestSchema)` to create a new message.
  */
 export const RemoveTeamIconRequestSchema: GenMessage<RemoveTeamIconRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 45);
+  messageDesc(file_plugwire_v1_people, 48);
 
 /**
  * Removed.
@@ -1243,7 +1321,7 @@ export type RemoveTeamIconResponse = Message<"plugwire.v1.RemoveTeamIconResponse
  * Use `create(RemoveTeamIconResponseSchema)` to create a new message.
  */
 export const RemoveTeamIconResponseSchema: GenMessage<RemoveTeamIconResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 46);
+  messageDesc(file_plugwire_v1_people, 49);
 
 /**
  * Asks for one channel membership.
@@ -1271,7 +1349,7 @@ export type GetChannelMemberRequest = Message<"plugwire.v1.GetChannelMemberReque
  * Use `create(GetChannelMemberRequestSchema)` to create a new message.
  */
 export const GetChannelMemberRequestSchema: GenMessage<GetChannelMemberRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 47);
+  messageDesc(file_plugwire_v1_people, 50);
 
 /**
  * The membership.
@@ -1292,7 +1370,7 @@ export type GetChannelMemberResponse = Message<"plugwire.v1.GetChannelMemberResp
  * Use `create(GetChannelMemberResponseSchema)` to create a new message.
  */
 export const GetChannelMemberResponseSchema: GenMessage<GetChannelMemberResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 48);
+  messageDesc(file_plugwire_v1_people, 51);
 
 /**
  * Asks for a user's memberships of a team's channels (and their direct and group channels).
@@ -1327,7 +1405,7 @@ export type GetChannelMembersForUserRequest = Message<"plugwire.v1.GetChannelMem
  * Use `create(GetChannelMembersForUserRequestSchema)` to create a new message.
  */
 export const GetChannelMembersForUserRequestSchema: GenMessage<GetChannelMembersForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 49);
+  messageDesc(file_plugwire_v1_people, 52);
 
 /**
  * The memberships.
@@ -1348,7 +1426,7 @@ export type GetChannelMembersForUserResponse = Message<"plugwire.v1.GetChannelMe
  * Use `create(GetChannelMembersForUserResponseSchema)` to create a new message.
  */
 export const GetChannelMembersForUserResponseSchema: GenMessage<GetChannelMembersForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 50);
+  messageDesc(file_plugwire_v1_people, 53);
 
 /**
  * Asks for the memberships of several users of a channel.
@@ -1376,7 +1454,7 @@ export type GetChannelMembersByIdsRequest = Message<"plugwire.v1.GetChannelMembe
  * Use `create(GetChannelMembersByIdsRequestSchema)` to create a new message.
  */
 export const GetChannelMembersByIdsRequestSchema: GenMessage<GetChannelMembersByIdsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 51);
+  messageDesc(file_plugwire_v1_people, 54);
 
 /**
  * The memberships.
@@ -1397,7 +1475,7 @@ export type GetChannelMembersByIdsResponse = Message<"plugwire.v1.GetChannelMemb
  * Use `create(GetChannelMembersByIdsResponseSchema)` to create a new message.
  */
 export const GetChannelMembersByIdsResponseSchema: GenMessage<GetChannelMembersByIdsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 52);
+  messageDesc(file_plugwire_v1_people, 55);
 
 /**
  * Asks for a user's channels of a team (and their direct and group channels).
@@ -1432,7 +1510,7 @@ export type GetChannelsForTeamForUserRequest = Message<"plugwire.v1.GetChannelsF
  * Use `create(GetChannelsForTeamForUserRequestSchema)` to create a new message.
  */
 export const GetChannelsForTeamForUserRequestSchema: GenMessage<GetChannelsForTeamForUserRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 53);
+  messageDesc(file_plugwire_v1_people, 56);
 
 /**
  * The channels.
@@ -1453,7 +1531,7 @@ export type GetChannelsForTeamForUserResponse = Message<"plugwire.v1.GetChannels
  * Use `create(GetChannelsForTeamForUserResponseSchema)` to create a new message.
  */
 export const GetChannelsForTeamForUserResponseSchema: GenMessage<GetChannelsForTeamForUserResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 54);
+  messageDesc(file_plugwire_v1_people, 57);
 
 /**
  * Asks for a page of a team's public channels.
@@ -1481,7 +1559,7 @@ export type GetPublicChannelsForTeamRequest = Message<"plugwire.v1.GetPublicChan
  * Use `create(GetPublicChannelsForTeamRequestSchema)` to create a new message.
  */
 export const GetPublicChannelsForTeamRequestSchema: GenMessage<GetPublicChannelsForTeamRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 55);
+  messageDesc(file_plugwire_v1_people, 58);
 
 /**
  * The channels.
@@ -1502,7 +1580,7 @@ export type GetPublicChannelsForTeamResponse = Message<"plugwire.v1.GetPublicCha
  * Use `create(GetPublicChannelsForTeamResponseSchema)` to create a new message.
  */
 export const GetPublicChannelsForTeamResponseSchema: GenMessage<GetPublicChannelsForTeamResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 56);
+  messageDesc(file_plugwire_v1_people, 59);
 
 /**
  * Asks for a channel by its team's name and its own.
@@ -1537,7 +1615,7 @@ export type GetChannelByNameForTeamNameRequest = Message<"plugwire.v1.GetChannel
  * Use `create(GetChannelByNameForTeamNameRequestSchema)` to create a new message.
  */
 export const GetChannelByNameForTeamNameRequestSchema: GenMessage<GetChannelByNameForTeamNameRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 57);
+  messageDesc(file_plugwire_v1_people, 60);
 
 /**
  * The channel.
@@ -1558,7 +1636,7 @@ export type GetChannelByNameForTeamNameResponse = Message<"plugwire.v1.GetChanne
  * Use `create(GetChannelByNameForTeamNameResponseSchema)` to create a new message.
  */
 export const GetChannelByNameForTeamNameResponseSchema: GenMessage<GetChannelByNameForTeamNameResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 58);
+  messageDesc(file_plugwire_v1_people, 61);
 
 /**
  * Asks for the group channel of several users, created when missing.
@@ -1579,7 +1657,7 @@ export type GetGroupChannelRequest = Message<"plugwire.v1.GetGroupChannelRequest
  * Use `create(GetGroupChannelRequestSchema)` to create a new message.
  */
 export const GetGroupChannelRequestSchema: GenMessage<GetGroupChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 59);
+  messageDesc(file_plugwire_v1_people, 62);
 
 /**
  * The channel.
@@ -1600,7 +1678,7 @@ export type GetGroupChannelResponse = Message<"plugwire.v1.GetGroupChannelRespon
  * Use `create(GetGroupChannelResponseSchema)` to create a new message.
  */
 export const GetGroupChannelResponseSchema: GenMessage<GetGroupChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 60);
+  messageDesc(file_plugwire_v1_people, 63);
 
 /**
  * Adds a user to a channel on behalf of another.
@@ -1635,7 +1713,7 @@ export type AddUserToChannelRequest = Message<"plugwire.v1.AddUserToChannelReque
  * Use `create(AddUserToChannelRequestSchema)` to create a new message.
  */
 export const AddUserToChannelRequestSchema: GenMessage<AddUserToChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 61);
+  messageDesc(file_plugwire_v1_people, 64);
 
 /**
  * The membership.
@@ -1656,7 +1734,7 @@ export type AddUserToChannelResponse = Message<"plugwire.v1.AddUserToChannelResp
  * Use `create(AddUserToChannelResponseSchema)` to create a new message.
  */
 export const AddUserToChannelResponseSchema: GenMessage<AddUserToChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 62);
+  messageDesc(file_plugwire_v1_people, 65);
 
 /**
  * Searches a team's public channels.
@@ -1684,7 +1762,7 @@ export type SearchChannelsRequest = Message<"plugwire.v1.SearchChannelsRequest">
  * Use `create(SearchChannelsRequestSchema)` to create a new message.
  */
 export const SearchChannelsRequestSchema: GenMessage<SearchChannelsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 63);
+  messageDesc(file_plugwire_v1_people, 66);
 
 /**
  * The channels found.
@@ -1705,7 +1783,7 @@ export type SearchChannelsResponse = Message<"plugwire.v1.SearchChannelsResponse
  * Use `create(SearchChannelsResponseSchema)` to create a new message.
  */
 export const SearchChannelsResponseSchema: GenMessage<SearchChannelsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 64);
+  messageDesc(file_plugwire_v1_people, 67);
 
 /**
  * Asks for a channel's counts.
@@ -1726,7 +1804,7 @@ export type GetChannelStatsRequest = Message<"plugwire.v1.GetChannelStatsRequest
  * Use `create(GetChannelStatsRequestSchema)` to create a new message.
  */
 export const GetChannelStatsRequestSchema: GenMessage<GetChannelStatsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 65);
+  messageDesc(file_plugwire_v1_people, 68);
 
 /**
  * The counts.
@@ -1747,7 +1825,7 @@ export type GetChannelStatsResponse = Message<"plugwire.v1.GetChannelStatsRespon
  * Use `create(GetChannelStatsResponseSchema)` to create a new message.
  */
 export const GetChannelStatsResponseSchema: GenMessage<GetChannelStatsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 66);
+  messageDesc(file_plugwire_v1_people, 69);
 
 /**
  * The fields of a channel a patch changes; unset fields stay.
@@ -1789,7 +1867,7 @@ export type ChannelPatch = Message<"plugwire.v1.ChannelPatch"> & {
  * Use `create(ChannelPatchSchema)` to create a new message.
  */
 export const ChannelPatchSchema: GenMessage<ChannelPatch> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 67);
+  messageDesc(file_plugwire_v1_people, 70);
 
 /**
  * Changes some fields of a channel.
@@ -1817,7 +1895,7 @@ export type PatchChannelRequest = Message<"plugwire.v1.PatchChannelRequest"> & {
  * Use `create(PatchChannelRequestSchema)` to create a new message.
  */
 export const PatchChannelRequestSchema: GenMessage<PatchChannelRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 68);
+  messageDesc(file_plugwire_v1_people, 71);
 
 /**
  * The changed channel.
@@ -1838,7 +1916,7 @@ export type PatchChannelResponse = Message<"plugwire.v1.PatchChannelResponse"> &
  * Use `create(PatchChannelResponseSchema)` to create a new message.
  */
 export const PatchChannelResponseSchema: GenMessage<PatchChannelResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 69);
+  messageDesc(file_plugwire_v1_people, 72);
 
 /**
  * Changes some notification settings of a channel membership.
@@ -1873,7 +1951,7 @@ export type UpdateChannelMemberNotificationsRequest = Message<"plugwire.v1.Updat
  * Use `create(UpdateChannelMemberNotificationsRequestSchema)` to create a new message.
  */
 export const UpdateChannelMemberNotificationsRequestSchema: GenMessage<UpdateChannelMemberNotificationsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 70);
+  messageDesc(file_plugwire_v1_people, 73);
 
 /**
  * The changed membership.
@@ -1894,7 +1972,7 @@ export type UpdateChannelMemberNotificationsResponse = Message<"plugwire.v1.Upda
  * Use `create(UpdateChannelMemberNotificationsResponseSchema)` to create a new message.
  */
 export const UpdateChannelMemberNotificationsResponseSchema: GenMessage<UpdateChannelMemberNotificationsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 71);
+  messageDesc(file_plugwire_v1_people, 74);
 
 /**
  * One channel membership, named by its channel and user (Mattermost's ChannelMemberIdentifier).
@@ -1922,7 +2000,7 @@ export type ChannelMemberIdentifier = Message<"plugwire.v1.ChannelMemberIdentifi
  * Use `create(ChannelMemberIdentifierSchema)` to create a new message.
  */
 export const ChannelMemberIdentifierSchema: GenMessage<ChannelMemberIdentifier> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 72);
+  messageDesc(file_plugwire_v1_people, 75);
 
 /**
  * Changes the same notification settings of up to 200 memberships, in one transaction.
@@ -1950,7 +2028,7 @@ export type PatchChannelMembersNotificationsRequest = Message<"plugwire.v1.Patch
  * Use `create(PatchChannelMembersNotificationsRequestSchema)` to create a new message.
  */
 export const PatchChannelMembersNotificationsRequestSchema: GenMessage<PatchChannelMembersNotificationsRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 73);
+  messageDesc(file_plugwire_v1_people, 76);
 
 /**
  * Changed.
@@ -1965,7 +2043,7 @@ export type PatchChannelMembersNotificationsResponse = Message<"plugwire.v1.Patc
  * Use `create(PatchChannelMembersNotificationsResponseSchema)` to create a new message.
  */
 export const PatchChannelMembersNotificationsResponseSchema: GenMessage<PatchChannelMembersNotificationsResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 74);
+  messageDesc(file_plugwire_v1_people, 77);
 
 /**
  * Asks for a user's sidebar categories in a team.
@@ -1993,7 +2071,7 @@ export type GetChannelSidebarCategoriesRequest = Message<"plugwire.v1.GetChannel
  * Use `create(GetChannelSidebarCategoriesRequestSchema)` to create a new message.
  */
 export const GetChannelSidebarCategoriesRequestSchema: GenMessage<GetChannelSidebarCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 75);
+  messageDesc(file_plugwire_v1_people, 78);
 
 /**
  * The categories, in order.
@@ -2021,7 +2099,7 @@ export type GetChannelSidebarCategoriesResponse = Message<"plugwire.v1.GetChanne
  * Use `create(GetChannelSidebarCategoriesResponseSchema)` to create a new message.
  */
 export const GetChannelSidebarCategoriesResponseSchema: GenMessage<GetChannelSidebarCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 76);
+  messageDesc(file_plugwire_v1_people, 79);
 
 /**
  * Adds a custom sidebar category for a user in a team.
@@ -2057,7 +2135,7 @@ export type CreateChannelSidebarCategoryRequest = Message<"plugwire.v1.CreateCha
  * Use `create(CreateChannelSidebarCategoryRequestSchema)` to create a new message.
  */
 export const CreateChannelSidebarCategoryRequestSchema: GenMessage<CreateChannelSidebarCategoryRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 77);
+  messageDesc(file_plugwire_v1_people, 80);
 
 /**
  * The created category.
@@ -2078,7 +2156,7 @@ export type CreateChannelSidebarCategoryResponse = Message<"plugwire.v1.CreateCh
  * Use `create(CreateChannelSidebarCategoryResponseSchema)` to create a new message.
  */
 export const CreateChannelSidebarCategoryResponseSchema: GenMessage<CreateChannelSidebarCategoryResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 78);
+  messageDesc(file_plugwire_v1_people, 81);
 
 /**
  * Saves some of a user's sidebar categories in a team.
@@ -2114,7 +2192,7 @@ export type UpdateChannelSidebarCategoriesRequest = Message<"plugwire.v1.UpdateC
  * Use `create(UpdateChannelSidebarCategoriesRequestSchema)` to create a new message.
  */
 export const UpdateChannelSidebarCategoriesRequestSchema: GenMessage<UpdateChannelSidebarCategoriesRequest> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 79);
+  messageDesc(file_plugwire_v1_people, 82);
 
 /**
  * The categories as saved.
@@ -2135,5 +2213,5 @@ export type UpdateChannelSidebarCategoriesResponse = Message<"plugwire.v1.Update
  * Use `create(UpdateChannelSidebarCategoriesResponseSchema)` to create a new message.
  */
 export const UpdateChannelSidebarCategoriesResponseSchema: GenMessage<UpdateChannelSidebarCategoriesResponse> = /*@__PURE__*/
-  messageDesc(file_plugwire_v1_people, 80);
+  messageDesc(file_plugwire_v1_people, 83);
 
