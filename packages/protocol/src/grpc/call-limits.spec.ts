@@ -44,4 +44,29 @@ describe("CallLimits", () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(failed).toEqual(["DeadlineExceeded"]);
   });
+
+  it("fails each call at its own deadline behind one timer, earlier deadlines added later included", async () => {
+    const failed: string[] = [];
+    const started = performance.now();
+    const at: Record<string, number> = {};
+    const call = (name: string, deadline: number) =>
+      new CallLimits(undefined, deadline, (error) => {
+        failed.push(`${name} ${Code[error.code]}`);
+        at[name] = performance.now() - started;
+      });
+    call("late", 80);
+    const released = call("released", 20);
+    call("early", 10);
+    call("middle", 40);
+    released.release();
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(failed).toEqual([
+      "early DeadlineExceeded",
+      "middle DeadlineExceeded",
+      "late DeadlineExceeded",
+    ]);
+    expect(at.early).toBeGreaterThanOrEqual(10);
+    expect(at.middle).toBeGreaterThanOrEqual(40);
+    expect(at.late).toBeGreaterThanOrEqual(80);
+  });
 });

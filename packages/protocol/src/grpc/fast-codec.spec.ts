@@ -262,6 +262,18 @@ describe("fastEncode and fastDecode", () => {
     }
   });
 
+  it("encode init objects holding messages (as hook requests are made) as create then toBinary would", () => {
+    const r = random(20261203);
+    for (const desc of messages) {
+      for (let round = 0; round < 20; round++) {
+        const init = randomInit(desc, r, 3);
+        const expected = toBinary(desc, create(desc, init));
+        const written = fastEncodeInit(desc, init);
+        expect(written.equals(Buffer.from(expected)), desc.typeName).toBe(true);
+      }
+    }
+  });
+
   it("take init values create converts or skips: bytes as number arrays, null fields", () => {
     const init = {
       head: { status: 201, headers: [{ name: "a", value: "b" }, { name: "c" }] },

@@ -19,6 +19,7 @@ import {
   type DescField,
   type DescMessage,
   fromBinary,
+  isMessage as isMessageOf,
   type MessageInitShape,
   type MessageShape,
   mergeFromBinary,
@@ -120,9 +121,11 @@ export function fastEncodeInit<D extends DescMessage>(
   reserve = 0,
 ): Buffer {
   const codec = codecOf(desc);
-  const out = isInitSafe(codec, new Set())
-    ? twoPasses(codec, init as unknown as AnyMessage, reserve)
-    : undefined;
+  const plain = init as unknown as AnyMessage;
+  const out =
+    (codec.initSafe ?? isInitSafe(codec, new Set())) || holdsMessages(codec, plain)
+      ? twoPasses(codec, plain, reserve)
+      : undefined;
   // Otherwise protobuf-es converts or refuses the values: create and toBinary decide.
   return out ?? fastEncode(desc, create(desc, init), reserve);
 }
@@ -169,6 +172,41 @@ function isInitSafe(codec: MessageCodec, visiting: Set<MessageCodec>): boolean {
   visiting.delete(codec);
   codec.initSafe = safe;
   return safe;
+}
+
+/**
+ * Whether an init object of a type that is not init-safe as a whole encodes as it is: every
+ * field it sets takes the specialised path, and each message in it is a message already (which
+ * the codec writes whatever its fields) or of an init-safe type. Hook requests are such: init
+ * objects holding the stored Post and the request's context as messages, whose types have
+ * fields left to protobuf-es; they no longer go through create first.
+ */
+function holdsMessages(codec: MessageCodec, init: AnyMessage): boolean {
+  for (const field of codec.desc.fields) {
+    let value: unknown;
+    if (field.oneof === undefined) {
+      value = init[field.localName];
+    } else {
+      const holder = init[field.oneof.localName] as { case?: string; value?: unknown } | undefined;
+      if (holder?.case !== field.localName) continue;
+      value = holder.value;
+    }
+    if (value === undefined) continue;
+    if (!isFast(field)) return false;
+    const nested = field.message;
+    if (nested === undefined) continue;
+    if (field.fieldKind === "list") {
+      if (!Array.isArray(value)) return false;
+      for (const item of value) {
+        if (!isMessageOf(item, nested) && !isInitSafe(codecOf(nested), new Set())) return false;
+      }
+    } else if (field.fieldKind === "map") {
+      return false;
+    } else if (!isMessageOf(value, nested) && !isInitSafe(codecOf(nested), new Set())) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** `bytes` after `reserve` bytes of room. */
