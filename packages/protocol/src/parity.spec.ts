@@ -282,12 +282,12 @@ describe("docs/parity.md", () => {
 
   it("fails when a row not served names no issue and does not say there is none", () => {
     const silent = parityDoc.replace(
-      "| Removes members that group-constrained teams and channels no longer allow. No issue yet.",
-      "| Removes members that group-constrained teams and channels no longer allow.",
+      "| No issue: retired in Mattermost, where it does nothing. |",
+      "| Retired in Mattermost, where it does nothing. |",
     );
     expect(silent).not.toBe(parityDoc);
     expect(parityProblems(silent).join("\n")).toMatch(
-      /DeleteGroupConstrainedMemberships is not served; its note must name one issue/,
+      /RegisterCollectionAndTopic is not served; its note must name one issue/,
     );
   });
 });
