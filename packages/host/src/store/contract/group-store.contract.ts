@@ -340,5 +340,49 @@ export function groupStoreContract(open: OpenStore): void {
         pairs(await store.membersToAdd("team", { since: later.since, reAddRemovedMembers: true })),
       ).toEqual([`team:${ann.id}`, `team:${bob.id}`].sort());
     });
+
+    it("finds the members of group-constrained teams and channels in none of their groups", async ({
+      store,
+    }) => {
+      const group = await newGroup(store, "devs");
+      const team = await newTeam(store, "t");
+      const open = await newTeam(store, "o");
+      const channel = await newChannel(store, team, "town");
+      const ann = await newUser(store, "ann");
+      const bob = await newUser(store, "bob");
+      const bot = await newUser(store, "robot", { isBot: true });
+      for (const user of [ann, bob, bot]) {
+        await store.addTeamMember(team.id, user.id);
+        await store.addTeamMember(open.id, user.id);
+        await store.addChannelMember(channel.id, user.id);
+      }
+      await store.upsertGroupMembers(group.id, [ann.id]);
+      for (const [syncableId, type] of [
+        [team.id, "team"],
+        [channel.id, "channel"],
+      ] as const) {
+        await store.saveGroupSyncable(
+          create(GroupSyncableSchema, { groupId: group.id, syncableId, type }),
+        );
+      }
+      const ids = (found: { userId: string; syncableId: string }[]) =>
+        found.map((p) => `${p.syncableId}:${p.userId}`);
+      // Nothing is constrained yet.
+      expect(await store.membersToRemove("team")).toEqual([]);
+      await store.updateTeam({ ...(await store.getTeam(team.id)), groupConstrained: true });
+      await store.updateChannel({
+        ...(await store.getChannel(channel.id)),
+        groupConstrained: true,
+      });
+      expect(ids(await store.membersToRemove("team"))).toEqual([`${team.id}:${bob.id}`]);
+      expect(await store.membersToRemove("channel")).toEqual([
+        { userId: bob.id, syncableId: channel.id, teamId: team.id },
+      ]);
+      // A group membership that ended does not count.
+      await store.deleteGroupMember(group.id, ann.id);
+      expect(ids(await store.membersToRemove("team"))).toEqual(
+        [`${team.id}:${ann.id}`, `${team.id}:${bob.id}`].sort(),
+      );
+    });
   });
 }
