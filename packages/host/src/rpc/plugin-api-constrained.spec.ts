@@ -4,20 +4,20 @@
 // and bots stay, and teams and channels that are not group-constrained are left alone.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSocket } from "../../test-fixtures/rest/mattermost-client.js";
-import { RestFixture, type RestUser } from "../../test-fixtures/rest/rest-fixture.js";
-import { pluginApi, SOCIAL_ID, socialPluginDir } from "../../test-fixtures/social/social-plugin.js";
+import type { RestFixture, RestUser } from "../../test-fixtures/rest/rest-fixture.js";
+import {
+  type PluginApiCalls,
+  startSocialFixture,
+} from "../../test-fixtures/social/social-plugin.js";
 
 let f: RestFixture;
 let ann: RestUser;
 let bob: RestUser;
 let cara: RestUser;
-let api: ReturnType<typeof pluginApi>;
+let api: PluginApiCalls;
 
 beforeAll(async () => {
-  f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
-  api = pluginApi(f);
+  ({ f, api } = await startSocialFixture());
   ann = await f.newUser("ann");
   bob = await f.newUser("bob");
   cara = await f.newUser("cara");

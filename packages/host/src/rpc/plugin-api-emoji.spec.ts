@@ -3,8 +3,11 @@
 // name, their images and pages of them, and bad input answered with the error naming the field.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newClient4 } from "../../test-fixtures/rest/mattermost-client.js";
-import { RestFixture, type RestUser } from "../../test-fixtures/rest/rest-fixture.js";
-import { pluginApi, SOCIAL_ID, socialPluginDir } from "../../test-fixtures/social/social-plugin.js";
+import type { RestFixture, RestUser } from "../../test-fixtures/rest/rest-fixture.js";
+import {
+  type PluginApiCalls,
+  startSocialFixture,
+} from "../../test-fixtures/social/social-plugin.js";
 
 /** The smallest PNG: one transparent pixel. */
 const PNG = Buffer.from(
@@ -15,13 +18,10 @@ const PNG = Buffer.from(
 let f: RestFixture;
 let ann: RestUser;
 /** The Plugin API of the social plugin, each call made in its process. */
-let api: ReturnType<typeof pluginApi>;
+let api: PluginApiCalls;
 
 beforeAll(async () => {
-  f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
-  api = pluginApi(f);
+  ({ f, api } = await startSocialFixture());
   ann = await f.newUser("ann");
 });
 afterAll(async () => {

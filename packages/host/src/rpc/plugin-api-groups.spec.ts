@@ -4,13 +4,16 @@
 // REST clients see the result, and bad input comes back as the error class naming the field.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSocket, newClient4 } from "../../test-fixtures/rest/mattermost-client.js";
-import {
-  type RestChannel,
+import type {
+  RestChannel,
   RestFixture,
-  type RestTeam,
-  type RestUser,
+  RestTeam,
+  RestUser,
 } from "../../test-fixtures/rest/rest-fixture.js";
-import { pluginApi, SOCIAL_ID, socialPluginDir } from "../../test-fixtures/social/social-plugin.js";
+import {
+  type PluginApiCalls,
+  startSocialFixture,
+} from "../../test-fixtures/social/social-plugin.js";
 
 let f: RestFixture;
 let ann: RestUser;
@@ -18,13 +21,10 @@ let bob: RestUser;
 let team: RestTeam;
 let channel: RestChannel;
 /** The Plugin API of the social plugin, each call made in its process. */
-let api: ReturnType<typeof pluginApi>;
+let api: PluginApiCalls;
 
 beforeAll(async () => {
-  f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
-  api = pluginApi(f);
+  ({ f, api } = await startSocialFixture());
   ann = await f.newUser("ann");
   bob = await f.newUser("bob");
   team = await f.newTeam(ann, [bob]);

@@ -4,25 +4,22 @@
 // the error class naming the field.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSocket } from "../../test-fixtures/rest/mattermost-client.js";
+import type { RestChannel, RestFixture, RestUser } from "../../test-fixtures/rest/rest-fixture.js";
 import {
-  type RestChannel,
-  RestFixture,
-  type RestUser,
-} from "../../test-fixtures/rest/rest-fixture.js";
-import { pluginApi, SOCIAL_ID, socialPluginDir } from "../../test-fixtures/social/social-plugin.js";
+  type PluginApiCalls,
+  SOCIAL_ID,
+  startSocialFixture,
+} from "../../test-fixtures/social/social-plugin.js";
 
 let f: RestFixture;
 let ann: RestUser;
 let bob: RestUser;
 let channel: RestChannel;
 /** The Plugin API of the social plugin, each call made in its process. */
-let api: ReturnType<typeof pluginApi>;
+let api: PluginApiCalls;
 
 beforeAll(async () => {
-  f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
-  api = pluginApi(f);
+  ({ f, api } = await startSocialFixture());
   ann = await f.newUser("ann");
   bob = await f.newUser("bob");
   const team = await f.newTeam(ann, [bob]);

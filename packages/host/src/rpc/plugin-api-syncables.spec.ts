@@ -5,13 +5,16 @@
 // people who left a team are not added back unless asked.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSocket } from "../../test-fixtures/rest/mattermost-client.js";
-import {
-  type RestChannel,
+import type {
+  RestChannel,
   RestFixture,
-  type RestTeam,
-  type RestUser,
+  RestTeam,
+  RestUser,
 } from "../../test-fixtures/rest/rest-fixture.js";
-import { pluginApi, SOCIAL_ID, socialPluginDir } from "../../test-fixtures/social/social-plugin.js";
+import {
+  type PluginApiCalls,
+  startSocialFixture,
+} from "../../test-fixtures/social/social-plugin.js";
 
 let f: RestFixture;
 let ann: RestUser;
@@ -20,13 +23,10 @@ let cara: RestUser;
 let dave: RestUser;
 let team: RestTeam;
 let channel: RestChannel;
-let api: ReturnType<typeof pluginApi>;
+let api: PluginApiCalls;
 
 beforeAll(async () => {
-  f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
-  api = pluginApi(f);
+  ({ f, api } = await startSocialFixture());
   ann = await f.newUser("ann");
   bob = await f.newUser("bob");
   cara = await f.newUser("cara");

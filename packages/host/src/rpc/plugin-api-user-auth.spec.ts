@@ -3,19 +3,23 @@
 // sign-in over REST ends, as in Mattermost), auth_data is unique, nothing answers a password,
 // and a new password set by an admin moves them back.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PASSWORD, RestFixture, type RestUser } from "../../test-fixtures/rest/rest-fixture.js";
-import { pluginApi, SOCIAL_ID, socialPluginDir } from "../../test-fixtures/social/social-plugin.js";
+import {
+  PASSWORD,
+  type RestFixture,
+  type RestUser,
+} from "../../test-fixtures/rest/rest-fixture.js";
+import {
+  type PluginApiCalls,
+  startSocialFixture,
+} from "../../test-fixtures/social/social-plugin.js";
 
 let f: RestFixture;
 let carl: RestUser;
 let dana: RestUser;
-let api: ReturnType<typeof pluginApi>;
+let api: PluginApiCalls;
 
 beforeAll(async () => {
-  f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
-  api = pluginApi(f);
+  ({ f, api } = await startSocialFixture());
   carl = await f.newUser("carl");
   dana = await f.newUser("dana");
 });

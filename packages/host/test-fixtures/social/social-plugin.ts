@@ -2,10 +2,21 @@
 // Plugin API method through it, so the call crosses a real plugin process and its socket.
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { RestFixture } from "../rest/rest-fixture.js";
+import { RestFixture } from "../rest/rest-fixture.js";
 
 export const SOCIAL_ID = "test.social";
 export const socialPluginDir = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * A REST fixture (RestFixture.start) with this plugin loaded and enabled, and its Plugin API as
+ * specs call it: the setup of every spec that drives the API through this plugin.
+ */
+export async function startSocialFixture(): Promise<{ f: RestFixture; api: PluginApiCalls }> {
+  const f = await RestFixture.start();
+  await f.host.loadPlugin(socialPluginDir);
+  await f.host.enablePlugin(SOCIAL_ID);
+  return { f, api: pluginApi(f) };
+}
 
 /** What the plugin answered: the method's result, or the error it threw. */
 export interface PluginCallResult {

@@ -3,17 +3,15 @@
 // PreferencesHaveChanged in a real plugin process, and Mattermost's refusals.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSocket, newClient4 } from "../../../test-fixtures/rest/mattermost-client.js";
-import { RestFixture, type RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
-import { SOCIAL_ID, socialPluginDir } from "../../../test-fixtures/social/social-plugin.js";
+import type { RestFixture, RestUser } from "../../../test-fixtures/rest/rest-fixture.js";
+import { SOCIAL_ID, startSocialFixture } from "../../../test-fixtures/social/social-plugin.js";
 
 let f: RestFixture;
 let ann: RestUser;
 let bob: RestUser;
 
 beforeAll(async () => {
-  f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
+  ({ f } = await startSocialFixture());
   ann = await f.newUser("ann");
   bob = await f.newUser("bob");
 });

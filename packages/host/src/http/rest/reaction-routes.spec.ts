@@ -3,12 +3,12 @@
 // hooks a real plugin process receives, and Mattermost's refusals.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientSocket, newClient4 } from "../../../test-fixtures/rest/mattermost-client.js";
-import {
-  type RestChannel,
+import type {
+  RestChannel,
   RestFixture,
-  type RestUser,
+  RestUser,
 } from "../../../test-fixtures/rest/rest-fixture.js";
-import { SOCIAL_ID, socialPluginDir } from "../../../test-fixtures/social/social-plugin.js";
+import { SOCIAL_ID, startSocialFixture } from "../../../test-fixtures/social/social-plugin.js";
 
 let f: RestFixture;
 let ann: RestUser;
@@ -17,9 +17,7 @@ let eve: RestUser;
 let channel: RestChannel;
 
 beforeAll(async () => {
-  f = await RestFixture.start();
-  await f.host.loadPlugin(socialPluginDir);
-  await f.host.enablePlugin(SOCIAL_ID);
+  ({ f } = await startSocialFixture());
   ann = await f.newUser("ann");
   bob = await f.newUser("bob");
   eve = await f.newUser("eve");
