@@ -1,7 +1,7 @@
 // `plugwire serve` processes on one PostgreSQL database, for the multi-node specs: the built
 // CLI (build first: `npx nx run-many -t build`) as a child process per node, each with its own
-// data folder and a free port, all loading one plugins folder and sharing one files folder.
-// (two-nodes.spec.ts starts its hosts the same way, in its own code.)
+// data folder and a free port, all loading one plugins folder and sharing one files folder
+// (two-nodes.spec.ts and cluster-sdk.spec.ts start their hosts with it).
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join } from "node:path";

@@ -2,7 +2,6 @@
 // child processes (build first: `npx nx run-many -t build`), each with its own data folder and
 // port, both running the cluster probe plugin (test-fixtures/cluster). Each point of "Tests and
 // figures" of issue #17 that concerns the cluster is a case here.
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { access, chmod, mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,23 +15,15 @@ import {
   TestSchemas,
 } from "../../test-fixtures/postgres/postgres-test-database.js";
 import { WebSocketClient } from "../../test-fixtures/rest/websocket-client.js";
+import { CLUSTER_ADMIN, type ClusterNode, loginAdmin, startClusterNode } from "./cluster-nodes.js";
 
-const mainJs = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const probePlugins = fileURLToPath(new URL("../../test-fixtures/cluster", import.meta.url));
-const repositoryRoot = fileURLToPath(new URL("../../../..", import.meta.url));
 const server = postgresUnderTest();
 const serverUrl = "url" in server ? server.url : "";
 const unavailable =
   "unavailable" in server ? ` (SKIPPED: ${server.unavailable.split("\n")[0]})` : "";
-const ADMIN = { PLUGWIRE_ADMIN_USERNAME: "root", PLUGWIRE_ADMIN_PASSWORD: "cluster-admin-pw" };
 
-interface Node {
-  name: string;
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
+type Node = ClusterNode;
 
 describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavailable}`, () => {
   let schemas: TestSchemas;
@@ -46,45 +37,7 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
   let channelId: string;
 
   async function start(name: string): Promise<Node> {
-    const child = spawn(
-      process.execPath,
-      [
-        mainJs,
-        "serve",
-        "--data",
-        join(root, name),
-        "--plugins",
-        probePlugins,
-        "--plugin-read-path",
-        repositoryRoot,
-        "--files",
-        join(root, "shared-files"),
-        "--port",
-        "0",
-        "--rate-limit",
-        "off",
-      ],
-      {
-        env: { ...process.env, ...ADMIN, PLUGWIRE_DATABASE_URL: databaseUrl },
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
-    let output = "";
-    for (const stream of [child.stdout, child.stderr]) {
-      stream?.setEncoding("utf8").on("data", (text: string) => {
-        output += text;
-      });
-    }
-    const exited = once(child, "exit").then(([code]) => code as number | null);
-    // Started in beforeAll too, where expect.poll is not allowed.
-    for (const deadline = Date.now() + 30_000; !output.includes("Press Ctrl+C to stop."); ) {
-      if (Date.now() > deadline || child.exitCode !== null) {
-        throw new Error(`host ${name} did not start:\n${output}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    const url = /serving the REST API on (http:\/\/\S+)/.exec(output)?.[1] as string;
-    const node = { name, child, url, output: () => output, exited };
+    const node = await startClusterNode({ name, root, plugins: probePlugins, databaseUrl });
     nodes.push(node);
     return node;
   }
@@ -128,12 +81,7 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
     await chmod(root, 0o711);
     a = await start("a");
     b = await start("b");
-    const login = await fetch(`${a.url}/api/v4/users/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ login_id: "root", password: ADMIN.PLUGWIRE_ADMIN_PASSWORD }),
-    });
-    token = login.headers.get("token") as string;
+    token = await loginAdmin(a);
     const team = await api(a, "POST", "/teams", { name: "ops", display_name: "Ops", type: "O" });
     teamId = team.body.id;
     const channel = await api(a, "POST", "/channels", {
@@ -236,7 +184,7 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
     const second = await fetch(`${b.url}/api/v4/users/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ login_id: "root", password: ADMIN.PLUGWIRE_ADMIN_PASSWORD }),
+      body: JSON.stringify({ login_id: "root", password: CLUSTER_ADMIN.PLUGWIRE_ADMIN_PASSWORD }),
     });
     const secondToken = second.headers.get("token") as string;
     const onA = await WebSocketClient.connect(a.url, { authorization: `Bearer ${secondToken}` });
