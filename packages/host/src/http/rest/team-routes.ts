@@ -2,7 +2,9 @@
 // first member and admin; everyone may see and join open teams (allow_open_invite); only
 // members add others; team admins and system admins change the team and remove others.
 import { create } from "@bufbuild/protobuf";
+import { NotFoundError } from "@plugwire/errors";
 import { type Team, TeamMemberSchema, TeamSchema } from "@plugwire/protocol";
+import { uploadedImage } from "./image-upload.js";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
 import { hasTeamPermission, requireSystemPermission } from "./permissions.js";
@@ -36,6 +38,8 @@ export function teamRoutes(router: Router<RouteHandler>): void {
       sendTeam(call, await call.app.getTeamByName(call.param("name"))),
     )
     .add("PUT", "/api/v4/teams/{team_id}/patch", patchTeam)
+    .add("GET", "/api/v4/teams/{team_id}/image", getTeamIcon)
+    .add("POST", "/api/v4/teams/{team_id}/image", setTeamIcon)
     .add("DELETE", "/api/v4/teams/{team_id}/image", removeTeamIcon)
     .add("POST", "/api/v4/teams/{team_id}/members", addMember)
     .add("DELETE", "/api/v4/teams/{team_id}/members/{user_id}", removeMember);
@@ -75,6 +79,48 @@ const PATCHABLE = [
 ];
 
 /** Changes the fields the body gives: a team admin's or a system admin's right. */
+/**
+ * GET /teams/{id}/image: the team's icon, for its members (and, for an open team, those who may
+ * list public teams); 404 when it has none.
+ */
+async function getTeamIcon(call: RestCall): Promise<void> {
+  const teamId = call.param("team_id");
+  const team = await call.app.getTeam(teamId);
+  const mayView =
+    (await hasTeamPermission(call, teamId, "view_team")) ||
+    (team.type === "O" && call.app.hasPermissionTo(call.user(), "list_public_teams"));
+  if (!mayView) throw permissionDenied(`you may not see team ${teamId}`, "view_team");
+  const icon = await call.app.getTeamIcon(teamId);
+  if (icon === undefined) {
+    throw new NotFoundError({
+      id: "api.team.get_team_icon.read_file.app_error",
+      message: `Team ${teamId} has no icon.`,
+      params: { team_id: teamId },
+    });
+  }
+  call.res.writeHead(200, {
+    "content-type": icon[0] === 0x89 ? "image/png" : "image/jpeg",
+    "content-length": icon.byteLength,
+    // As Mattermost: clients add ?_=<last_team_icon_update> to see a new icon at once.
+    "cache-control": "max-age=86400, private",
+  });
+  call.res.end(icon);
+}
+
+/** POST /teams/{id}/image: a new icon (PNG or JPEG), for those who may manage the team. */
+async function setTeamIcon(call: RestCall): Promise<void> {
+  const teamId = call.param("team_id");
+  if (!(await hasTeamPermission(call, teamId, "manage_team"))) {
+    throw permissionDenied(`only admins of team ${teamId} may change its icon`, "manage_team");
+  }
+  const image = await uploadedImage(call, {
+    tooLarge: "api.team.set_team_icon.too_large.app_error",
+    noFile: "api.team.set_team_icon.no_file.app_error",
+  });
+  await call.app.setTeamIcon(call.actor(), teamId, image);
+  call.ok();
+}
+
 async function removeTeamIcon(call: RestCall): Promise<void> {
   const teamId = call.param("team_id");
   if (!(await hasTeamPermission(call, teamId, "manage_team"))) {

@@ -13,6 +13,7 @@ import {
 } from "@plugwire/protocol";
 import type { UserQuery } from "../../app/app.js";
 import { booleanField, fieldsOf, stringField } from "./body-fields.js";
+import { uploadedImage } from "./image-upload.js";
 import { modelFromJson, modelToJson } from "./model-json.js";
 import { pageOfQuery } from "./paging.js";
 import {
@@ -56,6 +57,7 @@ export function userDirectoryRoutes(router: Router<RouteHandler>): void {
     .add("PUT", "/api/v4/users/{user_id}/password", updatePassword)
     .add("GET", "/api/v4/users/{user_id}/image", getProfileImage)
     .add("GET", "/api/v4/users/{user_id}/image/default", getDefaultProfileImage)
+    .add("POST", "/api/v4/users/{user_id}/image", setProfileImage)
     .add("GET", "/api/v4/users/{user_id}/teams", async (call) => {
       const teams = await call.app.getTeamsForUser(ownUserIdParam(call));
       call.send(
@@ -284,6 +286,18 @@ async function getProfileImage(call: RestCall): Promise<void> {
   call.user();
   const { image, isDefault } = await call.app.getProfileImage(userIdParam(call));
   sendImage(call, image, isDefault);
+}
+
+/** POST /users/{id}/image: a new profile picture (PNG or JPEG) for oneself, or as an admin. */
+async function setProfileImage(call: RestCall): Promise<void> {
+  const userId = userIdParam(call);
+  requireSelfOrAdmin(call, userId);
+  const image = await uploadedImage(call, {
+    tooLarge: "api.user.upload_profile_user.too_large.app_error",
+    noFile: "api.user.upload_profile_user.no_file.app_error",
+  });
+  await call.app.setProfileImage(call.actor(), userId, image);
+  call.ok();
 }
 
 async function getDefaultProfileImage(call: RestCall): Promise<void> {
