@@ -99,7 +99,10 @@ export function channelStoreContract(open: OpenStore): void {
       await expect(store.restoreChannel("c404")).rejects.toBeInstanceOf(NotFoundError);
     });
 
-    it("updates the name, display name, header and purpose only", async ({ store, clock }) => {
+    it("updates the name, display name, header, purpose and group_constrained only", async ({
+      store,
+      clock,
+    }) => {
       const core = await newTeam(store, "core");
       const channel = await newChannel(store, core, "general", { creatorId: "creator" });
       await newChannel(store, core, "taken");
@@ -116,6 +119,7 @@ export function channelStoreContract(open: OpenStore): void {
         displayName: changes.displayName,
         header: changes.header,
         purpose: changes.purpose,
+        groupConstrained: changes.groupConstrained,
         updateAt: BigInt(clock.time),
       });
       expectEqualMessages(ChannelSchema, updated, expected);
