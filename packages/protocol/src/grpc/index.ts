@@ -3,7 +3,7 @@
 // answering unary and streaming calls on the HTTP/2 stream directly, and small unary calls on
 // the call channel straight on a connection (protocol version 2). One implementation, shared
 // by host and SDK.
-export { directChannelPath } from "./channel-server.js";
+export { type Authorize, directChannelPath } from "./channel-server.js";
 export { createGrpcServer, type GrpcServer, type GrpcServerOptions } from "./grpc-server.js";
 export {
   createLeanGrpcTransport,
