@@ -281,14 +281,20 @@ export class PluginProcess {
       await mkdir(writableDir, { recursive: true, mode: 0o700 });
     }
     if (user !== undefined) {
-      // The plugin's user creates its socket in the folder and connects to the API's socket;
+      // The plugin's user creates its socket in the folder and connects to the API's sockets;
       // the folder stays closed to everyone else.
-      const sockets = [apiSocketPath, directChannelPath(apiSocketPath)];
-      for (const path of [this.socketDir, ...sockets, writableDir]) {
+      for (const path of [this.socketDir, apiSocketPath, writableDir]) {
         if (path !== undefined) {
           await chown(path, user.uid, user.gid);
         }
       }
+      // An API server of serveApi's own may not offer the direct call channel: the plugin's
+      // calls then go per call.
+      await chown(directChannelPath(apiSocketPath), user.uid, user.gid).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== "ENOENT") throw error;
+        },
+      );
     }
     const { command, args } = spawnCommand(manifest, { killWithHost, sandbox, inspector });
     const child = spawn(command, args, {

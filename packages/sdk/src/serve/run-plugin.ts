@@ -93,11 +93,12 @@ async function serve(pluginClass: PluginClass): Promise<void> {
       plugin.cluster.close(),
       new Promise((resolve) => setTimeout(resolve, clusterReleaseMs).unref()),
     ]).finally(() => api.close());
-    server.close(exit);
-    // Its connections end with the process, once the calls on them are answered.
+    // Graceful: no new connections or streams; the calls in flight finish (within the grace
+    // period) and are answered, then the process exits without waiting for the host to hang
+    // up. Not on the servers' close: calls on a direct channel's connection, which the host
+    // keeps open, are counted only by `calls`.
+    server.close();
     server.directChannel.close();
-    // Graceful: no new calls; the calls in flight finish (within the grace period) and are
-    // answered, then the process exits without waiting for the host to hang up.
     for (const session of sessions) {
       session.close();
     }
