@@ -7,9 +7,10 @@
 // encodeFrame's (chunk-frame.spec.ts checks them against it).
 
 import type { Writable } from "node:stream";
-import type { DescField, DescMessage } from "@bufbuild/protobuf";
+import { create, type DescField, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { HTTPBodyChunkSchema } from "../gen/plugwire/v1/hooks_pb.js";
-import { encodeMessage } from "./message-codec.js";
+import { decodeMessage, encodeMessage } from "./message-codec.js";
 import { prefixBytes, writeFrame } from "./message-frame.js";
 
 /** Data from this size on is written beside the frame's other bytes rather than copied. */
@@ -202,4 +203,135 @@ export function writeMessageFrame<D extends DescMessage>(
   if (after !== undefined) more = stream.write(after);
   stream.uncork();
   return more;
+}
+
+/**
+ * How a reader takes a chunk-carrying message whose frame has not arrived whole: its data is
+ * handed on piece by piece as it arrives, each piece a message of its own holding a view of the
+ * bytes received (no copy, no buffer the size of the chunk), the last one with the chunk's
+ * flags. A body read this way has the same bytes; only where its chunks end differs.
+ */
+export interface ChunkSplit<T> {
+  /** Where the data starts in the message. */
+  dataStart: number;
+  dataLength: number;
+  /** The message's bytes after the data (a body chunk's end and flush). */
+  afterLength: number;
+  /** The message for a piece of the data; `after`, the bytes after the data, for the last. */
+  make(piece: Uint8Array, after: Uint8Array | undefined): T;
+}
+
+/**
+ * Reads the start of a message of `length` bytes (`head`, what has arrived of it): its split,
+ * "more" when the bytes before its data have not all arrived, or undefined when the message is
+ * not one to split (it is read whole and decoded as usual).
+ */
+export type ChunkSplitter<T> = (
+  head: Uint8Array,
+  length: number,
+) => ChunkSplit<T> | "more" | undefined;
+
+const splitters = new WeakMap<DescMessage, ChunkSplitter<unknown> | null>();
+
+/** The splitter for messages of `desc`; undefined for a type that carries no chunk. */
+export function chunkSplitter<D extends DescMessage>(
+  desc: D,
+): ChunkSplitter<MessageShape<D>> | undefined {
+  let splitter = splitters.get(desc);
+  if (splitter === undefined) {
+    splitter = makeSplitter(desc) ?? null;
+    splitters.set(desc, splitter);
+  }
+  return (splitter ?? undefined) as ChunkSplitter<MessageShape<D>> | undefined;
+}
+
+function makeSplitter<D extends DescMessage>(desc: D): ChunkSplitter<MessageShape<D>> | undefined {
+  const layout = layoutOf(desc);
+  if (layout === null) {
+    return undefined;
+  }
+  const template = create(desc) as unknown as Record<string, unknown>;
+  if (layout.kind === "bytes") {
+    const { field } = layout;
+    return (head, length) => {
+      const start = readLengths(head, [layout.tag]);
+      if (start === undefined || start === "more") return start;
+      const [pos, dataLength] = start;
+      if (pos + dataLength !== length) return undefined;
+      return {
+        dataStart: pos,
+        dataLength,
+        afterLength: 0,
+        make: (piece) => ({ ...template, [field]: piece }) as unknown as MessageShape<D>,
+      };
+    };
+  }
+  const chunkTemplate = create(HTTPBodyChunkSchema) as unknown as Record<string, unknown>;
+  const { oneof, caseName } = layout;
+  return (head, length) => {
+    const outer = readLengths(head, [layout.tag]);
+    if (outer === undefined || outer === "more") return outer;
+    const [innerStart, innerLength] = outer;
+    if (innerStart + innerLength !== length) return undefined;
+    const inner = readLengths(head, [bodyTags.data], innerStart);
+    if (inner === undefined || inner === "more") return inner;
+    const [dataStart, dataLength] = inner;
+    const afterLength = length - dataStart - dataLength;
+    // Only the flags may follow the data: anything longer is read whole.
+    if (afterLength < 0 || afterLength > maxAfterBytes) return undefined;
+    return {
+      dataStart,
+      dataLength,
+      afterLength,
+      make(piece, after) {
+        let flags: { end?: boolean; flush?: boolean } = {};
+        if (after !== undefined && after.byteLength > 0) {
+          const rest = decodeMessage(HTTPBodyChunkSchema, after);
+          if (rest.data.byteLength > 0) {
+            throw new ConnectError(
+              "protocol error: a body chunk holds its data twice",
+              Code.InvalidArgument,
+            );
+          }
+          flags = { end: rest.end, flush: rest.flush };
+        }
+        const value = { ...chunkTemplate, data: piece, ...flags };
+        return { ...template, [oneof]: { case: caseName, value } } as unknown as MessageShape<D>;
+      },
+    };
+  };
+}
+
+/** The most a body chunk holds after its data: end and flush, as they are written. */
+const maxAfterBytes = 4;
+
+/**
+ * Reads, from `pos`, one field key that must be `tags[0]` and the length after it: the
+ * position after the length and the length; "more" when they have not all arrived; undefined
+ * when the key is another.
+ */
+function readLengths(
+  bytes: Uint8Array,
+  tags: [number],
+  pos = 0,
+): [number, number] | "more" | undefined {
+  const tag = readVarint(bytes, pos);
+  if (tag === undefined) return "more";
+  if (tag[0] !== tags[0]) return undefined;
+  const length = readVarint(bytes, tag[1]);
+  if (length === undefined) return "more";
+  return [length[1], length[0]];
+}
+
+/** A varint of at most 32 bits at `pos`: its value and the position after it. */
+function readVarint(bytes: Uint8Array, pos: number): [number, number] | undefined {
+  let value = 0;
+  for (let shift = 0; shift < 35; shift += 7) {
+    if (pos >= bytes.byteLength) return undefined;
+    const byte = bytes[pos++] as number;
+    value += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) return [value, pos];
+  }
+  // Longer than a length can be: not a message to split.
+  return [-1, pos];
 }

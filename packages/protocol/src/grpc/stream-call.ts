@@ -12,7 +12,7 @@ import type {
 } from "@bufbuild/protobuf";
 import { Code, ConnectError, type StreamResponse } from "@connectrpc/connect";
 import { CallLimits } from "./call-limits.js";
-import { writeMessageFrame } from "./chunk-frame.js";
+import { chunkSplitter, writeMessageFrame } from "./chunk-frame.js";
 import { drained } from "./drained.js";
 import { nodeError, resetError } from "./h2-errors.js";
 import { decodeMessage } from "./message-codec.js";
@@ -56,6 +56,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
         // A malformed answer ends the call, as Connect's client does: the server stops too.
         onError: (error) => this.fail(ConnectError.from(error)),
       },
+      chunkSplitter(method.output),
     );
     this.limits = new CallLimits(signal, deadline, (error) => this.fail(error));
   }

@@ -5,7 +5,7 @@
 import type * as http2 from "node:http2";
 import type { DescMessage, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type MethodImplSpec } from "@connectrpc/connect";
-import { writeMessageFrame } from "./chunk-frame.js";
+import { chunkSplitter, writeMessageFrame } from "./chunk-frame.js";
 import { drained } from "./drained.js";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
@@ -53,7 +53,13 @@ class StreamExchange {
     private readonly errorFor: (reason: unknown) => ConnectError,
   ) {
     const input = spec.method.input;
-    this.input = new MessageReader((bytes) => decodeMessage(input, bytes), readMaxBytes, stream);
+    this.input = new MessageReader(
+      (bytes) => decodeMessage(input, bytes),
+      readMaxBytes,
+      stream,
+      {},
+      chunkSplitter(input),
+    );
   }
 
   start(): void {
