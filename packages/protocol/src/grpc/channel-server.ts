@@ -20,6 +20,7 @@ import {
   OpenRequestSchema,
   OpenResponseSchema,
 } from "../gen/plugwire/v1/channel_pb.js";
+import { decodeRequest, encodeResponseFrame } from "./channel-frames.js";
 import { addMetadata, metadataList } from "./channel-metadata.js";
 import { agreedChannelVersion, channelVersion, channelVersionHeader } from "./channel-version.js";
 import { FrameSplitter } from "./frame-splitter.js";
@@ -227,7 +228,7 @@ class ChannelServer {
   }
 
   receive(bytes: Uint8Array): void {
-    const frame = decodeMessage(OpenRequestSchema, bytes);
+    const frame = decodeRequest(bytes);
     if (frame.cancel) {
       this.running
         .get(frame.callId)
@@ -303,6 +304,6 @@ class ChannelServer {
   }
 
   private answer(answer: Answer): void {
-    this.send(encodeFrame(OpenResponseSchema, answer));
+    this.send(encodeResponseFrame(answer));
   }
 }
