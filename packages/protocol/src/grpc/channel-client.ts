@@ -22,6 +22,7 @@ import { nodeError, resetError } from "./h2-errors.js";
 import { encodeFrame } from "./message-codec.js";
 import { checkMessageSize } from "./message-frame.js";
 import { grpcContentType, type ResponseHeaders } from "./node-headers.js";
+import { SocketWriter } from "./socket-writer.js";
 import { UnaryResult, unaryAnswer } from "./unary-answer.js";
 
 /** Makes the call on a stream of its own, with `timeoutMs` left of its deadline. */
@@ -459,7 +460,8 @@ export function directLink(createConnection: () => Duplex): OpenLink {
           new ConnectError("the call channel closed before the answer came", Code.Unavailable),
       );
     });
-    socket.write(
+    const writer = new SocketWriter(socket);
+    writer.write(
       encodeFrame(OpenRequestSchema, {
         callId: 0,
         path: channelPath,
@@ -468,7 +470,7 @@ export function directLink(createConnection: () => Duplex): OpenLink {
     );
     return {
       write(frame) {
-        socket.write(frame);
+        writer.write(frame);
       },
       hold(held) {
         if (held) socket.ref?.();

@@ -30,6 +30,7 @@ import { decodeMessage, encodeFrame } from "./message-codec.js";
 import { checkMessageSize } from "./message-frame.js";
 import { grpcContentType } from "./node-headers.js";
 import { respondWithError, statusTrailer } from "./server-answers.js";
+import { SocketWriter } from "./socket-writer.js";
 import { invokeUnary, type UnaryRoute } from "./unary-invoke.js";
 
 /** The channel's method, as a per-call :path. */
@@ -120,8 +121,9 @@ export function serveChannel(
 export function serveDirectChannel(socket: Socket, options: ChannelServerOptions): void {
   let channel: ChannelServer | undefined;
   let refused = false;
+  const writer = new SocketWriter(socket);
   const send = (frame: Uint8Array) => {
-    if (!socket.destroyed && socket.writable) socket.write(frame);
+    if (!socket.destroyed && socket.writable) writer.write(frame);
   };
   const hello = (bytes: Uint8Array) => {
     const first = decodeMessage(OpenRequestSchema, bytes);
