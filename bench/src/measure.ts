@@ -1,6 +1,7 @@
 // The two ways the suite times calls: one at a time for latency, many in flight for rate.
 // A figure and its baseline take turns in short rounds, so drift of the machine (frequency,
 // other load, garbage collection) falls on both alike.
+import { setTimeout as delay } from "node:timers/promises";
 import { nowUs } from "./stats.js";
 
 export interface LatencyPlan {
@@ -12,6 +13,11 @@ export interface LatencyPlan {
   perRound: number;
   /** Stops early once this much time has passed, whatever the rounds left. */
   capMs: number;
+  /**
+   * A pause before each timed call, so that it finds both processes idle, as a call to one of
+   * many plugins does (none unless set).
+   */
+  pauseMs?: number;
 }
 
 /** Latency samples in microseconds of a figure and of its baseline. */
@@ -40,6 +46,7 @@ export async function latencyPair(
       const call = kind === "subject" ? subject : baseline;
       const samples = pair[kind];
       for (let i = 0; i < plan.perRound; i++) {
+        if (plan.pauseMs !== undefined) await delay(plan.pauseMs);
         const start = nowUs();
         await call();
         samples.push(nowUs() - start);

@@ -5,7 +5,8 @@
 //   are active; the host's RSS and the sum of the plugins' RSS one second later;
 // - fan-out: one MessageHasBeenPosted to all twenty until each has answered, against one
 //   plugin's, taking turns;
-// - create post over REST with ten of them active against none, in rounds taking turns.
+// - create post over REST with ten of them active against none, in rounds taking turns: its
+//   latency, and the CPU time per post of this process (host and client) and of the plugins.
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import {
   UserSchema,
 } from "@plugwire/protocol";
 import { bundledPlugin } from "../bench-host.js";
+import { cpuTimeOf, ownCpuTime } from "../cpu-time.js";
 import { latencyPair } from "../measure.js";
 import { MiB, rssOf } from "../memory.js";
 import { restCall } from "../rest-client.js";
@@ -82,6 +84,7 @@ export async function manyPlugins(): Promise<Row[]> {
       ...(await fanOut(host, ids)),
       ...(await createPostWithPlugins(
         host,
+        pluginsDir,
         ids.slice(0, postingPlugins),
         ids.slice(postingPlugins),
       )),
@@ -146,6 +149,7 @@ async function fanOut(host: Host, ids: readonly string[]): Promise<Row[]> {
  */
 async function createPostWithPlugins(
   host: Host,
+  pluginsDir: string,
   posting: readonly string[],
   idle: readonly string[],
 ): Promise<Row[]> {
@@ -155,7 +159,10 @@ async function createPostWithPlugins(
     const post = await poster(host, server.url);
     const withPlugins: number[] = [];
     const without: number[] = [];
+    /** CPU time in µs of the timed posts: this process's with and without, the plugins'. */
+    const cpu = { withPlugins: 0, without: 0, plugins: 0 };
     const rounds = 4;
+    const postsPerRound = 200;
     for (let round = 0; round < rounds; round++) {
       const active = round % 2 === 0;
       if (active) {
@@ -164,11 +171,21 @@ async function createPostWithPlugins(
         await Promise.all(posting.map((id) => host.disablePlugin(id)));
       }
       for (let i = 0; i < (round < 2 ? 100 : 0); i++) await post();
-      for (let i = 0; i < 200; i++) (active ? withPlugins : without).push(await post());
+      await host.app.settled();
+      const plugins = active ? pluginProcesses(pluginsDir) : [];
+      const pluginsBefore = sum(plugins.map(cpuTimeOf));
+      const before = ownCpuTime();
+      for (let i = 0; i < postsPerRound; i++) (active ? withPlugins : without).push(await post());
+      // The MessageHasBeenPosted calls still running belong to these posts.
+      await host.app.settled();
+      cpu[active ? "withPlugins" : "without"] += ownCpuTime() - before;
+      cpu.plugins += sum(plugins.map(cpuTimeOf)) - pluginsBefore;
     }
     const subject = latency(withPlugins);
     const baseline = latency(without);
     const addedMs = (subject.p50 - baseline.p50) / 1000;
+    const hostCpu = cpu.withPlugins / withPlugins.length;
+    const hostCpuWithout = cpu.without / without.length;
     return [
       {
         figure: `create post over REST, ${posting.length} plugins with WillBePosted + HasBeenPosted, p50 (n=${subject.samples})`,
@@ -186,10 +203,30 @@ async function createPostWithPlugins(
         target: "report",
         verdict: "report",
       },
+      {
+        figure: `create post over REST, ${posting.length} plugins: CPU per post of the host process (with its REST client)`,
+        measured: us(hostCpu),
+        baseline: `${us(hostCpuWithout)} (no plugin)`,
+        ratio: `+${((hostCpu - hostCpuWithout) / 1000).toFixed(2)} ms`,
+        target: "report",
+        verdict: "report",
+      },
+      {
+        figure: `create post over REST, ${posting.length} plugins: CPU per post of the plugins, together (10 ms ticks)`,
+        measured: us(cpu.plugins / withPlugins.length),
+        baseline: "—",
+        ratio: "—",
+        target: "report",
+        verdict: "report",
+      },
     ];
   } finally {
     await server.close();
   }
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }
 
 /** A user with a session, a team and a channel; what it answers posts one message over REST. */

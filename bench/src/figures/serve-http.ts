@@ -29,7 +29,7 @@ export async function serveHttpRate(bench: BenchHost): Promise<Row[]> {
         rates.subject,
         rates.baseline,
         "req/s",
-        0.7,
+        0.8,
       ),
     ];
   } finally {

@@ -8,8 +8,20 @@ export const MAGIC_COOKIE_VALUE = "6f0c9a2e4b1d4e8fa3c7plugwire";
 
 /** go-plugin's core protocol version, the first field of the handshake line. */
 export const CORE_PROTOCOL_VERSION = 1;
-/** Plugwire's application protocol version, the second field of the handshake line. */
-export const APP_PROTOCOL_VERSION = 1;
+/**
+ * Plugwire's application protocol versions, the second field of the handshake line, as go-plugin
+ * negotiates them: the host offers the versions it speaks in PLUGIN_PROTOCOL_VERSIONS, and the
+ * plugin answers with the newest it speaks too.
+ * - 1: the services of proto/ over gRPC on HTTP/2;
+ * - 2: the same, and the server on either end also takes the call channel (channel.proto)
+ *   straight on a connection of its own, without HTTP/2; each side's client then uses it.
+ * Plugins in other languages, built on go-plugin, speak 1.
+ */
+export const APP_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
+/** The newest application protocol version: what the SDK answers when the host offers it. */
+export const APP_PROTOCOL_VERSION = 2;
+/** The first application protocol version in which both ends take the direct call channel. */
+export const DIRECT_CHANNEL_PROTOCOL_VERSION = 2;
 
 /** Environment variables the host sets for every plugin process. */
 export const PluginEnv = {

@@ -3,7 +3,7 @@
 // optionally followed by go-plugin's sixth field, the server's certificate for AutoMTLS, which
 // go-plugin servers always print (empty without AutoMTLS). Plugwire always uses "unix" and
 // "grpc", and does not do AutoMTLS: the socket's private folder is what keeps others out.
-import { APP_PROTOCOL_VERSION, CORE_PROTOCOL_VERSION } from "./constants.js";
+import { APP_PROTOCOL_VERSION, APP_PROTOCOL_VERSIONS, CORE_PROTOCOL_VERSION } from "./constants.js";
 
 /** What a well-formed handshake line says. */
 export interface Handshake {
@@ -36,7 +36,7 @@ export class HandshakeError extends Error {
  */
 export function parseHandshake(
   line: string,
-  supportedAppVersions: readonly number[] = [APP_PROTOCOL_VERSION],
+  supportedAppVersions: readonly number[] = APP_PROTOCOL_VERSIONS,
 ): Handshake {
   const trimmed = line.replace(/\r?\n$/, "");
   const parts = trimmed.split("|");

@@ -1,13 +1,15 @@
 // The PluginAPI server of one plugin: gRPC over HTTP/2 on a Unix socket that only the host's
-// user may open, answering only calls that carry the plugin's token. Every error leaves as a
+// user may open, and the call channel straight on a connection, on a socket beside it, for
+// plugins of protocol version 2; both answer only calls that carry the plugin's token. Every error leaves as a
 // gRPC status with a plugwire.v1.ErrorDetail, so the plugin gets back the class it was.
 
 import { chmod } from "node:fs/promises";
 import type * as http2 from "node:http2";
+import type { Server } from "node:net";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { InternalError, toConnectError, ValidationError } from "@plugwire/errors";
 import { PluginAPI } from "@plugwire/protocol";
-import { createGrpcServer } from "@plugwire/protocol/grpc";
+import { createGrpcServer, directChannelPath } from "@plugwire/protocol/grpc";
 import { requireToken } from "./token-auth.js";
 
 /** Largest message the server reads unless told otherwise: gRPC's customary 4 MiB. */
@@ -51,12 +53,43 @@ export async function startPluginApiServer(
     session.once("close", () => sessions.delete(session));
   });
 
-  await new Promise<void>((resolve, reject) => {
+  const directPath = directChannelPath(options.socketPath);
+  await listen(server, options.socketPath);
+  try {
+    await listen(server.directChannel, directPath);
+  } catch (reason) {
+    server.close();
+    throw reason;
+  }
+  // The socket's folder is private to the host already; this keeps the sockets so wherever it is.
+  await chmod(options.socketPath, 0o600);
+  await chmod(directPath, 0o600);
+
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        let open = 2;
+        const closed = () => --open === 0 && resolve();
+        server.close(closed);
+        server.directChannel.close(closed);
+        for (const session of sessions) {
+          session.destroy();
+        }
+        for (const socket of server.directConnections) {
+          socket.destroy();
+        }
+      }),
+  };
+}
+
+/** Listens at `socketPath`, or says why it can't. */
+function listen(server: Server, socketPath: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(
         new InternalError({
           id: "api.server.listen_failed",
-          message: `The PluginAPI server can't listen on ${options.socketPath}: ${error.message}. ${
+          message: `The PluginAPI server can't listen on ${socketPath}: ${error.message}. ${
             error.code === "EADDRINUSE"
               ? "Another server uses the socket, or a stale socket file is left there; remove it or choose another path."
               : "Check that the folder exists, is writable and the path is at most 107 bytes long."
@@ -65,18 +98,6 @@ export async function startPluginApiServer(
         }),
       ),
     );
-    server.listen(options.socketPath, resolve);
+    server.listen(socketPath, resolve);
   });
-  // The socket's folder is private to the host already; this keeps the socket so wherever it is.
-  await chmod(options.socketPath, 0o600);
-
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const session of sessions) {
-          session.destroy();
-        }
-      }),
-  };
 }

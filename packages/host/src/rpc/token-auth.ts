@@ -1,10 +1,11 @@
 // Every PluginAPI call must carry the plugin's per-start token as "authorization: Bearer
 // <token>"; that token is how the host knows which plugin calls. The server checks it before
-// the method runs. The first check on an HTTP/2 session hashes both sides, so it takes the same
-// time whatever the presented value's length or content; later calls on that session need only
-// present the same value again, which nobody but the process that opened it can do.
+// the method runs. The first check on a connection (an HTTP/2 session, or the socket of a direct
+// call channel) hashes both sides, so it takes the same time whatever the presented value's
+// length or content; later calls on that connection need only present the same value again,
+// which nobody but the process that opened it can do.
 import { createHash, timingSafeEqual } from "node:crypto";
-import type { Http2Session, IncomingHttpHeaders } from "node:http2";
+import type { IncomingHttpHeaders } from "node:http2";
 import { UnauthenticatedError } from "@plugwire/errors";
 import { AUTHORIZATION_HEADER, PluginEnv } from "@plugwire/protocol";
 
@@ -13,12 +14,12 @@ const digest = (value: string) => createHash("sha256").update(value).digest();
 /** Throws UnauthenticatedError unless the authorization header is exactly "Bearer <token>". */
 export function requireToken(
   token: string,
-): (header: IncomingHttpHeaders, session: Http2Session) => void {
+): (header: IncomingHttpHeaders, connection: object) => void {
   const expected = digest(`Bearer ${token}`);
-  const verified = new WeakMap<Http2Session, string>();
-  return (header, session) => {
+  const verified = new WeakMap<object, string>();
+  return (header, connection) => {
     const presented = header[AUTHORIZATION_HEADER];
-    if (presented !== undefined && verified.get(session) === presented) {
+    if (presented !== undefined && verified.get(connection) === presented) {
       return;
     }
     if (presented === undefined) {
@@ -33,6 +34,6 @@ export function requireToken(
         message: `The ${AUTHORIZATION_HEADER} header is not "Bearer " followed by this plugin's token; send the token in ${PluginEnv.apiToken}, which changes at every start.`,
       });
     }
-    verified.set(session, presented);
+    verified.set(connection, presented);
   };
 }

@@ -26,7 +26,7 @@ describe("pluginEnvironment", () => {
       HOME: "/home/h",
       TZ: "UTC",
       PLUGWIRE_PLUGIN_MAGIC_COOKIE: "6f0c9a2e4b1d4e8fa3c7plugwire",
-      PLUGIN_PROTOCOL_VERSIONS: "1",
+      PLUGIN_PROTOCOL_VERSIONS: "1,2",
       PLUGIN_UNIX_SOCKET_DIR: "/tmp/pw-1",
       PLUGWIRE_PLUGIN_ID: "com.example.p",
       PLUGWIRE_API_TARGET: "unix:/tmp/pw-1/api.sock",

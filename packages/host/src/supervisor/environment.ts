@@ -1,7 +1,7 @@
 // The environment a plugin process starts with. It is built from nothing: a plugin sees only
 // the few host variables a program needs to run (never the host's secrets) and the variables
 // of the Plugwire process conventions.
-import { APP_PROTOCOL_VERSION, MAGIC_COOKIE_VALUE, PluginEnv } from "@plugwire/protocol";
+import { APP_PROTOCOL_VERSIONS, MAGIC_COOKIE_VALUE, PluginEnv } from "@plugwire/protocol";
 import type { LogLevel } from "../log.js";
 
 /** Host variables a plugin inherits when they are set; nothing else is passed on. */
@@ -35,7 +35,7 @@ export function pluginEnvironment(
     }
   }
   env[PluginEnv.magicCookie] = MAGIC_COOKIE_VALUE;
-  env[PluginEnv.protocolVersions] = String(APP_PROTOCOL_VERSION);
+  env[PluginEnv.protocolVersions] = APP_PROTOCOL_VERSIONS.join(",");
   env[PluginEnv.unixSocketDir] = init.socketDir;
   env[PluginEnv.pluginId] = init.pluginId;
   env[PluginEnv.apiTarget] = `unix:${init.apiSocketPath}`;

@@ -87,7 +87,7 @@ describe("PluginProcess.start", () => {
         ]),
       ),
       [MAGIC_COOKIE_KEY]: MAGIC_COOKIE_VALUE,
-      [PluginEnv.protocolVersions]: "1",
+      [PluginEnv.protocolVersions]: "1,2",
       [PluginEnv.unixSocketDir]: dirname(socketPath),
       [PluginEnv.pluginId]: "test.well-behaved",
       [PluginEnv.apiTarget]: `unix:${socketPath}`,

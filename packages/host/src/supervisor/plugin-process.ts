@@ -14,11 +14,13 @@ import type { JsonObject } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { asPluginAPIError } from "@plugwire/errors";
 import {
-  APP_PROTOCOL_VERSION,
+  APP_PROTOCOL_VERSIONS,
   CheckResponse_ServingStatus,
+  DIRECT_CHANNEL_PROTOCOL_VERSION,
   HEALTH_SERVICE_NAME,
   parseHandshake,
 } from "@plugwire/protocol";
+import { directChannelPath } from "@plugwire/protocol/grpc";
 import type { LogLevel, LogSink } from "../log.js";
 import type { ServerPluginManifest } from "../manifest/manifest.js";
 import { pluginEnvironment } from "./environment.js";
@@ -292,13 +294,20 @@ export class PluginProcess {
       await mkdir(writableDir, { recursive: true, mode: 0o700 });
     }
     if (user !== undefined) {
-      // The plugin's user creates its socket in the folder and connects to the API's socket;
+      // The plugin's user creates its socket in the folder and connects to the API's sockets;
       // the folder stays closed to everyone else.
       for (const path of [this.socketDir, apiSocketPath, writableDir]) {
         if (path !== undefined) {
           await chown(path, user.uid, user.gid);
         }
       }
+      // An API server of serveApi's own may not offer the direct call channel: the plugin's
+      // calls then go per call.
+      await chown(directChannelPath(apiSocketPath), user.uid, user.gid).catch(
+        (error: NodeJS.ErrnoException) => {
+          if (error.code !== "ENOENT") throw error;
+        },
+      );
     }
     const { command, args } = spawnCommand(manifest, { killWithHost, sandbox, inspector });
     const child = spawn(command, args, {
@@ -339,7 +348,9 @@ export class PluginProcess {
 
     this.phase = "handshake";
     const handshake = await this.readHandshake(output, signal);
-    this.connection = connectToPlugin(handshake.address, token);
+    this.connection = connectToPlugin(handshake.address, token, {
+      directChannel: handshake.appVersion >= DIRECT_CHANNEL_PROTOCOL_VERSION,
+    });
 
     this.phase = "health";
     await this.checkHealth(signal);
@@ -403,7 +414,7 @@ export class PluginProcess {
         throw this.failure("handshake", `no handshake line on stdout within ${timeoutMs} ms`);
       }
       try {
-        return parseHandshake(outcome.line, [APP_PROTOCOL_VERSION]);
+        return parseHandshake(outcome.line, APP_PROTOCOL_VERSIONS);
       } catch (reason) {
         throw this.failure("handshake", (reason as Error).message, reason);
       }

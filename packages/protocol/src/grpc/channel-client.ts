@@ -6,6 +6,8 @@
 // does not answer there, sends the call per call instead, where it runs once: nothing ran yet.
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
 import * as http2 from "node:http2";
+import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import type { DescMessage, DescMethodUnary, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type UnaryResponse } from "@connectrpc/connect";
 import {
@@ -36,26 +38,52 @@ const okTrailer: IncomingHttpHeaders = Object.freeze({ "grpc-status": "0" });
 /** Room for an answer's other fields (metadata, error details) beside its message. */
 const frameOverheadBytes = 64 * 1024;
 
+/** What a channel link tells its client. */
+interface LinkEvents {
+  /** An answer frame arrived. */
+  answer(answer: OpenResponse): void;
+  /** The callee does not serve the channel: calls go per call from now on. */
+  refused(): void;
+  /** The link ended with `error`; the next call opens a new one. */
+  closed(error: ConnectError): void;
+}
+
+/** How the channel's frames travel: a stream of the HTTP/2 session, or a connection of its own. */
+interface ChannelLink {
+  write(frame: Uint8Array): void;
+  /** Keeps the process alive while calls wait for answers, or lets it end. */
+  hold(held: boolean): void;
+  /** Ends the link, without telling the client. */
+  close(): void;
+}
+
+/** Opens a link to the callee; `header` is the channel's request headers. */
+export type OpenLink = (
+  header: OutgoingHttpHeaders,
+  readMaxBytes: number,
+  events: LinkEvents,
+) => ChannelLink;
+
 export class ChannelClient {
-  private stream: http2.ClientHttp2Stream | undefined;
-  private opening = false;
-  /** Frames written before the stream was open. */
-  private queued: Uint8Array[] = [];
+  private link: ChannelLink | undefined;
   private readonly calls = new Map<number, ChannelCall<DescMessage, DescMessage>>();
   private lastId = 0;
-  /** Whether the session is held for the calls waiting. */
+  /** Whether the link holds the process for the calls waiting. */
   private held = false;
   /** Set once the callee refused the channel: every call goes per call from then on. */
   refused = false;
+  /** Set by close(): no link opens again. */
+  private ended = false;
 
   /**
    * @param header the channel's request headers: the transport's fixed ones (content type,
    *   token), and the channel's method and path
+   * @param openLink a stream of the session (streamLink) or a connection of its own (directLink)
    */
   constructor(
-    private readonly session: ClientSession,
     private readonly header: OutgoingHttpHeaders,
     private readonly readMaxBytes: number,
+    private readonly openLink: OpenLink,
   ) {}
 
   /** Sends `message` (the encoded request) to the method at `path`, and reads its answer. */
@@ -94,89 +122,36 @@ export class ChannelClient {
     }
   }
 
+  /** Ends the channel for good: the calls waiting fail with Canceled, later calls at once. */
+  close(): void {
+    this.ended = true;
+    const link = this.link;
+    this.closed(new ConnectError("the connection is closed", Code.Canceled));
+    link?.close();
+  }
+
   private write(frame: Uint8Array): void {
-    if (this.stream !== undefined) {
-      this.stream.write(frame);
+    if (this.ended) {
+      queueMicrotask(() =>
+        this.closed(new ConnectError("the connection is closed", Code.Canceled)),
+      );
       return;
     }
-    this.queued.push(frame);
-    this.open();
+    if (this.link === undefined) {
+      // Each link's events count only while it is the current one.
+      let link: ChannelLink | undefined;
+      const current = () => link !== undefined && link === this.link;
+      link = this.openLink(this.header, this.readMaxBytes, {
+        answer: (answer) => current() && this.receive(answer),
+        refused: () => current() && this.refuse(),
+        closed: (error) => current() && this.closed(error),
+      });
+      this.link = link;
+    }
+    this.link.write(frame);
   }
 
-  private open(): void {
-    if (this.opening) {
-      return;
-    }
-    let stream: http2.ClientHttp2Stream | undefined;
-    try {
-      stream = this.session.tryOpen(this.header, undefined, false);
-    } catch (reason) {
-      this.closed(nodeError(reason));
-      return;
-    }
-    if (stream !== undefined) {
-      this.attach(stream);
-      return;
-    }
-    this.opening = true;
-    this.session.open(this.header, undefined, false).then(
-      (opened) => {
-        this.opening = false;
-        this.attach(opened);
-      },
-      (reason: unknown) => {
-        this.opening = false;
-        this.closed(nodeError(reason));
-      },
-    );
-  }
-
-  private attach(stream: http2.ClientHttp2Stream): void {
-    this.stream = stream;
-    const frames = new FrameSplitter(this.readMaxBytes + frameOverheadBytes, (bytes) =>
-      this.receive(bytes),
-    );
-    let failure: ConnectError | undefined;
-    stream.on("response", (header: ResponseHeaders) => {
-      const accepted =
-        header[":status"] === 200 &&
-        header["content-type"] === grpcContentType &&
-        header["grpc-status"] === undefined &&
-        acceptsChannelVersion(header[channelVersionHeader]);
-      if (!accepted) {
-        this.refuse(stream);
-      }
-    });
-    stream.on("data", (chunk: Buffer) => {
-      try {
-        frames.push(chunk);
-      } catch (reason) {
-        failure = nodeError(reason);
-        stream.close(http2.constants.NGHTTP2_PROTOCOL_ERROR);
-      }
-    });
-    stream.on("error", (error) => {
-      failure ??= nodeError(error);
-    });
-    stream.on("close", () => {
-      if (this.stream === stream) {
-        this.closed(
-          failure ??
-            resetError(stream.rstCode) ??
-            new ConnectError("the call channel closed before the answer came", Code.Unavailable),
-        );
-      }
-    });
-    const queued = this.queued;
-    this.queued = [];
-    for (const frame of queued) {
-      stream.write(frame);
-    }
-    this.holdWhileWaiting();
-  }
-
-  private receive(bytes: Uint8Array): void {
-    const answer = decodeMessage(OpenResponseSchema, bytes);
+  private receive(answer: OpenResponse): void {
     const call = this.calls.get(answer.callId);
     if (call === undefined) {
       // Cancelled meanwhile.
@@ -192,10 +167,9 @@ export class ChannelClient {
   }
 
   /** The callee does not serve the channel: the calls waiting, and all later, go per call. */
-  private refuse(stream: http2.ClientHttp2Stream): void {
+  private refuse(): void {
     this.refused = true;
-    this.detach(stream);
-    stream.close(http2.constants.NGHTTP2_CANCEL);
+    this.detach()?.close();
     const waiting = [...this.calls.values()];
     this.calls.clear();
     for (const call of waiting) {
@@ -205,10 +179,7 @@ export class ChannelClient {
 
   /** The channel ended: the calls waiting fail with `error`; the next call opens a new one. */
   private closed(error: ConnectError): void {
-    if (this.stream !== undefined) {
-      this.detach(this.stream);
-    }
-    this.queued = [];
+    this.detach();
     const waiting = [...this.calls.values()];
     this.calls.clear();
     for (const call of waiting) {
@@ -216,27 +187,26 @@ export class ChannelClient {
     }
   }
 
-  private detach(stream: http2.ClientHttp2Stream): void {
+  private detach(): ChannelLink | undefined {
+    const link = this.link;
     if (this.held) {
       this.held = false;
-      this.session.release(stream);
+      link?.hold(false);
     }
-    this.stream = undefined;
+    this.link = undefined;
+    return link;
   }
 
-  /** Holds the session while calls wait for answers, so that the process waits for them too. */
+  /** Holds the process while calls wait for answers, so that it waits for them too. */
   private holdWhileWaiting(): void {
-    const stream = this.stream;
-    if (stream === undefined) {
+    const link = this.link;
+    if (link === undefined) {
       return;
     }
     const waiting = this.calls.size > 0;
-    if (waiting && !this.held) {
-      this.held = true;
-      this.session.hold(stream);
-    } else if (!waiting && this.held) {
-      this.held = false;
-      this.session.release(stream);
+    if (waiting !== this.held) {
+      this.held = waiting;
+      link.hold(waiting);
     }
   }
 }
@@ -348,5 +318,168 @@ export function channelHeader(fixed: OutgoingHttpHeaders): OutgoingHttpHeaders {
     ":method": "POST",
     ":path": channelPath,
     [channelVersionHeader]: String(channelVersion),
+  };
+}
+
+/**
+ * The channel as a stream of the transport's HTTP/2 session, opened on a new session if need
+ * be; frames written before it opens wait. A callee that answers the stream with anything but
+ * the channel's head refuses the channel.
+ */
+export function streamLink(session: ClientSession): OpenLink {
+  return (header, readMaxBytes, events) => {
+    let stream: http2.ClientHttp2Stream | undefined;
+    let queued: Uint8Array[] = [];
+    let held = false;
+    let ended = false;
+    const attach = (opened: http2.ClientHttp2Stream) => {
+      if (ended) {
+        opened.close(http2.constants.NGHTTP2_CANCEL);
+        return;
+      }
+      stream = opened;
+      const frames = new FrameSplitter(readMaxBytes + frameOverheadBytes, (bytes) =>
+        events.answer(decodeMessage(OpenResponseSchema, bytes)),
+      );
+      let failure: ConnectError | undefined;
+      opened.on("response", (responseHeader: ResponseHeaders) => {
+        const accepted =
+          responseHeader[":status"] === 200 &&
+          responseHeader["content-type"] === grpcContentType &&
+          responseHeader["grpc-status"] === undefined &&
+          acceptsChannelVersion(responseHeader[channelVersionHeader]);
+        if (!accepted) events.refused();
+      });
+      opened.on("data", (chunk: Buffer) => {
+        try {
+          frames.push(chunk);
+        } catch (reason) {
+          failure = nodeError(reason);
+          opened.close(http2.constants.NGHTTP2_PROTOCOL_ERROR);
+        }
+      });
+      opened.on("error", (error) => {
+        failure ??= nodeError(error);
+      });
+      opened.on("close", () => {
+        events.closed(
+          failure ??
+            resetError(opened.rstCode) ??
+            new ConnectError("the call channel closed before the answer came", Code.Unavailable),
+        );
+      });
+      for (const frame of queued) opened.write(frame);
+      queued = [];
+      if (held) session.hold(opened);
+    };
+    const fail = (reason: unknown) => events.closed(nodeError(reason));
+    try {
+      const opened = session.tryOpen(header, undefined, false);
+      if (opened === undefined) {
+        session.open(header, undefined, false).then(attach, fail);
+      } else {
+        attach(opened);
+      }
+    } catch (reason) {
+      // Told after the client has the link, as every other event.
+      queueMicrotask(() => fail(reason));
+    }
+    return {
+      write(frame) {
+        if (stream === undefined) queued.push(frame);
+        else stream.write(frame);
+      },
+      hold(hold) {
+        held = hold;
+        if (stream === undefined) return;
+        if (hold) session.hold(stream);
+        else session.release(stream);
+      },
+      close() {
+        ended = true;
+        queued = [];
+        stream?.close(http2.constants.NGHTTP2_CANCEL);
+      },
+    };
+  };
+}
+
+/**
+ * The channel straight on a connection of its own (plugin protocol version 2; the server's side
+ * is serveDirectChannel): the first frame carries the channel's request headers, and the
+ * callee's first answer, with call id 0, accepts or refuses; so does a connection that fails
+ * or ends before that answer (nothing listens there). Calls are written behind the
+ * headers without waiting for that answer. The connection keeps the process alive only while
+ * calls wait.
+ */
+export function directLink(createConnection: () => Duplex): OpenLink {
+  return (header, readMaxBytes, events) => {
+    const socket = createConnection() as Socket;
+    socket.unref?.();
+    let accepted = false;
+    let failure: ConnectError | undefined;
+    const frames = new FrameSplitter(readMaxBytes + frameOverheadBytes, (bytes) => {
+      const answer = decodeMessage(OpenResponseSchema, bytes);
+      if (accepted) {
+        events.answer(answer);
+        return;
+      }
+      const trailer: IncomingHttpHeaders = {};
+      addMetadata(trailer, answer.trailers);
+      const version: IncomingHttpHeaders = {};
+      addMetadata(version, answer.headers);
+      if (
+        answer.callId !== 0 ||
+        trailer["grpc-status"] !== undefined ||
+        !acceptsChannelVersion(version[channelVersionHeader])
+      ) {
+        // The calls go per call, where each gets the callee's own answer (a wrong token's too).
+        events.refused();
+        socket.destroy();
+        return;
+      }
+      accepted = true;
+    });
+    socket.on("data", (chunk: Buffer) => {
+      try {
+        frames.push(chunk);
+      } catch (reason) {
+        failure = nodeError(reason);
+        socket.destroy();
+      }
+    });
+    socket.on("error", (error) => {
+      failure ??= nodeError(error);
+    });
+    socket.on("close", () => {
+      if (!accepted) {
+        // Nothing listens, or a server that does not speak the channel hung up.
+        events.refused();
+        return;
+      }
+      events.closed(
+        failure ??
+          new ConnectError("the call channel closed before the answer came", Code.Unavailable),
+      );
+    });
+    socket.write(
+      encodeFrame(OpenRequestSchema, {
+        callId: 0,
+        path: channelPath,
+        headers: metadataList(header),
+      }),
+    );
+    return {
+      write(frame) {
+        socket.write(frame);
+      },
+      hold(held) {
+        if (held) socket.ref?.();
+        else socket.unref?.();
+      },
+      close() {
+        socket.destroy();
+      },
+    };
   };
 }

@@ -1,10 +1,17 @@
-// The callee's end of the call channel (channel.proto): requests arrive as frames on one
-// stream, each runs as the unary method it names would on a stream of its own (same handler
-// context, interceptors, errorFor and authorize), and its answer goes back as one frame.
-// Methods the lean server does not run itself answer use_stream, and the caller makes those
-// calls per call. The channel ends when the caller ends it; a caller that goes away aborts
-// every call still running, as a reset stream aborts its own.
+// The callee's end of the call channel (channel.proto): requests arrive as frames, each runs as
+// the unary method it names would on a stream of its own (same handler context, interceptors,
+// errorFor and authorize), and its answer goes back as one frame. Methods the lean server does
+// not run itself answer use_stream, and the caller makes those calls per call. The channel
+// ends when the caller ends it; a caller that goes away aborts every call still running, as a
+// reset stream aborts its own.
+//
+// The frames travel one of two ways: on one stream of the HTTP/2 session (serveChannel), or
+// straight on a connection of its own to a socket beside the HTTP/2 one (serveDirectChannel,
+// plugin protocol version 2), where the first frame carries the channel's request headers and
+// the first answer the agreed version. The second skips HTTP/2's framing and stream machinery on both ends, which was
+// the largest share of a small call's cost after the codec.
 import * as http2 from "node:http2";
+import type { Socket } from "node:net";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
@@ -38,12 +45,27 @@ const frameOverheadBytes = 64 * 1024;
 
 type Answer = MessageInitShape<typeof OpenResponseSchema>;
 
+/**
+ * Checks a call's request headers before its method runs; throws to refuse it. `connection` is
+ * the HTTP/2 session or the socket the call came on: the same object for every call of one
+ * connection, so a check may be remembered per connection.
+ */
+export type Authorize = (header: http2.IncomingHttpHeaders, connection: object) => void;
+
 export interface ChannelServerOptions {
   /** The lean server's unary methods by path. */
   routes: ReadonlyMap<string, UnaryRoute>;
   readMaxBytes: number;
   errorFor: (reason: unknown) => ConnectError;
-  authorize?: (header: http2.IncomingHttpHeaders, session: http2.Http2Session) => void;
+  authorize?: Authorize;
+}
+
+/**
+ * Where a server that listens at `socketPath` takes the call channel straight on a connection:
+ * beside it, in the same private folder.
+ */
+export function directChannelPath(socketPath: string): string {
+  return `${socketPath}.direct`;
 }
 
 /** Serves one channel on `stream`, whose request headers `header` has already been authorized. */
@@ -57,68 +79,154 @@ export function serveChannel(
   const version = agreedChannelVersion(offered);
   if (version === undefined) {
     // The caller then makes its calls per call, as with a server that has no channel.
-    respondWithError(
-      stream,
-      new ConnectError(
-        `call channel version ${String(offered)} is not spoken here; this server speaks ${channelVersion}`,
-        Code.Unimplemented,
-      ),
-    );
+    respondWithError(stream, versionRefusal(offered));
     return;
   }
-  new ChannelServer(stream, header, session, options).start(version);
+  const channel = new ChannelServer(header, session, options, (frame) => {
+    if (!stream.closed && !stream.destroyed) stream.write(frame);
+  });
+  const frames = channel.splitter();
+  stream.respond(
+    { ":status": 200, "content-type": grpcContentType, [channelVersionHeader]: String(version) },
+    { waitForTrailers: true },
+  );
+  stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
+  stream.on("data", (chunk: Buffer) => {
+    try {
+      frames.push(chunk);
+    } catch {
+      // Not a frame our callers send: the channel cannot be trusted to continue.
+      stream.close(http2.constants.NGHTTP2_PROTOCOL_ERROR);
+    }
+  });
+  stream.on("end", () => {
+    if (!stream.closed) stream.end();
+  });
+  stream.on("close", () => {
+    channel.close(
+      resetError(stream.rstCode) ?? new ConnectError("the stream closed", Code.Canceled),
+    );
+  });
 }
 
+/**
+ * Serves the call channel straight on `socket`, a connection to the server's directChannel.
+ * The first frame is an OpenRequest with call id 0 holding the channel's request headers as
+ * metadata; they are authorized as a channel stream's would be. The answer with call id 0
+ * accepts (its headers name the agreed version) or refuses (its trailers say why, and the
+ * connection ends); the caller then makes its calls per call, on HTTP/2.
+ */
+export function serveDirectChannel(socket: Socket, options: ChannelServerOptions): void {
+  let channel: ChannelServer | undefined;
+  let refused = false;
+  const send = (frame: Uint8Array) => {
+    if (!socket.destroyed && socket.writable) socket.write(frame);
+  };
+  const hello = (bytes: Uint8Array) => {
+    const first = decodeMessage(OpenRequestSchema, bytes);
+    if (first.callId !== 0) {
+      throw new ConnectError("a direct call channel starts with its headers", Code.Internal);
+    }
+    const header: http2.IncomingHttpHeaders = { ":path": channelPath };
+    addMetadata(header, first.headers);
+    const offered = header[channelVersionHeader];
+    const version = agreedChannelVersion(offered);
+    let refusal: ConnectError | undefined;
+    try {
+      options.authorize?.(header, socket);
+      if (version === undefined) refusal = versionRefusal(offered);
+    } catch (reason) {
+      refusal = options.errorFor(reason);
+    }
+    if (refusal !== undefined) {
+      send(
+        encodeFrame(OpenResponseSchema, {
+          callId: 0,
+          trailers: metadataList(statusTrailer(undefined, refusal)),
+        }),
+      );
+      // Calls the caller sent behind its headers are not read: it makes them per call.
+      refused = true;
+      socket.end();
+      return;
+    }
+    channel = new ChannelServer(header, socket, options, send);
+    send(
+      encodeFrame(OpenResponseSchema, {
+        callId: 0,
+        headers: [{ name: channelVersionHeader, value: String(version) }],
+      }),
+    );
+  };
+  const frames = new FrameSplitter(
+    Math.max(options.readMaxBytes, channelRequestMaxBytes) + frameOverheadBytes,
+    (bytes) => {
+      if (channel !== undefined) channel.receive(bytes);
+      else if (!refused) hello(bytes);
+    },
+  );
+  socket.on("data", (chunk: Buffer) => {
+    try {
+      frames.push(chunk);
+    } catch {
+      // Not a frame our callers send: the channel cannot be trusted to continue.
+      socket.destroy();
+    }
+  });
+  socket.on("error", () => {});
+  socket.on("end", () => socket.end());
+  socket.on("close", () => {
+    channel?.close(new ConnectError("the connection closed", Code.Canceled));
+  });
+}
+
+function versionRefusal(offered: http2.IncomingHttpHeaders[string]): ConnectError {
+  return new ConnectError(
+    `call channel version ${String(offered)} is not spoken here; this server speaks ${channelVersion}`,
+    Code.Unimplemented,
+  );
+}
+
+/** The calls of one channel, however its frames travel. */
 class ChannelServer {
   /** Calls whose method is running, by call id. */
   private readonly running = new Map<number, LeanHandlerContext>();
   /** The channel's request headers with each method's :path, for calls without their own. */
   private readonly headerByPath = new Map<string, http2.IncomingHttpHeaders>();
-  private readonly frames: FrameSplitter;
 
+  /**
+   * @param header the channel's request headers, already authorized
+   * @param connection what `authorize` is given with a call's own headers
+   * @param send writes one answer frame, unless the channel is gone
+   */
   constructor(
-    private readonly stream: http2.ServerHttp2Stream,
     private readonly header: http2.IncomingHttpHeaders,
-    private readonly session: http2.Http2Session,
+    private readonly connection: object,
     private readonly options: ChannelServerOptions,
-  ) {
-    // Requests over readMaxBytes are refused one by one, with the error a call of their own
-    // would get; only a frame no caller of ours would send ends the channel.
-    this.frames = new FrameSplitter(
-      Math.max(options.readMaxBytes, channelRequestMaxBytes) + frameOverheadBytes,
+    private readonly send: (frame: Uint8Array) => void,
+  ) {}
+
+  /**
+   * Cuts arriving chunks into request frames. Requests over readMaxBytes are refused one by
+   * one, with the error a call of their own would get; only a frame no caller of ours would
+   * send throws, and ends the channel.
+   */
+  splitter(): FrameSplitter {
+    return new FrameSplitter(
+      Math.max(this.options.readMaxBytes, channelRequestMaxBytes) + frameOverheadBytes,
       (bytes) => this.receive(bytes),
     );
   }
 
-  start(version: number): void {
-    const { stream } = this;
-    stream.respond(
-      { ":status": 200, "content-type": grpcContentType, [channelVersionHeader]: String(version) },
-      { waitForTrailers: true },
-    );
-    stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": "0" }));
-    stream.on("data", (chunk: Buffer) => {
-      try {
-        this.frames.push(chunk);
-      } catch {
-        // Not a frame our callers send: the channel cannot be trusted to continue.
-        stream.close(http2.constants.NGHTTP2_PROTOCOL_ERROR);
-      }
-    });
-    stream.on("end", () => {
-      if (!stream.closed) stream.end();
-    });
-    stream.on("close", () => {
-      const reason =
-        resetError(stream.rstCode) ?? new ConnectError("the stream closed", Code.Canceled);
-      for (const context of this.running.values()) {
-        context.abort(reason);
-      }
-      this.running.clear();
-    });
+  /** The caller went away: every call still running aborts with `reason`. */
+  close(reason: ConnectError): void {
+    for (const context of this.running.values()) {
+      context.abort(reason);
+    }
+    this.running.clear();
   }
 
-  private receive(bytes: Uint8Array): void {
+  receive(bytes: Uint8Array): void {
     const frame = decodeMessage(OpenRequestSchema, bytes);
     if (frame.cancel) {
       this.running
@@ -133,7 +241,7 @@ class ChannelServer {
     const { callId } = frame;
     const route = this.options.routes.get(frame.path);
     if (route === undefined) {
-      this.send({ callId, useStream: true });
+      this.answer({ callId, useStream: true });
       return;
     }
     const { errorFor, readMaxBytes } = this.options;
@@ -149,7 +257,7 @@ class ChannelServer {
       checkMessageSize(frame.message.byteLength, readMaxBytes);
       request = decodeMessage(route.spec.method.input, frame.message);
     } catch (reason) {
-      this.send({ callId, trailers: metadataList(statusTrailer(undefined, errorFor(reason))) });
+      this.answer({ callId, trailers: metadataList(statusTrailer(undefined, errorFor(reason))) });
       return;
     }
     this.running.set(callId, context);
@@ -168,9 +276,9 @@ class ChannelServer {
         context.copyResponseTrailer(trailer);
         const trailers = metadataList(trailer);
         if (trailers.length > 0) trailers.push({ name: "grpc-status", value: "0" });
-        this.send({ callId, message: answer, headers, trailers });
+        this.answer({ callId, message: answer, headers, trailers });
       } else {
-        this.send({ callId, headers, trailers: metadataList(statusTrailer(context, error)) });
+        this.answer({ callId, headers, trailers: metadataList(statusTrailer(context, error)) });
       }
     });
   }
@@ -190,15 +298,11 @@ class ChannelServer {
     addMetadata(own, frame.headers);
     // The call's own fields replace the channel's, as they would in a request of its own.
     Object.assign(header, own);
-    this.options.authorize?.(header, this.session);
+    this.options.authorize?.(header, this.connection);
     return header;
   }
 
-  private send(answer: Answer): void {
-    const { stream } = this;
-    if (stream.closed || stream.destroyed) {
-      return;
-    }
-    stream.write(encodeFrame(OpenResponseSchema, answer));
+  private answer(answer: Answer): void {
+    this.send(encodeFrame(OpenResponseSchema, answer));
   }
 }

@@ -5,9 +5,12 @@
 // (stream-exchange.ts). What the short path does not cover (streaming methods with
 // interceptors, methods registered with router.rpc, other content types) goes to Connect's own
 // handlers (universal-stream.ts). Unary calls may also come many to one stream, on the call
-// channel (channel-server.ts). Either way, `authorize` sees every call before its method runs,
-// and `errorFor` shapes every error a method throws.
+// channel (channel-server.ts), as a stream of the session or straight on a connection of its
+// own, which the server's `directChannel` listens for on a socket of its own. Either way,
+// `authorize` sees every call before its method runs, and `errorFor` shapes every error a
+// method throws.
 import * as http2 from "node:http2";
+import { createServer, type Server, type Socket } from "node:net";
 import type { DescMethod, DescService } from "@bufbuild/protobuf";
 import {
   Code,
@@ -18,7 +21,13 @@ import {
   type HandlerContext,
   type MethodImplSpec,
 } from "@connectrpc/connect";
-import { type ChannelServerOptions, channelPath, serveChannel } from "./channel-server.js";
+import {
+  type Authorize,
+  type ChannelServerOptions,
+  channelPath,
+  serveChannel,
+  serveDirectChannel,
+} from "./channel-server.js";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
 import { decodeMessage } from "./message-codec.js";
@@ -34,10 +43,10 @@ export interface GrpcServerOptions {
   /** Registers the services, as for Connect's adapters. */
   routes: (router: ConnectRouter) => void;
   /**
-   * Sees each call's request headers (and the session it came on) before its method runs; what
-   * it throws fails the call.
+   * Sees each call's request headers (and the connection it came on: the HTTP/2 session, or
+   * the socket of a direct call channel) before its method runs; what it throws fails the call.
    */
-  authorize?: (header: http2.IncomingHttpHeaders, session: http2.Http2Session) => void;
+  authorize?: Authorize;
   /** The error a caller receives for what a method threw; Connect's rule when absent. */
   errorFor?: (reason: unknown) => ConnectError;
   /** Largest request message, in bytes; 4 GiB unless set, as with Connect. */
@@ -57,8 +66,25 @@ function connectErrorFor(reason: unknown): ConnectError {
     : new ConnectError("internal error", Code.Internal, undefined, undefined, reason);
 }
 
-/** An HTTP/2 server (not yet listening) answering gRPC calls to the services `routes` registers. */
-export function createGrpcServer(options: GrpcServerOptions): http2.Http2Server {
+/** The server createGrpcServer makes: HTTP/2, and the call channel straight on a connection. */
+export interface GrpcServer extends http2.Http2Server {
+  /**
+   * A server (not yet listening) for the call channel straight on a connection, answering the
+   * same methods; by convention it listens at directChannelPath(the HTTP/2 socket's path).
+   */
+  readonly directChannel: Server;
+  /**
+   * Its open connections. Like HTTP/2 sessions, they stay open after close(): whoever closes
+   * the server ends them too.
+   */
+  readonly directConnections: ReadonlySet<Socket>;
+}
+
+/**
+ * A server (not yet listening) answering gRPC calls to the services `routes` registers, over
+ * HTTP/2, and a second one for the call channel straight on a connection (channel-server.ts).
+ */
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
   const errorFor = options.errorFor ?? connectErrorFor;
   const router = createConnectRouter({ grpc: true, connect: false, grpcWeb: false, readMaxBytes });
@@ -74,6 +100,12 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2Server 
     authorize: options.authorize,
   };
   const server = http2.createServer({ settings: sessionSettings });
+  const directConnections = new Set<Socket>();
+  const directChannel = createServer((socket) => {
+    directConnections.add(socket);
+    socket.once("close", () => directConnections.delete(socket));
+    serveDirectChannel(socket, channelOptions);
+  });
   server.on("session", (session) => {
     session.once("connect", () => session.setLocalWindowSize(serverConnectionWindowBytes));
   });
@@ -106,7 +138,7 @@ export function createGrpcServer(options: GrpcServerOptions): http2.Http2Server 
       void serveUniversal(stream, header, universalRoutes.get(path.split("?")[0] ?? ""));
     }
   });
-  return server;
+  return Object.assign(server, { directChannel, directConnections });
 }
 
 /** A router that registers with Connect's and also keeps the methods for the short paths. */

@@ -24,7 +24,7 @@ import {
   type UnaryResponse,
 } from "@connectrpc/connect";
 import { abortError, CallLimits } from "./call-limits.js";
-import { ChannelClient, channelHeader } from "./channel-client.js";
+import { ChannelClient, channelHeader, directLink, streamLink } from "./channel-client.js";
 import { channelRequestMaxBytes } from "./channel-server.js";
 import { ClientSession } from "./client-session.js";
 import { nodeError, resetError } from "./h2-errors.js";
@@ -49,6 +49,14 @@ export interface LeanGrpcTransportOptions {
    * Without it, or when the server refuses the channel, each call has a stream of its own.
    */
   channel?: boolean;
+  /**
+   * Opens a connection to the server's direct call channel (GrpcServer.directChannel, at
+   * directChannelPath of its socket): the channel then runs straight on it rather than as a
+   * stream of the HTTP/2 session. For servers that take it: a plugin or host says so with
+   * plugin protocol version 2. A server that does not (nothing listens there) gets the calls
+   * per call.
+   */
+  directChannel?: () => Duplex;
 }
 
 /** What a call's `headers` option may be (the DOM's HeadersInit). */
@@ -70,7 +78,13 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
   const channel =
     options.channel === false
       ? undefined
-      : new ChannelClient(session, channelHeader(fixedHeader), readMaxBytes);
+      : new ChannelClient(
+          channelHeader(fixedHeader),
+          readMaxBytes,
+          options.directChannel === undefined
+            ? streamLink(session)
+            : directLink(options.directChannel),
+        );
   const paths = new WeakMap<object, string>();
   const pathOf = (method: DescMethod) => {
     let path = paths.get(method);
@@ -181,7 +195,11 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
     return headers;
   }
 
-  return { unary, stream, close: () => session.close() };
+  const close = () => {
+    channel?.close();
+    session.close();
+  };
+  return { unary, stream, close };
 }
 
 /** A call's timeout as Connect reads it: 0 or less means none. */

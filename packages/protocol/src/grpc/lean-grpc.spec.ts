@@ -1,10 +1,10 @@
 // The lean gRPC client and server behave as Connect's own: every scenario runs with each
-// client (Connect's gRPC transport, the lean one with and without the call channel) against
-// each server (Connect's adapter, the lean one), and all six pairs must see the same outcome,
-// errors and their details included.
+// client (Connect's gRPC transport, the lean one with the call channel on a stream, with it
+// straight on a connection, and without it) against each server (Connect's adapter, the lean
+// one), and all eight pairs must see the same outcome, errors and their details included.
 import { mkdtempSync, rmSync } from "node:fs";
 import * as http2 from "node:http2";
-import { connect } from "node:net";
+import { connect, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
@@ -21,9 +21,12 @@ import {
   Http2SessionManager,
 } from "@connectrpc/connect-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OpenRequestSchema, OpenResponseSchema } from "../gen/plugwire/v1/channel_pb.js";
 import { ErrorDetailSchema, FileInfoSchema, PluginAPI, PluginHooks, PluginHTTP } from "../index.js";
-import { createGrpcServer } from "./grpc-server.js";
+import { directChannelPath } from "./channel-server.js";
+import { createGrpcServer, type GrpcServer } from "./grpc-server.js";
 import { createLeanGrpcTransport, type LeanGrpcTransport } from "./lean-grpc-transport.js";
+import { decodeMessage, encodeFrame } from "./message-codec.js";
 
 /** What each server's methods saw, by server. */
 const seen = { connect: [] as string[], lean: [] as string[] };
@@ -149,14 +152,20 @@ function routes(server: keyof typeof seen) {
 let dir: string;
 /** Each server's socket, by server. */
 let sockets: Record<keyof typeof seen, string>;
-const servers: http2.Http2Server[] = [];
+const servers: (http2.Http2Server | Server)[] = [];
 const transports: LeanGrpcTransport[] = [];
 const sessions: Http2SessionManager[] = [];
 const pairs: { name: string; transport: Transport }[] = [];
 
+/** Listens at `socketPath`, and a lean server's direct channel beside it. */
 async function listen(server: http2.Http2Server, socketPath: string): Promise<string> {
-  servers.push(server);
+  const both: (http2.Http2Server | Server)[] = [server];
+  if ("directChannel" in server) both.push((server as GrpcServer).directChannel);
+  servers.push(...both);
   await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+  if (both[1] !== undefined) {
+    await new Promise<void>((resolve) => both[1]?.listen(directChannelPath(socketPath), resolve));
+  }
   return socketPath;
 }
 
@@ -193,18 +202,23 @@ beforeAll(async () => {
     });
     // The lean client as the host and the SDK use it (small unary calls on the call channel,
     // which Connect's server refuses), and with every call on a stream of its own.
-    for (const channel of [true, false]) {
+    // Connect's server has no direct channel: nothing listens there, and the calls go per call.
+    const direct = () => connect(directChannelPath(socketPath));
+    const kinds = [
+      { name: "", channel: true, directChannel: undefined },
+      { name: " (direct channel)", channel: true, directChannel: direct },
+      { name: " (per call)", channel: false, directChannel: undefined },
+    ];
+    for (const { name, channel, directChannel } of kinds) {
       const lean = createLeanGrpcTransport({
         baseUrl: "http://localhost",
         createConnection: () => connect(socketPath),
         header: { authorization: "Bearer fixed" },
         channel,
+        directChannel,
       });
       transports.push(lean);
-      pairs.push({
-        name: `lean client${channel ? "" : " (per call)"}, ${server} server`,
-        transport: lean,
-      });
+      pairs.push({ name: `lean client${name}, ${server} server`, transport: lean });
     }
   }
 });
@@ -728,5 +742,114 @@ describe("the call channel", () => {
     expect(await closed).toBe(http2.constants.NGHTTP2_PROTOCOL_ERROR);
     session.destroy();
     expect((await api(transport(true)).getUser({ userId: "still" })).user?.id).toBe("still");
+  });
+});
+
+describe("the call channel straight on a connection", () => {
+  let socketPath: string;
+  let server: GrpcServer;
+  let streams = 0;
+  let sessions = 0;
+  let release: () => void = () => {};
+
+  beforeAll(async () => {
+    server = createGrpcServer({
+      routes: (router) =>
+        router.service(PluginAPI, {
+          getUser: (request) => ({ user: { id: request.userId } }),
+          getTeam: () =>
+            new Promise((resolve) => {
+              release = () => resolve({});
+            }),
+        }),
+      authorize: (header) => {
+        if (header.authorization !== "Bearer right") {
+          throw new ConnectError("wrong token", Code.Unauthenticated);
+        }
+      },
+    });
+    server.on("stream", () => streams++);
+    server.on("session", () => sessions++);
+    socketPath = await listen(server, join(dir, "direct.sock"));
+  });
+
+  function transport(token = "right"): LeanGrpcTransport {
+    const made = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(socketPath),
+      header: { authorization: `Bearer ${token}` },
+      directChannel: () => connect(directChannelPath(socketPath)),
+    });
+    transports.push(made);
+    return made;
+  }
+
+  it("carries many calls on one connection, without HTTP/2", async () => {
+    const [streamsBefore, sessionsBefore] = [streams, sessions];
+    const client = api(transport());
+    const users = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => client.getUser({ userId: `u${i}` })),
+    );
+    expect(users.map(({ user }) => user?.id)).toEqual(
+      Array.from({ length: 40 }, (_, i) => `u${i}`),
+    );
+    expect([streams - streamsBefore, sessions - sessionsBefore]).toEqual([0, 0]);
+    expect(server.directConnections.size).toBeGreaterThan(0);
+  });
+
+  it("is refused with a wrong token, and each call then gets the server's own answer", async () => {
+    const sessionsBefore = sessions;
+    const failed = (await outcome(api(transport("wrong")).getUser({ userId: "x" }))) as {
+      code: string;
+      message: string;
+    };
+    expect(failed).toMatchObject({ code: "Unauthenticated", message: "wrong token" });
+    // The refusal sent the call per call, on HTTP/2.
+    expect(sessions - sessionsBefore).toBe(1);
+  });
+
+  it("keeps the process alive while a call waits, and not while the connection idles", async () => {
+    const client = api(transport());
+    await client.getUser({ userId: "open" });
+    const refs = () =>
+      process.getActiveResourcesInfo().filter((kind) => kind === "PipeWrap").length;
+    const idle = refs();
+    const waiting = client.getTeam({});
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(refs()).toBe(idle + 1);
+    release();
+    await waiting;
+    expect(refs()).toBe(idle);
+  });
+
+  it("fails the calls waiting when the connection goes, and opens a new one for the next", async () => {
+    const client = api(transport());
+    await client.getUser({ userId: "open" });
+    const waiting = outcome(client.getTeam({}));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const socket of server.directConnections) socket.destroy();
+    expect(((await waiting) as { code: string }).code).toBe("Unavailable");
+    expect((await client.getUser({ userId: "after" })).user?.id).toBe("after");
+  });
+
+  it("ends only that connection, not the server, when a frame is malformed", async () => {
+    const socket = connect(directChannelPath(socketPath));
+    socket.on("error", () => {});
+    const answers: Buffer[] = [];
+    socket.on("data", (chunk: Buffer) => answers.push(chunk));
+    const closed = new Promise((resolve) => socket.on("close", resolve));
+    socket.write(
+      encodeFrame(OpenRequestSchema, {
+        callId: 0,
+        headers: [{ name: "authorization", value: "Bearer right" }],
+      }),
+    );
+    // A compressed frame: nothing on a plugin connection compresses.
+    socket.write(Buffer.from([1, 0, 0, 0, 1, 0]));
+    await closed;
+    // The headers were accepted before the bad frame ended the connection.
+    const accepted = decodeMessage(OpenResponseSchema, Buffer.concat(answers).subarray(5));
+    expect(accepted.trailers).toEqual([]);
+    expect((await api(transport()).getUser({ userId: "still" })).user?.id).toBe("still");
   });
 });

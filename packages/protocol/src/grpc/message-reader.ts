@@ -3,6 +3,7 @@
 // the reader asks for it. While frames worth more than a stream window wait to be read, the
 // source is paused, so HTTP/2 flow control holds the sender back instead of memory filling up.
 import { Code, ConnectError } from "@connectrpc/connect";
+import { type ChunkSplit, type ChunkSplitter, chunkByReferenceBytes } from "./chunk-frame.js";
 import { prefixBytes, readFrameHeader } from "./message-frame.js";
 import { streamWindowBytes } from "./session-settings.js";
 
@@ -27,15 +28,37 @@ function frameCost(length: number): number {
   return length + prefixBytes + 64;
 }
 
+/** A message made already: a piece of a chunk taken as it arrived (chunk-frame.ts). */
+class Made<T> {
+  constructor(
+    readonly value: T,
+    readonly bytes: number,
+  ) {}
+}
+
+/** A chunk being taken piece by piece: what is left of its data and of the bytes after it. */
+interface Splitting<T> {
+  split: ChunkSplit<T>;
+  dataLeft: number;
+  afterLeft: number;
+  /** The data's last piece, held until the bytes after it (its flags) have arrived. */
+  last: Uint8Array | undefined;
+  after: Buffer[];
+}
+
 export class MessageReader<T> implements AsyncIterableIterator<T> {
-  /** Whole frames' messages, not yet read. */
-  private readonly frames: Uint8Array[] = [];
+  /** Whole frames' messages, not yet read, and pieces of chunks made already. */
+  private readonly frames: (Uint8Array | Made<T>)[] = [];
   private queuedBytes = 0;
   /** The start of a frame whose end has not arrived, in pieces. */
   private partial: Buffer[] = [];
   private partialBytes = 0;
   /** The partial frame's whole size, prefix included, once its prefix is known. */
   private partialLength: number | undefined;
+  /** Whether the partial frame was found not to be a chunk to take piece by piece. */
+  private partialWhole = false;
+  /** The chunk being taken piece by piece, if any. */
+  private splitting: Splitting<T> | undefined;
   private paused = false;
   /** Set once no frame will follow: undefined for a clean end, else the error to throw. */
   private ending: { error: unknown } | undefined;
@@ -47,12 +70,15 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
    * @param owner `onReturn` is called when the reader stops before the end (`return()` or
    *   `break`), `onError` when the body turns out malformed (a frame over readMaxBytes, a
    *   compressed or undecodable message), so that the owner can end the call too
+   * @param splitter for a message type that carries body chunks (chunk-frame.ts): a large
+   *   chunk whose frame has not arrived whole is read piece by piece instead of being joined
    */
   constructor(
     private readonly decode: (bytes: Uint8Array) => T,
     private readonly readMaxBytes: number,
     private readonly source: FlowSource,
     private readonly owner: { onReturn?: () => void; onError?: (error: unknown) => void } = {},
+    private readonly splitter?: ChunkSplitter<T>,
   ) {}
 
   [Symbol.asyncIterator](): this {
@@ -82,7 +108,7 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
     if (this.ending !== undefined) {
       return;
     }
-    if (this.partialBytes > 0) {
+    if (this.partialBytes > 0 || this.splitting !== undefined) {
       this.fail(new ConnectError("protocol error: incomplete envelope", Code.InvalidArgument));
       return;
     }
@@ -141,12 +167,12 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
   /** The next result, if one is ready. */
   private take(): Promise<IteratorResult<T>> | undefined {
     const frame = this.frames.shift();
+    if (frame instanceof Made) {
+      this.dequeued(frame.bytes);
+      return Promise.resolve({ done: false, value: frame.value });
+    }
     if (frame !== undefined) {
-      this.queuedBytes -= frameCost(frame.byteLength);
-      if (this.paused && this.queuedBytes < streamWindowBytes) {
-        this.paused = false;
-        this.source.resume();
-      }
+      this.dequeued(frame.byteLength);
       try {
         return Promise.resolve({ done: false, value: this.decode(frame) });
       } catch (reason) {
@@ -170,6 +196,15 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
     return Promise.resolve(done);
   }
 
+  /** A frame of `length` bytes left the queue: the source resumes once there is room. */
+  private dequeued(length: number): void {
+    this.queuedBytes -= frameCost(length);
+    if (this.paused && this.queuedBytes < streamWindowBytes) {
+      this.paused = false;
+      this.source.resume();
+    }
+  }
+
   private wake(): void {
     while (this.waiters.length > 0) {
       const result = this.take();
@@ -184,23 +219,39 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
   /** Cuts `chunk`, with what is left of earlier chunks, into whole frames. */
   private cut(chunk: Buffer): void {
     let buffer = chunk;
+    let offset = 0;
+    if (this.splitting !== undefined) {
+      offset = this.splitMore(buffer, 0);
+      if (offset === buffer.byteLength) {
+        return;
+      }
+    }
     if (this.partialBytes > 0) {
-      this.partial.push(chunk);
-      this.partialBytes += chunk.byteLength;
+      const rest = offset === 0 ? buffer : buffer.subarray(offset);
+      this.partial.push(rest);
+      this.partialBytes += rest.byteLength;
       const needed = this.partialNeeds();
-      if (needed === undefined || this.partialBytes < needed) {
+      if (needed === undefined) {
+        return;
+      }
+      if (this.partialBytes < needed) {
+        this.splitPartial(needed);
         return;
       }
       buffer = Buffer.concat(this.partial, this.partialBytes);
-      this.partial = [];
-      this.partialBytes = 0;
-      this.partialLength = undefined;
+      offset = 0;
+      this.clearPartial();
     }
-    let offset = 0;
     while (buffer.byteLength - offset >= prefixBytes) {
       const length = readFrameHeader(buffer, offset, this.readMaxBytes);
       const end = offset + prefixBytes + length;
       if (end > buffer.byteLength) {
+        const taken = this.startSplit(buffer, offset, length);
+        if (taken === "whole") {
+          this.partialWhole = true;
+        } else if (taken !== undefined) {
+          offset = taken;
+        }
         break;
       }
       // A plain Uint8Array view, as in singleMessage: decoded bytes fields are views of it.
@@ -217,6 +268,101 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
       // Checks the prefix now, so an oversized message fails before its bytes arrive.
       this.partialNeeds();
     }
+  }
+
+  private clearPartial(): void {
+    this.partial = [];
+    this.partialBytes = 0;
+    this.partialLength = undefined;
+    this.partialWhole = false;
+  }
+
+  /**
+   * Starts taking the frame of a `length`-byte message at `offset` of `buffer` piece by piece,
+   * if it is a large chunk whose bytes before the data are all there: the position after what
+   * it took (the end of `buffer`); "whole" when the frame is to be read whole; undefined when
+   * too little of it has arrived to tell.
+   */
+  private startSplit(buffer: Buffer, offset: number, length: number): number | "whole" | undefined {
+    if (this.splitter === undefined || length < chunkByReferenceBytes) {
+      return "whole";
+    }
+    const start = offset + prefixBytes;
+    const split = this.splitter(
+      new Uint8Array(buffer.buffer, buffer.byteOffset + start, buffer.byteLength - start),
+      length,
+    );
+    if (split === "more") {
+      return undefined;
+    }
+    if (split === undefined) {
+      return "whole";
+    }
+    this.splitting = {
+      split,
+      dataLeft: split.dataLength,
+      afterLeft: split.afterLength,
+      last: undefined,
+      after: [],
+    };
+    return this.splitMore(buffer, start + split.dataStart);
+  }
+
+  /**
+   * The frame in `partial` has not arrived whole: unless it is known to be read whole, it is
+   * taken piece by piece from now on once its bytes before the data are there. The pieces held
+   * are joined first, which copies at most what arrived since the frame's start.
+   */
+  private splitPartial(needed: number): void {
+    if (this.partialWhole || this.splitter === undefined) {
+      return;
+    }
+    const joined = Buffer.concat(this.partial, this.partialBytes);
+    const taken = this.startSplit(joined, 0, needed - prefixBytes);
+    if (taken === "whole") {
+      this.partial = [joined];
+      this.partialWhole = true;
+    } else if (taken === undefined) {
+      this.partial = [joined];
+    } else {
+      this.clearPartial();
+    }
+  }
+
+  /** Takes what `buffer` holds, from `at`, of the chunk being split; answers where it stopped. */
+  private splitMore(buffer: Buffer, at: number): number {
+    const splitting = this.splitting as Splitting<T>;
+    const { split } = splitting;
+    let pos = at;
+    if (splitting.dataLeft > 0 && pos < buffer.byteLength) {
+      const take = Math.min(splitting.dataLeft, buffer.byteLength - pos);
+      splitting.dataLeft -= take;
+      const piece = new Uint8Array(buffer.buffer, buffer.byteOffset + pos, take);
+      pos += take;
+      if (splitting.dataLeft > 0) {
+        this.made(split.make(piece, undefined), take);
+      } else {
+        splitting.last = piece;
+      }
+    }
+    if (splitting.dataLeft === 0 && splitting.afterLeft > 0 && pos < buffer.byteLength) {
+      const take = Math.min(splitting.afterLeft, buffer.byteLength - pos);
+      splitting.after.push(buffer.subarray(pos, pos + take));
+      splitting.afterLeft -= take;
+      pos += take;
+    }
+    if (splitting.dataLeft === 0 && splitting.afterLeft === 0) {
+      this.splitting = undefined;
+      const last = splitting.last as Uint8Array;
+      const after = splitting.after.length > 0 ? Buffer.concat(splitting.after) : undefined;
+      this.made(split.make(last, after), last.byteLength);
+    }
+    return pos;
+  }
+
+  private made(message: T, bytes: number): void {
+    this.frames.push(new Made(message, bytes));
+    this.queuedBytes += frameCost(bytes);
   }
 
   /** How many bytes the partial frame needs in all, once its prefix has arrived. */

@@ -12,10 +12,10 @@ import type {
 } from "@bufbuild/protobuf";
 import { Code, ConnectError, type StreamResponse } from "@connectrpc/connect";
 import { CallLimits } from "./call-limits.js";
+import { chunkSplitter, writeMessageFrame } from "./chunk-frame.js";
 import { drained } from "./drained.js";
 import { nodeError, resetError } from "./h2-errors.js";
-import { decodeMessage, encodeMessage } from "./message-codec.js";
-import { writeFrame } from "./message-frame.js";
+import { decodeMessage } from "./message-codec.js";
 import { MessageReader } from "./message-reader.js";
 import { grpcContentType, type ResponseHeaders, webHeaders } from "./node-headers.js";
 import { checkResponseHead, checkTrailer } from "./response-checks.js";
@@ -56,6 +56,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
         // A malformed answer ends the call, as Connect's client does: the server stops too.
         onError: (error) => this.fail(ConnectError.from(error)),
       },
+      chunkSplitter(method.output),
     );
     this.limits = new CallLimits(signal, deadline, (error) => this.fail(error));
   }
@@ -210,7 +211,7 @@ export class StreamCall<I extends DescMessage, O extends DescMessage> {
         if (this.settled || stream.closed || stream.destroyed) {
           break;
         }
-        if (!writeFrame(stream, encodeMessage(this.method.input, next.value))) {
+        if (!writeMessageFrame(stream, this.method.input, next.value)) {
           await drained(stream);
         }
       }

@@ -5,6 +5,7 @@
 import type * as http2 from "node:http2";
 import type { DescMessage, MessageInitShape, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type MethodImplSpec } from "@connectrpc/connect";
+import { chunkSplitter, writeMessageFrame } from "./chunk-frame.js";
 import { drained } from "./drained.js";
 import { resetError } from "./h2-errors.js";
 import { LeanHandlerContext, timeoutOf } from "./handler-context.js";
@@ -52,7 +53,13 @@ class StreamExchange {
     private readonly errorFor: (reason: unknown) => ConnectError,
   ) {
     const input = spec.method.input;
-    this.input = new MessageReader((bytes) => decodeMessage(input, bytes), readMaxBytes, stream);
+    this.input = new MessageReader(
+      (bytes) => decodeMessage(input, bytes),
+      readMaxBytes,
+      stream,
+      {},
+      chunkSplitter(input),
+    );
   }
 
   start(): void {
@@ -114,7 +121,7 @@ class StreamExchange {
   private async send(outputs: AsyncIterable<Output>): Promise<void> {
     const output = this.spec.method.output;
     for await (const message of outputs) {
-      if (!this.write(encodeMessage(output, message))) {
+      if (!this.writeOutput(output, message)) {
         await drained(this.stream);
       }
     }
@@ -122,12 +129,23 @@ class StreamExchange {
 
   /** Writes one message, the head first if it has not gone yet; false when the stream is full. */
   private write(message: Uint8Array): boolean {
+    this.writable();
+    return writeFrame(this.stream, message);
+  }
+
+  /** Writes one output message, a body chunk's data without copying it (chunk-frame.ts). */
+  private writeOutput(output: DescMessage, message: Output): boolean {
+    this.writable();
+    return writeMessageFrame(this.stream, output, message);
+  }
+
+  /** Throws when the stream can take no more; sends the head if it has not gone yet. */
+  private writable(): void {
     const { stream } = this;
     if (stream.closed || stream.destroyed) {
       throw resetError(stream.rstCode) ?? new ConnectError("the stream closed", Code.Canceled);
     }
     this.sendHead();
-    return writeFrame(stream, message);
   }
 
   private sendHead(): void {

@@ -42,6 +42,16 @@ describe("plain", () => {
     expect(Object.keys(post)).not.toContain("toJSON");
   });
 
+  it("gives the models of a type one inherited toJSON, and leaves a plain model as it is", () => {
+    const first = plain(PostSchema, create(PostSchema, { id: "p1", createAt: BigInt(createAt) }));
+    const second = plain(PostSchema, create(PostSchema, { id: "p2" }));
+    expect(Object.hasOwn(first, "toJSON")).toBe(false);
+    expect((first as { toJSON?: unknown }).toJSON).toBe((second as { toJSON?: unknown }).toJSON);
+    expect(plain(PostSchema, first as never)).toBe(first);
+    expect(first.createAt).toBe(createAt);
+    expect(JSON.parse(JSON.stringify(first))).toMatchObject({ id: "p1", create_at: createAt });
+  });
+
   it("reaches a model inside a oneof", () => {
     const frame = plain(
       GetFileResponseSchema,

@@ -1,10 +1,11 @@
 // The connection to the host's PluginAPI: gRPC over HTTP/2 on the Unix socket named by
-// PLUGWIRE_API_TARGET. Unary calls take the lean path (grpc/lean-grpc-transport.ts), all on
-// one session; streaming calls take Connect's transport on a session of their own.
+// PLUGWIRE_API_TARGET, all calls on one session, and with a host of protocol version 2 the
+// small unary calls on the call channel straight on a connection of its own beside it
+// (grpc/lean-grpc-transport.ts).
 import { connect } from "node:net";
 import type { Transport } from "@connectrpc/connect";
 import { PluginEnv } from "@plugwire/protocol";
-import { createLeanGrpcTransport } from "@plugwire/protocol/grpc";
+import { createLeanGrpcTransport, directChannelPath } from "@plugwire/protocol/grpc";
 import { bearerHeaders } from "../bearer-token.js";
 
 /** A gRPC transport to a "unix:<path>" target, and a way to close its connection. */
@@ -15,9 +16,14 @@ export interface UnixTransport {
 
 /**
  * Connects (lazily, on the first call) to a "unix:<absolute path>" target. With `token`, every
- * call carries it as "authorization: Bearer <token>".
+ * call carries it as "authorization: Bearer <token>". With `directChannel`, the host's server
+ * takes the call channel straight on a connection (protocol version 2).
  */
-export function unixSocketTransport(target: string, token?: string): UnixTransport {
+export function unixSocketTransport(
+  target: string,
+  token?: string,
+  directChannel = false,
+): UnixTransport {
   const path = target.startsWith("unix:") ? target.slice("unix:".length) : "";
   if (!path.startsWith("/")) {
     throw new Error(
@@ -29,6 +35,7 @@ export function unixSocketTransport(target: string, token?: string): UnixTranspo
     baseUrl: "http://localhost",
     createConnection: () => connect(path),
     header: token === undefined ? undefined : bearerHeaders(token),
+    directChannel: directChannel ? () => connect(directChannelPath(path)) : undefined,
   });
   return { transport, close: () => transport.close() };
 }

@@ -7,7 +7,7 @@ const complete = {
   PLUGWIRE_API_TARGET: "unix:/tmp/pw-1/api.sock",
   PLUGWIRE_API_TOKEN: "tok",
   PLUGWIRE_PLUGIN_ID: "com.example.hello",
-  PLUGIN_PROTOCOL_VERSIONS: "1",
+  PLUGIN_PROTOCOL_VERSIONS: "1,2",
   PLUGWIRE_LOG_LEVEL: "debug",
 };
 
@@ -33,6 +33,7 @@ describe("readPluginEnv", () => {
       token: "tok",
       pluginId: "com.example.hello",
       logLevel: "debug",
+      protocolVersion: 2,
     });
   });
 
@@ -45,10 +46,16 @@ describe("readPluginEnv", () => {
     },
   );
 
-  it("accepts a version list that includes this SDK's and refuses one that does not", () => {
-    expect(() => readPluginEnv({ ...complete, PLUGIN_PROTOCOL_VERSIONS: "2, 1" })).not.toThrow();
-    expect(() => readPluginEnv({ ...complete, PLUGIN_PROTOCOL_VERSIONS: "2,3" })).toThrow(
-      /speaks plugin protocol version\(s\) 2, 3, but this @plugwire\/sdk speaks 1/,
+  it("agrees on the newest version both speak, and refuses a list without one", () => {
+    const agreed = (offer: string | undefined) =>
+      readPluginEnv({ ...complete, PLUGIN_PROTOCOL_VERSIONS: offer }).protocolVersion;
+    expect(agreed("2, 1")).toBe(2);
+    expect(agreed("1")).toBe(1);
+    expect(agreed("3,2")).toBe(2);
+    // A host that says nothing speaks the first version, as go-plugin assumes.
+    expect(agreed(undefined)).toBe(1);
+    expect(() => readPluginEnv({ ...complete, PLUGIN_PROTOCOL_VERSIONS: "3,4" })).toThrow(
+      /speaks plugin protocol version\(s\) 3, 4, but this @plugwire\/sdk speaks 1, 2/,
     );
   });
 });

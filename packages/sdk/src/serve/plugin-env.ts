@@ -1,7 +1,7 @@
 // The environment a host starts a plugin process with (PluginEnv in @plugwire/protocol), read
 // and checked once, so a misconfigured start fails with a sentence rather than a stack trace.
 import {
-  APP_PROTOCOL_VERSION,
+  APP_PROTOCOL_VERSIONS,
   MAGIC_COOKIE_KEY,
   MAGIC_COOKIE_VALUE,
   PluginEnv,
@@ -15,6 +15,8 @@ export interface PluginProcessEnv {
   token: string;
   pluginId: string;
   logLevel: LogLevel;
+  /** The application protocol version agreed with the host: the newest both speak. */
+  protocolVersion: number;
 }
 
 /** What a person who runs a plugin by hand is told. */
@@ -31,13 +33,19 @@ export function startedByHost(env: NodeJS.ProcessEnv): boolean {
 
 /** Reads the environment; throws an Error naming what is missing or incompatible. */
 export function readPluginEnv(env: NodeJS.ProcessEnv): PluginProcessEnv {
-  const versions = (env[PluginEnv.protocolVersions] ?? String(APP_PROTOCOL_VERSION)).split(",");
-  if (!versions.map((v) => v.trim()).includes(String(APP_PROTOCOL_VERSION))) {
+  // A host that says nothing speaks the first version, as go-plugin assumes.
+  const offered = (env[PluginEnv.protocolVersions] ?? "1").split(",").map((v) => v.trim());
+  const protocolVersion = Math.max(
+    0,
+    ...APP_PROTOCOL_VERSIONS.filter((version) => offered.includes(String(version))),
+  );
+  if (protocolVersion === 0) {
     throw new Error(
-      `the host speaks plugin protocol version(s) ${versions.join(", ")}, but this @plugwire/sdk speaks ${APP_PROTOCOL_VERSION}; use an SDK version the host supports`,
+      `the host speaks plugin protocol version(s) ${offered.join(", ")}, but this @plugwire/sdk speaks ${APP_PROTOCOL_VERSIONS.join(", ")}; use an SDK version the host supports`,
     );
   }
   return {
+    protocolVersion,
     socketDir: requireVariable(env, PluginEnv.unixSocketDir),
     apiTarget: requireVariable(env, PluginEnv.apiTarget),
     token: requireVariable(env, PluginEnv.apiToken),

@@ -4,10 +4,17 @@
 // the host is gone.
 import { writeSync } from "node:fs";
 import type * as http2 from "node:http2";
+import type { Server } from "node:net";
 import { join } from "node:path";
 import { toConnectError, UnauthenticatedError } from "@plugwire/errors";
-import { AUTHORIZATION_HEADER, formatHandshake, GRPCController, Health } from "@plugwire/protocol";
-import { createGrpcServer } from "@plugwire/protocol/grpc";
+import {
+  AUTHORIZATION_HEADER,
+  DIRECT_CHANNEL_PROTOCOL_VERSION,
+  formatHandshake,
+  GRPCController,
+  Health,
+} from "@plugwire/protocol";
+import { createGrpcServer, directChannelPath } from "@plugwire/protocol/grpc";
 import { createPluginRoutes } from "../hooks/plugin-routes.js";
 import { jsonLineSink } from "../logger/json-line-sink.js";
 import { loadManifest } from "../plugin/manifest.js";
@@ -59,7 +66,11 @@ async function serve(pluginClass: PluginClass): Promise<void> {
   }
   // The token rides on the transport and is checked by the server for every call, rather
   // than by an interceptor on each service and a header on each call.
-  const api = unixSocketTransport(env.apiTarget, env.token);
+  const api = unixSocketTransport(
+    env.apiTarget,
+    env.token,
+    env.protocolVersion >= DIRECT_CHANNEL_PROTOCOL_VERSION,
+  );
   const { routes, plugin } = createPluginRoutes(pluginClass, {
     api: api.transport,
     logSink: jsonLineSink(),
@@ -82,9 +93,12 @@ async function serve(pluginClass: PluginClass): Promise<void> {
       plugin.cluster.close(),
       new Promise((resolve) => setTimeout(resolve, clusterReleaseMs).unref()),
     ]).finally(() => api.close());
-    server.close(exit);
-    // Graceful: no new calls; the calls in flight finish (within the grace period) and are
-    // answered, then the process exits without waiting for the host to hang up.
+    // Graceful: no new connections or streams; the calls in flight finish (within the grace
+    // period) and are answered, then the process exits without waiting for the host to hang
+    // up. Not on the servers' close: calls on a direct channel's connection, which the host
+    // keeps open, are counted only by `calls`.
+    server.close();
+    server.directChannel.close();
     for (const session of sessions) {
       session.close();
     }
@@ -104,13 +118,11 @@ async function serve(pluginClass: PluginClass): Promise<void> {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(socketPath, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  const direct = env.protocolVersion >= DIRECT_CHANNEL_PROTOCOL_VERSION;
+  await listen(server, socketPath);
+  if (direct) {
+    await listen(server.directChannel, directChannelPath(socketPath));
+  }
 
   // Before the handshake: once it is out, the host may stop the plugin at any moment.
   process.on("SIGTERM", stop);
@@ -120,7 +132,18 @@ async function serve(pluginClass: PluginClass): Promise<void> {
   onHostGone(stop);
 
   // Straight to file descriptor 1: process.stdout is redirected to stderr (see stdio-relay.ts).
-  writeSync(1, `${formatHandshake(socketPath)}\n`);
+  writeSync(1, `${formatHandshake(socketPath, env.protocolVersion)}\n`);
+}
+
+/** Listens at `path`; rejects with the error that stops it. */
+function listen(server: Server, path: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(path, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
 }
 
 /**
