@@ -143,6 +143,13 @@ describe("PluginProcess.start", () => {
     expect(logs.entries.some((entry) => entry.msg.includes("|unix|"))).toBe(false);
   });
 
+  it("asks Implemented along with the health check rather than after its answer", async () => {
+    const { logs } = await start("slow-health");
+    await expect
+      .poll(() => logs.entries.find((entry) => entry.msg === "implemented")?.fields)
+      .toEqual({ healthAnswered: false });
+  });
+
   it("sends OnActivate the configuration activationConfig answers, and none without it", async () => {
     const configured = await start("well-behaved", {
       activationConfig: async () => ({ greeting: "hi", count: 2 }),

@@ -352,17 +352,22 @@ export class PluginProcess {
       directChannel: handshake.appVersion >= DIRECT_CHANNEL_PROTOCOL_VERSION,
     });
 
+    // Implemented and the configuration are asked for with the health check, not after it:
+    // each round trip waits for the plugin to be scheduled, which is most of a start's time
+    // when many plugins start at once. A failed health check is still what is reported.
+    const { hookTimeoutMs } = settings;
+    const answered = this.connection.hooks.implemented({}, { timeoutMs: hookTimeoutMs, signal });
+    const activationConfig = this.options.activationConfig?.();
+    answered.catch(() => undefined);
+    activationConfig?.catch(() => undefined);
+
     this.phase = "health";
     await this.checkHealth(signal);
 
     this.phase = "activate";
-    const { hookTimeoutMs } = settings;
     let implemented: string[];
     try {
-      ({ hooks: implemented } = await this.connection.hooks.implemented(
-        {},
-        { timeoutMs: hookTimeoutMs, signal },
-      ));
+      ({ hooks: implemented } = await answered);
     } catch (reason) {
       throw this.failure(
         "activate",
@@ -378,7 +383,7 @@ export class PluginProcess {
       this.connection.http,
     );
     if (this.hookClient.implements("OnActivate")) {
-      const config = await this.options.activationConfig?.();
+      const config = await activationConfig;
       try {
         await this.connection.hooks.onActivate({ config }, { timeoutMs: hookTimeoutMs, signal });
       } catch (reason) {
