@@ -41,6 +41,22 @@ describe("plugin settings", () => {
       .toMatchObject({ fields: { config: { Greeting: "Hello", Loud: true } } });
   });
 
+  it("come with OnActivate when the plugin starts, without a GetPluginConfig call", async () => {
+    await t.host.savePluginSettings(admin, pluginId, { Greeting: "Hi" });
+    await t.host.disablePlugin(pluginId);
+    await t.host.enablePlugin(pluginId);
+
+    await expect
+      .poll(() =>
+        t.logs
+          .filter((e) => e.pluginId === pluginId && e.msg === "OnActivate")
+          .map((e) => e.fields),
+      )
+      .toEqual([{ config: {} }, { config: { Greeting: "Hi", Loud: false } }]);
+    const apiCalls = t.host.metrics.apiCallFigures().filter((row) => row.pluginId === pluginId);
+    expect(apiCalls.map((row) => row.method)).not.toContain("GetPluginConfig");
+  });
+
   it("are refused whole when one value is wrong, naming its key; nothing is saved", async () => {
     const attempt = t.host.savePluginSettings(admin, pluginId, { Greeting: "Hi", Loud: "yes" });
 

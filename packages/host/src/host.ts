@@ -388,6 +388,7 @@ export class Host implements HookTargets {
             this.metrics.apiCallsOf(pluginId),
           ),
         }),
+      activationConfig: () => this.app.getPluginConfig(manifest.id),
       log: this.log,
       logLevel: this.options.pluginLogLevel,
       startTimeoutMs: this.options.startTimeoutMs,

@@ -143,6 +143,26 @@ describe("PluginProcess.start", () => {
     expect(logs.entries.some((entry) => entry.msg.includes("|unix|"))).toBe(false);
   });
 
+  it("asks Implemented along with the health check rather than after its answer", async () => {
+    const { logs } = await start("slow-health");
+    await expect
+      .poll(() => logs.entries.find((entry) => entry.msg === "implemented")?.fields)
+      .toEqual({ healthAnswered: false });
+  });
+
+  it("sends OnActivate the configuration activationConfig answers, and none without it", async () => {
+    const configured = await start("well-behaved", {
+      activationConfig: async () => ({ greeting: "hi", count: 2 }),
+    });
+    const unconfigured = await start("well-behaved");
+    const configOf = (logs: typeof configured.logs) =>
+      logs.entries.find((entry) => entry.msg === "activation config")?.fields;
+    await expect
+      .poll(() => configOf(configured.logs))
+      .toEqual({ config: { greeting: "hi", count: 2 } });
+    await expect.poll(() => configOf(unconfigured.logs)).toEqual({ config: null });
+  });
+
   it("runs an executable directly when the runtime is executable", async () => {
     const { options } = setup();
     const manifest = await fixtureManifest("well-behaved", cleanup);

@@ -10,6 +10,7 @@ import { chown, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
+import type { JsonObject } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { asPluginAPIError } from "@plugwire/errors";
 import {
@@ -45,6 +46,11 @@ export type ServeApi = (init: {
 
 export interface PluginProcessOptions {
   serveApi: ServeApi;
+  /**
+   * The plugin's configuration, as its GetPluginConfig answers it: sent with OnActivate, so
+   * the plugin needs no API call to have it. Default: none sent (the plugin asks).
+   */
+  activationConfig?: () => Promise<JsonObject>;
   /** Receives every line the plugin logs, with its id. */
   log: LogSink;
   /** Lowest level the plugin's logger writes. Default "info". */
@@ -86,7 +92,14 @@ export interface PluginExit {
 type Settings = Required<
   Omit<
     PluginProcessOptions,
-    "serveApi" | "log" | "output" | "killWithHost" | "pidRegistry" | "sandbox" | "inspector"
+    | "serveApi"
+    | "activationConfig"
+    | "log"
+    | "output"
+    | "killWithHost"
+    | "pidRegistry"
+    | "sandbox"
+    | "inspector"
   >
 >;
 
@@ -339,17 +352,22 @@ export class PluginProcess {
       directChannel: handshake.appVersion >= DIRECT_CHANNEL_PROTOCOL_VERSION,
     });
 
+    // Implemented and the configuration are asked for with the health check, not after it:
+    // each round trip waits for the plugin to be scheduled, which is most of a start's time
+    // when many plugins start at once. A failed health check is still what is reported.
+    const { hookTimeoutMs } = settings;
+    const answered = this.connection.hooks.implemented({}, { timeoutMs: hookTimeoutMs, signal });
+    const activationConfig = this.options.activationConfig?.();
+    answered.catch(() => undefined);
+    activationConfig?.catch(() => undefined);
+
     this.phase = "health";
     await this.checkHealth(signal);
 
     this.phase = "activate";
-    const { hookTimeoutMs } = settings;
     let implemented: string[];
     try {
-      ({ hooks: implemented } = await this.connection.hooks.implemented(
-        {},
-        { timeoutMs: hookTimeoutMs, signal },
-      ));
+      ({ hooks: implemented } = await answered);
     } catch (reason) {
       throw this.failure(
         "activate",
@@ -365,8 +383,9 @@ export class PluginProcess {
       this.connection.http,
     );
     if (this.hookClient.implements("OnActivate")) {
+      const config = await activationConfig;
       try {
-        await this.connection.hooks.onActivate({}, { timeoutMs: hookTimeoutMs, signal });
+        await this.connection.hooks.onActivate({ config }, { timeoutMs: hookTimeoutMs, signal });
       } catch (reason) {
         throw this.failure(
           "activate",

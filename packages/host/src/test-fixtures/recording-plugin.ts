@@ -69,7 +69,7 @@ function patternBytes(offset, length) {
 runPlugin(
   definePlugin({
     OnActivate() {
-      this.logger.info("OnActivate");
+      this.logger.info("OnActivate", { config: this.config });
     },
     OnDeactivate() {
       this.logger.info("OnDeactivate");

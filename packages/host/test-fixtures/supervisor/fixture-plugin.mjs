@@ -30,7 +30,7 @@ export function log(level, msg, fields = {}) {
  * Serves the plugin and prints the handshake.
  * - hooks: handlers by generated method name (e.g. onActivate); Implemented names them all;
  * - unlisted: handlers that are served but that Implemented does not name;
- * - isServing: what the health check reports;
+ * - isServing: what the health check reports (a boolean, or a promise of one);
  * - exitOnShutdown: whether GRPCController/Shutdown ends the process;
  * - handshake: the line printed for the socket path, formatHandshake's by default.
  */
@@ -55,9 +55,9 @@ export async function servePlugin({
   const names = Object.keys(hooks).map((name) => name[0].toUpperCase() + name.slice(1));
   const routes = (router) => {
     router.service(Health, {
-      check: ({ service }) => ({
+      check: async ({ service }) => ({
         status:
-          service === HEALTH_SERVICE_NAME && isServing()
+          service === HEALTH_SERVICE_NAME && (await isServing())
             ? CheckResponse_ServingStatus.SERVING
             : CheckResponse_ServingStatus.NOT_SERVING,
       }),

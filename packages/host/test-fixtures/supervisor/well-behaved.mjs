@@ -1,6 +1,7 @@
-// A plugin that does everything right: it logs structured and plain lines, answers
-// MessageWillBePosted, sleeps through MessageHasBeenPosted, refuses UserWillLogIn with a
-// PermissionDeniedError, echoes ServeHTTP, and serves UserHasBeenCreated without naming it.
+// A plugin that does everything right: it logs structured and plain lines (and the configuration
+// OnActivate brought), answers MessageWillBePosted, sleeps through MessageHasBeenPosted, refuses
+// UserWillLogIn with a PermissionDeniedError, echoes ServeHTTP, and serves UserHasBeenCreated
+// without naming it.
 import { setTimeout as sleep } from "node:timers/promises";
 import { PermissionDeniedError } from "@plugwire/errors";
 import { MAX_CHUNK_BYTES } from "@plugwire/protocol";
@@ -11,8 +12,9 @@ process.stderr.write("a plain line on stderr\n");
 
 await servePlugin({
   hooks: {
-    onActivate() {
+    onActivate({ config }) {
       log("info", "activated", { answer: 42 });
+      log("info", "activation config", { config: config ?? null });
       process.stdout.write("a plain line on stdout\n");
       return {};
     },

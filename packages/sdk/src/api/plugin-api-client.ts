@@ -4,37 +4,36 @@
 import type { JsonObject } from "@bufbuild/protobuf";
 import { type CallOptions, createClient, type Transport } from "@connectrpc/connect";
 import { fromErrorDetail, InternalError, withPluginAPIErrors } from "@plugwire/errors";
-import {
-  type AuditRecordSchema,
-  type ChannelPatchSchema,
-  type ChannelSchema,
-  type CommandArgsSchema,
-  type CommandSchema,
-  type CreateDefaultMembershipParamsSchema,
-  type CustomStatusSchema,
-  type GetFileInfosOptionsSchema,
-  type GetFileResponse,
-  type GroupSchema,
-  type GroupSearchOptsSchema,
-  type GroupSyncableSchema,
-  type InstallPluginRequestSchema,
-  type OAuthAppSchema,
-  type OpenInteractiveDialogRequestSchema,
+import type {
+  AuditRecordSchema,
+  ChannelPatchSchema,
+  ChannelSchema,
+  CommandArgsSchema,
+  CommandSchema,
+  CreateDefaultMembershipParamsSchema,
+  CustomStatusSchema,
+  GetFileInfosOptionsSchema,
+  GetFileResponse,
+  GroupSchema,
+  GroupSearchOptsSchema,
+  GroupSyncableSchema,
+  InstallPluginRequestSchema,
+  OAuthAppSchema,
+  OpenInteractiveDialogRequestSchema,
   PluginAPI,
-  type PostSchema,
-  type PreferenceSchema,
-  PublishPluginClusterEventRequest_SendType,
-  type ReactionSchema,
-  type SearchParameterSchema,
-  type SearchParamsSchema,
-  type SearchUsersRequestSchema,
-  type SessionSchema,
-  type SidebarCategorySchema,
-  type TeamSchema,
-  type UploadDataRequestSchema,
-  type UploadFileRequestSchema,
-  type UserAuthSchema,
-  type UserSchema,
+  PostSchema,
+  PreferenceSchema,
+  ReactionSchema,
+  SearchParameterSchema,
+  SearchParamsSchema,
+  SearchUsersRequestSchema,
+  SessionSchema,
+  SidebarCategorySchema,
+  TeamSchema,
+  UploadDataRequestSchema,
+  UploadFileRequestSchema,
+  UserAuthSchema,
+  UserSchema,
 } from "@plugwire/protocol";
 import { bearerHeaders } from "../bearer-token.js";
 import { concatChunks, splitChunks } from "../chunks.js";
@@ -76,6 +75,7 @@ import type {
 import type { Plain, PlainInit } from "../models/plain.js";
 import { type PlainClient, withPlainAnswers } from "../models/plain-client.js";
 import { jsonObject } from "./json-payload.js";
+import { lazyClient } from "./lazy-client.js";
 
 /** A new or changed post: any subset of Post's fields. */
 export type PostInit = PlainInit<typeof PostSchema>;
@@ -257,7 +257,11 @@ const decoder = new TextDecoder();
 
 /** The host's PluginAPI, one async method per RPC. Reach it in a plugin as `this.api`. */
 export class PluginAPIClient {
-  readonly #rpc: PlainClient<typeof PluginAPI>;
+  /**
+   * Until the first call, a stand-in that loads the PluginAPI's descriptors (lazy-client.ts);
+   * then the client itself.
+   */
+  #rpc: PlainClient<typeof PluginAPI>;
   readonly #options: CallOptions;
 
   /**
@@ -265,10 +269,14 @@ export class PluginAPIClient {
    * @param token the per-start token, sent as "authorization: Bearer <token>" on every call.
    */
   constructor(transport: Transport, token?: string) {
-    this.#rpc = withPlainAnswers(
-      withPluginAPIErrors(createClient(PluginAPI, transport)),
-      PluginAPI,
-    );
+    this.#rpc = lazyClient(async () => {
+      const { PluginAPI } = await import("@plugwire/protocol/plugin-api");
+      this.#rpc = withPlainAnswers(
+        withPluginAPIErrors(createClient(PluginAPI, transport)),
+        PluginAPI,
+      );
+      return this.#rpc;
+    });
     this.#options = token === undefined ? {} : { headers: bearerHeaders(token) };
   }
 
@@ -1451,10 +1459,10 @@ export class PluginAPIClient {
     event: { id: string; data?: Uint8Array },
     options: ClusterEventOptions = {},
   ): Promise<void> {
-    const sendType =
-      options.sendType === "reliable"
-        ? PublishPluginClusterEventRequest_SendType.RELIABLE
-        : PublishPluginClusterEventRequest_SendType.BEST_EFFORT;
+    const { PublishPluginClusterEventRequest_SendType: SendType } = await import(
+      "@plugwire/protocol/plugin-api"
+    );
+    const sendType = options.sendType === "reliable" ? SendType.RELIABLE : SendType.BEST_EFFORT;
     const request = { event, sendType, targetId: options.targetId ?? "" };
     await this.#rpc.publishPluginClusterEvent(request, this.#options);
   }

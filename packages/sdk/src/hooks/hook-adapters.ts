@@ -60,8 +60,9 @@ type RowHookName = Exclude<HookName, "ServeHTTP" | "ServeMetrics" | "FileWillBeU
 const unaryHooks: { readonly [N in RowHookName]: HookRow<N> } = {
   OnActivate: {
     args: () => [],
-    before: async (plugin) => {
-      plugin.config = await plugin.api.getPluginConfig();
+    // The host sends the configuration along; an older host does not, and the plugin asks.
+    before: async (plugin, r) => {
+      plugin.config = r.config ?? (await plugin.api.getPluginConfig());
     },
   },
   OnDeactivate: { args: () => [] },

@@ -196,7 +196,15 @@ describe("Implemented", () => {
 });
 
 describe("lifecycle hooks", () => {
-  it("OnActivate fetches the plugin configuration, with the token, before the handler runs", async () => {
+  it("OnActivate takes the configuration the host sends with it, without an API call", async () => {
+    const { client, plugin, api } = serve(Recorder);
+    await client.onActivate({ config: { greeting: "sent" } }, { headers: bearer });
+    expect(plugin.configSeenOnActivate).toEqual({ greeting: "sent" });
+    expect(plugin.calls).toEqual([["OnActivate", emptyContext]]);
+    expect(api.authorizations).toEqual([]);
+  });
+
+  it("OnActivate fetches the plugin configuration, with the token, when the host sent none", async () => {
     const { client, plugin, api } = serve(Recorder);
     await client.onActivate({}, { headers: bearer });
     expect(plugin.configSeenOnActivate).toEqual({ greeting: "hello" });

@@ -34,8 +34,8 @@ export class Plugin {
   /** This plugin's manifest, read from the plugin folder. */
   readonly manifest: Manifest;
   /**
-   * This plugin's configuration: fetched before the OnActivate handler runs, replaced before the
-   * OnConfigurationChange handler runs.
+   * This plugin's configuration: set before the OnActivate handler runs (the host sends it with
+   * the hook), replaced before the OnConfigurationChange handler runs.
    */
   config: JsonObject;
 
