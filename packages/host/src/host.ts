@@ -631,6 +631,14 @@ export class Host implements HookTargets {
     return this.statusOf(supervisor);
   }
 
+  /**
+   * The plugin's state alone, without building its whole status (which copies its last
+   * output): for checks made on every request, as the plugin proxy's.
+   */
+  pluginState(pluginId: string): PluginStatus["state"] {
+    return this.supervisor(pluginId).state;
+  }
+
   statuses(): PluginStatus[] {
     return [...this.plugins.values()]
       .map((s) => this.statusOf(s))

@@ -108,7 +108,7 @@ async function callServeHTTP(
       params: { plugin_id: init.pluginId },
     });
   }
-  const { state } = host.status(init.pluginId);
+  const state = host.pluginState(init.pluginId);
   if (state !== "active") {
     throw new UnavailableError({
       id: "app.plugin.not_active",
