@@ -10,21 +10,19 @@ import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { DescMessage, DescMethodUnary, MessageShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type UnaryResponse } from "@connectrpc/connect";
-import {
-  OpenRequestSchema,
-  type OpenResponse,
-  OpenResponseSchema,
-} from "../gen/plugwire/v1/channel_pb.js";
+import { OpenRequestSchema, type OpenResponse } from "../gen/plugwire/v1/channel_pb.js";
 import { CallLimits } from "./call-limits.js";
+import { decodeResponse, encodeRequestFrame } from "./channel-frames.js";
 import { addMetadata, metadataList } from "./channel-metadata.js";
 import { channelPath } from "./channel-server.js";
 import { acceptsChannelVersion, channelVersion, channelVersionHeader } from "./channel-version.js";
 import type { ClientSession } from "./client-session.js";
 import { FrameSplitter } from "./frame-splitter.js";
 import { nodeError, resetError } from "./h2-errors.js";
-import { decodeMessage, encodeFrame } from "./message-codec.js";
+import { encodeFrame } from "./message-codec.js";
 import { checkMessageSize } from "./message-frame.js";
 import { grpcContentType, type ResponseHeaders } from "./node-headers.js";
+import { SocketWriter } from "./socket-writer.js";
 import { UnaryResult, unaryAnswer } from "./unary-answer.js";
 
 /** Makes the call on a stream of its own, with `timeoutMs` left of its deadline. */
@@ -102,7 +100,7 @@ export class ChannelClient {
     const call = new ChannelCall(this, id, method, signal, deadline, perCall, this.readMaxBytes);
     this.calls.set(id, call as unknown as ChannelCall<DescMessage, DescMessage>);
     this.write(
-      encodeFrame(OpenRequestSchema, {
+      encodeRequestFrame({
         callId: id,
         path,
         message,
@@ -339,7 +337,7 @@ export function streamLink(session: ClientSession): OpenLink {
       }
       stream = opened;
       const frames = new FrameSplitter(readMaxBytes + frameOverheadBytes, (bytes) =>
-        events.answer(decodeMessage(OpenResponseSchema, bytes)),
+        events.answer(decodeResponse(bytes)),
       );
       let failure: ConnectError | undefined;
       opened.on("response", (responseHeader: ResponseHeaders) => {
@@ -419,7 +417,7 @@ export function directLink(createConnection: () => Duplex): OpenLink {
     let accepted = false;
     let failure: ConnectError | undefined;
     const frames = new FrameSplitter(readMaxBytes + frameOverheadBytes, (bytes) => {
-      const answer = decodeMessage(OpenResponseSchema, bytes);
+      const answer = decodeResponse(bytes);
       if (accepted) {
         events.answer(answer);
         return;
@@ -462,7 +460,8 @@ export function directLink(createConnection: () => Duplex): OpenLink {
           new ConnectError("the call channel closed before the answer came", Code.Unavailable),
       );
     });
-    socket.write(
+    const writer = new SocketWriter(socket);
+    writer.write(
       encodeFrame(OpenRequestSchema, {
         callId: 0,
         path: channelPath,
@@ -471,7 +470,7 @@ export function directLink(createConnection: () => Duplex): OpenLink {
     );
     return {
       write(frame) {
-        socket.write(frame);
+        writer.write(frame);
       },
       hold(held) {
         if (held) socket.ref?.();

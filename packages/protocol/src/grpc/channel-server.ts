@@ -20,6 +20,7 @@ import {
   OpenRequestSchema,
   OpenResponseSchema,
 } from "../gen/plugwire/v1/channel_pb.js";
+import { decodeRequest, encodeResponseFrame } from "./channel-frames.js";
 import { addMetadata, metadataList } from "./channel-metadata.js";
 import { agreedChannelVersion, channelVersion, channelVersionHeader } from "./channel-version.js";
 import { FrameSplitter } from "./frame-splitter.js";
@@ -29,6 +30,7 @@ import { decodeMessage, encodeFrame } from "./message-codec.js";
 import { checkMessageSize } from "./message-frame.js";
 import { grpcContentType } from "./node-headers.js";
 import { respondWithError, statusTrailer } from "./server-answers.js";
+import { SocketWriter } from "./socket-writer.js";
 import { invokeUnary, type UnaryRoute } from "./unary-invoke.js";
 
 /** The channel's method, as a per-call :path. */
@@ -119,8 +121,9 @@ export function serveChannel(
 export function serveDirectChannel(socket: Socket, options: ChannelServerOptions): void {
   let channel: ChannelServer | undefined;
   let refused = false;
+  const writer = new SocketWriter(socket);
   const send = (frame: Uint8Array) => {
-    if (!socket.destroyed && socket.writable) socket.write(frame);
+    if (!socket.destroyed && socket.writable) writer.write(frame);
   };
   const hello = (bytes: Uint8Array) => {
     const first = decodeMessage(OpenRequestSchema, bytes);
@@ -227,7 +230,7 @@ class ChannelServer {
   }
 
   receive(bytes: Uint8Array): void {
-    const frame = decodeMessage(OpenRequestSchema, bytes);
+    const frame = decodeRequest(bytes);
     if (frame.cancel) {
       this.running
         .get(frame.callId)
@@ -303,6 +306,6 @@ class ChannelServer {
   }
 
   private answer(answer: Answer): void {
-    this.send(encodeFrame(OpenResponseSchema, answer));
+    this.send(encodeResponseFrame(answer));
   }
 }

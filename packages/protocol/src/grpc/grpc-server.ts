@@ -180,12 +180,21 @@ function shapeErrors(spec: MethodImplSpec, errorFor: (reason: unknown) => Connec
     case "unary":
     case "client_streaming": {
       const impl = spec.impl as (input: unknown, context: HandlerContext) => unknown;
-      return async (input: unknown, context: HandlerContext) => {
+      const shaped = (reason: unknown) => {
+        throw errorFor(reason);
+      };
+      // Not an async function: a method's own promise is passed on with one `then`, rather
+      // than awaited in a wrapper whose promise adds turns of the microtask queue to every call.
+      return (input: unknown, context: HandlerContext) => {
+        let output: unknown;
         try {
-          return await impl(input, context);
+          output = impl(input, context);
         } catch (reason) {
-          throw errorFor(reason);
+          return Promise.reject(errorFor(reason));
         }
+        return typeof (output as PromiseLike<unknown> | undefined)?.then === "function"
+          ? Promise.resolve(output).then(undefined, shaped)
+          : Promise.resolve(output);
       };
     }
     case "server_streaming":

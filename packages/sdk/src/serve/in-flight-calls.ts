@@ -51,13 +51,19 @@ export class InFlightCalls {
 
   #countedCall(impl: Method, self: unknown): Method {
     const calls = this;
-    return async function counted(...args: unknown[]) {
+    const leave = () => calls.#leave();
+    // Not an async function: the method's own promise is followed with one `finally`, rather
+    // than awaited in a wrapper that adds turns of the microtask queue to every call.
+    return function counted(...args: unknown[]) {
       calls.#enter();
+      let output: unknown;
       try {
-        return await impl.apply(self, args);
-      } finally {
+        output = impl.apply(self, args);
+      } catch (reason) {
         calls.#leave();
+        return Promise.reject(reason);
       }
+      return Promise.resolve(output).finally(leave);
     };
   }
 
