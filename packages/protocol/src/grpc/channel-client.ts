@@ -42,8 +42,11 @@ interface LinkEvents {
   answer(answer: OpenResponse): void;
   /** The callee does not serve the channel: calls go per call from now on. */
   refused(): void;
-  /** The link ended with `error`; the next call opens a new one. */
-  closed(error: ConnectError): void;
+  /**
+   * The link ended; `error` makes the error the calls waiting fail with (only when some do:
+   * making a ConnectError loads Node's Fetch API). The next call opens a new link.
+   */
+  closed(error: () => ConnectError): void;
 }
 
 /** How the channel's frames travel: a stream of the HTTP/2 session, or a connection of its own. */
@@ -124,14 +127,14 @@ export class ChannelClient {
   close(): void {
     this.ended = true;
     const link = this.link;
-    this.closed(new ConnectError("the connection is closed", Code.Canceled));
+    this.closed(() => new ConnectError("the connection is closed", Code.Canceled));
     link?.close();
   }
 
   private write(frame: Uint8Array): void {
     if (this.ended) {
       queueMicrotask(() =>
-        this.closed(new ConnectError("the connection is closed", Code.Canceled)),
+        this.closed(() => new ConnectError("the connection is closed", Code.Canceled)),
       );
       return;
     }
@@ -175,13 +178,17 @@ export class ChannelClient {
     }
   }
 
-  /** The channel ended: the calls waiting fail with `error`; the next call opens a new one. */
-  private closed(error: ConnectError): void {
+  /** The channel ended: the calls waiting fail with `error()`; the next call opens a new one. */
+  private closed(error: () => ConnectError): void {
     this.detach();
+    if (this.calls.size === 0) {
+      return;
+    }
     const waiting = [...this.calls.values()];
     this.calls.clear();
+    const reason = error();
     for (const call of waiting) {
-      call.fail(error, false);
+      call.fail(reason, false);
     }
   }
 
@@ -361,7 +368,8 @@ export function streamLink(session: ClientSession): OpenLink {
       });
       opened.on("close", () => {
         events.closed(
-          failure ??
+          () =>
+            failure ??
             resetError(opened.rstCode) ??
             new ConnectError("the call channel closed before the answer came", Code.Unavailable),
         );
@@ -370,7 +378,7 @@ export function streamLink(session: ClientSession): OpenLink {
       queued = [];
       if (held) session.hold(opened);
     };
-    const fail = (reason: unknown) => events.closed(nodeError(reason));
+    const fail = (reason: unknown) => events.closed(() => nodeError(reason));
     try {
       const opened = session.tryOpen(header, undefined, false);
       if (opened === undefined) {
@@ -415,7 +423,8 @@ export function directLink(createConnection: () => Duplex): OpenLink {
     const socket = createConnection() as Socket;
     socket.unref?.();
     let accepted = false;
-    let failure: ConnectError | undefined;
+    /** What ended the connection, made into a ConnectError only if a call waits to be told. */
+    let failure: unknown;
     const frames = new FrameSplitter(readMaxBytes + frameOverheadBytes, (bytes) => {
       const answer = decodeResponse(bytes);
       if (accepted) {
@@ -442,12 +451,12 @@ export function directLink(createConnection: () => Duplex): OpenLink {
       try {
         frames.push(chunk);
       } catch (reason) {
-        failure = nodeError(reason);
+        failure = reason;
         socket.destroy();
       }
     });
     socket.on("error", (error) => {
-      failure ??= nodeError(error);
+      failure ??= error;
     });
     socket.on("close", () => {
       if (!accepted) {
@@ -456,7 +465,8 @@ export function directLink(createConnection: () => Duplex): OpenLink {
         return;
       }
       events.closed(
-        failure ??
+        () =>
+          (failure === undefined ? undefined : nodeError(failure)) ??
           new ConnectError("the call channel closed before the answer came", Code.Unavailable),
       );
     });

@@ -106,7 +106,7 @@ export function serveChannel(
   });
   stream.on("close", () => {
     channel.close(
-      resetError(stream.rstCode) ?? new ConnectError("the stream closed", Code.Canceled),
+      () => resetError(stream.rstCode) ?? new ConnectError("the stream closed", Code.Canceled),
     );
   });
 }
@@ -179,7 +179,7 @@ export function serveDirectChannel(socket: Socket, options: ChannelServerOptions
   socket.on("error", () => {});
   socket.on("end", () => socket.end());
   socket.on("close", () => {
-    channel?.close(new ConnectError("the connection closed", Code.Canceled));
+    channel?.close(() => new ConnectError("the connection closed", Code.Canceled));
   });
 }
 
@@ -221,10 +221,17 @@ class ChannelServer {
     );
   }
 
-  /** The caller went away: every call still running aborts with `reason`. */
-  close(reason: ConnectError): void {
+  /**
+   * The caller went away: every call still running aborts with `reason()`, made only when one
+   * runs (making a ConnectError loads Node's Fetch API, which a stopping plugin may not have).
+   */
+  close(reason: () => ConnectError): void {
+    if (this.running.size === 0) {
+      return;
+    }
+    const error = reason();
     for (const context of this.running.values()) {
-      context.abort(reason);
+      context.abort(error);
     }
     this.running.clear();
   }
