@@ -3,10 +3,9 @@
 // the call it is set against, taking turns with it. The floor's own p50 and p99 are printed,
 // then the plugin's API call and the host's hook dispatch as multiples of it.
 import { join } from "node:path";
-import { create } from "@bufbuild/protobuf";
-import { PluginContextSchema, PostSchema } from "@plugwire/protocol";
 import { type BenchHost, benchPluginId } from "../bench-host.js";
 import { startPingPongProcess } from "../child.js";
+import { hasBeenPostedRequest } from "../hook-request.js";
 import { type LatencyPair, type LatencyPlan, latencyPair } from "../measure.js";
 import { PingPongClient } from "../ping-pong.js";
 import { type Latency, latency } from "../stats.js";
@@ -54,19 +53,7 @@ async function hookAgainstFloor(bench: BenchHost, pingSocket: string): Promise<L
   if (plugin === undefined) {
     throw new Error("the bench plugin is not loaded");
   }
-  const request = {
-    post: create(PostSchema, {
-      id: "p0000000000000000000000000",
-      channelId: "c0000000000000000000000000",
-      userId: "u0000000000000000000000000",
-      message: "Hello, world!",
-      createAt: BigInt(Date.now()),
-    }),
-    context: create(PluginContextSchema, {
-      requestId: "r0000000000000000000000000",
-      userAgent: "bench",
-    }),
-  };
+  const request = hasBeenPostedRequest();
   const ping = await PingPongClient.connect(pingSocket);
   try {
     return await latencyPair(

@@ -3,13 +3,10 @@
 // call starts, against a raw node:http2 round trip in the same direction.
 import { join } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
-import {
-  MessageHasBeenPostedRequestSchema,
-  PluginContextSchema,
-  PostSchema,
-} from "@plugwire/protocol";
+import { MessageHasBeenPostedRequestSchema } from "@plugwire/protocol";
 import { type BenchHost, benchPluginId } from "../bench-host.js";
 import { startPingPongProcess, startRawH2Process } from "../child.js";
+import { hasBeenPostedRequest } from "../hook-request.js";
 import { type LatencyPair, type LatencyPlan, latencyPair } from "../measure.js";
 import { PingPongClient } from "../ping-pong.js";
 import { RawH2Client, startRawH2Server } from "../raw-h2.js";
@@ -47,20 +44,7 @@ export async function hookDispatchLatency(bench: BenchHost, dir: string): Promis
     if (plugin === undefined) {
       throw new Error("the bench plugin is not loaded");
     }
-    // As the app layer sends it: the stored Post and the request's context are messages.
-    const request = {
-      post: create(PostSchema, {
-        id: "p0000000000000000000000000",
-        channelId: "c0000000000000000000000000",
-        userId: "u0000000000000000000000000",
-        message: "Hello, world!",
-        createAt: BigInt(Date.now()),
-      }),
-      context: create(PluginContextSchema, {
-        requestId: "r0000000000000000000000000",
-        userAgent: "bench",
-      }),
-    };
+    const request = hasBeenPostedRequest();
     // The raw baseline carries as many bytes as the hook's request does.
     const body = toBinary(
       MessageHasBeenPostedRequestSchema,

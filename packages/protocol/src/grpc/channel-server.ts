@@ -176,8 +176,9 @@ export function serveDirectChannel(socket: Socket, options: ChannelServerOptions
       socket.destroy();
     }
   });
+  // Errors end the connection; its "close" aborts what runs. (It ends its side when the
+  // caller ends theirs: the server's sockets are not half-open.)
   socket.on("error", () => {});
-  socket.on("end", () => socket.end());
   socket.on("close", () => {
     channel?.close(() => new ConnectError("the connection closed", Code.Canceled));
   });
