@@ -269,7 +269,7 @@ describe("message hooks of many plugins", () => {
             ? { outcome: { case: "modify", value: { message: `${request.post?.message}!` } } }
             : { outcome: { case: "allow", value: {} } },
         };
-      }) as HookDispatcher["callHook"],
+      }) as unknown as HookDispatcher["callHook"],
       serveHTTP: async () => undefined,
       serveHTTPOnce: async () => undefined,
       fileWillBeUploaded: async () => undefined,
