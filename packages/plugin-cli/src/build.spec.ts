@@ -3,6 +3,8 @@
 // once the plugin calls the Plugin API. Building them is a third of a plugin's start, and only
 // the module graph keeps them out of it (the SDK imports the PluginAPI late), which a change
 // of imports anywhere in the SDK or the protocol could undo without any other spec noticing.
+// Likewise Connect's handlers for the plugin's services, which nothing at start needs: a read
+// of the router's `handlers` anywhere would make them all.
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -24,6 +26,11 @@ function descriptorMarker(file: string): string {
 const apiProtoDescriptor = descriptorMarker("plugwire/v1/api.proto");
 /** hooks.proto's, which every plugin builds at start. */
 const hooksProtoDescriptor = descriptorMarker("plugwire/v1/hooks.proto");
+/**
+ * Inside Connect's making of a handler for each method of a service, which the plugin's server
+ * leaves until a call needs one (grpc-server.ts): the host's calls at start never do.
+ */
+const connectHandlersMade = "=> createUniversalMethodHandler(implSpec, protocols)";
 
 interface CoverageRange {
   startOffset: number;
@@ -113,10 +120,11 @@ runPlugin(definePlugin({ async OnActivate() { ${onActivate} }, MessageHasBeenPos
 }
 
 describe("a built plugin", () => {
-  it("does not build api.proto's descriptors at start when it makes no API call", async () => {
+  it("does not build api.proto's descriptors nor Connect's handlers at start when it makes no API call", async () => {
     const run = await startAndStop("com.example.quiet", "");
     expect(run.timesRun(hooksProtoDescriptor)).toBeGreaterThan(0);
     expect(run.timesRun(apiProtoDescriptor)).toBe(0);
+    expect(run.timesRun(connectHandlersMade)).toBe(0);
   });
 
   it("builds them once when it calls the API", async () => {

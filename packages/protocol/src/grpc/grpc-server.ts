@@ -87,12 +87,9 @@ export interface GrpcServer extends http2.Http2Server {
 export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
   const errorFor = options.errorFor ?? connectErrorFor;
-  const router = createConnectRouter({ grpc: true, connect: false, grpcWeb: false, readMaxBytes });
+  const connect = new DeferredConnectRouter(readMaxBytes);
   const routes: Routes = { unary: new Map(), streaming: new Map() };
-  options.routes(recordingRouter(router, routes, errorFor));
-  const universalRoutes = new Map<string, UniversalHandler>(
-    router.handlers.map((handler) => [handler.requestPath, handler]),
-  );
+  options.routes(recordingRouter(connect, routes, errorFor));
   const channelOptions: ChannelServerOptions = {
     routes: routes.unary,
     readMaxBytes,
@@ -136,20 +133,67 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     } else if (streaming !== undefined && isGrpcProto(header)) {
       serveStreamingCall(stream, header, streaming, readMaxBytes, errorFor);
     } else {
-      void serveUniversal(stream, header, universalRoutes.get(path.split("?")[0] ?? ""));
+      let handler: UniversalHandler | undefined;
+      try {
+        handler = connect.handler(path.split("?")[0] ?? "");
+      } catch (reason) {
+        // Connect's handlers are made here, on the first call that needs one.
+        respondWithError(stream, errorFor(reason));
+        return;
+      }
+      void serveUniversal(stream, header, handler);
     }
   });
   return Object.assign(server, { directChannel, directConnections });
 }
 
+/**
+ * Connect's router for what the short paths leave over, made on the first call that needs it:
+ * Connect builds a handler per method and protocol as a service is registered (serializers,
+ * protocol negotiation), about 0.1 ms per method, and most servers never use one. The host
+ * makes a server per plugin start for the PluginAPI's methods, and each plugin one for its hooks.
+ */
+class DeferredConnectRouter {
+  /** Made at once, so that bad options fail the server's creation as before. */
+  private readonly router: ConnectRouter;
+  private readonly pending: ((router: ConnectRouter) => void)[] = [];
+  private byPath: Map<string, UniversalHandler> | undefined;
+
+  constructor(readMaxBytes: number) {
+    this.router = createConnectRouter({ grpc: true, connect: false, grpcWeb: false, readMaxBytes });
+  }
+
+  /** Registers with Connect's router when its handlers are first asked for. */
+  register(registration: (router: ConnectRouter) => void): void {
+    this.pending.push(registration);
+    this.byPath = undefined;
+  }
+
+  /** Connect's handlers of every registered method, made now for those not made yet. */
+  get handlers(): ConnectRouter["handlers"] {
+    for (const registration of this.pending.splice(0)) {
+      registration(this.router);
+    }
+    return this.router.handlers;
+  }
+
+  /** The handler of the method at `path`, if one is registered. */
+  handler(path: string): UniversalHandler | undefined {
+    this.byPath ??= new Map(this.handlers.map((handler) => [handler.requestPath, handler]));
+    return this.byPath.get(path);
+  }
+}
+
 /** A router that registers with Connect's and also keeps the methods for the short paths. */
 function recordingRouter(
-  router: ConnectRouter,
+  router: DeferredConnectRouter,
   routes: Routes,
   errorFor: (reason: unknown) => ConnectError,
 ): ConnectRouter {
   const recorder: ConnectRouter = {
-    handlers: router.handlers,
+    get handlers() {
+      return router.handlers;
+    },
     service(service, implementation, options) {
       const spec = createServiceImplSpec(service, implementation);
       const wrapped: Record<string, unknown> = {};
@@ -163,12 +207,14 @@ function recordingRouter(
           routes.streaming.set(path, method);
         }
       }
-      router.service(service, wrapped as typeof implementation, options);
+      router.register((connect) =>
+        connect.service(service, wrapped as typeof implementation, options),
+      );
       return recorder;
     },
     rpc(method, implementation, options) {
       // Rare enough to leave to Connect entirely.
-      router.rpc(method, implementation, options);
+      router.register((connect) => connect.rpc(method, implementation, options));
       return recorder;
     },
   };

@@ -620,6 +620,58 @@ describe("createGrpcServer's options", () => {
   }
 });
 
+describe("what the short paths leave to Connect", () => {
+  let socketPath: string;
+  let handlersSeen = -1;
+
+  beforeAll(async () => {
+    const server = createGrpcServer({
+      routes: (router) => {
+        router.service(
+          PluginAPI,
+          {
+            getServerVersion: () => ({ version: "9.5.0" }),
+            async *getFile() {
+              yield { frame: { case: "data", value: new Uint8Array([7]) } };
+            },
+          },
+          // A streaming method with interceptors is served by Connect's handler.
+          { interceptors: [(next) => (request) => next(request)] },
+        );
+        // Connect's handlers are made when first asked for, with everything registered so far.
+        handlersSeen = router.handlers.length;
+        router.rpc(PluginHooks.method.implemented, () => ({ hooks: ["OnActivate"] }));
+      },
+    });
+    socketPath = await listen(server, join(dir, "universal.sock"));
+  });
+
+  it("answers calls in JSON, streams with interceptors and router.rpc's methods", async () => {
+    expect(handlersSeen).toBe(PluginAPI.methods.length);
+    const sessionManager = new Http2SessionManager("http://localhost", undefined, {
+      createConnection: () => connect(socketPath),
+    });
+    sessions.push(sessionManager);
+    const json = createGrpcTransport({
+      baseUrl: "http://localhost",
+      sessionManager,
+      useBinaryFormat: false,
+    });
+    expect(await api(json).getServerVersion({})).toMatchObject({ version: "9.5.0" });
+    const lean = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(socketPath),
+    });
+    transports.push(lean);
+    const frames: unknown[] = [];
+    for await (const chunk of api(lean).getFile({})) frames.push(chunk.frame.value);
+    expect(frames).toEqual([new Uint8Array([7])]);
+    expect(await createClient(PluginHooks, json).implemented({})).toMatchObject({
+      hooks: ["OnActivate"],
+    });
+  });
+});
+
 describe("the call channel", () => {
   let socketPath: string;
   let streams = 0;

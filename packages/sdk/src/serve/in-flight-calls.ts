@@ -25,7 +25,10 @@ export class InFlightCalls {
   /** A router that registers on `router` with every method counted while it runs. */
   router(router: ConnectRouter): ConnectRouter {
     const counting: ConnectRouter = {
-      handlers: router.handlers,
+      // Read when asked for: a server may make its handlers only then (grpc-server.ts).
+      get handlers() {
+        return router.handlers;
+      },
       service: (service, implementation, options) => {
         const counted: Record<string, unknown> = { ...implementation };
         for (const method of service.methods) {
