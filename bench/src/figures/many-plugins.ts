@@ -7,7 +7,9 @@
 // - fan-out: one MessageHasBeenPosted to all twenty until each has answered, against one
 //   plugin's, taking turns;
 // - create post over REST with ten of them active against none, in rounds taking turns: its
-//   latency, and the CPU time per post of this process (host and client) and of the plugins.
+//   latency, and the CPU time per post of this process (host and client) and of the plugins;
+//   beside it, the same post with ten idle ping-pong processes in the hooks' places
+//   (post-floor.ts), the machine's floor for the pattern, in the same rounds.
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -25,6 +27,7 @@ import { bundledPlugin } from "../bench-host.js";
 import { cpuTimeOf, ownCpuTime } from "../cpu-time.js";
 import { latencyPair } from "../measure.js";
 import { MiB, rssOf } from "../memory.js";
+import { exactCpuTimeOf, PingPongGroup } from "../post-floor.js";
 import { restCall } from "../rest-client.js";
 import { latency, nowUs } from "../stats.js";
 import { boundRow, type Row, times, us } from "../table.js";
@@ -158,7 +161,9 @@ async function fanOut(host: Host, ids: readonly string[]): Promise<Row[]> {
 
 /**
  * POST /api/v4/posts with the `posting` plugins active (each implements both message hooks)
- * and `idle` ones disabled, against the same with none active, in rounds taking turns.
+ * and `idle` ones disabled, against the same with none active, and against the same with as
+ * many idle ping-pong processes in the hooks' places (post-floor.ts: the machine's floor for
+ * the pattern), in rounds taking turns.
  */
 async function createPostWithPlugins(
   host: Host,
@@ -168,72 +173,111 @@ async function createPostWithPlugins(
 ): Promise<Row[]> {
   await Promise.all(idle.map((id) => host.disablePlugin(id)));
   const server = await startRestServer(host, { port: 0 });
+  const floor = await PingPongGroup.start(pluginsDir, posting.length);
   try {
     const post = await poster(host, server.url);
-    const withPlugins: number[] = [];
-    const without: number[] = [];
-    /** CPU time in µs of the timed posts: this process's with and without, the plugins'. */
-    const cpu = { withPlugins: 0, without: 0, plugins: 0 };
-    const rounds = 4;
+    const modes = ["plugins", "none", "floor"] as const;
+    type Mode = (typeof modes)[number];
+    const latencies: Record<Mode, number[]> = { plugins: [], none: [], floor: [] };
+    /** CPU time in µs of the timed posts: this process's in each mode, the plugins', the ping-pong processes'. */
+    const cpu = { plugins: 0, none: 0, floor: 0, pluginProcesses: 0, floorProcesses: 0 };
+    const rounds = 6;
     const postsPerRound = 200;
     for (let round = 0; round < rounds; round++) {
-      const active = round % 2 === 0;
-      if (active) {
+      const mode = modes[round % modes.length] as Mode;
+      if (mode === "plugins") {
         await Promise.all(posting.map((id) => host.enablePlugin(id)));
       } else {
         await Promise.all(posting.map((id) => host.disablePlugin(id)));
       }
-      for (let i = 0; i < (round < 2 ? 100 : 0); i++) await post();
+      const around = mode === "floor" ? floor : undefined;
+      for (let i = 0; i < (round < modes.length ? 100 : 0); i++) await post(around);
       await host.app.settled();
-      const plugins = active ? pluginProcesses(pluginsDir) : [];
-      const pluginsBefore = sum(plugins.map(cpuTimeOf));
-      const before = ownCpuTime();
-      for (let i = 0; i < postsPerRound; i++) (active ? withPlugins : without).push(await post());
-      // The MessageHasBeenPosted calls still running belong to these posts.
+      await floor.settled();
+      const others =
+        mode === "plugins" ? pluginProcesses(pluginsDir) : mode === "floor" ? floor.pids : [];
+      const othersBefore = sum(others.map(exactCpuTimeOf));
+      const before = exactCpuTimeOf(process.pid);
+      for (let i = 0; i < postsPerRound; i++) latencies[mode].push(await post(around));
+      // The MessageHasBeenPosted calls (or ping-pongs) still running belong to these posts.
       await host.app.settled();
-      cpu[active ? "withPlugins" : "without"] += ownCpuTime() - before;
-      cpu.plugins += sum(plugins.map(cpuTimeOf)) - pluginsBefore;
+      await floor.settled();
+      cpu[mode] += exactCpuTimeOf(process.pid) - before;
+      const othersCpu = sum(others.map(exactCpuTimeOf)) - othersBefore;
+      if (mode === "plugins") cpu.pluginProcesses += othersCpu;
+      if (mode === "floor") cpu.floorProcesses += othersCpu;
     }
-    const subject = latency(withPlugins);
-    const baseline = latency(without);
+    const subject = latency(latencies.plugins);
+    const baseline = latency(latencies.none);
+    const machine = latency(latencies.floor);
     const addedMs = (subject.p50 - baseline.p50) / 1000;
-    const hostCpu = cpu.withPlugins / withPlugins.length;
-    const hostCpuWithout = cpu.without / without.length;
+    const perPost = (mode: Mode) => cpu[mode] / latencies[mode].length;
+    const plus = (us: number) => `${us < 0 ? "" : "+"}${(us / 1000).toFixed(2)} ms`;
+    const n = posting.length;
     return [
       {
-        figure: `create post over REST, ${posting.length} plugins with WillBePosted + HasBeenPosted, p50 (n=${subject.samples})`,
+        figure: `create post over REST, ${n} plugins with WillBePosted + HasBeenPosted, p50 (n=${subject.samples})`,
         measured: us(subject.p50),
         baseline: `${us(baseline.p50)} (no plugin)`,
-        ratio: `+${addedMs.toFixed(2)} ms`,
+        ratio: plus(subject.p50 - baseline.p50),
         target: "≤ +3 ms",
         verdict: addedMs <= 3 ? "met" : "NOT MET",
       },
       {
-        figure: `create post over REST, ${posting.length} plugins, p99`,
+        figure: `floor: the same post with ${n} idle ping-pong processes in the hooks' places (${n} round trips one after another, then ${n} at once), p50 (n=${machine.samples})`,
+        measured: us(machine.p50),
+        baseline: `${us(baseline.p50)} (no plugin)`,
+        ratio: plus(machine.p50 - baseline.p50),
+        target: "report",
+        verdict: "report",
+      },
+      {
+        figure: `create post over REST, ${n} plugins, p99`,
         measured: us(subject.p99),
         baseline: `${us(baseline.p99)} (no plugin)`,
-        ratio: `+${((subject.p99 - baseline.p99) / 1000).toFixed(2)} ms`,
+        ratio: plus(subject.p99 - baseline.p99),
         target: "report",
         verdict: "report",
       },
       {
-        figure: `create post over REST, ${posting.length} plugins: CPU per post of the host process (with its REST client)`,
-        measured: us(hostCpu),
-        baseline: `${us(hostCpuWithout)} (no plugin)`,
-        ratio: `+${((hostCpu - hostCpuWithout) / 1000).toFixed(2)} ms`,
+        figure: `floor: the same post with ${n} ping-pong processes, p99`,
+        measured: us(machine.p99),
+        baseline: `${us(baseline.p99)} (no plugin)`,
+        ratio: plus(machine.p99 - baseline.p99),
         target: "report",
         verdict: "report",
       },
       {
-        figure: `create post over REST, ${posting.length} plugins: CPU per post of the plugins, together (10 ms ticks)`,
-        measured: us(cpu.plugins / withPlugins.length),
-        baseline: "—",
-        ratio: "—",
+        figure: `create post over REST, ${n} plugins: CPU per post of the host process (with its REST client)`,
+        measured: us(perPost("plugins")),
+        baseline: `${us(perPost("none"))} (no plugin)`,
+        ratio: plus(perPost("plugins") - perPost("none")),
+        target: "report",
+        verdict: "report",
+      },
+      {
+        figure: `floor: CPU per post of the host process with ${n} ping-pong processes`,
+        measured: us(perPost("floor")),
+        baseline: `${us(perPost("none"))} (no plugin)`,
+        ratio: plus(perPost("floor") - perPost("none")),
+        target: "report",
+        verdict: "report",
+      },
+      {
+        figure: `create post over REST, ${n} plugins: CPU per post of the plugins, together`,
+        measured: us(cpu.pluginProcesses / latencies.plugins.length),
+        baseline: `${us(cpu.floorProcesses / latencies.floor.length)} (${n} ping-pong processes)`,
+        ratio: times(
+          cpu.pluginProcesses /
+            latencies.plugins.length /
+            (cpu.floorProcesses / latencies.floor.length),
+        ),
         target: "report",
         verdict: "report",
       },
     ];
   } finally {
+    await floor.stop();
     await server.close();
   }
 }
@@ -243,7 +287,10 @@ function sum(values: readonly number[]): number {
 }
 
 /** A user with a session, a team and a channel; what it answers posts one message over REST. */
-async function poster(host: Host, url: string): Promise<() => Promise<number>> {
+async function poster(
+  host: Host,
+  url: string,
+): Promise<(around?: PingPongGroup) => Promise<number>> {
   const password = "bench password";
   const user = await host.app.createUser(
     {},
@@ -273,14 +320,18 @@ async function poster(host: Host, url: string): Promise<() => Promise<number>> {
   if (login.status !== 200 || typeof token !== "string") {
     throw new Error(`login answered ${login.status}: ${login.body}`);
   }
-  return async () => {
+  /** `around`: round trips in the hooks' places, one after another before, all at once during. */
+  return async (around?: PingPongGroup) => {
     const start = nowUs();
-    const answer = await restCall(
+    await around?.inOrder();
+    const answering = restCall(
       `${url}/api/v4/posts`,
       "POST",
       { channel_id: channel.id, message: "Hello from the bench" },
       token,
     );
+    around?.fanOut();
+    const answer = await answering;
     if (answer.status !== 201) {
       throw new Error(`POST /api/v4/posts answered ${answer.status}: ${answer.body}`);
     }

@@ -9,7 +9,11 @@ import { type PluginContext, PluginContextSchema, type User } from "@plugwire/pr
 import type { Logger } from "../log.js";
 import type { FileStore } from "../store/file-store.js";
 import type { Store } from "../store/store.js";
-import type { HookRequest, UnaryHookName } from "../supervisor/hook-client.js";
+import {
+  type HookRequest,
+  shareHookRequest,
+  type UnaryHookName,
+} from "../supervisor/hook-client.js";
 import type { Actor } from "./app.js";
 import type { AppEvents } from "./app-events.js";
 import type { ClusterBus, ClusterMessage } from "./cluster-bus.js";
@@ -85,9 +89,14 @@ export class AppCore {
     this.options.cluster?.publish(this.options.hostId, message, targetHostId);
   }
 
-  /** Fires a notification hook at every plugin implementing it, without waiting. */
+  /**
+   * Fires a notification hook at every plugin implementing it, without waiting; they run
+   * concurrently. The request is encoded once for all of them, so it must not change afterwards.
+   */
   notify<N extends UnaryHookName>(hook: N, request: HookRequest<N>): void {
-    for (const target of this.hooks.implementing(hook)) {
+    const targets = this.hooks.implementing(hook);
+    if (targets.length > 1) shareHookRequest(hook, request);
+    for (const target of targets) {
       this.track(
         target.callHook(hook, request).then(
           () => undefined,

@@ -249,4 +249,51 @@ describe("message hooks of many plugins", () => {
     ]);
     expect(steps.slice(6).sort()).toEqual(["p.a heard", "p.b heard", "p.c heard"]);
   });
+
+  it("sends plugins after one that allowed the post the same request, and after one that changed it a new one", async () => {
+    const user = await userWithPassword("bea");
+    const team = await store.createTeam(create(TeamSchema, { name: "side", type: "O" }));
+    const channel = await app.createChannel(
+      {},
+      create(ChannelSchema, { teamId: team.id, name: "yard", type: "O", creatorId: user.id }),
+      { addCreator: true },
+    );
+    const seen: { pluginId: string; request: object; message: string | undefined }[] = [];
+    const deciding = (pluginId: string, modify: boolean): HookDispatcher => ({
+      pluginId,
+      implements: (name) => name === "MessageWillBePosted",
+      callHook: (async (_name: HookName, request: { post?: { message: string } }) => {
+        seen.push({ pluginId, request, message: request.post?.message });
+        return {
+          decision: modify
+            ? { outcome: { case: "modify", value: { message: `${request.post?.message}!` } } }
+            : { outcome: { case: "allow", value: {} } },
+        };
+      }) as unknown as HookDispatcher["callHook"],
+      serveHTTP: async () => undefined,
+      serveHTTPOnce: async () => undefined,
+      fileWillBeUploaded: async () => undefined,
+    });
+    plugins.push(
+      deciding("p.a", false),
+      deciding("p.b", false),
+      deciding("p.c", true),
+      deciding("p.d", false),
+    );
+    const stored = await app.createPost(
+      { userId: user.id },
+      create(PostSchema, { channelId: channel.id, userId: user.id, message: "yo" }),
+    );
+    expect(stored.message).toBe("yo!");
+    expect(seen.map(({ pluginId, message }) => `${pluginId}: ${message}`)).toEqual([
+      "p.a: yo",
+      "p.b: yo",
+      "p.c: yo",
+      "p.d: yo!",
+    ]);
+    const [a, b, c, d] = seen.map(({ request }) => request);
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    expect(d).not.toBe(a);
+  });
 });

@@ -6,7 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { NotFoundError, ValidationError } from "@plugwire/errors";
 import { type Post, type PostDecision, PostSchema } from "@plugwire/protocol";
 import type { Store } from "../store/store.js";
-import type { HookRequest } from "../supervisor/hook-client.js";
+import { type HookRequest, shareHookRequest } from "../supervisor/hook-client.js";
 import type { Actor } from "./actor.js";
 import { type AppCore, contextOf } from "./app-core.js";
 import { consumedPost } from "./consumed-posts.js";
@@ -164,11 +164,18 @@ export class Posts implements Omit<PostOperations, "getPost" | "getPostsForChann
     post: Post,
     request: (current: Post) => HookRequest<N>,
   ): Promise<Post> {
+    const targets = this.core.hooks.implementing(hook);
     let current = post;
-    for (const target of this.core.hooks.implementing(hook)) {
+    // One request while the post stays as it is, encoded once for the plugins that see it.
+    let sent: HookRequest<N> | undefined;
+    for (const target of targets) {
+      if (sent === undefined) {
+        sent = request(current);
+        if (targets.length > 1) shareHookRequest(hook, sent);
+      }
       let decision: PostDecision | undefined;
       try {
-        decision = (await target.callHook(hook, request(current)))?.decision;
+        decision = (await target.callHook(hook, sent))?.decision;
       } catch (error) {
         // Message hooks fail open: a broken plugin must not stop people from posting.
         this.core.hookFailed(hook, target.pluginId, error);
@@ -187,6 +194,7 @@ export class Posts implements Omit<PostOperations, "getPost" | "getPostsForChann
             userId: current.userId,
             createAt: current.createAt,
           });
+          sent = undefined;
           break;
         case "reject":
           throw new ValidationError({

@@ -10,7 +10,7 @@ import {
   fixtureManifest,
   logCollector,
 } from "../../test-fixtures/supervisor/fixtures.js";
-import { HookClient } from "./hook-client.js";
+import { HookClient, shareHookRequest } from "./hook-client.js";
 import { connectToPlugin } from "./plugin-connection.js";
 import { PluginProcess } from "./plugin-process.js";
 
@@ -51,6 +51,20 @@ describe("HookClient of a running plugin", () => {
 
     expect(response?.decision?.outcome.case).toBe("modify");
     expect(response?.decision?.outcome.value).toMatchObject({ id: "p1", message: "HELLO" });
+  });
+
+  it("sends a shared request's bytes, made once when it was shared, to every call", async () => {
+    const request = { post: create(PostSchema, { id: "p2", message: "shared" }) };
+    expect(shareHookRequest("MessageWillBePosted", request)).toBe(request);
+    // Not sent: a shared request must not change, and its bytes were made before.
+    request.post.message = "changed afterwards";
+    const answers = await Promise.all([
+      plugin.hooks.callHook("MessageWillBePosted", request),
+      plugin.hooks.callHook("MessageWillBePosted", request),
+    ]);
+    for (const answer of answers) {
+      expect(answer?.decision?.outcome.value).toMatchObject({ id: "p2", message: "SHARED" });
+    }
   });
 
   it("answers undefined for a hook the plugin does not implement, without calling it", async () => {

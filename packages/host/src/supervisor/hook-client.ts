@@ -19,12 +19,13 @@ import {
   type HTTPResponseHead,
   isHookName,
   MAX_CHUNK_BYTES,
-  type PluginHooks,
+  PluginHooks,
   type PluginHTTP,
   type ServeHTTPOnceResponse,
   type ServeHTTPRequestSchema,
   type ServeHTTPResponse,
 } from "@plugwire/protocol";
+import { keepEncoding } from "@plugwire/protocol/grpc";
 
 type HookMethods = (typeof PluginHooks)["method"];
 type HookMethod<N extends HookName> = HookMethods[Uncapitalize<N>];
@@ -122,6 +123,24 @@ type UnaryCall = (
   request: unknown,
   options: { signal?: AbortSignal; timeoutMs: number },
 ) => Promise<unknown>;
+
+/**
+ * Makes `request` one that several plugins are sent: its bytes are made once, now, and every
+ * call of hook `name` with this same object sends them, instead of encoding it again for each
+ * plugin. The request, and the messages it holds, must not change afterwards. A request that
+ * does not encode is left as it is: each call then fails with the error, as before.
+ */
+export function shareHookRequest<N extends UnaryHookName>(
+  name: N,
+  request: HookRequest<N>,
+): HookRequest<N> {
+  try {
+    keepEncoding(PluginHooks.method[localName(name)].input, request as never);
+  } catch {
+    // Each call encodes it again and fails with the reason.
+  }
+  return request;
+}
 
 /** The TimeoutErrors of the host's own deadline, as opposed to ones a plugin's handler sent. */
 const deadlineErrors = new WeakSet<PluginAPIError>();
@@ -424,8 +443,16 @@ export class HookClient implements HookDispatcher {
   }
 }
 
+/** The hooks' method names in the generated service (e.g. messageHasBeenPosted), made once each. */
+const localNames = new Map<string, string>();
+
 function localName<N extends HookName>(name: N): Uncapitalize<N> {
-  return `${name.charAt(0).toLowerCase()}${name.slice(1)}` as Uncapitalize<N>;
+  let local = localNames.get(name);
+  if (local === undefined) {
+    local = `${name.charAt(0).toLowerCase()}${name.slice(1)}`;
+    localNames.set(name, local);
+  }
+  return local as Uncapitalize<N>;
 }
 
 async function* requestFrames(

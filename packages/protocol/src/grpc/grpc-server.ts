@@ -118,6 +118,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     readMaxBytes,
     errorFor,
     authorize: options.authorize,
+    streaming: routes.streaming,
   };
   const server = http2.createServer({ settings: sessionSettings });
   const directConnections = new Set<Socket>();

@@ -10,3 +10,4 @@ export {
   type LeanGrpcTransport,
   type LeanGrpcTransportOptions,
 } from "./lean-grpc-transport.js";
+export { keepEncoding } from "./message-codec.js";

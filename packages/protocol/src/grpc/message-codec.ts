@@ -24,11 +24,30 @@ const noBytes = new Uint8Array(0);
  */
 const protobufEsOnly = process.env.PLUGWIRE_CODEC === "protobuf-es";
 
+/** Encodings made once for objects sent many times (keepEncoding), with the type they are of. */
+const kept = new WeakMap<object, { desc: DescMessage; bytes: Uint8Array }>();
+
+/**
+ * Encodes `message` now, once, for every call that sends this same object afterwards: one hook
+ * request to many plugins is encoded once rather than once per plugin. The object, and the
+ * messages it holds, must not change from then on (a change would not be sent).
+ */
+export function keepEncoding<D extends DescMessage>(
+  desc: D,
+  message: MessageShape<D> | MessageInitShape<D>,
+): void {
+  kept.set(message, { desc, bytes: encodeMessage(desc, message) });
+}
+
 /** The binary form of a message, or of the init shape of one. */
 export function encodeMessage<D extends DescMessage>(
   desc: D,
   message: MessageShape<D> | MessageInitShape<D>,
 ): Uint8Array {
+  const encoding = kept.get(message);
+  if (encoding !== undefined && encoding.desc === desc) {
+    return encoding.bytes;
+  }
   // An init object without fields sets nothing, and a message with nothing set is empty.
   if (!isMessage(message, desc) && isEmptyInit(message)) {
     return noBytes;
