@@ -418,7 +418,10 @@ export function streamLink(session: ClientSession): OpenLink {
  * headers without waiting for that answer. The connection keeps the process alive only while
  * calls wait.
  */
-export function directLink(createConnection: () => Duplex): OpenLink {
+export function directLink(
+  createConnection: () => Duplex,
+  onAccepted?: (header: IncomingHttpHeaders) => void,
+): OpenLink {
   return (header, readMaxBytes, events) => {
     const socket = createConnection() as Socket;
     socket.unref?.();
@@ -446,6 +449,7 @@ export function directLink(createConnection: () => Duplex): OpenLink {
         return;
       }
       accepted = true;
+      onAccepted?.(version);
     });
     socket.on("data", (chunk: Buffer) => {
       try {

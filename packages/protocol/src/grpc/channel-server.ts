@@ -22,6 +22,8 @@ import {
 } from "../gen/plugwire/v1/channel_pb.js";
 import { decodeRequest, encodeResponseFrame } from "./channel-frames.js";
 import { addMetadata, metadataList } from "./channel-metadata.js";
+import { directStreamsAcceptance, serveDirectStream } from "./channel-stream.js";
+import { controlFlag } from "./channel-stream-frames.js";
 import { agreedChannelVersion, channelVersion, channelVersionHeader } from "./channel-version.js";
 import { FrameSplitter } from "./frame-splitter.js";
 import { resetError } from "./h2-errors.js";
@@ -31,6 +33,7 @@ import { checkMessageSize } from "./message-frame.js";
 import { grpcContentType } from "./node-headers.js";
 import { respondWithError, statusTrailer } from "./server-answers.js";
 import { SocketWriter } from "./socket-writer.js";
+import type { StreamingSpec } from "./stream-exchange.js";
 import { invokeUnary, type UnaryRoute } from "./unary-invoke.js";
 
 /** The channel's method, as a per-call :path. */
@@ -60,6 +63,11 @@ export interface ChannelServerOptions {
   readMaxBytes: number;
   errorFor: (reason: unknown) => ConnectError;
   authorize?: Authorize;
+  /**
+   * The streaming methods served straight on a connection of their own (channel-stream.ts),
+   * named in the direct channel's acceptance; none unless set.
+   */
+  streaming?: ReadonlyMap<string, StreamingSpec>;
 }
 
 /**
@@ -157,7 +165,10 @@ export function serveDirectChannel(socket: Socket, options: ChannelServerOptions
     send(
       encodeFrame(OpenResponseSchema, {
         callId: 0,
-        headers: [{ name: channelVersionHeader, value: String(version) }],
+        headers: metadataList({
+          [channelVersionHeader]: String(version),
+          ...directStreamsAcceptance(options.streaming?.keys() ?? []),
+        }),
       }),
     );
   };
@@ -168,20 +179,38 @@ export function serveDirectChannel(socket: Socket, options: ChannelServerOptions
       else if (!refused) hello(bytes);
     },
   );
-  socket.on("data", (chunk: Buffer) => {
+  let first = true;
+  const onData = (chunk: Buffer) => {
+    if (first) {
+      first = false;
+      if (((chunk[0] as number) & controlFlag) !== 0) {
+        // A streaming call on a connection of its own (channel-stream.ts): it takes over.
+        socket.off("data", onData);
+        socket.off("close", onClose);
+        serveDirectStream(socket, chunk, {
+          streaming: options.streaming ?? new Map(),
+          readMaxBytes: options.readMaxBytes,
+          errorFor: options.errorFor,
+          authorize: options.authorize,
+        });
+        return;
+      }
+    }
     try {
       frames.push(chunk);
     } catch {
       // Not a frame our callers send: the channel cannot be trusted to continue.
       socket.destroy();
     }
-  });
+  };
+  const onClose = () => {
+    channel?.close(() => new ConnectError("the connection closed", Code.Canceled));
+  };
+  socket.on("data", onData);
   // Errors end the connection; its "close" aborts what runs. (It ends its side when the
   // caller ends theirs: the server's sockets are not half-open.)
   socket.on("error", () => {});
-  socket.on("close", () => {
-    channel?.close(() => new ConnectError("the connection closed", Code.Canceled));
-  });
+  socket.on("close", onClose);
 }
 
 function versionRefusal(offered: http2.IncomingHttpHeaders[string]): ConnectError {

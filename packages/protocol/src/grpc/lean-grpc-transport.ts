@@ -2,10 +2,11 @@
 // Connect's chains of async iterables, or Headers objects on the way: a small unary call goes
 // as one frame each way on the call channel (channel-client.ts), any other unary request as one
 // frame on a stream of its own, its answer read whole and decoded once; a streaming call
-// (stream-call.ts) writes and reads frames as they come. All calls share one HTTP/2 session (client-session.ts)
-// and read a call's options as Connect does: a timeout of 0 or less means none, an abort
-// rejects with Canceled. Nothing is compressed: the other end is on the same machine.
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
+// (stream-call.ts) writes and reads frames as they come, on a connection of its own when the
+// server names the method in its direct channel's acceptance (channel-stream.ts). All other
+// calls share one HTTP/2 session (client-session.ts). Calls read their options as Connect does:
+// a timeout of 0 or less means none, an abort rejects with Canceled. Nothing is compressed: the other end is on the same machine.
+import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
 import * as http2 from "node:http2";
 import type { Duplex } from "node:stream";
 import type {
@@ -26,6 +27,7 @@ import {
 import { abortError, CallLimits } from "./call-limits.js";
 import { ChannelClient, channelHeader, directLink, streamLink } from "./channel-client.js";
 import { channelRequestMaxBytes } from "./channel-server.js";
+import { connectDirectStream, DirectClientStream, directStreamPaths } from "./channel-stream.js";
 import { ClientSession } from "./client-session.js";
 import { nodeError, resetError } from "./h2-errors.js";
 import { encodeMessage } from "./message-codec.js";
@@ -75,6 +77,8 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
   const readMaxBytes = options.readMaxBytes ?? 0xffffffff;
   const fixedHeader: OutgoingHttpHeaders = { "content-type": grpcContentType, te: "trailers" };
   addHeaders(fixedHeader, options.header ?? {});
+  /** The streaming methods the server takes straight on a connection (channel-stream.ts). */
+  let directStreams: ReadonlySet<string> = new Set();
   const channel =
     options.channel === false
       ? undefined
@@ -83,7 +87,9 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
           readMaxBytes,
           options.directChannel === undefined
             ? streamLink(session)
-            : directLink(options.directChannel),
+            : directLink(options.directChannel, (accepted) => {
+                directStreams = directStreamPaths(accepted);
+              }),
         );
   const paths = new WeakMap<object, string>();
   const pathOf = (method: DescMethod) => {
@@ -169,6 +175,15 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
     const deadline = deadlineOf(timeoutMs);
     const headers = requestHeader(method, header, deadline);
     const call = new StreamCall(method, readMaxBytes, signal, deadline);
+    const { directChannel } = options;
+    if (directChannel !== undefined && directStreams.has(headers[":path"] as string)) {
+      const socket = await connectDirectStream(directChannel);
+      if (socket !== undefined) {
+        call.start(new DirectClientStream(socket, headers) as unknown as ClientHttp2Stream, input);
+        return call.response;
+      }
+      // Nothing listens there any more: the call goes on HTTP/2, where it fails or runs once.
+    }
     try {
       call.start(session.tryOpen(headers) ?? (await session.open(headers)), input);
     } catch (reason) {

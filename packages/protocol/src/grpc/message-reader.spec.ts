@@ -77,6 +77,16 @@ describe("MessageReader", () => {
     expect(error.rawMessage).toBe("message size 11 is larger than configured readMaxBytes 10");
   });
 
+  it("reads the frames before a malformed one first, however the chunks fell", async () => {
+    const { messages } = reader(10);
+    messages.push(
+      Buffer.concat([frameMessage(Buffer.from("head")), frameMessage(Buffer.alloc(11))]),
+    );
+    expect(await messages.next()).toEqual({ done: false, value: "head" });
+    expect((await failure(messages.next())).code).toBe(Code.ResourceExhausted);
+    expect(await messages.next()).toEqual({ done: true, value: undefined });
+  });
+
   it("refuses a body that ends inside a frame, and a compressed frame", async () => {
     const cut = reader();
     cut.messages.push(Buffer.from(frameMessage(Buffer.from("abc"))).subarray(0, 6));

@@ -158,9 +158,13 @@ export class MessageReader<T> implements AsyncIterableIterator<T> {
     return Promise.resolve(done);
   }
 
-  /** Fails the reader for what the body holds, and tells the owner. */
+  /**
+   * Fails the reader for what the body holds, and tells the owner. The frames before the
+   * malformed one are read first, as they came, however the chunks fell.
+   */
   private malformed(reason: unknown): void {
-    this.fail(reason);
+    if (this.ending === undefined) this.ending = { error: reason };
+    this.wake();
     this.owner.onError?.(reason);
   }
 
