@@ -150,30 +150,48 @@ function rowAdapter<N extends RowHookName>(name: N, row: HookRow<N>): Adapter<N>
       ctx: HookContext,
       ...args: ArgsOf<N>
     ) => Awaitable<ResultOf<N>>;
-    const impl = async (
+    // What the handler's result becomes, and what its failure: both name the hook.
+    const answerOf = (result: ResultOf<N>) => {
+      try {
+        return answer === undefined ? acknowledged : answer(result);
+      } catch (reason) {
+        throw hookFailure(name, reason);
+      }
+    };
+    const failure = (reason: unknown): never => {
+      throw hookFailure(name, reason);
+    };
+    // Not an async function: the handler's result is followed with one `then`, without the
+    // turns of the microtask queue an async wrapper adds to every hook call.
+    const impl = (
       received: MessageShape<MethodOf<N>["input"]>,
       context: { signal: AbortSignal },
-    ) => {
+    ): Promise<unknown> => {
       const request = plain(input, received) as RequestOf<N>;
       let handlerArgs: ArgsOf<N>;
       try {
         handlerArgs = args(request);
       } catch (reason) {
         if (reason instanceof MissingField) {
-          throw missingField(name, input.field[reason.localName]?.name ?? reason.localName);
+          return Promise.reject(
+            missingField(name, input.field[reason.localName]?.name ?? reason.localName),
+          );
         }
-        throw reason;
+        return Promise.reject(reason);
       }
       const ctx = hookContext((request as { context?: PluginContext }).context, context);
+      let result: Awaitable<ResultOf<N>>;
       try {
         if (before !== undefined) {
-          await before(plugin, request);
+          return Promise.resolve(before(plugin, request))
+            .then(() => call.call(plugin, ctx, ...handlerArgs))
+            .then(answerOf, failure);
         }
-        const result = await call.call(plugin, ctx, ...handlerArgs);
-        return answer === undefined ? acknowledged : answer(result);
+        result = call.call(plugin, ctx, ...handlerArgs);
       } catch (reason) {
-        throw hookFailure(name, reason);
+        return Promise.reject(hookFailure(name, reason));
       }
+      return Promise.resolve(result).then(answerOf, failure);
     };
     return impl as unknown as MethodImpl<MethodOf<N>>;
   };

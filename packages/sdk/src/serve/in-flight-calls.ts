@@ -54,9 +54,17 @@ export class InFlightCalls {
 
   #countedCall(impl: Method, self: unknown): Method {
     const calls = this;
-    const leave = () => calls.#leave();
-    // Not an async function: the method's own promise is followed with one `finally`, rather
-    // than awaited in a wrapper that adds turns of the microtask queue to every call.
+    const done = (value: unknown) => {
+      calls.#leave();
+      return value;
+    };
+    const failed = (reason: unknown) => {
+      calls.#leave();
+      throw reason;
+    };
+    // Not an async function: the method's own promise is followed with one `then`, rather
+    // than awaited in a wrapper that adds turns of the microtask queue to every call (or
+    // followed with `finally`, which adds two and a promise of its own).
     return function counted(...args: unknown[]) {
       calls.#enter();
       let output: unknown;
@@ -66,7 +74,7 @@ export class InFlightCalls {
         calls.#leave();
         return Promise.reject(reason);
       }
-      return Promise.resolve(output).finally(leave);
+      return Promise.resolve(output).then(done, failed);
     };
   }
 
