@@ -377,16 +377,17 @@ export class Host implements HookTargets {
         startPluginApiServer({
           socketPath,
           token,
-          service: instrumentedService(
-            createPluginApiService({
-              pluginId,
-              app: this.app,
-              serverVersion: this.serverVersion,
-              now: this.options.now,
-              plugins: this,
-            }),
-            this.metrics.apiCallsOf(pluginId),
-          ),
+          service: () =>
+            instrumentedService(
+              createPluginApiService({
+                pluginId,
+                app: this.app,
+                serverVersion: this.serverVersion,
+                now: this.options.now,
+                plugins: this,
+              }),
+              this.metrics.apiCallsOf(pluginId),
+            ),
         }),
       activationConfig: () => this.app.getPluginConfig(manifest.id),
       log: this.log,

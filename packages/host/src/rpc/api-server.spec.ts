@@ -218,6 +218,23 @@ describe("startPluginApiServer", () => {
     await serve({});
   });
 
+  it("makes an implementation given as a function when the plugin first connects, once", async () => {
+    let made = 0;
+    server = await startPluginApiServer({
+      socketPath,
+      token: TOKEN,
+      service: () => {
+        made++;
+        return { getServerVersion: () => ({ version: "9.5.0" }) };
+      },
+    });
+    expect(made).toBe(0);
+    const client = authorized();
+    expect(await client.getServerVersion({})).toMatchObject({ version: "9.5.0" });
+    expect(await client.getServerVersion({})).toMatchObject({ version: "9.5.0" });
+    expect(made).toBe(1);
+  });
+
   it("says why it can't listen, and refuses an empty token", async () => {
     await expect(
       startPluginApiServer({

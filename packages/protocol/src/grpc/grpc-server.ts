@@ -51,6 +51,12 @@ export interface GrpcServerOptions {
   errorFor?: (reason: unknown) => ConnectError;
   /** Largest request message, in bytes; 4 GiB unless set, as with Connect. */
   readMaxBytes?: number;
+  /**
+   * Calls `routes` when the first connection arrives, not at once: for a server that may never
+   * be called, whose services are costly to make (the host's PluginAPI server of each plugin
+   * start, about 200 methods). What `routes` throws then fails the calls, not the creation.
+   */
+  routesOnFirstConnection?: boolean;
 }
 
 /** The short paths: unary methods, and streaming methods registered without interceptors. */
@@ -89,7 +95,24 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const errorFor = options.errorFor ?? connectErrorFor;
   const connect = new DeferredConnectRouter(readMaxBytes);
   const routes: Routes = { unary: new Map(), streaming: new Map() };
-  options.routes(recordingRouter(connect, routes, errorFor));
+  const register = () => options.routes(recordingRouter(connect, routes, errorFor));
+  let registered: "not yet" | "done" | { failed: unknown } = "not yet";
+  if (options.routesOnFirstConnection !== true) {
+    register();
+    registered = "done";
+  }
+  /** Registers the routes if not yet; throws what registering them threw, every time. */
+  const ensureRoutes = () => {
+    if (registered === "not yet") {
+      try {
+        register();
+        registered = "done";
+      } catch (reason) {
+        registered = { failed: reason };
+      }
+    }
+    if (registered !== "done") throw registered.failed;
+  };
   const channelOptions: ChannelServerOptions = {
     routes: routes.unary,
     readMaxBytes,
@@ -100,6 +123,13 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const server = http2.createServer({ settings: sessionSettings });
   const directConnections = new Set<Socket>();
   const directChannel = createServer((socket) => {
+    try {
+      ensureRoutes();
+    } catch {
+      // Nothing could be answered on it; the calls on HTTP/2 say why.
+      socket.destroy();
+      return;
+    }
     directConnections.add(socket);
     socket.once("close", () => directConnections.delete(socket));
     serveDirectChannel(socket, channelOptions);
@@ -117,6 +147,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     }
     try {
       options.authorize?.(header, session);
+      ensureRoutes();
     } catch (reason) {
       respondWithError(stream, errorFor(reason));
       return;

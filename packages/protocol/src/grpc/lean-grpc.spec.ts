@@ -672,6 +672,66 @@ describe("what the short paths leave to Connect", () => {
   });
 });
 
+describe("routesOnFirstConnection", () => {
+  /** A lean client calling straight on a connection, and one making each call on HTTP/2. */
+  function clients(socketPath: string) {
+    const direct = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(socketPath),
+      directChannel: () => connect(directChannelPath(socketPath)),
+    });
+    const perCall = createLeanGrpcTransport({
+      baseUrl: "http://localhost",
+      createConnection: () => connect(socketPath),
+      channel: false,
+    });
+    transports.push(direct, perCall);
+    return { direct, perCall };
+  }
+
+  it("registers the services once, when the first connection arrives", async () => {
+    let registered = 0;
+    const server = createGrpcServer({
+      routes: (router) => {
+        registered++;
+        router.service(PluginAPI, { getServerVersion: () => ({ version: "9.5.0" }) });
+      },
+      routesOnFirstConnection: true,
+    });
+    const socketPath = await listen(server, join(dir, "first.sock"));
+    expect(registered).toBe(0);
+    const { direct, perCall } = clients(socketPath);
+    expect(await api(direct).getServerVersion({})).toMatchObject({ version: "9.5.0" });
+    expect(await api(perCall).getServerVersion({})).toMatchObject({ version: "9.5.0" });
+    expect(registered).toBe(1);
+  });
+
+  it("fails the calls when registering throws, and keeps the server up", async () => {
+    let registered = 0;
+    const server = createGrpcServer({
+      routes: () => {
+        registered++;
+        throw new ConnectError("no services today", Code.FailedPrecondition);
+      },
+      routesOnFirstConnection: true,
+    });
+    const socketPath = await listen(server, join(dir, "failing.sock"));
+    const { direct, perCall } = clients(socketPath);
+    for (let i = 0; i < 2; i++) {
+      expect(await outcome(api(perCall).getServerVersion({}))).toMatchObject({
+        code: "FailedPrecondition",
+        message: "no services today",
+      });
+    }
+    // The direct connection is closed at once; the client makes its calls on HTTP/2 then.
+    expect(await outcome(api(direct).getServerVersion({}, { timeoutMs: 5_000 }))).toMatchObject({
+      code: "FailedPrecondition",
+      message: "no services today",
+    });
+    expect(registered).toBe(1);
+  });
+});
+
 describe("the call channel", () => {
   let socketPath: string;
   let streams = 0;
