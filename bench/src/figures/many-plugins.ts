@@ -17,21 +17,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { createHost, type Host, MemoryFileStore, startRestServer } from "@plugwire/host";
-import {
-  ChannelSchema,
-  PluginContextSchema,
-  PostSchema,
-  TeamSchema,
-  UserSchema,
-} from "@plugwire/protocol";
+import { PluginContextSchema, PostSchema } from "@plugwire/protocol";
 import { bundledPlugin } from "../bench-host.js";
 import { cpuTimeOf, ownCpuTime } from "../cpu-time.js";
 import { hasBeenPostedRequest } from "../hook-request.js";
 import { latencyPair } from "../measure.js";
 import { MiB, rssOf } from "../memory.js";
 import { exactCpuTimeOf, PingPongGroup } from "../post-floor.js";
-import { restCall } from "../rest-client.js";
-import { latency, nowUs } from "../stats.js";
+import { hostWithoutPlugins, poster } from "../poster.js";
+import { latency } from "../stats.js";
 import { boundRow, type Row, times, us } from "../table.js";
 
 const pluginCount = 20;
@@ -178,18 +172,12 @@ async function createPostWithPlugins(
   idle: readonly string[],
 ): Promise<Row[]> {
   await Promise.all(idle.map((id) => host.disablePlugin(id)));
-  const bare = await createHost({
-    dataDir: join(dir, "data-without-plugins"),
-    files: new MemoryFileStore(),
-    log: () => {},
-    healthCheckIntervalMs: 3_600_000,
-  });
+  const bare = await hostWithoutPlugins(join(dir, "data-without-plugins"));
   const server = await startRestServer(host, { port: 0 });
-  const bareServer = await startRestServer(bare, { port: 0 });
   const floor = await PingPongGroup.start(pluginsDir, posting.length);
   try {
     const postWithPlugins = await poster(host, server.url);
-    const postWithout = await poster(bare, bareServer.url);
+    const postWithout = await poster(bare.host, bare.url);
     await warmUp(host, posting, warmUpCalls);
     await floor.warm(warmUpCalls);
     const modes = ["plugins", "none", "floor"] as const;
@@ -207,7 +195,7 @@ async function createPostWithPlugins(
     const postsPerRound = 200;
     const settled = async () => {
       await host.app.settled();
-      await bare.app.settled();
+      await bare.host.app.settled();
       await floor.settled();
     };
     for (let round = 0; round < rounds; round++) {
@@ -297,7 +285,6 @@ async function createPostWithPlugins(
   } finally {
     await floor.stop();
     await server.close();
-    await bareServer.close();
     await bare.close();
   }
 }
@@ -326,59 +313,6 @@ async function warmUp(host: Host, ids: readonly string[], count: number): Promis
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
-}
-
-/** A user with a session, a team and a channel; what it answers posts one message over REST. */
-async function poster(
-  host: Host,
-  url: string,
-): Promise<(around?: PingPongGroup) => Promise<number>> {
-  const password = "bench password";
-  const user = await host.app.createUser(
-    {},
-    create(UserSchema, { username: "poster", email: "poster@example.com" }),
-    password,
-  );
-  const team = await host.store.createTeam(
-    create(TeamSchema, { name: "bench", displayName: "Bench", type: "O" }),
-  );
-  await host.app.addTeamMember({}, team.id, user.id);
-  const channel = await host.app.createChannel(
-    { userId: user.id },
-    create(ChannelSchema, {
-      teamId: team.id,
-      name: "bench",
-      displayName: "Bench",
-      type: "O",
-      creatorId: user.id,
-    }),
-  );
-  await host.app.addChannelMember({ userId: user.id }, channel.id, user.id);
-  const login = await restCall(`${url}/api/v4/users/login`, "POST", {
-    login_id: "poster",
-    password,
-  });
-  const token = login.headers.token;
-  if (login.status !== 200 || typeof token !== "string") {
-    throw new Error(`login answered ${login.status}: ${login.body}`);
-  }
-  /** `around`: round trips in the hooks' places, one after another before, all at once during. */
-  return async (around?: PingPongGroup) => {
-    const start = nowUs();
-    await around?.inOrder();
-    const answering = restCall(
-      `${url}/api/v4/posts`,
-      "POST",
-      { channel_id: channel.id, message: "Hello from the bench" },
-      token,
-    );
-    around?.fanOut();
-    const answer = await answering;
-    if (answer.status !== 201) {
-      throw new Error(`POST /api/v4/posts answered ${answer.status}: ${answer.body}`);
-    }
-    return nowUs() - start;
-  };
 }
 
 async function writePlugin(dir: string, id: string): Promise<void> {
