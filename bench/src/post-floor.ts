@@ -7,15 +7,27 @@
 // with no plugin in this pattern is the machine's: process wakeups and the socket round trips.
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { firstLine } from "./child.js";
 import { PingPongClient } from "./ping-pong.js";
 
-/** The CPU time process `pid` has used so far, in µs, exact (the scheduler's, /proc/<pid>/schedstat). */
+/**
+ * The CPU time process `pid` has used so far, in µs, exact: the scheduler's count of each of its
+ * threads (/proc/<pid>/task/<tid>/schedstat; the process's own schedstat is its main thread's),
+ * so that V8's compiler and garbage-collector threads count too. Threads that ended are missing.
+ */
 export function exactCpuTimeOf(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/schedstat`, "utf8").split(" ")[0]) / 1000;
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return total / 1000;
 }
 
 /** Ten (or `count`) ping-pong processes standing in for the plugins of a post. */
@@ -65,6 +77,16 @@ export class PingPongGroup {
       await this.pending[i];
       await client.roundTrip();
     }
+  }
+
+  /** `count` round trips to each process, the processes in parallel: warms their JIT. */
+  async warm(count: number): Promise<void> {
+    await this.settled();
+    await Promise.all(
+      this.clients.map(async (client) => {
+        for (let i = 0; i < count; i++) await client.roundTrip();
+      }),
+    );
   }
 
   /** A round trip to every process at once, not waited for (settled() does). */

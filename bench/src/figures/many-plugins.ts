@@ -6,8 +6,9 @@
 //   the plugins' RSS one second later;
 // - fan-out: one MessageHasBeenPosted to all twenty until each has answered, against one
 //   plugin's, taking turns;
-// - create post over REST with ten of them active against none, in rounds taking turns: its
-//   latency, and the CPU time per post of this process (host and client) and of the plugins;
+// - create post over REST with ten of them active (running throughout, warmed up) against a
+//   second host without plugins, in rounds taking turns: its latency, and the CPU time per post
+//   of this process (hosts and client) and of the plugins;
 //   beside it, the same post with ten idle ping-pong processes in the hooks' places
 //   (post-floor.ts), the machine's floor for the pattern, in the same rounds.
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
@@ -16,20 +17,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { createHost, type Host, MemoryFileStore, startRestServer } from "@plugwire/host";
-import {
-  ChannelSchema,
-  PluginContextSchema,
-  PostSchema,
-  TeamSchema,
-  UserSchema,
-} from "@plugwire/protocol";
+import { PluginContextSchema, PostSchema } from "@plugwire/protocol";
 import { bundledPlugin } from "../bench-host.js";
 import { cpuTimeOf, ownCpuTime } from "../cpu-time.js";
+import { hasBeenPostedRequest } from "../hook-request.js";
 import { latencyPair } from "../measure.js";
 import { MiB, rssOf } from "../memory.js";
 import { exactCpuTimeOf, PingPongGroup } from "../post-floor.js";
-import { restCall } from "../rest-client.js";
-import { latency, nowUs } from "../stats.js";
+import { hostWithoutPlugins, poster } from "../poster.js";
+import { latency } from "../stats.js";
 import { boundRow, type Row, times, us } from "../table.js";
 
 const pluginCount = 20;
@@ -100,6 +96,7 @@ export async function manyPlugins(): Promise<Row[]> {
       ...(await fanOut(host, ids)),
       ...(await createPostWithPlugins(
         host,
+        dir,
         pluginsDir,
         ids.slice(0, postingPlugins),
         ids.slice(postingPlugins),
@@ -161,47 +158,56 @@ async function fanOut(host: Host, ids: readonly string[]): Promise<Row[]> {
 
 /**
  * POST /api/v4/posts with the `posting` plugins active (each implements both message hooks)
- * and `idle` ones disabled, against the same with none active, and against the same with as
- * many idle ping-pong processes in the hooks' places (post-floor.ts: the machine's floor for
- * the pattern), in rounds taking turns.
+ * and `idle` ones disabled, against the same on a second host of this process without plugins,
+ * and against that with as many idle ping-pong processes in the hooks' places (post-floor.ts:
+ * the machine's floor for the pattern), in rounds taking turns. The plugins run throughout, as
+ * on a real server (stopping them between rounds measured freshly started processes whose
+ * code V8 had not optimized yet), and are warmed up first, as the ping-pong processes are.
  */
 async function createPostWithPlugins(
   host: Host,
+  dir: string,
   pluginsDir: string,
   posting: readonly string[],
   idle: readonly string[],
 ): Promise<Row[]> {
   await Promise.all(idle.map((id) => host.disablePlugin(id)));
+  const bare = await hostWithoutPlugins(join(dir, "data-without-plugins"));
   const server = await startRestServer(host, { port: 0 });
   const floor = await PingPongGroup.start(pluginsDir, posting.length);
   try {
-    const post = await poster(host, server.url);
+    const postWithPlugins = await poster(host, server.url);
+    const postWithout = await poster(bare.host, bare.url);
+    await warmUp(host, posting, warmUpCalls);
+    await floor.warm(warmUpCalls);
     const modes = ["plugins", "none", "floor"] as const;
     type Mode = (typeof modes)[number];
+    const post = (mode: Mode) =>
+      mode === "plugins" ? postWithPlugins() : postWithout(mode === "floor" ? floor : undefined);
     const latencies: Record<Mode, number[]> = { plugins: [], none: [], floor: [] };
     /** CPU time in µs of the timed posts: this process's in each mode, the plugins', the ping-pong processes'. */
     const cpu = { plugins: 0, none: 0, floor: 0, pluginProcesses: 0, floorProcesses: 0 };
+    const plugins = pluginProcesses(pluginsDir);
+    if (plugins.length !== posting.length) {
+      throw new Error(`${plugins.length} plugin processes run, not ${posting.length}`);
+    }
     const rounds = 6;
     const postsPerRound = 200;
+    const settled = async () => {
+      await host.app.settled();
+      await bare.host.app.settled();
+      await floor.settled();
+    };
     for (let round = 0; round < rounds; round++) {
       const mode = modes[round % modes.length] as Mode;
-      if (mode === "plugins") {
-        await Promise.all(posting.map((id) => host.enablePlugin(id)));
-      } else {
-        await Promise.all(posting.map((id) => host.disablePlugin(id)));
-      }
-      const around = mode === "floor" ? floor : undefined;
-      for (let i = 0; i < (round < modes.length ? 100 : 0); i++) await post(around);
-      await host.app.settled();
-      await floor.settled();
-      const others =
-        mode === "plugins" ? pluginProcesses(pluginsDir) : mode === "floor" ? floor.pids : [];
+      for (let i = 0; i < (round < modes.length ? 100 : 20); i++) await post(mode);
+      await settled();
+      const others = mode === "plugins" ? plugins : mode === "floor" ? floor.pids : [];
       const othersBefore = sum(others.map(exactCpuTimeOf));
       const before = exactCpuTimeOf(process.pid);
-      for (let i = 0; i < postsPerRound; i++) latencies[mode].push(await post(around));
+      for (let i = 0; i < postsPerRound; i++) latencies[mode].push(await post(mode));
       // The MessageHasBeenPosted calls (or ping-pongs) still running belong to these posts.
-      await host.app.settled();
-      await floor.settled();
+      await settled();
       cpu[mode] += exactCpuTimeOf(process.pid) - before;
       const othersCpu = sum(others.map(exactCpuTimeOf)) - othersBefore;
       if (mode === "plugins") cpu.pluginProcesses += othersCpu;
@@ -279,64 +285,34 @@ async function createPostWithPlugins(
   } finally {
     await floor.stop();
     await server.close();
+    await bare.close();
   }
+}
+
+/**
+ * Calls per plugin (each hook) before the timed posts: ten plugins get two calls a post, and
+ * their code runs unoptimized for the first thousand or so (in one sitting, the plugins' CPU
+ * per post fell by about half over the first 1,000 posts).
+ */
+const warmUpCalls = 2_000;
+
+/** `count` MessageWillBePosted and MessageHasBeenPosted calls to each plugin, the plugins in parallel. */
+async function warmUp(host: Host, ids: readonly string[], count: number): Promise<void> {
+  const request = hasBeenPostedRequest();
+  await Promise.all(
+    ids.map(async (id) => {
+      const plugin = host.get(id);
+      if (plugin === undefined) throw new Error(`plugin ${id} is not loaded`);
+      for (let i = 0; i < count; i++) {
+        await plugin.callHook("MessageWillBePosted", request);
+        await plugin.callHook("MessageHasBeenPosted", request);
+      }
+    }),
+  );
 }
 
 function sum(values: readonly number[]): number {
   return values.reduce((total, value) => total + value, 0);
-}
-
-/** A user with a session, a team and a channel; what it answers posts one message over REST. */
-async function poster(
-  host: Host,
-  url: string,
-): Promise<(around?: PingPongGroup) => Promise<number>> {
-  const password = "bench password";
-  const user = await host.app.createUser(
-    {},
-    create(UserSchema, { username: "poster", email: "poster@example.com" }),
-    password,
-  );
-  const team = await host.store.createTeam(
-    create(TeamSchema, { name: "bench", displayName: "Bench", type: "O" }),
-  );
-  await host.app.addTeamMember({}, team.id, user.id);
-  const channel = await host.app.createChannel(
-    { userId: user.id },
-    create(ChannelSchema, {
-      teamId: team.id,
-      name: "bench",
-      displayName: "Bench",
-      type: "O",
-      creatorId: user.id,
-    }),
-  );
-  await host.app.addChannelMember({ userId: user.id }, channel.id, user.id);
-  const login = await restCall(`${url}/api/v4/users/login`, "POST", {
-    login_id: "poster",
-    password,
-  });
-  const token = login.headers.token;
-  if (login.status !== 200 || typeof token !== "string") {
-    throw new Error(`login answered ${login.status}: ${login.body}`);
-  }
-  /** `around`: round trips in the hooks' places, one after another before, all at once during. */
-  return async (around?: PingPongGroup) => {
-    const start = nowUs();
-    await around?.inOrder();
-    const answering = restCall(
-      `${url}/api/v4/posts`,
-      "POST",
-      { channel_id: channel.id, message: "Hello from the bench" },
-      token,
-    );
-    around?.fanOut();
-    const answer = await answering;
-    if (answer.status !== 201) {
-      throw new Error(`POST /api/v4/posts answered ${answer.status}: ${answer.body}`);
-    }
-    return nowUs() - start;
-  };
 }
 
 async function writePlugin(dir: string, id: string): Promise<void> {

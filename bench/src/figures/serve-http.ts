@@ -4,12 +4,14 @@
 import { startRestServer } from "@plugwire/host";
 import { type BenchHost, benchPluginId } from "../bench-host.js";
 import { runLoad } from "../child.js";
+import { cpuTimeOf, ownCpuTime } from "../cpu-time.js";
 import { startDirectServer } from "../http-servers.js";
 import { RssWatch } from "../memory.js";
 import { median } from "../stats.js";
 import { boundRow, type Row, rateRow } from "../table.js";
 
 const GiB = 1024 * 1024 * 1024;
+const MiB = 1024 * 1024;
 /** Connections the load generator keeps busy for the request rates. */
 const concurrency = 16;
 const roundMs = 2_000;
@@ -71,11 +73,17 @@ export async function serveHttpTransfer(bench: BenchHost): Promise<Row[]> {
     const rates: number[] = [];
     let hostGrowth = 0;
     let pluginGrowth = 0;
+    const hostCpu: number[] = [];
+    const pluginCpu: number[] = [];
     for (let run = 0; run < transferRuns; run++) {
       const watch = new RssWatch([process.pid, pluginPid]);
+      const hostCpuBefore = ownCpuTime();
+      const pluginCpuBefore = cpuTimeOf(pluginPid);
       const start = performance.now();
       const moved = direction === "upload" ? await upload(bench) : await download(bench);
       const seconds = (performance.now() - start) / 1000;
+      hostCpu.push((ownCpuTime() - hostCpuBefore) / (GiB / MiB));
+      pluginCpu.push((cpuTimeOf(pluginPid) - pluginCpuBefore) / (GiB / MiB));
       const [host = 0, plugin = 0] = watch.stop();
       if (moved !== GiB) {
         throw new Error(`${direction} moved ${moved} bytes, not ${GiB}`);
@@ -93,6 +101,14 @@ export async function serveHttpTransfer(bench: BenchHost): Promise<Row[]> {
           min: 300,
         },
       ),
+      {
+        figure: `1 GiB ${direction}: CPU per MiB, host (with the bench's body) / plugin (median)`,
+        measured: `${median(hostCpu).toFixed(0)} / ${median(pluginCpu).toFixed(0)} µs`,
+        baseline: "—",
+        ratio: "—",
+        target: "report",
+        verdict: "report",
+      },
       boundRow(`1 GiB ${direction}: host RSS growth (largest)`, hostGrowth, "MiB", { max: 64 }),
       boundRow(`1 GiB ${direction}: plugin RSS growth (largest)`, pluginGrowth, "MiB", { max: 64 }),
     );

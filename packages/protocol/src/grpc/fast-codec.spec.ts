@@ -375,6 +375,24 @@ describe("fastEncode and fastDecode", () => {
     expect(() => fastEncode(PostSchema, asNumber)).toThrow();
   });
 
+  it("writes and reads 64-bit varints of every length as protobuf-es does, and refuses one cut short", () => {
+    // Safe integers are written, and up to seven bytes (49 bits) read, as numbers; others as bigints.
+    const values: bigint[] = [];
+    for (let bits = 0n; bits <= 64n; bits++) {
+      values.push(2n ** bits - 1n, 2n ** bits, -(2n ** bits));
+    }
+    for (const value of values) {
+      const createAt = BigInt.asIntN(64, value);
+      const post = create(PostSchema, { id: "p1", createAt });
+      const bytes = toBinary(PostSchema, post);
+      expect(Buffer.from(fastEncode(PostSchema, post))).toEqual(Buffer.from(bytes));
+      expect(fastDecode(PostSchema, bytes).createAt).toBe(createAt);
+    }
+    // createAt (field 2) with a varint whose seventh byte still says "more follows".
+    const cut = Uint8Array.of(0x10, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff);
+    expect(() => fastDecode(PostSchema, cut)).toThrow();
+  });
+
   it("encodes a message that occurs twice in one tree, and one with unknown fields", () => {
     // props is a google.protobuf.Struct, left to protobuf-es field by field.
     const post = create(PostSchema, { id: "p1", props: { a: 1 } });

@@ -275,7 +275,8 @@ function readMessage(codec: MessageCodec, bytes: Buffer, pos: number, end: numbe
     const start = pos;
     let tag = bytes[pos++] as number;
     if (tag >= 0x80) {
-      [tag, pos] = readVarint32(bytes, start);
+      tag = readVarint32(bytes, start);
+      pos = readEnd;
     }
     const number = tag >>> 3;
     const wire = tag & 7;
@@ -479,6 +480,7 @@ function singularScalar(field: DescField, type: ScalarType): FieldCodec {
   const wire = wireOf(type);
   const tag = (field.number << 3) | wire;
   const tagSize = varint32Size(tag);
+  const readValue = scalarReader(type);
   return {
     number: field.number,
     size(message) {
@@ -496,9 +498,8 @@ function singularScalar(field: DescField, type: ScalarType): FieldCodec {
       if (wireType !== wire) {
         throw fallback;
       }
-      const [value, next] = readScalar(type, bytes, pos, end);
-      target[key] = value;
-      return next;
+      target[key] = readValue(bytes, pos, end);
+      return readEnd;
     },
   };
 }
@@ -525,9 +526,8 @@ function singularMessage(field: DescField, desc: DescMessage): FieldCodec {
         // A second occurrence is merged into the first by protobuf-es.
         throw fallback;
       }
-      const [value, next] = readNested(desc, bytes, pos, end);
-      target[key] = value;
-      return next;
+      target[key] = readNested(desc, bytes, pos, end);
+      return readEnd;
     },
   };
 }
@@ -555,9 +555,8 @@ function repeatedMessage(field: DescField, desc: DescMessage): FieldCodec {
       if (wireType !== Wire.LengthDelimited) {
         throw fallback;
       }
-      const [value, next] = readNested(desc, bytes, pos, end);
-      (target[key] as unknown[]).push(value);
-      return next;
+      (target[key] as unknown[]).push(readNested(desc, bytes, pos, end));
+      return readEnd;
     },
   };
 }
@@ -568,6 +567,7 @@ function repeatedScalar(field: DescField, type: ScalarType): FieldCodec {
   const packed = field.fieldKind === "list" && field.packed && wire !== Wire.LengthDelimited;
   const tag = (field.number << 3) | (packed ? Wire.LengthDelimited : wire);
   const tagSize = varint32Size(tag);
+  const readValue = scalarReader(type);
   return {
     number: field.number,
     size(message, sizes) {
@@ -606,20 +606,18 @@ function repeatedScalar(field: DescField, type: ScalarType): FieldCodec {
     read(bytes, pos, end, wireType, target) {
       const list = target[key] as unknown[];
       if (wireType === wire) {
-        const [value, next] = readScalar(type, bytes, pos, end);
-        list.push(value);
-        return next;
+        list.push(readValue(bytes, pos, end));
+        return readEnd;
       }
       if (wireType !== Wire.LengthDelimited) {
         throw fallback;
       }
       // Packed, whether or not the field is declared so: both forms are read.
-      const [start, stop] = delimited(bytes, pos, end);
-      let at = start;
+      let at = delimited(bytes, pos, end);
+      const stop = readEnd;
       while (at < stop) {
-        const [value, next] = readScalar(type, bytes, at, stop);
-        list.push(value);
-        at = next;
+        list.push(readValue(bytes, at, stop));
+        at = readEnd;
       }
       if (at !== stop) {
         throw fallback;
@@ -643,6 +641,7 @@ function stringKeyMap(field: DescField, valueType: ScalarType): FieldCodec {
   const valueWire = wireOf(valueType);
   const valueTag = (2 << 3) | valueWire;
   const zero = () => scalarZero(valueType);
+  const readValue = scalarReader(valueType);
   return {
     number: field.number,
     size(message, sizes) {
@@ -678,18 +677,18 @@ function stringKeyMap(field: DescField, valueType: ScalarType): FieldCodec {
       if (wireType !== Wire.LengthDelimited) {
         throw fallback;
       }
-      const [start, stop] = delimited(bytes, pos, end);
+      let at = delimited(bytes, pos, end);
+      const stop = readEnd;
       let name = "";
       let value: unknown;
-      let at = start;
       while (at < stop) {
         const entryTag = bytes[at++] as number;
         if (entryTag === keyTag) {
-          let next: number;
-          [name, next] = readScalar(ScalarType.STRING, bytes, at, stop) as [string, number];
-          at = next;
+          name = readString(bytes, at, stop);
+          at = readEnd;
         } else if (entryTag === valueTag) {
-          [value, at] = readScalar(valueType, bytes, at, stop);
+          value = readValue(bytes, at, stop);
+          at = readEnd;
         } else {
           // Another field in the entry, or a tag of more than one byte: protobuf-es decides.
           throw fallback;
@@ -727,6 +726,7 @@ function oneofMember(field: DescField): FieldCodec {
   const wire = isMessage ? Wire.LengthDelimited : wireOf(type);
   const tag = (field.number << 3) | wire;
   const tagSize = varint32Size(tag);
+  const readValue = isMessage ? undefined : scalarReader(type);
   const caseValueOf = (message: AnyMessage) => {
     const oneof = message[oneofKey] as { case: string | undefined; value?: unknown } | undefined;
     return oneof != null && oneof.case === name ? { value: oneof.value } : undefined;
@@ -763,11 +763,12 @@ function oneofMember(field: DescField): FieldCodec {
         // A second occurrence is merged into the first by protobuf-es.
         throw fallback;
       }
-      const [value, next] = isMessage
-        ? readNested(field.message as DescMessage, bytes, pos, end)
-        : readScalar(type, bytes, pos, end);
+      const value =
+        readValue === undefined
+          ? readNested(field.message as DescMessage, bytes, pos, end)
+          : readValue(bytes, pos, end);
       target[oneofKey] = { case: name, value };
-      return next;
+      return readEnd;
     },
   };
 }
@@ -791,13 +792,10 @@ function writeNested(
   return writeMessage(codecOf(desc), value, out, writeVarint32(size, out, pos), sizes);
 }
 
-function readNested(
-  desc: DescMessage,
-  bytes: Buffer,
-  pos: number,
-  end: number,
-): [AnyMessage, number] {
-  const [start, stop] = delimited(bytes, pos, end);
+/** Reads the length-delimited message at `pos`; its end goes to readEnd. */
+function readNested(desc: DescMessage, bytes: Buffer, pos: number, end: number): AnyMessage {
+  const start = delimited(bytes, pos, end);
+  const stop = readEnd;
   let value: AnyMessage;
   try {
     value = readMessage(codecOf(desc), bytes, start, stop);
@@ -805,7 +803,9 @@ function readNested(
     // This message alone goes to protobuf-es; the enclosing one stays on the fast path.
     value = fromBinary(desc, plain(bytes.subarray(start, stop))) as unknown as AnyMessage;
   }
-  return [value, stop];
+  // Set after the nested reads, which moved it.
+  readEnd = stop;
+  return value;
 }
 
 function skipField(bytes: Buffer, pos: number, end: number, wire: number): number {
@@ -820,8 +820,8 @@ function skipField(bytes: Buffer, pos: number, end: number, wire: number): numbe
     case Wire.Bit32:
       return pos + 4;
     case Wire.LengthDelimited: {
-      const [length, start] = readVarint32(bytes, pos);
-      return start + length;
+      const length = readVarint32(bytes, pos);
+      return readEnd + length;
     }
     default:
       throw fallback;
@@ -892,8 +892,12 @@ function scalarSize(type: ScalarType, value: unknown): number {
     case ScalarType.SINT32:
       return varint32Size(zigzag32(value as number));
     case ScalarType.INT64:
-    case ScalarType.UINT64:
-      return varint64Size(BigInt.asUintN(64, BigInt(value as bigint)));
+    case ScalarType.UINT64: {
+      const small = safeUnsigned(value as bigint | number);
+      return small >= 0
+        ? safeVarintSize(small)
+        : varint64Size(BigInt.asUintN(64, BigInt(value as bigint)));
+    }
     case ScalarType.SINT64:
       return varint64Size(zigzag64(BigInt(value as bigint)));
     default:
@@ -1003,8 +1007,12 @@ function writeScalar(type: ScalarType, value: unknown, out: Buffer, pos: number)
     case ScalarType.SINT32:
       return writeVarint32(zigzag32(value as number), out, pos);
     case ScalarType.INT64:
-    case ScalarType.UINT64:
-      return writeVarint64(BigInt.asUintN(64, BigInt(value as bigint)), out, pos);
+    case ScalarType.UINT64: {
+      const small = safeUnsigned(value as bigint | number);
+      return small >= 0
+        ? writeSafeVarint(small, out, pos)
+        : writeVarint64(BigInt.asUintN(64, BigInt(value as bigint)), out, pos);
+    }
     case ScalarType.SINT64:
       return writeVarint64(zigzag64(BigInt(value as bigint)), out, pos);
     default:
@@ -1012,77 +1020,83 @@ function writeScalar(type: ScalarType, value: unknown, out: Buffer, pos: number)
   }
 }
 
-function readScalar(type: ScalarType, bytes: Buffer, pos: number, end: number): [unknown, number] {
+/** Reads one scalar at `pos`, which must end by `end`; its end goes to readEnd. */
+type ScalarReader = (bytes: Buffer, pos: number, end: number) => unknown;
+
+/** The reader of scalars of `type`, chosen once per field rather than on each read. */
+function scalarReader(type: ScalarType): ScalarReader {
   switch (type) {
-    case ScalarType.STRING: {
-      const [start, stop] = delimited(bytes, pos, end);
-      return [bytes.toString("utf8", start, stop), stop];
-    }
-    case ScalarType.BYTES: {
-      const [start, stop] = delimited(bytes, pos, end);
-      // A plain Uint8Array view, as protobuf-es gives.
-      return [new Uint8Array(bytes.buffer, bytes.byteOffset + start, stop - start), stop];
-    }
-    case ScalarType.BOOL: {
-      const small = readShortVarint(bytes, pos, end);
-      if (small >= 0) return [small !== 0, shortVarintEnd];
-      const [value, next] = readVarint64(bytes, pos, end);
-      return [value !== 0n, next];
-    }
+    case ScalarType.STRING:
+      return readString;
+    case ScalarType.BYTES:
+      return (bytes, pos, end) => {
+        const start = delimited(bytes, pos, end);
+        // A plain Uint8Array view, as protobuf-es gives.
+        return new Uint8Array(bytes.buffer, bytes.byteOffset + start, readEnd - start);
+      };
+    case ScalarType.BOOL:
+      return (bytes, pos, end) => {
+        const small = readShortVarint(bytes, pos, end);
+        return small >= 0 ? small !== 0 : readVarint64(bytes, pos, end) !== 0n;
+      };
     case ScalarType.DOUBLE:
-      if (pos + 8 > end) throw fallback;
-      return [bytes.readDoubleLE(pos), pos + 8];
+      return (bytes, pos, end) => fixed(bytes, pos, end, 8).readDoubleLE(pos);
     case ScalarType.FLOAT:
-      if (pos + 4 > end) throw fallback;
-      return [bytes.readFloatLE(pos), pos + 4];
+      return (bytes, pos, end) => fixed(bytes, pos, end, 4).readFloatLE(pos);
     case ScalarType.FIXED32:
-      if (pos + 4 > end) throw fallback;
-      return [bytes.readUInt32LE(pos), pos + 4];
+      return (bytes, pos, end) => fixed(bytes, pos, end, 4).readUInt32LE(pos);
     case ScalarType.SFIXED32:
-      if (pos + 4 > end) throw fallback;
-      return [bytes.readInt32LE(pos), pos + 4];
+      return (bytes, pos, end) => fixed(bytes, pos, end, 4).readInt32LE(pos);
     case ScalarType.FIXED64:
-      if (pos + 8 > end) throw fallback;
-      return [bytes.readBigUInt64LE(pos), pos + 8];
+      return (bytes, pos, end) => fixed(bytes, pos, end, 8).readBigUInt64LE(pos);
     case ScalarType.SFIXED64:
-      if (pos + 8 > end) throw fallback;
-      return [bytes.readBigInt64LE(pos), pos + 8];
-    case ScalarType.INT32: {
-      const small = readShortVarint(bytes, pos, end);
-      if (small >= 0) return [small | 0, shortVarintEnd];
-      const [value, next] = readVarint64(bytes, pos, end);
-      return [Number(BigInt.asIntN(32, value)), next];
-    }
-    case ScalarType.UINT32: {
-      const small = readShortVarint(bytes, pos, end);
-      if (small >= 0) return [small, shortVarintEnd];
-      const [value, next] = readVarint64(bytes, pos, end);
-      return [Number(BigInt.asUintN(32, value)), next];
-    }
-    case ScalarType.SINT32: {
-      let n = readShortVarint(bytes, pos, end);
-      let next = shortVarintEnd;
-      if (n < 0) {
-        const [value, after] = readVarint64(bytes, pos, end);
-        n = Number(BigInt.asUintN(32, value));
-        next = after;
-      }
-      return [(n >>> 1) ^ -(n & 1), next];
-    }
-    case ScalarType.INT64: {
-      const [value, next] = readVarint64(bytes, pos, end);
-      return [BigInt.asIntN(64, value), next];
-    }
+      return (bytes, pos, end) => fixed(bytes, pos, end, 8).readBigInt64LE(pos);
+    case ScalarType.INT32:
+      return (bytes, pos, end) => {
+        const small = readShortVarint(bytes, pos, end);
+        return small >= 0 ? small | 0 : Number(BigInt.asIntN(32, readVarint64(bytes, pos, end)));
+      };
+    case ScalarType.UINT32:
+      return (bytes, pos, end) => {
+        const small = readShortVarint(bytes, pos, end);
+        return small >= 0 ? small : Number(BigInt.asUintN(32, readVarint64(bytes, pos, end)));
+      };
+    case ScalarType.SINT32:
+      return (bytes, pos, end) => {
+        let n = readShortVarint(bytes, pos, end);
+        if (n < 0) n = Number(BigInt.asUintN(32, readVarint64(bytes, pos, end)));
+        return (n >>> 1) ^ -(n & 1);
+      };
+    case ScalarType.INT64:
+      return (bytes, pos, end) => BigInt.asIntN(64, readVarint64(bytes, pos, end));
     case ScalarType.UINT64:
-      return readVarint64(bytes, pos, end);
-    case ScalarType.SINT64: {
-      const [value, next] = readVarint64(bytes, pos, end);
-      return [(value >> 1n) ^ -(value & 1n), next];
-    }
+      return readVarint64;
+    case ScalarType.SINT64:
+      return (bytes, pos, end) => {
+        const value = readVarint64(bytes, pos, end);
+        return (value >> 1n) ^ -(value & 1n);
+      };
     default:
       throw fallback;
   }
 }
+
+/** `bytes`, once sure that `size` bytes at `pos` end by `end`; readEnd is set past them. */
+function fixed(bytes: Buffer, pos: number, end: number, size: number): Buffer {
+  if (pos + size > end) throw fallback;
+  readEnd = pos + size;
+  return bytes;
+}
+
+/** Reads a length-delimited UTF-8 string; its end goes to readEnd. */
+function readString(bytes: Buffer, pos: number, end: number): string {
+  const start = delimited(bytes, pos, end);
+  // Straight to the slice: toString's argument checks cost as much as a short string's decoding.
+  return (bytes as SlicingBuffer).utf8Slice(start, readEnd);
+}
+
+/** Node's Buffer has the UTF-8 slice toString calls after its checks; its types leave it out. */
+type SlicingBuffer = Buffer & { utf8Slice(start: number, end: number): string };
 
 // Varints, UTF-8.
 
@@ -1113,17 +1127,43 @@ function writeVarint32(value: number, out: Buffer, pos: number): number {
   return pos;
 }
 
+/**
+ * A 64-bit value (checked by checkScalar) as a number when it is a safe non-negative integer,
+ * which times in ms and counts are; -1 otherwise, for the bigint path.
+ */
+function safeUnsigned(value: bigint | number): number {
+  if (typeof value === "number") {
+    return value >= 0 ? value : -1;
+  }
+  return value >= 0n && value <= maxSafe ? Number(value) : -1;
+}
+
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** The varint size of a safe non-negative integer, without bigints. */
+function safeVarintSize(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 0x80);
+    size++;
+  }
+  return size;
+}
+
+/** Writes a safe non-negative integer as a varint, without bigints. */
+function writeSafeVarint(value: number, out: Buffer, pos: number): number {
+  while (value >= 0x80) {
+    out[pos++] = (value % 0x80) | 0x80;
+    value = Math.floor(value / 0x80);
+  }
+  out[pos++] = value;
+  return pos;
+}
+
 /** Writes an unsigned 64-bit varint. */
 function writeVarint64(value: bigint, out: Buffer, pos: number): number {
-  if (value < 0x100000000n) {
-    // Fits 32 bits, but may need 5 bytes: writeVarint32 takes unsigned values up to 2^32-1.
-    let small = Number(value);
-    while (small >= 0x80) {
-      out[pos++] = (small % 0x80) | 0x80;
-      small = Math.floor(small / 0x80);
-    }
-    out[pos++] = small;
-    return pos;
+  if (value <= maxSafe) {
+    return writeSafeVarint(Number(value), out, pos);
   }
   while (value >= 0x80n) {
     out[pos++] = Number(value & 0x7fn) | 0x80;
@@ -1133,18 +1173,26 @@ function writeVarint64(value: bigint, out: Buffer, pos: number): number {
   return pos;
 }
 
-/** The [start, end) of the length-delimited bytes at `pos`, which must end by `end`. */
-function delimited(bytes: Buffer, pos: number, end: number): [number, number] {
-  const [length, start] = readVarint32(bytes, pos);
+/**
+ * Where the last read ended. Readers answer their value and leave their end here, sparing an
+ * array per read; a caller takes it right after the call, before reading anything else.
+ */
+let readEnd = 0;
+
+/** The start of the length-delimited bytes at `pos`, which must end by `end`; readEnd is their end. */
+function delimited(bytes: Buffer, pos: number, end: number): number {
+  const length = readVarint32(bytes, pos);
+  const start = readEnd;
   const stop = start + length;
   if (stop > end) {
     throw fallback;
   }
-  return [start, stop];
+  readEnd = stop;
+  return start;
 }
 
-/** Reads a varint of at most 32 bits (tags and lengths); answers [value, next position]. */
-function readVarint32(bytes: Buffer, pos: number): [number, number] {
+/** Reads a varint of at most 32 bits (tags and lengths); its end goes to readEnd. */
+function readVarint32(bytes: Buffer, pos: number): number {
   let value = 0;
   for (let shift = 0; shift < 35; shift += 7) {
     const byte = bytes[pos++];
@@ -1152,19 +1200,17 @@ function readVarint32(bytes: Buffer, pos: number): [number, number] {
     value += (byte & 0x7f) * 2 ** shift;
     if (byte < 0x80) {
       if (value > 0xffffffff) throw fallback;
-      return [value, pos];
+      readEnd = pos;
+      return value;
     }
   }
   throw fallback;
 }
 
-/** Where the varint readShortVarint read ends; valid right after a call that found one. */
-let shortVarintEnd = 0;
-
 /**
  * Reads a varint of at most five bytes whose value fits 32 bits, without bigints: -1 when the
  * varint at `pos` is longer (a negative int32 takes ten bytes) or runs past `end`, for
- * readVarint64 to read instead. The end goes to shortVarintEnd, sparing an array per read.
+ * readVarint64 to read instead. Its end goes to readEnd.
  */
 function readShortVarint(bytes: Buffer, pos: number, end: number): number {
   let value = 0;
@@ -1173,18 +1219,26 @@ function readShortVarint(bytes: Buffer, pos: number, end: number): number {
     value += (byte & 0x7f) * 2 ** shift;
     if (byte < 0x80) {
       if (value > 0xffffffff) return -1;
-      shortVarintEnd = pos;
+      readEnd = pos;
       return value;
     }
   }
   return -1;
 }
 
-/** Reads a varint of up to 64 bits as an unsigned bigint. */
-function readVarint64(bytes: Buffer, pos: number, end: number): [bigint, number] {
-  const first = bytes[pos];
-  if (first !== undefined && first < 0x80 && pos < end) {
-    return [BigInt(first), pos + 1];
+/**
+ * Reads a varint of up to 64 bits as an unsigned bigint; its end goes to readEnd. Values of up
+ * to seven bytes (49 bits: times in ms, counts) are summed as numbers, and made a bigint once.
+ */
+function readVarint64(bytes: Buffer, pos: number, end: number): bigint {
+  let small = 0;
+  for (let at = pos, shift = 0; shift < 49 && at < end; shift += 7) {
+    const byte = bytes[at++] as number;
+    small += (byte & 0x7f) * 2 ** shift;
+    if (byte < 0x80) {
+      readEnd = at;
+      return BigInt(small);
+    }
   }
   let value = 0n;
   for (let shift = 0n; shift < 70n; shift += 7n) {
@@ -1192,7 +1246,8 @@ function readVarint64(bytes: Buffer, pos: number, end: number): [bigint, number]
     const byte = bytes[pos++] as number;
     value |= BigInt(byte & 0x7f) << shift;
     if (byte < 0x80) {
-      return [BigInt.asUintN(64, value), pos];
+      readEnd = pos;
+      return BigInt.asUintN(64, value);
     }
   }
   throw fallback;

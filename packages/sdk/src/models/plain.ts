@@ -66,8 +66,93 @@ export function plain<Desc extends DescMessage>(
   schema: Desc,
   message: MessageShape<Desc>,
 ): Plain<MessageShape<Desc>> {
-  convert(schema, message as unknown as Record<string, unknown>, toPlain);
+  plainStepOf(schema)(message as unknown as Record<string, unknown>);
   return message as unknown as Plain<MessageShape<Desc>>;
+}
+
+/**
+ * Makes one message of a type plain in place: what `convert` does toward plain, laid out once
+ * per type as one small function per field that needs it, so that a hook's request is not
+ * walked field by field through the descriptors on every call.
+ */
+type PlainStep = (message: Record<string, unknown>) => void;
+
+const plainSteps = new Map<string, PlainStep>();
+
+function plainStepOf(schema: DescMessage): PlainStep {
+  let step = plainSteps.get(schema.typeName);
+  if (step === undefined) {
+    const parts: PlainStep[] = [];
+    step = (message) => {
+      for (const part of parts) part(message);
+    };
+    // Registered before the parts are made, so that a type containing itself finds it.
+    plainSteps.set(schema.typeName, step);
+    const conversion = conversionOf(schema);
+    if (conversion.isModel) {
+      const { prototype } = conversion;
+      parts.push((message) => {
+        if (Object.getPrototypeOf(message) === Object.prototype) {
+          Object.setPrototypeOf(message, prototype);
+        }
+      });
+    }
+    for (const field of conversion.fields) parts.push(plainFieldStep(field));
+    for (const oneof of schema.oneofs) {
+      const key = oneof.localName;
+      parts.push((message) => {
+        const selected = message[key] as { case?: string; value?: unknown } | undefined;
+        const field = oneof.fields.find((candidate) => candidate.localName === selected?.case);
+        if (selected !== undefined && field !== undefined) {
+          selected.value = convertField(field, selected.value, toPlain);
+        }
+      });
+    }
+  }
+  return step;
+}
+
+/** The step for one field that needsVisit chose. */
+function plainFieldStep(field: DescField): PlainStep {
+  const key = field.localName;
+  switch (field.fieldKind) {
+    case "scalar":
+      return (message) => {
+        const value = message[key];
+        if (value !== undefined) message[key] = Number(value);
+      };
+    case "message": {
+      const schema = field.message;
+      let nested: PlainStep | undefined;
+      return (message) => {
+        const value = message[key];
+        if (value === undefined) return;
+        nested ??= plainStepOf(schema);
+        nested(value as Record<string, unknown>);
+      };
+    }
+    case "list":
+      if (field.listKind === "message") {
+        const schema = field.message;
+        let nested: PlainStep | undefined;
+        return (message) => {
+          const items = message[key] as Record<string, unknown>[] | undefined;
+          if (items === undefined || items.length === 0) return;
+          nested ??= plainStepOf(schema);
+          for (const item of items) nested(item);
+        };
+      }
+      return (message) => {
+        const items = message[key] as unknown[] | undefined;
+        if (items !== undefined) message[key] = items.map(Number);
+      };
+    default:
+      // Maps (rare in requests): the general walk.
+      return (message) => {
+        const value = message[key];
+        if (value !== undefined) message[key] = convertField(field, value, toPlain);
+      };
+  }
 }
 
 /**
