@@ -31,6 +31,8 @@ const events: string[] = [];
 let serverRead = 0;
 let serverSent = 0;
 let releaseReader: () => void = () => {};
+/** Set once a /wait request's head has reached the method. */
+let serverSeenWaiting = false;
 
 function routes(router: ConnectRouter): void {
   router.service(PluginHooks, {
@@ -54,6 +56,7 @@ function routes(router: ConnectRouter): void {
             });
           }
           if (head === "/wait") {
+            serverSeenWaiting = true;
             context.signal.addEventListener("abort", () =>
               events.push(`aborted: ${ConnectError.from(context.signal.reason).code}`),
             );
@@ -239,6 +242,27 @@ describe("streams straight on a connection", () => {
       if (next.value.frame.case === "body") received += next.value.frame.value.data.byteLength;
     }
     expect(received).toBe(64 * MiB);
+  });
+
+  it("fails a stream in flight with Canceled when the transport closes, as HTTP/2's", async () => {
+    const { socketPath } = await leanServer("closing");
+    const transport = transportFor(socketPath);
+    await warm(transport);
+    events.length = 0;
+    serverSeenWaiting = false;
+    async function* input() {
+      yield { frame: { case: "head" as const, value: { method: "POST", url: "/wait" } } };
+      await new Promise(() => {});
+    }
+    const call = (async () => {
+      for await (const _ of createClient(PluginHooks, transport).serveHTTP(input())) {
+        // Nothing comes back before the end.
+      }
+    })();
+    await expect.poll(() => serverSeenWaiting).toBe(true);
+    transport.close();
+    await expect(call).rejects.toMatchObject({ code: Code.Canceled });
+    await expect.poll(() => events).toEqual([`aborted: ${Code.Canceled}`]);
   });
 
   it("fails a call whose token the server refuses, as per call", async () => {

@@ -79,6 +79,9 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
   addHeaders(fixedHeader, options.header ?? {});
   /** The streaming methods the server takes straight on a connection (channel-stream.ts). */
   let directStreams: ReadonlySet<string> = new Set();
+  /** Those calls in flight, reset when the transport closes, as the session's streams are. */
+  const directCalls = new Set<DirectClientStream>();
+  let closed = false;
   const channel =
     options.channel === false
       ? undefined
@@ -176,10 +179,15 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
     const headers = requestHeader(method, header, deadline);
     const call = new StreamCall(method, readMaxBytes, signal, deadline);
     const { directChannel } = options;
-    if (directChannel !== undefined && directStreams.has(headers[":path"] as string)) {
+    if (!closed && directChannel !== undefined && directStreams.has(headers[":path"] as string)) {
       const socket = await connectDirectStream(directChannel);
-      if (socket !== undefined) {
-        call.start(new DirectClientStream(socket, headers) as unknown as ClientHttp2Stream, input);
+      if (socket !== undefined && closed) {
+        socket.destroy();
+      } else if (socket !== undefined) {
+        const direct = new DirectClientStream(socket, headers);
+        directCalls.add(direct);
+        direct.once("close", () => directCalls.delete(direct));
+        call.start(direct as unknown as ClientHttp2Stream, input);
         return call.response;
       }
       // Nothing listens there any more: the call goes on HTTP/2, where it fails or runs once.
@@ -211,8 +219,10 @@ export function createLeanGrpcTransport(options: LeanGrpcTransportOptions): Lean
   }
 
   const close = () => {
+    closed = true;
     channel?.close();
     session.close();
+    for (const direct of directCalls) direct.close(http2.constants.NGHTTP2_CANCEL);
   };
   return { unary, stream, close };
 }
