@@ -423,7 +423,9 @@ function fieldCodecOf(parent: DescMessage, field: DescField): FieldCodec {
   switch (field.fieldKind) {
     case "scalar":
     case "enum":
-      return singularScalar(field, field.fieldKind === "enum" ? ScalarType.INT32 : field.scalar);
+      return field.fieldKind === "scalar" && field.scalar === ScalarType.STRING
+        ? singularString(field)
+        : singularScalar(field, field.fieldKind === "enum" ? ScalarType.INT32 : field.scalar);
     case "message":
       return singularMessage(field, field.message);
     case "list":
@@ -499,6 +501,49 @@ function singularScalar(field: DescField, type: ScalarType): FieldCodec {
         throw fallback;
       }
       target[key] = readValue(bytes, pos, end);
+      return readEnd;
+    },
+  };
+}
+
+/**
+ * A string field: the commonest kind, so it has a codec of its own. The size pass keeps each
+ * string's UTF-8 length for the write pass (in `sizes`, as nested messages keep theirs), which
+ * then need not scan the string again.
+ */
+function singularString(field: DescField): FieldCodec {
+  const key = field.localName;
+  const tag = (field.number << 3) | Wire.LengthDelimited;
+  const tagSize = varint32Size(tag);
+  return {
+    number: field.number,
+    size(message, sizes) {
+      const value = message[key];
+      if (value == null || value === "") {
+        return 0;
+      }
+      if (typeof value !== "string") {
+        // protobuf-es refuses it, in its words.
+        throw fallback;
+      }
+      const length = utf8Length(value);
+      sizes.list.push(length);
+      return tagSize + varint32Size(length) + length;
+    },
+    write(message, out, pos, sizes) {
+      const value = message[key] as string | undefined;
+      if (value == null || value === "") {
+        return pos;
+      }
+      const length = sizes.list[sizes.next++] as number;
+      pos = writeVarint32(length, out, writeVarint32(tag, out, pos));
+      return writeUtf8(value, length, out, pos);
+    },
+    read(bytes, pos, end, wireType, target) {
+      if (wireType !== Wire.LengthDelimited) {
+        throw fallback;
+      }
+      target[key] = readString(bytes, pos, end);
       return readEnd;
     },
   };
@@ -969,13 +1014,7 @@ function writeScalar(type: ScalarType, value: unknown, out: Buffer, pos: number)
     case ScalarType.STRING: {
       const text = value as string;
       const length = utf8Length(text);
-      pos = writeVarint32(length, out, pos);
-      if (length === text.length) {
-        for (let i = 0; i < length; i++) out[pos + i] = text.charCodeAt(i);
-      } else {
-        out.write(text, pos, length, "utf8");
-      }
-      return pos + length;
+      return writeUtf8(text, length, out, writeVarint32(length, out, pos));
     }
     case ScalarType.BYTES: {
       const bytes = value as Uint8Array;
@@ -1260,6 +1299,22 @@ function zigzag32(value: number): number {
 function zigzag64(value: bigint): bigint {
   return BigInt.asUintN(64, (value << 1n) ^ (BigInt.asIntN(64, value) >> 63n));
 }
+
+/** Writes `text`, whose UTF-8 length is `length`, at `pos`; answers the position after it. */
+function writeUtf8(text: string, length: number, out: Buffer, pos: number): number {
+  if (length !== text.length) {
+    out.write(text, pos, length, "utf8");
+  } else if (length <= shortAscii) {
+    for (let i = 0; i < length; i++) out[pos + i] = text.charCodeAt(i);
+  } else {
+    // ASCII: one byte per character, copied by Node rather than a loop.
+    out.write(text, pos, length, "latin1");
+  }
+  return pos + length;
+}
+
+/** Up to this many characters, ASCII is copied by a loop, cheaper than a call into Node. */
+const shortAscii = 32;
 
 /** The UTF-8 length of `text`; equal to its length when it is ASCII. */
 function utf8Length(text: string): number {
