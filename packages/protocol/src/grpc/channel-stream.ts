@@ -82,15 +82,49 @@ export function connectDirectStream(createConnection: () => Duplex): Promise<Soc
 }
 
 /**
+ * What both ends of a streaming call on a connection of its own share: the members of an
+ * HTTP/2 stream that write, and pause or resume reading, done on the socket, whose buffer and
+ * `drain` stand for HTTP/2's flow control.
+ */
+abstract class DirectStream extends EventEmitter {
+  rstCode: number = NGHTTP2_NO_ERROR;
+  closed = false;
+  destroyed = false;
+
+  constructor(protected readonly socket: Socket) {
+    super();
+  }
+
+  /** Writes `chunk`; false once the socket holds directStreamWindowBytes unsent, as a full window. */
+  write(chunk: Uint8Array): boolean {
+    this.socket.write(chunk);
+    return this.socket.writableLength < directStreamWindowBytes;
+  }
+
+  cork(): void {
+    this.socket.cork();
+  }
+
+  uncork(): void {
+    this.socket.uncork();
+  }
+
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+}
+
+/**
  * The caller's end of one streaming call on `socket`, with the members of a ClientHttp2Stream
  * that stream-call.ts uses: it writes the request's frames and ends or resets the request, and
  * emits "response" (the head), "data" (the bytes of message frames), "trailers", "end",
  * "drain", "error" and "close".
  */
-export class DirectClientStream extends EventEmitter {
-  rstCode: number = NGHTTP2_NO_ERROR;
-  closed = false;
-  destroyed = false;
+export class DirectClientStream extends DirectStream {
   writableEnded = false;
   /** Whether the head arrived. */
   private responded = false;
@@ -98,11 +132,8 @@ export class DirectClientStream extends EventEmitter {
   private ended = false;
 
   /** @param header the call's request headers, pseudo-headers included */
-  constructor(
-    private readonly socket: Socket,
-    header: http2.OutgoingHttpHeaders,
-  ) {
-    super();
+  constructor(socket: Socket, header: http2.OutgoingHttpHeaders) {
+    super(socket);
     const demux = new StreamDemux(
       (bytes) => {
         if (!this.ended) this.emit("data", bytes);
@@ -133,27 +164,6 @@ export class DirectClientStream extends EventEmitter {
         headers: metadataList(header),
       }),
     );
-  }
-
-  write(chunk: Uint8Array): boolean {
-    this.socket.write(chunk);
-    return this.socket.writableLength < directStreamWindowBytes;
-  }
-
-  cork(): void {
-    this.socket.cork();
-  }
-
-  uncork(): void {
-    this.socket.uncork();
-  }
-
-  pause(): void {
-    this.socket.pause();
-  }
-
-  resume(): void {
-    this.socket.resume();
   }
 
   /** Ends the request: an end control frame. */
@@ -256,10 +266,7 @@ export function serveDirectStream(
  * The callee's end of one streaming call, with the members of a ServerHttp2Stream that
  * stream-exchange.ts and server-answers.ts use.
  */
-class DirectServerStream extends EventEmitter {
-  rstCode: number = NGHTTP2_NO_ERROR;
-  closed = false;
-  destroyed = false;
+class DirectServerStream extends DirectStream {
   headersSent = false;
   private started = false;
   private inputEnded = false;
@@ -269,10 +276,10 @@ class DirectServerStream extends EventEmitter {
   private readonly demux: StreamDemux;
 
   constructor(
-    private readonly socket: Socket,
+    socket: Socket,
     private readonly onStart: (path: string, header: http2.IncomingHttpHeaders) => void,
   ) {
-    super();
+    super(socket);
     this.demux = new StreamDemux(
       (bytes) => {
         if (!this.inputEnded) this.emit("data", bytes);
@@ -297,27 +304,6 @@ class DirectServerStream extends EventEmitter {
       // Not a frame our callers send: the call cannot be trusted to continue.
       this.socket.destroy();
     }
-  }
-
-  write(chunk: Uint8Array): boolean {
-    this.socket.write(chunk);
-    return this.socket.writableLength < directStreamWindowBytes;
-  }
-
-  cork(): void {
-    this.socket.cork();
-  }
-
-  uncork(): void {
-    this.socket.uncork();
-  }
-
-  pause(): void {
-    this.socket.pause();
-  }
-
-  resume(): void {
-    this.socket.resume();
   }
 
   respond(
