@@ -1,7 +1,10 @@
 // Calls against the physical floor (issue 19): a 64-byte ping-pong between two Node processes
 // over a Unix socket (node:net, no framing), timed in the same run and in the same process as
 // the call it is set against, taking turns with it. The floor's own p50 and p99 are printed,
-// then the plugin's API call and the host's hook dispatch as multiples of it.
+// then the plugin's API call and the host's hook dispatch as multiples of it; and hook dispatch
+// once more against an echo answered by the plugin's own process, which shares whatever
+// placement on the CPUs the scheduler gave the plugin (a ping-pong of two small processes is
+// often run on one CPU, at about two thirds of its time across two).
 import { join } from "node:path";
 import { type BenchHost, benchPluginId } from "../bench-host.js";
 import { startPingPongProcess } from "../child.js";
@@ -19,7 +22,13 @@ export async function floorLatency(bench: BenchHost, dir: string): Promise<Row[]
   try {
     const hook = await hookAgainstFloor(bench, pingSocket);
     const api = await bench.call<LatencyPair>("/api-floor", { pingSocket, ...plan });
+    // The same, with the plugin's own process echoing: the floor between the very two
+    // processes a hook call runs between, wherever the scheduler has put them.
+    const ownSocket = join(dir, "ping-plugin.sock");
+    await bench.call("/ping-server", { socket: ownSocket });
+    const hookOwn = await hookAgainstFloor(bench, ownSocket);
     const floor = latency(hook.baseline);
+    const ownFloor = latency(hookOwn.baseline);
     return [
       {
         figure: `floor: 64-byte ping-pong between two Node processes, Unix socket (net), p50 / p99 (n=${floor.samples})`,
@@ -41,6 +50,14 @@ export async function floorLatency(bench: BenchHost, dir: string): Promise<Row[]
         floor,
         2.5,
       ),
+      {
+        figure: `host → plugin hook dispatch p50 against a 64-byte ping-pong with the plugin's own process (n=${ownFloor.samples})`,
+        measured: us(latency(hookOwn.subject).p50),
+        baseline: `${us(ownFloor.p50)} (ping-pong, plugin process)`,
+        ratio: times(latency(hookOwn.subject).p50 / ownFloor.p50),
+        target: "report",
+        verdict: "report",
+      },
     ];
   } finally {
     await server.stop();

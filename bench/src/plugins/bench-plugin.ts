@@ -3,7 +3,7 @@
 // timing happens where the calls start, inside the plugin process.
 import { allow, definePlugin, type Plugin, runPlugin } from "@plugwire/sdk";
 import { callRate, type LatencyPlan, latencyPair } from "../measure.js";
-import { PingPongClient } from "../ping-pong.js";
+import { PingPongClient, startPingPongServer } from "../ping-pong.js";
 import { RawH2Client } from "../raw-h2.js";
 import { nowUs } from "../stats.js";
 
@@ -24,6 +24,11 @@ export interface ApiRateRequest {
   /** Length of each of the rounds; they alternate API, raw, API, raw. */
   roundMs: number;
   rounds: number;
+}
+
+/** POST /ping-server: an echo server (ping-pong.ts) at `socket`, in the plugin's process. */
+export interface PingServerRequest {
+  socket: string;
 }
 
 /** POST /kv-many: `keys` keys read by one KVGetMany against a loop of KVGet. */
@@ -191,6 +196,13 @@ runPlugin(
           return Response.json(await apiLatency(this, (await request.json()) as ApiLatencyRequest));
         case "POST /api-floor":
           return Response.json(await apiFloor(this, (await request.json()) as ApiFloorRequest));
+        case "POST /ping-server": {
+          // The floor between the host's process and this one (floor.ts): an echo on a socket
+          // of this process, kept until the process ends.
+          const { socket } = (await request.json()) as PingServerRequest;
+          await startPingPongServer(socket);
+          return Response.json({ listening: socket });
+        }
         case "POST /kv-many":
           return Response.json(await kvMany(this, (await request.json()) as KvManyRequest));
         case "POST /users-by-ids":
