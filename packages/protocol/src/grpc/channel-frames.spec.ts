@@ -61,8 +61,12 @@ describe("encodeRequestFrame and decodeRequest", () => {
     for (const bytes of [
       // A varint longer than 32 bits in call_id.
       Uint8Array.of(0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01),
+      // A varint cut short.
+      Uint8Array.of(0x08, 0x80),
       // A bytes field running past the end.
       Uint8Array.of(0x1a, 0x05, 0x01),
+      // The path running past the end.
+      Uint8Array.of(0x12, 0x05, 0x61),
       // A field this file does not know (99, varint).
       Uint8Array.of(0x98, 0x06, 0x01),
     ]) {

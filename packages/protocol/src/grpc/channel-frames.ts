@@ -181,37 +181,53 @@ class FieldReader {
 
   varint(): number {
     const { data } = this;
+    const first = data[this.at];
+    if (first !== undefined && first < 0x80) {
+      // One byte: tags, and most ids and lengths.
+      this.at++;
+      return first;
+    }
     let value = 0;
-    for (let shift = 0; shift < 35; shift += 7) {
+    let scale = 1;
+    for (let i = 0; i < 5; i++) {
       if (this.at >= data.byteLength) break;
       const byte = data[this.at++] as number;
-      value += (byte & 0x7f) * 2 ** shift;
+      value += (byte & 0x7f) * scale;
       if (byte < 0x80) {
         if (value > 0xffffffff) break;
         return value;
       }
+      scale *= 128;
     }
     this.failed = true;
     return 0;
   }
 
   bytes(): Uint8Array {
-    const length = this.varint();
-    const end = this.at + length;
-    if (this.failed || end > this.data.byteLength) {
-      this.failed = true;
-      return empty;
-    }
+    const start = this.range();
+    if (this.failed) return empty;
     // A plain view, as the generic codec gives (a Buffer's subarray would be a Buffer).
-    const view = new Uint8Array(this.data.buffer, this.data.byteOffset + this.at, end - this.at);
-    this.at = end;
-    return view;
+    return new Uint8Array(this.data.buffer, this.data.byteOffset + start, this.at - start);
   }
 
   string(): string {
-    const view = this.bytes();
-    // Straight from the bytes, without a Buffer made for each string.
-    return utf8Slice.call(this.data, this.at - view.byteLength, this.at);
+    const start = this.range();
+    if (this.failed) return "";
+    // Straight from the bytes, without a Buffer or a view made for each string.
+    return utf8Slice.call(this.data, start, this.at);
+  }
+
+  /** Reads a length and steps over that many bytes; answers where they start. */
+  private range(): number {
+    const length = this.varint();
+    const start = this.at;
+    const end = start + length;
+    if (this.failed || end > this.data.byteLength) {
+      this.failed = true;
+      return start;
+    }
+    this.at = end;
+    return start;
   }
 }
 

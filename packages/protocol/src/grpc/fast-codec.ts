@@ -1233,15 +1233,17 @@ function delimited(bytes: Buffer, pos: number, end: number): number {
 /** Reads a varint of at most 32 bits (tags and lengths); its end goes to readEnd. */
 function readVarint32(bytes: Buffer, pos: number): number {
   let value = 0;
-  for (let shift = 0; shift < 35; shift += 7) {
+  let scale = 1;
+  for (let i = 0; i < 5; i++) {
     const byte = bytes[pos++];
     if (byte === undefined) throw fallback;
-    value += (byte & 0x7f) * 2 ** shift;
+    value += (byte & 0x7f) * scale;
     if (byte < 0x80) {
       if (value > 0xffffffff) throw fallback;
       readEnd = pos;
       return value;
     }
+    scale *= 128;
   }
   throw fallback;
 }
@@ -1253,14 +1255,16 @@ function readVarint32(bytes: Buffer, pos: number): number {
  */
 function readShortVarint(bytes: Buffer, pos: number, end: number): number {
   let value = 0;
-  for (let shift = 0; shift < 35 && pos < end; shift += 7) {
+  let scale = 1;
+  for (let i = 0; i < 5 && pos < end; i++) {
     const byte = bytes[pos++] as number;
-    value += (byte & 0x7f) * 2 ** shift;
+    value += (byte & 0x7f) * scale;
     if (byte < 0x80) {
       if (value > 0xffffffff) return -1;
       readEnd = pos;
       return value;
     }
+    scale *= 128;
   }
   return -1;
 }
@@ -1271,13 +1275,15 @@ function readShortVarint(bytes: Buffer, pos: number, end: number): number {
  */
 function readVarint64(bytes: Buffer, pos: number, end: number): bigint {
   let small = 0;
-  for (let at = pos, shift = 0; shift < 49 && at < end; shift += 7) {
+  let scale = 1;
+  for (let at = pos, i = 0; i < 7 && at < end; i++) {
     const byte = bytes[at++] as number;
-    small += (byte & 0x7f) * 2 ** shift;
+    small += (byte & 0x7f) * scale;
     if (byte < 0x80) {
       readEnd = at;
       return BigInt(small);
     }
+    scale *= 128;
   }
   let value = 0n;
   for (let shift = 0n; shift < 70n; shift += 7n) {
