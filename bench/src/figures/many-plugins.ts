@@ -15,9 +15,7 @@ import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { create } from "@bufbuild/protobuf";
 import { createHost, type Host, MemoryFileStore, startRestServer } from "@plugwire/host";
-import { PluginContextSchema, PostSchema } from "@plugwire/protocol";
 import { bundledPlugin } from "../bench-host.js";
 import { cpuTimeOf, ownCpuTime } from "../cpu-time.js";
 import { hasBeenPostedRequest } from "../hook-request.js";
@@ -117,16 +115,7 @@ async function fanOut(host: Host, ids: readonly string[]): Promise<Row[]> {
     if (target === undefined) throw new Error(`plugin ${id} is not loaded`);
     return target;
   });
-  const request = {
-    post: create(PostSchema, {
-      id: "p0000000000000000000000000",
-      channelId: "c0000000000000000000000000",
-      userId: "u0000000000000000000000000",
-      message: "Hello, world!",
-      createAt: BigInt(Date.now()),
-    }),
-    context: create(PluginContextSchema, { requestId: "r0000000000000000000000000" }),
-  };
+  const request = hasBeenPostedRequest();
   const [one] = targets;
   if (one === undefined) throw new Error("no plugin");
   const pair = await latencyPair(
