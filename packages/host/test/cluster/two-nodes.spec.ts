@@ -416,10 +416,11 @@ describe.skipIf(serverUrl === "")(`two hosts on one PostgreSQL database${unavail
     }
     const [code] = await closed;
     expect(code).toBe(1012);
-    // Both hosts listen again: an event crosses once more.
-    await expect
-      .poll(() => b.output() + a.output(), { timeout: 5_000 })
-      .toContain("listening again");
+    // Both hosts listen again (each says so in its own output): an event crosses once more.
+    // Waiting for either one alone let B's post reach PostgreSQL before A had re-LISTENed.
+    for (const node of [a, b]) {
+      await expect.poll(() => node.output(), { timeout: 5_000 }).toContain("listening again");
+    }
     const again = await connect(a);
     const post = await api(b, "POST", "/posts", { channel_id: channelId, message: "after" });
     expect(JSON.parse((await again.event("posted")).data.post).id).toBe(post.body.id);
